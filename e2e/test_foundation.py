@@ -1,0 +1,115 @@
+"""A professional's first steps, in Chromium: log in, find a patient, read and complete the
+record, be refused what is not theirs, switch language; pages pass axe-core WCAG 2.1 AA rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.conftest import axe_violations, login
+from oncoparcours.directory.models import Network, NetworkMembership
+from oncoparcours.testing.factories import (
+    CareTeamMemberFactory,
+    DiagnosisFactory,
+    OrganisationFactory,
+    PatientFactory,
+    ProfessionalFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def team(transactional_db):
+    centre = OrganisationFactory(name="Centre Léon Bérard", kind="clcc")
+    oncologist = ProfessionalFactory(
+        organisation=centre, first_name="Hélène", last_name="Vasseur", user__username="hvasseur"
+    )
+    outsider = ProfessionalFactory(organisation=centre, user__username="autre")
+    patient = PatientFactory(
+        birth_last_name="Moreau", first_names="Jeanne", birth_date=dt.date(1960, 5, 17)
+    )
+    CareTeamMemberFactory(patient=patient, professional=oncologist)
+    DiagnosisFactory(patient=patient, icd10="C34.1", poor_prognosis=True)
+    for index in range(30):
+        other = PatientFactory(birth_last_name=f"Patient{index:02d}")
+        CareTeamMemberFactory(patient=other, professional=oncologist)
+    network = Network.objects.get(code="RECAP")
+    NetworkMembership.objects.create(network=network, organisation=centre, role="pilot")
+    return {"oncologist": oncologist, "outsider": outsider, "patient": patient}
+
+
+def test_find_a_patient_and_complete_the_record(page, team):
+    login(page, "hvasseur")
+    expect(page.get_by_role("heading", name="Mes patients")).to_be_visible()
+    page.get_by_role("link", name="Patients", exact=True).click()
+    expect(page.get_by_text("31 patients")).to_be_visible()
+    page.get_by_label("Nom ou INS").fill("moreau")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.get_by_text("1 patient", exact=True)).to_be_visible()
+    page.get_by_role("link", name="MOREAU Jeanne").click()
+    expect(page.get_by_role("heading", name="MOREAU Jeanne")).to_be_visible()
+    expect(page.get_by_text("mauvais pronostic").first).to_be_visible()
+
+    page.get_by_role("link", name="Ajouter un diagnostic").click()
+    page.get_by_label("Code CIM-10").fill("C71.9")
+    page.get_by_label("Date du diagnostic").fill("1950-01-01")
+    page.get_by_label("Morphologie CIM-O-3").fill("9440/3")
+    page.get_by_role("button", name="Enregistrer").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Date du diagnostic")
+    expect(summary).to_contain_text("précède la naissance")
+    expect(summary).to_be_focused()
+    page.get_by_label("Date du diagnostic").fill("2025-03-01")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Diagnostic enregistré.")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("C71.9"))).to_be_visible()
+    expect(page.get_by_text(re.compile("survie nette à 5 ans 7 %"))).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_outsider_sees_a_plain_404(page, team):
+    login(page, "autre")
+    response = page.goto(f"/patients/{team['patient'].pk}/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", name="Page introuvable")).to_be_visible()
+    assert "MOREAU" not in page.content()
+    page.goto("/patients/")
+    expect(page.get_by_text("0 patient", exact=True)).to_be_visible()
+
+
+def test_switch_to_english_and_back(page, team):
+    login(page, "hvasseur")
+    page.get_by_label("Langue").select_option("en")
+    expect(page.get_by_role("heading", name="My patients")).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_label("Language").select_option("fr")
+    expect(page.get_by_role("heading", name="Mes patients")).to_be_visible()
+
+
+def test_network_map_and_directory_are_accessible(page, team):
+    login(page, "hvasseur")
+    page.goto("/annuaire/reseaux/RECAP/")
+    expect(page.locator("svg.map circle.site--pilot")).to_have_count(1)
+    expect(page.get_by_role("cell", name="Centre pilote")).to_be_visible()
+    assert axe_violations(page) == []
+    page.goto("/annuaire/")
+    assert axe_violations(page) == []
+    page.goto("/patients/")
+    assert axe_violations(page) == []
+
+
+def test_skip_link_is_first_in_tab_order_and_leads_to_the_content(page, team):
+    login(page, "hvasseur")
+    page.goto("/annuaire/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Aller au contenu principal")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+    page.goto("/connexion/")
+    assert axe_violations(page) == []

@@ -1,0 +1,51 @@
+"""Writing the audit trail. Called by services and selectors inside their transaction."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import models
+
+from . import request_context
+from .models import AuditAction, AuditEvent, User
+
+
+def _object_ref(obj: models.Model | None) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    return obj._meta.label, str(obj.pk)
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    patient_id: uuid.UUID | str | None = None,
+    obj: models.Model | None = None,
+    reason: str = "",
+    break_glass: bool = False,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event. Request id, IP and path come from the request context."""
+    if action not in AuditAction.values:
+        raise ValueError(f"unknown audit action {action!r}")
+    context = request_context.current()
+    object_type, object_id = _object_ref(obj)
+    actor_obj = actor if actor is not None and actor.is_authenticated else None
+    event = AuditEvent(
+        actor=actor_obj,
+        actor_label=actor_obj.username if actor_obj else "",
+        action=action,
+        patient_id=patient_id,
+        object_type=object_type,
+        object_id=object_id,
+        reason=reason,
+        break_glass=break_glass,
+        request_id=context.request_id,
+        ip=context.ip,
+        path=context.path[:500],
+        details=details or {},
+    )
+    event.save()
+    return event

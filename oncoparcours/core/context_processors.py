@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from oncoparcours import __version__
+
+from .navigation import nav_items_for
+
+
+def shell(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    nav = []
+    if user is not None and user.is_authenticated:
+        for item in nav_items_for(user.role):
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            nav.append(
+                {
+                    "key": item.key,
+                    "label": item.label,
+                    "url": url,
+                    "current": request.path.startswith(url) and url != "/",
+                }
+            )
+    return {
+        "app_version": __version__,
+        "main_nav": nav,
+        "environment": settings.ENVIRONMENT,
+    }

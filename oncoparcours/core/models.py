@@ -1,0 +1,163 @@
+"""Base model, users, the append-only audit trail and login attempts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseModel(models.Model):
+    """UUID primary key (never guessable in URLs) and creation/update times."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Role(models.TextChoices):
+    """What a user does in the product; decides the home page and some permissions."""
+
+    CLINICIAN = "clinician", _("Physician")
+    COORDINATION_NURSE = "coordination_nurse", _("Coordination nurse (IDEC)")
+    LIBERAL_NURSE = "liberal_nurse", _("Liberal nurse (IDEL)")
+    PHARMACIST = "pharmacist", _("Hospital pharmacist")
+    EFS_STAFF = "efs_staff", _("EFS care centre staff")
+    CENTRE_MANAGER = "centre_manager", _("Centre manager")
+    NETWORK_COORDINATOR = "network_coordinator", _("Network coordinator")
+    ARS_EVALUATOR = "ars_evaluator", _("Regional health agency evaluator")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.CLINICIAN)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("viewed")
+    LIST = "list", _("listed")
+    SEARCH = "search", _("searched")
+    CREATE = "create", _("created")
+    UPDATE = "update", _("updated")
+    EXPORT = "export", _("exported")
+    IMPORT = "import", _("imported")
+    BREAK_GLASS = "break_glass", _("break-the-glass access")
+    DENIED = "denied", _("access denied")
+    LOGIN = "login", _("logged in")
+    LOGIN_FAILED = "login_failed", _("failed login")
+    LOGOUT = "logout", _("logged out")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError(f"{self.model.__name__} rows are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError(f"{self.model.__name__} rows are append-only")
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are inserted once and never changed or deleted (corrections are new rows).
+
+    The ORM refuses updates and deletes; database triggers (see migrations) refuse them too.
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError(f"{type(self).__name__} rows are append-only")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError(f"{type(self).__name__} rows are append-only")
+
+
+class AuditEvent(AppendOnlyModel):
+    """Who did what to which patient's data, when, from where, and why."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_label = models.CharField(_("actor name"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
+    patient_id = models.UUIDField(_("patient"), null=True, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    break_glass = models.BooleanField(_("break-the-glass"), default=False)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["patient_id", "-at"], name="audit_patient_at"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_at"),
+            models.Index(fields=["-at"], name="audit_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
+
+
+class LoginAttempt(models.Model):
+    """One login attempt; recent failures lock the username (see ``core.auth``)."""
+
+    id = models.BigAutoField(primary_key=True)
+    username = models.CharField(max_length=150)
+    at = models.DateTimeField(default=timezone.now)
+    succeeded = models.BooleanField(default=False)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "-at"], name="login_attempt_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {'ok' if self.succeeded else 'failed'} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PeriodicRun(models.Model):
+    """One enqueue of a periodic job for one time slot; the unique key lets several workers
+    run the scheduler without enqueuing the same slot twice."""
+
+    id = models.BigAutoField(primary_key=True)
+    job = models.CharField(max_length=100)
+    slot = models.BigIntegerField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="periodic_run_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.job} #{self.slot}"

@@ -1,0 +1,1 @@
+"""Pure rules (no Django imports) shared by several apps."""

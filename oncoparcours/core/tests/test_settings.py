@@ -1,0 +1,41 @@
+import os
+import subprocess
+import sys
+
+
+def run_settings(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; from django.conf import settings; "
+            "django.setup(); print(settings.DEBUG, settings.SESSION_COOKIE_SECURE, "
+            "settings.SECURE_HSTS_SECONDS)",
+        ],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "oncoparcours.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {"ONCOPARCOURS_ENV": "prod", "SECRET_KEY": "", "ALLOWED_HOSTS": "example.org"}
+    result = run_settings(env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_profile_is_hardened():
+    env = {"ONCOPARCOURS_ENV": "prod", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}
+    result = run_settings(env)
+    assert result.returncode == 0, result.stderr
+    debug, secure_cookie, hsts = result.stdout.split()
+    assert (debug, secure_cookie) == ("False", "True")
+    assert int(hsts) >= 31536000
+
+
+def test_invalid_boolean_is_a_clear_error():
+    result = run_settings({"DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr

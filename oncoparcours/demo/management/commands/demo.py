@@ -1,0 +1,69 @@
+"""``oncoparcours demo --seed N --patients N``: load the deterministic synthetic demo region."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from oncoparcours.demo.generator import Generator
+from oncoparcours.demo.institutions import DEMO_LOGINS, DEMO_PASSWORD
+from oncoparcours.demo.models import DemoDataset
+
+
+class Command(BaseCommand):
+    help = "Load the synthetic demo region (idempotent: does nothing if already loaded)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument("--patients", type=int, default=2000)
+        parser.add_argument("--quiet", action="store_true", help="No progress bar.")
+
+    def handle(self, *args: Any, seed: int, patients: int, quiet: bool, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError(
+                "Refusing to load synthetic demo data in production (ONCOPARCOURS_ENV=prod)."
+            )
+        if not 1 <= patients <= 1_000_000:
+            raise CommandError("--patients must be between 1 and 1,000,000.")
+        existing = DemoDataset.objects.first()
+        if existing is not None:
+            if (existing.seed, existing.patients) != (seed, patients):
+                raise CommandError(
+                    f"This database already holds the demo loaded with --seed {existing.seed} "
+                    f"--patients {existing.patients}. Use an empty database (delete var/ or point "
+                    "DATABASE_URL elsewhere) to load another one."
+                )
+            self.stdout.write(f"Demo data already loaded (seed {seed}, {patients} patients).")
+            self.print_logins()
+            return
+        started = time.monotonic()
+        generator = Generator(seed=seed, patients=patients)
+        generator.run(progress=None if quiet else self.progress)
+        DemoDataset.objects.create(seed=seed, patients=patients)
+        if not quiet:
+            sys.stderr.write("\n")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo region loaded: {patients} patients in {time.monotonic() - started:.1f} s."
+            )
+        )
+        self.print_logins()
+
+    def progress(self, done: int, total: int) -> None:
+        width = 40
+        filled = int(width * done / total)
+        sys.stderr.write(f"\r  patients [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        sys.stderr.flush()
+
+    def print_logins(self) -> None:
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        for login in DEMO_LOGINS:
+            person = f"{login.first_name} {login.last_name}"
+            self.stdout.write(
+                f"  {login.username:<22} {login.role:<20} {person} — {login.function}"
+            )
+        self.stdout.write(f"  {'admin':<22} {'administrator':<20} Django admin at /admin/")

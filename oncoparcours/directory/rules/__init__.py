@@ -1,0 +1,1 @@
+"""Pure rules of the referential (no Django imports)."""

@@ -1,0 +1,72 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from oncoparcours.directory.models import Capability, Professional
+from oncoparcours.testing.factories import OrganisationFactory, valid_rpps
+
+
+@pytest.mark.django_db
+def test_car_t_qualification_needs_its_issuer_and_jacie_its_expiry():
+    pharmacy = OrganisationFactory(kind="pui")
+    capability = Capability(
+        organisation=pharmacy, kind="car_t_qualified_pui", valid_from=dt.date(2024, 1, 1)
+    )
+    with pytest.raises(ValidationError) as error:
+        capability.full_clean()
+    assert "issuer" in error.value.message_dict
+    jacie = Capability(organisation=pharmacy, kind="jacie", valid_from=dt.date(2024, 1, 1))
+    with pytest.raises(ValidationError) as error:
+        jacie.full_clean()
+    assert "valid_until" in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_expiry_status_warns_90_days_ahead():
+    centre = OrganisationFactory(kind="efs_care_centre")
+    today = timezone.localdate()
+    soon = Capability.objects.create(
+        organisation=centre,
+        kind="jacie",
+        valid_from=today - dt.timedelta(days=600),
+        valid_until=today + dt.timedelta(days=30),
+    )
+    later = Capability.objects.create(
+        organisation=centre,
+        kind="jacie",
+        valid_from=today - dt.timedelta(days=600),
+        valid_until=today + dt.timedelta(days=200),
+    )
+    past = Capability.objects.create(
+        organisation=centre,
+        kind="jacie",
+        valid_from=today - dt.timedelta(days=800),
+        valid_until=today - dt.timedelta(days=1),
+    )
+    assert (soon.expiry_status, later.expiry_status, past.expiry_status) == (
+        "expiring",
+        "valid",
+        "expired",
+    )
+
+
+@pytest.mark.django_db
+def test_overseas_organisation_gets_its_time_zone_and_region():
+    centre = OrganisationFactory(departement="972", finess=None, kind="city_practice")
+    assert (centre.region, centre.time_zone) == ("02", "America/Martinique")
+
+
+@pytest.mark.django_db
+def test_a_nurse_cannot_have_a_physician_specialty():
+    nurse = Professional(
+        rpps=valid_rpps(),
+        last_name="A",
+        first_name="B",
+        profession="nurse",
+        specialty="medical_oncology",
+    )
+    with pytest.raises(ValidationError) as error:
+        nurse.full_clean(exclude=["user"])
+    assert "specialty" in error.value.message_dict

@@ -1,0 +1,67 @@
+import pytest
+from django.urls import reverse
+
+from oncoparcours.directory.models import Network, NetworkMembership
+from oncoparcours.testing.factories import OrganisationFactory, ProfessionalFactory
+
+
+def test_directory_pages_render(clinician_client, organisation):
+    network = Network.objects.get(code="FEM-NET")
+    NetworkMembership.objects.create(network=network, organisation=organisation, role="pilot")
+    for url in [
+        reverse("directory:organisations"),
+        reverse("directory:organisation", args=[organisation.pk]),
+        reverse("directory:networks"),
+        reverse("directory:network", args=["FEM-NET"]),
+        reverse("directory:professionals"),
+    ]:
+        assert clinician_client.get(url).status_code == 200
+    page = clinician_client.get(reverse("directory:network", args=["FEM-NET"])).content.decode()
+    assert "<svg" in page and "site--pilot" in page and organisation.name in page
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_organisation_and_professional_lists_have_constant_query_counts(
+    count, clinician_client, django_assert_max_num_queries
+):
+    for _ in range(count):
+        ProfessionalFactory(organisation=OrganisationFactory())
+    with django_assert_max_num_queries(8):
+        assert clinician_client.get(reverse("directory:organisations")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert clinician_client.get(reverse("directory:professionals")).status_code == 200
+
+
+def test_network_map_query_count_is_constant(clinician_client, django_assert_max_num_queries):
+    network = Network.objects.get(code="RECAP")
+    for _ in range(30):
+        NetworkMembership.objects.create(
+            network=network, organisation=OrganisationFactory(), role="expert"
+        )
+    with django_assert_max_num_queries(6):
+        assert clinician_client.get(reverse("directory:network", args=["RECAP"])).status_code == 200
+
+
+def test_import_page_is_reserved_to_managers(clinician_client, clinician):
+    assert clinician_client.get(reverse("directory:import")).status_code == 403
+    clinician.user.role = "centre_manager"
+    clinician.user.save()
+    assert clinician_client.get(reverse("directory:import")).status_code == 200
+
+
+def test_import_page_shows_line_errors_and_imports_nothing(clinician_client, clinician):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oncoparcours.directory.models import Organisation
+
+    clinician.user.role = "administrator"
+    clinician.user.save()
+    before = Organisation.objects.count()
+    upload = SimpleUploadedFile("orgs.csv", b"finess,name,kind,departement\n123,X,chu,69\n")
+    response = clinician_client.post(
+        reverse("directory:import"), {"kind": "organisations", "file": upload}
+    )
+    assert response.status_code == 400
+    assert Organisation.objects.count() == before
+    body = response.content.decode()
+    assert "<td>2</td><td>finess</td>" in body

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from oncoparcours.core.http import AuthenticatedHttpRequest
+from oncoparcours.core.models import Role
+
+from . import imports, selectors
+from .forms import ImportForm, OrganisationFilterForm, ProfessionalFilterForm
+from .imports import (
+    ORGANISATION_COLUMNS,
+    ORGANISATION_OPTIONAL,
+    PROFESSIONAL_COLUMNS,
+    PROFESSIONAL_OPTIONAL,
+)
+from .rules import geo
+
+IMPORT_ROLES = {Role.ADMINISTRATOR, Role.CENTRE_MANAGER}
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+@login_required
+def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = OrganisationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    organisations = selectors.organisation_search(
+        query=filters.get("q", ""), kind=filters.get("kind", ""), region=filters.get("region", "")
+    )
+    page = Paginator(organisations, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory/organisation_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "querystring_without_page": _querystring_without_page(request),
+        },
+    )
+
+
+@login_required
+def organisation_detail(
+    request: AuthenticatedHttpRequest, organisation_id: uuid.UUID
+) -> HttpResponse:
+    organisation = selectors.organisation_detail(organisation_id)
+    return render(
+        request,
+        "directory/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "staff": selectors.organisation_staff(organisation)[:200],
+        },
+    )
+
+
+@login_required
+def network_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request, "directory/network_list.html", {"networks": selectors.networks_overview()}
+    )
+
+
+@login_required
+def network_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    network = selectors.network_detail(code)
+    return render(
+        request,
+        "directory/network_detail.html",
+        {
+            "network": network,
+            "points": selectors.network_map_points(network),
+            "outlines": geo.outline_paths(),
+            "frames": geo.FRAMES,
+            "map_width": geo.MAP_WIDTH,
+            "map_height": geo.MAP_HEIGHT,
+        },
+    )
+
+
+@login_required
+def professional_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ProfessionalFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    professionals = selectors.professional_search(
+        query=filters.get("q", ""),
+        profession=filters.get("profession", ""),
+        specialty=filters.get("specialty", ""),
+    )
+    page = Paginator(professionals, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory/professional_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "querystring_without_page": _querystring_without_page(request),
+        },
+    )
+
+
+@login_required
+def professional_detail(
+    request: AuthenticatedHttpRequest, professional_id: uuid.UUID
+) -> HttpResponse:
+    return render(
+        request,
+        "directory/professional_detail.html",
+        {"professional": selectors.professional_detail(professional_id)},
+    )
+
+
+@login_required
+def import_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.user.role not in IMPORT_ROLES and not request.user.is_superuser:
+        raise PermissionDenied
+    report = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["file"].read()
+        importer = (
+            imports.import_organisations
+            if form.cleaned_data["kind"] == "organisations"
+            else imports.import_professionals
+        )
+        try:
+            report = importer(content=content, actor=request.user)
+        except imports.ImportRefused as refused:
+            report = refused.report
+    status = 400 if report is not None and not report.ok else 200
+    return render(
+        request,
+        "directory/import.html",
+        {
+            "form": form,
+            "report": report,
+            "organisation_columns": (ORGANISATION_COLUMNS, ORGANISATION_OPTIONAL),
+            "professional_columns": (PROFESSIONAL_COLUMNS, PROFESSIONAL_OPTIONAL),
+        },
+        status=status,
+    )

@@ -1,0 +1,232 @@
+"""Input parsing for patient pages. Domain validation lives in services (same rules everywhere)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from oncoparcours.core.rules.identifiers import normalise_identifier
+from oncoparcours.directory.models import CARE_SITE_KINDS, Organisation, Professional, Specialty
+from oncoparcours.directory.referential import departement_choices
+
+from .models import (
+    BiomarkerResult,
+    CareTeamRole,
+    ConsentDecision,
+    ConsentKind,
+    ConsentScope,
+    Laterality,
+    PerformanceScale,
+    Sex,
+    StagingKind,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _care_sites() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(kind__in=CARE_SITE_KINDS, is_active=True).order_by(
+            "name"
+        ),
+        required=False,
+    )
+
+
+class ProfessionalByRppsField(forms.CharField):
+    """A professional named by RPPS number (scales to any directory size)."""
+
+    def __init__(self, *, specialty: str | None = None, **kwargs) -> None:
+        self.specialty = specialty
+        super().__init__(max_length=20, **kwargs)
+
+    def clean(self, value):
+        value = normalise_identifier(super().clean(value) or "")
+        if not value:
+            return None
+        professionals = Professional.objects.filter(rpps=value, is_active=True)
+        if self.specialty:
+            professionals = professionals.filter(specialty=self.specialty)
+        professional = professionals.first()
+        if professional is None:
+            raise forms.ValidationError(
+                _("No active professional with this RPPS in the directory.")
+            )
+        return professional
+
+
+class PatientFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or INS"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    icd10 = forms.CharField(label=_("Diagnosis (ICD-10, e.g. C34)"), required=False, max_length=6)
+    centre = forms.ModelChoiceField(
+        label=_("Centre"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        empty_label=_("All centres"),
+    )
+    prognosis = forms.ChoiceField(
+        label=_("Prognosis"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("poor", _("Poor prognosis (< 33 % at 5 years)")),
+            ("other", _("Other")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            kind__in=CARE_SITE_KINDS, is_active=True
+        ).order_by("name")
+
+
+class PatientForm(forms.Form):
+    ins = forms.CharField(
+        label=_("INS"),
+        required=False,
+        max_length=21,
+        help_text=_("15 characters, e.g. 2 84 05 75 112 233 45. Leave empty if not known yet."),
+    )
+    birth_last_name = forms.CharField(label=_("Birth name"), max_length=100)
+    used_last_name = forms.CharField(label=_("Used name"), max_length=100, required=False)
+    first_names = forms.CharField(label=_("First names"), max_length=150)
+    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    address = forms.CharField(label=_("Address"), max_length=250, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=5, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    departement = forms.ChoiceField(label=_("Département"), required=False)
+    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    gp = ProfessionalByRppsField(
+        label=_("General practitioner (RPPS)"), required=False, specialty=Specialty.GENERAL_PRACTICE
+    )
+    expert_centre = _care_sites()
+    proximity_centre = _care_sites()
+    deceased_on = forms.DateField(label=_("Date of death"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = [("", "—"), *departement_choices()]  # type: ignore[attr-defined]
+        self.fields["expert_centre"].label = _("Expert centre")
+        self.fields["proximity_centre"].label = _("Proximity centre")
+
+    FIELDSETS = (
+        (
+            _("Identity"),
+            (
+                "ins",
+                "birth_last_name",
+                "used_last_name",
+                "first_names",
+                "birth_date",
+                "sex",
+                "deceased_on",
+            ),
+        ),
+        (
+            _("Contact and place of living"),
+            ("address", "postcode", "city", "departement", "latitude", "longitude", "phone"),
+        ),
+        (_("Care"), ("gp", "expert_centre", "proximity_centre")),
+    )
+
+    def fieldsets(self) -> list:
+        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+
+    @classmethod
+    def initial_from(cls, patient) -> dict:
+        initial = {name: getattr(patient, name) for name in cls.base_fields if name != "gp"}
+        initial["gp"] = patient.gp.rpps if patient.gp else ""
+        return initial
+
+
+class DiagnosisForm(forms.Form):
+    icd10 = forms.CharField(
+        label=_("ICD-10 code"), max_length=6, help_text=_("E.g. C34.1, C50.4, C71.9.")
+    )
+    diagnosed_on = forms.DateField(label=_("Date of diagnosis"), widget=DateInput())
+    icdo3_topography = forms.CharField(
+        label=_("ICD-O-3 topography"), max_length=5, required=False, help_text=_("E.g. C34.1")
+    )
+    icdo3_morphology = forms.CharField(
+        label=_("ICD-O-3 morphology"),
+        max_length=6,
+        required=False,
+        help_text=_("E.g. 8140/3 (adenocarcinoma), 9440/3 (glioblastoma)."),
+    )
+    laterality = forms.ChoiceField(
+        label=_("Laterality"), choices=Laterality.choices, initial=Laterality.NOT_APPLICABLE
+    )
+    is_primary = forms.BooleanField(label=_("Primary cancer"), required=False, initial=True)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class StagingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=StagingKind.choices)
+    t = forms.CharField(label="T", max_length=20, help_text=_("Without the c/p prefix, e.g. T2a."))
+    n = forms.CharField(label="N", max_length=20)
+    m = forms.CharField(label="M", max_length=10)
+    stage_group = forms.CharField(label=_("Stage group"), max_length=10, required=False)
+    staged_on = forms.DateField(label=_("Date"), widget=DateInput())
+
+
+class BiomarkerForm(forms.Form):
+    marker = forms.CharField(label=_("Gene or marker"), max_length=40)
+    alteration = forms.CharField(label=_("Alteration"), max_length=100, required=False)
+    result = forms.ChoiceField(label=_("Result"), choices=BiomarkerResult.choices)
+    value = forms.CharField(label=_("Value"), max_length=60, required=False)
+    tested_on = forms.DateField(label=_("Date"), widget=DateInput())
+
+
+class PerformanceStatusForm(forms.Form):
+    scale = forms.ChoiceField(label=_("Scale"), choices=PerformanceScale.choices)
+    value = forms.IntegerField(label=_("Value"), min_value=0, max_value=100)
+    recorded_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+
+
+class CareTeamAddForm(forms.Form):
+    rpps = ProfessionalByRppsField(
+        label=_("Professional (RPPS)"),
+        help_text=_("Find the RPPS in the directory of professionals."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=CareTeamRole.choices)
+    is_lead = forms.BooleanField(label=_("Care team lead"), required=False)
+    start = forms.DateField(label=_("From"), widget=DateInput(), initial=timezone.localdate)
+    end = forms.DateField(label=_("Until"), widget=DateInput(), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=250, required=False)
+
+
+class CareTeamEndForm(forms.Form):
+    end = forms.DateField(label=_("Last day"), widget=DateInput(), initial=timezone.localdate)
+    reason = forms.CharField(label=_("Reason"), max_length=250)
+
+
+class ConsentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("About"), choices=ConsentKind.choices)
+    scope = forms.ChoiceField(label=_("Scope"), choices=ConsentScope.choices)
+    decision = forms.ChoiceField(label=_("Decision"), choices=ConsentDecision.choices)
+    recorded_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), max_length=250, required=False)
+
+
+class BreakGlassForm(forms.Form):
+    ins = forms.CharField(label=_("Patient's INS"), max_length=21)
+    reason = forms.CharField(
+        label=_("Reason for emergency access"),
+        widget=forms.Textarea,
+        help_text=_("This access is recorded, shown to the care team and reviewed."),
+    )
+    minutes = forms.IntegerField(label=_("Duration (minutes)"), initial=60, min_value=1)

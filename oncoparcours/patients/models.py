@@ -1,0 +1,416 @@
+"""Patients: identity, diagnoses (mCODE-aligned), staging, performance status, biomarkers,
+care team (who may see the patient), consent records and break-the-glass accesses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from oncoparcours.core.models import AppendOnlyModel, BaseModel
+from oncoparcours.directory.models import Organisation, Professional
+from oncoparcours.directory.referential import icd10_label
+
+
+def search_key(*parts: str) -> str:
+    """Lower-case, accent-free text used for searching names."""
+    text = " ".join(p for p in parts if p)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+    UNDETERMINED = "X", _("Undetermined")
+
+
+class Patient(BaseModel):
+    ins = models.CharField(  # noqa: DJ001 (NULL = not known yet; unique when set)
+        _("INS"),
+        max_length=15,
+        null=True,
+        blank=True,
+        help_text=_("National health identifier: 13 characters + 2-digit key."),
+    )
+    birth_last_name = models.CharField(_("birth name"), max_length=100)
+    used_last_name = models.CharField(_("used name"), max_length=100, blank=True)
+    first_names = models.CharField(_("first names"), max_length=150)
+    birth_date = models.DateField(_("birth date"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    departement = models.CharField(_("département"), max_length=3, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    gp = models.ForeignKey(
+        Professional,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gp_patients",
+        verbose_name=_("general practitioner"),
+    )
+    expert_centre = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("expert centre"),
+    )
+    proximity_centre = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proximity centre"),
+    )
+    deceased_on = models.DateField(_("date of death"), null=True, blank=True)
+    search_text = models.CharField(max_length=400, editable=False, default="")
+    sort_name = models.CharField(max_length=260, editable=False, default="")
+
+    class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+        ordering = ["sort_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ins"], condition=Q(ins__isnull=False), name="patient_ins_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(deceased_on__isnull=True) | Q(deceased_on__gte=models.F("birth_date")),
+                name="patient_death_after_birth",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["sort_name"], name="patient_sort_name"),
+            models.Index(fields=["expert_centre"], name="patient_expert_centre"),
+            models.Index(fields=["proximity_centre"], name="patient_proximity_centre"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("patients:detail", kwargs={"patient_id": self.pk})
+
+    @property
+    def last_name(self) -> str:
+        return self.used_last_name or self.birth_last_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.last_name.upper()} {self.first_names}"
+
+    def age_on(self, day: dt.date | None = None) -> int:
+        day = day or timezone.localdate()
+        had_birthday = (day.month, day.day) >= (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - (0 if had_birthday else 1)
+
+    def refresh_search_fields(self) -> None:
+        self.search_text = search_key(
+            self.used_last_name, self.birth_last_name, self.first_names, self.ins or ""
+        )
+        self.sort_name = search_key(self.last_name, self.first_names)
+
+    def save(self, *args, **kwargs) -> None:
+        self.refresh_search_fields()
+        super().save(*args, **kwargs)
+
+
+class Laterality(models.TextChoices):
+    LEFT = "left", _("Left")
+    RIGHT = "right", _("Right")
+    BILATERAL = "bilateral", _("Bilateral")
+    MIDLINE = "midline", _("Midline")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Diagnosis(BaseModel):
+    """A primary cancer condition (mCODE PrimaryCancerCondition) or a secondary one."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="diagnoses", verbose_name=_("patient")
+    )
+    icd10 = models.CharField(_("ICD-10 code"), max_length=6)
+    icdo3_topography = models.CharField(_("ICD-O-3 topography"), max_length=5, blank=True)
+    icdo3_morphology = models.CharField(
+        _("ICD-O-3 morphology"),
+        max_length=6,
+        blank=True,
+        help_text=_("E.g. 8140/3 (adenocarcinoma)."),
+    )
+    laterality = models.CharField(
+        _("laterality"),
+        max_length=20,
+        choices=Laterality.choices,
+        default=Laterality.NOT_APPLICABLE,
+    )
+    diagnosed_on = models.DateField(_("date of diagnosis"))
+    is_primary = models.BooleanField(_("primary cancer"), default=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    poor_prognosis = models.BooleanField(_("poor prognosis"), null=True, editable=False)
+    five_year_survival = models.FloatField(_("5-year net survival (%)"), null=True, editable=False)
+    survival_reference = models.CharField(max_length=200, blank=True, editable=False)
+    survival_table_version = models.CharField(max_length=40, blank=True, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("diagnosis")
+        verbose_name_plural = _("diagnoses")
+        ordering = ["-diagnosed_on"]
+        indexes = [
+            models.Index(fields=["icd10"], name="diagnosis_icd10"),
+            models.Index(fields=["patient", "-diagnosed_on"], name="diagnosis_patient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.icd10} {self.label}"
+
+    @property
+    def label(self) -> str:
+        return icd10_label(self.icd10)
+
+
+class StagingKind(models.TextChoices):
+    CLINICAL = "clinical", _("Clinical (cTNM)")
+    PATHOLOGICAL = "pathological", _("Pathological (pTNM)")
+
+
+class Staging(BaseModel):
+    """TNM staging (mCODE TNMClinical/PathologicalStageGroup and categories)."""
+
+    diagnosis = models.ForeignKey(
+        Diagnosis, on_delete=models.CASCADE, related_name="stagings", verbose_name=_("diagnosis")
+    )
+    kind = models.CharField(_("kind"), max_length=15, choices=StagingKind.choices)
+    t = models.CharField("T", max_length=20)
+    n = models.CharField("N", max_length=20)
+    m = models.CharField("M", max_length=10)
+    stage_group = models.CharField(_("stage group"), max_length=10, blank=True)
+    edition = models.PositiveSmallIntegerField(_("TNM edition"), default=8)
+    staged_on = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("staging")
+        verbose_name_plural = _("stagings")
+        ordering = ["-staged_on"]
+
+    def __str__(self) -> str:
+        prefix = "c" if self.kind == StagingKind.CLINICAL else "p"
+        return f"{prefix}{self.t} {prefix}{self.n} {prefix}{self.m}" + (
+            f" — {self.stage_group}" if self.stage_group else ""
+        )
+
+
+class PerformanceScale(models.TextChoices):
+    ECOG = "ecog", _("ECOG / WHO")
+    KARNOFSKY = "karnofsky", _("Karnofsky")
+
+
+class PerformanceStatus(BaseModel):
+    patient = models.ForeignKey(
+        Patient,
+        on_delete=models.CASCADE,
+        related_name="performance_statuses",
+        verbose_name=_("patient"),
+    )
+    scale = models.CharField(
+        _("scale"), max_length=10, choices=PerformanceScale.choices, default=PerformanceScale.ECOG
+    )
+    value = models.PositiveSmallIntegerField(_("value"))
+    recorded_on = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("performance status")
+        verbose_name_plural = _("performance statuses")
+        ordering = ["-recorded_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(scale="ecog", value__lte=4) | Q(scale="karnofsky", value__lte=100)),
+                name="performance_status_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scale_display()} {self.value}"
+
+
+class BiomarkerResult(models.TextChoices):
+    POSITIVE = "positive", _("Positive / altered")
+    NEGATIVE = "negative", _("Negative / wild type")
+    EQUIVOCAL = "equivocal", _("Equivocal")
+    NOT_ASSESSABLE = "not_assessable", _("Not assessable")
+
+
+class Biomarker(BaseModel):
+    """A tumour marker or genomic variant result (mCODE TumorMarkerTest / GenomicVariant)."""
+
+    diagnosis = models.ForeignKey(
+        Diagnosis, on_delete=models.CASCADE, related_name="biomarkers", verbose_name=_("diagnosis")
+    )
+    marker = models.CharField(
+        _("gene or marker"), max_length=40, help_text=_("E.g. EGFR, ALK, PD-L1, HER2, MGMT.")
+    )
+    alteration = models.CharField(
+        _("alteration"),
+        max_length=100,
+        blank=True,
+        help_text=_("E.g. L858R, fusion, promoter methylation."),
+    )
+    result = models.CharField(_("result"), max_length=20, choices=BiomarkerResult.choices)
+    value = models.CharField(_("value"), max_length=60, blank=True, help_text=_("E.g. TPS 60 %."))
+    tested_on = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("biomarker")
+        verbose_name_plural = _("biomarkers")
+        ordering = ["-tested_on"]
+
+    def __str__(self) -> str:
+        return f"{self.marker} {self.alteration} {self.get_result_display()}".strip()
+
+
+class CareTeamRole(models.TextChoices):
+    REFERRING_ONCOLOGIST = "referring_oncologist", _("Referring oncologist")
+    HAEMATOLOGIST = "haematologist", _("Haematologist")
+    ORGAN_SPECIALIST = "organ_specialist", _("Organ specialist")
+    SURGEON = "surgeon", _("Surgeon")
+    RADIOTHERAPIST = "radiotherapist", _("Radiation oncologist")
+    GP = "gp", _("General practitioner")
+    COORDINATION_NURSE = "coordination_nurse", _("Coordination nurse (IDEC)")
+    LIBERAL_NURSE = "liberal_nurse", _("Liberal nurse (IDEL)")
+    PHARMACIST = "pharmacist", _("Pharmacist")
+    EFS_PHYSICIAN = "efs_physician", _("EFS physician")
+    HAD_TEAM = "had_team", _("Hospital-at-home team")
+    SUPPORTIVE_CARE = "supportive_care", _("Supportive care")
+    OTHER = "other", _("Other")
+
+
+class CareTeamMember(BaseModel):
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="care_team", verbose_name=_("patient")
+    )
+    professional = models.ForeignKey(
+        Professional,
+        on_delete=models.PROTECT,
+        related_name="care_teams",
+        verbose_name=_("professional"),
+    )
+    role = models.CharField(_("role"), max_length=30, choices=CareTeamRole.choices)
+    is_lead = models.BooleanField(_("care team lead"), default=False)
+    start = models.DateField(_("from"), default=timezone.localdate)
+    end = models.DateField(_("until"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+    )
+    reason = models.CharField(_("reason"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("care team member")
+        verbose_name_plural = _("care team members")
+        ordering = ["-is_lead", "role", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="care_team_period",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["professional", "patient"], name="care_team_prof_patient"),
+            models.Index(fields=["patient", "professional"], name="care_team_patient_prof"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.professional} ({self.get_role_display()})"
+
+    def is_current(self, day: dt.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+class ConsentKind(models.TextChoices):
+    DATA_SHARING = "data_sharing", _("Sharing of health data")
+    RCP_INFORMATION = "rcp_information", _("Informed of the tumour board review")
+
+
+class ConsentDecision(models.TextChoices):
+    NON_OPPOSITION = "non_opposition", _("Does not object")
+    OPPOSITION = "opposition", _("Objects")
+
+
+class ConsentScope(models.TextChoices):
+    CARE_TEAM = "care_team", _("Care team")
+    NETWORK = "network", _("Network of expert centres")
+    RESEARCH = "research", _("Research reuse")
+
+
+class ConsentRecord(AppendOnlyModel):
+    """The patient's non-opposition or opposition, as recorded; the latest per kind/scope holds."""
+
+    id = models.BigAutoField(primary_key=True)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="consents", verbose_name=_("patient")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ConsentKind.choices)
+    scope = models.CharField(_("scope"), max_length=20, choices=ConsentScope.choices)
+    decision = models.CharField(_("decision"), max_length=20, choices=ConsentDecision.choices)
+    recorded_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(_("note"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-recorded_at", "-id"]
+
+
+class BreakGlassAccess(BaseModel):
+    """Temporary, reasoned access to a patient outside the care team (emergency)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_accesses"
+    )
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="break_glass_accesses"
+    )
+    reason = models.TextField(_("reason"))
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("break-the-glass access")
+        verbose_name_plural = _("break-the-glass accesses")
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["user", "patient", "expires_at"], name="break_glass_lookup")
+        ]
+
+    def is_active(self, now: dt.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.started_at <= now < self.expires_at

@@ -1,0 +1,1 @@
+"""Pure rules about patients and diagnoses (no Django imports)."""

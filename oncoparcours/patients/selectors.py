@@ -1,0 +1,211 @@
+"""Permission-scoped reads of patient data. Every read of one patient is audited; a patient
+outside the user's care teams (and without an active break-the-glass access) is a 404."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.models import AuditAction, AuditEvent, User
+from oncoparcours.directory.models import Network, NetworkMembership, NetworkRole, Professional
+from oncoparcours.directory.rules import geo, icd10
+
+from .models import (
+    BreakGlassAccess,
+    CareTeamMember,
+    ConsentRecord,
+    Diagnosis,
+    Patient,
+    search_key,
+)
+
+
+def professional_for(user: User) -> Professional | None:
+    """The professional record of a user (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_cached_professional"):
+        user._cached_professional = Professional.objects.filter(user=user, is_active=True).first()  # type: ignore[attr-defined]
+    return user._cached_professional  # type: ignore[attr-defined]
+
+
+def _current_membership(professional_id: uuid.UUID) -> QuerySet[CareTeamMember]:
+    today = timezone.localdate()
+    return CareTeamMember.objects.filter(professional_id=professional_id, start__lte=today).filter(
+        Q(end__isnull=True) | Q(end__gte=today)
+    )
+
+
+def _active_break_glass(user: User) -> QuerySet[BreakGlassAccess]:
+    now = timezone.now()
+    return BreakGlassAccess.objects.filter(user=user, started_at__lte=now, expires_at__gt=now)
+
+
+def patients_for_user(user: User) -> QuerySet[Patient]:
+    """Patients whose care team the user currently belongs to, or opened by break-the-glass."""
+    professional = professional_for(user)
+    if professional is None:
+        return Patient.objects.none()
+    in_team = Exists(_current_membership(professional.pk).filter(patient=OuterRef("pk")))
+    by_glass = Exists(_active_break_glass(user).filter(patient=OuterRef("pk")))
+    return Patient.objects.filter(in_team | by_glass)
+
+
+@dataclass(frozen=True)
+class PatientAccess:
+    patient: Patient
+    membership: CareTeamMember | None
+    break_glass: BreakGlassAccess | None
+
+    @property
+    def is_lead(self) -> bool:
+        return bool(self.membership and self.membership.is_lead)
+
+
+def patient_access_for_user(*, user: User, patient_id: uuid.UUID) -> PatientAccess | None:
+    professional = professional_for(user)
+    if professional is None:
+        return None
+    patient = (
+        Patient.objects.select_related("gp", "expert_centre", "proximity_centre")
+        .filter(pk=patient_id)
+        .first()
+    )
+    if patient is None:
+        return None
+    membership = (
+        _current_membership(professional.pk).filter(patient=patient).order_by("-is_lead").first()
+    )
+    grant = None
+    if membership is None:
+        grant = _active_break_glass(user).filter(patient=patient).order_by("-expires_at").first()
+        if grant is None:
+            return None
+    return PatientAccess(patient=patient, membership=membership, break_glass=grant)
+
+
+def patient_get_for_user(
+    *, user: User, patient_id: uuid.UUID, action: str = AuditAction.VIEW, what: str = "record"
+) -> PatientAccess:
+    """The patient if the user may see it (one audit event written), else Http404."""
+    access = patient_access_for_user(user=user, patient_id=patient_id)
+    if access is None:
+        audit_record(
+            actor=user, action=AuditAction.DENIED, patient_id=patient_id, details={"what": what}
+        )
+        raise Http404
+    audit_record(
+        actor=user,
+        action=action,
+        patient_id=access.patient.pk,
+        obj=access.patient,
+        break_glass=access.break_glass is not None,
+        reason=access.break_glass.reason if access.break_glass else "",
+        details={"what": what},
+    )
+    return access
+
+
+def patient_search(
+    *,
+    user: User,
+    query: str = "",
+    icd10_prefix: str = "",
+    centre_id: uuid.UUID | None = None,
+    poor_prognosis: bool | None = None,
+) -> QuerySet[Patient]:
+    patients = patients_for_user(user)
+    text = search_key(query)
+    for token in text.split():
+        patients = patients.filter(search_text__contains=token)
+    if icd10_prefix:
+        patients = patients.filter(
+            Exists(
+                Diagnosis.objects.filter(
+                    patient=OuterRef("pk"), icd10__startswith=icd10_prefix.upper().strip()
+                )
+            )
+        )
+    if centre_id:
+        patients = patients.filter(Q(expert_centre_id=centre_id) | Q(proximity_centre_id=centre_id))
+    if poor_prognosis is not None:
+        patients = patients.filter(
+            Exists(Diagnosis.objects.filter(patient=OuterRef("pk"), poor_prognosis=poor_prognosis))
+        )
+    return (
+        patients.select_related("expert_centre", "proximity_centre")
+        .prefetch_related(
+            Prefetch(
+                "diagnoses", queryset=Diagnosis.objects.order_by("-is_primary", "-diagnosed_on")
+            )
+        )
+        .order_by("sort_name", "id")
+    )
+
+
+def latest_consents(patient: Patient) -> list[ConsentRecord]:
+    """The record in force for each (kind, scope): the most recent one."""
+    seen: set[tuple[str, str]] = set()
+    current = []
+    for record in patient.consents.select_related("recorded_by").order_by("-recorded_at", "-id"):
+        key = (record.kind, record.scope)
+        if key not in seen:
+            seen.add(key)
+            current.append(record)
+    return current
+
+
+@dataclass(frozen=True)
+class CentreSuggestion:
+    membership: NetworkMembership
+    distance_km: float | None
+
+
+@dataclass(frozen=True)
+class NetworkSuggestion:
+    network: Network
+    diagnosis: Diagnosis
+    centres: list[CentreSuggestion]
+
+
+def network_suggestions(
+    patient: Patient, diagnoses: list[Diagnosis], *, limit: int = 3
+) -> list[NetworkSuggestion]:
+    """INCa networks whose scope covers a poor-prognosis diagnosis, with their nearest centres."""
+    poor = [d for d in diagnoses if d.poor_prognosis]
+    if not poor:
+        return []
+    networks = list(
+        Network.objects.filter(kind="inca_excellence").prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=NetworkMembership.objects.filter(
+                    role__in=[NetworkRole.PILOT, NetworkRole.EXPERT]
+                ).select_related("organisation"),
+            )
+        )
+    )
+    suggestions = []
+    for diagnosis in poor:
+        for network in networks:
+            if not icd10.in_any_range(diagnosis.icd10, network.scope_ranges):
+                continue
+            centres = []
+            for membership in network.memberships.all():
+                distance = None
+                if patient.latitude is not None and patient.longitude is not None:
+                    lat, lon = membership.organisation.position
+                    distance = geo.distance_km(patient.latitude, patient.longitude, lat, lon)
+                centres.append(CentreSuggestion(membership, distance))
+            centres.sort(key=lambda c: (c.distance_km is None, c.distance_km or 0))
+            suggestions.append(NetworkSuggestion(network, diagnosis, centres[:limit]))
+    return suggestions
+
+
+def audit_events_for_patient(*, access: PatientAccess) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(patient_id=access.patient.pk).order_by("-at", "-id")

@@ -1,0 +1,501 @@
+"""Every write to patient data: atomic, validated, audited (``actor=`` is who does it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.forms import application_error_from_validation
+from oncoparcours.core.models import AuditAction, User
+from oncoparcours.core.rules.identifiers import ins_problem, normalise_identifier
+from oncoparcours.core.validators import ins_message
+from oncoparcours.directory.models import Professional, Specialty
+from oncoparcours.directory.referential import departements, icd10_problem
+from oncoparcours.directory.rules import icd10 as icd10_rules
+
+from .models import (
+    Biomarker,
+    BreakGlassAccess,
+    CareTeamMember,
+    CareTeamRole,
+    ConsentRecord,
+    Diagnosis,
+    Patient,
+    PerformanceScale,
+    PerformanceStatus,
+    Staging,
+)
+from .referential import survival_table
+from .rules import prognosis, staging
+from .selectors import professional_for
+
+PATIENT_FIELDS = (
+    "ins",
+    "birth_last_name",
+    "used_last_name",
+    "first_names",
+    "birth_date",
+    "sex",
+    "address",
+    "postcode",
+    "city",
+    "departement",
+    "latitude",
+    "longitude",
+    "phone",
+    "gp",
+    "expert_centre",
+    "proximity_centre",
+    "deceased_on",
+)
+
+ROLE_BY_SPECIALTY = {
+    Specialty.MEDICAL_ONCOLOGY: CareTeamRole.REFERRING_ONCOLOGIST,
+    Specialty.HAEMATOLOGY: CareTeamRole.HAEMATOLOGIST,
+    Specialty.RADIOTHERAPY: CareTeamRole.RADIOTHERAPIST,
+    Specialty.GENERAL_PRACTICE: CareTeamRole.GP,
+    Specialty.COORDINATION_NURSING: CareTeamRole.COORDINATION_NURSE,
+    Specialty.LIBERAL_NURSING: CareTeamRole.LIBERAL_NURSE,
+    Specialty.HOSPITAL_PHARMACY: CareTeamRole.PHARMACIST,
+    Specialty.TRANSFUSION_MEDICINE: CareTeamRole.EFS_PHYSICIAN,
+}
+
+
+def role_for_professional(professional: Professional) -> str:
+    if professional.is_surgeon:
+        return CareTeamRole.SURGEON
+    return ROLE_BY_SPECIALTY.get(professional.specialty, CareTeamRole.ORGAN_SPECIALIST)  # type: ignore[call-overload]
+
+
+def _full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise application_error_from_validation(error) from error
+
+
+def _check_identity(patient: Patient) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if patient.birth_date and patient.birth_date > today:
+        errors["birth_date"] = [_("The birth date is in the future.")]
+    elif patient.birth_date and patient.birth_date.year < 1900:
+        errors["birth_date"] = [_("The birth date is before 1900.")]
+    if patient.deceased_on and patient.deceased_on > today:
+        errors["deceased_on"] = [_("The date of death is in the future.")]
+    if patient.deceased_on and patient.birth_date and patient.deceased_on < patient.birth_date:
+        errors["deceased_on"] = [_("The date of death is before the birth date.")]
+    if patient.ins:
+        patient.ins = normalise_identifier(patient.ins)
+        problem = ins_problem(patient.ins, sex=patient.sex, birth_date=patient.birth_date)
+        if problem:
+            errors["ins"] = [ins_message(problem)]
+        elif Patient.objects.filter(ins=patient.ins).exclude(pk=patient.pk).exists():
+            errors["ins"] = [_("Another patient already has this INS.")]
+    if patient.departement and patient.departement not in departements():
+        errors["departement"] = [_("Unknown département code.")]
+    if (patient.latitude is None) != (patient.longitude is None):
+        errors["latitude"] = [_("Give both latitude and longitude, or neither.")]
+    return errors
+
+
+def _save_patient(patient: Patient) -> None:
+    errors = _check_identity(patient)
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+    _full_clean(patient)
+    try:
+        with transaction.atomic():
+            patient.save()
+    except IntegrityError as error:  # a concurrent insert of the same INS
+        raise ApplicationError(_("Another patient already has this INS."), field="ins") from error
+
+
+@transaction.atomic
+def patient_create(*, actor: User, data: dict[str, Any]) -> Patient:
+    """Create a patient; the creating professional joins the care team as its lead."""
+    professional = professional_for(actor)
+    if professional is None:
+        raise ApplicationError(_("Only professionals of the referential can create patients."))
+    patient = Patient(**{key: value for key, value in data.items() if key in PATIENT_FIELDS})
+    if patient.ins == "":
+        patient.ins = None
+    _save_patient(patient)
+    CareTeamMember.objects.create(
+        patient=patient,
+        professional=professional,
+        role=role_for_professional(professional),
+        is_lead=True,
+        added_by=actor,
+        reason=_("Created the patient record"),
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, patient_id=patient.pk, obj=patient)
+    return patient
+
+
+@transaction.atomic
+def patient_update(*, actor: User, patient: Patient, data: dict[str, Any]) -> Patient:
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    changed = []
+    for key, value in data.items():
+        if key in PATIENT_FIELDS and getattr(patient, key) != value:
+            setattr(patient, key, value)
+            changed.append(key)
+    if patient.ins == "":
+        patient.ins = None
+    _save_patient(patient)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient_id=patient.pk,
+        obj=patient,
+        details={"fields": changed},
+    )
+    return patient
+
+
+def _check_clinical_date(patient: Patient, day: dt.date | None, field: str) -> dict[str, list[str]]:
+    if day is None:
+        return {field: [_("This date is required.")]}
+    if day > timezone.localdate():
+        return {field: [_("This date is in the future.")]}
+    if day < patient.birth_date:
+        return {
+            field: [
+                _("This date is before the patient's birth (%(date)s).")
+                % {"date": patient.birth_date.strftime("%d/%m/%Y")}
+            ]
+        }
+    return {}
+
+
+@transaction.atomic
+def diagnosis_add(
+    *,
+    actor: User,
+    patient: Patient,
+    icd10: str,
+    diagnosed_on: dt.date,
+    icdo3_topography: str = "",
+    icdo3_morphology: str = "",
+    laterality: str = "not_applicable",
+    is_primary: bool = True,
+    note: str = "",
+) -> Diagnosis:
+    errors: dict[str, list[str]] = {}
+    code = (icd10 or "").strip().upper()
+    problem = icd10_problem(code)
+    if problem == "format":
+        errors["icd10"] = [_("Not an ICD-10 code (expected e.g. C34.1).")]
+    elif problem:
+        errors["icd10"] = [
+            _("Unknown ICD-10 code %(code)s in the oncology referential.") % {"code": code}
+        ]
+    else:
+        code = icd10_rules.normalise(code)
+    if icdo3_topography and not staging.topography_ok(icdo3_topography.strip().upper()):
+        errors["icdo3_topography"] = [_("An ICD-O-3 topography looks like C34.1 (C00.0 to C80.9).")]
+    if icdo3_morphology and not staging.morphology_ok(icdo3_morphology.strip()):
+        errors["icdo3_morphology"] = [
+            _("An ICD-O-3 morphology looks like 8140/3 (code/behaviour).")
+        ]
+    errors.update(_check_clinical_date(patient, diagnosed_on, "diagnosed_on"))
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+    assessment = prognosis.assess(
+        survival_table(), icd10_code=code, morphology=icdo3_morphology.strip()
+    )
+    diagnosis = Diagnosis(
+        patient=patient,
+        icd10=code,
+        diagnosed_on=diagnosed_on,
+        icdo3_topography=icdo3_topography.strip().upper(),
+        icdo3_morphology=icdo3_morphology.strip(),
+        laterality=laterality,
+        is_primary=is_primary,
+        note=note,
+        recorded_by=actor,
+        poor_prognosis=assessment.poor_prognosis,
+        five_year_survival=assessment.survival_5y,
+        survival_reference=assessment.entry_label,
+        survival_table_version=assessment.table_version,
+    )
+    _full_clean(diagnosis, exclude=["patient"])
+    diagnosis.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient_id=patient.pk,
+        obj=diagnosis,
+        details={
+            "icd10": code,
+            "poor_prognosis": assessment.poor_prognosis,
+            "survival_table": assessment.table_version,
+        },
+    )
+    return diagnosis
+
+
+@transaction.atomic
+def staging_add(
+    *,
+    actor: User,
+    diagnosis: Diagnosis,
+    kind: str,
+    t: str,
+    n: str,
+    m: str,
+    stage_group: str = "",
+    staged_on: dt.date,
+    edition: int = 8,
+) -> Staging:
+    errors: dict[str, list[str]] = {}
+    t, n, m, stage_group = t.strip(), n.strip(), m.strip(), stage_group.strip()
+    if not staging.t_ok(t):
+        errors["t"] = [_("Not a T category of TNM 8 (e.g. T2a, Tis, TX).")]
+    if not staging.n_ok(n):
+        errors["n"] = [_("Not an N category of TNM 8 (e.g. N0, N1mi, N2b, NX).")]
+    if not staging.m_ok(m):
+        errors["m"] = [_("Not an M category of TNM 8 (M0, M1, M1a...).")]
+    if stage_group and not staging.stage_ok(stage_group):
+        errors["stage_group"] = [_("Not a stage group (0, I, IA, IIB, IIIC, IV...).")]
+    errors.update(_check_clinical_date(diagnosis.patient, staged_on, "staged_on"))
+    if staged_on and staged_on < diagnosis.diagnosed_on - dt.timedelta(days=90):
+        errors["staged_on"] = [_("Staging more than 90 days before the diagnosis date.")]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+    record = Staging.objects.create(
+        diagnosis=diagnosis,
+        kind=kind,
+        t=t,
+        n=n,
+        m=m,
+        stage_group=stage_group,
+        staged_on=staged_on,
+        edition=edition,
+    )
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, patient_id=diagnosis.patient_id, obj=record
+    )
+    return record
+
+
+@transaction.atomic
+def biomarker_add(
+    *,
+    actor: User,
+    diagnosis: Diagnosis,
+    marker: str,
+    result: str,
+    tested_on: dt.date,
+    alteration: str = "",
+    value: str = "",
+) -> Biomarker:
+    errors = _check_clinical_date(diagnosis.patient, tested_on, "tested_on")
+    if not marker.strip():
+        errors["marker"] = [_("Name the gene or marker.")]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+    record = Biomarker(
+        diagnosis=diagnosis,
+        marker=marker.strip().upper(),
+        result=result,
+        tested_on=tested_on,
+        alteration=alteration.strip(),
+        value=value.strip(),
+    )
+    _full_clean(record, exclude=["diagnosis"])
+    record.save()
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, patient_id=diagnosis.patient_id, obj=record
+    )
+    return record
+
+
+@transaction.atomic
+def performance_status_add(
+    *, actor: User, patient: Patient, scale: str, value: int, recorded_on: dt.date
+) -> PerformanceStatus:
+    errors = _check_clinical_date(patient, recorded_on, "recorded_on")
+    if scale == PerformanceScale.ECOG and value not in staging.ECOG_VALUES:
+        errors["value"] = [_("ECOG/WHO performance status is 0 to 4.")]
+    if scale == PerformanceScale.KARNOFSKY and value not in staging.KARNOFSKY_VALUES:
+        errors["value"] = [_("Karnofsky index is 0 to 100 in steps of 10.")]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+    record = PerformanceStatus.objects.create(
+        patient=patient, scale=scale, value=value, recorded_on=recorded_on
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, patient_id=patient.pk, obj=record)
+    return record
+
+
+@transaction.atomic
+def care_team_add(
+    *,
+    actor: User,
+    patient: Patient,
+    professional: Professional,
+    role: str,
+    is_lead: bool = False,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    reason: str = "",
+) -> CareTeamMember:
+    start = start or timezone.localdate()
+    if not professional.is_active:
+        raise ApplicationError(_("This professional is no longer active."), field="professional")
+    if end and end < start:
+        raise ApplicationError(_("The end date is before the start date."), field="end")
+    today = timezone.localdate()
+    overlapping = CareTeamMember.objects.filter(
+        patient=patient, professional=professional, role=role
+    ).exclude(end__lt=today)
+    if overlapping.exists():
+        raise ApplicationError(
+            _("This professional already has this role in the care team."), field="professional"
+        )
+    member = CareTeamMember.objects.create(
+        patient=patient,
+        professional=professional,
+        role=role,
+        is_lead=is_lead,
+        start=start,
+        end=end,
+        added_by=actor,
+        reason=reason,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient_id=patient.pk,
+        obj=member,
+        reason=reason,
+        details={"professional": str(professional.pk), "role": role},
+    )
+    return member
+
+
+@transaction.atomic
+def care_team_end(
+    *, actor: User, member: CareTeamMember, end: dt.date, reason: str
+) -> CareTeamMember:
+    member = CareTeamMember.objects.select_for_update().get(pk=member.pk)
+    if member.end is not None and member.end < timezone.localdate():
+        raise ApplicationError(_("This membership has already ended."))
+    if end < member.start:
+        raise ApplicationError(_("The end date is before the start date."), field="end")
+    if not reason.strip():
+        raise ApplicationError(_("Give the reason for ending this membership."), field="reason")
+    if member.is_lead:
+        other_leads = (
+            CareTeamMember.objects.filter(patient=member.patient_id, is_lead=True)
+            .exclude(pk=member.pk)
+            .exclude(end__lt=timezone.localdate())
+        )
+        if not other_leads.exists():
+            raise ApplicationError(
+                _("Name another care team lead before ending the lead's membership.")
+            )
+    member.end = end
+    member.reason = reason
+    member.save(update_fields=["end", "reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient_id=member.patient_id,
+        obj=member,
+        reason=reason,
+        details={"end": end.isoformat()},
+    )
+    return member
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    patient: Patient,
+    kind: str,
+    scope: str,
+    decision: str,
+    recorded_on: dt.date,
+    note: str = "",
+) -> ConsentRecord:
+    errors = _check_clinical_date(patient, recorded_on, "recorded_on")
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+    record = ConsentRecord(
+        patient=patient,
+        kind=kind,
+        scope=scope,
+        decision=decision,
+        recorded_on=recorded_on,
+        recorded_by=actor,
+        note=note,
+    )
+    _full_clean(record, exclude=["patient", "recorded_by"])
+    record.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient_id=patient.pk,
+        obj=record,
+        details={"kind": kind, "scope": scope, "decision": decision},
+    )
+    return record
+
+
+def break_glass_open(*, actor: User, ins: str, reason: str, minutes: int) -> BreakGlassAccess:
+    """Emergency access to a patient outside one's care teams: reasoned, time-limited, audited."""
+    errors: dict[str, list[str]] = {}
+    if professional_for(actor) is None:
+        raise ApplicationError(_("Only professionals of the referential can use emergency access."))
+    if len(reason.strip()) < 15:
+        errors["reason"] = [_("Explain the emergency in at least 15 characters.")]
+    if not 1 <= minutes <= settings.BREAK_GLASS_MAX_MINUTES:
+        errors["minutes"] = [
+            _("Duration must be between 1 and %(max)s minutes.")
+            % {"max": settings.BREAK_GLASS_MAX_MINUTES}
+        ]
+    normalised = normalise_identifier(ins)
+    patient = Patient.objects.filter(ins=normalised).first() if normalised else None
+    if patient is None and not errors:
+        # A failed attempt is audited too (outside any transaction that would roll it back).
+        audit_record(
+            actor=actor,
+            action=AuditAction.BREAK_GLASS,
+            reason=reason,
+            details={"ins_searched": normalised, "found": False},
+        )
+        errors["ins"] = [_("No patient with this INS.")]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+    assert patient is not None
+    now = timezone.now()
+    with transaction.atomic():
+        access = BreakGlassAccess.objects.create(
+            user=actor,
+            patient=patient,
+            reason=reason.strip(),
+            started_at=now,
+            expires_at=now + dt.timedelta(minutes=minutes),
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.BREAK_GLASS,
+            patient_id=patient.pk,
+            obj=access,
+            reason=reason.strip(),
+            break_glass=True,
+            details={"expires_at": access.expires_at.isoformat()},
+        )
+    return access

@@ -1,0 +1,157 @@
+"""Every URL that takes a patient: outsiders get a 404 without data, members get the page and
+exactly one audit event. Patterns are read from the URLconf, so new views are covered."""
+
+import datetime as dt
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from oncoparcours.core.models import AuditEvent
+from oncoparcours.patients.models import BreakGlassAccess, CareTeamMember
+from oncoparcours.testing.factories import (
+    CareTeamMemberFactory,
+    DiagnosisFactory,
+    ProfessionalFactory,
+)
+
+
+def patient_patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from patient_patterns(entry, namespace)
+        elif isinstance(entry, URLPattern) and "patient_id" in entry.pattern.converters:
+            yield f"{prefix}{entry.name}", list(entry.pattern.converters)
+
+
+# How to build the other URL arguments for a patient. A new kind of argument makes the test fail
+# until a builder is added here, so no patient URL escapes the check.
+KWARG_BUILDERS = {
+    "patient_id": lambda patient: patient.pk,
+    "diagnosis_id": lambda patient: DiagnosisFactory(patient=patient).pk,
+    "member_id": lambda patient: (
+        CareTeamMemberFactory(patient=patient, is_lead=False, role="gp").pk
+    ),
+}
+
+
+def urls_for(patient):
+    urls = []
+    for name, kwargs in patient_patterns():
+        missing = [k for k in kwargs if k not in KWARG_BUILDERS]
+        assert not missing, f"{name}: add a builder for {missing} in KWARG_BUILDERS"
+        urls.append(reverse(name, kwargs={k: KWARG_BUILDERS[k](patient) for k in kwargs}))
+    return urls
+
+
+def test_the_check_covers_the_patient_pages():
+    names = {name for name, _ in patient_patterns()}
+    assert {
+        "patients:detail",
+        "patients:edit",
+        "patients:diagnosis_create",
+        "patients:audit",
+    } <= names
+
+
+@pytest.mark.django_db
+def test_outsiders_get_404_without_any_patient_data(outsider_client, patient):
+    for url in urls_for(patient):
+        response = outsider_client.get(url)
+        assert response.status_code == 404, url
+        body = response.content.decode()
+        assert patient.birth_last_name.upper() not in body.upper(), url
+        assert patient.ins not in body, url
+        response = outsider_client.post(url, {"icd10": "C50.1", "diagnosed_on": "2025-01-01"})
+        assert response.status_code == 404, url
+
+
+@pytest.mark.django_db
+def test_members_get_the_page_and_exactly_one_audit_event(clinician_client, clinician, patient):
+    urls = urls_for(patient)
+    for url in urls:
+        before = AuditEvent.objects.filter(patient_id=patient.pk).count()
+        response = clinician_client.get(url)
+        assert response.status_code == 200, url
+        events = AuditEvent.objects.filter(patient_id=patient.pk).order_by("-id")
+        assert events.count() == before + 1, url
+        event = events.first()
+        assert (event.actor, event.action, event.request_id != "") == (clinician.user, "view", True)
+
+
+@pytest.mark.django_db
+def test_a_missing_patient_looks_like_a_forbidden_one(outsider_client, patient):
+    import uuid
+
+    forbidden = outsider_client.get(reverse("patients:detail", args=[patient.pk]))
+    missing = outsider_client.get(reverse("patients:detail", args=[uuid.uuid4()]))
+    import re
+
+    def without_tokens(response):
+        # Only the CSRF tokens and the URL itself (language form's "next") may differ.
+        content = re.sub(
+            rb'(csrf-token" content|csrfmiddlewaretoken" value)="[^"]+"', b"", response.content
+        )
+        return content.replace(response.request["PATH_INFO"].encode(), b"")
+
+    assert forbidden.status_code == missing.status_code == 404
+    assert without_tokens(forbidden) == without_tokens(missing)
+
+
+@pytest.mark.django_db
+def test_ended_or_future_membership_gives_no_access(client, patient):
+    today = timezone.localdate()
+    former = ProfessionalFactory()
+    CareTeamMember.objects.create(
+        patient=patient,
+        professional=former,
+        role="gp",
+        start=today - dt.timedelta(days=100),
+        end=today - dt.timedelta(days=1),
+    )
+    future = ProfessionalFactory()
+    CareTeamMember.objects.create(
+        patient=patient, professional=future, role="gp", start=today + dt.timedelta(days=1)
+    )
+    for professional in (former, future):
+        client.force_login(professional.user)
+        assert client.get(reverse("patients:detail", args=[patient.pk])).status_code == 404
+        assert (
+            patient.birth_last_name.upper()
+            not in client.get(reverse("patients:list")).content.decode().upper()
+        )
+
+
+@pytest.mark.django_db
+def test_break_glass_access_is_flagged_in_the_audit_and_expires(outsider_client, outsider, patient):
+    now = timezone.now()
+    grant = BreakGlassAccess.objects.create(
+        user=outsider.user,
+        patient=patient,
+        reason="Urgence vitale",
+        started_at=now,
+        expires_at=now + dt.timedelta(minutes=5),
+    )
+    response = outsider_client.get(reverse("patients:detail", args=[patient.pk]))
+    assert response.status_code == 200
+    assert (
+        "bris de glace" in response.content.decode()
+        or "break-the-glass" in response.content.decode()
+    )
+    event = AuditEvent.objects.filter(patient_id=patient.pk).latest("id")
+    assert (event.break_glass, event.reason) == (True, "Urgence vitale")
+    grant.expires_at = now - dt.timedelta(seconds=1)
+    grant.save()
+    assert outsider_client.get(reverse("patients:detail", args=[patient.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_non_lead_members_cannot_read_the_patient_audit(client, patient):
+    nurse = CareTeamMemberFactory(
+        patient=patient, is_lead=False, role="coordination_nurse"
+    ).professional
+    client.force_login(nurse.user)
+    assert client.get(reverse("patients:detail", args=[patient.pk])).status_code == 200
+    assert client.get(reverse("patients:audit", args=[patient.pk])).status_code == 403

@@ -1,0 +1,160 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from oncoparcours.core.models import AuditEvent
+from oncoparcours.patients.models import Diagnosis, Patient
+from oncoparcours.testing.factories import (
+    CareTeamMemberFactory,
+    DiagnosisFactory,
+    OrganisationFactory,
+    PatientFactory,
+    valid_ins,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def make_patients(professional, count, **kwargs):
+    patients = []
+    for index in range(count):
+        patient = PatientFactory(birth_last_name=f"Nom{index:03d}", **kwargs)
+        CareTeamMemberFactory(patient=patient, professional=professional)
+        DiagnosisFactory(patient=patient, icd10="C50.4" if index % 2 else "C34.1")
+        patients.append(patient)
+    return patients
+
+
+def test_list_shows_only_my_patients_and_is_audited(clinician_client, clinician, patient):
+    stranger = PatientFactory(birth_last_name="Inconnu")
+    body = clinician_client.get(reverse("patients:list")).content.decode()
+    assert "MOREAU" in body and "INCONNU" not in body
+    event = AuditEvent.objects.filter(action="list").latest("id")
+    assert (
+        str(patient.pk) in event.details["shown"] and str(stranger.pk) not in event.details["shown"]
+    )
+
+
+def test_search_by_name_ins_diagnosis_centre_and_prognosis(clinician_client, clinician):
+    centre = OrganisationFactory(name="CH de Vienne", kind="ch")
+    patients = make_patients(clinician, 6)
+    patients[0].expert_centre = centre
+    patients[0].save()
+    PatientFactory(birth_last_name="Élise")  # accented, not mine
+
+    def names(**params):
+        response = clinician_client.get(reverse("patients:list"), params)
+        return {p.birth_last_name for p in response.context["page_obj"]}
+
+    assert names(q="nom003") == {"Nom003"}
+    assert names(q=patients[4].ins) == {"Nom004"}
+    assert names(icd10="C50") == {"Nom001", "Nom003", "Nom005"}
+    assert names(centre=centre.pk) == {"Nom000"}
+    assert names(prognosis="poor") == {p.birth_last_name for p in patients}
+
+
+def test_accent_insensitive_search(clinician_client, clinician):
+    patient = PatientFactory(birth_last_name="Lévêque", first_names="Hélène")
+    CareTeamMemberFactory(patient=patient, professional=clinician)
+    response = clinician_client.get(reverse("patients:list"), {"q": "leveque helene"})
+    assert [p.pk for p in response.context["page_obj"]] == [patient.pk]
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_patient_pages_query_counts_do_not_grow_with_data(
+    count, clinician_client, clinician, django_assert_max_num_queries
+):
+    patients = make_patients(clinician, count)
+    for patient in patients[:3]:
+        for _ in range(count // 3):
+            DiagnosisFactory(patient=patient, icd10="C18.7")
+    with django_assert_max_num_queries(10):
+        assert clinician_client.get(reverse("patients:list")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert (
+            clinician_client.get(reverse("patients:list"), {"q": "nom", "icd10": "C50"}).status_code
+            == 200
+        )
+    with django_assert_max_num_queries(22):
+        assert (
+            clinician_client.get(reverse("patients:detail", args=[patients[0].pk])).status_code
+            == 200
+        )
+    with django_assert_max_num_queries(14):
+        assert clinician_client.get(reverse("core:home")).status_code == 200
+
+
+def test_create_patient_form_names_the_wrong_fields(clinician_client):
+    response = clinician_client.post(
+        reverse("patients:create"),
+        {
+            "ins": "289127512501200",
+            "birth_last_name": "Durand",
+            "first_names": "Léa",
+            "birth_date": "2999-01-01",
+            "sex": "F",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "birth_date" in errors
+    assert Patient.objects.count() == 0
+
+
+def test_create_patient_then_add_a_diagnosis_through_the_pages(clinician_client):
+    birth = dt.date(1961, 7, 14)
+    response = clinician_client.post(
+        reverse("patients:create"),
+        {
+            "ins": valid_ins("M", birth),
+            "birth_last_name": "Durand",
+            "first_names": "Luc",
+            "birth_date": birth.isoformat(),
+            "sex": "M",
+            "departement": "37",
+        },
+    )
+    patient = Patient.objects.get()
+    assert response.status_code == 302 and response["Location"] == patient.get_absolute_url()
+    url = reverse("patients:diagnosis_create", args=[patient.pk])
+    bad = clinician_client.post(
+        url, {"icd10": "C34.1", "diagnosed_on": "1950-01-01", "laterality": "left"}
+    )
+    assert bad.status_code == 400
+    assert "diagnosed_on" in bad.context["form"].errors
+    good = clinician_client.post(
+        url,
+        {
+            "icd10": "C34.1",
+            "diagnosed_on": "2025-01-10",
+            "laterality": "left",
+            "icdo3_morphology": "8041/3",
+            "is_primary": "on",
+        },
+    )
+    assert good.status_code == 302
+    diagnosis = Diagnosis.objects.get()
+    assert (diagnosis.poor_prognosis, diagnosis.five_year_survival) == (True, 7)
+    page = clinician_client.get(patient.get_absolute_url()).content.decode()
+    assert "C34.1" in page
+
+
+def test_network_suggestion_lists_nearest_expert_centres(clinician_client, clinician):
+    from oncoparcours.directory.models import Network, NetworkMembership
+
+    recap = Network.objects.get(code="RECAP")
+    near = OrganisationFactory(name="Centre proche", latitude=45.8, longitude=4.9)
+    far = OrganisationFactory(name="Centre lointain", latitude=48.85, longitude=2.35)
+    NetworkMembership.objects.create(network=recap, organisation=far, role="pilot")
+    NetworkMembership.objects.create(network=recap, organisation=near, role="expert")
+    patient = PatientFactory(latitude=45.75, longitude=4.85)
+    CareTeamMemberFactory(patient=patient, professional=clinician)
+    DiagnosisFactory(patient=patient, icd10="C34.1", poor_prognosis=True)
+    response = clinician_client.get(patient.get_absolute_url())
+    suggestion = response.context["suggestions"][0]
+    assert suggestion.network.code == "RECAP"
+    assert [c.membership.organisation.name for c in suggestion.centres] == [
+        "Centre proche",
+        "Centre lointain",
+    ]

@@ -1,0 +1,56 @@
+"""Timeline entries from the patient record itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+
+from .models import Patient, Staging
+from .timeline import TimelineEntry
+
+
+def diagnoses(patient: Patient) -> Iterable[TimelineEntry]:
+    for diagnosis in patient.diagnoses.all():
+        yield TimelineEntry(
+            diagnosis.diagnosed_on,
+            "diagnosis",
+            _("Diagnosis %(code)s") % {"code": diagnosis.icd10},
+            diagnosis.label,
+        )
+    for staging in Staging.objects.filter(diagnosis__patient=patient).select_related("diagnosis"):
+        yield TimelineEntry(
+            staging.staged_on, "staging", _("Staging"), f"{staging.diagnosis.icd10} {staging}"
+        )
+
+
+def care_team(patient: Patient) -> Iterable[TimelineEntry]:
+    for member in patient.care_team.select_related("professional"):
+        yield TimelineEntry(
+            member.start,
+            "care_team",
+            _("Joined the care team"),
+            f"{member.professional.full_name} ({member.get_role_display()})",
+        )
+        if member.end:
+            yield TimelineEntry(
+                member.end,
+                "care_team",
+                _("Left the care team"),
+                f"{member.professional.full_name} — {member.reason}",
+            )
+
+
+def consents(patient: Patient) -> Iterable[TimelineEntry]:
+    for record in patient.consents.all():
+        yield TimelineEntry(
+            record.recorded_on,
+            "consent",
+            record.get_decision_display(),
+            f"{record.get_kind_display()} — {record.get_scope_display()}",
+        )
+
+
+def performance(patient: Patient) -> Iterable[TimelineEntry]:
+    for status in patient.performance_statuses.all():
+        yield TimelineEntry(status.recorded_on, "performance", _("Performance status"), str(status))

@@ -1,0 +1,35 @@
+from django.urls import path
+
+from . import views
+
+app_name = "patients"
+
+urlpatterns = [
+    path("", views.patient_list, name="list"),
+    path("nouveau/", views.patient_create, name="create"),
+    path("acces-urgence/", views.break_glass, name="break_glass"),
+    path("<uuid:patient_id>/", views.patient_detail, name="detail"),
+    path("<uuid:patient_id>/identite/", views.patient_edit, name="edit"),
+    path("<uuid:patient_id>/diagnostics/nouveau/", views.diagnosis_create, name="diagnosis_create"),
+    path(
+        "<uuid:patient_id>/diagnostics/<uuid:diagnosis_id>/stade/",
+        views.staging_create,
+        name="staging_create",
+    ),
+    path(
+        "<uuid:patient_id>/diagnostics/<uuid:diagnosis_id>/biomarqueur/",
+        views.biomarker_create,
+        name="biomarker_create",
+    ),
+    path(
+        "<uuid:patient_id>/etat-general/",
+        views.performance_status_create,
+        name="performance_create",
+    ),
+    path("<uuid:patient_id>/equipe/ajouter/", views.care_team_add, name="care_team_add"),
+    path(
+        "<uuid:patient_id>/equipe/<uuid:member_id>/fin/", views.care_team_end, name="care_team_end"
+    ),
+    path("<uuid:patient_id>/consentement/", views.consent_create, name="consent_create"),
+    path("<uuid:patient_id>/audit/", views.patient_audit, name="audit"),
+]

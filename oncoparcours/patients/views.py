@@ -1,0 +1,380 @@
+"""Patient pages. Each view: parse with a form, call one selector or service, render."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.forms import add_application_error
+from oncoparcours.core.http import AuthenticatedHttpRequest
+from oncoparcours.core.models import AuditAction, Role
+
+from . import selectors, services
+from .forms import (
+    BiomarkerForm,
+    BreakGlassForm,
+    CareTeamAddForm,
+    CareTeamEndForm,
+    ConsentForm,
+    DiagnosisForm,
+    PatientFilterForm,
+    PatientForm,
+    PerformanceStatusForm,
+    StagingForm,
+)
+from .models import Biomarker, CareTeamMember, Diagnosis, Staging
+from .timeline import timeline_for
+
+PAGE_SIZE = 25
+BREAK_GLASS_ROLES = {Role.CLINICIAN, Role.COORDINATION_NURSE, Role.PHARMACIST, Role.EFS_STAFF}
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+@login_required
+def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = PatientFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    prognosis = {"poor": True, "other": False}.get(filters.get("prognosis") or "")
+    centre = filters.get("centre")
+    patients = selectors.patient_search(
+        user=request.user,
+        query=filters.get("q", ""),
+        icd10_prefix=filters.get("icd10", ""),
+        centre_id=centre.pk if centre else None,
+        poor_prognosis=prognosis,
+    )
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        actor=request.user,
+        action=AuditAction.SEARCH if filters else AuditAction.LIST,
+        details={
+            "filters": {k: str(v) for k, v in filters.items() if v},
+            "page": page.number,
+            "shown": [str(p.pk) for p in page],
+        },
+    )
+    return render(
+        request,
+        "patients/patient_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "querystring_without_page": _querystring_without_page(request),
+        },
+    )
+
+
+def _form_view(
+    request: HttpRequest,
+    form: Any,
+    on_valid: Callable[[dict], Any],
+    template: str,
+    context: dict,
+    success_url: str,
+    success_message: str,
+) -> HttpResponse:
+    """Shared POST handling: a service refusal is shown on the form, nothing is saved."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            on_valid(form.cleaned_data)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, success_message)
+            return redirect(success_url)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+@login_required
+def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None)
+    created: dict[str, Any] = {}
+
+    def create(data: dict) -> None:
+        created["patient"] = services.patient_create(actor=request.user, data=data)
+
+    if request.method == "POST" and form.is_valid():
+        try:
+            create(form.cleaned_data)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, _("Patient record created. You are the care team lead."))
+            return redirect("patients:detail", patient_id=created["patient"].pk)
+    return render(
+        request,
+        "patients/patient_form.html",
+        {"form": form, "creating": True},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    access = selectors.patient_get_for_user(user=request.user, patient_id=patient_id)
+    patient = access.patient
+    diagnoses = list(
+        patient.diagnoses.prefetch_related(
+            Prefetch("stagings", queryset=Staging.objects.order_by("-staged_on")),
+            Prefetch("biomarkers", queryset=Biomarker.objects.order_by("-tested_on")),
+        ).order_by("-is_primary", "-diagnosed_on")
+    )
+    care_team = patient.care_team.select_related("professional").order_by("-is_lead", "role")
+    return render(
+        request,
+        "patients/patient_detail.html",
+        {
+            "access": access,
+            "patient": patient,
+            "diagnoses": diagnoses,
+            "care_team": care_team,
+            "performance": patient.performance_statuses.all()[:5],
+            "consents": selectors.latest_consents(patient),
+            "suggestions": selectors.network_suggestions(patient, diagnoses),
+            "timeline": timeline_for(patient),
+        },
+    )
+
+
+@login_required
+def patient_edit(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    access = selectors.patient_get_for_user(user=request.user, patient_id=patient_id, what="edit")
+    form = PatientForm(request.POST or None, initial=PatientForm.initial_from(access.patient))
+    return _form_view(
+        request,
+        form,
+        lambda data: services.patient_update(actor=request.user, patient=access.patient, data=data),
+        "patients/patient_form.html",
+        {"patient": access.patient, "creating": False},
+        access.patient.get_absolute_url(),
+        _("Identity updated."),
+    )
+
+
+@login_required
+def diagnosis_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    access = selectors.patient_get_for_user(
+        user=request.user, patient_id=patient_id, what="diagnosis form"
+    )
+    form = DiagnosisForm(request.POST or None)
+    return _form_view(
+        request,
+        form,
+        lambda data: services.diagnosis_add(actor=request.user, patient=access.patient, **data),
+        "patients/simple_form.html",
+        {"patient": access.patient, "title": _("Add a diagnosis")},
+        access.patient.get_absolute_url(),
+        _("Diagnosis recorded."),
+    )
+
+
+def _diagnosis_of(access: selectors.PatientAccess, diagnosis_id: uuid.UUID) -> Diagnosis:
+    return get_object_or_404(Diagnosis, pk=diagnosis_id, patient=access.patient)
+
+
+@login_required
+def staging_create(
+    request: AuthenticatedHttpRequest, patient_id: uuid.UUID, diagnosis_id: uuid.UUID
+) -> HttpResponse:
+    access = selectors.patient_get_for_user(
+        user=request.user, patient_id=patient_id, what="staging form"
+    )
+    diagnosis = _diagnosis_of(access, diagnosis_id)
+    form = StagingForm(request.POST or None)
+    return _form_view(
+        request,
+        form,
+        lambda data: services.staging_add(actor=request.user, diagnosis=diagnosis, **data),
+        "patients/simple_form.html",
+        {
+            "patient": access.patient,
+            "title": _("TNM staging of %(diagnosis)s") % {"diagnosis": diagnosis},
+        },
+        access.patient.get_absolute_url(),
+        _("Staging recorded."),
+    )
+
+
+@login_required
+def biomarker_create(
+    request: AuthenticatedHttpRequest, patient_id: uuid.UUID, diagnosis_id: uuid.UUID
+) -> HttpResponse:
+    access = selectors.patient_get_for_user(
+        user=request.user, patient_id=patient_id, what="biomarker form"
+    )
+    diagnosis = _diagnosis_of(access, diagnosis_id)
+    form = BiomarkerForm(request.POST or None)
+    return _form_view(
+        request,
+        form,
+        lambda data: services.biomarker_add(actor=request.user, diagnosis=diagnosis, **data),
+        "patients/simple_form.html",
+        {
+            "patient": access.patient,
+            "title": _("Biomarker for %(diagnosis)s") % {"diagnosis": diagnosis},
+        },
+        access.patient.get_absolute_url(),
+        _("Biomarker recorded."),
+    )
+
+
+@login_required
+def performance_status_create(
+    request: AuthenticatedHttpRequest, patient_id: uuid.UUID
+) -> HttpResponse:
+    access = selectors.patient_get_for_user(
+        user=request.user, patient_id=patient_id, what="performance form"
+    )
+    form = PerformanceStatusForm(request.POST or None)
+    return _form_view(
+        request,
+        form,
+        lambda data: services.performance_status_add(
+            actor=request.user, patient=access.patient, **data
+        ),
+        "patients/simple_form.html",
+        {"patient": access.patient, "title": _("Performance status")},
+        access.patient.get_absolute_url(),
+        _("Performance status recorded."),
+    )
+
+
+@login_required
+def care_team_add(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    access = selectors.patient_get_for_user(
+        user=request.user, patient_id=patient_id, what="care team form"
+    )
+    form = CareTeamAddForm(request.POST or None)
+
+    def add(data: dict) -> None:
+        professional = data.pop("rpps")
+        services.care_team_add(
+            actor=request.user,
+            patient=access.patient,
+            professional=professional,
+            **data,
+        )
+
+    return _form_view(
+        request,
+        form,
+        add,
+        "patients/simple_form.html",
+        {"patient": access.patient, "title": _("Add a care team member")},
+        access.patient.get_absolute_url(),
+        _("Care team member added."),
+    )
+
+
+@login_required
+def care_team_end(
+    request: AuthenticatedHttpRequest, patient_id: uuid.UUID, member_id: uuid.UUID
+) -> HttpResponse:
+    access = selectors.patient_get_for_user(
+        user=request.user, patient_id=patient_id, what="care team end form"
+    )
+    member = get_object_or_404(
+        CareTeamMember.objects.select_related("professional"), pk=member_id, patient=access.patient
+    )
+    form = CareTeamEndForm(request.POST or None)
+    return _form_view(
+        request,
+        form,
+        lambda data: services.care_team_end(actor=request.user, member=member, **data),
+        "patients/simple_form.html",
+        {
+            "patient": access.patient,
+            "title": _("End the membership of %(name)s") % {"name": member.professional.full_name},
+        },
+        access.patient.get_absolute_url(),
+        _("Membership ended."),
+    )
+
+
+@login_required
+def consent_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    access = selectors.patient_get_for_user(
+        user=request.user, patient_id=patient_id, what="consent form"
+    )
+    form = ConsentForm(request.POST or None)
+    return _form_view(
+        request,
+        form,
+        lambda data: services.consent_record(actor=request.user, patient=access.patient, **data),
+        "patients/simple_form.html",
+        {"patient": access.patient, "title": _("Record the patient's decision")},
+        access.patient.get_absolute_url(),
+        _("Decision recorded."),
+    )
+
+
+@login_required
+def patient_audit(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    access = selectors.patient_get_for_user(
+        user=request.user,
+        patient_id=patient_id,
+        what="audit trail",
+    )
+    if not access.is_lead:
+        raise PermissionDenied
+    events = selectors.audit_events_for_patient(access=access)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "patients/patient_audit.html",
+        {
+            "patient": access.patient,
+            "page_obj": page,
+            "break_glass_events": events.filter(break_glass=True)[:20],
+        },
+    )
+
+
+@login_required
+def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.user.role not in BREAK_GLASS_ROLES:
+        raise PermissionDenied
+    form = BreakGlassForm(request.POST or None)
+    opened: dict[str, Any] = {}
+
+    def open_access(data: dict) -> None:
+        opened["access"] = services.break_glass_open(actor=request.user, **data)
+
+    if request.method == "POST" and form.is_valid():
+        try:
+            open_access(form.cleaned_data)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            access = opened["access"]
+            messages.warning(
+                request,
+                _("Emergency access opened until %(time)s. It is recorded.")
+                % {"time": access.expires_at.strftime("%H:%M")},
+            )
+            return redirect("patients:detail", patient_id=access.patient_id)
+    return render(
+        request,
+        "patients/break_glass.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("oncoparcours.core.urls")),
+    path("annuaire/", include("oncoparcours.directory.urls")),
+    path("patients/", include("oncoparcours.patients.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
