@@ -132,6 +132,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Planner costs for SSD/RAM-resident data (PostgreSQL's default assumes spinning disks and
+    # scans whole tables instead of following the care-team index). Override with PG_OPTIONS.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+        "PG_OPTIONS", "-c random_page_cost=1.1"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -57,6 +57,16 @@ from .institutions import (
 )
 
 Progress = Callable[[int, int], None]
+# Most patients a demo login can have in their care teams (a heavy but real-life caseload).
+CASELOAD_CAP = {
+    "oncologue": 1200,
+    "hematologue": 600,
+    "oncologue-martinique": 800,
+    "neuro-oncologue": 400,
+    "idec": 1200,
+    "idel": 250,
+    "pharmacien": 300,
+}
 BATCH = 2000
 
 
@@ -87,6 +97,9 @@ class Generator:
         self.used_finess: set[str] = set()
         self.used_rpps: set[str] = set()
         self.used_ins: set[str] = set()
+        self.caseload: dict[str, int] = defaultdict(int)
+        # Hospital staff grows with the region so caseloads stay realistic.
+        self.staff_scale = min(40, max(1, patients // 8000))
 
     # --- identifiers -------------------------------------------------------------------------
     def uuid(self) -> uuid.UUID:
@@ -409,7 +422,7 @@ class Generator:
                 or key == "ap-hm"
             ):
                 for profession, specialty, count in self.STAFFING.get(organisation.kind, ()):
-                    for _ in range(count):
+                    for _ in range(count * self.staff_scale):
                         self._professional(key, profession, specialty)
         # City professionals: GPs and liberal nurses per département where patients live.
         for group in REGION_GROUPS.values():
@@ -741,19 +754,20 @@ class Generator:
             or staff[expert_key]["haematology"]
         )
         referring = rng.choice(candidates)
-        # The demo logins get a large, realistic share of their centre's patients.
+        # The demo logins get a large share of their centre's patients, up to a heavy but
+        # realistic caseload (so a large region does not give one physician 10,000 patients).
         preferred = {
             ("clb", "medical_oncology"): ("oncologue", 0.35),
             ("chru-tours", "haematology"): ("hematologue", 0.5),
             ("chu-martinique", "medical_oncology"): ("oncologue-martinique", 0.6),
             ("pitie", "neuro_oncology"): ("neuro-oncologue", 0.8),
         }.get((expert_key, specialty))
-        if preferred and rng.random() < preferred[1]:
+        if preferred and self._login_takes(*preferred):
             referring = logins[preferred[0]]
         role = {"haematology": "haematologist"}.get(specialty, "referring_oncologist")
         rows.members.append(self._member(patient, referring, role, start, lead=True))
         nurses = staff[expert_key]["coordination_nursing"]
-        if expert_key == "clb" and rng.random() < 0.45:
+        if expert_key == "clb" and self._login_takes("idec", 0.45):
             rows.members.append(self._member(patient, logins["idec"], "coordination_nurse", start))
         elif nurses:
             rows.members.append(
@@ -785,15 +799,25 @@ class Generator:
             idels = self.region.idels_by_dept[patient.departement]
             nurse = (
                 logins["idel"]
-                if patient.departement == "69" and rng.random() < 0.4
+                if patient.departement == "69" and self._login_takes("idel", 0.4)
                 else rng.choice(idels)
             )
             rows.members.append(
                 self._member(patient, nurse, "liberal_nurse", start + dt.timedelta(days=30))
             )
-        if mix.haematological and expert_key == "chru-tours" and rng.random() < 0.3:
+        if (
+            mix.haematological
+            and expert_key == "chru-tours"
+            and self._login_takes("pharmacien", 0.3)
+        ):
             rows.members.append(self._member(patient, logins["pharmacien"], "pharmacist", start))
             rows.members.append(self._member(patient, logins["efs"], "efs_physician", start))
+
+    def _login_takes(self, username: str, probability: float) -> bool:
+        if self.rng.random() >= probability or self.caseload[username] >= CASELOAD_CAP[username]:
+            return False
+        self.caseload[username] += 1
+        return True
 
     def _member(
         self,

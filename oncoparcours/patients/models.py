@@ -339,7 +339,10 @@ class CareTeamMember(BaseModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["professional", "patient"], name="care_team_prof_patient"),
+            # Covers the access check (index-only on PostgreSQL): who, whom, and when.
+            models.Index(
+                fields=["professional", "patient", "start", "end"], name="care_team_access"
+            ),
             models.Index(fields=["patient", "professional"], name="care_team_patient_prof"),
         ]
 

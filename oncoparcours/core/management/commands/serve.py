@@ -1,4 +1,6 @@
-"""``oncoparcours serve``: the web server (gunicorn) and, with --with-worker, the task worker."""
+"""``oncoparcours serve``: the web server (gunicorn) and, with --with-worker, the task worker.
+
+SIGINT/SIGTERM are forwarded to both children, so stopping this command stops everything."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -26,42 +29,40 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        worker = None
+        children: list[subprocess.Popen] = []
         if options["with_worker"]:
-            worker = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "oncoparcours.cli",
-                    "worker",
-                    "--verbosity",
-                    "0",
-                ]
-            )
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "oncoparcours.wsgi:application",
-            "--bind",
-            options["bind"],
-            "--workers",
-            str(options["workers"]),
-            "--threads",
-            str(options["threads"]),
-        ]
+            worker_command = [
+                sys.executable,
+                "-m",
+                "oncoparcours.cli",
+                "worker",
+                "--verbosity",
+                "0",
+            ]
+            children.append(subprocess.Popen(worker_command))  # noqa: S603
+        web_command = [
+            sys.executable, "-m", "gunicorn", "oncoparcours.wsgi:application",
+            "--bind", options["bind"], "--workers", str(options["workers"]),
+            "--threads", str(options["threads"]), "--keep-alive", "30",
+        ]  # fmt: skip
         if settings.DEBUG:
-            command += ["--access-logfile", "-"]
-        web = subprocess.Popen(command)  # noqa: S603
+            web_command += ["--access-logfile", "-"]
+        web = subprocess.Popen(web_command)  # noqa: S603
+        children.append(web)
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
         try:
             web.wait()
-        except KeyboardInterrupt:
-            web.send_signal(signal.SIGTERM)
-            web.wait(timeout=20)
         finally:
-            if worker is not None:
-                worker.send_signal(signal.SIGTERM)
+            stop(signal.SIGTERM, None)
+            for child in children:
                 try:
-                    worker.wait(timeout=20)
+                    child.wait(timeout=20)
                 except subprocess.TimeoutExpired:
-                    worker.kill()
+                    child.kill()

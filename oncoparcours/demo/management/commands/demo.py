@@ -8,10 +8,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from oncoparcours.demo.generator import Generator
 from oncoparcours.demo.institutions import DEMO_LOGINS, DEMO_PASSWORD
 from oncoparcours.demo.models import DemoDataset
+
+
+def refresh_planner_statistics() -> None:
+    """After a bulk load the query planner must know the table sizes (and PostgreSQL's
+    visibility map must be set for index-only scans)."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 class Command(BaseCommand):
@@ -43,6 +51,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         generator = Generator(seed=seed, patients=patients)
         generator.run(progress=None if quiet else self.progress)
+        refresh_planner_statistics()
         DemoDataset.objects.create(seed=seed, patients=patients)
         if not quiet:
             sys.stderr.write("\n")
