@@ -43,7 +43,7 @@ PUBLIC_SITES: tuple[SiteSpec, ...] = (
         region_group=CVL,
         capabilities=(
             ("icu_beds", 8, "", "", None, "Soins intensifs d'hématologie (janvier 2021)"),
-            ("jacie", None, "", "", 4, "Unité de thérapie cellulaire"),
+            ("jacie", None, "", "", 2, "Unité de thérapie cellulaire"),
             ("day_hospital_places", 32, "", "", None, ""),
             ("pet_ct", 2, "", "", None, ""),
             ("cancer_treatment", None, "oncological_surgery", "ars-cvl", 84, ""),

@@ -22,6 +22,12 @@ class DirectoryConfig(AppConfig):
         register_nav_item(NavItem("directory", _("Directory"), "directory:organisations", order=50))
         register_home_panel("directory.expiries", home.expiries_panel, order=80)
         register_home_panel(
+            "directory.my_organisations",
+            home.my_organisations_panel,
+            order=20,
+            roles={"centre_manager"},
+        )
+        register_home_panel(
             "directory.networks",
             home.networks_panel,
             order=90,

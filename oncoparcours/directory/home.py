@@ -9,7 +9,7 @@ from oncoparcours.core.models import Role
 from oncoparcours.core.navigation import HomePanel
 
 from . import selectors
-from .models import Professional
+from .models import Organisation, Professional
 
 
 def expiries_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
@@ -18,12 +18,6 @@ def expiries_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
     capabilities = []
     if user.role in {Role.ADMINISTRATOR, Role.ARS_EVALUATOR}:
         capabilities = list(selectors.expiring_capabilities()[:10])
-    elif user.role == Role.CENTRE_MANAGER and professional:
-        capabilities = list(
-            selectors.expiring_capabilities(
-                organisation_ids=selectors.organisations_of(professional)
-            )[:10]
-        )
     qualifications = []
     if professional:
         qualifications = list(
@@ -36,6 +30,29 @@ def expiries_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
         template="directory/panels/expiries.html",
         context={"capabilities": capabilities, "qualifications": qualifications},
         order=80,
+    )
+
+
+def my_organisations_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
+    """Centre managers: their organisations, capability statuses, staff trainings to renew."""
+    professional = Professional.objects.filter(user=request.user).first()
+    if professional is None:
+        return None
+    organisation_ids = selectors.organisations_of(professional)
+    organisations = list(
+        Organisation.objects.filter(pk__in=organisation_ids)
+        .prefetch_related("capabilities", "units__capabilities")
+        .order_by("name")
+    )
+    staff_ids = list(
+        selectors.staff_of_organisations(organisation_ids).values_list("professional_id", flat=True)
+    )
+    trainings = list(selectors.expiring_qualifications(professional_ids=staff_ids)[:15])
+    return HomePanel(
+        title=_("My organisations"),
+        template="directory/panels/my_organisations.html",
+        context={"organisations": organisations, "trainings": trainings},
+        order=20,
     )
 
 

@@ -177,6 +177,13 @@ def expiring_qualifications(
     return held.order_by("expires_on")
 
 
+def staff_of_organisations(organisation_ids: list[uuid.UUID]) -> QuerySet[OrganisationMembership]:
+    today = timezone.localdate()
+    return OrganisationMembership.objects.filter(
+        organisation_id__in=organisation_ids, start__lte=today
+    ).filter(Q(end__isnull=True) | Q(end__gte=today))
+
+
 def organisations_of(professional: Professional) -> list[uuid.UUID]:
     today = timezone.localdate()
     return list(
