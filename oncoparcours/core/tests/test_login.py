@@ -62,3 +62,19 @@ def test_logout_requires_post(client, user):
     assert client.get("/deconnexion/").status_code == 405
     assert client.post("/deconnexion/").status_code == 302
     assert AuditEvent.objects.filter(action="logout", actor=user).exists()
+
+
+@pytest.mark.django_db
+def test_audit_trail_by_user_is_own_or_administrator(client, django_user_model):
+    alice = django_user_model.objects.create_user(username="alice", password="x")
+    bob = django_user_model.objects.create_user(username="bob", password="x")
+    admin = django_user_model.objects.create_user(
+        username="root", password="x", role="administrator"
+    )
+    client.force_login(alice)
+    assert client.get(f"/audit/utilisateurs/{alice.pk}/").status_code == 200
+    assert client.get(f"/audit/utilisateurs/{bob.pk}/").status_code == 404
+    client.force_login(admin)
+    page = client.get(f"/audit/utilisateurs/{alice.pk}/")
+    assert page.status_code == 200
+    assert "Journal d’audit de alice" in page.content.decode()

@@ -118,3 +118,18 @@ def test_professional_errors_name_line_and_field(db):
         (7, "rpps"),
     }
     assert Professional.objects.count() == 0
+
+
+def test_command_line_import_reports_lines_and_exits_non_zero(db, tmp_path, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    bad = tmp_path / "orgs.csv"
+    bad.write_text(HEADER + "123456789,X,chu,69,69000,Lyon,,,\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_referential", "organisations", str(bad))
+    assert "orgs.csv:2: finess:" in capsys.readouterr().err
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + f"{valid_finess('69')},Y,ch,69,69000,Lyon,,,\n", encoding="utf-8")
+    call_command("import_referential", "organisations", str(good))
+    assert Organisation.objects.filter(name="Y").exists()
