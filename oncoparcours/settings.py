@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "oncoparcours.core",
     "oncoparcours.directory",
     "oncoparcours.patients",
+    "oncoparcours.pathways",
     "oncoparcours.demo",
 ]
 

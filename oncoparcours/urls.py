@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("oncoparcours.core.urls")),
     path("annuaire/", include("oncoparcours.directory.urls")),
     path("patients/", include("oncoparcours.patients.urls")),
+    path("", include("oncoparcours.pathways.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

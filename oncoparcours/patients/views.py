@@ -35,6 +35,7 @@ from .forms import (
     StagingForm,
 )
 from .models import Biomarker, CareTeamMember, Diagnosis, Staging
+from .record import record_sections
 from .timeline import timeline_for
 
 PAGE_SIZE = 25
@@ -151,6 +152,7 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
             "consents": selectors.latest_consents(patient),
             "suggestions": selectors.network_suggestions(patient, diagnoses),
             "timeline": timeline_for(patient),
+            "sections": record_sections(access, request),
         },
     )
 

@@ -28,12 +28,34 @@ def patient_patterns(resolver=None, prefix=""):
 
 # How to build the other URL arguments for a patient. A new kind of argument makes the test fail
 # until a builder is added here, so no patient URL escapes the check.
+def _instance(patient):
+    import datetime as dt
+
+    from oncoparcours.pathways.models import PathwayInstance, PathwayTemplate
+    from oncoparcours.pathways.services import pathway_apply
+
+    existing = PathwayInstance.objects.filter(patient=patient).first()
+    if existing:
+        return existing
+    lead = patient.care_team.get(is_lead=True).professional.user
+    return pathway_apply(
+        template=PathwayTemplate.objects.get(code="fast-track-diagnosis"),
+        patient=patient,
+        start=dt.date.today(),
+        parameters={},
+        actor=lead,
+    )
+
+
 KWARG_BUILDERS = {
     "patient_id": lambda patient: patient.pk,
     "diagnosis_id": lambda patient: DiagnosisFactory(patient=patient).pk,
     "member_id": lambda patient: (
         CareTeamMemberFactory(patient=patient, is_lead=False, role="gp").pk
     ),
+    "instance_id": lambda patient: _instance(patient).pk,
+    "activity_id": lambda patient: _instance(patient).activities.order_by("key").first().pk,
+    "action": lambda patient: "done",
 }
 
 

@@ -1,0 +1,71 @@
+"""Which pathway roles a professional can take, from their profession and specialty."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from oncoparcours.directory.models import Professional
+
+ROLES_BY_SPECIALTY: dict[str, set[str]] = {
+    "medical_oncology": {"oncologist", "organ_specialist"},
+    "haematology": {"haematologist", "oncologist"},
+    "neuro_oncology": {"oncologist", "organ_specialist"},
+    "pulmonology": {"organ_specialist"},
+    "gastroenterology": {"organ_specialist"},
+    "gynaecology": {"organ_specialist"},
+    "dermatology": {"organ_specialist"},
+    "surgery": {"surgeon", "organ_specialist"},
+    "thoracic_surgery": {"surgeon", "organ_specialist"},
+    "digestive_surgery": {"surgeon", "organ_specialist"},
+    "gynaecological_surgery": {"surgeon", "organ_specialist"},
+    "neurosurgery": {"surgeon", "organ_specialist"},
+    "urology": {"surgeon", "organ_specialist"},
+    "radiotherapy": {"radiotherapist"},
+    "radiology": {"radiologist"},
+    "nuclear_medicine": {"radiologist"},
+    "pathology": {"pathologist"},
+    "neurology": {"neurologist"},
+    "intensive_care": {"intensivist"},
+    "general_practice": {"gp"},
+    "transfusion_medicine": {"efs_physician"},
+    "hospital_pharmacy": {"pharmacist"},
+    "coordination_nursing": {"coordination_nurse", "tpe_team"},
+    "liberal_nursing": {"liberal_nurse", "tpe_team"},
+    "hospital_nursing": {"hospital_nurse", "efs_nurse"},
+    "palliative_care": {"had_team"},
+}
+
+ROLE_LABELS = {
+    "oncologist": _("Oncologist"),
+    "haematologist": _("Haematologist"),
+    "organ_specialist": _("Organ specialist"),
+    "surgeon": _("Surgeon"),
+    "radiotherapist": _("Radiation oncologist"),
+    "radiologist": _("Radiologist"),
+    "pathologist": _("Pathologist"),
+    "neurologist": _("Neurologist"),
+    "intensivist": _("Intensivist"),
+    "gp": _("General practitioner"),
+    "coordination_nurse": _("Coordination nurse"),
+    "liberal_nurse": _("Liberal nurse"),
+    "hospital_nurse": _("Hospital nurse"),
+    "had_team": _("Hospital-at-home team"),
+    "tpe_team": _("Patient education team"),
+    "pharmacist": _("Pharmacist"),
+    "efs_physician": _("EFS physician"),
+    "efs_nurse": _("EFS nurse"),
+    "tumour_board": _("Tumour board"),
+    "manufacturer": _("Manufacturer"),
+    "patient": _("Patient"),
+    "secretary": _("Medical secretary"),
+}
+
+
+def roles_of(professional: Professional | None) -> set[str]:
+    if professional is None:
+        return set()
+    return set(ROLES_BY_SPECIALTY.get(professional.specialty, set()))
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))

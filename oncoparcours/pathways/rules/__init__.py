@@ -1,0 +1,1 @@
+"""Pure rules of the pathway engine (no Django imports): schema, scheduling, transitions."""

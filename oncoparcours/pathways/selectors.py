@@ -1,0 +1,271 @@
+"""Reads of pathways, scoped to the user's patients (care team or break-the-glass)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.http import Http404
+from django.utils import timezone
+
+from oncoparcours.core.models import User
+from oncoparcours.patients.selectors import (
+    PatientAccess,
+    patient_get_for_user,
+    patients_for_user,
+    professional_for,
+)
+
+from .models import (
+    ActivityInstance,
+    ActivityStatus,
+    InstanceStatus,
+    PathwayEvent,
+    PathwayInstance,
+    PathwayRefusal,
+    PathwayTemplate,
+    PhaseInstance,
+)
+from .roles import roles_of
+
+OPEN = (ActivityStatus.PLANNED, ActivityStatus.SCHEDULED)
+
+
+def latest_templates() -> QuerySet[PathwayTemplate]:
+    return PathwayTemplate.objects.filter(is_latest=True).order_by("title_fr")
+
+
+def template_by_code(code: str) -> PathwayTemplate:
+    template = PathwayTemplate.objects.filter(code=code, is_latest=True).first()
+    if template is None:
+        raise Http404
+    return template
+
+
+def patient_pathways(patient_id: uuid.UUID) -> QuerySet[PathwayInstance]:
+    return (
+        PathwayInstance.objects.filter(patient_id=patient_id)
+        .select_related("template", "current_phase")
+        .order_by("-start_date")
+    )
+
+
+@dataclass(frozen=True)
+class InstanceAccess:
+    access: PatientAccess
+    instance: PathwayInstance
+
+
+def instance_get_for_user(
+    *, user: User, patient_id: uuid.UUID, instance_id: uuid.UUID, what: str = "pathway"
+) -> InstanceAccess:
+    access = patient_get_for_user(user=user, patient_id=patient_id, what=what)
+    instance = (
+        PathwayInstance.objects.select_related("template", "current_phase", "patient")
+        .filter(pk=instance_id, patient=access.patient)
+        .first()
+    )
+    if instance is None:
+        raise Http404
+    return InstanceAccess(access, instance)
+
+
+def activity_of(instance: PathwayInstance, activity_id: uuid.UUID) -> ActivityInstance:
+    activity = (
+        ActivityInstance.objects.select_related(
+            "instance", "phase", "assigned_to", "done_by", "organisation"
+        )
+        .filter(pk=activity_id, instance=instance)
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def instance_phases(instance: PathwayInstance) -> list[PhaseInstance]:
+    activities = ActivityInstance.objects.select_related(
+        "assigned_to", "organisation", "done_by"
+    ).order_by("due_date", "key")
+    return list(
+        instance.phases.prefetch_related(Prefetch("activities", queryset=activities)).order_by(
+            "order"
+        )
+    )
+
+
+def instance_events(instance: PathwayInstance, limit: int = 30) -> list[PathwayEvent]:
+    return list(instance.events.select_related("actor", "activity", "phase")[:limit])
+
+
+def _with_day(activities: QuerySet[ActivityInstance]) -> QuerySet[ActivityInstance]:
+    return activities.annotate(
+        day=Coalesce(TruncDate("scheduled_for"), F("due_date"), output_field=DateField())
+    )
+
+
+def worklist(
+    *,
+    user: User,
+    scope: str,
+    start: dt.date,
+    end: dt.date,
+    kind: str = "",
+    place: str = "",
+    include_late: bool = True,
+) -> QuerySet[ActivityInstance]:
+    """Open activities of the user's patients between two dates (and the late ones before)."""
+    activities = _with_day(
+        ActivityInstance.objects.filter(
+            patient_id__in=patients_for_user(user).values("pk"),
+            status__in=OPEN,
+            instance__status=InstanceStatus.ACTIVE,
+        )
+    )
+    period = Q(day__gte=start, day__lte=end)
+    if include_late:
+        period |= Q(day__lt=min(start, timezone.localdate()))
+    activities = activities.filter(period)
+    if scope == "mine":
+        professional = professional_for(user)
+        roles = roles_of(professional)
+        activities = activities.filter(
+            Q(assigned_to=professional)
+            | Q(assigned_to__isnull=True)
+            & (Q(responsible_role__in=roles) | Q(performer_role__in=roles))
+        )
+    if kind:
+        activities = activities.filter(kind=kind)
+    if place:
+        activities = activities.filter(place=place)
+    return activities.select_related(
+        "patient", "instance__template", "phase", "assigned_to", "organisation"
+    ).order_by("day", "patient__sort_name", "key")  # type: ignore[misc]  # "day" is annotated
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    instance: PathwayInstance
+    next_title_fr: str | None
+    next_title_en: str | None
+    next_due: dt.date | None
+    late: int
+
+
+def programme_instances(*, user: User, code: str) -> QuerySet[PathwayInstance]:
+    """The user's patients in a programme, with current phase, next activity and late count."""
+    open_activities = ActivityInstance.objects.filter(
+        instance=OuterRef("pk"), status__in=OPEN
+    ).order_by("due_date", "key")
+    today = timezone.localdate()
+    return (
+        PathwayInstance.objects.filter(
+            template__code=code, patient_id__in=patients_for_user(user).values("pk")
+        )
+        .select_related("patient", "template", "current_phase")
+        .annotate(
+            next_due=Min("activities__due_date", filter=Q(activities__status__in=OPEN)),
+            next_title_fr=Subquery(open_activities.values("title_fr")[:1]),
+            next_title_en=Subquery(open_activities.values("title_en")[:1]),
+            late=Count(
+                "activities", filter=Q(activities__status__in=OPEN, activities__due_date__lt=today)
+            ),
+        )
+        .order_by("status", "patient__sort_name")
+    )
+
+
+@dataclass(frozen=True)
+class InclusionWeek:
+    week: dt.date
+    count: int
+    cumulative: int
+    target_cumulative: float
+
+
+def programme_figures(code: str, *, weeks: int = 26) -> dict:
+    """Aggregates over every patient of the programme (no identities): statuses, weekly
+    inclusions against the target, refusals by reason."""
+    template = template_by_code(code)
+    instances = PathwayInstance.objects.filter(template__code=code)
+    statuses = dict(instances.values_list("status").annotate(n=Count("id")).order_by())
+    programme = template.programme
+    target = programme.get("inclusion_target")
+    period = programme.get("inclusion_period_weeks")
+    per_week = (target / period) if target and period else None
+    first = instances.aggregate(first=Min("start_date"))["first"]
+    by_week = dict(
+        instances.annotate(week=TruncWeek("start_date"))
+        .values_list("week")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_week = {(w.date() if isinstance(w, dt.datetime) else w): n for w, n in by_week.items()}
+    today = timezone.localdate()
+    this_week = today - dt.timedelta(days=today.weekday())
+    rows: list[InclusionWeek] = []
+    if first is not None:
+        start_week = first - dt.timedelta(days=first.weekday())
+        cumulative = 0
+        week = start_week
+        index = 0
+        while week <= this_week:
+            cumulative += by_week.get(week, 0)
+            index += 1
+            rows.append(
+                InclusionWeek(
+                    week,
+                    by_week.get(week, 0),
+                    cumulative,
+                    round(per_week * index, 1) if per_week else 0.0,
+                )
+            )
+            week += dt.timedelta(days=7)
+    refusals = dict(
+        PathwayRefusal.objects.filter(template_code=code)
+        .values_list("reason")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        "template": template,
+        "statuses": statuses,
+        "total": sum(statuses.values()),
+        "weeks": rows[-weeks:],
+        "target_total": target,
+        "target_weeks": period,
+        "weekly_range": programme.get("weekly_inclusions"),
+        "refusals": refusals,
+        "refusal_total": sum(refusals.values()),
+    }
+
+
+def programme_refusals(*, user: User, code: str) -> QuerySet[PathwayRefusal]:
+    return (
+        PathwayRefusal.objects.filter(
+            template_code=code, patient_id__in=patients_for_user(user).values("pk")
+        )
+        .select_related("patient", "recorded_by")
+        .order_by("-recorded_on")
+    )
+
+
+def week_activities(user: User, limit: int = 8) -> tuple[int, int, list[ActivityInstance]]:
+    """For the home page: open activities due for me in the next 7 days, and late ones."""
+    today = timezone.localdate()
+    activities = worklist(user=user, scope="mine", start=today, end=today + dt.timedelta(days=6))
+    late = activities.filter(day__lt=today).count()  # type: ignore[misc]
+    return activities.count(), late, list(activities[:limit])

@@ -1,0 +1,145 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from oncoparcours.pathways import services
+from oncoparcours.pathways.models import PathwayInstance, PathwayTemplate
+from oncoparcours.testing.factories import CareTeamMemberFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_apply_a_pathway_from_the_patient_record(clinician_client, centres):
+    record = clinician_client.get(centres.get_absolute_url()).content.decode()
+    assert reverse("pathways:apply", args=[centres.pk]) in record
+    url = reverse("pathways:apply", args=[centres.pk])
+    form = clinician_client.get(url, {"template": "home-immunotherapy"})
+    assert "param_interval_weeks" in form.content.decode()
+    bad = clinician_client.post(
+        url, {"template": "home-immunotherapy", "start": "2026-01-05", "param_interval_weeks": "5"}
+    )
+    assert bad.status_code == 400 and PathwayInstance.objects.count() == 0
+    good = clinician_client.post(
+        url,
+        {
+            "template": "home-immunotherapy",
+            "start": dt.date.today().isoformat(),
+            "param_interval_weeks": "2",
+        },
+    )
+    instance = PathwayInstance.objects.get()
+    assert good.status_code == 302 and good["Location"] == instance.get_absolute_url()
+    assert instance.parameters == {"interval_weeks": 2}
+    page = clinician_client.get(instance.get_absolute_url()).content.decode()
+    assert "Séquence 1" in page and "Premier bilan d&#x27;imagerie de contrôle" in page
+
+
+def test_done_from_the_timeline_with_a_stale_version_is_refused(clinician_client, instance):
+    consultation = instance.activities.get(key="inclusion-consultation")
+    url = reverse(
+        "pathways:activity_action", args=[instance.patient_id, instance.pk, consultation.pk, "done"]
+    )
+    ok = clinician_client.post(
+        url, {"version": consultation.version, "on": consultation.due_date.isoformat()}
+    )
+    assert ok.status_code == 302
+    again = clinician_client.post(
+        url, {"version": consultation.version, "on": consultation.due_date.isoformat()}
+    )
+    assert again.status_code == 400
+    assert "entre-temps" in again.content.decode() or "meanwhile" in again.content.decode()
+
+
+def test_illegal_move_shows_the_allowed_next_steps(clinician_client, instance, clinician):
+    letter = instance.activities.get(key="gp-letter-inclusion")
+    services.activity_transition(
+        activity=letter, to="cancelled", actor=clinician.user, note="doublon"
+    )
+    letter.refresh_from_db()
+    url = reverse(
+        "pathways:activity_action", args=[instance.patient_id, instance.pk, letter.pk, "status"]
+    )
+    response = clinician_client.post(url, {"version": letter.version, "to": "missed", "note": "x"})
+    assert response.status_code == 400
+    assert (
+        "ne peut plus changer" in response.content.decode()
+        or "no longer change" in response.content.decode()
+    )
+
+
+def test_phase_page_lists_criteria_and_requires_a_reason(clinician_client, instance):
+    url = reverse("pathways:phase_advance", args=[instance.patient_id, instance.pk])
+    page = clinician_client.get(url).content.decode()
+    assert "Premier bilan d&#x27;imagerie de contrôle réalisé" in page
+    refused = clinician_client.post(url, {"expected_phase": "sequence-1", "override_reason": ""})
+    assert refused.status_code == 400
+    moved = clinician_client.post(
+        url, {"expected_phase": "sequence-1", "override_reason": "Bilan au CHU"}
+    )
+    assert moved.status_code == 302
+    instance.refresh_from_db()
+    assert instance.current_phase.key == "sequence-2"
+
+
+@pytest.mark.parametrize("patients", [2, 12])
+def test_worklist_and_timeline_query_counts_do_not_grow(
+    patients, clinician, clinician_client, template, django_assert_max_num_queries
+):
+    start = dt.date.today() - dt.timedelta(days=20)
+    instance = None
+    for _ in range(patients):
+        patient = PatientFactory()
+        CareTeamMemberFactory(patient=patient, professional=clinician)
+        instance = services.pathway_apply(
+            template=template,
+            patient=patient,
+            start=start,
+            parameters={"interval_weeks": 2},
+            actor=clinician.user,
+        )
+    for params in ({}, {"scope": "team", "period": "next30"}):
+        with django_assert_max_num_queries(12):
+            response = clinician_client.get(reverse("pathways:worklist"), params)
+        assert response.status_code == 200
+    with django_assert_max_num_queries(30):
+        assert clinician_client.get(instance.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert (
+            clinician_client.get(
+                reverse("pathways:programme", args=["home-immunotherapy"])
+            ).status_code
+            == 200
+        )
+
+
+def test_worklist_shows_late_activities_of_my_patients_only(
+    clinician_client, instance, template, outsider
+):
+    other = PatientFactory(birth_last_name="Ailleurs")
+    CareTeamMemberFactory(patient=other, professional=outsider)
+    services.pathway_apply(
+        template=template,
+        patient=other,
+        start=dt.date.today() - dt.timedelta(days=30),
+        parameters={},
+        actor=outsider.user,
+    )
+    body = clinician_client.get(reverse("pathways:worklist"), {"scope": "team"}).content.decode()
+    assert "MOREAU" in body and "AILLEURS" not in body
+    assert "en retard" in body or "late" in body
+
+
+def test_programme_page_tracks_inclusions_against_the_target(clinician_client, instance):
+    response = clinician_client.get(reverse("pathways:programme", args=["home-immunotherapy"]))
+    body = response.content.decode()
+    assert "1 / 375" in body
+    assert response.context["weeks"][-1].cumulative == 1
+
+
+def test_templates_are_readable_by_everyone(clinician_client):
+    body = clinician_client.get(reverse("pathways:programmes")).content.decode()
+    assert all(
+        t.title in body.replace("&#x27;", "'")
+        for t in PathwayTemplate.objects.filter(is_latest=True)
+    )

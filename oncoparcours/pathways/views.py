@@ -1,0 +1,430 @@
+"""Pathway pages: apply a template, follow an instance (timeline, activity actions, phases),
+worklist, programmes. Thin: parse with a form, call one service or selector, render."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.forms import add_application_error
+from oncoparcours.core.http import AuthenticatedHttpRequest
+from oncoparcours.core.models import AuditAction
+from oncoparcours.patients.selectors import patient_get_for_user
+
+from . import selectors, services
+from .forms import (
+    ActivityDoneForm,
+    ActivityScheduleForm,
+    ActivityStatusForm,
+    ApplyPathwayForm,
+    AssignForm,
+    EndForm,
+    PauseForm,
+    PhaseAdvanceForm,
+    RefusalForm,
+    ResumeForm,
+    WorklistFilterForm,
+)
+from .models import ActivityStatus
+
+
+def _status(request: HttpRequest) -> int:
+    return 400 if request.method == "POST" else 200
+
+
+def _handle(
+    request: HttpRequest, form: Any, action: Callable[[dict], Any], success: str, redirect_to: str
+) -> HttpResponse | None:
+    """Run ``action`` on a valid POST; a refusal lands on the form (nothing saved)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        action(form.cleaned_data)
+    except ApplicationError as error:
+        add_application_error(form, error)
+        return None
+    messages.success(request, success)
+    return redirect(redirect_to)
+
+
+@login_required
+def pathway_apply(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    access = patient_get_for_user(
+        user=request.user, patient_id=patient_id, what="apply pathway form"
+    )
+    templates = list(selectors.latest_templates())
+    code = request.POST.get("template") or request.GET.get("template")
+    template = next((t for t in templates if t.code == code), None)
+    form = ApplyPathwayForm(request.POST or None, template=template) if template else None
+    created: dict[str, Any] = {}
+
+    def apply(data: dict) -> None:
+        assert form is not None and template is not None
+        created["instance"] = services.pathway_apply(
+            template=template,
+            patient=access.patient,
+            start=data["start"],
+            parameters=form.parameters(),
+            actor=request.user,
+        )
+
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            apply(form.cleaned_data)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            instance = created["instance"]
+            messages.success(
+                request,
+                _("Pathway applied: %(count)s activities planned.")
+                % {"count": instance.activities.count()},
+            )
+            return redirect(instance.get_absolute_url())
+    return render(
+        request,
+        "pathways/apply.html",
+        {
+            "patient": access.patient,
+            "templates": templates,
+            "template": template,
+            "form": form,
+        },
+        status=_status(request) if form is not None else 200,
+    )
+
+
+@login_required
+def instance_detail(
+    request: AuthenticatedHttpRequest, patient_id: uuid.UUID, instance_id: uuid.UUID
+) -> HttpResponse:
+    found = selectors.instance_get_for_user(
+        user=request.user, patient_id=patient_id, instance_id=instance_id
+    )
+    instance = found.instance
+    return render(
+        request,
+        "pathways/instance.html",
+        {
+            "patient": found.access.patient,
+            "instance": instance,
+            "phases": selectors.instance_phases(instance),
+            "criteria": services.phase_criteria(instance) if instance.status == "active" else [],
+            "events": selectors.instance_events(instance),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+ACTIVITY_FORMS = {
+    "done": ActivityDoneForm,
+    "schedule": ActivityScheduleForm,
+    "status": ActivityStatusForm,
+    "assign": AssignForm,
+}
+
+
+@login_required
+def activity_action(
+    request: AuthenticatedHttpRequest,
+    patient_id: uuid.UUID,
+    instance_id: uuid.UUID,
+    activity_id: uuid.UUID,
+    action: str,
+) -> HttpResponse:
+    found = selectors.instance_get_for_user(
+        user=request.user, patient_id=patient_id, instance_id=instance_id, what=f"activity {action}"
+    )
+    activity = selectors.activity_of(found.instance, activity_id)
+    form_class = ACTIVITY_FORMS.get(action)
+    if form_class is None:
+        from django.http import Http404
+
+        raise Http404
+    initial = {"version": activity.version}
+    form = form_class(request.POST or None, initial=initial)
+    user = request.user
+
+    def act(data: dict) -> None:
+        if action == "done":
+            services.activity_transition(
+                activity=activity,
+                to=ActivityStatus.DONE,
+                actor=user,
+                on=data["on"],
+                note=data["note"],
+                result_value=data["result_value"],
+                result_unit=data["result_unit"],
+                expected_version=data["version"],
+            )
+        elif action == "schedule":
+            services.activity_schedule(
+                activity=activity, when=data["when"], actor=user, expected_version=data["version"]
+            )
+        elif action == "status":
+            services.activity_transition(
+                activity=activity,
+                to=data["to"],
+                actor=user,
+                note=data["note"],
+                expected_version=data["version"],
+            )
+        else:
+            services.activity_assign(
+                activity=activity,
+                professional=data["professional"],
+                actor=user,
+                add_to_care_team=data["add_to_care_team"],
+            )
+
+    next_url = (
+        request.POST.get("next") or request.GET.get("next") or found.instance.get_absolute_url()
+    )
+    if not next_url.startswith("/"):
+        next_url = found.instance.get_absolute_url()
+    response = _handle(request, form, act, _("Activity updated."), next_url)
+    if response is not None:
+        return response
+    return render(
+        request,
+        "pathways/activity_action.html",
+        {
+            "patient": found.access.patient,
+            "instance": found.instance,
+            "activity": activity,
+            "form": form,
+            "action": action,
+            "next": next_url,
+        },
+        status=_status(request),
+    )
+
+
+@login_required
+def phase_advance(
+    request: AuthenticatedHttpRequest, patient_id: uuid.UUID, instance_id: uuid.UUID
+) -> HttpResponse:
+    found = selectors.instance_get_for_user(
+        user=request.user, patient_id=patient_id, instance_id=instance_id, what="phase transition"
+    )
+    instance = found.instance
+    current = instance.current_phase
+    form = PhaseAdvanceForm(
+        request.POST or None, initial={"expected_phase": current.key if current else ""}
+    )
+    response = _handle(
+        request,
+        form,
+        lambda data: services.phase_advance(
+            instance=instance,
+            actor=request.user,
+            override_reason=data["override_reason"],
+            expected_phase=data["expected_phase"],
+        ),
+        _("Moved to the next phase."),
+        instance.get_absolute_url(),
+    )
+    if response is not None:
+        return response
+    return render(
+        request,
+        "pathways/phase_advance.html",
+        {
+            "patient": found.access.patient,
+            "instance": instance,
+            "form": form,
+            "criteria": services.phase_criteria(instance),
+        },
+        status=_status(request),
+    )
+
+
+def _lifecycle_view(action: str, form_class: type, run: Callable, success: str, title: str):
+    @login_required
+    def view(
+        request: AuthenticatedHttpRequest, patient_id: uuid.UUID, instance_id: uuid.UUID
+    ) -> HttpResponse:
+        found = selectors.instance_get_for_user(
+            user=request.user,
+            patient_id=patient_id,
+            instance_id=instance_id,
+            what=f"pathway {action}",
+        )
+        form = form_class(request.POST or None)
+        response = _handle(
+            request,
+            form,
+            lambda data: run(instance=found.instance, actor=request.user, **data),
+            _(success),
+            found.instance.get_absolute_url(),
+        )
+        if response is not None:
+            return response
+        return render(
+            request,
+            "pathways/lifecycle.html",
+            {
+                "patient": found.access.patient,
+                "instance": found.instance,
+                "form": form,
+                "title": _(title),
+                "action": action,
+            },
+            status=_status(request),
+        )
+
+    view.__name__ = f"pathway_{action}"
+    return view
+
+
+pathway_pause = _lifecycle_view(
+    "pause", PauseForm, services.pathway_pause, "Pathway paused.", "Pause the pathway"
+)
+pathway_resume = _lifecycle_view(
+    "resume",
+    ResumeForm,
+    services.pathway_resume,
+    "Pathway resumed: future activities were moved by the pause.",
+    "Resume the pathway",
+)
+pathway_end = _lifecycle_view(
+    "end",
+    EndForm,
+    services.pathway_end,
+    "Pathway ended: open activities were cancelled.",
+    "End the pathway",
+)
+
+
+@login_required
+def refusal_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    access = patient_get_for_user(
+        user=request.user, patient_id=patient_id, what="programme refusal form"
+    )
+    form = RefusalForm(request.POST or None, templates=list(selectors.latest_templates()))
+    response = _handle(
+        request,
+        form,
+        lambda data: services.pathway_refusal_record(
+            patient=access.patient, actor=request.user, **data
+        ),
+        _("Refusal recorded."),
+        access.patient.get_absolute_url(),
+    )
+    if response is not None:
+        return response
+    return render(
+        request,
+        "pathways/refusal.html",
+        {"patient": access.patient, "form": form},
+        status=_status(request),
+    )
+
+
+@login_required
+def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = WorklistFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    start, end = form.period_bounds()
+    activities = selectors.worklist(
+        user=request.user,
+        scope=data.get("scope") or "mine",
+        start=start,
+        end=end,
+        kind=data.get("kind", ""),
+        place=data.get("place", ""),
+    )
+    page = Paginator(activities, 100).get_page(request.GET.get("page"))
+    audit_record(
+        actor=request.user,
+        action=AuditAction.LIST,
+        details={"what": "worklist", "patients": sorted({str(a.patient_id) for a in page})},
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "pathways/worklist.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "start": start,
+            "end": end,
+            "today": timezone.localdate(),
+            "querystring_without_page": params.urlencode() + "&" if params else "",
+            "next": request.get_full_path(),
+        },
+    )
+
+
+@login_required
+def programmes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "pathways/programmes.html",
+        {
+            "templates": selectors.latest_templates(),
+        },
+    )
+
+
+@login_required
+def programme(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    figures = selectors.programme_figures(code)
+    instances = selectors.programme_instances(user=request.user, code=code)
+    page = Paginator(instances, 50).get_page(request.GET.get("page"))
+    refusals = list(selectors.programme_refusals(user=request.user, code=code)[:50])
+    audit_record(
+        actor=request.user,
+        action=AuditAction.LIST,
+        details={
+            "what": f"programme {code}",
+            "patients": sorted({str(i.patient_id) for i in page}),
+        },
+    )
+    return render(
+        request,
+        "pathways/programme.html",
+        {
+            **figures,
+            "page_obj": page,
+            "refusal_rows": refusals,
+            "querystring_without_page": "",
+            "chart": _inclusion_chart(figures["weeks"], figures["weekly_range"]),
+        },
+    )
+
+
+def _inclusion_chart(weeks: list, weekly_range: list | None) -> dict:
+    """Geometry of a small SVG bar chart (the page also gives the data as a table)."""
+    height, bar, gap = 120, 14, 4
+    top = max([w.count for w in weeks] + [weekly_range[1] if weekly_range else 1, 1])
+    scale = (height - 10) / top
+    bars = [
+        {
+            "x": i * (bar + gap),
+            "width": bar,
+            "height": round(w.count * scale, 1),
+            "y": round(height - w.count * scale, 1),
+            "label": f"{w.week:%d/%m/%Y} : {w.count}",
+        }
+        for i, w in enumerate(weeks)
+    ]
+    target_y = round(height - weekly_range[0] * scale, 1) if weekly_range else None
+    return {
+        "width": max(len(weeks) * (bar + gap), 1),
+        "height": height,
+        "bars": bars,
+        "target_y": target_y,
+    }
