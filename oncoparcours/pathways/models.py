@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from oncoparcours.core.models import AppendOnlyModel, BaseModel
@@ -185,7 +185,7 @@ class Place(models.TextChoices):
     EXPERT = "expert", _("Expert centre")
     PROXIMITY = "proximity", _("Local hospital")
     EFS = "efs", _("EFS care centre")
-    HOME = "home", _("Home")
+    HOME = "home", pgettext_lazy("place of care", "Home")
     REMOTE = "remote", _("Remote")
     EXTERNAL = "external", _("External")
 

@@ -38,6 +38,7 @@ from .models import (
     PathwayRefusal,
     PathwayTemplate,
     PhaseInstance,
+    RefusalReason,
 )
 from .roles import roles_of
 
@@ -240,15 +241,16 @@ def programme_figures(code: str, *, weeks: int = 26) -> dict:
         .annotate(n=Count("id"))
         .order_by()
     )
+    status_labels, reason_labels = dict(InstanceStatus.choices), dict(RefusalReason.choices)
     return {
         "template": template,
-        "statuses": statuses,
+        "statuses": [(status_labels.get(k, k), n) for k, n in sorted(statuses.items())],
         "total": sum(statuses.values()),
         "weeks": rows[-weeks:],
         "target_total": target,
         "target_weeks": period,
         "weekly_range": programme.get("weekly_inclusions"),
-        "refusals": refusals,
+        "refusals": [(reason_labels.get(k, k), n) for k, n in sorted(refusals.items())],
         "refusal_total": sum(refusals.values()),
     }
 

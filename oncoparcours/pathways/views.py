@@ -113,6 +113,9 @@ def instance_detail(
         user=request.user, patient_id=patient_id, instance_id=instance_id
     )
     instance = found.instance
+    labels = {
+        name: _text_label(spec["label"]) for name, spec in instance.template.parameters.items()
+    }
     return render(
         request,
         "pathways/instance.html",
@@ -123,8 +126,25 @@ def instance_detail(
             "criteria": services.phase_criteria(instance) if instance.status == "active" else [],
             "events": selectors.instance_events(instance),
             "today": timezone.localdate(),
+            "parameters": [
+                (labels.get(k, k), _display_value(v)) for k, v in instance.parameters.items()
+            ],
         },
     )
+
+
+def _text_label(label: dict) -> str:
+    from django.utils.translation import get_language
+
+    return label.get("en" if (get_language() or "fr").startswith("en") else "fr") or label.get(
+        "fr", ""
+    )
+
+
+def _display_value(value: object) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value).replace("_", " ")
 
 
 ACTIVITY_FORMS = {

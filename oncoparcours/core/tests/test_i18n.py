@@ -41,3 +41,43 @@ def test_the_language_switch_offers_english(client):
     assert response.status_code == 302
     page = client.get("/connexion/").content.decode()
     assert '<html lang="en">' in page and "Log in to OncoParcours" in page
+
+
+@pytest.mark.skipif(
+    __import__("shutil").which("xgettext") is None, reason="GNU gettext not installed"
+)
+def test_the_catalogue_contains_every_string_of_the_code(tmp_path, settings):
+    """Extract the messages again (like `make messages`) and compare with the shipped catalogue:
+    a UI string added without a French translation fails here."""
+    import shutil
+    import subprocess
+    import sys
+
+    package = Path(settings.PACKAGE_DIR)
+    copy = tmp_path / "oncoparcours"
+    shutil.copytree(
+        package, copy, ignore=shutil.ignore_patterns("tests", "testing", "locale", "*.pyc")
+    )
+    (copy / "locale" / "fr" / "LC_MESSAGES").mkdir(parents=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "--locale",
+            "fr",
+            "--no-location",
+            "--ignore",
+            "static/*",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "oncoparcours.settings"},
+    )
+    extracted = {
+        e.msgid for e in polib.pofile(str(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po"))
+    }
+    shipped = {e.msgid for e in catalogue().translated_entries()}
+    assert sorted(extracted - shipped) == []

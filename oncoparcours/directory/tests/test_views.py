@@ -65,3 +65,15 @@ def test_import_page_shows_line_errors_and_imports_nothing(clinician_client, cli
     assert Organisation.objects.count() == before
     body = response.content.decode()
     assert "<td>2</td><td>finess</td>" in body
+
+
+def test_svg_coordinates_are_not_localised_in_french(clinician_client, organisation):
+    import re
+
+    network = Network.objects.get(code="GLIOREC")
+    organisation.latitude, organisation.longitude = 45.7512, 4.8333
+    organisation.save()
+    NetworkMembership.objects.create(network=network, organisation=organisation, role="expert")
+    page = clinician_client.get(reverse("directory:network", args=["GLIOREC"])).content.decode()
+    assert re.search(r'cx="\d+\.\d"', page)
+    assert not re.search(r'(cx|cy)="\d+,\d', page)

@@ -31,9 +31,9 @@ KIND_LABELS = {
 # A glyph for each place, always shown with its text label (never colour or icon alone).
 PLACE_GLYPHS = {
     "expert": "★",
-    "proximity": "⌂",
+    "proximity": "◆",
     "efs": "✚",
-    "home": "🏠",
+    "home": "⌂",
     "remote": "☎",
     "external": "⇄",
 }

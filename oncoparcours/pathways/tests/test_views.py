@@ -143,3 +143,14 @@ def test_templates_are_readable_by_everyone(clinician_client):
         t.title in body.replace("&#x27;", "'")
         for t in PathwayTemplate.objects.filter(is_latest=True)
     )
+
+
+def test_inclusion_chart_svg_uses_dot_decimals(clinician_client, instance):
+    import re
+
+    page = clinician_client.get(
+        reverse("pathways:programme", args=["home-immunotherapy"])
+    ).content.decode()
+    assert re.search(r'<rect class="bar" x="0" y="[\d.]+"', page)
+    assert not re.search(r'(y|height)="\d+,\d', page)
+    assert "En cours : 1" in page

@@ -13,6 +13,7 @@ from django.db import connection
 from oncoparcours.demo.generator import Generator
 from oncoparcours.demo.institutions import DEMO_LOGINS, DEMO_PASSWORD
 from oncoparcours.demo.models import DemoDataset
+from oncoparcours.demo.pathways import PathwayDemo
 
 
 def refresh_planner_statistics() -> None:
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         generator = Generator(seed=seed, patients=patients)
         generator.run(progress=None if quiet else self.progress)
+        PathwayDemo(seed=seed, scale=min(20.0, patients / 2000)).run()
         refresh_planner_statistics()
         DemoDataset.objects.create(seed=seed, patients=patients)
         if not quiet:
