@@ -232,6 +232,9 @@ class ActivityInstance(BaseModel):
         "self", symmetrical=False, blank=True, related_name="dependants"
     )
     due_date = models.DateField(_("due"))
+    # The day the activity is expected: the appointment's day when scheduled, else the due date.
+    # Kept by the services; indexed (open activities only) for worklists.
+    day = models.DateField(_("day"))
     planned_date = models.DateField(_("initially planned"))
     scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
     status = models.CharField(
@@ -270,6 +273,11 @@ class ActivityInstance(BaseModel):
             ),
         ]
         indexes = [
+            models.Index(
+                fields=["patient", "day"],
+                name="activity_open_patient_day",
+                condition=Q(status__in=["planned", "scheduled"]),
+            ),
             models.Index(fields=["patient", "due_date"], name="activity_patient_due"),
             models.Index(
                 fields=["assigned_to", "status", "due_date"], name="activity_assignee_due"
@@ -283,6 +291,11 @@ class ActivityInstance(BaseModel):
     @property
     def title(self) -> str:
         return _localised(self.title_fr, self.title_en)
+
+    def expected_day(self) -> dt.date:
+        if self.status == ActivityStatus.SCHEDULED and self.scheduled_for:
+            return timezone.localtime(self.scheduled_for).date()
+        return self.due_date
 
     @property
     def display_date(self) -> dt.date:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Count,
-    DateField,
-    F,
     Min,
     OuterRef,
     Prefetch,
@@ -17,16 +16,17 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
 
 from oncoparcours.core.models import User
+from oncoparcours.patients.models import Patient
 from oncoparcours.patients.selectors import (
     PatientAccess,
     patient_get_for_user,
-    patients_for_user,
     professional_for,
+    visible_patient_filter,
 )
 
 from .models import (
@@ -43,6 +43,15 @@ from .models import (
 from .roles import roles_of
 
 OPEN = (ActivityStatus.PLANNED, ActivityStatus.SCHEDULED)
+# Large JSON columns lists do not need (the template definition is ~20 kB per row).
+HEAVY_FIELDS = (
+    "instance__template__definition",
+    "instance__parameters",
+    "phase__entry_criteria",
+    "phase__exit_criteria",
+    "checklist",
+    "qualifications",
+)
 
 
 def latest_templates() -> QuerySet[PathwayTemplate]:
@@ -112,12 +121,6 @@ def instance_events(instance: PathwayInstance, limit: int = 30) -> list[PathwayE
     return list(instance.events.select_related("actor", "activity", "phase")[:limit])
 
 
-def _with_day(activities: QuerySet[ActivityInstance]) -> QuerySet[ActivityInstance]:
-    return activities.annotate(
-        day=Coalesce(TruncDate("scheduled_for"), F("due_date"), output_field=DateField())
-    )
-
-
 def worklist(
     *,
     user: User,
@@ -127,19 +130,18 @@ def worklist(
     kind: str = "",
     place: str = "",
     include_late: bool = True,
-) -> QuerySet[ActivityInstance]:
+) -> QuerySet[Any]:
     """Open activities of the user's patients between two dates (and the late ones before)."""
-    activities = _with_day(
-        ActivityInstance.objects.filter(
-            patient_id__in=patients_for_user(user).values("pk"),
-            status__in=OPEN,
-            instance__status=InstanceStatus.ACTIVE,
-        )
+    activities = ActivityInstance.objects.filter(
+        visible_patient_filter(user), status__in=OPEN, instance__status=InstanceStatus.ACTIVE
     )
-    period = Q(day__gte=start, day__lte=end)
-    if include_late:
-        period |= Q(day__lt=min(start, timezone.localdate()))
-    activities = activities.filter(period)
+    # Late activities (before the period) are included: a single range on the indexed day.
+    last = max(end, start)
+    activities = (
+        activities.filter(day__lte=last)
+        if include_late
+        else activities.filter(day__gte=start, day__lte=last)
+    )
     if scope == "mine":
         professional = professional_for(user)
         roles = roles_of(professional)
@@ -152,18 +154,27 @@ def worklist(
         activities = activities.filter(kind=kind)
     if place:
         activities = activities.filter(place=place)
-    return activities.select_related(
-        "patient", "instance__template", "phase", "assigned_to", "organisation"
-    ).order_by("day", "patient__sort_name", "key")  # type: ignore[misc]  # "day" is annotated
+    # Narrow and index-driven; the page's rows are then read by id (activities_in_order).
+    return activities.order_by("day", "patient_id", "key").values_list("pk", flat=True)
 
 
-@dataclass(frozen=True)
-class ProgrammeRow:
-    instance: PathwayInstance
-    next_title_fr: str | None
-    next_title_en: str | None
-    next_due: dt.date | None
-    late: int
+def activities_in_order(ids: list[uuid.UUID]) -> list[ActivityInstance]:
+    """The activities with these ids, in this order, with what a list displays."""
+    rows = (
+        ActivityInstance.objects.filter(pk__in=ids)
+        .select_related("instance__template", "phase", "assigned_to", "organisation")
+        .defer(*HEAVY_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "patient",
+                queryset=Patient.objects.only(
+                    "id", "birth_last_name", "used_last_name", "first_names", "sort_name"
+                ),
+            )
+        )
+    )
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def programme_instances(*, user: User, code: str) -> QuerySet[PathwayInstance]:
@@ -173,9 +184,7 @@ def programme_instances(*, user: User, code: str) -> QuerySet[PathwayInstance]:
     ).order_by("due_date", "key")
     today = timezone.localdate()
     return (
-        PathwayInstance.objects.filter(
-            template__code=code, patient_id__in=patients_for_user(user).values("pk")
-        )
+        PathwayInstance.objects.filter(visible_patient_filter(user), template__code=code)
         .select_related("patient", "template", "current_phase")
         .annotate(
             next_due=Min("activities__due_date", filter=Q(activities__status__in=OPEN)),
@@ -257,9 +266,7 @@ def programme_figures(code: str, *, weeks: int = 26) -> dict:
 
 def programme_refusals(*, user: User, code: str) -> QuerySet[PathwayRefusal]:
     return (
-        PathwayRefusal.objects.filter(
-            template_code=code, patient_id__in=patients_for_user(user).values("pk")
-        )
+        PathwayRefusal.objects.filter(visible_patient_filter(user), template_code=code)
         .select_related("patient", "recorded_by")
         .order_by("-recorded_on")
     )
@@ -268,6 +275,6 @@ def programme_refusals(*, user: User, code: str) -> QuerySet[PathwayRefusal]:
 def week_activities(user: User, limit: int = 8) -> tuple[int, int, list[ActivityInstance]]:
     """For the home page: open activities due for me in the next 7 days, and late ones."""
     today = timezone.localdate()
-    activities = worklist(user=user, scope="mine", start=today, end=today + dt.timedelta(days=6))
-    late = activities.filter(day__lt=today).count()  # type: ignore[misc]
-    return activities.count(), late, list(activities[:limit])
+    ids = worklist(user=user, scope="mine", start=today, end=today + dt.timedelta(days=6))
+    late = ids.filter(day__lt=today).count()
+    return ids.count(), late, activities_in_order(list(ids[:limit]))

@@ -147,6 +147,8 @@ def _display_value(value: object) -> str:
     return str(value).replace("_", " ")
 
 
+WORKLIST_PAGE_SIZE = 50
+
 ACTIVITY_FORMS = {
     "done": ActivityDoneForm,
     "schedule": ActivityScheduleForm,
@@ -365,11 +367,12 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
         kind=data.get("kind", ""),
         place=data.get("place", ""),
     )
-    page = Paginator(activities, 100).get_page(request.GET.get("page"))
+    page = Paginator(activities, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.activities_in_order(list(page.object_list))
     audit_record(
         actor=request.user,
         action=AuditAction.LIST,
-        details={"what": "worklist", "patients": sorted({str(a.patient_id) for a in page})},
+        details={"what": "worklist", "patients": sorted({str(a.patient_id) for a in rows})},
     )
     params = request.GET.copy()
     params.pop("page", None)
@@ -379,6 +382,7 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "page_obj": page,
+            "rows": rows,
             "start": start,
             "end": end,
             "today": timezone.localdate(),

@@ -46,6 +46,21 @@ def _active_break_glass(user: User) -> QuerySet[BreakGlassAccess]:
     return BreakGlassAccess.objects.filter(user=user, started_at__lte=now, expires_at__gt=now)
 
 
+def visible_patient_filter(user: User, field: str = "patient_id") -> Q:
+    """A filter on ``field`` (a patient id) keeping the user's patients — for querying other
+    tables (activities, alerts...) without joining the patient table."""
+    professional = professional_for(user)
+    if professional is None:
+        return Q(pk__in=[])
+    condition = Q(
+        **{f"{field}__in": _current_membership(professional.pk).order_by().values("patient_id")}
+    )
+    glass_ids = list(_active_break_glass(user).values_list("patient_id", flat=True))
+    if glass_ids:
+        condition |= Q(**{f"{field}__in": glass_ids})
+    return condition
+
+
 def patients_for_user(user: User) -> QuerySet[Patient]:
     """Patients whose care team the user currently belongs to, or opened by break-the-glass."""
     professional = professional_for(user)

@@ -108,6 +108,7 @@ def activity_transition(
     elif to == ActivityStatus.PLANNED:
         activity.scheduled_for = None
     activity.status = to
+    activity.day = activity.expected_day()
     if note:
         activity.note = note
     activity.version += 1
@@ -152,6 +153,7 @@ def activity_schedule(
         raise ApplicationError(_("A new appointment cannot be in the past."), field="when")
     previous = activity.status
     activity.status, activity.scheduled_for = ActivityStatus.SCHEDULED, when
+    activity.day = activity.expected_day()
     activity.version += 1
     activity.save()
     PathwayEvent.objects.create(

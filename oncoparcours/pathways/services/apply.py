@@ -185,6 +185,7 @@ def _create_activities(
                 offset_months=item.offset.months,
                 offset_days=item.offset.days,
                 due_date=item.due,
+                day=item.due,
                 planned_date=item.due,
                 delay_target_days=item.delay_days,
                 delay_from_kind=delay_kind,

@@ -54,9 +54,10 @@ def redate(instance: PathwayInstance, *, actor: User, cause: str) -> int:
     for activity in activities:
         if activity.key in changed:
             activity.due_date = changed[activity.key]
+            activity.day = activity.expected_day()
             activity.version += 1
             moved.append(activity)
-    ActivityInstance.objects.bulk_update(moved, ["due_date", "version"])
+    ActivityInstance.objects.bulk_update(moved, ["due_date", "day", "version"])
     PathwayEvent.objects.create(
         instance=instance,
         kind="redated",
