@@ -167,7 +167,11 @@ class WorklistFilterForm(forms.Form):
         label=_("Show"),
         required=False,
         initial="mine",
-        choices=[("mine", _("For me (assigned to me or my role)")), ("team", _("All my patients"))],
+        choices=[
+            ("mine", _("For me (assigned to me or my role)")),
+            ("organisation", _("In my organisation")),
+            ("team", _("All my patients")),
+        ],
     )
     period = forms.ChoiceField(label=_("Period"), required=False, initial="week", choices=PERIODS)
     kind = forms.ChoiceField(label=_("Kind"), required=False)

@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from oncoparcours.core.models import User
+from oncoparcours.directory.selectors import organisations_of
 from oncoparcours.patients.models import Patient
 from oncoparcours.patients.selectors import (
     PatientAccess,
@@ -150,6 +151,10 @@ def worklist(
             | Q(assigned_to__isnull=True)
             & (Q(responsible_role__in=roles) | Q(performer_role__in=roles))
         )
+    if scope == "organisation":
+        professional = professional_for(user)
+        organisations = organisations_of(professional) if professional else []
+        activities = activities.filter(organisation_id__in=organisations)
     if kind:
         activities = activities.filter(kind=kind)
     if place:

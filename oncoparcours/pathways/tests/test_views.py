@@ -154,3 +154,17 @@ def test_inclusion_chart_svg_uses_dot_decimals(clinician_client, instance):
     assert re.search(r'<rect class="bar" x="0" y="[\d.]+"', page)
     assert not re.search(r'(y|height)="\d+,\d', page)
     assert "En cours : 1" in page
+
+
+def test_worklist_by_organisation_shows_activities_at_my_sites(
+    clinician_client, instance, clinician
+):
+    from oncoparcours.directory.models import OrganisationMembership
+
+    expert = instance.patient.expert_centre
+    OrganisationMembership.objects.create(professional=clinician, organisation=expert)
+    response = clinician_client.get(
+        reverse("pathways:worklist"), {"scope": "organisation", "period": "next30"}
+    )
+    rows = response.context["rows"]
+    assert rows and {row.organisation_id for row in rows} == {expert.pk}
