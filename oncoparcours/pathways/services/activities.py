@@ -30,7 +30,7 @@ def _label(status: str) -> str:
 
 def _locked(activity: ActivityInstance, expected_version: int | None) -> ActivityInstance:
     current = (
-        ActivityInstance.objects.select_for_update()
+        ActivityInstance.objects.select_for_update(of=("self",))
         .select_related("instance", "done_by")
         .get(pk=activity.pk)
     )

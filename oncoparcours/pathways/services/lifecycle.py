@@ -75,7 +75,7 @@ def phase_criteria(instance: PathwayInstance) -> list[CriterionOutcome]:
 
 def _locked_instance(instance: PathwayInstance) -> PathwayInstance:
     return (
-        PathwayInstance.objects.select_for_update()
+        PathwayInstance.objects.select_for_update(of=("self",))
         .select_related("current_phase", "patient")
         .get(pk=instance.pk)
     )
