@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "oncoparcours.directory",
     "oncoparcours.patients",
     "oncoparcours.pathways",
+    "oncoparcours.monitoring",
     "oncoparcours.demo",
 ]
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("annuaire/", include("oncoparcours.directory.urls")),
     path("patients/", include("oncoparcours.patients.urls")),
     path("", include("oncoparcours.pathways.urls")),
+    path("", include("oncoparcours.monitoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,9 @@ class DemoDataset(models.Model):
     seed = models.IntegerField()
     patients = models.PositiveIntegerField()
     loaded_at = models.DateTimeField(default=timezone.now)
+    # The personal reporting link of one demo patient, printed with the demo logins (synthetic
+    # data only: real links are never stored in clear).
+    patient_link_token = models.CharField(max_length=100, blank=True)
 
     def __str__(self) -> str:
         return f"demo seed {self.seed}, {self.patients} patients"

@@ -302,6 +302,7 @@ class CareTeamRole(models.TextChoices):
     EFS_PHYSICIAN = "efs_physician", _("EFS physician")
     HAD_TEAM = "had_team", _("Hospital-at-home team")
     SUPPORTIVE_CARE = "supportive_care", _("Supportive care")
+    ON_CALL = "on_call", _("On-call physician")
     OTHER = "other", _("Other")
 
 

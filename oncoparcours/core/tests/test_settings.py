@@ -55,11 +55,20 @@ def test_the_default_database_directory_is_created(tmp_path):
     data_dir = tmp_path / "fresh" / "var"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     result = subprocess.run(
-        [sys.executable, "-c", "import django; from django.conf import settings; django.setup(); "
-         "print(settings.DATABASES['default']['NAME'])"],
-        env={**env, "DJANGO_SETTINGS_MODULE": "oncoparcours.settings",
-             "ONCOPARCOURS_DATA_DIR": str(data_dir)},
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import django; from django.conf import settings; django.setup(); "
+            "print(settings.DATABASES['default']['NAME'])",
+        ],
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "oncoparcours.settings",
+            "ONCOPARCOURS_DATA_DIR": str(data_dir),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert data_dir.is_dir()

@@ -47,6 +47,23 @@ def _instance(patient):
     )
 
 
+def _report(patient):
+    import uuid
+
+    from oncoparcours.monitoring.models import Report
+    from oncoparcours.monitoring.services import report_submit
+
+    existing = Report.objects.filter(patient=patient).first()
+    if existing:
+        return existing
+    return report_submit(
+        patient=patient,
+        source="nurse",
+        observations={"temperature_c": 39.5},
+        submission_key=uuid.uuid4(),
+    ).report
+
+
 KWARG_BUILDERS = {
     "patient_id": lambda patient: patient.pk,
     "diagnosis_id": lambda patient: DiagnosisFactory(patient=patient).pk,
@@ -56,6 +73,8 @@ KWARG_BUILDERS = {
     "instance_id": lambda patient: _instance(patient).pk,
     "activity_id": lambda patient: _instance(patient).activities.order_by("key").first().pk,
     "action": lambda patient: "done",
+    "report_id": lambda patient: _report(patient).pk,
+    "alert_id": lambda patient: _report(patient).alert.pk,
 }
 
 

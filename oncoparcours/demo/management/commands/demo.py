@@ -13,6 +13,7 @@ from django.db import connection
 from oncoparcours.demo.generator import Generator
 from oncoparcours.demo.institutions import DEMO_LOGINS, DEMO_PASSWORD
 from oncoparcours.demo.models import DemoDataset
+from oncoparcours.demo.monitoring import MonitoringDemo
 from oncoparcours.demo.pathways import PathwayDemo
 
 
@@ -47,14 +48,15 @@ class Command(BaseCommand):
                     "DATABASE_URL elsewhere) to load another one."
                 )
             self.stdout.write(f"Demo data already loaded (seed {seed}, {patients} patients).")
-            self.print_logins()
+            self.print_logins(existing.patient_link_token)
             return
         started = time.monotonic()
         generator = Generator(seed=seed, patients=patients)
         generator.run(progress=None if quiet else self.progress)
         PathwayDemo(seed=seed, scale=min(20.0, patients / 2000)).run()
+        token = MonitoringDemo(seed=seed, scale=patients / 2000).run()
         refresh_planner_statistics()
-        DemoDataset.objects.create(seed=seed, patients=patients)
+        DemoDataset.objects.create(seed=seed, patients=patients, patient_link_token=token)
         if not quiet:
             sys.stderr.write("\n")
         self.stdout.write(
@@ -62,7 +64,7 @@ class Command(BaseCommand):
                 f"Demo region loaded: {patients} patients in {time.monotonic() - started:.1f} s."
             )
         )
-        self.print_logins()
+        self.print_logins(token)
 
     def progress(self, done: int, total: int) -> None:
         width = 40
@@ -70,7 +72,7 @@ class Command(BaseCommand):
         sys.stderr.write(f"\r  patients [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
         sys.stderr.flush()
 
-    def print_logins(self) -> None:
+    def print_logins(self, patient_link_token: str = "") -> None:
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             person = f"{login.first_name} {login.last_name}"
@@ -78,3 +80,8 @@ class Command(BaseCommand):
                 f"  {login.username:<22} {login.role:<20} {person} — {login.function}"
             )
         self.stdout.write(f"  {'admin':<22} {'administrator':<20} Django admin at /admin/")
+        if patient_link_token:
+            self.stdout.write(
+                "\nA demo patient's personal reporting page (open it on a phone-sized window):\n"
+                f"  http://127.0.0.1:8000/suivi/{patient_link_token}/"
+            )

@@ -1,0 +1,76 @@
+"""Human labels for the triage contract's identifiers (terms, notified roles, observation keys).
+The contract keeps English identifiers; people read these labels."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+TERM_LABELS = {
+    "fever": _("Fever"),
+    "diarrhea": _("Diarrhoea"),
+    "colitis": _("Colitis"),
+    "abdominal_pain": _("Abdominal pain"),
+    "alanine_aminotransferase_increased": _("ALT increased"),
+    "aspartate_aminotransferase_increased": _("AST increased"),
+    "blood_bilirubin_increased": _("Bilirubin increased"),
+    "hepatitis": _("Hepatitis"),
+    "dyspnea": _("Dyspnoea"),
+    "pneumonitis": _("Pneumonitis"),
+    "fatigue": _("Fatigue"),
+    "rash_maculo_papular": _("Maculopapular rash"),
+    "pruritus": _("Pruritus"),
+    "nausea": _("Nausea"),
+    "vomiting": _("Vomiting"),
+    "hypothyroidism": _("Hypothyroidism"),
+    "hyperthyroidism": _("Hyperthyroidism"),
+    "adrenal_insufficiency": _("Adrenal insufficiency"),
+    "hypophysitis": _("Hypophysitis"),
+    "cytokine_release_syndrome": _("Cytokine release syndrome (CRS)"),
+    "icans": _("ICANS"),
+    "infection": _("Infection"),
+    "other": _("Other"),
+}
+
+ROLE_LABELS = {
+    "coordination_nurse": _("coordination nurse"),
+    "oncologist": _("oncologist"),
+    "car_t_on_call": _("CAR-T on-call"),
+    "on_call_physician": _("on-call physician"),
+    "care_team_lead": _("care team lead (nobody with the role)"),
+}
+
+OBSERVATION_LABELS = {
+    "temperature_c": _("Temperature (°C)"),
+    "fever_hours_above_40": _("Hours above 40 °C"),
+    "fever_masked": _("Fever masked by treatment"),
+    "stools_over_baseline_per_day": _("Stools over baseline per day"),
+    "blood_or_mucus_in_stool": _("Blood or mucus in stool"),
+    "abdominal_pain": _("Abdominal pain"),
+    "dyspnea": _("Dyspnoea"),
+    "fatigue": _("Fatigue"),
+    "rash_bsa_percent": _("Rash, body surface area (%)"),
+    "rash_symptoms": _("Rash symptoms"),
+    "pruritus": _("Pruritus"),
+    "nausea": _("Nausea"),
+    "vomiting": _("Vomiting"),
+    "hypotension": _("Hypotension"),
+    "oxygen": _("Oxygen"),
+    "ice": _("ICE score items"),
+    "consciousness": _("Level of consciousness"),
+    "seizure": _("Seizure"),
+    "motor_weakness": _("Motor findings"),
+    "raised_icp": _("Raised intracranial pressure / cerebral oedema"),
+    "alt_x_uln": _("ALT (× upper limit of normal)"),
+    "ast_x_uln": _("AST (× upper limit of normal)"),
+    "bilirubin_x_uln": _("Bilirubin (× upper limit of normal)"),
+    "pneumonitis": _("Pneumonitis"),
+    "systolic_bp": _("Systolic blood pressure (mmHg)"),
+    "diastolic_bp": _("Diastolic blood pressure (mmHg)"),
+    "heart_rate": _("Heart rate (/min)"),
+    "spo2": _("SpO2 (%)"),
+    "weight_kg": _("Weight (kg)"),
+}
+
+
+def term_label(term: str) -> str:
+    return str(TERM_LABELS.get(term, term.replace("_", " ")))

@@ -1,0 +1,1 @@
+"""Pure rules of home follow-up: grading (triage contract) and triage policies."""

@@ -1,0 +1,156 @@
+"""Reads of home follow-up, scoped to the user (care team; inbox = alerts sent to me)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import TYPE_CHECKING, TypedDict
+
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from oncoparcours.core.models import User
+from oncoparcours.patients.selectors import PatientAccess, professional_for, visible_patient_filter
+
+from .models import LEVEL_RANK, Alert, AlertEvent, AlertEventKind, AlertRecipient, Report
+
+
+class AlertState(TypedDict):
+    acknowledged: bool
+    resolved: bool
+    step: int
+    current_deadline: dt.datetime | None
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    AlertWithState = WithAnnotations[Alert, AlertState]
+
+
+def with_state(alerts: QuerySet[Alert]) -> QuerySet[AlertWithState]:
+    """Annotate the state derived from the event log: acknowledged, resolved, escalation step,
+    current deadline."""
+    events = AlertEvent.objects.filter(alert=OuterRef("pk"))
+    last_escalation = events.filter(kind=AlertEventKind.ESCALATED).order_by("-step")
+    return alerts.annotate(
+        acknowledged=Exists(events.filter(kind=AlertEventKind.ACKNOWLEDGED)),
+        resolved=Exists(events.filter(kind=AlertEventKind.RESOLVED)),
+        step=Coalesce(Subquery(last_escalation.values("step")[:1]), 0),
+        current_deadline=Coalesce(Subquery(last_escalation.values("deadline")[:1]), "deadline"),
+    )
+
+
+def inbox(
+    *,
+    user: User,
+    status: str = "open",
+    level: str = "",
+    centre_id: uuid.UUID | None = None,
+    overdue: bool = False,
+    scope: str = "mine",
+) -> QuerySet[AlertWithState]:
+    """Alerts sent to me (``scope="mine"``) or to anyone about my patients (``"team"``), most
+    pressing first: open before resolved, not yet acknowledged, highest level, nearest deadline."""
+    professional = professional_for(user)
+    if professional is None:
+        return with_state(Alert.objects.none())
+    if scope == "team":
+        alerts = with_state(Alert.objects.filter(visible_patient_filter(user)))
+    else:
+        mine = AlertRecipient.objects.filter(alert=OuterRef("pk"), professional=professional)
+        alerts = with_state(Alert.objects.filter(Exists(mine), visible_patient_filter(user)))
+    if status == "open":
+        alerts = alerts.filter(Q(resolved=False))
+    elif status == "unacknowledged":
+        alerts = alerts.filter(Q(acknowledged=False, resolved=False))
+    elif status == "resolved":
+        alerts = alerts.filter(Q(resolved=True))
+    if level:
+        alerts = alerts.filter(level=level)
+    if centre_id:
+        alerts = alerts.filter(organisation_id=centre_id)
+    if overdue:
+        alerts = alerts.filter(
+            Q(acknowledged=False, resolved=False, current_deadline__lt=timezone.now())
+        )
+    rank = Case(
+        *[When(level=level, then=Value(r)) for level, r in LEVEL_RANK.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        alerts.select_related("patient", "organisation", "report")
+        .annotate(level_rank=rank)
+        .order_by("resolved", "acknowledged", "-level_rank", "current_deadline", "-created_at")
+    )
+
+
+def alert_for_patient(access: PatientAccess, alert_id: uuid.UUID) -> AlertWithState:
+    alert = (
+        with_state(Alert.objects.filter(pk=alert_id, patient=access.patient))
+        .select_related("report", "organisation")
+        .first()
+    )
+    if alert is None:
+        raise Http404
+    return alert
+
+
+def alert_events(alert: Alert) -> list[AlertEvent]:
+    return list(alert.events.select_related("actor").order_by("at", "id"))
+
+
+def alert_recipients(alert: Alert) -> list[AlertRecipient]:
+    return list(alert.recipients.select_related("professional").order_by("step", "role"))
+
+
+def report_for_patient(access: PatientAccess, report_id: uuid.UUID) -> Report:
+    report = (
+        Report.objects.filter(pk=report_id, patient=access.patient)
+        .select_related("reporter")
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+def patient_reports(patient_id: uuid.UUID, limit: int = 60) -> list[Report]:
+    return list(
+        Report.objects.filter(patient_id=patient_id)
+        .select_related("reporter")
+        .order_by("-submitted_at")[:limit]
+    )
+
+
+def patient_alerts(patient_id: uuid.UUID, limit: int = 20) -> list[AlertWithState]:
+    return list(
+        with_state(Alert.objects.filter(patient_id=patient_id)).order_by("-created_at")[:limit]
+    )
+
+
+def last_report_at(patient_id: uuid.UUID) -> dt.datetime | None:
+    return Report.objects.filter(patient_id=patient_id).aggregate(last=Max("submitted_at"))["last"]
+
+
+def open_alert_counts(user: User) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for level, acknowledged in inbox(user=user, status="open").values_list("level", "acknowledged"):
+        counts[level] = counts.get(level, 0) + 1
+        if not acknowledged:
+            counts["unacknowledged"] = counts.get("unacknowledged", 0) + 1
+    return counts

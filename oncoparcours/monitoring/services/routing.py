@@ -1,0 +1,103 @@
+"""Who is notified: the roles a rule names, resolved within the patient's care team (on-call
+physicians of the patient's expert centre join the care team, recorded, for a limited time)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.models import AuditAction
+from oncoparcours.directory.models import Professional
+from oncoparcours.patients.models import CareTeamMember, CareTeamRole, Patient
+
+from ..models import OnCallShift
+
+ROLE_TO_CARE_TEAM = {
+    "coordination_nurse": [CareTeamRole.COORDINATION_NURSE],
+    "oncologist": [
+        CareTeamRole.REFERRING_ONCOLOGIST,
+        CareTeamRole.HAEMATOLOGIST,
+        CareTeamRole.ORGAN_SPECIALIST,
+    ],
+    "car_t_on_call": [CareTeamRole.HAEMATOLOGIST],
+    "on_call_physician": [
+        CareTeamRole.ON_CALL,
+        CareTeamRole.REFERRING_ONCOLOGIST,
+        CareTeamRole.HAEMATOLOGIST,
+    ],
+}
+ON_CALL_ROLES = {"car_t_on_call", "on_call_physician"}
+ON_CALL_ACCESS_DAYS = 14
+
+
+def _current_team(patient: Patient) -> list[CareTeamMember]:
+    today = timezone.localdate()
+    return list(
+        CareTeamMember.objects.filter(patient=patient, start__lte=today)
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .select_related("professional")
+        .order_by("-is_lead", "role")
+    )
+
+
+def _on_call(patient: Patient, role: str) -> Professional | None:
+    centre = patient.expert_centre_id or patient.proximity_centre_id
+    if centre is None:
+        return None
+    now = timezone.now()
+    shift = (
+        OnCallShift.objects.filter(
+            organisation_id=centre, role=role, starts_at__lte=now, ends_at__gt=now
+        )
+        .select_related("professional")
+        .order_by("-starts_at")
+        .first()
+    )
+    return shift.professional if shift else None
+
+
+def recipients(
+    patient: Patient, roles: list[str], *, actor_label: str
+) -> list[tuple[Professional, str]]:
+    """(professional, role) pairs to notify; never empty while the patient has a care team."""
+    team = _current_team(patient)
+    chosen: dict[object, tuple[Professional, str]] = {}
+    for role in roles:
+        if role in ON_CALL_ROLES:
+            on_call = _on_call(patient, role)
+            if on_call is not None:
+                if not any(member.professional_id == on_call.pk for member in team):
+                    _grant_on_call_access(patient, on_call, role, actor_label)
+                chosen.setdefault(on_call.pk, (on_call, role))
+                continue
+        for member in team:
+            if member.role in ROLE_TO_CARE_TEAM.get(role, []):
+                chosen.setdefault(member.professional_id, (member.professional, role))
+    if not chosen and team:
+        lead = team[0]
+        chosen[lead.professional_id] = (lead.professional, "care_team_lead")
+    return list(chosen.values())
+
+
+def _grant_on_call_access(
+    patient: Patient, professional: Professional, role: str, actor_label: str
+) -> None:
+    today = timezone.localdate()
+    CareTeamMember.objects.create(
+        patient=patient,
+        professional=professional,
+        role=CareTeamRole.ON_CALL,
+        start=today,
+        end=today + dt.timedelta(days=ON_CALL_ACCESS_DAYS),
+        reason=_("On call (%(role)s) for an alert — %(by)s") % {"role": role, "by": actor_label},
+    )
+    audit_record(
+        actor=None,
+        action=AuditAction.CREATE,
+        patient_id=patient.pk,
+        details={"care_team": "on_call", "professional": str(professional.pk), "role": role},
+    )

@@ -1,0 +1,293 @@
+"""The pages people use: the patient's self-report (form and JSON), the nurse visit, the inbox and
+the alert page."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from oncoparcours.monitoring.models import Alert, AlertEvent, Report
+from oncoparcours.monitoring.services import access_link_revoke
+from oncoparcours.testing.factories import CareTeamMemberFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def self_report_url(token: str) -> str:
+    return reverse("monitoring:self_report", args=[token])
+
+
+def test_the_self_report_page_opens_with_the_link_and_only_with_it(
+    client, link_token, patient, nurse
+):
+    page = client.get(self_report_url(link_token))
+    assert page.status_code == 200
+    assert "Jeanne" in page.content.decode()
+    assert client.get(self_report_url("not-a-token")).status_code == 404
+    link = patient.access_links.get()
+    access_link_revoke(link=link, actor=nurse.user)
+    assert client.get(self_report_url(link_token)).status_code == 404
+
+
+def test_an_expired_link_no_longer_works(client, link_token, patient):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    patient.access_links.update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    assert client.get(self_report_url(link_token)).status_code == 404
+
+
+def test_the_token_is_not_stored_in_clear(link_token, patient):
+    link = patient.access_links.get()
+    assert link_token not in link.token_hash
+
+
+def test_a_self_report_reaches_the_nurse_and_a_double_click_makes_one_report(
+    client, link_token, nurse
+):
+    key = str(uuid.uuid4())
+    data = {
+        "submission_key": key,
+        "stools_over_baseline_per_day": "2",
+        "comment": "Un peu fatiguée",
+    }
+    first = client.post(self_report_url(link_token), data)
+    second = client.post(self_report_url(link_token), data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Report.objects.count() == 1
+    alert = Alert.objects.get()
+    assert list(alert.recipients.values_list("professional", flat=True)) == [nurse.pk]
+    done = client.get(first["Location"])
+    assert "72" in done.content.decode()  # the advice: the nurse calls back within 72 hours
+
+
+def test_an_emergency_report_tells_the_patient_to_call_15(client, link_token):
+    response = client.post(
+        self_report_url(link_token),
+        {"submission_key": str(uuid.uuid4()), "dyspnea": "life_threatening"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Appelez le 15" in body
+    assert 'href="tel:15"' in body
+
+
+def test_a_caregiver_can_answer_for_the_patient(client, link_token):
+    client.post(
+        self_report_url(link_token),
+        {"submission_key": str(uuid.uuid4()), "caregiver": "on", "fatigue": "none"},
+    )
+    assert Report.objects.get().source == "caregiver"
+
+
+def test_an_out_of_range_answer_names_the_field_and_saves_nothing(client, link_token):
+    response = client.post(
+        self_report_url(link_token), {"submission_key": str(uuid.uuid4()), "temperature_c": "60"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["temperature_c"]
+    assert Report.objects.count() == 0
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+
+
+def post_json(client, token: str, body: object):
+    return client.post(
+        reverse("monitoring:self_report_api", args=[token]),
+        json.dumps(body),
+        content_type="application/json",
+    )
+
+
+def test_the_json_api_is_idempotent_and_returns_the_advice(client, link_token):
+    body = {"submission_key": str(uuid.uuid4()), "observations": {"temperature_c": 39.5}}
+    first = post_json(client, link_token, body)
+    again = post_json(client, link_token, body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["report"] == again.json()["report"]
+    assert first.json()["level"] == "urgent"
+    assert Report.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("observations", "field"),
+    [
+        ({"temperature_c": 60}, "temperature_c"),
+        ({"stools_over_baseline_per_day": -2}, "stools_over_baseline_per_day"),
+        (
+            {"ice": {"orientation": 4, "naming": 3, "commands": 1, "writing": 1, "attention": 11}},
+            "ice_attention",
+        ),
+        ({"favourite_colour": "blue"}, "favourite_colour"),
+        ({"temperature_c": "hot"}, "temperature_c"),
+    ],
+)
+def test_the_json_api_refuses_bad_input_naming_the_field(client, link_token, observations, field):
+    response = post_json(
+        client, link_token, {"submission_key": str(uuid.uuid4()), "observations": observations}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == field
+    assert Report.objects.count() == 0
+
+
+def test_the_json_api_refuses_a_missing_key_and_an_unknown_link(client, link_token):
+    response = post_json(client, link_token, {"observations": {}})
+    assert (response.status_code, response.json()["error"]["field"]) == (400, "submission_key")
+    assert post_json(client, "nope", {"submission_key": str(uuid.uuid4())}).status_code == 404
+
+
+# --- staff pages --------------------------------------------------------------------------------
+
+
+def test_a_nurse_visit_records_vitals_and_observations(nurse_client, patient):
+    url = reverse("monitoring:nurse_visit", args=[patient.pk])
+    response = nurse_client.post(
+        url,
+        {
+            "submission_key": str(uuid.uuid4()),
+            "temperature_c": "38.6",
+            "systolic_bp": "105",
+            "diastolic_bp": "60",
+            "heart_rate": "102",
+            "spo2": "95",
+            "weight_kg": "61.5",
+            "fatigue": "relieved_by_rest",
+        },
+    )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.source == "nurse"
+    assert report.vitals == {
+        "systolic_bp": 105,
+        "diastolic_bp": 60,
+        "heart_rate": 102,
+        "spo2": 95,
+        "weight_kg": 61.5,
+    }
+    assert report.observations["temperature_c"] == 38.6
+
+
+def test_a_partial_ice_score_is_refused_item_by_item(clinician_client, patient):
+    url = reverse("monitoring:clinician_assessment", args=[patient.pk])
+    response = clinician_client.post(
+        url, {"submission_key": str(uuid.uuid4()), "ice_orientation": "4", "ice_naming": "3"}
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert {"ice_commands", "ice_writing", "ice_attention"} <= set(errors)
+    assert Report.objects.count() == 0
+
+
+def test_a_clinician_assessment_grades_crs_and_icans(clinician_client, patient):
+    url = reverse("monitoring:clinician_assessment", args=[patient.pk])
+    response = clinician_client.post(
+        url,
+        {
+            "submission_key": str(uuid.uuid4()),
+            "days_since_infusion": "3",
+            "temperature_c": "39.2",
+            "hypotension": "fluid_responsive",
+            "ice_orientation": "3",
+            "ice_naming": "3",
+            "ice_commands": "1",
+            "ice_writing": "1",
+            "ice_attention": "0",
+            "consciousness": "awake",
+        },
+    )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.result["crs"]["grade"] == 2
+    assert (report.result["icans"]["grade"], report.result["icans"]["ice_score"]) == (1, 8)
+    assert report.level == "immediate"
+
+
+def test_the_inbox_shows_my_alerts_most_pressing_first(nurse_client, submit, patient):
+    routine = submit({"stools_over_baseline_per_day": 2}).alert
+    other = PatientFactory()
+    CareTeamMemberFactory(
+        patient=other, professional=patient.care_team.get(is_lead=True).professional
+    )
+    submit({"stools_over_baseline_per_day": 2}, patient=other)  # not the nurse's patient
+    response = nurse_client.get(reverse("monitoring:inbox"))
+    assert [a.pk for a in response.context["page_obj"]] == [routine.pk]
+    assert (
+        nurse_client.get(reverse("monitoring:inbox"), {"level": "urgent"})
+        .context["page_obj"]
+        .paginator.count
+        == 0
+    )
+
+
+def test_the_inbox_orders_by_level_and_filters_overdue(clinician_client, submit):
+    urgent = submit({"stools_over_baseline_per_day": 5}).alert
+    immediate = submit({"rash_bsa_percent": 40, "rash_symptoms": "moderate_or_severe"}).alert
+    page = clinician_client.get(reverse("monitoring:inbox")).context["page_obj"]
+    assert [a.pk for a in page] == [immediate.pk, urgent.pk]
+    overdue = clinician_client.get(reverse("monitoring:inbox"), {"overdue": "on"}).context[
+        "page_obj"
+    ]
+    assert list(overdue) == []
+    emergency = submit({"dyspnea": "life_threatening"}).alert  # respond within 0 minutes
+    page = clinician_client.get(reverse("monitoring:inbox")).context["page_obj"]
+    assert [a.pk for a in page] == [emergency.pk, immediate.pk, urgent.pk]
+    overdue = clinician_client.get(reverse("monitoring:inbox"), {"overdue": "on"}).context[
+        "page_obj"
+    ]
+    assert [a.pk for a in overdue] == [emergency.pk]
+
+
+def test_the_inbox_query_count_does_not_grow_with_alerts(
+    clinician_client, submit, django_assert_max_num_queries
+):
+    for _ in range(3):
+        submit({"stools_over_baseline_per_day": 5})
+    with django_assert_max_num_queries(12) as few:
+        clinician_client.get(reverse("monitoring:inbox"))
+    for _ in range(20):
+        submit({"stools_over_baseline_per_day": 5})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        clinician_client.get(reverse("monitoring:inbox"))
+
+
+def test_acknowledge_then_resolve_from_the_alert_page(clinician_client, submit, clinician):
+    alert = submit({"rash_bsa_percent": 40, "rash_symptoms": "moderate_or_severe"}).alert
+    url = alert.get_absolute_url()
+    assert (
+        clinician_client.post(url, {"do": "acknowledge", "note": "Je rappelle"}).status_code == 302
+    )
+    refused = clinician_client.post(url, {"do": "resolve", "action": "consultation"})
+    assert refused.status_code == 400
+    assert refused.context["resolve_form"].errors["note"]
+    done = clinician_client.post(
+        url, {"do": "resolve", "action": "er_referral", "note": "Adressée aux urgences"}
+    )
+    assert done.status_code == 302
+    kinds = list(AlertEvent.objects.filter(alert=alert).values_list("kind", "actor"))
+    assert kinds == [
+        ("notified", None),
+        ("acknowledged", clinician.user.pk),
+        ("resolved", clinician.user.pk),
+    ]
+
+
+def test_follow_up_page_shows_the_trend_and_query_count_is_bounded(
+    clinician_client, submit, patient, django_assert_max_num_queries
+):
+    for temperature in (37.0, 38.2, 39.4):
+        submit({"temperature_c": temperature})
+    with django_assert_max_num_queries(20) as few:
+        page = clinician_client.get(reverse("monitoring:follow_up", args=[patient.pk]))
+    body = page.content.decode()
+    assert "<svg" in body and "39.4" in body.replace(",", ".")
+    for _ in range(15):
+        submit({"temperature_c": 38.5})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        clinician_client.get(reverse("monitoring:follow_up", args=[patient.pk]))
