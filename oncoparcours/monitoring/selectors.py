@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
     IntegerField,
     Max,
@@ -148,9 +149,16 @@ def last_report_at(patient_id: uuid.UUID) -> dt.datetime | None:
 
 
 def open_alert_counts(user: User) -> dict[str, int]:
+    """Open alerts sent to me per level, plus those nobody has acknowledged (one grouped query)."""
     counts: dict[str, int] = {}
-    for level, acknowledged in inbox(user=user, status="open").values_list("level", "acknowledged"):
-        counts[level] = counts.get(level, 0) + 1
-        if not acknowledged:
-            counts["unacknowledged"] = counts.get("unacknowledged", 0) + 1
+    grouped = (
+        inbox(user=user, status="open")
+        .order_by()
+        .values("level", "acknowledged")
+        .annotate(number=Count("id"))
+    )
+    for row in grouped:
+        counts[row["level"]] = counts.get(row["level"], 0) + row["number"]
+        if not row["acknowledged"]:
+            counts["unacknowledged"] = counts.get("unacknowledged", 0) + row["number"]
     return counts

@@ -120,6 +120,8 @@ def report_submit(
     except IntegrityError:
         # The same submission arrived twice at the same moment: the other one won.
         report = Report.objects.select_related("alert").get(submission_key=submission_key)
+        if report.patient_id != patient.pk:
+            raise ApplicationError(_("This submission key belongs to another report.")) from None
         return Submitted(report, getattr(report, "alert", None), False)
 
 

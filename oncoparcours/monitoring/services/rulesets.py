@@ -9,6 +9,7 @@ import uuid
 
 import yaml
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -158,27 +159,24 @@ def rule_set_activate(
     return activation
 
 
-def active_rule_set(organisation_id: uuid.UUID | None) -> TriageRuleSet:
-    activation = None
+def _latest_activation(organisation_id: uuid.UUID | None) -> RuleSetActivation | None:
+    """The organisation's latest activation, else the platform's (one query)."""
+    scope = Q(organisation__isnull=True)
     if organisation_id is not None:
-        activation = (
-            RuleSetActivation.objects.filter(organisation_id=organisation_id)
-            .select_related("rule_set")
-            .first()
-        )
-    if activation is None:
-        activation = (
-            RuleSetActivation.objects.filter(organisation__isnull=True)
-            .select_related("rule_set")
-            .first()
-        )
+        scope |= Q(organisation_id=organisation_id)
+    return (
+        RuleSetActivation.objects.filter(scope)
+        .select_related("rule_set")
+        .order_by(F("organisation_id").asc(nulls_last=True), "-activated_at", "-id")
+        .first()
+    )
+
+
+def active_rule_set(organisation_id: uuid.UUID | None) -> TriageRuleSet:
+    activation = _latest_activation(organisation_id)
     if activation is None:
         bootstrap_platform_default()
-        activation = (
-            RuleSetActivation.objects.filter(organisation__isnull=True)
-            .select_related("rule_set")
-            .first()
-        )
+        activation = _latest_activation(organisation_id)
     assert activation is not None
     return activation.rule_set
 
