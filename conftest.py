@@ -17,6 +17,12 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path_factory):
+    """Uploaded and generated documents go to a throw-away directory."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory(name="Centre Léon Bérard", kind="clcc")

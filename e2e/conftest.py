@@ -78,3 +78,21 @@ def axe_violations(page, *, impact: tuple[str, ...] = ("serious", "critical")) -
         for v in result["violations"]
         if v["impact"] in impact
     ]
+
+
+def settled(action, attempts: int = 50):  # type: ignore[no-untyped-def]
+    """Run a database call from the test while the live server may still be finishing a request
+    (the browser can cancel a request the server goes on handling, e.g. a double click):
+    SQLite's shared in-memory database then reports the table as locked for a moment."""
+    import time
+
+    from django.db import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            return action()
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+    return None

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from e2e.conftest import axe_violations, login
+from e2e.conftest import axe_violations, login, settled
 from oncoparcours.monitoring.models import Alert, Report
 from oncoparcours.monitoring.services import access_link_create, escalate_overdue_alerts
 from oncoparcours.testing.factories import (
@@ -76,7 +76,7 @@ def test_a_self_report_reaches_the_nurse_escalates_and_is_resolved(team, phone, 
         phone.get_by_role("heading", name="Merci, vos réponses ont été envoyées.")
     ).to_be_visible()
     expect(phone.get_by_text("72 heures")).to_be_visible()
-    assert Report.objects.count() == 1  # the double tap made one report
+    assert settled(Report.objects.count) == 1  # the double tap made one report
 
     login(page, "srenaud")
     page.goto("/alertes/")
@@ -86,7 +86,9 @@ def test_a_self_report_reaches_the_nurse_escalates_and_is_resolved(team, phone, 
     assert axe_violations(page) == []
 
     # Nobody takes charge within 72 hours: the worker escalates to the oncologist.
-    assert escalate_overdue_alerts(now=timezone.now() + dt.timedelta(hours=73)) == 1
+    assert (
+        settled(lambda: escalate_overdue_alerts(now=timezone.now() + dt.timedelta(hours=73))) == 1
+    )
     page.reload()
     expect(page.get_by_role("row").filter(has_text="MOREAU Jeanne")).to_contain_text("escaladée ×1")
 

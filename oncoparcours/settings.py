@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "oncoparcours.patients",
     "oncoparcours.pathways",
     "oncoparcours.monitoring",
+    "oncoparcours.boards",
     "oncoparcours.demo",
 ]
 

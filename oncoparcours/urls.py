@@ -7,6 +7,7 @@ urlpatterns = [
     path("patients/", include("oncoparcours.patients.urls")),
     path("", include("oncoparcours.pathways.urls")),
     path("", include("oncoparcours.monitoring.urls")),
+    path("", include("oncoparcours.boards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -303,6 +303,8 @@ class CareTeamRole(models.TextChoices):
     HAD_TEAM = "had_team", _("Hospital-at-home team")
     SUPPORTIVE_CARE = "supportive_care", _("Supportive care")
     ON_CALL = "on_call", _("On-call physician")
+    TUMOUR_BOARD = "tumour_board", _("Tumour board (RCP) member")
+    EXPERT_CENTRE = "expert_centre", _("Expert centre physician (network referral)")
     OTHER = "other", _("Other")
 
 

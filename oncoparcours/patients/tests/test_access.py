@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from oncoparcours.core.models import AuditEvent
 from oncoparcours.patients.models import BreakGlassAccess, CareTeamMember
+from oncoparcours.testing.boards import decided_case
 from oncoparcours.testing.factories import (
     CareTeamMemberFactory,
     DiagnosisFactory,
@@ -74,6 +75,13 @@ KWARG_BUILDERS = {
     "activity_id": lambda patient: _instance(patient).activities.order_by("key").first().pk,
     "action": lambda patient: "done",
     "report_id": lambda patient: _report(patient).pk,
+    "case_id": lambda patient: decided_case(patient).pk,
+    "attachment_id": lambda patient: decided_case(patient).attachments.get().pk,
+    "document_id": lambda patient: decided_case(patient).documents.first().pk,
+    "decision_id": lambda patient: decided_case(patient).decisions.get().pk,
+    "message_id": lambda patient: (
+        decided_case(patient).documents.get(kind="rcp_record").outbox.get().pk
+    ),
     "alert_id": lambda patient: _report(patient).alert.pk,
 }
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from oncoparcours.demo.boards import BoardsDemo
 from oncoparcours.demo.generator import Generator
 from oncoparcours.demo.institutions import DEMO_LOGINS, DEMO_PASSWORD
 from oncoparcours.demo.models import DemoDataset
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         generator.run(progress=None if quiet else self.progress)
         PathwayDemo(seed=seed, scale=min(20.0, patients / 2000)).run()
         token = MonitoringDemo(seed=seed, scale=patients / 2000).run()
+        BoardsDemo(seed=seed).run()
         refresh_planner_statistics()
         DemoDataset.objects.create(seed=seed, patients=patients, patient_link_token=token)
         if not quiet:

@@ -1,0 +1,240 @@
+"""Reads of tumour boards. Board calendars and statistics are not patient data; cases, agendas
+with patient names, decisions and documents are scoped to the patient's care team (board
+members join it for the review)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from oncoparcours.core.models import User
+from oncoparcours.patients.selectors import PatientAccess, professional_for, visible_patient_filter
+
+from .models import (
+    AgendaItem,
+    Attendance,
+    Board,
+    Case,
+    CaseStatus,
+    Decision,
+    Document,
+    ItemOutcome,
+    Session,
+    SessionStatus,
+)
+from .rules import statistics
+
+
+def boards_overview() -> QuerySet[Board]:
+    return (
+        Board.objects.filter(is_active=True)
+        .prefetch_related("organisers")
+        .select_related("network")
+        .annotate(member_count=Count("members", distinct=True))
+    )
+
+
+def board_get(board_id: uuid.UUID) -> Board:
+    board = (
+        Board.objects.select_related("network")
+        .prefetch_related("organisers")
+        .filter(pk=board_id)
+        .first()
+    )
+    if board is None:
+        raise Http404
+    return board
+
+
+def upcoming_sessions(
+    *, board: Board | None = None, days: int = 60, boards: QuerySet[Board] | None = None
+) -> QuerySet[Session]:
+    now = timezone.now()
+    sessions = Session.objects.filter(
+        starts_at__gte=now - dt.timedelta(hours=12), starts_at__lte=now + dt.timedelta(days=days)
+    ).exclude(status=SessionStatus.CANCELLED)
+    if board is not None:
+        sessions = sessions.filter(board=board)
+    if boards is not None:
+        sessions = sessions.filter(board__in=boards)
+    return (
+        sessions.select_related("board", "chair")
+        .annotate(case_count=Count("items", filter=~Q(items__outcome=ItemOutcome.REMOVED)))
+        .order_by("starts_at")
+    )
+
+
+def past_sessions(board: Board, limit: int = 12) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(board=board, starts_at__lt=timezone.now())
+        .annotate(case_count=Count("items", filter=Q(items__outcome=ItemOutcome.DECIDED)))
+        .order_by("-starts_at")[:limit]
+    )
+
+
+def session_get(session_id: uuid.UUID) -> Session:
+    session = Session.objects.select_related("board", "chair").filter(pk=session_id).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+@dataclass
+class AgendaRow:
+    item: AgendaItem
+    visible: bool
+
+
+def agenda(session: Session, user: User) -> list[AgendaRow]:
+    visible = set(
+        Case.objects.filter(agenda_items__session=session)
+        .filter(visible_patient_filter(user))
+        .values_list("pk", flat=True)
+    )
+    items = (
+        session.items.exclude(outcome=ItemOutcome.REMOVED)
+        .select_related(
+            "case__patient", "case__diagnosis", "case__submitted_by", "carried_over_from"
+        )
+        .prefetch_related(
+            Prefetch("case__decisions", queryset=Decision.objects.order_by("-version"))
+        )
+        .order_by("position")
+    )
+    return [AgendaRow(item, item.case_id in visible) for item in items]
+
+
+def attendance(session: Session) -> list[Attendance]:
+    return list(session.attendance.select_related("professional", "site"))
+
+
+def case_for_patient(access: PatientAccess, case_id: uuid.UUID) -> Case:
+    case = (
+        Case.objects.filter(pk=case_id, patient=access.patient)
+        .select_related("board", "diagnosis", "submitted_by")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def cases_for_patient(patient_id: uuid.UUID) -> list[Case]:
+    return list(
+        Case.objects.filter(patient_id=patient_id)
+        .select_related("board")
+        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("-version")))
+        .order_by("-submitted_at")[:20]
+    )
+
+
+def my_cases(user: User) -> QuerySet[Case]:
+    """Cases I submitted, and cases of my patients, not yet decided or decided recently."""
+    professional = professional_for(user)
+    if professional is None:
+        return Case.objects.none()
+    recent = timezone.now() - dt.timedelta(days=60)
+    return (
+        Case.objects.filter(visible_patient_filter(user))
+        .filter(Q(submitted_by=user))
+        .filter(Q(decided_at__isnull=True) | Q(decided_at__gte=recent))
+        .exclude(status=CaseStatus.WITHDRAWN)
+        .select_related("patient", "board")
+        .annotate(
+            next_session=Min(
+                "agenda_items__session__starts_at",
+                filter=Q(agenda_items__outcome=ItemOutcome.PENDING),
+            )
+        )
+        .order_by("status", "-submitted_at")
+    )
+
+
+def ready_cases(session: Session, user: User) -> QuerySet[Case]:
+    """Complete cases of this board that can go on this session's agenda."""
+    pending = AgendaItem.objects.filter(case=OuterRef("pk"), outcome=ItemOutcome.PENDING)
+    return (
+        Case.objects.filter(board=session.board, status=CaseStatus.READY)
+        .filter(visible_patient_filter(user))
+        .exclude(Exists(pending))
+        .select_related("patient")
+        .order_by("submitted_at")
+    )
+
+
+def incomplete_cases(board: Board, user: User) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(board=board, status=CaseStatus.INCOMPLETE)
+        .filter(visible_patient_filter(user))
+        .select_related("patient")
+        .order_by("submitted_at")
+    )
+
+
+def latest_decisions(case: Case) -> list[Decision]:
+    return list(
+        case.decisions.select_related(
+            "validated_by", "care_organisation", "session", "amends"
+        ).order_by("-version")
+    )
+
+
+def documents(case: Case) -> list[Document]:
+    return list(case.documents.select_related("decision").order_by("-decision__version", "kind"))
+
+
+def board_statistics(board: Board) -> statistics.BoardFigures:
+    """Computed from the latest decision of each case (SQL), never typed in."""
+    latest = Decision.objects.filter(case=OuterRef("case"), version__gt=OuterRef("version"))
+    rows = (
+        Decision.objects.filter(case__board=board)
+        .exclude(Exists(latest))
+        .values_list("case__submitted_at", "case__decided_at", "place_of_care", "case__patient_id")
+    )
+    first_treatment = _first_treatments({row[3] for row in rows})
+    return statistics.board_figures(
+        statistics.DecidedCase(
+            timezone.localtime(submitted).date(),
+            timezone.localtime(decided).date(),
+            place,
+            first_treatment.get(patient_id),
+        )
+        for submitted, decided, place, patient_id in rows
+    )
+
+
+def _first_treatments(patient_ids: set[uuid.UUID]) -> dict[uuid.UUID, dt.date]:
+    """The first treatment actually given, from the pathways (administrations, surgery...)."""
+    from oncoparcours.pathways.models import ActivityInstance
+
+    if not patient_ids:
+        return {}
+    rows = (
+        ActivityInstance.objects.filter(
+            patient_id__in=patient_ids,
+            status="done",
+            kind__in=["treatment_administration", "procedure"],
+        )
+        .values("patient_id")
+        .annotate(first=Min("done_on"))
+    )
+    return {row["patient_id"]: row["first"] for row in rows if row["first"]}
+
+
+def sessions_per_month(board: Board) -> list[tuple[dt.date, int, int]]:
+    """(session day, cases decided, cases carried over) for past sessions."""
+    rows = (
+        Session.objects.filter(board=board, starts_at__lt=timezone.now())
+        .annotate(
+            decided=Count("items", filter=Q(items__outcome=ItemOutcome.DECIDED)),
+            carried=Count("items", filter=Q(items__outcome=ItemOutcome.CARRIED_OVER)),
+        )
+        .order_by("-starts_at")
+        .values_list("starts_at", "decided", "carried")[:24]
+    )
+    return [(timezone.localtime(s).date(), d, c) for s, d, c in rows]

@@ -1,0 +1,89 @@
+"""Attached reports: PDF or images only (checked on the bytes, not the name), size-limited,
+stored outside the web root under a random name, served only through an audited view."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.models import AuditAction, User
+
+from ..models import Attachment, Case, CaseStatus
+from .cases import _refresh
+
+MAX_BYTES = 10 * 1024 * 1024
+SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+def storage_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "boards"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sniff(head: bytes) -> str | None:
+    return next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
+
+
+@transaction.atomic
+def attachment_add(*, actor: User, case: Case, upload: UploadedFile, kind: str) -> Attachment:
+    if case.status in (CaseStatus.DECIDED, CaseStatus.WITHDRAWN):
+        raise ApplicationError(_("Documents are attached before the decision."), field="file")
+    size = upload.size or 0
+    if size == 0:
+        raise ApplicationError(_("The file is empty."), field="file")
+    if size > MAX_BYTES:
+        raise ApplicationError(
+            _("The file is too large (%(size)s MB; at most 10 MB).")
+            % {"size": round(size / 1024 / 1024, 1)},
+            field="file",
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = sniff(head)
+    if content_type is None:
+        raise ApplicationError(_("Only PDF, PNG or JPEG files are accepted."), field="file")
+    digest = hashlib.sha256()
+    storage_name = f"{uuid.uuid4().hex}.bin"
+    target = storage_dir() / storage_name
+    with target.open("wb") as out:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    attachment = Attachment.objects.create(
+        case=case,
+        kind=kind,
+        file_name=Path(upload.name or "document").name[:200],
+        content_type=content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        storage_name=storage_name,
+        uploaded_by=actor,
+    )
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    _refresh(case)
+    case.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient_id=case.patient_id,
+        obj=attachment,
+        details={"kind": kind, "size": size, "type": content_type},
+    )
+    return attachment
+
+
+def attachment_path(attachment: Attachment) -> Path:
+    return storage_dir() / attachment.storage_name

@@ -1,0 +1,254 @@
+"""Cases: submitted by a physician of the patient's care team, with the minimal dataset taken
+from the record; a case with missing mandatory data stays incomplete (cannot be scheduled)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.models import AuditAction, User
+from oncoparcours.directory.models import Profession
+from oncoparcours.patients.models import (
+    ConsentDecision,
+    ConsentKind,
+    ConsentScope,
+    Diagnosis,
+    Patient,
+    PerformanceStatus,
+)
+from oncoparcours.patients.selectors import patient_access_for_user, professional_for
+from oncoparcours.patients.services import consent_record
+
+from ..models import Board, Case, CaseStatus
+from ..rules import dataset as dataset_rules
+from ..rules.transitions import CASE_TRANSITIONS, allowed_actions, next_status
+
+
+def _stage(diagnosis: Diagnosis) -> str:
+    staging = diagnosis.stagings.order_by("-staged_on").first()
+    return str(staging) if staging is not None else ""
+
+
+def patient_informed(patient: Patient) -> bool:
+    latest = (
+        patient.consents.filter(kind=ConsentKind.RCP_INFORMATION)
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
+    return latest is not None and latest.decision == ConsentDecision.NON_OPPOSITION
+
+
+def dataset_from_record(case: Case) -> dict[str, Any]:
+    """The minimal dataset: what the record says now, plus what the case form says."""
+    diagnosis = case.diagnosis
+    performance = (
+        PerformanceStatus.objects.filter(patient=case.patient).order_by("-recorded_on").first()
+    )
+    data: dict[str, Any] = {
+        "question": case.question,
+        "context": case.context,
+        "comorbidities": case.comorbidities,
+        "prior_treatments": case.prior_treatments,
+        "icd10": diagnosis.icd10 if diagnosis else "",
+        "diagnosed_on": diagnosis.diagnosed_on.isoformat() if diagnosis else "",
+        "topography": diagnosis.icdo3_topography if diagnosis else "",
+        "morphology": diagnosis.icdo3_morphology if diagnosis else "",
+        "laterality": diagnosis.laterality if diagnosis else "",
+        "stage": _stage(diagnosis) if diagnosis else "",
+        "biomarkers": [
+            {"marker": b.marker, "alteration": b.alteration, "result": b.result, "value": b.value}
+            for b in (diagnosis.biomarkers.order_by("-tested_on") if diagnosis else [])
+        ],
+        "performance": (
+            {
+                "scale": performance.scale,
+                "value": performance.value,
+                "recorded_on": performance.recorded_on.isoformat(),
+            }
+            if performance
+            else {}
+        ),
+        "patient_informed": patient_informed(case.patient),
+        "attachments": list(case.attachments.values_list("kind", flat=True)) if case.pk else [],
+    }
+    return data
+
+
+def _require_treating_physician(actor: User, patient: Patient) -> None:
+    professional = professional_for(actor)
+    access = patient_access_for_user(user=actor, patient_id=patient.pk)
+    if (
+        professional is None
+        or professional.profession != Profession.PHYSICIAN
+        or access is None
+        or access.membership is None
+    ):
+        raise ApplicationError(_("A case is submitted by a physician of the patient's care team."))
+
+
+def _refresh(case: Case) -> None:
+    case.dataset = dataset_from_record(case)
+    reference = timezone.localtime(case.submitted_at).date() if case._state.adding else None
+    case.missing = dataset_rules.missing_items(case.dataset, reference or timezone.localdate())
+    if case.status in (CaseStatus.INCOMPLETE, CaseStatus.READY):
+        case.status = CaseStatus.READY if not case.missing else CaseStatus.INCOMPLETE
+
+
+def _check(patient: Patient, board: Board, diagnosis: Diagnosis | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if diagnosis is not None and diagnosis.patient_id != patient.pk:
+        errors["diagnosis"] = [_("This diagnosis belongs to another patient.")]
+    if not board.is_active:
+        errors["board"] = [_("This board no longer meets.")]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+
+
+@transaction.atomic
+def case_submit(
+    *,
+    actor: User,
+    patient: Patient,
+    board: Board,
+    diagnosis: Diagnosis | None,
+    question: str,
+    context: str,
+    comorbidities: str = "",
+    prior_treatments: str = "",
+    informed_today: bool = False,
+    submitted_at: dt.datetime | None = None,
+) -> Case:
+    """``informed_today``: the physician informed the patient of the review today and the
+    patient does not object (recorded as such). ``submitted_at`` is for importing past cases
+    (and the demo history); the dataset is then checked as of that day."""
+    when = submitted_at or timezone.now()
+    _require_treating_physician(actor, patient)
+    _check(patient, board, diagnosis)
+    if informed_today and not patient_informed(patient):
+        consent_record(
+            actor=actor,
+            patient=patient,
+            kind=ConsentKind.RCP_INFORMATION,
+            scope=ConsentScope.CARE_TEAM,
+            decision=ConsentDecision.NON_OPPOSITION,
+            recorded_on=timezone.localtime(when).date(),
+            note=_("Recorded with the tumour board case."),
+        )
+    case = Case(
+        patient=patient,
+        board=board,
+        diagnosis=diagnosis,
+        question=question.strip(),
+        context=context,
+        comorbidities=comorbidities.strip(),
+        prior_treatments=prior_treatments.strip(),
+        submitted_by=actor,
+        submitted_at=when,
+    )
+    _refresh(case)
+    case.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient_id=patient.pk,
+        obj=case,
+        details={"board": str(board.pk), "missing": case.missing},
+    )
+    return case
+
+
+def _locked(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("diagnosis", "patient")
+        .get(pk=case.pk)
+    )
+
+
+@transaction.atomic
+def case_update(
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int,
+    question: str,
+    context: str,
+    comorbidities: str = "",
+    prior_treatments: str = "",
+    diagnosis: Diagnosis | None = None,
+    informed_today: bool = False,
+) -> Case:
+    """Edit the case form and re-read the record (before it is decided)."""
+    _require_treating_physician(actor, case.patient)
+    case = _locked(case)
+    if case.version != expected_version:
+        raise ApplicationError(_("Someone changed this case meanwhile: reload it."))
+    if case.status in (CaseStatus.DECIDED, CaseStatus.WITHDRAWN):
+        raise ApplicationError(
+            _("A %(status)s case cannot be edited.") % {"status": case.get_status_display().lower()}
+        )
+    _check(case.patient, case.board, diagnosis)
+    if informed_today and not patient_informed(case.patient):
+        consent_record(
+            actor=actor,
+            patient=case.patient,
+            kind=ConsentKind.RCP_INFORMATION,
+            scope=ConsentScope.CARE_TEAM,
+            decision=ConsentDecision.NON_OPPOSITION,
+            recorded_on=timezone.localdate(),
+            note=_("Recorded with the tumour board case."),
+        )
+    case.question, case.context = question.strip(), context
+    case.comorbidities, case.prior_treatments = comorbidities.strip(), prior_treatments.strip()
+    case.diagnosis = diagnosis
+    _refresh(case)
+    if case.status == CaseStatus.SCHEDULED and case.missing:
+        raise ApplicationError(
+            _("This case is on an agenda: it must stay complete (missing: %(missing)s).")
+            % {"missing": ", ".join(case.missing)}
+        )
+    case.version += 1
+    case.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient_id=case.patient_id,
+        obj=case,
+        details={"missing": case.missing},
+    )
+    return case
+
+
+@transaction.atomic
+def case_withdraw(*, actor: User, case: Case, reason: str) -> Case:
+    _require_treating_physician(actor, case.patient)
+    case = _locked(case)
+    status = next_status(CASE_TRANSITIONS, case.status, "withdraw")
+    if status is None:
+        raise ApplicationError(
+            _("A %(status)s case cannot be withdrawn (possible: %(allowed)s).")
+            % {
+                "status": case.get_status_display().lower(),
+                "allowed": ", ".join(allowed_actions(CASE_TRANSITIONS, case.status)) or "—",
+            }
+        )
+    if not reason.strip():
+        raise ApplicationError(_("Say why the case is withdrawn."), field="reason")
+    case.agenda_items.filter(outcome="pending").update(outcome="removed")
+    case.status = status
+    case.version += 1
+    case.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient_id=case.patient_id,
+        obj=case,
+        details={"withdrawn": reason},
+    )
+    return case

@@ -1,0 +1,138 @@
+"""Referral of a poor-prognosis cancer to an expert centre of its INCa network:
+requested → accepted / declined (with the reason), the delay kept."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.models import AuditAction, User
+from oncoparcours.directory.models import Network, NetworkMembership, Organisation
+from oncoparcours.directory.rules import geo, icd10
+from oncoparcours.patients.models import CareTeamMember, CareTeamRole, Diagnosis, Patient
+from oncoparcours.patients.selectors import professional_for
+
+from ..models import Board, BoardKind, Referral, ReferralStatus
+
+
+def recours_board(network: Network, diagnosis: Diagnosis) -> Board | None:
+    """The expert board of the network covering the diagnosis, if any."""
+    for board in Board.objects.filter(
+        network=network, is_active=True, kind__in=[BoardKind.RECOURS, BoardKind.RARE]
+    ):
+        if not board.icd10_ranges or icd10.in_any_range(diagnosis.icd10, board.scope_ranges):
+            return board
+    return None
+
+
+def referral_request(
+    *,
+    actor: User,
+    patient: Patient,
+    diagnosis: Diagnosis,
+    network: Network,
+    expert_centre: Organisation,
+    note: str = "",
+) -> Referral:
+    errors: dict[str, list[str]] = {}
+    if diagnosis.patient_id != patient.pk:
+        errors["diagnosis"] = [_("This diagnosis belongs to another patient.")]
+    elif not diagnosis.poor_prognosis:
+        errors["diagnosis"] = [_("Network referral is for poor-prognosis cancers.")]
+    elif not icd10.in_any_range(diagnosis.icd10, network.scope_ranges):
+        errors["network"] = [_("This network does not cover this cancer.")]
+    if not NetworkMembership.objects.filter(
+        network=network, organisation=expert_centre, role__in=["pilot", "expert"]
+    ).exists():
+        errors["expert_centre"] = [_("This centre is not an expert centre of the network.")]
+    if errors:
+        field, messages = next(iter(errors.items()))
+        raise ApplicationError(messages[0], errors=errors, field=field)
+    distance = None
+    if patient.latitude is not None and patient.longitude is not None:
+        lat, lon = expert_centre.position
+        distance = round(geo.distance_km(patient.latitude, patient.longitude, lat, lon), 1)
+    try:
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                patient=patient,
+                diagnosis=diagnosis,
+                network=network,
+                expert_centre=expert_centre,
+                board=recours_board(network, diagnosis),
+                distance_km=distance,
+                note=note.strip(),
+                requested_by=actor,
+            )
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                patient_id=patient.pk,
+                obj=referral,
+                details={"network": network.code, "centre": str(expert_centre.pk)},
+            )
+    except IntegrityError:
+        raise ApplicationError(
+            _("A referral to this network is already waiting for an answer.")
+        ) from None
+    return referral
+
+
+def _join_care_team(actor: User, referral: Referral) -> None:
+    """The accepting expert joins the care team (until then the centre saw no identity)."""
+    professional = professional_for(actor)
+    assert professional is not None
+    today = timezone.localdate()
+    current = CareTeamMember.objects.filter(
+        patient_id=referral.patient_id, professional=professional, start__lte=today
+    ).filter(Q(end__isnull=True) | Q(end__gte=today))
+    if not current.exists():
+        CareTeamMember.objects.create(
+            patient_id=referral.patient_id,
+            professional=professional,
+            role=CareTeamRole.EXPERT_CENTRE,
+            start=today,
+            reason=(
+                _("Network referral accepted (%(network)s)") % {"network": referral.network.code}
+            )[:250],
+        )
+
+
+def can_answer(user: User, referral: Referral) -> bool:
+    professional = professional_for(user)
+    return (
+        professional is not None
+        and professional.memberships.filter(organisation=referral.expert_centre).exists()
+    )
+
+
+@transaction.atomic
+def referral_answer(*, actor: User, referral: Referral, accept: bool, reason: str = "") -> Referral:
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
+    if not can_answer(actor, referral):
+        raise ApplicationError(_("A professional of the expert centre answers the referral."))
+    if referral.status != ReferralStatus.REQUESTED:
+        raise ApplicationError(
+            _("This referral was already %(status)s.")
+            % {"status": referral.get_status_display().lower()}
+        )
+    if not accept and len(reason.strip()) < 5:
+        raise ApplicationError(_("Give the reason for declining."), field="reason")
+    referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED
+    referral.answered_by, referral.answered_at = actor, timezone.now()
+    referral.answer_reason = reason.strip()
+    referral.save()
+    if accept:
+        _join_care_team(actor, referral)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient_id=referral.patient_id,
+        obj=referral,
+        details={"status": referral.status},
+    )
+    return referral

@@ -1,0 +1,399 @@
+"""Sessions: planned from the board's recurrence, agenda (order, minutes, capacity, late
+additions), attendance, opening and closing. At closing, every case not decided is carried over
+to the next session with the reason (quorum not met, or not discussed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.models import AuditAction, User
+from oncoparcours.directory.models import Organisation, Professional
+from oncoparcours.patients.models import CareTeamMember, CareTeamRole
+from oncoparcours.patients.selectors import professional_for
+
+from ..models import (
+    AgendaItem,
+    Attendance,
+    Board,
+    BoardMember,
+    Case,
+    CaseStatus,
+    ItemOutcome,
+    Session,
+    SessionStatus,
+)
+from ..rules import quorum as quorum_rules
+from ..rules.recurrence import next_sessions
+from ..rules.transitions import SESSION_TRANSITIONS, allowed_actions, next_status
+
+LATE_ADDITION_HOURS = 48
+BOARD_ACCESS_DAYS = 30
+
+
+def is_board_member(user: User, board: Board) -> bool:
+    professional = professional_for(user)
+    return professional is not None and board.members.filter(professional=professional).exists()
+
+
+def is_chair(user: User, session: Session) -> bool:
+    professional = professional_for(user)
+    if professional is None:
+        return False
+    if session.chair_id is not None:
+        return session.chair_id == professional.pk
+    return session.board.members.filter(professional=professional, is_chair=True).exists()
+
+
+def _require_member(user: User, board: Board) -> None:
+    if not is_board_member(user, board):
+        raise ApplicationError(_("Only members of this board can do this."))
+
+
+def _transition(session: Session, action: str) -> str:
+    status = next_status(SESSION_TRANSITIONS, session.status, action)
+    if status is None:
+        raise ApplicationError(
+            _("A %(status)s session cannot do that (possible: %(allowed)s).")
+            % {
+                "status": session.get_status_display().lower(),
+                "allowed": ", ".join(allowed_actions(SESSION_TRANSITIONS, session.status)) or "—",
+            }
+        )
+    return status
+
+
+@transaction.atomic
+def sessions_plan(
+    *, board: Board, count: int = 4, after: dt.datetime | None = None
+) -> list[Session]:
+    """Create the next ``count`` sessions of the board's recurrence that do not exist yet."""
+    after = after or timezone.now()
+    starts = next_sessions(
+        anchor=dt.date(2024, 1, 1),
+        every_weeks=board.every_weeks,
+        weekday=board.weekday,
+        start=board.start_time,
+        time_zone=board.time_zone,
+        after=after,
+        count=count,
+    )
+    chair = board.members.filter(is_chair=True).select_related("professional").first()
+    created = []
+    for moment in starts:
+        session, made = Session.objects.get_or_create(
+            board=board,
+            starts_at=moment,
+            defaults={
+                "duration_minutes": board.duration_minutes,
+                "capacity": board.capacity,
+                "chair": chair.professional if chair else None,
+            },
+        )
+        if made:
+            created.append(session)
+    return created
+
+
+def next_session(board: Board, after: dt.datetime) -> Session:
+    session = (
+        Session.objects.filter(board=board, status=SessionStatus.PLANNED, starts_at__gt=after)
+        .order_by("starts_at")
+        .first()
+    )
+    if session is None:
+        sessions_plan(board=board, count=1, after=after)
+        session = (
+            Session.objects.filter(board=board, starts_at__gt=after).order_by("starts_at").first()
+        )
+    assert session is not None
+    return session
+
+
+def _grant_board_access(session: Session, case: Case, professionals: list[Professional]) -> None:
+    """Board members join the patient's care team for the review (recorded, time-limited)."""
+    end = session.starts_at.date() + dt.timedelta(days=BOARD_ACCESS_DAYS)
+    today = min(timezone.localdate(), session.starts_at.date())
+    current = set(
+        CareTeamMember.objects.filter(patient=case.patient, start__lte=today)
+        .exclude(end__lt=end)
+        .values_list("professional_id", flat=True)
+    )
+    reason = _("Tumour board %(board)s of %(date)s") % {
+        "board": session.board,
+        "date": timezone.localtime(session.starts_at).strftime("%d/%m/%Y"),
+    }
+    CareTeamMember.objects.bulk_create(
+        [
+            CareTeamMember(
+                patient=case.patient,
+                professional=p,
+                role=CareTeamRole.TUMOUR_BOARD,
+                start=today,
+                end=end,
+                reason=reason[:250],
+            )
+            for p in professionals
+            if p.pk not in current
+        ]
+    )
+
+
+def _session_load(session: Session) -> tuple[int, int]:
+    items = session.items.exclude(outcome=ItemOutcome.REMOVED)
+    return items.count(), items.aggregate(total=Sum("minutes"))["total"] or 0
+
+
+@transaction.atomic
+def agenda_add(
+    *,
+    actor: User,
+    session: Session,
+    case: Case,
+    minutes: int | None = None,
+    carried_from: Session | None = None,
+    reason: str = "",
+) -> AgendaItem:
+    session = (
+        Session.objects.select_for_update(of=("self",)).select_related("board").get(pk=session.pk)
+    )
+    case = Case.objects.select_for_update(of=("self",)).select_related("patient").get(pk=case.pk)
+    if carried_from is None:
+        _require_member(actor, session.board)
+    if case.board_id != session.board_id:
+        raise ApplicationError(_("This case was submitted to another board."))
+    if session.status not in (SessionStatus.PLANNED, SessionStatus.OPEN):
+        raise ApplicationError(_("Cases are added to a planned or running session only."))
+    if case.status == CaseStatus.INCOMPLETE:
+        raise ApplicationError(
+            _("This case cannot go on an agenda: missing %(missing)s.")
+            % {"missing": ", ".join(case.missing)},
+            field="case",
+        )
+    if case.status not in (CaseStatus.READY, CaseStatus.SCHEDULED):
+        raise ApplicationError(
+            _("This case is %(status)s.") % {"status": case.get_status_display().lower()},
+            field="case",
+        )
+    if case.agenda_items.filter(session=session).exists():
+        raise ApplicationError(_("This case is already on this agenda."), field="case")
+    if carried_from is None and case.agenda_items.filter(outcome=ItemOutcome.PENDING).exists():
+        raise ApplicationError(_("This case is already on another agenda."), field="case")
+    minutes = minutes or session.board.minutes_per_case
+    count, total = _session_load(session)
+    if carried_from is None and (
+        count >= session.capacity or total + minutes > session.duration_minutes
+    ):
+        raise ApplicationError(
+            _(
+                "The session is full (%(count)s cases, %(minutes)s of %(duration)s minutes): "
+                "choose the next one."
+            )
+            % {"count": count, "minutes": total, "duration": session.duration_minutes},
+            field="session",
+        )
+    late = session.status == SessionStatus.OPEN or (
+        session.starts_at - timezone.now() < dt.timedelta(hours=LATE_ADDITION_HOURS)
+    )
+    position = (session.items.aggregate(last=Max("position"))["last"] or 0) + 1
+    item = AgendaItem.objects.create(
+        session=session,
+        case=case,
+        position=position,
+        minutes=minutes,
+        late_addition=late and carried_from is None,
+        carried_over_from=carried_from,
+        carry_reason=reason[:200],
+    )
+    case.status = CaseStatus.SCHEDULED
+    case.version += 1
+    case.save(update_fields=["status", "version", "updated_at"])
+    members = [m.professional for m in session.board.members.select_related("professional")]
+    _grant_board_access(session, case, members)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient_id=case.patient_id,
+        obj=case,
+        details={
+            "agenda": str(session.pk),
+            "late": item.late_addition,
+            "carried_from": str(carried_from.pk) if carried_from else None,
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_move(*, actor: User, item: AgendaItem, position: int) -> AgendaItem:
+    session = Session.objects.select_for_update(of=("self",)).get(pk=item.session_id)
+    _require_member(actor, session.board)
+    items = list(session.items.order_by("position", "id"))
+    current = next(i for i in items if i.pk == item.pk)
+    items.remove(current)
+    items.insert(max(0, min(len(items), position - 1)), current)
+    for index, row in enumerate(items, start=1):
+        if row.position != index:
+            row.position = index
+            row.save(update_fields=["position", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def agenda_remove(*, actor: User, item: AgendaItem) -> AgendaItem:
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("session__board", "case")
+        .get(pk=item.pk)
+    )
+    _require_member(actor, item.session.board)
+    if item.outcome != ItemOutcome.PENDING:
+        raise ApplicationError(_("Only a case still to discuss can be removed from the agenda."))
+    item.outcome = ItemOutcome.REMOVED
+    item.save(update_fields=["outcome", "updated_at"])
+    case = Case.objects.select_for_update(of=("self",)).get(pk=item.case_id)
+    if case.status == CaseStatus.SCHEDULED:
+        case.status = CaseStatus.READY
+        case.version += 1
+        case.save(update_fields=["status", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient_id=case.patient_id,
+        obj=case,
+        details={"agenda_removed": str(item.session_id)},
+    )
+    return item
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    actor: User,
+    session: Session,
+    professional: Professional,
+    specialties: list[str],
+    mode: str,
+    site: Organisation | None = None,
+) -> Attendance:
+    _require_member(actor, session.board)
+    if session.status in (SessionStatus.CLOSED, SessionStatus.CANCELLED):
+        raise ApplicationError(_("Attendance is recorded before the session is closed."))
+    if not specialties:
+        raise ApplicationError(_("Give at least one specialty."), field="specialties")
+    attendance, _created = Attendance.objects.update_or_create(
+        session=session,
+        professional=professional,
+        defaults={"specialties": specialties, "mode": mode, "site": site},
+    )
+    return attendance
+
+
+@transaction.atomic
+def attendance_remove(*, actor: User, attendance: Attendance) -> None:
+    _require_member(actor, attendance.session.board)
+    if attendance.session.status in (SessionStatus.CLOSED, SessionStatus.CANCELLED):
+        raise ApplicationError(_("Attendance is recorded before the session is closed."))
+    attendance.delete()
+
+
+def session_quorum(session: Session) -> quorum_rules.QuorumResult:
+    attendees = [
+        quorum_rules.Attendee(
+            key=str(a.professional_id),
+            specialties=frozenset(a.specialties),
+            physician=a.professional.profession == "physician",
+        )
+        for a in session.attendance.select_related("professional")
+    ]
+    board = session.board
+    return quorum_rules.evaluate(
+        attendees,
+        board_kind=board.kind,
+        haematology=board.haematology,
+        required=board.required_specialties,
+    )
+
+
+@transaction.atomic
+def session_open(*, actor: User, session: Session) -> Session:
+    session = (
+        Session.objects.select_for_update(of=("self",)).select_related("board").get(pk=session.pk)
+    )
+    _require_member(actor, session.board)
+    session.status = _transition(session, "open")
+    session.opened_at = timezone.now()
+    session.version += 1
+    session.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=session, details={"opened": True})
+    return session
+
+
+@transaction.atomic
+def session_close(*, actor: User, session: Session) -> tuple[Session, list[AgendaItem]]:
+    """Close the session; carry every case not decided over to the next session."""
+    session = (
+        Session.objects.select_for_update(of=("self",)).select_related("board").get(pk=session.pk)
+    )
+    if not is_chair(actor, session):
+        raise ApplicationError(_("The chair closes the session."))
+    session.status = _transition(session, "close")
+    quorum = session_quorum(session)
+    reason = (
+        _("Not discussed during the session")
+        if quorum.met
+        else _("Quorum not met: %(missing)s")
+        % {"missing": ", ".join(describe_shortfall(s) for s in quorum.shortfalls)}
+    )
+    pending = list(session.items.filter(outcome=ItemOutcome.PENDING).select_related("case"))
+    carried = []
+    following = next_session(session.board, session.starts_at) if pending else None
+    for item in pending:
+        item.outcome = ItemOutcome.CARRIED_OVER
+        item.carry_reason = reason[:200]
+        item.save(update_fields=["outcome", "carry_reason", "updated_at"])
+        assert following is not None
+        carried.append(
+            agenda_add(
+                actor=actor,
+                session=following,
+                case=item.case,
+                minutes=item.minutes,
+                carried_from=session,
+                reason=reason,
+            )
+        )
+    session.closed_at, session.closed_by = timezone.now(), actor
+    session.version += 1
+    session.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=session,
+        details={"closed": True, "carried_over": len(carried), "quorum": quorum.met},
+    )
+    return session, carried
+
+
+def describe_shortfall(shortfall: quorum_rules.Shortfall) -> str:
+    from oncoparcours.directory.models import Specialty
+
+    if shortfall.code == "no_surgeon":
+        return _("no surgeon")
+    if shortfall.code == "missing_specialty":
+        label = dict(Specialty.choices).get(shortfall.specialty, shortfall.specialty)
+        return _("no %(specialty)s") % {"specialty": str(label).lower()}
+    return _("%(count)s specialties counted, at least 3 needed") % {"count": shortfall.counted}
+
+
+def board_member(user: User, board: Board) -> BoardMember | None:
+    professional = professional_for(user)
+    if professional is None:
+        return None
+    return board.members.filter(professional=professional).first()

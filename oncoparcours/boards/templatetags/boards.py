@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.dates import WEEKDAYS
+
+from oncoparcours.directory.models import Specialty
+
+from ..models import Modality
+
+register = template.Library()
+_SPECIALTIES = dict(Specialty.choices)
+_MODALITIES = dict(Modality.choices)
+
+
+@register.filter
+def specialty(code: str) -> str:
+    return str(_SPECIALTIES.get(code, code))
+
+
+@register.filter
+def modality(code: str) -> str:
+    return str(_MODALITIES.get(code, code))
+
+
+@register.filter
+def weekday_name(number: int) -> str:
+    return str(WEEKDAYS.get(number, ""))
+
+
+@register.filter
+def percent(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{float(value) * 100:.0f} %"
+
+
+@register.filter
+def lookup(mapping: dict, key: str) -> Any:
+    return mapping.get(key) if isinstance(mapping, dict) else None

@@ -1,0 +1,161 @@
+"""The board pages as users drive them: submit a case, see what is missing, run a session
+(attendance, quorum, decision through htmx or a plain form), download the PDFs, statistics."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from oncoparcours.boards.models import AgendaItem, Case, Decision, Document
+from oncoparcours.boards.services import sessions
+from oncoparcours.core.models import AuditEvent
+from oncoparcours.testing.factories import DiagnosisFactory
+
+from .conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+DECISION = {
+    "modalities": ["surgery", "chemotherapy"],
+    "proposal": "Colectomie puis chimiothérapie adjuvante.",
+    "guideline": "TNCD 2024",
+    "place_of_care": "proximity",
+}
+
+
+def test_an_incomplete_case_lists_exactly_what_is_missing(patient, board, clinician):
+    diagnosis = DiagnosisFactory(patient=patient, icd10="C18.7", icdo3_morphology="")
+    client = client_for(clinician)
+    response = client.post(
+        reverse("boards:case_create", args=[patient.pk]),
+        {
+            "board": board.pk,
+            "diagnosis": diagnosis.pk,
+            "context": "new_diagnosis",
+            "question": "Chirurgie ?",
+        },
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
+    page = client.get(case.get_absolute_url()).content.decode()
+    for words in ("histologie", "stade TNM", "état général", "patient informé"):
+        assert words in page
+    assert case.status == "incomplete"
+
+
+def test_the_case_form_names_the_field_on_bad_input(patient, board, clinician):
+    response = client_for(clinician).post(
+        reverse("boards:case_create", args=[patient.pk]),
+        {"board": board.pk, "context": "", "question": ""},
+    )
+    assert response.status_code == 400
+    assert {"context", "question"} <= set(response.context["form"].errors)
+    assert not Case.objects.exists()
+
+
+def run_session(session, clinician, specialists, complete_case, *, surgeon=True):
+    client = client_for(clinician)
+    url = session.get_absolute_url()
+    client.post(reverse("boards:agenda_add", args=[session.pk]), {"case": complete_case.pk})
+    for professional in [
+        clinician,
+        specialists["radiotherapist"],
+        specialists["radiologist"],
+        *([specialists["surgeon"]] if surgeon else []),
+    ]:
+        response = client.post(
+            reverse("boards:attendance_add", args=[session.pk]),
+            {"professional": professional.pk, "mode": "remote"},
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.status_code == 200
+        assert "session-body" in response.content.decode()  # the htmx partial
+    client.post(reverse("boards:session_transition", args=[session.pk, "open"]))
+    return client, url, AgendaItem.objects.get(session=session)
+
+
+def test_without_a_surgeon_the_decision_is_refused_and_nothing_is_recorded(
+    session, clinician, specialists, complete_case
+):
+    client, url, item = run_session(session, clinician, specialists, complete_case, surgeon=False)
+    page = client.get(url).content.decode()
+    assert "Quorum non atteint" in page and "chirurgien" in page
+    response = client.post(
+        reverse("boards:case_panel", args=[session.pk, item.pk]), DECISION, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 400
+    assert "chirurgien" in response.content.decode()
+    assert not Decision.objects.exists()
+
+
+def test_the_chair_validates_and_the_pdfs_are_served_to_the_care_team_only(
+    session, clinician, specialists, complete_case, outsider
+):
+    client, url, item = run_session(session, clinician, specialists, complete_case)
+    assert "Quorum atteint" in client.get(url).content.decode()
+    response = client.post(reverse("boards:case_panel", args=[session.pk, item.pk]), DECISION)
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    document = Document.objects.get(decision=decision, kind="pps")
+    pdf_url = reverse(
+        "boards:document", args=[complete_case.patient_id, complete_case.pk, document.pk]
+    )
+    before = AuditEvent.objects.filter(patient_id=complete_case.patient_id).count()
+    pdf = client.get(pdf_url)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content)[:5] == b"%PDF-"
+    assert AuditEvent.objects.filter(patient_id=complete_case.patient_id).count() == before + 1
+    assert client_for(outsider).get(pdf_url).status_code == 404
+    surgeon = client_for(specialists["surgeon"])  # a board member joined the care team
+    assert surgeon.get(pdf_url).status_code == 200
+
+
+def test_the_statistics_page_shows_the_computed_near_home_share(
+    session, clinician, specialists, complete_case, board
+):
+    client, _url, item = run_session(session, clinician, specialists, complete_case)
+    client.post(reverse("boards:case_panel", args=[session.pk, item.pk]), DECISION)
+    page = client.get(reverse("boards:statistics", args=[board.pk])).content.decode()
+    assert "100 %" in page
+
+
+def test_the_session_page_query_count_does_not_grow_with_cases(
+    session, clinician, board, patient, diagnosis, django_assert_max_num_queries
+):
+    from oncoparcours.boards.services.cases import case_submit
+
+    session.capacity, session.duration_minutes = 30, 600
+    session.save()
+    client = client_for(clinician)
+
+    def add(count):
+        for index in range(count):
+            case = case_submit(
+                actor=clinician.user,
+                patient=patient,
+                board=board,
+                diagnosis=diagnosis,
+                question=f"Q{index}",
+                context="new_diagnosis",
+                informed_today=True,
+            )
+            sessions.agenda_add(actor=clinician.user, session=session, case=case)
+
+    add(2)
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(session.get_absolute_url()).status_code == 200
+    add(12)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(session.get_absolute_url())
+
+
+def test_board_pages_open(board, clinician, session):
+    client = client_for(clinician)
+    for url in [
+        reverse("boards:boards"),
+        board.get_absolute_url(),
+        reverse("boards:my_cases"),
+        reverse("boards:statistics", args=[board.pk]),
+        reverse("boards:referral_inbox"),
+    ]:
+        assert client.get(url).status_code == 200, url

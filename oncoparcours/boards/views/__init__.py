@@ -1,0 +1,1 @@
+"""Thin views of tumour boards: boards and statistics, live sessions, cases, referrals."""

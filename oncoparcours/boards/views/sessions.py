@@ -1,0 +1,282 @@
+"""The session page, usable live during the meeting: agenda, case summary, attendance and quorum,
+decision form (htmx partials, full pages without JavaScript)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.forms import add_application_error
+from oncoparcours.core.http import AuthenticatedHttpRequest
+from oncoparcours.core.models import AuditAction
+
+from .. import selectors
+from ..forms import AgendaAddForm, AgendaMoveForm, AttendanceForm, DecisionForm
+from ..models import AgendaItem, Attendance, ItemOutcome
+from ..services import decisions, sessions
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _site_times(session: Any) -> list[tuple[str, Any]]:
+    zones: dict[str, list[str]] = {}
+    for organisation in session.board.organisers.all():
+        zones.setdefault(organisation.time_zone, []).append(
+            organisation.short_name or organisation.name
+        )
+    zones.setdefault(session.board.time_zone, [])
+    return [
+        (", ".join(names) or zone, session.starts_at.astimezone(ZoneInfo(zone)))
+        for zone, names in zones.items()
+    ]
+
+
+def _context(request: AuthenticatedHttpRequest, session: Any, **extra: Any) -> dict[str, Any]:
+    rows = selectors.agenda(session, request.user)
+    quorum = sessions.session_quorum(session)
+    return {
+        "session": session,
+        "board": session.board,
+        "rows": rows,
+        "quorum": quorum,
+        "shortfalls": [sessions.describe_shortfall(s) for s in quorum.shortfalls],
+        "attendance": selectors.attendance(session),
+        "is_member": sessions.is_board_member(request.user, session.board),
+        "is_chair": sessions.is_chair(request.user, session),
+        "site_times": _site_times(session),
+        "attendance_form": extra.pop("attendance_form", None) or AttendanceForm(session=session),
+        "add_form": extra.pop("add_form", None)
+        or AgendaAddForm(cases=selectors.ready_cases(session, request.user)),
+        **extra,
+    }
+
+
+def _audit_agenda(request: AuthenticatedHttpRequest, rows: list) -> None:
+    audit_record(
+        actor=request.user,
+        action=AuditAction.LIST,
+        details={
+            "what": "session agenda",
+            "patients": sorted({str(r.item.case.patient_id) for r in rows if r.visible}),
+        },
+    )
+
+
+@login_required
+def session_detail(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
+    session = selectors.session_get(session_id)
+    context = _context(request, session)
+    _audit_agenda(request, context["rows"])
+    return render(request, "boards/session.html", context)
+
+
+def _visible_item(
+    request: AuthenticatedHttpRequest, session: Any, item_id: uuid.UUID
+) -> AgendaItem:
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("case__patient", "case__board", "case__diagnosis"),
+        pk=item_id,
+        session=session,
+    )
+    row = next((r for r in selectors.agenda(session, request.user) if r.item.pk == item.pk), None)
+    if row is None or not row.visible:
+        raise Http404
+    return item
+
+
+@login_required
+def case_panel(
+    request: AuthenticatedHttpRequest, session_id: uuid.UUID, item_id: uuid.UUID
+) -> HttpResponse:
+    """One case on one screen: summary, attachments, decision form (or the decision)."""
+    session = selectors.session_get(session_id)
+    item = _visible_item(request, session, item_id)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient_id=item.case.patient_id,
+        obj=item.case,
+        details={"what": "case in session"},
+    )
+    form = DecisionForm(request.POST or None)
+    status = 200
+    refreshed: dict[str, Any] | None = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                decisions.decision_validate(
+                    actor=request.user, item=item, proposal=form.proposal_data()
+                )
+            except ApplicationError as error:
+                add_application_error(form, error)
+                status = 400
+            else:
+                messages.success(
+                    request, _("Decision validated; the RCP record and the PPS were generated.")
+                )
+                if not _htmx(request):
+                    return redirect(session.get_absolute_url() + f"#item-{item.pk}")
+                item.refresh_from_db()
+                refreshed = _context(
+                    request, selectors.session_get(session.pk), oob=True, is_htmx=True
+                )
+        else:
+            status = 400
+    context = {
+        "session": session,
+        "item": item,
+        "case": item.case,
+        "form": form,
+        "decisions": selectors.latest_decisions(item.case),
+        "attachments": list(item.case.attachments.all()),
+        "is_chair": sessions.is_chair(request.user, session),
+        "quorum": sessions.session_quorum(session),
+        "documents": selectors.documents(item.case),
+        "refreshed": refreshed,
+    }
+    template = (
+        "boards/partials/case_panel.html" if _htmx(request) else "boards/case_in_session.html"
+    )
+    return render(request, template, context, status=status)
+
+
+def _after(request: AuthenticatedHttpRequest, session: Any, **extra: Any) -> HttpResponse:
+    if _htmx(request):
+        return render(
+            request,
+            "boards/partials/session_body.html",
+            _context(request, selectors.session_get(session.pk), **extra),
+            status=400 if extra else 200,
+        )
+    if extra:
+        return render(
+            request, "boards/session.html", _context(request, session, **extra), status=400
+        )
+    return redirect(session.get_absolute_url())
+
+
+@login_required
+@require_POST
+def attendance_add(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
+    session = selectors.session_get(session_id)
+    form = AttendanceForm(request.POST, session=session)
+    if form.is_valid():
+        data = form.cleaned_data
+        professional = data["professional"]
+        member = session.board.members.filter(professional=professional).first()
+        specialties = (
+            list(data["specialties"])
+            or (member.specialties if member else [])
+            or [professional.specialty]
+        )
+        try:
+            sessions.attendance_record(
+                actor=request.user,
+                session=session,
+                professional=professional,
+                specialties=specialties,
+                mode=data["mode"],
+                site=data.get("site"),
+            )
+            return _after(request, session)
+        except ApplicationError as error:
+            add_application_error(form, error)
+    return _after(request, session, attendance_form=form)
+
+
+@login_required
+@require_POST
+def attendance_delete(
+    request: AuthenticatedHttpRequest, session_id: uuid.UUID, attendance_id: uuid.UUID
+) -> HttpResponse:
+    session = selectors.session_get(session_id)
+    attendance = get_object_or_404(Attendance, pk=attendance_id, session=session)
+    try:
+        sessions.attendance_remove(actor=request.user, attendance=attendance)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return _after(request, session)
+
+
+@login_required
+@require_POST
+def agenda_add(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
+    session = selectors.session_get(session_id)
+    form = AgendaAddForm(request.POST, cases=selectors.ready_cases(session, request.user))
+    if form.is_valid():
+        try:
+            sessions.agenda_add(
+                actor=request.user,
+                session=session,
+                case=form.cleaned_data["case"],
+                minutes=form.cleaned_data.get("minutes"),
+            )
+            return _after(request, session)
+        except ApplicationError as error:
+            add_application_error(form, error)
+    return _after(request, session, add_form=form)
+
+
+@login_required
+@require_POST
+def agenda_item_action(
+    request: AuthenticatedHttpRequest, session_id: uuid.UUID, item_id: uuid.UUID, action: str
+) -> HttpResponse:
+    session = selectors.session_get(session_id)
+    item = get_object_or_404(AgendaItem, pk=item_id, session=session, outcome=ItemOutcome.PENDING)
+    try:
+        if action == "remove":
+            sessions.agenda_remove(actor=request.user, item=item)
+        elif action in ("up", "down"):
+            sessions.agenda_move(
+                actor=request.user,
+                item=item,
+                position=item.position + (-1 if action == "up" else 1),
+            )
+        elif action == "move":
+            form = AgendaMoveForm(request.POST)
+            if form.is_valid():
+                sessions.agenda_move(
+                    actor=request.user, item=item, position=form.cleaned_data["position"]
+                )
+        else:
+            raise Http404
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return _after(request, session)
+
+
+@login_required
+@require_POST
+def session_transition(
+    request: AuthenticatedHttpRequest, session_id: uuid.UUID, action: str
+) -> HttpResponse:
+    session = selectors.session_get(session_id)
+    try:
+        if action == "open":
+            sessions.session_open(actor=request.user, session=session)
+            messages.success(request, _("Session opened."))
+        elif action == "close":
+            _closed, carried = sessions.session_close(actor=request.user, session=session)
+            messages.success(
+                request,
+                _("Session closed; %(count)s case(s) carried over to the next session.")
+                % {"count": len(carried)},
+            )
+        else:
+            raise Http404
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(session.get_absolute_url())
