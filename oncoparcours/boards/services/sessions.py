@@ -242,6 +242,12 @@ def agenda_move(*, actor: User, item: AgendaItem, position: int) -> AgendaItem:
         if row.position != index:
             row.position = index
             row.save(update_fields=["position", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=session,
+        details={"agenda_moved": str(current.pk), "position": current.position},
+    )
     return current
 
 
@@ -292,6 +298,12 @@ def attendance_record(
         professional=professional,
         defaults={"specialties": specialties, "mode": mode, "site": site},
     )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=session,
+        details={"attendance": str(professional.pk), "mode": mode, "specialties": specialties},
+    )
     return attendance
 
 
@@ -300,6 +312,12 @@ def attendance_remove(*, actor: User, attendance: Attendance) -> None:
     _require_member(actor, attendance.session.board)
     if attendance.session.status in (SessionStatus.CLOSED, SessionStatus.CANCELLED):
         raise ApplicationError(_("Attendance is recorded before the session is closed."))
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=attendance.session,
+        details={"attendance_removed": str(attendance.professional_id)},
+    )
     attendance.delete()
 
 

@@ -25,6 +25,13 @@ def modality(code: str) -> str:
 
 
 @register.filter
+def biomarker_result(code: str) -> str:
+    from oncoparcours.patients.models import BiomarkerResult
+
+    return str(dict(BiomarkerResult.choices).get(code, code))
+
+
+@register.filter
 def weekday_name(number: int) -> str:
     return str(WEEKDAYS.get(number, ""))
 
