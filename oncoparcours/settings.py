@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "oncoparcours.pathways",
     "oncoparcours.monitoring",
     "oncoparcours.boards",
+    "oncoparcours.celltherapy",
     "oncoparcours.demo",
 ]
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("oncoparcours.pathways.urls")),
     path("", include("oncoparcours.monitoring.urls")),
     path("", include("oncoparcours.boards.urls")),
+    path("", include("oncoparcours.celltherapy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -113,6 +113,7 @@ class Report(AppendOnlyModel):
 class AlertKind(models.TextChoices):
     TRIAGE = "triage", _("Triage of a report")
     MISSING_REPORT = "missing_report", _("No report received")
+    BEDSIDE_CHECK = "bedside_check", _("Failed bedside identity check (CAR-T)")
 
 
 class Alert(AppendOnlyModel):
@@ -354,6 +355,7 @@ class RuleSetActivation(AppendOnlyModel):
 class OnCallRole(models.TextChoices):
     CAR_T = "car_t_on_call", _("CAR-T on-call")
     PHYSICIAN = "on_call_physician", _("On-call physician")
+    PHARMACIST = "pharmacist_on_duty", _("Pharmacist on duty")
 
 
 class OnCallShift(BaseModel):

@@ -104,25 +104,34 @@ def report_submit(
         )
         raise ApplicationError(error["message"], field=field or "__all__")
     assert assessment is not None
-    try:
-        with transaction.atomic():
-            return _store(
-                submitted_at or timezone.now(),
-                patient,
-                assessment,
-                source,
-                submission_key,
-                reporter,
-                access_link,
-                vitals or {},
-                comment,
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _store(
+                    submitted_at or timezone.now(),
+                    patient,
+                    assessment,
+                    source,
+                    submission_key,
+                    reporter,
+                    access_link,
+                    vitals or {},
+                    comment,
+                )
+        except IntegrityError:
+            # The same submission arrived twice at the same moment: the other one won, unless
+            # its transaction was rolled back meanwhile (then store this one).
+            report = (
+                Report.objects.select_related("alert").filter(submission_key=submission_key).first()
             )
-    except IntegrityError:
-        # The same submission arrived twice at the same moment: the other one won.
-        report = Report.objects.select_related("alert").get(submission_key=submission_key)
-        if report.patient_id != patient.pk:
-            raise ApplicationError(_("This submission key belongs to another report.")) from None
-        return Submitted(report, getattr(report, "alert", None), False)
+            if report is None:
+                continue
+            if report.patient_id != patient.pk:
+                raise ApplicationError(
+                    _("This submission key belongs to another report.")
+                ) from None
+            return Submitted(report, getattr(report, "alert", None), False)
+    raise ApplicationError(_("The report could not be saved; send it again."))
 
 
 def _store(

@@ -24,6 +24,7 @@ ROLE_TO_CARE_TEAM = {
         CareTeamRole.ORGAN_SPECIALIST,
     ],
     "car_t_on_call": [CareTeamRole.HAEMATOLOGIST],
+    "pharmacist": [CareTeamRole.PHARMACIST],
     "on_call_physician": [
         CareTeamRole.ON_CALL,
         CareTeamRole.REFERRING_ONCOLOGIST,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from oncoparcours.core.models import AuditEvent
 from oncoparcours.patients.models import BreakGlassAccess, CareTeamMember
 from oncoparcours.testing.boards import decided_case
+from oncoparcours.testing.celltherapy import order_for
 from oncoparcours.testing.factories import (
     CareTeamMemberFactory,
     DiagnosisFactory,
@@ -83,6 +84,7 @@ KWARG_BUILDERS = {
         decided_case(patient).documents.get(kind="rcp_record").outbox.get().pk
     ),
     "alert_id": lambda patient: _report(patient).alert.pk,
+    "order_id": lambda patient: order_for(patient).pk,
 }
 
 

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from oncoparcours.demo.boards import BoardsDemo
+from oncoparcours.demo.celltherapy import CellTherapyDemo
 from oncoparcours.demo.generator import Generator
 from oncoparcours.demo.institutions import DEMO_LOGINS, DEMO_PASSWORD
 from oncoparcours.demo.models import DemoDataset
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         PathwayDemo(seed=seed, scale=min(20.0, patients / 2000)).run()
         token = MonitoringDemo(seed=seed, scale=patients / 2000).run()
         BoardsDemo(seed=seed).run()
+        CellTherapyDemo(seed=seed).run()
         refresh_planner_statistics()
         DemoDataset.objects.create(seed=seed, patients=patients, patient_link_token=token)
         if not quiet:

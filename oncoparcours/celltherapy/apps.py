@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CellTherapyConfig(AppConfig):
+    name = "oncoparcours.celltherapy"
+    label = "celltherapy"
+    verbose_name = _("Cell therapy and apheresis")
+
+    def ready(self) -> None:
+        from oncoparcours.core.navigation import NavItem, register_home_panel, register_nav_item
+        from oncoparcours.patients.record import register_record_section
+
+        from . import home, record
+
+        register_nav_item(
+            NavItem(
+                "celltherapy",
+                _("Cell therapy"),
+                "celltherapy:orders",
+                order=30,
+                roles=frozenset(
+                    {"clinician", "coordination_nurse", "pharmacist", "efs_staff", "administrator"}
+                ),
+            )
+        )
+        register_home_panel(
+            "celltherapy.excursions",
+            home.excursions_panel,
+            order=2,
+            roles=["pharmacist"],
+        )
+        register_record_section("celltherapy", record.orders_section, order=4)

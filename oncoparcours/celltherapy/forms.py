@@ -1,0 +1,292 @@
+"""Forms of cell therapy: order, lifecycle step with its custody details, custody event,
+bedside confirmation, tank reading, excursion acknowledgement, EFS booking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from oncoparcours.boards.models import Decision
+from oncoparcours.directory.models import CARE_SITE_KINDS, Organisation, OrganisationKind
+from oncoparcours.patients.models import Patient
+
+from . import catalogue
+from .models import BookingStatus, CarTOrder, CustodyKind, Machine, OrderState, Tank
+from .services.custody import CustodyDetails
+
+TEXTAREA = forms.Textarea(attrs={"rows": 2})
+
+
+def _model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+class DecisionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.case.board} — {obj.validated_at:%d/%m/%Y}"
+
+
+class OrderForm(forms.Form):
+    product = forms.ChoiceField(label=_("Product"))
+    indication = forms.CharField(label=_("Indication"), max_length=200)
+    decision = DecisionChoiceField(
+        label=_("Qualifying tumour board decision"),
+        queryset=Decision.objects.none(),
+        required=False,
+        empty_label=_("— none —"),
+    )
+    eligibility = forms.MultipleChoiceField(
+        label=_("Eligibility checklist"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    manufacturer_reference = forms.CharField(label=_("Manufacturer order reference"), max_length=60)
+    coi = forms.CharField(
+        label=_("Chain of identity (COI)"),
+        max_length=40,
+        required=False,
+        help_text=_("Leave empty to have one assigned; type it when the manufacturer assigns it."),
+    )
+    din = forms.CharField(
+        label=_("ISBT 128 donation number (DIN)"),
+        max_length=20,
+        required=False,
+        help_text=_("Optional; checked with its check character (ISO/IEC 7064 mod 37-2)."),
+    )
+    treating_centre = forms.ModelChoiceField(
+        label=_("Treating centre"), queryset=Organisation.objects.none()
+    )
+    pharmacy = forms.ModelChoiceField(
+        label=_("Hospital pharmacy (PUI)"), queryset=Organisation.objects.none()
+    )
+    efs_centre = forms.ModelChoiceField(
+        label=_("EFS care centre (apheresis)"), queryset=Organisation.objects.none()
+    )
+    planned_infusion_on = forms.DateField(
+        label=_("Planned infusion"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "product").choices = [("", "—")] + [
+            (p.code, f"{p} — {p.manufacturer}") for p in catalogue.products()
+        ]
+        _choice_field(self, "eligibility").choices = catalogue.eligibility_items()
+        _model_field(self, "decision").queryset = (
+            Decision.objects.filter(case__patient=patient)
+            .select_related("case__board")
+            .order_by("-validated_at")
+        )
+        active = Organisation.objects.filter(is_active=True).order_by("name")
+        _model_field(self, "treating_centre").queryset = active.filter(kind__in=CARE_SITE_KINDS)
+        _model_field(self, "pharmacy").queryset = active.filter(kind=OrganisationKind.PUI)
+        _model_field(self, "efs_centre").queryset = active.filter(
+            kind=OrganisationKind.EFS_CARE_CENTRE
+        )
+
+
+class CustodyFieldsMixin(forms.Form):
+    at = forms.DateTimeField(
+        label=_("Time"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Empty: now."),
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    container = forms.CharField(label=_("Container / shipper id"), max_length=60, required=False)
+    seal = forms.CharField(label=_("Seal number"), max_length=60, required=False)
+    temperature_c = forms.FloatField(label=_("Temperature (°C)"), required=False)
+    logger = forms.CharField(label=_("Temperature logger reference"), max_length=60, required=False)
+    note = forms.CharField(label=_("Note"), widget=TEXTAREA, required=False, max_length=1000)
+
+    def custody_details(self) -> CustodyDetails:
+        data = self.cleaned_data
+        at = data.get("at")
+        if at is not None and timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        return CustodyDetails(
+            at=at,
+            place=data.get("place", ""),
+            container=data.get("container", ""),
+            seal=data.get("seal", ""),
+            temperature_c=data.get("temperature_c"),
+            logger=data.get("logger", ""),
+            note=data.get("note", ""),
+        )
+
+
+class TransitionForm(CustodyFieldsMixin):
+    to = forms.ChoiceField(label=_("Step"), choices=OrderState.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(label=_("Reason"), widget=TEXTAREA, required=False, max_length=1000)
+    tank = forms.ModelChoiceField(label=_("Tank"), queryset=Tank.objects.none(), required=False)
+    position = forms.CharField(label=_("Position"), max_length=12, required=False)
+
+    field_order = ["to", "version", "tank", "position", "at", "place", "container", "seal"]
+
+    def __init__(self, *args: Any, pharmacy_id: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _model_field(self, "tank").queryset = Tank.objects.filter(
+            organisation_id=pharmacy_id, active=True
+        )
+
+
+class CustodyEventForm(CustodyFieldsMixin):
+    kind = forms.ChoiceField(
+        label=_("Event"),
+        choices=[
+            (CustodyKind.INSPECTION, CustodyKind.INSPECTION.label),
+            (CustodyKind.HANDOVER, CustodyKind.HANDOVER.label),
+        ],
+    )
+    holder = forms.CharField(
+        label=_("Handed to"),
+        max_length=200,
+        required=False,
+        help_text=_("For a handover: who receives the product."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Recorded for"), queryset=Organisation.objects.none(), required=False
+    )
+    field_order = ["kind", "organisation", "holder"]
+
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            _model_field(self, "organisation").queryset = organisations
+
+
+class BedsideForm(forms.Form):
+    identity_confirmed = forms.BooleanField(
+        label=_(
+            "I have checked the patient's identity (name, first names, birth date) with the "
+            "patient and the wristband."
+        ),
+        required=False,
+    )
+    scanned_coi = forms.CharField(
+        label=_("COI scanned or typed from the bag"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class ReadingForm(forms.Form):
+    temperature_c = forms.FloatField(label=_("Temperature (°C)"))
+    at = forms.DateTimeField(
+        label=_("Time"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    source = forms.CharField(label=_("Source (probe, logger)"), max_length=60, required=False)
+
+    def clean_at(self) -> dt.datetime | None:
+        at = self.cleaned_data.get("at")
+        if at is not None and timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        return at
+
+
+class AcknowledgeForm(forms.Form):
+    action_taken = forms.CharField(label=_("Action taken"), widget=TEXTAREA, max_length=1000)
+
+
+class OrderFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("All")), ("active", _("In progress")), *OrderState.choices],
+    )
+    manufacturer = forms.ChoiceField(label=_("Manufacturer"), required=False)
+    q = forms.CharField(label=_("COI or reference"), required=False, max_length=60)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "manufacturer").choices = [("", _("All"))] + [
+            (m, m) for m in catalogue.manufacturers()
+        ]
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+class BookingRequestForm(forms.Form):
+    centre = forms.ModelChoiceField(
+        label=_("EFS care centre"), queryset=Organisation.objects.none()
+    )
+    procedure = forms.ChoiceField(label=_("Procedure"))
+    wanted_from = forms.DateField(
+        label=_("Wanted from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    wanted_until = forms.DateField(
+        label=_("Wanted until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    mobile_site = forms.ModelChoiceField(
+        label=_("Mobile session at (patient cannot travel)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("— no: the patient comes to the centre —"),
+    )
+    order = forms.ModelChoiceField(
+        label=_("CAR-T order (leukapheresis)"), queryset=CarTOrder.objects.none(), required=False
+    )
+    note = forms.CharField(label=_("Note"), widget=TEXTAREA, required=False, max_length=1000)
+
+    def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        active = Organisation.objects.filter(is_active=True).order_by("name")
+        _model_field(self, "centre").queryset = active.filter(kind=OrganisationKind.EFS_CARE_CENTRE)
+        _model_field(self, "mobile_site").queryset = active.filter(
+            kind__in=[
+                OrganisationKind.CHU,
+                OrganisationKind.CLCC,
+                OrganisationKind.CH,
+                OrganisationKind.PRIVATE_CLINIC,
+            ]
+        )
+        _choice_field(self, "procedure").choices = [("", "—")] + [
+            (p.code, p.label) for p in catalogue.procedures()
+        ]
+        _model_field(self, "order").queryset = CarTOrder.objects.filter(
+            patient=patient, state="qualified"
+        )
+
+
+class ScheduleForm(forms.Form):
+    machine = forms.ModelChoiceField(label=_("Machine"), queryset=Machine.objects.none())
+    starts_at = forms.DateTimeField(
+        label=_("Start"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, centre: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _model_field(self, "machine").queryset = Machine.objects.filter(centre=centre, active=True)
+
+    def clean_starts_at(self) -> dt.datetime | None:
+        return _aware(self.cleaned_data.get("starts_at"))
+
+
+class BookingCloseForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            (BookingStatus.DONE, BookingStatus.DONE.label),
+            (BookingStatus.DECLINED, BookingStatus.DECLINED.label),
+            (BookingStatus.CANCELLED, BookingStatus.CANCELLED.label),
+        ],
+    )
+    reason = forms.CharField(label=_("Reason"), widget=TEXTAREA, required=False, max_length=1000)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -1,0 +1,22 @@
+"""Home panel of pharmacists: unacknowledged temperature excursions of their tanks."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from oncoparcours.core.http import AuthenticatedHttpRequest
+from oncoparcours.core.navigation import HomePanel
+
+from .selectors import open_excursions_for
+
+
+def excursions_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
+    excursions = list(open_excursions_for(request.user)[:8])
+    if not excursions:
+        return None
+    return HomePanel(
+        title=_("Cryostorage temperature excursions"),
+        template="celltherapy/panels/excursions.html",
+        context={"excursions": excursions},
+        order=2,
+    )

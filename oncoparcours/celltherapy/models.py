@@ -1,0 +1,494 @@
+"""Cell therapy: CAR-T orders (chain of identity, lifecycle, append-only transitions and custody
+ledger), pharmacy cryostorage (tanks, positions, temperature log, excursions), the bedside
+identity check, EFS care-centre resources and bookings, and beds for the monitoring window."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from oncoparcours.core.models import AppendOnlyModel, BaseModel
+from oncoparcours.directory.models import Organisation, Professional
+from oncoparcours.patients.models import Patient
+
+
+class OrderState(models.TextChoices):
+    QUALIFIED = "qualified", _("Qualified")
+    APHERESIS_SCHEDULED = "apheresis_scheduled", _("Apheresis scheduled")
+    COLLECTED = "collected", _("Cells collected")
+    SHIPPED_TO_MANUFACTURER = "shipped_to_manufacturer", _("Shipped to the manufacturer")
+    IN_MANUFACTURING = "in_manufacturing", _("In manufacturing")
+    RELEASED = "released", _("Released by the manufacturer")
+    SHIPPED_TO_SITE = "shipped_to_site", _("Shipped to the hospital")
+    RECEIVED_AT_PUI = "received_at_pui", _("Received at the pharmacy")
+    IN_CRYOSTORAGE = "in_cryostorage", _("In cryostorage")
+    DISPENSED = "dispensed", _("Dispensed to the ward")
+    THAWED = "thawed", _("Thawed")
+    INFUSED = "infused", _("Infused")
+    CANCELLED = "cancelled", _("Cancelled")
+    OUT_OF_SPECIFICATION = "out_of_specification", _("Out of specification")
+
+
+class CarTOrder(BaseModel):
+    """One CAR-T product ordered for one patient, identified by its chain-of-identity code."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="car_t_orders", verbose_name=_("patient")
+    )
+    product = models.CharField(_("product"), max_length=60)
+    manufacturer = models.CharField(_("manufacturer"), max_length=100)
+    indication = models.CharField(_("indication"), max_length=200)
+    decision = models.ForeignKey(
+        "boards.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="car_t_orders",
+        verbose_name=_("tumour board decision"),
+    )
+    eligibility = models.JSONField(_("eligibility checklist"), default=dict)
+    manufacturer_reference = models.CharField(_("manufacturer order reference"), max_length=60)
+    coi = models.CharField(_("chain of identity (COI)"), max_length=40, unique=True)
+    din = models.CharField(_("ISBT 128 donation number (DIN)"), max_length=20, blank=True)
+    state = models.CharField(
+        _("state"), max_length=30, choices=OrderState.choices, default=OrderState.QUALIFIED
+    )
+    treating_centre = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("treating centre")
+    )
+    pharmacy = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("hospital pharmacy (PUI)"),
+    )
+    efs_centre = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("EFS care centre"),
+    )
+    pathway_instance = models.ForeignKey(
+        "pathways.PathwayInstance",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    planned_infusion_on = models.DateField(_("planned infusion"), null=True, blank=True)
+    ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("CAR-T order")
+        verbose_name_plural = _("CAR-T orders")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["patient", "-created_at"], name="cart_order_patient"),
+            models.Index(fields=["state", "-created_at"], name="cart_order_state"),
+        ]
+
+    def __str__(self) -> str:
+        return self.coi
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "celltherapy:order", kwargs={"patient_id": self.patient_id, "order_id": self.pk}
+        )
+
+
+class OrderTransition(AppendOnlyModel):
+    id = models.BigAutoField(primary_key=True)
+    order = models.ForeignKey(CarTOrder, on_delete=models.PROTECT, related_name="transitions")
+    from_state = models.CharField(max_length=30)
+    to_state = models.CharField(max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+
+class CustodyKind(models.TextChoices):
+    COLLECTED = "collected", _("Collected (apheresis)")
+    SHIPPED = "shipped", _("Handed to the courier")
+    RECEIVED_BY_MANUFACTURER = "received_by_manufacturer", _("Received by the manufacturer")
+    RELEASED = "released", _("Released by the manufacturer")
+    RECEIVED = "received", _("Received at the pharmacy")
+    STORED = "stored", _("Placed in cryostorage")
+    DISPENSED = "dispensed", _("Dispensed to the ward")
+    THAWED = "thawed", _("Thawed")
+    INFUSED = "infused", _("Infused")
+    QUARANTINED = "quarantined", _("Quarantined (out of specification)")
+    INSPECTION = "inspection", _("Inspection / temperature check")
+    HANDOVER = "handover", _("Handover")
+
+
+class CustodyEvent(AppendOnlyModel):
+    """One link of the chain of custody. ``hash`` = SHA-256(prev_hash + canonical event)."""
+
+    id = models.BigAutoField(primary_key=True)
+    order = models.ForeignKey(CarTOrder, on_delete=models.PROTECT, related_name="custody")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(_("event"), max_length=30, choices=CustodyKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(_("who"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organisation_label = models.CharField(_("organisation"), max_length=200)
+    holder = models.CharField(_("holder afterwards"), max_length=200)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    at = models.DateTimeField(_("time"))
+    container = models.CharField(_("container / shipper id"), max_length=60, blank=True)
+    seal = models.CharField(_("seal number"), max_length=60, blank=True)
+    temperature_c = models.FloatField(_("temperature (°C)"), null=True, blank=True)
+    logger = models.CharField(_("temperature logger reference"), max_length=60, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("custody event")
+        verbose_name_plural = _("custody events")
+        ordering = ["order", "sequence", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "sequence"], name="custody_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} #{self.sequence} {self.kind}"
+
+    def as_chain_dict(self) -> dict:
+        from .rules.custody import FIELDS
+
+        skip = ("order", "actor", "organisation")
+        values = {name: getattr(self, name) for name in FIELDS if name not in skip}
+        values["order"] = str(self.order_id)
+        values["actor"] = self.actor_label
+        values["organisation"] = self.organisation_label
+        values["at"] = self.at.isoformat()
+        values["prev_hash"], values["hash"] = self.prev_hash, self.hash
+        return values
+
+
+class Tank(BaseModel):
+    """A cryostorage tank (dewar) of a hospital pharmacy, with racks × slots positions."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="tanks", verbose_name=_("pharmacy")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    racks = models.PositiveSmallIntegerField(_("racks"), default=6)
+    slots_per_rack = models.PositiveSmallIntegerField(_("slots per rack"), default=10)
+    alarm_above_c = models.FloatField(_("alarm above (°C)"), default=-150.0)
+    active = models.BooleanField(_("in service"), default=True)
+
+    class Meta:
+        verbose_name = _("cryostorage tank")
+        verbose_name_plural = _("cryostorage tanks")
+        ordering = ["organisation__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def positions(self) -> list[str]:
+        return [
+            f"R{rack}-{slot:02d}"
+            for rack in range(1, self.racks + 1)
+            for slot in range(1, self.slots_per_rack + 1)
+        ]
+
+
+class Storage(BaseModel):
+    """A product in a tank position, from placement until dispensing releases the position."""
+
+    order = models.ForeignKey(CarTOrder, on_delete=models.PROTECT, related_name="storages")
+    tank = models.ForeignKey(Tank, on_delete=models.PROTECT, related_name="storages")
+    position = models.CharField(_("position"), max_length=12)
+    stored_at = models.DateTimeField(default=timezone.now)
+    stored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["tank", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tank", "position"],
+                condition=Q(released_at__isnull=True),
+                name="storage_position_occupied_once",
+            ),
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(released_at__isnull=True),
+                name="storage_one_place_per_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tank} {self.position}"
+
+
+class TankReading(AppendOnlyModel):
+    id = models.BigAutoField(primary_key=True)
+    tank = models.ForeignKey(Tank, on_delete=models.PROTECT, related_name="readings")
+    at = models.DateTimeField(_("time"))
+    temperature_c = models.FloatField(_("temperature (°C)"))
+    source = models.CharField(_("source"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    excursion = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["tank", "-at"], name="tank_reading_time")]
+
+    def __str__(self) -> str:
+        return f"{self.tank_id} {self.at:%Y-%m-%d %H:%M} {self.temperature_c} °C"
+
+
+class TankExcursion(AppendOnlyModel):
+    """A temperature above the tank's alarm threshold, notified to the pharmacists on duty."""
+
+    id = models.BigAutoField(primary_key=True)
+    tank = models.ForeignKey(Tank, on_delete=models.PROTECT, related_name="excursions")
+    reading = models.OneToOneField(TankReading, on_delete=models.PROTECT, related_name="+")
+    threshold_c = models.FloatField()
+    notified = models.ManyToManyField(Professional, related_name="+", blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.tank} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ExcursionAcknowledgement(AppendOnlyModel):
+    id = models.BigAutoField(primary_key=True)
+    excursion = models.OneToOneField(
+        TankExcursion, on_delete=models.PROTECT, related_name="acknowledgement"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    action_taken = models.TextField(_("action taken"))
+
+    def __str__(self) -> str:
+        return f"{self.excursion_id} acknowledged"
+
+
+class BedsideConfirmation(AppendOnlyModel):
+    """One professional's confirmation at the bedside: patient identity and the COI scanned."""
+
+    id = models.BigAutoField(primary_key=True)
+    order = models.ForeignKey(CarTOrder, on_delete=models.PROTECT, related_name="confirmations")
+    attempt = models.PositiveSmallIntegerField()
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    identity_confirmed = models.BooleanField(_("patient identity confirmed"))
+    scanned_coi = models.CharField(_("COI scanned or typed"), max_length=40)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["attempt", "at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "attempt", "professional"], name="bedside_one_per_professional"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} #{self.attempt} {self.professional_id}"
+
+
+class BedsideCheck(AppendOnlyModel):
+    """The outcome of two confirmations: passed, or failed with the reasons (infusion blocked)."""
+
+    id = models.BigAutoField(primary_key=True)
+    order = models.ForeignKey(CarTOrder, on_delete=models.PROTECT, related_name="bedside_checks")
+    attempt = models.PositiveSmallIntegerField()
+    first = models.OneToOneField(BedsideConfirmation, on_delete=models.PROTECT, related_name="+")
+    second = models.OneToOneField(BedsideConfirmation, on_delete=models.PROTECT, related_name="+")
+    passed = models.BooleanField()
+    problems = models.JSONField(default=list)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-attempt"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "attempt"], name="bedside_check_attempt")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} #{self.attempt} {'ok' if self.passed else 'failed'}"
+
+
+class Machine(BaseModel):
+    """A machine (or chair) of an EFS care centre."""
+
+    class Kind(models.TextChoices):
+        APHERESIS = "apheresis", _("Apheresis separator")
+        PHOTOPHERESIS = "photopheresis", _("Photopheresis system")
+        CHAIR = "chair", _("Treatment chair")
+
+    centre = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="machines", verbose_name=_("centre")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    active = models.BooleanField(_("in service"), default=True)
+
+    class Meta:
+        ordering = ["centre", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "name"], name="machine_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CentreSchedule(BaseModel):
+    """Opening hours (local time) and staff on duty of an EFS care centre."""
+
+    centre = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="schedule")
+    hours = models.JSONField(
+        _("opening hours"),
+        default=dict,
+        help_text=_('Weekday (0 = Monday) → ["08:00", "17:00"].'),
+    )
+    staff = models.PositiveSmallIntegerField(_("staff on duty"), default=2)
+
+    def __str__(self) -> str:
+        return str(self.centre)
+
+
+class BookingStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    SCHEDULED = "scheduled", _("Scheduled")
+    DONE = "done", pgettext_lazy("booking", "Done")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", pgettext_lazy("booking", "Cancelled")
+
+
+class Booking(BaseModel):
+    """A procedure at an EFS care centre: a referral from a hospital, then a machine slot."""
+
+    centre = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("centre")
+    )
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="efs_bookings", verbose_name=_("patient")
+    )
+    procedure = models.CharField(_("procedure"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=12, choices=BookingStatus.choices, default=BookingStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requesting_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by (hospital)"),
+    )
+    wanted_from = models.DateField(_("wanted from"))
+    wanted_until = models.DateField(_("wanted until"))
+    note = models.TextField(_("note"), blank=True)
+    mobile_site = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mobile session at"),
+        help_text=_("The EFS team goes to this hospital: the patient cannot travel."),
+    )
+    machine = models.ForeignKey(
+        Machine, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
+    )
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    order = models.ForeignKey(
+        CarTOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
+    )
+    activity = models.ForeignKey(
+        "pathways.ActivityInstance",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decline_reason = models.TextField(_("reason"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["starts_at", "wanted_from"]
+        indexes = [
+            models.Index(fields=["centre", "status", "starts_at"], name="booking_centre_day"),
+            models.Index(fields=["machine", "starts_at"], name="booking_machine_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="booking_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure} {self.starts_at or self.wanted_from}"
+
+
+class BedUnit(BaseModel):
+    """Intensive-care or haematology beds of a site that receive CAR-T patients."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="bed_units"
+    )
+    name = models.CharField(_("unit"), max_length=120)
+    beds = models.PositiveSmallIntegerField(_("beds"))
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.beds})"
+
+
+class BedStay(BaseModel):
+    unit = models.ForeignKey(BedUnit, on_delete=models.PROTECT, related_name="stays")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until (expected)"), null=True, blank=True)
+    order = models.ForeignKey(
+        CarTOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="stays"
+    )
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [models.Index(fields=["unit", "start"], name="bed_stay_unit_start")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.start}"

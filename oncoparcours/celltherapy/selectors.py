@@ -1,0 +1,306 @@
+"""Permission-scoped reads: orders of the user's patients, one order of a patient (404
+otherwise), its custody chain with verification, tanks and their inventory, excursions, EFS
+centre days, bed occupancy and turnaround figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.models import AuditAction, User
+from oncoparcours.directory.models import Organisation
+from oncoparcours.patients.selectors import PatientAccess, professional_for, visible_patient_filter
+
+from .models import (
+    BedsideCheck,
+    BedsideConfirmation,
+    CarTOrder,
+    CustodyEvent,
+    Storage,
+    Tank,
+    TankExcursion,
+    TankReading,
+)
+from .rules import custody as ledger
+from .rules import figures
+from .services.custody import custody_verify
+
+
+def user_organisation_ids(user: User) -> list[uuid.UUID]:
+    """Organisations the user currently works at."""
+    professional = professional_for(user)
+    if professional is None:
+        return []
+    today = timezone.localdate()
+    return list(
+        professional.memberships.filter(start__lte=today)
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def orders_for_user(
+    user: User, *, state: str = "", manufacturer: str = "", query: str = ""
+) -> QuerySet[CarTOrder]:
+    orders = CarTOrder.objects.filter(visible_patient_filter(user)).select_related(
+        "patient", "treating_centre", "pharmacy", "efs_centre"
+    )
+    if state == "active":
+        orders = orders.exclude(state__in=["infused", "cancelled", "out_of_specification"])
+    elif state:
+        orders = orders.filter(state=state)
+    if manufacturer:
+        orders = orders.filter(manufacturer=manufacturer)
+    if query.strip():
+        orders = orders.filter(
+            Q(coi__icontains=query.strip()) | Q(manufacturer_reference__icontains=query.strip())
+        )
+    return orders.order_by("-updated_at")
+
+
+def order_for_patient(access: PatientAccess, order_id: uuid.UUID) -> CarTOrder:
+    order = (
+        CarTOrder.objects.select_related(
+            "patient", "treating_centre", "pharmacy", "efs_centre", "ordered_by", "decision__case"
+        )
+        .filter(pk=order_id, patient=access.patient)
+        .first()
+    )
+    if order is None:
+        raise Http404
+    return order
+
+
+@dataclass(frozen=True)
+class ChainView:
+    events: list[CustodyEvent]
+    breaks: list[ledger.Break]
+
+    @property
+    def intact(self) -> bool:
+        return not self.breaks
+
+    def broken_at(self) -> set[int]:
+        return {b.sequence for b in self.breaks}
+
+
+def custody_chain(order: CarTOrder) -> ChainView:
+    events = list(CustodyEvent.objects.filter(order=order).select_related("actor").order_by("id"))
+    return ChainView(sorted(events, key=lambda e: (e.sequence, e.id)), custody_verify(order))
+
+
+def transitions(order: CarTOrder) -> list:
+    return list(order.transitions.select_related("actor").order_by("at", "id"))
+
+
+def current_storage(order: CarTOrder) -> Storage | None:
+    return (
+        Storage.objects.filter(order=order, released_at__isnull=True).select_related("tank").first()
+    )
+
+
+@dataclass(frozen=True)
+class BedsideView:
+    pending: BedsideConfirmation | None
+    checks: list[BedsideCheck]
+
+
+def bedside(order: CarTOrder) -> BedsideView:
+    checks = list(
+        BedsideCheck.objects.filter(order=order)
+        .select_related("first__professional", "second__professional")
+        .order_by("-attempt")
+    )
+    last_attempt = checks[0].attempt if checks else 0
+    pending = (
+        BedsideConfirmation.objects.filter(order=order, attempt=last_attempt + 1)
+        .select_related("professional")
+        .first()
+    )
+    return BedsideView(pending, checks)
+
+
+def pharmacy_tanks(user: User) -> QuerySet[Tank]:
+    organisations = user_organisation_ids(user)
+    if user.role == "administrator":
+        return Tank.objects.select_related("organisation")
+    return Tank.objects.filter(organisation_id__in=organisations).select_related("organisation")
+
+
+def tank_get(user: User, tank_id: uuid.UUID) -> Tank:
+    tank = pharmacy_tanks(user).filter(pk=tank_id).first()
+    if tank is None:
+        raise Http404
+    return tank
+
+
+@dataclass(frozen=True)
+class Slot:
+    position: str
+    storage: Storage | None
+
+
+def tank_inventory(tank: Tank, user: User) -> list[list[Slot]]:
+    """Positions rack by rack; occupied ones carry their storage (COI and product only)."""
+    stored = {
+        s.position: s
+        for s in Storage.objects.filter(tank=tank, released_at__isnull=True).select_related("order")
+    }
+    audit_record(
+        actor=user,
+        action=AuditAction.LIST,
+        details={"what": "cryostorage inventory", "tank": str(tank.pk), "products": len(stored)},
+    )
+    racks: list[list[Slot]] = []
+    for position in tank.positions():
+        rack = int(position[1 : position.index("-")])
+        if len(racks) < rack:
+            racks.append([])
+        racks[rack - 1].append(Slot(position, stored.get(position)))
+    return racks
+
+
+def tank_readings(tank: Tank, days: int = 14) -> list[TankReading]:
+    since = timezone.now() - dt.timedelta(days=days)
+    return list(tank.readings.filter(at__gte=since).order_by("at"))
+
+
+def open_excursions_for(user: User) -> QuerySet[TankExcursion]:
+    return (
+        TankExcursion.objects.filter(
+            tank__organisation_id__in=user_organisation_ids(user), acknowledgement__isnull=True
+        )
+        .select_related("tank", "reading")
+        .order_by("-at")
+    )
+
+
+def tank_excursions(tank: Tank) -> QuerySet[TankExcursion]:
+    return (
+        tank.excursions.select_related("reading", "acknowledgement__actor")
+        .prefetch_related("notified")
+        .order_by("-at")
+    )
+
+
+def order_dates(orders: QuerySet[CarTOrder]) -> list[figures.OrderDates]:
+    """The custody times each figure needs, in one grouped query."""
+    rows = (
+        CustodyEvent.objects.filter(order__in=orders)
+        .values("order_id", "order__manufacturer", "order__state")
+        .annotate(
+            collected=Min("at", filter=Q(kind="collected")),
+            released=Min("at", filter=Q(kind="released")),
+            stored=Min("at", filter=Q(kind="stored")),
+            dispensed=Max("at", filter=Q(kind="dispensed")),
+            infused=Min("at", filter=Q(kind="infused")),
+        )
+        .order_by()
+    )
+    return [
+        figures.OrderDates(
+            row["order__manufacturer"],
+            row["order__state"],
+            row["collected"],
+            row["released"],
+            row["stored"],
+            row["dispensed"],
+            row["infused"],
+        )
+        for row in rows
+    ]
+
+
+def manufacturer_figures(user: User) -> list[figures.ManufacturerFigures]:
+    """Aggregates only (no patient identity) over the orders the user can see."""
+    return figures.by_manufacturer(order_dates(orders_for_user(user)))
+
+
+def organisation_options(kind: str) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=kind, is_active=True).order_by("name")
+
+
+@dataclass(frozen=True)
+class TankSummary:
+    tank: Tank
+    positions: int
+    occupied: int
+    last_reading: TankReading | None
+    open_excursions: int
+
+
+def tank_summaries(tanks: list[Tank]) -> list[TankSummary]:
+    """Occupancy, last reading and open excursions of each tank, in three grouped queries."""
+    ids = [t.pk for t in tanks]
+    occupied = dict(
+        Storage.objects.filter(tank_id__in=ids, released_at__isnull=True)
+        .values("tank_id")
+        .annotate(n=Count("id"))
+        .values_list("tank_id", "n")
+    )
+    open_excursions = dict(
+        TankExcursion.objects.filter(tank_id__in=ids, acknowledgement__isnull=True)
+        .values("tank_id")
+        .annotate(n=Count("id"))
+        .values_list("tank_id", "n")
+    )
+    last_ids = (
+        TankReading.objects.filter(tank_id__in=ids)
+        .values("tank_id")
+        .annotate(last=Max("id"))
+        .values_list("last", flat=True)
+    )
+    last = {r.tank_id: r for r in TankReading.objects.filter(id__in=list(last_ids))}
+    return [
+        TankSummary(
+            t,
+            t.racks * t.slots_per_rack,
+            occupied.get(t.pk, 0),
+            last.get(t.pk),
+            open_excursions.get(t.pk, 0),
+        )
+        for t in tanks
+    ]
+
+
+def reading_chart(
+    readings: list[TankReading], threshold: float, width: int = 720, height: int = 140
+) -> dict:
+    """A line of the temperatures (−200 to −100 °C) with the alarm threshold as a dashed line."""
+    low, high = -200.0, -100.0
+
+    def y(value: float) -> float:
+        clamped = min(high, max(low, value))
+        return round(height - (clamped - low) / (high - low) * height, 1)
+
+    if not readings:
+        return {
+            "width": width,
+            "height": height,
+            "points": [],
+            "line": "",
+            "threshold_y": y(threshold),
+        }
+    step = width / max(len(readings) - 1, 1)
+    points = [
+        {
+            "x": round(i * step, 1),
+            "y": y(r.temperature_c),
+            "excursion": r.excursion,
+            "label": f"{timezone.localtime(r.at):%d/%m %H:%M} : {r.temperature_c} °C",
+        }
+        for i, r in enumerate(readings)
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "points": points,
+        "line": " ".join(f"{p['x']},{p['y']}" for p in points),
+        "threshold_y": y(threshold),
+    }

@@ -1,0 +1,181 @@
+"""Appending to the chain of custody and verifying it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.models import AuditAction, User
+from oncoparcours.directory.models import Organisation
+
+from ..models import CarTOrder, CustodyEvent, CustodyKind
+from ..rules import custody as ledger
+
+
+@dataclass(frozen=True)
+class CustodyDetails:
+    """What the person recording a physical step enters (all optional but the time)."""
+
+    at: dt.datetime | None = None
+    place: str = ""
+    container: str = ""
+    seal: str = ""
+    temperature_c: float | None = None
+    logger: str = ""
+    note: str = ""
+
+
+PROBLEM_MESSAGES = {
+    "first_must_be_collection": gettext_noop(
+        "The chain of custody starts with the collection of the cells."
+    ),
+    "closed": gettext_noop(
+        "The chain of custody of this product is closed (infused or quarantined)."
+    ),
+    "gap": gettext_noop(
+        "Gap in custody: the product is held by %(holder)s, not by %(organisation)s. Record the "
+        "handover first."
+    ),
+    "out_of_order": gettext_noop("A “%(kind)s” event cannot follow “%(previous)s”."),
+}
+
+
+def _kind_label(kind: str) -> str:
+    return str(dict(CustodyKind.choices).get(kind, kind)).lower()
+
+
+def _refusal(problem: str, kind: str, previous: CustodyEvent | None, organisation: str) -> str:
+    return _(PROBLEM_MESSAGES[problem]) % {
+        "holder": previous.holder if previous else "",
+        "organisation": organisation,
+        "kind": _kind_label(kind),
+        "previous": _kind_label(previous.kind) if previous else "",
+    }
+
+
+def _check_details(details: CustodyDetails, previous: CustodyEvent | None) -> dt.datetime:
+    if ledger.temperature_problem(details.temperature_c):
+        raise ApplicationError(
+            _("%(value)s °C is not a physical temperature (between −273.15 and 60 °C).")
+            % {"value": details.temperature_c},
+            field="temperature_c",
+        )
+    at = details.at or timezone.now()
+    if at > timezone.now() + dt.timedelta(minutes=5):
+        raise ApplicationError(_("An event cannot be dated in the future."), field="at")
+    if previous is not None and at < previous.at:
+        raise ApplicationError(
+            _("This event is dated before the previous one (%(previous)s, %(time)s).")
+            % {
+                "previous": _kind_label(previous.kind),
+                "time": timezone.localtime(previous.at).strftime("%d/%m/%Y %H:%M"),
+            },
+            field="at",
+        )
+    return at
+
+
+def custody_append(
+    *,
+    order: CarTOrder,
+    kind: str,
+    actor: User,
+    organisation: Organisation | None,
+    organisation_label: str,
+    holder: str,
+    details: CustodyDetails,
+) -> CustodyEvent:
+    """Append one event (the caller holds the order's row lock). Refuses incoherent events."""
+    if kind not in CustodyKind.values:
+        raise ApplicationError(_("Unknown custody event."), field="kind")
+    previous = order.custody.order_by("-sequence").first()
+    previous_view = {"kind": previous.kind, "holder": previous.holder} if previous else None
+    problem = ledger.coherence_problem(kind, previous_view, organisation_label)
+    if problem:
+        raise ApplicationError(_refusal(problem, kind, previous, organisation_label), field="kind")
+    at = _check_details(details, previous)
+    event = CustodyEvent(
+        order=order,
+        sequence=previous.sequence + 1 if previous else 1,
+        kind=kind,
+        actor=actor,
+        actor_label=actor.display_name,
+        organisation=organisation,
+        organisation_label=organisation_label,
+        holder=holder,
+        place=details.place.strip(),
+        at=at.astimezone(dt.UTC),
+        container=details.container.strip(),
+        seal=details.seal.strip(),
+        temperature_c=details.temperature_c,
+        logger=details.logger.strip(),
+        note=details.note.strip(),
+        prev_hash=previous.hash if previous else ledger.GENESIS,
+    )
+    event.hash = ledger.event_hash(event.as_chain_dict(), event.prev_hash)
+    event.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient_id=order.patient_id,
+        obj=event,
+        details={"kind": kind, "sequence": event.sequence, "coi": order.coi},
+    )
+    return event
+
+
+MANUAL_KINDS = (CustodyKind.INSPECTION, CustodyKind.HANDOVER)
+
+
+@transaction.atomic
+def custody_record(
+    *,
+    order: CarTOrder,
+    kind: str,
+    actor: User,
+    organisation: Organisation | None,
+    holder: str = "",
+    details: CustodyDetails,
+) -> CustodyEvent:
+    """An event outside the lifecycle steps: an inspection (temperature check) by the current
+    holder, or a handover from the current holder to someone else."""
+    if kind not in MANUAL_KINDS:
+        raise ApplicationError(
+            _(
+                "Only inspections and handovers are recorded here; other events come with the "
+                "order's steps."
+            ),
+            field="kind",
+        )
+    order = CarTOrder.objects.select_for_update().get(pk=order.pk)
+    label = organisation.name if organisation else actor.display_name
+    previous = order.custody.order_by("-sequence").first()
+    if kind == CustodyKind.HANDOVER:
+        if not holder.strip():
+            raise ApplicationError(_("Say who receives the product."), field="holder")
+        if previous is not None and previous.holder not in (label, "courier"):
+            raise ApplicationError(_refusal("gap", kind, previous, label), field="kind")
+    else:
+        holder = previous.holder if previous else label
+    return custody_append(
+        order=order,
+        kind=kind,
+        actor=actor,
+        organisation=organisation,
+        organisation_label=label,
+        holder=holder.strip(),
+        details=details,
+    )
+
+
+def custody_verify(order: CarTOrder) -> list[ledger.Break]:
+    """Recompute the chain as stored (by insertion order) and list where it breaks."""
+    events = [e.as_chain_dict() for e in CustodyEvent.objects.filter(order=order).order_by("id")]
+    return ledger.verify(events)

@@ -1,0 +1,304 @@
+"""EFS care centres: referral of a procedure by a hospital, scheduling on a machine (opening
+hours, no double booking, staff on duty), mobile sessions, done/declined/cancelled, and the
+planned sessions of EFS pathway programmes turned into booking requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.models import AuditAction, User
+from oncoparcours.directory.models import Organisation, OrganisationKind
+from oncoparcours.pathways.models import ActivityInstance, ActivityStatus
+from oncoparcours.patients.models import Patient
+
+from .. import catalogue
+from ..models import Booking, BookingStatus, CarTOrder, CentreSchedule, Machine
+from ..rules import bookings as rules
+from ..rules import capacity
+from . import care_team
+
+STATUS_LABELS = dict(BookingStatus.choices)
+
+
+def _label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status)).lower()
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    patient: Patient
+    centre: Organisation
+    procedure: str
+    wanted_from: dt.date
+    wanted_until: dt.date
+    note: str = ""
+    requesting_organisation: Organisation | None = None
+    mobile_site: Organisation | None = None
+    order: CarTOrder | None = None
+    activity: ActivityInstance | None = None
+
+
+def _validate_request(data: BookingRequest) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if catalogue.procedure(data.procedure) is None:
+        errors["procedure"] = [_("Unknown procedure.")]
+    if data.centre.kind != OrganisationKind.EFS_CARE_CENTRE:
+        errors["centre"] = [_("%(name)s is not an EFS care centre.") % {"name": data.centre}]
+    if data.wanted_until < data.wanted_from:
+        errors["wanted_until"] = [_("The end of the wanted period is before its start.")]
+    if data.wanted_until < timezone.localdate():
+        errors["wanted_until"] = [_("The wanted period is over.")]
+    if data.order is not None and data.order.patient_id != data.patient.pk:
+        errors["order"] = [_("This order is for another patient.")]
+    return errors
+
+
+@transaction.atomic
+def booking_request(*, actor: User, data: BookingRequest) -> Booking:
+    errors = _validate_request(data)
+    if errors:
+        raise ApplicationError(_("The request was not saved."), errors=errors)
+    booking = Booking.objects.create(
+        centre=data.centre,
+        patient=data.patient,
+        procedure=data.procedure,
+        requested_by=actor,
+        requesting_organisation=data.requesting_organisation,
+        wanted_from=data.wanted_from,
+        wanted_until=data.wanted_until,
+        note=data.note.strip(),
+        mobile_site=data.mobile_site,
+        order=data.order,
+        activity=data.activity,
+    )
+    care_team.add_centre_staff(data.patient, data.centre, actor, reason=f"EFS {data.procedure}")
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient_id=data.patient.pk,
+        obj=booking,
+        details={"procedure": data.procedure, "centre": str(data.centre.pk)},
+    )
+    return booking
+
+
+def _locked(booking: Booking, expected_version: int | None) -> Booking:
+    current = Booking.objects.select_for_update().select_related("centre").get(pk=booking.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ApplicationError(
+            _("This booking was changed meanwhile (now: %(status)s). Reload the page.")
+            % {"status": _label(current.status)}
+        )
+    return current
+
+
+def _refuse(booking: Booking, target: str) -> None:
+    options = rules.BOOKING_TRANSITIONS.get(booking.status, ())
+    raise ApplicationError(
+        _(
+            "A booking that is %(current)s cannot become %(target)s. Possible next steps: "
+            "%(options)s."
+        )
+        % {
+            "current": _label(booking.status),
+            "target": _label(target),
+            "options": ", ".join(_label(o) for o in options) or _("none"),
+        },
+        field="status",
+        allowed=list(options),
+    )
+
+
+def _check_staff(actor: User, centre: Organisation) -> None:
+    from ..selectors import user_organisation_ids
+
+    if actor.role != "efs_staff" or centre.pk not in user_organisation_ids(actor):
+        raise ApplicationError(_("Only the staff of this EFS care centre can do this."))
+
+
+def _local(moment: dt.datetime, centre: Organisation) -> dt.datetime:
+    return moment.astimezone(zoneinfo.ZoneInfo(centre.time_zone))
+
+
+def _check_slot(booking: Booking, machine: Machine, start: dt.datetime, end: dt.datetime) -> None:
+    procedure = catalogue.procedure(booking.procedure)
+    assert procedure is not None
+    if machine.centre_id != booking.centre_id or not machine.active:
+        raise ApplicationError(_("This machine is not in service at this centre."), field="machine")
+    if machine.kind != procedure.machine:
+        raise ApplicationError(
+            _("%(procedure)s needs a machine of kind “%(kind)s”.")
+            % {"procedure": procedure, "kind": Machine.Kind(procedure.machine).label},
+            field="machine",
+        )
+    if start < timezone.now():
+        raise ApplicationError(_("A new booking cannot start in the past."), field="starts_at")
+    schedule = CentreSchedule.objects.filter(centre_id=booking.centre_id).first()
+    hours = schedule.hours if schedule else {}
+    if not capacity.within_hours(_local(start, booking.centre), _local(end, booking.centre), hours):
+        raise ApplicationError(
+            _("%(start)s–%(end)s is outside the centre's opening hours.")
+            % {
+                "start": f"{_local(start, booking.centre):%d/%m %H:%M}",
+                "end": f"{_local(end, booking.centre):%H:%M}",
+            },
+            field="starts_at",
+        )
+    others = Booking.objects.filter(
+        status=BookingStatus.SCHEDULED, starts_at__lt=end, ends_at__gt=start
+    ).exclude(pk=booking.pk)
+    clash = others.filter(machine=machine).select_related("machine").first()
+    if clash is not None and clash.starts_at and clash.ends_at:
+        raise ApplicationError(
+            _("%(machine)s is already booked from %(start)s to %(end)s.")
+            % {
+                "machine": machine,
+                "start": f"{_local(clash.starts_at, booking.centre):%H:%M}",
+                "end": f"{_local(clash.ends_at, booking.centre):%H:%M}",
+            },
+            field="machine",
+        )
+    staff = schedule.staff if schedule else 1
+    running = [
+        (s, e)
+        for s, e in others.filter(centre_id=booking.centre_id).values_list("starts_at", "ends_at")
+        if s is not None and e is not None
+    ]
+    if rules.staff_exceeded(capacity.peak_concurrent(running, start, end), staff):
+        raise ApplicationError(
+            _("Only %(staff)s staff on duty: no one is free for one more procedure at that time.")
+            % {"staff": staff},
+            field="starts_at",
+        )
+
+
+@transaction.atomic
+def booking_schedule(
+    *,
+    booking: Booking,
+    actor: User,
+    machine: Machine,
+    starts_at: dt.datetime,
+    expected_version: int | None = None,
+) -> Booking:
+    booking = _locked(booking, expected_version)
+    _check_staff(actor, booking.centre)
+    if not rules.can_move(booking.status, BookingStatus.SCHEDULED):
+        _refuse(booking, BookingStatus.SCHEDULED)
+    Machine.objects.select_for_update().filter(pk=machine.pk).first()  # serialises this machine
+    procedure = catalogue.procedure(booking.procedure)
+    assert procedure is not None
+    ends_at = starts_at + dt.timedelta(minutes=procedure.minutes)
+    _check_slot(booking, machine, starts_at, ends_at)
+    booking.machine, booking.starts_at, booking.ends_at = machine, starts_at, ends_at
+    booking.status = BookingStatus.SCHEDULED
+    booking.version += 1
+    booking.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient_id=booking.patient_id,
+        obj=booking,
+        details={"scheduled": starts_at.isoformat(), "machine": machine.name},
+    )
+    _follow_scheduled(booking, actor)
+    return booking
+
+
+def _follow_scheduled(booking: Booking, actor: User) -> None:
+    from oncoparcours.pathways.services.activities import activity_schedule
+
+    from .orders import TransitionInput, order_transition
+
+    if booking.order is not None and booking.order.state == "qualified":
+        order_transition(
+            order=booking.order, actor=actor, data=TransitionInput(to="apheresis_scheduled")
+        )
+    if booking.activity is not None and booking.starts_at is not None:
+        try:
+            with transaction.atomic():
+                activity_schedule(activity=booking.activity, when=booking.starts_at, actor=actor)
+        except ApplicationError:
+            pass  # the pathway keeps its own state (done/cancelled meanwhile)
+
+
+@transaction.atomic
+def booking_close(
+    *, booking: Booking, actor: User, to: str, reason: str = "", expected_version: int | None = None
+) -> Booking:
+    """Done, declined (with a reason) or cancelled (with a reason)."""
+    booking = _locked(booking, expected_version)
+    if to == BookingStatus.CANCELLED and actor.pk == booking.requested_by_id:
+        pass  # the requesting physician may cancel their own request
+    else:
+        _check_staff(actor, booking.centre)
+    if not rules.can_move(booking.status, to) or to == BookingStatus.SCHEDULED:
+        _refuse(booking, to)
+    if to in (BookingStatus.DECLINED, BookingStatus.CANCELLED) and not reason.strip():
+        raise ApplicationError(_("Say why (reason)."), field="reason")
+    if to == BookingStatus.DONE and booking.starts_at and booking.starts_at > timezone.now():
+        raise ApplicationError(_("A procedure cannot be done before it starts."), field="status")
+    booking.status, booking.decline_reason = to, reason.strip()
+    booking.version += 1
+    booking.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient_id=booking.patient_id,
+        obj=booking,
+        details={"status": to, "reason": reason.strip()},
+    )
+    if to == BookingStatus.DONE and booking.activity is not None:
+        from oncoparcours.pathways.services.activities import activity_transition
+
+        try:
+            with transaction.atomic():
+                activity_transition(activity=booking.activity, to=ActivityStatus.DONE, actor=actor)
+        except ApplicationError:
+            pass
+    return booking
+
+
+@transaction.atomic
+def programme_requests(*, centre: Organisation, actor: User, days: int = 28) -> int:
+    """Turn the planned EFS sessions of pathway programmes into booking requests (once each)."""
+    today = timezone.localdate()
+    activities = (
+        ActivityInstance.objects.filter(
+            organisation=centre,
+            kind="apheresis",
+            status__in=[ActivityStatus.PLANNED, ActivityStatus.SCHEDULED],
+            day__gte=today,
+            day__lte=today + dt.timedelta(days=days),
+        )
+        .exclude(Q(pk__in=Booking.objects.filter(activity__isnull=False).values("activity_id")))
+        .select_related("patient")
+    )
+    created = 0
+    for activity in activities:
+        procedure = catalogue.procedure_for_activity(activity.template_activity)
+        if procedure is None:
+            continue
+        booking_request(
+            actor=actor,
+            data=BookingRequest(
+                patient=activity.patient,
+                centre=centre,
+                procedure=procedure.code,
+                wanted_from=max(today, activity.day - dt.timedelta(days=3)),
+                wanted_until=activity.day + dt.timedelta(days=3),
+                note=_("Programme session (pathway)"),
+                activity=activity,
+            ),
+        )
+        created += 1
+    return created

@@ -1,0 +1,189 @@
+"""Cell-therapy pages through the browser client: ordering, steps by each team, the bedside
+check, cryostorage, the EFS day view and bookings, beds; refusals shown on the form."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from oncoparcours.celltherapy.models import Booking, CarTOrder, TankExcursion
+from oncoparcours.celltherapy.services import efs
+from oncoparcours.testing.celltherapy import place_order, walk_to
+from oncoparcours.testing.factories import CareTeamMemberFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def order_form_data(setting, **overrides):
+    data = {
+        "product": "axicabtagene_ciloleucel",
+        "indication": "LDGCB réfractaire",
+        "eligibility": ["indication", "fitness", "infections", "consent", "lodging"],
+        "manufacturer_reference": "KITE-778",
+        "treating_centre": setting.hospital.pk,
+        "pharmacy": setting.pharmacy.pk,
+        "efs_centre": setting.efs_centre.pk,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_ordering_from_the_record_shows_the_coi(
+    clinician_client, car_t_patient, setting, haematologist
+):
+    url = reverse("celltherapy:order_create", args=[car_t_patient.pk])
+    response = clinician_client.post(url, order_form_data(setting))
+    order = CarTOrder.objects.get()
+    assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
+    page = clinician_client.get(order.get_absolute_url()).content.decode()
+    assert order.coi in page and "Kite Pharma" in page
+
+
+def test_an_incomplete_checklist_is_shown_on_the_form(
+    clinician_client, car_t_patient, setting, haematologist
+):
+    url = reverse("celltherapy:order_create", args=[car_t_patient.pk])
+    response = clinician_client.post(url, order_form_data(setting, eligibility=["indication"]))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Hébergement à proximité du centre organisé" in body
+    assert not CarTOrder.objects.exists()
+
+
+def test_the_pharmacist_receives_and_stores_through_the_pages(
+    client, car_t_patient, setting, haematologist
+):
+    order = walk_to(place_order(car_t_patient, haematologist), "received_at_pui")
+    client.force_login(setting.pharmacist.user)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "?to=in_cryostorage" in page
+    step = reverse("celltherapy:order_step", args=[car_t_patient.pk, order.pk])
+    response = client.post(
+        step,
+        {
+            "to": "in_cryostorage",
+            "version": order.version,
+            "tank": setting.tank.pk,
+            "position": "R9-99",
+        },
+    )
+    assert response.status_code == 400 and "R9-99" in response.content.decode()
+    response = client.post(
+        step,
+        {
+            "to": "in_cryostorage",
+            "version": order.version,
+            "tank": setting.tank.pk,
+            "position": "R2-03",
+            "temperature_c": "-185",
+        },
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.state == "in_cryostorage"
+    tank_page = client.get(reverse("celltherapy:tank", args=[setting.tank.pk])).content.decode()
+    assert order.coi in tank_page
+
+
+def test_a_team_cannot_record_another_teams_step(client, car_t_patient, setting, haematologist):
+    order = walk_to(place_order(car_t_patient, haematologist), "shipped_to_site")
+    client.force_login(setting.efs_staff.user)
+    step = reverse("celltherapy:order_step", args=[car_t_patient.pk, order.pk])
+    response = client.post(step, {"to": "received_at_pui", "version": order.version})
+    assert response.status_code == 400
+    assert "pharmacien" in response.content.decode().lower()
+
+
+def test_a_failed_bedside_check_through_the_page(client, car_t_patient, setting, haematologist):
+    order = walk_to(place_order(car_t_patient, haematologist), "thawed")
+    url = reverse("celltherapy:bedside", args=[car_t_patient.pk, order.pk])
+    client.force_login(setting.nurse.user)
+    assert order.coi not in client.get(url).content.decode()
+    client.post(url, {"identity_confirmed": "on", "scanned_coi": order.coi})
+    client.force_login(haematologist)
+    response = client.post(
+        url, {"identity_confirmed": "on", "scanned_coi": "COI-XXX-0000-0000-0"}, follow=True
+    )
+    body = response.content.decode()
+    assert "ÉCHEC" in body
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "?to=infused" not in page
+
+
+def test_a_tank_reading_above_the_threshold_is_flagged(client, setting):
+    client.force_login(setting.pharmacist.user)
+    url = reverse("celltherapy:tank", args=[setting.tank.pk])
+    response = client.post(url, {"temperature_c": "-131.5", "source": "sonde"}, follow=True)
+    assert TankExcursion.objects.count() == 1
+    assert "-131,5" in response.content.decode() or "-131.5" in response.content.decode()
+    home = client.get(reverse("core:home")).content.decode()
+    assert "Cuve A" in home
+    response = client.post(url, {"temperature_c": "-400"})
+    assert response.status_code == 400 and TankExcursion.objects.count() == 1
+
+
+def test_tanks_of_another_pharmacy_are_not_found(clinician_client, setting):
+    assert (
+        clinician_client.get(reverse("celltherapy:tank", args=[setting.tank.pk])).status_code == 404
+    )
+
+
+def test_efs_day_view_and_scheduling_from_the_booking_page(
+    client, car_t_patient, setting, haematologist
+):
+    today = timezone.localdate()
+    booking = efs.booking_request(
+        actor=haematologist,
+        data=efs.BookingRequest(
+            patient=car_t_patient,
+            centre=setting.efs_centre,
+            procedure="photopheresis",
+            wanted_from=today,
+            wanted_until=today + dt.timedelta(days=7),
+        ),
+    )
+    client.force_login(setting.efs_staff.user)
+    day = client.get(reverse("celltherapy:efs_day")).content.decode()
+    assert "Séparateur 1" in day and car_t_patient.display_name in day
+    url = reverse("celltherapy:booking", args=[booking.pk])
+    start = (today + dt.timedelta(days=1)).isoformat() + "T09:00"
+    response = client.post(
+        url,
+        {
+            "action": "schedule",
+            "machine": setting.apheresis.pk,
+            "starts_at": start,
+            "version": booking.version,
+        },
+    )
+    assert response.status_code == 400  # photopheresis needs a photopheresis system
+    assert Booking.objects.get().status == "requested"
+
+
+def test_the_order_list_costs_the_same_queries_for_more_orders(
+    clinician_client, clinician, setting, haematologist
+):
+    def make():
+        patient = PatientFactory()
+        CareTeamMemberFactory(patient=patient, professional=clinician, is_lead=True)
+        walk_to(place_order(patient, haematologist), "collected")
+
+    make()
+    url = reverse("celltherapy:orders")
+    with CaptureQueriesContext(connection) as few:
+        assert clinician_client.get(url).status_code == 200
+    for _ in range(4):
+        make()
+    with CaptureQueriesContext(connection) as many:
+        body = clinician_client.get(url).content.decode()
+    assert body.count("COI-") >= 5
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_label_is_a_pdf_with_the_coi(clinician_client, car_t_patient, haematologist):
+    order = place_order(car_t_patient, haematologist)
+    response = clinician_client.get(reverse("celltherapy:label", args=[car_t_patient.pk, order.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")

@@ -1,0 +1,192 @@
+"""Test helpers for cell therapy: a CAR-T setting (treating centre, its pharmacy with a tank,
+an EFS care centre with machines and hours, the people of each), orders, and tampering with
+the custody ledger the way someone with database access would (triggers disabled)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from oncoparcours.celltherapy.models import (
+    BedUnit,
+    CarTOrder,
+    CentreSchedule,
+    Machine,
+    Storage,
+    Tank,
+)
+from oncoparcours.celltherapy.services import orders
+from oncoparcours.celltherapy.services.custody import CustodyDetails
+from oncoparcours.core.db import _statements
+from oncoparcours.core.models import User
+from oncoparcours.directory.models import Organisation, Professional
+from oncoparcours.patients.models import Patient
+
+from .factories import OrganisationFactory, ProfessionalFactory, UserFactory
+
+WEEKDAYS_8_TO_18 = {str(day): ["08:00", "18:00"] for day in range(7)}
+
+
+@dataclass
+class Setting:
+    hospital: Organisation
+    pharmacy: Organisation
+    efs_centre: Organisation
+    pharmacist: Professional
+    efs_staff: Professional
+    nurse: Professional
+    tank: Tank
+    apheresis: Machine
+    second_apheresis: Machine
+    chair: Machine
+
+
+def car_t_setting() -> Setting:
+    existing = Organisation.objects.filter(name="CHU Test CAR-T").first()
+    if existing is not None:
+        return _reload(existing)
+    hospital = OrganisationFactory(name="CHU Test CAR-T", kind="chu", short_name="CHU T")
+    pharmacy = OrganisationFactory(name="PUI CHU Test", kind="pui", parent=hospital)
+    efs_centre = OrganisationFactory(name="EFS Test", kind="efs_care_centre")
+    pharmacist = ProfessionalFactory(
+        organisation=pharmacy,
+        profession="pharmacist",
+        specialty="hospital_pharmacy",
+        last_name="Pharma",
+        user=UserFactory(username="pui-test", role="pharmacist"),
+    )
+    efs_staff = ProfessionalFactory(
+        organisation=efs_centre,
+        specialty="transfusion_medicine",
+        last_name="Efs",
+        user=UserFactory(username="efs-test", role="efs_staff"),
+    )
+    nurse = ProfessionalFactory(
+        organisation=hospital,
+        profession="nurse",
+        specialty="hospital_nursing",
+        last_name="Infirmiere",
+        user=UserFactory(username="ide-test", role="coordination_nurse"),
+    )
+    tank = Tank.objects.create(organisation=pharmacy, name="Cuve A", racks=2, slots_per_rack=5)
+    machines = [
+        Machine.objects.create(centre=efs_centre, name=name, kind=kind)
+        for name, kind in (
+            ("Séparateur 1", "apheresis"),
+            ("Séparateur 2", "apheresis"),
+            ("Fauteuil 1", "chair"),
+        )
+    ]
+    CentreSchedule.objects.create(centre=efs_centre, hours=WEEKDAYS_8_TO_18, staff=2)
+    BedUnit.objects.create(organisation=hospital, name="Hématologie soins intensifs", beds=2)
+    return Setting(hospital, pharmacy, efs_centre, pharmacist, efs_staff, nurse, tank, *machines)
+
+
+def _reload(hospital: Organisation) -> Setting:
+    pharmacy = Organisation.objects.get(name="PUI CHU Test")
+    efs_centre = Organisation.objects.get(name="EFS Test")
+    machines = {m.name: m for m in Machine.objects.filter(centre=efs_centre)}
+    return Setting(
+        hospital,
+        pharmacy,
+        efs_centre,
+        Professional.objects.get(user__username="pui-test"),
+        Professional.objects.get(user__username="efs-test"),
+        Professional.objects.get(user__username="ide-test"),
+        Tank.objects.get(organisation=pharmacy),
+        machines["Séparateur 1"],
+        machines["Séparateur 2"],
+        machines["Fauteuil 1"],
+    )
+
+
+ALL_CHECKED = dict.fromkeys(("indication", "fitness", "infections", "consent", "lodging"), True)
+
+
+def place_order(patient: Patient, actor: User, **overrides: object) -> CarTOrder:
+    setting = car_t_setting()
+    values: dict = {
+        "patient": patient,
+        "product": "tisagenlecleucel",
+        "indication": "LDGCB en rechute",
+        "eligibility": ALL_CHECKED,
+        "manufacturer_reference": "NVS-2026-0042",
+        "treating_centre": setting.hospital,
+        "pharmacy": setting.pharmacy,
+        "efs_centre": setting.efs_centre,
+    }
+    values.update(overrides)
+    return orders.order_create(actor=actor, data=orders.OrderInput(**values))
+
+
+def order_for(patient: Patient) -> CarTOrder:
+    existing = CarTOrder.objects.filter(patient=patient).first()
+    if existing is not None:
+        return existing
+    lead = patient.care_team.get(is_lead=True).professional.user
+    return place_order(patient, lead)
+
+
+def advance(order: CarTOrder, to: str, actor: User, **fields: object) -> CarTOrder:
+    return orders.order_transition(
+        order=order, actor=actor, data=orders.TransitionInput(to=to, **fields)
+    )
+
+
+def walk_to(order: CarTOrder, state: str) -> CarTOrder:
+    """Walk an order step by step up to ``state``, each step by the team that records it."""
+    setting = car_t_setting()
+    actors = {
+        "apheresis_scheduled": setting.efs_staff.user,
+        "collected": setting.efs_staff.user,
+        "shipped_to_manufacturer": setting.efs_staff.user,
+        "in_manufacturing": setting.pharmacist.user,
+        "released": setting.pharmacist.user,
+        "shipped_to_site": setting.pharmacist.user,
+        "received_at_pui": setting.pharmacist.user,
+        "in_cryostorage": setting.pharmacist.user,
+        "dispensed": setting.pharmacist.user,
+        "thawed": setting.nurse.user,
+    }
+    path = list(actors)
+    first = path.index(order.state) + 1 if order.state in path else 0
+    for target in path[first : path.index(state) + 1]:
+        extra: dict = (
+            {"tank": setting.tank, "position": "R1-01"} if target == "in_cryostorage" else {}
+        )
+        if target == "in_cryostorage":
+            taken = set(
+                Storage.objects.filter(tank=setting.tank, released_at__isnull=True).values_list(
+                    "position", flat=True
+                )
+            )
+            extra["position"] = next(p for p in setting.tank.positions() if p not in taken)
+        order = advance(
+            order, target, actors[target], custody=CustodyDetails(temperature_c=-180.0), **extra
+        )
+    return order
+
+
+def tamper(sql: str, params: list) -> None:
+    """Run ``sql`` against the custody table with its append-only triggers out of the way, as an
+    administrator with direct database access could (inside the test's transaction)."""
+    table = "celltherapy_custodyevent"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Triggers off for this statement only (superuser, as in the test database).
+            cursor.execute("SET session_replication_role = replica")
+            cursor.execute(sql, params)
+            cursor.execute("SET session_replication_role = DEFAULT")
+        else:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only_update")
+            cursor.execute(sql, params)
+            for statement in _statements("sqlite", table)[0]:
+                cursor.execute(statement)
+
+
+def in_hours(days_ahead: int = 1, hour: int = 9) -> dt.datetime:
+    day = timezone.localdate() + dt.timedelta(days=days_ahead)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
