@@ -87,6 +87,9 @@ def test_an_order_from_qualification_to_infusion(page, people):  # type: ignore[
     switch(page, "efs-test")
     for step in EFS_STEPS:
         record(page, order_url, step)
+    page.goto("/efs/")
+    expect(page.get_by_role("heading", name="EFS Test")).to_be_visible()
+    assert axe_violations(page) == []
     switch(page, "pui-test")
     for step in PUI_STEPS:
         record(page, order_url, step)
@@ -100,6 +103,9 @@ def test_an_order_from_qualification_to_infusion(page, people):  # type: ignore[
     page.get_by_label("Position").fill("R1-02")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_text("dans Cuve A, position R1-02")).to_be_visible()
+    page.goto(f"/therapie-cellulaire/cuves/{people['setting'].tank.pk}/")
+    expect(page.get_by_role("link", name=order.coi)).to_be_visible()
+    assert axe_violations(page) == []
     record(page, order_url, "Délivré au service")
     switch(page, "ide-test")
     record(page, order_url, "Décongelé")
