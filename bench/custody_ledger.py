@@ -108,11 +108,11 @@ def walk(count: int) -> tuple[list[float], list[float]]:
 
 
 def verify_all() -> tuple[int, int, float]:
-    from oncoparcours.celltherapy.models import CarTOrder, CustodyEvent
-    from oncoparcours.celltherapy.services.custody import custody_verify
+    from oncoparcours.celltherapy.models import CustodyEvent
+    from oncoparcours.celltherapy.services.custody import custody_verify_all
 
     began = time.perf_counter()
-    broken = sum(1 for order in CarTOrder.objects.iterator() if custody_verify(order))
+    broken = sum(1 for _order, breaks in custody_verify_all() if breaks)
     seconds = time.perf_counter() - began
     return CustodyEvent.objects.count(), broken, seconds
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -179,3 +181,18 @@ def custody_verify(order: CarTOrder) -> list[ledger.Break]:
     """Recompute the chain as stored (by insertion order) and list where it breaks."""
     events = [e.as_chain_dict() for e in CustodyEvent.objects.filter(order=order).order_by("id")]
     return ledger.verify(events)
+
+
+def custody_verify_all(batch: int = 5000) -> Iterator[tuple[uuid.UUID, list[ledger.Break]]]:
+    """Every chain of the database in one streamed pass (events ordered by order, insertion)."""
+    current: uuid.UUID | None = None
+    chain: list[dict] = []
+    events = CustodyEvent.objects.order_by("order_id", "id").iterator(chunk_size=batch)
+    for event in events:
+        if event.order_id != current:
+            if current is not None:
+                yield current, ledger.verify(chain)
+            current, chain = event.order_id, []
+        chain.append(event.as_chain_dict())
+    if current is not None:
+        yield current, ledger.verify(chain)

@@ -4,12 +4,14 @@ every altered, missing or reordered event. Exit status 1 when a chain is broken.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oncoparcours.celltherapy.models import CarTOrder
-from oncoparcours.celltherapy.services.custody import custody_verify
+from oncoparcours.celltherapy.rules.custody import Break
+from oncoparcours.celltherapy.services.custody import custody_verify, custody_verify_all
 
 PROBLEMS = {
     "altered": "event altered (its hash does not match its content)",
@@ -37,14 +39,19 @@ class Command(BaseCommand):
                 raise CommandError(f"no order {wanted}")
         broken = 0
         checked = 0
-        for order in orders.iterator():
+        results: Iterator[tuple[uuid.UUID, list[Break]]]
+        if options["order"]:
+            results = ((order.pk, custody_verify(order)) for order in orders)
+        else:
+            results = custody_verify_all()
+        cois = dict(orders.values_list("pk", "coi"))
+        for order_id, breaks in results:
             checked += 1
-            breaks = custody_verify(order)
             if breaks:
                 broken += 1
                 for item in breaks:
                     self.stdout.write(
-                        f"BROKEN {order.coi} ({order.pk}) event #{item.sequence}: "
+                        f"BROKEN {cois.get(order_id, '?')} ({order_id}) event #{item.sequence}: "
                         f"{PROBLEMS[item.problem]}"
                     )
         self.stdout.write(f"{checked} chain(s) checked, {broken} broken.")
