@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "oncoparcours.monitoring",
     "oncoparcours.boards",
     "oncoparcours.celltherapy",
+    "oncoparcours.indicators",
     "oncoparcours.demo",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("oncoparcours.monitoring.urls")),
     path("", include("oncoparcours.boards.urls")),
     path("", include("oncoparcours.celltherapy.urls")),
+    path("", include("oncoparcours.indicators.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

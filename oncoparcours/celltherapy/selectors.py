@@ -189,8 +189,8 @@ def tank_excursions(tank: Tank) -> QuerySet[TankExcursion]:
     )
 
 
-def order_dates(orders: QuerySet[CarTOrder]) -> list[figures.OrderDates]:
-    """The custody times each figure needs, in one grouped query."""
+def order_dates_by_id(orders: QuerySet[CarTOrder]) -> list[tuple[uuid.UUID, figures.OrderDates]]:
+    """The custody times each figure needs, in one grouped query, with each order's id."""
     rows = (
         CustodyEvent.objects.filter(order__in=orders)
         .values("order_id", "order__manufacturer", "order__state")
@@ -204,17 +204,24 @@ def order_dates(orders: QuerySet[CarTOrder]) -> list[figures.OrderDates]:
         .order_by()
     )
     return [
-        figures.OrderDates(
-            row["order__manufacturer"],
-            row["order__state"],
-            row["collected"],
-            row["released"],
-            row["stored"],
-            row["dispensed"],
-            row["infused"],
+        (
+            row["order_id"],
+            figures.OrderDates(
+                row["order__manufacturer"],
+                row["order__state"],
+                row["collected"],
+                row["released"],
+                row["stored"],
+                row["dispensed"],
+                row["infused"],
+            ),
         )
         for row in rows
     ]
+
+
+def order_dates(orders: QuerySet[CarTOrder]) -> list[figures.OrderDates]:
+    return [dates for _order_id, dates in order_dates_by_id(orders)]
 
 
 def manufacturer_figures(user: User) -> list[figures.ManufacturerFigures]:

@@ -58,6 +58,16 @@ STAGES = [
     "out_of_specification",
     "cancelled",
     "infused",
+    "infused",
+    "infused",
+    "infused",
+    "infused",
+    "infused",
+    "infused",
+    "in_cryostorage",
+    "released",
+    "collected",
+    "in_manufacturing",
 ]
 PATH = [
     "apheresis_scheduled",

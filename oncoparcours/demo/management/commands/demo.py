@@ -17,6 +17,7 @@ from oncoparcours.demo.institutions import DEMO_LOGINS, DEMO_PASSWORD
 from oncoparcours.demo.models import DemoDataset
 from oncoparcours.demo.monitoring import MonitoringDemo
 from oncoparcours.demo.pathways import PathwayDemo
+from oncoparcours.indicators.services import extract_refresh
 
 
 def refresh_planner_statistics() -> None:
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         token = MonitoringDemo(seed=seed, scale=patients / 2000).run()
         BoardsDemo(seed=seed).run()
         CellTherapyDemo(seed=seed).run()
+        extract_refresh(actor=None)
         refresh_planner_statistics()
         DemoDataset.objects.create(seed=seed, patients=patients, patient_link_token=token)
         if not quiet:

@@ -1,0 +1,463 @@
+"""The indicators' event-level extract: one row per event that an indicator counts, read from the
+application with set-based queries (one query per kind of event, streamed), written to Parquet
+through DuckDB. Patients appear only as keyed pseudonyms (HMAC-SHA256 with a secret); no name,
+INS, address or free text leaves the application.
+
+Columns: patient, kind, at, until, organisation, network, board, template, category, value,
+value2, count, overseas. The meaning of each column per kind is in ``KINDS``."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import hmac
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+COLUMNS = (
+    "patient",
+    "kind",
+    "event_at",
+    "end_at",
+    "organisation",
+    "network",
+    "board",
+    "template",
+    "category",
+    "value",
+    "value2",
+    "count",
+    "overseas",
+)
+SCHEMA = (
+    "patient VARCHAR, kind VARCHAR, event_at TIMESTAMP, end_at TIMESTAMP, organisation VARCHAR, "
+    "network VARCHAR, board VARCHAR, template VARCHAR, category VARCHAR, value DOUBLE, "
+    "value2 DOUBLE, count INTEGER, overseas BOOLEAN"
+)
+KINDS = {
+    "diagnosis": "primary cancer diagnosed (category: ICD-10 3 characters; value2: 1 = poor prognosis)",
+    "suspicion": "fast-track diagnosis pathway started (suspicion of cancer)",
+    "first_treatment": "first treatment given (administration or procedure done)",
+    "rcp_case": "case submitted to a tumour board",
+    "rcp_decision": "validated board decision in force (organisation: the patient's centre; category: place of care; value: 1 = trial proposed)",
+    "referral": "network referral (category: status; value: days to the answer)",
+    "alert": "alert (category: level; value: minutes to acknowledgement; until: deadline; count: escalations)",
+    "emergency": "alert resolved by an emergency referral (category er_referral) or an admission",
+    "followup": "home follow-up period (template; at: start; until: end or extract time)",
+    "inclusion": "inclusion in the Article 51 home pathway",
+    "refusal": "refusal of the Article 51 home pathway",
+    "sequence": "sequence (phase) completed (category: phase key; value: flat rate; count: order)",
+    "administration": "treatment administration done (category: place: home, expert, proximity)",
+    "car_t": "CAR-T order (category: manufacturer; value: apheresis→release days; value2: vein-to-vein days; count: 1 = out of specification)",
+}
+OVERSEAS = ("971", "972", "973", "974", "976")
+HOME_TEMPLATES = ("home-immunotherapy", "car-t")
+ARTICLE51_TEMPLATE = "home-immunotherapy"
+
+
+def pseudonym_key() -> bytes:
+    configured = os.environ.get("ONCOPARCOURS_PSEUDONYM_KEY", "")
+    base = configured or settings.SECRET_KEY
+    return hmac.new(base.encode(), b"oncoparcours-indicators-pseudonym", hashlib.sha256).digest()
+
+
+class Pseudonymiser:
+    """Stable pseudonyms: the same patient gets the same one while the key is unchanged."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self.key = key or pseudonym_key()
+        self.cache: dict[Any, str] = {}
+
+    def __call__(self, patient_id: Any) -> str:
+        found = self.cache.get(patient_id)
+        if found is None:
+            digest = hmac.new(self.key, str(patient_id).encode(), hashlib.sha256).hexdigest()
+            found = self.cache[patient_id] = digest[:20]
+        return found
+
+
+def _day(value: dt.date | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return dt.datetime.combine(value, dt.time(12), tzinfo=dt.UTC)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+@dataclass
+class Row:
+    patient: str
+    kind: str
+    at: dt.datetime | None
+    until: dt.datetime | None = None
+    organisation: Any = None
+    network: Any = None
+    board: Any = None
+    template: str = ""
+    category: str = ""
+    value: float | None = None
+    value2: float | None = None
+    count: int | None = None
+    overseas: bool = False
+
+    def cells(self) -> list[str]:
+        def stamp(moment: dt.datetime | None) -> str:
+            return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+        return [
+            self.patient,
+            self.kind,
+            stamp(self.at),
+            stamp(self.until),
+            _text(self.organisation),
+            _text(self.network),
+            _text(self.board),
+            self.template,
+            self.category,
+            "" if self.value is None else repr(float(self.value)),
+            "" if self.value2 is None else repr(float(self.value2)),
+            "" if self.count is None else str(int(self.count)),
+            "true" if self.overseas else "false",
+        ]
+
+
+class Builder:
+    """Reads each kind of event with one query (streamed)."""
+
+    def __init__(self, now: dt.datetime | None = None, key: bytes | None = None) -> None:
+        from oncoparcours.patients.models import Patient
+
+        self.now = now or timezone.now()
+        self.pseudonym = Pseudonymiser(key)
+        self.centre: dict[Any, Any] = {}
+        self.overseas: set[Any] = set()
+        for pk, centre, departement in Patient.objects.values_list(
+            "pk", "expert_centre_id", "departement"
+        ).iterator(chunk_size=20000):
+            self.centre[pk] = centre
+            if departement in OVERSEAS:
+                self.overseas.add(pk)
+
+    def row(self, patient_id: Any, kind: str, at: dt.datetime | None, **fields: Any) -> Row:
+        fields.setdefault("organisation", self.centre.get(patient_id))
+        return Row(
+            self.pseudonym(patient_id), kind, at, overseas=patient_id in self.overseas, **fields
+        )
+
+    def rows(self) -> Iterator[Row]:
+        for method in (
+            self.diagnoses,
+            self.suspicions,
+            self.first_treatments,
+            self.cases,
+            self.decisions,
+            self.referrals,
+            self.alerts,
+            self.emergencies,
+            self.followups,
+            self.refusals,
+            self.sequences,
+            self.administrations,
+            self.car_t,
+        ):
+            yield from method()
+
+    def diagnoses(self) -> Iterable[Row]:
+        from oncoparcours.patients.models import Diagnosis
+
+        query = Diagnosis.objects.filter(is_primary=True).values_list(
+            "patient_id", "diagnosed_on", "icd10", "poor_prognosis"
+        )
+        for patient, day, icd10, poor in query.iterator(chunk_size=20000):
+            yield self.row(
+                patient, "diagnosis", _day(day), category=icd10[:3], value2=float(bool(poor))
+            )
+
+    def suspicions(self) -> Iterable[Row]:
+        from oncoparcours.pathways.models import PathwayInstance
+
+        query = PathwayInstance.objects.filter(template__code="fast-track-diagnosis").values_list(
+            "patient_id", "start_date"
+        )
+        for patient, start in query.iterator(chunk_size=20000):
+            yield self.row(patient, "suspicion", _day(start), template="fast-track-diagnosis")
+
+    def first_treatments(self) -> Iterable[Row]:
+        from oncoparcours.pathways.models import ActivityInstance
+
+        query = (
+            ActivityInstance.objects.filter(
+                status="done", kind__in=["treatment_administration", "procedure"]
+            )
+            .values("patient_id")
+            .annotate(first=Min("done_on"))
+            .values_list("patient_id", "first")
+            .order_by()
+        )
+        for patient, first in query.iterator(chunk_size=20000):
+            yield self.row(patient, "first_treatment", _day(first))
+
+    def cases(self) -> Iterable[Row]:
+        from oncoparcours.boards.models import Case
+
+        query = Case.objects.exclude(status="withdrawn").values_list(
+            "patient_id", "submitted_at", "board_id", "board__network__code"
+        )
+        for patient, submitted, board, network in query.iterator(chunk_size=20000):
+            yield self.row(patient, "rcp_case", submitted, board=board, network=network)
+
+    def decisions(self) -> Iterable[Row]:
+        from oncoparcours.boards.models import Decision
+
+        query = Decision.objects.filter(amended_by__isnull=True).values_list(
+            "case__patient_id",
+            "validated_at",
+            "case__board_id",
+            "case__board__network__code",
+            "place_of_care",
+            "trial",
+            "trial_identifier",
+        )
+        for patient, at, board, network, place, trial, identifier in query.iterator(
+            chunk_size=20000
+        ):
+            yield self.row(
+                patient,
+                "rcp_decision",
+                at,
+                board=board,
+                network=network,
+                category=place,
+                value=float(bool(trial or identifier)),
+            )
+
+    def referrals(self) -> Iterable[Row]:
+        from oncoparcours.boards.models import Referral
+
+        query = Referral.objects.values_list(
+            "patient_id",
+            "requested_at",
+            "answered_at",
+            "status",
+            "network__code",
+            "expert_centre_id",
+        )
+        for patient, requested, answered, status, network, centre in query.iterator(
+            chunk_size=20000
+        ):
+            delay = (answered - requested).total_seconds() / 86400 if answered else None
+            yield self.row(
+                patient,
+                "referral",
+                requested,
+                until=answered,
+                network=network,
+                organisation=centre,
+                category=status,
+                value=delay,
+            )
+
+    def alerts(self) -> Iterable[Row]:
+        from oncoparcours.monitoring.models import Alert
+
+        query = (
+            Alert.objects.annotate(
+                acknowledged=Min("events__at", filter=Q(events__kind="acknowledged")),
+                escalations=Count("events", filter=Q(events__kind="escalated")),
+            )
+            .values_list(
+                "patient_id",
+                "created_at",
+                "level",
+                "deadline",
+                "acknowledged",
+                "escalations",
+                "organisation_id",
+            )
+            .order_by()
+        )
+        for (
+            patient,
+            created,
+            level,
+            deadline,
+            acknowledged,
+            escalations,
+            organisation,
+        ) in query.iterator(chunk_size=20000):
+            minutes = (acknowledged - created).total_seconds() / 60 if acknowledged else None
+            yield self.row(
+                patient,
+                "alert",
+                created,
+                until=deadline,
+                category=level,
+                value=minutes,
+                value2=1.0
+                if acknowledged and deadline and acknowledged <= deadline
+                else (0.0 if deadline else None),
+                count=escalations,
+                **({"organisation": organisation} if organisation else {}),
+            )
+
+    def emergencies(self) -> Iterable[Row]:
+        from oncoparcours.monitoring.models import AlertEvent
+
+        query = AlertEvent.objects.filter(
+            kind="resolved", action__in=["er_referral", "admission"]
+        ).values_list("alert__patient_id", "at", "action")
+        for patient, at, action in query.iterator(chunk_size=20000):
+            yield self.row(patient, "emergency", at, category=action)
+
+    def followups(self) -> Iterable[Row]:
+        from oncoparcours.pathways.models import PathwayInstance
+
+        query = PathwayInstance.objects.filter(template__code__in=HOME_TEMPLATES).values_list(
+            "patient_id", "template__code", "start_date", "ended_on"
+        )
+        for patient, template, start, ended in query.iterator(chunk_size=20000):
+            until = _day(ended) if ended else self.now
+            yield self.row(patient, "followup", _day(start), until=until, template=template)
+            if template == ARTICLE51_TEMPLATE:
+                yield self.row(patient, "inclusion", _day(start), template=template)
+
+    def refusals(self) -> Iterable[Row]:
+        from oncoparcours.pathways.models import PathwayRefusal
+
+        query = PathwayRefusal.objects.filter(template_code=ARTICLE51_TEMPLATE).values_list(
+            "patient_id", "recorded_on", "reason"
+        )
+        for patient, day, reason in query.iterator(chunk_size=20000):
+            yield self.row(
+                patient, "refusal", _day(day), template=ARTICLE51_TEMPLATE, category=reason
+            )
+
+    def sequences(self) -> Iterable[Row]:
+        from oncoparcours.pathways.models import PhaseInstance
+
+        query = PhaseInstance.objects.filter(
+            instance__template__code=ARTICLE51_TEMPLATE, status="completed"
+        ).values_list("instance__patient_id", "completed_on", "key", "flat_rate", "order")
+        for patient, day, key, rate, order in query.iterator(chunk_size=20000):
+            yield self.row(
+                patient,
+                "sequence",
+                _day(day),
+                template=ARTICLE51_TEMPLATE,
+                category=key,
+                value=float(rate) if rate is not None else None,
+                count=order,
+            )
+
+    def administrations(self) -> Iterable[Row]:
+        from oncoparcours.pathways.models import ActivityInstance
+
+        query = ActivityInstance.objects.filter(
+            status="done", kind="treatment_administration"
+        ).values_list("patient_id", "done_on", "place", "instance__template__code")
+        for patient, day, place, template in query.iterator(chunk_size=20000):
+            yield self.row(patient, "administration", _day(day), category=place, template=template)
+
+    def car_t(self) -> Iterable[Row]:
+        from oncoparcours.celltherapy.models import CarTOrder
+        from oncoparcours.celltherapy.rules.figures import order_figures
+        from oncoparcours.celltherapy.selectors import order_dates_by_id
+
+        patients = dict(CarTOrder.objects.values_list("pk", "patient_id"))
+        for order_id, dates in order_dates_by_id(CarTOrder.objects.all()):
+            figures = order_figures(dates)
+            yield self.row(
+                patients[order_id],
+                "car_t",
+                dates.collected,
+                until=dates.infused,
+                category=dates.manufacturer,
+                value=figures.apheresis_to_release,
+                value2=figures.vein_to_vein,
+                count=1 if dates.state == "out_of_specification" else 0,
+            )
+
+
+def board_rows() -> Iterator[list[str]]:
+    from oncoparcours.boards.models import Board
+
+    for pk, name in Board.objects.values_list("pk", "name").iterator(chunk_size=20000):
+        yield [str(pk), name]
+
+
+def organisation_rows() -> Iterator[list[str]]:
+    from oncoparcours.directory.models import Organisation
+
+    for pk, name, short, kind, region in Organisation.objects.values_list(
+        "pk", "name", "short_name", "kind", "region"
+    ).iterator(chunk_size=20000):
+        yield [str(pk), name, short or name, kind, region]
+
+
+DIMENSIONS = {
+    "organisations": (
+        "id VARCHAR, name VARCHAR, short_name VARCHAR, kind VARCHAR, region VARCHAR",
+        organisation_rows,
+    ),
+    "boards": ("id VARCHAR, name VARCHAR", board_rows),
+}
+
+
+@dataclass(frozen=True)
+class Written:
+    directory: Path
+    rows: int
+    seconds: float
+
+
+def _copy_csv(connection: Any, table: str, schema: str, path: Path, target: Path) -> None:
+    connection.execute(f"CREATE TABLE {table} ({schema})")
+    connection.execute(
+        f"COPY {table} FROM ? (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', "
+        "ESCAPE '\"', NULLSTR '', AUTO_DETECT false)",
+        [str(path)],
+    )
+    connection.execute(f"COPY {table} TO ? (FORMAT parquet)", [str(target)])
+
+
+def write_extract(
+    directory: Path, *, now: dt.datetime | None = None, key: bytes | None = None
+) -> Written:
+    """Write events.parquet and the dimension tables in ``directory`` (each atomically replaced)."""
+    import duckdb
+
+    started = time.monotonic()
+    directory.mkdir(parents=True, exist_ok=True)
+    rows = 0
+    with tempfile.TemporaryDirectory(dir=directory) as scratch_name:
+        scratch = Path(scratch_name)
+        with (scratch / "events.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            for row in Builder(now, key).rows():
+                writer.writerow(row.cells())
+                rows += 1
+        for table, (_schema, source) in DIMENSIONS.items():
+            with (scratch / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
+                csv.writer(handle).writerows(source())
+        connection = duckdb.connect()
+        schemas = {"events": SCHEMA, **{t: d[0] for t, d in DIMENSIONS.items()}}
+        for table, schema in schemas.items():
+            _copy_csv(
+                connection, table, schema, scratch / f"{table}.csv", scratch / f"{table}.parquet"
+            )
+        connection.close()
+        for table in schemas:
+            os.replace(scratch / f"{table}.parquet", directory / f"{table}.parquet")
+    return Written(directory, rows, time.monotonic() - started)

@@ -1,0 +1,422 @@
+"""Every indicator on a small hand-built extract; each expected value is worked out by hand in
+the comments. Edge cases: patients without a board, treatment before the board, censored
+delays, empty strata, small strata hidden."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from oncoparcours.indicators.engine import Engine, Filters, working_days
+from oncoparcours.indicators.extract import COLUMNS, SCHEMA
+
+NOW = dt.datetime(2026, 6, 30, 12, 0)
+A, B = "org-a", "org-b"
+
+
+def ev(patient, kind, day, **fields):
+    """One event row; ``day`` is a date (noon) or a datetime."""
+    at = day if isinstance(day, dt.datetime) else dt.datetime.combine(day, dt.time(12))
+    if "until" in fields:
+        fields["end_at"] = fields.pop("until")
+    values = {"patient": patient, "kind": kind, "event_at": at, "overseas": False, **fields}
+    return tuple(values.get(column) for column in COLUMNS)
+
+
+def engine_with(rows):
+    connection = duckdb.connect()
+    connection.execute(f"CREATE TABLE events ({SCHEMA})")
+    connection.execute(
+        "CREATE TABLE organisations "
+        "(id VARCHAR, name VARCHAR, short_name VARCHAR, kind VARCHAR, region VARCHAR)"
+    )
+    connection.execute("CREATE TABLE boards (id VARCHAR, name VARCHAR)")
+    connection.executemany(
+        "INSERT INTO organisations VALUES (?, ?, ?, ?, ?)",
+        [(A, "Centre A", "A", "chu", "84"), (B, "Centre B", "B", "ch", "02")],
+    )
+    connection.executemany(
+        "INSERT INTO boards VALUES (?, ?)", [("b1", "RCP un"), ("b2", "RCP deux")]
+    )
+    if rows:
+        connection.executemany(
+            f"INSERT INTO events VALUES ({', '.join('?' for _ in COLUMNS)})", rows
+        )
+    return Engine.over_connection(connection, now=NOW)
+
+
+def d(month, day):
+    return dt.date(2026, month, day)
+
+
+def by_stratum(result):
+    return {row["stratum"]: row for row in result.rows}
+
+
+def test_delay_diagnosis_to_board_median_p90_target_and_censoring():
+    rows = []
+    # Six patients at centre A with delays 5, 10, 15, 20, 25, 40 days; target 21 days.
+    for number, delay in enumerate([5, 10, 15, 20, 25, 40]):
+        rows.append(ev(f"p{number}", "diagnosis", d(3, 1), organisation=A))
+        rows.append(
+            ev(f"p{number}", "rcp_decision", d(3, 1) + dt.timedelta(days=delay), organisation=A)
+        )
+    # p7: diagnosed, no decision yet (censored, "waiting").
+    rows.append(ev("p7", "diagnosis", d(3, 1), organisation=A))
+    # p8: a decision before the diagnosis (data error): excluded from the delay.
+    rows.append(ev("p8", "diagnosis", d(3, 10), organisation=A))
+    rows.append(ev("p8", "rcp_decision", d(3, 2), organisation=A))
+    result = engine_with(rows).compute("delay_diagnosis_rcp", Filters())
+    overall = result.rows[0]
+    # Median of 5,10,15,20,25,40 = (15+20)/2 = 17.5.
+    # p90 (linear): position 0.9*5 = 4.5 → 25 + 0.5*(40-25) = 32.5.
+    # Within 21 days: 5,10,15,20 → 4/6 = 66.7 %.
+    assert (overall["patients"], overall["median"], overall["p90"], overall["within"]) == (
+        6,
+        17.5,
+        32.5,
+        66.7,
+    )
+    assert "1 patient(s) sans événement d'arrivée" in result.notes[0]
+
+
+def test_delays_use_the_first_end_event_and_the_period_of_the_end_event():
+    rows = []
+    for number in range(5):
+        rows.append(ev(f"p{number}", "suspicion", d(1, 1)))
+        # First diagnosis 10 days later; a second primary later does not count.
+        rows.append(ev(f"p{number}", "diagnosis", d(1, 11), organisation=A))
+        rows.append(ev(f"p{number}", "diagnosis", d(5, 1), organisation=A))
+    engine = engine_with(rows)
+    assert engine.compute("delay_suspicion_diagnosis", Filters()).rows[0]["median"] == 10.0
+    # Period February–March: no first diagnosis falls in it → an empty table, no error.
+    empty = engine.compute("delay_suspicion_diagnosis", Filters(start=d(2, 1), end=d(3, 31)))
+    assert [r["patients"] for r in empty.rows] == [] or empty.rows[0]["patients"] == 0
+
+
+def test_small_strata_are_hidden():
+    rows = []
+    # Five patients at A (shown), two at B (hidden: fewer than 5).
+    for number in range(5):
+        rows += [
+            ev(f"a{number}", "rcp_decision", d(2, 1), organisation=A),
+            ev(f"a{number}", "first_treatment", d(2, 11), organisation=A),
+        ]
+    for number in range(2):
+        rows += [
+            ev(f"b{number}", "rcp_decision", d(2, 1), organisation=B),
+            ev(f"b{number}", "first_treatment", d(2, 21), organisation=B),
+        ]
+    result = engine_with(rows).compute("delay_rcp_treatment", Filters())
+    strata = by_stratum(result)
+    # All 7: delays 10×5, 20×2 → median 10.
+    assert strata["Ensemble"]["median"] == 10.0
+    assert strata["A"]["median"] == 10.0
+    assert strata["B"]["median"] is None and strata["B"]["suppressed"]
+    assert result.suppressed == 1
+
+
+def test_share_discussed_before_first_treatment():
+    rows = []
+    # 4 patients: decision before treatment; 1 the same day (counts); 1 treated first; 1 no board.
+    for number in range(4):
+        rows += [
+            ev(f"p{number}", "rcp_decision", d(2, 1)),
+            ev(f"p{number}", "first_treatment", d(2, 10), organisation=A),
+        ]
+    rows += [
+        ev("same", "rcp_decision", dt.datetime(2026, 2, 1, 18)),
+        ev("same", "first_treatment", dt.datetime(2026, 2, 1, 9), organisation=A),
+    ]
+    rows += [
+        ev("late", "first_treatment", d(2, 1), organisation=A),
+        ev("late", "rcp_decision", d(2, 5)),
+    ]
+    rows += [ev("none", "first_treatment", d(2, 1), organisation=A)]
+    overall = engine_with(rows).compute("rcp_before_treatment", Filters()).rows[0]
+    # 7 treated; before or same day: 4 + 1 = 5 → 71.4 %; 1 without any board.
+    assert (overall["patients"], overall["before"], overall["share"], overall["without"]) == (
+        7,
+        5,
+        71.4,
+        1,
+    )
+
+
+def test_near_home_share_by_board_and_centre_uses_the_latest_decision():
+    rows = []
+    # Board b1: 8 patients; 6 near home, 2 expert. p0 first decided "expert" then corrected
+    # (a later decision) to "proximity": counts once, as proximity.
+    rows.append(ev("p0", "rcp_decision", d(1, 5), board="b1", organisation=A, category="expert"))
+    for number in range(6):
+        rows.append(
+            ev(
+                f"p{number}",
+                "rcp_decision",
+                d(1, 10),
+                board="b1",
+                organisation=A,
+                category="proximity",
+            )
+        )
+    rows.append(ev("p6", "rcp_decision", d(1, 10), board="b1", organisation=B, category="expert"))
+    rows.append(
+        ev(
+            "p7",
+            "rcp_decision",
+            d(1, 10),
+            board="b1",
+            organisation=B,
+            category="transfer",
+            overseas=True,
+        )
+    )
+    result = engine_with(rows).compute("near_home_share", Filters())
+    rows_ = {(r["group"], r["stratum"]): r for r in result.rows}
+    # Overall and b1: 6/8 = 75 %.
+    assert rows_[("RCP", "Ensemble")]["share"] == 75.0
+    assert rows_[("RCP", "RCP un")]["share"] == 75.0
+    # Centre A: 6 patients, all near home → 100 %; centre B: 2 patients → hidden.
+    assert rows_[("Établissement", "A")]["share"] == 100.0
+    assert rows_[("Établissement", "B")]["share"] is None
+    assert result.series["type"] == "funnel" and result.series["p0"] == 75.0
+
+
+def test_funnel_limits_widen_for_small_centres():
+    from oncoparcours.indicators.engine import funnel_limits
+
+    limits = funnel_limits(0.5, 100)
+    small, large = limits[0], limits[-1]
+    # n = 5: 0.5 ± 1.96·√(0.25/5) = 0.5 ± 0.438 → 6.2 % … 93.8 %.
+    assert (small["n"], small["low95"], small["high95"]) == (5, 6.2, 93.8)
+    assert large["high95"] - large["low95"] < small["high95"] - small["low95"]
+
+
+def test_transfers_and_overseas_to_mainland():
+    rows = [
+        ev(f"m{n}", "rcp_decision", d(1, 10), board="b2", category="proximity", overseas=True)
+        for n in range(4)
+    ]
+    rows += [ev("t1", "rcp_decision", d(1, 10), board="b2", category="transfer", overseas=True)]
+    rows += [ev("t2", "rcp_decision", d(1, 10), board="b2", category="transfer", overseas=False)]
+    overall = engine_with(rows).compute("transfers", Filters()).rows[0]
+    # 6 decisions, 2 transfers, 1 of a patient living overseas.
+    assert (overall["decisions"], overall["transfers"], overall["overseas"]) == (6, 2, 1)
+
+
+def test_referrals_by_status_and_time_to_answer():
+    rows = [
+        ev(f"a{n}", "referral", d(1, 1), category="accepted", value=float(n + 1), network="GLIOREC")
+        for n in range(5)
+    ]
+    rows += [ev("w", "referral", d(1, 1), category="requested", network="GLIOREC")]
+    result = engine_with(rows).compute("referrals", Filters(network="GLIOREC"))
+    strata = by_stratum(result)
+    # 6 requests; answer delays 1..5 days → median 3; the waiting one has no delay.
+    assert strata["Ensemble"]["requests"] == 6 and strata["Ensemble"]["median"] == 3.0
+    assert strata["Acceptée"]["median"] == 3.0
+    assert strata["En attente"]["requests"] is None  # one patient: hidden
+
+
+def test_alert_rate_per_100_patient_weeks():
+    rows = []
+    # 5 patients followed the whole of January (31 days) → 5 × 31 / 7 = 22.14 patient-weeks.
+    for number in range(5):
+        rows.append(ev(f"p{number}", "followup", d(1, 1), until=dt.datetime(2026, 2, 1, 12)))
+        rows.append(ev(f"p{number}", "alert", d(1, 15), category="routine"))
+    rows.append(ev("p0", "alert", d(1, 20), category="urgent"))
+    result = engine_with(rows).compute("alert_rate", Filters(start=d(1, 1), end=d(1, 31)))
+    # Window 1 Jan 00:00 → 1 Feb 00:00; each period 1 Jan 12:00 → 1 Feb 12:00 gives 30.5 days.
+    # Exposure 5 × 30.5 / 7 = 21.79 patient-weeks; 6 alerts → 27.54 per 100 patient-weeks.
+    assert result.rows[0]["alerts"] == 6
+    assert result.rows[0]["rate"] == pytest.approx(27.54, abs=0.01)
+
+
+def test_alert_handling_time_deadline_and_escalations():
+    rows = []
+    # Urgent alerts: acknowledged after 10, 20, 30, 40, 50 minutes; deadlines met for the first 3.
+    for number, minutes in enumerate([10, 20, 30, 40, 50]):
+        rows.append(
+            ev(
+                f"p{number}",
+                "alert",
+                d(1, 10),
+                category="urgent",
+                value=float(minutes),
+                value2=1.0 if number < 3 else 0.0,
+                count=1 if number == 4 else 0,
+            )
+        )
+    overall = engine_with(rows).compute("alert_handling", Filters()).rows[0]
+    # Median 30; p90 = 40 + 0.6×10 = 46; within 3/5 = 60 %; 1 escalation per 5 alerts = 20 %.
+    assert (
+        overall["median"],
+        overall["p90"],
+        overall["within"],
+        overall["escalations"],
+        overall["per100"],
+    ) == (30.0, 46.0, 60.0, 1, 20.0)
+
+
+def test_emergencies_counted_only_for_patients_in_home_pathways():
+    rows = []
+    for number in range(5):
+        rows.append(
+            ev(
+                f"p{number}",
+                "followup",
+                d(1, 1),
+                until=dt.datetime(2026, 1, 8, 12),
+                template="home-immunotherapy",
+            )
+        )
+    rows += [ev(f"p{n}", "emergency", d(1, 3), category="er_referral") for n in range(5)]
+    rows.append(ev("outside", "emergency", d(1, 3), category="admission"))
+    result = engine_with(rows).compute("emergencies", Filters())
+    # 5 patients × 7 days = 5 patient-weeks; 5 emergency visits (the outsider is not in a home
+    # pathway) → 100 per 100 patient-weeks.
+    assert result.rows[0]["events"] == 5
+    assert result.rows[0]["rate"] == pytest.approx(100.0, abs=0.1)
+
+
+def test_day_hospital_places_freed_per_working_day():
+    rows = []
+    # January 2026: 22 working days (Thursday 1st to Saturday 31st).
+    for number in range(5):
+        for week in range(2):
+            rows.append(
+                ev(
+                    f"p{number}",
+                    "administration",
+                    d(1, 5 + 7 * week),
+                    category="home",
+                    template="home-immunotherapy",
+                )
+            )
+        rows.append(
+            ev(
+                f"p{number}",
+                "administration",
+                d(1, 26),
+                category="expert",
+                template="home-immunotherapy",
+            )
+        )
+    result = engine_with(rows).compute("day_hospital_places", Filters(start=d(1, 1), end=d(1, 31)))
+    overall = result.rows[0]
+    # 10 home administrations / 22 working days = 0.45 places per working day.
+    assert (overall["administrations"], overall["home"], overall["places"]) == (15, 10, 0.45)
+    assert working_days(dt.datetime(2026, 1, 1), dt.datetime(2026, 2, 1)) == 22
+
+
+def test_article51_inclusions_against_the_target():
+    rows = [ev(f"p{n}", "inclusion", d(1, 5) + dt.timedelta(days=7 * (n // 2))) for n in range(6)]
+    result = engine_with(rows).compute("a51_inclusions", Filters())
+    # Two per week on the weeks of 5, 12 and 19 January → cumulative 2, 4, 6.
+    # Target: 375 / (5 × 365.25 / 7) = 1.437 per week → 1.4, 2.9, 4.3 after weeks 1, 2, 3.
+    assert [r["cumulative"] for r in result.rows] == [2, 4, 6]
+    assert [r["target"] for r in result.rows] == [1.4, 2.9, 4.3]
+    # Cells under 5 patients are hidden: every weekly count (2), the first two cumulative ones.
+    assert [sorted(r.get("hidden", ())) for r in result.rows] == [
+        ["cumulative", "weekly"],
+        ["cumulative", "weekly"],
+        ["weekly"],
+    ]
+    assert result.series["values"] == [None, None, 6]
+
+
+def test_article51_refusals_sequences_and_cost(settings):
+    rows = [ev(f"p{n}", "inclusion", d(1, 5)) for n in range(6)]
+    rows += [ev(f"r{n}", "refusal", d(1, 6), category="patient_choice") for n in range(5)]
+    # Sequence 1 completed by all 6 (flat rate 1500), sequence 2 by 3 (1200).
+    rows += [
+        ev(f"p{n}", "sequence", d(4, 1), category="sequence-1", value=1500.0, count=1)
+        for n in range(6)
+    ]
+    rows += [
+        ev(f"p{n}", "sequence", d(7, 1), category="sequence-2", value=1200.0, count=2)
+        for n in range(3)
+    ]
+    # 10 administrations each.
+    rows += [
+        ev(
+            f"p{n}",
+            "administration",
+            d(2, 1) + dt.timedelta(days=k),
+            template="home-immunotherapy",
+            category="home",
+        )
+        for n in range(6)
+        for k in range(10)
+    ]
+    engine = engine_with(rows)
+    refusals = engine.compute("a51_refusals", Filters()).rows[0]
+    # 5 refusals among 5 + 6 offers = 45.5 %.
+    assert (refusals["patients"], refusals["share"]) == (5, 45.5)
+    sequences = by_stratum(engine.compute("a51_sequences", Filters()))
+    assert sequences["sequence-1"]["share"] == 100.0
+    assert sequences["sequence-2"]["patients"] is None  # 3 patients: hidden
+    cost = engine.compute("a51_cost", Filters()).rows[0]
+    # Flat rates per patient: (6 × 1500 + 3 × 1200) / 6 = 2100 €.
+    # Baseline: 10 sessions × 450 € = 4500 €; difference 2400 €.
+    assert (cost["flat"], cost["sessions"], cost["baseline"], cost["difference"]) == (
+        2100.0,
+        10.0,
+        4500.0,
+        2400.0,
+    )
+
+
+def test_car_t_turnaround_by_manufacturer():
+    rows = []
+    # Kite: 5 orders, release 15..19 days, vein to vein 25..29; one more out of specification.
+    for n in range(5):
+        rows.append(
+            ev(
+                f"k{n}",
+                "car_t",
+                d(1, 10),
+                category="Kite",
+                value=15.0 + n,
+                value2=25.0 + n,
+                count=0,
+            )
+        )
+    rows.append(ev("k5", "car_t", d(1, 10), category="Kite", count=1))
+    result = engine_with(rows).compute("car_t_turnaround", Filters())
+    kite = by_stratum(result)["Kite"]
+    # Medians 17 and 27; out of specification 1 / (5 released + 1) = 16.7 %.
+    assert (kite["orders"], kite["release"], kite["vein"], kite["oos"]) == (6, 17.0, 27.0, 16.7)
+
+
+def test_trial_proposals_share():
+    rows = [
+        ev(f"p{n}", "rcp_decision", d(1, 10), board="b1", value=1.0 if n < 2 else 0.0)
+        for n in range(8)
+    ]
+    overall = engine_with(rows).compute("trial_proposals", Filters(board="b1")).rows[0]
+    # 2 of 8 decisions propose a trial = 25 %.
+    assert (overall["decisions"], overall["trials"], overall["share"]) == (8, 2, 25.0)
+
+
+def test_without_source_data_an_indicator_says_not_available_and_why():
+    from oncoparcours.indicators.catalogue import CATALOGUE
+
+    engine = engine_with([])
+    for indicator in CATALOGUE:
+        result = engine.compute(indicator.id, Filters())
+        assert result.rows == [] and result.headline == ""
+        assert result.unavailable.startswith("Non disponible : aucune donnée source"), indicator.id
+
+
+def test_every_indicator_runs_when_its_sources_exist_but_filters_leave_nothing():
+    from oncoparcours.indicators.catalogue import CATALOGUE
+    from oncoparcours.indicators.engine import SOURCES
+
+    kinds = {kind for needed in SOURCES.values() for kind in needed}
+    engine = engine_with([ev("x", kind, d(1, 1)) for kind in sorted(kinds)])
+    for indicator in CATALOGUE:
+        result = engine.compute(indicator.id, Filters(start=d(3, 1), end=d(3, 31)))
+        assert not result.unavailable, indicator.id

@@ -1,0 +1,152 @@
+"""From the application's data to the dashboards: the extract carries pseudonyms only, the pages
+show aggregates only with small strata hidden, downloads and the pseudonymised extract are
+audited and restricted."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from django.urls import reverse
+
+from oncoparcours.core.models import AuditEvent
+from oncoparcours.indicators.extract import Pseudonymiser
+from oncoparcours.indicators.services import extract_directory, extract_refresh
+from oncoparcours.testing.factories import (
+    CareTeamMemberFactory,
+    DiagnosisFactory,
+    PatientFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+
+
+@pytest.fixture
+def region(clinician):
+    patients = []
+    for number in range(7):
+        patient = PatientFactory(
+            birth_last_name=f"Zorglub{number}", departement="972" if number == 0 else "69"
+        )
+        CareTeamMemberFactory(patient=patient, professional=clinician, is_lead=True)
+        DiagnosisFactory(patient=patient, icd10="C50.9")
+        patients.append(patient)
+    return patients
+
+
+def events():
+    path = str(extract_directory() / "events.parquet")
+    return duckdb.connect().execute(f"SELECT * FROM read_parquet('{path}')").fetchall()
+
+
+def test_the_extract_holds_pseudonyms_not_identities(region, clinician):
+    run = extract_refresh(actor=clinician.user)
+    assert run.events == 7  # seven primary diagnoses
+    rows = events()
+    expected = {Pseudonymiser()(p.pk) for p in region}
+    assert {row[0] for row in rows} == expected
+    flat = repr(rows)
+    for patient in region:
+        assert str(patient.pk) not in flat and patient.ins not in flat and "Zorglub" not in flat
+    assert sum(1 for row in rows if row[-1]) == 1  # the overseas patient
+    assert AuditEvent.objects.filter(action="export", details__what="indicators extract").exists()
+
+
+def test_pseudonyms_are_stable_and_keyed(region):
+    first, again, other = (
+        Pseudonymiser(b"k" * 32),
+        Pseudonymiser(b"k" * 32),
+        Pseudonymiser(b"x" * 32),
+    )
+    patient = region[0].pk
+    assert first(patient) == again(patient) != other(patient)
+
+
+def test_pages_show_aggregates_only(client, region, clinician):
+    extract_refresh(actor=None)
+    manager = UserFactory(username="ars-test", role="ars_evaluator")
+    client.force_login(manager)
+    for url in (
+        reverse("indicators:overview"),
+        reverse("indicators:catalogue"),
+        reverse("indicators:article51"),
+        *[
+            reverse("indicators:detail", args=[key])
+            for key in ("near_home_share", "delay_diagnosis_rcp", "a51_inclusions")
+        ],
+    ):
+        body = client.get(url).content.decode()
+        assert "Zorglub" not in body, url
+        assert region[0].ins not in body, url
+
+
+def test_filters_are_checked(client, region):
+    extract_refresh(actor=None)
+    client.force_login(UserFactory(username="coord", role="network_coordinator"))
+    response = client.get(
+        reverse("indicators:detail", args=["near_home_share"]),
+        {"debut": "2026-05-01", "fin": "2026-04-01"},
+    )
+    assert response.status_code == 400
+    assert "La fin de la période précède son début." in response.content.decode()
+
+
+def test_csv_and_parquet_downloads_are_audited(client, region):
+    extract_refresh(actor=None)
+    client.force_login(UserFactory(username="coord", role="network_coordinator"))
+    csv_response = client.get(
+        reverse("indicators:download", args=["delay_suspicion_diagnosis", "csv"])
+    )
+    assert csv_response.status_code == 200 and csv_response["Content-Type"].startswith("text/csv")
+    # Only diagnoses in this region: the indicator says why it is not available.
+    assert (
+        "Non disponible : aucune donnée source dans l'extraction (suspicion)"
+        in csv_response.content.decode("utf-8-sig")
+    )
+    parquet = client.get(
+        reverse("indicators:download", args=["delay_suspicion_diagnosis", "parquet"])
+    )
+    assert parquet.content[:4] == b"PAR1"
+    assert (
+        AuditEvent.objects.filter(
+            action="export", details__indicator="delay_suspicion_diagnosis"
+        ).count()
+        == 2
+    )
+
+
+def test_the_event_extract_is_for_evaluators_and_can_shift_dates(
+    client, region, clinician, tmp_path
+):
+    extract_refresh(actor=None)
+    client.force_login(clinician.user)
+    assert client.get(reverse("indicators:extract", args=["parquet"])).status_code == 404
+    client.force_login(UserFactory(username="ars-test", role="ars_evaluator"))
+    plain = client.get(reverse("indicators:extract", args=["csv"])).content.decode()
+    shifted = client.get(
+        reverse("indicators:extract", args=["csv"]), {"decalage": "1"}
+    ).content.decode()
+    assert plain.splitlines()[0].startswith("patient;kind;event_at")
+    assert len(plain.splitlines()) == len(shifted.splitlines()) == 8
+    assert plain != shifted  # dates moved (by up to 15 days, the same shift for one patient)
+    assert "Zorglub" not in plain
+    parquet = client.get(reverse("indicators:extract", args=["parquet"]))
+    saved = tmp_path / "extract.parquet"
+    saved.write_bytes(parquet.content)
+    table = (
+        duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [str(saved)]).fetchone()
+    )
+    assert table == (7,)
+
+
+def test_refresh_is_for_managers_and_evaluators(client, region, clinician):
+    client.force_login(clinician.user)
+    assert client.post(reverse("indicators:refresh")).status_code == 404
+    client.force_login(UserFactory(username="dir", role="centre_manager"))
+    response = client.post(reverse("indicators:refresh"), follow=True)
+    assert "Indicateurs recalculés" in response.content.decode()

@@ -1,0 +1,176 @@
+"""Indicator pages: overview by theme, one indicator with filters, chart, table and downloads,
+the Article 51 dashboard, the catalogue, the pseudonymised extract; aggregates only."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.http import AuthenticatedHttpRequest
+from oncoparcours.core.models import AuditAction
+
+from . import exports, selectors
+from .catalogue import BY_ID, CATALOGUE, FILTER_LABELS, STRATA, THEMES, Indicator, parameters
+from .forms import FilterForm
+from .services import extract_directory, extract_ready, extract_refresh
+
+REFRESHERS = {"administrator", "ars_evaluator", "network_coordinator", "centre_manager"}
+EXTRACT_ROLES = {"administrator", "ars_evaluator"}
+ARTICLE51 = ("a51_inclusions", "a51_refusals", "a51_sequences", "a51_cost", "day_hospital_places")
+
+
+def _indicator(indicator_id: str) -> Indicator:
+    indicator = BY_ID.get(indicator_id)
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+@login_required
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "indicators/overview.html",
+        {
+            "themes": selectors.overview(),
+            "ready": extract_ready(),
+            "computed_at": selectors.extract_age(),
+            "can_refresh": request.user.role in REFRESHERS,
+            "can_extract": request.user.role in EXTRACT_ROLES,
+        },
+    )
+
+
+def _panel(indicator: Indicator, form: FilterForm) -> dict:
+    result = selectors.compute(indicator, form.filters()) if not form.errors else None
+    return {
+        "indicator": indicator,
+        "result": result,
+        "chart_json": json.dumps(result.series if result else {}, ensure_ascii=False),
+        "strata": [str(STRATA[s]) for s in indicator.stratifications],
+        "filters_applied": [str(FILTER_LABELS[f]) for f in indicator.filters],
+    }
+
+
+@login_required
+def detail(request: AuthenticatedHttpRequest, indicator_id: str) -> HttpResponse:
+    indicator = _indicator(indicator_id)
+    form = FilterForm(request.GET or None, applicable=indicator.filters)
+    return render(
+        request,
+        "indicators/detail.html",
+        {
+            "indicator": indicator,
+            "strata": [str(STRATA[s]) for s in indicator.stratifications],
+            "panel_data": _panel(indicator, form),
+            "form": form,
+            "query": request.GET.urlencode(),
+            "ready": extract_ready(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def article51(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None, applicable=("period", "organisation"))
+    panels = [_panel(BY_ID[key], form) for key in ARTICLE51] if extract_ready() else []
+    return render(
+        request,
+        "indicators/article51.html",
+        {
+            "form": form,
+            "panels": panels,
+            "query": request.GET.urlencode(),
+            "ready": extract_ready(),
+            "parameters": parameters()["article51"],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def download(request: AuthenticatedHttpRequest, indicator_id: str, fmt: str) -> HttpResponse:
+    indicator = _indicator(indicator_id)
+    form = FilterForm(request.GET or None, applicable=indicator.filters)
+    if form.errors or not extract_ready():
+        raise Http404
+    result = selectors.compute(indicator, form.filters())
+    assert result is not None
+    body = exports.result_csv(result) if fmt == "csv" else exports.result_parquet(result)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        details={
+            "what": "indicator",
+            "indicator": indicator.id,
+            "format": fmt,
+            "filters": form.filters().as_query(),
+        },
+    )
+    response = HttpResponse(
+        body,
+        content_type="text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.apache.parquet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{indicator.id}.{fmt}"'
+    return response
+
+
+@login_required
+def extract_download(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
+    if request.user.role not in EXTRACT_ROLES or not extract_ready():
+        raise Http404
+    shift = request.GET.get("decalage") == "1"
+    body = exports.extract_file(extract_directory(), shift_dates=shift, fmt=fmt)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        details={"what": "pseudonymised extract", "format": fmt, "date_shift": shift},
+    )
+    response = HttpResponse(
+        body,
+        content_type="text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.apache.parquet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="evenements-pseudonymises.{fmt}"'
+    return response
+
+
+@login_required
+def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "indicators/catalogue.html",
+        {
+            "themes": [
+                (str(THEMES[key]), [i for i in CATALOGUE if i.theme == key]) for key in THEMES
+            ],
+            "strata": STRATA,
+            "filter_labels": FILTER_LABELS,
+            "parameters": parameters(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def refresh(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.user.role not in REFRESHERS:
+        raise Http404
+    run = extract_refresh(actor=request.user)
+    messages.success(
+        request,
+        _("Indicators recomputed: %(events)s events in %(seconds)s s.")
+        % {"events": run.events, "seconds": f"{run.seconds:.1f}"},
+    )
+    return redirect(request.POST.get("next") or "indicators:overview")
