@@ -47,6 +47,10 @@ SELECT patient, 'suspicion', diagnosed - to_days(CAST(5 + r2 * 40 AS INTEGER)), 
        'fast-track-diagnosis', NULL, NULL, NULL, NULL, overseas
 FROM patients WHERE r3 < 0.3
 UNION ALL
+SELECT patient, 'diagnosis_confirmed', diagnosed, NULL, organisation, NULL, NULL,
+       'fast-track-diagnosis', NULL, NULL, NULL, NULL, overseas
+FROM patients WHERE r3 < 0.3
+UNION ALL
 SELECT patient, 'rcp_case', diagnosed + to_days(CAST(3 + r2 * 20 AS INTEGER) + k * 90), NULL, organisation,
        NULL, board, NULL, NULL, NULL, NULL, NULL, overseas
 FROM patients, range(2) s(k) WHERE k = 0 OR r1 < 0.2

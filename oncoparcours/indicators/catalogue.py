@@ -116,8 +116,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         T("la suspicion", "suspicion"),
         T("le diagnostic", "diagnosis"),
         T(
-            "Parcours de diagnostic rapide (début = suspicion) ; diagnostics du dossier.",
-            "Fast-track diagnosis pathways (start = suspicion); diagnoses of the record.",
+            "Parcours de diagnostic rapide : début (suspicion) → résultat anatomopathologique réalisé (diagnostic confirmé).",
+            "Fast-track diagnosis pathways: start (suspicion) → pathology result done (diagnosis confirmed).",
         ),
         "suspicion_to_diagnosis_days",
     ),

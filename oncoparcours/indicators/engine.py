@@ -19,7 +19,7 @@ from .catalogue import BY_ID, parameters
 TABLES = ("events", "organisations", "boards")
 # The kinds of event each indicator is computed from (see extract.KINDS).
 SOURCES: dict[str, tuple[str, ...]] = {
-    "delay_suspicion_diagnosis": ("suspicion", "diagnosis"),
+    "delay_suspicion_diagnosis": ("suspicion", "diagnosis_confirmed"),
     "delay_diagnosis_rcp": ("diagnosis", "rcp_decision"),
     "delay_rcp_treatment": ("rcp_decision", "first_treatment"),
     "rcp_before_treatment": ("first_treatment",),
@@ -228,7 +228,7 @@ def rounded(value: Any, digits: int = 1) -> float | None:
 
 # Delays -------------------------------------------------------------------------------------
 DELAYS = {
-    "delay_suspicion_diagnosis": ("suspicion", "diagnosis"),
+    "delay_suspicion_diagnosis": ("suspicion", "diagnosis_confirmed"),
     "delay_diagnosis_rcp": ("diagnosis", "rcp_decision"),
     "delay_rcp_treatment": ("rcp_decision", "first_treatment"),
 }

@@ -47,6 +47,7 @@ SCHEMA = (
 KINDS = {
     "diagnosis": "primary cancer diagnosed (category: ICD-10 3 characters; value2: 1 = poor prognosis)",
     "suspicion": "fast-track diagnosis pathway started (suspicion of cancer)",
+    "diagnosis_confirmed": "fast-track diagnosis pathway: pathology result done (diagnosis confirmed)",
     "first_treatment": "first treatment given (administration or procedure done)",
     "rcp_case": "case submitted to a tumour board",
     "rcp_decision": "validated board decision in force (organisation: the patient's centre; category: place of care; value: 1 = trial proposed)",
@@ -193,6 +194,17 @@ class Builder:
         )
         for patient, start in query.iterator(chunk_size=20000):
             yield self.row(patient, "suspicion", _day(start), template="fast-track-diagnosis")
+        from oncoparcours.pathways.models import ActivityInstance
+
+        confirmed = ActivityInstance.objects.filter(
+            instance__template__code="fast-track-diagnosis",
+            template_activity="pathology",
+            status="done",
+        ).values_list("patient_id", "done_on")
+        for patient, day in confirmed.iterator(chunk_size=20000):
+            yield self.row(
+                patient, "diagnosis_confirmed", _day(day), template="fast-track-diagnosis"
+            )
 
     def first_treatments(self) -> Iterable[Row]:
         from oncoparcours.pathways.models import ActivityInstance

@@ -86,9 +86,9 @@ def test_delays_use_the_first_end_event_and_the_period_of_the_end_event():
     rows = []
     for number in range(5):
         rows.append(ev(f"p{number}", "suspicion", d(1, 1)))
-        # First diagnosis 10 days later; a second primary later does not count.
-        rows.append(ev(f"p{number}", "diagnosis", d(1, 11), organisation=A))
-        rows.append(ev(f"p{number}", "diagnosis", d(5, 1), organisation=A))
+        # Diagnosis confirmed 10 days later; a later confirmation (second cancer) does not count.
+        rows.append(ev(f"p{number}", "diagnosis_confirmed", d(1, 11), organisation=A))
+        rows.append(ev(f"p{number}", "diagnosis_confirmed", d(5, 1), organisation=A))
     engine = engine_with(rows)
     assert engine.compute("delay_suspicion_diagnosis", Filters()).rows[0]["median"] == 10.0
     # Period February–March: no first diagnosis falls in it → an empty table, no error.

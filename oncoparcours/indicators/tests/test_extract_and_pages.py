@@ -4,6 +4,8 @@ audited and restricted."""
 
 from __future__ import annotations
 
+import io
+
 import duckdb
 import pytest
 from django.urls import reverse
@@ -107,7 +109,7 @@ def test_csv_and_parquet_downloads_are_audited(client, region):
     assert csv_response.status_code == 200 and csv_response["Content-Type"].startswith("text/csv")
     # Only diagnoses in this region: the indicator says why it is not available.
     assert (
-        "Non disponible : aucune donnée source dans l'extraction (suspicion)"
+        "Non disponible : aucune donnée source dans l'extraction (suspicion, diagnosis_confirmed)"
         in csv_response.content.decode("utf-8-sig")
     )
     parquet = client.get(
@@ -152,3 +154,12 @@ def test_refresh_is_for_managers_and_evaluators(client, region, clinician):
     client.force_login(UserFactory(username="dir", role="centre_manager"))
     response = client.post(reverse("indicators:refresh"), follow=True)
     assert "Indicateurs recalculés" in response.content.decode()
+
+
+def test_the_refresh_command_writes_the_extract(region):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("indicators", "refresh", stdout=out)
+    assert out.getvalue().startswith("7 events written to")
+    assert (extract_directory() / "events.parquet").exists()

@@ -59,7 +59,8 @@
       if (!source) { return; }
       var spec = JSON.parse(source.textContent || "{}");
       var build = { bar: bar, line: line, funnel: funnel }[spec.type];
-      if (!build || (spec.values && spec.values.length === 0) || (spec.points && spec.points.length === 0)) {
+      var nothing = spec.values && !spec.values.some(function (v) { return v !== null && v !== 0; });
+      if (!build || nothing || (spec.points && spec.points.length === 0)) {
         canvas.hidden = true;
         return;
       }
