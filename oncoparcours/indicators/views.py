@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +25,7 @@ from .services import extract_directory, extract_ready, extract_refresh
 
 REFRESHERS = {"administrator", "ars_evaluator", "network_coordinator", "centre_manager"}
 EXTRACT_ROLES = {"administrator", "ars_evaluator"}
+FORMATS = ("csv", "parquet")
 ARTICLE51 = ("a51_inclusions", "a51_refusals", "a51_sequences", "a51_cost", "day_hospital_places")
 
 
@@ -98,6 +101,8 @@ def article51(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def download(request: AuthenticatedHttpRequest, indicator_id: str, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404
     indicator = _indicator(indicator_id)
     form = FilterForm(request.GET or None, applicable=indicator.filters)
     if form.errors or not extract_ready():
@@ -127,7 +132,7 @@ def download(request: AuthenticatedHttpRequest, indicator_id: str, fmt: str) -> 
 
 @login_required
 def extract_download(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
-    if request.user.role not in EXTRACT_ROLES or not extract_ready():
+    if fmt not in FORMATS or request.user.role not in EXTRACT_ROLES or not extract_ready():
         raise Http404
     shift = request.GET.get("decalage") == "1"
     body = exports.extract_file(extract_directory(), shift_dates=shift, fmt=fmt)
@@ -173,4 +178,9 @@ def refresh(request: AuthenticatedHttpRequest) -> HttpResponse:
         _("Indicators recomputed: %(events)s events in %(seconds)s s.")
         % {"events": run.events, "seconds": f"{run.seconds:.1f}"},
     )
-    return redirect(request.POST.get("next") or "indicators:overview")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("indicators:overview")
+    return redirect(target or reverse("indicators:overview"))

@@ -271,6 +271,7 @@ def booking_close(
 @transaction.atomic
 def programme_requests(*, centre: Organisation, actor: User, days: int = 28) -> int:
     """Turn the planned EFS sessions of pathway programmes into booking requests (once each)."""
+    _check_staff(actor, centre)
     today = timezone.localdate()
     activities = (
         ActivityInstance.objects.filter(

@@ -202,6 +202,8 @@ def test_programme_sessions_become_requests_once(car_t_patient, setting, haemato
         == created
     )
     assert efs.programme_requests(centre=setting.efs_centre, actor=setting.efs_staff.user) == 0
+    with pytest.raises(ApplicationError):
+        efs.programme_requests(centre=setting.efs_centre, actor=haematologist)
 
 
 def test_no_free_bed_in_the_monitoring_window_is_warned(car_t_patient, setting):

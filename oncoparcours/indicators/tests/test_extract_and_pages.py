@@ -163,3 +163,11 @@ def test_the_refresh_command_writes_the_extract(region):
     call_command("indicators", "refresh", stdout=out)
     assert out.getvalue().startswith("7 events written to")
     assert (extract_directory() / "events.parquet").exists()
+
+
+def test_unknown_formats_and_outside_redirects_are_refused(client, region):
+    extract_refresh(actor=None)
+    client.force_login(UserFactory(username="dir", role="centre_manager"))
+    assert client.get(reverse("indicators:download", args=["referrals", "xlsx"])).status_code == 404
+    response = client.post(reverse("indicators:refresh"), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("indicators:overview")
