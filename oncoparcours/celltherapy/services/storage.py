@@ -106,7 +106,7 @@ def pharmacists_on_duty(tank: Tank, now: dt.datetime) -> list[Professional]:
     on_duty = [shift.professional for shift in shifts]
     if on_duty:
         return on_duty
-    today = now.date()
+    today = timezone.localdate(now)
     return list(
         Professional.objects.filter(
             is_active=True,

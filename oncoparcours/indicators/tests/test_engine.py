@@ -9,7 +9,8 @@ import datetime as dt
 import duckdb
 import pytest
 
-from oncoparcours.indicators.engine import Engine, Filters, working_days
+from oncoparcours.indicators.computations.article51 import working_days
+from oncoparcours.indicators.engine import Engine, Filters
 from oncoparcours.indicators.extract import COLUMNS, SCHEMA
 
 NOW = dt.datetime(2026, 6, 30, 12, 0)
@@ -185,7 +186,7 @@ def test_near_home_share_by_board_and_centre_uses_the_latest_decision():
 
 
 def test_funnel_limits_widen_for_small_centres():
-    from oncoparcours.indicators.engine import funnel_limits
+    from oncoparcours.indicators.computations.boards import funnel_limits
 
     limits = funnel_limits(0.5, 100)
     small, large = limits[0], limits[-1]

@@ -1,0 +1,289 @@
+"""Article 51 evaluation: day-hospital places freed, inclusions against target, refusals,
+sequences, cost per patient."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..catalogue import parameters
+from ..engine import Column, Engine, Filters, Result, bar_series, minimum_patients, pct, rounded
+
+
+def working_days(start: dt.datetime, end: dt.datetime) -> int:
+    days = (end.date() - start.date()).days
+    full_weeks, rest = divmod(max(days, 0), 7)
+    count = full_weeks * 5
+    first = start.date() + dt.timedelta(days=full_weeks * 7)
+    count += sum(1 for i in range(rest) if (first + dt.timedelta(days=i)).weekday() < 5)
+    return count
+
+
+def day_hospital_places(engine: Engine, filters: Filters) -> Result:
+    where, params = engine.where(filters, "administration")
+    start, end = engine.window(filters)
+    days = working_days(start, end)
+    rows = engine.rows(
+        f"""SELECT template AS key, count(DISTINCT patient) AS patients,
+                   coalesce(sum(CASE WHEN category = 'home' THEN 1 ELSE 0 END), 0) AS home, count(*) AS administrations
+            FROM events WHERE {where} GROUP BY GROUPING SETS ((template), ()) ORDER BY grouping(template) DESC, template""",
+        params,
+    )
+    table = [
+        {
+            "stratum": engine.t("Ensemble", "All") if r["key"] is None else r["key"],
+            "patients": r["patients"],
+            "administrations": r["administrations"],
+            "home": r["home"],
+            "places": round(r["home"] / days, 2) if days else None,
+        }
+        for r in rows
+    ]
+    result = Result(
+        "day_hospital_places",
+        [
+            Column("stratum", engine.t("Parcours", "Pathway"), "text"),
+            Column("patients", engine.t("Patients", "Patients")),
+            Column("administrations", engine.t("Administrations", "Administrations")),
+            Column("home", engine.t("dont à domicile", "of which at home")),
+            Column(
+                "places",
+                engine.t(
+                    "Places d'HDJ libérées par jour ouvré",
+                    "Day-hospital places freed per working day",
+                ),
+            ),
+        ],
+        table,
+    )
+    result.notes.append(
+        engine.t(f"{days} jours ouvrés dans la période.", f"{days} working days in the period.")
+    )
+    engine.suppress(result)
+    if table and table[0]["places"] is not None:
+        result.headline = engine.t(
+            f"{table[0]['places']} place(s) / jour ouvré",
+            f"{table[0]['places']} place(s) / working day",
+        )
+    result.series = bar_series(result, "home")
+    return result
+
+
+def a51_inclusions(engine: Engine, filters: Filters) -> Result:
+    settings_ = parameters()["article51"]
+    target, years = settings_["target_patients"], settings_["duration_years"]
+    where, params = engine.where(filters, "inclusion")
+    rows = engine.rows(
+        f"""SELECT date_trunc('week', event_at) AS week, count(DISTINCT patient) AS patients
+            FROM events WHERE {where} GROUP BY week ORDER BY week""",
+        params,
+    )
+    first = engine.connection.execute(
+        "SELECT date_trunc('week', min(event_at)) FROM events WHERE kind = 'inclusion'"
+    ).fetchone()
+    origin = first[0] if first and first[0] else None
+    per_week = target / (years * 365.25 / 7)
+    table, cumulative = [], 0
+    for row in rows:
+        cumulative += row["patients"]
+        elapsed = ((row["week"] - origin).days / 7 + 1) if origin else 0
+        table.append(
+            {
+                "stratum": row["week"].date().isoformat(),
+                "weekly": row["patients"],
+                "cumulative": cumulative,
+                "target": round(min(target, per_week * elapsed), 1),
+            }
+        )
+    result = Result(
+        "a51_inclusions",
+        [
+            Column("stratum", engine.t("Semaine du", "Week of"), "text"),
+            Column("weekly", engine.t("Inclusions", "Inclusions")),
+            Column("cumulative", engine.t("Cumul", "Cumulative")),
+            Column("target", engine.t("Objectif cumulé", "Cumulative target")),
+        ],
+        table,
+    )
+    # Cell by cell: a weekly or cumulative count under the threshold is hidden; the target stays.
+    minimum = minimum_patients()
+    for row in table:
+        hidden = {key for key in ("weekly", "cumulative") if 0 < row[key] < minimum}
+        if hidden:
+            row["hidden"] = hidden
+            result.suppressed += 1
+    if result.suppressed:
+        result.notes.append(
+            engine.t(
+                f"Comptes de moins de {minimum} patients masqués ({result.suppressed} semaine(s)).",
+                f"Counts under {minimum} patients hidden ({result.suppressed} week(s)).",
+            )
+        )
+    if table:
+        last = table[-1]
+        result.headline = engine.t(
+            f"{last['cumulative']} inclus (objectif à date {last['target']:.0f} ; {target} en {years} ans)",
+            f"{last['cumulative']} included (target to date {last['target']:.0f}; {target} over {years} years)",
+        )
+
+    def shown(row: dict[str, Any], key: str) -> Any:
+        return None if key in row.get("hidden", ()) else row[key]
+
+    result.series = {
+        "type": "line",
+        "labels": [r["stratum"] for r in result.rows],
+        "values": [shown(r, "cumulative") for r in result.rows],
+        "target": [r["target"] for r in result.rows],
+        "weekly": [shown(r, "weekly") for r in result.rows],
+    }
+    return result
+
+
+def a51_refusals(engine: Engine, filters: Filters) -> Result:
+    refusal_where, refusal_params = engine.where(filters, "refusal")
+    inclusion_where, inclusion_params = engine.where(filters, "inclusion")
+    included = engine.connection.execute(
+        f"SELECT count(DISTINCT patient) FROM events WHERE {inclusion_where}", inclusion_params
+    ).fetchone()[0]  # type: ignore[index]
+    rows = engine.rows(
+        f"""SELECT category AS key, count(DISTINCT patient) AS patients
+            FROM events WHERE {refusal_where} GROUP BY GROUPING SETS ((category), ()) ORDER BY grouping(category) DESC, category""",
+        refusal_params,
+    )
+    if not rows:
+        rows = [{"key": None, "patients": 0}]
+    table = [
+        {
+            "stratum": engine.t("Ensemble", "All") if r["key"] is None else r["key"],
+            "patients": r["patients"],
+            "share": pct(r["patients"], (rows[0]["patients"] + included)),
+        }
+        for r in rows
+    ]
+    result = Result(
+        "a51_refusals",
+        [
+            Column("stratum", engine.t("Motif", "Reason"), "text"),
+            Column("patients", engine.t("Refus", "Refusals")),
+            Column(
+                "share", engine.t("Part des propositions (%)", "Share of offers (%)"), "percent"
+            ),
+        ],
+        table,
+    )
+    result.notes.append(
+        engine.t(
+            f"{included} patient(s) inclus dans la période.",
+            f"{included} patient(s) included in the period.",
+        )
+    )
+    # A refusal count is about the refusing patients: tiny counts are masked, zero is shown.
+    engine.suppress(result)
+    result.headline = (
+        engine.t(f"{rows[0]['patients']} refus", f"{rows[0]['patients']} refusal(s)")
+        if not table[0].get("suppressed")
+        else ""
+    )
+    result.series = bar_series(result, "patients")
+    return result
+
+
+def a51_sequences(engine: Engine, filters: Filters) -> Result:
+    where, params = engine.where(filters, "inclusion", alias="i")
+    rows = engine.rows(
+        f"""WITH i AS (SELECT DISTINCT patient FROM events i WHERE {where})
+            SELECT s.category AS key, min(s.count) AS number, count(DISTINCT s.patient) AS patients
+            FROM events s JOIN i USING (patient) WHERE s.kind = 'sequence'
+            GROUP BY s.category ORDER BY number""",
+        params,
+    )
+    included = engine.connection.execute(
+        f"SELECT count(DISTINCT patient) FROM events i WHERE {where}", params
+    ).fetchone()[0]  # type: ignore[index]
+    table = [
+        {
+            "stratum": engine.t("Inclus", "Included"),
+            "patients": included,
+            "share": 100.0 if included else None,
+        }
+    ]
+    table += [
+        {"stratum": r["key"], "patients": r["patients"], "share": pct(r["patients"], included)}
+        for r in rows
+    ]
+    result = Result(
+        "a51_sequences",
+        [
+            Column("stratum", engine.t("Séquence achevée", "Sequence completed"), "text"),
+            Column("patients", engine.t("Patients", "Patients")),
+            Column("share", engine.t("Part des inclus (%)", "Share of included (%)"), "percent"),
+        ],
+        table,
+    )
+    engine.suppress(result)
+    first = next((r for r in table[1:] if r["share"] is not None), None)
+    if first is not None:
+        result.headline = engine.t(
+            f"{first['share']} % ont achevé {first['stratum']}",
+            f"{first['share']} % completed {first['stratum']}",
+        )
+    result.series = bar_series(result, "patients")
+    return result
+
+
+def a51_cost(engine: Engine, filters: Filters) -> Result:
+    tariff = float(parameters()["day_hospital"]["session_tariff_eur"])
+    where, params = engine.where(filters, "inclusion", alias="i")
+    row = engine.rows(
+        f"""WITH i AS (SELECT DISTINCT patient FROM events i WHERE {where}),
+            f AS (SELECT patient, sum(value) AS flat FROM events WHERE kind = 'sequence' GROUP BY patient),
+            a AS (SELECT patient, count(*) AS sessions FROM events
+                  WHERE kind = 'administration' AND template = 'home-immunotherapy' GROUP BY patient)
+            SELECT count(*) AS patients, avg(coalesce(f.flat, 0)) AS flat, avg(coalesce(a.sessions, 0)) AS sessions
+            FROM i LEFT JOIN f USING (patient) LEFT JOIN a USING (patient)""",
+        params,
+    )[0]
+    baseline = (row["sessions"] or 0) * tariff
+    table = [
+        {
+            "stratum": engine.t("Par patient inclus", "Per included patient"),
+            "patients": row["patients"],
+            "flat": rounded(row["flat"], 0),
+            "sessions": rounded(row["sessions"]),
+            "baseline": round(baseline, 0),
+            "difference": round(baseline - (row["flat"] or 0), 0) if row["patients"] else None,
+        }
+    ]
+    result = Result(
+        "a51_cost",
+        [
+            Column("stratum", "", "text"),
+            Column("patients", engine.t("Patients", "Patients")),
+            Column("flat", engine.t("Forfaits (€)", "Flat rates (€)")),
+            Column("sessions", engine.t("Administrations", "Administrations")),
+            Column(
+                "baseline",
+                engine.t(
+                    f"Référence HDJ à {tariff:.0f} €/séance (€)",
+                    f"Day-hospital baseline at €{tariff:.0f}/session",
+                ),
+            ),
+            Column("difference", engine.t("Écart (€)", "Difference (€)")),
+        ],
+        table,
+    )
+    result.notes.append(
+        engine.t("Montants indicatifs (paramétrables).", "Indicative amounts (configurable).")
+    )
+    engine.suppress(result)
+    if table[0]["flat"] is not None:
+        result.headline = engine.t(
+            f"{table[0]['flat']:.0f} € de forfaits vs {table[0]['baseline']:.0f} € en HDJ",
+            f"€{table[0]['flat']:.0f} flat rates vs €{table[0]['baseline']:.0f} day hospital",
+        )
+    result.series = {
+        "type": "bar",
+        "labels": [c.label for c in result.columns[2:6:3]],
+        "values": [table[0]["flat"], table[0]["baseline"]],
+    }
+    return result
