@@ -36,17 +36,16 @@ def compute(indicator: Indicator, filters: Filters) -> Result | None:
         return None if current is None else current.compute(indicator.id, filters)
 
 
-def overview() -> list[tuple[str, list[tuple[Indicator, str]]]]:
-    """Headline of every indicator, by theme (no filter)."""
+def overview() -> list[tuple[str, list[tuple[Indicator, str, str]]]]:
+    """Headline (or why it is not available) of every indicator, by theme (no filter)."""
     with engine() as current:
-        by_theme: dict[str, list[tuple[Indicator, str]]] = {key: [] for key in THEMES}
+        by_theme: dict[str, list[tuple[Indicator, str, str]]] = {key: [] for key in THEMES}
         for indicator in CATALOGUE:
-            if current is None:
-                headline = ""
-            else:
+            headline = unavailable = ""
+            if current is not None:
                 result = current.compute(indicator.id, Filters())
-                headline = result.headline or result.unavailable
-            by_theme[indicator.theme].append((indicator, headline))
+                headline, unavailable = result.headline, result.unavailable
+            by_theme[indicator.theme].append((indicator, headline, unavailable))
     return [(str(THEMES[key]), items) for key, items in by_theme.items()]
 
 
