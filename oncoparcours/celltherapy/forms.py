@@ -21,6 +21,12 @@ from .services.custody import CustodyDetails
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
 
 
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
 def _model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     return cast(forms.ModelChoiceField, form.fields[name])
 
@@ -109,11 +115,8 @@ class CustodyFieldsMixin(forms.Form):
 
     def custody_details(self) -> CustodyDetails:
         data = self.cleaned_data
-        at = data.get("at")
-        if at is not None and timezone.is_naive(at):
-            at = timezone.make_aware(at)
         return CustodyDetails(
-            at=at,
+            at=_aware(data.get("at")),
             place=data.get("place", ""),
             container=data.get("container", ""),
             seal=data.get("seal", ""),
@@ -189,10 +192,7 @@ class ReadingForm(forms.Form):
     source = forms.CharField(label=_("Source (probe, logger)"), max_length=60, required=False)
 
     def clean_at(self) -> dt.datetime | None:
-        at = self.cleaned_data.get("at")
-        if at is not None and timezone.is_naive(at):
-            at = timezone.make_aware(at)
-        return at
+        return _aware(self.cleaned_data.get("at"))
 
 
 class AcknowledgeForm(forms.Form):
@@ -213,12 +213,6 @@ class OrderFilterForm(forms.Form):
         _choice_field(self, "manufacturer").choices = [("", _("All"))] + [
             (m, m) for m in catalogue.manufacturers()
         ]
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
 
 
 class BookingRequestForm(forms.Form):

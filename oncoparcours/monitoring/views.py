@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.forms import add_application_error
-from oncoparcours.core.http import AuthenticatedHttpRequest
+from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
 from oncoparcours.core.models import AuditAction, Role
 from oncoparcours.patients.selectors import patient_get_for_user
 
@@ -46,10 +46,6 @@ from .services.reports import treatment_context
 from .services.rulesets import compiled, vignette_report
 
 GOVERNING_ROLES = (Role.CLINICIAN, Role.ADMINISTRATOR)
-
-
-def _status(request: HttpRequest) -> int:
-    return 400 if request.method == "POST" else 200
 
 
 # --- the patient's own page (personal link) -----------------------------------------------------
@@ -92,7 +88,7 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "monitoring/self_report.html",
         {"form": form, "patient": link.patient},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -206,7 +202,7 @@ def _assessment_view(
             "title": title,
             "treatment": Treatment(treatment).label,
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -290,7 +286,7 @@ def adverse_event_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUI
             "form": form,
             "title": _("Record a confirmed adverse event"),
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -404,7 +400,7 @@ def alert_detail(
             "chart": grade_chart(reports),
             "now": timezone.now(),
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -463,5 +459,5 @@ def rule_set_detail(request: AuthenticatedHttpRequest, rule_set_id: uuid.UUID) -
             "activations": rule_set.activations.select_related("organisation", "activated_by"),
             "can_govern": request.user.role in GOVERNING_ROLES,
         },
-        status=_status(request),
+        status=form_status(request),
     )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.forms import add_application_error
-from oncoparcours.core.http import AuthenticatedHttpRequest
+from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
 from oncoparcours.core.models import AuditAction
 from oncoparcours.patients.selectors import patient_get_for_user
 
@@ -37,10 +37,6 @@ from .forms import (
     WorklistFilterForm,
 )
 from .models import ActivityStatus
-
-
-def _status(request: HttpRequest) -> int:
-    return 400 if request.method == "POST" else 200
 
 
 def _handle(
@@ -101,7 +97,7 @@ def pathway_apply(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> H
             "template": template,
             "form": form,
         },
-        status=_status(request) if form is not None else 200,
+        status=form_status(request) if form is not None else 200,
     )
 
 
@@ -229,7 +225,7 @@ def activity_action(
             "action": action,
             "next": next_url,
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -268,7 +264,7 @@ def phase_advance(
             "form": form,
             "criteria": services.phase_criteria(instance),
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -303,7 +299,7 @@ def _lifecycle_view(action: str, form_class: type, run: Callable, success: str, 
                 "title": _(title),
                 "action": action,
             },
-            status=_status(request),
+            status=form_status(request),
         )
 
     view.__name__ = f"pathway_{action}"
@@ -350,7 +346,7 @@ def refusal_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
         request,
         "pathways/refusal.html",
         {"patient": access.patient, "form": form},
-        status=_status(request),
+        status=form_status(request),
     )
 
 

@@ -7,14 +7,14 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.forms import add_application_error
-from oncoparcours.core.http import AuthenticatedHttpRequest
+from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
 from oncoparcours.patients.selectors import patient_get_for_user
 
 from .. import selectors
@@ -23,10 +23,6 @@ from ..labels import MISSING_LABELS, suggested_templates
 from ..models import Attachment, Decision, Document, OutboxMessage
 from ..services import attachments, cases, decisions, documents
 from ..services.sessions import board_member
-
-
-def _status(request: HttpRequest) -> int:
-    return 400 if request.method == "POST" else 200
 
 
 @login_required
@@ -66,7 +62,7 @@ def case_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> Htt
             "form": form,
             "title": _("Submit a case to a tumour board"),
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -115,7 +111,7 @@ def case_edit(
             "case": case,
             "title": _("Edit the case"),
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -181,7 +177,7 @@ def case_detail(
             ),
             "templates": suggested_templates(found_decisions[0]) if found_decisions else [],
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -210,7 +206,7 @@ def case_withdraw(
             "title": _("Withdraw the case"),
             "button": _("Withdraw"),
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -289,7 +285,7 @@ def decision_amend(
             "form": form,
             "is_chair": board_member(request.user, case.board) is not None,
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 

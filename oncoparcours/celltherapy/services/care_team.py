@@ -3,6 +3,8 @@ care team when the order is placed: they handle the product and must see the ord
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Sequence
 
 from django.db.models import Q
@@ -21,13 +23,14 @@ JOINING = (
 )
 
 
-def _staff(organisation: Organisation, role: str) -> list[Professional]:
-    today = timezone.localdate()
+def staff(organisation_id: uuid.UUID, role: str, day: dt.date | None = None) -> list[Professional]:
+    """Active professionals with this user role who work at the organisation on ``day``."""
+    today = day or timezone.localdate()
     return list(
         Professional.objects.filter(
             is_active=True,
             user__role=role,
-            memberships__organisation=organisation,
+            memberships__organisation_id=organisation_id,
             memberships__start__lte=today,
         )
         .filter(Q(memberships__end__isnull=True) | Q(memberships__end__gte=today))
@@ -74,11 +77,11 @@ def add_order_teams(order: CarTOrder, actor: User) -> int:
     people = [
         (professional, team_role)
         for attribute, user_role, team_role in JOINING
-        for professional in _staff(getattr(order, attribute), user_role)
+        for professional in staff(getattr(order, f"{attribute}_id"), user_role)
     ]
     return _join(order.patient, people, actor, f"CAR-T {order.coi}")
 
 
 def add_centre_staff(patient: Patient, centre: Organisation, actor: User, *, reason: str) -> int:
-    people = [(p, CareTeamRole.EFS_PHYSICIAN) for p in _staff(centre, "efs_staff")]
+    people = [(p, CareTeamRole.EFS_PHYSICIAN) for p in staff(centre.pk, "efs_staff")]
     return _join(patient, people, actor, reason)

@@ -62,13 +62,17 @@ def _refusal(problem: str, kind: str, previous: CustodyEvent | None, organisatio
     }
 
 
-def _check_details(details: CustodyDetails, previous: CustodyEvent | None) -> dt.datetime:
-    if ledger.temperature_problem(details.temperature_c):
+def check_temperature(value: float | None) -> None:
+    if ledger.temperature_problem(value):
         raise ApplicationError(
             _("%(value)s °C is not a physical temperature (between −273.15 and 60 °C).")
-            % {"value": details.temperature_c},
+            % {"value": value},
             field="temperature_c",
         )
+
+
+def _check_details(details: CustodyDetails, previous: CustodyEvent | None) -> dt.datetime:
+    check_temperature(details.temperature_c)
     at = details.at or timezone.now()
     if at > timezone.now() + dt.timedelta(minutes=5):
         raise ApplicationError(_("An event cannot be dated in the future."), field="at")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +23,8 @@ from ..models import (
     TankExcursion,
     TankReading,
 )
-from ..rules.custody import temperature_problem
+from .care_team import staff
+from .custody import check_temperature
 
 PHARMACIST_ON_DUTY = "pharmacist_on_duty"
 
@@ -104,19 +104,7 @@ def pharmacists_on_duty(tank: Tank, now: dt.datetime) -> list[Professional]:
         ends_at__gt=now,
     ).select_related("professional")
     on_duty = [shift.professional for shift in shifts]
-    if on_duty:
-        return on_duty
-    today = timezone.localdate(now)
-    return list(
-        Professional.objects.filter(
-            is_active=True,
-            user__role="pharmacist",
-            memberships__organisation_id=tank.organisation_id,
-            memberships__start__lte=today,
-        )
-        .filter(Q(memberships__end__isnull=True) | Q(memberships__end__gte=today))
-        .distinct()
-    )
+    return on_duty or staff(tank.organisation_id, "pharmacist", timezone.localdate(now))
 
 
 @transaction.atomic
@@ -128,12 +116,7 @@ def reading_record(
     source: str = "",
     actor: User | None,
 ) -> TankReading:
-    if temperature_problem(temperature_c):
-        raise ApplicationError(
-            _("%(value)s °C is not a physical temperature (between −273.15 and 60 °C).")
-            % {"value": temperature_c},
-            field="temperature_c",
-        )
+    check_temperature(temperature_c)
     now = timezone.now()
     at = at or now
     if at > now + dt.timedelta(minutes=5):

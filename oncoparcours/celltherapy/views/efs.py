@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.forms import add_application_error
-from oncoparcours.core.http import AuthenticatedHttpRequest
+from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
 from oncoparcours.core.models import AuditAction
 from oncoparcours.patients.selectors import patient_get_for_user
 
@@ -134,7 +134,7 @@ def booking_detail(request: AuthenticatedHttpRequest, booking_id: uuid.UUID) -> 
             "close_form": close_form,
             "free_slots": efs_selectors.free_slots(booking),
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -169,7 +169,7 @@ def booking_request(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) ->
         request,
         "celltherapy/booking_request.html",
         {"patient": patient, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 

@@ -8,14 +8,14 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.forms import add_application_error
-from oncoparcours.core.http import AuthenticatedHttpRequest
+from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
 from oncoparcours.core.models import AuditAction
 from oncoparcours.directory.models import Organisation
 from oncoparcours.patients.selectors import patient_get_for_user
@@ -27,10 +27,6 @@ from ..rules import lifecycle
 from ..services import bedside, custody, orders
 
 PAGE_SIZE = 50
-
-
-def _status(request: HttpRequest) -> int:
-    return 400 if request.method == "POST" else 200
 
 
 @login_required
@@ -103,7 +99,7 @@ def order_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> Ht
         request,
         "celltherapy/order_form.html",
         {"patient": patient, "form": form, "sources": catalogue.sources()},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -198,7 +194,7 @@ def order_step(
         request,
         "celltherapy/step.html",
         {**_order_context(request, order), "form": form, "target": form["to"].value()},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -237,7 +233,7 @@ def custody_event(
             "form": form,
             "chain": selectors.custody_chain(order),
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -289,7 +285,7 @@ def bedside_check(
             "form": form,
             "bedside": selectors.bedside(order),
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.forms import add_application_error
-from oncoparcours.core.http import AuthenticatedHttpRequest
+from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
 
 from .. import selectors
 from ..forms import AcknowledgeForm, ReadingForm
@@ -73,7 +73,7 @@ def tank_detail(request: AuthenticatedHttpRequest, tank_id: uuid.UUID) -> HttpRe
             "form": form,
             "acknowledge_form": AcknowledgeForm(),
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
