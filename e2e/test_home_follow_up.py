@@ -19,6 +19,7 @@ from oncoparcours.testing.factories import (
     OrganisationFactory,
     PatientFactory,
     ProfessionalFactory,
+    TreatmentCourseFactory,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,7 +76,7 @@ def test_a_self_report_reaches_the_nurse_escalates_and_is_resolved(team, phone, 
     expect(
         phone.get_by_role("heading", name="Merci, vos réponses ont été envoyées.")
     ).to_be_visible()
-    expect(phone.get_by_text("72 heures")).to_be_visible()
+    expect(phone.get_by_text("vous rappelle dans les 3 jours")).to_be_visible()
     assert settled(Report.objects.count) == 1  # the double tap made one report
 
     login(page, "srenaud")
@@ -132,3 +133,50 @@ def test_wrong_input_on_the_phone_names_the_question_and_saves_nothing(team, pho
     summary = phone.get_by_role("alert")
     expect(summary).to_contain_text("Votre température aujourd'hui")
     assert Report.objects.count() == 0
+
+
+def test_a_relative_s_neurological_watch_after_car_t_on_a_phone(team, phone):
+    """The relative ticks what they saw, in plain French, on a phone: the CAR-T on-call is alerted
+    within the hour and the relative is told not to leave the person alone."""
+    TreatmentCourseFactory(patient=team["patient"], kind="car_t", regimen="Axicabtagene ciloleucel")
+    phone.goto(f"/suivi/{team['token']}/")
+    watch = phone.get_by_role(
+        "group", name="Pour le proche : ce que vous avez remarqué depuis hier"
+    )
+    expect(watch).to_be_visible()
+    phone.get_by_label("Je réponds pour le patient").check()
+    watch.get_by_label("Son écriture a changé").check()
+    watch.get_by_label("Ses mains tremblent").check()
+    assert axe_violations(phone) == []
+    phone.get_by_role("button", name="Envoyer à mon équipe de soins").click()
+    expect(phone.get_by_text("Ne laissez pas la personne seule")).to_be_visible()
+    report = settled(Report.objects.get)
+    assert (report.source, report.observations["neuro_changes"]) == (
+        "caregiver",
+        ["handwriting_change", "tremor"],
+    )
+    alert = Alert.objects.get()
+    assert (alert.level, alert.flags) == ("immediate", ["icans_screen_positive"])
+
+
+def test_a_febrile_patient_on_chemotherapy_reaches_the_worklist_as_immediate(team, phone, page):
+    """38.6 °C on chemotherapy was "routine within 72 h" under default@1: it is now an immediate
+    alert (suspected febrile neutropenia) at the top of the oncologist's worklist."""
+    TreatmentCourseFactory(patient=team["patient"], kind="chemotherapy", regimen="FOLFOX")
+    phone.goto(f"/suivi/{team['token']}/")
+    phone.get_by_label("Votre température aujourd'hui").fill("38,6")
+    phone.get_by_label("Depuis combien d'heures").fill("2")
+    phone.get_by_role("button", name="Envoyer à mon équipe de soins").click()
+    expect(phone.get_by_text("appelez le service maintenant")).to_be_visible()
+    expect(phone.get_by_text("Ne prenez pas de médicament contre la fièvre")).to_be_visible()
+
+    login(page, "hvasseur")
+    page.goto("/parcours/activites/")
+    alerts = page.get_by_role("region", name="Alertes qui m'attendent")
+    row = alerts.get_by_role("row").filter(has_text="MOREAU Jeanne")
+    expect(row).to_contain_text("Immédiate")
+    expect(row).to_contain_text("Suspicion de neutropénie fébrile")
+    assert axe_violations(page) == []
+    row.get_by_role("link", name="Signalement").click()
+    expect(page.get_by_text("Suspicion de neutropénie fébrile")).to_be_visible()
+    expect(page.get_by_text("appelez le service maintenant")).to_be_visible()

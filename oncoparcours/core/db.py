@@ -51,3 +51,19 @@ def append_only_operation(table: str) -> migrations.RunPython:
         return apply
 
     return migrations.RunPython(run(0), run(1))
+
+
+def append_only_after_rebuild(table: str) -> migrations.RunPython:
+    """After a migration that rebuilds ``table`` on SQLite (adding a NOT NULL column does), put its
+    append-only trigger back: SQLite drops a table's triggers with the table. PostgreSQL alters
+    tables in place and keeps them."""
+
+    def apply(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        for statement in _statements("sqlite", table)[0]:
+            schema_editor.execute(
+                statement.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS")
+            )
+
+    return migrations.RunPython(apply, migrations.RunPython.noop)

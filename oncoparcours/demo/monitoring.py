@@ -272,7 +272,7 @@ class MonitoringDemo:
                     observations,
                     source="clinician",
                     reporter=haematologist,
-                    treatment="car_t",
+                    treatments=("car_t",),
                     days_since_infusion=day,
                 )
                 alert = getattr(report, "alert", None)

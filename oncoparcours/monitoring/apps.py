@@ -20,6 +20,7 @@ class MonitoringConfig(AppConfig):
         from oncoparcours.core.navigation import NavItem, register_home_panel, register_nav_item
         from oncoparcours.core.scheduling import register_periodic
         from oncoparcours.pathways.criteria import register_adverse_event_source
+        from oncoparcours.pathways.worklist_sections import register_worklist_section
         from oncoparcours.patients.record import register_record_section
         from oncoparcours.patients.timeline import register_timeline_provider
 
@@ -40,6 +41,7 @@ class MonitoringConfig(AppConfig):
             )
         )
         register_home_panel("monitoring.alerts", home.alerts_panel, order=1, roles=CARE_ROLES)
+        register_worklist_section("monitoring.alerts", home.worklist_alerts, order=1)
         register_record_section("monitoring", record.follow_up_section, order=5)
         register_timeline_provider("monitoring", timeline_providers.reports_and_alerts)
         register_adverse_event_source("monitoring", record.adverse_event_facts)

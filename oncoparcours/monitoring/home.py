@@ -1,13 +1,17 @@
-"""Home panel: the alerts waiting for me."""
+"""The alerts waiting for me: a home panel and the top of my worklist."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.navigation import HomePanel
+from oncoparcours.pathways.worklist_sections import WorklistSection
 
 from .selectors import inbox, open_alert_counts
+
+WORKLIST_ALERTS = 10
 
 
 def alerts_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
@@ -23,4 +27,16 @@ def alerts_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
             "alerts": list(inbox(user=request.user, status="unacknowledged")[:6]),
         },
         order=1,
+    )
+
+
+def worklist_alerts(request: AuthenticatedHttpRequest) -> WorklistSection | None:
+    """The alerts sent to me that nobody has acknowledged yet, at the top of my worklist."""
+    alerts = list(inbox(user=request.user, status="unacknowledged")[:WORKLIST_ALERTS])
+    if not alerts:
+        return None
+    return WorklistSection(
+        title=_("Alerts waiting for me"),
+        template="monitoring/panels/worklist_alerts.html",
+        context={"alerts": alerts, "now": timezone.now()},
     )

@@ -28,7 +28,31 @@ TERM_LABELS = {
     "cytokine_release_syndrome": _("Cytokine release syndrome (CRS)"),
     "icans": _("ICANS"),
     "infection": _("Infection"),
+    "neutrophil_count_decreased": _("Neutrophil count decreased"),
+    "febrile_neutropenia": _("Febrile neutropenia"),
+    "creatinine_increased": _("Creatinine increased"),
+    "chest_pain_cardiac": _("Chest pain (cardiac)"),
+    "generalized_muscle_weakness": _("Generalised muscle weakness"),
+    "headache": _("Headache"),
     "other": _("Other"),
+}
+
+# Suspicions the triage raises that a grade alone misses (triage contract, default@2).
+FLAG_LABELS = {
+    "suspected_febrile_neutropenia": _("Suspected febrile neutropenia"),
+    "icans_screen_positive": _("Neurological change seen after CAR-T (ICANS screen positive)"),
+    "suspected_myocarditis_myositis": _("Suspected immune myocarditis / myositis"),
+    "suspected_hypophysitis": _("Suspected hypophysitis"),
+}
+
+# What relatives may see after CAR-T, as the care team reads it.
+NEURO_CHANGE_LABELS = {
+    "confusion": _("confusion"),
+    "word_finding_difficulty": _("word-finding difficulty"),
+    "handwriting_change": _("handwriting change"),
+    "tremor": _("tremor"),
+    "unusual_drowsiness": _("unusual drowsiness"),
+    "seizure_witnessed": _("seizure witnessed"),
 }
 
 ROLE_LABELS = {
@@ -36,6 +60,8 @@ ROLE_LABELS = {
     "oncologist": _("oncologist"),
     "car_t_on_call": _("CAR-T on-call"),
     "on_call_physician": _("on-call physician"),
+    "icu_on_call": _("intensive-care on-call"),
+    "neurology_on_call": _("neurology on-call"),
     "care_team_lead": _("care team lead (nobody with the role)"),
 }
 
@@ -69,8 +95,23 @@ OBSERVATION_LABELS = {
     "heart_rate": _("Heart rate (/min)"),
     "spo2": _("SpO2 (%)"),
     "weight_kg": _("Weight (kg)"),
+    "neutrophils_g_per_l": _("Neutrophils (× 10⁹/L)"),
+    "fever_hours_at_or_above_38": _("Hours at or above 38 °C"),
+    "creatinine_x_uln": _("Creatinine (× upper limit of normal)"),
+    "chest_pain": _("Chest pain"),
+    "muscle_weakness": _("Muscle weakness"),
+    "headache": _("Headache"),
+    "neuro_changes": _("Changes seen by relatives"),
 }
 
 
 def term_label(term: str) -> str:
     return str(TERM_LABELS.get(term, term.replace("_", " ")))
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role.replace("_", " ")))
+
+
+def flag_label(flag: str) -> str:
+    return str(FLAG_LABELS.get(flag, flag.replace("_", " ")))

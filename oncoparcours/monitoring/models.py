@@ -133,6 +133,7 @@ class Alert(AppendOnlyModel):
     advice = models.TextField(_("advice"), blank=True)
     rule = models.CharField(max_length=60, blank=True)
     rule_set_label = models.CharField(_("rule set"), max_length=80, blank=True)
+    flags = models.JSONField(_("suspicions"), default=list, blank=True)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -356,6 +357,8 @@ class OnCallRole(models.TextChoices):
     CAR_T = "car_t_on_call", _("CAR-T on-call")
     PHYSICIAN = "on_call_physician", _("On-call physician")
     PHARMACIST = "pharmacist_on_duty", _("Pharmacist on duty")
+    INTENSIVE_CARE = "icu_on_call", _("Intensive-care on-call")
+    NEUROLOGY = "neurology_on_call", _("Neurology on-call")
 
 
 class OnCallShift(BaseModel):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from oncoparcours.patients.models import Patient
 from oncoparcours.patients.timeline import TimelineEntry
 
+from .labels import flag_label
 from .models import AdverseEvent, Report
 
 
@@ -16,11 +17,13 @@ def reports_and_alerts(patient: Patient) -> Iterable[TimelineEntry]:
     for report in (
         Report.objects.filter(patient=patient).exclude(level="none").order_by("-submitted_at")[:20]
     ):
+        flags = [flag_label(flag) for flag in report.result.get("flags", [])]
+        detail = _("highest grade %(grade)s") % {"grade": report.max_grade}
         yield TimelineEntry(
             report.submitted_at,
             "report",
             _("Report: %(level)s alert") % {"level": report.get_level_display().lower()},
-            _("highest grade %(grade)s") % {"grade": report.max_grade},
+            " — ".join([detail, *flags]),
             report.get_absolute_url(),
         )
     for event in AdverseEvent.objects.filter(patient=patient, superseded_by__isnull=True)[:20]:

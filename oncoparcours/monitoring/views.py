@@ -33,14 +33,12 @@ from .forms import (
     AcknowledgeForm,
     ActivationForm,
     AdverseEventForm,
-    ClinicianAssessmentForm,
     InboxFilterForm,
-    NurseVisitForm,
     ResolveForm,
-    SelfReportForm,
     ValidationForm,
 )
 from .models import PatientAccessLink, Report, RuleSetActivation, Treatment, TriageRuleSet
+from .report_forms import ClinicianAssessmentForm, NurseVisitForm, SelfReportForm
 from .services.adverse import current_adverse_events
 from .services.reports import treatment_context
 from .services.rulesets import compiled, vignette_report
@@ -60,7 +58,12 @@ def _link_or_404(token: str) -> PatientAccessLink:
 
 def self_report(request: HttpRequest, token: str) -> HttpResponse:
     link = _link_or_404(token)
-    form = SelfReportForm(request.POST or None, initial={"submission_key": uuid.uuid4()})
+    context = treatment_context(link.patient)
+    form = SelfReportForm(
+        request.POST or None,
+        initial={"submission_key": uuid.uuid4()},
+        treatments=context.treatments,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             submitted = services.report_submit(
@@ -70,6 +73,8 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
                 submission_key=form.cleaned_data["submission_key"],
                 access_link=link,
                 comment=form.cleaned_data["comment"],
+                treatments=context.treatments,
+                days_since_infusion=context.days_since_infusion,
             )
         except ApplicationError as error:
             add_application_error(form, error)
@@ -166,11 +171,15 @@ def _assessment_view(
     access = patient_get_for_user(
         user=request.user, patient_id=patient_id, what=f"{source} assessment form"
     )
-    treatment, days = treatment_context(access.patient)
-    initial: dict[str, Any] = {"submission_key": uuid.uuid4(), "days_since_infusion": days}
-    form = form_class(request.POST or None, initial=initial)
+    context = treatment_context(access.patient)
+    initial: dict[str, Any] = {
+        "submission_key": uuid.uuid4(),
+        "days_since_infusion": context.days_since_infusion,
+    }
+    form = form_class(request.POST or None, initial=initial, treatments=context.treatments)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        days = data.get("days_since_infusion")
         try:
             submitted = services.report_submit(
                 patient=access.patient,
@@ -180,8 +189,8 @@ def _assessment_view(
                 reporter=request.user,
                 vitals=form.vitals() if hasattr(form, "vitals") else {},
                 comment=data.get("comment", ""),
-                treatment="car_t" if source == "clinician" else treatment,
-                days_since_infusion=data.get("days_since_infusion", days),
+                treatments=context.treatments,
+                days_since_infusion=days if days is not None else context.days_since_infusion,
             )
         except ApplicationError as error:
             add_application_error(form, error)
@@ -200,7 +209,8 @@ def _assessment_view(
             "patient": access.patient,
             "form": form,
             "title": title,
-            "treatment": Treatment(treatment).label,
+            "context": context,
+            "treatments": [Treatment(t).label for t in context.treatments],
         },
         status=form_status(request),
     )
@@ -218,7 +228,7 @@ def clinician_assessment(request: AuthenticatedHttpRequest, patient_id: uuid.UUI
         patient_id,
         ClinicianAssessmentForm,
         "clinician",
-        _("CAR-T assessment (CRS / ICANS)"),
+        _("Clinical assessment"),
     )
 
 
@@ -227,7 +237,7 @@ def follow_up(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpR
     access = patient_get_for_user(user=request.user, patient_id=patient_id, what="follow-up")
     reports = selectors.patient_reports(access.patient.pk)
     last = reports[0].submitted_at if reports else None
-    treatment, days = treatment_context(access.patient)
+    context = treatment_context(access.patient)
     return render(
         request,
         "monitoring/follow_up.html",
@@ -239,8 +249,9 @@ def follow_up(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpR
             "adverse_events": list(current_adverse_events(access.patient)),
             "last_report": last,
             "days_since": (timezone.now() - last).days if last else None,
-            "treatment": Treatment(treatment).label,
-            "days_since_infusion": days,
+            "treatments": [Treatment(t).label for t in context.treatments],
+            "treatment_sources": context.sources,
+            "days_since_infusion": context.days_since_infusion,
         },
     )
 

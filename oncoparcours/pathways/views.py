@@ -37,6 +37,7 @@ from .forms import (
     WorklistFilterForm,
 )
 from .models import ActivityStatus
+from .worklist_sections import worklist_sections
 
 
 def _handle(
@@ -384,6 +385,7 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "querystring_without_page": params.urlencode() + "&" if params else "",
             "next": request.get_full_path(),
+            "sections": worklist_sections(request),
         },
     )
 

@@ -12,7 +12,8 @@ class PatientsConfig(AppConfig):
     def ready(self) -> None:
         from oncoparcours.core.navigation import NavItem, register_home_panel, register_nav_item
 
-        from . import home, timeline_providers
+        from . import home, timeline_providers, treatment_views
+        from .record import register_record_section
         from .timeline import register_timeline_provider
 
         register_nav_item(
@@ -28,3 +29,5 @@ class PatientsConfig(AppConfig):
         register_timeline_provider("patients.care_team", timeline_providers.care_team)
         register_timeline_provider("patients.consents", timeline_providers.consents)
         register_timeline_provider("patients.performance", timeline_providers.performance)
+        register_timeline_provider("patients.treatments", timeline_providers.treatments)
+        register_record_section("patients.treatments", treatment_views.treatments_section, order=2)

@@ -20,6 +20,8 @@ from .models import (
     PerformanceScale,
     Sex,
     StagingKind,
+    TreatmentEndReason,
+    TreatmentKind,
 )
 
 
@@ -230,3 +232,22 @@ class BreakGlassForm(forms.Form):
         help_text=_("This access is recorded, shown to the care team and reviewed."),
     )
     minutes = forms.IntegerField(label=_("Duration (minutes)"), initial=60, min_value=1)
+
+
+class TreatmentStartForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of treatment"), choices=TreatmentKind.choices)
+    regimen = forms.CharField(
+        label=_("Regimen or drugs"),
+        max_length=200,
+        help_text=_("E.g. FOLFOX, carboplatin–paclitaxel, pembrolizumab."),
+    )
+    line = forms.IntegerField(label=_("Line of treatment"), min_value=1, required=False)
+    started_on = forms.DateField(
+        label=_("Started on"), widget=DateInput(), initial=timezone.localdate
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class TreatmentEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), initial=timezone.localdate)
+    end_reason = forms.ChoiceField(label=_("Why"), choices=TreatmentEndReason.choices)

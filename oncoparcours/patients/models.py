@@ -420,3 +420,72 @@ class BreakGlassAccess(BaseModel):
     def is_active(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.started_at <= now < self.expires_at
+
+
+class TreatmentKind(models.TextChoices):
+    """Kinds of anticancer treatment, as the care team records them (mCODE: cancer-related
+    medication, radiotherapy course). Home follow-up grades a report for every kind in course."""
+
+    CHEMOTHERAPY = "chemotherapy", _("Chemotherapy")
+    IMMUNOTHERAPY = "immune_checkpoint_inhibitor", _("Immunotherapy (immune checkpoint inhibitor)")
+    CAR_T = "car_t", _("CAR-T cells")
+    T_CELL_ENGAGER = "t_cell_engager", _("Bispecific T-cell engager antibody")
+    TARGETED = "targeted_therapy", _("Targeted therapy")
+    HORMONE = "hormone_therapy", _("Hormone therapy")
+    RADIOTHERAPY = "radiotherapy", _("Radiotherapy")
+    OTHER = "other", _("Other anticancer treatment")
+
+
+class TreatmentEndReason(models.TextChoices):
+    COMPLETED = "completed", _("Completed as planned")
+    TOXICITY = "toxicity", _("Stopped for toxicity")
+    PROGRESSION = "progression", _("Stopped for progression")
+    PATIENT_CHOICE = "patient_choice", _("Stopped at the patient's request")
+    OTHER = "other", _("Other reason")
+
+
+class TreatmentCourse(BaseModel):
+    """A course of anticancer treatment the patient is on (or was on): its kind, regimen and
+    dates. A course is in progress from its start until its end date (included)."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="treatments", verbose_name=_("patient")
+    )
+    kind = models.CharField(_("kind of treatment"), max_length=30, choices=TreatmentKind.choices)
+    regimen = models.CharField(
+        _("regimen or drugs"),
+        max_length=200,
+        help_text=_("E.g. FOLFOX, carboplatin–paclitaxel, pembrolizumab, axicabtagene ciloleucel."),
+    )
+    line = models.PositiveSmallIntegerField(_("line of treatment"), null=True, blank=True)
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("reason for ending"), max_length=20, choices=TreatmentEndReason.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("anticancer treatment")
+        verbose_name_plural = _("anticancer treatments")
+        ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="treatment_course_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(line__isnull=True) | Q(line__gte=1), name="treatment_course_line"
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "ended_on"], name="treatment_course_current")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.regimen}"
+
+    def in_progress(self, day: dt.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)

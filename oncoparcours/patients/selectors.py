@@ -3,8 +3,10 @@ outside the user's care teams (and without an active break-the-glass access) is 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -21,6 +23,7 @@ from .models import (
     ConsentRecord,
     Diagnosis,
     Patient,
+    TreatmentCourse,
     search_key,
 )
 
@@ -229,3 +232,13 @@ def network_suggestions(
 
 def audit_events_for_patient(*, access: PatientAccess) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(patient_id=access.patient.pk).order_by("-at", "-id")
+
+
+def treatments_in_progress(patient_id: Any, day: dt.date | None = None) -> list[TreatmentCourse]:
+    """Anticancer treatments in course on ``day`` (today by default), latest started first."""
+    day = day or timezone.localdate()
+    return list(
+        TreatmentCourse.objects.filter(patient_id=patient_id, started_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .order_by("-started_on")
+    )

@@ -32,6 +32,9 @@ from .models import (
     PerformanceScale,
     PerformanceStatus,
     Staging,
+    TreatmentCourse,
+    TreatmentEndReason,
+    TreatmentKind,
 )
 from .referential import survival_table
 from .rules import prognosis, staging
@@ -499,3 +502,78 @@ def break_glass_open(*, actor: User, ins: str, reason: str, minutes: int) -> Bre
             details={"expires_at": access.expires_at.isoformat()},
         )
     return access
+
+
+@transaction.atomic
+def treatment_start(
+    *,
+    actor: User,
+    patient: Patient,
+    kind: str,
+    regimen: str,
+    started_on: dt.date,
+    line: int | None = None,
+    note: str = "",
+) -> TreatmentCourse:
+    """Record an anticancer treatment in course (home follow-up grades reports for it)."""
+    errors: dict[str, list[str]] = {}
+    if kind not in TreatmentKind.values:
+        errors["kind"] = [_("Choose a kind of treatment from the list.")]
+    if not (regimen or "").strip():
+        errors["regimen"] = [_("Name the regimen or the drugs.")]
+    if line is not None and line < 1:
+        errors["line"] = [_("The line of treatment is 1 or more.")]
+    errors.update(_check_clinical_date(patient, started_on, "started_on"))
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+    course = TreatmentCourse.objects.create(
+        patient=patient,
+        kind=kind,
+        regimen=regimen.strip(),
+        line=line,
+        started_on=started_on,
+        note=note,
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient_id=patient.pk,
+        obj=course,
+        details={"kind": kind, "started_on": started_on.isoformat()},
+    )
+    return course
+
+
+@transaction.atomic
+def treatment_end(
+    *, actor: User, course: TreatmentCourse, ended_on: dt.date, end_reason: str
+) -> TreatmentCourse:
+    course = TreatmentCourse.objects.select_for_update().get(pk=course.pk)
+    errors: dict[str, list[str]] = {}
+    if course.ended_on is not None:
+        errors["ended_on"] = [
+            _("This treatment already ended on %(date)s.")
+            % {"date": course.ended_on.strftime("%d/%m/%Y")}
+        ]
+    elif ended_on is None or ended_on > timezone.localdate():
+        errors["ended_on"] = [_("Give the end date (today at the latest).")]
+    elif ended_on < course.started_on:
+        errors["ended_on"] = [
+            _("The end date is before the start (%(date)s).")
+            % {"date": course.started_on.strftime("%d/%m/%Y")}
+        ]
+    if end_reason not in TreatmentEndReason.values:
+        errors["end_reason"] = [_("Choose why the treatment ended.")]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+    course.ended_on, course.end_reason = ended_on, end_reason
+    course.save(update_fields=["ended_on", "end_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient_id=course.patient_id,
+        obj=course,
+        details={"ended_on": ended_on.isoformat(), "end_reason": end_reason},
+    )
+    return course

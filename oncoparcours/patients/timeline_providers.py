@@ -54,3 +54,20 @@ def consents(patient: Patient) -> Iterable[TimelineEntry]:
 def performance(patient: Patient) -> Iterable[TimelineEntry]:
     for status in patient.performance_statuses.all():
         yield TimelineEntry(status.recorded_on, "performance", _("Performance status"), str(status))
+
+
+def treatments(patient: Patient) -> Iterable[TimelineEntry]:
+    for course in patient.treatments.all():
+        yield TimelineEntry(
+            course.started_on,
+            "treatment",
+            _("Treatment started: %(kind)s") % {"kind": course.get_kind_display()},
+            course.regimen,
+        )
+        if course.ended_on:
+            yield TimelineEntry(
+                course.ended_on,
+                "treatment",
+                _("Treatment ended: %(kind)s") % {"kind": course.get_kind_display()},
+                f"{course.regimen} — {course.get_end_reason_display()}",
+            )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import treatment_views, views
 
 app_name = "patients"
 
@@ -29,6 +29,16 @@ urlpatterns = [
     path("<uuid:patient_id>/equipe/ajouter/", views.care_team_add, name="care_team_add"),
     path(
         "<uuid:patient_id>/equipe/<uuid:member_id>/fin/", views.care_team_end, name="care_team_end"
+    ),
+    path(
+        "<uuid:patient_id>/traitements/nouveau/",
+        treatment_views.treatment_start,
+        name="treatment_start",
+    ),
+    path(
+        "<uuid:patient_id>/traitements/<uuid:treatment_id>/fin/",
+        treatment_views.treatment_end,
+        name="treatment_end",
     ),
     path("<uuid:patient_id>/consentement/", views.consent_create, name="consent_create"),
     path("<uuid:patient_id>/audit/", views.patient_audit, name="audit"),

@@ -6,11 +6,12 @@ import datetime as dt
 import itertools
 
 import factory
+from django.utils import timezone
 
 from oncoparcours.core.models import User
 from oncoparcours.core.rules.identifiers import ins_key, luhn_check_digit
 from oncoparcours.directory.models import Organisation, OrganisationMembership, Professional
-from oncoparcours.patients.models import CareTeamMember, Diagnosis, Patient
+from oncoparcours.patients.models import CareTeamMember, Diagnosis, Patient, TreatmentCourse
 
 _counter = itertools.count(1)
 
@@ -98,6 +99,19 @@ class DiagnosisFactory(factory.django.DjangoModelFactory):
     icd10 = "C34.1"
     diagnosed_on = dt.date(2025, 3, 1)
     poor_prognosis = True
+
+
+class TreatmentCourseFactory(factory.django.DjangoModelFactory):
+    """A treatment in course since a week (override ``kind`` and ``regimen``)."""
+
+    class Meta:
+        model = TreatmentCourse
+
+    patient = factory.SubFactory(PatientFactory)
+    kind = "chemotherapy"
+    regimen = "Carboplatine–paclitaxel"
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=7))
+    recorded_by = factory.SubFactory(UserFactory)
 
 
 class CareTeamMemberFactory(factory.django.DjangoModelFactory):

@@ -1,17 +1,31 @@
-"""Triage policies (rule sets): from grades to an alert level, who is notified, the deadline and
-the advice. A rule set is versioned data; a stricter one ``extends`` the default and can only add
-rules (the highest level among matching rules wins, so it is never laxer)."""
+"""Triage policies (rule sets): from grades and flags to an alert level, who is notified, the
+deadline and the advice. A rule set is versioned data; a stricter one ``extends`` a pinned version
+of the default and can only add rules (the highest level among matching rules wins, so it is never
+laxer).
+
+Deciding: the level is the highest of every matching rule; everyone those rules at that level name
+is notified; the deadline is the shortest among them; the advice is that of the rule giving the
+shortest deadline, the later rule in the file winning a tie (files go from the general rows to the
+specific ones, and an extension's rules come after its base's). ``also_notify`` rules add
+recipients (e.g. the intensive-care on-call for CRS grade >= 2) without changing the level."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from .grading import Assessment, Grading
+from .grading import FLAGS, Assessment, Grading
 
 LEVELS = ("none", "routine", "urgent", "immediate", "emergency")
 RANK = {level: index for index, level in enumerate(LEVELS)}
-ROLES = ("coordination_nurse", "oncologist", "car_t_on_call", "on_call_physician")
+ROLES = (
+    "coordination_nurse",
+    "oncologist",
+    "car_t_on_call",
+    "on_call_physician",
+    "icu_on_call",
+    "neurology_on_call",
+)
 CONDITION_KEYS = {
     "max_grade",
     "max_grade_at_least",
@@ -20,8 +34,11 @@ CONDITION_KEYS = {
     "treatment",
     "source",
     "any_of",
+    "flag",
+    "observation_includes",
 }
-RULE_KEYS = {"id", "when", "level", "notify", "respond_within_minutes", "advice"}
+RULE_KEYS = {"id", "when", "level", "notify", "respond_within_minutes", "advice", "source"}
+ALSO_NOTIFY_KEYS = {"id", "when", "notify", "reason"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +49,15 @@ class Rule:
     notify: tuple[str, ...]
     respond_within_minutes: int | None
     advice: dict[str, str]
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ExtraRecipients:
+    id: str
+    when: dict[str, Any]
+    notify: tuple[str, ...]
+    reason: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -49,6 +75,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     escalation: dict[str, Escalation]
     max_escalations: int
+    also_notify: tuple[ExtraRecipients, ...] = ()
 
     @property
     def label(self) -> str:
@@ -62,6 +89,8 @@ class Decision:
     notify: tuple[str, ...]
     advice: dict[str, str]
     rule: str
+    also_notify: tuple[str, ...] = ()
+    also_notify_reasons: tuple[dict[str, str], ...] = ()
 
     def as_dict(self, language: str = "fr") -> dict[str, Any]:
         return {
@@ -101,26 +130,47 @@ def matches(when: dict[str, Any], assessment: Assessment, grading: Grading) -> b
         return False
     if "term" in when and not _term_condition(when, grading):
         return False
+    if "flag" in when:
+        wanted = when["flag"] if isinstance(when["flag"], list) else [when["flag"]]
+        if not set(wanted) <= set(grading.flags):
+            return False
+    if "observation_includes" in when:
+        for key, item in when["observation_includes"].items():
+            if item not in (assessment.observations.get(key) or ()):
+                return False
     return not ("any_of" in when and not any(_term_condition(c, grading) for c in when["any_of"]))
 
 
+def _minutes(rule: Rule) -> int:
+    return rule.respond_within_minutes if rule.respond_within_minutes is not None else 10**9
+
+
 def decide(rule_set: RuleSet, assessment: Assessment, grading: Grading) -> Decision:
-    best: Rule | None = None
-    for rule in rule_set.rules:
-        if not matches(rule.when, assessment, grading):
-            continue
-        if (
-            best is None
-            or RANK[rule.level] > RANK[best.level]
-            or (
-                RANK[rule.level] == RANK[best.level]
-                and (rule.respond_within_minutes or 0) < (best.respond_within_minutes or 0)
-            )
-        ):
-            best = rule
-    if best is None:
+    matching = [rule for rule in rule_set.rules if matches(rule.when, assessment, grading)]
+    if not matching:
         return NO_ALERT
-    return Decision(best.level, best.respond_within_minutes, best.notify, best.advice, best.id)
+    level = max((rule.level for rule in matching), key=RANK.__getitem__)
+    at_level = [rule for rule in matching if rule.level == level]
+    quickest = min(_minutes(rule) for rule in at_level)
+    advising = [rule for rule in at_level if _minutes(rule) == quickest][-1]
+    notify: list[str] = []
+    for rule in at_level:
+        notify += [role for role in rule.notify if role not in notify]
+    extra: list[str] = []
+    reasons: list[dict[str, str]] = []
+    for addition in rule_set.also_notify:
+        if matches(addition.when, assessment, grading):
+            extra += [r for r in addition.notify if r not in notify and r not in extra]
+            reasons.append(addition.reason)
+    return Decision(
+        level,
+        advising.respond_within_minutes,
+        tuple(notify),
+        advising.advice,
+        advising.id,
+        tuple(extra),
+        tuple(reasons),
+    )
 
 
 # --- loading and validating ----------------------------------------------------------------------
@@ -146,6 +196,13 @@ def _check_condition(when: Any, path: str, problems: list[tuple[str, str]]) -> N
     for index, item in enumerate(when.get("any_of", []) or []):
         if not isinstance(item, dict) or "term" not in item:
             problems.append((f"{path}.any_of[{index}]", "each item names a term"))
+    flags = when.get("flag", [])
+    for flag in flags if isinstance(flags, list) else [flags]:
+        if flag not in FLAGS:
+            problems.append((f"{path}.flag", f"unknown flag {flag!r} (known: {', '.join(FLAGS)})"))
+    includes = when.get("observation_includes", {})
+    if not isinstance(includes, dict):
+        problems.append((f"{path}.observation_includes", "must map an observation to an item"))
 
 
 def parse(data: dict[str, Any], base: RuleSet | None = None) -> RuleSet:
@@ -183,7 +240,7 @@ def parse(data: dict[str, Any], base: RuleSet | None = None) -> RuleSet:
         advice = raw.get("advice") or {}
         if not advice.get("fr"):
             problems.append(
-                (f"{path}.advice.fr", "give the advice in French (citing its guideline)")
+                (f"{path}.advice.fr", "give the advice in French (what the patient reads)")
             )
         if raw.get("id") in seen:
             problems.append((f"{path}.id", f"duplicate rule id {raw.get('id')!r}"))
@@ -197,6 +254,7 @@ def parse(data: dict[str, Any], base: RuleSet | None = None) -> RuleSet:
                     tuple(notify),
                     within,
                     dict(advice),
+                    str(raw.get("source", "")),
                 )
             )
     escalation: dict[str, Escalation] = dict(base.escalation) if base else {}
@@ -207,6 +265,7 @@ def parse(data: dict[str, Any], base: RuleSet | None = None) -> RuleSet:
         escalation[level] = Escalation(
             tuple(spec.get("notify", [])), int(spec.get("within_minutes", 60))
         )
+    also_notify = _parse_also_notify(data.get("also_notify"), base, seen, problems)
     if problems:
         raise RuleSetError(problems)
     return RuleSet(
@@ -217,4 +276,39 @@ def parse(data: dict[str, Any], base: RuleSet | None = None) -> RuleSet:
         tuple(rules),
         escalation,
         int(data.get("max_escalations", base.max_escalations if base else 3)),
+        also_notify,
     )
+
+
+def _parse_also_notify(
+    raw_rules: Any, base: RuleSet | None, seen: set[str], problems: list[tuple[str, str]]
+) -> tuple[ExtraRecipients, ...]:
+    """Recipients added to an alert without changing its level (e.g. intensive care, neurology)."""
+    parsed = list(base.also_notify) if base else []
+    if raw_rules is not None and not isinstance(raw_rules, list):
+        problems.append(("also_notify", "must be a list"))
+        return tuple(parsed)
+    for index, raw in enumerate(raw_rules or []):
+        path = f"also_notify[{index}]"
+        if not isinstance(raw, dict):
+            problems.append((path, "must be a mapping"))
+            continue
+        for key in raw:
+            if key not in ALSO_NOTIFY_KEYS:
+                problems.append((f"{path}.{key}", "unknown field"))
+        _check_condition(raw.get("when"), f"{path}.when", problems)
+        notify = raw.get("notify") or []
+        if not notify or any(role not in ROLES for role in notify):
+            problems.append((f"{path}.notify", f"name at least one of: {', '.join(ROLES)}"))
+        if not (raw.get("reason") or {}).get("fr"):
+            problems.append((f"{path}.reason.fr", "say why, in French (citing the source)"))
+        if raw.get("id") in seen:
+            problems.append((f"{path}.id", f"duplicate rule id {raw.get('id')!r}"))
+        seen.add(str(raw.get("id")))
+        if not problems:
+            parsed.append(
+                ExtraRecipients(
+                    str(raw["id"]), dict(raw["when"]), tuple(notify), dict(raw["reason"])
+                )
+            )
+    return tuple(parsed)

@@ -26,11 +26,11 @@ from ..models import (
     Level,
     PatientAccessLink,
     Report,
-    Treatment,
 )
-from ..rules import grading, policy
-from .routing import recipients
-from .rulesets import rule_set_for_patient
+from ..rules import context as context_rules
+from ..rules import grading, policy, strictest
+from .routing import notified_note, route
+from .rulesets import rule_sets_for_patient
 
 
 @dataclass(frozen=True)
@@ -40,32 +40,50 @@ class Submitted:
     created: bool
 
 
-def treatment_context(patient: Patient) -> tuple[str, int | None]:
-    """The treatment a report is graded for, from the patient's pathways in progress."""
-    from oncoparcours.pathways.models import ActivityInstance, PathwayInstance
+@dataclass(frozen=True)
+class TreatmentContext:
+    """What a patient's reports are graded for today: every treatment in course (the patient's
+    recorded treatments and the treatment of their active pathways), mapped to the triage
+    contract's treatments, and the days since a CAR-T infusion."""
 
-    codes = set(
-        PathwayInstance.objects.filter(
-            patient=patient, status__in=["active", "paused"]
-        ).values_list("template__code", flat=True)
-    )
-    if "car-t" in codes:
+    treatments: tuple[str, ...]
+    days_since_infusion: int | None
+    sources: tuple[str, ...]  # what they come from, for the care team
+
+    @property
+    def main(self) -> str:
+        return self.treatments[0]
+
+
+def treatment_context(patient: Patient) -> TreatmentContext:
+    from oncoparcours.pathways.models import ActivityInstance, PathwayInstance
+    from oncoparcours.patients.selectors import treatments_in_progress
+
+    kinds: dict[str, str] = {}
+    for course in treatments_in_progress(patient.pk):
+        kinds.setdefault(course.kind, f"{course.get_kind_display()} — {course.regimen}")
+    instances = PathwayInstance.objects.filter(
+        patient=patient, status__in=["active", "paused"]
+    ).select_related("template")
+    for instance in instances:
+        kind = instance.template.definition.get("treatment")
+        if kind:
+            kinds.setdefault(kind, str(instance.template.title))
+    mapped = context_rules.contract_treatments(kinds)
+    days = None
+    if "car_t" in mapped:
         infusion = (
             ActivityInstance.objects.filter(
                 patient=patient, template_activity="car-t-infusion", status="done"
             )
             .order_by("-done_on")
+            .values_list("done_on", flat=True)
             .first()
         )
-        days = (
-            (timezone.localdate() - infusion.done_on).days
-            if infusion and infusion.done_on
-            else None
-        )
-        return Treatment.CAR_T, days
-    if "home-immunotherapy" in codes:
-        return Treatment.IMMUNOTHERAPY, None
-    return Treatment.OTHER, None
+        started = [c.started_on for c in treatments_in_progress(patient.pk) if c.kind == "car_t"]
+        day = infusion or (max(started) if started else None)
+        days = (timezone.localdate() - day).days if day else None
+    return TreatmentContext(mapped, days, tuple(kinds.values()))
 
 
 def report_submit(
@@ -78,23 +96,26 @@ def report_submit(
     access_link: PatientAccessLink | None = None,
     vitals: dict[str, Any] | None = None,
     comment: str = "",
-    treatment: str | None = None,
+    treatments: tuple[str, ...] | None = None,
     days_since_infusion: int | None = None,
     submitted_at: dt.datetime | None = None,
 ) -> Submitted:
-    """Grade, triage and store a report with its alert. ``submitted_at`` is for reports entered
-    after the fact (paper visit sheets, imports, demo history); deadlines count from it."""
+    """Grade, triage and store a report with its alert. The report is graded for every treatment
+    in course (``treatments``, else the patient's treatment context) and the strictest answer
+    wins. ``submitted_at`` is for reports entered after the fact (paper visit sheets, imports,
+    demo history); deadlines count from it."""
     existing = Report.objects.filter(submission_key=submission_key).select_related("alert").first()
     if existing is not None:
         if existing.patient_id != patient.pk:
             raise ApplicationError(_("This submission key belongs to another report."))
         return Submitted(existing, getattr(existing, "alert", None), False)
-    if treatment is None:
-        treatment, inferred_days = treatment_context(patient)
+    if treatments is None:
+        current = treatment_context(patient)
+        treatments = current.treatments
         days_since_infusion = (
-            days_since_infusion if days_since_infusion is not None else inferred_days
+            days_since_infusion if days_since_infusion is not None else current.days_since_infusion
         )
-    context: dict[str, Any] = {"treatment": treatment, "source": source}
+    context: dict[str, Any] = {"treatment": treatments[0], "source": source}
     if days_since_infusion is not None:
         context["days_since_infusion"] = days_since_infusion
     assessment, error = grading.validate({"context": context, "observations": observations})
@@ -111,6 +132,7 @@ def report_submit(
                     submitted_at or timezone.now(),
                     patient,
                     assessment,
+                    tuple(treatments),
                     source,
                     submission_key,
                     reporter,
@@ -138,6 +160,7 @@ def _store(
     now: dt.datetime,
     patient: Patient,
     assessment: grading.Assessment,
+    treatments: tuple[str, ...],
     source: str,
     key: uuid.UUID,
     reporter: User | None,
@@ -145,9 +168,12 @@ def _store(
     vitals: dict[str, Any],
     comment: str,
 ) -> Submitted:
-    stored, rule_set = rule_set_for_patient(patient)
-    result = grading.grade(assessment)
-    decision = policy.decide(rule_set, assessment, result)
+    candidates = rule_sets_for_patient(patient)
+    triaged = strictest.triage(
+        assessment, treatments=treatments, rule_sets=[compiled for _s, compiled in candidates]
+    )
+    stored = next(s for s, compiled in candidates if compiled is triaged.rule_set)
+    result, decision = triaged.grading, triaged.decision
     previous = (
         Report.objects.filter(patient=patient, submitted_at__lte=now)
         .order_by("-submitted_at")
@@ -161,16 +187,12 @@ def _store(
         access_link=link,
         submission_key=key,
         submitted_at=now,
-        treatment=assessment.treatment,
+        treatment=triaged.treatment,
         days_since_infusion=assessment.days_since_infusion,
         observations=assessment.observations,
         vitals=vitals,
         comment=comment,
-        result={
-            **grading.grading_as_dict(result),
-            "alert": decision.as_dict("fr"),
-            "rule_set": rule_set.label,
-        },
+        result=strictest.as_result(triaged),
         max_grade=result.max_grade,
         level=decision.level,
         worsened=previous is not None and result.max_grade > previous,
@@ -180,7 +202,12 @@ def _store(
     alert = None
     if decision.level != Level.NONE:
         alert = create_alert(
-            patient=patient, report=report, decision=decision, rule_set_label=stored.label, now=now
+            patient=patient,
+            report=report,
+            decision=decision,
+            rule_set_label=stored.label,
+            now=now,
+            flags=list(result.flags),
         )
     audit_record(
         actor=reporter,
@@ -191,6 +218,7 @@ def _store(
             "source": source,
             "level": decision.level,
             "max_grade": result.max_grade,
+            "flags": list(result.flags),
             "link": str(link.pk) if link else None,
         },
     )
@@ -206,6 +234,7 @@ def create_alert(
     now: dt.datetime,
     kind: str = "triage",
     dedup_key: str = "",
+    flags: list[str] | None = None,
 ) -> Alert:
     deadline = (
         now + dt.timedelta(minutes=decision.respond_within_minutes)
@@ -218,17 +247,19 @@ def create_alert(
         kind=kind,
         dedup_key=dedup_key,
         level=decision.level,
-        notify=list(decision.notify),
+        notify=[*decision.notify, *decision.also_notify],
         respond_within_minutes=decision.respond_within_minutes,
         deadline=deadline,
         advice=decision.advice.get("fr", ""),
         rule=decision.rule,
         rule_set_label=rule_set_label,
+        flags=flags or [],
         organisation_id=patient.expert_centre_id or patient.proximity_centre_id,
         created_at=now,
     )
     alert.save()
-    routed = recipients(patient, list(decision.notify), actor_label=rule_set_label)
+    routing = route(patient, [*decision.notify, *decision.also_notify], actor_label=rule_set_label)
+    routed = routing.recipients
     AlertRecipient.objects.bulk_create(
         [
             AlertRecipient(
@@ -243,6 +274,6 @@ def create_alert(
         step=0,
         deadline=deadline,
         at=now,
-        note=", ".join(sorted({role for _p, role in routed})),
+        note=notified_note(routing, decision.also_notify_reasons),
     )
     return alert

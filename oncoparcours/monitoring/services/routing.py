@@ -1,9 +1,12 @@
 """Who is notified: the roles a rule names, resolved within the patient's care team (on-call
-physicians of the patient's expert centre join the care team, recorded, for a limited time)."""
+physicians of the patient's expert centre — the general, CAR-T, intensive-care and neurology
+rotas — join the care team, recorded, for a limited time). A role nobody holds is reported as
+not reached, on the alert itself."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +17,7 @@ from oncoparcours.core.models import AuditAction
 from oncoparcours.directory.models import Professional
 from oncoparcours.patients.models import CareTeamMember, CareTeamRole, Patient
 
+from ..labels import role_label
 from ..models import OnCallShift
 
 ROLE_TO_CARE_TEAM = {
@@ -31,7 +35,7 @@ ROLE_TO_CARE_TEAM = {
         CareTeamRole.HAEMATOLOGIST,
     ],
 }
-ON_CALL_ROLES = {"car_t_on_call", "on_call_physician"}
+ON_CALL_ROLES = {"car_t_on_call", "on_call_physician", "icu_on_call", "neurology_on_call"}
 ON_CALL_ACCESS_DAYS = 14
 
 
@@ -61,13 +65,20 @@ def _on_call(patient: Patient, role: str) -> Professional | None:
     return shift.professional if shift else None
 
 
-def recipients(
-    patient: Patient, roles: list[str], *, actor_label: str
-) -> list[tuple[Professional, str]]:
-    """(professional, role) pairs to notify; never empty while the patient has a care team."""
+@dataclass
+class Routing:
+    recipients: list[tuple[Professional, str]] = field(default_factory=list)
+    unreached: list[str] = field(default_factory=list)  # roles nobody holds right now
+
+
+def route(patient: Patient, roles: list[str], *, actor_label: str) -> Routing:
+    """Who to notify for these roles; never nobody while the patient has a care team (the lead
+    is notified when no one holds any of the roles)."""
     team = _current_team(patient)
     chosen: dict[object, tuple[Professional, str]] = {}
-    for role in roles:
+    unreached: list[str] = []
+    for role in dict.fromkeys(roles):
+        reached = False
         if role in ON_CALL_ROLES:
             on_call = _on_call(patient, role)
             if on_call is not None:
@@ -78,10 +89,33 @@ def recipients(
         for member in team:
             if member.role in ROLE_TO_CARE_TEAM.get(role, []):
                 chosen.setdefault(member.professional_id, (member.professional, role))
+                reached = True
+        if not reached:
+            unreached.append(role)
     if not chosen and team:
         lead = team[0]
         chosen[lead.professional_id] = (lead.professional, "care_team_lead")
-    return list(chosen.values())
+    return Routing(list(chosen.values()), unreached)
+
+
+def recipients(
+    patient: Patient, roles: list[str], *, actor_label: str
+) -> list[tuple[Professional, str]]:
+    """(professional, role) pairs to notify; never empty while the patient has a care team."""
+    return route(patient, roles, actor_label=actor_label).recipients
+
+
+def notified_note(routing: Routing, reasons: tuple[dict[str, str], ...] = ()) -> str:
+    """The note of a "notified" event: roles reached, roles nobody holds, why extra roles were
+    notified (French, as the care team reads it)."""
+    parts = [", ".join(sorted({role for _p, role in routing.recipients}))]
+    if routing.unreached:
+        parts.append(
+            _("not reached (nobody on the rota or in the care team): %(roles)s")
+            % {"roles": ", ".join(str(role_label(r)) for r in routing.unreached)}
+        )
+    parts += [reason.get("fr", "") for reason in reasons]
+    return " — ".join(part for part in parts if part)
 
 
 def _grant_on_call_access(

@@ -25,6 +25,7 @@ from ..models import RuleSetActivation, RuleSetStatus, TriageRuleSet
 from ..rules import policy
 
 _parsed: dict[tuple[str, str], policy.RuleSet] = {}
+PLATFORM_DEFAULT = "default"
 
 
 def _checksum(data: dict) -> str:
@@ -43,7 +44,7 @@ def compiled(rule_set: TriageRuleSet) -> policy.RuleSet:
 def rule_sets_load() -> list[str]:
     """Store every shipped rule-set file whose version is not stored yet, as a draft."""
     loaded = []
-    for path in sorted(triage.RULESET_DIR.glob("*.yaml")):
+    for path in sorted(triage.RULESET_DIR.glob("*@*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         triage.rule_set_from_data(data)  # refuses an invalid file before anything is stored
         existing = TriageRuleSet.objects.filter(code=data["id"], version=data["version"]).first()
@@ -71,23 +72,41 @@ def rule_sets_load() -> list[str]:
     return loaded
 
 
-def bootstrap_platform_default() -> None:
-    """The contract's default policy, shipped with the application, is the platform default until
-    an organisation activates another one (recorded as such, without a physician's name)."""
-    rule_sets_load()
-    if RuleSetActivation.objects.filter(organisation__isnull=True).exists():
-        return
-    default = TriageRuleSet.objects.get(code="default", version=1)
+def _shipped_default() -> TriageRuleSet:
+    """The newest shipped version of the contract's default policy, validated as shipped."""
+    name, _sep, version = triage.latest_label(PLATFORM_DEFAULT).partition("@")
+    default = TriageRuleSet.objects.get(code=name, version=int(version))
     if default.status == RuleSetStatus.DRAFT:
         default.status, default.validated_at = RuleSetStatus.VALIDATED, timezone.now()
         default.validation_note = (
             "Politique par défaut du contrat de tri, livrée avec l'application."
         )
         default.save()
-    report = triage.check_vignettes(triage.shipped_vignettes("default") or {}, compiled(default))
-    RuleSetActivation.objects.create(
-        rule_set=default, vignettes_checked=report.checked, note="Platform default at installation"
+    return default
+
+
+def bootstrap_platform_default() -> None:
+    """The contract's default policy, shipped with the application, is the platform default until
+    the platform activates another one (recorded as such, without a physician's name). When the
+    application ships a newer version of the default and the platform still uses an older one,
+    the newer version replaces it (recorded too): the shipped default is the contract itself."""
+    rule_sets_load()
+    default = _shipped_default()
+    current = _latest_activation(None)
+    if current is not None and not (
+        current.rule_set.code == default.code and current.rule_set.version < default.version
+    ):
+        return
+    report = triage.check_vignettes(
+        triage.shipped_vignettes(default.label) or {}, compiled(default)
     )
+    note = (
+        "Platform default at installation"
+        if current is None
+        else f"Platform default updated with the application ({current.rule_set.label} → "
+        f"{default.label})"
+    )
+    RuleSetActivation.objects.create(rule_set=default, vignettes_checked=report.checked, note=note)
 
 
 @transaction.atomic
@@ -115,7 +134,7 @@ def rule_set_validate(*, rule_set: TriageRuleSet, actor: User, note: str = "") -
 
 
 def vignette_report(rule_set: TriageRuleSet) -> triage.VignetteReport:
-    suite = triage.shipped_vignettes(rule_set.code)
+    suite = triage.shipped_vignettes(rule_set.label)
     if suite is None:
         return triage.VignetteReport()
     return triage.check_vignettes(suite, compiled(rule_set))
@@ -184,3 +203,41 @@ def active_rule_set(organisation_id: uuid.UUID | None) -> TriageRuleSet:
 def rule_set_for_patient(patient: Patient) -> tuple[TriageRuleSet, policy.RuleSet]:
     stored = active_rule_set(patient.expert_centre_id or patient.proximity_centre_id)
     return stored, compiled(stored)
+
+
+def rule_sets_for_patient(patient: Patient) -> list[tuple[TriageRuleSet, policy.RuleSet]]:
+    """The patient's organisation's active rule set, then — when that set is not built on it —
+    the newest shipped default as a floor: a report is never triaged laxer than the contract's
+    current default, whatever an organisation activated before it was published."""
+    stored, compiled_set = rule_set_for_patient(patient)
+    floor_label = triage.latest_label(PLATFORM_DEFAULT)
+    if floor_label in _lineage(stored):
+        return [(stored, compiled_set)]
+    floor = _stored_floor(floor_label)
+    return [(stored, compiled_set), (floor, compiled(floor))]
+
+
+def _lineage(rule_set: TriageRuleSet) -> set[str]:
+    """The labels a stored rule set is built on: itself, what it extends, and so on."""
+    labels = {rule_set.label}
+    parent = rule_set.definition.get("extends")
+    while parent and str(parent) not in labels:
+        labels.add(str(parent))
+        parent = _file_extends(str(parent))
+    return labels
+
+
+def _file_extends(label: str) -> str | None:
+    try:
+        return triage.rule_set_file(label).get("extends")
+    except KeyError:
+        return None
+
+
+def _stored_floor(label: str) -> TriageRuleSet:
+    name, _sep, version = label.partition("@")
+    stored = TriageRuleSet.objects.filter(code=name, version=int(version)).first()
+    if stored is None:
+        rule_sets_load()
+        stored = TriageRuleSet.objects.get(code=name, version=int(version))
+    return stored

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from ..labels import OBSERVATION_LABELS, ROLE_LABELS, term_label
+from ..labels import NEURO_CHANGE_LABELS, OBSERVATION_LABELS, flag_label, role_label, term_label
 
 register = template.Library()
 
@@ -16,13 +16,21 @@ def term(value: str) -> str:
 
 @register.filter
 def notified_role(value: str) -> str:
-    return str(ROLE_LABELS.get(value, value.replace("_", " ")))
+    return role_label(value)
 
 
 @register.filter
 def notified_roles(value: str) -> str:
-    """The comma-separated roles recorded on a notification or escalation event."""
-    return ", ".join(notified_role(role.strip()) for role in value.split(",") if role.strip())
+    """The note of a notification or escalation event: the comma-separated roles reached, then
+    (after " — ") what was not reached and why extra roles were notified."""
+    roles, _sep, rest = value.partition(" — ")
+    labels = ", ".join(role_label(role.strip()) for role in roles.split(",") if role.strip())
+    return f"{labels} — {rest}" if rest else labels
+
+
+@register.filter
+def flag(value: str) -> str:
+    return flag_label(value)
 
 
 @register.filter
@@ -39,4 +47,6 @@ def answer(value: Any) -> str:
         return "—"
     if isinstance(value, dict):
         return ", ".join(f"{key} {item}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(NEURO_CHANGE_LABELS.get(item, item)) for item in value) or "—"
     return str(value)

@@ -60,7 +60,8 @@ def submit(patient):
     def _submit(observations: dict[str, Any], **kwargs: Any):
         kwargs.setdefault("source", "patient")
         kwargs.setdefault("submission_key", uuid.uuid4())
-        kwargs.setdefault("treatment", "immune_checkpoint_inhibitor")
+        treatment = kwargs.pop("treatment", "immune_checkpoint_inhibitor")
+        kwargs.setdefault("treatments", (treatment,))
         return report_submit(
             patient=kwargs.pop("patient", patient), observations=observations, **kwargs
         )

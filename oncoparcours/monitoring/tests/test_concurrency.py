@@ -27,7 +27,7 @@ def test_two_workers_escalate_each_overdue_alert_exactly_once(patient):
             source="patient",
             observations={"dyspnea": "life_threatening"},
             submission_key=uuid.uuid4(),
-            treatment="immune_checkpoint_inhibitor",
+            treatments=("immune_checkpoint_inhibitor",),
         )
     when = later(1)
     barrier = threading.Barrier(2)

@@ -22,13 +22,50 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def stricter():
-    return TriageRuleSet.objects.get(code="asco-organ-2021", version=1)
+    return TriageRuleSet.objects.get(code="asco-organ-2021", version=2)
 
 
-def test_the_platform_starts_with_the_contracts_default_policy(patient):
+def test_the_platform_starts_with_the_newest_shipped_default_policy(patient):
     stored, _compiled = services.rule_set_for_patient(patient)
-    assert stored.label == "default@1"
+    assert stored.label == "default@2"
     assert RuleSetActivation.objects.get().organisation is None
+
+
+def test_older_versions_stay_stored_and_pinned_so_old_alerts_keep_their_rule_set():
+    stored = {s.label: s for s in TriageRuleSet.objects.all()}
+    assert {"default@1", "default@2", "asco-organ-2021@1", "asco-organ-2021@2"} <= set(stored)
+    assert stored["asco-organ-2021@1"].definition["extends"] == "default@1"
+    assert stored["asco-organ-2021@2"].definition["extends"] == "default@2"
+    old = ruleset_services.compiled(stored["default@1"])
+    assert old.label == "default@1" and "suspected-febrile-neutropenia" not in {
+        rule.id for rule in old.rules
+    }
+
+
+def test_a_platform_still_on_an_older_default_moves_to_the_newest_one():
+    old = TriageRuleSet.objects.get(code="default", version=1)
+    RuleSetActivation.objects.create(rule_set=old, note="installed before default@2")
+    ruleset_services.bootstrap_platform_default()
+    latest = RuleSetActivation.objects.filter(organisation__isnull=True).first()
+    assert latest.rule_set.label == "default@2"
+    assert "default@1" in latest.note and latest.vignettes_checked > 0
+    ruleset_services.bootstrap_platform_default()  # nothing more to do
+    assert RuleSetActivation.objects.filter(rule_set__version=2).count() == 2
+
+
+def test_an_organisation_on_an_older_set_is_never_triaged_laxer_than_the_newest_default(
+    clinician, organisation, submit
+):
+    """asco-organ-2021@1 extends default@1 (no febrile-neutropenia rule): the newest default is
+    applied as a floor, and the alert says which version decided."""
+    older = TriageRuleSet.objects.get(code="asco-organ-2021", version=1)
+    services.rule_set_validate(rule_set=older, actor=clinician.user, note="Relu")
+    services.rule_set_activate(rule_set=older, organisation=organisation, actor=clinician.user)
+    fever = submit({"temperature_c": 38.6}, treatment="chemotherapy").alert
+    assert (fever.level, fever.rule_set_label) == ("immediate", "default@2")
+    assert fever.flags == ["suspected_febrile_neutropenia"]
+    colitis = submit({"blood_or_mucus_in_stool": True}).alert
+    assert (colitis.level, colitis.rule_set_label) == ("immediate", "asco-organ-2021@1")
 
 
 def test_only_a_physician_validates_and_only_a_validated_set_is_activated(
@@ -68,14 +105,14 @@ def test_an_activated_set_triages_the_organisations_patients_and_alerts_record_i
     stricter, clinician, organisation, submit
 ):
     before = submit({"stools_over_baseline_per_day": 4, "blood_or_mucus_in_stool": True}).alert
-    assert (before.level, before.rule_set_label) == ("urgent", "default@1")
+    assert (before.level, before.rule_set_label) == ("urgent", "default@2")
     services.rule_set_validate(rule_set=stricter, actor=clinician.user, note="Relu")
     activation = services.rule_set_activate(
         rule_set=stricter, organisation=organisation, actor=clinician.user
     )
     assert activation.vignettes_checked > 0
     after = submit({"stools_over_baseline_per_day": 4, "blood_or_mucus_in_stool": True}).alert
-    assert (after.level, after.rule_set_label) == ("immediate", "asco-organ-2021@1")
+    assert (after.level, after.rule_set_label) == ("immediate", "asco-organ-2021@2")
     assert after.respond_within_minutes == 240
 
 

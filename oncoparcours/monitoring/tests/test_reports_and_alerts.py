@@ -64,7 +64,7 @@ def test_grade_1_goes_to_the_coordination_nurse_with_72_hours(submit, nurse):
     alert = submitted.alert
     assert (alert.level, alert.respond_within_minutes) == ("routine", 4320)
     assert [r.professional for r in alert.recipients.all()] == [nurse]
-    assert alert.rule_set_label == "default@1"
+    assert alert.rule_set_label == "default@2"
     assert submitted.report.result["grades"][0]["criterion"]
 
 
@@ -80,7 +80,7 @@ def test_the_alert_is_written_in_the_same_transaction_as_the_report(submit, monk
     def broken(*args, **kwargs):
         raise RuntimeError("routing failed")
 
-    monkeypatch.setattr(report_services, "recipients", broken)
+    monkeypatch.setattr(report_services, "route", broken)
     with pytest.raises(RuntimeError):
         submit({"temperature_c": 39.5})
     assert (Report.objects.count(), Alert.objects.count()) == (0, 0)
@@ -219,7 +219,7 @@ def test_two_workers_seeing_the_same_overdue_alert_escalate_it_once(submit):
     # Both workers read the overdue list before either writes.
     seen_by_first = list(alert_services.open_alerts_past_deadline(later(1)))
     seen_by_second = list(alert_services.open_alerts_past_deadline(later(1)))
-    ladder = report_services.rule_set_for_patient(alert.patient)[1].escalation["emergency"]
+    ladder = services.rule_set_for_patient(alert.patient)[1].escalation["emergency"]
     results = [
         alert_services._escalate(candidate, candidate.step + 1, ladder, later(1))
         for candidate in (seen_by_first[0], seen_by_second[0])

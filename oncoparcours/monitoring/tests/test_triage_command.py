@@ -55,7 +55,7 @@ def test_evaluate_grades_each_case_and_exits_2_when_one_is_invalid(tmp_path: Pat
             "criterion": fever["grades"][0]["criterion"],
         }
     ]
-    assert fever["alert"]["level"] == "routine"
+    assert fever["alert"]["level"] == "urgent"  # default@2: fever on immunotherapy never routine
     assert (car_t["crs"]["grade"], car_t["icans"]["grade"], car_t["icans"]["ice_score"]) == (
         3,
         1,
@@ -73,7 +73,7 @@ def test_evaluate_reads_standard_input_and_exits_0_when_all_valid():
 
 
 def test_check_passes_on_the_shipped_vignettes_and_fails_on_a_disagreement(tmp_path: Path):
-    shipped = Path(__file__).parents[1] / "rulesets" / "vignettes" / "default.json"
+    shipped = Path(__file__).parents[1] / "rulesets" / "vignettes" / "default@2.json"
     ok = triage("check", str(shipped))
     assert ok.returncode == 0, ok.stdout + ok.stderr
     wrong = json.loads(shipped.read_text(encoding="utf-8"))

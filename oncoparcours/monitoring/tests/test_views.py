@@ -3,15 +3,21 @@ the alert page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from oncoparcours.monitoring.models import Alert, AlertEvent, Report
 from oncoparcours.monitoring.services import access_link_revoke
-from oncoparcours.testing.factories import CareTeamMemberFactory, PatientFactory
+from oncoparcours.testing.factories import (
+    CareTeamMemberFactory,
+    PatientFactory,
+    TreatmentCourseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +69,7 @@ def test_a_self_report_reaches_the_nurse_and_a_double_click_makes_one_report(
     alert = Alert.objects.get()
     assert list(alert.recipients.values_list("professional", flat=True)) == [nurse.pk]
     done = client.get(first["Location"])
-    assert "72" in done.content.decode()  # the advice: the nurse calls back within 72 hours
+    assert "vous rappelle dans les 3 jours" in done.content.decode()  # grade 1: within 72 h
 
 
 def test_an_emergency_report_tells_the_patient_to_call_15(client, link_token):
@@ -174,7 +180,18 @@ def test_a_nurse_visit_records_vitals_and_observations(nurse_client, patient):
     assert report.observations["temperature_c"] == 38.6
 
 
-def test_a_partial_ice_score_is_refused_item_by_item(clinician_client, patient):
+@pytest.fixture
+def on_car_t(patient):
+    return TreatmentCourseFactory(
+        patient=patient, kind="car_t", regimen="axicabtagene ciloleucel", started_on=today(-3)
+    )
+
+
+def today(days: int = 0) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+def test_a_partial_ice_score_is_refused_item_by_item(clinician_client, patient, on_car_t):
     url = reverse("monitoring:clinician_assessment", args=[patient.pk])
     response = clinician_client.post(
         url, {"submission_key": str(uuid.uuid4()), "ice_orientation": "4", "ice_naming": "3"}
@@ -185,7 +202,7 @@ def test_a_partial_ice_score_is_refused_item_by_item(clinician_client, patient):
     assert Report.objects.count() == 0
 
 
-def test_a_clinician_assessment_grades_crs_and_icans(clinician_client, patient):
+def test_a_clinician_assessment_grades_crs_and_icans(clinician_client, patient, on_car_t):
     url = reverse("monitoring:clinician_assessment", args=[patient.pk])
     response = clinician_client.post(
         url,

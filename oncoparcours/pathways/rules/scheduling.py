@@ -98,7 +98,9 @@ def resolve_parameters(template: dict[str, Any], given: dict[str, Any] | None) -
     if problems:
         raise ParameterError(problems)
     for name, spec in (template.get("derived", {}) or {}).items():
-        values[name] = int(spec["values"][values[spec["from"]]])
+        # Stored templates are JSON: a numeric choice (21) is then the key "21".
+        table, choice = spec["values"], values[spec["from"]]
+        values[name] = int(table[choice] if choice in table else table[str(choice)])
     return values
 
 

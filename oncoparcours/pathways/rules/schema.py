@@ -12,7 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .vocabulary import ACTIVITY_KINDS, ANCHORS, DURATION_UNITS, PARAMETER_TYPES, PLACES, ROLES
+from .vocabulary import (
+    ACTIVITY_KINDS,
+    ANCHORS,
+    DURATION_UNITS,
+    PARAMETER_TYPES,
+    PLACES,
+    ROLES,
+    TREATMENTS,
+)
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_-]{1,60}$")
 PARAM_REF_RE = re.compile(r"^\$([a-z][a-z0-9_]*)$")
@@ -28,6 +36,7 @@ TEMPLATE_KEYS = {
     "derived",
     "programme",
     "phases",
+    "treatment",
 }
 DERIVED_KEYS = {"from", "values", "note"}
 SOURCE_KEYS = {"document", "reference", "note"}
@@ -160,6 +169,11 @@ def validate(data: Any, *, qualifications: set[str], checks: set[str]) -> list[P
         isinstance(data["source"].get("document"), str) and data["source"]["document"].strip()
     ):
         checker.problem("source.document", "name the source document")
+    if "treatment" in data and data["treatment"] not in TREATMENTS:
+        checker.problem(
+            "treatment",
+            f"the anticancer treatment the pathway delivers, one of: {', '.join(TREATMENTS)}",
+        )
     _parameters(checker, data.get("parameters", {}))
     _derived(checker, data.get("derived", {}))
     if "programme" in data:

@@ -51,3 +51,15 @@ ROLES = frozenset(
 PARAMETER_TYPES = frozenset({"choice", "integer", "boolean"})
 ANCHORS = frozenset({"pathway_start", "phase_start", "phase_end"})
 DURATION_UNITS = ("months", "weeks", "days")
+# The anticancer treatment a pathway delivers (same codes as patients.models.TreatmentKind): home
+# follow-up grades the reports of a patient on an active pathway for it.
+TREATMENTS = (
+    "chemotherapy",
+    "immune_checkpoint_inhibitor",
+    "car_t",
+    "t_cell_engager",
+    "targeted_therapy",
+    "hormone_therapy",
+    "radiotherapy",
+    "other",
+)

@@ -283,13 +283,14 @@ def test_a_new_template_version_never_changes_applied_instances(instance, tmp_pa
     with pytest.raises(TemplatesRefused) as refused:
         load_templates([changed])
     assert "new version" in str(refused.value)
-    data["version"] = 2
+    applied_version = instance.template.version
+    data["version"] = applied_version + 1
     changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     load_templates([changed])
     latest = PathwayTemplate.objects.get(code="home-immunotherapy", is_latest=True)
-    assert latest.version == 2
+    assert latest.version == applied_version + 1
     instance.refresh_from_db()
-    assert instance.template.version == 1
+    assert instance.template.version == applied_version
     assert instance.phases.get(key="sequence-1").duration_months == 6
 
 

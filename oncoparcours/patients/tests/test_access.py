@@ -15,6 +15,7 @@ from oncoparcours.testing.factories import (
     CareTeamMemberFactory,
     DiagnosisFactory,
     ProfessionalFactory,
+    TreatmentCourseFactory,
 )
 
 
@@ -85,6 +86,7 @@ KWARG_BUILDERS = {
     ),
     "alert_id": lambda patient: _report(patient).alert.pk,
     "order_id": lambda patient: order_for(patient).pk,
+    "treatment_id": lambda patient: TreatmentCourseFactory(patient=patient).pk,
 }
 
 

@@ -17,6 +17,7 @@ from oncoparcours.demo.institutions import DEMO_LOGINS, DEMO_PASSWORD
 from oncoparcours.demo.models import DemoDataset
 from oncoparcours.demo.monitoring import MonitoringDemo
 from oncoparcours.demo.pathways import PathwayDemo
+from oncoparcours.demo.treatments import TreatmentsDemo
 from oncoparcours.indicators.services import extract_refresh
 
 
@@ -51,18 +52,24 @@ class Command(BaseCommand):
                     "DATABASE_URL elsewhere) to load another one."
                 )
             self.stdout.write(f"Demo data already loaded (seed {seed}, {patients} patients).")
-            self.print_logins(existing.patient_link_token)
+            self.print_logins(existing.patient_link_token, existing.caregiver_link_token)
             return
         started = time.monotonic()
         generator = Generator(seed=seed, patients=patients)
         generator.run(progress=None if quiet else self.progress)
         PathwayDemo(seed=seed, scale=min(20.0, patients / 2000)).run()
         token = MonitoringDemo(seed=seed, scale=patients / 2000).run()
+        caregiver_token = TreatmentsDemo(seed=seed, scale=patients / 2000).run()
         BoardsDemo(seed=seed).run()
         CellTherapyDemo(seed=seed).run()
         extract_refresh(actor=None)
         refresh_planner_statistics()
-        DemoDataset.objects.create(seed=seed, patients=patients, patient_link_token=token)
+        DemoDataset.objects.create(
+            seed=seed,
+            patients=patients,
+            patient_link_token=token,
+            caregiver_link_token=caregiver_token,
+        )
         if not quiet:
             sys.stderr.write("\n")
         self.stdout.write(
@@ -70,7 +77,7 @@ class Command(BaseCommand):
                 f"Demo region loaded: {patients} patients in {time.monotonic() - started:.1f} s."
             )
         )
-        self.print_logins(token)
+        self.print_logins(token, caregiver_token)
 
     def progress(self, done: int, total: int) -> None:
         width = 40
@@ -78,7 +85,7 @@ class Command(BaseCommand):
         sys.stderr.write(f"\r  patients [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
         sys.stderr.flush()
 
-    def print_logins(self, patient_link_token: str = "") -> None:
+    def print_logins(self, patient_link_token: str = "", caregiver_link_token: str = "") -> None:
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             person = f"{login.first_name} {login.last_name}"
@@ -90,4 +97,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 "\nA demo patient's personal reporting page (open it on a phone-sized window):\n"
                 f"  http://127.0.0.1:8000/suivi/{patient_link_token}/"
+            )
+        if caregiver_link_token:
+            self.stdout.write(
+                "A CAR-T patient's relative's page (the neurological watch after infusion):\n"
+                f"  http://127.0.0.1:8000/suivi/{caregiver_link_token}/"
             )

@@ -1,0 +1,166 @@
+"""The report forms ask what each treatment needs (fever duration and blood count on
+chemotherapy, chest / muscles / headache on immunotherapy, the relatives' neurological watch after
+CAR-T), accept the French decimal comma, and name the field when an answer is wrong."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from oncoparcours.monitoring.models import Report
+from oncoparcours.testing.factories import TreatmentCourseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(token: str) -> str:
+    return reverse("monitoring:self_report", args=[token])
+
+
+def post(client, token, **answers):
+    return client.post(url(token), {"submission_key": str(uuid.uuid4()), **answers})
+
+
+def test_each_treatment_gets_its_own_questions(client, link_token, patient):
+    page = client.get(url(link_token)).content.decode()
+    for absent in ("neutrophils_g_per_l", "chest_pain", "neuro_changes"):
+        assert f'name="{absent}"' not in page
+    TreatmentCourseFactory(patient=patient, kind="chemotherapy")
+    page = client.get(url(link_token)).content.decode()
+    assert 'name="fever_hours_at_or_above_38"' in page and 'name="neutrophils_g_per_l"' in page
+    assert "avant d&#x27;avoir appelé" in page or "avant d'avoir appelé" in page
+    TreatmentCourseFactory(patient=patient, kind="immune_checkpoint_inhibitor")
+    page = client.get(url(link_token)).content.decode()
+    assert all(f'name="{n}"' in page for n in ("chest_pain", "muscle_weakness", "headache"))
+    TreatmentCourseFactory(patient=patient, kind="car_t", regimen="Tisagenlecleucel")
+    page = client.get(url(link_token)).content.decode()
+    assert page.count('name="neuro_changes"') == 6
+    assert "écriture" in page  # the handwriting question, in plain French
+
+
+def test_a_febrile_patient_on_chemotherapy_is_told_to_call_now(client, link_token, patient):
+    TreatmentCourseFactory(patient=patient, kind="chemotherapy")
+    response = post(client, link_token, temperature_c="38,6", fever_hours_at_or_above_38="2")
+    assert response.status_code == 302, response.context["form"].errors
+    report = Report.objects.get()
+    assert report.observations == {"temperature_c": 38.6, "fever_hours_at_or_above_38": 2.0}
+    assert (report.level, report.result["flags"]) == (
+        "immediate",
+        ["suspected_febrile_neutropenia"],
+    )
+    done = client.get(response["Location"]).content.decode()
+    assert "appelez le service maintenant" in done
+
+
+def test_a_blood_count_older_than_a_day_never_lowers_the_alert(client, link_token, patient):
+    TreatmentCourseFactory(patient=patient, kind="chemotherapy")
+    post(
+        client,
+        link_token,
+        temperature_c="38.6",
+        neutrophils_g_per_l="2,1",
+        neutrophils_when="earlier",
+    )
+    old = Report.objects.get()
+    assert "neutrophils_g_per_l" not in old.observations
+    assert old.level == "immediate"
+    post(
+        client,
+        link_token,
+        temperature_c="38.6",
+        neutrophils_g_per_l="2,1",
+        neutrophils_when="today",
+    )
+    fresh = Report.objects.exclude(pk=old.pk).get()
+    assert fresh.observations["neutrophils_g_per_l"] == 2.1
+    assert (fresh.level, fresh.result["flags"]) == ("urgent", [])
+
+
+def test_a_count_without_its_date_is_refused_naming_the_field(client, link_token, patient):
+    TreatmentCourseFactory(patient=patient, kind="chemotherapy")
+    response = post(client, link_token, temperature_c="38.6", neutrophils_g_per_l="0.4")
+    assert response.status_code == 400
+    assert "neutrophils_when" in response.context["form"].errors
+    assert Report.objects.count() == 0
+
+
+def test_out_of_range_answers_are_refused_naming_the_field(client, link_token, patient):
+    TreatmentCourseFactory(patient=patient, kind="chemotherapy")
+    response = post(client, link_token, temperature_c="386", neutrophils_g_per_l="abc")
+    assert response.status_code == 400
+    assert {"temperature_c", "neutrophils_g_per_l"} <= set(response.context["form"].errors)
+    assert Report.objects.count() == 0
+
+
+def test_immunotherapy_questions_reach_the_flags(client, link_token, patient):
+    TreatmentCourseFactory(patient=patient, kind="immune_checkpoint_inhibitor")
+    post(client, link_token, chest_pain="mild", headache="moderate")
+    report = Report.objects.get()
+    assert report.result["flags"] == ["suspected_hypophysitis", "suspected_myocarditis_myositis"]
+    assert report.level == "immediate"
+
+
+def test_the_relative_s_watch_after_car_t(client, link_token, patient):
+    TreatmentCourseFactory(patient=patient, kind="car_t", regimen="Axicabtagene ciloleucel")
+    response = post(client, link_token, caregiver="on", neuro_changes=["confusion", "tremor"])
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert (report.source, report.observations["neuro_changes"]) == (
+        "caregiver",
+        ["confusion", "tremor"],
+    )
+    assert (report.level, report.result["flags"]) == ("immediate", ["icans_screen_positive"])
+    seizure = post(client, link_token, caregiver="on", neuro_changes=["seizure_witnessed"])
+    assert "15" in client.get(seizure["Location"]).content.decode()
+    assert Report.objects.order_by("-submitted_at").first().level == "emergency"
+    refused = post(client, link_token, neuro_changes=["sneezing"])
+    assert refused.status_code == 400 and "neuro_changes" in refused.context["form"].errors
+
+
+def test_the_json_twin_names_the_field_of_a_wrong_neurological_answer(client, link_token, patient):
+    TreatmentCourseFactory(patient=patient, kind="car_t", regimen="Tisagenlecleucel")
+    response = client.post(
+        reverse("monitoring:self_report_api", args=[link_token]),
+        {
+            "submission_key": str(uuid.uuid4()),
+            "source": "caregiver",
+            "observations": {"neuro_changes": ["tremor", "tremor"]},
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "neuro_changes"
+    assert Report.objects.count() == 0
+
+
+def test_the_nurse_visit_records_a_count_and_the_relatives_findings(nurse_client, patient):
+    TreatmentCourseFactory(patient=patient, kind="car_t", regimen="Tisagenlecleucel")
+    response = nurse_client.post(
+        reverse("monitoring:nurse_visit", args=[patient.pk]),
+        {
+            "submission_key": str(uuid.uuid4()),
+            "temperature_c": "38,4",
+            "neutrophils_g_per_l": "0,3",
+            "neuro_changes": ["word_finding_difficulty"],
+            "systolic_bp": "95",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    report = Report.objects.get()
+    grades = {g["term"]: g["grade"] for g in report.result["grades"]}
+    assert grades["febrile_neutropenia"] == 3 and grades["neutrophil_count_decreased"] == 4
+    assert report.result["flags"] == ["icans_screen_positive"]
+    assert report.vitals == {"systolic_bp": 95}
+
+
+def test_the_clinician_form_shows_crs_and_icans_only_after_car_t(clinician_client, patient):
+    page = clinician_client.get(reverse("monitoring:clinician_assessment", args=[patient.pk]))
+    html = page.content.decode()
+    assert 'name="ice_orientation"' not in html and 'name="creatinine_x_uln"' in html
+    TreatmentCourseFactory(patient=patient, kind="car_t", regimen="Tisagenlecleucel")
+    html = clinician_client.get(
+        reverse("monitoring:clinician_assessment", args=[patient.pk])
+    ).content.decode()
+    assert 'name="ice_orientation"' in html and 'name="oxygen"' in html
