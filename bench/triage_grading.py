@@ -1,9 +1,13 @@
-"""Benchmark of the grading engine (issue 4): validate + grade + triage (default rule set) of
-assessments, in one process on one core. Target: >= 20,000 assessments per second.
+"""Benchmark of the grading engine (issues 4 and 12): validate + grade + triage (the newest
+default rule set, default@2) of assessments, in one process on one core. Target: >= 20,000
+assessments per second.
 
 The assessments are a fixed, seeded mix of what the platform receives: self-reports on
-immunotherapy (0 to 6 answers), nurse visits with temperature, CAR-T clinician assessments
-with CRS and ICANS inputs (ICE items), and lab values in multiples of the upper limit.
+immunotherapy (0 to 6 answers, with chest pain, muscle weakness and headache), self-reports on
+chemotherapy (fever, its duration, a neutrophil count), nurse visits with temperature and lab
+values in multiples of the upper limit, CAR-T clinician assessments with CRS and ICANS inputs
+(ICE items) and relatives' neurological watches. A tenth of the patients are on chemotherapy and
+immunotherapy at once: they are triaged for both and the strictest answer kept.
 
     .venv/bin/python bench/triage_grading.py [--assessments 200000] [--rounds 5]
 """
@@ -32,11 +36,33 @@ SELF_REPORT_ANSWERS: dict[str, list[Any]] = {
     "pruritus": ["none", "mild_localized", "widespread_intermittent", "widespread_constant"],
     "nausea": ["none", "appetite_loss", "reduced_intake", "inadequate_intake"],
     "rash_bsa_percent": [0.0, 5.0, 20.0, 40.0],
+    "chest_pain": ["none", "none", "mild", "moderate"],
+    "muscle_weakness": ["none", "symptomatic_not_limiting", "limits_instrumental_adl"],
+    "headache": ["none", "mild", "moderate"],
 }
+CHEMOTHERAPY_ANSWERS: dict[str, list[Any]] = {
+    "temperature_c": [36.8, 37.5, 38.1, 38.6, 39.4],
+    "fever_hours_at_or_above_38": [0.5, 1, 3],
+    "neutrophils_g_per_l": [0.3, 0.8, 1.2, 2.5, 4.0],
+    "nausea": ["none", "appetite_loss", "reduced_intake"],
+    "vomiting": ["none", "no_intervention", "outpatient_iv_hydration"],
+}
+NEURO = ["confusion", "word_finding_difficulty", "handwriting_change", "tremor"]
 
 
 def assessment(rng: random.Random) -> dict[str, Any]:
     roll = rng.random()
+    if roll < 0.15:
+        keys = rng.sample(sorted(CHEMOTHERAPY_ANSWERS), rng.randint(1, 4))
+        return {
+            "context": {"treatment": "chemotherapy", "source": "patient"},
+            "observations": {key: rng.choice(CHEMOTHERAPY_ANSWERS[key]) for key in keys},
+        }
+    if roll < 0.2:
+        return {
+            "context": {"treatment": "car_t", "source": "caregiver"},
+            "observations": {"neuro_changes": rng.sample(NEURO, rng.randint(0, 2))},
+        }
     if roll < 0.7:
         keys = rng.sample(sorted(SELF_REPORT_ANSWERS), rng.randint(0, 6))
         return {
@@ -84,21 +110,28 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {0})  # one core
     from oncoparcours.monitoring import triage
-    from oncoparcours.monitoring.rules import grading, policy
+    from oncoparcours.monitoring.rules import grading, policy, strictest
 
     rule_set = triage.load_rule_set("default")
     rng = random.Random(20261123)
     inputs = [assessment(rng) for _ in range(args.assessments)]
+    both = [rng.random() < 0.1 for _ in inputs]  # on chemotherapy and immunotherapy at once
     levels: dict[str, int] = {}
     rates = []
     for _round in range(args.rounds):
         started = time.perf_counter()
-        for raw in inputs:
+        for raw, combined in zip(inputs, both, strict=True):
             valid, error = grading.validate(raw)
             if error is not None or valid is None:
                 raise SystemExit(f"bench input refused: {error}")
-            result = grading.grade(valid)
-            decision = policy.decide(rule_set, valid, result)
+            if combined:
+                decision = strictest.triage(
+                    valid,
+                    treatments=("chemotherapy", "immune_checkpoint_inhibitor"),
+                    rule_sets=(rule_set,),
+                ).decision
+            else:
+                decision = policy.decide(rule_set, valid, grading.grade(valid))
             levels[decision.level] = levels.get(decision.level, 0) + 1
         rates.append(args.assessments / (time.perf_counter() - started))
     figures = {

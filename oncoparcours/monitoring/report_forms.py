@@ -119,25 +119,9 @@ assert tuple(NEURO_CHANGE_QUESTIONS) == NEURO_CHANGES
 
 
 class SelfReportForm(ObservationForm):
+    # The questions of the treatments in course come first: they are the ones that cannot wait.
     SECTIONS = (
-        Section(
-            "general",
-            _("Since your last message"),
-            (
-                "caregiver",
-                "temperature_c",
-                "stools_over_baseline_per_day",
-                "blood_or_mucus_in_stool",
-                "abdominal_pain",
-                "dyspnea",
-                "fatigue",
-                "rash_bsa_percent",
-                "rash_symptoms",
-                "pruritus",
-                "nausea",
-                "vomiting",
-            ),
-        ),
+        Section("general", _("Since your last message"), ("caregiver", "temperature_c")),
         Section(
             "chemotherapy",
             _("Fever and blood tests (chemotherapy)"),
@@ -149,12 +133,6 @@ class SelfReportForm(ObservationForm):
             ),
         ),
         Section(
-            "immunotherapy",
-            _("Chest, muscles and headache (immunotherapy)"),
-            ("chest_pain", "muscle_weakness", "headache"),
-            ("immune_checkpoint_inhibitor",),
-        ),
-        Section(
             "car_t",
             _("For a relative: what you have noticed since yesterday"),
             ("neuro_changes",),
@@ -162,6 +140,28 @@ class SelfReportForm(ObservationForm):
             _(
                 "After CAR-T cells, relatives are often the first to notice a change. Tick "
                 "everything you have seen, even if it seems small. Do not let the person drive."
+            ),
+        ),
+        Section(
+            "immunotherapy",
+            _("Chest, muscles and headache (immunotherapy)"),
+            ("chest_pain", "muscle_weakness", "headache"),
+            ("immune_checkpoint_inhibitor",),
+        ),
+        Section(
+            "symptoms",
+            _("Other symptoms"),
+            (
+                "stools_over_baseline_per_day",
+                "blood_or_mucus_in_stool",
+                "abdominal_pain",
+                "dyspnea",
+                "fatigue",
+                "rash_bsa_percent",
+                "rash_symptoms",
+                "pruritus",
+                "nausea",
+                "vomiting",
             ),
         ),
         Section("comment", _("Anything else"), ("comment",)),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import formats
 
 from ..labels import NEURO_CHANGE_LABELS, OBSERVATION_LABELS, flag_label, role_label, term_label
 
@@ -49,4 +50,6 @@ def answer(value: Any) -> str:
         return ", ".join(f"{key} {item}" for key, item in value.items())
     if isinstance(value, list):
         return ", ".join(str(NEURO_CHANGE_LABELS.get(item, item)) for item in value) or "—"
+    if isinstance(value, float):
+        return formats.number_format(value, use_l10n=True)  # 38,6 in French
     return str(value)
