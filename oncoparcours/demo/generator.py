@@ -32,6 +32,7 @@ from oncoparcours.directory.models import (
 )
 from oncoparcours.directory.referential import departements
 from oncoparcours.directory.services import add_months
+from oncoparcours.patients import survival
 from oncoparcours.patients.models import (
     Biomarker,
     CareTeamMember,
@@ -638,7 +639,6 @@ class Generator:
         morphology = rng.choices(
             [m for m, _w in mix.morphologies], weights=[w for _m, w in mix.morphologies]
         )[0]
-        assessment = prognosis.assess(table, icd10_code=icd10, morphology=morphology)
         diagnosis = Diagnosis(
             id=self.uuid(),
             patient=patient,
@@ -647,10 +647,6 @@ class Generator:
             icdo3_topography=(icd10 + ".9")[:5] if "." not in icd10 else icd10,
             icdo3_morphology=morphology,
             laterality=rng.choice(["left", "right"]) if mix.laterality else "not_applicable",
-            poor_prognosis=assessment.poor_prognosis,
-            five_year_survival=assessment.survival_5y,
-            survival_reference=assessment.entry_label,
-            survival_table_version=assessment.table_version,
         )
         if mix.haematological or icd10[:3] in {"C61", "C64", "C73", "C67"}:
             diagnosis.icdo3_topography = (
@@ -659,14 +655,16 @@ class Generator:
         if diagnosis.icdo3_topography and not diagnosis.icdo3_topography[1:3].isdigit():
             diagnosis.icdo3_topography = ""
         rows.diagnoses.append(diagnosis)
+        stagings = []
         if not mix.haematological and mix.key != "glioblastoma":
-            rows.stagings.append(self._staging(diagnosis, diagnosed_on))
+            stagings.append(self._staging(diagnosis, diagnosed_on))
+        biomarkers = []
         for marker, alteration, positive in BIOMARKERS.get(mix.key, ()):
             is_positive = rng.random() < positive
             value = (
                 f"TPS {rng.choice([0, 1, 5, 20, 50, 60, 80, 90])} %" if marker == "PD-L1" else ""
             )
-            rows.biomarkers.append(
+            biomarkers.append(
                 Biomarker(
                     id=self.uuid(),
                     diagnosis=diagnosis,
@@ -677,6 +675,14 @@ class Generator:
                     tested_on=diagnosed_on + dt.timedelta(days=rng.randint(3, 20)),
                 )
             )
+        rows.stagings.extend(stagings)
+        rows.biomarkers.extend(biomarkers)
+        survival.apply(
+            diagnosis,
+            prognosis.assess(
+                table, survival.facts_for(diagnosis, stagings=stagings, biomarkers=biomarkers)
+            ),
+        )
         rows.performance.append(
             PerformanceStatus(
                 id=self.uuid(),
