@@ -56,6 +56,8 @@ from .institutions import (
     REGION_WEIGHTS,
     UNIVERSITY_HOSPITALS,
 )
+from .prognosis import CASES as SHOWCASE_CASES
+from .prognosis import PrognosisShowcase
 
 Progress = Callable[[int, int], None]
 # Most patients a demo login can have in their care teams (a heavy but real-life caseload).
@@ -69,6 +71,7 @@ CASELOAD_CAP = {
     "pharmacien": 300,
 }
 BATCH = 2000
+SHOWCASE_MIN_PATIENTS = 100
 
 
 @dataclass
@@ -568,12 +571,13 @@ class Generator:
         )
 
     # --- patients ------------------------------------------------------------------------------
-    def build_patients(self, progress: Progress | None = None) -> int:
+    def build_patients(self, progress: Progress | None = None, count: int | None = None) -> int:
+        total = self.patient_count if count is None else count
         created = 0
         weights = [m.weight for m in SITE_MIX]
         table = survival_table()
-        while created < self.patient_count:
-            size = min(BATCH, self.patient_count - created)
+        while created < total:
+            size = min(BATCH, total - created)
             rows = _Rows()
             for _ in range(size):
                 mix = self.rng.choices(SITE_MIX, weights=weights)[0]
@@ -582,7 +586,7 @@ class Generator:
                 rows.save()
             created += size
             if progress:
-                progress(created, self.patient_count)
+                progress(created, total)
         return created
 
     def _pick_region(self) -> str:
@@ -875,7 +879,13 @@ class Generator:
         with transaction.atomic():
             self.build_referential()
         self._recorder_id = get_user_model().objects.get(username="admin").pk
-        self.build_patients(progress)
+        # A large enough region includes the prognosis showcase patients (entered through the
+        # services) among its patients.
+        showcase = len(SHOWCASE_CASES) if self.patient_count >= SHOWCASE_MIN_PATIENTS else 0
+        self.build_patients(progress, count=self.patient_count - showcase)
+        if showcase:
+            with transaction.atomic():
+                PrognosisShowcase(self).run()
         audit_record(
             actor=None,
             action=AuditAction.IMPORT,
