@@ -2,18 +2,15 @@
 and poor prognosis, "to check" when its prognosis is not determined, not proposed otherwise —
 for each network (FEM-NET, GLIOREC, RECAP), with diagnoses flagged by the real services."""
 
-import datetime as dt
-
 import pytest
 
 from oncoparcours.directory.models import Network, NetworkMembership
-from oncoparcours.patients import services
 from oncoparcours.patients.rules.networks import Proposal, referral_proposal
 from oncoparcours.patients.rules.prognosis import Status
 from oncoparcours.patients.selectors import network_suggestions
 from oncoparcours.testing.factories import OrganisationFactory
 
-DAY = dt.date(2025, 3, 1)
+from .helpers import record_diagnosis
 
 
 @pytest.mark.parametrize(
@@ -29,31 +26,6 @@ DAY = dt.date(2025, 3, 1)
 )
 def test_referral_proposal_rule(status, in_scope, proposal):
     assert referral_proposal(status=status, in_scope=in_scope) == proposal
-
-
-def record(actor, patient, icd10, morphology="", stage=None, markers=()):
-    """A diagnosis entered through the services, as a clinician would."""
-    diagnosis = services.diagnosis_add(
-        actor=actor, patient=patient, icd10=icd10, icdo3_morphology=morphology, diagnosed_on=DAY
-    )
-    if stage:
-        t, n, m, group = stage
-        services.staging_add(
-            actor=actor,
-            diagnosis=diagnosis,
-            kind="clinical",
-            t=t,
-            n=n,
-            m=m,
-            stage_group=group,
-            staged_on=DAY,
-        )
-    for marker, result in markers:
-        services.biomarker_add(
-            actor=actor, diagnosis=diagnosis, marker=marker, result=result, tested_on=DAY
-        )
-    diagnosis.refresh_from_db()
-    return diagnosis
 
 
 TNBC = (("RE", "negative"), ("RP", "negative"), ("HER2", "negative"))
@@ -139,7 +111,7 @@ CASES = [
 def test_referral_proposed_per_network(
     clinician, patient, case, icd10, morphology, stage, markers, network, proposal
 ):
-    diagnosis = record(clinician.user, patient, icd10, morphology, stage, markers)
+    diagnosis = record_diagnosis(clinician.user, patient, icd10, morphology, stage, markers)
     suggestions = network_suggestions(patient, [diagnosis], include_to_check=True)
     assert [(s.network.code, s.proposal) for s in suggestions] == (
         [(network, proposal)] if network else []
@@ -160,7 +132,9 @@ def test_a_proposal_lists_the_nearest_expert_centres(clinician, patient):
     near = OrganisationFactory(name="Centre Léon Bérard", latitude=45.74, longitude=4.88)
     NetworkMembership.objects.create(network=fem_net, organisation=near, role="pilot")
     NetworkMembership.objects.create(network=fem_net, organisation=far, role="expert")
-    diagnosis = record(clinician.user, patient, "C50.4", "", ("T2", "N1", "M1", "IV"), TNBC)
+    diagnosis = record_diagnosis(
+        clinician.user, patient, "C50.4", "", ("T2", "N1", "M1", "IV"), TNBC
+    )
     [suggestion] = network_suggestions(patient, [diagnosis], include_to_check=True)
     assert [c.membership.organisation.name for c in suggestion.centres] == [
         "Centre Léon Bérard",

@@ -9,6 +9,8 @@ from oncoparcours.patients import services
 from oncoparcours.patients.models import BreakGlassAccess, CareTeamMember, Diagnosis, Patient
 from oncoparcours.testing.factories import ProfessionalFactory, valid_ins
 
+from .helpers import add_staging, record_diagnosis
+
 pytestmark = pytest.mark.django_db
 
 
@@ -222,16 +224,7 @@ def test_staging_and_biomarkers_recompute_the_prognosis_and_audit_the_change(cli
     # Nothing known yet: not decided, never "not poor prognosis".
     assert (diagnosis.prognosis_status, diagnosis.poor_prognosis) == ("to_check", None)
     assert diagnosis.prognosis_missing == ["metastasis"]
-    services.staging_add(
-        actor=clinician.user,
-        diagnosis=diagnosis,
-        kind="clinical",
-        t="T2",
-        n="N1",
-        m="M1",
-        stage_group="IV",
-        staged_on=day,
-    )
+    add_staging(clinician.user, diagnosis, "T2", "N1", "M1", "IV", day=day)
     diagnosis.refresh_from_db()
     assert (diagnosis.prognosis_status, diagnosis.survival_entry) == ("poor", "breast-metastatic")
     assert diagnosis.five_year_survival == 27
@@ -261,22 +254,8 @@ def test_staging_and_biomarkers_recompute_the_prognosis_and_audit_the_change(cli
 def test_recompute_command_applies_the_current_table_once(clinician, patient):
     from django.core.management import call_command
 
-    diagnosis = services.diagnosis_add(
-        actor=clinician.user,
-        patient=patient,
-        icd10="C56",
-        icdo3_morphology="8461/3",
-        diagnosed_on=dt.date(2025, 2, 1),
-    )
-    services.staging_add(
-        actor=clinician.user,
-        diagnosis=diagnosis,
-        kind="pathological",
-        t="T3c",
-        n="N0",
-        m="M0",
-        stage_group="IIIC",
-        staged_on=dt.date(2025, 2, 10),
+    diagnosis = record_diagnosis(
+        clinician.user, patient, "C56", "8461/3", stage=("T3c", "N0", "M0", "IIIC")
     )
     # As flagged by the first table (per organ only): ovary 43 %, not poor prognosis.
     Diagnosis.objects.filter(pk=diagnosis.pk).update(

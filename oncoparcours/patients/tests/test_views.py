@@ -161,32 +161,16 @@ def test_network_suggestion_lists_nearest_expert_centres(clinician_client, clini
 
 
 def test_record_shows_the_prognosis_reasoning(clinician_client, clinician, patient):
-    from oncoparcours.patients import services
+    from .helpers import add_staging, record_diagnosis
 
-    day = dt.date(2025, 1, 10)
-    undetermined = services.diagnosis_add(
-        actor=clinician.user,
-        patient=patient,
-        icd10="C56",
-        icdo3_morphology="8461/3",
-        diagnosed_on=day,
-    )
+    ovary = record_diagnosis(clinician.user, patient, "C56", "8461/3")
     page = clinician_client.get(patient.get_absolute_url()).content.decode()
     # Not staged yet: "to check", what is missing, and what the answer could become.
     assert "Non déterminé — à vérifier" in page
     assert "stade (groupe de stade ou TNM)" in page
     assert "Carcinome séreux de haut grade de l&#x27;ovaire" in page
     assert "Orientation vers un réseau à vérifier pour C56 : FEM-NET" in page
-    services.staging_add(
-        actor=clinician.user,
-        diagnosis=undetermined,
-        kind="pathological",
-        t="T3c",
-        n="N0",
-        m="M0",
-        stage_group="IIIC",
-        staged_on=day,
-    )
+    add_staging(clinician.user, ovary, "T3c", "N0", "M0", "IIIC")
     page = clinician_client.get(patient.get_absolute_url()).content.decode()
     assert "Mauvais pronostic" in page
     assert "Survie nette à 5 ans 29,2 %" in page
@@ -194,18 +178,7 @@ def test_record_shows_the_prognosis_reasoning(clinician_client, clinician, patie
     assert "survival-2026.1" in page  # the table version
     assert "Réseau suggéré pour C56 : FEM-NET" in page
     # A decided "not poor" answer says which data would change it.
-    services.diagnosis_add(actor=clinician.user, patient=patient, icd10="C18.7", diagnosed_on=day)
-    colon = Diagnosis.objects.get(icd10="C18.7")
-    services.staging_add(
-        actor=clinician.user,
-        diagnosis=colon,
-        kind="clinical",
-        t="T3",
-        n="N1",
-        m="M0",
-        stage_group="IIIB",
-        staged_on=day,
-    )
+    record_diagnosis(clinician.user, patient, "C18.7", stage=("T3", "N1", "M0", "IIIB"))
     page = clinician_client.get(patient.get_absolute_url()).content.decode()
     assert "Changerait la réponse" in page
     assert "métastatique (M1) → Côlon-rectum métastatique" in page
