@@ -18,7 +18,7 @@ T = {
     "progesterone receptor status (PR)": "statut des récepteurs à la progestérone (RP)",
     "HER2 status": "statut HER2",
     "%(marker)s status": "statut %(marker)s",
-    "5-year net survival %(value)s %%": "Survie nette à 5 ans %(value)s %%",
+    "5-year net survival %(value)s %%": "survie nette à 5 ans %(value)s %%",
     "approx.": "approx.",
     "Missing to decide:": "Manque pour décider :",
     "Once known, the answer could become:": "Une fois connu, la réponse pourrait devenir :",

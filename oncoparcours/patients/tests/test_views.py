@@ -173,7 +173,7 @@ def test_record_shows_the_prognosis_reasoning(clinician_client, clinician, patie
     add_staging(clinician.user, ovary, "T3c", "N0", "M0", "IIIC")
     page = clinician_client.get(patient.get_absolute_url()).content.decode()
     assert "Mauvais pronostic" in page
-    assert "Survie nette à 5 ans 29,2 %" in page
+    assert "survie nette à 5 ans 29,2 %" in page
     assert "SEER Cancer Statistics Review 1975–2015" in page  # the source
     assert "survival-2026.1" in page  # the table version
     assert "Réseau suggéré pour C56 : FEM-NET" in page
