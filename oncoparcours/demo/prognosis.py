@@ -124,6 +124,7 @@ class PrognosisShowcase:
             icd10=case.icd10,
             icdo3_morphology=case.morphology,
             diagnosed_on=diagnosed_on,
+            laterality="left" if case.icd10[:3] in {"C50", "C56", "C34"} else "not_applicable",
             note=case.note,
         )
         if case.staging:
