@@ -32,6 +32,7 @@ from oncoparcours.directory.models import (
 )
 from oncoparcours.directory.referential import departements
 from oncoparcours.directory.services import add_months
+from oncoparcours.patients import survival
 from oncoparcours.patients.models import (
     Biomarker,
     CareTeamMember,
@@ -55,6 +56,8 @@ from .institutions import (
     REGION_WEIGHTS,
     UNIVERSITY_HOSPITALS,
 )
+from .prognosis import CASES as SHOWCASE_CASES
+from .prognosis import PrognosisShowcase
 
 Progress = Callable[[int, int], None]
 # Most patients a demo login can have in their care teams (a heavy but real-life caseload).
@@ -68,6 +71,7 @@ CASELOAD_CAP = {
     "pharmacien": 300,
 }
 BATCH = 2000
+SHOWCASE_MIN_PATIENTS = 100
 
 
 @dataclass
@@ -567,12 +571,13 @@ class Generator:
         )
 
     # --- patients ------------------------------------------------------------------------------
-    def build_patients(self, progress: Progress | None = None) -> int:
+    def build_patients(self, progress: Progress | None = None, count: int | None = None) -> int:
+        total = self.patient_count if count is None else count
         created = 0
         weights = [m.weight for m in SITE_MIX]
         table = survival_table()
-        while created < self.patient_count:
-            size = min(BATCH, self.patient_count - created)
+        while created < total:
+            size = min(BATCH, total - created)
             rows = _Rows()
             for _ in range(size):
                 mix = self.rng.choices(SITE_MIX, weights=weights)[0]
@@ -581,7 +586,7 @@ class Generator:
                 rows.save()
             created += size
             if progress:
-                progress(created, self.patient_count)
+                progress(created, total)
         return created
 
     def _pick_region(self) -> str:
@@ -638,7 +643,6 @@ class Generator:
         morphology = rng.choices(
             [m for m, _w in mix.morphologies], weights=[w for _m, w in mix.morphologies]
         )[0]
-        assessment = prognosis.assess(table, icd10_code=icd10, morphology=morphology)
         diagnosis = Diagnosis(
             id=self.uuid(),
             patient=patient,
@@ -647,10 +651,6 @@ class Generator:
             icdo3_topography=(icd10 + ".9")[:5] if "." not in icd10 else icd10,
             icdo3_morphology=morphology,
             laterality=rng.choice(["left", "right"]) if mix.laterality else "not_applicable",
-            poor_prognosis=assessment.poor_prognosis,
-            five_year_survival=assessment.survival_5y,
-            survival_reference=assessment.entry_label,
-            survival_table_version=assessment.table_version,
         )
         if mix.haematological or icd10[:3] in {"C61", "C64", "C73", "C67"}:
             diagnosis.icdo3_topography = (
@@ -659,14 +659,16 @@ class Generator:
         if diagnosis.icdo3_topography and not diagnosis.icdo3_topography[1:3].isdigit():
             diagnosis.icdo3_topography = ""
         rows.diagnoses.append(diagnosis)
+        stagings = []
         if not mix.haematological and mix.key != "glioblastoma":
-            rows.stagings.append(self._staging(diagnosis, diagnosed_on))
+            stagings.append(self._staging(diagnosis, diagnosed_on))
+        biomarkers = []
         for marker, alteration, positive in BIOMARKERS.get(mix.key, ()):
             is_positive = rng.random() < positive
             value = (
                 f"TPS {rng.choice([0, 1, 5, 20, 50, 60, 80, 90])} %" if marker == "PD-L1" else ""
             )
-            rows.biomarkers.append(
+            biomarkers.append(
                 Biomarker(
                     id=self.uuid(),
                     diagnosis=diagnosis,
@@ -677,6 +679,14 @@ class Generator:
                     tested_on=diagnosed_on + dt.timedelta(days=rng.randint(3, 20)),
                 )
             )
+        rows.stagings.extend(stagings)
+        rows.biomarkers.extend(biomarkers)
+        survival.apply(
+            diagnosis,
+            prognosis.assess(
+                table, survival.facts_for(diagnosis, stagings=stagings, biomarkers=biomarkers)
+            ),
+        )
         rows.performance.append(
             PerformanceStatus(
                 id=self.uuid(),
@@ -869,7 +879,13 @@ class Generator:
         with transaction.atomic():
             self.build_referential()
         self._recorder_id = get_user_model().objects.get(username="admin").pk
-        self.build_patients(progress)
+        # A large enough region includes the prognosis showcase patients (entered through the
+        # services) among its patients.
+        showcase = len(SHOWCASE_CASES) if self.patient_count >= SHOWCASE_MIN_PATIENTS else 0
+        self.build_patients(progress, count=self.patient_count - showcase)
+        if showcase:
+            with transaction.atomic():
+                PrognosisShowcase(self).run()
         audit_record(
             actor=None,
             action=AuditAction.IMPORT,

@@ -80,6 +80,7 @@ class PatientFilterForm(forms.Form):
         choices=[
             ("", _("All")),
             ("poor", _("Poor prognosis (< 33 % at 5 years)")),
+            ("to_check", _("Prognosis not determined (to check)")),
             ("other", _("Other")),
         ],
     )

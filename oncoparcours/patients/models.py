@@ -138,6 +138,13 @@ class Laterality(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+class PrognosisStatus(models.TextChoices):
+    POOR = "poor", _("Poor prognosis")
+    NOT_POOR = "not_poor", _("Not a poor-prognosis cancer")
+    TO_CHECK = "to_check", _("Not determined — to check")
+    NOT_IN_TABLE = "not_in_table", _("Not determined — not in the survival table")
+
+
 class Diagnosis(BaseModel):
     """A primary cancer condition (mCODE PrimaryCancerCondition) or a secondary one."""
 
@@ -165,6 +172,10 @@ class Diagnosis(BaseModel):
     five_year_survival = models.FloatField(_("5-year net survival (%)"), null=True, editable=False)
     survival_reference = models.CharField(max_length=200, blank=True, editable=False)
     survival_table_version = models.CharField(max_length=40, blank=True, editable=False)
+    survival_entry = models.CharField(max_length=80, blank=True, editable=False)
+    # Facts missing to decide the prognosis (codes of patients.rules.prognosis): not empty
+    # exactly when the prognosis is "to check".
+    prognosis_missing = models.JSONField(default=list, blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -188,6 +199,16 @@ class Diagnosis(BaseModel):
     @property
     def label(self) -> str:
         return icd10_label(self.icd10)
+
+    @property
+    def prognosis_status(self) -> str:
+        if self.poor_prognosis is not None:
+            return PrognosisStatus.POOR if self.poor_prognosis else PrognosisStatus.NOT_POOR
+        return PrognosisStatus.TO_CHECK if self.prognosis_missing else PrognosisStatus.NOT_IN_TABLE
+
+    @property
+    def prognosis_status_label(self) -> str:
+        return str(PrognosisStatus(self.prognosis_status).label)
 
 
 class StagingKind(models.TextChoices):

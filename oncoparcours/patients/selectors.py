@@ -23,9 +23,11 @@ from .models import (
     ConsentRecord,
     Diagnosis,
     Patient,
+    PrognosisStatus,
     TreatmentCourse,
     search_key,
 )
+from .rules.networks import Proposal, referral_proposal
 
 
 def professional_for(user: User) -> Professional | None:
@@ -141,6 +143,7 @@ def patient_search(
     icd10_prefix: str = "",
     centre_id: uuid.UUID | None = None,
     poor_prognosis: bool | None = None,
+    prognosis_to_check: bool = False,
 ) -> QuerySet[Patient]:
     patients = patients_for_user(user)
     text = search_key(query)
@@ -159,6 +162,14 @@ def patient_search(
     if poor_prognosis is not None:
         patients = patients.filter(
             Exists(Diagnosis.objects.filter(patient=OuterRef("pk"), poor_prognosis=poor_prognosis))
+        )
+    if prognosis_to_check:
+        patients = patients.filter(
+            Exists(
+                Diagnosis.objects.filter(
+                    patient=OuterRef("pk"), poor_prognosis__isnull=True
+                ).exclude(prognosis_missing=[])
+            )
         )
     return (
         patients.select_related("expert_centre", "proximity_centre")
@@ -194,14 +205,22 @@ class NetworkSuggestion:
     network: Network
     diagnosis: Diagnosis
     centres: list[CentreSuggestion]
+    proposal: Proposal = Proposal.PROPOSED
+
+    @property
+    def to_check(self) -> bool:
+        return self.proposal == Proposal.TO_CHECK
 
 
 def network_suggestions(
-    patient: Patient, diagnoses: list[Diagnosis], *, limit: int = 3
+    patient: Patient, diagnoses: list[Diagnosis], *, limit: int = 3, include_to_check: bool = False
 ) -> list[NetworkSuggestion]:
-    """INCa networks whose scope covers a poor-prognosis diagnosis, with their nearest centres."""
-    poor = [d for d in diagnoses if d.poor_prognosis]
-    if not poor:
+    """INCa networks of excellence whose scope covers a diagnosis of the patient, with their
+    nearest pilot/expert centres: proposed for a poor-prognosis cancer and, with
+    ``include_to_check``, shown "to check" when the prognosis is not determined
+    (rules/networks.py). One implementation for the patient record and the referral page."""
+    wanted = {Proposal.PROPOSED, Proposal.TO_CHECK} if include_to_check else {Proposal.PROPOSED}
+    if not any(d.prognosis_status != PrognosisStatus.NOT_POOR for d in diagnoses):
         return []
     networks = list(
         Network.objects.filter(kind="inca_excellence").prefetch_related(
@@ -214,9 +233,13 @@ def network_suggestions(
         )
     )
     suggestions = []
-    for diagnosis in poor:
+    for diagnosis in diagnoses:
         for network in networks:
-            if not icd10.in_any_range(diagnosis.icd10, network.scope_ranges):
+            proposal = referral_proposal(
+                status=diagnosis.prognosis_status,
+                in_scope=icd10.in_any_range(diagnosis.icd10, network.scope_ranges),
+            )
+            if proposal not in wanted:
                 continue
             centres = []
             for membership in network.memberships.all():
@@ -226,7 +249,7 @@ def network_suggestions(
                     distance = geo.distance_km(patient.latitude, patient.longitude, lat, lon)
                 centres.append(CentreSuggestion(membership, distance))
             centres.sort(key=lambda c: (c.distance_km is None, c.distance_km or 0))
-            suggestions.append(NetworkSuggestion(network, diagnosis, centres[:limit]))
+            suggestions.append(NetworkSuggestion(network, diagnosis, centres[:limit], proposal))
     return suggestions
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from oncoparcours.directory.models import Professional, Specialty
 from oncoparcours.directory.referential import departements, icd10_problem
 from oncoparcours.directory.rules import icd10 as icd10_rules
 
+from . import survival
 from .models import (
     Biomarker,
     BreakGlassAccess,
@@ -37,7 +39,7 @@ from .models import (
     TreatmentKind,
 )
 from .referential import survival_table
-from .rules import prognosis, staging
+from .rules import staging
 from .selectors import professional_for
 
 PATIENT_FIELDS = (
@@ -213,9 +215,6 @@ def diagnosis_add(
     errors.update(_check_clinical_date(patient, diagnosed_on, "diagnosed_on"))
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
-    assessment = prognosis.assess(
-        survival_table(), icd10_code=code, morphology=icdo3_morphology.strip()
-    )
     diagnosis = Diagnosis(
         patient=patient,
         icd10=code,
@@ -226,11 +225,9 @@ def diagnosis_add(
         is_primary=is_primary,
         note=note,
         recorded_by=actor,
-        poor_prognosis=assessment.poor_prognosis,
-        five_year_survival=assessment.survival_5y,
-        survival_reference=assessment.entry_label,
-        survival_table_version=assessment.table_version,
     )
+    assessment = survival.assess(diagnosis, stagings=(), biomarkers=())
+    survival.apply(diagnosis, assessment)
     _full_clean(diagnosis, exclude=["patient"])
     diagnosis.save()
     audit_record(
@@ -240,11 +237,81 @@ def diagnosis_add(
         obj=diagnosis,
         details={
             "icd10": code,
-            "poor_prognosis": assessment.poor_prognosis,
+            "prognosis": assessment.status.value,
+            "survival_entry": assessment.entry_key,
             "survival_table": assessment.table_version,
         },
     )
     return diagnosis
+
+
+def _reassess(
+    diagnosis: Diagnosis, *, actor: User | None, reason: str, save: bool = True
+) -> tuple[str, str] | None:
+    """Recompute one loaded diagnosis (patient, stagings and biomarkers at hand); when the flag
+    changes, save it and audit the change. Returns (old status, new status) when changed."""
+    before = {
+        "status": diagnosis.prognosis_status,
+        "entry": diagnosis.survival_entry,
+        "table": diagnosis.survival_table_version,
+    }
+    changes = survival.apply(diagnosis, survival.assess(diagnosis))
+    if not changes:
+        return None
+    if save:
+        diagnosis.save(update_fields=[*changes, "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            patient_id=diagnosis.patient_id,
+            obj=diagnosis,
+            reason=reason,
+            details={
+                "what": "prognosis",
+                "from": before,
+                "to": {
+                    "status": diagnosis.prognosis_status,
+                    "entry": diagnosis.survival_entry,
+                    "table": diagnosis.survival_table_version,
+                },
+                "missing": diagnosis.prognosis_missing,
+            },
+        )
+    return before["status"], diagnosis.prognosis_status
+
+
+def _with_facts() -> Any:
+    return Diagnosis.objects.select_related("patient").prefetch_related("stagings", "biomarkers")
+
+
+def diagnosis_reassess(*, actor: User | None, diagnosis: Diagnosis, reason: str) -> bool:
+    """Recompute the prognosis flag with the current survival table and the record's facts
+    (called inside the transaction that changed them). True when the flag changed."""
+    loaded = _with_facts().get(pk=diagnosis.pk)
+    return _reassess(loaded, actor=actor, reason=reason) is not None
+
+
+def diagnoses_recompute(
+    *, actor: User | None, dry_run: bool = False, batch_size: int = 500
+) -> Counter[tuple[str, str]]:
+    """Recompute every diagnosis with the current survival table (after a table update), batch
+    by batch, each batch in its own transaction. Counts (old status, new status) of the changed
+    ones and ("unchanged", status) of the others."""
+    counts: Counter[tuple[str, str]] = Counter()
+    reason = _("Survival table %(version)s applied") % {"version": survival_table().version}
+    last = None
+    while True:
+        page = _with_facts().order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        batch = list(page[:batch_size])
+        if not batch:
+            return counts
+        with transaction.atomic():
+            for diagnosis in batch:
+                change = _reassess(diagnosis, actor=actor, reason=reason, save=not dry_run)
+                counts[change or ("unchanged", diagnosis.prognosis_status)] += 1
+        last = batch[-1].pk
 
 
 @transaction.atomic
@@ -288,6 +355,7 @@ def staging_add(
     audit_record(
         actor=actor, action=AuditAction.CREATE, patient_id=diagnosis.patient_id, obj=record
     )
+    diagnosis_reassess(actor=actor, diagnosis=diagnosis, reason=_("Staging recorded"))
     return record
 
 
@@ -320,6 +388,7 @@ def biomarker_add(
     audit_record(
         actor=actor, action=AuditAction.CREATE, patient_id=diagnosis.patient_id, obj=record
     )
+    diagnosis_reassess(actor=actor, diagnosis=diagnosis, reason=_("Biomarker recorded"))
     return record
 
 

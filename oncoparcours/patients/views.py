@@ -21,7 +21,7 @@ from oncoparcours.core.forms import add_application_error
 from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.models import AuditAction, Role
 
-from . import selectors, services
+from . import selectors, services, survival
 from .forms import (
     BiomarkerForm,
     BreakGlassForm,
@@ -61,6 +61,7 @@ def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         icd10_prefix=filters.get("icd10", ""),
         centre_id=centre.pk if centre else None,
         poor_prognosis=prognosis,
+        prognosis_to_check=filters.get("prognosis") == "to_check",
     )
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
@@ -147,10 +148,11 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
             "access": access,
             "patient": patient,
             "diagnoses": diagnoses,
+            "diagnosis_rows": [(d, survival.explain(d)) for d in diagnoses],
             "care_team": care_team,
             "performance": patient.performance_statuses.all()[:5],
             "consents": selectors.latest_consents(patient),
-            "suggestions": selectors.network_suggestions(patient, diagnoses),
+            "suggestions": selectors.network_suggestions(patient, diagnoses, include_to_check=True),
             "timeline": timeline_for(patient),
             "sections": record_sections(access, request),
         },

@@ -9,6 +9,8 @@ from oncoparcours.patients import services
 from oncoparcours.patients.models import BreakGlassAccess, CareTeamMember, Diagnosis, Patient
 from oncoparcours.testing.factories import ProfessionalFactory, valid_ins
 
+from .helpers import add_staging, record_diagnosis
+
 pytestmark = pytest.mark.django_db
 
 
@@ -78,7 +80,8 @@ def test_diagnosis_is_flagged_from_the_survival_table(clinician, patient):
         True,
         7,
     )
-    assert diagnosis.survival_table_version == "francim-2021.1"
+    assert diagnosis.survival_table_version == "survival-2026.1"
+    assert diagnosis.survival_entry == "glioblastoma"
 
 
 @pytest.mark.parametrize(
@@ -211,3 +214,72 @@ def test_break_glass_is_reasoned_time_limited_and_audited(outsider, patient):
         )
     assert "minutes" in error.value.errors
     assert BreakGlassAccess.objects.count() == 1
+
+
+def test_staging_and_biomarkers_recompute_the_prognosis_and_audit_the_change(clinician, patient):
+    day = dt.date(2025, 2, 1)
+    diagnosis = services.diagnosis_add(
+        actor=clinician.user, patient=patient, icd10="C50.4", diagnosed_on=day
+    )
+    # Nothing known yet: not decided, never "not poor prognosis".
+    assert (diagnosis.prognosis_status, diagnosis.poor_prognosis) == ("to_check", None)
+    assert diagnosis.prognosis_missing == ["metastasis"]
+    add_staging(clinician.user, diagnosis, "T2", "N1", "M1", "IV", day=day)
+    diagnosis.refresh_from_db()
+    assert (diagnosis.prognosis_status, diagnosis.survival_entry) == ("poor", "breast-metastatic")
+    assert diagnosis.five_year_survival == 27
+    for marker in ("RE", "RP", "HER2"):
+        services.biomarker_add(
+            actor=clinician.user,
+            diagnosis=diagnosis,
+            marker=marker,
+            result="negative",
+            tested_on=day,
+        )
+    diagnosis.refresh_from_db()
+    assert (diagnosis.survival_entry, diagnosis.five_year_survival) == (
+        "breast-tnbc-metastatic",
+        12,
+    )
+    changes = AuditEvent.objects.filter(
+        object_id=str(diagnosis.pk), action="update", details__what="prognosis"
+    ).order_by("id")
+    assert [(e.details["from"]["status"], e.details["to"]["status"]) for e in changes] == [
+        ("to_check", "poor"),
+        ("poor", "poor"),  # the figure changed (27 % -> 12 %): RE and RP alone changed nothing
+    ]
+    assert changes[1].details["to"]["entry"] == "breast-tnbc-metastatic"
+
+
+def test_recompute_command_applies_the_current_table_once(clinician, patient):
+    from django.core.management import call_command
+
+    diagnosis = record_diagnosis(
+        clinician.user, patient, "C56", "8461/3", stage=("T3c", "N0", "M0", "IIIC")
+    )
+    # As flagged by the first table (per organ only): ovary 43 %, not poor prognosis.
+    Diagnosis.objects.filter(pk=diagnosis.pk).update(
+        poor_prognosis=False,
+        five_year_survival=43,
+        survival_reference="Ovaire",
+        survival_entry="Ovaire",
+        survival_table_version="francim-2021.1",
+        prognosis_missing=[],
+    )
+    call_command("prognosis_recompute", "--dry-run")
+    diagnosis.refresh_from_db()
+    assert diagnosis.survival_table_version == "francim-2021.1"  # dry run: nothing changed
+    call_command("prognosis_recompute")
+    diagnosis.refresh_from_db()
+    assert (diagnosis.poor_prognosis, diagnosis.survival_entry) == (True, "ovary-hgsc-figo-3-4")
+    assert diagnosis.survival_table_version == "survival-2026.1"
+    event = AuditEvent.objects.filter(object_id=str(diagnosis.pk), details__what="prognosis")
+    assert event.latest("id").details["from"] == {
+        "status": "not_poor",
+        "entry": "Ovaire",
+        "table": "francim-2021.1",
+    }
+    before = AuditEvent.objects.count()
+    counts = services.diagnoses_recompute(actor=None)
+    assert counts == {("unchanged", "poor"): 1}
+    assert AuditEvent.objects.count() == before  # idempotent, nothing audited twice

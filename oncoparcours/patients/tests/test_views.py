@@ -158,3 +158,57 @@ def test_network_suggestion_lists_nearest_expert_centres(clinician_client, clini
         "Centre proche",
         "Centre lointain",
     ]
+
+
+def test_record_shows_the_prognosis_reasoning(clinician_client, clinician, patient):
+    from .helpers import add_staging, record_diagnosis
+
+    ovary = record_diagnosis(clinician.user, patient, "C56", "8461/3")
+    page = clinician_client.get(patient.get_absolute_url()).content.decode()
+    # Not staged yet: "to check", what is missing, and what the answer could become.
+    assert "Non déterminé — à vérifier" in page
+    assert "stade (groupe de stade ou TNM)" in page
+    assert "Carcinome séreux de haut grade de l&#x27;ovaire" in page
+    assert "Orientation vers un réseau à vérifier pour C56 : FEM-NET" in page
+    add_staging(clinician.user, ovary, "T3c", "N0", "M0", "IIIC")
+    page = clinician_client.get(patient.get_absolute_url()).content.decode()
+    assert "Mauvais pronostic" in page
+    assert "survie nette à 5 ans 29,2 %" in page
+    assert "SEER Cancer Statistics Review 1975–2015" in page  # the source
+    assert "survival-2026.1" in page  # the table version
+    assert "Réseau suggéré pour C56 : FEM-NET" in page
+    # A decided "not poor" answer says which data would change it.
+    record_diagnosis(clinician.user, patient, "C18.7", stage=("T3", "N1", "M0", "IIIB"))
+    page = clinician_client.get(patient.get_absolute_url()).content.decode()
+    assert "Changerait la réponse" in page
+    assert "métastatique (M1) → Côlon-rectum métastatique" in page
+
+
+def test_old_table_flags_are_explained_with_their_own_table(clinician_client, clinician, patient):
+    diagnosis = DiagnosisFactory(
+        patient=patient,
+        icd10="C56",
+        poor_prognosis=False,
+        five_year_survival=43,
+        survival_reference="Ovaire",
+        survival_entry="Ovaire",
+        survival_table_version="francim-2021.1",
+    )
+    page = clinician_client.get(patient.get_absolute_url()).content.decode()
+    assert diagnosis.prognosis_status == "not_poor"
+    assert "francim-2021.1" in page
+    assert "table actuelle survival-2026.1 pas encore appliquée" in page
+
+
+def test_filter_patients_whose_prognosis_is_to_check(clinician_client, clinician):
+    checked = PatientFactory(birth_last_name="Verifier")
+    decided = PatientFactory(birth_last_name="Decide")
+    for person in (checked, decided):
+        CareTeamMemberFactory(patient=person, professional=clinician)
+    DiagnosisFactory(
+        patient=checked, icd10="C50.4", poor_prognosis=None, prognosis_missing=["metastasis"]
+    )
+    DiagnosisFactory(patient=decided, icd10="C50.4", poor_prognosis=False)
+    response = clinician_client.get(reverse("patients:list"), {"prognosis": "to_check"})
+    assert [p.birth_last_name for p in response.context["page_obj"]] == ["Verifier"]
+    assert "pronostic à vérifier" in response.content.decode()
