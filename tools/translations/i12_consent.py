@@ -34,3 +34,19 @@ T = {
     ),
     "Left out of every export for:": "Exclu(e) de toute exportation pour :",
 }
+T.update(
+    {
+        # Board statistics: the definition next to the near-home share
+        "Definition:": "Définition :",
+        "overseas board: a patient is treated near home unless transferred to mainland France "
+        "for treatment (a decision for an expert centre counts only when that centre is "
+        "overseas).": (
+            "RCP ultramarine : un patient est pris en charge à proximité de son domicile s'il "
+            "n'est pas transféré en métropole pour son traitement (une décision de prise en "
+            "charge en centre expert ne compte que si ce centre est outre-mer)."
+        ),
+        "the decision sets the place of care to the proximity centre.": (
+            "la décision fixe le lieu de soins au centre de proximité."
+        ),
+    }
+)
