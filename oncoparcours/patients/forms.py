@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -215,7 +217,7 @@ class CareTeamEndForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=250)
 
 
-def _scope_choices() -> list[tuple[str, str]]:
+def _scope_choices() -> list[tuple[str, Any]]:
     """Each scope with what it covers; export purposes with their legal basis."""
     from .consent import purposes
 

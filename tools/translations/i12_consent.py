@@ -50,3 +50,49 @@ T.update(
         ),
     }
 )
+T.update(
+    {
+        # Indicators: exclusions on pages and in files
+        "No opposition applied to this export.": "Aucune opposition appliquée à cette exportation.",
+        "Purpose: %(purpose)s (legal basis: %(basis)s)": (
+            "Finalité : %(purpose)s (base légale : %(basis)s)"
+        ),
+        "Produced on %(day)s; oppositions in force that day apply to every period.": (
+            "Produit le %(day)s ; les oppositions en vigueur ce jour-là s'appliquent à toutes les "
+            "périodes."
+        ),
+        "— left out of every indicator below, its pages and downloads, from the day the "
+        "opposition was recorded.": (
+            "— retirés de tous les indicateurs ci-dessous, de leurs pages et de leurs "
+            "téléchargements, dès le jour où l'opposition a été enregistrée."
+        ),
+        "Declare the purpose of the extract: the patients who object to it are left out, and the "
+        "file says how many (first lines of the CSV starting with #, metadata of the Parquet "
+        "file).": (
+            "Déclarez la finalité de l'extraction : les patients qui s'y opposent en sont retirés "
+            "et le fichier indique leur nombre (premières lignes du CSV commençant par #, "
+            "métadonnées du fichier Parquet)."
+        ),
+        "Extract by declared purpose": "Extraction par finalité déclarée",
+        "Purpose": "Finalité",
+        "Legal basis": "Base légale",
+        "Patients excluded": "Patients exclus",
+        "Download": "Télécharger",
+        "Parquet for %(purpose)s": "Parquet pour la finalité « %(purpose)s »",
+        "CSV for %(purpose)s": "CSV pour la finalité « %(purpose)s »",
+        "Parquet with dates shifted per patient for %(purpose)s": (
+            "Parquet, dates décalées par patient, pour la finalité « %(purpose)s »"
+        ),
+        # Catalogue: Article 51 cost terms
+        "approx., to check": "approx., à vérifier",
+        "Where to check:": "Où vérifier :",
+        "Transport round trip": "Transport aller-retour",
+    }
+)
+
+PLURALS = {
+    "%(count)s patient excluded (opposition to the purpose “%(purpose)s”)": (
+        "%(count)s patient exclu (opposition à la finalité « %(purpose)s »)",
+        "%(count)s patients exclus (opposition à la finalité « %(purpose)s »)",
+    ),
+}
