@@ -347,14 +347,16 @@ def a51_cost(engine: Engine, filters: Filters) -> Result:
             "replaces one day-hospital stay and its transport.",
         ),
         engine.t(
-            "Montants approximatifs, paramétrables (data/article51_costs.yaml) — à vérifier avant "
-            f"usage : forfaits (à vérifier : {data['experiment']['where_to_check']}) ; séjour "
-            f"d'HDJ GHM {stay['ghm']} {stay['amount_eur']} € ({stay['year']}, {stay['source']}) ; "
-            f"transport {transport['round_trip_eur']} € par aller-retour ({transport['source']}).",
-            "Approximate, configurable amounts (data/article51_costs.yaml) — check before use: "
-            f"flat rates (to check: {data['experiment']['where_to_check']}); day-hospital stay "
-            f"GHM {stay['ghm']} €{stay['amount_eur']} ({stay['year']}, {stay['source']}); "
-            f"transport €{transport['round_trip_eur']} per round trip ({transport['source']}).",
+            "Montants approximatifs, paramétrables (data/article51_costs.yaml), à vérifier avant "
+            f"usage : forfaits provisoires (où vérifier : {data['experiment']['where_to_check']}) ;"
+            f" séjour d'HDJ GHM {stay['ghm']} à {stay['amount_eur']} € ({stay['year']}, "
+            f"{stay['source']}) ; transport {transport['round_trip_eur']} € par aller-retour "
+            f"({transport['source']}).",
+            "Approximate, configurable amounts (data/article51_costs.yaml), to check before use: "
+            f"provisional flat rates (where to check: {data['experiment']['where_to_check']}); "
+            f"day-hospital stay GHM {stay['ghm']} at €{stay['amount_eur']} ({stay['year']}, "
+            f"{stay['source']}); transport €{transport['round_trip_eur']} per round trip "
+            f"({transport['source']}).",
         ),
     ]
     engine.suppress(result)
