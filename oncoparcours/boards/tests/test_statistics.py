@@ -9,10 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from oncoparcours.boards.models import Board, Case, Decision, Session
+from oncoparcours.boards.models import Board
 from oncoparcours.boards.rules import statistics
 from oncoparcours.boards.selectors import board_statistics
 from oncoparcours.boards.templatetags.boards import percent
+from oncoparcours.testing.boards import past_session, stored_decision
 from oncoparcours.testing.factories import OrganisationFactory
 
 from .conftest import client_for
@@ -97,13 +98,7 @@ def caribbean_board(db, clinician, patient, diagnosis):
         time_zone="America/Martinique",
     )
     board.organisers.add(martinique, roussy)
-    session = Session.objects.create(
-        board=board,
-        starts_at=timezone.now() - dt.timedelta(days=3),
-        duration_minutes=120,
-        capacity=10,
-        chair=clinician,
-    )
+    session = past_session(board, clinician, timezone.now() - dt.timedelta(days=3))
     places = [
         ("proximity", martinique),
         ("proximity", None),
@@ -111,25 +106,13 @@ def caribbean_board(db, clinician, patient, diagnosis):
         ("expert", roussy),
         ("transfer", roussy),
     ]
-    for index, (place, organisation) in enumerate(places):
-        case = Case.objects.create(
-            patient=patient,
-            board=board,
-            diagnosis=diagnosis,
-            question=f"Q{index}",
-            context="new_diagnosis",
-            submitted_by=clinician.user,
-            submitted_at=timezone.now() - dt.timedelta(days=10),
-            decided_at=timezone.now() - dt.timedelta(days=3),
-            status="decided",
-        )
-        Decision.objects.create(
-            case=case,
+    for place, organisation in places:
+        stored_decision(
             session=session,
-            proposal="Proposition",
-            place_of_care=place,
-            care_organisation=organisation,
-            validated_by=clinician.user,
+            patient=patient,
+            diagnosis=diagnosis,
+            place=place,
+            organisation=organisation,
         )
     return board
 

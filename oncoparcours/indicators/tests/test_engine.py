@@ -98,19 +98,20 @@ def test_delays_use_the_first_end_event_and_the_period_of_the_end_event():
     assert [r["patients"] for r in empty.rows] == [] or empty.rows[0]["patients"] == 0
 
 
-def test_small_strata_are_hidden():
+def decided_then_treated(prefix, count, organisation, treated):
+    """``count`` patients decided on 1 February and treated on ``treated``."""
     rows = []
+    for number in range(count):
+        rows += [
+            ev(f"{prefix}{number}", "rcp_decision", d(2, 1), organisation=organisation),
+            ev(f"{prefix}{number}", "first_treatment", treated, organisation=organisation),
+        ]
+    return rows
+
+
+def test_small_strata_are_hidden():
     # Five patients at A (shown), two at B (hidden: fewer than 5).
-    for number in range(5):
-        rows += [
-            ev(f"a{number}", "rcp_decision", d(2, 1), organisation=A),
-            ev(f"a{number}", "first_treatment", d(2, 11), organisation=A),
-        ]
-    for number in range(2):
-        rows += [
-            ev(f"b{number}", "rcp_decision", d(2, 1), organisation=B),
-            ev(f"b{number}", "first_treatment", d(2, 21), organisation=B),
-        ]
+    rows = decided_then_treated("a", 5, A, d(2, 11)) + decided_then_treated("b", 2, B, d(2, 21))
     result = engine_with(rows).compute("delay_rcp_treatment", Filters())
     strata = by_stratum(result)
     # All 7: delays 10×5, 20×2 → median 10.
@@ -537,12 +538,7 @@ def test_every_indicator_runs_when_its_sources_exist_but_filters_leave_nothing()
 def test_patients_objecting_to_the_purpose_are_left_out_and_counted():
     from oncoparcours.indicators.exclusions import Exclusion
 
-    rows = []
-    for number in range(6):
-        rows += [
-            ev(f"a{number}", "rcp_decision", d(2, 1), organisation=A),
-            ev(f"a{number}", "first_treatment", d(2, 11), organisation=A),
-        ]
+    rows = decided_then_treated("a", 6, A, d(2, 11))
     # a0 objects; "zz" objects too but has no event in the extract: not counted.
     exclusion = Exclusion("evaluation", d(6, 30), ("a0", "zz"))
     result = engine_with(rows, exclusion).compute("rcp_before_treatment", Filters())
@@ -557,12 +553,7 @@ def test_patients_objecting_to_the_purpose_are_left_out_and_counted():
 def test_small_strata_stay_hidden_after_exclusion():
     from oncoparcours.indicators.exclusions import Exclusion
 
-    rows = []
-    for number in range(5):
-        rows += [
-            ev(f"a{number}", "rcp_decision", d(2, 1), organisation=A),
-            ev(f"a{number}", "first_treatment", d(2, 11), organisation=A),
-        ]
+    rows = decided_then_treated("a", 5, A, d(2, 11))
     shown = by_stratum(engine_with(list(rows)).compute("rcp_before_treatment", Filters()))
     assert shown["A"]["share"] == 100.0  # 5 patients: shown
     exclusion = Exclusion("evaluation", d(6, 30), ("a0",))

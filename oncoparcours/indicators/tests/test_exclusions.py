@@ -15,11 +15,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from oncoparcours.boards.models import Board, Case, Decision, Session
+from oncoparcours.boards.models import Board
 from oncoparcours.core.models import AuditEvent
 from oncoparcours.indicators.extract import Pseudonymiser
 from oncoparcours.indicators.services import extract_ready, extract_refresh
 from oncoparcours.patients import services as patients
+from oncoparcours.testing.boards import past_session, stored_decision
 from oncoparcours.testing.factories import (
     CareTeamMemberFactory,
     DiagnosisFactory,
@@ -43,13 +44,7 @@ def region(clinician, organisation):
     """Six patients, each with a board decision validated in 2025 (near home)."""
     board = Board.objects.create(name="RCP sein", kind="standard", start_time=dt.time(8))
     board.organisers.add(organisation)
-    session = Session.objects.create(
-        board=board,
-        starts_at=dt.datetime(2025, 3, 4, 8, tzinfo=dt.UTC),
-        duration_minutes=120,
-        capacity=10,
-        chair=clinician,
-    )
+    session = past_session(board, clinician, dt.datetime(2025, 3, 4, 8, tzinfo=dt.UTC))
     made = []
     for number in range(6):
         patient = PatientFactory(birth_last_name=f"Zorglub{number}", expert_centre=organisation)
@@ -57,25 +52,7 @@ def region(clinician, organisation):
         diagnosis = DiagnosisFactory(
             patient=patient, icd10="C50.9", diagnosed_on=dt.date(2025, 2, 1)
         )
-        case = Case.objects.create(
-            patient=patient,
-            board=board,
-            diagnosis=diagnosis,
-            question="Q",
-            context="new_diagnosis",
-            submitted_by=clinician.user,
-            submitted_at=dt.datetime(2025, 2, 20, 8, tzinfo=dt.UTC),
-            decided_at=session.starts_at,
-            status="decided",
-        )
-        Decision.objects.create(
-            case=case,
-            session=session,
-            proposal="Proposition",
-            place_of_care="proximity",
-            validated_by=clinician.user,
-            validated_at=session.starts_at,
-        )
+        stored_decision(session=session, patient=patient, diagnosis=diagnosis, place="proximity")
         made.append(patient)
     return made
 

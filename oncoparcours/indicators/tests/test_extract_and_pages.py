@@ -218,7 +218,8 @@ def test_the_extract_holds_partial_article51_sequences_and_the_phase_of_administ
 def test_the_extract_knows_overseas_boards_and_where_patients_are_treated(region, clinician):
     import datetime as dt
 
-    from oncoparcours.boards.models import Board, Case, Decision, Session
+    from oncoparcours.boards.models import Board
+    from oncoparcours.testing.boards import past_session, stored_decision
     from oncoparcours.testing.factories import OrganisationFactory
 
     martinique = OrganisationFactory(name="CHU de Martinique", departement="972")
@@ -231,29 +232,14 @@ def test_the_extract_knows_overseas_boards_and_where_patients_are_treated(region
         name="RCP Paris", kind="interregional", start_time=dt.time(7)
     )
     mainland_board.organisers.add(roussy)
-    session = Session.objects.create(
-        board=caribbean,
-        starts_at=dt.datetime(2026, 1, 8, 11, tzinfo=dt.UTC),
-        duration_minutes=120,
-        capacity=10,
-        chair=clinician,
-    )
+    session = past_session(caribbean, clinician, dt.datetime(2026, 1, 8, 11, tzinfo=dt.UTC))
     for patient, organisation in ((region[0], martinique), (region[1], roussy), (region[2], None)):
-        case = Case.objects.create(
-            patient=patient,
-            board=caribbean,
-            diagnosis=patient.diagnoses.get(),
-            question="Q",
-            context="new_diagnosis",
-            submitted_by=clinician.user,
-        )
-        Decision.objects.create(
-            case=case,
+        stored_decision(
             session=session,
-            proposal="P",
-            place_of_care="expert",
-            care_organisation=organisation,
-            validated_by=clinician.user,
+            patient=patient,
+            diagnosis=patient.diagnoses.get(),
+            place="expert",
+            organisation=organisation,
         )
     extract_refresh(actor=None)
     connection = duckdb.connect()
