@@ -87,6 +87,11 @@ def key_fingerprint(key: bytes | None = None) -> str:
     return hashlib.sha256(b"fingerprint" + (key or pseudonym_key())).hexdigest()[:16]
 
 
+def stamp_key(directory: Path, key: bytes | None = None) -> None:
+    """Record in ``directory`` which key the extract's pseudonyms were made with."""
+    (directory / KEY_FILE).write_text(key_fingerprint(key), encoding="utf-8")
+
+
 class Pseudonymiser:
     """Stable pseudonyms: the same patient gets the same one while the key is unchanged."""
 
@@ -525,7 +530,7 @@ def write_extract(
                 connection, table, schema, scratch / f"{table}.csv", scratch / f"{table}.parquet"
             )
         connection.close()
-        (scratch / KEY_FILE).write_text(key_fingerprint(key), encoding="utf-8")
+        stamp_key(scratch, key)
         for table in schemas:
             os.replace(scratch / f"{table}.parquet", directory / f"{table}.parquet")
         os.replace(scratch / KEY_FILE, directory / KEY_FILE)
