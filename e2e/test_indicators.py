@@ -131,7 +131,7 @@ def test_the_evaluator_checks_article51_and_near_home_care(page, extract, tmp_pa
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="Télécharger en CSV").click()
     csv_text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
-    assert "Ensemble;RCP;celle de chaque RCP;10;8;80.0" in csv_text
+    assert "Ensemble;RCP;selon la définition de chaque RCP;10;8;80.0" in csv_text
     assert "# 0 patient exclu (opposition à la finalité « Évaluation et pilotage" in csv_text
     with page.expect_download() as parquet_download:
         page.get_by_role("link", name="Télécharger en Parquet").click()

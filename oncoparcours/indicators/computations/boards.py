@@ -110,7 +110,7 @@ def near_home_share(engine: Engine, filters: Filters) -> Result:
     boards = engine.board_names()
     names = engine.names()
     definitions = near_home_definitions(engine)
-    by_its_board = engine.t("celle de chaque RCP", "each board's own")
+    by_its_board = engine.t("selon la définition de chaque RCP", "per each board's definition")
     table = []
     for row in by_board:
         label = engine.t("Ensemble", "All") if row["total"] else boards.get(row["key"], row["key"])

@@ -106,7 +106,11 @@ def test_indicator_downloads_and_pages_leave_out_an_opposition_recorded_today(
     extract_refresh(actor=None)  # computed before the opposition
     url = reverse("indicators:download", args=["near_home_share", "csv"])
     comments, table = csv_rows(evaluator.get(url, OLD_PERIOD).content)
-    assert (table[1][0], table[1][2], table[1][3]) == ("Ensemble", "celle de chaque RCP", "6")
+    assert (table[1][0], table[1][2], table[1][3]) == (
+        "Ensemble",
+        "selon la définition de chaque RCP",
+        "6",
+    )
     assert table[2][2] == "lieu de soins fixé au centre de proximité"  # the board's definition
     assert "# 0 patient exclu" in comments[2]
 
