@@ -67,7 +67,8 @@ FROM patients WHERE r2 < 0.9
 UNION ALL
 SELECT patient, 'administration', diagnosed + to_days(CAST(30 + k * 21 AS INTEGER)), NULL, organisation,
        NULL, NULL, CASE WHEN r1 < 0.01 THEN 'home-immunotherapy' ELSE 'chemotherapy' END,
-       CASE WHEN r1 < 0.01 AND k > 4 THEN 'home' ELSE 'expert' END, NULL, NULL, NULL, overseas
+       CASE WHEN r1 < 0.01 AND k > 4 THEN 'home' ELSE 'expert' END, NULL, NULL,
+       CASE WHEN r1 >= 0.01 THEN NULL WHEN k > 4 THEN 2 ELSE 1 END, overseas
 FROM patients, range(9) s(k)
 UNION ALL
 SELECT patient, 'alert', diagnosed + to_days(CAST(40 + k * 30 + r2 * 10 AS INTEGER)),
@@ -90,10 +91,10 @@ SELECT patient, 'inclusion', diagnosed + to_days(30), NULL, organisation, NULL, 
        NULL, NULL, NULL, NULL, overseas
 FROM patients WHERE r1 < 0.01
 UNION ALL
-SELECT patient, 'sequence', diagnosed + to_days(30 + 180 * k), NULL, organisation, NULL, NULL,
-       'home-immunotherapy', 'sequence-' || k, CASE k WHEN 1 THEN 1500.0 WHEN 2 THEN 1200.0 ELSE 1000.0 END,
-       NULL, k, overseas
-FROM patients, range(1, 4) s(k) WHERE r1 < 0.01 AND r2 < 1.0 - 0.25 * k
+SELECT patient, 'sequence', diagnosed + to_days(30 + 183 * (k - 1)), diagnosed + to_days(30 + 183 * k),
+       organisation, NULL, NULL, 'home-immunotherapy', 'sequence-' || k, 183.0,
+       CASE WHEN r2 < 1.0 - 0.25 * k THEN 1.0 ELSE 0.0 END, k, overseas
+FROM patients, range(1, 4) s(k) WHERE r1 < 0.01 AND r2 < 1.25 - 0.25 * k
 UNION ALL
 SELECT patient, 'refusal', diagnosed + to_days(25), NULL, organisation, NULL, NULL, 'home-immunotherapy',
        'patient_choice', NULL, NULL, NULL, overseas
@@ -111,7 +112,8 @@ FROM patients WHERE r1 BETWEEN 0.1 AND 0.102;
 
 CREATE TABLE organisations AS SELECT 'o' || i AS id, 'Centre ' || i AS name, 'C' || i AS short_name,
        'chu' AS kind, '84' AS region FROM range(300) t(i);
-CREATE TABLE boards AS SELECT 'b' || i AS id, 'RCP ' || i AS name FROM range(200) t(i);
+CREATE TABLE boards AS SELECT 'b' || i AS id, 'RCP ' || i AS name, (i % 40 = 0) AS overseas
+FROM range(200) t(i);
 """
 
 

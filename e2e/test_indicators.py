@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import axe_violations, login
-from oncoparcours.indicators.extract import COLUMNS, SCHEMA
+from oncoparcours.indicators.extract import COLUMNS, SCHEMA, stamp_key
 from oncoparcours.indicators.models import ExtractRun
 from oncoparcours.testing.factories import OrganisationFactory, UserFactory
 
@@ -90,9 +90,12 @@ def extract(settings, tmp_path):  # type: ignore[no-untyped-def]
         "(?, 'CH Sud', 'Sud', 'ch', '93')) t(id, name, short_name, kind, region)",
         [str(north.pk), str(south.pk)],
     )
-    connection.execute("CREATE TABLE boards AS SELECT 'b1' AS id, 'RCP régionale' AS name")
+    connection.execute(
+        "CREATE TABLE boards AS SELECT 'b1' AS id, 'RCP régionale' AS name, false AS overseas"
+    )
     for table in ("events", "organisations", "boards"):
         connection.execute(f"COPY {table} TO '{directory / table}.parquet' (FORMAT parquet)")
+    stamp_key(directory)  # pseudonyms made with the application's key
     ExtractRun.objects.create(
         finished_at=dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC), events=len(rows)
     )
@@ -128,7 +131,8 @@ def test_the_evaluator_checks_article51_and_near_home_care(page, extract, tmp_pa
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="Télécharger en CSV").click()
     csv_text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
-    assert "Ensemble;RCP;10;8;80.0" in csv_text
+    assert "Ensemble;RCP;selon la définition de chaque RCP;10;8;80.0" in csv_text
+    assert "# 0 patient exclu (opposition à la finalité « Évaluation et pilotage" in csv_text
     with page.expect_download() as parquet_download:
         page.get_by_role("link", name="Télécharger en Parquet").click()
     saved = tmp_path / "near.parquet"

@@ -189,22 +189,36 @@ def documents(case: Case) -> list[Document]:
 
 
 def board_statistics(board: Board) -> statistics.BoardFigures:
-    """Computed from the latest decision of each case (SQL), never typed in."""
+    """Computed from the latest decision of each case (SQL), never typed in; "near home" as
+    the board's kind defines it (``rules.statistics``)."""
     latest = Decision.objects.filter(case=OuterRef("case"), version__gt=OuterRef("version"))
-    rows = (
+    rows = list(
         Decision.objects.filter(case__board=board)
         .exclude(Exists(latest))
-        .values_list("case__submitted_at", "case__decided_at", "place_of_care", "case__patient_id")
+        .values_list(
+            "case__submitted_at",
+            "case__decided_at",
+            "place_of_care",
+            "case__patient_id",
+            "care_organisation__departement",
+        )
     )
     first_treatment = _first_treatments({row[3] for row in rows})
+    overseas = statistics.is_overseas_board(
+        board.kind, board.organisers.values_list("departement", flat=True)
+    )
     return statistics.board_figures(
-        statistics.DecidedCase(
-            timezone.localtime(submitted).date(),
-            timezone.localtime(decided).date(),
-            place,
-            first_treatment.get(patient_id),
-        )
-        for submitted, decided, place, patient_id in rows
+        (
+            statistics.DecidedCase(
+                timezone.localtime(submitted).date(),
+                timezone.localtime(decided).date(),
+                place,
+                first_treatment.get(patient_id),
+                statistics.in_mainland(departement),
+            )
+            for submitted, decided, place, patient_id, departement in rows
+        ),
+        overseas_board=overseas,
     )
 
 

@@ -1,7 +1,8 @@
 """Demo tumour boards: the "RCP Caraïbes" between the CHU de Martinique and Gustave Roussy with a
 year of history (250 synthetic cases whose decisions give the near-home share the product
-computes), the GLIOREC expert board at the Pitié-Salpêtrière, a regional thoracic board at the
-Centre Léon Bérard with a session later today ready to run live (one case still incomplete).
+computes: 85 % not transferred to mainland France, as in seed 002), the GLIOREC expert board at
+the Pitié-Salpêtrière, a regional thoracic board at the Centre Léon Bérard with a session later
+today ready to run live (one case still incomplete).
 
 Everything goes through the services (cases, agendas, attendance, decisions), with past dates
 for the history."""
@@ -66,6 +67,9 @@ TRANSFER_REASONS = (
     "Radiothérapie stéréotaxique non disponible localement",
     "Inclusion dans un essai de phase précoce à Gustave Roussy",
 )
+
+
+LOCAL_EXPERT_REASON = "Prise en charge spécialisée disponible au CHU de Martinique"
 
 
 def _question(icd10: str) -> tuple[str, list[str], str]:
@@ -286,25 +290,44 @@ class BoardsDemo:
             )
 
     def _proposal(
-        self, diagnosis: Diagnosis, place: str, transfer_to: Organisation | None
+        self, diagnosis: Diagnosis, place: str, organisation: Organisation | None
     ) -> Proposal:
         _question_text, modalities, guideline = _question(diagnosis.icd10)
+        local = organisation is not None and organisation == self.orgs.get("CHU Martinique")
         text = {
             "proximity": "Prise en charge au CHU de Martinique selon le référentiel.",
             "transfer": "Transfert à Gustave Roussy pour la prise en charge initiale, puis retour.",
-            "expert": "Prise en charge au centre expert.",
+            "expert": "Prise en charge au service de recours du CHU de Martinique."
+            if local
+            else "Prise en charge au centre expert (Gustave Roussy).",
         }[place]
+        reason = ""
+        if place != "proximity":
+            reason = LOCAL_EXPERT_REASON if local else self.rng.choice(TRANSFER_REASONS)
         return Proposal(
             modalities=modalities,
             proposal=text,
             guideline=guideline,
             place_of_care=place,
-            place_reason="" if place == "proximity" else self.rng.choice(TRANSFER_REASONS),
-            care_organisation=transfer_to
-            if place != "proximity"
-            else self.orgs.get("CHU Martinique"),
+            place_reason=reason,
+            care_organisation=organisation,
             trial="PRISM-CARAÏBES" if self.rng.random() < 0.05 else "",
         )
+
+    def _caribbean_places(self) -> list[tuple[str, Organisation | None]]:
+        """The places of care of the 250 cases (seed 002: 85 % treated near home): 205 at the
+        CHU de Martinique, 8 at its expert service, 30 transferred to mainland France, 7 for
+        Gustave Roussy's expert centre — 213 / 250 = 85.2 % not transferred to mainland France."""
+        martinique, roussy = self.orgs.get("CHU Martinique"), self.orgs.get("Gustave Roussy")
+        share = CARIBBEAN_CASES / 250
+        plan = (
+            [("proximity", martinique)] * round(205 * share)
+            + [("expert", martinique)] * round(8 * share)
+            + [("transfer", roussy)] * round(30 * share)
+            + [("expert", roussy)] * round(7 * share)
+        )
+        self.rng.shuffle(plan)
+        return plan
 
     def caribbean_history(self, board: Board) -> None:
         chair = board.members.get(is_chair=True).professional
@@ -322,12 +345,13 @@ class BoardsDemo:
         past = [s for s in planned if s.starts_at < self.now - dt.timedelta(days=1)]
         per_session = max(1, -(-CARIBBEAN_CASES // max(1, len(past))))
         queue = [patients[i % len(patients)] for i in range(CARIBBEAN_CASES)]
-        roussy = self.orgs.get("Gustave Roussy")
+        places = self._caribbean_places()
         for session in past:
             batch, queue = queue[:per_session], queue[per_session:]
             if not batch:
                 break
-            self._past_session(session, board, actor, batch, roussy)
+            chosen, places = places[: len(batch)], places[len(batch) :]
+            self._past_session(session, board, actor, batch, chosen)
 
     def _past_session(
         self,
@@ -335,7 +359,7 @@ class BoardsDemo:
         board: Board,
         actor: User,
         batch: list[tuple[Patient, Diagnosis]],
-        transfer_to: Organisation | None,
+        places: list[tuple[str, Organisation | None]],
     ) -> None:
         items = []
         for patient, diagnosis in batch:
@@ -344,13 +368,13 @@ class BoardsDemo:
             items.append((sessions.agenda_add(actor=actor, session=session, case=case), diagnosis))
         self._attend(session, board)
         sessions.session_open(actor=actor, session=session)
-        for index, (item, diagnosis) in enumerate(items):
-            roll = self.rng.random()
-            place = "proximity" if roll < 0.85 else "transfer" if roll < 0.97 else "expert"
+        for index, ((item, diagnosis), (place, organisation)) in enumerate(
+            zip(items, places, strict=True)
+        ):
             decisions.decision_validate(
                 actor=actor,
                 item=item,
-                proposal=self._proposal(diagnosis, place, transfer_to),
+                proposal=self._proposal(diagnosis, place, organisation),
                 validated_at=session.starts_at + dt.timedelta(minutes=8 * (index + 1)),
                 with_documents=False,
             )

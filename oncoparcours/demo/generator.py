@@ -94,6 +94,8 @@ class Region:
 class Generator:
     def __init__(self, *, seed: int, patients: int, today: dt.date | None = None) -> None:
         self.rng = random.Random(seed)
+        # Oppositions draw from their own stream so the rest of the region stays as it was.
+        self.opposition_rng = random.Random(f"{seed}-oppositions")
         self.seed = seed
         self.patient_count = patients
         self.today = today or timezone.localdate()
@@ -874,6 +876,23 @@ class Generator:
                     recorded_by_id=self._recorder_id,
                 )
             )
+        # Some patients object to the reuse of their data for research, to the evaluation
+        # (indicators, Article 51 evaluation, evaluators' extracts) or to a cancer registry:
+        # every export of that purpose leaves them out.
+        rng = self.opposition_rng
+        for scope, probability in OPPOSITIONS:
+            if rng.random() < probability:
+                delay = dt.timedelta(days=rng.randint(0, 240))
+                rows.consents.append(
+                    ConsentRecord(
+                        patient=patient,
+                        kind="data_sharing",
+                        scope=scope,
+                        decision="opposition",
+                        recorded_on=min(self.today, diagnosed_on + delay),
+                        recorded_by_id=self._recorder_id,
+                    )
+                )
 
     def run(self, progress: Progress | None = None) -> None:
         with transaction.atomic():
@@ -891,6 +910,10 @@ class Generator:
             action=AuditAction.IMPORT,
             details={"demo": True, "seed": self.seed, "patients": self.patient_count},
         )
+
+
+# Share of demo patients objecting to each export purpose (synthetic, for the demo only).
+OPPOSITIONS = (("research", 0.03), ("evaluation", 0.02), ("registry", 0.01))
 
 
 def _postcode(rng: random.Random, dept: str) -> str:

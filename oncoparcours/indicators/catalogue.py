@@ -12,11 +12,22 @@ import yaml
 from django.utils.translation import get_language
 
 PARAMETERS = Path(__file__).parent / "data" / "parameters.yaml"
+# Indicator pages and downloads serve the evaluation and steering of care (the Article 51
+# evaluation included): a patient objecting to it is left out of all of them.
+INDICATORS_PURPOSE = "evaluation"
+ARTICLE51_COSTS = Path(__file__).parent / "data" / "article51_costs.yaml"
 
 
 @cache
 def parameters() -> dict[str, Any]:
     with PARAMETERS.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@cache
+def article51_costs() -> dict[str, Any]:
+    """The Article 51 cost terms (flat rates, day-hospital stay, transport) with their sources."""
+    with ARTICLE51_COSTS.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
 
@@ -44,6 +55,8 @@ class Indicator:
     target: Text | None = None
     chart: str = "bar"  # bar | line | funnel
     extra: dict[str, Any] = field(default_factory=dict)
+    # The purpose its pages and downloads serve: patients objecting to it are left out.
+    purpose: str = INDICATORS_PURPOSE
 
 
 THEMES = {
@@ -176,8 +189,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         theme="rcp",
         title=T("Part des patients traités à proximité", "Share of patients treated near home"),
         numerator=T(
-            "patients dont la décision en vigueur fixe le lieu de soins « proximité »",
-            "patients whose decision in force sets the place of care to 'near home'",
+            "patients traités à proximité selon leur décision en vigueur : pour une RCP ultramarine (interrégionale organisée avec un centre d'outre-mer), non transférés en métropole pour le traitement ; pour les autres RCP, lieu de soins « proximité »",
+            "patients treated near home per their decision in force: for an overseas board (inter-regional, organised with an overseas centre), not transferred to mainland France for treatment; for other boards, place of care 'near home'",
         ),
         denominator=T(
             "patients ayant une décision de RCP dans la période",
@@ -191,8 +204,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         stratifications=("board", "organisation"),
         filters=("period", "organisation", "network", "board"),
         methods=T(
-            "Dernière version de chaque décision ; un patient compte une fois par strate (sa décision la plus récente). Comparaison entre établissements par un funnel plot (limites à 95 % et 99,8 % autour de la part globale).",
-            "Latest version of each decision; a patient counts once per stratum (most recent decision). Centres compared on a funnel plot (95 % and 99.8 % limits around the overall share).",
+            "Dernière version de chaque décision ; un patient compte une fois par strate (sa décision la plus récente). RCP ultramarine : une décision de transfert ne compte jamais à proximité ; une décision de prise en charge en centre expert ne compte que si l'établissement désigné est outre-mer (lecture prudente : centre non désigné = non compté). Comparaison entre établissements par un funnel plot (limites à 95 % et 99,8 % autour de la part globale).",
+            "Latest version of each decision; a patient counts once per stratum (most recent decision). Overseas board: a transfer never counts as near home; an expert-centre decision counts only when the organisation named is overseas (safer reading: not named = not counted). Centres compared on a funnel plot (95 % and 99.8 % limits around the overall share).",
         ),
         chart="funnel",
     ),
@@ -389,24 +402,27 @@ CATALOGUE: tuple[Indicator, ...] = (
         id="a51_cost",
         theme="article51",
         title=T(
-            "Article 51 — coût par patient : forfaits et hôpital de jour",
-            "Article 51 — cost per patient: flat rates vs day hospital",
+            "Article 51 — coût par séquence : forfaits et hôpital de jour évité",
+            "Article 51 — cost per sequence: flat rates vs day hospital avoided",
         ),
         numerator=T(
-            "somme des forfaits des séquences achevées ; administrations × tarif de séance d'hôpital de jour",
-            "sum of the flat rates of completed sequences; administrations × day-hospital session tariff",
+            "forfaits facturés par séquence (séquences partielles au prorata) ; séjours d'hôpital de jour remplacés par les administrations à domicile × (tarif du séjour + transport aller-retour)",
+            "flat rates charged per sequence (partial sequences pro rata); day-hospital stays replaced by home administrations × (stay amount + transport round trip)",
         ),
-        denominator=T("patients inclus", "patients included"),
-        unit=T("€ par patient", "€ per patient"),
+        denominator=T(
+            "patients inclus (ligne « par patient inclus »)",
+            "patients included (the 'per included patient' row)",
+        ),
+        unit=T("€", "€"),
         source=T(
-            "Forfaits des séquences (modèle de parcours) ; tarif de séance paramétrable (data/parameters.yaml).",
-            "Sequence flat rates (pathway template); configurable session tariff (data/parameters.yaml).",
+            "Séquences des parcours immunothérapie à domicile (début, fin, achevée ou non) ; administrations réalisées à domicile ; montants dans data/article51_costs.yaml (forfaits, GHM 28Z07Z, transport) avec leur source et leur année.",
+            "Sequences of home immunotherapy pathways (start, end, completed or not); administrations done at home; amounts in data/article51_costs.yaml (flat rates, GHM 28Z07Z, transport) with their source and year.",
         ),
-        stratifications=(),
+        stratifications=("sequence",),
         filters=("period", "organisation"),
         methods=T(
-            "Les montants de démonstration sont indicatifs : paramétrer les forfaits du cahier des charges et le tarif GHS de l'établissement.",
-            "Demo amounts are indicative: set the flat rates of the specifications and the establishment's GHS tariff.",
+            "Une séquence achevée est facturée en entier ; une séquence en cours ou interrompue au prorata des jours couverts (jours / (mois × 30,4375), au plus un forfait). Une administration réalisée à domicile remplace un séjour d'hôpital de jour et son transport ; les administrations en hôpital de jour (séquence 1) ne remplacent rien. Les médicaments (liste en sus) sont identiques dans les deux cas et ne sont pas comptés. Montants approximatifs, à vérifier avant usage. La période porte sur l'inclusion.",
+            "A completed sequence is charged in full; one in progress or interrupted pro rata of the days covered (days / (months × 30.4375), at most one flat rate). One home administration replaces one day-hospital stay and its transport; day-hospital administrations (sequence 1) replace nothing. Drugs (billed on top) are the same either way and are not counted. Approximate amounts, to check before use. The period applies to inclusion.",
         ),
     ),
     Indicator(

@@ -11,7 +11,9 @@ from typing import Any
 
 import duckdb
 
+from . import exclusions
 from .catalogue import parameters
+from .exclusions import Exclusion
 
 TABLES = ("events", "organisations", "boards")
 # The kinds of event each indicator is computed from (see extract.KINDS).
@@ -74,6 +76,13 @@ class Result:
     notes: list[str] = field(default_factory=list)
     suppressed: int = 0
     unavailable: str = ""
+    # Patients left out because they object to the export's purpose (exclusions.py).
+    excluded: int = 0
+    exclusion: Exclusion | None = None
+
+    @property
+    def exclusion_note(self) -> str:
+        return exclusions.note(self.excluded, self.exclusion)
 
 
 def minimum_patients() -> int:
@@ -81,30 +90,50 @@ def minimum_patients() -> int:
 
 
 class Engine:
-    """One DuckDB connection over the extract; ``now`` closes open periods."""
+    """One DuckDB connection over the extract; ``now`` closes open periods. Every statement
+    reads ``events``: the extract without the patients who object to the export's purpose
+    (``exclusion``, read when the engine is made)."""
 
-    def __init__(self, directory: Path, *, now: dt.datetime, english: bool = False) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        now: dt.datetime,
+        english: bool = False,
+        exclusion: Exclusion | None = None,
+    ) -> None:
         self.connection = duckdb.connect()
         self.connection.execute("SET threads TO 2")
         for table in TABLES:
             path = _quote(directory / f"{table}.parquet")
-            self.connection.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
+            name = "events_all" if table == "events" else table
+            self.connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+        self._setup(now, english, exclusion)
+
+    def _setup(self, now: dt.datetime, english: bool, exclusion: Exclusion | None) -> None:
         self.now = now.replace(tzinfo=None)
         self.english = english
         self._boards: dict[str, str] | None = None
+        self._overseas_boards: set[str] | None = None
         self._kinds: set[str] | None = None
+        self.exclusion = exclusion
+        self.excluded = exclusions.install(self.connection, exclusion)
 
     @classmethod
     def over_connection(
-        cls, connection: duckdb.DuckDBPyConnection, *, now: dt.datetime, english: bool = False
+        cls,
+        connection: duckdb.DuckDBPyConnection,
+        *,
+        now: dt.datetime,
+        english: bool = False,
+        exclusion: Exclusion | None = None,
     ) -> Engine:
-        """An engine over tables already in ``connection`` (tests, benchmarks)."""
+        """An engine over tables already in ``connection`` (tests, benchmarks): its ``events``
+        table becomes ``events_all``, read through the exclusion."""
         engine = cls.__new__(cls)
         engine.connection = connection
-        engine.now = now.replace(tzinfo=None)
-        engine.english = english
-        engine._boards = None
-        engine._kinds = None
+        connection.execute("ALTER TABLE events RENAME TO events_all")
+        engine._setup(now, english, exclusion)
         return engine
 
     def close(self) -> None:
@@ -184,6 +213,11 @@ class Engine:
         return result
 
     def compute(self, indicator_id: str, filters: Filters) -> Result:
+        result = self._compute(indicator_id, filters)
+        result.excluded, result.exclusion = self.excluded, self.exclusion
+        return result
+
+    def _compute(self, indicator_id: str, filters: Filters) -> Result:
         missing = self.missing_sources(indicator_id)
         if missing:
             return Result(

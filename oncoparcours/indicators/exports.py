@@ -1,5 +1,14 @@
 """Exports: an indicator's table as CSV or Parquet, and the pseudonymised event-level extract
-(optionally with dates shifted per patient), written by DuckDB."""
+(optionally with dates shifted per patient), written by DuckDB.
+
+Every file says what it is for and how many patients were left out because they object to that
+purpose (``exclusions.py``):
+- CSV (semicolon-separated, UTF-8 with BOM, as French spreadsheet software expects): the first
+  lines start with ``#``. Excel and LibreOffice Calc show them as the first rows; programs skip
+  them (pandas ``comment="#"``, DuckDB ``read_csv(..., comment='#')``, R ``comment.char="#"``).
+- Parquet: the same information in the file's key-value metadata (``purpose``,
+  ``excluded_patients``, ``exclusion_note``), read with DuckDB ``parquet_kv_metadata(...)``.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +19,52 @@ import tempfile
 from pathlib import Path
 
 import duckdb
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from . import exclusions
 from .engine import Result
+from .exclusions import Exclusion
 from .extract import COLUMNS, pseudonym_key
 
 SHIFT_DAYS = 15  # dates move by a per-patient number of days in [-15, +15]
 
 
-def result_csv(result: Result) -> bytes:
+def _comment(text: str) -> str:
+    """One ``#`` line of a CSV header: no separator or line break inside."""
+    return "# " + " ".join(text.replace(" ; ", ", ").replace(";", ",").split())
+
+
+def header_lines(*, title: str, exclusion: Exclusion | None, excluded: int) -> list[str]:
+    lines = [title]
+    if exclusion is not None:
+        lines.append(
+            _("Purpose: %(purpose)s (legal basis: %(basis)s)")
+            % {"purpose": exclusion.label, "basis": exclusion.legal_basis}
+        )
+    lines.append(exclusions.note(excluded, exclusion))
+    lines.append(
+        _("Produced on %(day)s; oppositions in force that day apply to every period.")
+        % {"day": (exclusion.as_of if exclusion else timezone.localdate()).isoformat()}
+    )
+    return [_comment(line) for line in lines]
+
+
+def _metadata(exclusion: Exclusion | None, excluded: int) -> dict[str, str]:
+    return {
+        "purpose": exclusion.purpose if exclusion else "",
+        "excluded_patients": str(excluded),
+        "exclusion_note": exclusions.note(excluded, exclusion),
+        "produced_on": exclusion.as_of.isoformat() if exclusion else "",
+    }
+
+
+def result_csv(result: Result, *, title: str = "") -> bytes:
     buffer = io.StringIO()
+    for line in header_lines(
+        title=title or result.indicator, exclusion=result.exclusion, excluded=result.excluded
+    ):
+        buffer.write(line + "\r\n")
     writer = csv.writer(buffer, delimiter=";")
     if result.unavailable:
         writer.writerows([["indicateur", "note"], [result.indicator, result.unavailable]])
@@ -37,16 +83,16 @@ def result_csv(result: Result) -> bytes:
 
 
 def result_parquet(result: Result) -> bytes:
+    metadata = _metadata(result.exclusion, result.excluded)
+    connection = duckdb.connect()
     if result.unavailable:
-        connection = duckdb.connect()
-        return _copy_out(
-            connection,
-            f"SELECT '{result.indicator}' AS indicator, '{result.unavailable.replace(chr(39), chr(39) * 2)}' AS note",
-            "parquet",
+        connection.execute("CREATE TABLE result (indicator VARCHAR, note VARCHAR)")
+        connection.execute(
+            "INSERT INTO result VALUES (?, ?)", [result.indicator, result.unavailable]
         )
+        return _copy_out(connection, "SELECT * FROM result", "parquet", metadata)
     columns = [c.key for c in result.columns] + ["suppressed"]
     types = ["VARCHAR" if c.kind == "text" else "DOUBLE" for c in result.columns] + ["BOOLEAN"]
-    connection = duckdb.connect()
     connection.execute(
         "CREATE TABLE result ("
         + ", ".join(f'"{n}" {t}' for n, t in zip(columns, types, strict=True))
@@ -61,13 +107,19 @@ def result_parquet(result: Result) -> bytes:
                 for row in result.rows
             ],
         )
-    return _copy_out(connection, "SELECT * FROM result", "parquet")
+    return _copy_out(connection, "SELECT * FROM result", "parquet", metadata)
 
 
-def extract_file(directory: Path, *, shift_dates: bool, fmt: str) -> bytes:
-    """The event-level extract: keyed pseudonyms only, optional per-patient date shift."""
+def extract_file(
+    directory: Path, *, shift_dates: bool, fmt: str, exclusion: Exclusion | None
+) -> tuple[bytes, int]:
+    """The event-level extract for ``exclusion.purpose``: keyed pseudonyms only, the objecting
+    patients left out (SQL anti-join), optional per-patient date shift. Returns the file and
+    how many patients were left out."""
     connection = duckdb.connect()
     path = str(directory / "events.parquet").replace("'", "''")
+    connection.execute(f"CREATE VIEW events_all AS SELECT * FROM read_parquet('{path}')")
+    excluded = exclusions.install(connection, exclusion)
     salt = hashlib.sha256(pseudonym_key() + b"date-shift").hexdigest()
     columns = ", ".join(COLUMNS)
     if shift_dates:
@@ -77,13 +129,42 @@ def extract_file(directory: Path, *, shift_dates: bool, fmt: str) -> bytes:
         )
     else:
         selected = columns
-    return _copy_out(
-        connection, f"SELECT {selected} FROM read_parquet('{path}') ORDER BY patient, event_at", fmt
+    query = f"SELECT {selected} FROM events ORDER BY patient, event_at"
+    if fmt == "parquet":
+        return _copy_out(connection, query, fmt, _metadata(exclusion, excluded)), excluded
+    body = _copy_out(connection, query, fmt)
+    title = _("Pseudonymised event-level extract")
+    header = "".join(
+        line + "\n" for line in header_lines(title=title, exclusion=exclusion, excluded=excluded)
     )
+    return "\ufeff".encode() + header.encode("utf-8") + body, excluded
 
 
-def _copy_out(connection: duckdb.DuckDBPyConnection, query: str, fmt: str) -> bytes:
-    options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true, DELIMITER ';'"
+def excluded_count(directory: Path, exclusion: Exclusion) -> int:
+    """How many patients of the extract an export for ``exclusion.purpose`` leaves out now."""
+    connection = duckdb.connect()
+    path = str(directory / "events.parquet").replace("'", "''")
+    connection.execute(f"CREATE VIEW events_all AS SELECT * FROM read_parquet('{path}')")
+    count = exclusions.install(connection, exclusion)
+    connection.close()
+    return count
+
+
+def _copy_out(
+    connection: duckdb.DuckDBPyConnection,
+    query: str,
+    fmt: str,
+    metadata: dict[str, str] | None = None,
+) -> bytes:
+    if fmt == "parquet":
+        options = "FORMAT parquet"
+        if metadata:
+            pairs = ", ".join(
+                f"{key}: '{value.replace(chr(39), chr(39) * 2)}'" for key, value in metadata.items()
+            )
+            options += f", KV_METADATA {{{pairs}}}"
+    else:
+        options = "FORMAT csv, HEADER true, DELIMITER ';'"
     with tempfile.TemporaryDirectory() as scratch:
         target = Path(scratch) / f"out.{fmt}"
         connection.execute(f"COPY ({query}) TO '{target}' ({options})")

@@ -24,6 +24,12 @@ from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from oncoparcours.boards.rules.statistics import (
+    OVERSEAS_DEPARTEMENTS,
+    in_mainland,
+    is_overseas_board,
+)
+
 COLUMNS = (
     "patient",
     "kind",
@@ -50,18 +56,18 @@ KINDS = {
     "diagnosis_confirmed": "fast-track diagnosis pathway: pathology result done (diagnosis confirmed)",
     "first_treatment": "first treatment given (administration or procedure done)",
     "rcp_case": "case submitted to a tumour board",
-    "rcp_decision": "validated board decision in force (organisation: the patient's centre; category: place of care; value: 1 = trial proposed)",
+    "rcp_decision": "validated board decision in force (organisation: the patient's centre; category: place of care; value: 1 = trial proposed; value2: the organisation named for the treatment is in mainland France 1 / overseas 0 / not named empty)",
     "referral": "network referral (category: status; value: days to the answer)",
     "alert": "alert (category: level; value: minutes to acknowledgement; until: deadline; count: escalations)",
     "emergency": "alert resolved by an emergency referral (category er_referral) or an admission",
     "followup": "home follow-up period (template; at: start; until: end or extract time)",
     "inclusion": "inclusion in the Article 51 home pathway",
     "refusal": "refusal of the Article 51 home pathway",
-    "sequence": "sequence (phase) completed (category: phase key; value: flat rate; count: order)",
-    "administration": "treatment administration done (category: place: home, expert, proximity)",
+    "sequence": "Article 51 sequence (phase) started (category: phase key; at: start; until: completion, end of the pathway or extract time; value: days covered; value2: 1 = completed, 0 = partial; count: order)",
+    "administration": "treatment administration done (category: place: home, expert, proximity; count: order of its phase)",
     "car_t": "CAR-T order (category: manufacturer; value: apheresis→release days; value2: vein-to-vein days; count: 1 = out of specification)",
 }
-OVERSEAS = ("971", "972", "973", "974", "976")
+OVERSEAS = OVERSEAS_DEPARTEMENTS
 HOME_TEMPLATES = ("home-immunotherapy", "car-t")
 ARTICLE51_TEMPLATE = "home-immunotherapy"
 
@@ -70,6 +76,20 @@ def pseudonym_key() -> bytes:
     configured = os.environ.get("ONCOPARCOURS_PSEUDONYM_KEY", "")
     base = configured or settings.SECRET_KEY
     return hmac.new(base.encode(), b"oncoparcours-indicators-pseudonym", hashlib.sha256).digest()
+
+
+KEY_FILE = "pseudonym-key.txt"
+
+
+def key_fingerprint(key: bytes | None = None) -> str:
+    """Which key made an extract's pseudonyms (not the key): exports leave out objecting
+    patients by their pseudonym, so an extract made with another key must not be used."""
+    return hashlib.sha256(b"fingerprint" + (key or pseudonym_key())).hexdigest()[:16]
+
+
+def stamp_key(directory: Path, key: bytes | None = None) -> None:
+    """Record in ``directory`` which key the extract's pseudonyms were made with."""
+    (directory / KEY_FILE).write_text(key_fingerprint(key), encoding="utf-8")
 
 
 class Pseudonymiser:
@@ -241,10 +261,12 @@ class Builder:
             "place_of_care",
             "trial",
             "trial_identifier",
+            "care_organisation__departement",
         )
-        for patient, at, board, network, place, trial, identifier in query.iterator(
+        for patient, at, board, network, place, trial, identifier, departement in query.iterator(
             chunk_size=20000
         ):
+            mainland = in_mainland(departement)
             yield self.row(
                 patient,
                 "rcp_decision",
@@ -253,6 +275,7 @@ class Builder:
                 network=network,
                 category=place,
                 value=float(bool(trial or identifier)),
+                value2=None if mainland is None else float(mainland),
             )
 
     def referrals(self) -> Iterable[Row]:
@@ -357,19 +380,40 @@ class Builder:
             )
 
     def sequences(self) -> Iterable[Row]:
+        """Every Article 51 sequence started: completed, interrupted (the pathway ended) or in
+        progress (until the extract time) — partial sequences are charged pro rata."""
         from oncoparcours.pathways.models import PhaseInstance
 
         query = PhaseInstance.objects.filter(
-            instance__template__code=ARTICLE51_TEMPLATE, status="completed"
-        ).values_list("instance__patient_id", "completed_on", "key", "flat_rate", "order")
-        for patient, day, key, rate, order in query.iterator(chunk_size=20000):
+            instance__template__code=ARTICLE51_TEMPLATE, started_on__isnull=False
+        ).values_list(
+            "instance__patient_id",
+            "started_on",
+            "completed_on",
+            "instance__ended_on",
+            "status",
+            "key",
+            "order",
+        )
+        today = timezone.localdate(self.now)
+        for patient, started, completed, ended, status, key, order in query.iterator(
+            chunk_size=20000
+        ):
+            if started is None:  # excluded by the query; for the type checker
+                continue
+            end: dt.date = ended or today
+            done = status == "completed" and completed is not None
+            if done and completed is not None:
+                end = completed
             yield self.row(
                 patient,
                 "sequence",
-                _day(day),
+                _day(started),
+                until=_day(end),
                 template=ARTICLE51_TEMPLATE,
                 category=key,
-                value=float(rate) if rate is not None else None,
+                value=float(max(0, (end - started).days)),
+                value2=1.0 if done else 0.0,
                 count=order,
             )
 
@@ -378,9 +422,16 @@ class Builder:
 
         query = ActivityInstance.objects.filter(
             status="done", kind="treatment_administration"
-        ).values_list("patient_id", "done_on", "place", "instance__template__code")
-        for patient, day, place, template in query.iterator(chunk_size=20000):
-            yield self.row(patient, "administration", _day(day), category=place, template=template)
+        ).values_list("patient_id", "done_on", "place", "instance__template__code", "phase__order")
+        for patient, day, place, template, order in query.iterator(chunk_size=20000):
+            yield self.row(
+                patient,
+                "administration",
+                _day(day),
+                category=place,
+                template=template,
+                count=order,
+            )
 
     def car_t(self) -> Iterable[Row]:
         from oncoparcours.celltherapy.models import CarTOrder
@@ -403,10 +454,19 @@ class Builder:
 
 
 def board_rows() -> Iterator[list[str]]:
+    """Boards, with whether "near home" means "not transferred to mainland France" for them."""
     from oncoparcours.boards.models import Board
 
-    for pk, name in Board.objects.values_list("pk", "name").iterator(chunk_size=20000):
-        yield [str(pk), name]
+    departements: dict[Any, list[str]] = {}
+    for board, departement in Board.organisers.through.objects.values_list(
+        "board_id", "organisation__departement"
+    ).iterator(chunk_size=20000):
+        departements.setdefault(board, []).append(departement)
+    for pk, name, kind in Board.objects.values_list("pk", "name", "kind").iterator(
+        chunk_size=20000
+    ):
+        overseas = is_overseas_board(kind, departements.get(pk, []))
+        yield [str(pk), name, "true" if overseas else "false"]
 
 
 def organisation_rows() -> Iterator[list[str]]:
@@ -423,7 +483,7 @@ DIMENSIONS = {
         "id VARCHAR, name VARCHAR, short_name VARCHAR, kind VARCHAR, region VARCHAR",
         organisation_rows,
     ),
-    "boards": ("id VARCHAR, name VARCHAR", board_rows),
+    "boards": ("id VARCHAR, name VARCHAR, overseas BOOLEAN", board_rows),
 }
 
 
@@ -470,6 +530,8 @@ def write_extract(
                 connection, table, schema, scratch / f"{table}.csv", scratch / f"{table}.parquet"
             )
         connection.close()
+        stamp_key(scratch, key)
         for table in schemas:
             os.replace(scratch / f"{table}.parquet", directory / f"{table}.parquet")
+        os.replace(scratch / KEY_FILE, directory / KEY_FILE)
     return Written(directory, rows, time.monotonic() - started)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.models import AuditAction, User
 
-from .extract import write_extract
+from .extract import KEY_FILE, key_fingerprint, write_extract
 from .models import ExtractRun
 
 
@@ -44,5 +44,12 @@ def latest_run() -> ExtractRun | None:
 
 
 def extract_ready() -> bool:
+    """The extract exists and its pseudonyms were made with the current key (otherwise the
+    exports could not leave out the patients who object: recompute it)."""
     directory = extract_directory()
-    return all((directory / f"{t}.parquet").exists() for t in ("events", "organisations", "boards"))
+    if not all(
+        (directory / f"{t}.parquet").exists() for t in ("events", "organisations", "boards")
+    ):
+        return False
+    stamp = directory / KEY_FILE
+    return stamp.exists() and stamp.read_text(encoding="utf-8").strip() == key_fingerprint()

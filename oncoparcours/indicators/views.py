@@ -19,7 +19,18 @@ from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.models import AuditAction
 
 from . import exports, selectors
-from .catalogue import BY_ID, CATALOGUE, FILTER_LABELS, STRATA, THEMES, Indicator, parameters
+from .catalogue import (
+    BY_ID,
+    CATALOGUE,
+    FILTER_LABELS,
+    INDICATORS_PURPOSE,
+    STRATA,
+    THEMES,
+    Indicator,
+    article51_costs,
+    parameters,
+)
+from .exclusions import EXTRACT_PURPOSES, exclusion_for
 from .forms import FilterForm
 from .services import extract_directory, extract_ready, extract_refresh
 
@@ -38,15 +49,19 @@ def _indicator(indicator_id: str) -> Indicator:
 
 @login_required
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    can_extract = request.user.role in EXTRACT_ROLES
+    summary = selectors.overview()
     return render(
         request,
         "indicators/overview.html",
         {
-            "themes": selectors.overview(),
+            "themes": summary.themes,
+            "exclusion_note": summary.exclusion_note,
             "ready": extract_ready(),
             "computed_at": selectors.extract_age(),
             "can_refresh": request.user.role in REFRESHERS,
-            "can_extract": request.user.role in EXTRACT_ROLES,
+            "can_extract": can_extract,
+            "extract_purposes": selectors.extract_purposes() if can_extract else [],
         },
     )
 
@@ -109,7 +124,11 @@ def download(request: AuthenticatedHttpRequest, indicator_id: str, fmt: str) -> 
         raise Http404
     result = selectors.compute(indicator, form.filters())
     assert result is not None
-    body = exports.result_csv(result) if fmt == "csv" else exports.result_parquet(result)
+    body = (
+        exports.result_csv(result, title=str(indicator.title))
+        if fmt == "csv"
+        else exports.result_parquet(result)
+    )
     audit_record(
         actor=request.user,
         action=AuditAction.EXPORT,
@@ -118,6 +137,8 @@ def download(request: AuthenticatedHttpRequest, indicator_id: str, fmt: str) -> 
             "indicator": indicator.id,
             "format": fmt,
             "filters": form.filters().as_query(),
+            "purpose": indicator.purpose,
+            "excluded_patients": result.excluded,
         },
     )
     response = HttpResponse(
@@ -134,12 +155,23 @@ def download(request: AuthenticatedHttpRequest, indicator_id: str, fmt: str) -> 
 def extract_download(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS or request.user.role not in EXTRACT_ROLES or not extract_ready():
         raise Http404
+    purpose = request.GET.get("finalite", INDICATORS_PURPOSE)
+    if purpose not in EXTRACT_PURPOSES:
+        raise Http404
     shift = request.GET.get("decalage") == "1"
-    body = exports.extract_file(extract_directory(), shift_dates=shift, fmt=fmt)
+    body, excluded = exports.extract_file(
+        extract_directory(), shift_dates=shift, fmt=fmt, exclusion=exclusion_for(purpose)
+    )
     audit_record(
         actor=request.user,
         action=AuditAction.EXPORT,
-        details={"what": "pseudonymised extract", "format": fmt, "date_shift": shift},
+        details={
+            "what": "pseudonymised extract",
+            "format": fmt,
+            "date_shift": shift,
+            "purpose": purpose,
+            "excluded_patients": excluded,
+        },
     )
     response = HttpResponse(
         body,
@@ -147,7 +179,9 @@ def extract_download(request: AuthenticatedHttpRequest, fmt: str) -> HttpRespons
         if fmt == "csv"
         else "application/vnd.apache.parquet",
     )
-    response["Content-Disposition"] = f'attachment; filename="evenements-pseudonymises.{fmt}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="evenements-pseudonymises-{purpose}.{fmt}"'
+    )
     return response
 
 
@@ -163,6 +197,7 @@ def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "strata": STRATA,
             "filter_labels": FILTER_LABELS,
             "parameters": parameters(),
+            "costs": article51_costs(),
         },
     )
 

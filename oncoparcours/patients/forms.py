@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from oncoparcours.core.rules.identifiers import normalise_identifier
@@ -217,11 +220,50 @@ class CareTeamEndForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=250)
 
 
+def _scope_choices() -> list[tuple[str, Any]]:
+    """Each scope with what it covers; export purposes with their legal basis."""
+    from .consent import purposes
+
+    described = purposes()
+    return [
+        (
+            value,
+            format_lazy("{} — {}", label, described[value].legal_basis)
+            if value in described
+            else label,
+        )
+        for value, label in ConsentScope.choices
+    ]
+
+
 class ConsentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("About"), choices=ConsentKind.choices)
-    scope = forms.ChoiceField(label=_("Scope"), choices=ConsentScope.choices)
-    decision = forms.ChoiceField(label=_("Decision"), choices=ConsentDecision.choices)
-    recorded_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    kind = forms.ChoiceField(
+        label=_("About"),
+        choices=ConsentKind.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Tumour board information: the patient was told their case will be discussed "
+            "(care team). Sharing and reuse: who may receive or reuse their data."
+        ),
+    )
+    scope = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=_scope_choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "An opposition to a purpose other than the care team removes the patient from every "
+            "export of that purpose (indicators, extracts, research, registry or network files) "
+            "produced from the date of the decision, whatever period the export covers."
+        ),
+    )
+    decision = forms.ChoiceField(
+        label=_("Patient's decision"), choices=ConsentDecision.choices, widget=forms.RadioSelect
+    )
+    recorded_on = forms.DateField(
+        label=_("Date of the patient's decision"),
+        widget=DateInput(),
+        initial=timezone.localdate,
+    )
     note = forms.CharField(label=_("Note"), max_length=250, required=False)
 
 

@@ -379,7 +379,7 @@ class CareTeamMember(BaseModel):
 
 
 class ConsentKind(models.TextChoices):
-    DATA_SHARING = "data_sharing", _("Sharing of health data")
+    DATA_SHARING = "data_sharing", _("Sharing and reuse of health data")
     RCP_INFORMATION = "rcp_information", _("Informed of the tumour board review")
 
 
@@ -389,13 +389,23 @@ class ConsentDecision(models.TextChoices):
 
 
 class ConsentScope(models.TextChoices):
+    """What the patient's decision is about. Every scope but the care team is an export purpose:
+    an opposition in force removes the patient from every export of that purpose
+    (``patients/data/consent_purposes.yaml`` gives each one's legal basis)."""
+
     CARE_TEAM = "care_team", _("Care team")
-    NETWORK = "network", _("Network of expert centres")
-    RESEARCH = "research", _("Research reuse")
+    NETWORK = "network", _("Sharing with a network (expert centres, regional cancer network)")
+    RESEARCH = "research", _("Reuse of the data for research")
+    REGISTRY = "registry", _("Transmission to a cancer registry")
+    EVALUATION = (
+        "evaluation",
+        _("Evaluation and steering (indicators, Article 51 evaluation, evaluators' extracts)"),
+    )
 
 
 class ConsentRecord(AppendOnlyModel):
-    """The patient's non-opposition or opposition, as recorded; the latest per kind/scope holds."""
+    """The patient's non-opposition or opposition, as recorded; never edited. The latest per
+    kind/scope holds: latest decision date, then latest entry (``patients.rules.consent``)."""
 
     id = models.BigAutoField(primary_key=True)
     patient = models.ForeignKey(
@@ -414,7 +424,14 @@ class ConsentRecord(AppendOnlyModel):
     class Meta:
         verbose_name = _("consent record")
         verbose_name_plural = _("consent records")
-        ordering = ["-recorded_at", "-id"]
+        ordering = ["-recorded_on", "-recorded_at", "-id"]
+        indexes = [
+            # The decision in force per patient and scope (exports' exclusion query).
+            models.Index(
+                fields=["patient", "kind", "scope", "recorded_on", "recorded_at", "id"],
+                name="consent_in_force",
+            ),
+        ]
 
 
 class BreakGlassAccess(BaseModel):

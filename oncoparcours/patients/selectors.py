@@ -183,10 +183,12 @@ def patient_search(
 
 
 def latest_consents(patient: Patient) -> list[ConsentRecord]:
-    """The record in force for each (kind, scope): the most recent one."""
+    """The record in force for each (kind, scope): latest decision date, then latest entry."""
     seen: set[tuple[str, str]] = set()
     current = []
-    for record in patient.consents.select_related("recorded_by").order_by("-recorded_at", "-id"):
+    for record in patient.consents.select_related("recorded_by").order_by(
+        "-recorded_on", "-recorded_at", "-id"
+    ):
         key = (record.kind, record.scope)
         if key not in seen:
             seen.add(key)

@@ -28,7 +28,9 @@ from .models import (
     BreakGlassAccess,
     CareTeamMember,
     CareTeamRole,
+    ConsentKind,
     ConsentRecord,
+    ConsentScope,
     Diagnosis,
     Patient,
     PerformanceScale,
@@ -503,6 +505,10 @@ def consent_record(
     note: str = "",
 ) -> ConsentRecord:
     errors = _check_clinical_date(patient, recorded_on, "recorded_on")
+    if kind == ConsentKind.RCP_INFORMATION and scope != ConsentScope.CARE_TEAM:
+        errors["scope"] = [
+            _("The tumour board information concerns the care team: choose “Care team”.")
+        ]
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
     record = ConsentRecord(

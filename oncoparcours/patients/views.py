@@ -22,6 +22,7 @@ from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.models import AuditAction, Role
 
 from . import selectors, services, survival
+from .consent import patient_exclusions
 from .forms import (
     BiomarkerForm,
     BreakGlassForm,
@@ -141,6 +142,7 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
         ).order_by("-is_primary", "-diagnosed_on")
     )
     care_team = patient.care_team.select_related("professional").order_by("-is_lead", "role")
+    consents = selectors.latest_consents(patient)
     return render(
         request,
         "patients/patient_detail.html",
@@ -151,7 +153,8 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
             "diagnosis_rows": [(d, survival.explain(d)) for d in diagnoses],
             "care_team": care_team,
             "performance": patient.performance_statuses.all()[:5],
-            "consents": selectors.latest_consents(patient),
+            "consents": consents,
+            "export_exclusions": patient_exclusions(consents),
             "suggestions": selectors.network_suggestions(patient, diagnoses, include_to_check=True),
             "timeline": timeline_for(patient),
             "sections": record_sections(access, request),

@@ -8,10 +8,11 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from oncoparcours.boards.models import Board, BoardMember, Case, Session
+from oncoparcours.boards.models import Board, BoardMember, Case, Decision, Session
 from oncoparcours.boards.services import attachments, cases, decisions, sessions
 from oncoparcours.boards.services.decisions import Proposal
-from oncoparcours.patients.models import Patient, PerformanceStatus, Staging
+from oncoparcours.directory.models import Organisation, Professional
+from oncoparcours.patients.models import Diagnosis, Patient, PerformanceStatus, Staging
 
 from .factories import DiagnosisFactory, ProfessionalFactory
 
@@ -76,3 +77,45 @@ def decided_case(patient: Patient) -> Case:
         ),
     )
     return Case.objects.get(pk=case.pk)
+
+
+def past_session(board: Board, chair: Professional, starts_at: dt.datetime) -> Session:
+    return Session.objects.create(
+        board=board, starts_at=starts_at, duration_minutes=120, capacity=10, chair=chair
+    )
+
+
+def stored_decision(
+    *,
+    session: Session,
+    patient: Patient,
+    diagnosis: Diagnosis,
+    place: str,
+    organisation: Organisation | None = None,
+    at: dt.datetime | None = None,
+) -> Decision:
+    """A decided case stored directly (no quorum, no documents): for the statistics and
+    indicator tests, which read decisions and do not exercise the session workflow."""
+    chair = session.chair
+    assert chair is not None and chair.user is not None
+    at = at or session.starts_at
+    case = Case.objects.create(
+        patient=patient,
+        board=session.board,
+        diagnosis=diagnosis,
+        question="Quelle prise en charge ?",
+        context="new_diagnosis",
+        submitted_by=chair.user,
+        submitted_at=at - dt.timedelta(days=7),
+        decided_at=at,
+        status="decided",
+    )
+    return Decision.objects.create(
+        case=case,
+        session=session,
+        proposal="Proposition",
+        place_of_care=place,
+        care_organisation=organisation,
+        validated_by=chair.user,
+        validated_at=at,
+    )

@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..catalogue import parameters
+from ..catalogue import article51_costs, parameters
 from ..engine import Column, Engine, Filters, Result, bar_series, minimum_patients, pct, rounded
+from ..extract import ARTICLE51_TEMPLATE
+from ..rules import article51
+from ..rules.article51 import CostTerms
 
 
 def working_days(start: dt.datetime, end: dt.datetime) -> int:
@@ -193,7 +196,7 @@ def a51_sequences(engine: Engine, filters: Filters) -> Result:
     rows = engine.rows(
         f"""WITH i AS (SELECT DISTINCT patient FROM events i WHERE {where})
             SELECT s.category AS key, min(s.count) AS number, count(DISTINCT s.patient) AS patients
-            FROM events s JOIN i USING (patient) WHERE s.kind = 'sequence'
+            FROM events s JOIN i USING (patient) WHERE s.kind = 'sequence' AND s.value2 = 1
             GROUP BY s.category ORDER BY number""",
         params,
     )
@@ -232,58 +235,143 @@ def a51_sequences(engine: Engine, filters: Filters) -> Result:
 
 
 def a51_cost(engine: Engine, filters: Filters) -> Result:
-    tariff = float(parameters()["day_hospital"]["session_tariff_eur"])
+    """Per sequence: flat rates charged (partial sequences pro rata) against the day-hospital
+    stays replaced by home administrations, transport included (``rules.article51``)."""
+    data = article51_costs()
+    terms = CostTerms.from_data(data)
     where, params = engine.where(filters, "inclusion", alias="i")
-    row = engine.rows(
+    planned = ", ".join("(?, ?)" for _ in terms.sequences)
+    planned_params: list[Any] = []
+    for sequence in terms.sequences.values():
+        planned_params += [sequence.key, sequence.planned_days]
+    rows = engine.rows(
         f"""WITH i AS (SELECT DISTINCT patient FROM events i WHERE {where}),
-            f AS (SELECT patient, sum(value) AS flat FROM events WHERE kind = 'sequence' GROUP BY patient),
-            a AS (SELECT patient, count(*) AS sessions FROM events
-                  WHERE kind = 'administration' AND template = 'home-immunotherapy' GROUP BY patient)
-            SELECT count(*) AS patients, avg(coalesce(f.flat, 0)) AS flat, avg(coalesce(a.sessions, 0)) AS sessions
-            FROM i LEFT JOIN f USING (patient) LEFT JOIN a USING (patient)""",
-        params,
-    )[0]
-    baseline = (row["sessions"] or 0) * tariff
-    table = [
-        {
-            "stratum": engine.t("Par patient inclus", "Per included patient"),
-            "patients": row["patients"],
-            "flat": rounded(row["flat"], 0),
-            "sessions": rounded(row["sessions"]),
-            "baseline": round(baseline, 0),
-            "difference": round(baseline - (row["flat"] or 0), 0) if row["patients"] else None,
-        }
+            terms(key, planned_days) AS (VALUES {planned}),
+            s AS (SELECT s.patient, s.category AS key, s.count AS number, s.value AS days,
+                         s.value2 = 1 AS completed
+                  FROM events s JOIN i USING (patient)
+                  WHERE s.kind = 'sequence' AND s.template = '{ARTICLE51_TEMPLATE}'),
+            a AS (SELECT patient, count AS number, count(*) AS stays FROM events
+                  WHERE kind = 'administration' AND template = '{ARTICLE51_TEMPLATE}'
+                    AND category = 'home'
+                  GROUP BY patient, count)
+            SELECT s.key, min(s.number) AS number, count(DISTINCT s.patient) AS patients,
+                   count(*) FILTER (WHERE s.completed) AS completed,
+                   coalesce(sum(least(1.0, greatest(0.0, s.days) / t.planned_days))
+                            FILTER (WHERE NOT s.completed), 0.0) AS partial,
+                   coalesce(sum(a.stays), 0) AS stays
+            FROM s JOIN terms t USING (key)
+            LEFT JOIN a ON a.patient = s.patient AND a.number = s.number
+            GROUP BY s.key ORDER BY number""",
+        [*params, *planned_params],
+    )
+    included = engine.connection.execute(
+        f"SELECT count(DISTINCT patient) FROM events i WHERE {where}", params
+    ).fetchone()[0]  # type: ignore[index]
+    costs = [
+        article51.sequence_cost(
+            terms,
+            key=r["key"],
+            patients=r["patients"],
+            completed=r["completed"],
+            partial_fractions=float(r["partial"]),
+            replaced_stays=int(r["stays"]),
+        )
+        for r in rows
     ]
+    overall = article51.total(costs, patients=included)
+    mean = article51.per_patient(overall, included)
+
+    def line(label: str, cost: article51.SequenceCost) -> dict[str, Any]:
+        return {
+            "stratum": label,
+            "patients": cost.patients,
+            "charged": rounded(cost.charged, 2),
+            "flat": rounded(cost.flat_rates, 0),
+            "stays": rounded(cost.replaced_stays, 1),
+            "stays_cost": rounded(cost.stays_cost, 0),
+            "transport": rounded(cost.transport_cost, 0),
+            "baseline": rounded(cost.baseline, 0),
+            "difference": rounded(cost.difference, 0),
+        }
+
+    labels = {
+        key: engine.t(sequence.label_fr, sequence.label_en)
+        for key, sequence in terms.sequences.items()
+    }
+    table = [line(engine.t("Ensemble", "All"), overall)]
+    table += [line(labels[c.key], c) for c in costs]
+    if mean is not None:
+        table.append(line(engine.t("Par patient inclus", "Per included patient"), mean))
     result = Result(
         "a51_cost",
         [
-            Column("stratum", "", "text"),
+            Column("stratum", engine.t("Séquence", "Sequence"), "text"),
             Column("patients", engine.t("Patients", "Patients")),
-            Column("flat", engine.t("Forfaits (€)", "Flat rates (€)")),
-            Column("sessions", engine.t("Administrations", "Administrations")),
             Column(
-                "baseline",
+                "charged",
+                engine.t("Forfaits facturés (équivalents pleins)", "Flat rates charged (full)"),
+            ),
+            Column("flat", engine.t("Forfaits (€)", "Flat rates (€)")),
+            Column("stays", engine.t("Séjours d'HDJ remplacés", "Day-hospital stays replaced")),
+            Column(
+                "stays_cost",
                 engine.t(
-                    f"Référence HDJ à {tariff:.0f} €/séance (€)",
-                    f"Day-hospital baseline at €{tariff:.0f}/session",
+                    f"HDJ évité à {terms.day_hospital_stay:.0f} €/séjour (€)",
+                    f"Day hospital avoided at €{terms.day_hospital_stay:.0f}/stay",
                 ),
             ),
-            Column("difference", engine.t("Écart (€)", "Difference (€)")),
+            Column(
+                "transport",
+                engine.t(
+                    f"Transports évités à {terms.transport_round_trip:.0f} €/aller-retour (€)",
+                    f"Transport avoided at €{terms.transport_round_trip:.0f}/round trip",
+                ),
+            ),
+            Column("baseline", engine.t("Référence HDJ + transport (€)", "Baseline (€)")),
+            Column(
+                "difference",
+                engine.t("Écart référence − forfaits (€)", "Baseline − flat rates (€)"),
+            ),
         ],
         table,
     )
-    result.notes.append(
-        engine.t("Montants indicatifs (paramétrables).", "Indicative amounts (configurable).")
-    )
+    stay, transport = data["day_hospital_stay"], data["transport"]
+    result.notes += [
+        engine.t(
+            f"{included} patient(s) inclus dans la période ; les séquences partielles (en cours ou "
+            "interrompues) sont facturées au prorata des jours couverts ; une administration à "
+            "domicile remplace un séjour d'hôpital de jour et son transport.",
+            f"{included} patient(s) included in the period; partial sequences (in progress or "
+            "interrupted) are charged pro rata of the days covered; one home administration "
+            "replaces one day-hospital stay and its transport.",
+        ),
+        engine.t(
+            "Montants approximatifs, paramétrables (data/article51_costs.yaml), à vérifier avant "
+            f"usage : forfaits provisoires (où vérifier : {data['experiment']['where_to_check']}) ;"
+            f" séjour d'HDJ GHM {stay['ghm']} à {stay['amount_eur']} € ({stay['year']}, "
+            f"{stay['source']}) ; transport {transport['round_trip_eur']} € par aller-retour "
+            f"({transport['source']}).",
+            "Approximate, configurable amounts (data/article51_costs.yaml), to check before use: "
+            f"provisional flat rates (where to check: {data['experiment']['where_to_check']}); "
+            f"day-hospital stay GHM {stay['ghm']} at €{stay['amount_eur']} ({stay['year']}, "
+            f"{stay['source']}); transport €{transport['round_trip_eur']} per round trip "
+            f"({transport['source']}).",
+        ),
+    ]
     engine.suppress(result)
-    if table[0]["flat"] is not None:
+    per_patient_row = table[-1] if mean is not None else None
+    if per_patient_row and per_patient_row["flat"] is not None:
         result.headline = engine.t(
-            f"{table[0]['flat']:.0f} € de forfaits vs {table[0]['baseline']:.0f} € en HDJ",
-            f"€{table[0]['flat']:.0f} flat rates vs €{table[0]['baseline']:.0f} day hospital",
+            f"{per_patient_row['flat']:.0f} € de forfaits vs {per_patient_row['baseline']:.0f} € "
+            "d'HDJ et de transports évités, par patient inclus",
+            f"€{per_patient_row['flat']:.0f} flat rates vs €{per_patient_row['baseline']:.0f} "
+            "day hospital and transport avoided, per included patient",
         )
+    shown = [r for r in table[1:-1] if r["flat"] is not None] if mean else []
     result.series = {
         "type": "bar",
-        "labels": [c.label for c in result.columns[2:6:3]],
-        "values": [table[0]["flat"], table[0]["baseline"]],
+        "labels": [r["stratum"] for r in shown],
+        "values": [r["difference"] for r in shown],
     }
     return result

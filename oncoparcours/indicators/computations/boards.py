@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from oncoparcours.boards.rules.statistics import OVERSEAS, PROXIMITY
+
 from ..engine import Column, Engine, Filters, Result, bar_series, pct, rounded
 
 
@@ -53,30 +55,62 @@ def rcp_before_treatment(engine: Engine, filters: Filters) -> Result:
     return result
 
 
+# "Treated near home" (boards.rules.statistics.treated_near_home, set-based): on an overseas
+# board, not treated in mainland France (a transfer never; an expert centre only when the
+# organisation named is overseas); on any other board, the proximity centre.
+NEAR_HOME_SQL = """CASE WHEN b.overseas
+    THEN d.category <> 'transfer' AND coalesce(d.mainland, -1) <> 1
+         AND (d.category = 'proximity' OR d.mainland = 0)
+    ELSE d.category = 'proximity' END"""
+
+
+def near_home_definitions(engine: Engine) -> dict[str, str]:
+    return {
+        OVERSEAS: engine.t(
+            "RCP ultramarine : non transféré en métropole pour le traitement (un centre expert "
+            "ne compte que s'il est outre-mer)",
+            "overseas board: not transferred to mainland France for treatment (an expert centre "
+            "counts only when it is overseas)",
+        ),
+        PROXIMITY: engine.t(
+            "lieu de soins fixé au centre de proximité", "place of care set to the proximity centre"
+        ),
+    }
+
+
 def near_home_share(engine: Engine, filters: Filters) -> Result:
-    where, params = engine.where(filters, "rcp_decision")
-    # The decision in force per patient and board: the latest one (computed once).
+    where, params = engine.where(filters, "rcp_decision", alias="e")
+    # The decision in force per patient and board: the latest one (computed once), judged by
+    # the board's definition of "near home".
     engine.connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE latest_decision AS
-            SELECT patient, board, arg_max(category, event_at) AS category,
-                   arg_max(organisation, event_at) AS organisation
-            FROM events WHERE {where} GROUP BY patient, board""",
+            WITH d AS (
+                SELECT e.patient, e.board, e.category, e.value2 AS mainland, e.organisation
+                FROM events e WHERE {where}
+                QUALIFY row_number() OVER (PARTITION BY e.patient, e.board
+                                           ORDER BY e.event_at DESC) = 1)
+            SELECT d.patient, d.board, d.organisation, coalesce(b.overseas, false) AS overseas,
+                   {NEAR_HOME_SQL} AS near
+            FROM d LEFT JOIN boards b ON b.id = d.board""",
         params,
     )
     by_board = engine.rows(
         """SELECT board AS key, grouping(board) AS total, count(DISTINCT patient) AS patients,
-                  count(DISTINCT CASE WHEN category = 'proximity' THEN patient END) AS near
+                  count(DISTINCT CASE WHEN near THEN patient END) AS near,
+                  bool_or(overseas) AS overseas
            FROM latest_decision GROUP BY GROUPING SETS ((board), ()) ORDER BY total DESC, board""",
         [],
     )
     by_centre = engine.rows(
         """SELECT organisation AS key, count(DISTINCT patient) AS patients,
-                  count(DISTINCT CASE WHEN category = 'proximity' THEN patient END) AS near
+                  count(DISTINCT CASE WHEN near THEN patient END) AS near
            FROM latest_decision WHERE organisation IS NOT NULL GROUP BY organisation ORDER BY organisation""",
         [],
     )
     boards = engine.board_names()
     names = engine.names()
+    definitions = near_home_definitions(engine)
+    by_its_board = engine.t("selon la définition de chaque RCP", "per each board's definition")
     table = []
     for row in by_board:
         label = engine.t("Ensemble", "All") if row["total"] else boards.get(row["key"], row["key"])
@@ -84,6 +118,9 @@ def near_home_share(engine: Engine, filters: Filters) -> Result:
             {
                 "stratum": label,
                 "group": engine.t("RCP", "Board"),
+                "definition": by_its_board
+                if row["total"]
+                else definitions[OVERSEAS if row["overseas"] else PROXIMITY],
                 "patients": row["patients"],
                 "near": row["near"],
                 "share": pct(row["near"], row["patients"]),
@@ -94,6 +131,7 @@ def near_home_share(engine: Engine, filters: Filters) -> Result:
             {
                 "stratum": names.get(row["key"], row["key"]),
                 "group": engine.t("Établissement", "Organisation"),
+                "definition": by_its_board,
                 "patients": row["patients"],
                 "near": row["near"],
                 "share": pct(row["near"], row["patients"]),
@@ -104,11 +142,20 @@ def near_home_share(engine: Engine, filters: Filters) -> Result:
         [
             Column("stratum", engine.t("Strate", "Stratum"), "text"),
             Column("group", engine.t("Par", "By"), "text"),
+            Column("definition", engine.t("« À proximité » =", "'Near home' ="), "text"),
             Column("patients", engine.t("Patients", "Patients")),
             Column("near", engine.t("À proximité", "Near home")),
             Column("share", engine.t("Part à proximité (%)", "Near-home share (%)"), "percent"),
         ],
         table,
+    )
+    result.notes.append(
+        engine.t(
+            f"Définition de « traité à proximité » : {definitions[OVERSEAS]} ; autres RCP : "
+            f"{definitions[PROXIMITY]}.",
+            f"Definition of 'treated near home': {definitions[OVERSEAS]}; other boards: "
+            f"{definitions[PROXIMITY]}.",
+        )
     )
     overall = table[0] if table else None
     engine.suppress(result)

@@ -26,26 +26,27 @@ def ev(patient, kind, day, **fields):
     return tuple(values.get(column) for column in COLUMNS)
 
 
-def engine_with(rows):
+def engine_with(rows, exclusion=None):
     connection = duckdb.connect()
     connection.execute(f"CREATE TABLE events ({SCHEMA})")
     connection.execute(
         "CREATE TABLE organisations "
         "(id VARCHAR, name VARCHAR, short_name VARCHAR, kind VARCHAR, region VARCHAR)"
     )
-    connection.execute("CREATE TABLE boards (id VARCHAR, name VARCHAR)")
+    connection.execute("CREATE TABLE boards (id VARCHAR, name VARCHAR, overseas BOOLEAN)")
     connection.executemany(
         "INSERT INTO organisations VALUES (?, ?, ?, ?, ?)",
         [(A, "Centre A", "A", "chu", "84"), (B, "Centre B", "B", "ch", "02")],
     )
     connection.executemany(
-        "INSERT INTO boards VALUES (?, ?)", [("b1", "RCP un"), ("b2", "RCP deux")]
+        "INSERT INTO boards VALUES (?, ?, ?)",
+        [("b1", "RCP un", False), ("b2", "RCP deux", False), ("b3", "RCP Caraïbes", True)],
     )
     if rows:
         connection.executemany(
             f"INSERT INTO events VALUES ({', '.join('?' for _ in COLUMNS)})", rows
         )
-    return Engine.over_connection(connection, now=NOW)
+    return Engine.over_connection(connection, now=NOW, exclusion=exclusion)
 
 
 def d(month, day):
@@ -97,19 +98,20 @@ def test_delays_use_the_first_end_event_and_the_period_of_the_end_event():
     assert [r["patients"] for r in empty.rows] == [] or empty.rows[0]["patients"] == 0
 
 
-def test_small_strata_are_hidden():
+def decided_then_treated(prefix, count, organisation, treated):
+    """``count`` patients decided on 1 February and treated on ``treated``."""
     rows = []
+    for number in range(count):
+        rows += [
+            ev(f"{prefix}{number}", "rcp_decision", d(2, 1), organisation=organisation),
+            ev(f"{prefix}{number}", "first_treatment", treated, organisation=organisation),
+        ]
+    return rows
+
+
+def test_small_strata_are_hidden():
     # Five patients at A (shown), two at B (hidden: fewer than 5).
-    for number in range(5):
-        rows += [
-            ev(f"a{number}", "rcp_decision", d(2, 1), organisation=A),
-            ev(f"a{number}", "first_treatment", d(2, 11), organisation=A),
-        ]
-    for number in range(2):
-        rows += [
-            ev(f"b{number}", "rcp_decision", d(2, 1), organisation=B),
-            ev(f"b{number}", "first_treatment", d(2, 21), organisation=B),
-        ]
+    rows = decided_then_treated("a", 5, A, d(2, 11)) + decided_then_treated("b", 2, B, d(2, 21))
     result = engine_with(rows).compute("delay_rcp_treatment", Filters())
     strata = by_stratum(result)
     # All 7: delays 10×5, 20×2 → median 10.
@@ -183,6 +185,38 @@ def test_near_home_share_by_board_and_centre_uses_the_latest_decision():
     assert rows_[("Établissement", "A")]["share"] == 100.0
     assert rows_[("Établissement", "B")]["share"] is None
     assert result.series["type"] == "funnel" and result.series["p0"] == 75.0
+
+
+def test_near_home_share_on_an_overseas_board_reproduces_85_percent_of_250():
+    """RCP Caraïbes (b3, overseas): 205 treated at the CHU de Martinique, 8 at an overseas
+    expert centre, 30 transferred to mainland France, 7 for an expert centre in Paris."""
+    rows = []
+    plan = [("proximity", 0.0)] * 205 + [("expert", 0.0)] * 8
+    plan += [("transfer", 1.0)] * 30 + [("expert", 1.0)] * 7
+    for number, (place, mainland) in enumerate(plan):
+        rows.append(
+            ev(
+                f"c{number}",
+                "rcp_decision",
+                d(2, 1),
+                board="b3",
+                organisation=A,
+                category=place,
+                value2=mainland,
+                overseas=True,
+            )
+        )
+    result = engine_with(rows).compute("near_home_share", Filters())
+    board = {(r["group"], r["stratum"]): r for r in result.rows}[("RCP", "RCP Caraïbes")]
+    # 213 / 250 = 85.2 %.
+    assert (board["patients"], board["near"], board["share"]) == (250, 213, 85.2)
+    assert board["definition"].startswith("RCP ultramarine : non transféré en métropole")
+    assert any(note.startswith("Définition de « traité à proximité »") for note in result.notes)
+    # The same decisions on a standard board: only the proximity centre counts (205 = 82 %).
+    standard = engine_with([(*row[:6], "b1", *row[7:]) for row in rows]).compute(
+        "near_home_share", Filters()
+    )
+    assert standard.rows[0]["share"] == 82.0
 
 
 def test_funnel_limits_widen_for_small_centres():
@@ -328,46 +362,124 @@ def test_article51_inclusions_against_the_target():
     assert result.series["values"] == [None, None, 6]
 
 
-def test_article51_refusals_sequences_and_cost(settings):
+def test_article51_refusals_and_sequences_completed():
     rows = [ev(f"p{n}", "inclusion", d(1, 5)) for n in range(6)]
     rows += [ev(f"r{n}", "refusal", d(1, 6), category="patient_choice") for n in range(5)]
-    # Sequence 1 completed by all 6 (flat rate 1500), sequence 2 by 3 (1200).
-    rows += [
-        ev(f"p{n}", "sequence", d(4, 1), category="sequence-1", value=1500.0, count=1)
-        for n in range(6)
-    ]
-    rows += [
-        ev(f"p{n}", "sequence", d(7, 1), category="sequence-2", value=1200.0, count=2)
-        for n in range(3)
-    ]
-    # 10 administrations each.
-    rows += [
-        ev(
-            f"p{n}",
-            "administration",
-            d(2, 1) + dt.timedelta(days=k),
-            template="home-immunotherapy",
-            category="home",
-        )
-        for n in range(6)
-        for k in range(10)
-    ]
+    # Sequence 1 completed by all 6, sequence 2 by 3; the other 3 are still in sequence 2
+    # (started, partial): not counted as completed.
+    rows += [seq(f"p{n}", "sequence-1", 1, d(1, 5), 182, True) for n in range(6)]
+    rows += [seq(f"p{n}", "sequence-2", 2, d(7, 5), 183, n < 3) for n in range(6)]
     engine = engine_with(rows)
     refusals = engine.compute("a51_refusals", Filters()).rows[0]
     # 5 refusals among 5 + 6 offers = 45.5 %.
     assert (refusals["patients"], refusals["share"]) == (5, 45.5)
     sequences = by_stratum(engine.compute("a51_sequences", Filters()))
     assert sequences["sequence-1"]["share"] == 100.0
-    assert sequences["sequence-2"]["patients"] is None  # 3 patients: hidden
-    cost = engine.compute("a51_cost", Filters()).rows[0]
-    # Flat rates per patient: (6 × 1500 + 3 × 1200) / 6 = 2100 €.
-    # Baseline: 10 sessions × 450 € = 4500 €; difference 2400 €.
-    assert (cost["flat"], cost["sessions"], cost["baseline"], cost["difference"]) == (
-        2100.0,
-        10.0,
-        4500.0,
-        2400.0,
+    assert sequences["sequence-2"]["patients"] is None  # 3 patients completed: hidden
+
+
+def seq(patient, key, order, start, days, completed):
+    return ev(
+        patient,
+        "sequence",
+        start,
+        until=dt.datetime.combine(start, dt.time(12)) + dt.timedelta(days=days),
+        template="home-immunotherapy",
+        category=key,
+        value=float(days),
+        value2=1.0 if completed else 0.0,
+        count=order,
     )
+
+
+def administrations(patient, order, place, count, start):
+    return [
+        ev(
+            patient,
+            "administration",
+            start + dt.timedelta(weeks=3 * k),
+            template="home-immunotherapy",
+            category=place,
+            count=order,
+        )
+        for k in range(count)
+    ]
+
+
+COST_TERMS = {
+    "experiment": {"where_to_check": "cahier des charges"},
+    "sequences": [
+        {
+            "key": "sequence-1",
+            "label": {"fr": "S1", "en": "S1"},
+            "months": 6,
+            "flat_rate_eur": 1000,
+        },
+        {"key": "sequence-2", "label": {"fr": "S2", "en": "S2"}, "months": 6, "flat_rate_eur": 800},
+        {
+            "key": "sequence-3",
+            "label": {"fr": "S3", "en": "S3"},
+            "months": 12,
+            "flat_rate_eur": 600,
+        },
+    ],
+    "day_hospital_stay": {"ghm": "28Z07Z", "amount_eur": 400, "year": 2026, "source": "test"},
+    "transport": {"round_trip_eur": 100, "share_of_stays": 1.0, "source": "test"},
+}
+
+
+def test_article51_cost_per_sequence_with_partial_sequences_and_transport(monkeypatch):
+    from oncoparcours.indicators.computations import article51
+
+    monkeypatch.setattr(article51, "article51_costs", lambda: COST_TERMS)
+    rows = [ev(f"p{n}", "inclusion", d(1, 5)) for n in range(6)]
+    for n in range(6):
+        p = f"p{n}"
+        # Sequence 1 in day hospital: 8 administrations there, none replaced.
+        rows += [seq(p, "sequence-1", 1, d(1, 5), 182, True)]
+        rows += administrations(p, 1, "expert", 8, d(1, 6))
+        # Sequence 2 at home, completed: 9 home administrations, each replacing a stay.
+        rows += [seq(p, "sequence-2", 2, d(7, 5), 183, True)]
+        rows += administrations(p, 2, "home", 9, d(7, 6))
+        # Sequence 3 in progress for half its planned year (182.625 of 365.25 days): half a
+        # flat rate; 4 home administrations so far.
+        rows += [seq(p, "sequence-3", 3, d(1, 5), 182.625, False)]
+        rows += administrations(p, 3, "home", 4, d(1, 6))
+    result = engine_with(rows).compute("a51_cost", Filters())
+    strata = by_stratum(result)
+    # S1: 6 × 1000 = 6000 € charged, nothing replaced: −6000 €.
+    assert (strata["S1"]["flat"], strata["S1"]["stays"], strata["S1"]["difference"]) == (
+        6000.0,
+        0.0,
+        -6000.0,
+    )
+    # S2: 6 × 800 = 4800 €; 54 stays × 400 € = 21,600 € + 54 round trips × 100 € = 5400 €.
+    s2 = strata["S2"]
+    assert (s2["flat"], s2["stays"], s2["stays_cost"], s2["transport"], s2["baseline"]) == (
+        4800.0,
+        54.0,
+        21600.0,
+        5400.0,
+        27000.0,
+    )
+    # S3 pro rata: 6 × 0.5 = 3 flat rates × 600 € = 1800 €; 24 stays → 9600 + 2400 = 12,000 €.
+    s3 = strata["S3"]
+    assert (s3["charged"], s3["flat"], s3["baseline"], s3["difference"]) == (
+        3.0,
+        1800.0,
+        12000.0,
+        10200.0,
+    )
+    # All: 12,600 € of flat rates against 39,000 €; per included patient 2100 € vs 6500 €.
+    everyone, mean = strata["Ensemble"], strata["Par patient inclus"]
+    assert (everyone["flat"], everyone["baseline"], everyone["difference"]) == (
+        12600.0,
+        39000.0,
+        26400.0,
+    )
+    assert (mean["flat"], mean["baseline"], mean["difference"]) == (2100.0, 6500.0, 4400.0)
+    assert result.headline.startswith("2100 € de forfaits vs 6500 €")
+    assert any("Montants approximatifs" in note for note in result.notes)
 
 
 def test_car_t_turnaround_by_manufacturer():
@@ -421,3 +533,31 @@ def test_every_indicator_runs_when_its_sources_exist_but_filters_leave_nothing()
     for indicator in CATALOGUE:
         result = engine.compute(indicator.id, Filters(start=d(3, 1), end=d(3, 31)))
         assert not result.unavailable, indicator.id
+
+
+def test_patients_objecting_to_the_purpose_are_left_out_and_counted():
+    from oncoparcours.indicators.exclusions import Exclusion
+
+    rows = decided_then_treated("a", 6, A, d(2, 11))
+    # a0 objects; "zz" objects too but has no event in the extract: not counted.
+    exclusion = Exclusion("evaluation", d(6, 30), ("a0", "zz"))
+    result = engine_with(rows, exclusion).compute("rcp_before_treatment", Filters())
+    assert result.rows[0]["patients"] == 5
+    assert result.excluded == 1
+    assert result.exclusion_note == (
+        "1 patient exclu (opposition à la finalité « Évaluation et pilotage (indicateurs, "
+        "évaluation « article 51 », extractions pour les évaluateurs) »)"
+    )
+
+
+def test_small_strata_stay_hidden_after_exclusion():
+    from oncoparcours.indicators.exclusions import Exclusion
+
+    rows = decided_then_treated("a", 5, A, d(2, 11))
+    shown = by_stratum(engine_with(list(rows)).compute("rcp_before_treatment", Filters()))
+    assert shown["A"]["share"] == 100.0  # 5 patients: shown
+    exclusion = Exclusion("evaluation", d(6, 30), ("a0",))
+    result = engine_with(rows, exclusion).compute("rcp_before_treatment", Filters())
+    strata = by_stratum(result)
+    assert strata["A"]["patients"] is None and strata["A"]["suppressed"]  # 4 left: hidden
+    assert result.excluded == 1

@@ -131,12 +131,19 @@ def test_the_event_extract_is_for_evaluators_and_can_shift_dates(
     client.force_login(clinician.user)
     assert client.get(reverse("indicators:extract", args=["parquet"])).status_code == 404
     client.force_login(UserFactory(username="ars-test", role="ars_evaluator"))
-    plain = client.get(reverse("indicators:extract", args=["csv"])).content.decode()
+    plain = client.get(reverse("indicators:extract", args=["csv"])).content.decode("utf-8-sig")
     shifted = client.get(
         reverse("indicators:extract", args=["csv"]), {"decalage": "1"}
-    ).content.decode()
-    assert plain.splitlines()[0].startswith("patient;kind;event_at")
-    assert len(plain.splitlines()) == len(shifted.splitlines()) == 8
+    ).content.decode("utf-8-sig")
+    header = [line for line in plain.splitlines() if line.startswith("#")]
+    plain_rows = [line for line in plain.splitlines() if not line.startswith("#")]
+    shifted_rows = [line for line in shifted.splitlines() if not line.startswith("#")]
+    assert header[0] == "# Extraction pseudonymisée au niveau des événements"
+    assert header[2] == "# 0 patient exclu (opposition à la finalité « Évaluation et pilotage " + (
+        "(indicateurs, évaluation « article 51 », extractions pour les évaluateurs) »)"
+    )
+    assert plain_rows[0].startswith("patient;kind;event_at")
+    assert len(plain_rows) == len(shifted_rows) == 8
     assert plain != shifted  # dates moved (by up to 15 days, the same shift for one patient)
     assert "Zorglub" not in plain
     parquet = client.get(reverse("indicators:extract", args=["parquet"]))
@@ -171,3 +178,82 @@ def test_unknown_formats_and_outside_redirects_are_refused(client, region):
     assert client.get(reverse("indicators:download", args=["referrals", "xlsx"])).status_code == 404
     response = client.post(reverse("indicators:refresh"), {"next": "https://evil.example/"})
     assert response["Location"] == reverse("indicators:overview")
+
+
+def test_the_extract_holds_partial_article51_sequences_and_the_phase_of_administrations(
+    region, clinician
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from oncoparcours.pathways.models import ActivityInstance, PathwayTemplate
+    from oncoparcours.pathways.services.apply import pathway_apply
+
+    start = timezone.localdate() - dt.timedelta(days=91)
+    instance = pathway_apply(
+        template=PathwayTemplate.objects.get(code="home-immunotherapy", is_latest=True),
+        patient=region[1],
+        start=start,
+        parameters={"interval_weeks": 3},
+        actor=clinician.user,
+    )
+    ActivityInstance.objects.filter(
+        instance=instance, template_activity="dh-administration", day__lte=start
+    ).update(status="done", done_on=start)
+    extract_refresh(actor=None)
+    path = str(extract_directory() / "events.parquet")
+    connection = duckdb.connect()
+    sequence = connection.execute(
+        f"SELECT category, value, value2, count FROM read_parquet('{path}') WHERE kind = 'sequence'"
+    ).fetchall()
+    # Sequence 1 in progress for 91 days (charged pro rata), order 0.
+    assert sequence == [("sequence-1", 91.0, 0.0, 0)]
+    administrations = connection.execute(
+        f"SELECT category, count FROM read_parquet('{path}') WHERE kind = 'administration'"
+    ).fetchall()
+    assert administrations == [("expert", 0)]  # in day hospital, during sequence 1
+
+
+def test_the_extract_knows_overseas_boards_and_where_patients_are_treated(region, clinician):
+    import datetime as dt
+
+    from oncoparcours.boards.models import Board
+    from oncoparcours.testing.boards import past_session, stored_decision
+    from oncoparcours.testing.factories import OrganisationFactory
+
+    martinique = OrganisationFactory(name="CHU de Martinique", departement="972")
+    roussy = OrganisationFactory(name="Gustave Roussy", departement="94")
+    caribbean = Board.objects.create(
+        name="RCP Caraïbes", kind="interregional", start_time=dt.time(7)
+    )
+    caribbean.organisers.add(martinique, roussy)
+    mainland_board = Board.objects.create(
+        name="RCP Paris", kind="interregional", start_time=dt.time(7)
+    )
+    mainland_board.organisers.add(roussy)
+    session = past_session(caribbean, clinician, dt.datetime(2026, 1, 8, 11, tzinfo=dt.UTC))
+    for patient, organisation in ((region[0], martinique), (region[1], roussy), (region[2], None)):
+        stored_decision(
+            session=session,
+            patient=patient,
+            diagnosis=patient.diagnoses.get(),
+            place="expert",
+            organisation=organisation,
+        )
+    extract_refresh(actor=None)
+    connection = duckdb.connect()
+    boards = dict(
+        connection.execute(
+            f"SELECT name, overseas FROM read_parquet('{extract_directory() / 'boards.parquet'}')"
+        ).fetchall()
+    )
+    assert boards == {"RCP Caraïbes": True, "RCP Paris": False}
+    pseudonym = Pseudonymiser()
+    mainland = dict(
+        connection.execute(
+            f"SELECT patient, value2 FROM read_parquet('{extract_directory() / 'events.parquet'}') "
+            "WHERE kind = 'rcp_decision'"
+        ).fetchall()
+    )
+    assert [mainland[pseudonym(p.pk)] for p in region[:3]] == [0.0, 1.0, None]

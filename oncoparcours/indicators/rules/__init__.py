@@ -1,0 +1,1 @@
+"""Pure rules of the indicators (no Django imports)."""
