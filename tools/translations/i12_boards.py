@@ -44,6 +44,64 @@ T = {
     "interim audit due on %(date)s": "audit intermédiaire prévu le %(date)s",
     "renewal due: expires on %(date)s": "renouvellement à préparer : expire le %(date)s",
     "interim audit done on %(date)s": "audit intermédiaire réalisé le %(date)s",
+    # boards: compositions, quorum, recours boards
+    "Only specialties recognised to this member in the directory; a physician counts for one of "
+    "them. Empty: the member's specialties.": "Seulement des spécialités reconnues à ce membre "
+    "dans l'annuaire ; un médecin compte pour une seule d'entre elles. Vide : les spécialités du "
+    "membre.",
+    "Medical oncologist": "Oncologue médical",
+    "Paediatric oncologist": "Oncologue pédiatre",
+    "Gastroenterologist (organ specialist)": "Gastro-entérologue (spécialiste d'organe)",
+    "Pulmonologist (organ specialist)": "Pneumologue (spécialiste d'organe)",
+    "Biotherapy referent pharmacist": "Pharmacien référent en biothérapies",
+    "no medical oncologist": "pas d'oncologue médical",
+    "no radiation oncologist": "pas de radiothérapeute",
+    "no haematologist": "pas d'hématologue",
+    "no paediatric oncologist": "pas d'oncologue pédiatre",
+    "no gastroenterologist": "pas de gastro-entérologue",
+    "no pulmonologist": "pas de pneumologue",
+    "no biotherapy referent pharmacist": "pas de pharmacien référent en biothérapies",
+    "An expert (recours) board belongs to a network: choose the network whose expert centre "
+    "organises it.": "Une RCP de recours appartient à un réseau : choisissez le réseau dont le "
+    "centre expert l'organise.",
+    "An expert (recours) board covers its network's cancers: give its ICD-10 scope.": "Une RCP "
+    "de recours couvre les cancers de son réseau : indiquez son périmètre CIM-10.",
+    "The board's scope (%(scope)s) is outside the scope of %(network)s (%(network_scope)s).": "Le "
+    "périmètre de la RCP (%(scope)s) sort de celui de %(network)s (%(network_scope)s).",
+    "An expert (recours) board is organised by a pilot or expert centre of %(network)s with a "
+    "current label: %(organisers)s is not.": "Une RCP de recours est organisée par un centre "
+    "pilote ou expert de %(network)s dont la labellisation est en cours : ce n'est pas le cas de "
+    "%(organisers)s.",
+    "no organiser": "aucun organisateur",
+    "Choose the organising organisation.": "Choisissez l'établissement organisateur.",
+    "%(name)s does not hold %(specialties)s in the directory (recognised: %(held)s): declare a "
+    "recognised specialty, or record the qualification in the directory first.": "%(name)s n'a "
+    "pas la spécialité %(specialties)s dans l'annuaire (reconnues : %(held)s) : déclarez une "
+    "spécialité reconnue, ou enregistrez d'abord la qualification dans l'annuaire.",
+    "Already a member of this board.": "Déjà membre de cette RCP.",
+    "%(count)s specialties counted, at least %(needed)s needed": "%(count)s spécialités "
+    "comptées, au moins %(needed)s nécessaires",
+    "label valid until %(date)s": "labellisation valable jusqu'au %(date)s",
+    "label expired": "labellisation expirée",
+    "no organiser is a member of this network": "aucun organisateur n'est membre de ce réseau",
+    "including": "dont",
+    "Recommended": "Recommandé",
+    "Each physician counts for one specialty, among those recognised to them in the "
+    "directory.": "Chaque médecin compte pour une seule spécialité, parmi celles qui lui sont "
+    "reconnues dans l'annuaire.",
+    "Rules %(version)s: INCa RCP reference, December 2023 update.": "Règles %(version)s : "
+    "référentiel RCP de l'INCa, actualisation de décembre 2023.",
+    "none besides the quorum": "aucune en plus du quorum",
+    "not recognised in the directory": "non reconnue dans l'annuaire",
+    "Recommended, not required: %(role)s (presence or opinion).": "Recommandé, non obligatoire : "
+    "%(role)s (présence ou avis).",
+    "not counted: not recognised in the directory": "non compté : non reconnu dans l'annuaire",
+    "counted": "compté",
 }
 
-PLURALS: dict[str, tuple[str, str]] = {}
+PLURALS: dict[str, tuple[str, str]] = {
+    "at least %(counter)s physician of different specialties": (
+        "au moins %(counter)s médecin de spécialités différentes",
+        "au moins %(counter)s médecins de spécialités différentes",
+    ),
+}

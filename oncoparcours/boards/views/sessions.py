@@ -176,10 +176,11 @@ def attendance_add(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> 
         data = form.cleaned_data
         professional = data["professional"]
         member = session.board.members.filter(professional=professional).first()
+        held = professional.recognised_specialties
         specialties = (
             list(data["specialties"])
-            or (member.specialties if member else [])
-            or [professional.specialty]
+            or [s for s in (member.specialties if member else []) if s in held]
+            or sorted(held)
         )
         try:
             sessions.attendance_record(
