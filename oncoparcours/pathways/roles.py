@@ -1,10 +1,13 @@
-"""Which pathway roles a professional can take, from their profession and specialty."""
+"""Which pathway roles a professional can take: from the specialties recognised to them (main and
+additional), and from the organisations they work for — the hospital-at-home (HAD) team is an
+organisation taking part in the pathway, not a physician specialty."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from oncoparcours.directory.models import Professional
+from oncoparcours.directory.models import OrganisationKind, Professional
 
 ROLES_BY_SPECIALTY: dict[str, set[str]] = {
     "medical_oncology": {"oncologist", "organ_specialist"},
@@ -22,7 +25,7 @@ ROLES_BY_SPECIALTY: dict[str, set[str]] = {
     "urology": {"surgeon", "organ_specialist"},
     "radiotherapy": {"radiotherapist"},
     "radiology": {"radiologist"},
-    "nuclear_medicine": {"radiologist"},
+    "nuclear_medicine": {"nuclear_physician"},
     "pathology": {"pathologist"},
     "neurology": {"neurologist"},
     "intensive_care": {"intensivist"},
@@ -32,7 +35,11 @@ ROLES_BY_SPECIALTY: dict[str, set[str]] = {
     "coordination_nursing": {"coordination_nurse", "tpe_team"},
     "liberal_nursing": {"liberal_nurse", "tpe_team"},
     "hospital_nursing": {"hospital_nurse", "efs_nurse"},
-    "palliative_care": {"had_team"},
+}
+
+# Roles that come from working for an organisation of this kind (a current membership).
+ROLES_BY_ORGANISATION_KIND: dict[str, set[str]] = {
+    OrganisationKind.HAD: {"had_team"},
 }
 
 ROLE_LABELS = {
@@ -42,6 +49,7 @@ ROLE_LABELS = {
     "surgeon": _("Surgeon"),
     "radiotherapist": _("Radiation oncologist"),
     "radiologist": _("Radiologist"),
+    "nuclear_physician": _("Nuclear medicine physician"),
     "pathologist": _("Pathologist"),
     "neurologist": _("Neurologist"),
     "intensivist": _("Intensivist"),
@@ -64,7 +72,18 @@ ROLE_LABELS = {
 def roles_of(professional: Professional | None) -> set[str]:
     if professional is None:
         return set()
-    return set(ROLES_BY_SPECIALTY.get(professional.specialty, set()))
+    roles: set[str] = set()
+    for specialty in professional.recognised_specialties:
+        roles |= ROLES_BY_SPECIALTY.get(specialty, set())
+    today = timezone.localdate()
+    kinds = (
+        professional.memberships.filter(start__lte=today)
+        .exclude(end__lt=today)
+        .values_list("organisation__kind", flat=True)
+    )
+    for kind in set(kinds):
+        roles |= ROLES_BY_ORGANISATION_KIND.get(kind, set())
+    return roles
 
 
 def role_label(role: str) -> str:

@@ -97,6 +97,10 @@ T = {
     "%(role)s (présence ou avis).",
     "not counted: not recognised in the directory": "non compté : non reconnu dans l'annuaire",
     "counted": "compté",
+    # pathways: roles and letters
+    "addressed to": "destinataire",
+    "Nuclear medicine physician": "Médecin nucléaire",
+    "to": "à",  # context "addressed to": a letter "to" the GP
 }
 
 PLURALS: dict[str, tuple[str, str]] = {
