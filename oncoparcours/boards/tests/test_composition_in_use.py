@@ -34,6 +34,16 @@ def attend(session, professional, specialties):
     )
 
 
+def also_qualified(professional, *additional):
+    """A double qualification recorded in the directory."""
+    professional_specialties_set(
+        actor=None,
+        professional=professional,
+        specialty=professional.specialty,
+        additional=list(additional),
+    )
+
+
 # --- attendance: only recognised specialties --------------------------------------------------
 
 
@@ -69,12 +79,7 @@ def test_the_attendance_form_names_the_field_and_records_nothing(session, clinic
 def test_a_double_qualified_physician_declares_both_and_counts_once(
     session, clinician, specialists
 ):
-    professional_specialties_set(
-        actor=None,
-        professional=clinician,
-        specialty="medical_oncology",
-        additional=["radiotherapy"],
-    )
+    also_qualified(clinician, "radiotherapy")
     attend(session, clinician, ["medical_oncology", "radiotherapy"])
     attend(session, specialists["surgeon"], ["digestive_surgery"])
     quorum = sessions.session_quorum(session)
@@ -106,12 +111,7 @@ def test_a_qualification_removed_after_attendance_no_longer_counts(
     session, clinician, specialists, complete_case
 ):
     item = sessions.agenda_add(actor=clinician.user, session=session, case=complete_case)
-    professional_specialties_set(
-        actor=None,
-        professional=specialists["radiologist"],
-        specialty="radiology",
-        additional=["radiotherapy"],
-    )
+    also_qualified(specialists["radiologist"], "radiotherapy")
     attend(session, clinician, ["medical_oncology"])
     attend(session, specialists["surgeon"], ["digestive_surgery"])
     attend(session, specialists["radiologist"], ["radiotherapy"])
@@ -322,12 +322,7 @@ def test_the_board_page_shows_its_network_centre_and_its_quorum(
 
 
 def test_the_session_page_marks_what_counts(session, clinician, specialists):
-    professional_specialties_set(
-        actor=None,
-        professional=specialists["radiologist"],
-        specialty="radiology",
-        additional=["radiotherapy"],
-    )
+    also_qualified(specialists["radiologist"], "radiotherapy")
     attend(session, clinician, ["medical_oncology"])
     attend(session, specialists["radiologist"], ["radiotherapy"])
     AdditionalSpecialty.objects.filter(professional=specialists["radiologist"]).delete()
