@@ -4,10 +4,16 @@ organisation taking part in the pathway, not a physician specialty."""
 
 from __future__ import annotations
 
+from django.db.models import CharField, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from oncoparcours.directory.models import OrganisationKind, Professional
+from oncoparcours.directory.models import (
+    AdditionalSpecialty,
+    OrganisationKind,
+    OrganisationMembership,
+    Professional,
+)
 
 ROLES_BY_SPECIALTY: dict[str, set[str]] = {
     "medical_oncology": {"oncologist", "organ_specialist"},
@@ -70,19 +76,26 @@ ROLE_LABELS = {
 
 
 def roles_of(professional: Professional | None) -> set[str]:
+    """The roles of every recognised specialty (main and additional) and of every organisation
+    the professional currently works for (one query)."""
     if professional is None:
         return set()
-    roles: set[str] = set()
-    for specialty in professional.recognised_specialties:
-        roles |= ROLES_BY_SPECIALTY.get(specialty, set())
     today = timezone.localdate()
-    kinds = (
-        professional.memberships.filter(start__lte=today)
-        .exclude(end__lt=today)
-        .values_list("organisation__kind", flat=True)
+    additional = (
+        AdditionalSpecialty.objects.filter(professional=professional)
+        .order_by()
+        .values_list(Value("specialty", output_field=CharField()), "specialty")
     )
-    for kind in set(kinds):
-        roles |= ROLES_BY_ORGANISATION_KIND.get(kind, set())
+    organisations = (
+        OrganisationMembership.objects.filter(professional=professional, start__lte=today)
+        .exclude(end__lt=today)
+        .order_by()
+        .values_list(Value("organisation", output_field=CharField()), "organisation__kind")
+    )
+    roles = set(ROLES_BY_SPECIALTY.get(professional.specialty, set()))
+    for source, code in additional.union(organisations, all=True):
+        table = ROLES_BY_SPECIALTY if source == "specialty" else ROLES_BY_ORGANISATION_KIND
+        roles |= table.get(code, set())
     return roles
 
 
