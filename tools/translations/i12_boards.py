@@ -97,6 +97,7 @@ T = {
     "%(role)s (présence ou avis).",
     "not counted: not recognised in the directory": "non compté : non reconnu dans l'annuaire",
     "counted": "compté",
+    "Roles": "Rôles",
     # pathways: roles and letters
     "addressed to": "destinataire",
     "Nuclear medicine physician": "Médecin nucléaire",

@@ -330,3 +330,4 @@ def test_the_session_page_marks_what_counts(session, clinician, specialists):
     assert "non compté : non reconnu dans l'annuaire" in page
     assert "compté" in page
     assert "pas de chirurgien" in page and "pas de radiothérapeute" in page
+    assert f"oncologue médical — {clinician.full_name}" in page

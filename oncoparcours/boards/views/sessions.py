@@ -46,13 +46,16 @@ def _site_times(session: Any) -> list[tuple[str, Any]]:
 def _context(request: AuthenticatedHttpRequest, session: Any, **extra: Any) -> dict[str, Any]:
     rows = selectors.agenda(session, request.user)
     quorum = sessions.session_quorum(session)
+    attendance = selectors.attendance(session)
+    names = {str(a.professional_id): a.professional.full_name for a in attendance}
     return {
         "session": session,
         "board": session.board,
         "rows": rows,
         "quorum": quorum,
         "shortfalls": [sessions.describe_shortfall(s) for s in quorum.shortfalls],
-        "attendance": selectors.attendance(session),
+        "roles_filled": [(code, names.get(key, "")) for code, key in quorum.roles.items()],
+        "attendance": attendance,
         "is_member": sessions.is_board_member(request.user, session.board),
         "is_chair": sessions.is_chair(request.user, session),
         "site_times": _site_times(session),
