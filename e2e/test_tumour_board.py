@@ -1,6 +1,7 @@
 """A tumour board as its chair runs it, in Chromium: submit an incomplete case and see what is
-missing; run the session live — attendance, quorum indicator, a decision refused without a
-surgeon, then validated once the surgeon joins; the PDFs; the near-home share."""
+missing; run the session live — attendance (a radiologist declaring surgery is refused, the field
+named), quorum indicator, a decision refused without a surgeon, then validated once the surgeon
+joins; the PDFs; the near-home share."""
 
 from __future__ import annotations
 
@@ -112,6 +113,15 @@ def test_a_chair_runs_a_live_session(board_setup, page):
     page.goto(board_setup["session"].get_absolute_url())
     record(page, "Hélène VASSEUR — Oncologie médicale")
     record(page, "Claire GERMAIN — Radiothérapie")
+    # Gaming the quorum: the radiologist declared as a thoracic surgeon is refused, field named.
+    page.get_by_label("Membre").select_option(label="Claire FLEURY — Radiologie")
+    page.get_by_label("Spécialités représentées").select_option(label="Chirurgie thoracique")
+    page.get_by_role("button", name="Enregistrer la présence").click()
+    error = page.locator("#id_specialties-error")
+    expect(error).to_contain_text("n'a pas la spécialité Chirurgie thoracique dans l'annuaire")
+    expect(page.locator(".session-side .plain-list")).not_to_contain_text("FLEURY")
+    assert axe_violations(page) == []
+    page.get_by_label("Spécialités représentées").select_option([])
     record(page, "Claire FLEURY — Radiologie")
     expect(page.locator(".quorum")).to_contain_text("Quorum non atteint")
     expect(page.locator(".quorum")).to_contain_text("pas de chirurgien")

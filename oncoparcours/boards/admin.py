@@ -1,9 +1,59 @@
 """Administration of the boards themselves (no patient data): kind, scope, organisers, members,
 recurrence. Cases, sessions and decisions are handled in the application, never here."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Board, BoardMember
+from .services.boards import recours_problems
+
+
+class BoardAdminForm(forms.ModelForm):
+    """A « recours » board is refused unless an organiser is an expert (or pilot) centre of its
+    network and its scope lies within the network's (the field at fault is named)."""
+
+    video_link = forms.URLField(
+        label=_("videoconference link"), required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Board
+        fields = (
+            "name",
+            "short_name",
+            "kind",
+            "icd10_ranges",
+            "haematology",
+            "network",
+            "organisers",
+            "required_specialties",
+            "every_weeks",
+            "weekday",
+            "start_time",
+            "duration_minutes",
+            "time_zone",
+            "capacity",
+            "minutes_per_case",
+            "video_link",
+            "is_active",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "kind" in data and "organisers" in data:
+            problems = recours_problems(
+                kind=data["kind"],
+                network=data.get("network"),
+                organisers=data["organisers"],
+                icd10_ranges=data.get("icd10_ranges") or [],
+            )
+            for field, messages in problems.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return data
 
 
 class BoardMemberInline(admin.TabularInline):
@@ -14,6 +64,7 @@ class BoardMemberInline(admin.TabularInline):
 
 @admin.register(Board)
 class BoardAdmin(admin.ModelAdmin):
+    form = BoardAdminForm
     list_display = (
         "name",
         "kind",

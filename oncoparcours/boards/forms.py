@@ -22,6 +22,7 @@ from .models import (
     PlaceOfCare,
     Session,
 )
+from .services.boards import member_specialty_problems
 from .services.decisions import Proposal
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -34,7 +35,8 @@ class DiagnosisChoiceField(forms.ModelChoiceField):
 
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.full_name} — {obj.get_specialty_display()}"
+        held = [str(Specialty(s).label) for s in sorted(obj.recognised_specialties)]
+        return f"{obj.full_name} — {', '.join(held) or obj.get_specialty_display()}"
 
 
 class CaseChoiceField(forms.ModelChoiceField):
@@ -113,27 +115,19 @@ class AgendaMoveForm(forms.Form):
     position = forms.IntegerField(label=_("Position"), min_value=1)
 
 
-PHYSICIAN_SPECIALTIES = [
-    (value, label)
-    for value, label in Specialty.choices
-    if value
-    not in {
-        "coordination_nursing",
-        "liberal_nursing",
-        "hospital_nursing",
-        "hospital_pharmacy",
-        "none",
-    }
-]
+SPECIALTY_CHOICES = [(value, label) for value, label in Specialty.choices if value != "none"]
 
 
 class AttendanceForm(forms.Form):
     professional = MemberChoiceField(label=_("Member"), queryset=Professional.objects.none())
     specialties = forms.MultipleChoiceField(
         label=_("Specialties represented"),
-        choices=PHYSICIAN_SPECIALTIES,
+        choices=SPECIALTY_CHOICES,
         required=False,
-        help_text=_("Empty: the member's specialties."),
+        help_text=_(
+            "Only specialties recognised to this member in the directory; a physician counts for "
+            "one of them. Empty: the member's specialties."
+        ),
     )
     mode = forms.ChoiceField(label=_("Participation"), choices=AttendanceMode.choices)
     site = forms.ModelChoiceField(
@@ -144,12 +138,23 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         professional = self.fields["professional"]
         assert isinstance(professional, forms.ModelChoiceField)
-        professional.queryset = Professional.objects.filter(
-            board_memberships__board=session.board
-        ).order_by("last_name")
+        professional.queryset = (
+            Professional.objects.filter(board_memberships__board=session.board)
+            .prefetch_related("additional_specialties")
+            .order_by("last_name")
+        )
         site = self.fields["site"]
         assert isinstance(site, forms.ModelChoiceField)
         site.queryset = session.board.organisers.all()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        professional = data.get("professional")
+        if professional is not None and data.get("specialties"):
+            problems = member_specialty_problems(professional, list(data["specialties"]))
+            if problems:
+                self.add_error("specialties", problems[0])
+        return data
 
 
 class DecisionForm(forms.Form):

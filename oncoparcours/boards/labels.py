@@ -1,4 +1,5 @@
-"""Sentences for the minimal-dataset codes, and pathway templates suggested by a decision."""
+"""Sentences for the minimal-dataset codes and the quorum roles, and pathway templates suggested
+by a decision."""
 
 from __future__ import annotations
 
@@ -19,6 +20,29 @@ MISSING_LABELS = {
     "performance_status_outdated": _("a performance status from the last 3 months"),
     "prior_treatments": _("the prior treatments (relapse or progression)"),
     "patient_informed": _("the patient informed of the review (non-opposition)"),
+}
+
+# Roles of the quorum compositions (boards/data/compositions.yaml): what the role is, and the
+# shortfall when nobody fills it.
+ROLE_LABELS = {
+    "surgeon": _("Surgeon"),
+    "medical_oncologist": _("Medical oncologist"),
+    "radiation_oncologist": _("Radiation oncologist"),
+    "haematologist": _("Haematologist"),
+    "paediatric_oncologist": _("Paediatric oncologist"),
+    "gastroenterologist": _("Gastroenterologist (organ specialist)"),
+    "pulmonologist": _("Pulmonologist (organ specialist)"),
+    "biotherapy_pharmacist": _("Biotherapy referent pharmacist"),
+}
+MISSING_ROLE_LABELS = {
+    "surgeon": _("no surgeon"),
+    "medical_oncologist": _("no medical oncologist"),
+    "radiation_oncologist": _("no radiation oncologist"),
+    "haematologist": _("no haematologist"),
+    "paediatric_oncologist": _("no paediatric oncologist"),
+    "gastroenterologist": _("no gastroenterologist"),
+    "pulmonologist": _("no pulmonologist"),
+    "biotherapy_pharmacist": _("no biotherapy referent pharmacist"),
 }
 
 # Modalities → pathway templates that implement them (the chair's decision → one step to apply).

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -98,6 +99,14 @@ class BoardMember(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.professional} @ {self.board}"
+
+    def clean(self) -> None:
+        from .services.boards import member_specialty_problems
+
+        if self.professional_id is not None:
+            problems = member_specialty_problems(self.professional, list(self.specialties or []))
+            if problems:
+                raise ValidationError({"specialties": problems})
 
 
 class SessionStatus(models.TextChoices):

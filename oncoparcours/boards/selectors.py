@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from oncoparcours.core.models import User
+from oncoparcours.directory.models import NetworkMembership
 from oncoparcours.patients.selectors import PatientAccess, professional_for, visible_patient_filter
 
 from .models import (
@@ -49,6 +50,19 @@ def board_get(board_id: uuid.UUID) -> Board:
     if board is None:
         raise Http404
     return board
+
+
+def board_network_centres(board: Board) -> list[NetworkMembership]:
+    """The board's organisers as members of its network (role, label validity)."""
+    if board.network_id is None:
+        return []
+    return list(
+        NetworkMembership.objects.filter(
+            network_id=board.network_id, organisation__in=board.organisers.all()
+        )
+        .select_related("organisation", "network")
+        .order_by("role", "organisation__name")
+    )
 
 
 def upcoming_sessions(
@@ -110,7 +124,11 @@ def agenda(session: Session, user: User) -> list[AgendaRow]:
 
 
 def attendance(session: Session) -> list[Attendance]:
-    return list(session.attendance.select_related("professional", "site"))
+    return list(
+        session.attendance.select_related("professional", "site").prefetch_related(
+            "professional__additional_specialties"
+        )
+    )
 
 
 def case_for_patient(access: PatientAccess, case_id: uuid.UUID) -> Case:

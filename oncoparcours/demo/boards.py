@@ -18,11 +18,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from oncoparcours.boards.models import AgendaItem, Board, BoardMember, Session
+from oncoparcours.boards.models import AgendaItem, Board, Session
+from oncoparcours.boards.services import boards as board_services
 from oncoparcours.boards.services import cases, decisions, sessions
 from oncoparcours.boards.services.decisions import Proposal
 from oncoparcours.core.models import User
 from oncoparcours.directory.models import Network, Organisation, Professional
+from oncoparcours.directory.services import professional_specialties_set
 from oncoparcours.patients.models import CareTeamMember, Diagnosis, Patient
 from oncoparcours.patients.services import performance_status_add
 
@@ -110,17 +112,25 @@ class BoardsDemo:
     def _board(
         self, *, chair_login: str, members: list[tuple[str, str]], **fields: Any
     ) -> Board | None:
+        """Through the services: a recours board is checked against its network's expert
+        centres, every member declares only specialties recognised in the directory."""
         chair_user = self.users.get(chair_login)
-        chair = Professional.objects.filter(user=chair_user).first() if chair_user else None
+        chair = (
+            Professional.objects.filter(user=chair_user)
+            .prefetch_related("additional_specialties")
+            .first()
+            if chair_user
+            else None
+        )
         organisers = [self.orgs[key] for key in fields.pop("organisers") if key in self.orgs]
         if chair is None or not organisers:
             return None
-        board = Board.objects.create(**fields)
-        board.organisers.set(organisers)
-        BoardMember.objects.create(
+        board = board_services.board_create(actor=self.loader, organisers=organisers, **fields)
+        board_services.board_member_add(
+            actor=self.loader,
             board=board,
             professional=chair,
-            specialties=[chair.specialty],
+            specialties=sorted(chair.recognised_specialties),
             is_chair=True,
             site=organisers[0],
         )
@@ -131,8 +141,12 @@ class BoardsDemo:
             if professional is None:
                 continue
             taken.add(professional.pk)
-            BoardMember.objects.create(
-                board=board, professional=professional, specialties=[specialty], site=organisation
+            board_services.board_member_add(
+                actor=self.loader,
+                board=board,
+                professional=professional,
+                specialties=[specialty],
+                site=organisation,
             )
         return board
 
@@ -164,9 +178,21 @@ class BoardsDemo:
         )
 
     def gliorec_board(self) -> Board | None:
-        board = self._board(
+        """The expert board of the GLIOREC pilot centre. Its chair, a neuro-oncologist, is also a
+        qualified medical oncologist (a double qualification recorded in the directory): she
+        represents both, and counts for one."""
+        chair = Professional.objects.filter(user=self.users.get("neuro-oncologue")).first()
+        if chair is not None:
+            professional_specialties_set(
+                actor=self.loader,
+                professional=chair,
+                specialty=chair.specialty,
+                additional=["medical_oncology"],
+            )
+        return self._board(
             chair_login="neuro-oncologue",
             organisers=["Pitié-Salpêtrière"],
+            network=Network.objects.filter(code="GLIOREC").first(),
             name="RCP de recours GLIOREC — gliomes de l'adulte",
             short_name="RCP GLIOREC",
             kind="recours",
@@ -185,10 +211,6 @@ class BoardsDemo:
                 ("Pitié-Salpêtrière", "neurology"),
             ],
         )
-        if board is not None:
-            board.network = Network.objects.filter(code="GLIOREC").first()
-            board.save(update_fields=["network"])
-        return board
 
     def thoracic_board(self) -> Board | None:
         return self._board(

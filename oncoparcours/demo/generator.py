@@ -30,8 +30,9 @@ from oncoparcours.directory.models import (
     ProfessionalQualification,
     QualificationType,
 )
-from oncoparcours.directory.referential import departements
-from oncoparcours.directory.services import add_months
+from oncoparcours.directory.referential import accreditation_cycles, departements
+from oncoparcours.directory.rules.accreditation import interim_audit_due_on
+from oncoparcours.directory.rules.dates import add_months
 from oncoparcours.patients import survival
 from oncoparcours.patients.models import (
     Biomarker,
@@ -72,6 +73,8 @@ CASELOAD_CAP = {
 }
 BATCH = 2000
 SHOWCASE_MIN_PATIENTS = 100
+# Accredited sites whose interim audit (JACIE, at 2 years) is left unrecorded: shown overdue.
+INTERIM_OVERDUE = {"efs-lyon"}
 
 
 @dataclass
@@ -193,16 +196,27 @@ class Generator:
                 address=f"{self.rng.randint(1, 120)} {self.rng.choice(names.STREETS)}",
                 parent=self.region.orgs.get(spec.parent),
             )
+        cycles = accreditation_cycles()
         for spec in PUBLIC_SITES:
             for kind, quantity, activity, issuer, months, note in spec.capabilities:
                 valid_from = self.today - dt.timedelta(days=self.rng.randint(200, 1500))
                 valid_until = None
+                interim_audit_on = None
                 if months is not None:
                     # "months" is the remaining validity: some JACIE accreditations expire soon.
                     valid_until = add_months(self.today, months) - dt.timedelta(
                         days=self.rng.randint(0, 20)
                     )
                     valid_from = min(valid_from, valid_until - dt.timedelta(days=365 * 2))
+                cycle = cycles.get(kind)
+                if cycle is not None and valid_until is not None:
+                    # An accreditation cycle (JACIE: 4 years) started one cycle before expiry;
+                    # its interim audit was recorded when due, except where the demo shows one
+                    # overdue.
+                    valid_from = add_months(valid_until, -cycle.cycle_months)
+                    due = interim_audit_due_on(cycle, valid_from)
+                    if due is not None and due < self.today and spec.key not in INTERIM_OVERDUE:
+                        interim_audit_on = due + dt.timedelta(days=self.rng.randint(0, 25))
                 capability = Capability(
                     id=self.uuid(),
                     organisation=self.region.orgs[spec.key],
@@ -213,6 +227,7 @@ class Generator:
                     issuer_name="" if issuer else ("JACIE" if kind == "jacie" else ""),
                     valid_from=valid_from,
                     valid_until=valid_until,
+                    interim_audit_on=interim_audit_on,
                     note=note,
                     reference=f"{kind.upper()[:6]}-{self.rng.randint(1000, 9999)}",
                 )

@@ -273,7 +273,7 @@ PUBLIC_SITES: tuple[SiteSpec, ...] = (
         2.455,
         short_name="EFS Créteil",
         region_group=IDF,
-        capabilities=(("apheresis_machines", 5, "", "", None, ""), ("jacie", None, "", "", 20, "")),
+        capabilities=(("apheresis_machines", 5, "", "", None, ""), ("jacie", None, "", "", 25, "")),
     ),
     SiteSpec("ars-cvl", "ars", "ARS Centre-Val de Loire", "45", "Orléans", "45000", 47.902, 1.909),
     SiteSpec("ars-ara", "ars", "ARS Auvergne-Rhône-Alpes", "69", "Lyon", "69003", 45.760, 4.855),

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import (
+    AdditionalSpecialty,
     Capability,
     Network,
     NetworkMembership,
@@ -51,13 +52,18 @@ class QualificationInline(admin.TabularInline):
     extra = 0
 
 
+class AdditionalSpecialtyInline(admin.TabularInline):
+    model = AdditionalSpecialty
+    extra = 0
+
+
 @admin.register(Professional)
 class ProfessionalAdmin(admin.ModelAdmin):
     list_display = ("last_name", "first_name", "rpps", "profession", "specialty", "is_active")
     list_filter = ("profession", "specialty", "is_active")
     search_fields = ("last_name", "first_name", "rpps")
     autocomplete_fields = ("user",)
-    inlines = [OrganisationMembershipInline, QualificationInline]
+    inlines = [OrganisationMembershipInline, AdditionalSpecialtyInline, QualificationInline]
 
 
 @admin.register(QualificationType)

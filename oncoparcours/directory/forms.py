@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import referential
-from .models import OrganisationKind, Profession, Specialty
+from .models import SPECIALTIES_BY_PROFESSION, OrganisationKind, Profession, Professional, Specialty
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -54,3 +54,28 @@ class ImportForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".txt")):
             raise forms.ValidationError(_("Only .csv files are accepted."))
         return upload
+
+
+class ProfessionalSpecialtiesForm(forms.Form):
+    """The professional's recognised specialties (RPPS): the main one and additional ones."""
+
+    specialty = forms.ChoiceField(label=_("Main specialty"))
+    additional_specialties = forms.MultipleChoiceField(
+        label=_("Additional recognised specialties"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A second specialist qualification or a competence recognised by the professional "
+            "order (RPPS). A physician represents only these specialties in a tumour board, and "
+            "counts for one of them."
+        ),
+    )
+
+    def __init__(self, *args, professional: Professional, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = SPECIALTIES_BY_PROFESSION.get(professional.profession)
+        choices = [(v, label) for v, label in Specialty.choices if allowed is None or v in allowed]
+        self.fields["specialty"].choices = choices  # type: ignore[attr-defined]
+        self.fields["additional_specialties"].choices = [  # type: ignore[attr-defined]
+            (v, label) for v, label in choices if v != Specialty.NONE
+        ]

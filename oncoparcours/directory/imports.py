@@ -22,6 +22,7 @@ from oncoparcours.core.models import AuditAction, User
 from oncoparcours.core.rules.identifiers import normalise_identifier
 
 from .models import (
+    AdditionalSpecialty,
     Organisation,
     OrganisationKind,
     OrganisationMembership,
@@ -30,8 +31,9 @@ from .models import (
     ProfessionalQualification,
     QualificationType,
     Specialty,
+    specialty_problem,
 )
-from .services import add_months
+from .rules.dates import add_months
 
 ORGANISATION_COLUMNS = ["finess", "name", "kind", "departement"]
 ORGANISATION_OPTIONAL = [
@@ -47,6 +49,7 @@ ORGANISATION_OPTIONAL = [
 PROFESSIONAL_COLUMNS = ["rpps", "last_name", "first_name", "profession"]
 PROFESSIONAL_OPTIONAL = [
     "specialty",
+    "additional_specialties",
     "email",
     "phone",
     "organisation_finess",
@@ -289,6 +292,20 @@ def _parse_qualifications(
     return result
 
 
+def _parse_additional_specialties(
+    value: str, professional: Professional, line: int, report: ImportReport
+) -> list[str]:
+    """``"radiotherapy|medical_oncology"``: specialties recognised besides the main one."""
+    codes = list(dict.fromkeys(filter(None, (part.strip() for part in value.split("|")))))
+    for code in codes:
+        problem = specialty_problem(professional.profession, code)
+        if problem is None and code == professional.specialty:
+            problem = _("This is already the main specialty.")
+        if problem is not None:
+            report.errors.append(RowError(line, "additional_specialties", str(problem)))
+    return codes
+
+
 def import_professionals(*, content: bytes | str, actor: User | None) -> ImportReport:
     report = ImportReport(kind="professionals")
     rows = _read_rows(content, PROFESSIONAL_COLUMNS, PROFESSIONAL_OPTIONAL, report)
@@ -340,12 +357,16 @@ def import_professionals(*, content: bytes | str, actor: User | None) -> ImportR
                 )
             )
         qualifications = _parse_qualifications(row.get("qualifications", ""), line, report, known)
+        additional = _parse_additional_specialties(
+            row.get("additional_specialties", ""), professional, line, report
+        )
         pending.append(
             {
                 "professional": professional,
                 "organisation": organisation,
                 "function": row.get("function", ""),
                 "qualifications": qualifications,
+                "additional_specialties": additional,
             }
         )
 
@@ -369,6 +390,10 @@ def import_professionals(*, content: bytes | str, actor: User | None) -> ImportR
                     organisation=item["organisation"],
                     function=item["function"],
                 )
+            AdditionalSpecialty.objects.bulk_create(
+                AdditionalSpecialty(professional=professional, specialty=code)
+                for code in item["additional_specialties"]
+            )
             for qualification, obtained in item["qualifications"]:
                 expires = (
                     add_months(obtained, qualification.validity_months)

@@ -18,6 +18,8 @@ from oncoparcours.core.rules.identifiers import normalise_identifier
 from oncoparcours.core.validators import validate_finess, validate_rpps
 
 from . import referential
+from .rules import accreditation
+from .rules.dates import add_months
 
 
 class OrganisationKind(models.TextChoices):
@@ -195,7 +197,8 @@ class CancerTreatmentActivity(models.TextChoices):
     RADIOPHARMACEUTICALS = "radiopharmaceuticals", _("Internal radiotherapy (radiopharmaceuticals)")
 
 
-# JACIE accreditation is renewed every 2 years; warn this many days before expiry.
+# Default warning window before a validity ends. Capabilities with an accreditation cycle (JACIE:
+# 4 years with an interim audit at 2 years) take their windows from data/accreditation_cycles.yaml.
 EXPIRY_WARNING_DAYS = 90
 
 
@@ -228,6 +231,12 @@ class Capability(BaseModel):
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    interim_audit_on = models.DateField(
+        _("interim audit done on"),
+        null=True,
+        blank=True,
+        help_text=_("Accreditations with an interim audit (JACIE: at 2 years of a 4-year cycle)."),
+    )
     note = models.CharField(_("note"), max_length=250, blank=True)
 
     class Meta:
@@ -246,7 +255,7 @@ class Capability(BaseModel):
         return f"{self.get_kind_display()} — {self.organisation}"
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.kind == CapabilityKind.CANCER_TREATMENT and not self.activity:
             errors["activity"] = _("Choose the authorised activity.")
         if self.kind != CapabilityKind.CANCER_TREATMENT and self.activity:
@@ -259,10 +268,24 @@ class Capability(BaseModel):
             errors["issuer"] = _(
                 "CAR-T qualification is issued by the regional health agency (ARS)."
             )
-        if self.kind == CapabilityKind.JACIE and not self.valid_until:
-            errors["valid_until"] = _(
-                "JACIE accreditation is renewed every 2 years: give its expiry."
-            )
+        cycle = referential.accreditation_cycles().get(self.kind)
+        if cycle is not None and self.valid_from:
+            longest = add_months(self.valid_from, cycle.cycle_months)
+            if not self.valid_until:
+                errors["valid_until"] = _(
+                    "This accreditation lasts %(months)s months: give its expiry."
+                ) % {"months": cycle.cycle_months}
+            elif self.valid_until > longest:
+                errors["valid_until"] = _(
+                    "This accreditation lasts at most %(months)s months: it ends by %(date)s."
+                ) % {"months": cycle.cycle_months, "date": longest.strftime("%d/%m/%Y")}
+        if self.interim_audit_on:
+            if cycle is None or cycle.interim_audit_months is None:
+                errors["interim_audit_on"] = _("This capability has no interim audit.")
+            elif self.valid_from and self.interim_audit_on < self.valid_from:
+                errors["interim_audit_on"] = _("The interim audit is before the accreditation.")
+            elif self.valid_until and self.interim_audit_on > self.valid_until:
+                errors["interim_audit_on"] = _("The interim audit is after the expiry.")
         if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
             errors["valid_until"] = _("The end of validity is before its start.")
         if errors:
@@ -279,9 +302,25 @@ class Capability(BaseModel):
         today = timezone.localdate()
         if self.valid_until < today:
             return "expired"
-        if self.valid_until <= today + dt.timedelta(days=EXPIRY_WARNING_DAYS):
+        cycle = referential.accreditation_cycles().get(self.kind)
+        window = cycle.renewal_warning_days if cycle is not None else EXPIRY_WARNING_DAYS
+        if self.valid_until <= today + dt.timedelta(days=window):
             return "expiring"
         return "valid"
+
+    @property
+    def cycle_alerts(self) -> list[accreditation.CycleAlert]:
+        """What the accreditation cycle asks for now (interim audit due, renewal due...)."""
+        cycle = referential.accreditation_cycles().get(self.kind)
+        if cycle is None:
+            return []
+        return accreditation.alerts(
+            cycle,
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            interim_audit_on=self.interim_audit_on,
+            today=timezone.localdate(),
+        )
 
 
 class NetworkKind(models.TextChoices):
@@ -516,6 +555,63 @@ class Professional(BaseModel):
     @property
     def is_surgeon(self) -> bool:
         return self.specialty in SURGICAL_SPECIALTIES
+
+    @property
+    def recognised_specialties(self) -> frozenset[str]:
+        """The main specialty and the additional recognised ones (prefetch
+        ``additional_specialties`` in lists). The only specialties this professional may
+        represent, e.g. in a tumour board's quorum."""
+        held = {self.specialty, *(a.specialty for a in self.additional_specialties.all())}
+        held.discard(Specialty.NONE)
+        return frozenset(held)
+
+
+def specialty_problem(profession: str, specialty: str) -> StrOrPromise | None:
+    """Why ``specialty`` cannot be an additional recognised specialty of ``profession``."""
+    if specialty not in Specialty.values or specialty == Specialty.NONE:
+        return _("Unknown specialty %(code)s.") % {"code": specialty}
+    allowed = SPECIALTIES_BY_PROFESSION.get(profession)
+    if allowed is None:
+        return _("This profession has no recognised specialty.")
+    if specialty not in allowed:
+        return _("%(specialty)s does not fit the profession.") % {
+            "specialty": Specialty(specialty).label
+        }
+    return None
+
+
+class AdditionalSpecialty(BaseModel):
+    """A specialty recognised to a professional besides the main one (a second specialist
+    qualification, a competence or option recognised by the professional order, as recorded in
+    RPPS). A double-qualified physician may represent either, but counts for one only."""
+
+    professional = models.ForeignKey(
+        Professional,
+        on_delete=models.CASCADE,
+        related_name="additional_specialties",
+        verbose_name=_("professional"),
+    )
+    specialty = models.CharField(_("specialty"), max_length=30, choices=Specialty.choices)
+
+    class Meta:
+        verbose_name = _("additional recognised specialty")
+        verbose_name_plural = _("additional recognised specialties")
+        ordering = ["specialty"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["professional", "specialty"], name="additional_specialty_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_specialty_display()} — {self.professional}"
+
+    def clean(self) -> None:
+        problem = specialty_problem(self.professional.profession, self.specialty)
+        if problem is None and self.specialty == self.professional.specialty:
+            problem = _("This is already the main specialty.")
+        if problem is not None:
+            raise ValidationError({"specialty": problem})
 
 
 class OrganisationMembership(BaseModel):

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .rules import icd10
+from .rules import accreditation, icd10
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -100,3 +100,13 @@ def networks_file() -> dict[str, Any]:
 @cache
 def qualifications_file() -> dict[str, Any]:
     return load_yaml("qualifications.yaml")
+
+
+@cache
+def accreditation_cycles_file() -> dict[str, Any]:
+    return load_yaml("accreditation_cycles.yaml")
+
+
+@cache
+def accreditation_cycles() -> dict[str, accreditation.Cycle]:
+    return accreditation.parse(accreditation_cycles_file())

@@ -6,12 +6,14 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from . import referential
 from .models import (
     EXPIRY_WARNING_DAYS,
+    AdditionalSpecialty,
     Capability,
     Network,
     NetworkMembership,
@@ -21,6 +23,7 @@ from .models import (
     ProfessionalQualification,
 )
 from .rules import geo
+from .rules.dates import add_months
 
 
 def organisation_search(
@@ -121,7 +124,12 @@ def professional_search(
     if profession:
         professionals = professionals.filter(profession=profession)
     if specialty:
-        professionals = professionals.filter(specialty=specialty)
+        professionals = professionals.filter(
+            Q(specialty=specialty)
+            | Exists(
+                AdditionalSpecialty.objects.filter(professional=OuterRef("pk"), specialty=specialty)
+            )
+        )
     if organisation_id:
         professionals = professionals.filter(
             memberships__organisation_id=organisation_id
@@ -129,7 +137,8 @@ def professional_search(
     return professionals.prefetch_related(
         Prefetch(
             "memberships", queryset=OrganisationMembership.objects.select_related("organisation")
-        )
+        ),
+        "additional_specialties",
     ).order_by("last_name", "first_name", "id")
 
 
@@ -144,6 +153,7 @@ def professional_detail(professional_id: uuid.UUID) -> Professional:
                 "qualifications",
                 queryset=ProfessionalQualification.objects.select_related("qualification"),
             ),
+            "additional_specialties",
         ),
         pk=professional_id,
     )
@@ -152,12 +162,36 @@ def professional_detail(professional_id: uuid.UUID) -> Professional:
 def expiring_capabilities(
     *, organisation_ids: list[uuid.UUID] | None = None, within_days: int = EXPIRY_WARNING_DAYS
 ) -> QuerySet[Capability]:
+    """Capabilities whose validity ends within the warning window (or ended lately); for the
+    kinds with an accreditation cycle (JACIE), the cycle's windows: renewal due, and the interim
+    audit due or overdue while it is not recorded."""
     today = timezone.localdate()
-    capabilities = Capability.objects.filter(
+    cycles = referential.accreditation_cycles()
+    recently = today - dt.timedelta(days=within_days)
+    due = Q(
         valid_until__isnull=False,
         valid_until__lte=today + dt.timedelta(days=within_days),
-        valid_until__gte=today - dt.timedelta(days=within_days),
-    ).select_related("organisation")
+        valid_until__gte=recently,
+    ) & ~Q(kind__in=list(cycles))
+    for kind, cycle in cycles.items():
+        due |= Q(
+            kind=kind,
+            valid_until__lte=today + dt.timedelta(days=cycle.renewal_warning_days),
+            valid_until__gte=recently,
+        )
+        if cycle.interim_audit_months is not None:
+            # Interim audit due on valid_from + N months: announced W days ahead.
+            announced_from = add_months(
+                today + dt.timedelta(days=cycle.interim_audit_warning_days),
+                -cycle.interim_audit_months,
+            )
+            due |= Q(
+                kind=kind,
+                interim_audit_on__isnull=True,
+                valid_from__lte=announced_from,
+                valid_until__gte=today,
+            )
+    capabilities = Capability.objects.filter(due).select_related("organisation")
     if organisation_ids is not None:
         capabilities = capabilities.filter(organisation_id__in=organisation_ids)
     return capabilities.order_by("valid_until")

@@ -18,6 +18,8 @@ from oncoparcours.core.rules.identifiers import normalise_identifier
 
 from . import referential
 from .models import (
+    SPECIALTIES_BY_PROFESSION,
+    AdditionalSpecialty,
     Capability,
     Network,
     NetworkMembership,
@@ -26,7 +28,10 @@ from .models import (
     Professional,
     ProfessionalQualification,
     QualificationType,
+    Specialty,
+    specialty_problem,
 )
+from .rules.dates import add_months
 
 
 def _full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
@@ -34,17 +39,6 @@ def _full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
         instance.full_clean(exclude=exclude)
     except ValidationError as error:
         raise application_error_from_validation(error) from error
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate_day in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, candidate_day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 @transaction.atomic
@@ -64,7 +58,11 @@ def organisation_create(*, actor: User | None, **fields: Any) -> Organisation:
 
 @transaction.atomic
 def capability_add(*, actor: User | None, organisation: Organisation, **fields: Any) -> Capability:
+    """An accreditation with a cycle (JACIE) given without its expiry lasts one full cycle."""
     capability = Capability(organisation=organisation, **fields)
+    cycle = referential.accreditation_cycles().get(capability.kind)
+    if cycle is not None and capability.valid_from and not capability.valid_until:
+        capability.valid_until = add_months(capability.valid_from, cycle.cycle_months)
     _full_clean(capability, exclude=["organisation"])
     capability.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=capability)
@@ -95,6 +93,90 @@ def professional_create(
             membership.start = start
         membership.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=professional)
+    return professional
+
+
+@transaction.atomic
+def capability_interim_audit_record(
+    *, actor: User | None, capability: Capability, audited_on: dt.date
+) -> Capability:
+    """Record the interim audit of an accreditation cycle (once; a correction is an update
+    written to the audit trail with the previous date)."""
+    capability = Capability.objects.select_for_update().get(pk=capability.pk)
+    previous = capability.interim_audit_on
+    capability.interim_audit_on = audited_on
+    _full_clean(capability, exclude=["organisation"])
+    capability.save(update_fields=["interim_audit_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=capability,
+        details={
+            "interim_audit_on": audited_on.isoformat(),
+            "previous": previous.isoformat() if previous else None,
+        },
+    )
+    return capability
+
+
+@transaction.atomic
+def professional_specialties_set(
+    *,
+    actor: User | None,
+    professional: Professional,
+    specialty: str,
+    additional: list[str],
+) -> Professional:
+    """Set the main specialty and the additional recognised specialties (RPPS). Refused, with
+    the field named and nothing changed, when a specialty does not fit the profession."""
+    professional = Professional.objects.select_for_update().get(pk=professional.pk)
+    wanted = list(dict.fromkeys(additional))
+    errors: dict[str, list[str]] = {}
+    allowed = SPECIALTIES_BY_PROFESSION.get(professional.profession)
+    if specialty not in Specialty.values:
+        errors["specialty"] = [_("Unknown specialty %(code)s.") % {"code": specialty}]
+    elif allowed is not None and specialty not in allowed:
+        errors["specialty"] = [_("This specialty does not fit the profession.")]
+    problems = [
+        str(problem)
+        for code in wanted
+        if (problem := specialty_problem(professional.profession, code)) is not None
+    ]
+    if problems:
+        errors["additional_specialties"] = problems
+    elif specialty in wanted:
+        errors["additional_specialties"] = [
+            _("%(specialty)s is already the main specialty.")
+            % {"specialty": Specialty(specialty).label}
+        ]
+    elif wanted and specialty == Specialty.NONE:
+        errors["additional_specialties"] = [_("Give the main specialty first.")]
+    if errors:
+        field_name, messages = next(iter(errors.items()))
+        raise ApplicationError(messages[0], errors=errors, field=field_name)
+    before = {
+        "specialty": professional.specialty,
+        "additional": sorted(
+            professional.additional_specialties.values_list("specialty", flat=True)
+        ),
+    }
+    professional.specialty = specialty
+    professional.save(update_fields=["specialty", "updated_at"])
+    professional.additional_specialties.exclude(specialty__in=wanted).delete()
+    kept = set(professional.additional_specialties.values_list("specialty", flat=True))
+    AdditionalSpecialty.objects.bulk_create(
+        [
+            AdditionalSpecialty(professional=professional, specialty=s)
+            for s in wanted
+            if s not in kept
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=professional,
+        details={"before": before, "after": {"specialty": specialty, "additional": sorted(wanted)}},
+    )
     return professional
 
 

@@ -11,5 +11,10 @@ urlpatterns = [
     path("reseaux/<str:code>/", views.network_detail, name="network"),
     path("professionnels/", views.professional_list, name="professionals"),
     path("professionnels/<uuid:professional_id>/", views.professional_detail, name="professional"),
+    path(
+        "professionnels/<uuid:professional_id>/specialites/",
+        views.professional_specialties,
+        name="professional_specialties",
+    ),
     path("import/", views.import_csv, name="import"),
 ]

@@ -2,17 +2,27 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from oncoparcours.core.http import AuthenticatedHttpRequest
-from oncoparcours.core.models import Role
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.forms import add_application_error
+from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
+from oncoparcours.core.models import Role, User
 
-from . import imports, selectors
-from .forms import ImportForm, OrganisationFilterForm, ProfessionalFilterForm
+from . import imports, selectors, services
+from .forms import (
+    ImportForm,
+    OrganisationFilterForm,
+    ProfessionalFilterForm,
+    ProfessionalSpecialtiesForm,
+)
 from .imports import (
     ORGANISATION_COLUMNS,
     ORGANISATION_OPTIONAL,
@@ -22,6 +32,10 @@ from .imports import (
 from .rules import geo
 
 IMPORT_ROLES = {Role.ADMINISTRATOR, Role.CENTRE_MANAGER}
+
+
+def can_edit_referential(user: User) -> bool:
+    return user.role in IMPORT_ROLES or user.is_superuser
 
 
 def _querystring_without_page(request: HttpRequest) -> str:
@@ -117,7 +131,45 @@ def professional_detail(
     return render(
         request,
         "directory/professional_detail.html",
-        {"professional": selectors.professional_detail(professional_id)},
+        {
+            "professional": selectors.professional_detail(professional_id),
+            "can_edit": can_edit_referential(request.user),
+        },
+    )
+
+
+@login_required
+def professional_specialties(
+    request: AuthenticatedHttpRequest, professional_id: uuid.UUID
+) -> HttpResponse:
+    if not can_edit_referential(request.user):
+        raise PermissionDenied
+    professional = selectors.professional_detail(professional_id)
+    initial = {
+        "specialty": professional.specialty,
+        "additional_specialties": [a.specialty for a in professional.additional_specialties.all()],
+    }
+    form = ProfessionalSpecialtiesForm(
+        request.POST or None, professional=professional, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.professional_specialties_set(
+                actor=request.user,
+                professional=professional,
+                specialty=form.cleaned_data["specialty"],
+                additional=list(form.cleaned_data["additional_specialties"]),
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, _("Specialties recorded."))
+            return redirect(reverse("directory:professional", args=[professional.pk]))
+    return render(
+        request,
+        "directory/professional_specialties.html",
+        {"professional": professional, "form": form},
+        status=form_status(request),
     )
 
 

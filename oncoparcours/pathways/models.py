@@ -213,6 +213,7 @@ class ActivityInstance(BaseModel):
     place = models.CharField(_("place"), max_length=12, choices=Place.choices)
     responsible_role = models.CharField(_("responsible"), max_length=30)
     performer_role = models.CharField(_("performed by"), max_length=30, blank=True)
+    recipient_role = models.CharField(_("addressed to"), max_length=30, blank=True)
     qualifications = models.JSONField(default=list, blank=True)
     checklist = models.JSONField(default=list, blank=True)
     organisation = models.ForeignKey(

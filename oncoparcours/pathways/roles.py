@@ -1,10 +1,19 @@
-"""Which pathway roles a professional can take, from their profession and specialty."""
+"""Which pathway roles a professional can take: from the specialties recognised to them (main and
+additional), and from the organisations they work for — the hospital-at-home (HAD) team is an
+organisation taking part in the pathway, not a physician specialty."""
 
 from __future__ import annotations
 
+from django.db.models import CharField, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from oncoparcours.directory.models import Professional
+from oncoparcours.directory.models import (
+    AdditionalSpecialty,
+    OrganisationKind,
+    OrganisationMembership,
+    Professional,
+)
 
 ROLES_BY_SPECIALTY: dict[str, set[str]] = {
     "medical_oncology": {"oncologist", "organ_specialist"},
@@ -22,7 +31,7 @@ ROLES_BY_SPECIALTY: dict[str, set[str]] = {
     "urology": {"surgeon", "organ_specialist"},
     "radiotherapy": {"radiotherapist"},
     "radiology": {"radiologist"},
-    "nuclear_medicine": {"radiologist"},
+    "nuclear_medicine": {"nuclear_physician"},
     "pathology": {"pathologist"},
     "neurology": {"neurologist"},
     "intensive_care": {"intensivist"},
@@ -32,7 +41,11 @@ ROLES_BY_SPECIALTY: dict[str, set[str]] = {
     "coordination_nursing": {"coordination_nurse", "tpe_team"},
     "liberal_nursing": {"liberal_nurse", "tpe_team"},
     "hospital_nursing": {"hospital_nurse", "efs_nurse"},
-    "palliative_care": {"had_team"},
+}
+
+# Roles that come from working for an organisation of this kind (a current membership).
+ROLES_BY_ORGANISATION_KIND: dict[str, set[str]] = {
+    OrganisationKind.HAD: {"had_team"},
 }
 
 ROLE_LABELS = {
@@ -42,6 +55,7 @@ ROLE_LABELS = {
     "surgeon": _("Surgeon"),
     "radiotherapist": _("Radiation oncologist"),
     "radiologist": _("Radiologist"),
+    "nuclear_physician": _("Nuclear medicine physician"),
     "pathologist": _("Pathologist"),
     "neurologist": _("Neurologist"),
     "intensivist": _("Intensivist"),
@@ -62,9 +76,27 @@ ROLE_LABELS = {
 
 
 def roles_of(professional: Professional | None) -> set[str]:
+    """The roles of every recognised specialty (main and additional) and of every organisation
+    the professional currently works for (one query)."""
     if professional is None:
         return set()
-    return set(ROLES_BY_SPECIALTY.get(professional.specialty, set()))
+    today = timezone.localdate()
+    additional = (
+        AdditionalSpecialty.objects.filter(professional=professional)
+        .order_by()
+        .values_list(Value("specialty", output_field=CharField()), "specialty")
+    )
+    organisations = (
+        OrganisationMembership.objects.filter(professional=professional, start__lte=today)
+        .exclude(end__lt=today)
+        .order_by()
+        .values_list(Value("organisation", output_field=CharField()), "organisation__kind")
+    )
+    roles = set(ROLES_BY_SPECIALTY.get(professional.specialty, set()))
+    for source, code in additional.union(organisations, all=True):
+        table = ROLES_BY_SPECIALTY if source == "specialty" else ROLES_BY_ORGANISATION_KIND
+        roles |= table.get(code, set())
+    return roles
 
 
 def role_label(role: str) -> str:

@@ -156,7 +156,7 @@ def _validate(
         version=1,
         validated_by=actor,
         validated_at=validated_at,
-        quorum={"counted": quorum.counted, "specialties": quorum.specialties},
+        quorum=quorum.record(),
         **_fields(proposal),
     )
     item.outcome = ItemOutcome.DECIDED

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditAction, User
-from oncoparcours.directory.models import Organisation, Professional
+from oncoparcours.directory.models import Organisation, Profession, Professional, Specialty
 from oncoparcours.patients.models import CareTeamMember, CareTeamRole
 from oncoparcours.patients.selectors import professional_for
 
+from ..labels import MISSING_ROLE_LABELS
 from ..models import (
     AgendaItem,
     Attendance,
@@ -32,6 +33,7 @@ from ..models import (
 from ..rules import quorum as quorum_rules
 from ..rules.recurrence import next_sessions
 from ..rules.transitions import SESSION_TRANSITIONS, allowed_actions, next_status
+from .boards import board_composition, member_specialty_problems
 
 LATE_ADDITION_HOURS = 48
 BOARD_ACCESS_DAYS = 30
@@ -288,11 +290,18 @@ def attendance_record(
     mode: str,
     site: Organisation | None = None,
 ) -> Attendance:
+    """Record who attends and the specialties they represent: only specialties recognised to
+    them in the directory (a physician then counts for one of them in the quorum)."""
     _require_member(actor, session.board)
     if session.status in (SessionStatus.CLOSED, SessionStatus.CANCELLED):
         raise ApplicationError(_("Attendance is recorded before the session is closed."))
-    if not specialties:
-        raise ApplicationError(_("Give at least one specialty."), field="specialties")
+    professional = Professional.objects.prefetch_related("additional_specialties").get(
+        pk=professional.pk
+    )
+    specialties = list(dict.fromkeys(specialties))
+    problems = member_specialty_problems(professional, specialties)
+    if problems:
+        raise ApplicationError(problems[0], field="specialties")
     attendance, _created = Attendance.objects.update_or_create(
         session=session,
         professional=professional,
@@ -322,20 +331,22 @@ def attendance_remove(*, actor: User, attendance: Attendance) -> None:
 
 
 def session_quorum(session: Session) -> quorum_rules.QuorumResult:
+    """The quorum of the attendance as recorded, checked again against what each attendee holds
+    in the directory today (a qualification removed since no longer counts)."""
     attendees = [
         quorum_rules.Attendee(
             key=str(a.professional_id),
             specialties=frozenset(a.specialties),
-            physician=a.professional.profession == "physician",
+            physician=a.professional.profession == Profession.PHYSICIAN,
+            held=a.professional.recognised_specialties,
         )
-        for a in session.attendance.select_related("professional")
+        for a in session.attendance.select_related("professional").prefetch_related(
+            "professional__additional_specialties"
+        )
     ]
     board = session.board
     return quorum_rules.evaluate(
-        attendees,
-        board_kind=board.kind,
-        haematology=board.haematology,
-        required=board.required_specialties,
+        attendees, composition=board_composition(board), required=board.required_specialties
     )
 
 
@@ -400,14 +411,15 @@ def session_close(*, actor: User, session: Session) -> tuple[Session, list[Agend
 
 
 def describe_shortfall(shortfall: quorum_rules.Shortfall) -> str:
-    from oncoparcours.directory.models import Specialty
-
-    if shortfall.code == "no_surgeon":
-        return _("no surgeon")
+    if shortfall.code == "missing_role":
+        return str(MISSING_ROLE_LABELS.get(shortfall.role, shortfall.role))
     if shortfall.code == "missing_specialty":
         label = dict(Specialty.choices).get(shortfall.specialty, shortfall.specialty)
         return _("no %(specialty)s") % {"specialty": str(label).lower()}
-    return _("%(count)s specialties counted, at least 3 needed") % {"count": shortfall.counted}
+    return _("%(count)s specialties counted, at least %(needed)s needed") % {
+        "count": shortfall.counted,
+        "needed": shortfall.needed,
+    }
 
 
 def board_member(user: User, board: Board) -> BoardMember | None:

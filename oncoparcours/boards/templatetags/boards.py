@@ -7,6 +7,7 @@ from django.utils.dates import WEEKDAYS
 
 from oncoparcours.directory.models import Specialty
 
+from ..labels import ROLE_LABELS
 from ..models import Modality
 
 register = template.Library()
@@ -17,6 +18,17 @@ _MODALITIES = dict(Modality.choices)
 @register.filter
 def specialty(code: str) -> str:
     return str(_SPECIALTIES.get(code, code))
+
+
+@register.filter
+def quorum_role(code: str) -> str:
+    return str(ROLE_LABELS.get(code, code))
+
+
+@register.filter
+def counted_for(quorum: Any, attendance: Any) -> str:
+    """The specialty this attendee counts for in the quorum ("" when not counted)."""
+    return str(quorum.counted.get(str(attendance.professional_id), ""))
 
 
 @register.filter

@@ -3,138 +3,471 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oncoparcours.boards.rules import dataset, quorum, statistics, transitions
+from oncoparcours.boards.rules import composition, dataset, quorum, statistics, transitions
 from oncoparcours.boards.rules.quorum import Attendee
+
+RULES = composition.shipped()
+DIGESTIVE = [("C15", "C26")]
+THORACIC = [("C33", "C39"), ("C45", "C45")]
+NEURO = [("C71", "C72")]
+
+
+def board(kind: str, haematology: bool = False, scope=DIGESTIVE) -> composition.Composition:
+    return RULES.composition_for(kind=kind, haematology=haematology, scope=scope)
 
 
 def people(*specs: str | tuple[str, ...]) -> list[Attendee]:
+    """Physicians who declare what they hold."""
     out = []
     for index, spec in enumerate(specs):
         specialties = (spec,) if isinstance(spec, str) else spec
-        out.append(Attendee(f"p{index}", frozenset(specialties)))
+        out.append(Attendee(f"p{index}", frozenset(specialties), held=frozenset(specialties)))
     return out
 
 
+def gamer(key: str, declared: tuple[str, ...], held: tuple[str, ...]) -> Attendee:
+    return Attendee(key, frozenset(declared), held=frozenset(held))
+
+
+def codes_of(result: quorum.QuorumResult) -> list[str]:
+    return [
+        {"missing_role": f"role:{s.role}", "missing_specialty": f"specialty:{s.specialty}"}.get(
+            s.code, f"{s.code}:{s.counted}"
+        )
+        for s in result.shortfalls
+    ]
+
+
+TRIO = ("digestive_surgery", "medical_oncology", "radiotherapy")
+
+QUORUM_CASES = [
+    # --- standard boards outside haematology: surgeon + medical oncologist + radiation oncologist
+    ("trio", people(*TRIO), board("standard"), (), []),
+    ("trio and more", people(*TRIO, "radiology", "pathology"), board("standard"), (), []),
+    (
+        "no surgeon",
+        people("medical_oncology", "radiotherapy", "radiology"),
+        board("standard"),
+        (),
+        ["role:surgeon"],
+    ),
+    (
+        "no medical oncologist",
+        people("thoracic_surgery", "radiotherapy", "pulmonology"),
+        board("standard", scope=THORACIC),
+        (),
+        ["role:medical_oncologist"],
+    ),
+    (
+        "no radiation oncologist",
+        people("urology", "medical_oncology", "radiology"),
+        board("standard"),
+        (),
+        ["role:radiation_oncologist"],
+    ),
+    (
+        "three radiologists never make a quorum",
+        people("radiology", "radiology", "radiology"),
+        board("standard"),
+        (),
+        [
+            "role:surgeon",
+            "role:medical_oncologist",
+            "role:radiation_oncologist",
+            "too_few_specialties:1",
+        ],
+    ),
+    (
+        "three medical oncologists count as one specialty",
+        people("medical_oncology", "medical_oncology", "medical_oncology"),
+        board("recours", haematology=True),
+        (),
+        ["role:haematologist", "too_few_specialties:1"],
+    ),
+    (
+        "two surgeons are one surgical role, the trio still needs its oncologists",
+        people("digestive_surgery", "urology", "medical_oncology"),
+        board("standard"),
+        (),
+        ["role:radiation_oncologist"],
+    ),
+    # --- double qualification: counts once
+    (
+        "a double-qualified physician counts once",
+        people(("medical_oncology", "radiotherapy"), "thoracic_surgery"),
+        board("standard"),
+        (),
+        ["role:radiation_oncologist", "too_few_specialties:2"],
+    ),
+    (
+        "…and is re-seated where needed",
+        people(("medical_oncology", "radiotherapy"), "medical_oncology", "urology"),
+        board("standard"),
+        (),
+        [],
+    ),
+    (
+        "a physician declaring two specialties counts for one",
+        people(("digestive_surgery", "medical_oncology"), "radiotherapy"),
+        board("standard"),
+        (),
+        ["role:medical_oncologist", "too_few_specialties:2"],
+    ),
+    # --- gamed declarations: a specialty not held never counts
+    (
+        "a radiologist declaring surgery",
+        [
+            gamer("radiologist", ("digestive_surgery",), ("radiology",)),
+            *people("medical_oncology", "radiotherapy"),
+        ],
+        board("standard"),
+        (),
+        ["role:surgeon", "too_few_specialties:2"],
+    ),
+    (
+        "a physician declaring a second specialty they do not hold",
+        [
+            gamer("oncologist", ("medical_oncology", "radiotherapy"), ("medical_oncology",)),
+            *people("digestive_surgery"),
+        ],
+        board("standard"),
+        (),
+        ["role:radiation_oncologist", "too_few_specialties:2"],
+    ),
+    (
+        "non-physicians never count, whatever they declare",
+        [
+            *people("medical_oncology", "digestive_surgery"),
+            Attendee("nurse", frozenset({"radiotherapy"}), physician=False),
+            Attendee(
+                "pharmacist",
+                frozenset({"hospital_pharmacy"}),
+                physician=False,
+                held=frozenset({"hospital_pharmacy"}),
+            ),
+        ],
+        board("standard"),
+        (),
+        ["role:radiation_oncologist", "too_few_specialties:2"],
+    ),
+    # --- haematology boards
+    (
+        "haematology: two haematologists and a pathologist",
+        people("haematology", "haematology", "pathology"),
+        board("standard", haematology=True),
+        (),
+        ["too_few_specialties:2"],
+    ),
+    (
+        "haematology: no surgeon needed",
+        people("haematology", "pathology", "radiology"),
+        board("standard", haematology=True),
+        (),
+        [],
+    ),
+    (
+        "haematology without a haematologist",
+        people("medical_oncology", "pathology", "radiology"),
+        board("standard", haematology=True),
+        (),
+        ["role:haematologist"],
+    ),
+    # --- recours boards: the organ specialist of the decrees
+    ("recours digestive", people(*TRIO, "gastroenterology"), board("recours"), (), []),
+    (
+        "recours digestive without the gastroenterologist",
+        people(*TRIO, "radiology"),
+        board("recours"),
+        (),
+        ["role:gastroenterologist"],
+    ),
+    (
+        "recours thoracic without the pulmonologist",
+        people("thoracic_surgery", "medical_oncology", "radiotherapy"),
+        board("recours", scope=THORACIC),
+        (),
+        ["role:pulmonologist"],
+    ),
+    (
+        "recours thoracic",
+        people("thoracic_surgery", "medical_oncology", "radiotherapy", "pulmonology"),
+        board("recours", scope=THORACIC),
+        (),
+        [],
+    ),
+    (
+        "recours neuro: no organ specialist in the decrees, the board requires pathology",
+        people("neurosurgery", "medical_oncology", "radiotherapy"),
+        board("recours", scope=NEURO),
+        ("pathology",),
+        ["specialty:pathology"],
+    ),
+    (
+        "a required neurosurgeon is the surgeon",
+        people("neurosurgery", "radiotherapy", "medical_oncology"),
+        board("standard", scope=NEURO),
+        ("neurosurgery",),
+        [],
+    ),
+    (
+        "a required neurosurgeon is not replaced by another surgeon",
+        people("digestive_surgery", "radiotherapy", "medical_oncology"),
+        board("standard", scope=NEURO),
+        ("neurosurgery",),
+        ["role:surgeon"],
+    ),
+    # --- paediatric and inter-regional boards
+    (
+        "paediatric",
+        people("paediatric_oncology", "surgery", "radiotherapy"),
+        board("paediatric"),
+        (),
+        [],
+    ),
+    (
+        "paediatric without a paediatric oncologist",
+        people("medical_oncology", "surgery", "radiotherapy"),
+        board("paediatric"),
+        (),
+        ["role:paediatric_oncologist"],
+    ),
+    (
+        "overseas board decides like a standard board",
+        people("surgery", "medical_oncology", "radiology"),
+        board("interregional", scope=[("C00", "C80")]),
+        (),
+        ["role:radiation_oncologist"],
+    ),
+    (
+        "nobody",
+        [],
+        board("standard"),
+        (),
+        [
+            "role:surgeon",
+            "role:medical_oncologist",
+            "role:radiation_oncologist",
+            "too_few_specialties:0",
+        ],
+    ),
+]
+
+
 @pytest.mark.parametrize(
-    ("attendees", "kind", "haematology", "required", "met", "codes"),
+    ("attendees", "composition_", "required", "codes"),
+    [case[1:] for case in QUORUM_CASES],
+    ids=[case[0] for case in QUORUM_CASES],
+)
+def test_quorum(attendees, composition_, required, codes):
+    result = quorum.evaluate(attendees, composition=composition_, required=required)
+    assert codes_of(result) == codes
+    assert result.met is (codes == [])
+    by_key = {a.key: a for a in attendees}
+    # One specialty per physician, each specialty once, only what they declared and hold.
+    assert len(set(result.counted.values())) == len(result.counted)
+    for key, specialty in result.counted.items():
+        assert by_key[key].physician and specialty in by_key[key].counted_specialties
+    # Each role is filled by a different physician, with a specialty of the role.
+    assert len(set(result.roles.values())) == len(result.roles)
+    for role, key in result.roles.items():
+        assert result.counted[key] in RULES.roles[role].specialties | set(required)
+
+
+def test_what_is_declared_but_not_held_is_reported():
+    result = quorum.evaluate(
+        [
+            gamer("a", ("medical_oncology", "radiotherapy"), ("medical_oncology",)),
+            gamer("b", ("surgery",), ("radiology",)),
+            *people("urology", "radiotherapy"),
+        ],
+        composition=board("standard"),
+    )
+    assert result.ignored == {"a": ["radiotherapy"], "b": ["surgery"]}
+    assert result.met  # the others make the quorum without them
+    assert result.roles == {
+        "surgeon": "p0",
+        "medical_oncologist": "a",
+        "radiation_oncologist": "p1",
+    }
+
+
+def test_the_biotherapy_pharmacist_is_recommended_on_haematology_recours_boards_never_required():
+    haematologists = people("haematology", "pathology", "radiology")
+    without = quorum.evaluate(haematologists, composition=board("recours", haematology=True))
+    assert without.met and without.advisories == ["biotherapy_pharmacist"]
+    pharmacist = Attendee(
+        "ph",
+        frozenset({"hospital_pharmacy"}),
+        physician=False,
+        held=frozenset({"hospital_pharmacy"}),
+    )
+    with_pharmacist = quorum.evaluate(
+        [*haematologists, pharmacist], composition=board("recours", haematology=True)
+    )
+    assert with_pharmacist.met and with_pharmacist.advisories == []
+    assert "ph" not in with_pharmacist.counted
+    standard = quorum.evaluate(haematologists, composition=board("standard", haematology=True))
+    assert standard.advisories == []
+
+
+def test_a_decision_records_the_rules_version_and_who_filled_each_role():
+    result = quorum.evaluate(people(*TRIO), composition=board("standard"))
+    record = result.record()
+    assert record["rules"] == RULES.version == "rcp-compositions-2023-12.1"
+    assert record["roles"] == {
+        "surgeon": "p0",
+        "medical_oncologist": "p1",
+        "radiation_oncologist": "p2",
+    }
+
+
+# --- the composition data --------------------------------------------------------------------
+
+
+def test_every_board_kind_has_a_composition_with_and_without_haematology():
+    from oncoparcours.boards.models import BoardKind
+
+    assert RULES.kinds() == {(kind, h) for kind in BoardKind.values for h in (False, True)}
+
+
+def test_compositions_use_directory_specialties_and_cite_their_source():
+    from oncoparcours.boards.labels import MISSING_ROLE_LABELS, ROLE_LABELS
+    from oncoparcours.directory.models import Specialty
+
+    for role in RULES.roles.values():
+        assert role.specialties <= set(Specialty.values), role.code
+        assert role.code in ROLE_LABELS and role.code in MISSING_ROLE_LABELS
+    assert "INCa" in RULES.document and "2023" in RULES.document
+    for kind, haematology in RULES.kinds():
+        found = RULES.composition_for(kind=kind, haematology=haematology, scope=DIGESTIVE)
+        assert found.source and found.minimum_specialties == 3
+        assert found.version == RULES.version
+
+
+@pytest.mark.parametrize(
+    ("kind", "haematology", "scope", "roles"),
     [
+        ("standard", False, DIGESTIVE, ["surgeon", "medical_oncologist", "radiation_oncologist"]),
+        ("standard", True, DIGESTIVE, ["haematologist"]),
         (
-            people("medical_oncology", "radiotherapy", "digestive_surgery"),
-            "standard",
-            False,
-            (),
-            True,
-            [],
-        ),
-        (
-            people("medical_oncology", "radiotherapy", "radiology"),
-            "standard",
-            False,
-            (),
-            False,
-            ["no_surgeon"],
-        ),
-        (people("medical_oncology", "radiotherapy", "radiology"), "recours", False, (), True, []),
-        (
-            people("haematology", "haematology", "pathology"),
-            "standard",
-            True,
-            (),
-            False,
-            ["too_few_specialties"],
-        ),
-        (people("haematology", "pathology", "radiology"), "standard", True, (), True, []),
-        # One physician counts for one specialty only, even with a double qualification.
-        (
-            people(("medical_oncology", "radiotherapy"), "thoracic_surgery"),
-            "standard",
-            False,
-            (),
-            False,
-            ["too_few_specialties"],
-        ),
-        # ...but the matching re-seats them: the oncologist-radiotherapist counts as radiotherapy.
-        (
-            people(("medical_oncology", "radiotherapy"), "medical_oncology", "urology"),
-            "standard",
-            False,
-            (),
-            True,
-            [],
-        ),
-        (
-            people("neuro_oncology", "neurosurgery", "radiotherapy"),
             "recours",
             False,
-            ("pathology",),
-            False,
-            ["missing_specialty"],
+            [("C18", "C20")],
+            ["surgeon", "medical_oncologist", "radiation_oncologist", "gastroenterologist"],
         ),
         (
-            people("neuro_oncology", "neurosurgery", "radiotherapy", "pathology"),
             "recours",
             False,
-            ("pathology",),
-            True,
-            [],
+            [("C45.0", "C45.0")],
+            ["surgeon", "medical_oncologist", "radiation_oncologist", "pulmonologist"],
         ),
-        # The only surgeon is needed as the required neurosurgeon: still one specialty each.
+        ("recours", False, NEURO, ["surgeon", "medical_oncologist", "radiation_oncologist"]),
         (
-            people("neurosurgery", "radiotherapy", "neuro_oncology"),
-            "standard",
+            "recours",
             False,
-            ("neurosurgery",),
-            True,
-            [],
+            [],  # every cancer: every organ specialist
+            [
+                "surgeon",
+                "medical_oncologist",
+                "radiation_oncologist",
+                "gastroenterologist",
+                "pulmonologist",
+            ],
         ),
-        ([], "standard", False, (), False, ["no_surgeon", "too_few_specialties"]),
+        ("recours", True, [("C81", "C96")], ["haematologist"]),
+        ("paediatric", False, NEURO, ["paediatric_oncologist", "surgeon", "radiation_oncologist"]),
+        (
+            "rare",
+            False,
+            [("C49", "C49")],
+            ["surgeon", "medical_oncologist", "radiation_oncologist"],
+        ),
     ],
 )
-def test_quorum(attendees, kind, haematology, required, met, codes):
-    result = quorum.evaluate(attendees, board_kind=kind, haematology=haematology, required=required)
-    assert result.met is met
-    assert [s.code for s in result.shortfalls] == codes
-    assert len(set(result.counted.values())) == len(result.counted)  # one specialty per physician
+def test_composition_per_board_kind(kind, haematology, scope, roles):
+    found = RULES.composition_for(kind=kind, haematology=haematology, scope=scope)
+    assert [r.code for r in found.required] == roles
 
 
-def test_non_physicians_do_not_count():
-    attendees = [
-        Attendee("a", frozenset({"medical_oncology"})),
-        Attendee("b", frozenset({"radiotherapy"})),
-        Attendee("nurse", frozenset({"coordination_nursing"}), physician=False),
-    ]
-    result = quorum.evaluate(attendees, board_kind="recours", haematology=False)
-    assert not result.met and result.shortfalls[0].counted == 2
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["compositions"][0]["required"].append("astronaut"), "unknown role"),
+        (lambda d: d["compositions"][3]["required"].append("biotherapy_pharmacist"), "physician"),
+        (lambda d: d["compositions"].append(dict(d["compositions"][0])), "twice"),
+        (
+            lambda d: d["roles"]["medical_oncologist"]["specialties"].append("radiotherapy"),
+            "overlap",
+        ),
+    ],
+)
+def test_a_wrong_composition_file_is_refused(change, message):
+    data = yaml.safe_load(composition.DATA_FILE.read_text(encoding="utf-8"))
+    change(data)
+    with pytest.raises(ValueError, match=message):
+        composition.parse(data)
 
+
+# --- properties --------------------------------------------------------------------------------
 
 SPECIALTIES = [
     "medical_oncology",
     "radiotherapy",
     "digestive_surgery",
+    "urology",
     "radiology",
     "pathology",
-    "urology",
+    "gastroenterology",
 ]
 
 
-@given(
-    st.lists(st.sets(st.sampled_from(SPECIALTIES), min_size=1, max_size=3), max_size=7),
-    st.sampled_from(SPECIALTIES),
-)
-def test_one_more_physician_never_breaks_a_met_quorum(specs, extra):
+def _brute_force_met(attendees, comp, required) -> bool:
+    """Try every way for each physician to count for one of their specialties (or none)."""
+    slots = quorum._slots(comp, required)
+    options = [[None, *sorted(a.counted_specialties)] for a in attendees if a.physician]
+    for choice in itertools.product(*options):
+        chosen = [c for c in choice if c is not None]
+        if len(chosen) != len(set(chosen)) or len(chosen) < comp.minimum_specialties:
+            continue
+        if any(
+            all(spec in accepted for spec, (_c, accepted) in zip(perm, slots, strict=False))
+            for perm in itertools.permutations(chosen, len(slots))
+        ):
+            return True
+    return False
+
+
+physician_sets = st.lists(st.sets(st.sampled_from(SPECIALTIES), min_size=1, max_size=2), max_size=5)
+
+
+@given(physician_sets, st.sampled_from(SPECIALTIES), st.sampled_from(["standard", "recours"]))
+def test_one_more_physician_never_breaks_a_met_quorum(specs, extra, kind):
     attendees = [Attendee(f"p{i}", frozenset(s)) for i, s in enumerate(specs)]
-    before = quorum.evaluate(attendees, board_kind="standard", haematology=False)
-    after = quorum.evaluate(
-        [*attendees, Attendee("new", frozenset({extra}))], board_kind="standard", haematology=False
-    )
+    comp = board(kind)
+    before = quorum.evaluate(attendees, composition=comp)
+    after = quorum.evaluate([*attendees, Attendee("new", frozenset({extra}))], composition=comp)
     assert not before.met or after.met
     assert len(after.counted) >= len(before.counted)
     assert len(before.counted) <= len(attendees)
+
+
+@given(
+    physician_sets,
+    st.sampled_from(["standard", "recours"]),
+    st.sets(st.sampled_from(["pathology", "urology"]), max_size=1),
+)
+def test_the_quorum_is_met_exactly_when_some_honest_seating_meets_it(specs, kind, required):
+    attendees = [Attendee(f"p{i}", frozenset(s)) for i, s in enumerate(specs)]
+    comp = board(kind)
+    result = quorum.evaluate(attendees, composition=comp, required=required)
+    assert result.met is _brute_force_met(attendees, comp, sorted(required))
 
 
 TODAY = dt.date(2026, 11, 23)

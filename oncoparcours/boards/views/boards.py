@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.models import AuditAction
 
 from .. import selectors
+from ..services.boards import board_composition
 from ..services.sessions import is_board_member, sessions_plan
 
 
@@ -52,7 +54,12 @@ def board_detail(request: AuthenticatedHttpRequest, board_id: uuid.UUID) -> Http
         {
             "board": board,
             "is_member": member,
-            "members": board.members.select_related("professional", "site"),
+            "members": board.members.select_related("professional", "site").prefetch_related(
+                "professional__additional_specialties"
+            ),
+            "composition": board_composition(board),
+            "network_centres": selectors.board_network_centres(board),
+            "today": timezone.localdate(),
             "upcoming": selectors.upcoming_sessions(board=board, days=120),
             "past": selectors.past_sessions(board),
             "incomplete": incomplete,

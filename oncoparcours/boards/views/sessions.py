@@ -46,13 +46,16 @@ def _site_times(session: Any) -> list[tuple[str, Any]]:
 def _context(request: AuthenticatedHttpRequest, session: Any, **extra: Any) -> dict[str, Any]:
     rows = selectors.agenda(session, request.user)
     quorum = sessions.session_quorum(session)
+    attendance = selectors.attendance(session)
+    names = {str(a.professional_id): a.professional.full_name for a in attendance}
     return {
         "session": session,
         "board": session.board,
         "rows": rows,
         "quorum": quorum,
         "shortfalls": [sessions.describe_shortfall(s) for s in quorum.shortfalls],
-        "attendance": selectors.attendance(session),
+        "roles_filled": [(code, names.get(key, "")) for code, key in quorum.roles.items()],
+        "attendance": attendance,
         "is_member": sessions.is_board_member(request.user, session.board),
         "is_chair": sessions.is_chair(request.user, session),
         "site_times": _site_times(session),
@@ -176,10 +179,11 @@ def attendance_add(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> 
         data = form.cleaned_data
         professional = data["professional"]
         member = session.board.members.filter(professional=professional).first()
+        held = professional.recognised_specialties
         specialties = (
             list(data["specialties"])
-            or (member.specialties if member else [])
-            or [professional.specialty]
+            or [s for s in (member.specialties if member else []) if s in held]
+            or sorted(held)
         )
         try:
             sessions.attendance_record(

@@ -56,3 +56,18 @@ def range_width(start: str, end: str) -> int:
 
 def range_is_ordered(start: str, end: str) -> bool:
     return _key(start, upper_bound=False) <= _key(end, upper_bound=True)
+
+
+def ranges_overlap(first: tuple[str, str], second: tuple[str, str]) -> bool:
+    """Two inclusive ranges share at least one code (C15–C26 and C18–C20 do; C15–C26 and C33–C39
+    do not)."""
+    return _key(first[0], upper_bound=False) <= _key(second[1], upper_bound=True) and _key(
+        second[0], upper_bound=False
+    ) <= _key(first[1], upper_bound=True)
+
+
+def range_within(inner: tuple[str, str], outer: tuple[str, str]) -> bool:
+    """Every code of ``inner`` is in ``outer`` (C71–C72 is within C70–C72)."""
+    return _key(outer[0], upper_bound=False) <= _key(inner[0], upper_bound=False) and _key(
+        inner[1], upper_bound=True
+    ) <= _key(outer[1], upper_bound=True)

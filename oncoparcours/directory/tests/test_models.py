@@ -24,32 +24,70 @@ def test_car_t_qualification_needs_its_issuer_and_jacie_its_expiry():
 
 
 @pytest.mark.django_db
-def test_expiry_status_warns_90_days_ahead():
-    centre = OrganisationFactory(kind="efs_care_centre")
+def test_expiry_status_warns_90_days_ahead_without_a_cycle():
+    centre = OrganisationFactory(kind="chu")
     today = timezone.localdate()
-    soon = Capability.objects.create(
-        organisation=centre,
-        kind="jacie",
-        valid_from=today - dt.timedelta(days=600),
-        valid_until=today + dt.timedelta(days=30),
-    )
-    later = Capability.objects.create(
-        organisation=centre,
-        kind="jacie",
-        valid_from=today - dt.timedelta(days=600),
-        valid_until=today + dt.timedelta(days=200),
-    )
-    past = Capability.objects.create(
-        organisation=centre,
-        kind="jacie",
-        valid_from=today - dt.timedelta(days=800),
-        valid_until=today - dt.timedelta(days=1),
-    )
-    assert (soon.expiry_status, later.expiry_status, past.expiry_status) == (
+
+    def authorisation(days: int) -> Capability:
+        return Capability.objects.create(
+            organisation=centre,
+            kind="cancer_treatment",
+            activity="systemic_treatment",
+            valid_from=today - dt.timedelta(days=800),
+            valid_until=today + dt.timedelta(days=days),
+        )
+
+    assert [authorisation(d).expiry_status for d in (30, 90, 91, -1)] == [
+        "expiring",
         "expiring",
         "valid",
         "expired",
+    ]
+
+
+@pytest.mark.django_db
+def test_jacie_follows_its_4_year_cycle():
+    centre = OrganisationFactory(kind="efs_care_centre")
+    start = dt.date(2024, 1, 10)
+    four_years = Capability(
+        organisation=centre, kind="jacie", valid_from=start, valid_until=dt.date(2028, 1, 10)
     )
+    four_years.full_clean()
+    longer = Capability(
+        organisation=centre, kind="jacie", valid_from=start, valid_until=dt.date(2028, 1, 11)
+    )
+    with pytest.raises(ValidationError) as error:
+        longer.full_clean()
+    assert "48" in error.value.message_dict["valid_until"][0]
+    four_years.interim_audit_on = dt.date(2023, 12, 1)
+    with pytest.raises(ValidationError) as error:
+        four_years.full_clean()
+    assert "interim_audit_on" in error.value.message_dict
+    other = Capability(
+        organisation=centre,
+        kind="apheresis_machines",
+        quantity=3,
+        valid_from=start,
+        interim_audit_on=dt.date(2026, 1, 10),
+    )
+    with pytest.raises(ValidationError) as error:
+        other.full_clean()
+    assert "interim_audit_on" in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_jacie_renewal_is_announced_a_year_ahead():
+    centre = OrganisationFactory(kind="efs_care_centre")
+    today = timezone.localdate()
+    capability = Capability.objects.create(
+        organisation=centre,
+        kind="jacie",
+        valid_from=today - dt.timedelta(days=1100),
+        valid_until=today + dt.timedelta(days=300),
+        interim_audit_on=today - dt.timedelta(days=370),
+    )
+    assert capability.expiry_status == "expiring"
+    assert [a.code for a in capability.cycle_alerts] == ["renewal_due"]
 
 
 @pytest.mark.django_db

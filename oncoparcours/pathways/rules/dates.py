@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from oncoparcours.directory.rules.dates import add_months
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+__all__ = ["Offset", "add_months"]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from .vocabulary import (
     ACTIVITY_KINDS,
     ANCHORS,
     DURATION_UNITS,
+    LETTER_KINDS,
     PARAMETER_TYPES,
     PLACES,
     ROLES,
@@ -62,6 +63,7 @@ ACTIVITY_KEYS = {
     "place",
     "responsible_role",
     "performer_role",
+    "recipient_role",
     "qualifications",
     "start",
     "recurrence",
@@ -337,6 +339,13 @@ def _activity(checker: _Checker, activity: Any, path: str) -> bool:
     checker.role(activity["responsible_role"], f"{path}.responsible_role")
     if "performer_role" in activity:
         checker.role(activity["performer_role"], f"{path}.performer_role")
+    if "recipient_role" in activity:
+        checker.role(activity["recipient_role"], f"{path}.recipient_role")
+        if activity["kind"] not in LETTER_KINDS:
+            checker.problem(
+                f"{path}.recipient_role",
+                f"only letters and referrals have a recipient ({', '.join(sorted(LETTER_KINDS))})",
+            )
     for q_index, code in enumerate(activity.get("qualifications", []) or []):
         if code not in checker.qualifications:
             checker.problem(f"{path}.qualifications[{q_index}]", f"unknown qualification {code!r}")

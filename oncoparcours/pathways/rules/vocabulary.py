@@ -21,6 +21,8 @@ ACTIVITY_KINDS = frozenset(
         "procedure",
     }
 )
+# Activities addressed to someone (a letter to the GP, a referral): they may name a recipient role.
+LETTER_KINDS = frozenset({"document", "referral"})
 PLACES = frozenset({"expert", "proximity", "efs", "home", "remote", "external"})
 ROLES = frozenset(
     {
@@ -30,6 +32,7 @@ ROLES = frozenset(
         "surgeon",
         "radiotherapist",
         "radiologist",
+        "nuclear_physician",
         "pathologist",
         "neurologist",
         "intensivist",

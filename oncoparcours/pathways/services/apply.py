@@ -176,6 +176,7 @@ def _create_activities(
                 place=spec["place"],
                 responsible_role=spec["responsible_role"],
                 performer_role=spec.get("performer_role", ""),
+                recipient_role=spec.get("recipient_role", ""),
                 qualifications=list(spec.get("qualifications", []) or []),
                 checklist=list(spec.get("checklist", []) or []),
                 organisation=_organisation_for(spec["place"], patient, efs),
