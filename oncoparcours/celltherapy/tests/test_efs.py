@@ -3,6 +3,7 @@ staff on duty, machine kinds; the CAR-T order and pathway follow; beds for the m
 window."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -12,11 +13,14 @@ from oncoparcours.celltherapy.models import BedStay, BedUnit, Booking
 from oncoparcours.celltherapy.services import efs
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.testing.celltherapy import in_hours, place_order
+from oncoparcours.testing.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def request(patient, setting, actor, procedure="plasma_exchange", **extra):
+    if procedure == "phlebotomy" and "haemoglobin_g_dl" not in extra:
+        extra.update(haemoglobin_g_dl=Decimal("13.2"), haemoglobin_on=timezone.localdate())
     today = timezone.localdate()
     return efs.booking_request(
         actor=actor,
@@ -64,7 +68,7 @@ def test_scheduling_refuses_a_double_booked_machine_and_names_the_clash(
     efs.booking_schedule(
         booking=first, actor=staff, machine=setting.apheresis, starts_at=in_hours(1, 9)
     )
-    second = request(car_t_patient, setting, haematologist)
+    second = request(PatientFactory(), setting, haematologist)
     with pytest.raises(ApplicationError) as caught:
         efs.booking_schedule(
             booking=second, actor=staff, machine=setting.apheresis, starts_at=in_hours(1, 10)
@@ -84,11 +88,11 @@ def test_staff_on_duty_limit_concurrent_procedures(car_t_patient, setting, haema
     efs.booking_schedule(
         booking=exchange, actor=staff, machine=setting.apheresis, starts_at=in_hours(1, 9)
     )
-    phlebotomy = request(car_t_patient, setting, haematologist, procedure="phlebotomy")
+    phlebotomy = request(PatientFactory(), setting, haematologist, procedure="phlebotomy")
     efs.booking_schedule(
         booking=phlebotomy, actor=staff, machine=setting.chair, starts_at=in_hours(1, 9)
     )
-    b2 = request(car_t_patient, setting, haematologist)
+    b2 = request(PatientFactory(), setting, haematologist)
     with pytest.raises(ApplicationError, match="personnes présentes"):
         efs.booking_schedule(
             booking=b2, actor=staff, machine=setting.second_apheresis, starts_at=in_hours(1, 9)
@@ -172,7 +176,7 @@ def test_a_mobile_session_is_shown_on_the_day_grid(car_t_patient, setting, haema
 def test_free_slots_skip_taken_machines(car_t_patient, setting, haematologist):
     staff = setting.efs_staff.user
     for machine in (setting.apheresis, setting.second_apheresis):
-        taken = request(car_t_patient, setting, haematologist)
+        taken = request(PatientFactory(), setting, haematologist)
         efs.booking_schedule(booking=taken, actor=staff, machine=machine, starts_at=in_hours(1, 8))
     wanted = request(car_t_patient, setting, haematologist)
     tomorrow = [
@@ -196,12 +200,13 @@ def test_programme_sessions_become_requests_once(car_t_patient, setting, haemato
     )
     instance.activities.filter(kind="apheresis").update(organisation=setting.efs_centre)
     created = efs.programme_requests(centre=setting.efs_centre, actor=setting.efs_staff.user)
-    assert created >= 1
+    assert created.created >= 1
     assert (
         Booking.objects.filter(procedure="red_cell_exchange", activity__isnull=False).count()
-        == created
+        == created.created
     )
-    assert efs.programme_requests(centre=setting.efs_centre, actor=setting.efs_staff.user) == 0
+    again = efs.programme_requests(centre=setting.efs_centre, actor=setting.efs_staff.user)
+    assert again.created == 0
     with pytest.raises(ApplicationError):
         efs.programme_requests(centre=setting.efs_centre, actor=haematologist)
 

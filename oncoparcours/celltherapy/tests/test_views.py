@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from oncoparcours.celltherapy.models import Booking, CarTOrder, TankExcursion
 from oncoparcours.celltherapy.services import efs
-from oncoparcours.testing.celltherapy import place_order, walk_to
+from oncoparcours.testing.celltherapy import car_t_decision, place_order, walk_to
 from oncoparcours.testing.factories import CareTeamMemberFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +35,26 @@ def test_ordering_from_the_record_shows_the_coi(
     clinician_client, car_t_patient, setting, haematologist
 ):
     url = reverse("celltherapy:order_create", args=[car_t_patient.pk])
-    response = clinician_client.post(url, order_form_data(setting))
+    decision = car_t_decision(car_t_patient)
+    response = clinician_client.post(url, order_form_data(setting, decision=decision.pk))
     order = CarTOrder.objects.get()
     assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
     page = clinician_client.get(order.get_absolute_url()).content.decode()
     assert order.coi in page and "Kite Pharma" in page
+    # The gates are on the order: the decision, both qualifications, tocilizumab not yet reserved.
+    assert "RCP hématologie test" in page and "PUI CHU Test" in page
+    assert page.count("ARS Test") == 2
+    assert "Non confirmé par la pharmacie" in page
+
+
+def test_an_order_without_a_car_t_decision_names_the_field(
+    clinician_client, car_t_patient, setting, haematologist
+):
+    url = reverse("celltherapy:order_create", args=[car_t_patient.pk])
+    response = clinician_client.post(url, order_form_data(setting))
+    assert response.status_code == 400
+    assert 'id="id_decision-error"' in response.content.decode()
+    assert not CarTOrder.objects.exists()
 
 
 def test_an_incomplete_checklist_is_shown_on_the_form(
