@@ -302,7 +302,8 @@ def _check_treatment(order: CarTOrder, data: TreatmentInput) -> dict[str, list[s
         errors["given_at"] = [_("Give the time of administration.")]
     elif data.given_at > timezone.now() + dt.timedelta(minutes=5):
         errors["given_at"] = [_("This time is in the future.")]
-    elif infused is not None and data.given_at < infused:
+    elif infused is not None and data.given_at < infused.replace(second=0, microsecond=0):
+        # Times are entered to the minute: the infusion's own minute belongs to the episode.
         errors["given_at"] = [
             _("The episode starts at the infusion (%(time)s).")
             % {"time": timezone.localtime(infused).strftime("%d/%m/%Y %H:%M")}
