@@ -188,7 +188,7 @@ class Generator:
                 parent=self.region.orgs.get(spec.parent),
             )
         for spec in PUBLIC_SITES:
-            for kind, quantity, activity, issuer, months, note in spec.capabilities:
+            for kind, quantity, activity, issuer, months, note, *products in spec.capabilities:
                 valid_from = self.today - dt.timedelta(days=self.rng.randint(200, 1500))
                 valid_until = None
                 if months is not None:
@@ -209,6 +209,7 @@ class Generator:
                     valid_until=valid_until,
                     note=note,
                     reference=f"{kind.upper()[:6]}-{self.rng.randint(1000, 9999)}",
+                    products=list(products[0]) if products else [],
                 )
                 capability.full_clean()
                 capability.save()

@@ -66,8 +66,15 @@ def _pharmacist_of(order: CarTOrder, actor: User) -> Professional:
 
 @transaction.atomic
 def tocilizumab_confirm(
-    *, order: CarTOrder, actor: User, doses_reserved: int, further_dose_access: bool, note: str = ""
+    *,
+    order: CarTOrder,
+    actor: User,
+    doses_reserved: int,
+    further_dose_access: bool,
+    note: str = "",
+    at: dt.datetime | None = None,
 ) -> TocilizumabConfirmation:
+    """``at`` is for importing past confirmations (and the demo history); now otherwise."""
     order = _locked(order)
     professional = _pharmacist_of(order, actor)
     if order.state in lifecycle.TERMINAL and order.state != "out_of_specification":
@@ -84,6 +91,7 @@ def tocilizumab_confirm(
         note=note.strip(),
         confirmed_by=actor,
         confirmed_by_label=str(professional),
+        at=min(at, timezone.now()) if at else timezone.now(),
     )
     audit_record(
         actor=actor,
@@ -132,9 +140,10 @@ def _check_benefit_risk(data: BenefitRiskInput) -> None:
 
 @transaction.atomic
 def benefit_risk_record(
-    *, order: CarTOrder, actor: User, data: BenefitRiskInput
+    *, order: CarTOrder, actor: User, data: BenefitRiskInput, at: dt.datetime | None = None
 ) -> BenefitRiskDecision:
-    """The treating physician's signed decision; it takes effect when a pharmacist countersigns."""
+    """The treating physician's signed decision; it takes effect when a pharmacist countersigns.
+    ``at`` is for importing past decisions (and the demo history)."""
     order = _locked(order)
     professional = professional_for(actor)
     if actor.role != "clinician" or professional is None or professional.profession != "physician":
@@ -159,6 +168,7 @@ def benefit_risk_record(
         patient_informed_on=data.patient_informed_on,
         physician=professional,
         physician_user=actor,
+        signed_at=min(at, timezone.now()) if at else timezone.now(),
     )
     audit_record(
         actor=actor,
@@ -179,10 +189,11 @@ def _state_before_quarantine(order: CarTOrder) -> str:
 
 @transaction.atomic
 def benefit_risk_countersign(
-    *, decision: BenefitRiskDecision, actor: User
+    *, decision: BenefitRiskDecision, actor: User, at: dt.datetime | None = None
 ) -> BenefitRiskCountersignature:
     """A pharmacist countersigns: the chain of custody records the product's acceptance and the
-    order resumes where it was quarantined."""
+    order resumes where it was quarantined. ``at`` is for importing past decisions."""
+    signed_at = min(at, timezone.now()) if at else timezone.now()
     order = _locked(decision.order)
     decision = BenefitRiskDecision.objects.select_related("physician").get(pk=decision.pk)
     pharmacist = _pharmacist_of(order, actor)
@@ -195,8 +206,10 @@ def benefit_risk_countersign(
     if order.state != "out_of_specification":
         raise ApplicationError(_("This order is no longer out of specification."), field="state")
     resume = _state_before_quarantine(order)
+    if signed_at < decision.signed_at:
+        raise ApplicationError(_("The countersignature follows the physician's signature."))
     signature = BenefitRiskCountersignature.objects.create(
-        decision=decision, pharmacist=pharmacist, pharmacist_user=actor
+        decision=decision, pharmacist=pharmacist, pharmacist_user=actor, signed_at=signed_at
     )
     previous = order.custody.order_by("-sequence").first()
     custody_append(
@@ -207,6 +220,7 @@ def benefit_risk_countersign(
         organisation_label=order.pharmacy.name,
         holder=previous.holder if previous else "",
         details=CustodyDetails(
+            at=signed_at,
             note=_(
                 "Benefit–risk decision: %(physician)s (physician, %(signed)s) and %(pharmacist)s "
                 "(pharmacist); patient informed on %(informed)s. Deviation: %(deviation)s"
@@ -217,7 +231,7 @@ def benefit_risk_countersign(
                 "pharmacist": pharmacist,
                 "informed": decision.patient_informed_on.strftime("%d/%m/%Y"),
                 "deviation": decision.deviation,
-            }
+            },
         ),
     )
     OrderTransition.objects.create(
