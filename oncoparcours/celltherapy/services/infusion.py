@@ -338,34 +338,42 @@ def treatment_record(*, order: CarTOrder, actor: User, data: TreatmentInput) -> 
     errors = _check_treatment(order, data)
     if errors:
         raise ApplicationError(_("The administration was not saved."), errors=errors)
-    assert data.dose is not None and data.given_at is not None and data.grade is not None
+    return _treatment_row(order, actor, data, note=data.note)
+
+
+# What an administration says (the same on a record and on the row that marks it wrong).
+ADMINISTRATION_FIELDS = ("drug", "dose", "unit", "route", "given_at", "indication", "grade")
+
+
+def _treatment_row(
+    order: CarTOrder,
+    actor: User,
+    source: TreatmentInput | EpisodeTreatment,
+    *,
+    note: str,
+    corrects: EpisodeTreatment | None = None,
+) -> EpisodeTreatment:
     professional = professional_for(actor)
-    treatment = EpisodeTreatment.objects.create(
+    row = EpisodeTreatment.objects.create(
         order=order,
-        drug=data.drug,
-        dose=data.dose,
-        unit=data.unit,
-        route=data.route,
-        given_at=data.given_at,
-        indication=data.indication,
-        grade=data.grade,
+        **{name: getattr(source, name) for name in ADMINISTRATION_FIELDS},
         given_by=actor,
         given_by_label=str(professional) if professional else actor.display_name,
-        note=data.note.strip(),
+        note=note.strip(),
+        corrects=corrects,
+        entered_in_error=corrects is not None,
     )
+    details = {name: getattr(row, name) for name in ("drug", "indication", "grade")}
+    if corrects is not None:
+        details["entered_in_error"] = corrects.pk
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
         patient_id=order.patient_id,
-        obj=treatment,
-        details={
-            "coi": order.coi,
-            "drug": data.drug,
-            "indication": data.indication,
-            "grade": data.grade,
-        },
+        obj=row,
+        details={"coi": order.coi, **details},
     )
-    return treatment
+    return row
 
 
 @transaction.atomic
@@ -380,26 +388,4 @@ def treatment_entered_in_error(
         raise ApplicationError(_("This entry is already corrected."))
     if len(reason.strip()) < 5:
         raise ApplicationError(_("Say why the entry is wrong."), field="note")
-    correction = EpisodeTreatment.objects.create(
-        order=order,
-        drug=treatment.drug,
-        dose=treatment.dose,
-        unit=treatment.unit,
-        route=treatment.route,
-        given_at=treatment.given_at,
-        indication=treatment.indication,
-        grade=treatment.grade,
-        given_by=actor,
-        given_by_label=actor.display_name,
-        note=reason.strip(),
-        corrects=treatment,
-        entered_in_error=True,
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        patient_id=order.patient_id,
-        obj=correction,
-        details={"coi": order.coi, "entered_in_error": treatment.pk},
-    )
-    return correction
+    return _treatment_row(order, actor, treatment, note=reason, corrects=treatment)

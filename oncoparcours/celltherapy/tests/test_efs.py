@@ -307,18 +307,13 @@ def test_the_database_refuses_an_overlapping_booking_of_the_patient(
 
 
 def phlebotomy_request(patient, setting, actor, value, measured_on=None):
-    today = timezone.localdate()
-    return efs.booking_request(
-        actor=actor,
-        data=efs.BookingRequest(
-            patient=patient,
-            centre=setting.efs_centre,
-            procedure="phlebotomy",
-            wanted_from=today,
-            wanted_until=today + dt.timedelta(days=14),
-            haemoglobin_g_dl=Decimal(value) if value is not None else None,
-            haemoglobin_on=measured_on or today,
-        ),
+    return request(
+        patient,
+        setting,
+        actor,
+        procedure="phlebotomy",
+        haemoglobin_g_dl=Decimal(value) if value is not None else None,
+        haemoglobin_on=measured_on or timezone.localdate(),
     )
 
 

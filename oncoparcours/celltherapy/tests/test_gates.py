@@ -52,6 +52,18 @@ pytestmark = pytest.mark.django_db
 # --- placing the order ----------------------------------------------------------------------------
 
 
+def expire(organisation, kind):
+    """The site's only qualification ended yesterday."""
+    Capability.objects.filter(organisation=organisation).delete()
+    today = timezone.localdate()
+    qualify(
+        organisation,
+        kind,
+        valid_from=today - dt.timedelta(days=800),
+        valid_until=today - dt.timedelta(days=1),
+    )
+
+
 def test_no_order_without_a_board_decision(car_t_patient, haematologist):
     with pytest.raises(ApplicationError) as caught:
         place_order(car_t_patient, haematologist, decision=None)
@@ -88,14 +100,8 @@ def test_an_amended_decision_is_refused(car_t_patient, haematologist):
 def test_the_order_is_refused_at_a_pharmacy_whose_qualification_expired(
     car_t_patient, setting, haematologist
 ):
-    Capability.objects.filter(organisation=setting.pharmacy).delete()
+    expire(setting.pharmacy, "car_t_qualified_pui")
     today = timezone.localdate()
-    qualify(
-        setting.pharmacy,
-        "car_t_qualified_pui",
-        valid_from=today - dt.timedelta(days=800),
-        valid_until=today - dt.timedelta(days=1),
-    )
     with pytest.raises(ApplicationError) as caught:
         place_order(car_t_patient, haematologist)
     message = caught.value.errors["pharmacy"][0]
@@ -199,14 +205,7 @@ def test_the_infusion_is_refused_when_a_qualification_expired_since_the_order(
     order = walk_to(place_order(car_t_patient, haematologist), "thawed")
     passed_check(order, setting, haematologist)
     reserve_tocilizumab(order)
-    Capability.objects.filter(organisation=setting.hospital).delete()
-    today = timezone.localdate()
-    qualify(
-        setting.hospital,
-        "car_t_qualified_ward",
-        valid_from=today - dt.timedelta(days=500),
-        valid_until=today - dt.timedelta(days=1),
-    )
+    expire(setting.hospital, "car_t_qualified_ward")
     with pytest.raises(ApplicationError) as caught:
         advance(order, "infused", haematologist)
     assert "treating_centre" in caught.value.errors
