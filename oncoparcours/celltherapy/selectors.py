@@ -213,6 +213,7 @@ def order_dates_by_id(orders: QuerySet[CarTOrder]) -> list[tuple[uuid.UUID, figu
             stored=Min("at", filter=Q(kind="stored")),
             dispensed=Max("at", filter=Q(kind="dispensed")),
             infused=Min("at", filter=Q(kind="infused")),
+            quarantined=Min("at", filter=Q(kind="quarantined")),
         )
         .order_by()
     )
@@ -227,6 +228,7 @@ def order_dates_by_id(orders: QuerySet[CarTOrder]) -> list[tuple[uuid.UUID, figu
                 row["stored"],
                 row["dispensed"],
                 row["infused"],
+                row["quarantined"],
             ),
         )
         for row in rows

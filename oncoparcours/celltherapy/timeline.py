@@ -11,42 +11,40 @@ from django.utils.translation import gettext as _
 from oncoparcours.patients.models import Patient
 from oncoparcours.patients.timeline import TimelineEntry
 
-from .models import BenefitRiskCountersignature, CustodyEvent, EpisodeTreatment
+from .models import BenefitRiskCountersignature, CarTOrder, CustodyEvent, EpisodeTreatment
 
 
 def car_t_events(patient: Patient) -> Iterable[TimelineEntry]:
-    for event in (
-        CustodyEvent.objects.filter(order__patient=patient, kind="infused")
-        .select_related("order")
-        .order_by("-at")[:5]
-    ):
+    """One query for a patient without a CAR-T order, four otherwise."""
+    orders = {order.pk: order for order in CarTOrder.objects.filter(patient=patient)}
+    if not orders:
+        return
+    for event in CustodyEvent.objects.filter(order__in=orders, kind="infused").order_by("-at")[:5]:
+        order = orders[event.order_id]
         yield TimelineEntry(
             event.at,
             "car_t",
             _("CAR-T cells infused"),
-            f"{event.order.coi} — {event.actor_label}",
-            event.order.get_absolute_url(),
+            f"{order.coi} — {event.actor_label}",
+            order.get_absolute_url(),
         )
     for signature in (
-        BenefitRiskCountersignature.objects.filter(decision__order__patient=patient)
-        .select_related("decision__order", "decision__physician", "pharmacist")
+        BenefitRiskCountersignature.objects.filter(decision__order__in=orders)
+        .select_related("decision__physician", "pharmacist")
         .order_by("-signed_at")[:5]
     ):
         decision = signature.decision
+        order = orders[decision.order_id]
         yield TimelineEntry(
             signature.signed_at,
             "car_t",
             _("Out-of-specification product accepted (benefit–risk decision)"),
-            f"{decision.order.coi} — {decision.physician} / {signature.pharmacist}",
-            decision.order.get_absolute_url() + "#benefit-risk",
+            f"{order.coi} — {decision.physician} / {signature.pharmacist}",
+            order.get_absolute_url() + "#benefit-risk",
         )
-    treatments = (
-        EpisodeTreatment.objects.filter(
-            order__patient=patient, entered_in_error=False, corrected_by__isnull=True
-        )
-        .select_related("order")
-        .order_by("-given_at")[:30]
-    )
+    treatments = EpisodeTreatment.objects.filter(
+        order__in=orders, entered_in_error=False, corrected_by__isnull=True
+    ).order_by("-given_at")[:30]
     for treatment in treatments:
         yield TimelineEntry(
             treatment.given_at,
@@ -64,5 +62,5 @@ def car_t_events(patient: Patient) -> Iterable[TimelineEntry]:
                 "grade": treatment.grade,
                 "who": treatment.given_by_label,
             },
-            treatment.order.get_absolute_url() + "#episode",
+            orders[treatment.order_id].get_absolute_url() + "#episode",
         )

@@ -104,6 +104,7 @@ T = {
     "A benefit–risk decision already awaits the pharmacist's countersignature.": "Une décision bénéfice–risque attend déjà la contresignature du pharmacien.",
     "The state before the quarantine is unknown.": "L'état avant la mise en quarantaine est inconnu.",
     "This decision is already countersigned.": "Cette décision est déjà contresignée.",
+    "The countersignature follows the physician's signature.": "La contresignature suit la signature du médecin.",
     "The countersignature is another person's: a pharmacist other than the physician.": "La contresignature est celle d'une autre personne : un pharmacien, distinct du médecin.",
     "This order is no longer out of specification.": "Cette commande n'est plus hors spécifications.",
     "Benefit–risk decision: %(physician)s (physician, %(signed)s) and %(pharmacist)s (pharmacist); patient informed on %(informed)s. Deviation: %(deviation)s": "Décision bénéfice–risque : %(physician)s (médecin, %(signed)s) et %(pharmacist)s (pharmacien) ; patient informé le %(informed)s. Écart : %(deviation)s",

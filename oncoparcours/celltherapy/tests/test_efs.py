@@ -454,3 +454,58 @@ def test_programme_phlebotomies_wait_for_a_haemoglobin(car_t_patient, setting, h
     phlebotomy_request(car_t_patient, setting, haematologist, "13.5")
     imported = efs.programme_requests(centre=setting.efs_centre, actor=setting.efs_staff.user)
     assert imported.created >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulings_at_once_at_two_centres_book_the_patient_once(
+    car_t_patient, setting, haematologist, second_centre
+):
+    """Race-safety: the patient's row lock (and the exclusion constraint behind it) let one
+    scheduling through and refuse the other, which then sees the first."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises the whole database)")
+    centre, machine = second_centre
+    here = request(car_t_patient, setting, haematologist)
+    today = timezone.localdate()
+    there = efs.booking_request(
+        actor=haematologist,
+        data=efs.BookingRequest(
+            patient=car_t_patient,
+            centre=centre,
+            procedure="plasma_exchange",
+            wanted_from=today,
+            wanted_until=today + dt.timedelta(days=14),
+        ),
+    )
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def schedule(booking, chosen):
+        try:
+            barrier.wait(timeout=10)
+            efs.booking_schedule(
+                booking=booking,
+                actor=setting.efs_staff.user,
+                machine=chosen,
+                starts_at=in_hours(1, 10),
+            )
+            outcomes.append("scheduled")
+        except ApplicationError as error:
+            outcomes.append(error.field or "")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=schedule, args=(here, setting.apheresis)),
+        threading.Thread(target=schedule, args=(there, machine)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["scheduled", "starts_at"]
+    assert Booking.objects.filter(patient=car_t_patient, status="scheduled").count() == 1

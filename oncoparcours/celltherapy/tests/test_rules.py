@@ -199,3 +199,18 @@ def test_figures_by_manufacturer():
     assert kite.median_cryostorage == 7.0
     assert (kite.out_of_specification, kite.out_of_specification_rate) == (1, 0.5)
     assert novartis.out_of_specification_rate is None
+
+
+def test_an_accepted_out_of_specification_product_still_counts_as_out_of_specification():
+    base = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
+    accepted = figures.OrderDates(
+        "Kite",
+        "infused",
+        collected=base,
+        released=base + dt.timedelta(days=30),
+        infused=base + dt.timedelta(days=40),
+        quarantined=base + dt.timedelta(days=20),
+    )
+    clean = figures.OrderDates("Kite", "infused", collected=base, released=base)
+    (kite,) = figures.by_manufacturer([accepted, clean])
+    assert (kite.out_of_specification, kite.out_of_specification_rate) == (1, 0.5)
