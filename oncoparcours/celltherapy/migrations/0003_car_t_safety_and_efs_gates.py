@@ -10,125 +10,309 @@ from oncoparcours.core.db import append_only_operation
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('celltherapy', '0002_append_only'),
-        ('directory', '0002_capability_car_t_products'),
-        ('patients', '0005_alter_careteammember_role'),
+        ("celltherapy", "0002_append_only"),
+        ("directory", "0002_capability_car_t_products"),
+        ("patients", "0005_alter_careteammember_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='custodyevent',
-            name='kind',
-            field=models.CharField(choices=[('collected', 'Collected (apheresis)'), ('shipped', 'Handed to the courier'), ('received_by_manufacturer', 'Received by the manufacturer'), ('released', 'Released by the manufacturer'), ('received', 'Received at the pharmacy'), ('stored', 'Placed in cryostorage'), ('dispensed', 'Dispensed to the ward'), ('thawed', 'Thawed'), ('infused', 'Infused'), ('quarantined', 'Quarantined (out of specification)'), ('oos_accepted', 'Accepted for infusion (benefit–risk decision)'), ('cryopreserved', 'Apheresis material cryopreserved'), ('inspection', 'Inspection / temperature check'), ('handover', 'Handover')], max_length=30, verbose_name='event'),
+            model_name="custodyevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("collected", "Collected (apheresis)"),
+                    ("shipped", "Handed to the courier"),
+                    ("received_by_manufacturer", "Received by the manufacturer"),
+                    ("released", "Released by the manufacturer"),
+                    ("received", "Received at the pharmacy"),
+                    ("stored", "Placed in cryostorage"),
+                    ("dispensed", "Dispensed to the ward"),
+                    ("thawed", "Thawed"),
+                    ("infused", "Infused"),
+                    ("quarantined", "Quarantined (out of specification)"),
+                    ("oos_accepted", "Accepted for infusion (benefit–risk decision)"),
+                    ("cryopreserved", "Apheresis material cryopreserved"),
+                    ("inspection", "Inspection / temperature check"),
+                    ("handover", "Handover"),
+                ],
+                max_length=30,
+                verbose_name="event",
+            ),
         ),
         migrations.AlterField(
-            model_name='machine',
-            name='kind',
-            field=models.CharField(choices=[('apheresis', 'Apheresis separator'), ('photopheresis', 'Photopheresis system'), ('chair', 'Treatment chair'), ('bed', 'Bed')], max_length=20, verbose_name='kind'),
+            model_name="machine",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("apheresis", "Apheresis separator"),
+                    ("photopheresis", "Photopheresis system"),
+                    ("chair", "Treatment chair"),
+                    ("bed", "Bed"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.CreateModel(
-            name='BenefitRiskDecision',
+            name="BenefitRiskDecision",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('deviation', models.TextField(verbose_name='what is out of specification')),
-                ('rationale', models.TextField(verbose_name='benefit–risk assessment')),
-                ('patient_informed', models.BooleanField(verbose_name='patient informed')),
-                ('patient_informed_on', models.DateField(verbose_name='patient informed on')),
-                ('signed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='benefit_risk_decisions', to='celltherapy.cartorder')),
-                ('physician', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.professional', verbose_name='physician')),
-                ('physician_user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("deviation", models.TextField(verbose_name="what is out of specification")),
+                ("rationale", models.TextField(verbose_name="benefit–risk assessment")),
+                ("patient_informed", models.BooleanField(verbose_name="patient informed")),
+                ("patient_informed_on", models.DateField(verbose_name="patient informed on")),
+                ("signed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="benefit_risk_decisions",
+                        to="celltherapy.cartorder",
+                    ),
+                ),
+                (
+                    "physician",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directory.professional",
+                        verbose_name="physician",
+                    ),
+                ),
+                (
+                    "physician_user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-signed_at', '-id'],
+                "ordering": ["-signed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='BenefitRiskCountersignature',
+            name="BenefitRiskCountersignature",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('signed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('pharmacist', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.professional', verbose_name='pharmacist')),
-                ('pharmacist_user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='countersignature', to='celltherapy.benefitriskdecision')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("signed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "pharmacist",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directory.professional",
+                        verbose_name="pharmacist",
+                    ),
+                ),
+                (
+                    "pharmacist_user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="countersignature",
+                        to="celltherapy.benefitriskdecision",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='EpisodeTreatment',
+            name="EpisodeTreatment",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('drug', models.CharField(choices=[('tocilizumab', 'Tocilizumab'), ('dexamethasone', 'Dexamethasone'), ('methylprednisolone', 'Methylprednisolone')], max_length=30, verbose_name='drug')),
-                ('dose', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='dose')),
-                ('unit', models.CharField(max_length=8, verbose_name='unit')),
-                ('route', models.CharField(choices=[('iv', 'Intravenous'), ('oral', 'Oral')], max_length=8, verbose_name='route')),
-                ('given_at', models.DateTimeField(verbose_name='given at')),
-                ('indication', models.CharField(choices=[('crs', 'Cytokine release syndrome (CRS)'), ('icans', 'Neurotoxicity (ICANS)')], max_length=8, verbose_name='indication')),
-                ('grade', models.PositiveSmallIntegerField(verbose_name='grade (ASTCT)')),
-                ('given_by_label', models.CharField(max_length=200, verbose_name='given by')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('entered_in_error', models.BooleanField(default=False)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('corrects', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrected_by', to='celltherapy.episodetreatment')),
-                ('given_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='treatments', to='celltherapy.cartorder')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "drug",
+                    models.CharField(
+                        choices=[
+                            ("tocilizumab", "Tocilizumab"),
+                            ("dexamethasone", "Dexamethasone"),
+                            ("methylprednisolone", "Methylprednisolone"),
+                        ],
+                        max_length=30,
+                        verbose_name="drug",
+                    ),
+                ),
+                ("dose", models.DecimalField(decimal_places=2, max_digits=7, verbose_name="dose")),
+                ("unit", models.CharField(max_length=8, verbose_name="unit")),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[("iv", "Intravenous"), ("oral", "Oral")],
+                        max_length=8,
+                        verbose_name="route",
+                    ),
+                ),
+                ("given_at", models.DateTimeField(verbose_name="given at")),
+                (
+                    "indication",
+                    models.CharField(
+                        choices=[
+                            ("crs", "Cytokine release syndrome (CRS)"),
+                            ("icans", "Neurotoxicity (ICANS)"),
+                        ],
+                        max_length=8,
+                        verbose_name="indication",
+                    ),
+                ),
+                ("grade", models.PositiveSmallIntegerField(verbose_name="grade (ASTCT)")),
+                ("given_by_label", models.CharField(max_length=200, verbose_name="given by")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                ("entered_in_error", models.BooleanField(default=False)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "corrects",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrected_by",
+                        to="celltherapy.episodetreatment",
+                    ),
+                ),
+                (
+                    "given_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="treatments",
+                        to="celltherapy.cartorder",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-given_at', '-id'],
+                "ordering": ["-given_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HaemoglobinResult',
+            name="HaemoglobinResult",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('value_g_dl', models.DecimalField(decimal_places=1, max_digits=4, verbose_name='haemoglobin (g/dL)')),
-                ('measured_on', models.DateField(verbose_name='measured on')),
-                ('moment', models.CharField(max_length=10)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('booking', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='haemoglobins', to='celltherapy.booking')),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='patients.patient')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "value_g_dl",
+                    models.DecimalField(
+                        decimal_places=1, max_digits=4, verbose_name="haemoglobin (g/dL)"
+                    ),
+                ),
+                ("measured_on", models.DateField(verbose_name="measured on")),
+                ("moment", models.CharField(max_length=10)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="haemoglobins",
+                        to="celltherapy.booking",
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="patients.patient",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-measured_on', '-id'],
+                "ordering": ["-measured_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TocilizumabConfirmation',
+            name="TocilizumabConfirmation",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('doses_reserved', models.PositiveSmallIntegerField(verbose_name='doses reserved for the patient')),
-                ('further_dose_access', models.BooleanField(verbose_name="a further dose can be obtained within the label's delay")),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note (batch, place)')),
-                ('confirmed_by_label', models.CharField(max_length=200)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('confirmed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tocilizumab', to='celltherapy.cartorder')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "doses_reserved",
+                    models.PositiveSmallIntegerField(verbose_name="doses reserved for the patient"),
+                ),
+                (
+                    "further_dose_access",
+                    models.BooleanField(
+                        verbose_name="a further dose can be obtained within the label's delay"
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="note (batch, place)"
+                    ),
+                ),
+                ("confirmed_by_label", models.CharField(max_length=200)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tocilizumab",
+                        to="celltherapy.cartorder",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='benefitriskdecision',
-            constraint=models.CheckConstraint(condition=models.Q(('patient_informed', True)), name='benefit_risk_patient_informed'),
+            model_name="benefitriskdecision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("patient_informed", True)), name="benefit_risk_patient_informed"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episodetreatment',
-            constraint=models.CheckConstraint(condition=models.Q(('grade__gte', 1), ('grade__lte', 4)), name='episode_treatment_grade'),
+            model_name="episodetreatment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("grade__gte", 1), ("grade__lte", 4)),
+                name="episode_treatment_grade",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episodetreatment',
-            constraint=models.CheckConstraint(condition=models.Q(('dose__gt', 0)), name='episode_treatment_dose'),
+            model_name="episodetreatment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("dose__gt", 0)), name="episode_treatment_dose"
+            ),
         ),
         migrations.AddIndex(
-            model_name='haemoglobinresult',
-            index=models.Index(fields=['patient', '-measured_on'], name='haemoglobin_patient_day'),
+            model_name="haemoglobinresult",
+            index=models.Index(fields=["patient", "-measured_on"], name="haemoglobin_patient_day"),
         ),
         *[
             append_only_operation(table)

@@ -4,20 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0001_initial'),
+        ("directory", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='capability',
-            name='products',
-            field=models.JSONField(blank=True, default=list, help_text='CAR-T qualifications: the codes of the products the qualification covers.', verbose_name='products covered'),
+            model_name="capability",
+            name="products",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="CAR-T qualifications: the codes of the products the qualification covers.",
+                verbose_name="products covered",
+            ),
         ),
         migrations.AlterField(
-            model_name='capability',
-            name='kind',
-            field=models.CharField(choices=[('car_t_qualified_pui', 'CAR-T qualified pharmacy (ARS)'), ('car_t_qualified_ward', 'CAR-T qualified care unit (ARS)'), ('jacie', 'JACIE accreditation'), ('icu_beds', 'Intensive-care beds'), ('apheresis_machines', 'Apheresis machines'), ('day_hospital_places', 'Day-hospital places'), ('pet_ct', 'PET-CT'), ('pet_mri', 'PET-MRI'), ('cyclotron', 'Cyclotron'), ('cancer_treatment', 'Authorised cancer-treatment activity')], max_length=32, verbose_name='capability'),
+            model_name="capability",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("car_t_qualified_pui", "CAR-T qualified pharmacy (ARS)"),
+                    ("car_t_qualified_ward", "CAR-T qualified care unit (ARS)"),
+                    ("jacie", "JACIE accreditation"),
+                    ("icu_beds", "Intensive-care beds"),
+                    ("apheresis_machines", "Apheresis machines"),
+                    ("day_hospital_places", "Day-hospital places"),
+                    ("pet_ct", "PET-CT"),
+                    ("pet_mri", "PET-MRI"),
+                    ("cyclotron", "Cyclotron"),
+                    ("cancer_treatment", "Authorised cancer-treatment activity"),
+                ],
+                max_length=32,
+                verbose_name="capability",
+            ),
         ),
     ]
