@@ -1,6 +1,8 @@
 """A CAR-T order followed in Chromium from qualification to infusion across the ward, the EFS
-and the pharmacy; a failed then passed bedside check; the chain of custody broken on purpose in
-the database and caught on the order page."""
+and the pharmacy: placed on the board decision recommending CAR-T cells at qualified sites (both
+shown on the order), tocilizumab confirmed by the pharmacy before the infusion; a failed then
+passed bedside check; the chain of custody broken on purpose in the database and caught on the
+order page."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from playwright.sync_api import expect
 from e2e.conftest import axe_violations, login
 from oncoparcours.celltherapy.models import CarTOrder, CustodyEvent
 from oncoparcours.patients.models import CareTeamMember
-from oncoparcours.testing.celltherapy import car_t_setting, tamper
+from oncoparcours.testing.celltherapy import car_t_decision, car_t_setting, tamper
 from oncoparcours.testing.factories import (
     CareTeamMemberFactory,
     PatientFactory,
@@ -43,7 +45,8 @@ def people(transactional_db):  # type: ignore[no-untyped-def]
     CareTeamMember.objects.create(
         patient=patient, professional=setting.nurse, role="coordination_nurse"
     )
-    return {"setting": setting, "patient": patient}
+    decision = car_t_decision(patient)
+    return {"setting": setting, "patient": patient, "decision": decision}
 
 
 def switch(page, username: str) -> None:  # type: ignore[no-untyped-def]
@@ -73,7 +76,12 @@ def test_an_order_from_qualification_to_infusion(page, people):  # type: ignore[
     page.get_by_label("Pharmacie à usage intérieur (PUI)").select_option(str(setting.pharmacy.pk))
     page.get_by_label("Centre de santé EFS (aphérèse)").select_option(str(setting.efs_centre.pk))
     page.get_by_role("button", name="Passer la commande").click()
-    expect(page.locator(".field-error")).to_contain_text(
+    # No board decision chosen: refused, the field named.
+    expect(page.locator("#id_decision-error")).to_contain_text("Choisissez la décision de RCP")
+    page.get_by_label("Décision de RCP recommandant les CAR-T").select_option(
+        str(people["decision"].pk)
+    )
+    expect(page.locator("#id_eligibility-error")).to_contain_text(
         "Non coché"
     )  # the checklist is not ticked yet
     for box in page.get_by_role("checkbox").all():
@@ -81,6 +89,15 @@ def test_an_order_from_qualification_to_infusion(page, people):  # type: ignore[
     page.get_by_role("button", name="Passer la commande").click()
     order = CarTOrder.objects.get()
     expect(page.locator(".coi-box")).to_contain_text(order.coi)
+    # The order shows the board decision, both ARS qualifications and the tocilizumab status.
+    expect(page.locator("#decision")).to_contain_text("CAR-T recommandés")
+    expect(page.locator("#decision")).to_contain_text("RCP hématologie test")
+    qualifications = page.locator("#qualifications")
+    expect(qualifications).to_contain_text("CHU Test CAR-T")
+    expect(qualifications).to_contain_text("PUI CHU Test")
+    expect(qualifications.locator(".badge--success")).to_have_count(2)
+    expect(page.locator("#tocilizumab")).to_contain_text("Non confirmé par la pharmacie")
+    expect(page.locator("#label")).to_contain_text("pendant 10 jours après la perfusion")
     assert axe_violations(page) == []
     order_url = page.url
 
@@ -107,6 +124,16 @@ def test_an_order_from_qualification_to_infusion(page, people):  # type: ignore[
     expect(page.get_by_role("link", name=order.coi)).to_be_visible()
     assert axe_violations(page) == []
     record(page, order_url, "Délivré au service")
+    # The pharmacist confirms the tocilizumab reserved for the patient.
+    page.goto(order_url)
+    page.get_by_role("link", name="Confirmer les doses réservées").click()
+    page.get_by_label("Doses de tocilizumab réservées sur place pour ce patient").fill("2")
+    page.get_by_label("Une dose supplémentaire peut être obtenue dans le délai du RCP").check()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Confirmer").click()
+    expect(page.locator("#tocilizumab")).to_contain_text(
+        "Confirmé par la pharmacie : 2 doses réservées"
+    )
     switch(page, "ide-test")
     record(page, order_url, "Décongelé")
 

@@ -10,8 +10,9 @@ class CellTherapyConfig(AppConfig):
     def ready(self) -> None:
         from oncoparcours.core.navigation import NavItem, register_home_panel, register_nav_item
         from oncoparcours.patients.record import register_record_section
+        from oncoparcours.patients.timeline import register_timeline_provider
 
-        from . import home, record
+        from . import home, record, timeline
 
         register_nav_item(
             NavItem(
@@ -31,3 +32,4 @@ class CellTherapyConfig(AppConfig):
             roles=["pharmacist"],
         )
         register_record_section("celltherapy", record.orders_section, order=4)
+        register_timeline_provider("celltherapy", timeline.car_t_events)

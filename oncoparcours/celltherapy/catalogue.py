@@ -1,9 +1,11 @@
 """The configurable lists of this app, read from versioned data files: CAR-T products and their
-manufacturers, the eligibility checklist, and EFS procedure types."""
+manufacturers with the monitoring and safety values of their labels, the eligibility checklist,
+the drugs of a CRS/ICANS episode, EFS procedure types and their haemoglobin gates."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,29 @@ from django.utils.translation import get_language
 DATA = Path(__file__).parent / "data"
 
 
+def _english() -> bool:
+    return (get_language() or "fr").startswith("en")
+
+
+@dataclass(frozen=True)
+class ProductLabel:
+    """What the product's EU summary of product characteristics asks (see products.yaml)."""
+
+    smpc: str
+    monitoring_days: int
+    proximity_hours: int
+    proximity_weeks: int
+    no_driving_weeks: int
+    tocilizumab_doses: int
+    tocilizumab_further_within_hours: int
+    thaw_limit_minutes: int
+    to_confirm: frozenset[str]
+    notes: str
+
+    def confirmed(self, name: str) -> bool:
+        return name not in self.to_confirm
+
+
 @dataclass(frozen=True)
 class Product:
     code: str
@@ -22,9 +47,21 @@ class Product:
     manufacturer: str
     coi_prefix: str
     indications: tuple[str, ...]
+    label: ProductLabel
 
     def __str__(self) -> str:
         return f"{self.inn} ({self.brand})"
+
+
+@dataclass(frozen=True)
+class HaemoglobinGate:
+    """No session when the haemoglobin is at or below ``refuse_at_or_below`` g/dL."""
+
+    procedure: str
+    refuse_at_or_below: Decimal
+    booking_max_age_days: int
+    session_max_age_days: int
+    source: str
 
 
 @dataclass(frozen=True)
@@ -33,13 +70,34 @@ class Procedure:
     fr: str
     en: str
     minutes: int
-    machine: str
+    machines: tuple[str, ...]
+    performer: str
     staff: int
     activities: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
-        return self.en if (get_language() or "fr").startswith("en") else self.fr
+        return self.en if _english() else self.fr
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
+class Drug:
+    """A drug of a CRS/ICANS episode, with plausibility limits (not prescribing guidance)."""
+
+    code: str
+    fr: str
+    en: str
+    units: tuple[str, ...]
+    routes: tuple[str, ...]
+    max_mg: Decimal
+    max_mg_per_kg: Decimal | None
+
+    @property
+    def label(self) -> str:
+        return self.en if _english() else self.fr
 
     def __str__(self) -> str:
         return self.label
@@ -51,6 +109,21 @@ def _load(name: str) -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
+def _label(data: dict[str, Any]) -> ProductLabel:
+    return ProductLabel(
+        smpc=data["smpc"],
+        monitoring_days=int(data["monitoring_days"]),
+        proximity_hours=int(data["proximity_hours"]),
+        proximity_weeks=int(data["proximity_weeks"]),
+        no_driving_weeks=int(data["no_driving_weeks"]),
+        tocilizumab_doses=int(data["tocilizumab"]["doses_before_infusion"]),
+        tocilizumab_further_within_hours=int(data["tocilizumab"]["further_dose_within_hours"]),
+        thaw_limit_minutes=int(data["thaw_limit_minutes"]),
+        to_confirm=frozenset(data.get("to_confirm", [])),
+        notes=data.get("notes", ""),
+    )
+
+
 def products() -> list[Product]:
     return [
         Product(
@@ -60,6 +133,7 @@ def products() -> list[Product]:
             p["manufacturer"],
             p["coi_prefix"],
             tuple(p.get("indications_fr", [])),
+            _label(p["label"]),
         )
         for p in _load("products.yaml")["products"]
     ]
@@ -74,7 +148,7 @@ def manufacturers() -> list[str]:
 
 
 def eligibility_items() -> list[tuple[str, str]]:
-    english = (get_language() or "fr").startswith("en")
+    english = _english()
     return [
         (item["id"], item["en"] if english else item["fr"])
         for item in _load("products.yaml")["eligibility"]
@@ -83,9 +157,50 @@ def eligibility_items() -> list[tuple[str, str]]:
 
 def procedures() -> list[Procedure]:
     return [
-        Procedure(**{**p, "activities": tuple(p.get("activities", ()))})
+        Procedure(
+            code=p["code"],
+            fr=p["fr"],
+            en=p["en"],
+            minutes=int(p["minutes"]),
+            machines=tuple(p["machine"]),
+            performer=p["performer"],
+            staff=int(p["staff"]),
+            activities=tuple(p.get("activities", ())),
+        )
         for p in _load("procedures.yaml")["procedures"]
     ]
+
+
+def haemoglobin_gate(procedure_code: str) -> HaemoglobinGate | None:
+    for gate in _load("procedures.yaml").get("haemoglobin_gates", []):
+        if gate["procedure"] == procedure_code:
+            return HaemoglobinGate(
+                procedure=gate["procedure"],
+                refuse_at_or_below=Decimal(str(gate["refuse_at_or_below"])),
+                booking_max_age_days=int(gate["booking_max_age_days"]),
+                session_max_age_days=int(gate["session_max_age_days"]),
+                source=gate["source"],
+            )
+    return None
+
+
+def drugs() -> list[Drug]:
+    return [
+        Drug(
+            code=d["code"],
+            fr=d["fr"],
+            en=d["en"],
+            units=tuple(d["units"]),
+            routes=tuple(d["routes"]),
+            max_mg=Decimal(str(d["max_mg"])),
+            max_mg_per_kg=Decimal(str(d["max_mg_per_kg"])) if "max_mg_per_kg" in d else None,
+        )
+        for d in _load("crs_icans_treatments.yaml")["drugs"]
+    ]
+
+
+def drug(code: str) -> Drug | None:
+    return next((d for d in drugs() if d.code == code), None)
 
 
 def procedure_for_activity(template_activity: str) -> Procedure | None:
@@ -99,5 +214,5 @@ def procedure(code: str) -> Procedure | None:
 def sources() -> dict[str, str]:
     return {
         name: f"{_load(name)['source']} (version {_load(name)['version']})"
-        for name in ("products.yaml", "procedures.yaml")
+        for name in ("products.yaml", "procedures.yaml", "crs_icans_treatments.yaml")
     }

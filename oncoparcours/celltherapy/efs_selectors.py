@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from oncoparcours.core.models import User
 from oncoparcours.directory.models import Organisation, OrganisationKind
@@ -175,6 +177,27 @@ def procedure_of(booking: Booking) -> catalogue.Procedure | None:
     return catalogue.procedure(booking.procedure)
 
 
+PERFORMER_LABELS = {
+    "apheresis_operator": gettext_lazy("apheresis operator (nurse or physician)"),
+    "efs_nurse": gettext_lazy("EFS nurse"),
+}
+
+
+def procedure_needs(booking: Booking) -> dict:
+    """What the procedure needs (kinds of place, performer) and its haemoglobin gate with the
+    values recorded for this booking."""
+    procedure = catalogue.procedure(booking.procedure)
+    if procedure is None:
+        return {}
+    kinds = dict(Machine.Kind.choices)
+    return {
+        "machine_kinds": _(" or ").join(str(kinds.get(k, k)).lower() for k in procedure.machines),
+        "performer": PERFORMER_LABELS.get(procedure.performer, ""),
+        "gate": catalogue.haemoglobin_gate(procedure.code),
+        "haemoglobins": list(booking.haemoglobins.order_by("-measured_on", "-id")),
+    }
+
+
 def free_slots(booking: Booking, limit: int = 8) -> list[tuple[dt.datetime, Machine]]:
     """The first start times within the wanted period where a suitable machine is free."""
     procedure = catalogue.procedure(booking.procedure)
@@ -184,7 +207,7 @@ def free_slots(booking: Booking, limit: int = 8) -> list[tuple[dt.datetime, Mach
     ):
         return []
     machines = list(
-        Machine.objects.filter(centre=booking.centre, active=True, kind=procedure.machine)
+        Machine.objects.filter(centre=booking.centre, active=True, kind__in=procedure.machines)
     )
     if not machines:
         return []
@@ -265,9 +288,10 @@ def occupancy(units: QuerySet[BedUnit], start: dt.date, days: int) -> list[UnitO
 
 
 def infusion_bed_warning(
-    order_centre_id: uuid.UUID, infusion: dt.date
+    order_centre_id: uuid.UUID, infusion: dt.date, days: int = capacity.MONITORING_DAYS
 ) -> list[tuple[BedUnit, dt.date, int]]:
-    """Units of the treating site with no bed expected free on some day of the monitoring window."""
+    """Units of the treating site with no bed expected free on some day of the monitoring window
+    (``days``: the product label's daily monitoring window)."""
     units = list(
         BedUnit.objects.filter(
             Q(organisation_id=order_centre_id) | Q(organisation__parent_id=order_centre_id)
@@ -275,7 +299,7 @@ def infusion_bed_warning(
     )
     if not units:
         return []
-    window_end = infusion + dt.timedelta(days=capacity.MONITORING_DAYS)
+    window_end = infusion + dt.timedelta(days=days)
     stays: dict[uuid.UUID, list[capacity.Stay]] = {u.pk: [] for u in units}
     for unit_id, first, last in (
         BedStay.objects.filter(unit__in=units, start__lt=window_end)
@@ -285,7 +309,7 @@ def infusion_bed_warning(
         stays[unit_id].append(capacity.Stay(first, last))
     warnings = []
     for unit in units:
-        full = capacity.bed_warning(unit.beds, stays[unit.pk], infusion)
+        full = capacity.bed_warning(unit.beds, stays[unit.pk], infusion, days)
         if full is not None:
             warnings.append((unit, full[0], full[1]))
     # A warning only when every unit of the site is full at some point of the window.

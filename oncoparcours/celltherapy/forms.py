@@ -1,5 +1,6 @@
 """Forms of cell therapy: order, lifecycle step with its custody details, custody event,
-bedside confirmation, tank reading, excursion acknowledgement, EFS booking."""
+bedside confirmation, tocilizumab reservation, benefit–risk decision, CRS/ICANS administrations,
+tank reading, excursion acknowledgement, EFS booking (with the haemoglobin of gated procedures)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,18 @@ from oncoparcours.directory.models import CARE_SITE_KINDS, Organisation, Organis
 from oncoparcours.patients.models import Patient
 
 from . import catalogue
-from .models import BookingStatus, CarTOrder, CustodyKind, Machine, OrderState, Tank
+from .models import (
+    BookingStatus,
+    CarTOrder,
+    CustodyKind,
+    Machine,
+    OrderState,
+    Tank,
+    TreatmentDrug,
+    TreatmentIndication,
+    TreatmentRoute,
+)
+from .rules.safety import recommends_car_t
 from .services.custody import CustodyDetails
 
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
@@ -37,17 +49,28 @@ def _choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
 
 class DecisionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.case.board} — {obj.validated_at:%d/%m/%Y}"
+        when = timezone.localtime(obj.validated_at)
+        return f"{obj.case.board} — {when:%d/%m/%Y} — {obj.proposal[:80]}"
+
+
+def car_t_decisions(patient: Patient) -> Any:
+    """The patient's validated board decisions that recommend CAR-T cells, current versions."""
+    decisions = Decision.objects.filter(case__patient=patient, amended_by__isnull=True)
+    return [d.pk for d in decisions.only("pk", "modalities") if recommends_car_t(d.modalities)]
 
 
 class OrderForm(forms.Form):
     product = forms.ChoiceField(label=_("Product"))
     indication = forms.CharField(label=_("Indication"), max_length=200)
     decision = DecisionChoiceField(
-        label=_("Qualifying tumour board decision"),
+        label=_("Tumour board decision recommending CAR-T cells"),
         queryset=Decision.objects.none(),
         required=False,
-        empty_label=_("— none —"),
+        empty_label=_("— choose —"),
+        help_text=_(
+            "Validated decisions of the patient's boards whose modalities include CAR-T cell "
+            "therapy (current version)."
+        ),
     )
     eligibility = forms.MultipleChoiceField(
         label=_("Eligibility checklist"), widget=forms.CheckboxSelectMultiple, required=False
@@ -87,7 +110,7 @@ class OrderForm(forms.Form):
         ]
         _choice_field(self, "eligibility").choices = catalogue.eligibility_items()
         _model_field(self, "decision").queryset = (
-            Decision.objects.filter(case__patient=patient)
+            Decision.objects.filter(pk__in=car_t_decisions(patient))
             .select_related("case__board")
             .order_by("-validated_at")
         )
@@ -148,7 +171,12 @@ class CustodyEventForm(CustodyFieldsMixin):
         choices=[
             (CustodyKind.INSPECTION, CustodyKind.INSPECTION.label),
             (CustodyKind.HANDOVER, CustodyKind.HANDOVER.label),
+            (CustodyKind.CRYOPRESERVED, CustodyKind.CRYOPRESERVED.label),
         ],
+        help_text=_(
+            "Cryopreservation: by the cell-therapy unit that holds the apheresis material; give "
+            "the place (unit, freezer) and the storage temperature."
+        ),
     )
     holder = forms.CharField(
         label=_("Handed to"),
@@ -215,7 +243,22 @@ class OrderFilterForm(forms.Form):
         ]
 
 
-class BookingRequestForm(forms.Form):
+class HaemoglobinFieldsMixin(forms.Form):
+    haemoglobin_g_dl = forms.DecimalField(
+        label=_("Haemoglobin (g/dL)"),
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        help_text=_("Phlebotomy: no session at or below 11 g/dL (HAS 2005)."),
+    )
+    haemoglobin_on = forms.DateField(
+        label=_("Haemoglobin measured on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class BookingRequestForm(HaemoglobinFieldsMixin):
     centre = forms.ModelChoiceField(
         label=_("EFS care centre"), queryset=Organisation.objects.none()
     )
@@ -257,7 +300,7 @@ class BookingRequestForm(forms.Form):
         )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(HaemoglobinFieldsMixin):
     machine = forms.ModelChoiceField(label=_("Machine"), queryset=Machine.objects.none())
     starts_at = forms.DateTimeField(
         label=_("Start"),
@@ -273,7 +316,7 @@ class ScheduleForm(forms.Form):
         return _aware(self.cleaned_data.get("starts_at"))
 
 
-class BookingCloseForm(forms.Form):
+class BookingCloseForm(HaemoglobinFieldsMixin):
     status = forms.ChoiceField(
         label=_("Outcome"),
         choices=[
@@ -284,3 +327,69 @@ class BookingCloseForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), widget=TEXTAREA, required=False, max_length=1000)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class TocilizumabForm(forms.Form):
+    doses_reserved = forms.IntegerField(
+        label=_("Tocilizumab doses reserved on site for this patient"), min_value=0, max_value=20
+    )
+    further_dose_access = forms.BooleanField(
+        label=_("A further dose can be obtained within the label's delay"), required=False
+    )
+    note = forms.CharField(label=_("Note (batch, place)"), max_length=200, required=False)
+
+
+class BenefitRiskForm(forms.Form):
+    deviation = forms.CharField(
+        label=_("What is out of specification"),
+        widget=TEXTAREA,
+        max_length=2000,
+        help_text=_("As the manufacturer's certificate or the bedside check states it."),
+    )
+    rationale = forms.CharField(
+        label=_("Benefit–risk assessment"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+    patient_informed = forms.BooleanField(
+        label=_("The patient was informed of the deviation and agrees to the infusion"),
+        required=False,
+    )
+    patient_informed_on = forms.DateField(
+        label=_("Patient informed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class CountersignForm(forms.Form):
+    countersign = forms.BooleanField(
+        label=_("I have read the decision and countersign it as the pharmacist"), required=True
+    )
+
+
+UNIT_CHOICES = [("mg", "mg"), ("mg/kg", "mg/kg")]
+
+
+class TreatmentForm(forms.Form):
+    drug = forms.ChoiceField(label=_("Drug"), choices=TreatmentDrug.choices)
+    dose = forms.DecimalField(label=_("Dose"), max_digits=7, decimal_places=2)
+    unit = forms.ChoiceField(label=_("Unit"), choices=UNIT_CHOICES)
+    route = forms.ChoiceField(label=_("Route"), choices=TreatmentRoute.choices)
+    given_at = forms.DateTimeField(
+        label=_("Given at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    indication = forms.ChoiceField(label=_("Indication"), choices=TreatmentIndication.choices)
+    grade = forms.TypedChoiceField(
+        label=_("Grade (ASTCT 2019)"),
+        coerce=int,
+        choices=[(g, str(g)) for g in (1, 2, 3, 4)],
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean_given_at(self) -> dt.datetime | None:
+        return _aware(self.cleaned_data.get("given_at"))
+
+
+class EnteredInErrorForm(forms.Form):
+    treatment = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Why this entry is wrong"), max_length=300)

@@ -131,6 +131,8 @@ class CustodyKind(models.TextChoices):
     THAWED = "thawed", _("Thawed")
     INFUSED = "infused", _("Infused")
     QUARANTINED = "quarantined", _("Quarantined (out of specification)")
+    OOS_ACCEPTED = "oos_accepted", _("Accepted for infusion (benefit–risk decision)")
+    CRYOPRESERVED = "cryopreserved", _("Apheresis material cryopreserved")
     INSPECTION = "inspection", _("Inspection / temperature check")
     HANDOVER = "handover", _("Handover")
 
@@ -342,6 +344,136 @@ class BedsideCheck(AppendOnlyModel):
         return f"{self.order_id} #{self.attempt} {'ok' if self.passed else 'failed'}"
 
 
+class TocilizumabConfirmation(AppendOnlyModel):
+    """The pharmacy confirms the tocilizumab doses reserved on site for this patient (the latest
+    confirmation counts; a release of the doses is a new confirmation with 0 doses)."""
+
+    id = models.BigAutoField(primary_key=True)
+    order = models.ForeignKey(CarTOrder, on_delete=models.PROTECT, related_name="tocilizumab")
+    doses_reserved = models.PositiveSmallIntegerField(_("doses reserved for the patient"))
+    further_dose_access = models.BooleanField(
+        _("a further dose can be obtained within the label's delay")
+    )
+    note = models.CharField(_("note (batch, place)"), max_length=200, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_by_label = models.CharField(max_length=200)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.doses_reserved}"
+
+
+class BenefitRiskDecision(AppendOnlyModel):
+    """The treating physician's informed decision to infuse an out-of-specification product,
+    effective once a pharmacist countersigns it."""
+
+    id = models.BigAutoField(primary_key=True)
+    order = models.ForeignKey(
+        CarTOrder, on_delete=models.PROTECT, related_name="benefit_risk_decisions"
+    )
+    deviation = models.TextField(_("what is out of specification"))
+    rationale = models.TextField(_("benefit–risk assessment"))
+    patient_informed = models.BooleanField(_("patient informed"))
+    patient_informed_on = models.DateField(_("patient informed on"))
+    physician = models.ForeignKey(
+        Professional, on_delete=models.PROTECT, related_name="+", verbose_name=_("physician")
+    )
+    physician_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-signed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(patient_informed=True), name="benefit_risk_patient_informed"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} benefit-risk {self.signed_at:%Y-%m-%d}"
+
+
+class BenefitRiskCountersignature(AppendOnlyModel):
+    """The pharmacist's signature that makes a benefit–risk decision effective."""
+
+    id = models.BigAutoField(primary_key=True)
+    decision = models.OneToOneField(
+        BenefitRiskDecision, on_delete=models.PROTECT, related_name="countersignature"
+    )
+    pharmacist = models.ForeignKey(
+        Professional, on_delete=models.PROTECT, related_name="+", verbose_name=_("pharmacist")
+    )
+    pharmacist_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.decision_id} countersigned"
+
+
+class TreatmentDrug(models.TextChoices):
+    TOCILIZUMAB = "tocilizumab", _("Tocilizumab")
+    DEXAMETHASONE = "dexamethasone", _("Dexamethasone")
+    METHYLPREDNISOLONE = "methylprednisolone", _("Methylprednisolone")
+
+
+class TreatmentRoute(models.TextChoices):
+    IV = "iv", _("Intravenous")
+    ORAL = "oral", _("Oral")
+
+
+class TreatmentIndication(models.TextChoices):
+    CRS = "crs", _("Cytokine release syndrome (CRS)")
+    ICANS = "icans", _("Neurotoxicity (ICANS)")
+
+
+class EpisodeTreatment(AppendOnlyModel):
+    """A tocilizumab or corticosteroid administration during the post-infusion CRS/ICANS episode
+    of an order. A wrong entry is corrected by a new row that points to it (``corrects``)."""
+
+    id = models.BigAutoField(primary_key=True)
+    order = models.ForeignKey(CarTOrder, on_delete=models.PROTECT, related_name="treatments")
+    drug = models.CharField(_("drug"), max_length=30, choices=TreatmentDrug.choices)
+    dose = models.DecimalField(_("dose"), max_digits=7, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=8)
+    route = models.CharField(_("route"), max_length=8, choices=TreatmentRoute.choices)
+    given_at = models.DateTimeField(_("given at"))
+    indication = models.CharField(
+        _("indication"), max_length=8, choices=TreatmentIndication.choices
+    )
+    grade = models.PositiveSmallIntegerField(_("grade (ASTCT)"))
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    given_by_label = models.CharField(_("given by"), max_length=200)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    corrects = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrected_by"
+    )
+    entered_in_error = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grade__gte=1, grade__lte=4), name="episode_treatment_grade"
+            ),
+            models.CheckConstraint(condition=Q(dose__gt=0), name="episode_treatment_dose"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.drug} {self.dose} {self.unit}"
+
+
 class Machine(BaseModel):
     """A machine (or chair) of an EFS care centre."""
 
@@ -349,6 +481,7 @@ class Machine(BaseModel):
         APHERESIS = "apheresis", _("Apheresis separator")
         PHOTOPHERESIS = "photopheresis", _("Photopheresis system")
         CHAIR = "chair", _("Treatment chair")
+        BED = "bed", _("Bed")
 
     centre = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="machines", verbose_name=_("centre")
@@ -459,6 +592,31 @@ class Booking(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.procedure} {self.starts_at or self.wanted_from}"
+
+
+class HaemoglobinResult(AppendOnlyModel):
+    """A haemoglobin value (g/dL) and the day it was measured, recorded for an EFS procedure with
+    a haemoglobin gate (at the request, the scheduling or the session)."""
+
+    id = models.BigAutoField(primary_key=True)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    booking = models.ForeignKey(
+        Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="haemoglobins"
+    )
+    value_g_dl = models.DecimalField(_("haemoglobin (g/dL)"), max_digits=4, decimal_places=1)
+    measured_on = models.DateField(_("measured on"))
+    moment = models.CharField(max_length=10)  # request | schedule | session
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-measured_on", "-id"]
+        indexes = [models.Index(fields=["patient", "-measured_on"], name="haemoglobin_patient_day")]
+
+    def __str__(self) -> str:
+        return f"{self.value_g_dl} g/dL {self.measured_on}"
 
 
 class BedUnit(BaseModel):

@@ -17,18 +17,23 @@ from oncoparcours.core.models import AuditAction, User
 from oncoparcours.directory.models import Organisation
 from oncoparcours.patients.selectors import PatientAccess, professional_for, visible_patient_filter
 
+from . import catalogue
 from .models import (
     BedsideCheck,
     BedsideConfirmation,
+    BenefitRiskDecision,
     CarTOrder,
     CustodyEvent,
+    EpisodeTreatment,
     Storage,
     Tank,
     TankExcursion,
     TankReading,
+    TocilizumabConfirmation,
 )
 from .rules import custody as ledger
-from .rules import figures
+from .rules import figures, safety
+from .services import gates
 from .services.custody import custody_verify
 
 
@@ -67,7 +72,15 @@ def orders_for_user(
 def order_for_patient(access: PatientAccess, order_id: uuid.UUID) -> CarTOrder:
     order = (
         CarTOrder.objects.select_related(
-            "patient", "treating_centre", "pharmacy", "efs_centre", "ordered_by", "decision__case"
+            "patient",
+            "treating_centre",
+            "pharmacy",
+            "efs_centre",
+            "ordered_by",
+            "decision__case__board",
+            "decision__session",
+            "decision__validated_by",
+            "pathway_instance",
         )
         .filter(pk=order_id, patient=access.patient)
         .first()
@@ -200,6 +213,7 @@ def order_dates_by_id(orders: QuerySet[CarTOrder]) -> list[tuple[uuid.UUID, figu
             stored=Min("at", filter=Q(kind="stored")),
             dispensed=Max("at", filter=Q(kind="dispensed")),
             infused=Min("at", filter=Q(kind="infused")),
+            quarantined=Min("at", filter=Q(kind="quarantined")),
         )
         .order_by()
     )
@@ -214,6 +228,7 @@ def order_dates_by_id(orders: QuerySet[CarTOrder]) -> list[tuple[uuid.UUID, figu
                 row["stored"],
                 row["dispensed"],
                 row["infused"],
+                row["quarantined"],
             ),
         )
         for row in rows
@@ -311,3 +326,126 @@ def reading_chart(
         "line": " ".join(f"{p['x']},{p['y']}" for p in points),
         "threshold_y": y(threshold),
     }
+
+
+# --- the order's safety panel ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThawView:
+    thawed_at: dt.datetime
+    limit_minutes: int
+    elapsed_minutes: int
+    exceeded: bool
+    deadline: dt.datetime
+    covered: bool  # a benefit–risk decision countersigned after the thaw accepts the delay
+
+
+@dataclass(frozen=True)
+class OrderSafety:
+    """What the order page shows about the gates: the board decision, the sites' qualifications,
+    tocilizumab, the label values, the monitoring plan from the (planned or actual) infusion, the
+    thaw clock."""
+
+    label: catalogue.ProductLabel | None
+    decision_amended: bool
+    qualifications: list[gates.SiteQualification]
+    tocilizumab: gates.TocilizumabStatus
+    infusion_at: dt.datetime | None
+    plan: safety.MonitoringPlan | None
+    plan_is_planned: bool
+    near_centre_weeks: int
+    no_driving_weeks: int
+    thaw: ThawView | None
+
+
+def _custody_time(order: CarTOrder, kind: str) -> dt.datetime | None:
+    event = order.custody.filter(kind=kind).order_by("-sequence").first()
+    return event.at if event else None
+
+
+def order_safety(order: CarTOrder) -> OrderSafety:
+    product = catalogue.product(order.product)
+    label = product.label if product else None
+    today = timezone.localdate()
+    qualifications = [
+        gates.site_qualification("treating_centre", order.treating_centre, order.product, today),
+        gates.site_qualification("pharmacy", order.pharmacy, order.product, today),
+    ]
+    parameters = order.pathway_instance.parameters if order.pathway_instance else {}
+    near = int(parameters.get("near_centre_weeks", label.proximity_weeks if label else 4))
+    driving = int(parameters.get("no_driving_weeks", label.no_driving_weeks if label else 8))
+    infused = _custody_time(order, "infused")
+    day = timezone.localdate(infused) if infused else order.planned_infusion_on
+    plan = (
+        safety.monitoring_plan(
+            day,
+            monitoring_days=label.monitoring_days,
+            near_centre_weeks=near,
+            no_driving_weeks=driving,
+        )
+        if day and label
+        else None
+    )
+    thaw = None
+    thawed = _custody_time(order, "thawed")
+    if thawed is not None and label is not None:
+        until = infused or timezone.now()
+        thaw = ThawView(
+            thawed_at=thawed,
+            limit_minutes=label.thaw_limit_minutes,
+            elapsed_minutes=safety.minutes_since_thaw(thawed, until),
+            exceeded=safety.thaw_limit_exceeded(thawed, until, label.thaw_limit_minutes),
+            deadline=thawed + dt.timedelta(minutes=label.thaw_limit_minutes),
+            covered=gates.effective_decision(order, since=thawed) is not None,
+        )
+    amended = (
+        order.decision is not None
+        and order.decision.case.decisions.filter(version__gt=order.decision.version).exists()
+    )
+    return OrderSafety(
+        label=label,
+        decision_amended=amended,
+        qualifications=qualifications,
+        tocilizumab=gates.tocilizumab_status(order),
+        infusion_at=infused,
+        plan=plan,
+        plan_is_planned=infused is None,
+        near_centre_weeks=near,
+        no_driving_weeks=driving,
+        thaw=thaw,
+    )
+
+
+def tocilizumab_history(order: CarTOrder) -> list[TocilizumabConfirmation]:
+    return list(order.tocilizumab.select_related("confirmed_by").order_by("-at", "-id"))
+
+
+def benefit_risk_decisions(order: CarTOrder) -> list[BenefitRiskDecision]:
+    return list(
+        order.benefit_risk_decisions.select_related(
+            "physician", "countersignature__pharmacist"
+        ).order_by("-signed_at", "-id")
+    )
+
+
+def pending_benefit_risk(order: CarTOrder) -> BenefitRiskDecision | None:
+    return (
+        order.benefit_risk_decisions.filter(countersignature__isnull=True)
+        .select_related("physician")
+        .order_by("-signed_at")
+        .first()
+    )
+
+
+def episode_treatments(order: CarTOrder) -> list[EpisodeTreatment]:
+    """The administrations, newest first; a corrected one carries ``corrected_by``."""
+    rows = list(
+        EpisodeTreatment.objects.filter(order=order)
+        .select_related("corrects")
+        .order_by("-given_at", "-id")
+    )
+    corrected = {row.corrects_id: row for row in rows if row.corrects_id}
+    for row in rows:
+        row.correction = corrected.get(row.pk)  # type: ignore[attr-defined]
+    return [row for row in rows if not row.entered_in_error]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import efs, orders, storage
+from .views import efs, infusion, orders, storage
 
 app_name = "celltherapy"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path(ORDER + "tracabilite/", orders.custody_event, name="custody_event"),
     path(ORDER + "controle-au-lit/", orders.bedside_check, name="bedside"),
     path(ORDER + "etiquette.pdf", orders.order_label, name="label"),
+    path(ORDER + "tocilizumab/", infusion.tocilizumab, name="tocilizumab"),
+    path(ORDER + "benefice-risque/", infusion.benefit_risk, name="benefit_risk"),
+    path(ORDER + "cytokines-neurotoxicite/", infusion.treatments, name="treatments"),
     path("efs/", efs.centre_day, name="efs_day"),
     path("efs/<uuid:centre_id>/", efs.centre_day, name="efs_centre_day"),
     path("efs/demandes/<uuid:booking_id>/", efs.booking_detail, name="booking"),

@@ -1,23 +1,35 @@
 """Demo cell therapy at the CHRU de Tours: CAR-T orders of the demo's CAR-T patients at every
-lifecycle stage across manufacturers (one out of specification, one cancelled), the pharmacy's
-cryostorage tanks with two weeks of readings and an open temperature excursion, the EFS Tours
-care centre with its machines, opening hours and a busy week, and the 8 haematology intensive
-care beds (seed 000) with stays that leave no bed free after one planned infusion.
+lifecycle stage across manufacturers, each placed on a validated decision of the CHRU's
+haematology board recommending CAR-T cells, at a pharmacy and a care unit qualified by the ARS
+for the product; tocilizumab confirmed by the pharmacy before each infusion; one out-of-
+specification product awaiting the benefit–risk decision, another accepted by a countersigned one
+and infused; a product thawed and left past its thaw-to-infusion limit (the gate shows it);
+the leukapheresis of tisagenlecleucel patients cryopreserved by the cell-therapy unit;
+tocilizumab and corticosteroids given during CRS/ICANS episodes; one order cancelled. Also the
+pharmacy's cryostorage tanks with two weeks of readings and an open temperature excursion, the
+EFS Tours care centre with its machines, chairs and a bed, opening hours and a busy week (no
+patient twice at once, phlebotomies with their haemoglobin), and the 8 haematology intensive care
+beds (seed 000) with stays that leave no bed free after one planned infusion.
 
-Orders, custody, readings, requests and future slots go through the services, with past times
-for the history. Slots of the days already past this week are inserted directly as done: the
-scheduling service refuses the past, as it should."""
+Orders, decisions, custody, readings, requests and future slots go through the services, with past
+times for the history. Slots of the days already past this week are inserted directly as done:
+the scheduling service refuses the past, as it should."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 import zoneinfo
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from oncoparcours.boards.models import AgendaItem, Board, BoardMember, Decision, Session
+from oncoparcours.boards.services import cases, decisions, sessions
+from oncoparcours.boards.services.decisions import Proposal
 from oncoparcours.celltherapy import catalogue
 from oncoparcours.celltherapy.models import (
     BedStay,
@@ -25,20 +37,25 @@ from oncoparcours.celltherapy.models import (
     Booking,
     CarTOrder,
     CentreSchedule,
+    HaemoglobinResult,
     Machine,
     Storage,
     Tank,
     TankExcursion,
 )
-from oncoparcours.celltherapy.services import bedside, efs, orders, storage
-from oncoparcours.celltherapy.services.custody import CustodyDetails
+from oncoparcours.celltherapy.services import bedside, efs, infusion, orders, storage
+from oncoparcours.celltherapy.services.custody import CustodyDetails, custody_record
 from oncoparcours.core.models import User
-from oncoparcours.directory.models import Organisation
-from oncoparcours.pathways.models import PathwayInstance
-from oncoparcours.patients.models import Patient
+from oncoparcours.directory.models import Capability, Organisation, Professional
+from oncoparcours.pathways.models import PathwayInstance, PathwayTemplate
+from oncoparcours.pathways.services import pathway_apply
+from oncoparcours.patients.models import CareTeamMember, Patient
+from oncoparcours.patients.services import performance_status_add
 
 PRODUCTS = [p.code for p in catalogue.products()]
 # The stage each demo order reaches, in order of the patients (every state at least once).
+# "oos_accepted": out of specification in manufacturing, accepted by a countersigned benefit-risk
+# decision, then infused.
 STAGES = [
     "qualified",
     "apheresis_scheduled",
@@ -57,7 +74,7 @@ STAGES = [
     "infused",
     "out_of_specification",
     "cancelled",
-    "infused",
+    "oos_accepted",
     "infused",
     "infused",
     "infused",
@@ -82,7 +99,8 @@ PATH = [
     "thawed",
     "infused",
 ]
-# Hours after the previous step (manufacturing time is drawn per manufacturer below).
+# Hours after the previous step (manufacturing time is drawn per manufacturer below). The infusion
+# follows the start of the thaw by 18 minutes: within every product's limit.
 STEP_HOURS = {
     "collected": 72,
     "shipped_to_manufacturer": 4,
@@ -91,7 +109,7 @@ STEP_HOURS = {
     "received_at_pui": 22,
     "in_cryostorage": 1,
     "thawed": 1,
-    "infused": 1,
+    "infused": 0.3,
 }
 MANUFACTURING_DAYS = {
     "Kite Pharma (Gilead)": (15, 19),
@@ -100,10 +118,36 @@ MANUFACTURING_DAYS = {
     "Janssen (Johnson & Johnson)": (27, 35),
 }
 WEEKDAY_HOURS = {str(d): ["08:00", "18:00"] for d in range(5)} | {"5": ["08:00", "12:30"]}
+# The haematology board that decides CAR-T cells at the CHRU (members by specialty).
+BOARD_SPECIALTIES = (
+    "haematology",
+    "radiotherapy",
+    "pathology",
+    "radiology",
+    "nuclear_medicine",
+    "intensive_care",
+    "surgery",
+)
+PRIOR_TREATMENTS = {
+    "C90": "VRd puis daratumumab-pomalidomide-dexaméthasone ; réfractaire au dernier traitement",
+}
+DEFAULT_PRIOR = "R-CHOP puis R-DHAP et autogreffe ; rechute à 6 mois"
 
 
 def _user(username: str) -> User:
     return get_user_model().objects.get(username=username)
+
+
+@dataclass
+class OrderPlan:
+    patient: Patient
+    stage: str
+    index: int
+    product: str
+    steps: list[str]
+    moments: list[dt.datetime]
+    decided_before: dt.datetime  # the board decision precedes the order
+    decision: Decision | None = None
 
 
 class CellTherapyDemo:
@@ -120,10 +164,16 @@ class CellTherapyDemo:
     @transaction.atomic
     def run(self) -> None:
         self.resources()
+        self.qualifications()
         self.tank_log()
         patients = self.car_t_patients()
-        for index, (patient, stage) in enumerate(zip(patients, STAGES, strict=False)):
-            self.order(patient, stage, index)
+        plans = [
+            self.plan(patient, stage, index)
+            for index, (patient, stage) in enumerate(zip(patients, STAGES, strict=False))
+        ]
+        self.board_decisions(plans)
+        for plan in plans:
+            self.order(plan)
         self.busy_week()
         self.beds(patients)
 
@@ -145,14 +195,43 @@ class CellTherapyDemo:
             ("Cellex (photophérèse)", "photopheresis"),
             ("Fauteuil saignée 1", "chair"),
             ("Fauteuil saignée 2", "chair"),
+            ("Lit de saignée", "bed"),
         ]
         self.machines = [
             Machine.objects.create(centre=self.efs_centre, name=n, kind=k) for n, k in names
         ]
-        CentreSchedule.objects.create(centre=self.efs_centre, hours=WEEKDAY_HOURS, staff=7)
+        CentreSchedule.objects.create(centre=self.efs_centre, hours=WEEKDAY_HOURS, staff=8)
         self.unit = BedUnit.objects.create(
             organisation=self.hospital, name="Hématologie — soins intensifs", beds=8
         )
+
+    def qualifications(self) -> None:
+        """The ARS qualification of the CHRU's haematology care unit for the six products (the
+        pharmacy's comes with the referential); Gustave Roussy's likewise, for three products."""
+        for site, issuer, products in (
+            (self.hospital, "ARS Centre-Val de Loire", PRODUCTS),
+            (
+                Organisation.objects.filter(short_name="Gustave Roussy").first(),
+                "ARS Île-de-France",
+                PRODUCTS[:3],
+            ),
+        ):
+            if site is None:
+                continue
+            ars = Organisation.objects.filter(kind="ars", name=issuer).first()
+            capability = Capability(
+                organisation=site,
+                kind="car_t_qualified_ward",
+                issuer=ars,
+                issuer_name="" if ars else issuer,
+                products=list(products),
+                valid_from=timezone.localdate() - dt.timedelta(days=900),
+                valid_until=timezone.localdate() + dt.timedelta(days=640),
+                reference="ARS-MTI-2024-017",
+                note="Hématologie et soins intensifs d'hématologie (administration des CAR-T)",
+            )
+            capability.full_clean()
+            capability.save()
 
     def tank_log(self) -> None:
         """Two weeks of readings every 6 hours; an excursion two days ago is still open on the
@@ -217,65 +296,315 @@ class CellTherapyDemo:
         patients = {p.pk: p for p in Patient.objects.filter(pk__in=chosen)}
         return [patients[pk] for pk in chosen]
 
-    def order(self, patient: Patient, stage: str, index: int) -> CarTOrder:
-        product = PRODUCTS[index % len(PRODUCTS)]
+    def plan(self, patient: Patient, stage: str, index: int) -> OrderPlan:
+        """The product (the one of the patient's CAR-T pathway when there is one) and the times
+        of the steps, ending shortly before now."""
+        instance = (
+            PathwayInstance.objects.filter(patient=patient, template__code="car-t")
+            .exclude(status__in=["ended", "completed"])
+            .first()
+        )
+        product = (instance.parameters or {}).get("product") if instance else None
+        product = product or PRODUCTS[index % len(PRODUCTS)]
         info = catalogue.product(product)
         assert info is not None
+        if stage in ("qualified", "cancelled"):
+            steps: list[str] = []
+            moments: list[dt.datetime] = []
+        else:
+            target = {"out_of_specification": "in_manufacturing", "oos_accepted": "infused"}.get(
+                stage, stage
+            )
+            steps = PATH[: PATH.index(target) + 1]
+            days_ago = 14 if stage == "out_of_specification" else 0
+            moments = self._timeline(info.manufacturer, steps, days_ago=days_ago)
+            if stage == "oos_accepted":
+                # Twelve days in quarantine before the decision, then the product goes on.
+                cut = steps.index("in_manufacturing") + 1
+                moments = [m - dt.timedelta(days=14) for m in moments[:cut]] + moments[cut:]
+        first = moments[0] if moments else self.now - dt.timedelta(days=3)
+        return OrderPlan(
+            patient,
+            stage,
+            index,
+            product,
+            steps,
+            moments,
+            decided_before=first - dt.timedelta(days=7),
+        )
+
+    # Board decisions -----------------------------------------------------------------------
+    def _board(self) -> Board:
+        chair = Professional.objects.get(user=self.haematologist)
+        board = Board.objects.create(
+            name="RCP d'hématologie — CHRU de Tours (lymphomes, myélome, thérapie cellulaire)",
+            short_name="RCP hémato Tours",
+            kind="standard",
+            haematology=True,
+            icd10_ranges=[["C81", "C96"]],
+            every_weeks=1,
+            weekday=3,
+            start_time=dt.time(14),
+            capacity=20,
+            minutes_per_case=6,
+        )
+        board.organisers.set([self.hospital])
+        BoardMember.objects.create(
+            board=board,
+            professional=chair,
+            specialties=["haematology"],
+            is_chair=True,
+            site=self.hospital,
+        )
+        taken = {chair.pk}
+        for specialty in BOARD_SPECIALTIES:
+            professional = (
+                Professional.objects.filter(
+                    memberships__organisation=self.hospital, specialty=specialty, is_active=True
+                )
+                .exclude(pk__in=taken)
+                .order_by("last_name")
+                .first()
+            )
+            if professional is None:
+                continue
+            taken.add(professional.pk)
+            BoardMember.objects.create(
+                board=board, professional=professional, specialties=[specialty], site=self.hospital
+            )
+        pharmacist = Professional.objects.filter(user=self.pharmacist).first()
+        if pharmacist is not None:  # the biotherapy referent pharmacist (INCa)
+            BoardMember.objects.create(
+                board=board,
+                professional=pharmacist,
+                specialties=["hospital_pharmacy"],
+                site=self.pharmacy,
+            )
+        return board
+
+    def board_decisions(self, plans: list[OrderPlan]) -> None:
+        """Each order's patient was presented at the weekly haematology board before the order,
+        and the chair validated a decision recommending CAR-T cells."""
+        if not plans:
+            return
+        board = self._board()
+        chair = board.members.get(is_chair=True).professional
+        actor = chair.user
+        assert actor is not None
+        earliest = min(p.decided_before for p in plans) - dt.timedelta(days=14)
+        planned = sessions.sessions_plan(
+            board=board, count=(self.now - earliest).days // 7 + 2, after=earliest
+        )
+        past = [s for s in planned if s.starts_at < self.now - dt.timedelta(days=1)]
+        by_session: dict[Session, list[OrderPlan]] = {}
+        for plan in plans:
+            session = max(
+                (s for s in past if s.starts_at <= plan.decided_before),
+                key=lambda s: s.starts_at,
+                default=past[0],
+            )
+            by_session.setdefault(session, []).append(plan)
+        for session in sorted(by_session, key=lambda s: s.starts_at):
+            self._decide(board, session, actor, by_session[session])
+
+    def _decide(self, board: Board, session: Session, actor: User, plans: list[OrderPlan]) -> None:
+        items = []
+        chair = board.members.get(is_chair=True).professional
+        for plan in plans:
+            patient = plan.patient
+            # The haematologist who presents the case is in the patient's care team.
+            if not CareTeamMember.objects.filter(
+                patient=patient, professional=chair, end__isnull=True
+            ).exists():
+                CareTeamMember.objects.create(
+                    patient=patient,
+                    professional=chair,
+                    role="haematologist",
+                    start=(session.starts_at - dt.timedelta(days=30)).date(),
+                )
+            diagnosis = (
+                patient.diagnoses.filter(icd10__regex=r"^C(8[1-9]|9[0-6])").first()
+                or patient.diagnoses.first()
+            )
+            submitted = session.starts_at - dt.timedelta(days=4)
+            performance_status_add(
+                actor=actor,
+                patient=patient,
+                scale="ecog",
+                value=self.rng.choice([0, 1]),
+                recorded_on=(submitted - dt.timedelta(days=2)).date(),
+            )
+            case = cases.case_submit(
+                actor=actor,
+                patient=patient,
+                board=board,
+                diagnosis=diagnosis,
+                question="Indication d'une thérapie cellulaire CAR-T ?",
+                context="relapse",
+                prior_treatments=PRIOR_TREATMENTS.get(
+                    (diagnosis.icd10 if diagnosis else "")[:3], DEFAULT_PRIOR
+                ),
+                informed_today=True,
+                submitted_at=submitted,
+            )
+            items.append((sessions.agenda_add(actor=actor, session=session, case=case), plan))
+        for member in board.members.select_related("professional"):
+            sessions.attendance_record(
+                actor=actor,
+                session=session,
+                professional=member.professional,
+                specialties=member.specialties,
+                mode="in_person",
+                site=member.site,
+            )
+        sessions.session_open(actor=actor, session=session)
+        for index, (item, plan) in enumerate(items):
+            info = catalogue.product(plan.product)
+            plan.decision = decisions.decision_validate(
+                actor=actor,
+                item=item,
+                proposal=Proposal(
+                    modalities=["car_t"],
+                    proposal=f"Thérapie cellulaire CAR-T : {info}, au CHRU de Tours (centre "
+                    "qualifié). Bridging selon la cinétique de la maladie.",
+                    guideline="Recommandations EBMT-EHA 2024 (thérapies CAR-T)",
+                    place_of_care="expert",
+                    place_reason="Centre qualifié par l'ARS pour l'administration des CAR-T",
+                    care_organisation=self.hospital,
+                ),
+                validated_at=session.starts_at + dt.timedelta(minutes=6 * (index + 1)),
+                with_documents=False,
+            )
+        sessions.session_close(actor=actor, session=session)
+        Session.objects.filter(pk=session.pk).update(
+            opened_at=session.starts_at, closed_at=session.starts_at + dt.timedelta(hours=2)
+        )
+        AgendaItem.objects.filter(session=session).update(late_addition=False)
+
+    # Orders --------------------------------------------------------------------------------
+    def _pathway(self, plan: OrderPlan) -> None:
+        """A patient without a CAR-T pathway gets one from the board decision's week, so the
+        monitoring plan exists and dates from the history rather than from today."""
+        if PathwayInstance.objects.filter(
+            patient=plan.patient, template__code="car-t", status="active"
+        ).exists():
+            return
+        pathway_apply(
+            template=PathwayTemplate.objects.get(code="car-t", is_latest=True),
+            patient=plan.patient,
+            start=timezone.localdate(plan.decided_before),
+            parameters={"product": plan.product},
+            actor=self.haematologist,
+        )
+
+    def order(self, plan: OrderPlan) -> CarTOrder:
+        info = catalogue.product(plan.product)
+        assert info is not None
+        self._pathway(plan)
         order = orders.order_create(
             actor=self.haematologist,
             data=orders.OrderInput(
-                patient=patient,
-                product=product,
+                patient=plan.patient,
+                product=plan.product,
                 indication=info.indications[0],
                 eligibility={key: True for key, _label in catalogue.eligibility_items()},
-                manufacturer_reference=f"{info.coi_prefix}-{2026}-{1000 + index * 37}",
+                manufacturer_reference=f"{info.coi_prefix}-{2026}-{1000 + plan.index * 37}",
                 treating_centre=self.hospital,
                 pharmacy=self.pharmacy,
                 efs_centre=self.efs_centre,
+                decision=plan.decision,
                 planned_infusion_on=(timezone.localdate() + dt.timedelta(days=21))
-                if stage == "qualified"
+                if plan.stage == "qualified"
                 else None,
             ),
         )
-        if stage in ("qualified", "cancelled"):
-            if stage == "cancelled":
-                orders.order_transition(
-                    order=order,
-                    actor=self.haematologist,
-                    data=orders.TransitionInput(
-                        to="cancelled",
-                        reason=(
-                            "Progression rapide sous traitement d'attente : patient non éligible."
-                        ),
-                    ),
-                )
-            return order
-        target = "in_manufacturing" if stage == "out_of_specification" else stage
-        steps = PATH[: PATH.index(target) + 1]
-        moments = self._timeline(
-            order, steps, days_ago=14 if stage == "out_of_specification" else 0
-        )
-        for step, moment in zip(steps, moments, strict=True):
-            order = self._step(order, step, moment)
-        if stage == "out_of_specification":
+        if plan.stage == "cancelled":
             orders.order_transition(
                 order=order,
                 actor=self.haematologist,
                 data=orders.TransitionInput(
-                    to="out_of_specification",
-                    reason=(
-                        "Viabilité cellulaire 58 % au contrôle de libération (seuil 80 %) : "
-                        "lot non libéré, nouvelle collecte à discuter."
-                    ),
-                    custody=CustodyDetails(at=moments[-1] + dt.timedelta(days=12)),
+                    to="cancelled",
+                    reason="Progression rapide sous traitement d'attente : patient non éligible.",
                 ),
             )
-        CarTOrder.objects.filter(pk=order.pk).update(created_at=moments[0] - dt.timedelta(days=6))
+        for step, moment in zip(plan.steps, plan.moments, strict=True):
+            order = self._step(order, step, moment)
+            if step == "in_manufacturing" and plan.stage == "oos_accepted":
+                order = self._out_of_spec_accepted(order, moment)
+        if plan.stage == "out_of_specification":
+            self._quarantine(order, plan.moments[-1] + dt.timedelta(days=12))
+        if plan.stage in ("infused", "oos_accepted") and plan.index % 3 == 0:
+            self._episode(order, plan.moments[-1])
+        CarTOrder.objects.filter(pk=order.pk).update(
+            created_at=(plan.moments[0] if plan.moments else self.now) - dt.timedelta(days=6)
+        )
         return order
 
-    def _timeline(self, order: CarTOrder, steps: list[str], days_ago: int = 0) -> list[dt.datetime]:
+    def _quarantine(self, order: CarTOrder, at: dt.datetime) -> CarTOrder:
+        return orders.order_transition(
+            order=order,
+            actor=self.haematologist,
+            data=orders.TransitionInput(
+                to="out_of_specification",
+                reason=(
+                    "Viabilité cellulaire 58 % au contrôle de libération (seuil 80 %) : "
+                    "lot non libéré en l'état."
+                ),
+                custody=CustodyDetails(at=min(at, self.now - dt.timedelta(hours=1))),
+            ),
+        )
+
+    def _out_of_spec_accepted(self, order: CarTOrder, manufacturing: dt.datetime) -> CarTOrder:
+        """Out of specification at release, then accepted by the physician and the pharmacist
+        (the product is unique; the patient was informed and agreed)."""
+        order = self._quarantine(order, manufacturing + dt.timedelta(days=8))
+        signed = manufacturing + dt.timedelta(days=9)
+        decision = infusion.benefit_risk_record(
+            order=order,
+            actor=self.haematologist,
+            data=infusion.BenefitRiskInput(
+                deviation="Viabilité cellulaire 74 % (spécification ≥ 80 %) au certificat de "
+                "libération ; stérilité et identité conformes.",
+                rationale="Maladie réfractaire sans alternative ; nouvelle collecte impossible "
+                "(lymphopénie). Bénéfice attendu supérieur au risque d'une efficacité moindre, "
+                "discuté avec le fabricant.",
+                patient_informed=True,
+                patient_informed_on=timezone.localdate(signed),
+            ),
+            at=signed,
+        )
+        infusion.benefit_risk_countersign(
+            decision=decision, actor=self.pharmacist, at=signed + dt.timedelta(hours=20)
+        )
+        order.refresh_from_db()
+        return order
+
+    def _episode(self, order: CarTOrder, infused: dt.datetime) -> None:
+        """A grade 2 CRS treated with tocilizumab, then a grade 2 ICANS with dexamethasone."""
+        for hours, drug, dose, unit, indication in (
+            (30, "tocilizumab", "8", "mg/kg", "crs"),
+            (52, "dexamethasone", "10", "mg", "icans"),
+        ):
+            given = min(infused + dt.timedelta(hours=hours), self.now - dt.timedelta(minutes=5))
+            infusion.treatment_record(
+                order=order,
+                actor=self.haematologist,
+                data=infusion.TreatmentInput(
+                    drug=drug,
+                    dose=Decimal(dose),
+                    unit=unit,
+                    route="iv",
+                    given_at=given,
+                    indication=indication,
+                    grade=2,
+                ),
+            )
+
+    def _timeline(
+        self, manufacturer: str, steps: list[str], days_ago: int = 0
+    ) -> list[dt.datetime]:
         """Times of the steps, ending shortly before now (or ``days_ago`` before)."""
-        low, high = MANUFACTURING_DAYS.get(order.manufacturer, (18, 26))
+        low, high = MANUFACTURING_DAYS.get(manufacturer, (18, 26))
         gaps = []
         for step in steps:
             if step == "released":
@@ -321,24 +650,52 @@ class CellTherapyDemo:
                 "tank": self.tanks[0],
                 "position": next(p for p in self.tanks[0].positions() if p not in taken),
             }
-        if step == "infused":
-            bedside.bedside_confirm(
+        if step == "shipped_to_manufacturer" and order.product == "tisagenlecleucel":
+            self._cryopreserve(order, moment - dt.timedelta(hours=1))
+        if step == "thawed":
+            # Bedside identity check by two professionals while the bag is on the ward, then
+            # the pharmacy's confirmation of the tocilizumab reserved for the patient.
+            for professional in (self.haematologist, self.pharmacist):
+                bedside.bedside_confirm(
+                    order=order,
+                    actor=professional,
+                    identity_confirmed=True,
+                    scanned_coi=order.coi,
+                )
+        if step in ("dispensed", "thawed") and not order.tocilizumab.exists():
+            infusion.tocilizumab_confirm(
                 order=order,
-                actor=self.haematologist,
-                identity_confirmed=True,
-                scanned_coi=order.coi,
-            )
-            bedside.bedside_confirm(
-                order=order, actor=self.pharmacist, identity_confirmed=True, scanned_coi=order.coi
+                actor=self.pharmacist,
+                doses_reserved=2,
+                further_dose_access=True,
+                note="Lot réservé en PUI, armoire MTI",
+                at=moment - dt.timedelta(hours=2),
             )
         return orders.order_transition(
             order=order, actor=actor, data=orders.TransitionInput(to=step, custody=details, **extra)
         )
 
+    def _cryopreserve(self, order: CarTOrder, at: dt.datetime) -> None:
+        """The leukapheresis product frozen by the cell-therapy unit before shipment."""
+        custody_record(
+            order=order,
+            kind="cryopreserved",
+            actor=self.efs_staff,
+            organisation=self.efs_centre,
+            details=CustodyDetails(
+                at=at,
+                place="Unité de thérapie cellulaire, EFS Tours — congélateur programmable C2",
+                temperature_c=-150.0,
+                logger=f"TL-{self.rng.randint(100, 999)}",
+                note="Congélation à descente programmée, poche unique",
+            ),
+        )
+
     # EFS -----------------------------------------------------------------------------------
     def busy_week(self) -> None:
         """Every machine busy most of this week: past days done, coming days scheduled, plus
-        requests waiting (one mobile session)."""
+        requests waiting (one mobile session). A patient is never in two procedures at once;
+        phlebotomies come with the patient's haemoglobin (above the 11 g/dL gate)."""
         zone = zoneinfo.ZoneInfo(self.efs_centre.time_zone)
         today = timezone.localdate()
         monday = today - dt.timedelta(days=today.weekday())
@@ -349,6 +706,7 @@ class CellTherapyDemo:
         )
         if not patients:
             return
+        busy: dict[object, list[tuple[dt.datetime, dt.datetime]]] = {}
         procedures = [
             "plasma_exchange",
             "red_cell_exchange",
@@ -364,17 +722,21 @@ class CellTherapyDemo:
             for machine in self.machines:
                 start = dt.datetime.combine(day, dt.time.fromisoformat(hours[0]), tzinfo=zone)
                 close = dt.datetime.combine(day, dt.time.fromisoformat(hours[1]), tzinfo=zone)
-                code = {"photopheresis": "photopheresis", "chair": "phlebotomy"}.get(machine.kind)
+                code = {
+                    "photopheresis": "photopheresis",
+                    "chair": "phlebotomy",
+                    "bed": "phlebotomy",
+                }.get(machine.kind)
                 while True:
                     procedure = catalogue.procedure(code or self.rng.choice(procedures))
                     assert procedure is not None
                     end = start + dt.timedelta(minutes=procedure.minutes)
                     if end > close:
                         break
-                    if self.rng.random() < 0.8:
-                        self._booking(
-                            self.rng.choice(patients), procedure.code, machine, start, end
-                        )
+                    patient = self._free_patient(patients, busy, start, end)
+                    if self.rng.random() < 0.8 and patient is not None:
+                        self._booking(patient, procedure.code, machine, start, end)
+                        busy.setdefault(patient.pk, []).append((start, end))
                     start = end + dt.timedelta(minutes=30)
         for index, patient in enumerate(patients[:5]):
             efs.booking_request(
@@ -398,6 +760,19 @@ class CellTherapyDemo:
             )
         efs.programme_requests(centre=self.efs_centre, actor=self.efs_staff, days=28)
 
+    def _free_patient(
+        self,
+        patients: list[Patient],
+        busy: dict[object, list[tuple[dt.datetime, dt.datetime]]],
+        start: dt.datetime,
+        end: dt.datetime,
+    ) -> Patient | None:
+        for _attempt in range(10):
+            patient = self.rng.choice(patients)
+            if all(end <= s or e <= start for s, e in busy.get(patient.pk, [])):
+                return patient
+        return None
+
     def _booking(
         self,
         patient: Patient,
@@ -407,6 +782,8 @@ class CellTherapyDemo:
         end: dt.datetime,
     ) -> None:
         today = timezone.localdate()
+        gated = catalogue.haemoglobin_gate(procedure) is not None
+        haemoglobin = Decimal(f"{self.rng.uniform(12.0, 15.5):.1f}") if gated else None
         request = efs.booking_request(
             actor=self.haematologist,
             data=efs.BookingRequest(
@@ -416,6 +793,8 @@ class CellTherapyDemo:
                 wanted_from=min(start.date(), today),
                 wanted_until=max(start.date(), today),
                 requesting_organisation=self.hospital,
+                haemoglobin_g_dl=haemoglobin,
+                haemoglobin_on=today - dt.timedelta(days=2) if gated else None,
             ),
         )
         if start > self.now + dt.timedelta(minutes=10):
@@ -430,6 +809,15 @@ class CellTherapyDemo:
             status="done" if end < self.now else "scheduled",
             version=2,
         )
+        if gated and end < self.now:
+            HaemoglobinResult.objects.create(
+                patient=patient,
+                booking=request,
+                value_g_dl=Decimal(f"{self.rng.uniform(11.6, 15.0):.1f}"),
+                measured_on=timezone.localdate(start),
+                moment="session",
+                recorded_by=self.efs_staff,
+            )
 
     # Beds ----------------------------------------------------------------------------------
     def beds(self, patients: list[Patient]) -> None:

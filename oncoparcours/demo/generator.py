@@ -198,7 +198,7 @@ class Generator:
             )
         cycles = accreditation_cycles()
         for spec in PUBLIC_SITES:
-            for kind, quantity, activity, issuer, months, note in spec.capabilities:
+            for kind, quantity, activity, issuer, months, note, *products in spec.capabilities:
                 valid_from = self.today - dt.timedelta(days=self.rng.randint(200, 1500))
                 valid_until = None
                 interim_audit_on = None
@@ -230,6 +230,7 @@ class Generator:
                     interim_audit_on=interim_audit_on,
                     note=note,
                     reference=f"{kind.upper()[:6]}-{self.rng.randint(1000, 9999)}",
+                    products=list(products[0]) if products else [],
                 )
                 capability.full_clean()
                 capability.save()

@@ -20,7 +20,7 @@ class SiteSpec:
     lon: float
     short_name: str = ""
     parent: str = ""
-    # (kind, quantity, activity, issuer key, months valid (None = open-ended), note)
+    # (kind, quantity, activity, issuer key, months valid (None = open-ended), note[, products])
     capabilities: tuple[tuple, ...] = ()
     # (network code, role, service)
     networks: tuple[tuple[str, str, str], ...] = ()
@@ -28,6 +28,15 @@ class SiteSpec:
 
 
 CVL, ARA, IDF, MQ = "cvl", "ara", "idf", "mq"
+# The CAR-T products a qualified site is qualified for (celltherapy/data/products.yaml codes).
+CAR_T_PRODUCTS = (
+    "axicabtagene_ciloleucel",
+    "tisagenlecleucel",
+    "brexucabtagene_autoleucel",
+    "lisocabtagene_maraleucel",
+    "idecabtagene_vicleucel",
+    "ciltacabtagene_autoleucel",
+)
 
 PUBLIC_SITES: tuple[SiteSpec, ...] = (
     SiteSpec(
@@ -77,6 +86,7 @@ PUBLIC_SITES: tuple[SiteSpec, ...] = (
                 "ars-cvl",
                 60,
                 "Qualification de la PUI pour la dispensation des CAR-T",
+                CAR_T_PRODUCTS,
             ),
         ),
     ),
@@ -137,7 +147,7 @@ PUBLIC_SITES: tuple[SiteSpec, ...] = (
         short_name="PUI Gustave Roussy",
         parent="gustave-roussy",
         region_group=IDF,
-        capabilities=(("car_t_qualified_pui", None, "", "ars-idf", 60, ""),),
+        capabilities=(("car_t_qualified_pui", None, "", "ars-idf", 60, "", CAR_T_PRODUCTS),),
     ),
     SiteSpec(
         "chu-martinique",

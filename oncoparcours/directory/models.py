@@ -168,6 +168,7 @@ class Organisation(BaseModel):
 
 class CapabilityKind(models.TextChoices):
     CAR_T_QUALIFIED_PUI = "car_t_qualified_pui", _("CAR-T qualified pharmacy (ARS)")
+    CAR_T_QUALIFIED_WARD = "car_t_qualified_ward", _("CAR-T qualified care unit (ARS)")
     JACIE = "jacie", _("JACIE accreditation")
     ICU_BEDS = "icu_beds", _("Intensive-care beds")
     APHERESIS_MACHINES = "apheresis_machines", _("Apheresis machines")
@@ -196,6 +197,9 @@ class CancerTreatmentActivity(models.TextChoices):
     SYSTEMIC_TREATMENT = "systemic_treatment", _("Systemic cancer treatments")
     RADIOPHARMACEUTICALS = "radiopharmaceuticals", _("Internal radiotherapy (radiopharmaceuticals)")
 
+
+# Qualifications for CAR-T cells: issued by the regional health agency, product by product.
+CAR_T_QUALIFICATIONS = {CapabilityKind.CAR_T_QUALIFIED_PUI, CapabilityKind.CAR_T_QUALIFIED_WARD}
 
 # Default warning window before a validity ends. Capabilities with an accreditation cycle (JACIE:
 # 4 years with an interim audit at 2 years) take their windows from data/accreditation_cycles.yaml.
@@ -229,6 +233,12 @@ class Capability(BaseModel):
         _("issuer (if not in the referential)"), max_length=200, blank=True
     )
     reference = models.CharField(_("reference"), max_length=100, blank=True)
+    products = models.JSONField(
+        _("products covered"),
+        default=list,
+        blank=True,
+        help_text=_("CAR-T qualifications: the codes of the products the qualification covers."),
+    )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     interim_audit_on = models.DateField(
@@ -262,12 +272,18 @@ class Capability(BaseModel):
             errors["activity"] = _("Only cancer-treatment authorisations have an activity.")
         if self.kind in COUNTABLE_CAPABILITIES and not self.quantity:
             errors["quantity"] = _("Give the number (beds, machines, places...).")
-        if self.kind == CapabilityKind.CAR_T_QUALIFIED_PUI and not (
-            self.issuer_id or self.issuer_name
-        ):
+        if self.kind in CAR_T_QUALIFICATIONS and not (self.issuer_id or self.issuer_name):
             errors["issuer"] = _(
                 "CAR-T qualification is issued by the regional health agency (ARS)."
             )
+        if self.kind in CAR_T_QUALIFICATIONS and not (
+            isinstance(self.products, list)
+            and self.products
+            and all(isinstance(code, str) and code.strip() for code in self.products)
+        ):
+            errors["products"] = _("Name the CAR-T products this qualification covers.")
+        if self.kind not in CAR_T_QUALIFICATIONS and self.products:
+            errors["products"] = _("Only CAR-T qualifications cover products.")
         cycle = referential.accreditation_cycles().get(self.kind)
         if cycle is not None and self.valid_from:
             longest = add_months(self.valid_from, cycle.cycle_months)
@@ -293,6 +309,11 @@ class Capability(BaseModel):
 
     def is_valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    @property
+    def products_label(self) -> str:
+        """The products covered, by their international non-proprietary names."""
+        return ", ".join(str(code).replace("_", " ") for code in self.products or [])
 
     @property
     def expiry_status(self) -> str:

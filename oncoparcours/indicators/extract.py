@@ -449,7 +449,7 @@ class Builder:
                 category=dates.manufacturer,
                 value=figures.apheresis_to_release,
                 value2=figures.vein_to_vein,
-                count=1 if dates.state == "out_of_specification" else 0,
+                count=1 if dates.out_of_specification else 0,
             )
 
 

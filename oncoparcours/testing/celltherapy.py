@@ -1,6 +1,8 @@
-"""Test helpers for cell therapy: a CAR-T setting (treating centre, its pharmacy with a tank,
-an EFS care centre with machines and hours, the people of each), orders, and tampering with
-the custody ledger the way someone with database access would (triggers disabled)."""
+"""Test helpers for cell therapy: a CAR-T setting (treating centre and its pharmacy, both
+qualified by the regional health agency for every product, a tank, an EFS care centre with
+machines and hours, the people of each), a validated board decision recommending CAR-T cells,
+orders, and tampering with the custody ledger the way someone with database access would
+(triggers disabled)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
+from oncoparcours.boards.models import Board, Case, Decision, Session
+from oncoparcours.celltherapy import catalogue
 from oncoparcours.celltherapy.models import (
     BedUnit,
     CarTOrder,
@@ -22,7 +26,7 @@ from oncoparcours.celltherapy.services import orders
 from oncoparcours.celltherapy.services.custody import CustodyDetails
 from oncoparcours.core.db import _statements
 from oncoparcours.core.models import User
-from oncoparcours.directory.models import Organisation, Professional
+from oncoparcours.directory.models import Capability, Organisation, Professional
 from oncoparcours.patients.models import Patient
 
 from .factories import OrganisationFactory, ProfessionalFactory, UserFactory
@@ -82,6 +86,12 @@ def car_t_setting() -> Setting:
     ]
     CentreSchedule.objects.create(centre=efs_centre, hours=WEEKDAYS_8_TO_18, staff=2)
     BedUnit.objects.create(organisation=hospital, name="Hématologie soins intensifs", beds=2)
+    ars = OrganisationFactory(name="ARS Test", kind="ars")
+    for organisation, kind in (
+        (pharmacy, "car_t_qualified_pui"),
+        (hospital, "car_t_qualified_ward"),
+    ):
+        qualify(organisation, kind, issuer=ars)
     return Setting(hospital, pharmacy, efs_centre, pharmacist, efs_staff, nurse, tank, *machines)
 
 
@@ -103,6 +113,76 @@ def _reload(hospital: Organisation) -> Setting:
     )
 
 
+def qualify(
+    organisation: Organisation,
+    kind: str,
+    *,
+    issuer: Organisation | None = None,
+    products: list[str] | None = None,
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+) -> Capability:
+    """The regional health agency's CAR-T qualification of a pharmacy or a care unit."""
+    today = timezone.localdate()
+    capability = Capability(
+        organisation=organisation,
+        kind=kind,
+        issuer=issuer or Organisation.objects.filter(kind="ars").first(),
+        products=products if products is not None else [p.code for p in catalogue.products()],
+        valid_from=valid_from or today - dt.timedelta(days=400),
+        valid_until=valid_until if valid_until is not None else today + dt.timedelta(days=800),
+        reference=f"ARS-{kind[-4:].upper()}-2025",
+    )
+    capability.full_clean()
+    capability.save()
+    return capability
+
+
+def car_t_decision(patient: Patient, modalities: tuple[str, ...] = ("car_t",)) -> Decision:
+    """A validated haematology board decision recommending CAR-T cells for ``patient`` (rows
+    written directly, as an import of a past decision would: the quorum rules are the boards'
+    business and tested there)."""
+    for decision in Decision.objects.filter(case__patient=patient).order_by("-validated_at"):
+        if list(decision.modalities) == list(modalities):
+            return decision
+    chair = patient.care_team.get(is_lead=True).professional
+    assert chair.user is not None
+    now = timezone.now()
+    board = Board.objects.create(
+        name="RCP hématologie test",
+        kind="standard",
+        haematology=True,
+        start_time=dt.time(14),
+        icd10_ranges=[["C81", "C96"]],
+    )
+    session = Session.objects.create(
+        board=board, starts_at=now - dt.timedelta(days=7), status="closed", chair=chair
+    )
+    case = Case.objects.create(
+        patient=patient,
+        board=board,
+        question="Indication d'une thérapie cellulaire CAR-T ?",
+        context="relapse",
+        submitted_by=chair.user,
+        # Submitted long ago: the boards' helper picks a patient's newest decided case.
+        submitted_at=now - dt.timedelta(days=120),
+        status="decided",
+        decided_at=now - dt.timedelta(days=7),
+    )
+    return Decision.objects.create(
+        case=case,
+        session=session,
+        modalities=list(modalities),
+        proposal="Thérapie cellulaire CAR-T en troisième ligne.",
+        guideline="Recommandations EHA-EBMT 2024",
+        place_of_care="expert",
+        place_reason="Centre qualifié pour les CAR-T",
+        quorum={"counted": 3, "specialties": ["haematology", "radiotherapy", "pathology"]},
+        validated_by=chair.user,
+        validated_at=now - dt.timedelta(days=7),
+    )
+
+
 ALL_CHECKED = dict.fromkeys(("indication", "fitness", "infections", "consent", "lodging"), True)
 
 
@@ -119,6 +199,8 @@ def place_order(patient: Patient, actor: User, **overrides: object) -> CarTOrder
         "efs_centre": setting.efs_centre,
     }
     values.update(overrides)
+    if "decision" not in overrides:
+        values["decision"] = car_t_decision(patient)
     return orders.order_create(actor=actor, data=orders.OrderInput(**values))
 
 
@@ -136,8 +218,9 @@ def advance(order: CarTOrder, to: str, actor: User, **fields: object) -> CarTOrd
     )
 
 
-def walk_to(order: CarTOrder, state: str) -> CarTOrder:
-    """Walk an order step by step up to ``state``, each step by the team that records it."""
+def walk_to(order: CarTOrder, state: str, start: dt.datetime | None = None) -> CarTOrder:
+    """Walk an order step by step up to ``state``, each step by the team that records it (one
+    minute apart from ``start`` when given, else now)."""
     setting = car_t_setting()
     actors = {
         "apheresis_scheduled": setting.efs_staff.user,
@@ -164,8 +247,13 @@ def walk_to(order: CarTOrder, state: str) -> CarTOrder:
                 )
             )
             extra["position"] = next(p for p in setting.tank.positions() if p not in taken)
+        at = start + dt.timedelta(minutes=path.index(target)) if start else None
         order = advance(
-            order, target, actors[target], custody=CustodyDetails(temperature_c=-180.0), **extra
+            order,
+            target,
+            actors[target],
+            custody=CustodyDetails(at=at, temperature_c=-180.0),
+            **extra,
         )
     return order
 
@@ -190,3 +278,15 @@ def tamper(sql: str, params: list) -> None:
 def in_hours(days_ahead: int = 1, hour: int = 9) -> dt.datetime:
     day = timezone.localdate() + dt.timedelta(days=days_ahead)
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def reserve_tocilizumab(order: CarTOrder, doses: int = 1, further: bool = True) -> None:
+    """The pharmacy confirms the tocilizumab doses reserved for the patient."""
+    from oncoparcours.celltherapy.services import infusion
+
+    infusion.tocilizumab_confirm(
+        order=order,
+        actor=car_t_setting().pharmacist.user,
+        doses_reserved=doses,
+        further_dose_access=further,
+    )

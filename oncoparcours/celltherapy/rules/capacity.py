@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-MONITORING_DAYS = 10  # CAR-T: hospital monitoring from infusion (seed 000: ICU/haematology beds)
+MONITORING_DAYS = 10  # CAR-T: default daily monitoring window; each product's is in products.yaml
 
 
 def overlaps(

@@ -1,6 +1,7 @@
 """The custody ledger (pure): canonical serialisation and SHA-256 chaining of events, verification
 of a chain (altered, missing or reordered events), and coherence of a new event with the
-lifecycle (no reception before a shipment, no gap in custody)."""
+lifecycle (no reception before a shipment, no gap in custody, nothing after a quarantine but the
+benefit-risk decision that releases the product)."""
 
 from __future__ import annotations
 
@@ -38,9 +39,12 @@ TRANSFERS = frozenset(
         "handover",
     }
 )
+# Decisions about the product rather than handling: recorded by whoever decides, whoever holds it.
+DECISIONS = frozenset({"oos_accepted"})
 # A kind that can only follow a given previous kind.
 MUST_FOLLOW = {
-    "shipped": {"collected", "released", "handover", "inspection"},
+    "cryopreserved": {"collected", "handover", "inspection"},
+    "shipped": {"collected", "cryopreserved", "released", "handover", "inspection"},
     "received_by_manufacturer": {"shipped", "handover", "inspection"},
     "received": {"shipped", "handover", "inspection"},
     "stored": {"received", "inspection"},
@@ -88,17 +92,41 @@ def verify(events: Sequence[dict[str, Any]]) -> list[Break]:
     return breaks
 
 
-def coherence_problem(kind: str, previous: dict[str, Any] | None, organisation: str) -> str | None:
-    """Why a new event recorded by ``organisation`` cannot follow ``previous`` (which carries
-    the ``holder`` after it), or None."""
-    if previous is None:
+def coherence_problem(
+    kind: str, history: Sequence[dict[str, Any]], organisation: str
+) -> str | None:
+    """Why a new event recorded by ``organisation`` cannot follow the chain ``history`` (its
+    events in order, each with ``kind`` and the ``holder`` after it), or None.
+
+    After a quarantine only inspections and the benefit-risk decision that accepts the product
+    (``oos_accepted``) may follow; after that decision the chain resumes as if it followed the last
+    event before the quarantine."""
+    if not history:
         return None if kind == "collected" else "first_must_be_collection"
-    if previous["kind"] in ("infused", "quarantined") and kind != "inspection":
-        return "closed"
-    allowed = MUST_FOLLOW.get(kind)
-    if allowed is not None and previous["kind"] not in allowed:
+    previous = history[-1]
+    significant = [event for event in history if event["kind"] != "inspection"] or [previous]
+    last = significant[-1]
+    if last["kind"] == "quarantined":
+        if kind == "oos_accepted":
+            return None
+        if kind != "inspection":
+            return "closed"
+    elif kind == "oos_accepted":
         return "out_of_order"
-    if kind not in TRANSFERS and previous.get("holder") not in (organisation, "courier"):
+    if last["kind"] == "infused" and kind != "inspection":
+        return "closed"
+    reference = previous
+    if previous["kind"] == "oos_accepted":
+        quarantine = max(i for i, e in enumerate(significant) if e["kind"] == "quarantined")
+        reference = significant[quarantine - 1] if quarantine > 0 else previous
+    allowed = MUST_FOLLOW.get(kind)
+    if allowed is not None and reference["kind"] not in allowed:
+        return "out_of_order"
+    if (
+        kind not in TRANSFERS
+        and kind not in DECISIONS
+        and previous.get("holder") not in (organisation, "courier")
+    ):
         return "gap"
     return None
 

@@ -18,6 +18,11 @@ class OrderDates:
     stored: dt.datetime | None = None
     dispensed: dt.datetime | None = None
     infused: dt.datetime | None = None
+    quarantined: dt.datetime | None = None  # out of specification once, even if later accepted
+
+    @property
+    def out_of_specification(self) -> bool:
+        return self.state == "out_of_specification" or self.quarantined is not None
 
 
 def days(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
@@ -64,8 +69,8 @@ def by_manufacturer(orders: Iterable[OrderDates]) -> list[ManufacturerFigures]:
     rows = []
     for name, group in sorted(groups.items()):
         figures = [order_figures(o) for o in group]
-        decided = [o for o in group if o.released is not None or o.state == "out_of_specification"]
-        oos = sum(1 for o in group if o.state == "out_of_specification")
+        decided = [o for o in group if o.released is not None or o.out_of_specification]
+        oos = sum(1 for o in group if o.out_of_specification)
         rows.append(
             ManufacturerFigures(
                 name,

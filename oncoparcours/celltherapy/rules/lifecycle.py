@@ -88,13 +88,15 @@ def step_for(state: str, target: str) -> Step | None:
     return None
 
 
-# The pathway activity (CAR-T template) each state completes.
-PATHWAY_ACTIVITY = {
-    "apheresis_scheduled": "manufacturing-slot",
-    "collected": "leukapheresis",
-    "shipped_to_manufacturer": "shipment-to-manufacturer",
-    "released": "product-release",
-    "received_at_pui": "receipt-at-pui",
-    "in_cryostorage": "cryostorage",
-    "infused": "car-t-infusion",
+# The pathway activities (CAR-T template) each state completes: the order is placed on a validated
+# board decision with its eligibility checklist complete, then each physical step.
+PATHWAY_ACTIVITY: dict[str, tuple[str, ...]] = {
+    "qualified": ("rcp-qualification", "eligibility-checklist"),
+    "apheresis_scheduled": ("manufacturing-slot",),
+    "collected": ("leukapheresis",),
+    "shipped_to_manufacturer": ("shipment-to-manufacturer",),
+    "released": ("product-release",),
+    "received_at_pui": ("receipt-at-pui",),
+    "in_cryostorage": ("cryostorage",),
+    "infused": ("car-t-infusion",),
 }

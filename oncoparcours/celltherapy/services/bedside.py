@@ -1,6 +1,7 @@
-"""The bedside identity check: two professionals each confirm the patient's identity and scan
-or type the product's COI; both must match the order and each other, or the infusion is blocked
-and an alert raised to the care team."""
+"""The bedside check: two professionals each confirm the patient's identity and scan or type the
+product's COI; both must match the order and each other, and a thawed product must be within its
+label's thaw-to-infusion limit at the scan — or the infusion is blocked and an alert raised to the
+care team."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditAction, User
 
 from ..models import BedsideCheck, BedsideConfirmation, CarTOrder
-from . import bedside_alert
+from . import bedside_alert, gates
 
 CHECK_STATES = ("dispensed", "thawed")
 BEDSIDE_ROLES = frozenset({"clinician", "coordination_nurse", "pharmacist"})
@@ -26,6 +27,7 @@ PROBLEM_LABELS = {
     "coi_first": gettext_lazy("the COI scanned by the first professional is not this order's"),
     "coi_second": gettext_lazy("the COI scanned by the second professional is not this order's"),
     "coi_differ": gettext_lazy("the two scanned COIs differ"),
+    "thaw_limit": gettext_lazy("the product's thaw-to-infusion limit is exceeded"),
 }
 
 
@@ -92,6 +94,8 @@ def bedside_confirm(
     if pending is None:
         return confirmation
     problems = compare(order, pending, confirmation)
+    if order.state == "thawed" and gates.thaw_problem(order, confirmation.at):
+        problems.append("thaw_limit")
     check = BedsideCheck.objects.create(
         order=order,
         attempt=attempt,

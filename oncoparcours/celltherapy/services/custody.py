@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -102,8 +103,11 @@ def custody_append(
     if kind not in CustodyKind.values:
         raise ApplicationError(_("Unknown custody event."), field="kind")
     previous = order.custody.order_by("-sequence").first()
-    previous_view = {"kind": previous.kind, "holder": previous.holder} if previous else None
-    problem = ledger.coherence_problem(kind, previous_view, organisation_label)
+    history: list[dict[str, Any]] = [
+        {"kind": kind, "holder": holder}
+        for kind, holder in order.custody.order_by("sequence").values_list("kind", "holder")
+    ]
+    problem = ledger.coherence_problem(kind, history, organisation_label)
     if problem:
         raise ApplicationError(_refusal(problem, kind, previous, organisation_label), field="kind")
     at = _check_details(details, previous)
@@ -137,7 +141,20 @@ def custody_append(
     return event
 
 
-MANUAL_KINDS = (CustodyKind.INSPECTION, CustodyKind.HANDOVER)
+MANUAL_KINDS = (CustodyKind.INSPECTION, CustodyKind.HANDOVER, CustodyKind.CRYOPRESERVED)
+
+
+def _check_cryopreservation(details: CustodyDetails) -> None:
+    """Freezing the apheresis material: where and at what temperature are part of the record."""
+    errors = {}
+    if not details.place.strip():
+        errors["place"] = [_("Say where the material was frozen (cell-therapy unit, freezer).")]
+    if details.temperature_c is None:
+        errors["temperature_c"] = [_("Give the storage temperature after freezing.")]
+    elif details.temperature_c >= 0:
+        errors["temperature_c"] = [_("A frozen product is below 0 °C: check the temperature.")]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
 
 
 @transaction.atomic
@@ -151,15 +168,18 @@ def custody_record(
     details: CustodyDetails,
 ) -> CustodyEvent:
     """An event outside the lifecycle steps: an inspection (temperature check) by the current
-    holder, or a handover from the current holder to someone else."""
+    holder, a handover from the current holder to someone else, or the cryopreservation of the
+    apheresis material by the cell-therapy unit that holds it (where, when, temperature)."""
     if kind not in MANUAL_KINDS:
         raise ApplicationError(
             _(
-                "Only inspections and handovers are recorded here; other events come with the "
-                "order's steps."
+                "Only inspections, handovers and cryopreservations are recorded here; other "
+                "events come with the order's steps."
             ),
             field="kind",
         )
+    if kind == CustodyKind.CRYOPRESERVED:
+        _check_cryopreservation(details)
     order = CarTOrder.objects.select_for_update().get(pk=order.pk)
     label = organisation.name if organisation else actor.display_name
     previous = order.custody.order_by("-sequence").first()

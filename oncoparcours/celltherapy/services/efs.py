@@ -1,14 +1,17 @@
-"""EFS care centres: referral of a procedure by a hospital, scheduling on a machine (opening
-hours, no double booking, staff on duty), mobile sessions, done/declined/cancelled, and the
-planned sessions of EFS pathway programmes turned into booking requests."""
+"""EFS care centres: referral of a procedure by a hospital, scheduling on a machine or a chair
+(opening hours, no double booking of the machine nor of the patient at any centre, staff on duty),
+mobile sessions, done/declined/cancelled, the haemoglobin gate of a procedure (at the request, the
+scheduling and the session), and the planned sessions of EFS pathway programmes turned into
+booking requests."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +24,16 @@ from oncoparcours.pathways.models import ActivityInstance, ActivityStatus
 from oncoparcours.patients.models import Patient
 
 from .. import catalogue
-from ..models import Booking, BookingStatus, CarTOrder, CentreSchedule, Machine
+from ..db import is_overlap_violation
+from ..models import Booking, BookingStatus, CarTOrder, CentreSchedule, HaemoglobinResult, Machine
 from ..rules import bookings as rules
 from ..rules import capacity
+from ..rules.haemoglobin import haemoglobin_problem
 from . import care_team
 
 STATUS_LABELS = dict(BookingStatus.choices)
+# Pathway activity kinds performed at an EFS care centre (a phlebotomy is not an apheresis).
+EFS_ACTIVITY_KINDS = ("apheresis", "phlebotomy")
 
 
 def _label(status: str) -> str:
@@ -45,6 +52,93 @@ class BookingRequest:
     mobile_site: Organisation | None = None
     order: CarTOrder | None = None
     activity: ActivityInstance | None = None
+    haemoglobin_g_dl: Decimal | None = None
+    haemoglobin_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Haemoglobin:
+    """A haemoglobin value given with a request, a scheduling or a session (g/dL, day)."""
+
+    value: Decimal | None
+    measured_on: dt.date | None
+
+
+HAEMOGLOBIN_FIELD = "haemoglobin_g_dl"
+HAEMOGLOBIN_DAY_FIELD = "haemoglobin_on"
+
+
+def _haemoglobin_refusal(
+    problem: str, gate: catalogue.HaemoglobinGate, max_age: int
+) -> ApplicationError:
+    values = {"threshold": gate.refuse_at_or_below, "days": max_age}
+    if problem in ("missing_date", "future", "too_old"):
+        message = {
+            "missing_date": _("Give the day the haemoglobin was measured."),
+            "future": _("The haemoglobin cannot be measured in the future."),
+            "too_old": _(
+                "Haemoglobin too old: it must be measured at most %(days)s day(s) before (the "
+                "session needs one of the day)."
+            )
+            if max_age
+            else _("The haemoglobin must be measured on the day of the session."),
+        }[problem]
+        return ApplicationError(message % values, field=HAEMOGLOBIN_DAY_FIELD)
+    message = {
+        "missing": _(
+            "Give the patient's haemoglobin (g/dL): no phlebotomy at or below %(threshold)s g/dL."
+        ),
+        "implausible": _("This haemoglobin is not plausible (g/dL): check the value."),
+        "too_low": _(
+            "Haemoglobin at or below %(threshold)s g/dL: no session (HAS 2005). Postpone the "
+            "procedure and check the haemoglobin again."
+        ),
+    }[problem]
+    return ApplicationError(message % values, field=HAEMOGLOBIN_FIELD)
+
+
+def _haemoglobin_gate(
+    *,
+    patient: Patient,
+    procedure: str,
+    given: Haemoglobin,
+    on: dt.date,
+    moment: str,
+    actor: User,
+    booking: Booking | None = None,
+) -> HaemoglobinResult | None:
+    """Enforce the procedure's haemoglobin gate on day ``on`` with the value given, else the
+    latest one recorded for the patient (not for the session, which needs its own value).
+    A value given is recorded (with its day) when it passes."""
+    gate = catalogue.haemoglobin_gate(procedure)
+    if gate is None:
+        return None
+    max_age = gate.session_max_age_days if moment == "session" else gate.booking_max_age_days
+    value, measured_on = given.value, given.measured_on
+    if value is None and moment != "session":
+        latest = HaemoglobinResult.objects.filter(patient=patient).order_by("-measured_on", "-id")
+        if (last := latest.first()) is not None:
+            value, measured_on = last.value_g_dl, last.measured_on
+    problem = haemoglobin_problem(
+        value=value,
+        measured_on=measured_on,
+        on=on,
+        refuse_at_or_below=gate.refuse_at_or_below,
+        max_age_days=max_age,
+    )
+    if problem is not None:
+        raise _haemoglobin_refusal(problem, gate, max_age)
+    if given.value is None:
+        return None
+    assert given.measured_on is not None
+    return HaemoglobinResult.objects.create(
+        patient=patient,
+        booking=booking,
+        value_g_dl=given.value,
+        measured_on=given.measured_on,
+        moment=moment,
+        recorded_by=actor,
+    )
 
 
 def _validate_request(data: BookingRequest) -> dict[str, list[str]]:
@@ -79,6 +173,15 @@ def booking_request(*, actor: User, data: BookingRequest) -> Booking:
         mobile_site=data.mobile_site,
         order=data.order,
         activity=data.activity,
+    )
+    _haemoglobin_gate(
+        patient=data.patient,
+        procedure=data.procedure,
+        given=Haemoglobin(data.haemoglobin_g_dl, data.haemoglobin_on),
+        on=timezone.localdate(),
+        moment="request",
+        actor=actor,
+        booking=booking,
     )
     care_team.add_centre_staff(data.patient, data.centre, actor, reason=f"EFS {data.procedure}")
     audit_record(
@@ -134,10 +237,15 @@ def _check_slot(booking: Booking, machine: Machine, start: dt.datetime, end: dt.
     assert procedure is not None
     if machine.centre_id != booking.centre_id or not machine.active:
         raise ApplicationError(_("This machine is not in service at this centre."), field="machine")
-    if machine.kind != procedure.machine:
+    if machine.kind not in procedure.machines:
         raise ApplicationError(
-            _("%(procedure)s needs a machine of kind “%(kind)s”.")
-            % {"procedure": procedure, "kind": Machine.Kind(procedure.machine).label},
+            _("%(procedure)s needs: %(kinds)s.")
+            % {
+                "procedure": procedure,
+                "kinds": _(" or ").join(
+                    str(Machine.Kind(kind).label).lower() for kind in procedure.machines
+                ),
+            },
             field="machine",
         )
     if start < timezone.now():
@@ -167,6 +275,7 @@ def _check_slot(booking: Booking, machine: Machine, start: dt.datetime, end: dt.
             },
             field="machine",
         )
+    _check_patient_free(booking, start, end)
     staff = schedule.staff if schedule else 1
     running = [
         (s, e)
@@ -181,6 +290,53 @@ def _check_slot(booking: Booking, machine: Machine, start: dt.datetime, end: dt.
         )
 
 
+OCCUPYING = (BookingStatus.SCHEDULED, BookingStatus.DONE)
+
+
+def _check_patient_free(booking: Booking, start: dt.datetime, end: dt.datetime) -> None:
+    """One patient cannot be in two procedures at once, at this centre or another one."""
+    clash = (
+        Booking.objects.filter(
+            patient_id=booking.patient_id,
+            status__in=OCCUPYING,
+            starts_at__lt=end,
+            ends_at__gt=start,
+        )
+        .exclude(pk=booking.pk)
+        .select_related("centre")
+        .order_by("starts_at")
+        .first()
+    )
+    if clash is not None and clash.starts_at and clash.ends_at:
+        raise ApplicationError(
+            _(
+                "The patient is already booked from %(start)s to %(end)s (%(procedure)s, "
+                "%(centre)s): choose another time."
+            )
+            % {
+                "start": f"{_local(clash.starts_at, clash.centre):%d/%m %H:%M}",
+                "end": f"{_local(clash.ends_at, clash.centre):%H:%M}",
+                "procedure": catalogue.procedure(clash.procedure) or clash.procedure,
+                "centre": clash.centre,
+            },
+            field="starts_at",
+        )
+
+
+def _save_slot(booking: Booking) -> None:
+    """Save, turning the database's own refusal of a double-booked patient into a message."""
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as error:
+        if not is_overlap_violation(error):
+            raise
+        raise ApplicationError(
+            _("The patient was booked at an overlapping time meanwhile: choose another time."),
+            field="starts_at",
+        ) from error
+
+
 @transaction.atomic
 def booking_schedule(
     *,
@@ -189,20 +345,32 @@ def booking_schedule(
     machine: Machine,
     starts_at: dt.datetime,
     expected_version: int | None = None,
+    haemoglobin: Haemoglobin | None = None,
 ) -> Booking:
     booking = _locked(booking, expected_version)
     _check_staff(actor, booking.centre)
     if not rules.can_move(booking.status, BookingStatus.SCHEDULED):
         _refuse(booking, BookingStatus.SCHEDULED)
     Machine.objects.select_for_update().filter(pk=machine.pk).first()  # serialises this machine
+    # Serialises the patient's bookings at every centre (two schedulings at once, two centres).
+    Patient.objects.select_for_update().filter(pk=booking.patient_id).first()
     procedure = catalogue.procedure(booking.procedure)
     assert procedure is not None
     ends_at = starts_at + dt.timedelta(minutes=procedure.minutes)
     _check_slot(booking, machine, starts_at, ends_at)
+    _haemoglobin_gate(
+        patient=booking.patient,
+        procedure=booking.procedure,
+        given=haemoglobin or Haemoglobin(None, None),
+        on=timezone.localdate(),
+        moment="schedule",
+        actor=actor,
+        booking=booking,
+    )
     booking.machine, booking.starts_at, booking.ends_at = machine, starts_at, ends_at
     booking.status = BookingStatus.SCHEDULED
     booking.version += 1
-    booking.save()
+    _save_slot(booking)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -233,9 +401,16 @@ def _follow_scheduled(booking: Booking, actor: User) -> None:
 
 @transaction.atomic
 def booking_close(
-    *, booking: Booking, actor: User, to: str, reason: str = "", expected_version: int | None = None
+    *,
+    booking: Booking,
+    actor: User,
+    to: str,
+    reason: str = "",
+    expected_version: int | None = None,
+    haemoglobin: Haemoglobin | None = None,
 ) -> Booking:
-    """Done, declined (with a reason) or cancelled (with a reason)."""
+    """Done (with the haemoglobin of the session day when the procedure has a gate), declined
+    (with a reason) or cancelled (with a reason)."""
     booking = _locked(booking, expected_version)
     if to == BookingStatus.CANCELLED and actor.pk == booking.requested_by_id:
         pass  # the requesting physician may cancel their own request
@@ -247,6 +422,18 @@ def booking_close(
         raise ApplicationError(_("Say why (reason)."), field="reason")
     if to == BookingStatus.DONE and booking.starts_at and booking.starts_at > timezone.now():
         raise ApplicationError(_("A procedure cannot be done before it starts."), field="status")
+    if to == BookingStatus.DONE:
+        _haemoglobin_gate(
+            patient=booking.patient,
+            procedure=booking.procedure,
+            given=haemoglobin or Haemoglobin(None, None),
+            on=_local(booking.starts_at, booking.centre).date()
+            if booking.starts_at
+            else timezone.localdate(),
+            moment="session",
+            actor=actor,
+            booking=booking,
+        )
     booking.status, booking.decline_reason = to, reason.strip()
     booking.version += 1
     booking.save()
@@ -268,15 +455,23 @@ def booking_close(
     return booking
 
 
+@dataclass(frozen=True)
+class ProgrammeImport:
+    created: int
+    waiting_for_haemoglobin: int  # gated sessions without a recent haemoglobin above the gate
+
+
 @transaction.atomic
-def programme_requests(*, centre: Organisation, actor: User, days: int = 28) -> int:
-    """Turn the planned EFS sessions of pathway programmes into booking requests (once each)."""
+def programme_requests(*, centre: Organisation, actor: User, days: int = 28) -> ProgrammeImport:
+    """Turn the planned EFS sessions of pathway programmes into booking requests (once each).
+    A session whose procedure has a haemoglobin gate is requested only when the patient's latest
+    haemoglobin passes it; the others wait and are counted."""
     _check_staff(actor, centre)
     today = timezone.localdate()
     activities = (
         ActivityInstance.objects.filter(
             organisation=centre,
-            kind="apheresis",
+            kind__in=EFS_ACTIVITY_KINDS,
             status__in=[ActivityStatus.PLANNED, ActivityStatus.SCHEDULED],
             day__gte=today,
             day__lte=today + dt.timedelta(days=days),
@@ -284,22 +479,29 @@ def programme_requests(*, centre: Organisation, actor: User, days: int = 28) -> 
         .exclude(Q(pk__in=Booking.objects.filter(activity__isnull=False).values("activity_id")))
         .select_related("patient")
     )
-    created = 0
+    created = waiting = 0
     for activity in activities:
         procedure = catalogue.procedure_for_activity(activity.template_activity)
         if procedure is None:
             continue
-        booking_request(
-            actor=actor,
-            data=BookingRequest(
-                patient=activity.patient,
-                centre=centre,
-                procedure=procedure.code,
-                wanted_from=max(today, activity.day - dt.timedelta(days=3)),
-                wanted_until=activity.day + dt.timedelta(days=3),
-                note=_("Programme session (pathway)"),
-                activity=activity,
-            ),
-        )
+        try:
+            with transaction.atomic():
+                booking_request(
+                    actor=actor,
+                    data=BookingRequest(
+                        patient=activity.patient,
+                        centre=centre,
+                        procedure=procedure.code,
+                        wanted_from=max(today, activity.day - dt.timedelta(days=3)),
+                        wanted_until=activity.day + dt.timedelta(days=3),
+                        note=_("Programme session (pathway)"),
+                        activity=activity,
+                    ),
+                )
+        except ApplicationError as error:
+            if error.field not in (HAEMOGLOBIN_FIELD, HAEMOGLOBIN_DAY_FIELD):
+                raise
+            waiting += 1
+            continue
         created += 1
-    return created
+    return ProgrammeImport(created, waiting)

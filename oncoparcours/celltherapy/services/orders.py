@@ -21,7 +21,7 @@ from oncoparcours.patients.models import Patient
 from .. import catalogue
 from ..models import CarTOrder, OrderState, OrderTransition
 from ..rules import identifiers, lifecycle
-from . import bedside, care_team, pathway_sync, storage
+from . import bedside, care_team, gates, pathway_sync, storage
 from .custody import CustodyDetails, custody_append
 
 STATE_LABELS = dict(OrderState.choices)
@@ -86,10 +86,23 @@ def _validate(data: OrderInput) -> dict[str, list[str]]:
     for name, (organisation, allowed) in kinds.items():
         if organisation.kind not in allowed:
             errors[name] = [_("%(name)s is not of the expected kind.") % {"name": organisation}]
-    if data.decision is not None and data.decision.case.patient_id != data.patient.pk:
-        errors["decision"] = [_("This decision is about another patient.")]
+    if message := gates.decision_problem(data.decision, data.patient.pk):
+        errors["decision"] = [message]
     if data.planned_infusion_on and data.planned_infusion_on < timezone.localdate():
         errors["planned_infusion_on"] = [_("The planned infusion cannot be in the past.")]
+    if catalogue.product(data.product) is not None and not errors.keys() & set(kinds):
+        errors.update(
+            gates.qualification_errors(
+                product=data.product,
+                pharmacy=data.pharmacy,
+                treating_centre=data.treating_centre,
+                on=timezone.localdate(),
+            )
+        )
+    if "product" not in errors and (
+        message := pathway_sync.product_mismatch(data.patient, data.product)
+    ):
+        errors["product"] = [message]
     return errors
 
 
@@ -129,7 +142,6 @@ def order_create(*, actor: User, data: OrderInput) -> CarTOrder:
         pharmacy=data.pharmacy,
         efs_centre=data.efs_centre,
         planned_infusion_on=data.planned_infusion_on,
-        pathway_instance=pathway_sync.car_t_instance(data.patient),
         ordered_by=actor,
     )
     try:
@@ -140,6 +152,7 @@ def order_create(*, actor: User, data: OrderInput) -> CarTOrder:
             _("This COI is already used by another order."), field="coi"
         ) from error
     care_team.add_order_teams(order, actor)
+    pathway_sync.attach_instance(order, actor)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -254,10 +267,12 @@ def order_transition(*, order: CarTOrder, actor: User, data: TransitionInput) ->
         raise ApplicationError(_("Say why (reason)."), field="reason")
     if data.to == "infused":
         bedside.require_passed_check(order)
+        infusion_gates(order, data.custody.at or timezone.now())
     if data.to == "in_cryostorage":
         storage.place(order=order, tank=data.tank, position=data.position, actor=actor)
     if data.to == "dispensed":
         storage.release(order=order, actor=actor)
+    event = None
     if step.custody:
         previous = order.custody.order_by("-sequence").first()
         label, organisation = _recorder(order, data.to, previous.holder if previous else "")
@@ -266,7 +281,7 @@ def order_transition(*, order: CarTOrder, actor: User, data: TransitionInput) ->
             details = CustodyDetails(
                 **{**details.__dict__, "place": details.place or f"{data.tank} {data.position}"}
             )
-        custody_append(
+        event = custody_append(
             order=order,
             kind=step.custody,
             actor=actor,
@@ -291,5 +306,27 @@ def order_transition(*, order: CarTOrder, actor: User, data: TransitionInput) ->
         obj=order,
         details={"from": previous_state, "to": data.to, "coi": order.coi},
     )
-    pathway_sync.follow(order, data.to, actor)
+    pathway_sync.follow(order, data.to, actor, at=event.at if event else None)
     return order
+
+
+def infusion_gates(order: CarTOrder, at: dt.datetime) -> None:
+    """Refuse the infusion unless tocilizumab is confirmed for the patient, both sites are still
+    qualified for the product, and the thaw-to-infusion limit holds."""
+    errors: dict[str, list[str]] = {}
+    status = gates.tocilizumab_status(order)
+    if not status.ok:
+        errors["tocilizumab"] = [gates.tocilizumab_message(status)]
+    errors.update(
+        gates.qualification_errors(
+            product=order.product,
+            pharmacy=order.pharmacy,
+            treating_centre=order.treating_centre,
+            on=timezone.localdate(at),
+        )
+    )
+    if message := gates.thaw_problem(order, at):
+        errors["at"] = [message]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, errors=errors, field=next(iter(errors)))

@@ -31,3 +31,18 @@ def procedure_name(code: str) -> str:
 
     found = procedure(code)
     return found.label if found else code
+
+
+@register.filter
+def confirmed(label: object, name: str) -> bool:
+    """Whether a product label value was checked against the SmPC (else shown "to confirm")."""
+    check = getattr(label, "confirmed", None)
+    return bool(check(name)) if check else False
+
+
+@register.filter
+def drug_unit_dose(treatment: object) -> str:
+    """ "8 mg/kg", "10 mg": the dose without trailing zeros, and its unit."""
+    dose = getattr(treatment, "dose", "")
+    shown = dose.normalize() if hasattr(dose, "normalize") else dose
+    return f"{shown:f} {getattr(treatment, 'unit', '')}" if shown != "" else ""

@@ -7,7 +7,7 @@ from oncoparcours.celltherapy.models import BedsideCheck
 from oncoparcours.celltherapy.services.bedside import BedsideConfirmation, bedside_confirm
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.monitoring.models import Alert
-from oncoparcours.testing.celltherapy import advance, place_order, walk_to
+from oncoparcours.testing.celltherapy import advance, place_order, reserve_tocilizumab, walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,7 @@ def test_a_passed_check_after_a_failed_one_lets_the_infusion_through(
         order=thawed, actor=haematologist, identity_confirmed=True, scanned_coi=f" {thawed.coi} "
     )
     assert check.passed and check.attempt == 2
+    reserve_tocilizumab(thawed)
     order = advance(thawed, "infused", haematologist)
     assert order.state == "infused"
     assert order.custody.last().holder == "patient"

@@ -112,14 +112,43 @@ def test_an_intact_chain_verifies_and_any_change_is_caught():
 
 
 def test_coherence_of_a_new_event():
-    collected = {"kind": "collected", "holder": "efs"}
-    assert custody.coherence_problem("received", None, "pui") == "first_must_be_collection"
+    collected = [{"kind": "collected", "holder": "efs"}]
+    assert custody.coherence_problem("received", [], "pui") == "first_must_be_collection"
     assert custody.coherence_problem("received", collected, "pui") == "out_of_order"
     assert custody.coherence_problem("inspection", collected, "pui") == "gap"
     assert custody.coherence_problem("inspection", collected, "efs") is None
     assert custody.coherence_problem("shipped", collected, "efs") is None
     assert custody.temperature_problem(-400) == "out_of_range"
     assert custody.temperature_problem(-196) is None
+
+
+def test_cryopreservation_follows_the_collection_and_precedes_the_shipment():
+    collected = [{"kind": "collected", "holder": "efs"}]
+    assert custody.coherence_problem("cryopreserved", collected, "efs") is None
+    assert custody.coherence_problem("cryopreserved", collected, "pui") == "gap"
+    frozen = [*collected, {"kind": "cryopreserved", "holder": "efs"}]
+    assert custody.coherence_problem("shipped", frozen, "efs") is None
+    shipped = [*frozen, {"kind": "shipped", "holder": "courier"}]
+    assert custody.coherence_problem("cryopreserved", shipped, "efs") == "out_of_order"
+
+
+def test_after_a_quarantine_only_the_benefit_risk_decision_reopens_the_chain():
+    stored = [
+        {"kind": "received", "holder": "pui"},
+        {"kind": "stored", "holder": "pui"},
+        {"kind": "quarantined", "holder": "pui"},
+    ]
+    assert custody.coherence_problem("dispensed", stored, "pui") == "closed"
+    assert custody.coherence_problem("inspection", stored, "pui") is None
+    inspected = [*stored, {"kind": "inspection", "holder": "pui"}]
+    # Recorded by the treating centre although the pharmacy holds the product: a decision.
+    assert custody.coherence_problem("oos_accepted", inspected, "ward") is None
+    accepted = [*inspected, {"kind": "oos_accepted", "holder": "pui"}]
+    # The chain resumes after the last event before the quarantine (stored → dispensed).
+    assert custody.coherence_problem("dispensed", accepted, "pui") is None
+    assert custody.coherence_problem("thawed", accepted, "ward") == "out_of_order"
+    # Without a quarantine there is nothing to accept.
+    assert custody.coherence_problem("oos_accepted", stored[:2], "ward") == "out_of_order"
 
 
 def test_booking_overlap_and_opening_hours():
@@ -170,3 +199,18 @@ def test_figures_by_manufacturer():
     assert kite.median_cryostorage == 7.0
     assert (kite.out_of_specification, kite.out_of_specification_rate) == (1, 0.5)
     assert novartis.out_of_specification_rate is None
+
+
+def test_an_accepted_out_of_specification_product_still_counts_as_out_of_specification():
+    base = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
+    accepted = figures.OrderDates(
+        "Kite",
+        "infused",
+        collected=base,
+        released=base + dt.timedelta(days=30),
+        infused=base + dt.timedelta(days=40),
+        quarantined=base + dt.timedelta(days=20),
+    )
+    clean = figures.OrderDates("Kite", "infused", collected=base, released=base)
+    (kite,) = figures.by_manufacturer([accepted, clean])
+    assert (kite.out_of_specification, kite.out_of_specification_rate) == (1, 0.5)

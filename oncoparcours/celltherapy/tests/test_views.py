@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from oncoparcours.celltherapy.models import Booking, CarTOrder, TankExcursion
 from oncoparcours.celltherapy.services import efs
-from oncoparcours.testing.celltherapy import place_order, walk_to
+from oncoparcours.testing.celltherapy import car_t_decision, place_order, walk_to
 from oncoparcours.testing.factories import CareTeamMemberFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +35,26 @@ def test_ordering_from_the_record_shows_the_coi(
     clinician_client, car_t_patient, setting, haematologist
 ):
     url = reverse("celltherapy:order_create", args=[car_t_patient.pk])
-    response = clinician_client.post(url, order_form_data(setting))
+    decision = car_t_decision(car_t_patient)
+    response = clinician_client.post(url, order_form_data(setting, decision=decision.pk))
     order = CarTOrder.objects.get()
     assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
     page = clinician_client.get(order.get_absolute_url()).content.decode()
     assert order.coi in page and "Kite Pharma" in page
+    # The gates are on the order: the decision, both qualifications, tocilizumab not yet reserved.
+    assert "RCP hématologie test" in page and "PUI CHU Test" in page
+    assert page.count("ARS Test") == 2
+    assert "Non confirmé par la pharmacie" in page
+
+
+def test_an_order_without_a_car_t_decision_names_the_field(
+    clinician_client, car_t_patient, setting, haematologist
+):
+    url = reverse("celltherapy:order_create", args=[car_t_patient.pk])
+    response = clinician_client.post(url, order_form_data(setting))
+    assert response.status_code == 400
+    assert 'id="id_decision-error"' in response.content.decode()
+    assert not CarTOrder.objects.exists()
 
 
 def test_an_incomplete_checklist_is_shown_on_the_form(
@@ -187,3 +202,116 @@ def test_the_label_is_a_pdf_with_the_coi(clinician_client, car_t_patient, haemat
     order = place_order(car_t_patient, haematologist)
     response = clinician_client.get(reverse("celltherapy:label", args=[car_t_patient.pk, order.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_pharmacy_confirms_tocilizumab_from_the_order_page(
+    client, car_t_patient, setting, haematologist
+):
+    order = place_order(car_t_patient, haematologist)
+    client.force_login(setting.pharmacist.user)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "Confirmer les doses réservées" in page
+    url = reverse("celltherapy:tocilizumab", args=[car_t_patient.pk, order.pk])
+    response = client.post(url, {"doses_reserved": "-1"})
+    assert response.status_code == 400
+    response = client.post(url, {"doses_reserved": "2", "further_dose_access": "on"})
+    assert response.status_code == 302
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "Confirmé par la pharmacie : 2 doses réservées" in page
+
+
+def test_the_benefit_risk_decision_through_the_pages(client, car_t_patient, setting, haematologist):
+    from oncoparcours.testing.celltherapy import advance
+
+    order = walk_to(place_order(car_t_patient, haematologist), "in_cryostorage")
+    order = advance(order, "out_of_specification", haematologist, reason="Viabilité 70 %")
+    url = reverse("celltherapy:benefit_risk", args=[car_t_patient.pk, order.pk])
+    client.force_login(haematologist)
+    response = client.post(
+        url,
+        {
+            "action": "record",
+            "deviation": "Viabilité 70 %",
+            "rationale": "Aucune alternative ; le bénéfice attendu l'emporte sur le risque.",
+            "patient_informed_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    assert 'id="id_patient_informed-error"' in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "action": "record",
+            "deviation": "Viabilité 70 %",
+            "rationale": "Aucune alternative ; le bénéfice attendu l'emporte sur le risque.",
+            "patient_informed": "on",
+            "patient_informed_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    client.force_login(setting.pharmacist.user)
+    assert "Contresigner" in client.get(url).content.decode()
+    response = client.post(url, {"action": "countersign", "countersign": "on"})
+    assert response.status_code == 302
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "en vigueur" in page and "Accepté pour perfusion (décision bénéfice–risque)" in page
+    order.refresh_from_db()
+    assert order.state == "in_cryostorage"
+
+
+def test_administrations_through_the_episode_page(client, car_t_patient, setting, haematologist):
+    from oncoparcours.celltherapy.models import EpisodeTreatment
+    from oncoparcours.celltherapy.services.bedside import bedside_confirm
+    from oncoparcours.testing.celltherapy import advance, reserve_tocilizumab
+
+    order = walk_to(place_order(car_t_patient, haematologist), "thawed")
+    for actor in (setting.nurse.user, haematologist):
+        bedside_confirm(order=order, actor=actor, identity_confirmed=True, scanned_coi=order.coi)
+    reserve_tocilizumab(order)
+    order = advance(order, "infused", haematologist)
+    client.force_login(setting.nurse.user)
+    url = reverse("celltherapy:treatments", args=[car_t_patient.pk, order.pk])
+    given = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    data = {
+        "action": "record",
+        "drug": "tocilizumab",
+        "dose": "8",
+        "unit": "mg/kg",
+        "route": "iv",
+        "given_at": given,
+        "indication": "crs",
+        "grade": "2",
+    }
+    response = client.post(url, {**data, "dose": "20"})
+    assert response.status_code == 400 and 'id="id_dose-error"' in response.content.decode()
+    assert client.post(url, data).status_code == 302
+    treatment = EpisodeTreatment.objects.get()
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "Tocilizumab" in page and "8 mg/kg" in page
+    response = client.post(
+        url, {"action": "error", "treatment": treatment.pk, "reason": "Mauvaise dose saisie"}
+    )
+    assert response.status_code == 302 and EpisodeTreatment.objects.count() == 2
+    detail = client.get(reverse("patients:detail", args=[car_t_patient.pk])).content.decode()
+    assert "Cellules CAR-T perfusées" in detail
+
+
+def test_a_phlebotomy_request_at_the_gate_is_refused_on_the_form(
+    clinician_client, car_t_patient, setting, haematologist
+):
+    url = reverse("celltherapy:booking_request", args=[car_t_patient.pk])
+    today = timezone.localdate()
+    data = {
+        "centre": setting.efs_centre.pk,
+        "procedure": "phlebotomy",
+        "wanted_from": today.isoformat(),
+        "wanted_until": (today + dt.timedelta(days=7)).isoformat(),
+        "haemoglobin_g_dl": "11.0",
+        "haemoglobin_on": today.isoformat(),
+    }
+    response = clinician_client.post(url, data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="id_haemoglobin_g_dl-error"' in body and "11" in body
+    assert not Booking.objects.exists()
+    assert clinician_client.post(url, {**data, "haemoglobin_g_dl": "11.1"}).status_code == 302

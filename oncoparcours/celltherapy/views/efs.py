@@ -45,13 +45,23 @@ def centre_day(
         raise Http404
     if request.method == "POST" and "import_programmes" in request.POST:
         try:
-            created = efs.programme_requests(centre=centre, actor=request.user)
+            imported = efs.programme_requests(centre=centre, actor=request.user)
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
             messages.success(
-                request, _("%(n)s programme session(s) added to the requests.") % {"n": created}
+                request,
+                _("%(n)s programme session(s) added to the requests.") % {"n": imported.created},
             )
+            if imported.waiting_for_haemoglobin:
+                messages.warning(
+                    request,
+                    _(
+                        "%(n)s phlebotomy session(s) wait for a recent haemoglobin above the "
+                        "gate: request them from the patient's record with the value."
+                    )
+                    % {"n": imported.waiting_for_haemoglobin},
+                )
         return redirect("celltherapy:efs_centre_day", centre_id=centre.pk)
     day = _day(request)
     grid = efs_selectors.day_grid(centre, day, request.user)
@@ -100,6 +110,9 @@ def booking_detail(request: AuthenticatedHttpRequest, booking_id: uuid.UUID) -> 
         if form.is_valid():
             data = form.cleaned_data
             try:
+                haemoglobin = efs.Haemoglobin(
+                    data.get("haemoglobin_g_dl"), data.get("haemoglobin_on")
+                )
                 if form is schedule_form:
                     efs.booking_schedule(
                         booking=booking,
@@ -107,6 +120,7 @@ def booking_detail(request: AuthenticatedHttpRequest, booking_id: uuid.UUID) -> 
                         machine=data["machine"],
                         starts_at=data["starts_at"],
                         expected_version=data.get("version"),
+                        haemoglobin=haemoglobin,
                     )
                 else:
                     efs.booking_close(
@@ -115,6 +129,7 @@ def booking_detail(request: AuthenticatedHttpRequest, booking_id: uuid.UUID) -> 
                         to=data["status"],
                         reason=data.get("reason", ""),
                         expected_version=data.get("version"),
+                        haemoglobin=haemoglobin,
                     )
             except ApplicationError as error:
                 add_application_error(form, error)
@@ -130,6 +145,7 @@ def booking_detail(request: AuthenticatedHttpRequest, booking_id: uuid.UUID) -> 
         {
             "booking": booking,
             "procedure": efs_selectors.procedure_of(booking),
+            **efs_selectors.procedure_needs(booking),
             "schedule_form": schedule_form,
             "close_form": close_form,
             "free_slots": efs_selectors.free_slots(booking),
@@ -158,6 +174,8 @@ def booking_request(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) ->
                     requesting_organisation=patient.expert_centre or patient.proximity_centre,
                     mobile_site=data.get("mobile_site"),
                     order=data.get("order"),
+                    haemoglobin_g_dl=data.get("haemoglobin_g_dl"),
+                    haemoglobin_on=data.get("haemoglobin_on"),
                 ),
             )
         except ApplicationError as error:

@@ -110,6 +110,7 @@ def _order_context(request: AuthenticatedHttpRequest, order: object) -> dict:
     can_forward = forward is not None and request.user.role in forward.roles
     if forward is not None and forward.to == "infused" and not _check_passed(order):
         can_forward = False
+    safety = selectors.order_safety(order)
     return {
         "order": order,
         "patient": order.patient,
@@ -135,10 +136,16 @@ def _order_context(request: AuthenticatedHttpRequest, order: object) -> dict:
         ),
         "bedside_form": BedsideForm(),
         "bed_warnings": efs_selectors.infusion_bed_warning(
-            order.treating_centre_id, order.planned_infusion_on
+            order.treating_centre_id,
+            order.planned_infusion_on,
+            days=safety.label.monitoring_days + 1 if safety.label else 11,
         )
         if order.planned_infusion_on and order.state not in lifecycle.TERMINAL
         else [],
+        "safety": safety,
+        "benefit_risk": selectors.benefit_risk_decisions(order),
+        "treatments": selectors.episode_treatments(order),
+        "role": request.user.role,
     }
 
 

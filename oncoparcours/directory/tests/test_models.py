@@ -108,3 +108,30 @@ def test_a_nurse_cannot_have_a_physician_specialty():
     with pytest.raises(ValidationError) as error:
         nurse.full_clean(exclude=["user"])
     assert "specialty" in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_car_t_qualifications_name_the_products_they_cover():
+    hospital = OrganisationFactory(kind="chu")
+    ward = Capability(
+        organisation=hospital,
+        kind="car_t_qualified_ward",
+        valid_from=dt.date(2024, 1, 1),
+        issuer_name="ARS Centre-Val de Loire",
+    )
+    with pytest.raises(ValidationError) as error:
+        ward.full_clean()
+    assert "products" in error.value.message_dict
+    ward.products = ["tisagenlecleucel", "axicabtagene_ciloleucel"]
+    ward.full_clean()
+    assert ward.products_label == "tisagenlecleucel, axicabtagene ciloleucel"
+    beds = Capability(
+        organisation=hospital,
+        kind="icu_beds",
+        quantity=8,
+        valid_from=dt.date(2024, 1, 1),
+        products=["tisagenlecleucel"],
+    )
+    with pytest.raises(ValidationError) as error:
+        beds.full_clean()
+    assert "products" in error.value.message_dict

@@ -11,6 +11,7 @@ ACTIVITY_KINDS = frozenset(
         "education_workshop",
         "rcp_review",
         "apheresis",
+        "phlebotomy",
         "hospital_stay",
         "transport",
         "document",

@@ -19,6 +19,7 @@ KIND_LABELS = {
     "education_workshop": _("Education workshop"),
     "rcp_review": _("Tumour board review"),
     "apheresis": _("Apheresis"),
+    "phlebotomy": _("Phlebotomy"),
     "hospital_stay": _("Hospital stay"),
     "transport": _("Transport"),
     "document": _("Document"),

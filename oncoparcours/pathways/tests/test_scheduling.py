@@ -86,8 +86,13 @@ def test_car_t_lymphodepletion_is_d5_to_d3_and_manufacturing_depends_on_product(
     assert "bridging-therapy" not in by_key
     assert "bridging-therapy" in {a.key for a in plan("car-t", bridging=True).activities}
     monitoring = [a for a in result.activities if a.activity_id == "crs-icans-assessment"]
-    assert len(monitoring) == 8 and monitoring[-1].due == infusion + dt.timedelta(days=7)
+    # Daily from D1 to the label's window: 10 days for idecabtagene vicleucel (EU SmPC).
+    assert [a.due for a in monitoring] == [infusion + dt.timedelta(days=d) for d in range(1, 11)]
     assert set(by_key["discharge"].depends_on) == {a.key for a in monitoring}
+    cilta = plan("car-t", product="ciltacabtagene_autoleucel").activities
+    cilta_infusion = next(a.due for a in cilta if a.key == "car-t-infusion")
+    cilta_days = [a.due for a in cilta if a.activity_id == "crs-icans-assessment"]
+    assert cilta_days[-1] == cilta_infusion + dt.timedelta(days=14) and len(cilta_days) == 14
 
 
 def test_fast_track_delay_targets_count_from_suspicion():

@@ -1,0 +1,242 @@
+"""The CAR-T gates read from the database: the board decision behind an order, the regional
+health agency's qualification of the pharmacy and the care unit for the product, the tocilizumab
+doses confirmed by the pharmacy, the benefit–risk decision that covers a deviation. Each gives a
+status for the order page and, when it refuses, a message naming what is missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oncoparcours.directory.models import Capability, CapabilityKind, Organisation
+
+from .. import catalogue
+from ..models import BenefitRiskDecision, CarTOrder, TocilizumabConfirmation
+from ..rules import safety
+
+ARS_NAME = re.compile(r"\bARS\b|agence r[ée]gionale de sant[ée]", re.IGNORECASE)
+SITE_KINDS = {
+    "pharmacy": CapabilityKind.CAR_T_QUALIFIED_PUI,
+    "treating_centre": CapabilityKind.CAR_T_QUALIFIED_WARD,
+}
+
+
+def product_name(code: str) -> str:
+    product = catalogue.product(code)
+    return str(product) if product else code
+
+
+# --- board decision -------------------------------------------------------------------------------
+
+
+def decision_problem(decision: Any, patient_id: Any) -> str | None:
+    """A message when ``decision`` (a boards Decision, or None) cannot support a CAR-T order."""
+    if decision is None:
+        return _(
+            "Choose the validated tumour board decision that recommends CAR-T cells: an order "
+            "cannot be placed without one."
+        )
+    latest = decision.case.decisions.order_by("-version").values_list("pk", flat=True).first()
+    problem = safety.decision_problem(
+        modalities=decision.modalities,
+        same_patient=decision.case.patient_id == patient_id,
+        latest_version=latest == decision.pk,
+    )
+    return {
+        None: None,
+        "other_patient": _("This decision is about another patient."),
+        "amended": _("This decision was corrected by a later version: choose the current version."),
+        "not_car_t": _(
+            "This decision does not recommend CAR-T cells (treatment modality “CAR-T cell "
+            "therapy”): the board must decide it first."
+        ),
+    }[problem]
+
+
+# --- qualification of the sites -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteQualification:
+    site: str  # pharmacy | treating_centre
+    organisation: Organisation
+    status: safety.QualificationStatus
+    capability: Capability | None
+
+    @property
+    def ok(self) -> bool:
+        return self.status.ok
+
+
+def _issued_by_ars(capability: Capability) -> bool:
+    if capability.issuer is not None:
+        return capability.issuer.kind == "ars"
+    return bool(ARS_NAME.search(capability.issuer_name or ""))
+
+
+def site_qualification(
+    site: str, organisation: Organisation, product: str, on: dt.date
+) -> SiteQualification:
+    """The organisation's (or its parent establishment's) qualification of kind ``site``."""
+    capabilities = list(
+        Capability.objects.filter(kind=SITE_KINDS[site])
+        .filter(Q(organisation=organisation) | Q(organisation_id=organisation.parent_id))
+        .select_related("issuer")
+        .order_by("-valid_from")
+    )
+    rows = {
+        id(c): safety.Qualification(
+            products=tuple(c.products or ()),
+            valid_from=c.valid_from,
+            valid_until=c.valid_until,
+            issued_by_ars=_issued_by_ars(c),
+        )
+        for c in capabilities
+    }
+    status = safety.qualification_status(rows.values(), product, on)
+    capability = next((c for c in capabilities if rows[id(c)] is status.qualification), None)
+    return SiteQualification(site, organisation, status, capability)
+
+
+def qualification_message(qualification: SiteQualification, product: str, on: dt.date) -> str:
+    what = {
+        "pharmacy": _("the pharmacy's CAR-T qualification"),
+        "treating_centre": _("the care unit's CAR-T qualification"),
+    }[qualification.site]
+    values = {
+        "organisation": qualification.organisation.name,
+        "what": what,
+        "product": product_name(product),
+        "day": on.strftime("%d/%m/%Y"),
+    }
+    capability = qualification.capability
+    if capability is not None:
+        values["until"] = (
+            capability.valid_until.strftime("%d/%m/%Y") if capability.valid_until else ""
+        )
+        values["from"] = capability.valid_from.strftime("%d/%m/%Y")
+        values["products"] = capability.products_label
+    messages = {
+        "none": _(
+            "%(organisation)s: no record of %(what)s issued by the regional health agency (ARS)."
+        ),
+        "not_ars": _("%(organisation)s: %(what)s is not issued by a regional health agency (ARS)."),
+        "other_products": _("%(organisation)s: %(what)s covers %(products)s, not %(product)s."),
+        "expired": _("%(organisation)s: %(what)s for %(product)s expired on %(until)s."),
+        "not_yet": _("%(organisation)s: %(what)s for %(product)s starts on %(from)s."),
+    }
+    return messages[qualification.status.status] % values
+
+
+def qualification_errors(
+    *, product: str, pharmacy: Organisation, treating_centre: Organisation, on: dt.date
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for site, organisation in (("pharmacy", pharmacy), ("treating_centre", treating_centre)):
+        qualification = site_qualification(site, organisation, product, on)
+        if not qualification.ok:
+            errors[site] = [qualification_message(qualification, product, on)]
+    return errors
+
+
+# --- tocilizumab ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TocilizumabStatus:
+    required_doses: int
+    further_within_hours: int
+    latest: TocilizumabConfirmation | None
+    problem: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def tocilizumab_status(order: CarTOrder) -> TocilizumabStatus:
+    product = catalogue.product(order.product)
+    assert product is not None
+    latest = order.tocilizumab.select_related("confirmed_by").order_by("-at", "-id").first()
+    problem = safety.tocilizumab_problem(
+        doses_reserved=latest.doses_reserved if latest else None,
+        further_dose_access=latest.further_dose_access if latest else False,
+        required_doses=product.label.tocilizumab_doses,
+    )
+    return TocilizumabStatus(
+        product.label.tocilizumab_doses,
+        product.label.tocilizumab_further_within_hours,
+        latest,
+        problem,
+    )
+
+
+def tocilizumab_message(status: TocilizumabStatus) -> str:
+    values = {"n": status.required_doses, "hours": status.further_within_hours}
+    return {
+        "not_confirmed": _(
+            "Infusion refused: the pharmacy has not confirmed the tocilizumab doses reserved for "
+            "this patient (label: %(n)s dose(s) on site before infusion, a further dose within "
+            "%(hours)s hours)."
+        ),
+        "too_few": _(
+            "Infusion refused: fewer tocilizumab doses reserved for this patient than the "
+            "label's %(n)s before infusion."
+        ),
+        "no_further_access": _(
+            "Infusion refused: the pharmacy has not confirmed that a further dose of "
+            "tocilizumab can be obtained within %(hours)s hours."
+        ),
+    }[str(status.problem)] % values
+
+
+# --- benefit-risk decision ------------------------------------------------------------------------
+
+
+def effective_decision(
+    order: CarTOrder, since: dt.datetime | None = None
+) -> BenefitRiskDecision | None:
+    """The latest countersigned benefit–risk decision (signed after ``since`` when given)."""
+    decisions = order.benefit_risk_decisions.filter(countersignature__isnull=False)
+    if since is not None:
+        decisions = decisions.filter(countersignature__signed_at__gte=since)
+    return decisions.select_related("countersignature").order_by("-signed_at", "-id").first()
+
+
+# --- thaw to infusion ----------------------------------------------------------------------------
+
+
+def thaw_time(order: CarTOrder) -> dt.datetime | None:
+    """When the product's thaw started (the time recorded at the "thawed" step)."""
+    event = order.custody.filter(kind="thawed").order_by("-sequence").first()
+    return event.at if event else None
+
+
+def thaw_problem(order: CarTOrder, at: dt.datetime) -> str | None:
+    """A message when more than the label's thaw-to-infusion limit has passed at ``at`` and no
+    benefit–risk decision signed after the thaw covers it."""
+    thawed = thaw_time(order)
+    product = catalogue.product(order.product)
+    if thawed is None or product is None:
+        return None
+    limit = product.label.thaw_limit_minutes
+    if not safety.thaw_limit_exceeded(thawed, at, limit):
+        return None
+    if effective_decision(order, since=thawed) is not None:
+        return None
+    return _(
+        "Thaw-to-infusion limit exceeded: %(elapsed)s min since the thaw started at %(thawed)s, "
+        "the label of %(product)s allows %(limit)s min. Do not infuse: declare the product out of "
+        "specification; the treating physician may then record a benefit–risk decision."
+    ) % {
+        "elapsed": safety.minutes_since_thaw(thawed, at),
+        "thawed": timezone.localtime(thawed).strftime("%H:%M"),
+        "product": product,
+        "limit": limit,
+    }
