@@ -51,7 +51,7 @@ SCHEMA = (
     "value2 DOUBLE, count INTEGER, overseas BOOLEAN"
 )
 KINDS = {
-    "diagnosis": "primary cancer diagnosed (category: ICD-10 3 characters; value2: 1 = poor prognosis)",
+    "diagnosis": "primary cancer diagnosed (category: ICD-10 3 characters; value2: 1 = poor prognosis, 0 = not poor, empty = not determined)",
     "suspicion": "fast-track diagnosis pathway started (suspicion of cancer)",
     "diagnosis_confirmed": "fast-track diagnosis pathway: pathology result done (diagnosis confirmed)",
     "first_treatment": "first treatment given (administration or procedure done)",
@@ -203,7 +203,11 @@ class Builder:
         )
         for patient, day, icd10, poor in query.iterator(chunk_size=20000):
             yield self.row(
-                patient, "diagnosis", _day(day), category=icd10[:3], value2=float(bool(poor))
+                patient,
+                "diagnosis",
+                _day(day),
+                category=icd10[:3],
+                value2=None if poor is None else float(poor),  # None: prognosis to check
             )
 
     def suspicions(self) -> Iterable[Row]:

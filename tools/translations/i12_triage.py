@@ -135,3 +135,6 @@ T.update({
     "Every matching rule is considered; the highest level wins, everyone the rules at that level name is notified, the shortest deadline applies, and the advice is that of the most specific rule (the later one in the file). A report is also never triaged laxer than the newest shipped default policy.": "Toutes les règles qui s'appliquent sont prises en compte : le niveau le plus élevé l'emporte, toutes les personnes nommées par les règles de ce niveau sont prévenues, le délai le plus court s'applique et le conseil est celui de la règle la plus spécifique (la dernière du fichier). Une déclaration n'est par ailleurs jamais triée moins strictement que la politique par défaut la plus récente livrée.",
     "Also notified (the level does not change)": "Également prévenus (le niveau ne change pas)",
 })
+T.update({
+    "Prognosis to check: the record lacks facts that decide whether this cancer is of poor prognosis (see the diagnosis on the record). A referral may still be requested.": "Pronostic à vérifier : il manque au dossier des éléments qui décident si ce cancer est de mauvais pronostic (voir le diagnostic dans le dossier). Une demande d'avis reste possible.",
+})

@@ -36,9 +36,13 @@ def _stage(diagnosis: Diagnosis) -> str:
 
 
 def patient_informed(patient: Patient) -> bool:
+    """The decision in force: the latest decision date, then the latest entry (the same order as
+    every other consent reading, so a paper form entered late never overrides a newer one)."""
     latest = (
-        patient.consents.filter(kind=ConsentKind.RCP_INFORMATION)
-        .order_by("-recorded_at", "-id")
+        patient.consents.filter(
+            kind=ConsentKind.RCP_INFORMATION, recorded_on__lte=timezone.localdate()
+        )
+        .order_by("-recorded_on", "-recorded_at", "-id")
         .first()
     )
     return latest is not None and latest.decision == ConsentDecision.NON_OPPOSITION

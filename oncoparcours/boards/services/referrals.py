@@ -14,6 +14,7 @@ from oncoparcours.core.models import AuditAction, User
 from oncoparcours.directory.models import Network, NetworkMembership, Organisation
 from oncoparcours.directory.rules import geo, icd10
 from oncoparcours.patients.models import CareTeamMember, CareTeamRole, Diagnosis, Patient
+from oncoparcours.patients.rules.networks import referral_proposal
 from oncoparcours.patients.selectors import professional_for
 
 from ..models import Board, BoardKind, Referral, ReferralStatus
@@ -39,12 +40,15 @@ def referral_request(
     note: str = "",
 ) -> Referral:
     errors: dict[str, list[str]] = {}
+    in_scope = icd10.in_any_range(diagnosis.icd10, network.scope_ranges)
     if diagnosis.patient_id != patient.pk:
         errors["diagnosis"] = [_("This diagnosis belongs to another patient.")]
-    elif not diagnosis.poor_prognosis:
-        errors["diagnosis"] = [_("Network referral is for poor-prognosis cancers.")]
-    elif not icd10.in_any_range(diagnosis.icd10, network.scope_ranges):
+    elif not in_scope:
         errors["network"] = [_("This network does not cover this cancer.")]
+    elif referral_proposal(status=diagnosis.prognosis_status, in_scope=in_scope) is None:
+        # A prognosis still "to check" may be referred (safer reading: an undetermined
+        # prognosis must not keep a patient from the network's expertise).
+        errors["diagnosis"] = [_("Network referral is for poor-prognosis cancers.")]
     if not NetworkMembership.objects.filter(
         network=network, organisation=expert_centre, role__in=["pilot", "expert"]
     ).exists():

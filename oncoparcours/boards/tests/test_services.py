@@ -342,3 +342,41 @@ def test_network_referral_workflow(patient, diagnosis, clinician):
         patient=patient, professional=expert, role="expert_centre"
     ).exists()
     assert Referral.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("poor", "missing", "accepted"),
+    [(True, [], True), (None, ["metastasis"], True), (None, [], True), (False, [], False)],
+)
+def test_a_referral_follows_the_network_proposal_rule(
+    patient, diagnosis, clinician, poor, missing, accepted
+):
+    """Poor prognosis, or not yet determined ("to check"), may be referred; a cancer known not to
+    be poor prognosis is refused, naming the diagnosis."""
+    from oncoparcours.directory.models import Network, NetworkMembership
+    from oncoparcours.testing.factories import OrganisationFactory
+
+    diagnosis.poor_prognosis, diagnosis.prognosis_missing = poor, missing
+    diagnosis.save(update_fields=["poor_prognosis", "prognosis_missing"])
+    network = Network.objects.create(
+        code="TEST-NET", name="Réseau test", kind="inca_excellence", icd10_ranges=[["C15", "C26"]]
+    )
+    centre = OrganisationFactory(name="Centre expert", kind="chu")
+    NetworkMembership.objects.create(network=network, organisation=centre, role="expert")
+
+    def request():
+        return referrals.referral_request(
+            actor=clinician.user,
+            patient=patient,
+            diagnosis=diagnosis,
+            network=network,
+            expert_centre=centre,
+        )
+
+    if accepted:
+        assert request().status == "requested"
+    else:
+        with pytest.raises(ApplicationError) as refused:
+            request()
+        assert "diagnosis" in refused.value.errors
+        assert Referral.objects.count() == 0

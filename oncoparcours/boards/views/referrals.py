@@ -53,7 +53,7 @@ def referral_page(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> H
         return redirect("boards:referral", patient_id=patient.pk)
     suggestions = [
         (suggestion, referrals.recours_board(suggestion.network, suggestion.diagnosis))
-        for suggestion in network_suggestions(patient, diagnoses)
+        for suggestion in network_suggestions(patient, diagnoses, include_to_check=True)
     ]
     return render(
         request,
