@@ -239,28 +239,59 @@ def _febrile_neutropenia(obs: dict[str, Any]) -> Grade | None:
     )
 
 
+def _alt(obs: dict[str, Any]) -> Grade | None:
+    return _liver(obs, "alt_x_uln", "alanine_aminotransferase_increased")
+
+
+def _ast(obs: dict[str, Any]) -> Grade | None:
+    return _liver(obs, "ast_x_uln", "aspartate_aminotransferase_increased")
+
+
+# Each term with the observations without which it cannot be graded (so a report is only
+# examined for what it answers), in the order grades are listed.
+BUILDERS: tuple[tuple[frozenset[str], Any], ...] = (
+    (frozenset({"temperature_c"}), _fever),
+    (frozenset({"stools_over_baseline_per_day"}), _diarrhea),
+    (frozenset({"blood_or_mucus_in_stool", "peritoneal_signs"}), _colitis),
+    (frozenset({"rash_bsa_percent"}), _rash),
+    (frozenset({"bilirubin_x_uln"}), _bilirubin),
+    (frozenset({"creatinine_x_uln"}), _creatinine),
+    (frozenset({"neutrophils_g_per_l"}), _neutrophils),
+    (frozenset({"neutrophils_g_per_l"}), _febrile_neutropenia),
+    (frozenset({"alt_x_uln"}), _alt),
+    (frozenset({"ast_x_uln"}), _ast),
+)
+
+
+def _enum_builder(key: str, term: str, table: dict[str, tuple[int, str]]) -> Any:
+    def build(obs: dict[str, Any]) -> Grade | None:
+        graded = table.get(obs[key])
+        return Grade(term, graded[0], CTCAE, graded[1]) if graded else None
+
+    return build
+
+
+# Observation key -> the (position, builder) pairs it can trigger; a report is only examined for
+# what it answers, and grades are listed in the position order.
+_ALL = [*BUILDERS] + [
+    (frozenset({key}), _enum_builder(key, term, table))
+    for key, (term, table) in ENUM_GRADES.items()
+]
+DISPATCH: dict[str, list[tuple[int, Any]]] = {}
+for _position, (_needs, _builder) in enumerate(_ALL):
+    for _key in _needs:
+        DISPATCH.setdefault(_key, []).append((_position, _builder))
+
+
 def grade_all(obs: dict[str, Any]) -> list[Grade]:
     """Every CTCAE term graded >= 1 from these observations, in a stable order."""
-    found = [
-        builder(obs)
-        for builder in (
-            _fever,
-            _diarrhea,
-            _colitis,
-            _rash,
-            _bilirubin,
-            _creatinine,
-            _neutrophils,
-            _febrile_neutropenia,
-        )
-    ]
-    found += [
-        _liver(obs, "alt_x_uln", "alanine_aminotransferase_increased"),
-        _liver(obs, "ast_x_uln", "aspartate_aminotransferase_increased"),
-    ]
-    for key, (term, table) in ENUM_GRADES.items():
-        value = obs.get(key)
-        if value in table:
-            level, text = table[value]
-            found.append(Grade(term, level, CTCAE, text))
-    return [grade for grade in found if grade is not None]
+    todo: dict[int, Any] = {}
+    for key in obs:
+        for position, builder in DISPATCH.get(key, ()):
+            todo[position] = builder
+    found = []
+    for position in sorted(todo):
+        grade = todo[position](obs)
+        if grade is not None:
+            found.append(grade)
+    return found
