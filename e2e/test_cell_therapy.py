@@ -77,11 +77,11 @@ def test_an_order_from_qualification_to_infusion(page, people):  # type: ignore[
     page.get_by_label("Centre de santé EFS (aphérèse)").select_option(str(setting.efs_centre.pk))
     page.get_by_role("button", name="Passer la commande").click()
     # No board decision chosen: refused, the field named.
-    expect(page.locator("#id_decision-error")).to_contain_text("Choisissez la décision de RCP")
+    expect(page.locator("#id_decision_error")).to_contain_text("Choisissez la décision de RCP")
     page.get_by_label("Décision de RCP recommandant les CAR-T").select_option(
         str(people["decision"].pk)
     )
-    expect(page.locator("#id_eligibility-error")).to_contain_text(
+    expect(page.locator("#id_eligibility_error")).to_contain_text(
         "Non coché"
     )  # the checklist is not ticked yet
     for box in page.get_by_role("checkbox").all():
@@ -116,7 +116,7 @@ def test_an_order_from_qualification_to_infusion(page, people):  # type: ignore[
     page.get_by_label("Cuve").select_option(str(people["setting"].tank.pk))
     page.get_by_label("Position").fill("R9-01")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
-    expect(page.locator("#id_position-error")).to_contain_text("Position R9-01 inconnue")
+    expect(page.locator("#id_position_error")).to_contain_text("Position R9-01 inconnue")
     page.get_by_label("Position").fill("R1-02")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_text("dans Cuve A, position R1-02")).to_be_visible()

@@ -117,7 +117,7 @@ def test_a_chair_runs_a_live_session(board_setup, page):
     page.get_by_label("Membre").select_option(label="Claire FLEURY — Radiologie")
     page.get_by_label("Spécialités représentées").select_option(label="Chirurgie thoracique")
     page.get_by_role("button", name="Enregistrer la présence").click()
-    error = page.locator("#id_specialties-error")
+    error = page.locator("#id_specialties_error")
     expect(error).to_contain_text("n'a pas la spécialité Chirurgie thoracique dans l'annuaire")
     expect(page.locator(".session-side .plain-list")).not_to_contain_text("FLEURY")
     assert axe_violations(page) == []

@@ -32,8 +32,13 @@ def main(po_path: str, *sources: str) -> int:
                 entry.msgstr = translations[entry.msgid]
             if not entry.msgstr:
                 missing.append(entry.msgid)
-        if "fuzzy" in entry.flags and (entry.msgstr or entry.msgstr_plural):
-            entry.flags.remove("fuzzy")
+        if "fuzzy" in entry.flags:
+            # A fuzzy entry is gettext's guess from a similar message: accept it only when a
+            # translation file gives it; otherwise it stays missing (never a silent wrong text).
+            if entry.msgid in translations or entry.msgid in plurals:
+                entry.flags.remove("fuzzy")
+            elif entry.msgid not in missing:
+                missing.append(entry.msgid)
     po.metadata["Language"] = "fr"
     po.metadata["Plural-Forms"] = "nplurals=2; plural=(n > 1);"
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"

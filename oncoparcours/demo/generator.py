@@ -173,6 +173,12 @@ class Generator:
             id=self.uuid(),
             finess=self.finess(fields["departement"]) if needs_finess else None,
             time_zone=departements()[fields["departement"]].time_zone,
+            # Numbers of the range ARCEP reserves for fiction (01 99 00 xx xx): never a real line.
+            phone=fields.pop(
+                "phone",
+                f"01 99 00 {len(self.region.orgs) // 100 % 100:02d} "
+                f"{len(self.region.orgs) % 100:02d}",
+            ),
             **fields,
         )
         organisation.full_clean()

@@ -22,7 +22,10 @@ from oncoparcours.patients.rules.consent import PURPOSES
 from .catalogue import INDICATORS_PURPOSE
 from .extract import Pseudonymiser
 
-# The event-level extract declares its purpose when downloaded (evaluation by default).
+# The event-level extract declares its purpose when downloaded (evaluation by default). Being a
+# patient-level file that leaves the product, it leaves out every patient who objects to ANY
+# export purpose, whatever the declared one (safer reading: a file downloaded "for evaluation"
+# could otherwise be reused for research with research objectors in it).
 EXTRACT_PURPOSES = (INDICATORS_PURPOSE, *(p for p in PURPOSES if p != INDICATORS_PURPOSE))
 
 
@@ -31,9 +34,12 @@ class Exclusion:
     purpose: str
     as_of: dt.date
     pseudonyms: tuple[str, ...]
+    every_purpose: bool = False  # objectors to any export purpose are left out
 
     @property
     def label(self) -> str:
+        if self.every_purpose:
+            return _("research, network, registry, evaluation")
         return purposes()[self.purpose].label
 
     @property
@@ -42,13 +48,23 @@ class Exclusion:
 
 
 def exclusion_for(
-    purpose: str, *, on: dt.date | None = None, key: bytes | None = None
+    purpose: str,
+    *,
+    on: dt.date | None = None,
+    key: bytes | None = None,
+    every_purpose: bool = False,
 ) -> Exclusion:
-    """The pseudonyms of the patients objecting to ``purpose`` on ``on`` (default today)."""
+    """The pseudonyms of the patients objecting to ``purpose`` (or, with ``every_purpose``, to
+    any export purpose) on ``on`` (default today)."""
     day = on or timezone.localdate()
     pseudonym = Pseudonymiser(key)
-    ids = excluded_patient_ids(purposes=[purpose], on=day)
-    return Exclusion(purpose, day, tuple(pseudonym(pk) for pk in ids.iterator(chunk_size=20000)))
+    ids = excluded_patient_ids(purposes=list(PURPOSES) if every_purpose else [purpose], on=day)
+    return Exclusion(
+        purpose,
+        day,
+        tuple(pseudonym(pk) for pk in ids.iterator(chunk_size=20000)),
+        every_purpose,
+    )
 
 
 def install(connection: Any, exclusion: Exclusion | None) -> int:
@@ -76,6 +92,13 @@ def note(count: int, exclusion: Exclusion | None) -> str:
     """ "N patients excluded (opposition to <purpose>)", as shown on pages and in files."""
     if exclusion is None:
         return _("No opposition applied to this export.")
+    if exclusion.every_purpose:
+        return ngettext(
+            "%(count)s patient excluded (opposition to at least one export purpose: %(purposes)s)",
+            "%(count)s patients excluded (opposition to at least one export purpose: "
+            "%(purposes)s)",
+            count,
+        ) % {"count": count, "purposes": exclusion.label}
     return ngettext(
         "%(count)s patient excluded (opposition to the purpose “%(purpose)s”)",
         "%(count)s patients excluded (opposition to the purpose “%(purpose)s”)",

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from oncoparcours.patients.consent import purposes
+
 from . import exclusions, exports
 from .catalogue import CATALOGUE, THEMES, Indicator
 from .engine import Engine, Filters, Result
@@ -79,16 +81,14 @@ def extract_purposes() -> list[ExtractPurpose]:
     if not extract_ready():
         return []
     found = []
+    # The same patients leave every event-level file (objectors to any export purpose).
+    exclusion = exclusion_for(INDICATORS_PURPOSE, every_purpose=True)
+    count = exports.excluded_count(extract_directory(), exclusion)
     for key in EXTRACT_PURPOSES:
-        exclusion = exclusion_for(key)
-        count = exports.excluded_count(extract_directory(), exclusion)
+        declared = purposes()[key]
         found.append(
             ExtractPurpose(
-                key,
-                exclusion.label,
-                exclusion.legal_basis,
-                count,
-                exclusions.note(count, exclusion),
+                key, declared.label, declared.legal_basis, count, exclusions.note(count, exclusion)
             )
         )
     return found

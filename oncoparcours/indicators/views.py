@@ -160,7 +160,10 @@ def extract_download(request: AuthenticatedHttpRequest, fmt: str) -> HttpRespons
         raise Http404
     shift = request.GET.get("decalage") == "1"
     body, excluded = exports.extract_file(
-        extract_directory(), shift_dates=shift, fmt=fmt, exclusion=exclusion_for(purpose)
+        extract_directory(),
+        shift_dates=shift,
+        fmt=fmt,
+        exclusion=exclusion_for(purpose, every_purpose=True),
     )
     audit_record(
         actor=request.user,

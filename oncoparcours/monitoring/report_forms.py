@@ -82,7 +82,45 @@ class ObservationForm(forms.Form):
             if name not in self.ICE_FIELDS and name in self.fields and name not in self.EXTRA
         ]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self._check_fever_duration(data)
+        if (
+            "neutrophils_when" in self.fields
+            and data.get("neutrophils_g_per_l") is not None
+            and not data.get("neutrophils_when")
+        ):
+            self.add_error("neutrophils_when", _("Say when the blood test was taken."))
+        return data
+
+    def _check_fever_duration(self, data: dict[str, Any]) -> None:
+        """A fever duration without a temperature of 38 °C or more would grade nothing: ask for
+        the highest temperature measured (a medicine may have lowered it since)."""
+        hours, temperature = data.get("fever_hours_at_or_above_38"), data.get("temperature_c")
+        if "temperature_c" in self.errors or not hours:
+            return
+        if temperature is None or temperature < 38.0:
+            self.add_error(
+                "temperature_c",
+                _(
+                    "A fever of 38 °C or more was reported: give the highest temperature "
+                    "measured, even if a medicine has lowered it since."
+                ),
+            )
+
     def observations(self) -> dict[str, Any]:
+        """The answers as contract observations. A neutrophil count counts only when it is less
+        than a day old: an older normal count must never lower the alert of a febrile patient on
+        chemotherapy (safer reading)."""
+        observations = self._observations()
+        if (
+            "neutrophils_when" in self.fields
+            and self.cleaned_data.get("neutrophils_when") != "today"
+        ):
+            observations.pop("neutrophils_g_per_l", None)
+        return observations
+
+    def _observations(self) -> dict[str, Any]:
         data = self.cleaned_data
         observations: dict[str, Any] = {}
         for name in self.observation_fields():
@@ -311,22 +349,12 @@ class SelfReportForm(ObservationForm):
         max_length=2000,
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("neutrophils_g_per_l") is not None and not data.get("neutrophils_when"):
-            self.add_error("neutrophils_when", _("Say when the blood test was taken."))
-        return data
-
-    def observations(self) -> dict[str, Any]:
-        """A neutrophil count only counts when it is less than a day old: an older normal count
-        must never lower the alert of a febrile patient on chemotherapy (safer reading)."""
-        observations = super().observations()
-        if self.cleaned_data.get("neutrophils_when") != "today":
-            observations.pop("neutrophils_g_per_l", None)
-        return observations
-
     def source(self) -> str:
         return "caregiver" if self.cleaned_data.get("caregiver") else "patient"
+
+    @property
+    def asks_relatives(self) -> bool:
+        return any(section.key == "car_t" for section in self.sections)
 
 
 # --- staff forms ---------------------------------------------------------------------------------
@@ -393,6 +421,12 @@ CLINICAL_CHOICES = {
         ("moderate", _("Moderate, limiting instrumental ADL")),
         ("severe", _("Severe, limiting self-care ADL")),
     ],
+    "oxygen": [
+        ("none", _("None")),
+        ("low_flow_nasal_cannula", _("Low-flow nasal cannula (≤ 6 L/min)")),
+        ("high_flow_or_face_mask", _("High flow or face mask")),
+        ("positive_pressure", _("Positive pressure")),
+    ],
     "hypotension": [
         ("none", _("None")),
         ("fluid_responsive", _("Responds to fluids")),
@@ -427,7 +461,21 @@ def _neuro_changes_field(label: Any) -> forms.MultipleChoiceField:
 
 
 IMMUNE_ORGAN_FIELDS = ("chest_pain", "muscle_weakness", "headache")
-LAB_FIELDS = ("neutrophils_g_per_l", "creatinine_x_uln")
+LAB_FIELDS = ("neutrophils_g_per_l", "neutrophils_when", "creatinine_x_uln")
+
+
+def _count_date_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Neutrophil count taken"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("today", _("Less than 24 hours ago")),
+            ("earlier", _("Yesterday or before (not used for grading)")),
+        ],
+    )
+
+
 VITAL_SIGNS = ("systolic_bp", "diastolic_bp", "heart_rate", "spo2", "weight_kg")
 
 
@@ -454,21 +502,30 @@ class NurseVisitForm(ObservationForm):
             ),
         ),
         Section(
+            "vitals",
+            _("Vital signs"),
+            (*VITAL_SIGNS, "hypotension"),
+            help=_(
+                "Systolic pressure below 90 mmHg: say whether the patient is hypotensive "
+                "(it grades febrile neutropenia and, after CAR-T, the cytokine release syndrome)."
+            ),
+        ),
+        Section(
             "labs",
-            _("Blood results of the day (if available)"),
+            _("Blood results (if available)"),
             LAB_FIELDS,
-            help=_("Only results of the last 24 hours: an older count must not be entered here."),
+            help=_("A neutrophil count older than 24 hours is recorded but not used for grading."),
         ),
         Section(
             "car_t",
-            _("Neurological watch after CAR-T"),
-            ("neuro_changes",),
+            _("After CAR-T"),
+            ("oxygen", "neuro_changes"),
             ("car_t",),
+            help=_("Oxygen saturation below 92 %: say whether oxygen is given."),
         ),
-        Section("vitals", _("Vital signs"), VITAL_SIGNS),
         Section("comment", _("Comment"), ("comment",)),
     )
-    EXTRA = frozenset({"comment", *VITAL_SIGNS})
+    EXTRA = frozenset({"comment", "neutrophils_when", *VITAL_SIGNS})
 
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
     temperature_c = _decimal(_("Temperature (°C)"), 30, 45)
@@ -501,7 +558,10 @@ class NurseVisitForm(ObservationForm):
     muscle_weakness = _clinical("muscle_weakness", _("Muscle weakness"))
     headache = _clinical("headache", _("Headache"))
     neutrophils_g_per_l = _decimal(_("Neutrophils (× 10⁹/L)"), 0, 100)
+    neutrophils_when = _count_date_field()
     creatinine_x_uln = _decimal(_("Creatinine (× upper limit of normal)"), 0, 100)
+    hypotension = _clinical("hypotension", _("Hypotension"))
+    oxygen = _clinical("oxygen", _("Oxygen"))
     neuro_changes = _neuro_changes_field(_("Changes seen (by you or the relatives)"))
     comment = forms.CharField(
         label=_("Observations"),
@@ -509,6 +569,24 @@ class NurseVisitForm(ObservationForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
     )
+
+    def clean(self) -> dict[str, Any]:
+        """Low measured values must be interpreted by the nurse, never silently ignored."""
+        data = super().clean() or {}
+        systolic = data.get("systolic_bp")
+        if systolic is not None and systolic < 90 and not data.get("hypotension"):
+            self.add_error(
+                "hypotension",
+                _("Systolic pressure is %(value)s mmHg: say whether the patient is hypotensive.")
+                % {"value": systolic},
+            )
+        spo2 = data.get("spo2")
+        if "oxygen" in self.fields and spo2 is not None and spo2 < 92 and not data.get("oxygen"):
+            self.add_error(
+                "oxygen",
+                _("Saturation is %(value)s %%: say whether oxygen is given.") % {"value": spo2},
+            )
+        return data
 
     def vitals(self) -> dict[str, Any]:
         return {
@@ -527,6 +605,7 @@ class ClinicianAssessmentForm(ObservationForm):
                 "hypotension",
                 *IMMUNE_ORGAN_FIELDS,
                 "pneumonitis",
+                "peritoneal_signs",
             ),
         ),
         Section(
@@ -559,7 +638,7 @@ class ClinicianAssessmentForm(ObservationForm):
         ),
         Section("comment", _("Notes"), ("comment",)),
     )
-    EXTRA = frozenset({"comment", "days_since_infusion"})
+    EXTRA = frozenset({"comment", "days_since_infusion", "neutrophils_when"})
 
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
     days_since_infusion = forms.IntegerField(
@@ -626,6 +705,10 @@ class ClinicianAssessmentForm(ObservationForm):
         ],
     )
     neuro_changes = _neuro_changes_field(_("Changes reported by the relatives"))
+    peritoneal_signs = forms.BooleanField(
+        label=_("Peritoneal signs (guarding, rebound tenderness)"), required=False
+    )
+    neutrophils_when = _count_date_field()
     chest_pain = _clinical("chest_pain", _("Chest pain"))
     muscle_weakness = _clinical("muscle_weakness", _("Muscle weakness"))
     headache = _clinical("headache", _("Headache"))

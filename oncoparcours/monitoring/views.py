@@ -100,7 +100,13 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
 def self_report_done(request: HttpRequest, token: str, report_id: uuid.UUID) -> HttpResponse:
     link = _link_or_404(token)
     report = get_object_or_404(Report, pk=report_id, patient=link.patient, access_link=link)
-    return render(request, "monitoring/self_report_done.html", {"report": report, "token": token})
+    patient = link.patient
+    service = patient.expert_centre or patient.proximity_centre
+    return render(
+        request,
+        "monitoring/self_report_done.html",
+        {"report": report, "token": token, "service": service},
+    )
 
 
 @csrf_exempt
@@ -380,7 +386,7 @@ def alert_detail(
     access = patient_get_for_user(user=request.user, patient_id=patient_id, what="alert")
     alert = selectors.alert_for_patient(access, alert_id)
     acknowledge_form = AcknowledgeForm(
-        request.POST if request.POST.get("do") == "acknowledge" else None
+        request.POST if request.POST.get("do") == "acknowledge" else None, auto_id="id_ack_%s"
     )
     resolve_form = ResolveForm(request.POST if request.POST.get("do") == "resolve" else None)
     if request.method == "POST":

@@ -468,6 +468,7 @@ class TreatmentKind(models.TextChoices):
     IMMUNOTHERAPY = "immune_checkpoint_inhibitor", _("Immunotherapy (immune checkpoint inhibitor)")
     CAR_T = "car_t", _("CAR-T cells")
     T_CELL_ENGAGER = "t_cell_engager", _("Bispecific T-cell engager antibody")
+    ANTIBODY_DRUG_CONJUGATE = "antibody_drug_conjugate", _("Antibody–drug conjugate")
     TARGETED = "targeted_therapy", _("Targeted therapy")
     HORMONE = "hormone_therapy", _("Hormone therapy")
     RADIOTHERAPY = "radiotherapy", _("Radiotherapy")

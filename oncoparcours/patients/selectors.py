@@ -259,11 +259,15 @@ def audit_events_for_patient(*, access: PatientAccess) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(patient_id=access.patient.pk).order_by("-at", "-id")
 
 
-def treatments_in_progress(patient_id: Any, day: dt.date | None = None) -> list[TreatmentCourse]:
-    """Anticancer treatments in course on ``day`` (today by default), latest started first."""
+def treatments_in_progress(
+    patient_id: Any, day: dt.date | None = None, *, ended_within_days: int = 0
+) -> list[TreatmentCourse]:
+    """Anticancer treatments in course on ``day`` (today by default), latest started first; with
+    ``ended_within_days``, also those that ended that many days before ``day`` or less."""
     day = day or timezone.localdate()
+    since = day - dt.timedelta(days=ended_within_days)
     return list(
         TreatmentCourse.objects.filter(patient_id=patient_id, started_on__lte=day)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
         .order_by("-started_on")
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.forms import application_error_from_validation
-from oncoparcours.core.models import AuditAction, User
+from oncoparcours.core.models import AuditAction, Role, User
 from oncoparcours.core.rules.identifiers import ins_problem, normalise_identifier
 from oncoparcours.core.validators import ins_message
 from oncoparcours.directory.models import Professional, Specialty
@@ -126,12 +126,23 @@ def _save_patient(patient: Patient) -> None:
         raise ApplicationError(_("Another patient already has this INS."), field="ins") from error
 
 
+# Who opens a patient record: the people who take care of the patient. Evaluators, managers and
+# network coordinators read figures, never create records.
+PATIENT_CREATING_ROLES = frozenset(
+    {Role.CLINICIAN, Role.COORDINATION_NURSE, Role.LIBERAL_NURSE, Role.EFS_STAFF}
+)
+
+
 @transaction.atomic
 def patient_create(*, actor: User, data: dict[str, Any]) -> Patient:
     """Create a patient; the creating professional joins the care team as its lead."""
     professional = professional_for(actor)
     if professional is None:
         raise ApplicationError(_("Only professionals of the referential can create patients."))
+    if actor.role not in PATIENT_CREATING_ROLES:
+        raise ApplicationError(
+            _("Patient records are created by the care team (physician, nurse, EFS staff).")
+        )
     patient = Patient(**{key: value for key, value in data.items() if key in PATIENT_FIELDS})
     if patient.ins == "":
         patient.ins = None

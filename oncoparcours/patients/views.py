@@ -81,6 +81,8 @@ def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "querystring_without_page": _querystring_without_page(request),
+            "can_create": request.user.role in services.PATIENT_CREATING_ROLES,
+            "can_break_glass": request.user.role in BREAK_GLASS_ROLES,
         },
     )
 
@@ -109,6 +111,8 @@ def _form_view(
 
 @login_required
 def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.user.role not in services.PATIENT_CREATING_ROLES:
+        raise PermissionDenied
     form = PatientForm(request.POST or None)
     created: dict[str, Any] = {}
 

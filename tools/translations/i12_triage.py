@@ -138,3 +138,36 @@ T.update({
 T.update({
     "Prognosis to check: the record lacks facts that decide whether this cancer is of poor prognosis (see the diagnosis on the record). A referral may still be requested.": "Pronostic à vérifier : il manque au dossier des éléments qui décident si ce cancer est de mauvais pronostic (voir le diagnostic dans le dossier). Une demande d'avis reste possible.",
 })
+T.update({"Other symptoms": "Autres symptômes"})
+T.update({
+    "A fever of 38 °C or more was reported: give the highest temperature measured, even if a medicine has lowered it since.": "Une fièvre de 38 °C ou plus a été signalée : indiquez la température la plus haute mesurée, même si un médicament l'a fait baisser depuis.",
+    "Neutrophil count taken": "Numération faite",
+    "Yesterday or before (not used for grading)": "Hier ou avant (non utilisée pour le grade)",
+    "Systolic pressure below 90 mmHg: say whether the patient is hypotensive (it grades febrile neutropenia and, after CAR-T, the cytokine release syndrome).": "Pression systolique sous 90 mmHg : indiquez si le patient est hypotendu (cela grade la neutropénie fébrile et, après CAR-T, le syndrome de relargage cytokinique).",
+    "Blood results (if available)": "Résultats sanguins (si disponibles)",
+    "A neutrophil count older than 24 hours is recorded but not used for grading.": "Une numération de plus de 24 heures est enregistrée mais n'est pas utilisée pour le grade.",
+    "After CAR-T": "Après CAR-T",
+    "Oxygen saturation below 92 %: say whether oxygen is given.": "Saturation sous 92 % : indiquez si de l'oxygène est donné.",
+    "Systolic pressure is %(value)s mmHg: say whether the patient is hypotensive.": "La pression systolique est de %(value)s mmHg : indiquez si le patient est hypotendu.",
+    "Saturation is %(value)s %%: say whether oxygen is given.": "La saturation est de %(value)s %% : indiquez si de l'oxygène est donné.",
+    "Peritoneal signs (guarding, rebound tenderness)": "Signes péritonéaux (défense, douleur à la décompression)",
+})
+T.update({
+    "%(kind)s — %(regimen)s, ended on %(date)s": "%(kind)s — %(regimen)s, terminé le %(date)s",
+    "Antibody–drug conjugate": "Anticorps conjugué (ADC)",
+})
+T.update({"research, network, registry, evaluation": "recherche, réseau, registre, évaluation"})
+PLURALS = {
+    "%(count)s patient excluded (opposition to at least one export purpose: %(purposes)s)": (
+        "%(count)s patient exclu (opposition à au moins une finalité d'export : %(purposes)s)",
+        "%(count)s patients exclus (opposition à au moins une finalité d'export : %(purposes)s)",
+    ),
+}
+T.update({
+    "Your care team": "Votre équipe de soins",
+    "Call %(phone)s": "Appeler le %(phone)s",
+    "Patient records are created by the care team (physician, nurse, EFS staff).": "Les dossiers patients sont créés par l'équipe de soins (médecin, infirmier, personnel de l'EFS).",
+})
+T.update({
+    'If you are a relative answering for %(name)s, tick "I am answering for the patient": the questions about the person treated are for you.': "Si vous êtes un proche qui répond pour %(name)s, cochez « Je réponds pour le patient » : les questions sur la personne soignée vous sont destinées.",
+})

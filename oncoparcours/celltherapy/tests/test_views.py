@@ -53,7 +53,7 @@ def test_an_order_without_a_car_t_decision_names_the_field(
     url = reverse("celltherapy:order_create", args=[car_t_patient.pk])
     response = clinician_client.post(url, order_form_data(setting))
     assert response.status_code == 400
-    assert 'id="id_decision-error"' in response.content.decode()
+    assert 'id="id_decision_error"' in response.content.decode()
     assert not CarTOrder.objects.exists()
 
 
@@ -237,7 +237,7 @@ def test_the_benefit_risk_decision_through_the_pages(client, car_t_patient, sett
         },
     )
     assert response.status_code == 400
-    assert 'id="id_patient_informed-error"' in response.content.decode()
+    assert 'id="id_patient_informed_error"' in response.content.decode()
     response = client.post(
         url,
         {
@@ -283,7 +283,7 @@ def test_administrations_through_the_episode_page(client, car_t_patient, setting
         "grade": "2",
     }
     response = client.post(url, {**data, "dose": "20"})
-    assert response.status_code == 400 and 'id="id_dose-error"' in response.content.decode()
+    assert response.status_code == 400 and 'id="id_dose_error"' in response.content.decode()
     assert client.post(url, data).status_code == 302
     treatment = EpisodeTreatment.objects.get()
     page = client.get(order.get_absolute_url()).content.decode()
@@ -312,6 +312,6 @@ def test_a_phlebotomy_request_at_the_gate_is_refused_on_the_form(
     response = clinician_client.post(url, data)
     assert response.status_code == 400
     body = response.content.decode()
-    assert 'id="id_haemoglobin_g_dl-error"' in body and "11" in body
+    assert 'id="id_haemoglobin_g_dl_error"' in body and "11" in body
     assert not Booking.objects.exists()
     assert clinician_client.post(url, {**data, "haemoglobin_g_dl": "11.1"}).status_code == 302

@@ -139,8 +139,9 @@ def test_the_event_extract_is_for_evaluators_and_can_shift_dates(
     plain_rows = [line for line in plain.splitlines() if not line.startswith("#")]
     shifted_rows = [line for line in shifted.splitlines() if not line.startswith("#")]
     assert header[0] == "# Extraction pseudonymisée au niveau des événements"
-    assert header[2] == "# 0 patient exclu (opposition à la finalité « Évaluation et pilotage " + (
-        "(indicateurs, évaluation « article 51 », extractions pour les évaluateurs) »)"
+    assert header[2] == (
+        "# 0 patient exclu (opposition à au moins une finalité d'export : "
+        "recherche, réseau, registre, évaluation)"
     )
     assert plain_rows[0].startswith("patient;kind;event_at")
     assert len(plain_rows) == len(shifted_rows) == 8

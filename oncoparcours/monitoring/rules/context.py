@@ -26,3 +26,12 @@ def contract_treatments(kinds: Iterable[str]) -> tuple[str, ...]:
     mapping = mapping_file()["mapping"]
     found = {mapping.get(kind, "other") for kind in kinds} or {"other"}
     return tuple(t for t in TREATMENT_ORDER if t in found)
+
+
+def after_end_days(kind: str) -> int:
+    """How many days after its end a course still counts (its risks last)."""
+    return int(mapping_file().get("after_end_days", {}).get(kind, 0))
+
+
+def longest_after_end() -> int:
+    return max(mapping_file().get("after_end_days", {}).values(), default=0)

@@ -160,8 +160,10 @@ def decide(rule_set: RuleSet, assessment: Assessment, grading: Grading) -> Decis
     reasons: list[dict[str, str]] = []
     for addition in rule_set.also_notify:
         if matches(addition.when, assessment, grading):
-            extra += [r for r in addition.notify if r not in notify and r not in extra]
-            reasons.append(addition.reason)
+            added = [r for r in addition.notify if r not in notify and r not in extra]
+            if added:  # a reason is given only for someone it really adds
+                extra += added
+                reasons.append({**addition.reason, "roles": ",".join(added)})
     return Decision(
         level,
         advising.respond_within_minutes,

@@ -78,10 +78,13 @@ def triage(
                 best = (key, treatment, decision, rule_set)
     assert best is not None
     _key, treatment, decision, rule_set = best
+    added = tuple(r for r in extra if r not in decision.notify)
     decision = dataclasses.replace(
         decision,
-        also_notify=tuple(r for r in extra if r not in decision.notify),
-        also_notify_reasons=tuple(reasons),
+        also_notify=added,
+        also_notify_reasons=tuple(
+            reason for reason in reasons if set(reason.get("roles", "").split(",")) & set(added)
+        ),
     )
     return Triaged(chosen, treatment, _merged(gradings), decision, rule_set)
 

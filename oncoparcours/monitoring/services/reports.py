@@ -60,8 +60,23 @@ def treatment_context(patient: Patient) -> TreatmentContext:
     from oncoparcours.patients.selectors import treatments_in_progress
 
     kinds: dict[str, str] = {}
-    for course in treatments_in_progress(patient.pk):
-        kinds.setdefault(course.kind, f"{course.get_kind_display()} — {course.regimen}")
+    today = timezone.localdate()
+    courses = treatments_in_progress(
+        patient.pk, ended_within_days=context_rules.longest_after_end()
+    )
+    for course in courses:
+        ended = course.ended_on
+        if ended is not None and ended < today:
+            if (today - ended).days > context_rules.after_end_days(course.kind):
+                continue
+            label = _("%(kind)s — %(regimen)s, ended on %(date)s") % {
+                "kind": course.get_kind_display(),
+                "regimen": course.regimen,
+                "date": ended.strftime("%d/%m/%Y"),
+            }
+        else:
+            label = f"{course.get_kind_display()} — {course.regimen}"
+        kinds.setdefault(course.kind, label)
     instances = PathwayInstance.objects.filter(
         patient=patient, status__in=["active", "paused"]
     ).select_related("template")
@@ -80,7 +95,7 @@ def treatment_context(patient: Patient) -> TreatmentContext:
             .values_list("done_on", flat=True)
             .first()
         )
-        started = [c.started_on for c in treatments_in_progress(patient.pk) if c.kind == "car_t"]
+        started = [c.started_on for c in courses if c.kind == "car_t"]
         day = infusion or (max(started) if started else None)
         days = (timezone.localdate() - day).days if day else None
     return TreatmentContext(mapped, days, tuple(kinds.values()))

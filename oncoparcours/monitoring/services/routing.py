@@ -128,7 +128,8 @@ def _grant_on_call_access(
         role=CareTeamRole.ON_CALL,
         start=today,
         end=today + dt.timedelta(days=ON_CALL_ACCESS_DAYS),
-        reason=_("On call (%(role)s) for an alert — %(by)s") % {"role": role, "by": actor_label},
+        reason=_("On call (%(role)s) for an alert — %(by)s")
+        % {"role": role_label(role), "by": actor_label},
     )
     audit_record(
         actor=None,

@@ -13,6 +13,7 @@ from oncoparcours.monitoring.rules import grading, policy
 
 DEFAULT = triage.load_rule_set("default@2")
 ONCO, ON_CALL, CAR_T = "oncologist", "on_call_physician", "car_t_on_call"
+ICI = "immune_checkpoint_inhibitor"
 
 
 def graded(observations, treatment="chemotherapy"):
@@ -290,3 +291,19 @@ def test_the_alert_level_never_drops_when_a_report_worsens(pair, treatment):
     before, after = decided(base, treatment), decided(worse, treatment)
     assert policy.RANK[after.level] >= policy.RANK[before.level]
     assert set(graded(worse, treatment).flags) >= set(graded(base, treatment).flags)
+
+
+def test_at_grade_4_the_treating_team_is_still_notified_and_told_what_matters():
+    """Grade 4 makes the on-call physician the first recipient; the team that treats the
+    complication (CAR-T on-call, oncologist) is notified as well, and the advice keeps what the
+    patient must know."""
+    icans_4 = decided({"ice_score": 0, "consciousness": "unarousable"}, "car_t")
+    assert (icans_4.level, icans_4.notify) == ("emergency", ("on_call_physician",))
+    assert {"car_t_on_call", "icu_on_call", "neurology_on_call"} <= set(icans_4.also_notify)
+    assert "CAR-T" in icans_4.advice["fr"]
+    febrile_4 = decided({"temperature_c": 38.5, "neutrophils_g_per_l": 0.3})
+    assert (febrile_4.level, febrile_4.respond_within_minutes) == ("emergency", 0)
+    assert febrile_4.also_notify == ("oncologist",)
+    assert "avant d'avoir été examiné" in febrile_4.advice["fr"]
+    myocarditis_4 = decided({"chest_pain": "mild", "dyspnea": "life_threatening"}, ICI)
+    assert myocarditis_4.level == "emergency" and "oncologist" in myocarditis_4.also_notify

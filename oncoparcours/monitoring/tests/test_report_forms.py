@@ -143,6 +143,7 @@ def test_the_nurse_visit_records_a_count_and_the_relatives_findings(nurse_client
             "submission_key": str(uuid.uuid4()),
             "temperature_c": "38,4",
             "neutrophils_g_per_l": "0,3",
+            "neutrophils_when": "today",
             "neuro_changes": ["word_finding_difficulty"],
             "systolic_bp": "95",
         },
@@ -164,3 +165,80 @@ def test_the_clinician_form_shows_crs_and_icans_only_after_car_t(clinician_clien
         reverse("monitoring:clinician_assessment", args=[patient.pk])
     ).content.decode()
     assert 'name="ice_orientation"' in html and 'name="oxygen"' in html
+
+
+def test_a_fever_duration_without_a_fever_temperature_asks_for_the_highest_one(
+    client, link_token, patient
+):
+    """5 hours of fever with no temperature (or 37.6 after paracetamol) would grade nothing."""
+    TreatmentCourseFactory(patient=patient, kind="chemotherapy")
+    for answers in (
+        {"fever_hours_at_or_above_38": "5"},
+        {"fever_hours_at_or_above_38": "5", "temperature_c": "37,6"},
+    ):
+        response = post(client, link_token, **answers)
+        assert response.status_code == 400
+        assert "plus haute" in response.context["form"].errors["temperature_c"][0]
+    assert Report.objects.count() == 0
+
+
+def test_a_low_blood_pressure_or_saturation_must_be_interpreted_by_the_nurse(nurse_client, patient):
+    TreatmentCourseFactory(patient=patient, kind="car_t", regimen="Tisagenlecleucel")
+    url = reverse("monitoring:nurse_visit", args=[patient.pk])
+    base = {"submission_key": str(uuid.uuid4()), "temperature_c": "38,9"}
+    refused = nurse_client.post(url, {**base, "systolic_bp": "84", "spo2": "90"})
+    assert refused.status_code == 400
+    assert {"hypotension", "oxygen"} <= set(refused.context["form"].errors)
+    accepted = nurse_client.post(
+        url,
+        {
+            **base,
+            "systolic_bp": "84",
+            "spo2": "90",
+            "hypotension": "fluid_responsive",
+            "oxygen": "low_flow_nasal_cannula",
+        },
+    )
+    assert accepted.status_code == 302
+    report = Report.objects.get()
+    assert report.result["crs"]["grade"] == 2 and report.level == "immediate"
+
+
+def test_a_staff_count_older_than_a_day_is_kept_out_of_the_grading(nurse_client, patient):
+    TreatmentCourseFactory(patient=patient, kind="chemotherapy")
+    nurse_client.post(
+        reverse("monitoring:nurse_visit", args=[patient.pk]),
+        {
+            "submission_key": str(uuid.uuid4()),
+            "temperature_c": "38,6",
+            "neutrophils_g_per_l": "3,2",
+            "neutrophils_when": "earlier",
+        },
+    )
+    report = Report.objects.get()
+    assert "neutrophils_g_per_l" not in report.observations
+    assert report.result["flags"] == ["suspected_febrile_neutropenia"]
+
+
+def test_peritoneal_signs_are_reachable_from_the_clinical_assessment(clinician_client, patient):
+    TreatmentCourseFactory(patient=patient, kind="immune_checkpoint_inhibitor")
+    response = clinician_client.post(
+        reverse("monitoring:clinician_assessment", args=[patient.pk]),
+        {"submission_key": str(uuid.uuid4()), "peritoneal_signs": "on"},
+    )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert {g["term"]: g["grade"] for g in report.result["grades"]} == {"colitis": 3}
+
+
+def test_after_sending_the_patient_sees_the_advice_and_whom_to_call(
+    client, link_token, patient, organisation
+):
+    organisation.phone = "01 99 00 12 34"
+    organisation.save()
+    TreatmentCourseFactory(patient=patient, kind="car_t", regimen="Tisagenlecleucel")
+    response = post(client, link_token, caregiver="on", neuro_changes=["seizure_witnessed"])
+    page = client.get(response["Location"]).content.decode()
+    assert 'href="tel:15"' in page
+    assert "Allongez la personne sur le côté" in page  # the rule's first-aid advice
+    assert 'href="tel:0199001234"' in page

@@ -54,16 +54,32 @@ def test_a_febrile_patient_on_chemotherapy_is_an_immediate_alert_to_call_now(
     assert submitted.report.result["treatments"] == ["chemotherapy"]
 
 
-def test_an_ended_treatment_no_longer_counts(patient, clinician):
-    course = TreatmentCourseFactory(patient=patient, kind="chemotherapy")
-    treatment_end(
-        actor=clinician.user, course=course, ended_on=timezone.localdate(), end_reason="completed"
+@pytest.mark.parametrize(
+    ("kind", "ended_days_ago", "graded_as"),
+    [
+        ("chemotherapy", 0, "chemotherapy"),
+        ("chemotherapy", 28, "chemotherapy"),  # the nadir of the last cycle
+        ("chemotherapy", 29, "other"),
+        ("immune_checkpoint_inhibitor", 365, "immune_checkpoint_inhibitor"),  # late irAEs
+        ("immune_checkpoint_inhibitor", 366, "other"),
+        ("antibody_drug_conjugate", 10, "chemotherapy"),
+        ("targeted_therapy", 1, "other"),
+    ],
+)
+def test_a_treatment_keeps_counting_while_its_risks_last(
+    patient, clinician, kind, ended_days_ago, graded_as
+):
+    today = timezone.localdate()
+    course = TreatmentCourseFactory(
+        patient=patient, kind=kind, started_on=today - dt.timedelta(days=400)
     )
-    assert treatment_context(patient).treatments == ("chemotherapy",)  # ended today: still on
-    course.refresh_from_db()
-    course.ended_on = course.started_on
-    course.save()
-    assert treatment_context(patient).treatments == ("other",)
+    treatment_end(
+        actor=clinician.user,
+        course=course,
+        ended_on=today - dt.timedelta(days=ended_days_ago),
+        end_reason="completed",
+    )
+    assert treatment_context(patient).treatments == (graded_as,)
 
 
 def test_several_treatments_at_once_take_the_strictest_answer(patient):

@@ -62,6 +62,7 @@ TREATMENTS = (
     "immune_checkpoint_inhibitor",
     "car_t",
     "t_cell_engager",
+    "antibody_drug_conjugate",
     "targeted_therapy",
     "hormone_therapy",
     "radiotherapy",

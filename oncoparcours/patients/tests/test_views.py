@@ -214,3 +214,23 @@ def test_filter_patients_whose_prognosis_is_to_check(clinician_client, clinician
     response = clinician_client.get(reverse("patients:list"), {"prognosis": "to_check"})
     assert [p.birth_last_name for p in response.context["page_obj"]] == ["Verifier"]
     assert "pronostic à vérifier" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("clinician", True),
+        ("coordination_nurse", True),
+        ("ars_evaluator", False),
+        ("centre_manager", False),
+        ("network_coordinator", False),
+    ],
+)
+def test_only_the_care_roles_open_patient_records(client, organisation, role, allowed):
+    from oncoparcours.testing.factories import ProfessionalFactory, UserFactory
+
+    professional = ProfessionalFactory(organisation=organisation, user=UserFactory(role=role))
+    client.force_login(professional.user)
+    page = client.get(reverse("patients:list")).content.decode()
+    assert (reverse("patients:create") in page) is allowed
+    assert client.get(reverse("patients:create")).status_code == (200 if allowed else 403)
