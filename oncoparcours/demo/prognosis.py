@@ -6,7 +6,11 @@ would (diagnosis, then staging and biomarkers, each recomputing the flag).
   FEM-NET proposed), HR+ early breast (not flagged, with what would change it), HR+ metastatic
   breast (flagged), breast not staged yet (to check), high-grade serous ovarian FIGO IIIC
   (flagged) and IIA (not flagged), pancreas stage IA (flagged, no network), lung adenocarcinoma
-  (flagged, RECAP proposed);
+  (flagged, RECAP proposed); poor histologies at sites of good prognosis: anaplastic thyroid
+  carcinoma, small-cell prostate carcinoma (flagged, no network), uterine carcinosarcoma FIGO IIIA
+  (flagged, FEM-NET proposed); a localised metaplastic breast carcinoma (a histology the breast
+  figure was not measured for: to check, FEM-NET to check); a localised pancreatic
+  neuroendocrine tumour (not flagged);
 - ``neuro-oncologue`` (Pitié-Salpêtrière, GLIOREC pilot): glioblastoma (flagged, GLIOREC
   proposed), oligodendroglioma at 38 (not flagged), diffuse astrocytoma at 62 (flagged), brain
   tumour awaiting histology (to check)."""
@@ -68,6 +72,21 @@ CASES = (
     Case("oncologue", "Marchal", "Gérard", "M", 64, "C34.1", "8140/3",
          "Démo pronostic : adénocarcinome bronchique",
          ("clinical", "T2a", "N2", "M0", "IIIA")),
+    Case("oncologue", "Lemaire", "Françoise", "F", 71, "C73", "8020/3",
+         "Démo pronostic : carcinome anaplasique de la thyroïde",
+         ("clinical", "T4a", "N1b", "M0", "IVB")),
+    Case("oncologue", "Arnaud", "Jacques", "M", 73, "C61", "8041/3",
+         "Démo pronostic : carcinome à petites cellules de la prostate",
+         ("clinical", "T3a", "N1", "M1b", "IVB")),
+    Case("oncologue", "Giraud", "Hélène", "F", 69, "C54.1", "8980/3",
+         "Démo pronostic : carcinosarcome de l'utérus FIGO IIIA",
+         ("pathological", "T3a", "N0", "M0", "IIIA")),
+    Case("oncologue", "Vidal", "Martine", "F", 57, "C50.4", "8575/3",
+         "Démo pronostic : sein métaplasique localisé (histologie inhabituelle)",
+         ("pathological", "T2", "N0", "M0", "IIA")),
+    Case("oncologue", "Roussel", "Denis", "M", 54, "C25.0", "8240/3",
+         "Démo pronostic : tumeur neuroendocrine du pancréas localisée",
+         ("pathological", "T2", "N0", "M0", "I")),
     Case("neuro-oncologue", "Tessier", "Alain", "M", 59, "C71.1", "9440/3",
          "Démo pronostic : glioblastome"),
     Case("neuro-oncologue", "Royer", "Élodie", "F", 38, "C71.0", "9450/3",

@@ -77,6 +77,10 @@ def assess(diagnosis: Diagnosis, **facts: Any) -> prognosis.Assessment:
 def fact_label(code: str) -> str:
     labels = {
         prognosis.MORPHOLOGY: _("histology (ICD-O-3 morphology)"),
+        prognosis.HISTOLOGY: _(
+            "survival of this histology at this site (the site figure holds only for its usual"
+            " histologies)"
+        ),
         prognosis.STAGE: _("stage (stage group or TNM)"),
         prognosis.METASTASIS: _("distant metastasis (TNM M category)"),
         prognosis.AGE: _("age at diagnosis"),

@@ -25,6 +25,19 @@ def test_demo_shows_each_prognosis_case_to_its_clinician(django_user_model):
         "ovaire séreux de haut grade FIGO IIA": ("not_poor", "ovary", None),
         "pancréas stade IA": ("poor", "pancreas", None),
         "adénocarcinome bronchique": ("poor", "lung", "RECAP"),
+        "carcinome anaplasique de la thyroïde": ("poor", "thyroid-anaplastic", None),
+        "carcinome à petites cellules de la prostate": (
+            "poor",
+            "prostate-neuroendocrine-carcinoma",
+            None,
+        ),
+        "carcinosarcome de l'utérus FIGO IIIA": (
+            "poor",
+            "uterine-carcinosarcoma-figo-3-4",
+            "FEM-NET",
+        ),
+        "sein métaplasique localisé (histologie inhabituelle)": ("to_check", "breast", "FEM-NET"),
+        "tumeur neuroendocrine du pancréas localisée": ("not_poor", "pancreas-net", None),
         "glioblastome": ("poor", "glioblastoma", "GLIOREC"),
         "oligodendrogliome": ("not_poor", "oligodendroglioma", None),
         "astrocytome diffus": ("poor", "diffuse-astrocytoma-40plus", "GLIOREC"),
@@ -39,6 +52,8 @@ def test_demo_shows_each_prognosis_case_to_its_clinician(django_user_model):
             suggestions[0].network.code if suggestions else None,
         )
     assert found == expected
+    metaplastic = shown["sein métaplasique localisé (histologie inhabituelle)"]
+    assert (metaplastic.five_year_survival, metaplastic.prognosis_missing) == (None, ["histology"])
     oncologist = django_user_model.objects.get(username="oncologue")
     assert patients_for_user(oncologist).filter(pk=shown["glioblastome"].patient_id).count() == 0
     assert patients_for_user(oncologist).filter(pk=shown["pancréas stade IA"].patient_id).exists()

@@ -5,7 +5,13 @@ biomarker subtype, stage and age conditions. Pure: no Django.
 Each condition is true, false or unknown (``None``) when the fact that decides it is missing.
 The most specific entry whose conditions all hold gives the answer. When a more specific entry
 could still apply (some of its conditions are unknown) and would give another answer, the
-diagnosis is "to check" with the missing facts listed — never a silent "not poor prognosis"."""
+diagnosis is "to check" with the missing facts listed — never a silent "not poor prognosis".
+
+An entry may hold only for the usual histologies of its site (``usual_histology``: a site figure
+is the figure of the histologies that make up the site's cases). When the recorded morphology is
+another one, the entry's figure does not apply: the answer is "poor" if an entry valid for that
+histology says so, else "to check" with ``histology`` listed — a known histology never gets a
+site figure that was not measured for it."""
 
 from __future__ import annotations
 
@@ -22,10 +28,11 @@ Tri = bool | None
 
 # Facts a condition may need; markers are "marker:<canonical name>" (e.g. "marker:ER").
 MORPHOLOGY = "morphology"
+HISTOLOGY = "histology"  # a recorded histology the matching figure was not measured for
 STAGE = "stage"
 METASTASIS = "metastasis"
 AGE = "age"
-FACT_ORDER = (MORPHOLOGY, STAGE, METASTASIS, AGE)
+FACT_ORDER = (MORPHOLOGY, HISTOLOGY, STAGE, METASTASIS, AGE)
 EVOLVING_KINDS = frozenset({"stage", "subtype"})
 
 
@@ -89,6 +96,12 @@ class Context:
                 return result
         return None
 
+    def specified_morphology(self, facts: Facts) -> str:
+        """The recorded ICD-O-3 code, or "" when none is recorded or it says nothing of the
+        histology (neoplasm or carcinoma NOS)."""
+        code = facts.morphology.strip()
+        return "" if code in self.unspecified_morphologies else code
+
 
 # --- conditions -------------------------------------------------------------------------------
 
@@ -101,10 +114,26 @@ class Histology:
     undetermined: frozenset[str] = frozenset()
 
     def evaluate(self, facts: Facts, context: Context) -> tuple[Tri, frozenset[str]]:
-        code = facts.morphology.strip()
-        if not code or code in context.unspecified_morphologies or code in self.undetermined:
+        code = context.specified_morphology(facts)
+        if not code or code in self.undetermined:
             return None, frozenset({MORPHOLOGY})
         return code in self.codes, frozenset()
+
+
+@dataclass(frozen=True)
+class UsualHistology:
+    """The histologies a site figure was measured on (compared on the ICD-O-3 histology type,
+    the four digits: an in-situ 8500/2 is the same histology as 8500/3). Not a condition: it
+    does not make an entry more specific, it says when the entry's figure does not apply."""
+
+    label: str
+    types: frozenset[str]
+
+    def holds(self, facts: Facts, context: Context) -> bool:
+        """False only for a recorded, specified histology outside the usual ones (no morphology:
+        the site figure, measured on all the site's cases, is the one that applies)."""
+        code = context.specified_morphology(facts)
+        return not code or code[:4] in self.types
 
 
 @dataclass(frozen=True)
@@ -146,11 +175,15 @@ class Stage:
     tnm: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (t/n/m, prefixes) implying the groups
 
     def _one(self, staging: StagingFacts) -> Tri:
+        group = _stage_group(staging.group)
         if self.metastatic:
             if staging.m.startswith("M1"):
                 return True
-            return False if staging.m.startswith("M0") else None
-        group = _stage_group(staging.group)
+            if staging.m.startswith("M0"):
+                return False
+            # Stage group IV without an M category (or MX) is read as metastatic: safer reading
+            # (at some sites IV also covers M0 disease, e.g. IVA of the cervix or head and neck).
+            return True if group == "IV" else None
         if group:
             return group in self.groups
         values = {"t": staging.t, "n": staging.n, "m": staging.m}
@@ -201,6 +234,7 @@ class Entry:
     source: Source
     approx: bool = False
     note: str = ""
+    usual: UsualHistology | None = None  # the figure holds for these histologies only
 
     @property
     def width(self) -> int:
@@ -220,7 +254,11 @@ class Entry:
 
     @property
     def conditions_label(self) -> str:
-        return ", ".join(c.label for c in self.conditions)
+        labels = [c.label for c in self.conditions]
+        return ", ".join([*labels, self.usual.label] if self.usual else labels)
+
+    def figure_holds(self, facts: Facts, context: Context) -> bool:
+        return self.usual is None or self.usual.holds(facts, context)
 
 
 @dataclass(frozen=True)
@@ -290,6 +328,12 @@ class _TableReader:
             )
             for key, row in (data.get("stages") or {}).items()
         }
+        self.usual_histologies = {
+            str(key): UsualHistology(
+                label=str(row["label"]), types=frozenset(str(t)[:4] for t in row["types"])
+            )
+            for key, row in (data.get("usual_histologies") or {}).items()
+        }
         markers = data.get("markers") or {}
         self.context = Context(
             markers={
@@ -351,6 +395,9 @@ class _TableReader:
             source=source,
             approx=bool(row.get("approx", False)),
             note=" ".join(str(row.get("note", "")).split()),
+            usual=self._named(self.usual_histologies, str(row["usual_histology"]), where)
+            if row.get("usual_histology")
+            else None,
         )
 
     def read(self) -> SurvivalTable:
@@ -392,6 +439,8 @@ class Assessment:
     missing: tuple[str, ...] = ()
     pending: tuple[Candidate, ...] = ()  # could apply once the missing facts are known
     alternatives: tuple[Candidate, ...] = ()  # would change the answer; excluded by known facts
+    # The entry's figure was not measured for the recorded histology: it is not given.
+    unusual_histology: bool = False
 
     @property
     def poor_prognosis(self) -> bool | None:
@@ -399,7 +448,7 @@ class Assessment:
 
     @property
     def survival_5y(self) -> float | None:
-        return self.entry.survival_5y if self.entry else None
+        return self.entry.survival_5y if self.entry and not self.unusual_histology else None
 
     @property
     def entry_label(self) -> str:
@@ -424,6 +473,15 @@ def order_facts(facts: Iterable[str]) -> tuple[str, ...]:
 MAX_UNKNOWN_CONDITIONS = 12  # beyond, every unknown condition is taken as deciding (safer)
 
 
+@dataclass(frozen=True)
+class Answer:
+    """The entry that answers in one combination of the unknown facts, and whether its figure
+    holds for the histology (when not, the answer is "to check")."""
+
+    entry: Entry | None
+    figure_holds: bool = True
+
+
 def assess(table: SurvivalTable, facts: Facts) -> Assessment:
     site = [entry for entry in table.entries if entry.covers(facts.icd10)]
     values: dict[Condition, tuple[Tri, frozenset[str]]] = {}
@@ -431,21 +489,49 @@ def assess(table: SurvivalTable, facts: Facts) -> Assessment:
         for condition in entry.conditions:
             if condition not in values:
                 values[condition] = condition.evaluate(facts, table.context)
+    # Entries whose figure was not measured for the recorded histology.
+    outside = {e.key for e in site if not e.figure_holds(facts, table.context)}
     alive = [e for e in site if all(values[c][0] is not False for c in e.conditions)]
     unknown = list(dict.fromkeys(c for e in alive for c in e.conditions if values[c][0] is None))
 
-    def best_in(assumed_true: frozenset[Condition]) -> Entry | None:
-        """The answer in a world where the unknown conditions in ``assumed_true`` hold and the
-        other unknown ones do not."""
-        holding = [e for e in alive if all(values[c][0] or c in assumed_true for c in e.conditions)]
-        return max(holding, key=lambda e: e.rank) if holding else None
+    def outside_in(entry: Entry, world: frozenset[Condition]) -> bool:
+        """The entry's figure does not hold for the recorded histology, or for a histology the
+        world assumes (e.g. a small-cell carcinoma while the morphology is not recorded)."""
+        if entry.key in outside:
+            return True
+        usual = entry.usual
+        return usual is not None and any(
+            isinstance(c, Histology) and not {code[:4] for code in c.codes} <= usual.types
+            for c in world
+        )
 
-    def verdict(entry: Entry | None) -> bool | None:
-        return None if entry is None else table.is_poor(entry)
+    def best_in(world: frozenset[Condition]) -> Answer:
+        """The answer in a world where the unknown conditions in ``world`` hold and the other
+        unknown ones do not. When the most specific entry's figure does not hold for the
+        histology, the best entry whose figure holds answers if it says poor (safer); otherwise
+        the most specific entry is kept and the answer is "to check" (histology)."""
+        holding = [e for e in alive if all(values[c][0] or c in world for c in e.conditions)]
+        if not holding:
+            return Answer(None)
+        top = max(holding, key=lambda e: e.rank)
+        if not outside_in(top, world):
+            return Answer(top)
+        valid = [e for e in holding if not outside_in(e, world)]
+        fallback = max(valid, key=lambda e: e.rank) if valid else None
+        if fallback is not None and table.is_poor(fallback):
+            return Answer(fallback)
+        return Answer(top, figure_holds=False)
+
+    def verdict(answer: Answer) -> Status | None:
+        if answer.entry is None:
+            return None
+        if not answer.figure_holds:
+            return Status.TO_CHECK
+        return Status.POOR if table.is_poor(answer.entry) else Status.NOT_POOR
 
     current = best_in(frozenset())
     deciding: list[Condition]
-    worlds: dict[frozenset[Condition], Entry | None] = {}
+    worlds: dict[frozenset[Condition], Answer] = {frozenset(): current}
     if len(unknown) > MAX_UNKNOWN_CONDITIONS:
         deciding = unknown
     else:
@@ -458,7 +544,12 @@ def assess(table: SurvivalTable, facts: Facts) -> Assessment:
             for c in unknown
             if any(verdict(worlds[w]) != verdict(worlds[w ^ {c}]) for w in worlds)
         ]
-    others = {e.key: e for e in worlds.values() if e is not None and e is not current}
+    histology_unusual = any(verdict(a) == Status.TO_CHECK for a in worlds.values())
+    others = {
+        a.entry.key: a.entry
+        for a in worlds.values()
+        if a.entry is not None and a.figure_holds and a.entry is not current.entry
+    }
     pending = tuple(
         Candidate(
             entry,
@@ -468,11 +559,11 @@ def assess(table: SurvivalTable, facts: Facts) -> Assessment:
             ),
         )
         for entry in sorted(others.values(), key=lambda e: e.rank, reverse=True)
-        if current is None or table.is_poor(entry) != verdict(current)
+        if verdict(Answer(entry)) != verdict(current)
     )
     # What would change a decided answer: entries of the site with the other answer that only a
     # different stage or biomarker subtype excludes (histology and age are facts of the tumour
-    # and the patient, not data that evolves).
+    # and the patient, not data that evolves), and whose figure holds for the histology.
     alternatives = tuple(
         Candidate(
             entry,
@@ -480,28 +571,31 @@ def assess(table: SurvivalTable, facts: Facts) -> Assessment:
             unmet=tuple(c.label for c in entry.conditions if values[c][0] is False),
         )
         for entry in sorted(site, key=lambda e: e.rank, reverse=True)
-        if current is not None
+        if current.entry is not None
         and entry not in alive
-        and table.is_poor(entry) != verdict(current)
+        and entry.key not in outside
+        and verdict(Answer(entry)) != verdict(current)
         and all(c.kind in EVOLVING_KINDS for c in entry.conditions if values[c][0] is False)
     )
-    if deciding:
+    if deciding or verdict(current) == Status.TO_CHECK:
         status = Status.TO_CHECK
-    elif current is not None:
-        status = Status.POOR if verdict(current) else Status.NOT_POOR
-    elif all(entry is None for entry in worlds.values()):
+    elif current.entry is not None:
+        status = Status.POOR if table.is_poor(current.entry) else Status.NOT_POOR
+    elif all(a.entry is None for a in worlds.values()):
         status = Status.NOT_IN_TABLE
     else:  # poor in every case yet no entry applies for sure: no figure to give (edge case)
         status = Status.TO_CHECK
         deciding = unknown
+    missing = [n for c in deciding for n in values[c][1]]
+    if histology_unusual:
+        missing.append(HISTOLOGY)
     return Assessment(
         status=status,
-        entry=current,
+        entry=current.entry,
         table_version=table.version,
         threshold_percent=table.threshold_percent,
-        missing=order_facts(n for c in deciding for n in values[c][1])
-        if status == Status.TO_CHECK
-        else (),
+        missing=order_facts(missing) if status == Status.TO_CHECK else (),
         pending=pending if status == Status.TO_CHECK else (),
         alternatives=alternatives if status in (Status.POOR, Status.NOT_POOR) else (),
+        unusual_histology=not current.figure_holds,
     )

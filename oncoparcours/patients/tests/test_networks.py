@@ -42,7 +42,34 @@ CASES = [
         "FEM-NET",
         Proposal.PROPOSED,
     ),
-    ("HR+ early breast", "C50.4", "", ("T1c", "N0", "M0", "IA"), HR_POSITIVE, None, None),
+    ("HR+ early breast", "C50.4", "8500/3", ("T1c", "N0", "M0", "IA"), HR_POSITIVE, None, None),
+    (
+        "early breast, histology not recorded",
+        "C50.4",
+        "",
+        ("T1c", "N0", "M0", "IA"),
+        HR_POSITIVE,
+        "FEM-NET",
+        Proposal.TO_CHECK,
+    ),
+    (
+        "uterine carcinosarcoma FIGO IIIA",
+        "C54.1",
+        "8980/3",
+        ("T3a", "N0", "M0", "IIIA"),
+        (),
+        "FEM-NET",
+        Proposal.PROPOSED,
+    ),
+    (
+        "metaplastic breast carcinoma, localised (unusual histology)",
+        "C50.4",
+        "8575/3",
+        ("T1c", "N0", "M0", "IA"),
+        (),
+        "FEM-NET",
+        Proposal.TO_CHECK,
+    ),
     ("breast, not staged", "C50.4", "", None, HR_POSITIVE, "FEM-NET", Proposal.TO_CHECK),
     (
         "HGSC FIGO IIIC",
@@ -98,6 +125,7 @@ CASES = [
     ),
     # in no network's scope
     ("pancreas (poor, no network)", "C25.0", "8500/3", None, (), None, None),
+    ("anaplastic thyroid (poor, no network)", "C73", "8020/3", None, (), None, None),
     ("peritoneal mesothelioma (not pleural)", "C45.1", "9050/3", None, (), None, None),
 ]
 

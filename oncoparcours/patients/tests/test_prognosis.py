@@ -1,9 +1,11 @@
 """Table tests of the poor-prognosis classification: both sides of every condition of the
-shipped survival table, the "to check" answer when the deciding facts are missing, and the
-loading of every shipped table version."""
+shipped survival table, the "to check" answer when the deciding facts are missing or when a
+recorded histology is not the one a site figure was measured on, and the loading of every
+shipped table version."""
 
 import pytest
 
+from oncoparcours.directory.rules import icd10
 from oncoparcours.patients.referential import survival_table, survival_table_for, survival_tables
 from oncoparcours.patients.rules import prognosis, staging
 from oncoparcours.patients.rules.prognosis import Facts, Status
@@ -13,6 +15,8 @@ TNBC = {"RE": "negative", "RP": "negative", "HER2": "negative"}
 HR_POSITIVE = {"RE": "positive", "RP": "positive", "HER2": "negative"}
 LOCALISED = (S("T1c", "N0", "M0", "IA"),)
 METASTATIC = (S("T2", "N1", "M1", "IV"),)
+DUCTAL = "8500/3"  # invasive breast carcinoma of no special type
+ADENO = "8140/3"
 
 
 def facts(icd10, morphology="", age=60, stagings=(), markers=None):
@@ -23,28 +27,28 @@ CASES = [
     # breast: subtype (TNBC vs HR+) on both sides of metastatic vs localised
     (
         "TNBC metastatic",
-        facts("C50.4", stagings=METASTATIC, markers=TNBC),
+        facts("C50.4", DUCTAL, stagings=METASTATIC, markers=TNBC),
         Status.POOR,
         "breast-tnbc-metastatic",
         12,
     ),
     (
         "HR+ metastatic",
-        facts("C50.4", stagings=METASTATIC, markers=HR_POSITIVE),
+        facts("C50.4", DUCTAL, stagings=METASTATIC, markers=HR_POSITIVE),
         Status.POOR,
         "breast-metastatic",
         27,
     ),
     (
         "TNBC localised",
-        facts("C50.4", stagings=LOCALISED, markers=TNBC),
+        facts("C50.4", DUCTAL, stagings=LOCALISED, markers=TNBC),
         Status.NOT_POOR,
         "breast-tnbc",
         77,
     ),
     (
         "HR+ localised",
-        facts("C50.4", stagings=LOCALISED, markers=HR_POSITIVE),
+        facts("C50.4", DUCTAL, stagings=LOCALISED, markers=HR_POSITIVE),
         Status.NOT_POOR,
         "breast",
         88,
@@ -53,6 +57,7 @@ CASES = [
         "HER2+ metastatic (safer reading)",
         facts(
             "C50.2",
+            DUCTAL,
             stagings=METASTATIC,
             markers={"RE": "negative", "RP": "negative", "HER2": "positive"},
         ),
@@ -62,14 +67,14 @@ CASES = [
     ),
     (
         "metastatic, receptors unknown",
-        facts("C50.9", stagings=METASTATIC),
+        facts("C50.9", DUCTAL, stagings=METASTATIC),
         Status.POOR,
         "breast-metastatic",
         27,
     ),
     (
         "localised, receptors unknown",
-        facts("C50.9", stagings=LOCALISED),
+        facts("C50.9", DUCTAL, stagings=LOCALISED),
         Status.NOT_POOR,
         "breast",
         88,
@@ -78,6 +83,7 @@ CASES = [
         "HER2 equivocal, localised",
         facts(
             "C50.9",
+            DUCTAL,
             stagings=LOCALISED,
             markers={"RE": "negative", "RP": "negative", "HER2": "equivocal"},
         ),
@@ -87,7 +93,9 @@ CASES = [
     ),
     (
         "later staging M1 wins (most advanced)",
-        facts("C50.9", stagings=(*LOCALISED, S("T1c", "N0", "M1b", "")), markers=HR_POSITIVE),
+        facts(
+            "C50.9", DUCTAL, stagings=(*LOCALISED, S("T1c", "N0", "M1b", "")), markers=HR_POSITIVE
+        ),
         Status.POOR,
         "breast-metastatic",
         27,
@@ -230,14 +238,13 @@ CASES = [
         "pancreas",
         11,
     ),
-    ("pancreas, no staging", facts("C25.9"), Status.POOR, "pancreas", 11),
+    ("pancreas adenocarcinoma, no staging", facts("C25.9", DUCTAL), Status.POOR, "pancreas", 11),
     # other sites
     ("oesophagus", facts("C15.9"), Status.POOR, "oesophagus", 17),
     ("liver", facts("C22.0", "8170/3"), Status.POOR, "liver", 18),
     ("biliary", facts("C24.0"), Status.POOR, "biliary", 18),
     ("stomach", facts("C16.9"), Status.POOR, "stomach", 27),
     ("lung, any histology", facts("C34.1", "8140/3", stagings=LOCALISED), Status.POOR, "lung", 20),
-    ("lung, no morphology (every lung entry is poor)", facts("C34.9"), Status.POOR, "lung", 20),
     ("small-cell lung", facts("C34.1", "8041/3"), Status.POOR, "lung-small-cell", 7),
     (
         "pleural mesothelioma (narrowest range)",
@@ -249,7 +256,7 @@ CASES = [
     ("AML", facts("C92.0"), Status.POOR, "aml", 27),
     (
         "colorectal M0",
-        facts("C18.7", stagings=(S("T3", "N1", "M0", "IIIB"),)),
+        facts("C18.7", ADENO, stagings=(S("T3", "N1", "M0", "IIIB"),)),
         Status.NOT_POOR,
         "colorectal",
         63,
@@ -263,7 +270,7 @@ CASES = [
     ),
     (
         "cervix M0",
-        facts("C53.9", stagings=(S("T2b", "N0", "M0", "IIB"),)),
+        facts("C53.9", "8070/3", stagings=(S("T2b", "N0", "M0", "IIB"),)),
         Status.NOT_POOR,
         "cervix",
         63,
@@ -277,7 +284,7 @@ CASES = [
     ),
     (
         "endometrium M0",
-        facts("C54.1", stagings=(S("T1a", "N0", "M0", "IA"),)),
+        facts("C54.1", "8380/3", stagings=(S("T1a", "N0", "M0", "IA"),)),
         Status.NOT_POOR,
         "endometrium",
         74,
@@ -291,12 +298,267 @@ CASES = [
     ),
     (
         "prostate, even metastatic",
-        facts("C61", stagings=(S("T3", "N1", "M1b", "IVB"),)),
+        facts("C61", ADENO, stagings=(S("T3", "N1", "M1b", "IVB"),)),
         Status.NOT_POOR,
         "prostate",
         93,
     ),
-    ("thyroid", facts("C73"), Status.NOT_POOR, "thyroid", 96),
+    ("thyroid, papillary", facts("C73", "8260/3"), Status.NOT_POOR, "thyroid", 96),
+    # Known poor histologies at sites of good prognosis: never the site figure ...
+    ("anaplastic thyroid 8020/3", facts("C73", "8020/3"), Status.POOR, "thyroid-anaplastic", 15),
+    ("anaplastic thyroid 8021/3", facts("C73", "8021/3"), Status.POOR, "thyroid-anaplastic", 15),
+    ("giant cell thyroid 8031/3", facts("C73", "8031/3"), Status.POOR, "thyroid-anaplastic", 15),
+    (
+        "small-cell prostate, metastatic",
+        facts("C61", "8041/3", stagings=(S("T3", "N1", "M1b", "IVB"),)),
+        Status.POOR,
+        "prostate-neuroendocrine-carcinoma",
+        14.3,
+    ),
+    (
+        "small-cell prostate, localised",
+        facts("C61", "8041/3", stagings=(S("T2", "N0", "M0", "II"),)),
+        Status.POOR,
+        "prostate-neuroendocrine-carcinoma",
+        14.3,
+    ),
+    (
+        "large-cell neuroendocrine prostate",
+        facts("C61", "8013/3"),
+        Status.POOR,
+        "prostate-neuroendocrine-carcinoma",
+        14.3,
+    ),
+    (
+        "uterine carcinosarcoma FIGO IIIA (group)",
+        facts("C54.1", "8980/3", stagings=(S("T3a", "N0", "M0", "IIIA"),)),
+        Status.POOR,
+        "uterine-carcinosarcoma-figo-3-4",
+        22,
+    ),
+    (
+        "uterine carcinosarcoma, N1 means IIIC",
+        facts("C54.1", "8980/3", stagings=(S("T1b", "N1", "M0", ""),)),
+        Status.POOR,
+        "uterine-carcinosarcoma-figo-3-4",
+        22,
+    ),
+    (
+        "uterine carcinosarcoma, T4 means IVA",
+        facts("C54.1", "8980/3", stagings=(S("T4", "N0", "M0", ""),)),
+        Status.POOR,
+        "uterine-carcinosarcoma-figo-3-4",
+        22,
+    ),
+    (
+        "mixed Mullerian tumour FIGO IVB",
+        facts("C55", "8950/3", stagings=(S("T3a", "N2", "M1", "IVB"),)),
+        Status.POOR,
+        "uterine-carcinosarcoma-figo-3-4",
+        22,
+    ),
+    (
+        "small-cell breast, triple negative, localised",
+        facts("C50.4", "8041/3", stagings=LOCALISED, markers=TNBC),
+        Status.POOR,
+        "extrapulmonary-neuroendocrine-carcinoma",
+        13,
+    ),
+    (
+        "small-cell cervix, localised",
+        facts("C53.9", "8041/3", stagings=(S("T1b1", "N0", "M0", "IB1"),)),
+        Status.POOR,
+        "extrapulmonary-neuroendocrine-carcinoma",
+        13,
+    ),
+    (
+        "neuroendocrine carcinoma NOS of the colon",
+        facts("C18.7", "8246/3", stagings=(S("T2", "N0", "M0", "I"),)),
+        Status.POOR,
+        "extrapulmonary-neuroendocrine-carcinoma",
+        13,
+    ),
+    (
+        "small-cell thyroid",
+        facts("C73", "8041/3"),
+        Status.POOR,
+        "extrapulmonary-neuroendocrine-carcinoma",
+        13,
+    ),
+    (
+        "small-cell bladder (site not in the table)",
+        facts("C67.9", "8041/3"),
+        Status.POOR,
+        "extrapulmonary-neuroendocrine-carcinoma",
+        13,
+    ),
+    (
+        "neuroendocrine carcinoma of the pancreas, localised",
+        facts("C25.0", "8246/3", stagings=LOCALISED),
+        Status.POOR,
+        "extrapulmonary-neuroendocrine-carcinoma",
+        13,
+    ),
+    (
+        "small-cell lung keeps its own figure",
+        facts("C34.1", "8041/3"),
+        Status.POOR,
+        "lung-small-cell",
+        7,
+    ),
+    # ... while the usual histologies of the same sites keep it.
+    ("follicular thyroid", facts("C73", "8330/3"), Status.NOT_POOR, "thyroid", 96),
+    ("oncocytic thyroid", facts("C73", "8290/3"), Status.NOT_POOR, "thyroid", 96),
+    (
+        "prostate acinar adenocarcinoma, localised",
+        facts("C61", ADENO, stagings=(S("T2", "N0", "M0", "II"),)),
+        Status.NOT_POOR,
+        "prostate",
+        93,
+    ),
+    (
+        "endometrioid FIGO IIIA",
+        facts("C54.1", "8380/3", stagings=(S("T3a", "N0", "M0", "IIIA"),)),
+        Status.NOT_POOR,
+        "endometrium",
+        74,
+    ),
+    (
+        "uterine carcinosarcoma FIGO IA",
+        facts("C54.1", "8980/3", stagings=(S("T1a", "N0", "M0", "IA"),)),
+        Status.NOT_POOR,
+        "uterine-carcinosarcoma",
+        39.9,
+    ),
+    (
+        "uterine carcinosarcoma T2 N0 M0 is II",
+        facts("C54.1", "8980/3", stagings=(S("T2", "N0", "M0", ""),)),
+        Status.NOT_POOR,
+        "uterine-carcinosarcoma",
+        39.9,
+    ),
+    (
+        "lobular breast, localised",
+        facts("C50.4", "8520/3", stagings=LOCALISED),
+        Status.NOT_POOR,
+        "breast",
+        88,
+    ),
+    (
+        "ductal carcinoma in situ (same histology type as 8500/3)",
+        facts("C50.4", "8500/2", stagings=(S("Tis", "N0", "M0", "0"),)),
+        Status.NOT_POOR,
+        "breast",
+        88,
+    ),
+    (
+        "mucinous colon adenocarcinoma",
+        facts("C18.2", "8480/3", stagings=(S("T3", "N0", "M0", "IIA"),)),
+        Status.NOT_POOR,
+        "colorectal",
+        63,
+    ),
+    # An unusual histology: a figure valid for any histology that says poor still answers.
+    (
+        "metaplastic breast, metastatic",
+        facts("C50.4", "8575/3", stagings=METASTATIC),
+        Status.POOR,
+        "breast-metastatic",
+        27,
+    ),
+    (
+        "signet-ring colon, metastatic",
+        facts("C18.7", "8490/3", stagings=(S("T4a", "N2", "M1a", "IVA"),)),
+        Status.POOR,
+        "colorectal-metastatic",
+        15,
+    ),
+    # Stage group IV without an M category is metastatic.
+    (
+        "breast, IV without M",
+        facts("C50.4", DUCTAL, stagings=(S("T3", "N2", "", "IV"),)),
+        Status.POOR,
+        "breast-metastatic",
+        27,
+    ),
+    (
+        "colon, IVA with MX",
+        facts("C18.7", ADENO, stagings=(S("T3", "N1", "MX", "IVA"),)),
+        Status.POOR,
+        "colorectal-metastatic",
+        15,
+    ),
+    (
+        "breast, IV with M0 recorded: the M category decides",
+        facts("C50.4", DUCTAL, stagings=(S("T4b", "N1", "M0", "IV"),)),
+        Status.NOT_POOR,
+        "breast",
+        88,
+    ),
+    # Neuroendocrine tumours (well differentiated): their own figures, by stage.
+    (
+        "pancreatic NET, localised",
+        facts("C25.0", "8240/3", stagings=LOCALISED),
+        Status.NOT_POOR,
+        "pancreas-net",
+        67,
+    ),
+    (
+        "pancreatic NET G2-G3, regional",
+        facts("C25.0", "8249/3", stagings=(S("T3", "N1", "M0", "III"),)),
+        Status.NOT_POOR,
+        "pancreas-net",
+        67,
+    ),
+    (
+        "insulinoma, localised",
+        facts("C25.4", "8151/3", stagings=LOCALISED),
+        Status.NOT_POOR,
+        "pancreas-net",
+        67,
+    ),
+    (
+        "pancreatic NET, metastatic",
+        facts("C25.0", "8240/3", stagings=METASTATIC),
+        Status.POOR,
+        "pancreas-net-metastatic",
+        28,
+    ),
+    (
+        "pancreatic NET, IV without M",
+        facts("C25.0", "8240/3", stagings=(S("T3", "N1", "", "IV"),)),
+        Status.POOR,
+        "pancreas-net-metastatic",
+        28,
+    ),
+    (
+        "lung typical carcinoid, not staged",
+        facts("C34.1", "8240/3"),
+        Status.NOT_POOR,
+        "lung-carcinoid",
+        87,
+    ),
+    (
+        "lung typical carcinoid, metastatic",
+        facts("C34.1", "8240/3", stagings=METASTATIC),
+        Status.NOT_POOR,
+        "lung-carcinoid-metastatic",
+        49,
+    ),
+    (
+        "lung atypical carcinoid, localised",
+        facts("C34.1", "8249/3", stagings=LOCALISED),
+        Status.NOT_POOR,
+        "lung-carcinoid",
+        87,
+    ),
+    (
+        "lung atypical carcinoid, metastatic (safer reading)",
+        facts("C34.1", "8249/3", stagings=METASTATIC),
+        Status.POOR,
+        "lung-atypical-carcinoid-metastatic",
+        20,
+    ),
 ]
 
 
@@ -309,19 +571,26 @@ def test_classification(case, known, status, entry, survival):
     assert result.poor_prognosis is {Status.POOR: True, Status.NOT_POOR: False}[status]
     assert result.missing == ()
     assert result.table_version == "survival-2026.1"
+    assert not result.unusual_histology
 
 
 MISSING = [
     # deciding facts missing -> "to check" with what is missing, never "not poor prognosis"
     (
-        "breast, nothing known (receptors would change the figure, not the answer)",
-        facts("C50.4"),
+        "breast, ductal (receptors would change the figure, not the answer)",
+        facts("C50.4", DUCTAL),
         ("metastasis",),
     ),
-    ("breast HR+, no staging", facts("C50.4", markers=HR_POSITIVE), ("metastasis",)),
-    ("breast TNBC, no staging", facts("C50.4", markers=TNBC), ("metastasis",)),
+    ("breast, nothing known", facts("C50.4"), ("morphology", "metastasis")),
+    ("breast HR+, no staging", facts("C50.4", DUCTAL, markers=HR_POSITIVE), ("metastasis",)),
+    ("breast TNBC, no staging", facts("C50.4", DUCTAL, markers=TNBC), ("metastasis",)),
+    (
+        "breast, localised, no morphology (a small-cell carcinoma would be poor)",
+        Facts("C50.4", "", 60, LOCALISED, HR_POSITIVE),
+        ("morphology",),
+    ),
     ("HGSC, no staging", facts("C56", "8461/3"), ("stage",)),
-    ("ovary, no histology, no staging", facts("C56"), ("stage",)),
+    ("ovary, no histology, no staging", facts("C56"), ("morphology", "stage")),
     (
         "HGSC, T2 NX M0 (N decides II vs III)",
         facts("C56", "8461/3", stagings=(S("T2a", "NX", "M0", ""),)),
@@ -331,7 +600,28 @@ MISSING = [
     ("brain tumour, glioma NOS", facts("C71.9", "9380/3", age=60), ("morphology",)),
     ("brain tumour, malignant neoplasm NOS", facts("C71.9", "8000/3", age=60), ("morphology",)),
     ("glioma, age unknown", facts("C71.0", "9400/3", age=None), ("age",)),
-    ("colorectal, no staging", facts("C18.7"), ("metastasis",)),
+    ("colorectal, no staging", facts("C18.7", ADENO), ("metastasis",)),
+    ("lung, no morphology (a carcinoid is not poor)", facts("C34.9"), ("morphology", "metastasis")),
+    (
+        "pancreas, no morphology (a localised NET is not poor)",
+        facts("C25.9"),
+        ("morphology", "metastasis"),
+    ),
+    ("thyroid, no morphology (anaplastic is poor)", facts("C73"), ("morphology",)),
+    ("carcinoma NOS says nothing of the histology", facts("C73", "8010/3"), ("morphology",)),
+    ("pancreatic NET, not staged", facts("C25.0", "8240/3"), ("metastasis",)),
+    ("lung atypical carcinoid, not staged", facts("C34.1", "8249/3"), ("metastasis",)),
+    ("uterine carcinosarcoma, not staged", facts("C54.1", "8980/3"), ("stage", "metastasis")),
+    (
+        "stage III without M: not read as metastatic",
+        facts("C50.4", DUCTAL, stagings=(S("T3", "N2", "", "IIIA"),)),
+        ("metastasis",),
+    ),
+    (
+        "metaplastic breast, not staged",
+        facts("C50.4", "8575/3"),
+        ("histology", "metastasis"),
+    ),
     ("fallopian tube, no staging (no site-level figure)", facts("C57.0", "8461/3"), ("stage",)),
 ]
 
@@ -345,18 +635,184 @@ def test_missing_facts_give_to_check_with_what_is_missing(case, known, missing):
     assert result.pending  # the entries the missing facts could make apply
 
 
+UNUSUAL = [
+    # A recorded histology the site figure was not measured for: "to check" (histology), no
+    # figure given; the usual histologies of the same sites are in CASES.
+    ("medullary thyroid", facts("C73", "8345/3"), "thyroid"),
+    ("poorly differentiated thyroid", facts("C73", "8337/3"), "thyroid"),
+    ("metaplastic breast, localised", facts("C50.4", "8575/3", stagings=LOCALISED), "breast"),
+    (
+        "metaplastic triple-negative breast, localised",
+        facts("C50.4", "8575/3", stagings=LOCALISED, markers=TNBC),
+        "breast-tnbc",
+    ),
+    (
+        "signet-ring colon, M0",
+        facts("C18.7", "8490/3", stagings=(S("T3", "N0", "M0", "IIA"),)),
+        "colorectal",
+    ),
+    ("rectal NET, M0", facts("C20", "8240/3", stagings=LOCALISED), "colorectal"),
+    (
+        "serous endometrial carcinoma, stage I",
+        facts("C54.1", "8441/3", stagings=(S("T1a", "N0", "M0", "IA"),)),
+        "endometrium",
+    ),
+    (
+        "ductal prostate adenocarcinoma, even M1",
+        facts("C61", DUCTAL, stagings=METASTATIC),
+        "prostate",
+    ),
+    (
+        "granulosa cell tumour of the ovary, FIGO I",
+        facts("C56", "8620/3", stagings=(S("T1a", "N0", "M0", "IA"),)),
+        "ovary",
+    ),
+    (
+        "cervix, clear cell carcinoma, M0",
+        facts("C53.9", "8310/3", stagings=(S("T1b", "N0", "M0", "IB"),)),
+        "cervix",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "known", "entry"), UNUSUAL, ids=[c[0] for c in UNUSUAL])
+def test_an_unusual_histology_never_gets_the_site_figure(case, known, entry):
+    result = prognosis.assess(survival_table(), known)
+    assert (result.status, result.missing) == (Status.TO_CHECK, ("histology",))
+    assert result.poor_prognosis is None
+    assert result.entry_key == entry  # shown as what the known facts give so far ...
+    assert result.survival_5y is None  # ... but its figure is not given
+    assert result.unusual_histology
+
+
+@pytest.mark.parametrize(
+    ("staging", "metastatic"),
+    [
+        (S("T2", "N1", "M1", ""), True),
+        (S("T2", "N1", "M1c", "IVB"), True),
+        (S("T2", "N1", "", "IV"), True),
+        (S("T4", "N0", "", "IVA"), True),
+        (S("T2", "N1", "MX", "IVB"), True),
+        (S("T4", "N0", "M0", "IVA"), False),  # a recorded M0 decides (e.g. cervix IVA)
+        (S("T2", "N1", "M0", ""), False),
+        (S("T3", "N2", "", "IIIC"), None),  # stage III does not say M0 at every site
+        (S("T2", "N1", "", ""), None),
+        (S("T2", "N1", "MX", ""), None),
+    ],
+)
+def test_metastatic_reads_m1_or_a_stage_group_iv_without_m(staging, metastatic):
+    condition = prognosis.Stage(label="m", metastatic=True)
+    context = survival_table().context
+    assert condition.evaluate(Facts("C50", stagings=(staging,)), context)[0] is metastatic
+
+
+def _sites_and_histologies(table):
+    """(not-poor entry with usual histologies, a histology poor at any stage at that site)."""
+    poor_histologies = [
+        e
+        for e in table.entries
+        if table.is_poor(e) and [c.kind for c in e.conditions] == ["histology"]
+    ]
+    for entry in table.entries:
+        if entry.usual is None:
+            continue
+        for poor in poor_histologies:
+            if any(icd10.ranges_overlap(a, b) for a in entry.ranges for b in poor.ranges):
+                yield entry, poor
+
+
+def test_every_not_poor_figure_says_which_histologies_it_holds_for():
+    table = survival_table()
+    unrestricted = [
+        e.key
+        for e in table.entries
+        if not table.is_poor(e)
+        and e.usual is None
+        and not any(c.kind == "histology" for c in e.conditions)
+    ]
+    assert unrestricted == []
+
+
+def test_a_histology_poor_at_any_stage_is_never_a_usual_histology():
+    pairs = list(_sites_and_histologies(survival_table()))
+    assert {(e.key, p.key) for e, p in pairs} >= {
+        ("thyroid", "thyroid-anaplastic"),
+        ("thyroid", "extrapulmonary-neuroendocrine-carcinoma"),
+        ("prostate", "prostate-neuroendocrine-carcinoma"),
+        ("breast", "extrapulmonary-neuroendocrine-carcinoma"),
+    }
+    for entry, poor in pairs:
+        [histology] = poor.conditions
+        assert not {code[:4] for code in histology.codes} & entry.usual.types, (entry, poor)
+
+
+def test_every_known_poor_histology_is_poor_at_every_site_of_good_prognosis_even_localised():
+    table = survival_table()
+    for entry, poor in _sites_and_histologies(table):
+        site = entry.ranges[0][0]
+        if not poor.covers(site):
+            continue
+        for code in sorted(poor.conditions[0].codes):
+            result = prognosis.assess(table, facts(site, code, stagings=LOCALISED))
+            assert result.status == Status.POOR, (site, code, result.entry_key)
+
+
+def _usual_table(wider_survival):
+    return _table(
+        {
+            "key": "site",
+            "label": "site",
+            "icd10": [["C16.1", "C16.1"]],
+            "usual_histology": "adeno",
+            "survival_5y": 60,
+        },
+        {
+            "key": "wider",
+            "label": "wider",
+            "icd10": [["C16", "C16"]],
+            "survival_5y": wider_survival,
+        },
+        usual_histologies={"adeno": {"label": "adénocarcinome", "types": ["8140"]}},
+        unspecified_morphologies=["8000/3"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("morphology", "wider_survival", "status", "entry", "survival", "missing"),
+    [
+        ("8140/3", 50, Status.NOT_POOR, "site", 60, ()),  # the usual histology
+        ("8140/2", 50, Status.NOT_POOR, "site", 60, ()),  # same histology type, in situ
+        ("", 50, Status.NOT_POOR, "site", 60, ()),  # no morphology: the all-histology figure
+        ("8000/3", 50, Status.NOT_POOR, "site", 60, ()),  # neoplasm NOS: same
+        ("8490/3", 50, Status.TO_CHECK, "site", None, ("histology",)),  # not measured for it
+        ("8490/3", 20, Status.POOR, "wider", 20, ()),  # a valid figure says poor: poor
+        ("8140/3", 20, Status.NOT_POOR, "site", 60, ()),  # the most specific still decides
+    ],
+)
+def test_a_site_figure_holds_only_for_its_usual_histologies(
+    morphology, wider_survival, status, entry, survival, missing
+):
+    result = prognosis.assess(_usual_table(wider_survival), Facts("C16.1", morphology))
+    assert (result.status, result.entry_key, result.survival_5y, result.missing) == (
+        status,
+        entry,
+        survival,
+        missing,
+    )
+
+
 def test_unknown_facts_that_cannot_change_the_answer_do_not_block_it():
     # ER−, PR unknown, HER2−, M1: TNBC-metastatic (12 %) or metastatic (27 %): poor either way.
     result = prognosis.assess(
         survival_table(),
-        facts("C50.4", stagings=METASTATIC, markers={"ER": "negative", "HER2": "negative"}),
+        facts("C50.4", DUCTAL, stagings=METASTATIC, markers={"ER": "negative", "HER2": "negative"}),
     )
     assert (result.status, result.entry_key) == (Status.POOR, "breast-metastatic")
 
 
 def test_what_would_change_a_decided_answer():
     result = prognosis.assess(
-        survival_table(), facts("C50.4", stagings=LOCALISED, markers=HR_POSITIVE)
+        survival_table(), facts("C50.4", DUCTAL, stagings=LOCALISED, markers=HR_POSITIVE)
     )
     changes = {c.entry.key: c.unmet for c in result.alternatives}
     assert changes == {
@@ -394,7 +850,7 @@ def test_an_esr1_mutation_is_not_the_oestrogen_receptor_status():
 
 
 def test_a_site_missing_from_the_table_is_not_in_table_not_good():
-    result = prognosis.assess(survival_table(), facts("C49.2"))
+    result = prognosis.assess(survival_table(), facts("C49.2", "8890/3"))
     assert (result.status, result.poor_prognosis, result.survival_5y) == (
         Status.NOT_IN_TABLE,
         None,
@@ -440,6 +896,16 @@ def test_equally_specific_entries_the_lower_survival_wins():
             "ends before it starts",
         ),
         ({"key": "x", "label": "x", "icd10": [["C16", "C16"]], "survival_5y": 120}, "survival_5y"),
+        (
+            {
+                "key": "x",
+                "label": "x",
+                "icd10": [["C16", "C16"]],
+                "survival_5y": 60,
+                "usual_histology": "nope",
+            },
+            "entry 1 \\(x\\): unknown 'nope'",
+        ),
         ({"label": "", "icd10": [["C16", "C16"]], "survival_5y": 20}, "key and label"),
         (
             {
@@ -510,3 +976,21 @@ def test_stage_group(value, ok):
 )
 def test_morphology(value, ok):
     assert staging.morphology_ok(value) is ok
+
+
+def test_the_record_asks_to_check_an_unusual_histology_without_giving_the_site_figure(
+    clinician_client, clinician, patient
+):
+    from .helpers import record_diagnosis
+
+    diagnosis = record_diagnosis(
+        clinician.user, patient, "C50.4", "8575/3", stage=("T1c", "N0", "M0", "IA")
+    )
+    assert (diagnosis.prognosis_status, diagnosis.survival_entry) == ("to_check", "breast")
+    assert diagnosis.five_year_survival is None
+    assert diagnosis.prognosis_missing == ["histology"]
+    page = clinician_client.get(patient.get_absolute_url()).content.decode()
+    assert "Non déterminé — à vérifier" in page
+    assert "survie de cette histologie pour cette localisation" in page
+    assert "histologies habituelles du sein" in page  # what the site figure holds for
+    assert "survie nette à 5 ans 88" not in page

@@ -223,7 +223,7 @@ def test_staging_and_biomarkers_recompute_the_prognosis_and_audit_the_change(cli
     )
     # Nothing known yet: not decided, never "not poor prognosis".
     assert (diagnosis.prognosis_status, diagnosis.poor_prognosis) == ("to_check", None)
-    assert diagnosis.prognosis_missing == ["metastasis"]
+    assert diagnosis.prognosis_missing == ["morphology", "metastasis"]
     add_staging(clinician.user, diagnosis, "T2", "N1", "M1", "IV", day=day)
     diagnosis.refresh_from_db()
     assert (diagnosis.prognosis_status, diagnosis.survival_entry) == ("poor", "breast-metastatic")

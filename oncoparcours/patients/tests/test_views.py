@@ -180,7 +180,7 @@ def test_record_shows_the_prognosis_reasoning(clinician_client, clinician, patie
     assert "survival-2026.1" in page  # the table version
     assert "Réseau suggéré pour C56 : FEM-NET" in page
     # A decided "not poor" answer says which data would change it.
-    record_diagnosis(clinician.user, patient, "C18.7", stage=("T3", "N1", "M0", "IIIB"))
+    record_diagnosis(clinician.user, patient, "C18.7", "8140/3", stage=("T3", "N1", "M0", "IIIB"))
     page = clinician_client.get(patient.get_absolute_url()).content.decode()
     assert "Changerait la réponse" in page
     assert "métastatique (M1) → Côlon-rectum métastatique" in page
