@@ -553,12 +553,16 @@ class CellTherapyDemo:
             at = plan.moments[0]
         else:
             return
+        self._reserve_tocilizumab(order, at, "Réservé à la commande, armoire MTI")
+
+    def _reserve_tocilizumab(self, order: CarTOrder, at: dt.datetime, note: str) -> None:
+        """The pharmacy confirms 2 doses on site for the patient, a further one obtainable."""
         infusion.tocilizumab_confirm(
             order=order,
             actor=self.pharmacist,
             doses_reserved=2,
             further_dose_access=True,
-            note="Réservé à la commande, armoire MTI",
+            note=note,
             at=at,
         )
 
@@ -685,13 +689,8 @@ class CellTherapyDemo:
                     scanned_coi=order.coi,
                 )
         if step in ("dispensed", "thawed") and not order.tocilizumab.exists():
-            infusion.tocilizumab_confirm(
-                order=order,
-                actor=self.pharmacist,
-                doses_reserved=2,
-                further_dose_access=True,
-                note="Lot réservé en PUI, armoire MTI",
-                at=moment - dt.timedelta(hours=2),
+            self._reserve_tocilizumab(
+                order, moment - dt.timedelta(hours=2), "Lot réservé en PUI, armoire MTI"
             )
         return orders.order_transition(
             order=order, actor=actor, data=orders.TransitionInput(to=step, custody=details, **extra)
