@@ -98,6 +98,11 @@ def test_an_order_from_qualification_to_infusion(page, people):  # type: ignore[
     expect(qualifications.locator(".badge--success")).to_have_count(2)
     expect(page.locator("#tocilizumab")).to_contain_text("Non confirmé par la pharmacie")
     expect(page.locator("#label")).to_contain_text("pendant 10 jours après la perfusion")
+    # Breyanzi: daily D1-D10 is the project's stricter reading; each value cites its document.
+    expect(page.locator("#label-monitoring")).to_contain_text("lecture plus stricte du projet")
+    expect(page.locator("#label-thaw")).to_contain_text("RCP européen à confirmer")
+    page.get_by_text("D'où vient chaque valeur").click()
+    expect(page.locator("#label-sources")).to_contain_text("EMA EPAR Breyanzi")
     assert axe_violations(page) == []
     order_url = page.url
 
@@ -134,6 +139,8 @@ def test_an_order_from_qualification_to_infusion(page, people):  # type: ignore[
     expect(page.locator("#tocilizumab")).to_contain_text(
         "Confirmé par la pharmacie : 2 doses réservées"
     )
+    # Valid for an infusion within the next 72 hours only.
+    expect(page.locator("#tocilizumab-validity")).to_contain_text("Valable pour une perfusion")
     switch(page, "ide-test")
     record(page, order_url, "Décongelé")
 

@@ -32,4 +32,10 @@ class CellTherapyConfig(AppConfig):
             roles=["pharmacist"],
         )
         register_record_section("celltherapy", record.orders_section, order=4)
+        from oncoparcours.pathways.parameter_checks import register_parameter_check
+
+        from .services import pathway_sync
+
+        # The CAR-T pathway's stay near the centre and driving ban: the label is their floor.
+        register_parameter_check(pathway_sync.CAR_T_TEMPLATE, pathway_sync.period_messages)
         register_timeline_provider("celltherapy", timeline.car_t_events)

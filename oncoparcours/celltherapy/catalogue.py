@@ -20,9 +20,31 @@ def _english() -> bool:
     return (get_language() or "fr").startswith("en")
 
 
+# Where a label value was read (products.yaml, ``label.sources``).
+SOURCE_STATUSES = ("eu_smpc", "to_confirm", "stricter_reading")
+LABEL_VALUES = (
+    "monitoring_days",
+    "proximity",
+    "no_driving_weeks",
+    "tocilizumab",
+    "thaw_limit_minutes",
+)
+
+
+@dataclass(frozen=True)
+class ValueSource:
+    """The document a label value was read in. ``eu_smpc``: read in the EU SmPC; ``to_confirm``:
+    read in another document (EU SmPC to confirm); ``stricter_reading``: the project's stricter
+    reading where the label asks less."""
+
+    status: str
+    document: str
+
+
 @dataclass(frozen=True)
 class ProductLabel:
-    """What the product's EU summary of product characteristics asks (see products.yaml)."""
+    """The monitoring and safety values the product enforces for one CAR-T product, each with the
+    document it was read in (see products.yaml); the reference is the product's EU SmPC."""
 
     smpc: str
     monitoring_days: int
@@ -32,11 +54,21 @@ class ProductLabel:
     tocilizumab_doses: int
     tocilizumab_further_within_hours: int
     thaw_limit_minutes: int
-    to_confirm: frozenset[str]
-    notes: str
+    sources: dict[str, ValueSource]
+
+    def source(self, name: str) -> ValueSource:
+        return self.sources[name]
 
     def confirmed(self, name: str) -> bool:
-        return name not in self.to_confirm
+        """True when the value was read in the EU SmPC."""
+        return self.sources[name].status == "eu_smpc"
+
+    def periods(self) -> dict[str, int]:
+        """The floors of the CAR-T pathway's period parameters, in weeks."""
+        return {
+            "near_centre_weeks": self.proximity_weeks,
+            "no_driving_weeks": self.no_driving_weeks,
+        }
 
 
 @dataclass(frozen=True)
@@ -85,15 +117,18 @@ class Procedure:
 
 @dataclass(frozen=True)
 class Drug:
-    """A drug of a CRS/ICANS episode, with plausibility limits (not prescribing guidance)."""
+    """A drug of a CRS/ICANS episode with, per unit it may be entered in, the largest plausible
+    single dose: a typing-error guard, not prescribing guidance."""
 
     code: str
     fr: str
     en: str
-    units: tuple[str, ...]
     routes: tuple[str, ...]
-    max_mg: Decimal
-    max_mg_per_kg: Decimal | None
+    limits: dict[str, Decimal]
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return tuple(self.limits)
 
     @property
     def label(self) -> str:
@@ -109,6 +144,18 @@ def _load(name: str) -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
+def _sources(data: dict[str, Any]) -> dict[str, ValueSource]:
+    sources = {
+        name: ValueSource(str(value["status"]), str(value["document"]))
+        for name, value in (data.get("sources") or {}).items()
+    }
+    missing = [name for name in LABEL_VALUES if name not in sources]
+    unknown = [s.status for s in sources.values() if s.status not in SOURCE_STATUSES]
+    if missing or unknown:
+        raise ValueError(f"products.yaml: label sources missing {missing} or unknown {unknown}")
+    return sources
+
+
 def _label(data: dict[str, Any]) -> ProductLabel:
     return ProductLabel(
         smpc=data["smpc"],
@@ -119,8 +166,7 @@ def _label(data: dict[str, Any]) -> ProductLabel:
         tocilizumab_doses=int(data["tocilizumab"]["doses_before_infusion"]),
         tocilizumab_further_within_hours=int(data["tocilizumab"]["further_dose_within_hours"]),
         thaw_limit_minutes=int(data["thaw_limit_minutes"]),
-        to_confirm=frozenset(data.get("to_confirm", [])),
-        notes=data.get("notes", ""),
+        sources=_sources(data),
     )
 
 
@@ -141,6 +187,11 @@ def products() -> list[Product]:
 
 def product(code: str) -> Product | None:
     return next((p for p in products() if p.code == code), None)
+
+
+def tocilizumab_confirmation_hours() -> int:
+    """How long before the infusion the pharmacy's tocilizumab confirmation stays valid."""
+    return int(_load("products.yaml")["tocilizumab_confirmation"]["valid_hours"])
 
 
 def manufacturers() -> list[str]:
@@ -190,10 +241,8 @@ def drugs() -> list[Drug]:
             code=d["code"],
             fr=d["fr"],
             en=d["en"],
-            units=tuple(d["units"]),
             routes=tuple(d["routes"]),
-            max_mg=Decimal(str(d["max_mg"])),
-            max_mg_per_kg=Decimal(str(d["max_mg_per_kg"])) if "max_mg_per_kg" in d else None,
+            limits={str(unit): Decimal(str(limit)) for unit, limit in d["limits"].items()},
         )
         for d in _load("crs_icans_treatments.yaml")["drugs"]
     ]

@@ -356,7 +356,11 @@ class OrderSafety:
     plan_is_planned: bool
     near_centre_weeks: int
     no_driving_weeks: int
+    # pathway parameters below the label (pathways applied before the floor was enforced): the
+    # label's weeks apply and the page says so; {parameter: weeks the pathway set}
+    periods_below_label: dict[str, int]
     thaw: ThawView | None
+    tocilizumab_expires_before_infusion: bool = False
 
 
 def _custody_time(order: CarTOrder, kind: str) -> dt.datetime | None:
@@ -373,8 +377,11 @@ def order_safety(order: CarTOrder) -> OrderSafety:
         gates.site_qualification("pharmacy", order.pharmacy, order.product, today),
     ]
     parameters = order.pathway_instance.parameters if order.pathway_instance else {}
-    near = int(parameters.get("near_centre_weeks", label.proximity_weeks if label else 4))
-    driving = int(parameters.get("no_driving_weeks", label.no_driving_weeks if label else 8))
+    floors = label.periods() if label else {"near_centre_weeks": 4, "no_driving_weeks": 8}
+    # The label is the floor: a shorter pathway parameter never shortens what the page shows.
+    periods = safety.effective_periods(parameters, floors)
+    near, driving = periods["near_centre_weeks"], periods["no_driving_weeks"]
+    below = {name: parameters[name] for name in safety.periods_below_label(parameters, floors)}
     infused = _custody_time(order, "infused")
     day = timezone.localdate(infused) if infused else order.planned_infusion_on
     plan = (
@@ -403,16 +410,27 @@ def order_safety(order: CarTOrder) -> OrderSafety:
         order.decision is not None
         and order.decision.case.decisions.filter(version__gt=order.decision.version).exists()
     )
+    tocilizumab = gates.tocilizumab_status(order)
+    valid_until = tocilizumab.valid_until
+    expires_first = bool(
+        tocilizumab.ok
+        and infused is None
+        and order.planned_infusion_on
+        and valid_until is not None
+        and timezone.localdate(valid_until) < order.planned_infusion_on
+    )
     return OrderSafety(
         label=label,
         decision_amended=amended,
         qualifications=qualifications,
-        tocilizumab=gates.tocilizumab_status(order),
+        tocilizumab=tocilizumab,
+        tocilizumab_expires_before_infusion=expires_first,
         infusion_at=infused,
         plan=plan,
         plan_is_planned=infused is None,
         near_centre_weeks=near,
         no_driving_weeks=driving,
+        periods_below_label=below,
         thaw=thaw,
     )
 

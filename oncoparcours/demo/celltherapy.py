@@ -1,7 +1,8 @@
 """Demo cell therapy at the CHRU de Tours: CAR-T orders of the demo's CAR-T patients at every
 lifecycle stage across manufacturers, each placed on a validated decision of the CHRU's
 haematology board recommending CAR-T cells, at a pharmacy and a care unit qualified by the ARS
-for the product; tocilizumab confirmed by the pharmacy before each infusion; one out-of-
+for the product; tocilizumab confirmed by the pharmacy in the 72 hours before each infusion (one
+confirmed at order time, shown expired; the qualified order's confirmed 3 weeks ahead); one out-of-
 specification product awaiting the benefit–risk decision, another accepted by a countersigned one
 and infused; a product thawed and left past its thaw-to-infusion limit (the gate shows it);
 the leukapheresis of tisagenlecleucel patients cryopreserved by the cell-therapy unit;
@@ -531,6 +532,7 @@ class CellTherapyDemo:
             order = self._step(order, step, moment)
             if step == "in_manufacturing" and plan.stage == "oos_accepted":
                 order = self._out_of_spec_accepted(order, moment)
+        self._tocilizumab_ahead(order, plan)
         if plan.stage == "out_of_specification":
             self._quarantine(order, plan.moments[-1] + dt.timedelta(days=12))
         if plan.stage in ("infused", "oos_accepted") and plan.index % 3 == 0:
@@ -539,6 +541,30 @@ class CellTherapyDemo:
             created_at=(plan.moments[0] if plan.moments else self.now) - dt.timedelta(days=6)
         )
         return order
+
+    def _tocilizumab_ahead(self, order: CarTOrder, plan: OrderPlan) -> None:
+        """Confirmations made long before the infusion, as the safety review found them: the
+        qualified order's (today, infusion planned in 3 weeks: the page says to confirm again in
+        the 72 hours before) and the first cryostored order's (at the collection, weeks ago:
+        expired, the infusion would be refused until the pharmacy confirms again)."""
+        if plan.stage == "qualified":
+            at = self.now - dt.timedelta(hours=1)
+        elif plan.stage == "in_cryostorage" and STAGES.index("in_cryostorage") == plan.index:
+            at = plan.moments[0]
+        else:
+            return
+        self._reserve_tocilizumab(order, at, "Réservé à la commande, armoire MTI")
+
+    def _reserve_tocilizumab(self, order: CarTOrder, at: dt.datetime, note: str) -> None:
+        """The pharmacy confirms 2 doses on site for the patient, a further one obtainable."""
+        infusion.tocilizumab_confirm(
+            order=order,
+            actor=self.pharmacist,
+            doses_reserved=2,
+            further_dose_access=True,
+            note=note,
+            at=at,
+        )
 
     def _quarantine(self, order: CarTOrder, at: dt.datetime) -> CarTOrder:
         return orders.order_transition(
@@ -663,13 +689,8 @@ class CellTherapyDemo:
                     scanned_coi=order.coi,
                 )
         if step in ("dispensed", "thawed") and not order.tocilizumab.exists():
-            infusion.tocilizumab_confirm(
-                order=order,
-                actor=self.pharmacist,
-                doses_reserved=2,
-                further_dose_access=True,
-                note="Lot réservé en PUI, armoire MTI",
-                at=moment - dt.timedelta(hours=2),
+            self._reserve_tocilizumab(
+                order, moment - dt.timedelta(hours=2), "Lot réservé en PUI, armoire MTI"
             )
         return orders.order_transition(
             order=order, actor=actor, data=orders.TransitionInput(to=step, custody=details, **extra)

@@ -48,6 +48,8 @@ class ApplyPathwayForm(forms.Form):
                 )
             else:
                 field = forms.BooleanField(label=label, initial=spec["default"], required=False)
+            if spec.get("help"):
+                field.help_text = _text(spec["help"])
             self.fields[f"param_{name}"] = field
 
     def parameters(self) -> dict[str, Any]:

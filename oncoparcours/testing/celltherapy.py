@@ -280,8 +280,10 @@ def in_hours(days_ahead: int = 1, hour: int = 9) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def reserve_tocilizumab(order: CarTOrder, doses: int = 1, further: bool = True) -> None:
-    """The pharmacy confirms the tocilizumab doses reserved for the patient."""
+def reserve_tocilizumab(
+    order: CarTOrder, doses: int = 1, further: bool = True, at: dt.datetime | None = None
+) -> None:
+    """The pharmacy confirms the tocilizumab doses reserved for the patient (now, or ``at``)."""
     from oncoparcours.celltherapy.services import infusion
 
     infusion.tocilizumab_confirm(
@@ -289,4 +291,5 @@ def reserve_tocilizumab(order: CarTOrder, doses: int = 1, further: bool = True) 
         actor=car_t_setting().pharmacist.user,
         doses_reserved=doses,
         further_dose_access=further,
+        at=at,
     )

@@ -9,7 +9,7 @@ The numbers come from the product's label (``data/products.yaml``); these functi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -105,6 +105,41 @@ def in_daily_window(infusion: dt.date, day: dt.date, monitoring_days: int) -> bo
     return 1 <= (day - infusion).days <= monitoring_days
 
 
+# The CAR-T pathway parameters whose floor is the product's label (see products.yaml): the pathway
+# may ask longer, never shorter. A shorter period needs a new products.yaml version citing the label
+# that allows it (e.g. the 2025 US labels), not a free parameter.
+LABEL_PERIODS = ("near_centre_weeks", "no_driving_weeks")
+
+
+def periods_below_label(chosen: Mapping[str, object], label: Mapping[str, int]) -> dict[str, int]:
+    """The label periods set shorter than the label: ``{parameter: the label's weeks}``.
+
+    ``label`` gives each parameter's floor in weeks; a parameter not chosen takes the label's
+    value, so it is never short. A value that is not a whole number counts as short (nothing
+    shorter than the label may pass unnoticed)."""
+    short: dict[str, int] = {}
+    for name, floor in label.items():
+        if name not in chosen:
+            continue
+        try:
+            weeks = int(str(chosen[name]))
+        except ValueError:
+            short[name] = floor
+            continue
+        if weeks < floor:
+            short[name] = floor
+    return short
+
+
+def effective_periods(chosen: Mapping[str, object], label: Mapping[str, int]) -> dict[str, int]:
+    """The weeks that apply: the chosen value when at least the label's, else the label's."""
+    short = periods_below_label(chosen, label)
+    return {
+        name: floor if name in short or name not in chosen else int(str(chosen[name]))
+        for name, floor in label.items()
+    }
+
+
 def monitoring_plan(
     infusion: dt.date, *, monitoring_days: int, near_centre_weeks: int, no_driving_weeks: int
 ) -> MonitoringPlan:
@@ -120,17 +155,34 @@ def monitoring_plan(
 # --- tocilizumab before infusion ------------------------------------------------------------------
 
 
+def confirmation_valid_until(confirmed_at: dt.datetime, valid_hours: int) -> dt.datetime:
+    return confirmed_at + dt.timedelta(hours=valid_hours)
+
+
 def tocilizumab_problem(
-    *, doses_reserved: int | None, further_dose_access: bool, required_doses: int
+    *,
+    doses_reserved: int | None,
+    further_dose_access: bool,
+    required_doses: int,
+    confirmed_at: dt.datetime | None,
+    at: dt.datetime,
+    valid_hours: int,
 ) -> str | None:
-    """``not_confirmed`` (the pharmacy has confirmed nothing) | ``too_few`` | ``no_further_access``
-    (the centre cannot obtain a further dose within the label's delay), or None."""
-    if doses_reserved is None:
+    """Whether the pharmacy's latest confirmation lets the product be infused at ``at``.
+
+    ``not_confirmed`` (nothing confirmed by then: a confirmation recorded after ``at`` does not
+    count) | ``too_few`` | ``no_further_access`` (the centre cannot obtain a further dose within
+    the label's delay) | ``expired`` (confirmed more than ``valid_hours`` before ``at``: the
+    doses must be on site at the infusion, not at the order), or None. Exactly ``valid_hours``
+    before is still valid."""
+    if doses_reserved is None or confirmed_at is None or confirmed_at > at:
         return "not_confirmed"
     if doses_reserved < required_doses:
         return "too_few"
     if not further_dose_access:
         return "no_further_access"
+    if at > confirmation_valid_until(confirmed_at, valid_hours):
+        return "expired"
     return None
 
 
@@ -155,20 +207,14 @@ INDICATIONS = ("crs", "icans")
 GRADES = (1, 2, 3, 4)  # ASTCT 2019 consensus grades (grade 5 = death is not a treatment record)
 
 
-def dose_problem(
-    *,
-    dose: Decimal,
-    unit: str,
-    units: Sequence[str],
-    max_mg: Decimal,
-    max_mg_per_kg: Decimal | None,
-) -> str | None:
-    """``not_positive`` | ``unit`` (not offered for this drug) | ``above_limit``, or None."""
+def dose_problem(*, dose: Decimal, unit: str, limits: Mapping[str, Decimal]) -> str | None:
+    """``not_positive`` | ``unit`` (not a unit this drug is entered in) | ``above_limit`` (above
+    the plausible single dose of THAT unit: a typing-error guard, not prescribing guidance), or
+    None. The limit itself is accepted."""
     if dose <= 0:
         return "not_positive"
-    if unit not in units:
+    if unit not in limits:
         return "unit"
-    limit = max_mg_per_kg if unit == "mg/kg" else max_mg
-    if limit is not None and dose > limit:
+    if dose > limits[unit]:
         return "above_limit"
     return None

@@ -152,6 +152,8 @@ def qualification_errors(
 class TocilizumabStatus:
     required_doses: int
     further_within_hours: int
+    valid_hours: int  # a confirmation counts for an infusion within these hours after it
+    at: dt.datetime  # the moment the status is for (the infusion, or now on the order page)
     latest: TocilizumabConfirmation | None
     problem: str | None
 
@@ -159,26 +161,52 @@ class TocilizumabStatus:
     def ok(self) -> bool:
         return self.problem is None
 
+    @property
+    def valid_until(self) -> dt.datetime | None:
+        if self.latest is None:
+            return None
+        return safety.confirmation_valid_until(self.latest.at, self.valid_hours)
 
-def tocilizumab_status(order: CarTOrder) -> TocilizumabStatus:
+
+def tocilizumab_status(order: CarTOrder, at: dt.datetime | None = None) -> TocilizumabStatus:
+    """The pharmacy's latest confirmation recorded at or before ``at`` (now by default) and
+    whether it lets the product be infused then."""
     product = catalogue.product(order.product)
     assert product is not None
-    latest = order.tocilizumab.select_related("confirmed_by").order_by("-at", "-id").first()
+    at = at or timezone.now()
+    hours = catalogue.tocilizumab_confirmation_hours()
+    latest = (
+        order.tocilizumab.filter(at__lte=at)
+        .select_related("confirmed_by")
+        .order_by("-at", "-id")
+        .first()
+    )
     problem = safety.tocilizumab_problem(
         doses_reserved=latest.doses_reserved if latest else None,
         further_dose_access=latest.further_dose_access if latest else False,
         required_doses=product.label.tocilizumab_doses,
+        confirmed_at=latest.at if latest else None,
+        at=at,
+        valid_hours=hours,
     )
     return TocilizumabStatus(
         product.label.tocilizumab_doses,
         product.label.tocilizumab_further_within_hours,
+        hours,
+        at,
         latest,
         problem,
     )
 
 
 def tocilizumab_message(status: TocilizumabStatus) -> str:
-    values = {"n": status.required_doses, "hours": status.further_within_hours}
+    values: dict[str, object] = {
+        "n": status.required_doses,
+        "hours": status.further_within_hours,
+        "valid": status.valid_hours,
+    }
+    if status.latest is not None:
+        values["when"] = timezone.localtime(status.latest.at).strftime("%d/%m/%Y %H:%M")
     return {
         "not_confirmed": _(
             "Infusion refused: the pharmacy has not confirmed the tocilizumab doses reserved for "
@@ -192,6 +220,11 @@ def tocilizumab_message(status: TocilizumabStatus) -> str:
         "no_further_access": _(
             "Infusion refused: the pharmacy has not confirmed that a further dose of "
             "tocilizumab can be obtained within %(hours)s hours."
+        ),
+        "expired": _(
+            "Infusion refused: the last tocilizumab confirmation (%(when)s) is more than "
+            "%(valid)s hours old. The pharmacy must confirm again that the doses are on site for "
+            "this patient (valid %(valid)s hours before the infusion)."
         ),
     }[str(status.problem)] % values
 

@@ -282,13 +282,7 @@ def _check_treatment(order: CarTOrder, data: TreatmentInput) -> dict[str, list[s
     if data.dose is None:
         errors["dose"] = [_("Give the dose.")]
     elif drug is not None:
-        problem = safety.dose_problem(
-            dose=data.dose,
-            unit=data.unit,
-            units=drug.units,
-            max_mg=drug.max_mg,
-            max_mg_per_kg=drug.max_mg_per_kg,
-        )
+        problem = safety.dose_problem(dose=data.dose, unit=data.unit, limits=drug.limits)
         if problem == "unit":
             errors["unit"] = [
                 _("%(drug)s is recorded in %(units)s.")
@@ -297,7 +291,7 @@ def _check_treatment(order: CarTOrder, data: TreatmentInput) -> dict[str, list[s
         elif problem == "not_positive":
             errors["dose"] = [_("The dose must be above 0.")]
         elif problem == "above_limit":
-            limit = drug.max_mg_per_kg if data.unit == "mg/kg" else drug.max_mg
+            limit = drug.limits[data.unit]
             errors["dose"] = [
                 _(
                     "%(dose)s %(unit)s is above the plausible single dose of %(drug)s (%(limit)s "

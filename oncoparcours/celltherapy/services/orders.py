@@ -314,7 +314,7 @@ def infusion_gates(order: CarTOrder, at: dt.datetime) -> None:
     """Refuse the infusion unless tocilizumab is confirmed for the patient, both sites are still
     qualified for the product, and the thaw-to-infusion limit holds."""
     errors: dict[str, list[str]] = {}
-    status = gates.tocilizumab_status(order)
+    status = gates.tocilizumab_status(order, at)
     if not status.ok:
         errors["tocilizumab"] = [gates.tocilizumab_message(status)]
     errors.update(

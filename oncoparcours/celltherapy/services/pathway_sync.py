@@ -11,6 +11,8 @@ monitoring plan still counts from it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +34,7 @@ from oncoparcours.patients.models import Patient
 
 from .. import catalogue
 from ..models import CarTOrder
+from ..rules import safety
 from ..rules.lifecycle import PATHWAY_ACTIVITY
 
 CAR_T_TEMPLATE = "car-t"
@@ -49,18 +52,58 @@ def car_t_instance(patient: Patient) -> PathwayInstance | None:
     )
 
 
+def period_messages(values: Mapping[str, Any]) -> dict[str, str]:
+    """The CAR-T pathway's stay near the centre and driving ban may be longer than the ordered
+    product's label, never shorter (registered as the ``car-t`` template's parameter check)."""
+    product = catalogue.product(str(values.get("product", "")))
+    if product is None:
+        return {}
+    label = product.label
+    short = safety.periods_below_label(values, label.periods())
+    messages = {
+        "near_centre_weeks": _(
+            "%(product)s: its label asks the patient to stay within %(hours)s hours of the "
+            "qualified centre for at least %(weeks)s weeks after the infusion (stay near the "
+            "centre: %(chosen)s weeks refused). A longer stay is allowed; a shorter one needs a "
+            "new version of the product data citing the label that allows it."
+        ),
+        "no_driving_weeks": _(
+            "%(product)s: its label forbids driving for at least %(weeks)s weeks after the "
+            "infusion (driving ban: %(chosen)s weeks refused). A longer ban is allowed; a shorter "
+            "one needs a new version of the product data citing the label that allows it."
+        ),
+    }
+    return {
+        name: messages[name]
+        % {
+            "product": product,
+            "hours": label.proximity_hours,
+            "weeks": weeks,
+            "chosen": values.get(name),
+        }
+        for name, weeks in short.items()
+    }
+
+
 def product_mismatch(patient: Patient, product: str) -> str | None:
-    """A message when the patient's CAR-T pathway was applied for another product: its
-    monitoring plan would follow the other product's label."""
+    """A message when the patient's CAR-T pathway cannot carry this order: applied for another
+    product (its monitoring plan would follow the other product's label), or with a stay near the
+    centre or a driving ban shorter than the product's label (applied before the floor)."""
     instance = car_t_instance(patient)
-    planned = (instance.parameters or {}).get("product") if instance else None
-    if planned is None or planned == product:
-        return None
-    other = catalogue.product(planned)
-    return _(
-        "The patient's CAR-T pathway was started for %(other)s, whose monitoring differs: order "
-        "that product, or end the pathway and apply it again for this one."
-    ) % {"other": other or planned}
+    parameters = (instance.parameters or {}) if instance else {}
+    planned = parameters.get("product")
+    if planned is not None and planned != product:
+        other = catalogue.product(planned)
+        return _(
+            "The patient's CAR-T pathway was started for %(other)s, whose monitoring differs: "
+            "order that product, or end the pathway and apply it again for this one."
+        ) % {"other": other or planned}
+    if instance is not None and (short := period_messages({**parameters, "product": product})):
+        return _(
+            "The patient's CAR-T pathway is shorter than the product's label: %(reason)s End the "
+            "pathway and apply it again."
+        ) % {"reason": " ".join(short.values())}
+    return None
 
 
 def attach_instance(order: CarTOrder, actor: User) -> PathwayInstance:

@@ -32,7 +32,7 @@ from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditEvent
 from oncoparcours.directory.models import Capability
 from oncoparcours.monitoring.models import Alert
-from oncoparcours.pathways.models import ActivityInstance, PathwayTemplate
+from oncoparcours.pathways.models import ActivityInstance, PathwayInstance, PathwayTemplate
 from oncoparcours.pathways.services import pathway_apply
 from oncoparcours.patients.timeline import timeline_for
 from oncoparcours.testing.celltherapy import (
@@ -199,6 +199,53 @@ def test_only_a_pharmacist_of_the_order_s_pharmacy_confirms_tocilizumab(
     assert not TocilizumabConfirmation.objects.exists()
 
 
+def shown(moment):
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def test_a_tocilizumab_confirmation_made_at_order_time_does_not_open_the_infusion(
+    car_t_patient, setting, haematologist
+):
+    order = place_order(car_t_patient, haematologist)
+    at_order = timezone.now() - dt.timedelta(days=21)
+    reserve_tocilizumab(order, doses=2, at=at_order)
+    order = walk_to(order, "thawed")
+    passed_check(order, setting, haematologist)
+    with pytest.raises(ApplicationError) as caught:
+        advance(order, "infused", haematologist)
+    # Refused on tocilizumab, with the day of the last confirmation.
+    message = caught.value.errors["tocilizumab"][0]
+    assert "tocilizumab" in message and shown(at_order) in message
+    # 72 hours and one minute before the infusion: still too old.
+    too_old = timezone.now() - dt.timedelta(hours=72, minutes=1)
+    reserve_tocilizumab(order, doses=2, at=too_old)
+    with pytest.raises(ApplicationError) as caught:
+        advance(order, "infused", haematologist)
+    assert shown(too_old) in caught.value.errors["tocilizumab"][0]
+    order.refresh_from_db()
+    assert order.state == "thawed"
+    # Within the 72 hours before the infusion: the gate opens.
+    reserve_tocilizumab(order, doses=2, at=timezone.now() - dt.timedelta(hours=71, minutes=59))
+    assert advance(order, "infused", haematologist).state == "infused"
+
+
+def test_a_confirmation_recorded_after_the_infusion_time_does_not_count(
+    car_t_patient, setting, haematologist
+):
+    # Yescarta (3 hours from the thaw): the infusion is recorded 30 minutes after the fact.
+    order = place_order(car_t_patient, haematologist, product="axicabtagene_ciloleucel")
+    order = walk_to(order, "thawed", start=timezone.now() - dt.timedelta(hours=2))
+    passed_check(order, setting, haematologist)
+    infused_at = timezone.now() - dt.timedelta(minutes=30)
+    reserve_tocilizumab(order, doses=1)  # now: after the infusion time
+    with pytest.raises(ApplicationError) as caught:
+        advance(order, "infused", haematologist, custody=CustodyDetails(at=infused_at))
+    assert "tocilizumab" in caught.value.errors
+    reserve_tocilizumab(order, doses=1, at=infused_at - dt.timedelta(minutes=10))
+    order = advance(order, "infused", haematologist, custody=CustodyDetails(at=infused_at))
+    assert order.state == "infused"
+
+
 def test_the_infusion_is_refused_when_a_qualification_expired_since_the_order(
     car_t_patient, setting, haematologist
 ):
@@ -354,6 +401,85 @@ def test_the_infusion_re_dates_the_daily_assessments_from_the_actual_day(
         "end-of-stay-near-centre": today + dt.timedelta(weeks=4),
         "end-of-driving-ban": today + dt.timedelta(weeks=8),
     }
+
+
+@pytest.mark.parametrize(
+    ("parameter", "weeks", "refused"),
+    [
+        ("near_centre_weeks", 0, True),
+        ("near_centre_weeks", 3, True),
+        ("near_centre_weeks", 4, False),  # the label's 4 weeks
+        ("near_centre_weeks", 6, False),  # longer: allowed
+        ("no_driving_weeks", 0, True),
+        ("no_driving_weeks", 7, True),
+        ("no_driving_weeks", 8, False),  # the label's 8 weeks
+        ("no_driving_weeks", 10, False),
+    ],
+)
+def test_the_car_t_pathway_cannot_go_below_the_product_s_label(
+    car_t_patient, setting, haematologist, parameter, weeks, refused
+):
+    template = PathwayTemplate.objects.get(code="car-t", is_latest=True)
+
+    def apply():
+        return pathway_apply(
+            template=template,
+            patient=car_t_patient,
+            start=timezone.localdate() - dt.timedelta(days=40),
+            parameters={"product": "tisagenlecleucel", parameter: weeks},
+            actor=haematologist,
+        )
+
+    if refused:
+        with pytest.raises(ApplicationError) as caught:
+            apply()
+        assert f"param_{parameter}" in caught.value.errors
+        assert not PathwayInstance.objects.filter(patient=car_t_patient).exists()
+        return
+    instance = apply()
+    # The order follows the pathway; the infusion dates the end of the period from the chosen weeks.
+    order = walk_to(place_order(car_t_patient, haematologist), "thawed")
+    assert order.pathway_instance == instance
+    passed_check(order, setting, haematologist)
+    reserve_tocilizumab(order)
+    advance(order, "infused", haematologist)
+    activity = {
+        "near_centre_weeks": "end-of-stay-near-centre",
+        "no_driving_weeks": "end-of-driving-ban",
+    }
+    end = ActivityInstance.objects.get(instance=instance, template_activity=activity[parameter])
+    assert end.day == timezone.localdate() + dt.timedelta(weeks=weeks)
+
+
+def test_the_refusal_names_the_label_s_weeks(car_t_patient, haematologist):
+    with pytest.raises(ApplicationError) as caught:
+        pathway_apply(
+            template=PathwayTemplate.objects.get(code="car-t", is_latest=True),
+            patient=car_t_patient,
+            start=timezone.localdate(),
+            parameters={"product": "ciltacabtagene_autoleucel", "near_centre_weeks": 2},
+            actor=haematologist,
+        )
+    message = caught.value.errors["param_near_centre_weeks"][0]
+    assert "Carvykti" in message and "4" in message and "2" in message
+
+
+def test_a_pathway_shorter_than_the_label_cannot_carry_an_order(car_t_patient, haematologist):
+    # A pathway applied before the floor was enforced, with a 2-week stay near the centre.
+    instance = pathway_apply(
+        template=PathwayTemplate.objects.get(code="car-t", is_latest=True),
+        patient=car_t_patient,
+        start=timezone.localdate(),
+        parameters={"product": "tisagenlecleucel"},
+        actor=haematologist,
+    )
+    PathwayInstance.objects.filter(pk=instance.pk).update(
+        parameters={**instance.parameters, "near_centre_weeks": 2}
+    )
+    with pytest.raises(ApplicationError) as caught:
+        place_order(car_t_patient, haematologist)
+    assert "product" in caught.value.errors
+    assert not CarTOrder.objects.exists()
 
 
 @pytest.fixture

@@ -44,11 +44,103 @@ def label(code: str) -> catalogue.ProductLabel:
 def test_every_product_has_its_label_values_and_source():
     assert {p.code for p in catalogue.products()} == set(WINDOWS)
     for product in catalogue.products():
-        assert product.label.smpc.startswith("EMA EPAR")
+        assert f"EMA EPAR {product.brand}" in product.label.smpc
         assert product.label.proximity_hours == 2
         assert (product.label.proximity_weeks, product.label.no_driving_weeks) == (4, 8)
+        assert product.label.periods() == {"near_centre_weeks": 4, "no_driving_weeks": 8}
         assert product.label.tocilizumab_doses >= 1
         assert product.label.tocilizumab_further_within_hours == 8
+        assert set(product.label.sources) == set(catalogue.LABEL_VALUES)
+
+
+# Documents that are not the EU SmPC text: a value read in one of them is "EU SmPC to confirm"
+# (or the project's stricter reading), never presented as the EU label.
+NOT_THE_EU_TEXT = (
+    "DOMAIN.md",
+    "Swiss",
+    "UK SmPC",
+    "US prescribing information",
+    "Assumed",
+    "document read was not recorded",
+    "without recording the copy read",
+)
+
+
+def test_each_label_value_cites_the_document_it_was_read_in():
+    for product in catalogue.products():
+        for name, source in product.label.sources.items():
+            assert source.status in catalogue.SOURCE_STATUSES, (product.code, name)
+            assert len(source.document) > 20, (product.code, name)
+            if source.status == "eu_smpc":
+                assert "EU SmPC" in source.document or "EU product information" in (
+                    source.document
+                ), (product.code, name)
+                # A value read only in another document is never presented as the EU label.
+                leading = source.document.split(";")[0].split("(")[0]
+                assert not any(word in leading for word in NOT_THE_EU_TEXT), (product.code, name)
+            else:
+                assert not product.label.confirmed(name)
+
+
+def test_the_data_file_no_longer_claims_the_eu_smpc_for_every_value():
+    text = (Path(catalogue.DATA) / "products.yaml").read_text(encoding="utf-8")
+    assert "EU SmPC 4.4 of each product" not in text
+    assert "consulted 2026-12" not in text
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "status", "document_says"),
+    [
+        # The values the safety review found attributed to the EU SmPC but read elsewhere.
+        ("brexucabtagene_autoleucel", "thaw_limit_minutes", "to_confirm", "Swiss product"),
+        ("ciltacabtagene_autoleucel", "thaw_limit_minutes", "to_confirm", "US prescribing"),
+        ("tisagenlecleucel", "proximity", "to_confirm", "UK SmPC"),
+        # Breyanzi: daily to D10 is the project's reading, not the label's.
+        ("lisocabtagene_maraleucel", "monitoring_days", "stricter_reading", "stricter reading"),
+        ("lisocabtagene_maraleucel", "tocilizumab", "to_confirm", "not read"),
+        # Read in EU SmPC copies during the 2026-12 review.
+        ("axicabtagene_ciloleucel", "tocilizumab", "eu_smpc", "EU SmPC Yescarta section 4.2"),
+        ("brexucabtagene_autoleucel", "tocilizumab", "eu_smpc", "EU SmPC Tecartus section 4.2"),
+        ("idecabtagene_vicleucel", "tocilizumab", "eu_smpc", "EU SmPC Abecma section 4.2"),
+        # From DOMAIN.md only.
+        ("ciltacabtagene_autoleucel", "monitoring_days", "to_confirm", "DOMAIN.md"),
+        ("axicabtagene_ciloleucel", "no_driving_weeks", "to_confirm", "DOMAIN.md"),
+    ],
+)
+def test_where_each_reviewed_value_comes_from(code, value, status, document_says):
+    source = label(code).source(value)
+    assert source.status == status
+    assert document_says in source.document
+    assert label(code).confirmed(value) is (status == "eu_smpc")
+
+
+@pytest.mark.parametrize(
+    ("chosen", "short", "effective"),
+    [
+        ({}, {}, {"near_centre_weeks": 4, "no_driving_weeks": 8}),  # the label's
+        ({"near_centre_weeks": 4, "no_driving_weeks": 8}, {}, None),  # exactly the label
+        ({"near_centre_weeks": 3}, {"near_centre_weeks": 4}, {"near_centre_weeks": 4}),
+        ({"near_centre_weeks": 0}, {"near_centre_weeks": 4}, {"near_centre_weeks": 4}),
+        ({"near_centre_weeks": 5}, {}, {"near_centre_weeks": 5}),  # longer: allowed
+        ({"no_driving_weeks": 7}, {"no_driving_weeks": 8}, {"no_driving_weeks": 8}),
+        ({"no_driving_weeks": 0}, {"no_driving_weeks": 8}, {"no_driving_weeks": 8}),
+        ({"no_driving_weeks": 9}, {}, {"no_driving_weeks": 9}),
+        ({"no_driving_weeks": "8"}, {}, {"no_driving_weeks": 8}),  # stored as text
+        ({"near_centre_weeks": "two"}, {"near_centre_weeks": 4}, {"near_centre_weeks": 4}),
+        (
+            {"near_centre_weeks": 2, "no_driving_weeks": 2},
+            {"near_centre_weeks": 4, "no_driving_weeks": 8},
+            {"near_centre_weeks": 4, "no_driving_weeks": 8},
+        ),
+    ],
+)
+def test_the_label_is_the_floor_of_the_stay_near_the_centre_and_the_driving_ban(
+    chosen, short, effective
+):
+    floors = label("tisagenlecleucel").periods()
+    assert safety.periods_below_label(chosen, floors) == short
+    applied = safety.effective_periods(chosen, floors)
+    assert applied == {**floors, **(effective or {})}
 
 
 @pytest.mark.parametrize(("code", "days"), WINDOWS.items())
@@ -70,6 +162,14 @@ def test_the_car_t_template_plans_the_same_window_as_the_labels():
     parameters = template["parameters"]
     assert parameters["near_centre_weeks"]["default"] == 4
     assert parameters["no_driving_weeks"]["default"] == 8
+    # Never 0 weeks in the template; the real floor is each product's label, checked when the
+    # pathway is applied (registered by this app).
+    assert (
+        parameters["near_centre_weeks"]["min"] >= 1 and parameters["no_driving_weeks"]["min"] >= 1
+    )
+    from oncoparcours.pathways.parameter_checks import has_checks
+
+    assert has_checks(template["id"])
 
 
 def test_the_monitoring_plan_counts_from_the_infusion_day():
@@ -162,24 +262,48 @@ def test_only_the_phlebotomy_has_a_haemoglobin_gate_and_it_is_not_an_apheresis()
     assert all(p.performer == "apheresis_operator" for p in apheresis)
 
 
+CONFIRMED = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+VALID_HOURS = 72
+
+
 @pytest.mark.parametrize(
-    ("reserved", "further", "required", "problem"),
+    ("reserved", "further", "required", "after", "problem"),
     [
-        (None, False, 1, "not_confirmed"),
-        (0, True, 1, "too_few"),
-        (1, False, 1, "no_further_access"),
-        (1, True, 1, None),
-        (1, True, 2, "too_few"),
-        (2, True, 2, None),
+        (None, False, 1, dt.timedelta(hours=1), "not_confirmed"),
+        (0, True, 1, dt.timedelta(hours=1), "too_few"),
+        (1, False, 1, dt.timedelta(hours=1), "no_further_access"),
+        (1, True, 1, dt.timedelta(hours=1), None),
+        (1, True, 2, dt.timedelta(hours=1), "too_few"),
+        (2, True, 2, dt.timedelta(hours=1), None),
+        # The confirmation's validity before the infusion (72 hours, products.yaml).
+        (2, True, 1, dt.timedelta(0), None),  # confirmed at the infusion minute
+        (2, True, 1, dt.timedelta(hours=71, minutes=59), None),
+        (2, True, 1, dt.timedelta(hours=72), None),  # exactly 72 hours: still valid
+        (2, True, 1, dt.timedelta(hours=72, seconds=1), "expired"),
+        (2, True, 1, dt.timedelta(days=21), "expired"),  # confirmed at order time
+        (2, True, 1, -dt.timedelta(minutes=1), "not_confirmed"),  # after the infusion
+        (0, True, 1, dt.timedelta(days=21), "too_few"),  # a release stays a release
     ],
 )
-def test_tocilizumab_before_infusion(reserved, further, required, problem):
+def test_tocilizumab_before_infusion(reserved, further, required, after, problem):
     assert (
         safety.tocilizumab_problem(
-            doses_reserved=reserved, further_dose_access=further, required_doses=required
+            doses_reserved=reserved,
+            further_dose_access=further,
+            required_doses=required,
+            confirmed_at=CONFIRMED if reserved is not None else None,
+            at=CONFIRMED + after,
+            valid_hours=VALID_HOURS,
         )
         == problem
     )
+
+
+def test_the_tocilizumab_confirmation_window_is_data_with_its_reason():
+    assert catalogue.tocilizumab_confirmation_hours() == VALID_HOURS
+    data = yaml.safe_load((Path(catalogue.DATA) / "products.yaml").read_text(encoding="utf-8"))
+    reason = data["tocilizumab_confirmation"]["source"]
+    assert "Project's choice, safer reading" in reason and "4.2" in reason
 
 
 def qualification(products=("tisagenlecleucel",), until=TODAY, start=None, ars=True):
@@ -240,21 +364,35 @@ def test_a_board_decision_recommending_car_t(modalities, same_patient, latest, p
         ("tocilizumab", "801", "mg", "above_limit"),
         ("tocilizumab", "0", "mg", "not_positive"),
         ("dexamethasone", "10", "mg", None),
+        ("dexamethasone", "40", "mg", None),
+        ("dexamethasone", "40.5", "mg", "above_limit"),
         ("dexamethasone", "10", "mg/kg", "unit"),
+        # Methylprednisolone: the labels' 1 g/day, in mg or entered per kg.
         ("methylprednisolone", "1000", "mg", None),
         ("methylprednisolone", "1001", "mg", "above_limit"),
+        ("methylprednisolone", "2", "mg/kg", None),
+        ("methylprednisolone", "2.5", "mg/kg", None),  # refused by the first version (2 mg/kg)
+        ("methylprednisolone", "14.3", "mg/kg", None),  # 1 g for 70 kg
+        ("methylprednisolone", "20", "mg/kg", None),  # 1 g for 50 kg
+        ("methylprednisolone", "30", "mg/kg", None),  # 1 g for 33 kg; paediatric pulse
+        ("methylprednisolone", "30.5", "mg/kg", "above_limit"),
+        ("methylprednisolone", "1000", "mg/kg", "above_limit"),  # mg typed in the kg field
+        ("methylprednisolone", "1", "g", "unit"),
     ],
 )
 def test_doses_of_a_crs_icans_episode(drug, dose, unit, problem):
     found = catalogue.drug(drug)
     assert found is not None
-    assert (
-        safety.dose_problem(
-            dose=Decimal(dose),
-            unit=unit,
-            units=found.units,
-            max_mg=found.max_mg,
-            max_mg_per_kg=found.max_mg_per_kg,
-        )
-        == problem
-    )
+    assert safety.dose_problem(dose=Decimal(dose), unit=unit, limits=found.limits) == problem
+
+
+def test_every_unit_a_drug_is_entered_in_has_its_own_limit():
+    for drug in catalogue.drugs():
+        assert drug.units == tuple(drug.limits) and drug.units
+        assert all(limit > 0 for limit in drug.limits.values())
+    # A dose is compared with the limit of the unit it was entered in, never another's.
+    limits = {"mg": Decimal("1000"), "mg/kg": Decimal("30")}
+    assert safety.dose_problem(dose=Decimal("500"), unit="mg", limits=limits) is None
+    assert safety.dose_problem(dose=Decimal("500"), unit="mg/kg", limits=limits) == "above_limit"
+    assert safety.dose_problem(dose=Decimal("31"), unit="mg/kg", limits=limits) == "above_limit"
+    assert safety.dose_problem(dose=Decimal("31"), unit="mg", limits=limits) is None

@@ -315,3 +315,94 @@ def test_a_phlebotomy_request_at_the_gate_is_refused_on_the_form(
     assert 'id="id_haemoglobin_g_dl_error"' in body and "11" in body
     assert not Booking.objects.exists()
     assert clinician_client.post(url, {**data, "haemoglobin_g_dl": "11.1"}).status_code == 302
+
+
+def test_the_order_page_shows_how_long_the_tocilizumab_confirmation_is_valid(
+    client, car_t_patient, setting, haematologist
+):
+    from oncoparcours.testing.celltherapy import reserve_tocilizumab
+
+    order = place_order(car_t_patient, haematologist)
+    client.force_login(haematologist)
+    confirmed = timezone.now() - dt.timedelta(hours=2)
+    reserve_tocilizumab(order, doses=2, at=confirmed)
+    until = timezone.localtime(confirmed + dt.timedelta(hours=72)).strftime("%d/%m/%Y %H:%M")
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert 'id="tocilizumab-validity"' in page and f"jusqu’au {until}" in page
+    assert 'id="tocilizumab-expires"' not in page
+    # An older paper confirmation entered afterwards does not replace the latest one.
+    reserve_tocilizumab(order, doses=2, at=confirmed - dt.timedelta(days=20))
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert f"jusqu’au {until}" in page
+    # The planned infusion is after the confirmation expires: the page says to confirm again.
+    order.planned_infusion_on = timezone.localdate() + dt.timedelta(days=5)
+    order.save(update_fields=["planned_infusion_on"])
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert 'id="tocilizumab-expires"' in page
+
+
+def test_an_expired_tocilizumab_confirmation_is_shown_with_its_date(
+    client, car_t_patient, setting, haematologist
+):
+    from oncoparcours.testing.celltherapy import reserve_tocilizumab
+
+    order = place_order(car_t_patient, haematologist)
+    old = timezone.now() - dt.timedelta(days=20)
+    reserve_tocilizumab(order, doses=2, at=old)
+    client.force_login(setting.pharmacist.user)
+    page = client.get(order.get_absolute_url()).content.decode()
+    expired = timezone.localtime(old + dt.timedelta(hours=72)).strftime("%d/%m/%Y %H:%M")
+    assert "a expiré le " + expired in page
+    assert timezone.localtime(old).strftime("%d/%m/%Y %H:%M") in page
+    tocilizumab_page = client.get(
+        reverse("celltherapy:tocilizumab", args=[car_t_patient.pk, order.pk])
+    ).content.decode()
+    assert "72 heures" in tocilizumab_page and expired in tocilizumab_page
+
+
+def test_the_order_page_cites_where_each_label_value_comes_from(
+    clinician_client, car_t_patient, haematologist
+):
+    order = place_order(car_t_patient, haematologist, product="lisocabtagene_maraleucel")
+    page = clinician_client.get(order.get_absolute_url()).content.decode()
+    assert 'id="label-sources"' in page
+    monitoring = page.split('id="label-monitoring"')[1].split("</li>")[0]
+    assert "lecture plus stricte du projet" in monitoring
+    assert "RCP européen à confirmer" in page.split('id="label-thaw"')[1].split("</li>")[0]
+    assert "EMA EPAR Breyanzi" in page and "Union register" in page
+
+
+def test_applying_the_car_t_pathway_below_the_label_is_refused_on_the_field(
+    clinician_client, car_t_patient
+):
+    url = reverse("pathways:apply", args=[car_t_patient.pk])
+    form = clinician_client.get(url + "?template=car-t").content.decode()
+    assert "Au moins la durée du RCP du produit" in form
+    data = {
+        "template": "car-t",
+        "start": timezone.localdate().isoformat(),
+        "param_product": "tisagenlecleucel",
+        "param_near_centre_weeks": "3",
+        "param_no_driving_weeks": "8",
+    }
+    response = clinician_client.post(url, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_param_near_centre_weeks_error"' in page and "Kymriah" in page
+    data["param_near_centre_weeks"] = "5"
+    assert clinician_client.post(url, data).status_code == 302
+
+
+def test_a_pathway_shorter_than_the_label_is_flagged_on_the_order(
+    clinician_client, car_t_patient, haematologist
+):
+    from oncoparcours.pathways.models import PathwayInstance
+
+    order = place_order(car_t_patient, haematologist)
+    PathwayInstance.objects.filter(pk=order.pathway_instance_id).update(
+        parameters={**order.pathway_instance.parameters, "no_driving_weeks": 2}
+    )
+    page = clinician_client.get(order.get_absolute_url()).content.decode()
+    driving = page.split('id="label-driving"')[1].split("</li>")[0]
+    assert "8 semaines" in driving and "2 semaines" not in driving
+    assert "plus courte" in page or "plus court" in page

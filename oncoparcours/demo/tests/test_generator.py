@@ -46,6 +46,30 @@ def test_demo_region_is_valid_and_usable(django_user_model):
     assert patients_for_user(oncologist).count() > 10
     idel = django_user_model.objects.get(username="idel")
     assert idel.professional.qualifications.filter(qualification__code="tpe_40h").exists()
+    _car_t_demo_follows_the_labels()
+
+
+def _car_t_demo_follows_the_labels():
+    """The qualified order's tocilizumab was confirmed three weeks before its planned infusion:
+    the page says it expires first. Every demo infusion had its confirmation in the 72 hours
+    before it. No CAR-T pathway is shorter than its product's label."""
+    from oncoparcours.celltherapy import catalogue, selectors
+    from oncoparcours.celltherapy.models import CarTOrder
+    from oncoparcours.celltherapy.rules import safety
+    from oncoparcours.celltherapy.services import gates
+    from oncoparcours.pathways.models import PathwayInstance
+
+    qualified = CarTOrder.objects.get(state="qualified")
+    assert selectors.order_safety(qualified).tocilizumab_expires_before_infusion
+    for order in CarTOrder.objects.filter(state="infused"):
+        at = order.custody.get(kind="infused").at
+        assert gates.tocilizumab_status(order, at).ok, order.coi
+    instances = PathwayInstance.objects.filter(template__code="car-t")
+    assert instances.exists()
+    for instance in instances:
+        product = catalogue.product(instance.parameters["product"])
+        assert product is not None
+        assert not safety.periods_below_label(instance.parameters, product.label.periods())
 
 
 def test_demo_is_idempotent_and_refuses_another_dataset():

@@ -28,6 +28,7 @@ from ..models import (
     PhaseInstance,
     PhaseStatus,
 )
+from ..parameter_checks import parameter_problems
 from ..rules.scheduling import ParameterError, Plan, expand, resolve_parameters
 
 OPEN_STATUSES = (InstanceStatus.ACTIVE, InstanceStatus.PAUSED)
@@ -84,6 +85,12 @@ def pathway_apply(
             next(iter(error.problems.values())),
             errors={f"param_{k}": [v] for k, v in error.problems.items()},
         ) from error
+    # Bounds owned by another app (e.g. the CAR-T product's label): refused by name.
+    if problems := parameter_problems(template.code, values):
+        raise ApplicationError(
+            next(iter(problems.values())),
+            errors={f"param_{k}": [v] for k, v in problems.items()},
+        )
     plan = expand(template.definition, start=start, parameters=values)
     instance = PathwayInstance.objects.create(
         patient=patient,

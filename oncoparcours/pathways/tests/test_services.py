@@ -73,6 +73,42 @@ def test_apply_refuses_bad_parameters_and_a_second_active_instance(instance, cli
     assert PathwayInstance.objects.count() == 1
 
 
+@pytest.mark.parametrize(("weeks", "refused"), [(2, True), (3, False), (4, False)])
+def test_a_registered_parameter_check_refuses_by_name(
+    monkeypatch, clinician, centres, template, weeks, refused
+):
+    """Another app owns a bound (e.g. the CAR-T label): its check refuses on the parameter and
+    nothing is created; other templates are not affected."""
+    from oncoparcours.pathways import parameter_checks
+
+    def at_least_three(values):
+        if int(values["interval_weeks"]) < 3:
+            return {"interval_weeks": "At least 3 weeks for this programme."}
+        return {}
+
+    monkeypatch.setitem(parameter_checks._checks, template.code, [at_least_three])
+
+    def apply():
+        return services.pathway_apply(
+            template=template,
+            patient=centres,
+            start=TODAY(),
+            parameters={"interval_weeks": weeks},
+            actor=clinician.user,
+        )
+
+    if refused:
+        with pytest.raises(ApplicationError) as error:
+            apply()
+        assert error.value.errors == {
+            "param_interval_weeks": ["At least 3 weeks for this programme."]
+        }
+        assert not PathwayInstance.objects.exists()
+    else:
+        assert apply().parameters["interval_weeks"] == weeks
+    assert parameter_checks.parameter_problems("fast-track-diagnosis", {"interval_weeks": 2}) == {}
+
+
 def test_completing_late_redates_dependants_never_the_done_ones(instance, clinician):
     user = clinician.user
     done(instance, "dh-lab#1", user)
