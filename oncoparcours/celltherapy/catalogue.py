@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 from django.utils.translation import get_language
 
+from .rules import safety
+
 DATA = Path(__file__).parent / "data"
 
 
@@ -80,6 +82,7 @@ class Product:
     coi_prefix: str
     indications: tuple[str, ...]
     label: ProductLabel
+    indication_codes: tuple[safety.Indication, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.inn} ({self.brand})"
@@ -180,9 +183,23 @@ def products() -> list[Product]:
             p["coi_prefix"],
             tuple(p.get("indications_fr", [])),
             _label(p["label"]),
+            tuple(
+                safety.Indication(
+                    str(row["icd10"][0]),
+                    str(row["icd10"][1]),
+                    row.get("min_age"),
+                    row.get("max_age"),
+                )
+                for row in p.get("indication_icd10", [])
+            ),
         )
         for p in _load("products.yaml")["products"]
     ]
+
+
+def indicated_products(codes: list[str], age: int) -> list[Product]:
+    """The products whose marketing authorisation covers one of these diagnoses at this age."""
+    return [p for p in products() if safety.indication_matches(p.indication_codes, codes, age)]
 
 
 def product(code: str) -> Product | None:

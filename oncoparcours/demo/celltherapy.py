@@ -53,6 +53,8 @@ from oncoparcours.pathways.services import pathway_apply
 from oncoparcours.patients.models import CareTeamMember, Patient
 from oncoparcours.patients.services import performance_status_add
 
+from .pathways import indicated_products_for
+
 PRODUCTS = [p.code for p in catalogue.products()]
 # The stage each demo order reaches, in order of the patients (every state at least once).
 # "oos_accepted": out of specification in manufacturing, accepted by a countersigned benefit-risk
@@ -285,7 +287,7 @@ class CellTherapyDemo:
             more = (
                 Patient.objects.filter(
                     care_team__professional__user=self.haematologist,
-                    diagnoses__icd10__regex=r"^C(8[1-5]|90)",
+                    diagnoses__icd10__regex=r"^C(8[2-3]|85\.2|90\.0)",
                     deceased_on__isnull=True,
                 )
                 .exclude(pk__in=chosen)
@@ -306,7 +308,8 @@ class CellTherapyDemo:
             .first()
         )
         product = (instance.parameters or {}).get("product") if instance else None
-        product = product or PRODUCTS[index % len(PRODUCTS)]
+        indicated = indicated_products_for(patient) or PRODUCTS
+        product = product or indicated[index % len(indicated)]
         info = catalogue.product(product)
         assert info is not None
         if stage in ("qualified", "cancelled"):

@@ -31,6 +31,17 @@ HAEMATOLOGY_SITES = ("C83", "C82", "C90", "C91", "C92")
 FAST_TRACK_SITES = ("C34", "C71", "C25", "C45", "C15")
 
 
+def indicated_products_for(patient: Patient) -> list[str]:
+    """The CAR-T products whose label covers one of the patient's diagnoses (demo choices)."""
+    from oncoparcours.celltherapy import catalogue
+
+    today = timezone.localdate()
+    born = patient.birth_date
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    codes = list(patient.diagnoses.values_list("icd10", flat=True))
+    return [p.code for p in catalogue.indicated_products(codes, age)]
+
+
 def loader_user() -> User:
     """The account that stands for the demo loader in the trail (cannot log in)."""
     UserModel = get_user_model()
@@ -260,15 +271,10 @@ class PathwayDemo:
             HAEMATOLOGY_SITES, ("CHRU Tours",), max(4, int(10 * self.scale)), prefer="hematologue"
         )
         team = list(Professional.objects.filter(user__username__in=["pharmacien", "efs"]))
-        products = [
-            "axicabtagene_ciloleucel",
-            "tisagenlecleucel",
-            "brexucabtagene_autoleucel",
-            "lisocabtagene_maraleucel",
-            "idecabtagene_vicleucel",
-            "ciltacabtagene_autoleucel",
-        ]
         for index, patient in enumerate(patients):
+            indicated = indicated_products_for(patient)
+            if not indicated:
+                continue  # no CAR-T product is indicated for this cancer (e.g. AML)
             start = self.today - dt.timedelta(days=int(index * 200 / max(len(patients), 1)) + 2)
             for professional in team:
                 CareTeamMember.objects.get_or_create(
@@ -283,7 +289,7 @@ class PathwayDemo:
                 "car-t",
                 patient,
                 start,
-                product=products[index % len(products)],
+                product=indicated[index % len(indicated)],
                 bridging=index % 3 == 0,
             )
             self._progress(instance, late_share=0.1, open_share=0.02)

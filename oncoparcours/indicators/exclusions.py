@@ -95,8 +95,7 @@ def note(count: int, exclusion: Exclusion | None) -> str:
     if exclusion.every_purpose:
         return ngettext(
             "%(count)s patient excluded (opposition to at least one export purpose: %(purposes)s)",
-            "%(count)s patients excluded (opposition to at least one export purpose: "
-            "%(purposes)s)",
+            "%(count)s patients excluded (opposition to at least one export purpose: %(purposes)s)",
             count,
         ) % {"count": count, "purposes": exclusion.label}
     return ngettext(

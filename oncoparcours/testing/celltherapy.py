@@ -27,7 +27,7 @@ from oncoparcours.celltherapy.services.custody import CustodyDetails
 from oncoparcours.core.db import _statements
 from oncoparcours.core.models import User
 from oncoparcours.directory.models import Capability, Organisation, Professional
-from oncoparcours.patients.models import Patient
+from oncoparcours.patients.models import Diagnosis, Patient
 
 from .factories import OrganisationFactory, ProfessionalFactory, UserFactory
 
@@ -138,15 +138,21 @@ def qualify(
     return capability
 
 
-def car_t_decision(patient: Patient, modalities: tuple[str, ...] = ("car_t",)) -> Decision:
+def car_t_decision(
+    patient: Patient, modalities: tuple[str, ...] = ("car_t",), *, outside_guideline: bool = False
+) -> Decision:
     """A validated haematology board decision recommending CAR-T cells for ``patient`` (rows
     written directly, as an import of a past decision would: the quorum rules are the boards'
     business and tested there)."""
     for decision in Decision.objects.filter(case__patient=patient).order_by("-validated_at"):
-        if list(decision.modalities) == list(modalities):
+        if (
+            list(decision.modalities) == list(modalities)
+            and decision.outside_guideline == outside_guideline
+        ):
             return decision
     chair = patient.care_team.get(is_lead=True).professional
     assert chair.user is not None
+    _diagnosed_for(patient, "axicabtagene_ciloleucel")  # a relapsed large B-cell lymphoma
     now = timezone.now()
     board = Board.objects.create(
         name="RCP hématologie test",
@@ -175,6 +181,7 @@ def car_t_decision(patient: Patient, modalities: tuple[str, ...] = ("car_t",)) -
         modalities=list(modalities),
         proposal="Thérapie cellulaire CAR-T en troisième ligne.",
         guideline="Recommandations EHA-EBMT 2024",
+        outside_guideline=outside_guideline,
         place_of_care="expert",
         place_reason="Centre qualifié pour les CAR-T",
         quorum={"counted": 3, "specialties": ["haematology", "radiotherapy", "pathology"]},
@@ -201,7 +208,29 @@ def place_order(patient: Patient, actor: User, **overrides: object) -> CarTOrder
     values.update(overrides)
     if "decision" not in overrides:
         values["decision"] = car_t_decision(patient)
+    if "decision" not in overrides:
+        _diagnosed_for(patient, str(values["product"]))
     return orders.order_create(actor=actor, data=orders.OrderInput(**values))
+
+
+# A diagnosis in each product's indications (the order checks the label's indication).
+INDICATION_CODES = {
+    "axicabtagene_ciloleucel": "C83.3",
+    "tisagenlecleucel": "C83.3",
+    "brexucabtagene_autoleucel": "C83.1",
+    "lisocabtagene_maraleucel": "C83.3",
+    "idecabtagene_vicleucel": "C90.0",
+    "ciltacabtagene_autoleucel": "C90.0",
+}
+
+
+def _diagnosed_for(patient: Patient, product: str) -> None:
+    """Give the patient a diagnosis in the product's indications when they have none yet."""
+    code = INDICATION_CODES.get(product)
+    if code and not patient.diagnoses.filter(icd10=code).exists():
+        Diagnosis.objects.create(
+            patient=patient, icd10=code, diagnosed_on=timezone.localdate() - dt.timedelta(days=400)
+        )
 
 
 def order_for(patient: Patient) -> CarTOrder:

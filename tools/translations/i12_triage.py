@@ -171,3 +171,4 @@ T.update({
 T.update({
     'If you are a relative answering for %(name)s, tick "I am answering for the patient": the questions about the person treated are for you.': "Si vous êtes un proche qui répond pour %(name)s, cochez « Je réponds pour le patient » : les questions sur la personne soignée vous sont destinées.",
 })
+T.update({"The infusion cannot be dated before the bedside check (%(time)s).": "La perfusion ne peut pas être datée avant le contrôle au lit du patient (%(time)s)."})

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from oncoparcours.directory.rules import icd10
+
 # The treatment modality of a board decision (boards.Modality.CAR_T) that recommends CAR-T cells.
 CAR_T_MODALITY = "car_t"
 
@@ -218,3 +220,30 @@ def dose_problem(*, dose: Decimal, unit: str, limits: Mapping[str, Decimal]) -> 
     if dose > limits[unit]:
         return "above_limit"
     return None
+
+
+@dataclass(frozen=True)
+class Indication:
+    """An indication of the marketing authorisation: an ICD-10 range, with the label's age
+    limits when it has some (e.g. B-ALL up to 25 years for tisagenlecleucel)."""
+
+    start: str
+    end: str
+    min_age: int | None = None
+    max_age: int | None = None
+
+    def covers(self, code: str, age: int) -> bool:
+        if not icd10.in_range(code, self.start, self.end):
+            return False
+        return (self.min_age is None or age >= self.min_age) and (
+            self.max_age is None or age <= self.max_age
+        )
+
+
+def indication_matches(
+    indications: Sequence[Indication], diagnoses: Iterable[str], age: int
+) -> bool:
+    """True when one of the patient's diagnoses (ICD-10 codes) is an indication of the label at
+    the patient's age today."""
+    codes = list(diagnoses)
+    return any(ind.covers(code, age) for ind in indications for code in codes)

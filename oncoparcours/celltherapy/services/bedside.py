@@ -5,6 +5,8 @@ care team."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -113,10 +115,19 @@ def latest_check(order: CarTOrder) -> BedsideCheck | None:
     return order.bedside_checks.order_by("-attempt").first()
 
 
-def require_passed_check(order: CarTOrder) -> None:
+def require_passed_check(order: CarTOrder, at: dt.datetime | None = None) -> None:
+    """The infusion needs a passed two-person check, and happens after it: an infusion time
+    before the check (back-dating) is refused — it would also dodge the thaw-to-infusion limit
+    measured at the check."""
     check = latest_check(order)
     if check is None or not check.passed:
         raise ApplicationError(
             _("Infusion blocked: the bedside identity check by two professionals has not passed."),
             field="state",
+        )
+    if at is not None and at < check.at:
+        raise ApplicationError(
+            _("The infusion cannot be dated before the bedside check (%(time)s).")
+            % {"time": timezone.localtime(check.at).strftime("%d/%m/%Y %H:%M")},
+            field="at",
         )

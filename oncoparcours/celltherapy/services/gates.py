@@ -59,6 +59,28 @@ def decision_problem(decision: Any, patient_id: Any) -> str | None:
     }[problem]
 
 
+def indication_problem(product_code: str, patient: Any, decision: Any) -> str | None:
+    """A message when none of the patient's diagnoses is an indication of the product's marketing
+    authorisation (at the patient's age) — unless the board decided it outside guidelines, with
+    its justification (an off-label use decided by the board)."""
+    product = catalogue.product(product_code)
+    if product is None or not product.indication_codes:
+        return None
+    if decision is not None and decision.outside_guideline:
+        return None
+    today = timezone.localdate()
+    born = patient.birth_date
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    codes = patient.diagnoses.values_list("icd10", flat=True)
+    if safety.indication_matches(product.indication_codes, codes, age):
+        return None
+    return _(
+        "%(product)s is indicated for: %(indications)s. None of the patient's diagnoses matches "
+        "(at %(age)s years): choose another product, or the board must decide it outside "
+        "guidelines with its justification."
+    ) % {"product": product.brand, "indications": "; ".join(product.indications), "age": age}
+
+
 # --- qualification of the sites -------------------------------------------------------------------
 
 

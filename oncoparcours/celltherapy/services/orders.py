@@ -103,6 +103,10 @@ def _validate(data: OrderInput) -> dict[str, list[str]]:
         message := pathway_sync.product_mismatch(data.patient, data.product)
     ):
         errors["product"] = [message]
+    if "product" not in errors and (
+        message := gates.indication_problem(data.product, data.patient, data.decision)
+    ):
+        errors["product"] = [message]
     return errors
 
 
@@ -266,8 +270,9 @@ def order_transition(*, order: CarTOrder, actor: User, data: TransitionInput) ->
     if data.to in ("cancelled", "out_of_specification") and not data.reason.strip():
         raise ApplicationError(_("Say why (reason)."), field="reason")
     if data.to == "infused":
-        bedside.require_passed_check(order)
-        infusion_gates(order, data.custody.at or timezone.now())
+        infused_at = data.custody.at or timezone.now()
+        bedside.require_passed_check(order, infused_at)
+        infusion_gates(order, infused_at)
     if data.to == "in_cryostorage":
         storage.place(order=order, tank=data.tank, position=data.position, actor=actor)
     if data.to == "dispensed":

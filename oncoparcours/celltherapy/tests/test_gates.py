@@ -232,11 +232,12 @@ def test_a_tocilizumab_confirmation_made_at_order_time_does_not_open_the_infusio
 def test_a_confirmation_recorded_after_the_infusion_time_does_not_count(
     car_t_patient, setting, haematologist
 ):
-    # Yescarta (3 hours from the thaw): the infusion is recorded 30 minutes after the fact.
+    # Yescarta (3 hours from the thaw): the infusion is recorded after the fact, dated just
+    # after the bedside check (an infusion is never dated before the check).
     order = place_order(car_t_patient, haematologist, product="axicabtagene_ciloleucel")
     order = walk_to(order, "thawed", start=timezone.now() - dt.timedelta(hours=2))
     passed_check(order, setting, haematologist)
-    infused_at = timezone.now() - dt.timedelta(minutes=30)
+    infused_at = order.bedside_checks.get().at + dt.timedelta(microseconds=1)
     reserve_tocilizumab(order, doses=1)  # now: after the infusion time
     with pytest.raises(ApplicationError) as caught:
         advance(order, "infused", haematologist, custody=CustodyDetails(at=infused_at))
@@ -284,6 +285,34 @@ def test_past_the_thaw_limit_the_bedside_scan_fails_and_the_infusion_is_refused(
             custody=CustodyDetails(at=timezone.now() + dt.timedelta(minutes=2)),
         )
     assert "at" in caught.value.errors and "30 min" in caught.value.errors["at"][0]
+
+
+def test_the_infusion_cannot_be_back_dated_before_the_bedside_check(
+    car_t_patient, setting, haematologist
+):
+    """Back-dating the infusion to within the thaw limit would dodge it: an infusion is after
+    the two-person check, never before."""
+    order = thawed_minutes_ago(car_t_patient, haematologist, 20)
+    reserve_tocilizumab(order)
+    passed_check(order, setting, haematologist)
+    check_at = order.bedside_checks.get().at
+    with pytest.raises(ApplicationError) as caught:
+        advance(
+            order,
+            "infused",
+            haematologist,
+            custody=CustodyDetails(at=check_at - dt.timedelta(minutes=10)),
+        )
+    assert "at" in caught.value.errors and "contrôle" in caught.value.errors["at"][0]
+    order.refresh_from_db()
+    assert order.state == "thawed"
+    infused = advance(
+        order,
+        "infused",
+        haematologist,
+        custody=CustodyDetails(at=check_at + dt.timedelta(minutes=1)),
+    )
+    assert infused.state == "infused"
 
 
 def test_a_scan_past_the_thaw_limit_blocks_and_alerts(car_t_patient, setting, haematologist):
@@ -583,3 +612,21 @@ def test_the_cell_therapy_unit_cryopreserves_the_apheresis_material(
     assert (event.kind, event.holder, event.temperature_c) == ("cryopreserved", "EFS Test", -160)
     order = advance(order, "shipped_to_manufacturer", efs)
     assert custody_verify(order) == []
+
+
+def test_an_order_outside_the_product_s_indications_is_refused_unless_decided_off_label(
+    car_t_patient, setting, haematologist
+):
+    """Carvykti (myeloma) for a lymphoma patient is refused naming the product; the board may
+    decide it outside guidelines, with its justification."""
+    decision = car_t_decision(car_t_patient)  # the patient has a large B-cell lymphoma
+    with pytest.raises(ApplicationError) as caught:
+        place_order(
+            car_t_patient, haematologist, product="ciltacabtagene_autoleucel", decision=decision
+        )
+    assert "product" in caught.value.errors and "Carvykti" in caught.value.errors["product"][0]
+    off_label = car_t_decision(car_t_patient, outside_guideline=True)
+    order = place_order(
+        car_t_patient, haematologist, product="ciltacabtagene_autoleucel", decision=off_label
+    )
+    assert order.product == "ciltacabtagene_autoleucel"

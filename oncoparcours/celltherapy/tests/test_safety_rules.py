@@ -396,3 +396,28 @@ def test_every_unit_a_drug_is_entered_in_has_its_own_limit():
     assert safety.dose_problem(dose=Decimal("500"), unit="mg/kg", limits=limits) == "above_limit"
     assert safety.dose_problem(dose=Decimal("31"), unit="mg/kg", limits=limits) == "above_limit"
     assert safety.dose_problem(dose=Decimal("31"), unit="mg", limits=limits) is None
+
+
+@pytest.mark.parametrize(
+    ("product", "code", "age", "indicated"),
+    [
+        ("ciltacabtagene_autoleucel", "C90.0", 60, True),
+        ("ciltacabtagene_autoleucel", "C82.9", 60, False),  # a lymphoma: not Carvykti's
+        ("idecabtagene_vicleucel", "C83.3", 60, False),
+        ("axicabtagene_ciloleucel", "C83.3", 60, True),
+        ("axicabtagene_ciloleucel", "C85.2", 60, True),
+        ("axicabtagene_ciloleucel", "C92.0", 60, False),  # AML
+        ("tisagenlecleucel", "C91.0", 25, True),  # B-ALL up to 25 years
+        ("tisagenlecleucel", "C91.0", 26, False),
+        ("brexucabtagene_autoleucel", "C91.0", 26, True),  # B-ALL from 26 years
+        ("brexucabtagene_autoleucel", "C91.0", 25, False),
+        ("brexucabtagene_autoleucel", "C83.1", 70, True),  # mantle cell
+        ("lisocabtagene_maraleucel", "C90.0", 60, False),
+    ],
+)
+def test_the_label_s_indications_by_diagnosis_and_age(product, code, age, indicated):
+    from oncoparcours.celltherapy import catalogue
+    from oncoparcours.celltherapy.rules import safety
+
+    codes = catalogue.product(product).indication_codes
+    assert safety.indication_matches(codes, [code], age) is indicated
