@@ -79,12 +79,13 @@ def patient(db, clinician, organisation):
     return patient
 
 
-@pytest.fixture
-def diagnosis(patient):
+def complete_diagnosis(patient, icd10: str = "C18.7", morphology: str = "8140/3"):
+    """A diagnosis whose record holds the whole minimal dataset (staging when TNM applies,
+    a recent performance status)."""
     diagnosis = DiagnosisFactory(
         patient=patient,
-        icd10="C18.7",
-        icdo3_morphology="8140/3",
+        icd10=icd10,
+        icdo3_morphology=morphology,
         diagnosed_on=timezone.localdate() - dt.timedelta(days=20),
     )
     Staging.objects.create(
@@ -100,6 +101,18 @@ def diagnosis(patient):
         patient=patient, value=1, recorded_on=timezone.localdate() - dt.timedelta(days=5)
     )
     return diagnosis
+
+
+def patient_of(clinician, organisation, icd10: str = "C18.7", morphology: str = "8140/3"):
+    """Another patient of ``clinician`` with a complete record: (patient, diagnosis)."""
+    patient = PatientFactory(expert_centre=organisation)
+    CareTeamMemberFactory(patient=patient, professional=clinician, is_lead=True)
+    return patient, complete_diagnosis(patient, icd10, morphology)
+
+
+@pytest.fixture
+def diagnosis(patient):
+    return complete_diagnosis(patient)
 
 
 @pytest.fixture

@@ -171,7 +171,6 @@ def test_the_haematology_recours_board_recommends_the_biotherapy_pharmacist(orga
         organisers=[organisation],
         name="RCP d'hématologie de recours",
         kind="recours",
-        haematology=True,
         network=network,
         icd10_ranges=[["C81", "C96"]],
         start_time=dt.time(14),
@@ -189,8 +188,10 @@ def test_the_haematology_recours_board_recommends_the_biotherapy_pharmacist(orga
         attend(session, professional, [professional.specialty])
     quorum = sessions.session_quorum(session)
     assert quorum.met and quorum.advisories == ["biotherapy_pharmacist"]
+    # A pharmacist of the organiser's hospital pharmacy (PUI).
+    pharmacy = OrganisationFactory(name="PUI", kind="pui", parent=organisation)
     pharmacist = ProfessionalFactory(
-        organisation=organisation, profession="pharmacist", specialty="hospital_pharmacy"
+        organisation=pharmacy, profession="pharmacist", specialty="hospital_pharmacy"
     )
     boards.board_member_add(
         actor=None, board=board, professional=pharmacist, specialties=["hospital_pharmacy"]
