@@ -128,6 +128,28 @@ def complete_case(patient, diagnosis, board, clinician):
     )
 
 
+def network_with_expert_centre(code: str, scope, centre=None, *, kind="inca_excellence"):
+    """A network over ``scope`` whose expert centre is ``centre`` (a new CHU by default)."""
+    from oncoparcours.directory.models import Network, NetworkMembership
+    from oncoparcours.testing.factories import OrganisationFactory
+
+    network = Network.objects.create(
+        code=code, name=f"Réseau {code}", kind=kind, icd10_ranges=scope
+    )
+    centre = centre or OrganisationFactory(name="Centre expert", kind="chu")
+    NetworkMembership.objects.create(network=network, organisation=centre, role="expert")
+    return network
+
+
+@pytest.fixture
+def poor_prognosis_network(diagnosis):
+    """The colon cancer flagged poor prognosis, and a network covering it with one expert
+    centre."""
+    diagnosis.poor_prognosis = True
+    diagnosis.save(update_fields=["poor_prognosis"])
+    return network_with_expert_centre("TEST-NET", [["C15", "C26"]])
+
+
 def client_for(professional) -> Client:
     client = Client()
     client.force_login(professional.user)

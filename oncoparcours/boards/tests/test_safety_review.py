@@ -17,13 +17,13 @@ from oncoparcours.boards.admin import BoardAdminForm
 from oncoparcours.boards.models import Board, Case, Decision, ItemOutcome, Referral, Session
 from oncoparcours.boards.services import boards, cases, decisions, referrals, sessions
 from oncoparcours.core.errors import ApplicationError
-from oncoparcours.directory.models import Network, NetworkMembership, OrganisationMembership
+from oncoparcours.directory.models import OrganisationMembership
 from oncoparcours.pathways.roles import roles_of
 from oncoparcours.patients.models import CareTeamMember, ConsentRecord
 from oncoparcours.patients.services import consent_record
 from oncoparcours.testing.factories import OrganisationFactory, ProfessionalFactory
 
-from .conftest import client_for, complete_diagnosis, patient_of
+from .conftest import client_for, complete_diagnosis, network_with_expert_centre, patient_of
 from .test_services import PROPOSAL
 
 pytestmark = pytest.mark.django_db
@@ -275,13 +275,9 @@ def test_an_ent_surgeon_makes_the_quorum_of_a_head_and_neck_board(organisation, 
 def test_the_biotherapy_referent_pharmacist_is_of_a_hospital_pharmacy_of_the_organisers(
     organisation,
 ):
-    network = Network.objects.create(
-        code="HEMA-TEST",
-        name="Réseau d'hématologie",
-        kind="regional",
-        icd10_ranges=[["C81", "C96"]],
+    network = network_with_expert_centre(
+        "HEMA-TEST", [["C81", "C96"]], organisation, kind="regional"
     )
-    NetworkMembership.objects.create(network=network, organisation=organisation, role="expert")
     chair = ProfessionalFactory(organisation=organisation, specialty="haematology")
     board = new_board(organisation, chair, scope=[["C81", "C96"]], kind="recours", network=network)
     session = Session.objects.create(board=board, starts_at=timezone.now(), chair=chair)
@@ -422,15 +418,8 @@ def test_an_opposition_recorded_after_scheduling_stops_the_decision(
 
 
 @pytest.fixture
-def network(patient, diagnosis):
-    diagnosis.poor_prognosis = True
-    diagnosis.save(update_fields=["poor_prognosis"])
-    network = Network.objects.create(
-        code="TEST-NET", name="Réseau test", kind="inca_excellence", icd10_ranges=[["C15", "C26"]]
-    )
-    centre = OrganisationFactory(name="Centre expert", kind="chu")
-    NetworkMembership.objects.create(network=network, organisation=centre, role="expert")
-    return network
+def network(poor_prognosis_network):
+    return poor_prognosis_network
 
 
 def request_referral(clinician, patient, diagnosis, network):

@@ -310,17 +310,9 @@ def test_near_home_share_comes_from_decisions(
     assert figures.near_home_share == 0.75
 
 
-def test_network_referral_workflow(patient, diagnosis, clinician):
-    from oncoparcours.directory.models import Network, NetworkMembership
-    from oncoparcours.testing.factories import OrganisationFactory
-
-    diagnosis.poor_prognosis = True
-    diagnosis.save(update_fields=["poor_prognosis"])
-    network = Network.objects.create(
-        code="TEST-NET", name="Réseau test", kind="inca_excellence", icd10_ranges=[["C15", "C26"]]
-    )
-    centre = OrganisationFactory(name="Centre expert", kind="chu")
-    NetworkMembership.objects.create(network=network, organisation=centre, role="expert")
+def test_network_referral_workflow(patient, diagnosis, clinician, poor_prognosis_network):
+    network = poor_prognosis_network
+    centre = network.memberships.get().organisation
     referral = referrals.referral_request(
         actor=clinician.user,
         patient=patient,

@@ -270,28 +270,12 @@ def test_the_indicator_applies_the_boards_near_home_rule(category, mainland, ove
 
 
 def test_transfers_overseas_to_mainland_leave_out_transfers_between_overseas_territories():
+    # 6 transferred to mainland France (value2 1), 5 between overseas territories (value2 0).
     rows = [
-        ev(
-            f"p{n}",
-            "rcp_decision",
-            d(2, 1),
-            board="b3",
-            category="transfer",
-            value2=1.0,
-            overseas=True,
-        )
-        for n in range(6)
-    ] + [
-        ev(
-            f"q{n}",
-            "rcp_decision",
-            d(2, 1),
-            board="b3",
-            category="transfer",
-            value2=0.0,
-            overseas=True,
-        )
-        for n in range(5)
+        ev(f"{prefix}{n}", "rcp_decision", d(2, 1), board="b3", category="transfer", **extra)
+        for prefix, count, mainland in (("p", 6, 1.0), ("q", 5, 0.0))
+        for extra in [{"value2": mainland, "overseas": True}]
+        for n in range(count)
     ]
     overall = engine_with(rows).compute("transfers", Filters()).rows[0]
     assert (overall["transfers"], overall["overseas"]) == (11, 6)
