@@ -1,7 +1,7 @@
 """Demo tumour boards: the "RCP Caraïbes" between the CHU de Martinique and Gustave Roussy with a
 year of history (250 synthetic cases whose decisions give the near-home share the product
-computes: 85 % of the patients not transferred to mainland France, as in seed 002 — a few
-Guadeloupe patients transferred to the CHU de Martinique among them), the GLIOREC expert board at
+computes: 85 % of the patients not transferred to mainland France, as in seed 002 — five
+patients transferred between islands among them), the GLIOREC expert board at
 the Pitié-Salpêtrière, a regional thoracic board at the Centre Léon Bérard with a session later
 today ready to run live (one case still incomplete), and the Centre Léon Bérard's head and neck
 board, whose quorum needs its ENT surgeon.
@@ -74,10 +74,8 @@ TRANSFER_REASONS = (
 
 
 LOCAL_EXPERT_REASON = "Prise en charge spécialisée disponible au CHU de Martinique"
-INTER_ISLAND_TRANSFER = (
-    "Transfert de la Guadeloupe au CHU de Martinique pour la radiothérapie, puis retour."
-)
-INTER_ISLAND_REASON = "Radiothérapie réalisée au CHU de Martinique"
+INTER_ISLAND_TRANSFER = "Transfert entre les îles (%(to)s) pour la curiethérapie, puis retour."
+INTER_ISLAND_REASON = "Curiethérapie réalisée au %(to)s"
 
 
 def _question(icd10: str) -> tuple[str, list[str], str]:
@@ -372,18 +370,19 @@ class BoardsDemo:
     ) -> Proposal:
         _question_text, modalities, guideline = _question(diagnosis.icd10)
         local = organisation is not None and organisation == self.orgs.get("CHU Martinique")
+        inter_island = organisation is not None and organisation.departement in ("971", "972")
         text = {
             "proximity": "Prise en charge au CHU de Martinique selon le référentiel.",
-            "transfer": INTER_ISLAND_TRANSFER
-            if local
+            "transfer": INTER_ISLAND_TRANSFER % {"to": organisation}
+            if inter_island
             else "Transfert à Gustave Roussy pour la prise en charge initiale, puis retour.",
             "expert": "Prise en charge au service de recours du CHU de Martinique."
             if local
             else "Prise en charge au centre expert (Gustave Roussy).",
         }[place]
         reason = ""
-        if place == "transfer" and local:
-            reason = INTER_ISLAND_REASON
+        if place == "transfer" and inter_island:
+            reason = INTER_ISLAND_REASON % {"to": organisation}
         elif place != "proximity":
             reason = LOCAL_EXPERT_REASON if local else self.rng.choice(TRANSFER_REASONS)
         return Proposal(
@@ -403,8 +402,8 @@ class BoardsDemo:
         by the board's latest decision for them, so the plan is per patient, in the proportions
         of seed 002 (of 250: 205 at the CHU de Martinique, 8 at its expert service, 30
         transferred to mainland France, 7 for Gustave Roussy's expert centre — 85 % not
-        transferred to mainland France); up to 5 Guadeloupe patients of the first group are
-        transferred to the CHU de Martinique instead (an inter-island transfer: still near
+        transferred to mainland France); 5 patients of the first group are transferred to the
+        other island's CHU instead (Martinique ↔ Guadeloupe: an inter-island transfer, still near
         home). A patient's earlier cases (when the region has fewer patients than cases) were
         treated near home."""
         martinique, roussy = self.orgs.get("CHU Martinique"), self.orgs.get("Gustave Roussy")
@@ -417,12 +416,19 @@ class BoardsDemo:
             + [("expert", martinique)] * round(8 * count / 250)
         )
         near = count - len(plan)
-        islanders = [p for p in patients if p.departement == "971"][: min(5, near)]
-        others = [p for p in patients if p not in islanders]
-        plan += [("proximity", martinique)] * (near - len(islanders))
+        guadeloupe = Organisation.objects.filter(name="CHU de la Guadeloupe").first()
+        movers = patients[: min(5, near)] if guadeloupe is not None else []
+        others = patients[len(movers) :]
+        plan += [("proximity", martinique)] * (near - len(movers))
         self.rng.shuffle(plan)
         chosen = dict(zip((p.pk for p in others), plan, strict=True))
-        chosen.update({p.pk: ("transfer", martinique) for p in islanders})
+        # Between islands: to the other island's CHU (still overseas, still near home).
+        chosen.update(
+            {
+                p.pk: ("transfer", martinique if p.departement == "971" else guadeloupe)
+                for p in movers
+            }
+        )
         return [
             chosen[patient.pk] if last[patient.pk] == index else ("proximity", martinique)
             for index, (patient, _d) in enumerate(queue)

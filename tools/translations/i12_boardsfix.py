@@ -125,6 +125,9 @@ T = {
     "patients by the latest decision, and %(expert)s at an expert centre": (
         "patients selon la dernière décision, et %(expert)s en centre expert"
     ),
+    "of which %(mainland)s to mainland France (the others between overseas territories)": (
+        "dont %(mainland)s en métropole (les autres entre territoires ultramarins)"
+    ),
     # Surgical specialties (French specialist training in surgery)
     "ENT and head and neck surgery": "ORL et chirurgie cervico-faciale",
     "Maxillofacial surgery": "Chirurgie maxillo-faciale",

@@ -90,6 +90,7 @@ class BoardFigures:
     with_known_treatment: int
     definition: str = PROXIMITY  # which definition of "near home" applies (OVERSEAS/PROXIMITY)
     patients: int = 0  # patients with a decision of the board (the share's denominator)
+    transfers_to_mainland: int = 0  # patients transferred to an organisation in mainland France
 
     @property
     def before_treatment_share(self) -> float | None:
@@ -130,6 +131,9 @@ def board_figures(cases: Iterable[DecidedCase], *, overseas_board: bool = False)
     )
     expert = sum(1 for c in patients if c.place_of_care == "expert")
     transfers = sum(1 for c in patients if c.place_of_care == "transfer")
+    to_mainland = sum(
+        1 for c in patients if c.place_of_care == "transfer" and c.care_in_mainland is True
+    )
     delays = [(c.decided_on - c.submitted_on).days for c in rows]
     treated = [c for c in rows if c.first_treatment_on is not None]
     before = sum(
@@ -146,4 +150,5 @@ def board_figures(cases: Iterable[DecidedCase], *, overseas_board: bool = False)
         with_known_treatment=len(treated),
         definition=OVERSEAS if overseas_board else PROXIMITY,
         patients=len(patients),
+        transfers_to_mainland=to_mainland,
     )

@@ -137,7 +137,7 @@ def test_the_seed_85_percent_of_250_is_reproduced_from_decisions():
     # Ten of them transferred between islands instead: still not transferred to mainland
     # France, so still 85 % (the share moves only with transfers to mainland France).
     islands = statistics.board_figures(caribbean_decisions(10), overseas_board=True)
-    assert (islands.near_home, islands.transfers) == (213, 40)
+    assert (islands.near_home, islands.transfers, islands.transfers_to_mainland) == (213, 40, 30)
     assert percent(islands.near_home_share) == "85 %"
     # The same decisions read with the standard definition: 205 / 250 = 82 %.
     standard = statistics.board_figures(caribbean_decisions(), overseas_board=False)
@@ -209,6 +209,7 @@ def test_an_overseas_board_counts_patients_not_transferred_to_mainland(caribbean
     assert "pas transféré en métropole pour son traitement" in body
     assert "de la Guadeloupe à la Martinique" in body
     assert "chaque patient compté une fois" in body
+    assert "dont 0 en métropole" in body  # the Roussy transfer was followed by a later decision
 
 
 def test_a_standard_board_shows_its_definition(board, clinician):
