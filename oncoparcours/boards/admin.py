@@ -26,7 +26,6 @@ class BoardAdminForm(forms.ModelForm):
             "short_name",
             "kind",
             "icd10_ranges",
-            "haematology",
             "network",
             "organisers",
             "required_specialties",
@@ -68,6 +67,7 @@ class BoardAdmin(admin.ModelAdmin):
     list_display = (
         "name",
         "kind",
+        "scope_kind",
         "network",
         "every_weeks",
         "weekday",
@@ -79,3 +79,7 @@ class BoardAdmin(admin.ModelAdmin):
     search_fields = ("name", "short_name")
     filter_horizontal = ("organisers",)
     inlines = [BoardMemberInline]
+
+    @admin.display(description=_("cancers (from the ICD-10 scope)"))
+    def scope_kind(self, board: Board) -> str:
+        return board.get_scope_kind_display()

@@ -20,6 +20,10 @@ MISSING_LABELS = {
     "performance_status_outdated": _("a performance status from the last 3 months"),
     "prior_treatments": _("the prior treatments (relapse or progression)"),
     "patient_informed": _("the patient informed of the review (non-opposition)"),
+    "patient_opposed": _(
+        "the patient's decision: they objected to the review — if they have changed their mind, "
+        "record their new decision on the record's consent form"
+    ),
 }
 
 # Roles of the quorum compositions (boards/data/compositions.yaml): what the role is, and the
@@ -43,6 +47,18 @@ MISSING_ROLE_LABELS = {
     "gastroenterologist": _("no gastroenterologist"),
     "pulmonologist": _("no pulmonologist"),
     "biotherapy_pharmacist": _("no biotherapy referent pharmacist"),
+}
+
+# Which composition a quorum was checked against (``Composition.applies_to``).
+COMPOSITION_LABELS = {
+    "solid": _("solid tumour: composition outside haematology"),
+    "haematology": _(
+        "haematological malignancy (ICD-10 C81–C96, D45–D47): haematology composition"
+    ),
+    "mixed": _(
+        "solid tumours and haematological malignancies on one agenda (or no diagnosis): both "
+        "compositions at once"
+    ),
 }
 
 # Modalities → pathway templates that implement them (the chair's decision → one step to apply).

@@ -19,6 +19,8 @@ from oncoparcours.core.models import AppendOnlyModel, BaseModel
 from oncoparcours.directory.models import Network, Organisation, Professional
 from oncoparcours.patients.models import Diagnosis, Patient
 
+from .rules import composition
+
 
 class BoardKind(models.TextChoices):
     STANDARD = "standard", _("Standard (organ) board")
@@ -26,6 +28,16 @@ class BoardKind(models.TextChoices):
     RARE = "rare", _("Rare cancers board")
     PAEDIATRIC = "paediatric", _("Paediatric board")
     INTERREGIONAL = "interregional", _("Inter-regional / overseas board")
+
+
+SCOPE_KIND_LABELS = {
+    "haematology": _("Haematological malignancies (haematology compositions)"),
+    "solid": _("Solid tumours (compositions outside haematology)"),
+    "mixed": _(
+        "Solid tumours and haematological malignancies: each case's diagnosis decides the "
+        "composition"
+    ),
+}
 
 
 class Board(BaseModel):
@@ -38,7 +50,6 @@ class Board(BaseModel):
         blank=True,
         help_text=_("List of [first, last] ICD-10 codes, inclusive."),
     )
-    haematology = models.BooleanField(_("haematology board"), default=False)
     network = models.ForeignKey(
         Network,
         on_delete=models.PROTECT,
@@ -73,6 +84,20 @@ class Board(BaseModel):
     @property
     def scope_ranges(self) -> list[tuple[str, str]]:
         return [(start, end) for start, end in self.icd10_ranges or []]
+
+    @property
+    def scope_kind(self) -> str:
+        """``haematology``, ``solid`` or ``mixed``: read from the ICD-10 scope (haematological
+        malignancies C81–C96, D45–D47), never typed (``rules/composition.py``)."""
+        return composition.shipped().scope_kind(self.scope_ranges)
+
+    @property
+    def haematology(self) -> bool:
+        """A haematology board: its whole scope is haematological malignancies."""
+        return self.scope_kind == "haematology"
+
+    def get_scope_kind_display(self) -> str:
+        return str(SCOPE_KIND_LABELS.get(self.scope_kind, self.scope_kind))
 
 
 class BoardMember(BaseModel):

@@ -207,8 +207,9 @@ def documents(case: Case) -> list[Document]:
 
 
 def board_statistics(board: Board) -> statistics.BoardFigures:
-    """Computed from the latest decision of each case (SQL), never typed in; "near home" as
-    the board's kind defines it (``rules.statistics``)."""
+    """Computed from the latest decision of each case (SQL), never typed in; the near-home
+    share counts patients, each once by the latest decision of this board (the indicator's
+    unit); "near home" as the board's kind defines it (``rules.statistics``)."""
     latest = Decision.objects.filter(case=OuterRef("case"), version__gt=OuterRef("version"))
     rows = list(
         Decision.objects.filter(case__board=board)
@@ -219,6 +220,7 @@ def board_statistics(board: Board) -> statistics.BoardFigures:
             "place_of_care",
             "case__patient_id",
             "care_organisation__departement",
+            "validated_at",
         )
     )
     first_treatment = _first_treatments({row[3] for row in rows})
@@ -233,8 +235,10 @@ def board_statistics(board: Board) -> statistics.BoardFigures:
                 place,
                 first_treatment.get(patient_id),
                 statistics.in_mainland(departement),
+                patient=str(patient_id),
+                decided_at=validated,
             )
-            for submitted, decided, place, patient_id, departement in rows
+            for submitted, decided, place, patient_id, departement, validated in rows
         ),
         overseas_board=overseas,
     )

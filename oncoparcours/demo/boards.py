@@ -1,8 +1,10 @@
 """Demo tumour boards: the "RCP Caraïbes" between the CHU de Martinique and Gustave Roussy with a
 year of history (250 synthetic cases whose decisions give the near-home share the product
-computes: 85 % not transferred to mainland France, as in seed 002), the GLIOREC expert board at
+computes: 85 % of the patients not transferred to mainland France, as in seed 002 — five
+patients transferred between islands among them), the GLIOREC expert board at
 the Pitié-Salpêtrière, a regional thoracic board at the Centre Léon Bérard with a session later
-today ready to run live (one case still incomplete).
+today ready to run live (one case still incomplete), and the Centre Léon Bérard's head and neck
+board, whose quorum needs its ENT surgeon.
 
 Everything goes through the services (cases, agendas, attendance, decisions), with past dates
 for the history."""
@@ -24,7 +26,7 @@ from oncoparcours.boards.services import cases, decisions, sessions
 from oncoparcours.boards.services.decisions import Proposal
 from oncoparcours.core.models import User
 from oncoparcours.directory.models import Network, Organisation, Professional
-from oncoparcours.directory.services import professional_specialties_set
+from oncoparcours.directory.services import professional_create, professional_specialties_set
 from oncoparcours.patients.models import CareTeamMember, Diagnosis, Patient
 from oncoparcours.patients.services import performance_status_add
 
@@ -72,6 +74,8 @@ TRANSFER_REASONS = (
 
 
 LOCAL_EXPERT_REASON = "Prise en charge spécialisée disponible au CHU de Martinique"
+INTER_ISLAND_TRANSFER = "Transfert entre les îles (%(to)s) pour la curiethérapie, puis retour."
+INTER_ISLAND_REASON = "Curiethérapie réalisée au %(to)s"
 
 
 def _question(icd10: str) -> tuple[str, list[str], str]:
@@ -157,7 +161,9 @@ class BoardsDemo:
             name="RCP Caraïbes — CHU de Martinique / Gustave Roussy",
             short_name="RCP Caraïbes",
             kind="interregional",
-            icd10_ranges=[["C00", "C80"]],
+            # Every cancer: each case is judged by the composition its diagnosis needs (a
+            # haematologist for the haematological malignancies).
+            icd10_ranges=[],
             every_weeks=2,
             weekday=3,
             start_time=dt.time(7, 30),
@@ -171,6 +177,7 @@ class BoardsDemo:
                 ("CHU Martinique", "radiotherapy"),
                 ("CHU Martinique", "pathology"),
                 ("CHU Martinique", "radiology"),
+                ("CHU Martinique", "haematology"),
                 ("Gustave Roussy", "medical_oncology"),
                 ("Gustave Roussy", "surgery"),
                 ("Gustave Roussy", "radiotherapy"),
@@ -234,6 +241,53 @@ class BoardsDemo:
                 ("CLB", "pathology"),
             ],
         )
+
+    def head_and_neck_board(self) -> Board | None:
+        """The Centre Léon Bérard's head and neck board: its quorum needs an ENT and head and
+        neck surgeon (the board's required specialty fills the surgeon's place), with the
+        medical oncologist and the radiation oncologist."""
+        clb = self.orgs.get("CLB")
+        if clb is None:
+            return None
+        surgeon = Professional.objects.filter(
+            memberships__organisation=clb, specialty="ent_surgery"
+        ).first() or professional_create(
+            actor=self.loader,
+            organisation=clb,
+            function="Chirurgien ORL — cancers des voies aérodigestives supérieures",
+            rpps=self._rpps(),
+            last_name="Delorme",
+            first_name="Antoine",
+            profession="physician",
+            specialty="ent_surgery",
+        )
+        board = self._board(
+            chair_login="oncologue",
+            organisers=["CLB"],
+            name="RCP ORL — cancers de la tête et du cou, Centre Léon Bérard",
+            short_name="RCP ORL CLB",
+            kind="standard",
+            icd10_ranges=[["C00", "C14"], ["C30", "C32"]],
+            required_specialties=["ent_surgery"],
+            every_weeks=1,
+            weekday=2,
+            start_time=dt.time(13, 0),
+            capacity=12,
+            minutes_per_case=8,
+            members=[("CLB", "ent_surgery"), ("CLB", "radiotherapy"), ("CLB", "pathology")],
+        )
+        if board is not None and surgeon is not None:
+            sessions.sessions_plan(board=board, count=3, after=self.now)
+        return board
+
+    def _rpps(self) -> str:
+        from oncoparcours.core.rules.identifiers import luhn_check_digit
+
+        while True:
+            body = "18" + "".join(self.rng.choice("0123456789") for _ in range(8))
+            value = body + luhn_check_digit(body)
+            if not Professional.objects.filter(rpps=value).exists():
+                return value
 
     # --- cases --------------------------------------------------------------------------------
     def _patients(self, login: str, where: Q, limit: int) -> list[tuple[Patient, Diagnosis]]:
@@ -316,15 +370,20 @@ class BoardsDemo:
     ) -> Proposal:
         _question_text, modalities, guideline = _question(diagnosis.icd10)
         local = organisation is not None and organisation == self.orgs.get("CHU Martinique")
+        inter_island = organisation is not None and organisation.departement in ("971", "972")
         text = {
             "proximity": "Prise en charge au CHU de Martinique selon le référentiel.",
-            "transfer": "Transfert à Gustave Roussy pour la prise en charge initiale, puis retour.",
+            "transfer": INTER_ISLAND_TRANSFER % {"to": organisation}
+            if inter_island
+            else "Transfert à Gustave Roussy pour la prise en charge initiale, puis retour.",
             "expert": "Prise en charge au service de recours du CHU de Martinique."
             if local
             else "Prise en charge au centre expert (Gustave Roussy).",
         }[place]
         reason = ""
-        if place != "proximity":
+        if place == "transfer" and inter_island:
+            reason = INTER_ISLAND_REASON % {"to": organisation}
+        elif place != "proximity":
             reason = LOCAL_EXPERT_REASON if local else self.rng.choice(TRANSFER_REASONS)
         return Proposal(
             modalities=modalities,
@@ -336,20 +395,44 @@ class BoardsDemo:
             trial="PRISM-CARAÏBES" if self.rng.random() < 0.05 else "",
         )
 
-    def _caribbean_places(self) -> list[tuple[str, Organisation | None]]:
-        """The places of care of the 250 cases (seed 002: 85 % treated near home): 205 at the
-        CHU de Martinique, 8 at its expert service, 30 transferred to mainland France, 7 for
-        Gustave Roussy's expert centre — 213 / 250 = 85.2 % not transferred to mainland France."""
+    def _caribbean_places(
+        self, queue: list[tuple[Patient, Diagnosis]]
+    ) -> list[tuple[str, Organisation | None]]:
+        """The place of care of each of the 250 cases. The near-home share counts patients, each
+        by the board's latest decision for them, so the plan is per patient, in the proportions
+        of seed 002 (of 250: 205 at the CHU de Martinique, 8 at its expert service, 30
+        transferred to mainland France, 7 for Gustave Roussy's expert centre — 85 % not
+        transferred to mainland France); 5 patients of the first group are transferred to the
+        other island's CHU instead (Martinique ↔ Guadeloupe: an inter-island transfer, still near
+        home). A patient's earlier cases (when the region has fewer patients than cases) were
+        treated near home."""
         martinique, roussy = self.orgs.get("CHU Martinique"), self.orgs.get("Gustave Roussy")
-        share = CARIBBEAN_CASES / 250
-        plan = (
-            [("proximity", martinique)] * round(205 * share)
-            + [("expert", martinique)] * round(8 * share)
-            + [("transfer", roussy)] * round(30 * share)
-            + [("expert", roussy)] * round(7 * share)
+        last = {patient.pk: index for index, (patient, _d) in enumerate(queue)}
+        patients = list(dict.fromkeys(patient for patient, _d in queue))
+        count = len(patients)
+        plan: list[tuple[str, Organisation | None]] = (
+            [("transfer", roussy)] * round(30 * count / 250)
+            + [("expert", roussy)] * round(7 * count / 250)
+            + [("expert", martinique)] * round(8 * count / 250)
         )
+        near = count - len(plan)
+        guadeloupe = Organisation.objects.filter(name="CHU de la Guadeloupe").first()
+        movers = patients[: min(5, near)] if guadeloupe is not None else []
+        others = patients[len(movers) :]
+        plan += [("proximity", martinique)] * (near - len(movers))
         self.rng.shuffle(plan)
-        return plan
+        chosen = dict(zip((p.pk for p in others), plan, strict=True))
+        # Between islands: to the other island's CHU (still overseas, still near home).
+        chosen.update(
+            {
+                p.pk: ("transfer", martinique if p.departement == "971" else guadeloupe)
+                for p in movers
+            }
+        )
+        return [
+            chosen[patient.pk] if last[patient.pk] == index else ("proximity", martinique)
+            for index, (patient, _d) in enumerate(queue)
+        ]
 
     def caribbean_history(self, board: Board) -> None:
         chair = board.members.get(is_chair=True).professional
@@ -367,7 +450,7 @@ class BoardsDemo:
         past = [s for s in planned if s.starts_at < self.now - dt.timedelta(days=1)]
         per_session = max(1, -(-CARIBBEAN_CASES // max(1, len(past))))
         queue = [patients[i % len(patients)] for i in range(CARIBBEAN_CASES)]
-        places = self._caribbean_places()
+        places = self._caribbean_places(queue)
         for session in past:
             batch, queue = queue[:per_session], queue[per_session:]
             if not batch:
@@ -475,6 +558,7 @@ class BoardsDemo:
             thoracic = self.thoracic_board()
             if thoracic is not None:
                 self.thoracic_live(thoracic)
+            self.head_and_neck_board()
 
 
 def cases_stage_needed(icd10: str) -> bool:

@@ -344,7 +344,6 @@ class CellTherapyDemo:
             name="RCP d'hématologie — CHRU de Tours (lymphomes, myélome, thérapie cellulaire)",
             short_name="RCP hémato Tours",
             kind="standard",
-            haematology=True,
             icd10_ranges=[["C81", "C96"]],
             every_weeks=1,
             weekday=3,

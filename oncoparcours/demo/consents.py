@@ -1,10 +1,17 @@
 """Demo oppositions recorded today through the service (audited): two patients of the Article 51
 home-immunotherapy pathway object to the evaluation, and one patient of the RCP Caraïbes to the
 reuse of their data for research. The indicator pages and downloads (evaluation) and the
-pseudonymised extract declared for research leave them out, for every period, and say so."""
+pseudonymised extract declared for research leave them out, for every period, and say so.
+
+Two patients of ``oncologue`` show what the tumour boards honour: Claire Garnier (metastatic
+triple-negative breast cancer, FEM-NET referral proposed) objects to sharing her data with a
+network — her referral page says so and offers no request; Nadia Lacombe objected to the review
+of her case by a tumour board a week ago — the case form says so and its "informed today" box
+cannot replace that decision."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from django.utils import timezone
@@ -55,4 +62,23 @@ class ConsentsDemo:
                     note="Opposition exprimée lors de la consultation (démonstration).",
                 )
                 objecting.append(patient)
+        for last_name, first_name, kind, scope, days_ago in (
+            ("Garnier", "Claire", "data_sharing", "network", 0),
+            ("Lacombe", "Nadia", "rcp_information", "care_team", 7),
+        ):
+            showcased = Patient.objects.filter(
+                birth_last_name=last_name, first_names=first_name
+            ).first()
+            if showcased is None:
+                continue
+            consent_record(
+                actor=actor,
+                patient=showcased,
+                kind=kind,
+                scope=scope,
+                decision="opposition",
+                recorded_on=today - dt.timedelta(days=days_ago),
+                note="Opposition exprimée lors de la consultation (démonstration).",
+            )
+            objecting.append(showcased)
         return objecting

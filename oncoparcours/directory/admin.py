@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from .models import (
@@ -53,8 +55,22 @@ class QualificationInline(admin.TabularInline):
 
 
 class AdditionalSpecialtyInline(admin.TabularInline):
+    """Read only: specialties are recorded on the professional's page of the directory (or by
+    a CSV import), which keeps who recorded each one and writes the audit trail."""
+
     model = AdditionalSpecialty
     extra = 0
+    fields = ("specialty", "recorded_by", "recorded_via", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Professional)
@@ -64,6 +80,10 @@ class ProfessionalAdmin(admin.ModelAdmin):
     search_fields = ("last_name", "first_name", "rpps")
     autocomplete_fields = ("user",)
     inlines = [OrganisationMembershipInline, AdditionalSpecialtyInline, QualificationInline]
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> tuple[str, ...]:
+        # Once created, the specialties change on the professional's page (audited).
+        return ("specialty",) if obj is not None else ()
 
 
 @admin.register(QualificationType)

@@ -31,6 +31,7 @@ from .models import (
     ProfessionalQualification,
     QualificationType,
     Specialty,
+    SpecialtyEntry,
     specialty_problem,
 )
 from .rules.dates import add_months
@@ -181,7 +182,12 @@ def _date(value: str, line: int, name: str, report: ImportReport) -> dt.date | N
         return None
 
 
-def _finish(report: ImportReport, save: Callable[[], int], actor: User | None) -> ImportReport:
+def _finish(
+    report: ImportReport,
+    save: Callable[[], int],
+    actor: User | None,
+    details: dict[str, Any] | None = None,
+) -> ImportReport:
     report.errors.sort(key=lambda error: (error.line, error.field))
     if report.errors:
         raise ImportRefused(report)
@@ -190,7 +196,12 @@ def _finish(report: ImportReport, save: Callable[[], int], actor: User | None) -
         audit_record(
             actor=actor,
             action=AuditAction.IMPORT,
-            details={"kind": report.kind, "rows": report.rows, "created": report.created},
+            details={
+                "kind": report.kind,
+                "rows": report.rows,
+                "created": report.created,
+                **(details or {}),
+            },
         )
     return report
 
@@ -391,7 +402,12 @@ def import_professionals(*, content: bytes | str, actor: User | None) -> ImportR
                     function=item["function"],
                 )
             AdditionalSpecialty.objects.bulk_create(
-                AdditionalSpecialty(professional=professional, specialty=code)
+                AdditionalSpecialty(
+                    professional=professional,
+                    specialty=code,
+                    recorded_by=actor,
+                    recorded_via=SpecialtyEntry.IMPORT,
+                )
                 for code in item["additional_specialties"]
             )
             for qualification, obtained in item["qualifications"]:
@@ -409,4 +425,10 @@ def import_professionals(*, content: bytes | str, actor: User | None) -> ImportR
                 )
         return len(pending)
 
-    return _finish(report, save, actor)
+    # Who recorded which additional specialty is kept on each row and in the audit trail.
+    declared = {
+        item["professional"].rpps or item["professional"].full_name: item["additional_specialties"]
+        for item in pending
+        if item["additional_specialties"]
+    }
+    return _finish(report, save, actor, {"additional_specialties": declared})

@@ -128,8 +128,9 @@ class Organisation(BaseModel):
             self.finess = normalise_identifier(self.finess)
         if self.kind in FINESS_REQUIRED_KINDS and not self.finess:
             errors["finess"] = _("A FINESS number is required for this kind of organisation.")
-        if self.postcode and self.departement:
-            prefix = "20" if self.departement in ("2A", "2B") else self.departement
+        dep = referential.departements().get(self.departement)
+        if self.postcode and dep is not None:
+            prefix = dep.postcode_prefix
             if not (self.postcode.isdigit() and len(self.postcode) == 5):
                 errors["postcode"] = _("A postcode has 5 digits.")
             elif not self.postcode.startswith(prefix):
@@ -156,6 +157,8 @@ class Organisation(BaseModel):
 
     @property
     def region_name(self) -> str:
+        if not self.region:  # an overseas collectivity: no region, its own territory
+            return self.departement_name
         return referential.regions().get(self.region, {}).get("name", self.region)
 
     @property
@@ -462,6 +465,11 @@ class Specialty(models.TextChoices):
     GYNAECOLOGICAL_SURGERY = "gynaecological_surgery", _("Gynaecological surgery")
     NEUROSURGERY = "neurosurgery", _("Neurosurgery")
     UROLOGY = "urology", _("Urology")
+    ENT_SURGERY = "ent_surgery", _("ENT and head and neck surgery")
+    MAXILLOFACIAL_SURGERY = "maxillofacial_surgery", _("Maxillofacial surgery")
+    PLASTIC_SURGERY = "plastic_surgery", _("Plastic, reconstructive and aesthetic surgery")
+    ORTHOPAEDIC_SURGERY = "orthopaedic_surgery", _("Orthopaedic and trauma surgery")
+    PAEDIATRIC_SURGERY = "paediatric_surgery", _("Paediatric surgery")
     RADIOTHERAPY = "radiotherapy", _("Radiation oncology")
     RADIOLOGY = "radiology", _("Radiology")
     NUCLEAR_MEDICINE = "nuclear_medicine", _("Nuclear medicine")
@@ -485,6 +493,10 @@ class Specialty(models.TextChoices):
     NONE = "none", _("None")
 
 
+# Surgical specialties that operate cancers (French specialist training in surgery, arrêté of
+# 21 April 2017 on the DES programmes): each fills the surgeon's place in a tumour board's
+# quorum (boards/data/compositions.yaml, role "surgeon"); the board's required specialties say
+# which one an organ board needs.
 SURGICAL_SPECIALTIES = frozenset(
     {
         Specialty.SURGERY,
@@ -493,6 +505,11 @@ SURGICAL_SPECIALTIES = frozenset(
         Specialty.GYNAECOLOGICAL_SURGERY,
         Specialty.NEUROSURGERY,
         Specialty.UROLOGY,
+        Specialty.ENT_SURGERY,
+        Specialty.MAXILLOFACIAL_SURGERY,
+        Specialty.PLASTIC_SURGERY,
+        Specialty.ORTHOPAEDIC_SURGERY,
+        Specialty.PAEDIATRIC_SURGERY,
     }
 )
 
@@ -601,10 +618,21 @@ def specialty_problem(profession: str, specialty: str) -> StrOrPromise | None:
     return None
 
 
+class SpecialtyEntry(models.TextChoices):
+    """How an additional specialty came into the directory."""
+
+    FORM = "form", _("the professional's page of the directory")
+    IMPORT = "import", _("a CSV import")
+    UNKNOWN = "unknown", _("before who recorded it was kept")
+
+
 class AdditionalSpecialty(BaseModel):
     """A specialty recognised to a professional besides the main one (a second specialist
-    qualification, a competence or option recognised by the professional order, as recorded in
-    RPPS). A double-qualified physician may represent either, but counts for one only."""
+    qualification, a competence or option recognised by the professional order). Typed into the
+    directory by an administrator or a centre manager — who and when are kept (``recorded_by``,
+    ``created_at``) and audited; nothing checks it against the RPPS (an RPPS import would be the
+    source of truth). A double-qualified physician may represent either, but counts for one
+    only."""
 
     professional = models.ForeignKey(
         Professional,
@@ -613,6 +641,20 @@ class AdditionalSpecialty(BaseModel):
         verbose_name=_("professional"),
     )
     specialty = models.CharField(_("specialty"), max_length=30, choices=Specialty.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_via = models.CharField(
+        _("recorded through"),
+        max_length=10,
+        choices=SpecialtyEntry.choices,
+        default=SpecialtyEntry.UNKNOWN,
+    )
 
     class Meta:
         verbose_name = _("additional recognised specialty")

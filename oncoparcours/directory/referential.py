@@ -27,6 +27,7 @@ class Departement:
     latitude: float
     longitude: float
     time_zone: str
+    postcode_prefix: str = ""  # how its postcodes start (the code itself unless given)
 
 
 @cache
@@ -39,13 +40,15 @@ def departements() -> dict[str, Departement]:
     result = {}
     for code, row in geography()["departements"].items():
         name, region, lat, lon, *rest = row
+        default_prefix = "20" if str(code) in ("2A", "2B") else str(code)
         result[str(code)] = Departement(
             code=str(code),
             name=name,
-            region_code=str(region),
+            region_code=str(region or ""),
             latitude=float(lat),
             longitude=float(lon),
             time_zone=rest[0] if rest else "Europe/Paris",
+            postcode_prefix=str(rest[1]) if len(rest) > 1 else default_prefix,
         )
     return result
 

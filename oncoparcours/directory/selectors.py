@@ -153,7 +153,10 @@ def professional_detail(professional_id: uuid.UUID) -> Professional:
                 "qualifications",
                 queryset=ProfessionalQualification.objects.select_related("qualification"),
             ),
-            "additional_specialties",
+            Prefetch(
+                "additional_specialties",
+                queryset=AdditionalSpecialty.objects.select_related("recorded_by"),
+            ),
         ),
         pk=professional_id,
     )

@@ -29,6 +29,7 @@ from .models import (
     ProfessionalQualification,
     QualificationType,
     Specialty,
+    SpecialtyEntry,
     specialty_problem,
 )
 from .rules.dates import add_months
@@ -127,8 +128,11 @@ def professional_specialties_set(
     specialty: str,
     additional: list[str],
 ) -> Professional:
-    """Set the main specialty and the additional recognised specialties (RPPS). Refused, with
-    the field named and nothing changed, when a specialty does not fit the profession."""
+    """Set the main specialty and the additional recognised specialties, as declared by the
+    actor (an administrator or a centre manager: the directory is the reference, not checked
+    against the RPPS). Each additional specialty added keeps who recorded it and when; the
+    change is audited with the before and after. Refused, with the field named and nothing
+    changed, when a specialty does not fit the profession."""
     professional = Professional.objects.select_for_update().get(pk=professional.pk)
     wanted = list(dict.fromkeys(additional))
     errors: dict[str, list[str]] = {}
@@ -166,7 +170,12 @@ def professional_specialties_set(
     kept = set(professional.additional_specialties.values_list("specialty", flat=True))
     AdditionalSpecialty.objects.bulk_create(
         [
-            AdditionalSpecialty(professional=professional, specialty=s)
+            AdditionalSpecialty(
+                professional=professional,
+                specialty=s,
+                recorded_by=actor,
+                recorded_via=SpecialtyEntry.FORM,
+            )
             for s in wanted
             if s not in kept
         ]

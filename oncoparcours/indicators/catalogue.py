@@ -189,8 +189,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         theme="rcp",
         title=T("Part des patients traités à proximité", "Share of patients treated near home"),
         numerator=T(
-            "patients traités à proximité selon leur décision en vigueur : pour une RCP ultramarine (interrégionale organisée avec un centre d'outre-mer), non transférés en métropole pour le traitement ; pour les autres RCP, lieu de soins « proximité »",
-            "patients treated near home per their decision in force: for an overseas board (inter-regional, organised with an overseas centre), not transferred to mainland France for treatment; for other boards, place of care 'near home'",
+            "patients traités à proximité selon leur décision en vigueur : pour une RCP ultramarine (interrégionale organisée avec un centre d'outre-mer : départements et régions 971 à 976, collectivités 975, 977, 978), non transférés en métropole pour le traitement — un transfert d'un territoire ultramarin à un autre (Guadeloupe → Martinique) compte à proximité ; pour les autres RCP, lieu de soins « proximité »",
+            "patients treated near home per their decision in force: for an overseas board (inter-regional, organised with an overseas centre: départements and regions 971 to 976, collectivities 975, 977, 978), not transferred to mainland France for treatment — a transfer from one overseas territory to another (Guadeloupe → Martinique) counts as near home; for other boards, place of care 'near home'",
         ),
         denominator=T(
             "patients ayant une décision de RCP dans la période",
@@ -204,8 +204,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         stratifications=("board", "organisation"),
         filters=("period", "organisation", "network", "board"),
         methods=T(
-            "Dernière version de chaque décision ; un patient compte une fois par strate (sa décision la plus récente). RCP ultramarine : une décision de transfert ne compte jamais à proximité ; une décision de prise en charge en centre expert ne compte que si l'établissement désigné est outre-mer (lecture prudente : centre non désigné = non compté). Comparaison entre établissements par un funnel plot (limites à 95 % et 99,8 % autour de la part globale).",
-            "Latest version of each decision; a patient counts once per stratum (most recent decision). Overseas board: a transfer never counts as near home; an expert-centre decision counts only when the organisation named is overseas (safer reading: not named = not counted). Centres compared on a funnel plot (95 % and 99.8 % limits around the overall share).",
+            "Unité : le patient, compté une fois par RCP selon la dernière décision de cette RCP (dernière version) — la même unité que la page de statistiques de la RCP. RCP ultramarine : une décision de transfert ou de prise en charge en centre expert compte à proximité seulement si l'établissement désigné est outre-mer ; un établissement en métropole ou non désigné ne compte pas (lecture prudente). Comparaison entre établissements par un funnel plot (limites à 95 % et 99,8 % autour de la part globale).",
+            "Unit: the patient, counted once per board by that board's latest decision (latest version) — the same unit as the board's statistics page. Overseas board: a transfer or an expert-centre decision counts as near home only when the organisation named is overseas; an organisation in mainland France or not named does not (safer reading). Centres compared on a funnel plot (95 % and 99.8 % limits around the overall share).",
         ),
         chart="funnel",
     ),

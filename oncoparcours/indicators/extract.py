@@ -25,7 +25,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from oncoparcours.boards.rules.statistics import (
-    OVERSEAS_DEPARTEMENTS,
+    OVERSEAS_TERRITORIES,
     in_mainland,
     is_overseas_board,
 )
@@ -67,7 +67,7 @@ KINDS = {
     "administration": "treatment administration done (category: place: home, expert, proximity; count: order of its phase)",
     "car_t": "CAR-T order (category: manufacturer; value: apheresis→release days; value2: vein-to-vein days; count: 1 = out of specification)",
 }
-OVERSEAS = OVERSEAS_DEPARTEMENTS
+OVERSEAS = OVERSEAS_TERRITORIES
 HOME_TEMPLATES = ("home-immunotherapy", "car-t")
 ARTICLE51_TEMPLATE = "home-immunotherapy"
 

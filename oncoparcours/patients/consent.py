@@ -7,6 +7,7 @@ produce a file or a page, so that an opposition recorded today is honoured today
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -91,6 +92,28 @@ def facts(records: Iterable[ConsentRecord]) -> list[rules.ConsentFact]:
         )
         for r in records
     ]
+
+
+def opposition_in_force(
+    patient_id: uuid.UUID, *, purpose: str, on: dt.date | None = None
+) -> ConsentRecord | None:
+    """The patient's opposition to ``purpose`` in force on ``on`` (default today), read by the
+    same rule as every export (``rules.decision_in_force``); None when none is in force."""
+    if purpose not in rules.PURPOSES:
+        raise ValueError(f"unknown purpose {purpose!r}")
+    day = on or timezone.localdate()
+    records = list(
+        ConsentRecord.objects.filter(
+            patient_id=patient_id,
+            kind=ConsentKind.DATA_SHARING,
+            scope=purpose,
+            recorded_on__lte=day,
+        )
+    )
+    fact = rules.fact_in_force(facts(records), purpose=purpose, on=day)
+    if fact is None or fact.decision != rules.OPPOSITION:
+        return None
+    return next(r for r in records if (r.recorded_at, int(r.pk or 0)) == fact.entered)
 
 
 def patient_exclusions(

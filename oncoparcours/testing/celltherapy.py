@@ -157,7 +157,6 @@ def car_t_decision(
     board = Board.objects.create(
         name="RCP hématologie test",
         kind="standard",
-        haematology=True,
         start_time=dt.time(14),
         icd10_ranges=[["C81", "C96"]],
     )

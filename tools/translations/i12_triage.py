@@ -172,3 +172,6 @@ T.update({
     'If you are a relative answering for %(name)s, tick "I am answering for the patient": the questions about the person treated are for you.': "Si vous êtes un proche qui répond pour %(name)s, cochez « Je réponds pour le patient » : les questions sur la personne soignée vous sont destinées.",
 })
 T.update({"The infusion cannot be dated before the bedside check (%(time)s).": "La perfusion ne peut pas être datée avant le contrôle au lit du patient (%(time)s)."})
+T.update({
+    "%(product)s is indicated for: %(indications)s. None of the patient's diagnoses matches (at %(age)s years): choose another product, or the board must decide it outside guidelines with its justification.": "%(product)s est indiqué pour : %(indications)s. Aucun diagnostic du patient ne correspond (à %(age)s ans) : choisissez un autre produit, ou la RCP doit le décider hors référentiel avec sa justification.",
+})

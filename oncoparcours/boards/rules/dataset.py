@@ -26,7 +26,8 @@ def staging_applies(icd10: str) -> bool:
 
 def missing_items(dataset: dict[str, Any], today: dt.date) -> list[str]:
     """``dataset`` keys: question, context, icd10, morphology, stage (TNM or group), performance
-    (recorded_on ISO date), prior_treatments, patient_informed."""
+    (recorded_on ISO date), prior_treatments, patient_informed, patient_opposed (an opposition to
+    the review is in force)."""
     missing = []
     if not (dataset.get("question") or "").strip():
         missing.append("question")
@@ -51,6 +52,10 @@ def missing_items(dataset: dict[str, Any], today: dt.date) -> list[str]:
         and not (dataset.get("prior_treatments") or "").strip()
     ):
         missing.append("prior_treatments")
-    if not dataset.get("patient_informed"):
+    if dataset.get("patient_opposed"):
+        # An opposition in force: the patient's new decision is recorded on its own, never
+        # implied by the case form.
+        missing.append("patient_opposed")
+    elif not dataset.get("patient_informed"):
         missing.append("patient_informed")
     return missing

@@ -30,6 +30,8 @@ class Attendee:
     specialties: frozenset[str]  # declared for this session
     physician: bool = True
     held: frozenset[str] | None = None  # recognised in the directory; None = as declared
+    # Works (today) at a hospital pharmacy (PUI) of one of the board's organisers.
+    organiser_pharmacy: bool = False
 
     @property
     def counted_specialties(self) -> frozenset[str]:
@@ -56,9 +58,13 @@ class QuorumResult:
     roles: dict[str, str] = field(default_factory=dict)  # role code -> attendee key
     shortfalls: list[Shortfall] = field(default_factory=list)
     advisories: list[str] = field(default_factory=list)  # recommended roles not present
+    # attendee key -> recommended roles they hold the specialty of but may not fill (e.g. a
+    # pharmacist of another establishment is not the board's biotherapy referent pharmacist)
+    not_eligible: dict[str, list[str]] = field(default_factory=dict)
     ignored: dict[str, list[str]] = field(default_factory=dict)  # declared but not held
     minimum: int = 3
     version: str = ""
+    applies_to: str = ""  # haematology | solid | mixed: which composition(s) was used
 
     @property
     def specialties(self) -> list[str]:
@@ -71,6 +77,7 @@ class QuorumResult:
             "specialties": self.specialties,
             "roles": self.roles,
             "rules": self.version,
+            "composition": self.applies_to,
         }
 
 
@@ -135,6 +142,7 @@ def evaluate(
             holders.setdefault(specialty, []).append(attendee.key)
 
     slots = _slots(composition, required)
+    role_specialties = {r.code: r.specialties for r in composition.required}
 
     flow = _Flow()
     for specialty, keys in holders.items():
@@ -168,8 +176,13 @@ def evaluate(
             (s for s in sorted(accepted & set(holders)) if flow.carries(slot, ("in", s))), None
         )
         if filled is None:
+            # A role the board narrowed to one specialty (e.g. its surgeon must be an ENT
+            # surgeon) names that specialty too.
+            narrowed = code and accepted != role_specialties.get(code, accepted)
             shortfalls.append(
-                Shortfall("missing_role", role=code)
+                Shortfall(
+                    "missing_role", role=code, specialty=next(iter(accepted)) if narrowed else ""
+                )
                 if code
                 else Shortfall("missing_specialty", specialty=next(iter(accepted)))
             )
@@ -184,6 +197,11 @@ def evaluate(
             )
         )
     advisories = [role.code for role in composition.recommended if not _present(role, people)]
+    not_eligible: dict[str, list[str]] = {}
+    for role in composition.recommended:
+        for attendee in people:
+            if _holds(role, attendee) and not _eligible(role, attendee):
+                not_eligible.setdefault(attendee.key, []).append(role.code)
     return QuorumResult(
         met=not shortfalls,
         counted=dict(sorted(counted.items())),
@@ -193,6 +211,8 @@ def evaluate(
         ignored=ignored,
         minimum=composition.minimum_specialties,
         version=composition.version,
+        applies_to=composition.applies_to,
+        not_eligible=not_eligible,
     )
 
 
@@ -221,8 +241,15 @@ def _slots(composition: Composition, required: Iterable[str]) -> list[tuple[str,
     return slots
 
 
-def _present(role: Role, people: list[Attendee]) -> bool:
-    return any(
-        (a.physician or not role.physician) and a.counted_specialties & role.specialties
-        for a in people
+def _holds(role: Role, attendee: Attendee) -> bool:
+    return (attendee.physician or not role.physician) and bool(
+        attendee.counted_specialties & role.specialties
     )
+
+
+def _eligible(role: Role, attendee: Attendee) -> bool:
+    return not role.organiser_pharmacy or attendee.organiser_pharmacy
+
+
+def _present(role: Role, people: list[Attendee]) -> bool:
+    return any(_holds(role, a) and _eligible(role, a) for a in people)

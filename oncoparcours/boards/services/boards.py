@@ -14,20 +14,51 @@ from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.directory.models import Network, NetworkMembership, Organisation, Professional
+from oncoparcours.directory.rules import icd10
 
 from ..models import Board, BoardMember
 from ..rules import composition, recours
 
 
-def board_composition(board: Board) -> composition.Composition:
-    """The quorum composition of this board, from the INCa reference data."""
-    return composition.shipped().composition_for(
-        kind=board.kind, haematology=board.haematology, scope=board.scope_ranges
+def case_composition(board: Board, diagnosis: str | None) -> composition.Composition:
+    """The quorum composition for a case of this board, from the INCa reference data: the
+    case's diagnosis (ICD-10) decides between the haematology composition and the one outside
+    haematology; without a diagnosis, the board's scope decides, and a mixed scope needs both
+    (safer reading)."""
+    return composition.shipped().composition_for_case(
+        kind=board.kind, scope=board.scope_ranges, diagnosis=diagnosis or None
     )
 
 
-def _scope_text(ranges: Iterable[tuple[str, str]]) -> str:
+def board_compositions(board: Board) -> list[composition.Composition]:
+    """The compositions this board's cases may need (one per kind of cancer in its scope)."""
+    rules = composition.shipped()
+    kind = board.scope_kind
+    applies = [composition.SOLID, composition.HAEMATOLOGY] if kind == composition.MIXED else [kind]
+    return [
+        rules.composition_applying(kind=board.kind, scope=board.scope_ranges, applies_to=a)
+        for a in applies
+    ]
+
+
+def scope_text(ranges: Iterable[tuple[str, str]]) -> str:
     return ", ".join(a if a == b else f"{a}–{b}" for a, b in ranges) or _("all cancers")
+
+
+def diagnosis_scope_problem(board: Board, code: str | None) -> str | None:
+    """Why a case with this diagnosis cannot go to this board (None when it can)."""
+    if not code or not board.scope_ranges:
+        return None
+    try:
+        inside = icd10.in_any_range(code, board.scope_ranges)
+    except ValueError:
+        inside = False
+    if inside:
+        return None
+    return _(
+        "The diagnosis %(code)s is outside the scope of %(board)s (%(scope)s): submit the case "
+        "to a board that covers this cancer."
+    ) % {"code": code, "board": board, "scope": scope_text(board.scope_ranges)}
 
 
 def recours_problems(
@@ -71,9 +102,9 @@ def recours_problems(
             "The board's scope (%(scope)s) is outside the scope of %(network)s (%(network_scope)s)."
         )
         % {
-            "scope": _scope_text(scope),
+            "scope": scope_text(scope),
             "network": network,
-            "network_scope": _scope_text(network.scope_ranges) if network else "",
+            "network_scope": scope_text(network.scope_ranges) if network else "",
         },
         "not_expert_centre": _(
             "An expert (recours) board is organised by a pilot or expert centre of %(network)s "

@@ -17,6 +17,7 @@ from oncoparcours.directory.models import Profession
 from oncoparcours.patients.models import (
     ConsentDecision,
     ConsentKind,
+    ConsentRecord,
     ConsentScope,
     Diagnosis,
     Patient,
@@ -28,6 +29,7 @@ from oncoparcours.patients.services import consent_record
 from ..models import Board, Case, CaseStatus
 from ..rules import dataset as dataset_rules
 from ..rules.transitions import CASE_TRANSITIONS, allowed_actions, next_status
+from .boards import diagnosis_scope_problem
 
 
 def _stage(diagnosis: Diagnosis) -> str:
@@ -35,17 +37,39 @@ def _stage(diagnosis: Diagnosis) -> str:
     return str(staging) if staging is not None else ""
 
 
-def patient_informed(patient: Patient) -> bool:
-    """The decision in force: the latest decision date, then the latest entry (the same order as
-    every other consent reading, so a paper form entered late never overrides a newer one)."""
-    latest = (
+def review_decision_in_force(patient: Patient) -> ConsentRecord | None:
+    """The patient's decision about the tumour-board review in force today: the latest decision
+    date, then the latest entry (the same order as every other consent reading, so a paper form
+    entered late never overrides a newer one)."""
+    return (
         patient.consents.filter(
             kind=ConsentKind.RCP_INFORMATION, recorded_on__lte=timezone.localdate()
         )
         .order_by("-recorded_on", "-recorded_at", "-id")
         .first()
     )
+
+
+def patient_informed(patient: Patient) -> bool:
+    latest = review_decision_in_force(patient)
     return latest is not None and latest.decision == ConsentDecision.NON_OPPOSITION
+
+
+def review_opposition(patient: Patient) -> ConsentRecord | None:
+    """The opposition to the tumour-board review in force today, if any."""
+    latest = review_decision_in_force(patient)
+    return latest if latest is not None and latest.decision == ConsentDecision.OPPOSITION else None
+
+
+def review_opposition_problem(patient: Patient) -> str | None:
+    opposition = review_opposition(patient)
+    if opposition is None:
+        return None
+    return _(
+        "The patient objected to the tumour board review on %(date)s: the case cannot be "
+        "discussed. If the patient has changed their mind, record their new decision on the "
+        "record's consent form first."
+    ) % {"date": opposition.recorded_on.strftime("%d/%m/%Y")}
 
 
 def dataset_from_record(case: Case) -> dict[str, Any]:
@@ -79,6 +103,7 @@ def dataset_from_record(case: Case) -> dict[str, Any]:
             else {}
         ),
         "patient_informed": patient_informed(case.patient),
+        "patient_opposed": review_opposition(case.patient) is not None,
         "attachments": list(case.attachments.values_list("kind", flat=True)) if case.pk else [],
     }
     return data
@@ -104,10 +129,26 @@ def _refresh(case: Case) -> None:
         case.status = CaseStatus.READY if not case.missing else CaseStatus.INCOMPLETE
 
 
-def _check(patient: Patient, board: Board, diagnosis: Diagnosis | None) -> None:
+def _check(
+    patient: Patient, board: Board, diagnosis: Diagnosis | None, *, informed_today: bool
+) -> None:
     errors: dict[str, list[str]] = {}
     if diagnosis is not None and diagnosis.patient_id != patient.pk:
         errors["diagnosis"] = [_("This diagnosis belongs to another patient.")]
+    elif diagnosis is not None and (problem := diagnosis_scope_problem(board, diagnosis.icd10)):
+        errors["diagnosis"] = [problem]
+    opposition = review_opposition(patient) if informed_today else None
+    if opposition is not None:
+        # Never record a non-opposition over an opposition implicitly: the patient's new
+        # decision is recorded on its own (consent form), by whoever heard it.
+        errors["informed_today"] = [
+            _(
+                "The patient objected to the tumour board review on %(date)s: this box cannot "
+                "replace that decision. If the patient no longer objects, record their new "
+                "decision on the record's consent form first, then save the case."
+            )
+            % {"date": opposition.recorded_on.strftime("%d/%m/%Y")}
+        ]
     if not board.is_active:
         errors["board"] = [_("This board no longer meets.")]
     if errors:
@@ -133,7 +174,7 @@ def case_submit(
     (and the demo history); the dataset is then checked as of that day."""
     when = submitted_at or timezone.now()
     _require_treating_physician(actor, patient)
-    _check(patient, board, diagnosis)
+    _check(patient, board, diagnosis, informed_today=informed_today)
     if informed_today and not patient_informed(patient):
         consent_record(
             actor=actor,
@@ -197,7 +238,7 @@ def case_update(
         raise ApplicationError(
             _("A %(status)s case cannot be edited.") % {"status": case.get_status_display().lower()}
         )
-    _check(case.patient, case.board, diagnosis)
+    _check(case.patient, case.board, diagnosis, informed_today=informed_today)
     if informed_today and not patient_informed(case.patient):
         consent_record(
             actor=actor,

@@ -28,6 +28,8 @@ from ..models import (
     Session,
     SessionStatus,
 )
+from .boards import diagnosis_scope_problem
+from .cases import review_opposition_problem
 from .documents import documents_generate
 from .sessions import describe_shortfall, is_chair, session_quorum
 
@@ -133,14 +135,25 @@ def _validate(
     if session.status != SessionStatus.OPEN:
         raise ApplicationError(_("Decisions are validated while the session is in progress."))
     case = (
-        Case.objects.select_for_update(of=("self",)).select_related("patient").get(pk=item.case_id)
+        Case.objects.select_for_update(of=("self",))
+        .select_related("patient", "diagnosis")
+        .get(pk=item.case_id)
     )
     item = AgendaItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
     if case.status == CaseStatus.DECIDED or case.decisions.exists():
         raise _already(case)
     if item.outcome != ItemOutcome.PENDING:
         raise ApplicationError(_("This case is no longer on this agenda."))
-    quorum = session_quorum(session)
+    out_of_scope = diagnosis_scope_problem(
+        session.board, case.diagnosis.icd10 if case.diagnosis else None
+    )
+    if out_of_scope:
+        raise ApplicationError(out_of_scope)
+    opposed = review_opposition_problem(case.patient)
+    if opposed:
+        raise ApplicationError(opposed)
+    # The composition this case's diagnosis needs (a haematological malignancy or not).
+    quorum = session_quorum(session, case)
     if not quorum.met:
         raise ApplicationError(
             _(

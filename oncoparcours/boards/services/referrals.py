@@ -13,7 +13,15 @@ from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.directory.models import Network, NetworkMembership, Organisation
 from oncoparcours.directory.rules import geo, icd10
-from oncoparcours.patients.models import CareTeamMember, CareTeamRole, Diagnosis, Patient
+from oncoparcours.patients.consent import opposition_in_force
+from oncoparcours.patients.models import (
+    CareTeamMember,
+    CareTeamRole,
+    ConsentRecord,
+    ConsentScope,
+    Diagnosis,
+    Patient,
+)
 from oncoparcours.patients.rules.networks import referral_proposal
 from oncoparcours.patients.selectors import professional_for
 
@@ -30,6 +38,20 @@ def recours_board(network: Network, diagnosis: Diagnosis) -> Board | None:
     return None
 
 
+def network_opposition(patient: Patient) -> ConsentRecord | None:
+    """The patient's opposition to sharing their data with a network, in force today."""
+    return opposition_in_force(patient.pk, purpose=ConsentScope.NETWORK)
+
+
+def network_opposition_message(opposition: ConsentRecord) -> str:
+    return _(
+        "The patient objects to sharing their data with a network (expert centres, regional "
+        "cancer network) since %(date)s: no referral can be requested or accepted. If the "
+        "patient has changed their mind, record their new decision on the record's consent form "
+        "first."
+    ) % {"date": opposition.recorded_on.strftime("%d/%m/%Y")}
+
+
 def referral_request(
     *,
     actor: User,
@@ -39,6 +61,12 @@ def referral_request(
     expert_centre: Organisation,
     note: str = "",
 ) -> Referral:
+    """Refused, nothing recorded, when the patient objects to sharing with a network (the
+    decision in force today, ``patients.rules.consent``): the referral would send their data to
+    the expert centre."""
+    opposition = network_opposition(patient)
+    if opposition is not None:
+        raise ApplicationError(network_opposition_message(opposition), field="network")
     errors: dict[str, list[str]] = {}
     in_scope = icd10.in_any_range(diagnosis.icd10, network.scope_ranges)
     if diagnosis.patient_id != patient.pk:
@@ -116,7 +144,11 @@ def can_answer(user: User, referral: Referral) -> bool:
 
 @transaction.atomic
 def referral_answer(*, actor: User, referral: Referral, accept: bool, reason: str = "") -> Referral:
-    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("patient")
+        .get(pk=referral.pk)
+    )
     if not can_answer(actor, referral):
         raise ApplicationError(_("A professional of the expert centre answers the referral."))
     if referral.status != ReferralStatus.REQUESTED:
@@ -126,6 +158,10 @@ def referral_answer(*, actor: User, referral: Referral, accept: bool, reason: st
         )
     if not accept and len(reason.strip()) < 5:
         raise ApplicationError(_("Give the reason for declining."), field="reason")
+    opposition = network_opposition(referral.patient) if accept else None
+    if opposition is not None:
+        # Accepting would bring the patient's record to the expert centre (care team).
+        raise ApplicationError(network_opposition_message(opposition), field="answer")
     referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED
     referral.answered_by, referral.answered_at = actor, timezone.now()
     referral.answer_reason = reason.strip()

@@ -5,16 +5,24 @@ to the next session with the reason (quorum not met, or not discussed)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditAction, User
-from oncoparcours.directory.models import Organisation, Profession, Professional, Specialty
+from oncoparcours.directory.models import (
+    Organisation,
+    OrganisationKind,
+    OrganisationMembership,
+    Profession,
+    Professional,
+    Specialty,
+)
 from oncoparcours.patients.models import CareTeamMember, CareTeamRole
 from oncoparcours.patients.selectors import professional_for
 
@@ -30,10 +38,12 @@ from ..models import (
     Session,
     SessionStatus,
 )
+from ..rules import composition as composition_rules
 from ..rules import quorum as quorum_rules
 from ..rules.recurrence import next_sessions
 from ..rules.transitions import SESSION_TRANSITIONS, allowed_actions, next_status
-from .boards import board_composition, member_specialty_problems
+from .boards import case_composition, diagnosis_scope_problem, member_specialty_problems
+from .cases import review_opposition_problem
 
 LATE_ADDITION_HOURS = 48
 BOARD_ACCESS_DAYS = 30
@@ -165,9 +175,18 @@ def agenda_add(
     session = (
         Session.objects.select_for_update(of=("self",)).select_related("board").get(pk=session.pk)
     )
-    case = Case.objects.select_for_update(of=("self",)).select_related("patient").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("patient", "diagnosis")
+        .get(pk=case.pk)
+    )
     if carried_from is None:
         _require_member(actor, session.board)
+        problem = review_opposition_problem(case.patient) or diagnosis_scope_problem(
+            session.board, case.diagnosis.icd10 if case.diagnosis else None
+        )
+        if problem:
+            raise ApplicationError(problem, field="case")
     if case.board_id != session.board_id:
         raise ApplicationError(_("This case was submitted to another board."))
     if session.status not in (SessionStatus.PLANNED, SessionStatus.OPEN):
@@ -330,24 +349,100 @@ def attendance_remove(*, actor: User, attendance: Attendance) -> None:
     attendance.delete()
 
 
-def session_quorum(session: Session) -> quorum_rules.QuorumResult:
-    """The quorum of the attendance as recorded, checked again against what each attendee holds
-    in the directory today (a qualification removed since no longer counts)."""
-    attendees = [
+def _organiser_pharmacists(session: Session, professional_ids: list[Any]) -> set[Any]:
+    """Those who work, on the session day, at a hospital pharmacy (PUI) of one of the board's
+    organisers (the PUI itself organises the board, or its parent organisation does)."""
+    if not professional_ids:
+        return set()
+    day = timezone.localtime(session.starts_at).date()
+    organisers = session.board.organisers.values("pk")
+    return set(
+        OrganisationMembership.objects.filter(
+            professional_id__in=professional_ids,
+            organisation__kind=OrganisationKind.PUI,
+            start__lte=day,
+        )
+        .exclude(end__lt=day)
+        .filter(Q(organisation__in=organisers) | Q(organisation__parent__in=organisers))
+        .values_list("professional_id", flat=True)
+    )
+
+
+def _attendees(session: Session) -> list[quorum_rules.Attendee]:
+    rows = list(
+        session.attendance.select_related("professional").prefetch_related(
+            "professional__additional_specialties"
+        )
+    )
+    pharmacists = _organiser_pharmacists(
+        session,
+        [a.professional_id for a in rows if a.professional.profession == Profession.PHARMACIST],
+    )
+    return [
         quorum_rules.Attendee(
             key=str(a.professional_id),
             specialties=frozenset(a.specialties),
             physician=a.professional.profession == Profession.PHYSICIAN,
             held=a.professional.recognised_specialties,
+            organiser_pharmacy=a.professional_id in pharmacists,
         )
-        for a in session.attendance.select_related("professional").prefetch_related(
-            "professional__additional_specialties"
-        )
+        for a in rows
     ]
+
+
+def agenda_composition(session: Session) -> composition_rules.Composition:
+    """The composition the session needs for every case still on its agenda (each case's
+    diagnosis decides; solid and haematological cases together need both compositions)."""
     board = session.board
-    return quorum_rules.evaluate(
-        attendees, composition=board_composition(board), required=board.required_specialties
+    rules = composition_rules.shipped()
+    codes = (
+        session.items.exclude(outcome=ItemOutcome.REMOVED)
+        .values_list("case__diagnosis__icd10", flat=True)
+        .distinct()
     )
+    applies = {
+        rules.composition_for_case(
+            kind=board.kind, scope=board.scope_ranges, diagnosis=code
+        ).applies_to
+        for code in codes
+    }
+    if not applies:
+        return case_composition(board, None)
+    together = applies.pop() if len(applies) == 1 else composition_rules.MIXED
+    return rules.composition_applying(
+        kind=board.kind, scope=board.scope_ranges, applies_to=together
+    )
+
+
+def session_quorum(
+    session: Session,
+    case: Case | None = None,
+    *,
+    attendees: list[quorum_rules.Attendee] | None = None,
+) -> quorum_rules.QuorumResult:
+    """The quorum of the attendance as recorded, checked again against what each attendee holds
+    in the directory today (a qualification removed since no longer counts). With a case: the
+    composition that case needs (its diagnosis decides); without: the one every case on the
+    agenda needs. ``attendees``: already read (several cases of one session)."""
+    board = session.board
+    needed = (
+        case_composition(board, case.diagnosis.icd10 if case.diagnosis else None)
+        if case is not None
+        else agenda_composition(session)
+    )
+    return quorum_rules.evaluate(
+        _attendees(session) if attendees is None else attendees,
+        composition=needed,
+        required=board.required_specialties,
+    )
+
+
+def _carry_reason(quorum: quorum_rules.QuorumResult) -> str:
+    if quorum.met:
+        return _("Not discussed during the session")
+    return _("Quorum not met: %(missing)s") % {
+        "missing": ", ".join(describe_shortfall(s) for s in quorum.shortfalls)
+    }
 
 
 @transaction.atomic
@@ -373,17 +468,16 @@ def session_close(*, actor: User, session: Session) -> tuple[Session, list[Agend
     if not is_chair(actor, session):
         raise ApplicationError(_("The chair closes the session."))
     session.status = _transition(session, "close")
-    quorum = session_quorum(session)
-    reason = (
-        _("Not discussed during the session")
-        if quorum.met
-        else _("Quorum not met: %(missing)s")
-        % {"missing": ", ".join(describe_shortfall(s) for s in quorum.shortfalls)}
+    attendees = _attendees(session)
+    quorum = session_quorum(session, attendees=attendees)
+    pending = list(
+        session.items.filter(outcome=ItemOutcome.PENDING).select_related("case__diagnosis")
     )
-    pending = list(session.items.filter(outcome=ItemOutcome.PENDING).select_related("case"))
     carried = []
     following = next_session(session.board, session.starts_at) if pending else None
     for item in pending:
+        # Each case with the quorum its own diagnosis needs.
+        reason = _carry_reason(session_quorum(session, item.case, attendees=attendees))
         item.outcome = ItemOutcome.CARRIED_OVER
         item.carry_reason = reason[:200]
         item.save(update_fields=["outcome", "carry_reason", "updated_at"])
@@ -412,7 +506,11 @@ def session_close(*, actor: User, session: Session) -> tuple[Session, list[Agend
 
 def describe_shortfall(shortfall: quorum_rules.Shortfall) -> str:
     if shortfall.code == "missing_role":
-        return str(MISSING_ROLE_LABELS.get(shortfall.role, shortfall.role))
+        missing = str(MISSING_ROLE_LABELS.get(shortfall.role, shortfall.role))
+        if shortfall.specialty:  # the board asks for one specialty of that role
+            label = dict(Specialty.choices).get(shortfall.specialty, shortfall.specialty)
+            return f"{missing} ({str(label).lower()})"
+        return missing
     if shortfall.code == "missing_specialty":
         label = dict(Specialty.choices).get(shortfall.specialty, shortfall.specialty)
         return _("no %(specialty)s") % {"specialty": str(label).lower()}

@@ -7,7 +7,7 @@ from django.utils.dates import WEEKDAYS
 
 from oncoparcours.directory.models import Specialty
 
-from ..labels import ROLE_LABELS
+from ..labels import COMPOSITION_LABELS, ROLE_LABELS
 from ..models import Modality
 
 register = template.Library()
@@ -23,6 +23,17 @@ def specialty(code: str) -> str:
 @register.filter
 def quorum_role(code: str) -> str:
     return str(ROLE_LABELS.get(code, code))
+
+
+@register.filter
+def composition_applies(code: str) -> str:
+    return str(COMPOSITION_LABELS.get(code, code))
+
+
+@register.filter
+def not_eligible_roles(quorum: Any, attendance: Any) -> list[str]:
+    """Recommended roles this attendee holds the specialty of but may not fill."""
+    return list(getattr(quorum, "not_eligible", {}).get(str(attendance.professional_id), []))
 
 
 @register.filter

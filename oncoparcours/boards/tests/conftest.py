@@ -79,12 +79,13 @@ def patient(db, clinician, organisation):
     return patient
 
 
-@pytest.fixture
-def diagnosis(patient):
+def complete_diagnosis(patient, icd10: str = "C18.7", morphology: str = "8140/3"):
+    """A diagnosis whose record holds the whole minimal dataset (staging when TNM applies,
+    a recent performance status)."""
     diagnosis = DiagnosisFactory(
         patient=patient,
-        icd10="C18.7",
-        icdo3_morphology="8140/3",
+        icd10=icd10,
+        icdo3_morphology=morphology,
         diagnosed_on=timezone.localdate() - dt.timedelta(days=20),
     )
     Staging.objects.create(
@@ -102,6 +103,18 @@ def diagnosis(patient):
     return diagnosis
 
 
+def patient_of(clinician, organisation, icd10: str = "C18.7", morphology: str = "8140/3"):
+    """Another patient of ``clinician`` with a complete record: (patient, diagnosis)."""
+    patient = PatientFactory(expert_centre=organisation)
+    CareTeamMemberFactory(patient=patient, professional=clinician, is_lead=True)
+    return patient, complete_diagnosis(patient, icd10, morphology)
+
+
+@pytest.fixture
+def diagnosis(patient):
+    return complete_diagnosis(patient)
+
+
 @pytest.fixture
 def complete_case(patient, diagnosis, board, clinician):
     return case_submit(
@@ -113,6 +126,28 @@ def complete_case(patient, diagnosis, board, clinician):
         context="new_diagnosis",
         informed_today=True,
     )
+
+
+def network_with_expert_centre(code: str, scope, centre=None, *, kind="inca_excellence"):
+    """A network over ``scope`` whose expert centre is ``centre`` (a new CHU by default)."""
+    from oncoparcours.directory.models import Network, NetworkMembership
+    from oncoparcours.testing.factories import OrganisationFactory
+
+    network = Network.objects.create(
+        code=code, name=f"Réseau {code}", kind=kind, icd10_ranges=scope
+    )
+    centre = centre or OrganisationFactory(name="Centre expert", kind="chu")
+    NetworkMembership.objects.create(network=network, organisation=centre, role="expert")
+    return network
+
+
+@pytest.fixture
+def poor_prognosis_network(diagnosis):
+    """The colon cancer flagged poor prognosis, and a network covering it with one expert
+    centre."""
+    diagnosis.poor_prognosis = True
+    diagnosis.save(update_fields=["poor_prognosis"])
+    return network_with_expert_centre("TEST-NET", [["C15", "C26"]])
 
 
 def client_for(professional) -> Client:

@@ -18,7 +18,7 @@ from oncoparcours.directory.models import AdditionalSpecialty, Network, NetworkM
 from oncoparcours.directory.services import professional_specialties_set
 from oncoparcours.testing.factories import OrganisationFactory, ProfessionalFactory
 
-from .conftest import client_for
+from .conftest import client_for, network_with_expert_centre
 from .test_services import PROPOSAL
 
 pytestmark = pytest.mark.django_db
@@ -159,19 +159,14 @@ def test_a_member_is_added_only_with_specialties_they_hold(board, organisation):
 
 
 def test_the_haematology_recours_board_recommends_the_biotherapy_pharmacist(organisation):
-    network = Network.objects.create(
-        code="HEMA-TEST",
-        name="Réseau d'hématologie",
-        kind="regional",
-        icd10_ranges=[["C81", "C96"]],
+    network = network_with_expert_centre(
+        "HEMA-TEST", [["C81", "C96"]], organisation, kind="regional"
     )
-    NetworkMembership.objects.create(network=network, organisation=organisation, role="expert")
     board = boards.board_create(
         actor=None,
         organisers=[organisation],
         name="RCP d'hématologie de recours",
         kind="recours",
-        haematology=True,
         network=network,
         icd10_ranges=[["C81", "C96"]],
         start_time=dt.time(14),
@@ -189,8 +184,10 @@ def test_the_haematology_recours_board_recommends_the_biotherapy_pharmacist(orga
         attend(session, professional, [professional.specialty])
     quorum = sessions.session_quorum(session)
     assert quorum.met and quorum.advisories == ["biotherapy_pharmacist"]
+    # A pharmacist of the organiser's hospital pharmacy (PUI).
+    pharmacy = OrganisationFactory(name="PUI", kind="pui", parent=organisation)
     pharmacist = ProfessionalFactory(
-        organisation=organisation, profession="pharmacist", specialty="hospital_pharmacy"
+        organisation=pharmacy, profession="pharmacist", specialty="hospital_pharmacy"
     )
     boards.board_member_add(
         actor=None, board=board, professional=pharmacist, specialties=["hospital_pharmacy"]

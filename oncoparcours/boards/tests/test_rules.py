@@ -298,21 +298,46 @@ def test_what_is_declared_but_not_held_is_reported():
     }
 
 
-def test_the_biotherapy_pharmacist_is_recommended_on_haematology_recours_boards_never_required():
-    haematologists = people("haematology", "pathology", "radiology")
-    without = quorum.evaluate(haematologists, composition=board("recours", haematology=True))
-    assert without.met and without.advisories == ["biotherapy_pharmacist"]
-    pharmacist = Attendee(
-        "ph",
+def pharmacist(key: str = "ph", *, of_organiser: bool) -> Attendee:
+    return Attendee(
+        key,
         frozenset({"hospital_pharmacy"}),
         physician=False,
         held=frozenset({"hospital_pharmacy"}),
+        organiser_pharmacy=of_organiser,
     )
-    with_pharmacist = quorum.evaluate(
-        [*haematologists, pharmacist], composition=board("recours", haematology=True)
+
+
+@pytest.mark.parametrize(
+    ("extra", "advisories", "not_eligible"),
+    [
+        ([], ["biotherapy_pharmacist"], {}),
+        # A pharmacist of a hospital pharmacy (PUI) of one of the board's organisers.
+        ([pharmacist(of_organiser=True)], [], {}),
+        # A hospital pharmacist of another establishment is not the board's referent.
+        (
+            [pharmacist(of_organiser=False)],
+            ["biotherapy_pharmacist"],
+            {"ph": ["biotherapy_pharmacist"]},
+        ),
+        (
+            [pharmacist("other", of_organiser=False), pharmacist(of_organiser=True)],
+            [],
+            {"other": ["biotherapy_pharmacist"]},
+        ),
+    ],
+)
+def test_the_biotherapy_pharmacist_is_recommended_on_haematology_recours_boards_never_required(
+    extra, advisories, not_eligible
+):
+    haematologists = people("haematology", "pathology", "radiology")
+    result = quorum.evaluate(
+        [*haematologists, *extra], composition=board("recours", haematology=True)
     )
-    assert with_pharmacist.met and with_pharmacist.advisories == []
-    assert "ph" not in with_pharmacist.counted
+    # A recommendation only: met whether the pharmacist is there or not, never counted.
+    assert result.met and result.advisories == advisories
+    assert result.not_eligible == not_eligible
+    assert not {"ph", "other"} & set(result.counted)
     standard = quorum.evaluate(haematologists, composition=board("standard", haematology=True))
     assert standard.advisories == []
 
@@ -396,6 +421,184 @@ def test_composition_per_board_kind(kind, haematology, scope, roles):
     assert [r.code for r in found.required] == roles
 
 
+# --- haematology from the ICD-10 scope, never a typed flag -------------------------------------
+
+BREAST = [("C50", "C50")]
+HAEMATOLOGY = [("C81", "C96"), ("D45", "D47")]
+
+
+@pytest.mark.parametrize(
+    ("scope", "kind"),
+    [
+        (HAEMATOLOGY, "haematology"),
+        ([("C81", "C96")], "haematology"),
+        ([("D45", "D47")], "haematology"),
+        ([("C81", "C81")], "haematology"),  # first category of the range
+        ([("C96", "C96")], "haematology"),  # last one
+        ([("D47.2", "D47.2")], "haematology"),  # MGUS
+        ([("C80", "C80")], "solid"),  # just before
+        ([("C97", "C97")], "solid"),  # just after (multiple independent primaries)
+        ([("D44", "D44")], "solid"),
+        ([("D48", "D48")], "solid"),
+        (BREAST, "solid"),
+        ([("C00", "C80")], "solid"),
+        ([("C00", "C97")], "mixed"),  # overlaps the haematological malignancies
+        ([("C80", "C81")], "mixed"),
+        ([*BREAST, ("C81", "C85")], "mixed"),
+        ([], "mixed"),  # every cancer
+    ],
+)
+def test_a_boards_scope_says_whether_it_is_a_haematology_board(scope, kind):
+    assert RULES.scope_kind(scope) == kind
+
+
+@pytest.mark.parametrize(
+    ("code", "haematological"),
+    [
+        ("C80.9", False),
+        ("C81.0", True),
+        ("C90.0", True),
+        ("C96.9", True),
+        ("C97", False),
+        ("D44.9", False),
+        ("D45", True),
+        ("D46.9", True),
+        ("D47.9", True),
+        ("D48.0", False),
+        ("C50.9", False),
+        ("not a code", None),
+    ],
+)
+def test_haematological_malignancies_are_icd10_c81_c96_and_d45_d47(code, haematological):
+    assert RULES.is_haematological(code) is haematological
+
+
+SOLID_TRIO = ["surgeon", "medical_oncologist", "radiation_oncologist"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "scope", "diagnosis", "applies", "roles"),
+    [
+        ("standard", BREAST, "C50.9", "solid", SOLID_TRIO),
+        ("standard", BREAST, None, "solid", SOLID_TRIO),
+        ("standard", HAEMATOLOGY, "C83.3", "haematology", ["haematologist"]),
+        ("standard", HAEMATOLOGY, "D46.9", "haematology", ["haematologist"]),
+        ("standard", HAEMATOLOGY, None, "haematology", ["haematologist"]),
+        # A mixed scope: the case's diagnosis decides…
+        ("standard", [("C00", "C97")], "C50.9", "solid", SOLID_TRIO),
+        ("standard", [("C00", "C97")], "C90.0", "haematology", ["haematologist"]),
+        ("standard", [], "D47.1", "haematology", ["haematologist"]),
+        # … and without one, both compositions at once (the stricter).
+        ("standard", [("C00", "C97")], None, "mixed", [*SOLID_TRIO, "haematologist"]),
+        ("standard", [("C00", "C97")], "", "mixed", [*SOLID_TRIO, "haematologist"]),
+        ("standard", [("C00", "C97")], "??", "mixed", [*SOLID_TRIO, "haematologist"]),
+        # A solid diagnosis on a haematology board is never judged by the haematology rule.
+        ("standard", HAEMATOLOGY, "C50.9", "solid", SOLID_TRIO),
+        (
+            "recours",
+            [],
+            None,
+            "mixed",
+            [*SOLID_TRIO, "gastroenterologist", "pulmonologist", "haematologist"],
+        ),
+        ("paediatric", [], "C91.0", "haematology", ["paediatric_oncologist"]),
+        (
+            "paediatric",
+            [],
+            "C71.9",
+            "solid",
+            ["paediatric_oncologist", "surgeon", "radiation_oncologist"],
+        ),
+    ],
+)
+def test_the_cases_diagnosis_decides_its_composition(kind, scope, diagnosis, applies, roles):
+    found = RULES.composition_for_case(kind=kind, scope=scope, diagnosis=diagnosis)
+    assert found.applies_to == applies
+    assert [r.code for r in found.required] == roles
+
+
+def test_a_breast_board_said_to_be_haematology_never_meets_quorum_without_its_surgeon():
+    """The gamed case of the review: a C50 board with a haematologist, a radiologist and a
+    pathologist. Its scope makes it a solid-tumour board, and the breast case needs the
+    surgeon, the medical oncologist and the radiation oncologist."""
+    gamed = people("haematology", "radiology", "pathology")
+    breast = RULES.composition_for_case(kind="standard", scope=BREAST, diagnosis="C50.4")
+    result = quorum.evaluate(gamed, composition=breast)
+    assert not result.met
+    assert codes_of(result) == [
+        "role:surgeon",
+        "role:medical_oncologist",
+        "role:radiation_oncologist",
+    ]
+    honest = people("gynaecological_surgery", "medical_oncology", "radiotherapy")
+    assert quorum.evaluate(honest, composition=breast).met
+
+
+@pytest.mark.parametrize(
+    ("diagnosis", "attendance", "met"),
+    [
+        ("C83.3", ("haematology", "radiology", "pathology"), True),
+        ("C50.9", ("haematology", "radiology", "pathology"), False),
+        ("C50.9", ("digestive_surgery", "medical_oncology", "radiotherapy"), True),
+        ("C83.3", ("digestive_surgery", "medical_oncology", "radiotherapy"), False),
+        (None, ("haematology", "radiology", "pathology"), False),
+        (None, ("digestive_surgery", "medical_oncology", "radiotherapy"), False),
+        (None, ("digestive_surgery", "medical_oncology", "radiotherapy", "haematology"), True),
+    ],
+)
+def test_a_mixed_board_checks_each_case_against_its_own_composition(diagnosis, attendance, met):
+    needed = RULES.composition_for_case(
+        kind="standard", scope=[("C00", "C97")], diagnosis=diagnosis
+    )
+    assert quorum.evaluate(people(*attendance), composition=needed).met is met
+
+
+# --- surgeons of every oncological surgical specialty ------------------------------------------
+
+HEAD_AND_NECK = [("C00", "C14"), ("C30", "C32")]
+
+
+@pytest.mark.parametrize(
+    "surgery",
+    [
+        "ent_surgery",
+        "maxillofacial_surgery",
+        "plastic_surgery",
+        "orthopaedic_surgery",
+        "paediatric_surgery",
+    ],
+)
+def test_every_oncological_surgical_specialty_fills_the_surgeon_role(surgery):
+    from oncoparcours.directory.models import SURGICAL_SPECIALTIES
+
+    assert surgery in RULES.roles["surgeon"].specialties and surgery in SURGICAL_SPECIALTIES
+    result = quorum.evaluate(
+        people(surgery, "medical_oncology", "radiotherapy"), composition=board("standard")
+    )
+    assert result.met and result.roles["surgeon"] == "p0"
+
+
+@pytest.mark.parametrize(
+    ("attendance", "missing"),
+    [
+        (("ent_surgery", "medical_oncology", "radiotherapy"), []),
+        # Another surgeon does not fill the place of the ENT surgeon the board requires.
+        (("maxillofacial_surgery", "medical_oncology", "radiotherapy"), ["role:surgeon"]),
+        (("digestive_surgery", "medical_oncology", "radiotherapy"), ["role:surgeon"]),
+        (("ent_surgery", "radiotherapy", "pathology"), ["role:medical_oncologist"]),
+        (
+            ("ent_surgery", "maxillofacial_surgery", "medical_oncology", "radiotherapy"),
+            [],
+        ),
+    ],
+)
+def test_a_head_and_neck_board_reaches_quorum_with_its_ent_surgeon(attendance, missing):
+    needed = RULES.composition_for_case(kind="standard", scope=HEAD_AND_NECK, diagnosis="C32.0")
+    result = quorum.evaluate(people(*attendance), composition=needed, required=["ent_surgery"])
+    assert codes_of(result) == missing
+    assert all(s.specialty == "ent_surgery" for s in result.shortfalls if s.role == "surgeon")
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -405,6 +608,10 @@ def test_composition_per_board_kind(kind, haematology, scope, roles):
         (
             lambda d: d["roles"]["medical_oncologist"]["specialties"].append("radiotherapy"),
             "overlap",
+        ),
+        (
+            lambda d: d["haematological_malignancies"].update(ranges=[["C96", "C81"]]),
+            "not ordered",
         ),
     ],
 )
@@ -496,6 +703,9 @@ COMPLETE = {
         ({"performance": {}}, ["performance_status"]),
         ({"performance": {"recorded_on": "2026-07-01"}}, ["performance_status_outdated"]),
         ({"patient_informed": False}, ["patient_informed"]),
+        # An opposition in force is its own item: never read as "not yet informed".
+        ({"patient_informed": False, "patient_opposed": True}, ["patient_opposed"]),
+        ({"patient_opposed": False}, []),
         ({"icd10": ""}, ["diagnosis"]),
     ],
 )

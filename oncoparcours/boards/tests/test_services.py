@@ -26,6 +26,8 @@ from oncoparcours.core.errors import ApplicationError
 from oncoparcours.patients.models import CareTeamMember
 from oncoparcours.testing.factories import ProfessionalFactory
 
+from .conftest import patient_of
+
 pytestmark = pytest.mark.django_db
 
 PROPOSAL = Proposal(
@@ -263,20 +265,24 @@ def test_attachments_are_checked_on_their_bytes(complete_case, clinician, settin
 
 
 def test_near_home_share_comes_from_decisions(
-    board, clinician, specialists, session, patient, diagnosis
+    board, clinician, specialists, session, patient, diagnosis, organisation
 ):
-    places = ["proximity", "proximity", "proximity", "transfer"]
+    """Counted in patients, each once by the latest decision of the board: four patients,
+    three near home, one transferred; the first patient's earlier decision does not count."""
+    places = ["transfer", "proximity", "proximity", "proximity", "transfer"]
+    others = [patient_of(clinician, organisation) for _ in range(3)]
+    who = [(patient, diagnosis), (patient, diagnosis), *others]  # the first one twice
     made = [
         cases.case_submit(
             actor=clinician.user,
-            patient=patient,
+            patient=person,
             board=board,
-            diagnosis=diagnosis,
+            diagnosis=cancer,
             question=f"Q{i}",
             context="new_diagnosis",
             informed_today=True,
         )
-        for i in range(len(places))
+        for i, (person, cancer) in enumerate(who)
     ]
     session.capacity, session.duration_minutes = 10, 120
     session.save()
@@ -299,21 +305,14 @@ def test_near_home_share_comes_from_decisions(
             ),
         )
     figures = board_statistics(board)
-    assert (figures.decided, figures.near_home, figures.transfers) == (4, 3, 1)
+    assert (figures.decided, figures.patients) == (5, 4)
+    assert (figures.near_home, figures.transfers) == (3, 1)
     assert figures.near_home_share == 0.75
 
 
-def test_network_referral_workflow(patient, diagnosis, clinician):
-    from oncoparcours.directory.models import Network, NetworkMembership
-    from oncoparcours.testing.factories import OrganisationFactory
-
-    diagnosis.poor_prognosis = True
-    diagnosis.save(update_fields=["poor_prognosis"])
-    network = Network.objects.create(
-        code="TEST-NET", name="Réseau test", kind="inca_excellence", icd10_ranges=[["C15", "C26"]]
-    )
-    centre = OrganisationFactory(name="Centre expert", kind="chu")
-    NetworkMembership.objects.create(network=network, organisation=centre, role="expert")
+def test_network_referral_workflow(patient, diagnosis, clinician, poor_prognosis_network):
+    network = poor_prognosis_network
+    centre = network.memberships.get().organisation
     referral = referrals.referral_request(
         actor=clinician.user,
         patient=patient,

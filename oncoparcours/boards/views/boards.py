@@ -17,7 +17,7 @@ from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.models import AuditAction
 
 from .. import selectors
-from ..services.boards import board_composition
+from ..services.boards import board_compositions
 from ..services.sessions import is_board_member, sessions_plan
 
 
@@ -57,7 +57,7 @@ def board_detail(request: AuthenticatedHttpRequest, board_id: uuid.UUID) -> Http
             "members": board.members.select_related("professional", "site").prefetch_related(
                 "professional__additional_specialties"
             ),
-            "composition": board_composition(board),
+            "compositions": board_compositions(board),
             "network_centres": selectors.board_network_centres(board),
             "today": timezone.localdate(),
             "upcoming": selectors.upcoming_sessions(board=board, days=120),

@@ -61,6 +61,7 @@ def case_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> Htt
             "patient": access.patient,
             "form": form,
             "title": _("Submit a case to a tumour board"),
+            "opposition": cases.review_opposition(access.patient),
         },
         status=form_status(request),
     )
@@ -110,6 +111,7 @@ def case_edit(
             "form": form,
             "case": case,
             "title": _("Edit the case"),
+            "opposition": cases.review_opposition(access.patient),
         },
         status=form_status(request),
     )

@@ -61,6 +61,8 @@ def referral_page(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> H
         {
             "patient": patient,
             "suggestions": suggestions,
+            # An opposition to sharing with a network in force: no referral can be requested.
+            "opposition": referrals.network_opposition(patient),
             "referrals": Referral.objects.filter(patient=patient).select_related(
                 "network", "expert_centre", "board", "requested_by", "answered_by"
             ),

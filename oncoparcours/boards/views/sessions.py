@@ -137,6 +137,8 @@ def case_panel(
                 )
         else:
             status = 400
+    # The quorum this case needs: its own diagnosis decides the composition.
+    case_quorum = sessions.session_quorum(session, item.case)
     context = {
         "session": session,
         "item": item,
@@ -145,7 +147,8 @@ def case_panel(
         "decisions": selectors.latest_decisions(item.case),
         "attachments": list(item.case.attachments.all()),
         "is_chair": sessions.is_chair(request.user, session),
-        "quorum": sessions.session_quorum(session),
+        "quorum": case_quorum,
+        "case_shortfalls": [sessions.describe_shortfall(x) for x in case_quorum.shortfalls],
         "documents": selectors.documents(item.case),
         "refreshed": refreshed,
     }

@@ -56,26 +56,38 @@ def rcp_before_treatment(engine: Engine, filters: Filters) -> Result:
 
 
 # "Treated near home" (boards.rules.statistics.treated_near_home, set-based): on an overseas
-# board, not treated in mainland France (a transfer never; an expert centre only when the
-# organisation named is overseas); on any other board, the proximity centre.
+# board, not treated in mainland France (the proximity centre, or an expert centre or a
+# transfer whose organisation is overseas, e.g. Guadeloupe → Martinique; never an organisation
+# in mainland France or not named); on any other board, the proximity centre. d.mainland: 1 =
+# organisation in mainland France, 0 = overseas, NULL = not named.
 NEAR_HOME_SQL = """CASE WHEN b.overseas
-    THEN d.category <> 'transfer' AND coalesce(d.mainland, -1) <> 1
-         AND (d.category = 'proximity' OR d.mainland = 0)
+    THEN coalesce(d.mainland, -1) <> 1 AND (d.category = 'proximity' OR d.mainland = 0)
     ELSE d.category = 'proximity' END"""
 
 
 def near_home_definitions(engine: Engine) -> dict[str, str]:
     return {
         OVERSEAS: engine.t(
-            "RCP ultramarine : non transféré en métropole pour le traitement (un centre expert "
-            "ne compte que s'il est outre-mer)",
-            "overseas board: not transferred to mainland France for treatment (an expert centre "
-            "counts only when it is overseas)",
+            "RCP ultramarine : patient non transféré en métropole pour le traitement (un "
+            "transfert ou un centre expert outre-mer, par exemple de la Guadeloupe vers la "
+            "Martinique, compte comme à proximité ; un établissement non précisé, non)",
+            "overseas board: patient not transferred to mainland France for treatment (a "
+            "transfer or an expert centre overseas, e.g. Guadeloupe to Martinique, counts as near "
+            "home; an organisation not named does not)",
         ),
         PROXIMITY: engine.t(
             "lieu de soins fixé au centre de proximité", "place of care set to the proximity centre"
         ),
     }
+
+
+def near_home_unit(engine: Engine) -> str:
+    """The unit of the near-home share, the same on the board statistics page
+    (boards.rules.statistics.UNIT)."""
+    return engine.t(
+        "chaque patient compté une fois par RCP, selon la dernière décision de cette RCP",
+        "each patient counted once per board, by that board's latest decision",
+    )
 
 
 def near_home_share(engine: Engine, filters: Filters) -> Result:
@@ -152,9 +164,9 @@ def near_home_share(engine: Engine, filters: Filters) -> Result:
     result.notes.append(
         engine.t(
             f"Définition de « traité à proximité » : {definitions[OVERSEAS]} ; autres RCP : "
-            f"{definitions[PROXIMITY]}.",
+            f"{definitions[PROXIMITY]}. Unité : {near_home_unit(engine)}.",
             f"Definition of 'treated near home': {definitions[OVERSEAS]}; other boards: "
-            f"{definitions[PROXIMITY]}.",
+            f"{definitions[PROXIMITY]}. Unit: {near_home_unit(engine)}.",
         )
     )
     overall = table[0] if table else None
@@ -198,7 +210,8 @@ def transfers(engine: Engine, filters: Filters) -> Result:
     rows = engine.rows(
         f"""SELECT board AS key, count(*) AS decisions, count(DISTINCT patient) AS patients,
                    coalesce(sum(CASE WHEN category = 'transfer' THEN 1 ELSE 0 END), 0) AS transfers,
-                   coalesce(sum(CASE WHEN category = 'transfer' AND overseas THEN 1 ELSE 0 END), 0) AS overseas
+                   coalesce(sum(CASE WHEN category = 'transfer' AND overseas AND coalesce(value2, 1) = 1
+                       THEN 1 ELSE 0 END), 0) AS overseas
             FROM events WHERE {where} GROUP BY GROUPING SETS ((board), ()) ORDER BY grouping(board) DESC, board""",
         params,
     )

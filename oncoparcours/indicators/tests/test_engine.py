@@ -210,13 +210,75 @@ def test_near_home_share_on_an_overseas_board_reproduces_85_percent_of_250():
     board = {(r["group"], r["stratum"]): r for r in result.rows}[("RCP", "RCP Caraïbes")]
     # 213 / 250 = 85.2 %.
     assert (board["patients"], board["near"], board["share"]) == (250, 213, 85.2)
-    assert board["definition"].startswith("RCP ultramarine : non transféré en métropole")
-    assert any(note.startswith("Définition de « traité à proximité »") for note in result.notes)
+    assert board["definition"].startswith("RCP ultramarine : patient non transféré en métropole")
+    assert "de la Guadeloupe vers la Martinique" in board["definition"]
+    # The unit is said next to the definition: the patient, as on the board statistics page.
+    assert any(
+        note.startswith("Définition de « traité à proximité »")
+        and "Unité : chaque patient compté une fois par RCP" in note
+        for note in result.notes
+    )
     # The same decisions on a standard board: only the proximity centre counts (205 = 82 %).
     standard = engine_with([(*row[:6], "b1", *row[7:]) for row in rows]).compute(
         "near_home_share", Filters()
     )
     assert standard.rows[0]["share"] == 82.0
+
+
+@pytest.mark.parametrize(
+    ("category", "mainland", "overseas_board", "near"),
+    [
+        # Overseas board: not transferred to mainland France.
+        ("proximity", None, True, True),
+        ("proximity", 0.0, True, True),
+        ("proximity", 1.0, True, False),
+        ("expert", 0.0, True, True),
+        ("expert", 1.0, True, False),
+        ("expert", None, True, False),  # not named: not counted (safer reading)
+        ("transfer", 0.0, True, True),  # Guadeloupe → Martinique: still overseas
+        ("transfer", 1.0, True, False),  # to mainland France
+        ("transfer", None, True, False),
+        # Other boards: the proximity centre only.
+        ("proximity", None, False, True),
+        ("expert", 0.0, False, False),
+        ("transfer", 0.0, False, False),
+    ],
+)
+def test_the_indicator_applies_the_boards_near_home_rule(category, mainland, overseas_board, near):
+    """The SQL of the indicator and the rule of the board statistics page agree, row by row."""
+    from oncoparcours.boards.rules.statistics import treated_near_home
+
+    rows = [
+        ev(
+            f"p{number}",
+            "rcp_decision",
+            d(2, 1),
+            board="b3" if overseas_board else "b1",
+            organisation=A,
+            category=category,
+            value2=mainland,
+        )
+        for number in range(5)
+    ]
+    board = engine_with(rows).compute("near_home_share", Filters()).rows[1]
+    assert board["near"] == (5 if near else 0)
+    in_mainland = None if mainland is None else bool(mainland)
+    assert (
+        treated_near_home(category, overseas_board=overseas_board, care_in_mainland=in_mainland)
+        is near
+    )
+
+
+def test_transfers_overseas_to_mainland_leave_out_transfers_between_overseas_territories():
+    # 6 transferred to mainland France (value2 1), 5 between overseas territories (value2 0).
+    rows = [
+        ev(f"{prefix}{n}", "rcp_decision", d(2, 1), board="b3", category="transfer", **extra)
+        for prefix, count, mainland in (("p", 6, 1.0), ("q", 5, 0.0))
+        for extra in [{"value2": mainland, "overseas": True}]
+        for n in range(count)
+    ]
+    overall = engine_with(rows).compute("transfers", Filters()).rows[0]
+    assert (overall["transfers"], overall["overseas"]) == (11, 6)
 
 
 def test_funnel_limits_widen_for_small_centres():

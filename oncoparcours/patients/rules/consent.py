@@ -36,14 +36,21 @@ class ConsentFact:
     entered: tuple[dt.datetime, int]
 
 
-def decision_in_force(facts: Iterable[ConsentFact], *, purpose: str, on: dt.date) -> str | None:
-    """The decision in force for ``purpose`` on day ``on`` (None: nothing recorded yet)."""
+def fact_in_force(facts: Iterable[ConsentFact], *, purpose: str, on: dt.date) -> ConsentFact | None:
+    """The recorded decision in force for ``purpose`` on day ``on`` (None: nothing recorded
+    yet) — with its date, for those who must say since when."""
     relevant = [
         f for f in facts if f.kind == DATA_SHARING and f.scope == purpose and f.recorded_on <= on
     ]
     if not relevant:
         return None
-    return max(relevant, key=lambda f: (f.recorded_on, f.entered)).decision
+    return max(relevant, key=lambda f: (f.recorded_on, f.entered))
+
+
+def decision_in_force(facts: Iterable[ConsentFact], *, purpose: str, on: dt.date) -> str | None:
+    """The decision in force for ``purpose`` on day ``on`` (None: nothing recorded yet)."""
+    fact = fact_in_force(facts, purpose=purpose, on=on)
+    return fact.decision if fact is not None else None
 
 
 def excluded_for(
