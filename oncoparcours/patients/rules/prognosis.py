@@ -354,9 +354,7 @@ class _TableReader:
                 metastatic=bool(row.get("metastatic", False)),
                 groups=frozenset(map(str, row.get("groups", ()))),
                 tnm=tuple((k, tuple(map(str, v))) for k, v in (row.get("tnm") or {}).items()),
-                within=tuple(
-                    (k, tuple(map(str, v))) for k, v in (row.get("within") or {}).items()
-                ),
+                within=tuple((k, tuple(map(str, v))) for k, v in (row.get("within") or {}).items()),
                 beyond_label=str(row.get("beyond_label", "")),
             )
             for key, row in (data.get("stages") or {}).items()
