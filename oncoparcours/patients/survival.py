@@ -106,10 +106,29 @@ class Explanation:
     missing: tuple[str, ...]
     pending: tuple[tuple[prognosis.Candidate, str], ...]  # with the missing facts, as text
     alternatives: tuple[prognosis.Candidate, ...]
+    # "To check": the figures the answer could have once the missing facts are known.
+    figures: tuple[float, ...] = ()
+    figures_approx: bool = False
 
     @property
     def is_current(self) -> bool:
         return self.table_version == self.current_version
+
+    @property
+    def figure_range(self) -> tuple[float, float] | None:
+        """Lowest and highest candidate figure of an undetermined answer (None when fewer than
+        two figures: no range to give)."""
+        return (self.figures[0], self.figures[-1]) if len(self.figures) > 1 else None
+
+    @property
+    def shows_approx(self) -> bool:
+        """Whether a figure shown on the record is marked approx. (then the mark is explained)."""
+        shown = [c.entry for c, _needs in self.pending] + [c.entry for c in self.alternatives]
+        if self.entry is not None and self.status in ("poor", "not_poor"):
+            shown.append(self.entry)
+        return (self.figures_approx and self.figure_range is not None) or any(
+            entry.approx for entry in shown
+        )
 
 
 def explain(diagnosis: Diagnosis) -> Explanation:
@@ -130,4 +149,6 @@ def explain(diagnosis: Diagnosis) -> Explanation:
             for c in (assessment.pending if assessment else ())
         ),
         alternatives=assessment.alternatives if assessment else (),
+        figures=assessment.figures if assessment else (),
+        figures_approx=assessment.figures_approx if assessment else False,
     )

@@ -168,13 +168,40 @@ def _known(category: str, letter: str) -> bool:
 
 @dataclass(frozen=True)
 class Stage:
+    """A stage condition of one of three kinds: ``metastatic`` (M1, or stage group IV without
+    M); at least one of ``groups`` (TNM categories in ``tnm`` imply them: e.g. FIGO III–IV); or,
+    with ``within``, at most an extent (e.g. localised: stage 0–I, or every category among the
+    allowed ones). For the last kind, any recorded staging beyond the extent makes the condition
+    false (the most advanced staging wins), and ``beyond_label`` names what lies beyond."""
+
     kind = "stage"
     label: str
     metastatic: bool = False
     groups: frozenset[str] = frozenset()
     tnm: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (t/n/m, prefixes) implying the groups
+    within: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (t/n/m, allowed prefixes): at most
+    beyond_label: str = ""
+
+    @property
+    def at_most(self) -> bool:
+        return bool(self.within)
+
+    def _within(self, staging: StagingFacts) -> Tri:
+        if staging.m.startswith("M1"):
+            return False
+        group = _stage_group(staging.group)
+        if group:
+            return group in self.groups
+        values = {"t": staging.t, "n": staging.n, "m": staging.m}
+        allowed = dict(self.within)
+        known = {k: v for k, v in values.items() if _known(v, k.upper())}
+        if any(not v.startswith(tuple(allowed.get(k, ()))) for k, v in known.items()):
+            return False
+        return True if len(known) == len(values) else None
 
     def _one(self, staging: StagingFacts) -> Tri:
+        if self.at_most:
+            return self._within(staging)
         group = _stage_group(staging.group)
         if self.metastatic:
             if staging.m.startswith("M1"):
@@ -194,12 +221,14 @@ class Stage:
         return None
 
     def evaluate(self, facts: Facts, context: Context) -> tuple[Tri, frozenset[str]]:
-        # The most advanced recorded staging decides (a cancer once M1 stays metastatic).
+        # The most advanced recorded staging decides (a cancer once M1 stays metastatic; once
+        # staged beyond an extent, it is no longer within it).
         results = [self._one(staging) for staging in facts.stagings]
-        if True in results:
-            return True, frozenset()
-        if False in results:
-            return False, frozenset()
+        first, second = (False, True) if self.at_most else (True, False)
+        if first in results:
+            return first, frozenset()
+        if second in results:
+            return second, frozenset()
         return None, frozenset({METASTASIS if self.metastatic else STAGE})
 
 
@@ -325,6 +354,8 @@ class _TableReader:
                 metastatic=bool(row.get("metastatic", False)),
                 groups=frozenset(map(str, row.get("groups", ()))),
                 tnm=tuple((k, tuple(map(str, v))) for k, v in (row.get("tnm") or {}).items()),
+                within=tuple((k, tuple(map(str, v))) for k, v in (row.get("within") or {}).items()),
+                beyond_label=str(row.get("beyond_label", "")),
             )
             for key, row in (data.get("stages") or {}).items()
         }
@@ -334,6 +365,12 @@ class _TableReader:
             )
             for key, row in (data.get("usual_histologies") or {}).items()
         }
+        for key, stage in self.stages.items():
+            if stage.at_most and (stage.metastatic or stage.tnm or not stage.beyond_label):
+                raise TableError(
+                    f"survival table {self.version}, stage {key}: a 'within' stage takes groups"
+                    " and a beyond_label, not metastatic or tnm"
+                )
         markers = data.get("markers") or {}
         self.context = Context(
             markers={
@@ -441,6 +478,10 @@ class Assessment:
     alternatives: tuple[Candidate, ...] = ()  # would change the answer; excluded by known facts
     # The entry's figure was not measured for the recorded histology: it is not given.
     unusual_histology: bool = False
+    # When to check: the figures the answer could have once the missing facts are known (only
+    # figures that hold for the histology), lowest first.
+    figures: tuple[float, ...] = ()
+    figures_approx: bool = False  # one of those figures is marked approx.
 
     @property
     def poor_prognosis(self) -> bool | None:
@@ -448,7 +489,12 @@ class Assessment:
 
     @property
     def survival_5y(self) -> float | None:
-        return self.entry.survival_5y if self.entry and not self.unusual_histology else None
+        """The figure of a decided answer. None when "to check": the figure of what the known
+        facts give so far would mislead while the answer is undetermined (``figures`` gives
+        the range of the candidate figures)."""
+        if self.status not in (Status.POOR, Status.NOT_POOR) or self.entry is None:
+            return None
+        return None if self.unusual_histology else self.entry.survival_5y
 
     @property
     def entry_label(self) -> str:
@@ -577,6 +623,30 @@ def assess(table: SurvivalTable, facts: Facts) -> Assessment:
         and verdict(Answer(entry)) != verdict(current)
         and all(c.kind in EVOLVING_KINDS for c in entry.conditions if values[c][0] is False)
     )
+    # A decided answer given by an "at most" stage (e.g. localised): a staging beyond it would
+    # make the less specific entries answer (e.g. the site figure).
+    beyond = []
+    if current.entry is not None:
+        for condition in current.entry.conditions:
+            if not (isinstance(condition, Stage) and condition.at_most and values[condition][0]):
+                continue
+            holding = [
+                e
+                for e in site
+                if condition not in e.conditions
+                and e.key not in outside
+                and all(values[c][0] is True for c in e.conditions)
+            ]
+            if not holding:
+                continue
+            entry = max(holding, key=lambda e: e.rank)
+            if verdict(Answer(entry)) != verdict(current):
+                beyond.append(
+                    Candidate(entry, table.is_poor(entry), unmet=(condition.beyond_label,))
+                )
+    alternatives = (*alternatives, *beyond)
+    candidates = [a.entry for a in worlds.values() if a.entry and a.figure_holds]
+    figures = tuple(sorted({entry.survival_5y for entry in candidates}))
     if deciding or verdict(current) == Status.TO_CHECK:
         status = Status.TO_CHECK
     elif current.entry is not None:
@@ -598,4 +668,6 @@ def assess(table: SurvivalTable, facts: Facts) -> Assessment:
         pending=pending if status == Status.TO_CHECK else (),
         alternatives=alternatives if status in (Status.POOR, Status.NOT_POOR) else (),
         unusual_histology=not current.figure_holds,
+        figures=figures if status == Status.TO_CHECK else (),
+        figures_approx=status == Status.TO_CHECK and any(e.approx for e in candidates),
     )

@@ -23,6 +23,295 @@ def facts(icd10, morphology="", age=60, stagings=(), markers=None):
     return Facts(icd10, morphology, age, tuple(stagings), markers or {})
 
 
+SQUAMOUS = "8070/3"
+
+
+def stage(t, n, m, group=""):
+    return (S(t, n, m, group),)
+
+
+# Stage 0–I ("at most" stage conditions) on both sides, at the sites flagged at the site level.
+STAGE_CASES = [
+    # stomach: the cold try-out case, stage IA, is no longer flagged from the all-stage figure
+    (
+        "stomach IA",
+        facts("C16.9", ADENO, stagings=stage("T1a", "N0", "M0", "IA")),
+        Status.NOT_POOR,
+        "stomach-stage-1",
+        75,
+    ),
+    (
+        "stomach IB (T1 N1: the stage group decides)",
+        facts("C16.9", ADENO, stagings=stage("T1b", "N1", "M0", "IB")),
+        Status.NOT_POOR,
+        "stomach-stage-1",
+        75,
+    ),
+    (
+        "stomach T2 N0 M0 without group",
+        facts("C16.9", ADENO, stagings=stage("T2", "N0", "M0")),
+        Status.NOT_POOR,
+        "stomach-stage-1",
+        75,
+    ),
+    (
+        "stomach signet-ring IA",
+        facts("C16.9", "8490/3", stagings=stage("T1b", "N0", "M0", "IA")),
+        Status.NOT_POOR,
+        "stomach-stage-1",
+        75,
+    ),
+    (
+        "stomach IIA",
+        facts("C16.9", ADENO, stagings=stage("T3", "N0", "M0", "IIA")),
+        Status.POOR,
+        "stomach",
+        27,
+    ),
+    (
+        "stomach T3 N0 M0 without group",
+        facts("C16.9", ADENO, stagings=stage("T3", "N0", "M0")),
+        Status.POOR,
+        "stomach",
+        27,
+    ),
+    (
+        "stomach T1 N1 M0 without group (TNM never wider than the group)",
+        facts("C16.9", ADENO, stagings=stage("T1", "N1", "M0")),
+        Status.POOR,
+        "stomach",
+        27,
+    ),
+    (
+        "stomach IA restaged IIIA (most advanced wins)",
+        facts("C16.9", ADENO, stagings=(S("T1a", "N0", "M0", "IA"), S("T3", "N2", "M0", "IIIA"))),
+        Status.POOR,
+        "stomach",
+        27,
+    ),
+    (
+        "stomach IA, later M1",
+        facts("C16.9", ADENO, stagings=(S("T1a", "N0", "M0", "IA"), S("T1a", "N0", "M1", ""))),
+        Status.POOR,
+        "stomach-metastatic",
+        7,
+    ),
+    (
+        "stomach M1",
+        facts("C16.9", ADENO, stagings=METASTATIC),
+        Status.POOR,
+        "stomach-metastatic",
+        7,
+    ),
+    (
+        "stomach GIST stage I: the site figure (poor) still applies",
+        facts("C16.9", "8936/3", stagings=stage("T1", "N0", "M0", "I")),
+        Status.POOR,
+        "stomach",
+        27,
+    ),
+    # oesophagus
+    (
+        "oesophagus SCC IA",
+        facts("C15.9", SQUAMOUS, stagings=stage("T1a", "N0", "M0", "IA")),
+        Status.NOT_POOR,
+        "oesophagus-stage-1",
+        48,
+    ),
+    (
+        "oesophagus adenocarcinoma T1 N0 M0",
+        facts("C15.5", ADENO, stagings=stage("T1b", "N0", "M0")),
+        Status.NOT_POOR,
+        "oesophagus-stage-1",
+        48,
+    ),
+    (
+        "oesophagus T2 N0 M0 without group",
+        facts("C15.9", SQUAMOUS, stagings=stage("T2", "N0", "M0")),
+        Status.POOR,
+        "oesophagus",
+        17,
+    ),
+    (
+        "oesophagus IIB",
+        facts("C15.9", ADENO, stagings=stage("T2", "N1", "M0", "IIB")),
+        Status.POOR,
+        "oesophagus",
+        17,
+    ),
+    (
+        "oesophagus IVA, M0",
+        facts("C15.9", SQUAMOUS, stagings=stage("T4b", "N2", "M0", "IVA")),
+        Status.POOR,
+        "oesophagus",
+        17,
+    ),
+    (
+        "oesophagus M1",
+        facts("C15.9", SQUAMOUS, stagings=METASTATIC),
+        Status.POOR,
+        "oesophagus-metastatic",
+        6,
+    ),
+    # liver: no localised entry (the SEER figure does not stay above the threshold in France)
+    (
+        "liver IA",
+        facts("C22.0", "8170/3", stagings=stage("T1a", "N0", "M0", "IA")),
+        Status.POOR,
+        "liver",
+        18,
+    ),
+    ("liver M1", facts("C22.0", "8170/3", stagings=METASTATIC), Status.POOR, "liver-metastatic", 3),
+    # gallbladder (C23) vs bile ducts (C24)
+    (
+        "gallbladder IA",
+        facts("C23", ADENO, stagings=stage("T1a", "N0", "M0", "I")),
+        Status.NOT_POOR,
+        "gallbladder-stage-1",
+        69,
+    ),
+    (
+        "gallbladder IIA",
+        facts("C23", ADENO, stagings=stage("T2a", "N0", "M0", "IIA")),
+        Status.POOR,
+        "biliary",
+        18,
+    ),
+    (
+        "gallbladder M1",
+        facts("C23", ADENO, stagings=METASTATIC),
+        Status.POOR,
+        "gallbladder-metastatic",
+        3,
+    ),
+    (
+        "extrahepatic bile duct stage I",
+        facts("C24.0", "8160/3", stagings=stage("T1", "N0", "M0", "I")),
+        Status.POOR,
+        "biliary",
+        18,
+    ),
+]
+
+# Sites added to the table: the site figure (usual histologies) and the metastatic stage.
+NEW_SITE_CASES = [
+    (
+        "melanoma IIA",
+        facts("C43.5", "8720/3", stagings=stage("T3a", "N0", "M0", "IIA")),
+        Status.NOT_POOR,
+        "melanoma",
+        93,
+    ),
+    (
+        "melanoma IIIB (regional)",
+        facts("C43.7", "8721/3", stagings=stage("T2b", "N1a", "M0", "IIIB")),
+        Status.NOT_POOR,
+        "melanoma",
+        93,
+    ),
+    (
+        "melanoma M1",
+        facts("C43.6", "8720/3", stagings=stage("T2", "N1", "M1a", "IV")),
+        Status.POOR,
+        "melanoma-metastatic",
+        27,
+    ),
+    (
+        "bladder urothelial II",
+        facts("C67.9", "8120/3", stagings=stage("T2a", "N0", "M0", "II")),
+        Status.NOT_POOR,
+        "bladder",
+        49,
+    ),
+    (
+        "bladder M1",
+        facts("C67.9", "8120/3", stagings=stage("T3", "N1", "M1a", "IVA")),
+        Status.POOR,
+        "bladder-metastatic",
+        8,
+    ),
+    (
+        "bladder IV without M",
+        facts("C67.9", "8120/3", stagings=stage("T4b", "N0", "", "IV")),
+        Status.POOR,
+        "bladder-metastatic",
+        8,
+    ),
+    (
+        "kidney clear cell I",
+        facts("C64", "8310/3", stagings=stage("T1a", "N0", "M0", "I")),
+        Status.NOT_POOR,
+        "kidney",
+        71,
+    ),
+    (
+        "kidney M1",
+        facts("C64", "8312/3", stagings=METASTATIC),
+        Status.POOR,
+        "kidney-metastatic",
+        15,
+    ),
+    (
+        "oral cavity SCC I",
+        facts("C02.1", SQUAMOUS, stagings=stage("T1", "N0", "M0", "I")),
+        Status.NOT_POOR,
+        "oral-cavity",
+        46,
+    ),
+    (
+        "oropharynx (base of tongue) III",
+        facts("C01", SQUAMOUS, stagings=stage("T2", "N1", "M0", "III")),
+        Status.NOT_POOR,
+        "oropharynx",
+        41,
+    ),
+    (
+        "oropharynx M1",
+        facts("C10.9", SQUAMOUS, stagings=METASTATIC),
+        Status.POOR,
+        "head-neck-metastatic",
+        15,
+    ),
+    (
+        "hypopharynx stage I",
+        facts("C13.9", SQUAMOUS, stagings=stage("T1", "N0", "M0", "I")),
+        Status.POOR,
+        "hypopharynx",
+        25,
+    ),
+    (
+        "larynx II",
+        facts("C32.9", SQUAMOUS, stagings=stage("T2", "N0", "M0", "II")),
+        Status.NOT_POOR,
+        "larynx",
+        52,
+    ),
+    (
+        "larynx M1",
+        facts("C32.9", SQUAMOUS, stagings=stage("T3", "N2", "M1", "IVC")),
+        Status.POOR,
+        "head-neck-metastatic",
+        15,
+    ),
+    (
+        "nasopharynx M1 (no site figure, metastatic entry)",
+        facts("C11.9", "8071/3", stagings=METASTATIC),
+        Status.POOR,
+        "head-neck-metastatic",
+        15,
+    ),
+    ("Hodgkin lymphoma", facts("C81.9", "9650/3"), Status.NOT_POOR, "hodgkin", 85),
+    ("follicular lymphoma", facts("C82.9", "9690/3"), Status.NOT_POOR, "follicular-lymphoma", 87),
+    ("DLBCL", facts("C83.3", "9680/3"), Status.NOT_POOR, "dlbcl", 60),
+    ("myeloma", facts("C90.0", "9732/3"), Status.NOT_POOR, "myeloma", 54),
+    ("plasmacytoma", facts("C90.3", "9731/3"), Status.NOT_POOR, "myeloma", 54),
+    ("CLL", facts("C91.1", "9823/3"), Status.NOT_POOR, "cll", 85),
+    ("ALL at 39", facts("C91.0", "9811/3", age=39), Status.NOT_POOR, "all-under-40", 50),
+    ("ALL at 40", facts("C91.0", "9811/3", age=40), Status.POOR, "all-40plus", 30),
+    ("ALL at 8", facts("C91.0", "9836/3", age=8), Status.NOT_POOR, "all-under-40", 50),
+    ("AML with its morphology", facts("C92.0", "9861/3"), Status.POOR, "aml", 27),
+]
+
 CASES = [
     # breast: subtype (TNBC vs HR+) on both sides of metastatic vs localised
     (
@@ -240,10 +529,8 @@ CASES = [
     ),
     ("pancreas adenocarcinoma, no staging", facts("C25.9", DUCTAL), Status.POOR, "pancreas", 11),
     # other sites
-    ("oesophagus", facts("C15.9"), Status.POOR, "oesophagus", 17),
-    ("liver", facts("C22.0", "8170/3"), Status.POOR, "liver", 18),
-    ("biliary", facts("C24.0"), Status.POOR, "biliary", 18),
-    ("stomach", facts("C16.9"), Status.POOR, "stomach", 27),
+    ("liver, not staged", facts("C22.0", "8170/3"), Status.POOR, "liver", 18),
+    ("biliary, not staged", facts("C24.0"), Status.POOR, "biliary", 18),
     ("lung, any histology", facts("C34.1", "8140/3", stagings=LOCALISED), Status.POOR, "lung", 20),
     ("small-cell lung", facts("C34.1", "8041/3"), Status.POOR, "lung-small-cell", 7),
     (
@@ -386,7 +673,7 @@ CASES = [
         13,
     ),
     (
-        "small-cell bladder (site not in the table)",
+        "small-cell bladder (never the urothelial figure)",
         facts("C67.9", "8041/3"),
         Status.POOR,
         "extrapulmonary-neuroendocrine-carcinoma",
@@ -559,6 +846,8 @@ CASES = [
         "lung-atypical-carcinoid-metastatic",
         20,
     ),
+    *STAGE_CASES,
+    *NEW_SITE_CASES,
 ]
 
 
@@ -623,6 +912,35 @@ MISSING = [
         ("histology", "metastasis"),
     ),
     ("fallopian tube, no staging (no site-level figure)", facts("C57.0", "8461/3"), ("stage",)),
+    # stage 0–I entries: an unknown stage could change the answer
+    ("stomach, no staging", facts("C16.9", ADENO), ("stage", "metastasis")),
+    (
+        "stomach, T1 NX M0 (N decides)",
+        facts("C16.9", ADENO, stagings=stage("T1", "NX", "M0")),
+        ("stage",),
+    ),
+    (
+        "stomach, stage I, no morphology",
+        facts("C16.9", stagings=stage("T1", "N0", "M0", "I")),
+        ("morphology",),
+    ),
+    ("oesophagus, no staging", facts("C15.9", SQUAMOUS), ("stage", "metastasis")),
+    ("gallbladder, no staging", facts("C23", ADENO), ("stage", "metastasis")),
+    # metastatic stage of the added sites
+    ("melanoma, no staging", facts("C43.5", "8720/3"), ("metastasis",)),
+    ("bladder, no staging", facts("C67.9", "8120/3"), ("metastasis",)),
+    (
+        "kidney, T1 N0 without M",
+        facts("C64", "8312/3", stagings=stage("T1a", "N0", "")),
+        ("metastasis",),
+    ),
+    ("oropharynx, no staging", facts("C10.9", SQUAMOUS), ("metastasis",)),
+    (
+        "nasopharynx, M0 or not staged (only the metastatic entry)",
+        facts("C11.9", "8071/3"),
+        ("metastasis",),
+    ),
+    ("ALL, age unknown", facts("C91.0", "9811/3", age=None), ("age",)),
 ]
 
 
@@ -672,6 +990,14 @@ UNUSUAL = [
         facts("C53.9", "8310/3", stagings=(S("T1b", "N0", "M0", "IB"),)),
         "cervix",
     ),
+    ("Hodgkin code with a DLBCL morphology", facts("C81.9", "9680/3"), "hodgkin"),
+    ("CLL code with an AML morphology", facts("C91.1", "9861/3"), "cll"),
+    ("plasma cell leukaemia morphology at C90.0", facts("C90.0", "9733/3"), "myeloma"),
+    (
+        "bladder squamous cell carcinoma, M0",
+        facts("C67.9", SQUAMOUS, stagings=stage("T2", "N0", "M0")),
+        "bladder",
+    ),
 ]
 
 
@@ -704,6 +1030,85 @@ def test_metastatic_reads_m1_or_a_stage_group_iv_without_m(staging, metastatic):
     condition = prognosis.Stage(label="m", metastatic=True)
     context = survival_table().context
     assert condition.evaluate(Facts("C50", stagings=(staging,)), context)[0] is metastatic
+
+
+@pytest.mark.parametrize(
+    ("stagings", "within"),
+    [
+        ((S("T1a", "N0", "M0", "IA"),), True),
+        ((S("T1b", "N1", "M0", "IB"),), True),  # the stage group decides
+        ((S("Tis", "N0", "M0", "0"),), True),
+        ((S("T2", "N0", "M0", ""),), True),  # every category within
+        ((S("T3", "N0", "M0", "IIA"),), False),
+        ((S("T1", "N0", "M0", "IVA"),), False),
+        ((S("T1", "N0", "M1", "IA"),), False),  # an M1 is never within
+        ((S("T3", "N0", "M0", ""),), False),  # one category beyond is enough
+        ((S("T1", "N1", "M0", ""),), False),
+        ((S("T1", "NX", "M0", ""),), None),
+        ((S("T1", "N0", "", ""),), None),
+        ((S("T1a", "N0", "M0", "IA"), S("T3", "N1", "M0", "IIIA")), False),  # most advanced
+        ((S("T1a", "N0", "M0", "IA"), S("T2", "NX", "MX", "")), True),
+        ((), None),
+    ],
+)
+def test_a_stage_0_to_i_condition_holds_only_when_every_staging_is_within(stagings, within):
+    condition = survival_table().entry("stomach-stage-1").conditions[0]
+    value, missing = condition.evaluate(Facts("C16", stagings=stagings), survival_table().context)
+    assert value is within
+    assert missing == (frozenset({"stage"}) if within is None else frozenset())
+
+
+def test_a_within_stage_needs_groups_and_what_lies_beyond():
+    with pytest.raises(prognosis.TableError, match="stage early: a 'within' stage"):
+        _table(stages={"early": {"label": "early", "metastatic": True, "within": {"t": ["T1"]}}})
+    with pytest.raises(prognosis.TableError, match="beyond_label"):
+        _table(stages={"early": {"label": "early", "groups": ["I"], "within": {"t": ["T1"]}}})
+
+
+def test_to_check_gives_no_figure_but_the_range_of_the_candidate_figures():
+    # The cold try-out: a stomach cancer without staging could be stage I (75 %), beyond (27 %)
+    # or metastatic (7 %): no figure is given as if decided.
+    result = prognosis.assess(survival_table(), facts("C16.9", ADENO))
+    assert (result.status, result.survival_5y, result.figures) == (
+        Status.TO_CHECK,
+        None,
+        (7, 27, 75),
+    )
+    assert result.entry_key == "stomach"  # what the known facts give so far
+    breast = prognosis.assess(survival_table(), facts("C50.8", DUCTAL, markers={"RE": "positive"}))
+    assert (breast.survival_5y, breast.figures) == (None, (27, 88))
+    decided = prognosis.assess(survival_table(), facts("C16.9", ADENO, stagings=METASTATIC))
+    assert (decided.survival_5y, decided.figures) == (7, ())
+
+
+def test_a_stage_i_answer_says_what_a_more_advanced_stage_would_give():
+    result = prognosis.assess(
+        survival_table(), facts("C16.9", ADENO, stagings=stage("T1a", "N0", "M0", "IA"))
+    )
+    changes = {c.entry.key: (c.unmet, c.poor) for c in result.alternatives}
+    assert changes == {
+        "stomach-metastatic": (("métastatique (M1)",), True),
+        "stomach": (("au-delà du stade I",), True),
+    }
+    # ... and a stage beyond I says that stage I would not be flagged.
+    beyond = prognosis.assess(
+        survival_table(), facts("C16.9", ADENO, stagings=stage("T3", "N1", "M0", "IIIA"))
+    )
+    assert {c.entry.key: c.poor for c in beyond.alternatives} == {"stomach-stage-1": False}
+
+
+def test_every_site_of_the_demo_is_in_the_table():
+    # The demo generator's sites (data module, no Django): none may show "not in the table".
+    from oncoparcours.demo.cancers import SITE_MIX
+
+    for mix in SITE_MIX:
+        for code in mix.icd10:
+            for morphology, _weight in mix.morphologies:
+                for stagings in ((), LOCALISED, METASTATIC):
+                    result = prognosis.assess(
+                        survival_table(), facts(code, morphology, stagings=stagings)
+                    )
+                    assert result.status != Status.NOT_IN_TABLE, (mix.key, code, morphology)
 
 
 def _sites_and_histologies(table):
@@ -993,4 +1398,57 @@ def test_the_record_asks_to_check_an_unusual_histology_without_giving_the_site_f
     assert "Non déterminé — à vérifier" in page
     assert "survie de cette histologie pour cette localisation" in page
     assert "histologies habituelles du sein" in page  # what the site figure holds for
+    assert "survie nette à 5 ans 88" not in page
+
+
+def test_the_record_gives_no_figure_while_to_check_and_explains_approx(
+    clinician_client, clinician, patient
+):
+    from .helpers import add_staging, record_diagnosis
+
+    glioblastoma = record_diagnosis(clinician.user, patient, "C71.9", "9440/3")
+    page = clinician_client.get(patient.get_absolute_url()).content.decode()
+    assert "survie nette à 5 ans 7 %" in page  # a checked figure: no approx. mark, no note
+    assert "chiffre approché" not in page
+    glioblastoma.delete()
+
+    stomach = record_diagnosis(clinician.user, patient, "C16.9", "8140/3")
+    assert (stomach.prognosis_status, stomach.five_year_survival) == ("to_check", None)
+    page = clinician_client.get(patient.get_absolute_url()).content.decode()
+    assert "Non déterminé — à vérifier" in page
+    assert "survie nette à 5 ans non déterminée : de 7 à 75 % selon les éléments manquants" in page
+    assert "survie nette à 5 ans 27" not in page  # the all-stage figure is not given as decided
+    assert "Estomac, stade 0–I — 75 % à 5 ans (approx.), pas un cancer de mauvais pronostic" in page
+    # "approx." is explained on the page and linked to the source.
+    note = "approx. : chiffre approché, source secondaire ou non vérifiée sur la publication"
+    assert note in page
+    assert f'href="#prognosis-approx-{stomach.pk}"' in page
+    assert f'href="#prognosis-source-{stomach.pk}"' in page
+    assert f'id="prognosis-source-{stomach.pk}"' in page
+
+    add_staging(clinician.user, stomach, "T1a", "N0", "M0", "IA")
+    page = clinician_client.get(patient.get_absolute_url()).content.decode()
+    assert "Pas un cancer de mauvais pronostic" in page
+    assert "survie nette à 5 ans 75 %" in page
+    assert "Survival Rates for Stomach Cancer" in page
+    assert "au-delà du stade I → Estomac, 27 % à 5 ans approx. (mauvais pronostic)" in page
+    assert "métastatique (M1) → Estomac métastatique, 7 % à 5 ans approx." in page
+
+
+def test_a_figure_stored_before_a_to_check_answer_is_not_shown(
+    clinician_client, clinician, patient
+):
+    from oncoparcours.testing.factories import DiagnosisFactory
+
+    DiagnosisFactory(
+        patient=patient,
+        icd10="C50.8",
+        poor_prognosis=None,
+        five_year_survival=88,
+        survival_entry="breast",
+        survival_table_version="survival-2026.1",
+        prognosis_missing=["metastasis"],
+    )
+    page = clinician_client.get(patient.get_absolute_url()).content.decode()
+    assert "Non déterminé — à vérifier" in page
     assert "survie nette à 5 ans 88" not in page
