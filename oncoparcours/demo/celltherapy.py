@@ -689,6 +689,7 @@ class CellTherapyDemo:
                     actor=professional,
                     identity_confirmed=True,
                     scanned_coi=order.coi,
+                    at=moment + dt.timedelta(minutes=10),
                 )
         if step in ("dispensed", "thawed") and not order.tocilizumab.exists():
             self._reserve_tocilizumab(
@@ -792,7 +793,8 @@ class CellTherapyDemo:
     ) -> Patient | None:
         for _attempt in range(10):
             patient = self.rng.choice(patients)
-            if all(end <= s or e <= start for s, e in busy.get(patient.pk, [])):
+            # One procedure a day per patient, as the EFS service enforces.
+            if all(s.date() != start.date() for s, _e in busy.get(patient.pk, [])):
                 return patient
         return None
 

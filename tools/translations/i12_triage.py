@@ -175,3 +175,8 @@ T.update({"The infusion cannot be dated before the bedside check (%(time)s).": "
 T.update({
     "%(product)s is indicated for: %(indications)s. None of the patient's diagnoses matches (at %(age)s years): choose another product, or the board must decide it outside guidelines with its justification.": "%(product)s est indiqué pour : %(indications)s. Aucun diagnostic du patient ne correspond (à %(age)s ans) : choisissez un autre produit, ou la RCP doit le décider hors référentiel avec sa justification.",
 })
+T.update({"A check cannot be dated in the future.": "Un contrôle ne peut pas être daté dans le futur."})
+T.update({
+    "The patient already has a session that day (%(procedure)s at %(time)s, %(centre)s): one procedure a day.": "Le patient a déjà une séance ce jour-là (%(procedure)s à %(time)s, %(centre)s) : une seule séance par jour.",
+    "The requesting team asked for a session between %(start)s and %(end)s: schedule it in that period, or ask them for a new request.": "L'équipe demandeuse a souhaité une séance entre le %(start)s et le %(end)s : programmez-la dans cette période ou demandez-lui une nouvelle demande.",
+})

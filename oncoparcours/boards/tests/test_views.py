@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
 
-from oncoparcours.boards.models import AgendaItem, Case, Decision, Document
+from oncoparcours.boards.models import AgendaItem, Case, Decision, Document, Session
 from oncoparcours.boards.services import sessions
 from oncoparcours.core.models import AuditEvent
-from oncoparcours.testing.factories import DiagnosisFactory
+from oncoparcours.testing.factories import DiagnosisFactory, OrganisationFactory
 
 from .conftest import client_for
 
@@ -159,3 +162,18 @@ def test_board_pages_open(board, clinician, session):
         reverse("boards:referral_inbox"),
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_the_session_page_shows_each_site_s_own_time(clinician_client, board, session):
+    """A videoconference board across time zones shows the time at each organising site (the
+    Martinique time is not the Paris time shown twice)."""
+    martinique = OrganisationFactory(name="CHU de Martinique", departement="972")
+    martinique.time_zone = "America/Martinique"
+    martinique.short_name = "CHU Martinique"
+    martinique.save()
+    board.organisers.add(martinique)
+    moment = dt.datetime(2026, 12, 10, 12, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    Session.objects.filter(pk=session.pk).update(starts_at=moment)
+    page = clinician_client.get(reverse("boards:session", args=[session.pk])).content.decode()
+    assert "CHU Martinique : <strong>jeudi 10/12/2026 07:30</strong>" in page
+    assert "<strong>jeudi 10/12/2026 12:30</strong>" in page

@@ -56,9 +56,18 @@ def compare(order: CarTOrder, first: BedsideConfirmation, second: BedsideConfirm
 
 @transaction.atomic
 def bedside_confirm(
-    *, order: CarTOrder, actor: User, identity_confirmed: bool, scanned_coi: str
+    *,
+    order: CarTOrder,
+    actor: User,
+    identity_confirmed: bool,
+    scanned_coi: str,
+    at: dt.datetime | None = None,
 ) -> BedsideConfirmation | BedsideCheck:
-    """Record one confirmation; the second one (by another professional) decides the check."""
+    """Record one confirmation; the second one (by another professional) decides the check.
+    ``at`` is for a check entered after the fact (paper record, demo history): never future."""
+    at = at or timezone.now()
+    if at > timezone.now() + dt.timedelta(minutes=5):
+        raise ApplicationError(_("A check cannot be dated in the future."), field="at")
     order = CarTOrder.objects.select_for_update().get(pk=order.pk)
     if order.state not in CHECK_STATES:
         raise ApplicationError(
@@ -81,6 +90,7 @@ def bedside_confirm(
         professional=actor,
         identity_confirmed=identity_confirmed,
         scanned_coi=_normalise(scanned_coi),
+        at=at,
     )
     audit_record(
         actor=actor,
@@ -105,9 +115,10 @@ def bedside_confirm(
         second=confirmation,
         passed=not problems,
         problems=problems,
+        at=at,
     )
     if problems:
-        bedside_alert.raise_alert(order, check, timezone.now())
+        bedside_alert.raise_alert(order, check, at)
     return check
 
 

@@ -323,6 +323,51 @@ def _check_patient_free(booking: Booking, start: dt.datetime, end: dt.datetime) 
         )
 
 
+def _check_one_a_day(booking: Booking, start: dt.datetime) -> None:
+    """One EFS procedure a day per patient (safer reading: two procedures that take blood or
+    exchange it the same day add up), at this centre or another one."""
+    day = _local(start, booking.centre).date()
+    others = (
+        Booking.objects.filter(patient_id=booking.patient_id, status__in=OCCUPYING)
+        .exclude(pk=booking.pk)
+        .exclude(starts_at__isnull=True)
+        .select_related("centre")
+    )
+    for other in others.filter(
+        starts_at__gte=start - dt.timedelta(days=1), starts_at__lte=start + dt.timedelta(days=1)
+    ):
+        if other.starts_at and _local(other.starts_at, other.centre).date() == day:
+            raise ApplicationError(
+                _(
+                    "The patient already has a session that day (%(procedure)s at %(time)s, "
+                    "%(centre)s): one procedure a day."
+                )
+                % {
+                    "procedure": catalogue.procedure(other.procedure) or other.procedure,
+                    "time": f"{_local(other.starts_at, other.centre):%H:%M}",
+                    "centre": other.centre,
+                },
+                field="starts_at",
+            )
+
+
+def _check_wanted_period(booking: Booking, start: dt.datetime) -> None:
+    """A session is scheduled within the period the requesting team asked for."""
+    day = _local(start, booking.centre).date()
+    if not booking.wanted_from <= day <= booking.wanted_until:
+        raise ApplicationError(
+            _(
+                "The requesting team asked for a session between %(start)s and %(end)s: "
+                "schedule it in that period, or ask them for a new request."
+            )
+            % {
+                "start": booking.wanted_from.strftime("%d/%m/%Y"),
+                "end": booking.wanted_until.strftime("%d/%m/%Y"),
+            },
+            field="starts_at",
+        )
+
+
 def _save_slot(booking: Booking) -> None:
     """Save, turning the database's own refusal of a double-booked patient into a message."""
     try:
@@ -358,6 +403,8 @@ def booking_schedule(
     assert procedure is not None
     ends_at = starts_at + dt.timedelta(minutes=procedure.minutes)
     _check_slot(booking, machine, starts_at, ends_at)
+    _check_wanted_period(booking, starts_at)
+    _check_one_a_day(booking, starts_at)
     _haemoglobin_gate(
         patient=booking.patient,
         procedure=booking.procedure,

@@ -3,6 +3,7 @@ staff on duty, machine kinds; the CAR-T order and pathway follow; beds for the m
 window."""
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -272,13 +273,16 @@ def test_a_patient_cannot_be_booked_twice_at_overlapping_times_across_centres(
     assert "EFS Test" in caught.value.message and "09:00" in caught.value.message
     elsewhere.refresh_from_db()
     assert elsewhere.status == "requested" and elsewhere.starts_at is None
-    # Back to back is fine: the first ends at 11:30.
-    efs.booking_schedule(
-        booking=elsewhere,
-        actor=staff,
-        machine=machine,
-        starts_at=in_hours(1, 11) + dt.timedelta(minutes=30),
-    )
+    # Back to back the same day is refused too: one procedure a day per patient.
+    with pytest.raises(ApplicationError) as again:
+        efs.booking_schedule(
+            booking=elsewhere,
+            actor=staff,
+            machine=machine,
+            starts_at=in_hours(1, 11) + dt.timedelta(minutes=30),
+        )
+    assert "one procedure a day" in again.value.message or "une seule" in again.value.message
+    efs.booking_schedule(booking=elsewhere, actor=staff, machine=machine, starts_at=in_hours(2, 9))
 
 
 def test_the_database_refuses_an_overlapping_booking_of_the_patient(
@@ -509,3 +513,19 @@ def test_two_schedulings_at_once_at_two_centres_book_the_patient_once(
         thread.join(timeout=30)
     assert sorted(outcomes) == ["scheduled", "starts_at"]
     assert Booking.objects.filter(patient=car_t_patient, status="scheduled").count() == 1
+
+
+def test_a_session_is_scheduled_within_the_period_asked_for(car_t_patient, setting, haematologist):
+    booking = request(car_t_patient, setting, haematologist)
+    outside = timezone.localdate() + dt.timedelta(days=30)
+    start = dt.datetime.combine(outside, dt.time(9), tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+    with pytest.raises(ApplicationError) as caught:
+        efs.booking_schedule(
+            booking=booking,
+            actor=setting.efs_staff.user,
+            machine=setting.apheresis,
+            starts_at=start,
+        )
+    assert "starts_at" in caught.value.errors
+    booking.refresh_from_db()
+    assert booking.status == "requested"
