@@ -83,3 +83,13 @@ def test_check_passes_on_the_shipped_vignettes_and_fails_on_a_disagreement(tmp_p
     failed = triage("check", str(disagreeing))
     assert failed.returncode == 1
     assert wrong["vignettes"][1]["id"] in failed.stdout + failed.stderr
+
+
+def test_check_takes_the_rule_set_option_before_or_after_the_file():
+    shipped = Path(__file__).parents[1] / "rulesets" / "vignettes" / "asco-organ-2021@2.json"
+    before = triage("check", "--rule-set", "asco-organ-2021@2", str(shipped))
+    after = triage("check", str(shipped), "--rule-set", "asco-organ-2021@2")
+    assert before.returncode == after.returncode == 0, before.stderr + after.stderr
+    assert "asco-organ-2021@2: 0 disagreement(s)" in before.stdout
+    # The same file judged by another rule set disagrees: the option is really applied.
+    assert triage("check", "--rule-set", "default@1", str(shipped)).returncode == 1

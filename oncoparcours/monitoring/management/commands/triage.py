@@ -19,6 +19,12 @@ from oncoparcours.monitoring import triage
 class Command(BaseCommand):
     help = "Grade assessments, check vignettes, or load rule sets (see the triage contract)."
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> Any:
+        # Options may come before or after the file (`check --rule-set X FILE` too).
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.parse_args = parser.parse_intermixed_args
+        return parser
+
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("action", choices=["evaluate", "check", "load"])
         parser.add_argument("file", nargs="?", help="JSON file, or - for standard input")
