@@ -12,6 +12,12 @@ class CoreConfig(AppConfig):
 
         register_nav_item(NavItem("home", _("Home"), "core:home", order=0))
 
+        from django.db.models.signals import post_migrate
+
+        from .db import ensure_append_only_triggers
+
+        post_migrate.connect(ensure_append_only_triggers, dispatch_uid="append_only_triggers")
+
         from .scheduling import register_periodic
         from .tasks import prune_login_attempts
 

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
 
 from oncoparcours.celltherapy.models import CustodyEvent
 from oncoparcours.celltherapy.services.custody import CustodyDetails, custody_record, custody_verify
@@ -110,3 +111,10 @@ def test_the_command_reports_intact_chains(shipped):
     out = io.StringIO()
     call_command("custody", "verify", stdout=out)
     assert "1 chain(s) checked, 0 broken." in out.getvalue()
+
+
+def test_custody_rows_cannot_be_deleted_even_in_raw_sql(shipped):
+    first = shipped.custody.order_by("sequence").first()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM celltherapy_custodyevent WHERE id = %s", [first.pk])
+    assert shipped.custody.filter(pk=first.pk).exists()
