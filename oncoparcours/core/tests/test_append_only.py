@@ -53,9 +53,7 @@ def test_the_database_refuses_deleting_audit_rows_even_in_raw_sql():
 def test_migrate_puts_back_a_dropped_trigger():
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "DROP TRIGGER core_auditevent_append_only_delete ON core_auditevent"
-            )
+            cursor.execute("DROP TRIGGER core_auditevent_append_only_delete ON core_auditevent")
         else:
             cursor.execute("DROP TRIGGER core_auditevent_append_only_delete")
     call_command("migrate", verbosity=0)
