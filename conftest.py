@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from oncoparcours.testing.factories import (
@@ -15,6 +17,19 @@ from oncoparcours.testing.factories import (
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+TEST_LEDGER_KEYS = "t1:" + base64.b64encode(b"test-ledger-key-".ljust(32, b"0")).decode()
+
+
+@pytest.fixture(autouse=True)
+def _ledger_keys(settings, tmp_path_factory):
+    """A fixed ledger key (never the developer's var/ledger-keys), a throw-away anchor file, and
+    audit rows sealed as soon as they are written."""
+    settings.LEDGER_KEYS = TEST_LEDGER_KEYS
+    settings.LEDGER_KEY_FILE = ""
+    settings.LEDGER_ANCHOR_FILE = str(tmp_path_factory.mktemp("anchors") / "anchors.jsonl")
+    settings.LEDGER_SEAL_GRACE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,9 @@ Two profiles, chosen by ``ONCOPARCOURS_ENV``:
 * ``prod``: DEBUG off, ``SECRET_KEY`` mandatory, secure cookies, HSTS, SSL redirect.
 
 Other variables: ``DATABASE_URL``, ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS`` (comma separated),
-``TIME_ZONE``, ``ONCOPARCOURS_DATA_DIR``, ``CSRF_TRUSTED_ORIGINS``, ``TRUST_X_FORWARDED_FOR``.
+``TIME_ZONE``, ``ONCOPARCOURS_DATA_DIR``, ``CSRF_TRUSTED_ORIGINS``, ``TRUST_X_FORWARDED_FOR``,
+``ONCOPARCOURS_LEDGER_KEYS`` / ``ONCOPARCOURS_LEDGER_KEY_FILE`` (ledger HMAC keys, mandatory in
+prod), ``ONCOPARCOURS_LEDGER_ANCHOR_FILE``, ``ONCOPARCOURS_BACKUP_DIR`` (see docs/ledgers.md).
 """
 
 from __future__ import annotations
@@ -55,6 +57,23 @@ if not SECRET_KEY:
     SECRET_KEY = _DEV_SECRET_KEY
 elif PRODUCTION and SECRET_KEY == _DEV_SECRET_KEY:
     raise ImproperlyConfigured("The development SECRET_KEY cannot be used in production.")
+
+# Keys of the tamper-evident ledgers (custody chains, audit seals, anchors): never in the
+# database, never derived from SECRET_KEY. Dev: a key file is created under DATA_DIR on first use.
+LEDGER_KEYS = os.environ.get("ONCOPARCOURS_LEDGER_KEYS", "")
+LEDGER_KEY_FILE = os.environ.get("ONCOPARCOURS_LEDGER_KEY_FILE", "")
+if PRODUCTION and not (LEDGER_KEYS or LEDGER_KEY_FILE):
+    raise ImproperlyConfigured(
+        "ONCOPARCOURS_LEDGER_KEYS or ONCOPARCOURS_LEDGER_KEY_FILE must be set in production "
+        "(ONCOPARCOURS_ENV=prod); refusing to start."
+    )
+# Heads of the ledgers are checkpointed here too (an append-only file outside the database).
+LEDGER_ANCHOR_FILE = os.environ.get(
+    "ONCOPARCOURS_LEDGER_ANCHOR_FILE", str(DATA_DIR / "ledger-anchors.jsonl")
+)
+# Audit rows younger than this are left to the next sealing (late-committing transactions).
+LEDGER_SEAL_GRACE_SECONDS = float(os.environ.get("ONCOPARCOURS_LEDGER_SEAL_GRACE_SECONDS", "10"))
+BACKUP_DIR = os.environ.get("ONCOPARCOURS_BACKUP_DIR", str(DATA_DIR / "backups"))
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list(

@@ -39,3 +39,8 @@ class CellTherapyConfig(AppConfig):
         # The CAR-T pathway's stay near the centre and driving ban: the label is their floor.
         register_parameter_check(pathway_sync.CAR_T_TEMPLATE, pathway_sync.period_messages)
         register_timeline_provider("celltherapy", timeline.car_t_events)
+        from oncoparcours.core.anchors import register_ledger
+
+        from .services.custody import custody_compare, custody_heads
+
+        register_ledger("custody", heads=custody_heads, compare=custody_compare)

@@ -138,7 +138,8 @@ class CustodyKind(models.TextChoices):
 
 
 class CustodyEvent(AppendOnlyModel):
-    """One link of the chain of custody. ``hash`` = SHA-256(prev_hash + canonical event)."""
+    """One link of the chain of custody. ``hash`` = HMAC-SHA256 under the ledger key ``key_id``
+    of (prev_hash + canonical event), see ``rules.custody``."""
 
     id = models.BigAutoField(primary_key=True)
     order = models.ForeignKey(CarTOrder, on_delete=models.PROTECT, related_name="custody")
@@ -160,6 +161,7 @@ class CustodyEvent(AppendOnlyModel):
     note = models.TextField(_("note"), blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=32, blank=True, default="")
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -183,6 +185,7 @@ class CustodyEvent(AppendOnlyModel):
         values["organisation"] = self.organisation_label
         values["at"] = self.at.isoformat()
         values["prev_hash"], values["hash"] = self.prev_hash, self.hash
+        values["key_id"] = self.key_id
         return values
 
 

@@ -12,9 +12,19 @@ class CoreConfig(AppConfig):
 
         register_nav_item(NavItem("home", _("Home"), "core:home", order=0))
 
+        from django.db.models.signals import post_migrate
+
+        from .db import ensure_append_only_triggers
+
+        post_migrate.connect(ensure_append_only_triggers, dispatch_uid="append_only_triggers")
+
+        from .anchors import register_ledger
+        from .audit_chain import audit_compare, audit_head
         from .scheduling import register_periodic
-        from .tasks import prune_login_attempts
+        from .tasks import ledger_checkpoint, prune_login_attempts
 
         register_periodic(
             "core.prune_login_attempts", interval_seconds=24 * 3600, task=prune_login_attempts
         )
+        register_ledger("audit", heads=audit_head, compare=audit_compare)
+        register_periodic("core.ledger_checkpoint", interval_seconds=300, task=ledger_checkpoint)

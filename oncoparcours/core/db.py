@@ -1,8 +1,12 @@
 """Database-level protection of append-only tables (audit trail, consents, alerts, custody).
 
-UPDATE is refused on every vendor; DELETE is refused on PostgreSQL (SQLite test flushes use
-DELETE, PostgreSQL's use TRUNCATE, which these triggers do not cover). The ORM refuses both
-anyway (see ``core.models.AppendOnlyModel``); the triggers catch raw SQL and other clients.
+UPDATE and DELETE are refused on every vendor. The ORM refuses both anyway (see
+``core.models.AppendOnlyModel``); the triggers catch raw SQL and other clients. After every
+``migrate``, ``ensure_append_only_triggers`` (a post_migrate handler) puts both triggers on the
+table of every ``AppendOnlyModel`` that lacks them, so a new append-only model, or a SQLite table
+rebuilt by a migration, is never left unprotected. Erasing the whole database (``flush``) is the one
+exception: PostgreSQL's flush uses TRUNCATE, which row triggers do not cover, and the ``flush``
+command lifts SQLite's DELETE triggers for its duration (see ``core.management.commands.flush``).
 """
 
 from __future__ import annotations
@@ -32,10 +36,11 @@ def _statements(vendor: str, table: str) -> tuple[list[str], list[str]]:
         ]
     elif vendor == "sqlite":
         forward = [
-            f"CREATE TRIGGER {name}_update BEFORE UPDATE ON {table} "
+            f"CREATE TRIGGER {name}_{event.lower()} BEFORE {event} ON {table} "
             f"BEGIN SELECT RAISE(ABORT, '{table} rows are append-only'); END"
+            for event in ("UPDATE", "DELETE")
         ]
-        reverse = [f"DROP TRIGGER IF EXISTS {name}_update"]
+        reverse = [f"DROP TRIGGER IF EXISTS {name}_update", f"DROP TRIGGER IF EXISTS {name}_delete"]
     else:
         forward, reverse = [], []
     return forward, reverse
@@ -67,3 +72,45 @@ def append_only_after_rebuild(table: str) -> migrations.RunPython:
             )
 
     return migrations.RunPython(apply, migrations.RunPython.noop)
+
+
+def _idempotent(vendor: str, statement: str) -> str:
+    if vendor == "sqlite":
+        return statement.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS")
+    return statement.replace("CREATE TRIGGER", "CREATE OR REPLACE TRIGGER")
+
+
+def append_only_tables() -> list[str]:
+    """The table of every concrete ``AppendOnlyModel``."""
+    from django.apps import apps
+
+    from .models import AppendOnlyModel
+
+    return sorted(
+        model._meta.db_table
+        for model in apps.get_models()
+        if issubclass(model, AppendOnlyModel) and not model._meta.proxy
+    )
+
+
+def ensure_append_only_triggers(using: str = "default", **kwargs: Any) -> None:
+    """Put the UPDATE and DELETE triggers on every append-only table (idempotent)."""
+    from django.db import connections
+
+    connection = connections[using]
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table in append_only_tables():
+            if table not in existing:
+                continue
+            for statement in _statements(connection.vendor, table)[0]:
+                cursor.execute(_idempotent(connection.vendor, statement))
+
+
+def sqlite_delete_triggers(cursor: Any) -> list[tuple[str, str]]:
+    """(name, SQL) of the append-only DELETE triggers of a SQLite database."""
+    cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+        "AND name LIKE '%\\_append\\_only\\_delete' ESCAPE '\\'"
+    )
+    return [(name, sql) for name, sql in cursor.fetchall()]

@@ -116,6 +116,9 @@ class AuditEvent(AppendOnlyModel):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     path = models.CharField(_("path"), max_length=500, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # HMAC-SHA256 of the row's content under the ledger key ``key_id`` (see core.audit_chain).
+    key_id = models.CharField(max_length=32, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit event")
@@ -129,6 +132,52 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and not self.mac:
+            from .audit_chain import sign_row
+
+            sign_row(self)
+        super().save(*args, **kwargs)
+
+
+class AuditSeal(AppendOnlyModel):
+    """A sealed block of the audit trail: the audit rows with ``first_id <= id <= last_id``, chained
+    to the previous block by an HMAC (see core.audit_chain)."""
+
+    id = models.BigAutoField(primary_key=True)
+    sequence = models.PositiveBigIntegerField(unique=True)
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    rows = models.PositiveIntegerField()
+    prev_mac = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=32)
+    mac = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"seal #{self.sequence} ({self.first_id}–{self.last_id})"
+
+
+class LedgerAnchor(AppendOnlyModel):
+    """A signed checkpoint of the heads of every ledger (also appended to a file outside the
+    database, see core.anchors)."""
+
+    id = models.BigAutoField(primary_key=True)
+    sequence = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField(default=timezone.now)
+    state = models.JSONField(default=dict)
+    key_id = models.CharField(max_length=32)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"anchor #{self.sequence} {self.at:%Y-%m-%d %H:%M}"
 
 
 class LoginAttempt(models.Model):

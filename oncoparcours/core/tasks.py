@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.utils import timezone
 from django_tasks import task
@@ -10,6 +11,7 @@ from django_tasks import task
 from .models import LoginAttempt
 
 LOGIN_ATTEMPT_RETENTION_DAYS = 90
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -18,3 +20,20 @@ def prune_login_attempts() -> int:
     cutoff = timezone.now() - dt.timedelta(days=LOGIN_ATTEMPT_RETENTION_DAYS)
     deleted, _ = LoginAttempt.objects.filter(at__lt=cutoff).delete()
     return deleted
+
+
+@task()
+def ledger_checkpoint() -> dict:
+    """Seal the settled audit rows, then anchor the heads of every ledger (table + file). An
+    anchor is refused when a ledger went backwards since the last one (logged as an error;
+    ``audit verify`` / ``custody verify`` report the details)."""
+    from .anchors import AnchorRefused, anchor_write
+    from .audit_chain import audit_seal
+
+    sealed = audit_seal()
+    try:
+        anchor = anchor_write()
+    except AnchorRefused as refusal:
+        logger.error("ledger anchor refused: %s", refusal)
+        return {"sealed_rows": sealed.sealed_rows, "anchor": None, "refused": str(refusal)}
+    return {"sealed_rows": sealed.sealed_rows, "anchor": anchor.sequence if anchor else None}

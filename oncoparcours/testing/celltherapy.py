@@ -298,6 +298,7 @@ def tamper(sql: str, params: list) -> None:
             cursor.execute("SET session_replication_role = DEFAULT")
         else:
             cursor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only_update")
+            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only_delete")
             cursor.execute(sql, params)
             for statement in _statements("sqlite", table)[0]:
                 cursor.execute(statement)

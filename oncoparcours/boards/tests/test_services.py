@@ -202,6 +202,9 @@ def test_a_validated_decision_is_never_edited_and_a_correction_is_a_new_version(
         Decision.objects.filter(pk=first.pk).update(proposal="changed")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE boards_decision SET proposal = 'changed'")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM boards_decision WHERE id = %s", [first.pk.hex])
+    assert Decision.objects.filter(pk=first.pk).exists()
     corrected = decisions.decision_amend(
         actor=clinician.user,
         decision=first,

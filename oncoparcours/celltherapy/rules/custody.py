@@ -1,13 +1,16 @@
-"""The custody ledger (pure): canonical serialisation and SHA-256 chaining of events, verification
-of a chain (altered, missing or reordered events), and coherence of a new event with the
+"""The custody ledger (pure): canonical serialisation and keyed chaining of events
+(HMAC-SHA256 under a ledger key kept outside the database; the key id is stored on each event),
+verification of a chain (altered, unsigned, missing or reordered events, and truncation or
+rewriting against an anchored head), and coherence of a new event with the
 lifecycle (no reception before a shipment, no gap in custody, nothing after a quarantine but the
 benefit-risk decision that releases the product)."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,17 +66,25 @@ def canonical(event: dict[str, Any]) -> bytes:
 
 
 def event_hash(event: dict[str, Any], previous_hash: str) -> str:
+    """The unkeyed SHA-256 link used before the ledger was keyed (kept to upgrade old chains)."""
     return hashlib.sha256(previous_hash.encode("ascii") + canonical(event)).hexdigest()
+
+
+def event_mac(event: dict[str, Any], previous_hash: str, key: bytes) -> str:
+    return hmac.new(
+        key, previous_hash.encode("ascii") + canonical(event), hashlib.sha256
+    ).hexdigest()
 
 
 @dataclass(frozen=True)
 class Break:
     sequence: int
-    problem: str  # altered | missing | reordered | broken_link
+    problem: str  # altered | unsigned | missing | reordered | broken_link | truncated | rewritten
 
 
-def verify(events: Sequence[dict[str, Any]]) -> list[Break]:
-    """``events`` as stored (ordered by id), each with ``sequence``, ``prev_hash``, ``hash``."""
+def verify(events: Sequence[dict[str, Any]], keys: Mapping[str, bytes]) -> list[Break]:
+    """``events`` as stored (ordered by id), each with ``sequence``, ``prev_hash``, ``hash`` and
+    ``key_id``; ``keys`` maps key ids to ledger keys."""
     breaks: list[Break] = []
     previous_hash, expected_sequence, previous_at = GENESIS, 1, None
     for event in events:
@@ -84,12 +95,29 @@ def verify(events: Sequence[dict[str, Any]]) -> list[Break]:
             )
         if event["prev_hash"] != previous_hash:
             breaks.append(Break(sequence, "broken_link"))
-        if event_hash(event, event["prev_hash"]) != event["hash"]:
+        key = keys.get(event.get("key_id") or "")
+        if key is None:
+            breaks.append(Break(sequence, "unsigned"))
+        elif not hmac.compare_digest(event_mac(event, event["prev_hash"], key), event["hash"]):
             breaks.append(Break(sequence, "altered"))
         if previous_at is not None and str(event["at"]) < str(previous_at):
             breaks.append(Break(sequence, "reordered"))
         previous_hash, expected_sequence, previous_at = event["hash"], sequence + 1, event["at"]
     return breaks
+
+
+def against_anchor(events: Sequence[dict[str, Any]], anchored: Sequence[Any] | None) -> list[Break]:
+    """A chain against its anchored ``[length, head]``: fewer events (truncated) or another event
+    where the anchored head was (rewritten)."""
+    if not anchored:
+        return []
+    length, head = int(anchored[0]), anchored[1]
+    at_length = [event for event in events if event["sequence"] == length]
+    if not at_length:
+        return [Break(length, "truncated")]
+    if at_length[-1]["hash"] != head:
+        return [Break(length, "rewritten")]
+    return []
 
 
 def coherence_problem(

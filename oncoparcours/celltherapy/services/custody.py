@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.ledger_keys import ledger_keys
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.directory.models import Organisation
 
@@ -111,8 +112,10 @@ def custody_append(
     if problem:
         raise ApplicationError(_refusal(problem, kind, previous, organisation_label), field="kind")
     at = _check_details(details, previous)
+    keys = ledger_keys()
     event = CustodyEvent(
         order=order,
+        key_id=keys.current_id,
         sequence=previous.sequence + 1 if previous else 1,
         kind=kind,
         actor=actor,
@@ -129,7 +132,7 @@ def custody_append(
         note=details.note.strip(),
         prev_hash=previous.hash if previous else ledger.GENESIS,
     )
-    event.hash = ledger.event_hash(event.as_chain_dict(), event.prev_hash)
+    event.hash = ledger.event_mac(event.as_chain_dict(), event.prev_hash, keys.keys[event.key_id])
     event.save()
     audit_record(
         actor=actor,
@@ -201,22 +204,88 @@ def custody_record(
     )
 
 
-def custody_verify(order: CarTOrder) -> list[ledger.Break]:
-    """Recompute the chain as stored (by insertion order) and list where it breaks."""
+def custody_verify(order: CarTOrder, anchored: list | bool | None = True) -> list[ledger.Break]:
+    """Recompute the chain as stored (by insertion order) and list where it breaks, including
+    against its last anchored head (by default read from the anchor table)."""
     events = [e.as_chain_dict() for e in CustodyEvent.objects.filter(order=order).order_by("id")]
-    return ledger.verify(events)
+    if anchored is True:
+        anchored = latest_anchored_head(order.pk)
+    breaks = ledger.verify(events, ledger_keys().keys)
+    return breaks + ledger.against_anchor(events, anchored or None)
 
 
-def custody_verify_all(batch: int = 5000) -> Iterator[tuple[uuid.UUID, list[ledger.Break]]]:
-    """Every chain of the database in one streamed pass (events ordered by order, insertion)."""
+def latest_anchored_head(order_id: uuid.UUID) -> list | None:
+    """The head of this chain in the latest valid anchor of the table that holds it."""
+    from oncoparcours.core.anchors import anchor_is_valid
+    from oncoparcours.core.models import LedgerAnchor
+
+    key = str(order_id)
+    anchors = LedgerAnchor.objects.filter(state__custody__chains__has_key=key).order_by("-sequence")
+    for anchor in anchors[:5]:
+        if anchor_is_valid(anchor):
+            return anchor.state["custody"]["chains"][key]
+    return None
+
+
+def custody_verify_all(
+    batch: int = 5000, reference: dict[str, Any] | None = None
+) -> Iterator[tuple[uuid.UUID, list[ledger.Break]]]:
+    """Every chain of the database in one streamed pass (events ordered by order, insertion),
+    each compared with its head in ``reference`` (the folded anchors' custody state); chains
+    anchored but now absent are reported truncated."""
+    keys = ledger_keys().keys
+    anchored: dict[str, Any] = dict((reference or {}).get("chains", {}))
     current: uuid.UUID | None = None
     chain: list[dict] = []
     events = CustodyEvent.objects.order_by("order_id", "id").iterator(chunk_size=batch)
+
+    def result() -> tuple[uuid.UUID, list[ledger.Break]]:
+        assert current is not None
+        head = anchored.pop(str(current), None)
+        return current, ledger.verify(chain, keys) + ledger.against_anchor(chain, head)
+
     for event in events:
         if event.order_id != current:
             if current is not None:
-                yield current, ledger.verify(chain)
+                yield result()
             current, chain = event.order_id, []
         chain.append(event.as_chain_dict())
     if current is not None:
-        yield current, ledger.verify(chain)
+        yield result()
+    for order_id, head in anchored.items():
+        yield uuid.UUID(order_id), [ledger.Break(int(head[0]), "truncated")]
+
+
+def custody_heads() -> dict[str, Any]:
+    """The state anchored for the custody ledger: every chain's length and head MAC."""
+    chains: dict[str, list] = {}
+    total = 0
+    rows = CustodyEvent.objects.order_by("order_id", "sequence").values_list(
+        "order_id", "sequence", "hash"
+    )
+    for order_id, sequence, mac in rows.iterator(chunk_size=5000):
+        chains[str(order_id)] = [sequence, mac]
+        total += 1
+    return {"chains": chains, "events": total}
+
+
+def custody_compare(reference: dict[str, Any]) -> list[str]:
+    """The custody ledger against its anchored state (truncated or rewritten chains)."""
+    if not reference:
+        return []
+    anchored = reference.get("chains", {})
+    found: dict[str, list[dict[str, Any]]] = {}
+    rows = CustodyEvent.objects.values("order_id", "sequence", "hash")
+    for row in rows.iterator(chunk_size=5000):
+        if str(row["order_id"]) in anchored:
+            found.setdefault(str(row["order_id"]), []).append(dict(row))
+    problems = []
+    for chain, head in anchored.items():
+        for item in ledger.against_anchor(found.get(chain, []), head):
+            problems.append(f"custody chain {chain} event #{item.sequence}: {item.problem}")
+    events = CustodyEvent.objects.count()
+    if events < int(reference.get("events", 0)):
+        problems.append(
+            f"custody ledger: {events} events, {reference['events']} anchored (truncated)"
+        )
+    return problems

@@ -74,6 +74,9 @@ def test_coi_codes_carry_their_own_check():
     assert identifiers.coi_problem("COI-12") == "format"
 
 
+KEYS = {"k1": b"k" * 32}
+
+
 def chain(*kinds: str) -> list[dict]:
     events, previous = [], custody.GENESIS
     for index, kind in enumerate(kinds, start=1):
@@ -93,7 +96,8 @@ def chain(*kinds: str) -> list[dict]:
             "at": f"2026-01-0{index}T10:00:00+00:00",
         }
         event["prev_hash"] = previous
-        event["hash"] = custody.event_hash(event, previous)
+        event["key_id"] = "k1"
+        event["hash"] = custody.event_mac(event, previous, KEYS["k1"])
         previous = event["hash"]
         events.append(event)
     return events
@@ -101,14 +105,35 @@ def chain(*kinds: str) -> list[dict]:
 
 def test_an_intact_chain_verifies_and_any_change_is_caught():
     events = chain("collected", "shipped", "received_by_manufacturer")
-    assert custody.verify(events) == []
+    assert custody.verify(events, KEYS) == []
     altered = [dict(e) for e in events]
     altered[1]["seal"] = "SEAL-FORGED"
-    assert [b.problem for b in custody.verify(altered)] == ["altered"]
+    assert [b.problem for b in custody.verify(altered, KEYS)] == ["altered"]
     missing = [events[0], events[2]]
-    assert {b.problem for b in custody.verify(missing)} == {"missing", "broken_link"}
+    assert {b.problem for b in custody.verify(missing, KEYS)} == {"missing", "broken_link"}
     swapped = [events[0], events[2], events[1]]
-    assert "reordered" in {b.problem for b in custody.verify(swapped)}
+    assert "reordered" in {b.problem for b in custody.verify(swapped, KEYS)}
+
+
+def test_a_chain_re_hashed_without_the_key_or_under_an_unknown_key_is_caught():
+    events = chain("collected", "shipped")
+    rehashed, previous = [], custody.GENESIS
+    for event in events:  # the attacker's plain SHA-256 chain
+        forged = {**event, "prev_hash": previous}
+        forged["hash"] = custody.event_hash(forged, previous)
+        rehashed.append(forged)
+        previous = forged["hash"]
+    assert {b.problem for b in custody.verify(rehashed, KEYS)} == {"altered"}
+    assert {b.problem for b in custody.verify(events, {"k2": b"x" * 32})} == {"unsigned"}
+
+
+def test_a_chain_shorter_than_or_different_from_its_anchor_is_caught():
+    events = chain("collected", "shipped", "received_by_manufacturer")
+    head = [3, events[2]["hash"]]
+    assert custody.against_anchor(events, head) == []
+    assert [b.problem for b in custody.against_anchor(events[:2], head)] == ["truncated"]
+    other = chain("collected", "shipped", "received")
+    assert [b.problem for b in custody.against_anchor(other, head)] == ["rewritten"]
 
 
 def test_coherence_of_a_new_event():

@@ -26,8 +26,29 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set in production" in result.stderr
 
 
+LEDGER_KEYS = "k1:" + "A" * 44
+
+
+def test_production_refuses_to_start_without_a_ledger_key():
+    env = {
+        "ONCOPARCOURS_ENV": "prod",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "example.org",
+        "ONCOPARCOURS_LEDGER_KEYS": "",
+        "ONCOPARCOURS_LEDGER_KEY_FILE": "",
+    }
+    result = run_settings(env)
+    assert result.returncode != 0
+    assert "ONCOPARCOURS_LEDGER_KEYS or ONCOPARCOURS_LEDGER_KEY_FILE must be set" in result.stderr
+
+
 def test_production_profile_is_hardened():
-    env = {"ONCOPARCOURS_ENV": "prod", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}
+    env = {
+        "ONCOPARCOURS_ENV": "prod",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "example.org",
+        "ONCOPARCOURS_LEDGER_KEYS": LEDGER_KEYS,
+    }
     result = run_settings(env)
     assert result.returncode == 0, result.stderr
     debug, secure_cookie, hsts = result.stdout.split()

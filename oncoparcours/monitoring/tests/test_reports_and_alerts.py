@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from oncoparcours.core.errors import ApplicationError
@@ -155,6 +155,16 @@ def test_alerts_and_their_events_are_never_edited_in_place(submit, nurse):
     with pytest.raises((IntegrityError, Exception)), transaction.atomic():
         AlertEvent.objects.filter(pk=event.pk).update(note="changed")
     assert Alert.objects.get(pk=alert.pk).level == "routine"
+
+
+def test_alerts_and_their_events_are_never_deleted_even_in_raw_sql(submit, nurse):
+    alert = submit({"stools_over_baseline_per_day": 2}).alert
+    event = AlertEvent.objects.get(alert=alert)
+    for table, pk in (("monitoring_alertevent", event.pk), ("monitoring_alert", alert.pk)):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE id = %s", [getattr(pk, "hex", pk)])
+    assert AlertEvent.objects.filter(pk=event.pk).exists()
+    assert Alert.objects.filter(pk=alert.pk).exists()
 
 
 # --- escalation ----------------------------------------------------------------------------------
