@@ -14,6 +14,7 @@ from oncoparcours.demo.boards import BoardsDemo
 from oncoparcours.demo.celltherapy import CellTherapyDemo
 from oncoparcours.demo.consents import ConsentsDemo
 from oncoparcours.demo.generator import Generator
+from oncoparcours.demo.history import HistoryDemo
 from oncoparcours.demo.institutions import DEMO_LOGINS, DEMO_PASSWORD
 from oncoparcours.demo.models import DemoDataset
 from oncoparcours.demo.monitoring import MonitoringDemo
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         caregiver_token = TreatmentsDemo(seed=seed, scale=patients / 2000).run()
         BoardsDemo(seed=seed).run()
         CellTherapyDemo(seed=seed).run()
+        HistoryDemo(seed=seed).run()
         ConsentsDemo(seed=seed).run()
         extract_refresh(actor=None)
         refresh_planner_statistics()
