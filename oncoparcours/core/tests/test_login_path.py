@@ -12,9 +12,7 @@ PASSWORD = "correct horse battery"
 
 
 def login(client, username, password, ip="10.0.0.1"):
-    return client.post(
-        "/connexion/", {"username": username, "password": password}, REMOTE_ADDR=ip
-    )
+    return client.post("/connexion/", {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
 @pytest.fixture
