@@ -9,6 +9,8 @@ Other variables: ``DATABASE_URL``, ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS`` 
 ``TIME_ZONE``, ``ONCOPARCOURS_DATA_DIR``, ``CSRF_TRUSTED_ORIGINS``, ``TRUST_X_FORWARDED_FOR``,
 ``ONCOPARCOURS_LEDGER_KEYS`` / ``ONCOPARCOURS_LEDGER_KEY_FILE`` (ledger HMAC keys, mandatory in
 prod), ``ONCOPARCOURS_LEDGER_ANCHOR_FILE``, ``ONCOPARCOURS_BACKUP_DIR`` (see docs/ledgers.md).
+Authentication (docs/security.md): ``LOGIN_LOCKOUT_*``, ``SECOND_FACTOR_REQUIRED``, ``OIDC_*``,
+``EMAIL_*``.
 """
 
 from __future__ import annotations
@@ -90,6 +92,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "django_tasks",
     "django_tasks_db",
     "oncoparcours.core",
@@ -113,6 +119,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "oncoparcours.core.middleware.RequestContextMiddleware",
+    "oncoparcours.core.auth.guard.SessionGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -178,9 +185,55 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Lockout: this many failed logins for one username within the window lock it for the window.
+# Lockout: this many failed logins (or second-factor codes) in a row for one username within the
+# window lock it for the window and end its open sessions; this many failures from one address,
+# whatever the usernames, block that address for the window.
 LOGIN_LOCKOUT_THRESHOLD = int(os.environ.get("LOGIN_LOCKOUT_THRESHOLD", "5"))
+LOGIN_LOCKOUT_IP_THRESHOLD = int(os.environ.get("LOGIN_LOCKOUT_IP_THRESHOLD", "20"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+# Second factor (TOTP + recovery codes) for every account: on in production; off by default in
+# dev so that the demo logins printed by `make demo` work without an authenticator app.
+SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", default=PRODUCTION)
+OTP_TOTP_ISSUER = "OncoParcours"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# OpenID Connect (Pro Santé Connect). Enabled when OIDC_DISCOVERY_URL and OIDC_RP_CLIENT_ID are set.
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid scope_all")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+# Claim carrying the RPPS number matched against directory.Professional.rpps.
+OIDC_RPPS_CLAIM = os.environ.get("OIDC_RPPS_CLAIM", "SubjectRefPro.codeRPPS")
+# ``acr`` values of the ID token that count as the second factor (empty: never; see security.md).
+OIDC_SECOND_FACTOR_ACR_VALUES = env_list("OIDC_SECOND_FACTOR_ACR_VALUES", [])
+OIDC_LOGIN_LABEL = os.environ.get("OIDC_LOGIN_LABEL", "Pro Santé Connect")
+OIDC_ENABLED = bool(OIDC_DISCOVERY_URL and OIDC_RP_CLIENT_ID)
+OIDC_CREATE_USER = False  # an unknown identity is refused, never a silent new account
+OIDC_TIMEOUT = 10
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATE_CLASS = "oncoparcours.directory.oidc.ProSanteConnectRequestView"
+OIDC_CALLBACK_CLASS = "oncoparcours.directory.oidc.ProSanteConnectCallbackView"
+LOGIN_REDIRECT_URL_FAILURE = "core:login"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("oncoparcours.directory.oidc.ProSanteConnectBackend")
+
+# Outgoing e-mail (password reset links).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OncoParcours <no-reply@localhost>")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 # Break-the-glass access lasts this long unless the user asks for less.
 BREAK_GLASS_MAX_MINUTES = int(os.environ.get("BREAK_GLASS_MAX_MINUTES", "240"))
 

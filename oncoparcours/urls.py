@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from oncoparcours.core.auth.views import admin_login_redirect
+
 urlpatterns = [
     path("", include("oncoparcours.core.urls")),
     path("annuaire/", include("oncoparcours.directory.urls")),
@@ -11,5 +13,7 @@ urlpatterns = [
     path("", include("oncoparcours.celltherapy.urls")),
     path("", include("oncoparcours.indicators.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("admin/login/", admin_login_redirect),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .auth.second_factor import reset_second_factor
 from .models import AuditEvent, User
 
 
@@ -9,6 +12,19 @@ class OncoUserAdmin(UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("OncoParcours", {"fields": ("role",)}))  # type: ignore[misc]
     list_display = ("username", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active", "is_staff")
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor (lost phone)"))
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            reset_second_factor(user, actor=request.user)
+        count = queryset.count()
+        message = ngettext(
+            "%(count)d user will set up a new second factor at the next login.",
+            "%(count)d users will set up a new second factor at the next login.",
+            count,
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(AuditEvent)

@@ -61,6 +61,10 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("logged in")
     LOGIN_FAILED = "login_failed", _("failed login")
     LOGOUT = "logout", _("logged out")
+    SESSION_ENDED = "session_ended", _("session ended")
+    SECOND_FACTOR = "second_factor", _("second factor changed")
+    PASSWORD_CHANGE = "password_change", _("password changed")
+    PASSWORD_RESET = "password_reset", _("password reset")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -181,7 +185,7 @@ class LedgerAnchor(AppendOnlyModel):
 
 
 class LoginAttempt(models.Model):
-    """One login attempt; recent failures lock the username (see ``core.auth``)."""
+    """One login attempt; recent failures lock the username or the address (``core.auth``)."""
 
     id = models.BigAutoField(primary_key=True)
     username = models.CharField(max_length=150)
@@ -190,7 +194,10 @@ class LoginAttempt(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["username", "-at"], name="login_attempt_user_at")]
+        indexes = [
+            models.Index(fields=["username", "-at"], name="login_attempt_user_at"),
+            models.Index(fields=["ip", "-at"], name="login_attempt_ip_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.username} {'ok' if self.succeeded else 'failed'} {self.at:%Y-%m-%d %H:%M}"

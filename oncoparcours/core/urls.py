@@ -1,12 +1,38 @@
 from django.urls import path
 
 from . import views
+from .auth import password
+from .auth import views as auth_views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("connexion/", views.OncoLoginView.as_view(), name="login"),
+    path("connexion/", auth_views.OncoLoginView.as_view(), name="login"),
+    path("connexion/verification/", auth_views.second_factor_verify, name="second_factor_verify"),
+    path("compte/double-facteur/", auth_views.second_factor_enrol, name="second_factor_enrol"),
+    path("compte/mot-de-passe/", password.PasswordChange.as_view(), name="password_change"),
+    path(
+        "compte/mot-de-passe/modifie/",
+        password.PasswordChangeDone.as_view(),
+        name="password_change_done",
+    ),
+    path("mot-de-passe-oublie/", password.PasswordReset.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe-oublie/envoye/",
+        password.PasswordResetDone.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe-oublie/<uidb64>/<token>/",
+        password.PasswordResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe-oublie/termine/",
+        password.PasswordResetComplete.as_view(),
+        name="password_reset_complete",
+    ),
     path("deconnexion/", views.logout_view, name="logout"),
     path("audit/utilisateurs/<int:user_id>/", views.audit_by_user, name="audit_by_user"),
 ]

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -11,16 +10,9 @@ from django.views.decorators.http import require_POST
 from oncoparcours.core.http import AuthenticatedHttpRequest
 
 from .audit import audit_record
-from .auth import LockoutAuthenticationForm
 from .models import AuditAction
 from .navigation import home_panels_for
 from .selectors import audit_events_by_actor
-
-
-class OncoLoginView(LoginView):
-    template_name = "core/login.html"
-    authentication_form = LockoutAuthenticationForm
-    redirect_authenticated_user = True
 
 
 @require_POST

@@ -106,6 +106,7 @@ def test_the_chair_validates_and_the_pdfs_are_served_to_the_care_team_only(
     before = AuditEvent.objects.filter(patient_id=complete_case.patient_id).count()
     pdf = client.get(pdf_url)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert (pdf["Cache-Control"], pdf["Pragma"]) == ("no-store", "no-cache")  # never cached
     assert b"".join(pdf.streaming_content)[:5] == b"%PDF-"
     assert AuditEvent.objects.filter(patient_id=complete_case.patient_id).count() == before + 1
     assert client_for(outsider).get(pdf_url).status_code == 404

@@ -119,6 +119,7 @@ def test_the_json_api_is_idempotent_and_returns_the_advice(client, link_token):
     assert first.json()["report"] == again.json()["report"]
     assert first.json()["level"] == "urgent"
     assert Report.objects.count() == 1
+    assert (first["Cache-Control"], first["Pragma"]) == ("no-store", "no-cache")
 
 
 @pytest.mark.parametrize(

@@ -76,14 +76,15 @@ def test_patient_pages_query_counts_do_not_grow_with_data(
             clinician_client.get(reverse("patients:list"), {"q": "nom", "icd10": "C50"}).status_code
             == 200
         )
-    with django_assert_max_num_queries(32):  # + treatments in course, CAR-T timeline
+    # 33: + treatments in course, CAR-T timeline; + the session guard's lock check (issue 13)
+    with django_assert_max_num_queries(33):
         assert (
             clinician_client.get(reverse("patients:detail", args=[patients[0].pk])).status_code
             == 200
         )
     # 18: the week panel reads the user's roles from their additional specialties and current
-    # organisations (hospital at home) in one query (issue 12).
-    with django_assert_max_num_queries(18):
+    # organisations (hospital at home) in one query (issue 12); + the lock check (issue 13).
+    with django_assert_max_num_queries(19):
         assert clinician_client.get(reverse("core:home")).status_code == 200
 
 
