@@ -58,6 +58,8 @@ def order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page_obj": page,
             "querystring_without_page": (params.urlencode() + "&") if params else "",
             "figures": selectors.manufacturer_figures(request.user),
+            # Only the pages this user can open (a pharmacist works with no EFS centre).
+            "sees_efs": efs_selectors.centres_for(request.user).exists(),
         },
     )
 
