@@ -279,6 +279,16 @@ def bedside_check(
                             )
                         },
                     )
+            elif problems := bedside.confirmation_problems(order, outcome):
+                messages.error(
+                    request,
+                    _(
+                        "Do not infuse: %(problems)s. Check the patient and the bag; a second "
+                        "professional's confirmation closes this check as failed (alert sent), "
+                        "then repeat it with two professionals."
+                    )
+                    % {"problems": "; ".join(str(bedside.PROBLEM_LABELS[p]) for p in problems)},
+                )
             else:
                 messages.info(
                     request,
