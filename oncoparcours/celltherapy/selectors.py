@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
@@ -122,6 +122,7 @@ def current_storage(order: CarTOrder) -> Storage | None:
 class BedsideView:
     pending: BedsideConfirmation | None
     checks: list[BedsideCheck]
+    pending_problems: list[str] = field(default_factory=list)
 
 
 def bedside(order: CarTOrder) -> BedsideView:
@@ -136,7 +137,10 @@ def bedside(order: CarTOrder) -> BedsideView:
         .select_related("professional")
         .first()
     )
-    return BedsideView(pending, checks)
+    from .services.bedside import confirmation_problems
+
+    problems = confirmation_problems(order, pending) if pending else []
+    return BedsideView(pending, checks, problems)
 
 
 def pharmacy_tanks(user: User) -> QuerySet[Tank]:

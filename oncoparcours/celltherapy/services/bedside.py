@@ -42,6 +42,17 @@ def _attempt(order: CarTOrder) -> int:
     return (last.attempt + 1) if last else 1
 
 
+def confirmation_problems(order: CarTOrder, confirmation: BedsideConfirmation) -> list[str]:
+    """What is already wrong with the first confirmation, shown to its author at once (the
+    check cannot pass this attempt; the second professional's confirmation closes it)."""
+    problems = []
+    if not confirmation.identity_confirmed:
+        problems.append("identity_first")
+    if _normalise(confirmation.scanned_coi) != order.coi:
+        problems.append("coi_first")
+    return problems
+
+
 def compare(order: CarTOrder, first: BedsideConfirmation, second: BedsideConfirmation) -> list[str]:
     problems = []
     for name, confirmation in (("first", first), ("second", second)):

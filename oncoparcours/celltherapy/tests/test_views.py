@@ -117,7 +117,8 @@ def test_a_failed_bedside_check_through_the_page(client, car_t_patient, setting,
     url = reverse("celltherapy:bedside", args=[car_t_patient.pk, order.pk])
     client.force_login(setting.nurse.user)
     assert order.coi not in client.get(url).content.decode()
-    client.post(url, {"identity_confirmed": "on", "scanned_coi": order.coi})
+    first = client.post(url, {"identity_confirmed": "on", "scanned_coi": order.coi}, follow=True)
+    assert "Ne perfusez pas" not in first.content.decode()  # a matching first scan: no alarm
     client.force_login(haematologist)
     response = client.post(
         url, {"identity_confirmed": "on", "scanned_coi": "COI-XXX-0000-0000-0"}, follow=True
@@ -126,6 +127,24 @@ def test_a_failed_bedside_check_through_the_page(client, car_t_patient, setting,
     assert "ÉCHEC" in body
     page = client.get(order.get_absolute_url()).content.decode()
     assert "?to=infused" not in page
+
+
+def test_the_first_scanner_sees_a_mismatch_at_once(client, car_t_patient, setting, haematologist):
+    order = walk_to(place_order(car_t_patient, haematologist), "thawed")
+    url = reverse("celltherapy:bedside", args=[car_t_patient.pk, order.pk])
+    client.force_login(setting.nurse.user)
+    response = client.post(
+        url, {"identity_confirmed": "on", "scanned_coi": "COI-XXX-0000-0000-0"}, follow=True
+    )
+    body = response.content.decode()
+    # Told at once, before anyone else scans.
+    assert "Ne perfusez pas" in body
+    assert "n&#x27;est pas celui de cette commande" in body or "n'est pas celui" in body
+    # The second professional opening the page sees it too, before confirming.
+    client.force_login(haematologist)
+    bedside_page = client.get(url).content.decode()
+    assert "Ne perfusez pas" in bedside_page
+    assert order.coi not in bedside_page  # the page still never shows the expected COI
 
 
 def test_a_tank_reading_above_the_threshold_is_flagged(client, setting):

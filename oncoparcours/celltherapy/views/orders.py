@@ -58,6 +58,8 @@ def order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page_obj": page,
             "querystring_without_page": (params.urlencode() + "&") if params else "",
             "figures": selectors.manufacturer_figures(request.user),
+            # Only the pages this user can open (a pharmacist works with no EFS centre).
+            "sees_efs": efs_selectors.centres_for(request.user).exists(),
         },
     )
 
@@ -277,6 +279,16 @@ def bedside_check(
                             )
                         },
                     )
+            elif problems := bedside.confirmation_problems(order, outcome):
+                messages.error(
+                    request,
+                    _(
+                        "Do not infuse: %(problems)s. Check the patient and the bag; a second "
+                        "professional's confirmation closes this check as failed (alert sent), "
+                        "then repeat it with two professionals."
+                    )
+                    % {"problems": "; ".join(str(bedside.PROBLEM_LABELS[p]) for p in problems)},
+                )
             else:
                 messages.info(
                     request,
