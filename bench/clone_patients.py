@@ -53,9 +53,7 @@ def select_list(model, cloned: set, copy: int) -> tuple[str, str]:
     from django.db import models
 
     columns, values = [], []
-    unique_texts = {
-        f.column for f in model._meta.concrete_fields if f.unique and not f.primary_key
-    }
+    unique_texts = {f.column for f in model._meta.concrete_fields if f.unique and not f.primary_key}
     for field in model._meta.concrete_fields:
         column = f'"{field.column}"'
         if field.primary_key and not isinstance(field, models.UUIDField):
