@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 
 NOT_CLONED = {"patients.CareTeamMember", "patients.BreakGlassAccess"}
+NOT_CLONED_APPS = {"celltherapy"}  # a few hundred orders a region; chained integer ids
 
 
 def cloned_models() -> list:
@@ -38,10 +39,14 @@ def cloned_models() -> list:
     while changed:
         changed = False
         for model in apps.get_models():
-            if model in cloned or model._meta.label in NOT_CLONED or model._meta.proxy:
+            meta = model._meta
+            if model in cloned or meta.label in NOT_CLONED or meta.app_label in NOT_CLONED_APPS:
+                continue
+            if meta.proxy:
                 continue
             if any(
-                f.many_to_one and f.related_model in cloned for f in model._meta.concrete_fields
+                (f.many_to_one or f.one_to_one) and f.related_model in cloned
+                for f in model._meta.concrete_fields
             ):
                 cloned.add(model)
                 changed = True
@@ -54,12 +59,26 @@ def select_list(model, cloned: set, copy: int) -> tuple[str, str]:
 
     columns, values = [], []
     unique_texts = {f.column for f in model._meta.concrete_fields if f.unique and not f.primary_key}
+    nulled = set()  # unique together without a remapped column: NULL if allowed, else suffixed
+    for constraint in model._meta.constraints:
+        names = getattr(constraint, "fields", ())
+        if not isinstance(constraint, models.UniqueConstraint) or not names:
+            continue
+        fields = [model._meta.get_field(name) for name in names]
+        if any(f.is_relation and f.related_model in cloned for f in fields):
+            continue
+        for f in fields:
+            (nulled if f.null else unique_texts).add(f.column)
     for field in model._meta.concrete_fields:
         column = f'"{field.column}"'
         if field.primary_key and not isinstance(field, models.UUIDField):
             continue  # integer ids come from the sequence
-        remap = field.primary_key or (field.many_to_one and field.related_model in cloned)
-        if remap or (isinstance(field, models.UUIDField) and field.unique):
+        remap = field.primary_key or (
+            (field.many_to_one or field.one_to_one) and field.related_model in cloned
+        )
+        if field.column in nulled:
+            value = "NULL"
+        elif remap or (isinstance(field, models.UUIDField) and field.unique):
             value = f"md5({column}::text || ':{copy}')::uuid"
         elif field.column in unique_texts and isinstance(field, models.CharField):
             value = f"left({column}, {field.max_length - 4}) || '~{copy:03d}'"

@@ -55,7 +55,7 @@ def professionals(count: int) -> list[tuple[str, list[tuple[str, str]]]]:
     others = list(
         User.objects.filter(professional__isnull=False, is_active=True)
         .exclude(pk__in=[u.pk for u in demo])
-        .annotate(patients=Count("professional__care_team_memberships"))
+        .annotate(patients=Count("professional__care_teams"))
         .filter(patients__gt=20)
         .order_by("pk")[: max(0, count - len(demo))]
     )
