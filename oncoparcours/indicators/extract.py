@@ -692,24 +692,28 @@ def changed_patients(since: dt.datetime, audit_id: int) -> set[Any]:
         (Decision.objects, "validated_at", "case__patient_id"),
         (Referral.objects, "updated_at", "patient_id"),
         (Alert.objects, "created_at", "patient_id"),
-        (AlertEvent.objects, "at", "alert__patient_id"),
         (CarTOrder.objects, "updated_at", "patient_id"),
         (CustodyEvent.objects, "at", "order__patient_id"),
     ]
     changed: set[Any] = set()
+    # Plain queries, not server-side cursors: a cursor makes PostgreSQL favour fast-start plans
+    # (a 100,000-patient database took a minute on the alert events instead of a second).
     for query, stamp, patient in sources:
         rows = query.filter(**{f"{stamp}__gte": since}).values_list(patient, flat=True)
-        changed.update(rows.distinct().order_by().iterator(chunk_size=20000))
+        changed.update(rows.distinct().order_by())
+    events = AlertEvent.objects.filter(at__gte=since).values("alert_id")
+    alerted = Alert.objects.filter(pk__in=events).values_list("patient_id", flat=True)
+    changed.update(alerted.distinct().order_by())
     audited = (
         AuditEvent.objects.filter(id__gt=audit_id, patient_id__isnull=False)
         .exclude(action__in=READ_ACTIONS)
         .values_list("patient_id", flat=True)
     )
-    changed.update(audited.distinct().order_by().iterator(chunk_size=20000))
+    changed.update(audited.distinct().order_by())
     open_home = PathwayInstance.objects.filter(
         template__code__in=HOME_TEMPLATES, ended_on__isnull=True
     ).values_list("patient_id", flat=True)
-    changed.update(open_home.distinct().order_by().iterator(chunk_size=20000))
+    changed.update(open_home.distinct().order_by())
     changed.discard(None)
     return changed
 
