@@ -93,8 +93,13 @@ def extract(settings, tmp_path):  # type: ignore[no-untyped-def]
     connection.execute(
         "CREATE TABLE boards AS SELECT 'b1' AS id, 'RCP régionale' AS name, false AS overseas"
     )
-    for table in ("events", "organisations", "boards"):
-        connection.execute(f"COPY {table} TO '{directory / table}.parquet' (FORMAT parquet)")
+    (directory / "events" / "part=0").mkdir(parents=True, exist_ok=True)  # the partitioned layout
+    for table, path in (
+        ("events", directory / "events" / "part=0" / "events.parquet"),
+        ("organisations", directory / "organisations.parquet"),
+        ("boards", directory / "boards.parquet"),
+    ):
+        connection.execute(f"COPY {table} TO '{path}' (FORMAT parquet)")
     stamp_key(directory)  # pseudonyms made with the application's key
     ExtractRun.objects.create(
         finished_at=dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC), events=len(rows)

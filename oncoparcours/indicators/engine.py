@@ -14,6 +14,7 @@ import duckdb
 from . import exclusions
 from .catalogue import parameters
 from .exclusions import Exclusion
+from .extract import events_source
 
 TABLES = ("events", "organisations", "boards")
 # The kinds of event each indicator is computed from (see extract.KINDS).
@@ -105,9 +106,13 @@ class Engine:
         self.connection = duckdb.connect()
         self.connection.execute("SET threads TO 2")
         for table in TABLES:
-            path = _quote(directory / f"{table}.parquet")
+            source = (
+                events_source(directory)
+                if table == "events"
+                else f"read_parquet('{_quote(directory / f'{table}.parquet')}')"
+            )
             name = "events_all" if table == "events" else table
-            self.connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+            self.connection.execute(f"CREATE VIEW {name} AS SELECT * FROM {source}")
         self._setup(now, english, exclusion)
 
     def _setup(self, now: dt.datetime, english: bool, exclusion: Exclusion | None) -> None:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from . import exclusions
 from .engine import Result
 from .exclusions import Exclusion
-from .extract import COLUMNS, pseudonym_key
+from .extract import COLUMNS, events_source, pseudonym_key
 
 SHIFT_DAYS = 15  # dates move by a per-patient number of days in [-15, +15]
 
@@ -117,8 +117,7 @@ def extract_file(
     patients left out (SQL anti-join), optional per-patient date shift. Returns the file and
     how many patients were left out."""
     connection = duckdb.connect()
-    path = str(directory / "events.parquet").replace("'", "''")
-    connection.execute(f"CREATE VIEW events_all AS SELECT * FROM read_parquet('{path}')")
+    connection.execute(f"CREATE VIEW events_all AS SELECT * FROM {events_source(directory)}")
     excluded = exclusions.install(connection, exclusion)
     salt = hashlib.sha256(pseudonym_key() + b"date-shift").hexdigest()
     columns = ", ".join(COLUMNS)
@@ -143,8 +142,7 @@ def extract_file(
 def excluded_count(directory: Path, exclusion: Exclusion) -> int:
     """How many patients of the extract an export for ``exclusion.purpose`` leaves out now."""
     connection = duckdb.connect()
-    path = str(directory / "events.parquet").replace("'", "''")
-    connection.execute(f"CREATE VIEW events_all AS SELECT * FROM read_parquet('{path}')")
+    connection.execute(f"CREATE VIEW events_all AS SELECT * FROM {events_source(directory)}")
     count = exclusions.install(connection, exclusion)
     connection.close()
     return count

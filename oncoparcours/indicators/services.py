@@ -10,7 +10,7 @@ from django.utils import timezone
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.models import AuditAction, User
 
-from .extract import KEY_FILE, key_fingerprint, write_extract
+from .extract import EVENTS, KEY_FILE, key_fingerprint, write_extract
 from .models import ExtractRun
 
 
@@ -18,11 +18,12 @@ def extract_directory() -> Path:
     return Path(settings.DATA_DIR) / "indicators"
 
 
-def extract_refresh(*, actor: User | None) -> ExtractRun:
-    """Rebuild the extract from the application's data (set-based reads, pseudonymised)."""
+def extract_refresh(*, actor: User | None, incremental: bool = False) -> ExtractRun:
+    """Rebuild the extract from the application's data (set-based reads, pseudonymised);
+    ``incremental``: re-read only the patients whose data changed since the last run."""
     run = ExtractRun.objects.create(requested_by=actor)
     try:
-        written = write_extract(extract_directory())
+        written = write_extract(extract_directory(), incremental=incremental)
     except Exception as error:
         run.error = str(error)[:2000]
         run.finished_at = timezone.now()
@@ -47,9 +48,9 @@ def extract_ready() -> bool:
     """The extract exists and its pseudonyms were made with the current key (otherwise the
     exports could not leave out the patients who object: recompute it)."""
     directory = extract_directory()
-    if not all(
-        (directory / f"{t}.parquet").exists() for t in ("events", "organisations", "boards")
-    ):
+    if not all((directory / f"{t}.parquet").exists() for t in ("organisations", "boards")):
+        return False
+    if not any((directory / EVENTS).glob("*/*.parquet")):
         return False
     stamp = directory / KEY_FILE
     return stamp.exists() and stamp.read_text(encoding="utf-8").strip() == key_fingerprint()

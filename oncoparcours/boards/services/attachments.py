@@ -3,7 +3,9 @@ stored outside the web root under a random name, served only through an audited 
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import uuid
 from pathlib import Path
 
@@ -55,20 +57,59 @@ def attachment_add(*, actor: User, case: Case, upload: UploadedFile, kind: str) 
     content_type = sniff(head)
     if content_type is None:
         raise ApplicationError(_("Only PDF, PNG or JPEG files are accepted."), field="file")
-    digest = hashlib.sha256()
     storage_name = f"{uuid.uuid4().hex}.bin"
     target = storage_dir() / storage_name
-    with target.open("wb") as out:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            out.write(chunk)
+    sha256 = _write_whole(upload, target)
+    try:
+        return _record(actor, case, upload, kind, content_type, size, sha256, storage_name)
+    except BaseException:
+        target.unlink(missing_ok=True)  # no file without its row
+        raise
+
+
+def _write_whole(upload: UploadedFile, target: Path) -> str:
+    """Write the upload to ``target`` and flush it to the disk; on a full disk (or any write
+    error) remove the partial file and refuse clearly. Returns the SHA-256 of the content."""
+    digest = hashlib.sha256()
+    try:
+        with target.open("wb") as out:
+            for chunk in upload.chunks():
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())  # the row is written only once the bytes are on disk
+    except OSError as error:
+        target.unlink(missing_ok=True)
+        reason = (
+            _("the server has no disk space left")
+            if error.errno in (errno.ENOSPC, errno.EDQUOT)
+            else _("the server could not write it")
+        )
+        raise ApplicationError(
+            _("The document was not saved: %(reason)s. Nothing was attached; try again later.")
+            % {"reason": reason},
+            field="file",
+        ) from error
+    return digest.hexdigest()
+
+
+def _record(
+    actor: User,
+    case: Case,
+    upload: UploadedFile,
+    kind: str,
+    content_type: str,
+    size: int,
+    sha256: str,
+    storage_name: str,
+) -> Attachment:
     attachment = Attachment.objects.create(
         case=case,
         kind=kind,
         file_name=Path(upload.name or "document").name[:200],
         content_type=content_type,
         size=size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         storage_name=storage_name,
         uploaded_by=actor,
     )

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from oncoparcours.core.models import AuditEvent
-from oncoparcours.indicators.extract import Pseudonymiser
+from oncoparcours.indicators.extract import Pseudonymiser, events_source
 from oncoparcours.indicators.services import extract_directory, extract_refresh
 from oncoparcours.testing.factories import (
     CareTeamMemberFactory,
@@ -43,8 +43,8 @@ def region(clinician):
 
 
 def events():
-    path = str(extract_directory() / "events.parquet")
-    return duckdb.connect().execute(f"SELECT * FROM read_parquet('{path}')").fetchall()
+    source = events_source(extract_directory())
+    return duckdb.connect().execute(f"SELECT * FROM {source}").fetchall()
 
 
 def test_the_extract_holds_pseudonyms_not_identities(region, clinician):
@@ -170,7 +170,7 @@ def test_the_refresh_command_writes_the_extract(region):
     out = io.StringIO()
     call_command("indicators", "refresh", stdout=out)
     assert out.getvalue().startswith("7 events written to")
-    assert (extract_directory() / "events.parquet").exists()
+    assert list((extract_directory() / "events").glob("*/*.parquet"))
 
 
 def test_unknown_formats_and_outside_redirects_are_refused(client, region):
@@ -203,15 +203,15 @@ def test_the_extract_holds_partial_article51_sequences_and_the_phase_of_administ
         instance=instance, template_activity="dh-administration", day__lte=start
     ).update(status="done", done_on=start)
     extract_refresh(actor=None)
-    path = str(extract_directory() / "events.parquet")
+    source = events_source(extract_directory())
     connection = duckdb.connect()
     sequence = connection.execute(
-        f"SELECT category, value, value2, count FROM read_parquet('{path}') WHERE kind = 'sequence'"
+        f"SELECT category, value, value2, count FROM {source} WHERE kind = 'sequence'"
     ).fetchall()
     # Sequence 1 in progress for 91 days (charged pro rata), order 0.
     assert sequence == [("sequence-1", 91.0, 0.0, 0)]
     administrations = connection.execute(
-        f"SELECT category, count FROM read_parquet('{path}') WHERE kind = 'administration'"
+        f"SELECT category, count FROM {source} WHERE kind = 'administration'"
     ).fetchall()
     assert administrations == [("expert", 0)]  # in day hospital, during sequence 1
 
@@ -253,7 +253,7 @@ def test_the_extract_knows_overseas_boards_and_where_patients_are_treated(region
     pseudonym = Pseudonymiser()
     mainland = dict(
         connection.execute(
-            f"SELECT patient, value2 FROM read_parquet('{extract_directory() / 'events.parquet'}') "
+            f"SELECT patient, value2 FROM {events_source(extract_directory())} "
             "WHERE kind = 'rcp_decision'"
         ).fetchall()
     )

@@ -15,9 +15,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["refresh"])
+        parser.add_argument(
+            "--incremental",
+            action="store_true",
+            help="Re-read only the patients whose data changed since the last run.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        run = extract_refresh(actor=None)
+        run = extract_refresh(actor=None, incremental=options["incremental"])
         self.stdout.write(
             f"{run.events} events written to {extract_directory()} in {run.seconds:.1f} s."
         )
