@@ -45,6 +45,9 @@ COLUMNS = (
     "count",
     "overseas",
 )
+TEXT_COLUMNS = frozenset(
+    ("patient", "kind", "organisation", "network", "board", "template", "category")
+)
 SCHEMA = (
     "patient VARCHAR, kind VARCHAR, event_at TIMESTAMP, end_at TIMESTAMP, organisation VARCHAR, "
     "network VARCHAR, board VARCHAR, template VARCHAR, category VARCHAR, value DOUBLE, "
