@@ -3,7 +3,6 @@ the Article 51 dashboard, the catalogue, the pseudonymised extract; aggregates o
 
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
