@@ -72,3 +72,13 @@ def test_chart_data_with_a_closing_script_tag_renders_inert():
     assert html.count("</script>") == 1  # only the json_script element's own end tag
     assert '<script id="data-delay" type="application/json">' in html
     assert "\\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)" in html
+
+
+def test_uploaded_names_are_display_metadata_only():
+    from oncoparcours.core.uploads import display_name, storage_name
+
+    assert display_name("C:\\x\\a\u202eb\r\nc.html", "application/pdf") == "a b c.pdf"
+    assert display_name("../../.bashrc", "image/png") == "document.png"
+    assert display_name(None, "image/jpeg") == "document.jpg"
+    assert len(display_name("x" * 500 + ".pdf", "application/pdf")) == 124
+    assert re.fullmatch(r"[0-9a-f]{32}\.pdf", storage_name("application/pdf"))
