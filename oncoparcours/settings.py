@@ -6,7 +6,8 @@ Two profiles, chosen by ``ONCOPARCOURS_ENV``:
 * ``prod``: DEBUG off, ``SECRET_KEY`` mandatory, secure cookies, HSTS, SSL redirect.
 
 Other variables: ``DATABASE_URL``, ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS`` (comma separated),
-``TIME_ZONE``, ``ONCOPARCOURS_DATA_DIR``, ``CSRF_TRUSTED_ORIGINS``, ``TRUST_X_FORWARDED_FOR``.
+``TIME_ZONE``, ``ONCOPARCOURS_DATA_DIR``, ``CSRF_TRUSTED_ORIGINS``, ``TRUST_X_FORWARDED_FOR``,
+``ONCOPARCOURS_PSEUDONYM_KEY`` (mandatory in production), ``SECURE_HSTS_PRELOAD``.
 """
 
 from __future__ import annotations
@@ -55,6 +56,20 @@ if not SECRET_KEY:
     SECRET_KEY = _DEV_SECRET_KEY
 elif PRODUCTION and SECRET_KEY == _DEV_SECRET_KEY:
     raise ImproperlyConfigured("The development SECRET_KEY cannot be used in production.")
+
+# Key of the indicators' pseudonyms (HMAC). Production must have its own: deriving it from
+# SECRET_KEY would tie the pseudonyms to the session key (rotating one would re-identify nothing
+# but silently break every exclusion list and longitudinal extract), so there is no fallback.
+PSEUDONYM_KEY = os.environ.get("ONCOPARCOURS_PSEUDONYM_KEY", "")
+if PRODUCTION and not PSEUDONYM_KEY:
+    raise ImproperlyConfigured(
+        "ONCOPARCOURS_PSEUDONYM_KEY must be set in production (ONCOPARCOURS_ENV=prod): it keys "
+        "the pseudonyms of the indicators extract; refusing to start."
+    )
+if PRODUCTION and (PSEUDONYM_KEY == SECRET_KEY or len(PSEUDONYM_KEY) < 32):
+    raise ImproperlyConfigured(
+        "ONCOPARCOURS_PSEUDONYM_KEY must be at least 32 characters and differ from SECRET_KEY."
+    )
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list(
@@ -214,7 +229,11 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = False
+    # Preloading is the domain owner's one-way decision (every subdomain on HTTPS for years):
+    # opt-in, and Django's reminder about it is silenced while it is off.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

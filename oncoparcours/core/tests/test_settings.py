@@ -27,7 +27,12 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_profile_is_hardened():
-    env = {"ONCOPARCOURS_ENV": "prod", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}
+    env = {
+        "ONCOPARCOURS_ENV": "prod",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "example.org",
+        "ONCOPARCOURS_PSEUDONYM_KEY": "p" * 40,
+    }
     result = run_settings(env)
     assert result.returncode == 0, result.stderr
     debug, secure_cookie, hsts = result.stdout.split()
