@@ -209,6 +209,11 @@ TASKS = {
     }
 }
 
+# Request bodies: form posts stay far below 1 MB (uploaded files are counted apart, limited by
+# their own service); the self-report JSON API has its own, smaller limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+SELF_REPORT_API_MAX_BYTES = 32 * 1024
+
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from oncoparcours.core import fields as limits
+from oncoparcours.core.fields import BoundedTextField
 from oncoparcours.core.models import AppendOnlyModel, BaseModel
 from oncoparcours.directory.models import Organisation, Professional
 from oncoparcours.directory.referential import icd10_label
@@ -443,7 +445,7 @@ class BreakGlassAccess(BaseModel):
     patient = models.ForeignKey(
         Patient, on_delete=models.CASCADE, related_name="break_glass_accesses"
     )
-    reason = models.TextField(_("reason"))
+    reason = BoundedTextField(_("reason"), max_length=limits.REASON)
     started_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
 
