@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "oncoparcours.boards",
     "oncoparcours.celltherapy",
     "oncoparcours.indicators",
+    "oncoparcours.privacy",
     "oncoparcours.demo",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("oncoparcours.boards.urls")),
     path("", include("oncoparcours.celltherapy.urls")),
     path("", include("oncoparcours.indicators.urls")),
+    path("", include("oncoparcours.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

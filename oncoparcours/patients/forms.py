@@ -128,11 +128,23 @@ class PatientForm(forms.Form):
     proximity_centre = _care_sites()
     deceased_on = forms.DateField(label=_("Date of death"), required=False, widget=DateInput())
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["departement"].choices = [("", "—"), *departement_choices()]  # type: ignore[attr-defined]
         self.fields["expert_centre"].label = _("Expert centre")
         self.fields["proximity_centre"].label = _("Proximity centre")
+        self.editing = editing
+        if editing:
+            self.fields["correction_reason"] = forms.CharField(
+                label=_("Reason for the correction"),
+                required=False,
+                max_length=limits.REASON,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_(
+                    "Required when the identity or the contact details change: the previous "
+                    "value, who, when and why are kept and shown on the record."
+                ),
+            )
 
     FIELDSETS = (
         (
@@ -155,7 +167,10 @@ class PatientForm(forms.Form):
     )
 
     def fieldsets(self) -> list:
-        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+        sets = list(self.FIELDSETS)
+        if self.editing:
+            sets.append((_("Correction"), ("correction_reason",)))
+        return [(legend, [self[name] for name in names]) for legend, names in sets]
 
     @classmethod
     def initial_from(cls, patient) -> dict:

@@ -107,6 +107,11 @@ class Patient(BaseModel):
 
         return reverse("patients:detail", kwargs={"patient_id": self.pk})
 
+    @classmethod
+    def field_label(cls, name: str) -> str:
+        """A field's verbose name (for the rectification trail and the access export)."""
+        return str(getattr(cls._meta.get_field(name), "verbose_name", name))
+
     @property
     def last_name(self) -> str:
         return self.used_last_name or self.birth_last_name
@@ -530,3 +535,31 @@ class TreatmentCourse(BaseModel):
     def in_progress(self, day: dt.date | None = None) -> bool:
         day = day or timezone.localdate()
         return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
+
+
+class IdentityCorrection(AppendOnlyModel):
+    """Rectification trail (GDPR art. 16): one row per corrected field of the patient's identity,
+    with the previous and the new value, who corrected it, when and why. Never edited; shown on
+    the record and included in the patient's access export."""
+
+    id = models.BigAutoField(primary_key=True)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="identity_corrections"
+    )
+    field = models.CharField(_("field"), max_length=40)
+    previous_value = models.CharField(_("previous value"), max_length=300, blank=True)
+    new_value = models.CharField(_("new value"), max_length=300, blank=True)
+    reason = BoundedTextField(_("reason"), max_length=limits.REASON)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("identity correction")
+        verbose_name_plural = _("identity corrections")
+        ordering = ["-corrected_at", "-id"]
+        indexes = [models.Index(fields=["patient", "-corrected_at"], name="identity_correction")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="identity_correction_reason")
+        ]

@@ -10,7 +10,10 @@ import sys
 
 
 def _run(args: list[str], env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    # The test process may carry variables of other tests (DJANGO_ALLOW_ASYNC_UNSAFE for the
+    # browser tests): the production process gets a clean environment.
+    leaks = {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in leaks}
     return subprocess.run(
         [sys.executable, "-c", "from oncoparcours.cli import main; main()", *args],
         env={

@@ -76,7 +76,7 @@ def test_patient_pages_query_counts_do_not_grow_with_data(
             clinician_client.get(reverse("patients:list"), {"q": "nom", "icd10": "C50"}).status_code
             == 200
         )
-    with django_assert_max_num_queries(32):  # + treatments in course, CAR-T timeline
+    with django_assert_max_num_queries(33):  # + treatments, CAR-T timeline, identity corrections
         assert (
             clinician_client.get(reverse("patients:detail", args=[patients[0].pk])).status_code
             == 200
