@@ -6,6 +6,8 @@ import oncoparcours.core.fields
 from django.conf import settings
 from django.db import migrations, models
 
+from oncoparcours.core.db import append_only_operation
+
 
 class Migration(migrations.Migration):
 
@@ -35,4 +37,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='identity_correction_reason')],
             },
         ),
+        append_only_operation("patients_identitycorrection"),
     ]
