@@ -123,12 +123,13 @@ def self_report_api(request: HttpRequest, token: str) -> JsonResponse:
             {"error": {"field": "", "message": "unknown or expired link"}}, status=404
         )
     declared = request.META.get("CONTENT_LENGTH") or "0"
-    if not declared.isdigit() or int(declared) > settings.SELF_REPORT_API_MAX_BYTES:
+    limit = settings.SELF_REPORT_API_MAX_BYTES
+    if not declared.isdigit() or int(declared) > limit or len(request.body) > limit:
         return JsonResponse(
             {
                 "error": {
                     "field": "",
-                    "message": f"body larger than {settings.SELF_REPORT_API_MAX_BYTES} bytes",
+                    "message": f"body larger than {limit} bytes",
                 }
             },
             status=413,
@@ -155,10 +156,11 @@ def self_report_api(request: HttpRequest, token: str) -> JsonResponse:
     comment = str(body.get("comment", ""))
     comment_field = SelfReportForm.base_fields["comment"]
     assert isinstance(comment_field, forms.CharField)
-    limit = comment_field.max_length or 0
-    if len(comment) > limit:
+    comment_limit = comment_field.max_length or 0
+    if len(comment) > comment_limit:
         return JsonResponse(
-            {"error": {"field": "comment", "message": f"at most {limit} characters"}}, status=400
+            {"error": {"field": "comment", "message": f"at most {comment_limit} characters"}},
+            status=400,
         )
     observations = body.get("observations", {})
     try:

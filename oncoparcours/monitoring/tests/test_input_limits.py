@@ -91,7 +91,7 @@ def test_systolic_at_or_below_diastolic_is_refused_naming_the_field(
     )
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert "systolic_bp" in errors and "diastolic" in str(errors["systolic_bp"]).lower()
+    assert "systolic_bp" in errors and "diastoli" in str(errors["systolic_bp"]).lower()
     assert Report.objects.count() == 0
 
 
