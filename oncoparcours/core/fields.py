@@ -27,3 +27,32 @@ class BoundedTextField(models.TextField):
     def db_check(self, connection: Any) -> str | None:
         column = connection.ops.quote_name(self.column)
         return f"LENGTH({column}) <= {int(self.max_length or 0)}"
+
+
+def length_checks_operation(app_label: str) -> Any:
+    """Migration operation: on PostgreSQL, add the column CHECK of every BoundedTextField of
+    ``app_label`` that lacks it. Django's AlterField compares only the built-in types' checks,
+    so turning a TextField into a BoundedTextField adds no constraint there (SQLite rebuilds the
+    table from the column definition, CHECK included; CreateModel includes it everywhere).
+    Idempotent: an existing constraint of that name is kept."""
+    from django.db import migrations
+
+    def apply(apps: Any, schema_editor: Any) -> None:
+        connection = schema_editor.connection
+        if connection.vendor != "postgresql":
+            return
+        for model in apps.get_app_config(app_label).get_models():
+            for field in model._meta.local_concrete_fields:
+                if not isinstance(field, BoundedTextField):
+                    continue
+                table = model._meta.db_table
+                name = schema_editor._create_index_name(table, [field.column], suffix="_check")
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT 1 FROM pg_constraint WHERE conname = %s", [name])
+                    if cursor.fetchone():
+                        continue
+                schema_editor.execute(
+                    schema_editor._create_check_sql(model, name, field.db_check(connection))
+                )
+
+    return migrations.RunPython(apply, migrations.RunPython.noop)

@@ -3,6 +3,7 @@
 from django.db import migrations
 
 import oncoparcours.core.fields
+from oncoparcours.core.fields import length_checks_operation
 from oncoparcours.core.db import append_only_after_rebuild
 
 
@@ -62,4 +63,5 @@ class Migration(migrations.Migration):
             ),
         ),
         append_only_after_rebuild("boards_decision"),
+        length_checks_operation("boards"),
     ]

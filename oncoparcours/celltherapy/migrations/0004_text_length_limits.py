@@ -3,6 +3,7 @@
 from django.db import migrations
 
 import oncoparcours.core.fields
+from oncoparcours.core.fields import length_checks_operation
 from oncoparcours.celltherapy.db import _sqlite_statements
 from oncoparcours.core.db import append_only_after_rebuild
 
@@ -75,4 +76,5 @@ class Migration(migrations.Migration):
         append_only_after_rebuild("celltherapy_excursionacknowledgement"),
         append_only_after_rebuild("celltherapy_benefitriskdecision"),
         migrations.RunPython(booking_overlap_after_rebuild, migrations.RunPython.noop),
+        length_checks_operation("celltherapy"),
     ]

@@ -3,6 +3,7 @@
 from django.db import migrations
 
 import oncoparcours.core.fields
+from oncoparcours.core.fields import length_checks_operation
 
 
 class Migration(migrations.Migration):
@@ -18,4 +19,5 @@ class Migration(migrations.Migration):
                 blank=True, max_length=4000, verbose_name="description"
             ),
         ),
+        length_checks_operation("directory"),
     ]

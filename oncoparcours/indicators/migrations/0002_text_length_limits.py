@@ -3,6 +3,7 @@
 from django.db import migrations
 
 import oncoparcours.core.fields
+from oncoparcours.core.fields import length_checks_operation
 
 
 class Migration(migrations.Migration):
@@ -16,4 +17,5 @@ class Migration(migrations.Migration):
             name="error",
             field=oncoparcours.core.fields.BoundedTextField(blank=True, max_length=20000),
         ),
+        length_checks_operation("indicators"),
     ]

@@ -3,6 +3,7 @@
 from django.db import migrations
 
 import oncoparcours.core.fields
+from oncoparcours.core.fields import length_checks_operation
 from oncoparcours.core.db import append_only_after_rebuild
 
 
@@ -60,4 +61,5 @@ class Migration(migrations.Migration):
         append_only_after_rebuild("monitoring_alertevent"),
         append_only_after_rebuild("monitoring_adverseevent"),
         append_only_after_rebuild("monitoring_rulesetactivation"),
+        length_checks_operation("monitoring"),
     ]

@@ -3,6 +3,7 @@
 from django.db import migrations
 
 import oncoparcours.core.fields
+from oncoparcours.core.fields import length_checks_operation
 
 
 class Migration(migrations.Migration):
@@ -16,4 +17,5 @@ class Migration(migrations.Migration):
             name="reason",
             field=oncoparcours.core.fields.BoundedTextField(max_length=2000, verbose_name="reason"),
         ),
+        length_checks_operation("patients"),
     ]
