@@ -11,6 +11,7 @@ Other variables: ``DATABASE_URL``, ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS`` 
 prod), ``ONCOPARCOURS_LEDGER_ANCHOR_FILE``, ``ONCOPARCOURS_BACKUP_DIR`` (see docs/ledgers.md).
 Authentication (docs/security.md): ``LOGIN_LOCKOUT_*``, ``SECOND_FACTOR_REQUIRED``, ``OIDC_*``,
 ``EMAIL_*``.
+``ONCOPARCOURS_PSEUDONYM_KEY`` (mandatory in production), ``SECURE_HSTS_PRELOAD``.
 """
 
 from __future__ import annotations
@@ -76,6 +77,19 @@ LEDGER_ANCHOR_FILE = os.environ.get(
 # Audit rows younger than this are left to the next sealing (late-committing transactions).
 LEDGER_SEAL_GRACE_SECONDS = float(os.environ.get("ONCOPARCOURS_LEDGER_SEAL_GRACE_SECONDS", "10"))
 BACKUP_DIR = os.environ.get("ONCOPARCOURS_BACKUP_DIR", str(DATA_DIR / "backups"))
+# Key of the indicators' pseudonyms (HMAC). Production must have its own: deriving it from
+# SECRET_KEY would tie the pseudonyms to the session key (rotating one would re-identify nothing
+# but silently break every exclusion list and longitudinal extract), so there is no fallback.
+PSEUDONYM_KEY = os.environ.get("ONCOPARCOURS_PSEUDONYM_KEY", "")
+if PRODUCTION and not PSEUDONYM_KEY:
+    raise ImproperlyConfigured(
+        "ONCOPARCOURS_PSEUDONYM_KEY must be set in production (ONCOPARCOURS_ENV=prod): it keys "
+        "the pseudonyms of the indicators extract; refusing to start."
+    )
+if PRODUCTION and (PSEUDONYM_KEY == SECRET_KEY or len(PSEUDONYM_KEY) < 32):
+    raise ImproperlyConfigured(
+        "ONCOPARCOURS_PSEUDONYM_KEY must be at least 32 characters and differ from SECRET_KEY."
+    )
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list(
@@ -106,6 +120,7 @@ INSTALLED_APPS = [
     "oncoparcours.boards",
     "oncoparcours.celltherapy",
     "oncoparcours.indicators",
+    "oncoparcours.privacy",
     "oncoparcours.demo",
 ]
 
@@ -266,6 +281,11 @@ TASKS = {
     }
 }
 
+# Request bodies: form posts stay far below 1 MB (uploaded files are counted apart, limited by
+# their own service); the self-report JSON API has its own, smaller limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+SELF_REPORT_API_MAX_BYTES = 32 * 1024
+
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -286,7 +306,11 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = False
+    # Preloading is the domain owner's one-way decision (every subdomain on HTTPS for years):
+    # opt-in, and Django's reminder about it is silenced while it is off.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("oncoparcours.boards.urls")),
     path("", include("oncoparcours.celltherapy.urls")),
     path("", include("oncoparcours.indicators.urls")),
+    path("", include("oncoparcours.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("admin/login/", admin_login_redirect),

@@ -16,7 +16,16 @@ class BoardAdminForm(forms.ModelForm):
     network and its scope lies within the network's (the field at fault is named)."""
 
     video_link = forms.URLField(
-        label=_("videoconference link"), required=False, assume_scheme="https"
+        max_length=200, label=_("videoconference link"), required=False, assume_scheme="https"
+    )
+    icd10_ranges = forms.JSONField(
+        label=_("organ scope (ICD-10)"),
+        required=False,
+        max_length=5000,
+        help_text=_("List of [first, last] ICD-10 codes, inclusive."),
+    )
+    required_specialties = forms.JSONField(
+        label=_("required specialties"), required=False, max_length=2000
     )
 
     class Meta:

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from oncoparcours.core import fields as limits
+from oncoparcours.core.fields import BoundedTextField
 from oncoparcours.core.models import AppendOnlyModel, BaseModel
 from oncoparcours.directory.models import Network, Organisation, Professional
 from oncoparcours.patients.models import Diagnosis, Patient
@@ -210,10 +212,12 @@ class Case(BaseModel):
         related_name="board_cases",
         verbose_name=_("diagnosis"),
     )
-    question = models.TextField(_("question asked"))
+    question = BoundedTextField(_("question asked"), max_length=limits.REASON)
     context = models.CharField(_("context"), max_length=20, choices=CaseContext.choices)
-    comorbidities = models.TextField(_("comorbidities"), blank=True)
-    prior_treatments = models.TextField(_("prior treatments"), blank=True)
+    comorbidities = BoundedTextField(_("comorbidities"), blank=True, max_length=limits.REASON)
+    prior_treatments = BoundedTextField(
+        _("prior treatments"), blank=True, max_length=limits.COMMENT
+    )
     dataset = models.JSONField(_("minimal dataset"), default=dict)
     missing = models.JSONField(default=list)
     status = models.CharField(
@@ -356,10 +360,10 @@ class Decision(AppendOnlyModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amended_by"
     )
     modalities = models.JSONField(_("treatment modalities"), default=list)
-    proposal = models.TextField(_("proposal"))
+    proposal = BoundedTextField(_("proposal"), max_length=limits.COMMENT)
     guideline = models.CharField(_("guideline followed"), max_length=200, blank=True)
     outside_guideline = models.BooleanField(_("outside guidelines"), default=False)
-    justification = models.TextField(_("justification"), blank=True)
+    justification = BoundedTextField(_("justification"), blank=True, max_length=limits.COMMENT)
     trial = models.CharField(_("clinical trial proposed"), max_length=200, blank=True)
     trial_identifier = models.CharField(_("trial identifier"), max_length=40, blank=True)
     place_of_care = models.CharField(_("place of care"), max_length=10, choices=PlaceOfCare.choices)
@@ -476,7 +480,7 @@ class Referral(BaseModel):
     status = models.CharField(
         _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.REQUESTED
     )
-    note = models.TextField(_("note"), blank=True)
+    note = BoundedTextField(_("note"), blank=True, max_length=limits.REASON)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -485,7 +489,7 @@ class Referral(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
-    answer_reason = models.TextField(_("reason"), blank=True)
+    answer_reason = BoundedTextField(_("reason"), blank=True, max_length=limits.REASON)
 
     class Meta:
         ordering = ["-requested_at"]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oncoparcours.boards.models import Decision
+from oncoparcours.core.number_fields import FrenchDecimalField, FrenchFloatField
 from oncoparcours.directory.models import CARE_SITE_KINDS, Organisation, OrganisationKind
 from oncoparcours.patients.models import Patient
 
@@ -132,7 +133,7 @@ class CustodyFieldsMixin(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     container = forms.CharField(label=_("Container / shipper id"), max_length=60, required=False)
     seal = forms.CharField(label=_("Seal number"), max_length=60, required=False)
-    temperature_c = forms.FloatField(label=_("Temperature (°C)"), required=False)
+    temperature_c = FrenchFloatField(label=_("Temperature (°C)"), required=False)
     logger = forms.CharField(label=_("Temperature logger reference"), max_length=60, required=False)
     note = forms.CharField(label=_("Note"), widget=TEXTAREA, required=False, max_length=1000)
 
@@ -211,7 +212,7 @@ class BedsideForm(forms.Form):
 
 
 class ReadingForm(forms.Form):
-    temperature_c = forms.FloatField(label=_("Temperature (°C)"))
+    temperature_c = FrenchFloatField(label=_("Temperature (°C)"))
     at = forms.DateTimeField(
         label=_("Time"),
         required=False,
@@ -244,7 +245,7 @@ class OrderFilterForm(forms.Form):
 
 
 class HaemoglobinFieldsMixin(forms.Form):
-    haemoglobin_g_dl = forms.DecimalField(
+    haemoglobin_g_dl = FrenchDecimalField(
         label=_("Haemoglobin (g/dL)"),
         required=False,
         max_digits=4,
@@ -371,7 +372,7 @@ UNIT_CHOICES = [("mg", "mg"), ("mg/kg", "mg/kg")]
 
 class TreatmentForm(forms.Form):
     drug = forms.ChoiceField(label=_("Drug"), choices=TreatmentDrug.choices)
-    dose = forms.DecimalField(label=_("Dose"), max_digits=7, decimal_places=2)
+    dose = FrenchDecimalField(label=_("Dose"), max_digits=7, decimal_places=2)
     unit = forms.ChoiceField(label=_("Unit"), choices=UNIT_CHOICES)
     route = forms.ChoiceField(label=_("Route"), choices=TreatmentRoute.choices)
     given_at = forms.DateTimeField(

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from oncoparcours.core import fields as limits
+from oncoparcours.core.fields import BoundedTextField
 from oncoparcours.core.models import AppendOnlyModel, BaseModel
 from oncoparcours.directory.models import Organisation, Professional
 from oncoparcours.patients.models import Patient
@@ -111,7 +113,7 @@ class OrderTransition(AppendOnlyModel):
     to_state = models.CharField(max_length=30)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = BoundedTextField(_("reason"), blank=True, max_length=limits.REASON)
 
     class Meta:
         ordering = ["at", "id"]
@@ -158,7 +160,7 @@ class CustodyEvent(AppendOnlyModel):
     seal = models.CharField(_("seal number"), max_length=60, blank=True)
     temperature_c = models.FloatField(_("temperature (°C)"), null=True, blank=True)
     logger = models.CharField(_("temperature logger reference"), max_length=60, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = BoundedTextField(_("note"), blank=True, max_length=limits.REASON)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
     key_id = models.CharField(max_length=32, blank=True, default="")
@@ -294,7 +296,7 @@ class ExcursionAcknowledgement(AppendOnlyModel):
     )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
-    action_taken = models.TextField(_("action taken"))
+    action_taken = BoundedTextField(_("action taken"), max_length=limits.REASON)
 
     def __str__(self) -> str:
         return f"{self.excursion_id} acknowledged"
@@ -379,8 +381,8 @@ class BenefitRiskDecision(AppendOnlyModel):
     order = models.ForeignKey(
         CarTOrder, on_delete=models.PROTECT, related_name="benefit_risk_decisions"
     )
-    deviation = models.TextField(_("what is out of specification"))
-    rationale = models.TextField(_("benefit–risk assessment"))
+    deviation = BoundedTextField(_("what is out of specification"), max_length=limits.REASON)
+    rationale = BoundedTextField(_("benefit–risk assessment"), max_length=limits.COMMENT)
     patient_informed = models.BooleanField(_("patient informed"))
     patient_informed_on = models.DateField(_("patient informed on"))
     physician = models.ForeignKey(
@@ -552,7 +554,7 @@ class Booking(BaseModel):
     )
     wanted_from = models.DateField(_("wanted from"))
     wanted_until = models.DateField(_("wanted until"))
-    note = models.TextField(_("note"), blank=True)
+    note = BoundedTextField(_("note"), blank=True, max_length=limits.REASON)
     mobile_site = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -577,7 +579,7 @@ class Booking(BaseModel):
         blank=True,
         related_name="+",
     )
-    decline_reason = models.TextField(_("reason"), blank=True)
+    decline_reason = BoundedTextField(_("reason"), blank=True, max_length=limits.REASON)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -10,6 +10,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import fields as limits
+from .fields import BoundedTextField
+
 
 class BaseModel(models.Model):
     """UUID primary key (never guessable in URLs) and creation/update times."""
@@ -114,7 +117,7 @@ class AuditEvent(AppendOnlyModel):
     patient_id = models.UUIDField(_("patient"), null=True, blank=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = BoundedTextField(_("reason"), blank=True, max_length=limits.COMMENT)
     break_glass = models.BooleanField(_("break-the-glass"), default=False)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

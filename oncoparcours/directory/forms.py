@@ -11,7 +11,10 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 class OrganisationFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+        max_length=200,
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *OrganisationKind.choices]
@@ -25,7 +28,10 @@ class OrganisationFilterForm(forms.Form):
 
 class ProfessionalFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Name or RPPS"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+        max_length=200,
+        label=_("Name or RPPS"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     profession = forms.ChoiceField(
         label=_("Profession"),

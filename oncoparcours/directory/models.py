@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from oncoparcours.core import fields as limits
+from oncoparcours.core.fields import BoundedTextField
 from oncoparcours.core.models import BaseModel
 from oncoparcours.core.rules.identifiers import normalise_identifier
 from oncoparcours.core.validators import validate_finess, validate_rpps
@@ -356,7 +358,7 @@ class Network(BaseModel):
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=NetworkKind.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True, max_length=limits.COMMENT)
     region = models.CharField(_("region"), max_length=2, blank=True)
     icd10_ranges = models.JSONField(
         _("ICD-10 scope"),

@@ -12,7 +12,6 @@ purpose (``exclusions.py``):
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import tempfile
@@ -22,10 +21,12 @@ import duckdb
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oncoparcours.core import spreadsheet
+
 from . import exclusions
 from .engine import Result
 from .exclusions import Exclusion
-from .extract import COLUMNS, events_source, pseudonym_key
+from .extract import COLUMNS, TEXT_COLUMNS, events_source, pseudonym_key
 
 SHIFT_DAYS = 15  # dates move by a per-patient number of days in [-15, +15]
 
@@ -65,7 +66,7 @@ def result_csv(result: Result, *, title: str = "") -> bytes:
         title=title or result.indicator, exclusion=result.exclusion, excluded=result.excluded
     ):
         buffer.write(line + "\r\n")
-    writer = csv.writer(buffer, delimiter=";")
+    writer = spreadsheet.writer(buffer, delimiter=";")
     if result.unavailable:
         writer.writerows([["indicateur", "note"], [result.indicator, result.unavailable]])
         return buffer.getvalue().encode("utf-8-sig")
@@ -128,10 +129,17 @@ def extract_file(
         )
     else:
         selected = columns
-    query = f"SELECT {selected} FROM events ORDER BY patient, event_at"
+    order = "ORDER BY patient, event_at"
+    query = f"SELECT {selected} FROM events"
     if fmt == "parquet":
-        return _copy_out(connection, query, fmt, _metadata(exclusion, excluded)), excluded
-    body = _copy_out(connection, query, fmt)
+        return (
+            _copy_out(connection, f"{query} {order}", fmt, _metadata(exclusion, excluded)),
+            excluded,
+        )
+    neutralised = ", ".join(
+        spreadsheet.duckdb_safe_text(c) if c in TEXT_COLUMNS else f'"{c}"' for c in COLUMNS
+    )
+    body = _copy_out(connection, f"SELECT {neutralised} FROM ({query}) {order}", fmt)
     title = _("Pseudonymised event-level extract")
     header = "".join(
         line + "\n" for line in header_lines(title=title, exclusion=exclusion, excluded=excluded)

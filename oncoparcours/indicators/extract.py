@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
@@ -47,6 +48,9 @@ COLUMNS = (
     "value2",
     "count",
     "overseas",
+)
+TEXT_COLUMNS = frozenset(
+    ("patient", "kind", "organisation", "network", "board", "template", "category")
 )
 SCHEMA = (
     "patient VARCHAR, kind VARCHAR, event_at TIMESTAMP, end_at TIMESTAMP, organisation VARCHAR, "
@@ -76,8 +80,13 @@ ARTICLE51_TEMPLATE = "home-immunotherapy"
 
 
 def pseudonym_key() -> bytes:
-    configured = os.environ.get("ONCOPARCOURS_PSEUDONYM_KEY", "")
-    base = configured or settings.SECRET_KEY
+    """The pseudonyms' key: ``ONCOPARCOURS_PSEUDONYM_KEY``; only the development profile falls
+    back to SECRET_KEY (production refuses to start without it, see settings)."""
+    base = os.environ.get("ONCOPARCOURS_PSEUDONYM_KEY", "") or settings.PSEUDONYM_KEY
+    if not base:
+        if settings.PRODUCTION:
+            raise ImproperlyConfigured("ONCOPARCOURS_PSEUDONYM_KEY must be set in production.")
+        base = settings.SECRET_KEY
     return hmac.new(base.encode(), b"oncoparcours-indicators-pseudonym", hashlib.sha256).digest()
 
 

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from oncoparcours.core import fields as limits
+from oncoparcours.core.fields import BoundedTextField
+
 
 class ExtractRun(models.Model):
     id = models.BigAutoField(primary_key=True)
@@ -16,7 +19,7 @@ class ExtractRun(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    error = models.TextField(blank=True)
+    error = BoundedTextField(blank=True, max_length=limits.GENERATED)
 
     class Meta:
         ordering = ["-started_at"]

@@ -3,8 +3,6 @@ the Article 51 dashboard, the catalogue, the pseudonymised extract; aggregates o
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -71,7 +69,8 @@ def _panel(indicator: Indicator, form: FilterForm) -> dict:
     return {
         "indicator": indicator,
         "result": result,
-        "chart_json": json.dumps(result.series if result else {}, ensure_ascii=False),
+        "chart": result.series if result else {},
+        "chart_id": f"data-{indicator.id}",
         "strata": [str(STRATA[s]) for s in indicator.stratifications],
         "filters_applied": [str(FILTER_LABELS[f]) for f in indicator.filters],
     }

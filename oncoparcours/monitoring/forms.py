@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from oncoparcours.core import fields as limits
 from oncoparcours.directory.models import CARE_SITE_KINDS, Organisation
 from oncoparcours.patients.forms import DateInput
 
@@ -27,14 +28,20 @@ def _optional_choice(label: Any, choices: list[tuple[str, Any]]) -> forms.Choice
 
 class AcknowledgeForm(forms.Form):
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limits.REASON,
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class ResolveForm(forms.Form):
     action = forms.ChoiceField(label=_("What was done"), choices=ResolutionAction.choices)
     note = forms.CharField(
-        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=limits.REASON,
+        label=_("Details"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -89,7 +96,10 @@ class AdverseEventForm(forms.Form):
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limits.REASON,
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -105,7 +115,7 @@ class ActivationForm(forms.Form):
         queryset=Organisation.objects.none(),
         empty_label=_("Whole platform (default)"),
     )
-    note = forms.CharField(label=_("Note"), required=False)
+    note = forms.CharField(max_length=limits.REASON, label=_("Note"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -117,4 +127,8 @@ class ActivationForm(forms.Form):
 
 
 class ValidationForm(forms.Form):
-    note = forms.CharField(label=_("Validation note"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=limits.REASON,
+        label=_("Validation note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from oncoparcours.core import fields as limits
+from oncoparcours.core.fields import BoundedTextField
 from oncoparcours.core.models import AppendOnlyModel, BaseModel
 from oncoparcours.directory.models import Organisation, Professional
 from oncoparcours.patients.models import Patient
@@ -88,7 +90,7 @@ class Report(AppendOnlyModel):
     days_since_infusion = models.PositiveIntegerField(null=True, blank=True)
     observations = models.JSONField(default=dict)
     vitals = models.JSONField(default=dict, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = BoundedTextField(_("comment"), blank=True, max_length=limits.COMMENT)
     result = models.JSONField(default=dict)
     max_grade = models.PositiveSmallIntegerField(_("highest grade"), default=0)
     level = models.CharField(_("alert level"), max_length=10, choices=Level.choices)
@@ -130,7 +132,7 @@ class Alert(AppendOnlyModel):
     notify = models.JSONField(default=list)
     respond_within_minutes = models.PositiveIntegerField(null=True, blank=True)
     deadline = models.DateTimeField(_("respond before"), null=True, blank=True)
-    advice = models.TextField(_("advice"), blank=True)
+    advice = BoundedTextField(_("advice"), blank=True, max_length=limits.COMMENT)
     rule = models.CharField(max_length=60, blank=True)
     rule_set_label = models.CharField(_("rule set"), max_length=80, blank=True)
     flags = models.JSONField(_("suspicions"), default=list, blank=True)
@@ -190,7 +192,7 @@ class AlertEvent(AppendOnlyModel):
     action = models.CharField(
         _("action taken"), max_length=20, choices=ResolutionAction.choices, blank=True
     )
-    note = models.TextField(_("note"), blank=True)
+    note = BoundedTextField(_("note"), blank=True, max_length=limits.REASON)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -275,7 +277,7 @@ class AdverseEvent(AppendOnlyModel):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
-    note = models.TextField(_("note"), blank=True)
+    note = BoundedTextField(_("note"), blank=True, max_length=limits.REASON)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -304,7 +306,7 @@ class TriageRuleSet(BaseModel):
     version = models.PositiveIntegerField()
     title_fr = models.CharField(max_length=200)
     title_en = models.CharField(max_length=200)
-    source = models.TextField()
+    source = BoundedTextField(max_length=limits.SOURCE_FILE)
     definition = models.JSONField()
     checksum = models.CharField(max_length=64)
     file_name = models.CharField(max_length=100)
@@ -315,7 +317,7 @@ class TriageRuleSet(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     validated_at = models.DateTimeField(null=True, blank=True)
-    validation_note = models.TextField(blank=True)
+    validation_note = BoundedTextField(blank=True, max_length=limits.GENERATED)
 
     class Meta:
         ordering = ["code", "-version"]
@@ -344,7 +346,7 @@ class RuleSetActivation(AppendOnlyModel):
     )
     activated_at = models.DateTimeField(default=timezone.now)
     vignettes_checked = models.PositiveIntegerField(default=0)
-    note = models.TextField(blank=True)
+    note = BoundedTextField(blank=True, max_length=limits.REASON)
 
     class Meta:
         ordering = ["-activated_at", "-id"]

@@ -16,7 +16,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from oncoparcours.core.number_fields import FrenchFloatField
+
 from .rules.observations import NEURO_CHANGES
+from .rules.vitals import pressure_inverted
 
 RADIO = forms.RadioSelect
 ALWAYS = "always"
@@ -37,16 +40,7 @@ def _optional_choice(label: Any, choices: list[tuple[str, Any]]) -> forms.Choice
 
 def _decimal(label: Any, low: float, high: float | None, **kwargs: Any) -> forms.FloatField:
     """A decimal number typed the French way (38,6) or with a point (38.6)."""
-    attrs = {"inputmode": "decimal", "autocomplete": "off"}
-    return forms.FloatField(
-        label=label,
-        required=False,
-        min_value=low,
-        max_value=high,
-        localize=True,
-        widget=forms.TextInput(attrs=attrs),
-        **kwargs,
-    )
+    return FrenchFloatField(label=label, required=False, min_value=low, max_value=high, **kwargs)
 
 
 class ObservationForm(forms.Form):
@@ -479,6 +473,13 @@ def _count_date_field() -> forms.ChoiceField:
 VITAL_SIGNS = ("systolic_bp", "diastolic_bp", "heart_rate", "spo2", "weight_kg")
 
 
+def pressure_message(vitals: dict[str, Any]) -> str:
+    return _(
+        "Systolic pressure (%(systolic)s mmHg) must be higher than diastolic pressure "
+        "(%(diastolic)s mmHg): check both values."
+    ) % {"systolic": vitals["systolic_bp"], "diastolic": vitals["diastolic_bp"]}
+
+
 class NurseVisitForm(ObservationForm):
     SECTIONS = (
         Section(
@@ -574,6 +575,8 @@ class NurseVisitForm(ObservationForm):
         """Low measured values must be interpreted by the nurse, never silently ignored."""
         data = super().clean() or {}
         systolic = data.get("systolic_bp")
+        if pressure_inverted(data):
+            self.add_error("systolic_bp", pressure_message(data))
         if systolic is not None and systolic < 90 and not data.get("hypotension"):
             self.add_error(
                 "hypotension",

@@ -8,6 +8,8 @@ import json
 import uuid
 from typing import Any
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -120,6 +122,18 @@ def self_report_api(request: HttpRequest, token: str) -> JsonResponse:
         return JsonResponse(
             {"error": {"field": "", "message": "unknown or expired link"}}, status=404
         )
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    limit = settings.SELF_REPORT_API_MAX_BYTES
+    if not declared.isdigit() or int(declared) > limit or len(request.body) > limit:
+        return JsonResponse(
+            {
+                "error": {
+                    "field": "",
+                    "message": f"body larger than {limit} bytes",
+                }
+            },
+            status=413,
+        )
     try:
         body = json.loads(request.body or b"{}")
     except json.JSONDecodeError:
@@ -139,6 +153,15 @@ def self_report_api(request: HttpRequest, token: str) -> JsonResponse:
         return JsonResponse(
             {"error": {"field": "source", "message": "patient or caregiver"}}, status=400
         )
+    comment = str(body.get("comment", ""))
+    comment_field = SelfReportForm.base_fields["comment"]
+    assert isinstance(comment_field, forms.CharField)
+    comment_limit = comment_field.max_length or 0
+    if len(comment) > comment_limit:
+        return JsonResponse(
+            {"error": {"field": "comment", "message": f"at most {comment_limit} characters"}},
+            status=400,
+        )
     observations = body.get("observations", {})
     try:
         submitted = services.report_submit(
@@ -147,7 +170,7 @@ def self_report_api(request: HttpRequest, token: str) -> JsonResponse:
             observations=observations if isinstance(observations, dict) else {"": observations},
             submission_key=key,
             access_link=link,
-            comment=str(body.get("comment", ""))[:2000],
+            comment=comment,
         )
     except ApplicationError as error:
         field = next(iter(error.errors), "") if error.errors else ""

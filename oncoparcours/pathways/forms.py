@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from oncoparcours.core import fields as limits
+from oncoparcours.core.number_fields import FrenchDecimalField
 from oncoparcours.patients.forms import DateInput, ProfessionalByRppsField
 
 from .models import ActivityStatus, EndReason, PathwayTemplate, Place, RefusalReason
@@ -67,9 +69,12 @@ class VersionedForm(forms.Form):
 class ActivityDoneForm(VersionedForm):
     on = forms.DateField(label=_("Done on"), widget=DateInput(), initial=timezone.localdate)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limits.REASON,
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    result_value = forms.DecimalField(
+    result_value = FrenchDecimalField(
         label=_("Result (lab tests)"), required=False, max_digits=10, decimal_places=2
     )
     result_unit = forms.CharField(label=_("Unit"), required=False, max_length=20)
@@ -92,7 +97,12 @@ class ActivityStatusForm(VersionedForm):
             (ActivityStatus.PLANNED, _("Back to planned (unschedule)")),
         ],
     )
-    note = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        max_length=limits.REASON,
+        label=_("Why"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
 
 class AssignForm(forms.Form):
@@ -103,8 +113,9 @@ class AssignForm(forms.Form):
 
 
 class PhaseAdvanceForm(forms.Form):
-    expected_phase = forms.CharField(widget=forms.HiddenInput)
+    expected_phase = forms.CharField(max_length=100, widget=forms.HiddenInput)
     override_reason = forms.CharField(
+        max_length=limits.REASON,
         label=_("Reason for moving on although criteria are not met (physicians only)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -123,13 +134,19 @@ class PauseForm(forms.Form):
         ),
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limits.REASON,
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class ResumeForm(forms.Form):
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limits.REASON,
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -141,7 +158,10 @@ class EndForm(forms.Form):
         ],
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limits.REASON,
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from oncoparcours.core import fields as limits
+from oncoparcours.core.fields import BoundedTextField
 from oncoparcours.core.models import AppendOnlyModel, BaseModel
 from oncoparcours.directory.models import Organisation, Professional
 from oncoparcours.patients.models import Patient
@@ -31,7 +33,7 @@ class PathwayTemplate(BaseModel):
     version = models.PositiveIntegerField(_("version"))
     title_fr = models.CharField(_("title (French)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
-    source_document = models.TextField(_("source document"))
+    source_document = BoundedTextField(_("source document"), max_length=limits.SOURCE_FILE)
     definition = models.JSONField(_("definition"))
     checksum = models.CharField(_("checksum"), max_length=64)
     file_name = models.CharField(_("file"), max_length=200)
@@ -109,7 +111,7 @@ class PathwayInstance(BaseModel):
     end_reason = models.CharField(
         _("end reason"), max_length=20, choices=EndReason.choices, blank=True
     )
-    end_note = models.TextField(_("note"), blank=True)
+    end_note = BoundedTextField(_("note"), blank=True, max_length=limits.REASON)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -245,7 +247,7 @@ class ActivityInstance(BaseModel):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    note = models.TextField(_("note"), blank=True)
+    note = BoundedTextField(_("note"), blank=True, max_length=limits.REASON)
     result_value = models.DecimalField(
         _("result"), max_digits=10, decimal_places=2, null=True, blank=True
     )
@@ -348,7 +350,7 @@ class PathwayEvent(AppendOnlyModel):
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(blank=True)
+    reason = BoundedTextField(blank=True, max_length=limits.COMMENT)
     details = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(default=timezone.now)
 

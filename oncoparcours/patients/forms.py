@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from oncoparcours.core import fields as limits
+from oncoparcours.core.number_fields import FrenchFloatField
 from oncoparcours.core.rules.identifiers import normalise_identifier
 from oncoparcours.directory.models import CARE_SITE_KINDS, Organisation, Professional, Specialty
 from oncoparcours.directory.referential import departement_choices
@@ -68,7 +70,10 @@ class ProfessionalByRppsField(forms.CharField):
 
 class PatientFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Name or INS"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+        max_length=200,
+        label=_("Name or INS"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     icd10 = forms.CharField(label=_("Diagnosis (ICD-10, e.g. C34)"), required=False, max_length=6)
     centre = forms.ModelChoiceField(
@@ -111,8 +116,8 @@ class PatientForm(forms.Form):
     postcode = forms.CharField(label=_("Postcode"), max_length=5, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     departement = forms.ChoiceField(label=_("Département"), required=False)
-    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
-    longitude = forms.FloatField(
+    latitude = FrenchFloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    longitude = FrenchFloatField(
         label=_("Longitude"), required=False, min_value=-180, max_value=180
     )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
@@ -123,11 +128,23 @@ class PatientForm(forms.Form):
     proximity_centre = _care_sites()
     deceased_on = forms.DateField(label=_("Date of death"), required=False, widget=DateInput())
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["departement"].choices = [("", "—"), *departement_choices()]  # type: ignore[attr-defined]
         self.fields["expert_centre"].label = _("Expert centre")
         self.fields["proximity_centre"].label = _("Proximity centre")
+        self.editing = editing
+        if editing:
+            self.fields["correction_reason"] = forms.CharField(
+                label=_("Reason for the correction"),
+                required=False,
+                max_length=limits.REASON,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_(
+                    "Required when the identity or the contact details change: the previous "
+                    "value, who, when and why are kept and shown on the record."
+                ),
+            )
 
     FIELDSETS = (
         (
@@ -150,7 +167,10 @@ class PatientForm(forms.Form):
     )
 
     def fieldsets(self) -> list:
-        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+        sets = list(self.FIELDSETS)
+        if self.editing:
+            sets.append((_("Correction"), ("correction_reason",)))
+        return [(legend, [self[name] for name in names]) for legend, names in sets]
 
     @classmethod
     def initial_from(cls, patient) -> dict:
@@ -270,6 +290,7 @@ class ConsentForm(forms.Form):
 class BreakGlassForm(forms.Form):
     ins = forms.CharField(label=_("Patient's INS"), max_length=21)
     reason = forms.CharField(
+        max_length=limits.REASON,
         label=_("Reason for emergency access"),
         widget=forms.Textarea,
         help_text=_("This access is recorded, shown to the care team and reviewed."),

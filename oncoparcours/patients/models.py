@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from oncoparcours.core import fields as limits
+from oncoparcours.core.fields import BoundedTextField
 from oncoparcours.core.models import AppendOnlyModel, BaseModel
 from oncoparcours.directory.models import Organisation, Professional
 from oncoparcours.directory.referential import icd10_label
@@ -104,6 +106,11 @@ class Patient(BaseModel):
         from django.urls import reverse
 
         return reverse("patients:detail", kwargs={"patient_id": self.pk})
+
+    @classmethod
+    def field_label(cls, name: str) -> str:
+        """A field's verbose name (for the rectification trail and the access export)."""
+        return str(getattr(cls._meta.get_field(name), "verbose_name", name))
 
     @property
     def last_name(self) -> str:
@@ -443,7 +450,7 @@ class BreakGlassAccess(BaseModel):
     patient = models.ForeignKey(
         Patient, on_delete=models.CASCADE, related_name="break_glass_accesses"
     )
-    reason = models.TextField(_("reason"))
+    reason = BoundedTextField(_("reason"), max_length=limits.REASON)
     started_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
 
@@ -528,3 +535,31 @@ class TreatmentCourse(BaseModel):
     def in_progress(self, day: dt.date | None = None) -> bool:
         day = day or timezone.localdate()
         return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
+
+
+class IdentityCorrection(AppendOnlyModel):
+    """Rectification trail (GDPR art. 16): one row per corrected field of the patient's identity,
+    with the previous and the new value, who corrected it, when and why. Never edited; shown on
+    the record and included in the patient's access export."""
+
+    id = models.BigAutoField(primary_key=True)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="identity_corrections"
+    )
+    field = models.CharField(_("field"), max_length=40)
+    previous_value = models.CharField(_("previous value"), max_length=300, blank=True)
+    new_value = models.CharField(_("new value"), max_length=300, blank=True)
+    reason = BoundedTextField(_("reason"), max_length=limits.REASON)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("identity correction")
+        verbose_name_plural = _("identity corrections")
+        ordering = ["-corrected_at", "-id"]
+        indexes = [models.Index(fields=["patient", "-corrected_at"], name="identity_correction")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="identity_correction_reason")
+        ]

@@ -271,3 +271,31 @@ def treatments_in_progress(
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
         .order_by("-started_on")
     )
+
+
+@dataclass
+class CorrectionRow:
+    field: str
+    previous: str
+    new: str
+    reason: str
+    by: str
+    at: Any
+
+
+def identity_corrections(patient: Patient, limit: int = 50) -> list[CorrectionRow]:
+    """The rectification trail of the patient's identity, latest first."""
+    from .models import IdentityCorrection
+
+    rows = IdentityCorrection.objects.filter(patient=patient).select_related("corrected_by")
+    return [
+        CorrectionRow(
+            field=Patient.field_label(row.field),
+            previous=row.previous_value,
+            new=row.new_value,
+            reason=row.reason,
+            by=row.corrected_by.get_full_name() or row.corrected_by.username,
+            at=row.corrected_at,
+        )
+        for row in rows[:limit]
+    ]

@@ -32,6 +32,7 @@ from .models import (
     ConsentRecord,
     ConsentScope,
     Diagnosis,
+    IdentityCorrection,
     Patient,
     PerformanceScale,
     PerformanceStatus,
@@ -159,9 +160,40 @@ def patient_create(*, actor: User, data: dict[str, Any]) -> Patient:
     return patient
 
 
+# Identity fields whose every correction is kept (previous value, who, when, why): the
+# rectification trail (GDPR art. 16), shown on the record.
+IDENTITY_FIELDS = (
+    "ins",
+    "birth_last_name",
+    "used_last_name",
+    "first_names",
+    "birth_date",
+    "sex",
+    "address",
+    "postcode",
+    "city",
+    "departement",
+    "phone",
+    "deceased_on",
+)
+
+
+def _trail_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)[:300]
+
+
 @transaction.atomic
-def patient_update(*, actor: User, patient: Patient, data: dict[str, Any]) -> Patient:
+def patient_update(
+    *, actor: User, patient: Patient, data: dict[str, Any], reason: str = ""
+) -> Patient:
+    """Update the record; a correction of an identity field needs a reason and keeps the
+    previous value (``IdentityCorrection``)."""
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    previous = {key: getattr(patient, key) for key in IDENTITY_FIELDS}
     changed = []
     for key, value in data.items():
         if key in PATIENT_FIELDS and getattr(patient, key) != value:
@@ -169,13 +201,39 @@ def patient_update(*, actor: User, patient: Patient, data: dict[str, Any]) -> Pa
             changed.append(key)
     if patient.ins == "":
         patient.ins = None
+    corrected = [
+        key
+        for key in IDENTITY_FIELDS
+        if _trail_value(previous[key]) != _trail_value(getattr(patient, key))
+    ]
+    reason = reason.strip()
+    if corrected and not reason:
+        raise ApplicationError(
+            _("Say why the identity is corrected (%(fields)s).")
+            % {"fields": ", ".join(Patient.field_label(f) for f in corrected)},
+            field="correction_reason",
+        )
     _save_patient(patient)
+    IdentityCorrection.objects.bulk_create(
+        [
+            IdentityCorrection(
+                patient=patient,
+                field=key,
+                previous_value=_trail_value(previous[key]),
+                new_value=_trail_value(getattr(patient, key)),
+                reason=reason,
+                corrected_by=actor,
+            )
+            for key in corrected
+        ]
+    )
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
         patient_id=patient.pk,
         obj=patient,
-        details={"fields": changed},
+        details={"fields": changed, "corrected": corrected},
+        reason=reason if corrected else "",
     )
     return patient
 

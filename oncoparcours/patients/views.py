@@ -162,6 +162,7 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
             "suggestions": selectors.network_suggestions(patient, diagnoses, include_to_check=True),
             "timeline": timeline_for(patient),
             "sections": record_sections(access, request),
+            "corrections": selectors.identity_corrections(patient),
         },
     )
 
@@ -169,11 +170,18 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
 @login_required
 def patient_edit(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     access = selectors.patient_get_for_user(user=request.user, patient_id=patient_id, what="edit")
-    form = PatientForm(request.POST or None, initial=PatientForm.initial_from(access.patient))
+    form = PatientForm(
+        request.POST or None, initial=PatientForm.initial_from(access.patient), editing=True
+    )
     return _form_view(
         request,
         form,
-        lambda data: services.patient_update(actor=request.user, patient=access.patient, data=data),
+        lambda data: services.patient_update(
+            actor=request.user,
+            patient=access.patient,
+            data=data,
+            reason=data.get("correction_reason", ""),
+        ),
         "patients/patient_form.html",
         {"patient": access.patient, "creating": False},
         access.patient.get_absolute_url(),

@@ -1,12 +1,12 @@
 """Attached reports: PDF or images only (checked on the bytes, not the name), size-limited,
-stored outside the web root under a random name, served only through an audited view."""
+stored outside the web root under a server-chosen name with the sniffed type's extension
+(``core.uploads``), served only through an audited view."""
 
 from __future__ import annotations
 
 import errno
 import hashlib
 import os
-import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -17,26 +17,19 @@ from django.utils.translation import gettext as _
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditAction, User
+from oncoparcours.core.uploads import display_name, sniff
+from oncoparcours.core.uploads import storage_name as new_storage_name
 
 from ..models import Attachment, Case, CaseStatus
 from .cases import _refresh
 
 MAX_BYTES = 10 * 1024 * 1024
-SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 
 
 def storage_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "boards"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def sniff(head: bytes) -> str | None:
-    return next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
 
 
 @transaction.atomic
@@ -57,7 +50,7 @@ def attachment_add(*, actor: User, case: Case, upload: UploadedFile, kind: str) 
     content_type = sniff(head)
     if content_type is None:
         raise ApplicationError(_("Only PDF, PNG or JPEG files are accepted."), field="file")
-    storage_name = f"{uuid.uuid4().hex}.bin"
+    storage_name = new_storage_name(content_type)
     target = storage_dir() / storage_name
     sha256 = _write_whole(upload, target)
     try:
@@ -106,7 +99,7 @@ def _record(
     attachment = Attachment.objects.create(
         case=case,
         kind=kind,
-        file_name=Path(upload.name or "document").name[:200],
+        file_name=display_name(upload.name, content_type),
         content_type=content_type,
         size=size,
         sha256=sha256,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.forms import add_application_error
 from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
+from oncoparcours.core.uploads import display_name
 from oncoparcours.patients.selectors import patient_get_for_user
 
 from .. import selectors
@@ -226,7 +227,7 @@ def attachment_download(
         attachments.attachment_path(attachment).open("rb"),
         content_type=attachment.content_type,
         as_attachment=True,
-        filename=attachment.file_name,
+        filename=display_name(attachment.file_name, attachment.content_type),
     )
 
 

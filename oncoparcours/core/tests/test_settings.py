@@ -34,6 +34,7 @@ def test_production_refuses_to_start_without_a_ledger_key():
         "ONCOPARCOURS_ENV": "prod",
         "SECRET_KEY": "x" * 50,
         "ALLOWED_HOSTS": "example.org",
+        "ONCOPARCOURS_PSEUDONYM_KEY": "p" * 40,
         "ONCOPARCOURS_LEDGER_KEYS": "",
         "ONCOPARCOURS_LEDGER_KEY_FILE": "",
     }
@@ -48,6 +49,7 @@ def test_production_profile_is_hardened():
         "SECRET_KEY": "x" * 50,
         "ALLOWED_HOSTS": "example.org",
         "ONCOPARCOURS_LEDGER_KEYS": LEDGER_KEYS,
+        "ONCOPARCOURS_PSEUDONYM_KEY": "p" * 40,
     }
     result = run_settings(env)
     assert result.returncode == 0, result.stderr

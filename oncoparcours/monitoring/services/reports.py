@@ -29,8 +29,11 @@ from ..models import (
 )
 from ..rules import context as context_rules
 from ..rules import grading, policy, strictest
+from ..rules.vitals import pressure_inverted
 from .routing import notified_note, route
 from .rulesets import rule_sets_for_patient
+
+COMMENT_MAX = Report._meta.get_field("comment").max_length or 0
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,21 @@ def report_submit(
     in course (``treatments``, else the patient's treatment context) and the strictest answer
     wins. ``submitted_at`` is for reports entered after the fact (paper visit sheets, imports,
     demo history); deadlines count from it."""
+    if len(comment) > COMMENT_MAX:
+        raise ApplicationError(
+            _("The comment is too long (%(length)s characters; at most %(limit)s).")
+            % {"length": len(comment), "limit": COMMENT_MAX},
+            field="comment",
+        )
+    if vitals and pressure_inverted(vitals):
+        raise ApplicationError(
+            _(
+                "Systolic pressure (%(systolic)s mmHg) must be higher than diastolic pressure "
+                "(%(diastolic)s mmHg): check both values."
+            )
+            % {"systolic": vitals["systolic_bp"], "diastolic": vitals["diastolic_bp"]},
+            field="systolic_bp",
+        )
     existing = Report.objects.filter(submission_key=submission_key).select_related("alert").first()
     if existing is not None:
         if existing.patient_id != patient.pk:

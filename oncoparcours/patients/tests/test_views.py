@@ -76,8 +76,9 @@ def test_patient_pages_query_counts_do_not_grow_with_data(
             clinician_client.get(reverse("patients:list"), {"q": "nom", "icd10": "C50"}).status_code
             == 200
         )
-    # 33: + treatments in course, CAR-T timeline; + the session guard's lock check (issue 13)
-    with django_assert_max_num_queries(33):
+    # 34: + treatments in course, CAR-T timeline; + the session guard's lock check and the
+    # identity corrections (issue 13)
+    with django_assert_max_num_queries(34):
         assert (
             clinician_client.get(reverse("patients:detail", args=[patients[0].pk])).status_code
             == 200

@@ -1,0 +1,48 @@
+"""Every decimal number field of every form accepts the French decimal comma, whatever the
+interface language."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.utils import translation
+
+from oncoparcours.core.number_fields import (
+    DecimalCommaMixin,
+    FrenchDecimalField,
+    FrenchFloatField,
+)
+
+from .test_field_limits import _form_modules, _subclasses
+
+
+def test_every_decimal_form_field_accepts_the_comma():
+    _form_modules()
+    plain = sorted(
+        f"{form.__module__}.{form.__qualname__}.{name}"
+        for form in _subclasses(forms.BaseForm)
+        if form.__module__.startswith("oncoparcours.")
+        for name, field in getattr(form, "base_fields", {}).items()
+        if isinstance(field, forms.FloatField | forms.DecimalField)
+        and not isinstance(field, DecimalCommaMixin)
+    )
+    assert plain == []
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("38,6", 38.6), ("38.6", 38.6), (" -150,5 ", -150.5), ("1\u202f250,5", 1250.5)],
+)
+def test_comma_and_point_read_the_same_in_both_languages(language, typed, expected):
+    with translation.override(language):
+        assert FrenchFloatField().clean(typed) == expected
+        assert FrenchDecimalField(decimal_places=2).clean(typed) == Decimal(str(expected))
+
+
+@pytest.mark.parametrize("typed", ["1,250.5", "38,6,1", "trente-huit"])
+def test_ambiguous_numbers_are_refused_not_guessed(typed):
+    with pytest.raises(forms.ValidationError):
+        FrenchFloatField().clean(typed)
