@@ -154,7 +154,9 @@ def test_an_order_from_qualification_to_infusion(page, people):  # type: ignore[
     page.goto(order_url)
     page.get_by_role("link", name="Participer au contrôle au lit du patient").click()
     page.get_by_role("checkbox").check()
-    page.get_by_label("COI scanné ou saisi depuis la poche").fill(order.coi[:-1] + "Z")
+    page.get_by_label("COI scanné ou saisi depuis la poche").fill(
+        order.coi[:-1] + ("Y" if order.coi.endswith("Z") else "Z")
+    )
     page.get_by_role("button", name="Confirmer").click()
     expect(
         page.get_by_text("Contrôle au lit du patient en ÉCHEC : perfusion bloquée.")
