@@ -8,6 +8,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,7 +58,11 @@ class OncoLoginView(LoginView):
 
 
 def admin_login_redirect(request: HttpRequest) -> HttpResponse:
-    """The admin has no login page of its own: one path, one lockout, one second factor."""
+    """The admin has no login page of its own: one path, one lockout, one second factor. A
+    signed-in user without access to the administration is refused, not sent back to a login
+    form they have already passed."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
     query = request.GET.urlencode()
     return HttpResponseRedirect(reverse("core:login") + (f"?{query}" if query else ""))
 

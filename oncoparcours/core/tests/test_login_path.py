@@ -33,6 +33,17 @@ def test_the_admin_login_page_sends_to_the_app_login_keeping_next(client):
 
 
 @pytest.mark.django_db
+def test_a_signed_in_user_without_admin_access_is_refused_not_sent_back_to_login(
+    client, django_user_model
+):
+    clinician = django_user_model.objects.create_user(username="clin", password=PASSWORD)
+    client.force_login(clinician)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert response.redirect_chain[-1][0].startswith("/admin/login/")
+
+
+@pytest.mark.django_db
 @override_settings(LOGIN_LOCKOUT_THRESHOLD=3)
 def test_a_locked_account_loses_its_open_admin_session(client, user):
     client.force_login(user)
