@@ -23,7 +23,7 @@ demo: setup
 	$(BIN)/oncoparcours migrate --noinput
 	$(BIN)/oncoparcours demo --seed 42 --patients 2000
 	$(BIN)/oncoparcours prognosis_recompute
-	@echo "Serving http://127.0.0.1:8000 (web + background worker). Ctrl-C to stop."
+	@echo "Serving http://$${BIND:-127.0.0.1:8000} (web + background worker). Ctrl-C to stop."
 	$(BIN)/oncoparcours serve --with-worker
 
 test: setup

@@ -1,4 +1,6 @@
 import datetime as dt
+import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -72,9 +74,15 @@ def _car_t_demo_follows_the_labels():
         assert not safety.periods_below_label(instance.parameters, product.label.periods())
 
 
-def test_demo_is_idempotent_and_refuses_another_dataset():
+def test_demo_is_idempotent_and_refuses_another_dataset(monkeypatch, client):
     call_command("demo", seed=3, patients=50, quiet=True)
-    call_command("demo", seed=3, patients=50, quiet=True)
+    # The links printed are those of the address `serve` listens on (BIND), and they open.
+    monkeypatch.setenv("BIND", "0.0.0.0:8123")
+    printed = io.StringIO()
+    call_command("demo", seed=3, patients=50, quiet=True, stdout=printed)
+    links = re.findall(r"http://\S+/suivi/\S+/", printed.getvalue())
+    assert links and all(link.startswith("http://127.0.0.1:8123/suivi/") for link in links)
+    assert client.get(links[0].removeprefix("http://127.0.0.1:8123")).status_code == 200
     assert Patient.objects.filter(diagnoses__isnull=False).distinct().count() == 50
     with pytest.raises(CommandError, match="already holds the demo"):
         call_command("demo", seed=4, patients=50, quiet=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import Any
@@ -37,6 +38,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--patients", type=int, default=2000)
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--base-url",
+            default="",
+            help="address the printed links start with (default: from BIND, as `serve` uses it)",
+        )
 
     def handle(self, *args: Any, seed: int, patients: int, quiet: bool, **options: Any) -> None:
         if settings.PRODUCTION:
@@ -54,7 +60,9 @@ class Command(BaseCommand):
                     "DATABASE_URL elsewhere) to load another one."
                 )
             self.stdout.write(f"Demo data already loaded (seed {seed}, {patients} patients).")
-            self.print_logins(existing.patient_link_token, existing.caregiver_link_token)
+            self.print_logins(
+                existing.patient_link_token, existing.caregiver_link_token, options["base_url"]
+            )
             return
         started = time.monotonic()
         generator = Generator(seed=seed, patients=patients)
@@ -81,7 +89,7 @@ class Command(BaseCommand):
                 f"Demo region loaded: {patients} patients in {time.monotonic() - started:.1f} s."
             )
         )
-        self.print_logins(token, caregiver_token)
+        self.print_logins(token, caregiver_token, options["base_url"])
 
     def progress(self, done: int, total: int) -> None:
         width = 40
@@ -89,7 +97,10 @@ class Command(BaseCommand):
         sys.stderr.write(f"\r  patients [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
         sys.stderr.flush()
 
-    def print_logins(self, patient_link_token: str = "", caregiver_link_token: str = "") -> None:
+    def print_logins(
+        self, patient_link_token: str = "", caregiver_link_token: str = "", base_url: str = ""
+    ) -> None:
+        base_url = (base_url or served_base_url()).rstrip("/")
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             person = f"{login.first_name} {login.last_name}"
@@ -100,10 +111,18 @@ class Command(BaseCommand):
         if patient_link_token:
             self.stdout.write(
                 "\nA demo patient's personal reporting page (open it on a phone-sized window):\n"
-                f"  http://127.0.0.1:8000/suivi/{patient_link_token}/"
+                f"  {base_url}/suivi/{patient_link_token}/"
             )
         if caregiver_link_token:
             self.stdout.write(
                 "A CAR-T patient's relative's page (the neurological watch after infusion):\n"
-                f"  http://127.0.0.1:8000/suivi/{caregiver_link_token}/"
+                f"  {base_url}/suivi/{caregiver_link_token}/"
             )
+
+
+def served_base_url() -> str:
+    """The address `oncoparcours serve` listens on (its BIND), as a browser reaches it."""
+    host, _sep, port = os.environ.get("BIND", "127.0.0.1:8000").rpartition(":")
+    if host in ("", "0.0.0.0", "[::]"):  # noqa: S104 (every interface: this machine)
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
