@@ -2,7 +2,8 @@
 
 Two profiles, chosen by ``ONCOPARCOURS_ENV``:
 
-* ``dev`` (default): SQLite file under ``var/``, DEBUG on, a fixed development secret key.
+* ``dev`` (default): SQLite file under ``var/``, a fixed development secret key (DEBUG stays off
+  unless ``DEBUG=1``).
 * ``prod``: DEBUG off, ``SECRET_KEY`` mandatory, secure cookies, HSTS, SSL redirect.
 
 Other variables: ``DATABASE_URL``, ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS`` (comma separated),
@@ -91,7 +92,9 @@ if PRODUCTION and (PSEUDONYM_KEY == SECRET_KEY or len(PSEUDONYM_KEY) < 32):
         "ONCOPARCOURS_PSEUDONYM_KEY must be at least 32 characters and differ from SECRET_KEY."
     )
 
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Off in every profile, `make demo` included (a demo must never show Django's debug page with
+# its settings and patient data): a developer turns it on with DEBUG=1.
+DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver", "[::1]"]
 )

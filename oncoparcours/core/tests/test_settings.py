@@ -96,3 +96,15 @@ def test_the_default_database_directory_is_created(tmp_path):
     assert result.returncode == 0, result.stderr
     assert data_dir.is_dir()
     assert result.stdout.strip() == str(data_dir / "oncoparcours.sqlite3")
+
+
+def test_debug_is_off_by_default_and_on_only_when_asked():
+    clean = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    default = subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; "
+         "django.setup(); print(settings.DEBUG)"],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "oncoparcours.settings"},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert default.stdout.strip() == "False", default.stderr
+    assert run_settings({"DEBUG": "1"}).stdout.split()[0] == "True"
