@@ -23,7 +23,7 @@ UNBOUNDED_MODEL_FIELDS: dict[str, str] = {
 DJANGO_APPS = {"admin", "auth", "contenttypes", "sessions", "django_tasks_database"}
 # Form fields without a limit, and why.
 UNBOUNDED_FORM_FIELDS: dict[str, str] = {
-    "oncoparcours.core.auth.LockoutAuthenticationForm.password": (
+    "oncoparcours.core.auth.forms.LockoutAuthenticationForm.password": (
         "Django's login password field: never stored (hashed), bounded by the request body "
         "limit (DATA_UPLOAD_MAX_MEMORY_SIZE); the login form belongs to the authentication work"
     ),

@@ -12,7 +12,7 @@ import pytest
 from oncoparcours.core.spreadsheet import safe_cell
 from oncoparcours.indicators import exports
 from oncoparcours.indicators.engine import Column, Result
-from oncoparcours.indicators.extract import SCHEMA
+from oncoparcours.indicators.extract import EVENTS, SCHEMA
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example")',
@@ -59,7 +59,9 @@ def test_event_extract_csv_neutralises_text_cells(tmp_path, settings):
             " ?, NULL, NULL, '', ?, -2.0, NULL, 1, false)",
             [f"p{number}", value, value],
         )
-    connection.execute(f"COPY events TO '{tmp_path / 'events.parquet'}' (FORMAT parquet)")
+    partition = tmp_path / EVENTS / "part=p"  # the extract's layout: partitioned by pseudonym
+    partition.mkdir(parents=True)
+    connection.execute(f"COPY events TO '{partition / 'events.parquet'}' (FORMAT parquet)")
     connection.close()
     body, excluded = exports.extract_file(tmp_path, shift_dates=False, fmt="csv", exclusion=None)
     rows = _rows(body)
