@@ -114,6 +114,18 @@ def anchor_write(*, path: str | Path | None = None) -> LedgerAnchor | None:
     return anchor
 
 
+def anchor_after_clean_verify(write: Callable[[str], Any], *, path: str | Path | None) -> None:
+    """What `custody verify` and `audit verify` do once the ledgers check out: checkpoint their
+    heads, or exit 1 when the anchor is refused (a ledger went backwards)."""
+    try:
+        anchor = anchor_write(path=path)
+    except AnchorRefused as refusal:
+        write(f"BROKEN anchor refused: {refusal}")
+        raise SystemExit(1) from refusal
+    if anchor is not None:
+        write(f"Anchored as #{anchor.sequence}.")
+
+
 def _append_line(anchor: LedgerAnchor, path: Path | None) -> None:
     if path is None:
         return

@@ -162,19 +162,10 @@ def patient_create(*, actor: User, data: dict[str, Any]) -> Patient:
 
 # Identity fields whose every correction is kept (previous value, who, when, why): the
 # rectification trail (GDPR art. 16), shown on the record.
-IDENTITY_FIELDS = (
-    "ins",
-    "birth_last_name",
-    "used_last_name",
-    "first_names",
-    "birth_date",
-    "sex",
-    "address",
-    "postcode",
-    "city",
-    "departement",
-    "phone",
-    "deceased_on",
+IDENTITY_FIELDS = tuple(
+    key
+    for key in PATIENT_FIELDS
+    if key not in {"latitude", "longitude", "gp", "expert_centre", "proximity_centre"}
 )
 
 

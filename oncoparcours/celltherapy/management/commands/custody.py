@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from oncoparcours.celltherapy.models import CarTOrder
 from oncoparcours.celltherapy.rules.custody import Break
 from oncoparcours.celltherapy.services.custody import custody_verify, custody_verify_all
-from oncoparcours.core.anchors import AnchorRefused, anchor_write, anchors_check
+from oncoparcours.core.anchors import anchor_after_clean_verify, anchors_check
 
 PROBLEMS = {
     "altered": "event altered (its MAC does not match its content: changed, or re-hashed "
@@ -78,13 +78,7 @@ class Command(BaseCommand):
         if broken or anchors.problems:
             raise SystemExit(1)
         if not options["read_only"] and not options["order"]:
-            try:
-                anchor = anchor_write(path=options["anchor_file"])
-            except AnchorRefused as refusal:
-                self.stdout.write(f"BROKEN anchor refused: {refusal}")
-                raise SystemExit(1) from refusal
-            if anchor is not None:
-                self.stdout.write(f"Anchored as #{anchor.sequence}.")
+            anchor_after_clean_verify(self.stdout.write, path=options["anchor_file"])
 
 
 def _is_uuid(text: str) -> bool:

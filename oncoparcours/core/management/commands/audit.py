@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from oncoparcours.core.anchors import AnchorRefused, anchor_write, anchors_check
+from oncoparcours.core.anchors import anchor_after_clean_verify, anchors_check
 from oncoparcours.core.audit_chain import audit_seal, audit_verify, describe
 
 
@@ -44,10 +44,4 @@ class Command(BaseCommand):
         if problems or anchors.problems:
             raise SystemExit(1)
         if not options["read_only"]:
-            try:
-                anchor = anchor_write(path=options["anchor_file"])
-            except AnchorRefused as refusal:
-                self.stdout.write(f"BROKEN anchor refused: {refusal}")
-                raise SystemExit(1) from refusal
-            if anchor is not None:
-                self.stdout.write(f"Anchored as #{anchor.sequence}.")
+            anchor_after_clean_verify(self.stdout.write, path=options["anchor_file"])
