@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from . import fields as limits
@@ -41,10 +42,24 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.CLINICIAN)
+    # Raised when a credential other than the password is withdrawn (second factor reset): every
+    # open session of the account stops matching its hash and ends at its next request.
+    session_epoch = models.PositiveIntegerField(_("session epoch"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        password_hash = super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        if not self.session_epoch:
+            return password_hash
+        return salted_hmac(
+            "oncoparcours.core.User.session_epoch",
+            f"{password_hash}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def display_name(self) -> str:
@@ -204,6 +219,25 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {'ok' if self.succeeded else 'failed'} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a reset e-mail; recent ones limit the mails per address and per source."""
+
+    id = models.BigAutoField(primary_key=True)
+    email = models.CharField(max_length=254)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    mailed = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email", "-at"], name="reset_request_email_at"),
+            models.Index(fields=["ip", "-at"], name="reset_request_ip_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.at:%Y-%m-%d %H:%M}"
 
 
 class PeriodicRun(models.Model):

@@ -10,6 +10,7 @@ import base64
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -108,10 +109,13 @@ def reset_second_factor(user: User, *, actor: User) -> int:
     """An administrator removes a user's devices (lost phone): enrolment again at next login."""
     deleted = TOTPDevice.objects.filter(user=user).delete()[0]
     deleted += StaticDevice.objects.filter(user=user).delete()[0]
+    # The lost phone may be in someone's hands: every session of the account ends with it.
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
     audit_record(
         actor=actor,
         action=AuditAction.SECOND_FACTOR,
         obj=user,
-        details={"event": "reset", "user": user.get_username()},
+        details={"event": "reset", "user": user.get_username(), "sessions_ended": True},
     )
     return deleted

@@ -84,6 +84,27 @@ def test_reset_by_email_through_a_real_smtp_server_then_login_with_the_new_passw
 
 
 @pytest.mark.django_db
+@override_settings(PASSWORD_RESET_MAX_PER_EMAIL=2, PASSWORD_RESET_MAX_PER_IP=5)
+def test_reset_mails_are_limited_per_address_and_per_source_with_the_same_answer(
+    client, user, smtp_inbox
+):
+    answers = [
+        client.post("/mot-de-passe-oublie/", {"email": "Helene.Vasseur@example.org"})
+        for _ in range(3)
+    ]
+    assert {a["Location"] for a in answers} == {"/mot-de-passe-oublie/envoye/"}
+    assert len(smtp_inbox.messages) == 2  # the third request sent nothing
+    events = AuditEvent.objects.filter(action="password_reset").order_by("id")
+    assert [e.details["event"] for e in events] == ["requested", "requested", "rate_limited"]
+    # Another address from the same source: allowed until the source's own limit.
+    for index in range(5):
+        client.post("/mot-de-passe-oublie/", {"email": f"other{index}@example.org"})
+    assert AuditEvent.objects.filter(details__event="rate_limited").count() == 3
+    other = client.post("/mot-de-passe-oublie/", {"email": "helene.vasseur@example.org"})
+    assert other["Location"] == "/mot-de-passe-oublie/envoye/" and len(smtp_inbox.messages) == 2
+
+
+@pytest.mark.django_db
 def test_the_reset_pages_are_in_french_and_say_the_same_whatever_the_address(client, smtp_inbox):
     page = client.get("/mot-de-passe-oublie/envoye/").content.decode()
     assert "Si cette adresse correspond à un compte" in page

@@ -4,9 +4,10 @@ administrator reset (audited)."""
 
 import re
 import time
+from http.cookies import SimpleCookie
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -119,7 +120,10 @@ def test_code_attempts_are_locked_out_like_passwords(client, user):
 
 def test_an_administrator_resets_a_lost_second_factor_audited(client, user, django_user_model):
     enrol(client)
-    client.post("/deconnexion/")
+    thief = Client()  # the user's session left open on the lost phone
+    thief.cookies = client.cookies
+    assert thief.get("/").status_code == 200
+    client.cookies = SimpleCookie()
     admin = django_user_model.objects.create_superuser(
         username="root", password=PASSWORD, email="root@example.org", role="administrator"
     )
@@ -133,6 +137,9 @@ def test_an_administrator_resets_a_lost_second_factor_audited(client, user, djan
     )
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=user).exists()
+    assert thief.get("/").status_code == 302, "the lost phone's open session ends with the reset"
+    assert thief.get("/patients/")["Location"].startswith("/connexion/")
+    assert client.get("/admin/core/user/").status_code == 200  # not the administrator's
     reset = AuditEvent.objects.get(action="second_factor", details__event="reset")
     assert reset.actor == admin and reset.object_id == str(user.pk)
     client.post("/deconnexion/")

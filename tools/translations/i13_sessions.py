@@ -1,0 +1,3 @@
+T = {
+    "session epoch": "génération de session",
+}
