@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -204,6 +204,11 @@ class Builder:
         return Row(
             self.pseudonym(patient_id), kind, at, overseas=patient_id in self.overseas, **fields
         )
+
+    def time_dependent_rows(self) -> Iterator[Row]:
+        """The rows whose content moves with the extract time alone (open periods run to it)."""
+        yield from self.followups()
+        yield from self.sequences()
 
     def rows(self) -> Iterator[Row]:
         for method in (
@@ -552,12 +557,16 @@ class Written:
     rows: int
     seconds: float
     patients_refreshed: int | None = None  # None: a full extract
+    open_periods_refreshed: int | None = None  # patients whose open periods alone were re-read
 
 
 EVENTS = "events"  # the events, partitioned by the first character of the pseudonym
 STATE_FILE = "extract-state.json"
 # Transactions commit a little after the time they stamp: look back this far before the last run.
 LOOK_BACK = dt.timedelta(minutes=10)
+# The kinds ``Builder.time_dependent_rows`` writes: refreshed for every patient with an open home
+# pathway at each run, while the rest of an unchanged patient's rows are kept as they are.
+TIME_DEPENDENT_KINDS = ("followup", "inclusion", "sequence")
 READ_ACTIONS = ("view", "list", "search", "export", "denied", "login", "login_failed", "logout")
 
 
@@ -676,8 +685,8 @@ def _write_full(directory: Path, now: dt.datetime, key: bytes | None) -> Written
 def changed_patients(since: dt.datetime, audit_id: int) -> set[Any]:
     """Patients whose extract rows may have changed since ``since``: any row the extract reads
     written since then (its update or event time), any write audited on the patient since the
-    audit event ``audit_id``, and every patient with an open home follow-up (its period runs to
-    the extract time)."""
+    audit event ``audit_id``. Open home follow-ups, whose periods run to the extract time, are
+    ``open_period_patients``."""
     from oncoparcours.boards.models import Case, Decision, Referral
     from oncoparcours.celltherapy.models import CarTOrder, CustodyEvent
     from oncoparcours.core.models import AuditEvent
@@ -719,12 +728,19 @@ def changed_patients(since: dt.datetime, audit_id: int) -> set[Any]:
         .values_list("patient_id", flat=True)
     )
     changed.update(audited.distinct().order_by())
+    changed.discard(None)
+    return changed
+
+
+def open_period_patients() -> set[Any]:
+    """Patients with an open home pathway: their follow-up period and Article 51 sequence in
+    progress end at the extract time, so those rows change at every run."""
+    from oncoparcours.pathways.models import PathwayInstance
+
     open_home = PathwayInstance.objects.filter(
         template__code__in=HOME_TEMPLATES, ended_on__isnull=True
     ).values_list("patient_id", flat=True)
-    changed.update(open_home.distinct().order_by())
-    changed.discard(None)
-    return changed
+    return set(open_home.distinct().order_by()) - {None}
 
 
 def _write_incremental(
@@ -735,30 +751,30 @@ def _write_incremental(
     started = time.monotonic()
     audit_id = _last_audit_id()
     since = dt.datetime.fromisoformat(previous["since"]) - LOOK_BACK
-    patients = sorted(changed_patients(since, int(previous["audit_id"])), key=str)
-    pseudonym = Pseudonymiser(key)
+    changed = changed_patients(since, int(previous["audit_id"]))
+    patients = sorted(changed, key=str)
+    periods = sorted(open_period_patients() - changed, key=str)
     with tempfile.TemporaryDirectory(dir=directory) as scratch_name:
         scratch = Path(scratch_name)
-        rows = 0
-        with (scratch / "changed.csv").open("w", encoding="utf-8") as handle:
-            handle.writelines(f"{pseudonym(p)}\n" for p in patients)
+        _write_patient_list(scratch / "changed.csv", patients, key)
+        _write_patient_list(scratch / "periods.csv", periods, key)
         with (scratch / "events.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            for start in range(0, len(patients), 5000):
-                for row in Builder(now, key, patients[start : start + 5000]).rows():
-                    writer.writerow(row.cells())
-                    rows += 1
+            rows = _write_builder_rows(writer, now, key, patients, Builder.rows)
+            rows += _write_builder_rows(writer, now, key, periods, Builder.time_dependent_rows)
         connection = duckdb.connect()
         connection.execute("SET threads TO 2")
         _copy_csv(connection, "events", SCHEMA, scratch / "events.csv")
-        connection.execute("CREATE TABLE changed (patient VARCHAR PRIMARY KEY)")
-        connection.execute(
-            "COPY changed FROM ? (FORMAT csv, HEADER false)", [str(scratch / "changed.csv")]
-        )
+        for table in ("changed", "periods"):
+            connection.execute(f"CREATE TABLE {table} (patient VARCHAR PRIMARY KEY)")
+            connection.execute(
+                f"COPY {table} FROM ? (FORMAT csv, HEADER false)", [str(scratch / f"{table}.csv")]
+            )
         parts = [
             part
             for (part,) in connection.execute(
-                "SELECT DISTINCT left(patient, 1) FROM changed ORDER BY 1"
+                "SELECT DISTINCT left(patient, 1) FROM "
+                "(SELECT patient FROM changed UNION SELECT patient FROM periods) ORDER BY 1"
             ).fetchall()
         ]
         for part in parts:
@@ -766,19 +782,43 @@ def _write_incremental(
         _write_dimensions(connection, scratch, directory)
         connection.close()
     _save_state(directory, _state(now, audit_id, key))
-    return Written(directory, rows, time.monotonic() - started, len(patients))
+    return Written(directory, rows, time.monotonic() - started, len(patients), len(periods))
+
+
+def _write_patient_list(path: Path, patients: list[Any], key: bytes | None) -> None:
+    pseudonym = Pseudonymiser(key)
+    with path.open("w", encoding="utf-8") as handle:
+        handle.writelines(f"{pseudonym(p)}\n" for p in patients)
+
+
+def _write_builder_rows(
+    writer: Any,
+    now: dt.datetime,
+    key: bytes | None,
+    patients: list[Any],
+    produce: Callable[[Builder], Iterable[Row]],
+) -> int:
+    """Rows of ``patients`` (by batches of 5,000) from one of the builder's row producers."""
+    written = 0
+    for start in range(0, len(patients), 5000):
+        for row in produce(Builder(now, key, patients[start : start + 5000])):
+            writer.writerow(row.cells())
+            written += 1
+    return written
 
 
 def _merge_part(connection: Any, folder: Path, scratch: Path, part: str) -> None:
-    """Rewrite one partition: its rows of unchanged patients plus the changed patients' new
-    rows; the new file replaces the old ones only once complete."""
+    """Rewrite one partition: its rows of unchanged patients (less the time-dependent rows of
+    open periods) plus the new rows; the new file replaces the old ones only once complete."""
     old = sorted(folder.glob("*.parquet")) if folder.exists() else []
     target = scratch / f"part-{part}.parquet"
     if old:
         connection.execute(
-            "COPY (SELECT * FROM read_parquet(?, hive_partitioning = false) WHERE patient NOT IN (SELECT patient FROM changed) "
+            "COPY (SELECT * FROM read_parquet(?, hive_partitioning = false) "
+            "WHERE patient NOT IN (SELECT patient FROM changed) "
+            "AND NOT (list_contains(?, kind) AND patient IN (SELECT patient FROM periods)) "
             "UNION ALL SELECT * FROM events WHERE left(patient, 1) = ?) TO ? (FORMAT parquet)",
-            [[str(path) for path in old], part, str(target)],
+            [[str(path) for path in old], list(TIME_DEPENDENT_KINDS), part, str(target)],
         )
     else:
         connection.execute(

@@ -13,6 +13,13 @@ from django.utils import timezone
 
 from oncoparcours.indicators.extract import events_source, write_extract
 from oncoparcours.monitoring.services import alert_acknowledge, report_submit
+from oncoparcours.pathways.models import (
+    ActivityInstance,
+    PathwayInstance,
+    PathwayTemplate,
+    PhaseInstance,
+)
+from oncoparcours.pathways.services.apply import pathway_apply
 from oncoparcours.patients.models import Diagnosis, Patient
 from oncoparcours.testing.factories import (
     CareTeamMemberFactory,
@@ -41,10 +48,28 @@ def region(clinician):
     return patients
 
 
+def open_home_immunotherapy(patients, clinician):
+    """Home pathways still open: their follow-up period and sequence run to the extract time."""
+    template = PathwayTemplate.objects.get(code="home-immunotherapy", is_latest=True)
+    for patient in patients:
+        pathway_apply(
+            template=template,
+            patient=patient,
+            start=timezone.localdate() - dt.timedelta(days=40),
+            parameters={"interval_weeks": 3},
+            actor=clinician.user,
+        )
+
+
 def test_incremental_refresh_equals_a_full_extract(region, clinician, tmp_path):
+    open_home_immunotherapy(region[10:14], clinician)
     # The region was written two days ago, the last extract yesterday.
-    Patient.objects.update(updated_at=timezone.now() - dt.timedelta(days=2))
-    Diagnosis.objects.update(updated_at=timezone.now() - dt.timedelta(days=2))
+    two_days_ago = timezone.now() - dt.timedelta(days=2)
+    Patient.objects.update(updated_at=two_days_ago)
+    Diagnosis.objects.update(updated_at=two_days_ago)
+    PathwayInstance.objects.update(updated_at=two_days_ago)
+    PhaseInstance.objects.update(updated_at=two_days_ago)
+    ActivityInstance.objects.update(updated_at=two_days_ago)
     first = timezone.now() - dt.timedelta(days=1)
     made = write_extract(tmp_path / "kept", now=first, key=KEY, incremental=True)
     assert made.patients_refreshed is None  # no previous run: a full extract
@@ -71,8 +96,13 @@ def test_incremental_refresh_equals_a_full_extract(region, clinician, tmp_path):
     full = write_extract(tmp_path / "full", now=later, key=KEY)
 
     assert refreshed.patients_refreshed == 3  # not the 31 patients
+    # The open home pathways: only their time-dependent rows were re-read, and moved a day on.
+    assert refreshed.open_periods_refreshed == 4
     after = rows(tmp_path / "kept")
     assert after == rows(tmp_path / "full")
+    ends_before = {row[0]: row[3] for row in before if row[1] == "followup"}
+    ends_after = {row[0]: row[3] for row in after if row[1] == "followup"}
+    assert len(ends_after) == 4 and all(ends_after[p] > ends_before[p] for p in ends_after)
     assert after != before and len(after) == full.rows
     # Once more with nothing changed: only the look-back window re-read, the same extract.
     again = write_extract(tmp_path / "kept", now=later, key=KEY, incremental=True)
