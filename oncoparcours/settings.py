@@ -255,6 +255,26 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OncoParcours <no-reply@localhost>")
+
+# Notifications (core.notifications, docs/notifications.md). SMS through an HTTP gateway; secure
+# health mail (MSSanté-style) through SMTP with a TLS client certificate. Without a gateway or a
+# secure-mail host, dev writes SMS and secure mails under the outbox directory; production has no
+# outbox: an unconfigured channel fails and the message passes to the recipient's next channel.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_SENDER = os.environ.get("SMS_SENDER", "OncoParcours")
+SECURE_MAIL_HOST = os.environ.get("SECURE_MAIL_HOST", "")
+SECURE_MAIL_PORT = int(os.environ.get("SECURE_MAIL_PORT", "587"))
+SECURE_MAIL_USER = os.environ.get("SECURE_MAIL_USER", "")
+SECURE_MAIL_PASSWORD = os.environ.get("SECURE_MAIL_PASSWORD", "")
+SECURE_MAIL_USE_TLS = env_bool("SECURE_MAIL_USE_TLS", default=True)
+SECURE_MAIL_CERTFILE = os.environ.get("SECURE_MAIL_CERTFILE", "")
+SECURE_MAIL_KEYFILE = os.environ.get("SECURE_MAIL_KEYFILE", "")
+SECURE_MAIL_FROM = os.environ.get("SECURE_MAIL_FROM", "oncoparcours@localhost")
+NOTIFICATION_OUTBOX_DIR = os.environ.get(
+    "NOTIFICATION_OUTBOX_DIR", "" if PRODUCTION else str(DATA_DIR / "outbox")
+)
+NOTIFICATION_ATTACHMENT_ROOT = os.environ.get("NOTIFICATION_ATTACHMENT_ROOT", str(DATA_DIR))
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 # Break-the-glass access lasts this long unless the user asks for less.
 BREAK_GLASS_MAX_MINUTES = int(os.environ.get("BREAK_GLASS_MAX_MINUTES", "240"))

@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
         from .navigation import NavItem, register_nav_item
 
         register_nav_item(NavItem("home", _("Home"), "core:home", order=0))
+        register_nav_item(
+            NavItem("notifications", _("Notifications"), "core:notifications", order=95)
+        )
 
         from django.db.models.signals import post_migrate
 
@@ -21,10 +24,13 @@ class CoreConfig(AppConfig):
         from .anchors import register_ledger
         from .audit_chain import audit_compare, audit_head
         from .scheduling import register_periodic
-        from .tasks import ledger_checkpoint, prune_login_attempts
+        from .tasks import dispatch_notifications, ledger_checkpoint, prune_login_attempts
 
         register_periodic(
             "core.prune_login_attempts", interval_seconds=24 * 3600, task=prune_login_attempts
         )
         register_ledger("audit", heads=audit_head, compare=audit_compare)
         register_periodic("core.ledger_checkpoint", interval_seconds=300, task=ledger_checkpoint)
+        register_periodic(
+            "core.dispatch_notifications", interval_seconds=10, task=dispatch_notifications
+        )

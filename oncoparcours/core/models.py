@@ -83,6 +83,7 @@ class AuditAction(models.TextChoices):
     SECOND_FACTOR = "second_factor", _("second factor changed")
     PASSWORD_CHANGE = "password_change", _("password changed")
     PASSWORD_RESET = "password_reset", _("password reset")
+    NOTIFY = "notify", _("notification requested")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -254,3 +255,11 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} #{self.slot}"
+
+
+# The notification service's tables belong to this app (imported for model registration).
+from .notifications.models import (  # noqa: E402, F401
+    DeliveryAttempt,
+    Notification,
+    NotificationPreference,
+)

@@ -37,3 +37,17 @@ def ledger_checkpoint() -> dict:
         logger.error("ledger anchor refused: %s", refusal)
         return {"sealed_rows": sealed.sealed_rows, "anchor": None, "refused": str(refusal)}
     return {"sealed_rows": sealed.sealed_rows, "anchor": anchor.sequence if anchor else None}
+
+
+@task()
+def dispatch_notifications() -> dict:
+    """Send the due notifications (retries and escalations included)."""
+    from .notifications.services import notifications_dispatch
+
+    result = notifications_dispatch()
+    return {
+        "sent": result.sent,
+        "retried": result.retried,
+        "escalated": result.escalated,
+        "failed": result.failed,
+    }

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .auth import password
 from .auth import views as auth_views
+from .notifications import views as notification_views
 
 app_name = "core"
 
@@ -35,4 +36,15 @@ urlpatterns = [
     ),
     path("deconnexion/", views.logout_view, name="logout"),
     path("audit/utilisateurs/<int:user_id>/", views.audit_by_user, name="audit_by_user"),
+    path("notifications/", notification_views.notifications_page, name="notifications"),
+    path(
+        "notifications/<uuid:notification_id>/lu/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "compte/notifications/",
+        notification_views.preferences_page,
+        name="notification_preferences",
+    ),
 ]

@@ -1,0 +1,300 @@
+"""Writes of the notification service: ask for a notification, dispatch the due ones.
+
+``notification_send`` stores the message (audited) for the worker; ``notifications_dispatch``
+(run by the worker every few seconds) claims the due messages, sends each on its current channel,
+records every try, retries with back-off and passes to the next channel of the recipient's chain
+when one gives up; a message no channel could deliver is ``failed`` and its requester is told in
+the application."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection as db_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from ..audit import audit_record
+from ..models import AuditAction, User
+from . import rules
+from .backends import DeliveryError, Rendered, address_for, deliver
+from .models import (
+    AttemptOutcome,
+    Channel,
+    DeliveryAttempt,
+    Notification,
+    NotificationPreference,
+    NotificationStatus,
+)
+
+RESCHEDULED_FIELDS = ["failed_attempts", "status", "next_attempt_at", "claimed_until"]
+CLAIM_LEASE = dt.timedelta(minutes=2)  # a claim left by a killed worker is taken again after it
+KINDS: tuple[str, ...] = (
+    "message",
+    "delivery_failed",
+)  # each has templates core/notifications/<kind>.*.txt
+
+
+def register_kind(kind: str) -> None:
+    """Higher apps add their kinds (and ship the templates) in ``AppConfig.ready()``."""
+    global KINDS
+    if kind not in KINDS:
+        KINDS = (*KINDS, kind)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    label: str
+    email: str = ""
+    phone: str = ""
+    secure_address: str = ""
+    user: User | None = None
+    person: str = ""  # preference key: "user:<id>" or "patient:<uuid>"
+    default_chain: Sequence[str] = field(default=(Channel.IN_APP, Channel.EMAIL))
+
+    @classmethod
+    def for_user(cls, user: User) -> Recipient:
+        return cls(
+            label=user.get_full_name() or user.get_username(),
+            email=user.email,
+            user=user,
+            person=f"user:{user.pk}",
+        )
+
+
+def preference_for(person: str) -> NotificationPreference | None:
+    return NotificationPreference.objects.filter(person=person).first() if person else None
+
+
+def _first_attempt_time(
+    now: dt.datetime, preference: NotificationPreference | None, urgent: bool
+) -> dt.datetime:
+    if urgent or preference is None:
+        return now
+    zone = zoneinfo.ZoneInfo(preference.time_zone)
+    local = rules.after_quiet_hours(
+        now.astimezone(zone), preference.quiet_start, preference.quiet_end
+    )
+    return local.astimezone(dt.UTC)
+
+
+@transaction.atomic
+def notification_send(
+    *,
+    kind: str,
+    recipient: Recipient,
+    context: dict[str, Any],
+    actor: User | None,
+    patient_id: Any = None,
+    chain: Sequence[str] | None = None,
+    attachments: Sequence[dict[str, str]] = (),
+    urgent: bool = False,
+    reference: str = "",
+    now: dt.datetime | None = None,
+) -> Notification:
+    """Store one notification for delivery (audited). ``chain``: the channels to try in order
+    (default: the recipient's preference, else the recipient's default). Quiet hours defer
+    the first try unless ``urgent``."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    now = now or timezone.now()
+    preference = preference_for(recipient.person)
+    preferred = preference.chain if preference is not None else None
+    channels = list(chain or preferred or recipient.default_chain)
+    if not channels or any(c not in Channel.values for c in channels):
+        raise ValueError(f"invalid channel chain {channels!r}")
+    notification = Notification.objects.create(
+        kind=kind,
+        patient_id=patient_id,
+        requested_by=actor if actor is not None and actor.is_authenticated else None,
+        recipient_user=recipient.user,
+        recipient_label=recipient.label[:200],
+        email=recipient.email,
+        phone=recipient.phone,
+        secure_address=recipient.secure_address,
+        chain=channels,
+        channel=channels[0],
+        context=context,
+        attachments=list(attachments),
+        urgent=urgent,
+        next_attempt_at=_first_attempt_time(now, preference, urgent),
+        reference=reference[:120],
+        created_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.NOTIFY,
+        patient_id=patient_id,
+        obj=notification,
+        details={"kind": kind, "channels": channels, "recipient": recipient.label[:200]},
+    )
+    if notification.channel == Channel.IN_APP and notification.next_attempt_at <= now:
+        _deliver(notification, now=now)  # nothing leaves the building: shown at once
+    return notification
+
+
+def render(notification: Notification) -> Rendered:
+    context = {**notification.context, "recipient": notification.recipient_label}
+    base = f"core/notifications/{notification.kind}"
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{base}.subject.txt", context).strip()
+        body = render_to_string(f"{base}.body.txt", context).strip() + "\n"
+        short = render_to_string(f"{base}.sms.txt", context).strip()
+    return Rendered(subject=" ".join(subject.split()), body=body, short=short[:459])
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    retried: int = 0
+    escalated: int = 0
+    failed: int = 0
+
+
+def _claim(now: dt.datetime, limit: int) -> list[Notification]:
+    due = Notification.objects.filter(
+        status=NotificationStatus.PENDING, next_attempt_at__lte=now
+    ) | Notification.objects.filter(status=NotificationStatus.SENDING, claimed_until__lt=now)
+    with transaction.atomic():
+        locked = due.order_by("next_attempt_at")
+        if db_connection.features.has_select_for_update_skip_locked:
+            locked = locked.select_for_update(skip_locked=True)
+        ids = list(locked.values_list("pk", flat=True)[:limit])
+        Notification.objects.filter(pk__in=ids).update(
+            status=NotificationStatus.SENDING, claimed_until=now + CLAIM_LEASE
+        )
+    return list(Notification.objects.filter(pk__in=ids).order_by("next_attempt_at"))
+
+
+def notifications_dispatch(*, now: dt.datetime | None = None, limit: int = 1000) -> DispatchResult:
+    """Send the due notifications (one SMTP connection for the batch's e-mails)."""
+    now = now or timezone.now()
+    result = DispatchResult()
+    claimed = _claim(now, limit)
+    if not claimed:
+        return result
+    email_connection = get_connection(fail_silently=False)
+    try:
+        for notification in claimed:
+            outcome = _deliver(notification, now=now, email_connection=email_connection)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+    finally:
+        with contextlib.suppress(OSError):
+            email_connection.close()
+    return result
+
+
+def _attempt(notification: Notification, outcome: str, detail: str = "", ref: str = "") -> None:
+    DeliveryAttempt.objects.create(
+        notification=notification,
+        channel=notification.channel,
+        outcome=outcome,
+        detail=detail[:500],
+        provider_reference=ref[:200],
+    )
+
+
+def _deliver(
+    notification: Notification,
+    *,
+    now: dt.datetime,
+    email_connection: BaseEmailBackend | None = None,
+) -> str:
+    """One try on the current channel; returns "sent", "retried", "escalated" or "failed"."""
+    if not address_for(notification, notification.channel):
+        with transaction.atomic():
+            _attempt(notification, AttemptOutcome.NO_ADDRESS)
+            return _escalate(notification, now=now)
+    try:
+        reference = deliver(notification, render(notification), email_connection)
+    except DeliveryError as error:
+        with transaction.atomic():
+            _attempt(notification, AttemptOutcome.FAILED, str(error))
+            notification.failed_attempts += 1
+            delay = rules.retry_delay(notification.failed_attempts)
+            if delay is None:
+                return _escalate(notification, now=now)
+            notification.status = NotificationStatus.PENDING
+            notification.next_attempt_at = now + delay
+            notification.claimed_until = None
+            notification.save(update_fields=RESCHEDULED_FIELDS)
+            return "retried"
+    with transaction.atomic():
+        _attempt(notification, AttemptOutcome.SENT, ref=reference)
+        notification.status, notification.sent_at = NotificationStatus.SENT, now
+        notification.claimed_until = None
+        notification.save(update_fields=["status", "sent_at", "claimed_until"])
+    return "sent"
+
+
+def _escalate(notification: Notification, *, now: dt.datetime) -> str:
+    following = rules.next_channel(notification.chain, notification.channel)
+    if following is not None:
+        _attempt(notification, AttemptOutcome.ESCALATED, f"→ {following}")
+        notification.channel, notification.failed_attempts = following, 0
+        notification.status, notification.next_attempt_at = NotificationStatus.PENDING, now
+        notification.claimed_until = None
+        notification.save(update_fields=[*RESCHEDULED_FIELDS, "channel"])
+        return "escalated"
+    notification.status, notification.claimed_until = NotificationStatus.FAILED, None
+    notification.save(update_fields=["status", "claimed_until"])
+    requester = notification.requested_by
+    if requester is not None and notification.kind != "delivery_failed":
+        notification_send(
+            kind="delivery_failed",
+            recipient=Recipient.for_user(requester),
+            context={"kind": notification.kind, "recipient_label": notification.recipient_label},
+            actor=None,
+            patient_id=notification.patient_id,
+            chain=(Channel.IN_APP,),
+            urgent=True,
+            now=now,
+        )
+    return "failed"
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification, actor: User) -> Notification:
+    if notification.recipient_user_id != actor.pk:
+        raise PermissionError("not the recipient")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def preference_update(
+    *,
+    person: str,
+    chain: Sequence[str],
+    quiet_start: dt.time | None,
+    quiet_end: dt.time | None,
+    time_zone: str,
+    actor: User,
+) -> NotificationPreference:
+    preference, _created = NotificationPreference.objects.update_or_create(
+        person=person,
+        defaults={
+            "chain": list(chain),
+            "quiet_start": quiet_start,
+            "quiet_end": quiet_end,
+            "time_zone": time_zone,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=preference,
+        details={"event": "notification_preference", "chain": list(chain)},
+    )
+    return preference
