@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from oncoparcours.testing.factories import (
     CareTeamMemberFactory,
@@ -12,6 +13,10 @@ from oncoparcours.testing.factories import (
     PatientFactory,
     ProfessionalFactory,
 )
+
+# Property tests judge answers, not speed: on a shared CI machine a slow example is not a bug.
+hypothesis_settings.register_profile("oncoparcours", deadline=None)
+hypothesis_settings.load_profile("oncoparcours")
 
 
 @pytest.fixture(autouse=True)

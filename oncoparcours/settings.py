@@ -260,6 +260,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OncoParcours <no-repl
 # health mail (MSSanté-style) through SMTP with a TLS client certificate. Without a gateway or a
 # secure-mail host, dev writes SMS and secure mails under the outbox directory; production has no
 # outbox: an unconfigured channel fails and the message passes to the recipient's next channel.
+# The address people reach the application at, for links in messages (e-mail, secure mail, SMS).
+SITE_URL = os.environ.get("SITE_URL", f"http://{os.environ.get('BIND', '127.0.0.1:8000')}")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_SENDER = os.environ.get("SMS_SENDER", "OncoParcours")
@@ -274,7 +276,7 @@ SECURE_MAIL_FROM = os.environ.get("SECURE_MAIL_FROM", "oncoparcours@localhost")
 NOTIFICATION_OUTBOX_DIR = os.environ.get(
     "NOTIFICATION_OUTBOX_DIR", "" if PRODUCTION else str(DATA_DIR / "outbox")
 )
-NOTIFICATION_ATTACHMENT_ROOT = os.environ.get("NOTIFICATION_ATTACHMENT_ROOT", str(DATA_DIR))
+
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 # Break-the-glass access lasts this long unless the user asks for less.
 BREAK_GLASS_MAX_MINUTES = int(os.environ.get("BREAK_GLASS_MAX_MINUTES", "240"))

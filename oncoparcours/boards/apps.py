@@ -18,3 +18,9 @@ class BoardsConfig(AppConfig):
         register_home_panel("boards.my_cases", home.my_cases_panel, order=3, roles=["clinician"])
         register_record_section("boards", record.boards_section, order=3)
         register_timeline_provider("boards", record.timeline_events)
+
+        from oncoparcours.core.notifications.services import register_kind
+
+        from .services.letters import KIND
+
+        register_kind(KIND)

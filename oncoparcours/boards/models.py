@@ -428,8 +428,9 @@ class OutboxStatus(models.TextChoices):
 
 
 class OutboxMessage(BaseModel):
-    """A document to send to the GP by secure messaging (MSSanté); sending is a later integration,
-    so a person marks it sent for now."""
+    """The board's documents sent to the GP by secure health mail (MSSanté) through the core
+    notification service; the GP confirms receipt from the link in the mail. Rows from before
+    the secure-mail integration were marked sent by hand (``marked_by``)."""
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="outbox")
     recipient = models.ForeignKey(
@@ -445,6 +446,10 @@ class OutboxMessage(BaseModel):
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    notification = models.ForeignKey(
+        "core.Notification", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("receipt confirmed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-queued_at"]

@@ -38,5 +38,6 @@ urlpatterns = [
     path(CASE + "pieces/<uuid:attachment_id>/", cases.attachment_download, name="attachment"),
     path(CASE + "documents/<uuid:document_id>/", cases.document_download, name="document"),
     path(CASE + "decisions/<uuid:decision_id>/corriger/", cases.decision_amend, name="amend"),
-    path(CASE + "envois/<uuid:message_id>/envoye/", cases.outbox_mark_sent, name="outbox_sent"),
+    path(CASE + "envois/<uuid:message_id>/renvoyer/", cases.letter_resend, name="letter_resend"),
+    path("rcp/accuse-reception/<str:token>/", cases.letter_acknowledge, name="letter_acknowledge"),
 ]

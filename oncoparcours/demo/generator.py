@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.models import AuditAction
@@ -358,6 +359,12 @@ class Generator:
             profession=profession,
             specialty=specialty,
             email=f"{(first or gen_first)[0].lower()}.{self.rng.randint(100, 999)}@demo.invalid",
+            secure_mail_address=(
+                f"{slugify(first or gen_first)}.{slugify(last or gen_last)}"
+                "@medecin.mssante.demo.invalid"
+                if profession == "physician"
+                else ""
+            ),
         )
         self._pending_professionals.append(professional)
         self._pending_memberships.append(

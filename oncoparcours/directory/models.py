@@ -556,6 +556,11 @@ class Professional(BaseModel):
         _("specialty"), max_length=30, choices=Specialty.choices, default=Specialty.NONE
     )
     email = models.EmailField(_("email"), blank=True)
+    secure_mail_address = models.EmailField(
+        _("secure health mail address (MSSanté)"),
+        blank=True,
+        help_text=_("Board decisions and care programmes are sent to this address."),
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -1,6 +1,6 @@
 """The RCP record (for professionals) and the PPS (for the patient, in plain French), rendered
 from HTML templates to PDF with WeasyPrint, stored outside the web root, one pair per decision
-version; the RCP record is queued for the GP (secure messaging is a later integration)."""
+version; both are sent to the GP by secure health mail (``letters``)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,15 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from oncoparcours.core.audit import audit_record
-from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditAction, User
 
-from ..models import Document, DocumentKind, OutboxMessage, OutboxStatus
+from ..models import Document, DocumentKind, OutboxMessage
 from .attachments import storage_dir
+from .letters import letter_send
 
 if TYPE_CHECKING:
     from ..models import Decision
@@ -73,9 +71,10 @@ def documents_generate(*, decision: Decision, actor: User) -> list[Document]:
     patient = decision.case.patient
     record = next(d for d in created if d.kind == DocumentKind.RCP_RECORD)
     if patient.gp_id is not None:
-        OutboxMessage.objects.create(
+        message = OutboxMessage.objects.create(
             document=record, recipient=patient.gp, recipient_label=str(patient.gp)
         )
+        letter_send(message=message, actor=actor)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -88,25 +87,3 @@ def documents_generate(*, decision: Decision, actor: User) -> list[Document]:
 
 def document_path(document: Document) -> Path:
     return storage_dir() / document.storage_name
-
-
-@transaction.atomic
-def outbox_mark_sent(*, actor: User, message: OutboxMessage) -> OutboxMessage:
-    """Secure messaging is a later integration: a person confirms the record was sent."""
-    message = (
-        OutboxMessage.objects.select_for_update(of=("self",))
-        .select_related("document")
-        .get(pk=message.pk)
-    )
-    if message.status != OutboxStatus.QUEUED:
-        raise ApplicationError(_("This message was already marked as sent."))
-    message.status, message.sent_at, message.marked_by = (OutboxStatus.SENT, timezone.now(), actor)
-    message.save(update_fields=["status", "sent_at", "marked_by", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        patient_id=message.document.case.patient_id,
-        obj=message,
-        details={"sent_to": message.recipient_label},
-    )
-    return message

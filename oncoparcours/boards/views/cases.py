@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from .. import selectors
 from ..forms import AmendForm, AttachmentForm, CaseForm, DecisionForm, ReasonForm
 from ..labels import MISSING_LABELS, suggested_templates
 from ..models import Attachment, Decision, Document, OutboxMessage
-from ..services import attachments, cases, decisions, documents
+from ..services import attachments, cases, decisions, documents, letters
 from ..services.sessions import board_member
 
 
@@ -173,11 +173,12 @@ def case_detail(
             "history": history,
             "decisions": found_decisions,
             "documents": selectors.documents(case),
-            "outbox": list(
-                OutboxMessage.objects.filter(document__case=case).select_related(
-                    "document__decision"
+            "outbox": [
+                (message, letters.delivery_state(message))
+                for message in OutboxMessage.objects.filter(document__case=case).select_related(
+                    "document__decision", "notification", "recipient"
                 )
-            ),
+            ],
             "templates": suggested_templates(found_decisions[0]) if found_decisions else [],
         },
         status=form_status(request),
@@ -293,7 +294,7 @@ def decision_amend(
 
 
 @login_required
-def outbox_mark_sent(
+def letter_resend(
     request: AuthenticatedHttpRequest,
     patient_id: uuid.UUID,
     case_id: uuid.UUID,
@@ -304,11 +305,11 @@ def outbox_mark_sent(
     message = get_object_or_404(OutboxMessage, pk=message_id, document__case=case)
     if request.method == "POST":
         try:
-            documents.outbox_mark_sent(actor=request.user, message=message)
+            letters.letter_resend(actor=request.user, message=message)
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Marked as sent to the GP."))
+            messages.success(request, _("The letter is sent again to the GP's secure mailbox."))
         return redirect(case.get_absolute_url())
     return render(
         request,
@@ -317,8 +318,26 @@ def outbox_mark_sent(
             "patient": access.patient,
             "case": case,
             "form": None,
-            "title": _("Mark the RCP record as sent to the GP"),
-            "button": _("Mark as sent"),
+            "title": _("Send the board's documents to the GP again"),
+            "button": _("Send again"),
             "detail": message.recipient_label,
         },
+    )
+
+
+def letter_acknowledge(request: HttpRequest, token: str) -> HttpResponse:
+    """The GP's receipt confirmation, from the link in the secure mail (no account). A GET shows
+    the button, a POST confirms: mail scanners that open links confirm nothing."""
+    confirmed = None
+    error = ""
+    if request.method == "POST":
+        try:
+            confirmed = letters.letter_acknowledge(token=token)
+        except ApplicationError as refusal:
+            error = refusal.message
+    return render(
+        request,
+        "boards/letter_acknowledge.html",
+        {"confirmed": confirmed, "error": error},
+        status=400 if error else 200,
     )

@@ -44,7 +44,7 @@ def outbox_dir() -> Path | None:
 
 
 def _attach(message: EmailMessage, notification: Notification) -> None:
-    root = Path(settings.NOTIFICATION_ATTACHMENT_ROOT)
+    root = Path(settings.MEDIA_ROOT)  # the private files: documents are attached from there
     for attachment in notification.attachments:
         path = (root / attachment["path"]).resolve()
         if root.resolve() not in path.parents or not path.is_file():

@@ -168,7 +168,7 @@ def test_when_no_channel_delivers_the_requester_is_told_in_the_application(clien
 
 
 def test_secure_mail_carries_the_document_attached(smtp, nurse, settings, tmp_path):
-    settings.NOTIFICATION_ATTACHMENT_ROOT = str(tmp_path)
+    settings.MEDIA_ROOT = str(tmp_path)
     (tmp_path / "documents").mkdir()
     (tmp_path / "documents" / "rcp.pdf").write_bytes(b"%PDF-1.7 synthetic")
     notification_send(
@@ -188,7 +188,7 @@ def test_secure_mail_carries_the_document_attached(smtp, nurse, settings, tmp_pa
 
 
 def test_an_attachment_outside_the_data_directory_is_refused(smtp, nurse, settings, tmp_path):
-    settings.NOTIFICATION_ATTACHMENT_ROOT = str(tmp_path / "data")
+    settings.MEDIA_ROOT = str(tmp_path / "data")
     sent = notification_send(
         kind="message",
         recipient=Recipient(label="Dr Martin", secure_address="dr.martin@medecin.mssante.fr"),
