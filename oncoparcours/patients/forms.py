@@ -107,26 +107,50 @@ class PatientForm(forms.Form):
         max_length=21,
         help_text=_("15 characters, e.g. 2 84 05 75 112 233 45. Leave empty if not known yet."),
     )
-    birth_last_name = forms.CharField(label=_("Birth name"), max_length=100)
+    birth_last_name = forms.CharField(
+        label=_("Birth name"),
+        max_length=100,
+        help_text=_("As on the identity document; capitals without accents are stored (RNIV)."),
+    )
     used_last_name = forms.CharField(label=_("Used name"), max_length=100, required=False)
-    first_names = forms.CharField(label=_("First names"), max_length=150)
+    first_names = forms.CharField(
+        label=_("First names"),
+        max_length=150,
+        help_text=_("All birth first names, separated by spaces; the first one comes first."),
+    )
+    used_first_name = forms.CharField(label=_("Used first name"), max_length=100, required=False)
     birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices])
+    birth_place_code = forms.CharField(
+        label=_("Birth place code"),
+        max_length=6,
+        required=False,
+        help_text=_("INSEE commune code (e.g. 37261); 99 + country code if born abroad."),
+    )
     address = forms.CharField(label=_("Address"), max_length=250, required=False)
-    postcode = forms.CharField(label=_("Postcode"), max_length=5, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     departement = forms.ChoiceField(label=_("Département"), required=False)
     latitude = FrenchFloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     longitude = FrenchFloatField(
         label=_("Longitude"), required=False, min_value=-180, max_value=180
     )
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        help_text=_("06 12 34 56 78 or +33 6 12 34 56 78 (overseas: +590, +594, +596, +262)."),
+    )
     gp = ProfessionalByRppsField(
         label=_("General practitioner (RPPS)"), required=False, specialty=Specialty.GENERAL_PRACTICE
     )
     expert_centre = _care_sites()
     proximity_centre = _care_sites()
     deceased_on = forms.DateField(label=_("Date of death"), required=False, widget=DateInput())
+    homonym_confirmed = forms.BooleanField(
+        label=_("This is a different person: I checked the identity document"),
+        required=False,
+    )
 
     def __init__(self, *args, editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -154,8 +178,10 @@ class PatientForm(forms.Form):
                 "birth_last_name",
                 "used_last_name",
                 "first_names",
+                "used_first_name",
                 "birth_date",
                 "sex",
+                "birth_place_code",
                 "deceased_on",
             ),
         ),
@@ -174,7 +200,11 @@ class PatientForm(forms.Form):
 
     @classmethod
     def initial_from(cls, patient) -> dict:
-        initial = {name: getattr(patient, name) for name in cls.base_fields if name != "gp"}
+        initial = {
+            name: getattr(patient, name)
+            for name in cls.base_fields
+            if name not in {"gp", "homonym_confirmed"}
+        }
         initial["gp"] = patient.gp.rpps if patient.gp else ""
         return initial
 
