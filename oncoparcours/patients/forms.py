@@ -15,6 +15,7 @@ from oncoparcours.core.rules.identifiers import normalise_identifier
 from oncoparcours.directory.models import CARE_SITE_KINDS, Organisation, Professional, Specialty
 from oncoparcours.directory.referential import departement_choices
 
+from .identity import CHECKED_FIELDS, trait_problem
 from .models import (
     BiomarkerResult,
     CareTeamRole,
@@ -169,6 +170,18 @@ class PatientForm(forms.Form):
                     "value, who, when and why are kept and shown on the record."
                 ),
             )
+
+    def clean(self) -> dict[str, Any]:
+        """The identity traits checked as the service will (all errors at once); the typed
+        value is kept: the service normalises it, so an unchanged old value stays unchanged."""
+        cleaned = super().clean() or {}
+        for field in CHECKED_FIELDS:
+            unchanged = self.editing and cleaned.get(field) == self.initial.get(field)
+            if cleaned.get(field) and not unchanged:
+                _value, message = trait_problem(field, cleaned[field])
+                if message:
+                    self.add_error(field, message)
+        return cleaned
 
     FIELDSETS = (
         (

@@ -52,35 +52,38 @@ _MESSAGES = {
 }
 
 
+def trait_problem(field: str, value: str) -> tuple[str, str | None]:
+    """(normalised value, translated message or None) for one trait as typed."""
+    value = value or ""
+    problem = None
+    if field in NAME_FIELDS:
+        value = rules.normalise_name(value)
+        required = field in {"birth_last_name", "first_names"}
+        problem = rules.name_problem(value) if value or required else None
+        message = _NAME_MESSAGES.get(problem or "")
+    elif field == "phone":
+        value, problem = rules.phone_e164(value) if value.strip() else ("", None)
+        message = _MESSAGES["phone"].get(problem or "")
+    else:
+        value = rules.normalise_code(value)
+        check = {
+            "birth_place_code": rules.birth_place_problem,
+            "postcode": rules.postcode_problem,
+        }[field]
+        problem = check(value) if value else None
+        message = _MESSAGES[field].get(problem or "")
+    return value, (str(message) if problem and message else None)
+
+
 def check_traits(patient: Patient, fields: Iterable[str]) -> dict[str, list[str]]:
     """Normalise the given trait fields of ``patient`` in place; return errors by field."""
     errors: dict[str, list[str]] = {}
     for field in fields:
         if field not in CHECKED_FIELDS:
             continue
-        value = getattr(patient, field) or ""
-        problem = None
-        if field in NAME_FIELDS:
-            value = rules.normalise_name(value)
-            required = field in {"birth_last_name", "first_names"}
-            problem = rules.name_problem(value) if value or required else None
-            message = _NAME_MESSAGES.get(problem or "")
-        elif field == "phone":
-            if value.strip():
-                value, problem = rules.phone_e164(value)
-            else:
-                value = ""
-            message = _MESSAGES["phone"].get(problem or "")
-        else:
-            value = rules.normalise_code(value)
-            check = {
-                "birth_place_code": rules.birth_place_problem,
-                "postcode": rules.postcode_problem,
-            }[field]
-            problem = check(value) if value else None
-            message = _MESSAGES[field].get(problem or "")
-        if problem and message:
-            errors[field] = [str(message)]
+        value, message = trait_problem(field, getattr(patient, field) or "")
+        if message:
+            errors[field] = [message]
         else:
             setattr(patient, field, value)
     return errors

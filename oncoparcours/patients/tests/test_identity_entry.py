@@ -179,3 +179,22 @@ def test_the_creation_form_starts_without_a_sex(clinician_client):
     select = body[body.index('name="sex"') : body.index("</select>", body.index('name="sex"'))]
     assert '<option value="" selected>—</option>' in select
     assert "selected" not in select.replace('<option value="" selected>', "")
+
+
+def test_the_edit_page_keeps_an_unchanged_old_name_and_refuses_a_new_wrong_one(
+    clinician_client, patient
+):
+    Patient.objects.filter(pk=patient.pk).update(birth_last_name="Moreau1")
+    url = reverse("patients:edit", args=[patient.pk])
+    form = {
+        "birth_last_name": "Moreau1",
+        "first_names": patient.first_names,
+        "birth_date": patient.birth_date.isoformat(),
+        "sex": patient.sex,
+        "ins": patient.ins,
+        "departement": patient.departement,
+    }
+    moved = {"city": "Lyon", "correction_reason": "moved"}
+    assert clinician_client.post(url, form | moved).status_code == 302
+    refused = clinician_client.post(url, form | {"first_names": "Jeanne2"})
+    assert refused.status_code == 400 and set(refused.context["form"].errors) == {"first_names"}
