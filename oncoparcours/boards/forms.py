@@ -41,7 +41,7 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 class CaseChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.patient.display_name} — {obj.question[:60]}"
+        return f"{obj.patient.label} — {obj.question[:60]}"
 
 
 class CaseForm(forms.Form):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from oncoparcours.boards.models import Case
 from oncoparcours.pathways.models import PathwayInstance
 from oncoparcours.patients.models import Patient
+from oncoparcours.patients.rules.identity import normalise_name
 from oncoparcours.patients.services import consent_record
 
 from .pathways import loader_user
@@ -66,8 +67,8 @@ class ConsentsDemo:
             ("Garnier", "Claire", "data_sharing", "network", 0),
             ("Lacombe", "Nadia", "rcp_information", "care_team", 7),
         ):
-            showcased = Patient.objects.filter(
-                birth_last_name=last_name, first_names=first_name
+            showcased = Patient.objects.filter(  # entered through the service: RNIV capitals
+                birth_last_name=normalise_name(last_name), first_names=normalise_name(first_name)
             ).first()
             if showcased is None:
                 continue

@@ -136,6 +136,9 @@ class PrognosisShowcase:
                 "longitude": lon - 0.05 * (index % 2),
                 "expert_centre": self.generator.region.orgs[centre],
             },
+            # A random demo patient may share these names and birth date (about one seed in
+            # two hundred): a different, fictitious person, confirmed as a user would.
+            homonym_confirmed=True,
         )
         diagnosis = services.diagnosis_add(
             actor=actor,

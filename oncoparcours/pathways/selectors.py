@@ -173,7 +173,12 @@ def activities_in_order(ids: list[uuid.UUID]) -> list[ActivityInstance]:
             Prefetch(
                 "patient",
                 queryset=Patient.objects.only(
-                    "id", "birth_last_name", "used_last_name", "first_names", "sort_name"
+                    "id",
+                    "birth_last_name",
+                    "used_last_name",
+                    "first_names",
+                    "birth_date",
+                    "sort_name",
                 ),
             )
         )

@@ -15,6 +15,7 @@ from oncoparcours.core.rules.identifiers import normalise_identifier
 from oncoparcours.directory.models import CARE_SITE_KINDS, Organisation, Professional, Specialty
 from oncoparcours.directory.referential import departement_choices
 
+from .identity import CHECKED_FIELDS, trait_problem
 from .models import (
     BiomarkerResult,
     CareTeamRole,
@@ -107,26 +108,50 @@ class PatientForm(forms.Form):
         max_length=21,
         help_text=_("15 characters, e.g. 2 84 05 75 112 233 45. Leave empty if not known yet."),
     )
-    birth_last_name = forms.CharField(label=_("Birth name"), max_length=100)
+    birth_last_name = forms.CharField(
+        label=_("Birth name"),
+        max_length=100,
+        help_text=_("As on the identity document; capitals without accents are stored (RNIV)."),
+    )
     used_last_name = forms.CharField(label=_("Used name"), max_length=100, required=False)
-    first_names = forms.CharField(label=_("First names"), max_length=150)
+    first_names = forms.CharField(
+        label=_("First names"),
+        max_length=150,
+        help_text=_("All birth first names, separated by spaces; the first one comes first."),
+    )
+    used_first_name = forms.CharField(label=_("Used first name"), max_length=100, required=False)
     birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices])
+    birth_place_code = forms.CharField(
+        label=_("Birth place code"),
+        max_length=6,
+        required=False,
+        help_text=_("INSEE commune code (e.g. 37261); 99 + country code if born abroad."),
+    )
     address = forms.CharField(label=_("Address"), max_length=250, required=False)
-    postcode = forms.CharField(label=_("Postcode"), max_length=5, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     departement = forms.ChoiceField(label=_("Département"), required=False)
     latitude = FrenchFloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     longitude = FrenchFloatField(
         label=_("Longitude"), required=False, min_value=-180, max_value=180
     )
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        help_text=_("06 12 34 56 78 or +33 6 12 34 56 78 (overseas: +590, +594, +596, +262)."),
+    )
     gp = ProfessionalByRppsField(
         label=_("General practitioner (RPPS)"), required=False, specialty=Specialty.GENERAL_PRACTICE
     )
     expert_centre = _care_sites()
     proximity_centre = _care_sites()
     deceased_on = forms.DateField(label=_("Date of death"), required=False, widget=DateInput())
+    homonym_confirmed = forms.BooleanField(
+        label=_("This is a different person: I checked the identity document"),
+        required=False,
+    )
 
     def __init__(self, *args, editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -146,6 +171,18 @@ class PatientForm(forms.Form):
                 ),
             )
 
+    def clean(self) -> dict[str, Any]:
+        """The identity traits checked as the service will (all errors at once); the typed
+        value is kept: the service normalises it, so an unchanged old value stays unchanged."""
+        cleaned = super().clean() or {}
+        for field in CHECKED_FIELDS:
+            unchanged = self.editing and cleaned.get(field) == self.initial.get(field)
+            if cleaned.get(field) and not unchanged:
+                _value, message = trait_problem(field, cleaned[field])
+                if message:
+                    self.add_error(field, message)
+        return cleaned
+
     FIELDSETS = (
         (
             _("Identity"),
@@ -154,8 +191,10 @@ class PatientForm(forms.Form):
                 "birth_last_name",
                 "used_last_name",
                 "first_names",
+                "used_first_name",
                 "birth_date",
                 "sex",
+                "birth_place_code",
                 "deceased_on",
             ),
         ),
@@ -174,7 +213,11 @@ class PatientForm(forms.Form):
 
     @classmethod
     def initial_from(cls, patient) -> dict:
-        initial = {name: getattr(patient, name) for name in cls.base_fields if name != "gp"}
+        initial = {
+            name: getattr(patient, name)
+            for name in cls.base_fields
+            if name not in {"gp", "homonym_confirmed"}
+        }
         initial["gp"] = patient.gp.rpps if patient.gp else ""
         return initial
 

@@ -4,6 +4,7 @@ care team (who may see the patient), consent records and break-the-glass accesse
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 
 from django.conf import settings
@@ -43,7 +44,14 @@ class Patient(BaseModel):
     birth_last_name = models.CharField(_("birth name"), max_length=100)
     used_last_name = models.CharField(_("used name"), max_length=100, blank=True)
     first_names = models.CharField(_("first names"), max_length=150)
+    used_first_name = models.CharField(_("used first name"), max_length=100, blank=True)
     birth_date = models.DateField(_("birth date"))
+    birth_place_code = models.CharField(
+        _("birth place code"),
+        max_length=5,
+        blank=True,
+        help_text=_("INSEE code of the birth commune; 99 + country code if born abroad."),
+    )
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     address = models.CharField(_("address"), max_length=250, blank=True)
     postcode = models.CharField(_("postcode"), max_length=5, blank=True)
@@ -95,6 +103,7 @@ class Patient(BaseModel):
         ]
         indexes = [
             models.Index(fields=["sort_name"], name="patient_sort_name"),
+            models.Index(fields=["birth_date"], name="patient_birth_date"),
             models.Index(fields=["expert_centre"], name="patient_expert_centre"),
             models.Index(fields=["proximity_centre"], name="patient_proximity_centre"),
         ]
@@ -117,8 +126,20 @@ class Patient(BaseModel):
         return self.used_last_name or self.birth_last_name
 
     @property
+    def display_first_names(self) -> str:
+        """First names as entered; those stored in INS capitals are shown as "Marie-Claire"."""
+        if not self.first_names.isupper():
+            return self.first_names
+        return re.sub(r"[A-Z]+", lambda m: m.group(0).capitalize(), self.first_names)
+
+    @property
     def display_name(self) -> str:
-        return f"{self.last_name.upper()} {self.first_names}"
+        return f"{self.last_name.upper()} {self.display_first_names}"
+
+    @property
+    def label(self) -> str:
+        """Name and birth date, for lists: "DUPONT Marie (12/03/1957)"."""
+        return f"{self.display_name} ({self.birth_date:%d/%m/%Y})"
 
     def age_on(self, day: dt.date | None = None) -> int:
         day = day or timezone.localdate()

@@ -299,3 +299,46 @@ def identity_corrections(patient: Patient, limit: int = 50) -> list[CorrectionRo
         )
         for row in rows[:limit]
     ]
+
+
+@dataclass(frozen=True)
+class Homonyms:
+    """Existing patients with the same birth name, first first-name and birth date: those the
+    user may see, and how many others exist in care teams the user is not part of."""
+
+    visible: list[Patient]
+    elsewhere: int
+
+    def __bool__(self) -> bool:
+        return bool(self.visible) or self.elsewhere > 0
+
+
+def identity_homonyms(*, user: User, patient: Patient) -> Homonyms:
+    """Homonyms of ``patient`` (not saved yet, or being edited) among all patients; only the ones
+    in the user's care teams are returned, the others are only counted."""
+    from .identity import homonym_key
+
+    key = homonym_key(birth_last_name=patient.birth_last_name, first_names=patient.first_names)
+    candidates = Patient.objects.filter(birth_date=patient.birth_date).exclude(pk=patient.pk)
+    same = [
+        p.pk
+        for p in candidates.only("id", "birth_last_name", "first_names")
+        if homonym_key(birth_last_name=p.birth_last_name, first_names=p.first_names) == key
+    ]
+    if not same:
+        return Homonyms(visible=[], elsewhere=0)
+    visible = list(patients_for_user(user).filter(pk__in=same).order_by("sort_name", "id"))
+    return Homonyms(visible=visible, elsewhere=len(same) - len(visible))
+
+
+def homonyms_shown(*, user: User, homonyms: Homonyms) -> None:
+    """Audit the display of homonyms in a warning (a read of those records). Called by the view
+    once the refused write has been rolled back, so the audit events stay."""
+    for shown in homonyms.visible:
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            patient_id=shown.pk,
+            obj=shown,
+            details={"what": "homonym warning"},
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from oncoparcours.directory.referential import departements, icd10_problem
 from oncoparcours.directory.rules import icd10 as icd10_rules
 
 from . import survival
+from .identity import HOMONYM_KEYS, check_traits
 from .models import (
     Biomarker,
     BreakGlassAccess,
@@ -43,14 +45,16 @@ from .models import (
 )
 from .referential import survival_table
 from .rules import staging
-from .selectors import professional_for
+from .selectors import Homonyms, identity_homonyms, professional_for
 
 PATIENT_FIELDS = (
     "ins",
     "birth_last_name",
     "used_last_name",
     "first_names",
+    "used_first_name",
     "birth_date",
+    "birth_place_code",
     "sex",
     "address",
     "postcode",
@@ -90,8 +94,9 @@ def _full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
         raise application_error_from_validation(error) from error
 
 
-def _check_identity(patient: Patient) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+def _check_identity(patient: Patient, fields: Iterable[str]) -> dict[str, list[str]]:
+    """Normalise the traits in ``fields`` (those entered or changed) and check the record."""
+    errors = check_traits(patient, fields)
     today = timezone.localdate()
     if patient.birth_date and patient.birth_date > today:
         errors["birth_date"] = [_("The birth date is in the future.")]
@@ -115,16 +120,58 @@ def _check_identity(patient: Patient) -> dict[str, list[str]]:
     return errors
 
 
-def _save_patient(patient: Patient) -> None:
-    errors = _check_identity(patient)
+def _validate_patient(patient: Patient, fields: Iterable[str]) -> None:
+    errors = _check_identity(patient, fields)
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
     _full_clean(patient)
+
+
+def _save_patient(patient: Patient) -> None:
     try:
         with transaction.atomic():
             patient.save()
     except IntegrityError as error:  # a concurrent insert of the same INS
         raise ApplicationError(_("Another patient already has this INS."), field="ins") from error
+
+
+class HomonymWarning(ApplicationError):
+    """Patients with the same names and birth date exist: the user must confirm that this is a
+    different person (identity vigilance) before the record is saved."""
+
+    def __init__(self, homonyms: Homonyms) -> None:
+        messages = []
+        if homonyms.visible:
+            messages.append(
+                _(
+                    "A patient with the same birth name, first first-name and birth date already "
+                    "exists (below): check that it is not the same person."
+                )
+            )
+        if homonyms.elsewhere:
+            messages.append(
+                _(
+                    "An identity with the same names and birth date exists in another care team: "
+                    "contact the identity-vigilance cell."
+                )
+            )
+        messages.append(_("If this is a different person, tick the box and save again."))
+        super().__init__(" ".join(messages), field="homonym_confirmed")
+        self.homonyms = homonyms
+
+
+def _homonym_details(*, actor: User, patient: Patient, confirmed: bool) -> dict[str, Any]:
+    """Refuse with a HomonymWarning unless confirmed; the audit details of a confirmation."""
+    homonyms = identity_homonyms(user=actor, patient=patient)
+    if not homonyms:
+        return {}
+    if not confirmed:
+        raise HomonymWarning(homonyms)
+    return {
+        "homonym_confirmed": True,
+        "homonyms_shown": [str(p.pk) for p in homonyms.visible],
+        "homonyms_elsewhere": homonyms.elsewhere,
+    }
 
 
 # Who opens a patient record: the people who take care of the patient. Evaluators, managers and
@@ -135,8 +182,12 @@ PATIENT_CREATING_ROLES = frozenset(
 
 
 @transaction.atomic
-def patient_create(*, actor: User, data: dict[str, Any]) -> Patient:
-    """Create a patient; the creating professional joins the care team as its lead."""
+def patient_create(
+    *, actor: User, data: dict[str, Any], homonym_confirmed: bool = False
+) -> Patient:
+    """Create a patient; the creating professional joins the care team as its lead. Patients
+    with the same names and birth date refuse the creation (``HomonymWarning``) until the user
+    confirms that this is a different person; the confirmation is audited."""
     professional = professional_for(actor)
     if professional is None:
         raise ApplicationError(_("Only professionals of the referential can create patients."))
@@ -147,6 +198,8 @@ def patient_create(*, actor: User, data: dict[str, Any]) -> Patient:
     patient = Patient(**{key: value for key, value in data.items() if key in PATIENT_FIELDS})
     if patient.ins == "":
         patient.ins = None
+    _validate_patient(patient, PATIENT_FIELDS)
+    details = _homonym_details(actor=actor, patient=patient, confirmed=homonym_confirmed)
     _save_patient(patient)
     CareTeamMember.objects.create(
         patient=patient,
@@ -156,7 +209,9 @@ def patient_create(*, actor: User, data: dict[str, Any]) -> Patient:
         added_by=actor,
         reason=_("Created the patient record"),
     )
-    audit_record(actor=actor, action=AuditAction.CREATE, patient_id=patient.pk, obj=patient)
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, patient_id=patient.pk, obj=patient, details=details
+    )
     return patient
 
 
@@ -179,10 +234,16 @@ def _trail_value(value: Any) -> str:
 
 @transaction.atomic
 def patient_update(
-    *, actor: User, patient: Patient, data: dict[str, Any], reason: str = ""
+    *,
+    actor: User,
+    patient: Patient,
+    data: dict[str, Any],
+    reason: str = "",
+    homonym_confirmed: bool = False,
 ) -> Patient:
     """Update the record; a correction of an identity field needs a reason and keeps the
-    previous value (``IdentityCorrection``)."""
+    previous value (``IdentityCorrection``). Changed traits are checked as on creation, and a
+    change of names or birth date that makes a homonym needs the same confirmation."""
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     previous = {key: getattr(patient, key) for key in IDENTITY_FIELDS}
     changed = []
@@ -192,6 +253,10 @@ def patient_update(
             changed.append(key)
     if patient.ins == "":
         patient.ins = None
+    _validate_patient(patient, changed)
+    details: dict[str, Any] = {"fields": changed}
+    if set(changed) & set(HOMONYM_KEYS):
+        details |= _homonym_details(actor=actor, patient=patient, confirmed=homonym_confirmed)
     corrected = [
         key
         for key in IDENTITY_FIELDS
@@ -223,7 +288,7 @@ def patient_update(
         action=AuditAction.UPDATE,
         patient_id=patient.pk,
         obj=patient,
-        details={"fields": changed, "corrected": corrected},
+        details={**details, "corrected": corrected},
         reason=reason if corrected else "",
     )
     return patient

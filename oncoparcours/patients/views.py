@@ -109,29 +109,51 @@ def _form_view(
     return render(request, template, {**context, "form": form}, status=status)
 
 
+def _identity_form_view(
+    request: AuthenticatedHttpRequest,
+    form: PatientForm,
+    save: Callable[[dict], Any],
+    context: dict,
+    success_message: str,
+) -> HttpResponse:
+    """Create or edit an identity. Homonyms refuse the save until the user ticks "this is a
+    different person": the form comes back with the homonyms the user may see (audited) and a
+    mere mention of those in other care teams."""
+    homonyms = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = save(form.cleaned_data)
+        except services.HomonymWarning as warning:
+            homonyms = warning.homonyms
+            selectors.homonyms_shown(user=request.user, homonyms=homonyms)
+            add_application_error(form, warning)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, success_message)
+            return redirect(patient.get_absolute_url())
+    return render(
+        request,
+        "patients/patient_form.html",
+        {**context, "form": form, "homonyms": homonyms},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 @login_required
 def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.role not in services.PATIENT_CREATING_ROLES:
         raise PermissionDenied
-    form = PatientForm(request.POST or None)
-    created: dict[str, Any] = {}
-
-    def create(data: dict) -> None:
-        created["patient"] = services.patient_create(actor=request.user, data=data)
-
-    if request.method == "POST" and form.is_valid():
-        try:
-            create(form.cleaned_data)
-        except ApplicationError as error:
-            add_application_error(form, error)
-        else:
-            messages.success(request, _("Patient record created. You are the care team lead."))
-            return redirect("patients:detail", patient_id=created["patient"].pk)
-    return render(
+    return _identity_form_view(
         request,
-        "patients/patient_form.html",
-        {"form": form, "creating": True},
-        status=400 if request.method == "POST" else 200,
+        PatientForm(request.POST or None),
+        lambda data: services.patient_create(
+            actor=request.user,
+            data=data,
+            homonym_confirmed=data.get("homonym_confirmed", False),
+        ),
+        {"creating": True},
+        _("Patient record created. You are the care team lead."),
     )
 
 
@@ -173,7 +195,7 @@ def patient_edit(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> Ht
     form = PatientForm(
         request.POST or None, initial=PatientForm.initial_from(access.patient), editing=True
     )
-    return _form_view(
+    return _identity_form_view(
         request,
         form,
         lambda data: services.patient_update(
@@ -181,10 +203,9 @@ def patient_edit(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> Ht
             patient=access.patient,
             data=data,
             reason=data.get("correction_reason", ""),
+            homonym_confirmed=data.get("homonym_confirmed", False),
         ),
-        "patients/patient_form.html",
         {"patient": access.patient, "creating": False},
-        access.patient.get_absolute_url(),
         _("Identity updated."),
     )
 

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from oncoparcours.core.rules.identifiers import finess_problem, ins_problem, rpps_problem
 from oncoparcours.demo.generator import CASELOAD_CAP, Generator
 from oncoparcours.directory.models import Network, Organisation, Professional
+from oncoparcours.patients.identity import CHECKED_FIELDS, check_traits
 from oncoparcours.patients.models import Diagnosis, Patient
 from oncoparcours.patients.selectors import patients_for_user
 
@@ -24,6 +25,7 @@ def test_demo_region_is_valid_and_usable(django_user_model):
     )  # + 12 EFS programme patients (sickle cell, haemochromatosis)
     for patient in Patient.objects.all():
         assert ins_problem(patient.ins, sex=patient.sex, birth_date=patient.birth_date) is None
+        assert check_traits(patient, CHECKED_FIELDS) == {}, patient.pk  # as a user would type
         assert patient.care_team.filter(is_lead=True).count() == 1
     assert all(
         finess_problem(f) is None

@@ -63,7 +63,7 @@ def test_the_json_export_holds_every_kind_of_record_and_who_accessed_it(
     assert response["Content-Disposition"].startswith('attachment; filename="droit-acces-')
     data = json.loads(response.content)
     assert data["patient"]["birth_last_name"] == "Moreau"
-    assert data["patient"]["first_names"] == "Jeanne Marie"
+    assert data["patient"]["first_names"] == "JEANNE MARIE"  # stored in RNIV capitals
     records = data["records"]
     for key in (
         "patients.diagnosis",
@@ -78,7 +78,7 @@ def test_the_json_export_holds_every_kind_of_record_and_who_accessed_it(
     ):
         assert records.get(key), key
     correction = records["patients.identitycorrection"][0]
-    assert (correction["previous_value"], correction["new_value"]) == ("Jeanne", "Jeanne Marie")
+    assert (correction["previous_value"], correction["new_value"]) == ("Jeanne", "JEANNE MARIE")
     assert records["monitoring.report"][0]["comment"] == "Frissons depuis la veille"
     assert "token_hash" not in json.dumps(data) and "storage_name" not in json.dumps(data)
     actions = {row["action_code"] for row in data["record_accesses"]}
