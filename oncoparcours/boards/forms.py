@@ -104,11 +104,20 @@ class AgendaAddForm(forms.Form):
     case = CaseChoiceField(label=_("Case"), queryset=Case.objects.none())
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=60, required=False)
 
-    def __init__(self, *args: Any, cases: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cases: Any, identity_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["case"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = cases
+        if identity_only:  # the board's secretary: who, not why
+            field.label_from_instance = patient_identity  # type: ignore[method-assign,assignment]
+
+
+def patient_identity(case: Any) -> str:
+    return str(_("%(name)s, born on %(birth)s")) % {
+        "name": case.patient.display_name,
+        "birth": case.patient.birth_date.strftime("%d/%m/%Y"),
+    }
 
 
 class AgendaMoveForm(forms.Form):

@@ -101,10 +101,13 @@ def session_get(session_id: uuid.UUID) -> Session:
 @dataclass
 class AgendaRow:
     item: AgendaItem
-    visible: bool
+    visible: bool  # the whole case (care team)
+    identified: bool = False  # the patient's name and birth date only (the board's secretary)
 
 
-def agenda(session: Session, user: User) -> list[AgendaRow]:
+def agenda(session: Session, user: User, *, secretary: bool = False) -> list[AgendaRow]:
+    """The agenda; a case is shown to its care team, and identified (name, birth date, no
+    clinical content) to the board's secretary, who builds the agenda."""
     visible = set(
         Case.objects.filter(agenda_items__session=session)
         .filter(visible_patient_filter(user))
@@ -120,7 +123,10 @@ def agenda(session: Session, user: User) -> list[AgendaRow]:
         )
         .order_by("position")
     )
-    return [AgendaRow(item, item.case_id in visible) for item in items]
+    return [
+        AgendaRow(item, item.case_id in visible, secretary or item.case_id in visible)
+        for item in items
+    ]
 
 
 def attendance(session: Session) -> list[Attendance]:
@@ -173,16 +179,14 @@ def my_cases(user: User) -> QuerySet[Case]:
     )
 
 
-def ready_cases(session: Session, user: User) -> QuerySet[Case]:
-    """Complete cases of this board that can go on this session's agenda."""
+def ready_cases(session: Session, user: User, *, secretary: bool = False) -> QuerySet[Case]:
+    """Complete cases of this board that can go on this session's agenda (all of them for the
+    board's secretary, who sees them by patient name and birth date only)."""
     pending = AgendaItem.objects.filter(case=OuterRef("pk"), outcome=ItemOutcome.PENDING)
-    return (
-        Case.objects.filter(board=session.board, status=CaseStatus.READY)
-        .filter(visible_patient_filter(user))
-        .exclude(Exists(pending))
-        .select_related("patient")
-        .order_by("submitted_at")
-    )
+    cases = Case.objects.filter(board=session.board, status=CaseStatus.READY)
+    if not secretary:
+        cases = cases.filter(visible_patient_filter(user))
+    return cases.exclude(Exists(pending)).select_related("patient").order_by("submitted_at")
 
 
 def incomplete_cases(board: Board, user: User) -> QuerySet[Case]:

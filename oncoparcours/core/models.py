@@ -36,6 +36,7 @@ class Role(models.TextChoices):
     EFS_STAFF = "efs_staff", _("EFS care centre staff")
     CENTRE_MANAGER = "centre_manager", _("Centre manager")
     NETWORK_COORDINATOR = "network_coordinator", _("Network coordinator")
+    BOARD_SECRETARY = "board_secretary", _("Tumour board secretary")
     ARS_EVALUATOR = "ars_evaluator", _("Regional health agency evaluator")
     ADMINISTRATOR = "administrator", _("Administrator")
 

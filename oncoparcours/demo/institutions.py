@@ -570,6 +570,16 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "Coordinatrice du réseau FEM-NET",
     ),
     DemoLogin(
+        "secretaire",
+        "board_secretary",
+        "Nadia",
+        "Benali",
+        "clb",
+        "administrative",
+        "none",
+        "Secrétaire de RCP — thoracique et ORL",
+    ),
+    DemoLogin(
         "ars",
         "ars_evaluator",
         "Thierry",

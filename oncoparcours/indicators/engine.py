@@ -37,6 +37,20 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "a51_cost": ("inclusion",),
     "car_t_turnaround": ("car_t",),
 }
+# The kinds of event of the extract, as a user reads them: (French, English).
+SOURCE_LABELS: dict[str, tuple[str, str]] = {
+    "suspicion": ("suspicions de cancer", "cancer suspicions"),
+    "diagnosis_confirmed": ("diagnostics confirmés", "confirmed diagnoses"),
+    "diagnosis": ("diagnostics", "diagnoses"),
+    "rcp_decision": ("décisions de RCP", "tumour board decisions"),
+    "first_treatment": ("premiers traitements", "first treatments"),
+    "referral": ("demandes d'avis de recours", "referrals"),
+    "alert": ("alertes", "alerts"),
+    "followup": ("suivis", "follow-ups"),
+    "administration": ("administrations", "administrations"),
+    "inclusion": ("inclusions article 51", "article 51 inclusions"),
+    "car_t": ("commandes de CAR-T", "CAR-T orders"),
+}
 
 
 @dataclass(frozen=True)
@@ -231,9 +245,11 @@ class Engine:
                 [],
                 unavailable=self.t(
                     "Non disponible : aucune donnée source dans l'extraction ("
-                    + ", ".join(missing)
+                    + ", ".join(SOURCE_LABELS.get(kind, (kind, kind))[0] for kind in missing)
                     + ").",
-                    "Not available: no source data in the extract (" + ", ".join(missing) + ").",
+                    "Not available: no source data in the extract ("
+                    + ", ".join(SOURCE_LABELS.get(kind, (kind, kind))[1] for kind in missing)
+                    + ").",
                 ),
             )
         from .computations import COMPUTATIONS

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
-from oncoparcours.core.models import AuditAction, User
+from oncoparcours.core.models import AuditAction, Role, User
 from oncoparcours.directory.models import (
     Organisation,
     OrganisationKind,
@@ -63,9 +63,38 @@ def is_chair(user: User, session: Session) -> bool:
     return session.board.members.filter(professional=professional, is_chair=True).exists()
 
 
+def is_board_secretary(user: User, board: Board) -> bool:
+    """A tumour board secretary currently on the staff of one of the board's organisers. She
+    prepares agendas and records attendance; she is not a board member, so she does not join
+    the patients' care teams (no clinical record, only what an agenda needs)."""
+    professional = professional_for(user)
+    if professional is None or user.role != Role.BOARD_SECRETARY:
+        return False
+    today = timezone.localdate()
+    return (
+        OrganisationMembership.objects.filter(
+            professional=professional,
+            organisation__in=board.organisers.all(),
+            start__lte=today,
+        )
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .exists()
+    )
+
+
+def can_organise(user: User, board: Board) -> bool:
+    """Plans sessions, builds agendas and records attendance: a member or the secretary."""
+    return is_board_member(user, board) or is_board_secretary(user, board)
+
+
 def _require_member(user: User, board: Board) -> None:
     if not is_board_member(user, board):
         raise ApplicationError(_("Only members of this board can do this."))
+
+
+def _require_organiser(user: User, board: Board) -> None:
+    if not can_organise(user, board):
+        raise ApplicationError(_("Only members or the secretary of this board can do this."))
 
 
 def _transition(session: Session, action: str) -> str:
@@ -181,7 +210,7 @@ def agenda_add(
         .get(pk=case.pk)
     )
     if carried_from is None:
-        _require_member(actor, session.board)
+        _require_organiser(actor, session.board)
         problem = review_opposition_problem(case.patient) or diagnosis_scope_problem(
             session.board, case.diagnosis.icd10 if case.diagnosis else None
         )
@@ -254,7 +283,7 @@ def agenda_add(
 @transaction.atomic
 def agenda_move(*, actor: User, item: AgendaItem, position: int) -> AgendaItem:
     session = Session.objects.select_for_update(of=("self",)).get(pk=item.session_id)
-    _require_member(actor, session.board)
+    _require_organiser(actor, session.board)
     items = list(session.items.order_by("position", "id"))
     current = next(i for i in items if i.pk == item.pk)
     items.remove(current)
@@ -279,7 +308,7 @@ def agenda_remove(*, actor: User, item: AgendaItem) -> AgendaItem:
         .select_related("session__board", "case")
         .get(pk=item.pk)
     )
-    _require_member(actor, item.session.board)
+    _require_organiser(actor, item.session.board)
     if item.outcome != ItemOutcome.PENDING:
         raise ApplicationError(_("Only a case still to discuss can be removed from the agenda."))
     item.outcome = ItemOutcome.REMOVED
@@ -311,7 +340,7 @@ def attendance_record(
 ) -> Attendance:
     """Record who attends and the specialties they represent: only specialties recognised to
     them in the directory (a physician then counts for one of them in the quorum)."""
-    _require_member(actor, session.board)
+    _require_organiser(actor, session.board)
     if session.status in (SessionStatus.CLOSED, SessionStatus.CANCELLED):
         raise ApplicationError(_("Attendance is recorded before the session is closed."))
     professional = Professional.objects.prefetch_related("additional_specialties").get(
@@ -337,7 +366,7 @@ def attendance_record(
 
 @transaction.atomic
 def attendance_remove(*, actor: User, attendance: Attendance) -> None:
-    _require_member(actor, attendance.session.board)
+    _require_organiser(actor, attendance.session.board)
     if attendance.session.status in (SessionStatus.CLOSED, SessionStatus.CANCELLED):
         raise ApplicationError(_("Attendance is recorded before the session is closed."))
     audit_record(

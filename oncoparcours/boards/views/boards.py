@@ -18,7 +18,7 @@ from oncoparcours.core.models import AuditAction
 
 from .. import selectors
 from ..services.boards import board_compositions
-from ..services.sessions import is_board_member, sessions_plan
+from ..services.sessions import can_organise, is_board_member, sessions_plan
 
 
 @login_required
@@ -54,6 +54,7 @@ def board_detail(request: AuthenticatedHttpRequest, board_id: uuid.UUID) -> Http
         {
             "board": board,
             "is_member": member,
+            "can_organise": can_organise(request.user, board),
             "members": board.members.select_related("professional", "site").prefetch_related(
                 "professional__additional_specialties"
             ),
@@ -71,8 +72,8 @@ def board_detail(request: AuthenticatedHttpRequest, board_id: uuid.UUID) -> Http
 @require_POST
 def board_plan(request: AuthenticatedHttpRequest, board_id: uuid.UUID) -> HttpResponse:
     board = selectors.board_get(board_id)
-    if not is_board_member(request.user, board):
-        messages.error(request, _("Only members of this board can do this."))
+    if not can_organise(request.user, board):
+        messages.error(request, _("Only members or the secretary of this board can do this."))
     else:
         created = sessions_plan(board=board, count=4)
         messages.success(request, _("%(count)s session(s) planned.") % {"count": len(created)})

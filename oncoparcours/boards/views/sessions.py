@@ -43,8 +43,14 @@ def _site_times(session: Any) -> list[tuple[str, Any]]:
     ]
 
 
+def _add_form(request: AuthenticatedHttpRequest, session: Any, secretary: bool) -> AgendaAddForm:
+    cases = selectors.ready_cases(session, request.user, secretary=secretary)
+    return AgendaAddForm(request.POST or None, cases=cases, identity_only=secretary)
+
+
 def _context(request: AuthenticatedHttpRequest, session: Any, **extra: Any) -> dict[str, Any]:
-    rows = selectors.agenda(session, request.user)
+    secretary = sessions.is_board_secretary(request.user, session.board)
+    rows = selectors.agenda(session, request.user, secretary=secretary)
     quorum = sessions.session_quorum(session)
     attendance = selectors.attendance(session)
     names = {str(a.professional_id): a.professional.full_name for a in attendance}
@@ -57,11 +63,15 @@ def _context(request: AuthenticatedHttpRequest, session: Any, **extra: Any) -> d
         "roles_filled": [(code, names.get(key, "")) for code, key in quorum.roles.items()],
         "attendance": attendance,
         "is_member": sessions.is_board_member(request.user, session.board),
+        "can_organise": secretary or sessions.is_board_member(request.user, session.board),
         "is_chair": sessions.is_chair(request.user, session),
         "site_times": _site_times(session),
         "attendance_form": extra.pop("attendance_form", None) or AttendanceForm(session=session),
         "add_form": extra.pop("add_form", None)
-        or AgendaAddForm(cases=selectors.ready_cases(session, request.user)),
+        or AgendaAddForm(
+            cases=selectors.ready_cases(session, request.user, secretary=secretary),
+            identity_only=secretary,
+        ),
         **extra,
     }
 
@@ -72,7 +82,7 @@ def _audit_agenda(request: AuthenticatedHttpRequest, rows: list) -> None:
         action=AuditAction.LIST,
         details={
             "what": "session agenda",
-            "patients": sorted({str(r.item.case.patient_id) for r in rows if r.visible}),
+            "patients": sorted({str(r.item.case.patient_id) for r in rows if r.identified}),
         },
     )
 
@@ -221,7 +231,7 @@ def attendance_delete(
 @require_POST
 def agenda_add(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = selectors.session_get(session_id)
-    form = AgendaAddForm(request.POST, cases=selectors.ready_cases(session, request.user))
+    form = _add_form(request, session, sessions.is_board_secretary(request.user, session.board))
     if form.is_valid():
         try:
             sessions.agenda_add(

@@ -40,8 +40,13 @@ def observation(value: str) -> str:
 
 
 @register.filter
-def answer(value: Any) -> str:
-    """An observation value as people read it (booleans, ICE items)."""
+def answer(value: Any, key: str = "") -> str:
+    """An observation value as people read it (booleans, ICE items, the staff label of a coded
+    answer such as ``relieved_by_rest`` when the observation ``key`` is given)."""
+    from ..report_forms import CLINICAL_CHOICES
+
+    if isinstance(value, str) and key in CLINICAL_CHOICES:
+        return str(dict(CLINICAL_CHOICES[key]).get(value, value))
     if value is True:
         return "✔"
     if value is False:
