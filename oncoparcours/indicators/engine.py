@@ -17,6 +17,20 @@ from .exclusions import Exclusion
 from .extract import events_source
 
 TABLES = ("events", "organisations", "boards")
+# The kinds of event of the extract, as people read them (French, English).
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "administration": ("administrations", "administrations"),
+    "alert": ("alertes", "alerts"),
+    "car_t": ("commandes CAR-T", "CAR-T orders"),
+    "diagnosis": ("diagnostics", "diagnoses"),
+    "diagnosis_confirmed": ("diagnostics confirmés", "confirmed diagnoses"),
+    "first_treatment": ("premiers traitements", "first treatments"),
+    "followup": ("suivi à domicile", "home follow-up"),
+    "inclusion": ("inclusions", "inclusions"),
+    "rcp_decision": ("décisions de RCP", "board decisions"),
+    "referral": ("adressages", "referrals"),
+    "suspicion": ("suspicions de cancer", "cancer suspicions"),
+}
 # The kinds of event each indicator is computed from (see extract.KINDS).
 SOURCES: dict[str, tuple[str, ...]] = {
     "delay_suspicion_diagnosis": ("suspicion", "diagnosis_confirmed"),
@@ -231,9 +245,11 @@ class Engine:
                 [],
                 unavailable=self.t(
                     "Non disponible : aucune donnée source dans l'extraction ("
-                    + ", ".join(missing)
+                    + ", ".join(KIND_LABELS.get(kind, (kind, kind))[0] for kind in missing)
                     + ").",
-                    "Not available: no source data in the extract (" + ", ".join(missing) + ").",
+                    "Not available: no source data in the extract ("
+                    + ", ".join(KIND_LABELS.get(kind, (kind, kind))[1] for kind in missing)
+                    + ").",
                 ),
             )
         from .computations import COMPUTATIONS

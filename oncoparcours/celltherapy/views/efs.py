@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.forms import add_application_error
+from oncoparcours.core.french import contract
 from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
 from oncoparcours.core.models import AuditAction
 from oncoparcours.patients.selectors import patient_get_for_user
@@ -181,7 +182,9 @@ def booking_request(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) ->
         except ApplicationError as error:
             add_application_error(form, error)
         else:
-            messages.success(request, _("Request sent to %(centre)s.") % {"centre": booking.centre})
+            messages.success(
+                request, contract(_("Request sent to %(centre)s.") % {"centre": booking.centre})
+            )
             return redirect(patient.get_absolute_url())
     return render(
         request,

@@ -210,8 +210,15 @@ def a51_sequences(engine: Engine, filters: Filters) -> Result:
             "share": 100.0 if included else None,
         }
     ]
+    sequences = CostTerms.from_data(article51_costs()).sequences
     table += [
-        {"stratum": r["key"], "patients": r["patients"], "share": pct(r["patients"], included)}
+        {
+            "stratum": engine.t(sequences[r["key"]].label_fr, sequences[r["key"]].label_en)
+            if r["key"] in sequences
+            else r["key"],
+            "patients": r["patients"],
+            "share": pct(r["patients"], included),
+        }
         for r in rows
     ]
     result = Result(
