@@ -436,8 +436,9 @@ def test_article51_refusals_and_sequences_completed():
     # 5 refusals among 5 + 6 offers = 45.5 %.
     assert (refusals["patients"], refusals["share"]) == (5, 45.5)
     sequences = by_stratum(engine.compute("a51_sequences", Filters()))
-    assert sequences["sequence-1"]["share"] == 100.0
-    assert sequences["sequence-2"]["patients"] is None  # 3 patients completed: hidden
+    # Each sequence by its label, never by its key ("sequence-1").
+    assert sequences["Séquence 1 — initiation en hôpital de jour"]["share"] == 100.0
+    assert sequences["Séquence 2 — domicile, suivi renforcé"]["patients"] is None  # 3: hidden
 
 
 def seq(patient, key, order, start, days, completed):
