@@ -11,6 +11,8 @@ from typing import Any
 
 import duckdb
 
+from oncoparcours.core import french
+
 from . import exclusions
 from .catalogue import parameters
 from .exclusions import Exclusion
@@ -161,6 +163,18 @@ class Engine:
     def t(self, fr: str, en: str) -> str:
         return en if self.english else fr
 
+    def num(self, value: float | int | None, digits: int | None = None) -> str:
+        """A figure for generated text: "55,6" in French, "55.6" in English."""
+        return french.decimal(value, digits, english=self.english)
+
+    def count(self, number: int | None, fr: tuple[str, str], en: tuple[str, str]) -> str:
+        """ "0 ligne masquée", "2 lignes masquées" / "1 row hidden", "2 rows hidden": French
+        takes the singular for 0 and 1, English for 1 only. ``fr``/``en``: (singular, plural)."""
+        number = number or 0
+        if self.english:
+            return f"{number} {en[0] if number == 1 else en[1]}"
+        return f"{number} {fr[0] if number <= 1 else fr[1]}"
+
     # SQL helpers ---------------------------------------------------------------------------
     def where(
         self, filters: Filters, kind: str, *, period: bool = True, alias: str = ""
@@ -225,8 +239,10 @@ class Engine:
         if result.suppressed:
             result.notes.append(
                 self.t(
-                    f"{result.suppressed} ligne(s) masquée(s) : moins de {minimum} patients.",
-                    f"{result.suppressed} row(s) hidden: fewer than {minimum} patients.",
+                    self.count(result.suppressed, ("ligne masquée", "lignes masquées"), ("", ""))
+                    + f" : moins de {minimum} patients.",
+                    self.count(result.suppressed, ("", ""), ("row hidden", "rows hidden"))
+                    + f": fewer than {minimum} patients.",
                 )
             )
         return result

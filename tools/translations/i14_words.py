@@ -151,3 +151,69 @@ T.update(
         "Failed": "Échec",  # boards' outbox message status, as before
     }
 )
+
+T.update(
+    {
+        "Qualifications: code:YYYY-MM-DD separated by |, for example:": "Qualifications : code:AAAA-MM-JJ séparés par |, par exemple :",
+        "Qualification codes": "Codes des qualifications",
+        "Code to write in the file": "Code à écrire dans le fichier",
+    }
+)
+
+T.update({"Apply the pathway “%(title)s”": "Appliquer le parcours « %(title)s »"})
+
+# French takes the singular for 0 and 1 ("0 spécialité comptée").
+PLURALS = {
+    "%(count)s specialty counted, at least %(needed)s needed": (
+        "%(count)s spécialité comptée, au moins %(needed)s nécessaires",
+        "%(count)s spécialités comptées, au moins %(needed)s nécessaires",
+    ),
+    "every %(weeks)s week": ("toutes les semaines", "toutes les %(weeks)s semaines"),
+    "%(count)s session planned.": (
+        "%(count)s séance planifiée.",
+        "%(count)s séances planifiées.",
+    ),
+    "Session closed; %(count)s case carried over to the next session.": (
+        "Séance close ; %(count)s dossier reporté à la séance suivante.",
+        "Séance close ; %(count)s dossiers reportés à la séance suivante.",
+    ),
+    "%(n)s programme session added to the requests.": (
+        "%(n)s séance de programme ajoutée aux demandes.",
+        "%(n)s séances de programme ajoutées aux demandes.",
+    ),
+}
+
+# One inclusive-writing convention (docs/french-writing.md): epicene wording where French has it,
+# otherwise the masculine generic; no midpoint ("·e"), no parentheses ("(e)").
+T.update(
+    {
+        "EFS nurse": "personnel infirmier de l'EFS",
+        "%(machine)s is already booked from %(start)s to %(end)s.": "%(machine)s a déjà une réservation de %(start)s à %(end)s.",
+        "Only %(roles)s can record “%(target)s”.": "Seuls ces rôles peuvent enregistrer « %(target)s » : %(roles)s.",
+        "born %(d)s": "date de naissance : %(d)s",
+        "Coordination nurse (IDEC)": "Infirmier de coordination (IDEC)",
+        "Liberal nurse (IDEL)": "Infirmier libéral (IDEL)",
+        "Hospital pharmacist": "Pharmacien hospitalier",
+        "Regional health agency evaluator": "Évaluateur ARS",
+        "Administrator": "Administrateur",
+        "Pharmacist": "Pharmacien",
+        "Nurse": "Infirmier",
+        "Radiographer": "Manipulateur radio",
+        "Dietitian": "Diététicien",
+        "Social worker": "Assistant social",
+        "Hospital nurse": "Infirmier hospitalier",
+        "Referred to the emergency department": "Orientation vers les urgences",
+        "Out of breath climbing stairs or walking fast": "Souffle court en montant les escaliers ou en marchant vite",
+        "Out of breath walking on the flat, washing or dressing": "Souffle court en marchant à plat, en me lavant ou en m'habillant",
+        "Out of breath even at rest": "Souffle court même au repos",
+        "Not tired": "Pas de fatigue",
+        "Tired, but resting helps": "De la fatigue, mais le repos me soulage",
+        "Too tired for shopping, cooking or housework": "Trop de fatigue pour les courses, la cuisine ou le ménage",
+        "Coordination nurse": "Infirmier de coordination",
+        "Liberal nurse": "Infirmier libéral",
+        "born %(born)s (%(age)s years)": "date de naissance : %(born)s (%(age)s ans)",
+        "deceased": "décès enregistré",
+        "Left out of every export for:": "Exclusion de toute exportation pour :",
+        "Patient: %(name)s, born %(born)s": "Patient : %(name)s, date de naissance : %(born)s",
+    }
+)

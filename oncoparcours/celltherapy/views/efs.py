@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
@@ -52,7 +53,12 @@ def centre_day(
         else:
             messages.success(
                 request,
-                _("%(n)s programme session(s) added to the requests.") % {"n": imported.created},
+                ngettext(
+                    "%(n)s programme session added to the requests.",
+                    "%(n)s programme sessions added to the requests.",
+                    imported.created,
+                )
+                % {"n": imported.created},
             )
             if imported.waiting_for_haemoglobin:
                 messages.warning(

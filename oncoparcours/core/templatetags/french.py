@@ -23,3 +23,14 @@ def of_name(name: str) -> str:
 @register.filter
 def at_name(name: str) -> str:
     return french.at_name(str(name))
+
+
+@register.filter
+def iso_date(value: str) -> str:
+    """A date stored as ISO text in a snapshot ("2026-03-14") shown as dd/mm/yyyy."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value)

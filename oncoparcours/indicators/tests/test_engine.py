@@ -81,7 +81,7 @@ def test_delay_diagnosis_to_board_median_p90_target_and_censoring():
         32.5,
         66.7,
     )
-    assert "1 patient(s) sans événement d'arrivée" in result.notes[0]
+    assert "1 patient sans événement d'arrivée" in result.notes[0]
 
 
 def test_delays_use_the_first_end_event_and_the_period_of_the_end_event():
