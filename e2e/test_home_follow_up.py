@@ -70,7 +70,7 @@ def test_a_self_report_reaches_the_nurse_escalates_and_is_resolved(team, phone, 
     assert axe_violations(phone) == []
     phone.get_by_label("combien de selles de plus").fill("2")
     phone.get_by_role("group", name="Fatigue").get_by_label(
-        "Fatigué(e), mais le repos me soulage"
+        "De la fatigue, mais le repos me soulage"
     ).check()
     phone.get_by_role("button", name="Envoyer à mon équipe de soins").dblclick()
     expect(

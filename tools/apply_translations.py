@@ -1,7 +1,7 @@
 """Fill a .po catalogue from Python dicts of translations (developer helper).
 
 Usage: python tools/apply_translations.py oncoparcours/locale/fr/LC_MESSAGES/django.po file.py [...]
-Each file defines ``T`` (msgid → msgstr) and optionally ``PLURALS`` (msgid → (singular, plural)).
+Each file defines ``T`` (msgid → msgstr; "context\\x04msgid" for a msgctxt entry) and optionally ``PLURALS`` (msgid → (singular, plural)).
 Existing translations are kept unless the file gives a new one; prints what is still missing."""
 
 from __future__ import annotations
@@ -28,14 +28,21 @@ def main(po_path: str, *sources: str) -> int:
             if not entry.msgstr_plural or not entry.msgstr_plural.get(0):
                 missing.append(entry.msgid)
         else:
-            if entry.msgid in translations:
+            contextual = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else None
+            if contextual in translations:
+                entry.msgstr = translations[contextual]
+            elif entry.msgid in translations:
                 entry.msgstr = translations[entry.msgid]
             if not entry.msgstr:
                 missing.append(entry.msgid)
         if "fuzzy" in entry.flags:
             # A fuzzy entry is gettext's guess from a similar message: accept it only when a
             # translation file gives it; otherwise it stays missing (never a silent wrong text).
-            if entry.msgid in translations or entry.msgid in plurals:
+            if (
+                entry.msgid in translations
+                or entry.msgid in plurals
+                or f"{entry.msgctxt}\x04{entry.msgid}" in translations
+            ):
                 entry.flags.remove("fuzzy")
             elif entry.msgid not in missing:
                 missing.append(entry.msgid)

@@ -69,5 +69,10 @@ TEMPLATES_BY_MODALITY = {
 }
 
 
-def suggested_templates(decision: Decision) -> list[str]:
-    return [TEMPLATES_BY_MODALITY[m] for m in decision.modalities if m in TEMPLATES_BY_MODALITY]
+def suggested_templates(decision: Decision) -> list[tuple[str, str]]:
+    """(code, title) of the pathway templates a decision's modalities suggest."""
+    from oncoparcours.pathways.selectors import latest_templates
+
+    codes = [TEMPLATES_BY_MODALITY[m] for m in decision.modalities if m in TEMPLATES_BY_MODALITY]
+    titles = {t.code: t.title for t in latest_templates().filter(code__in=codes)}
+    return [(code, titles.get(code, code)) for code in codes]

@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from .model_names import apply_model_names
+
+        apply_model_names()
         from .navigation import NavItem, register_nav_item
 
         register_nav_item(NavItem("home", _("Home"), "core:home", order=0))

@@ -233,6 +233,8 @@ class PasswordResetRequest(models.Model):
     mailed = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
         indexes = [
             models.Index(fields=["email", "-at"], name="reset_request_email_at"),
             models.Index(fields=["ip", "-at"], name="reset_request_ip_at"),

@@ -5,7 +5,13 @@ prefixed with a single quote, which spreadsheet software shows as text. Numbers 
 (a negative number is data, not a formula).
 
 One helper for the whole product: ``safe_cell`` / ``safe_row`` / ``writer`` for rows written from
-Python, ``duckdb_safe_text`` for files written by DuckDB ``COPY``."""
+Python, ``duckdb_safe_text`` for files written by DuckDB ``COPY``.
+
+French spreadsheet software (Excel and LibreOffice Calc with French settings) opens a CSV file
+directly when it is separated by ";", encoded in UTF-8 with a byte-order mark, and writes decimal
+numbers with a comma ("38,6"): ``writer(stream, french=True)`` and ``duckdb_decimal_comma`` do
+this (``docs/indicators.md``). A decimal number is formatted after neutralisation, so "-1,5"
+stays a number, not a quoted text."""
 
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ from collections.abc import Iterable
 from typing import Any
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FRENCH_DELIMITER = ";"
+FRENCH_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark
 QUOTE = "'"
 
 
@@ -28,22 +36,36 @@ def safe_row(values: Iterable[Any]) -> list[Any]:
     return [safe_cell(value) for value in values]
 
 
-class SafeWriter:
-    """``csv.writer`` whose every row goes through ``safe_row``."""
+def decimal_comma(value: Any) -> Any:
+    """ "38,6" for the float 38.6 (no thousands separator: the cell stays a number)."""
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")
+    return value
 
-    def __init__(self, stream: Any, **options: Any) -> None:
+
+class SafeWriter:
+    """``csv.writer`` whose every row goes through ``safe_row`` (and ``decimal_comma`` when
+    French)."""
+
+    def __init__(self, stream: Any, *, french: bool = False, **options: Any) -> None:
+        if french:
+            options.setdefault("delimiter", FRENCH_DELIMITER)
         self._writer = csv.writer(stream, **options)
+        self._french = french
 
     def writerow(self, row: Iterable[Any]) -> Any:
-        return self._writer.writerow(safe_row(row))
+        cells = safe_row(row)
+        if self._french:
+            cells = [decimal_comma(cell) for cell in cells]
+        return self._writer.writerow(cells)
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
             self.writerow(row)
 
 
-def writer(stream: Any, **options: Any) -> SafeWriter:
-    return SafeWriter(stream, **options)
+def writer(stream: Any, *, french: bool = False, **options: Any) -> SafeWriter:
+    return SafeWriter(stream, french=french, **options)
 
 
 def duckdb_safe_text(column: str) -> str:
@@ -54,3 +76,10 @@ def duckdb_safe_text(column: str) -> str:
         f"CASE WHEN left({quoted}, 1) IN ({prefixes}) THEN '{QUOTE * 2}' || {quoted} "
         f"ELSE {quoted} END AS {quoted}"
     )
+
+
+def duckdb_decimal_comma(column: str) -> str:
+    """A DuckDB SQL expression: the DOUBLE ``column`` as text with a decimal comma (DuckDB's
+    ``COPY … TO`` writes CSV decimals with a point only)."""
+    quoted = f'"{column}"'
+    return f"replace(CAST({quoted} AS VARCHAR), '.', ',') AS {quoted}"

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from oncoparcours.core.audit import audit_record
+from oncoparcours.core.french import of_name
 from oncoparcours.core.models import AuditAction
 from oncoparcours.core.rules.identifiers import ins_key, luhn_check_digit
 from oncoparcours.directory.models import (
@@ -255,7 +256,7 @@ class Generator:
             organisation = self._org(
                 key,
                 kind="ch",
-                name=f"Centre hospitalier de {town}",
+                name=f"Centre hospitalier {of_name(town)}",
                 short_name=f"CH {town}",
                 departement=dept,
                 city=town,

@@ -199,6 +199,17 @@ def import_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
             "report": report,
             "organisation_columns": (ORGANISATION_COLUMNS, ORGANISATION_OPTIONAL),
             "professional_columns": (PROFESSIONAL_COLUMNS, PROFESSIONAL_OPTIONAL),
+            "qualification_codes": _qualification_codes(),
         },
         status=status,
     )
+
+
+def _qualification_codes() -> list[tuple[str, str]]:
+    """The codes an import file may use for qualifications, each with its name."""
+    from django.utils.translation import get_language
+
+    from .referential import qualifications_file
+
+    key = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
+    return [(q["code"], q[key]) for q in qualifications_file()["qualifications"]]

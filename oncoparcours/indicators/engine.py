@@ -11,12 +11,28 @@ from typing import Any
 
 import duckdb
 
+from oncoparcours.core import french
+
 from . import exclusions
 from .catalogue import parameters
 from .exclusions import Exclusion
 from .extract import events_source
 
 TABLES = ("events", "organisations", "boards")
+# The kinds of event of the extract, as people read them (French, English).
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "administration": ("administrations", "administrations"),
+    "alert": ("alertes", "alerts"),
+    "car_t": ("commandes CAR-T", "CAR-T orders"),
+    "diagnosis": ("diagnostics", "diagnoses"),
+    "diagnosis_confirmed": ("diagnostics confirmés", "confirmed diagnoses"),
+    "first_treatment": ("premiers traitements", "first treatments"),
+    "followup": ("suivi à domicile", "home follow-up"),
+    "inclusion": ("inclusions", "inclusions"),
+    "rcp_decision": ("décisions de RCP", "board decisions"),
+    "referral": ("adressages", "referrals"),
+    "suspicion": ("suspicions de cancer", "cancer suspicions"),
+}
 # The kinds of event each indicator is computed from (see extract.KINDS).
 SOURCES: dict[str, tuple[str, ...]] = {
     "delay_suspicion_diagnosis": ("suspicion", "diagnosis_confirmed"),
@@ -36,20 +52,6 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "a51_sequences": ("inclusion",),
     "a51_cost": ("inclusion",),
     "car_t_turnaround": ("car_t",),
-}
-# The kinds of event of the extract, as a user reads them: (French, English).
-SOURCE_LABELS: dict[str, tuple[str, str]] = {
-    "suspicion": ("suspicions de cancer", "cancer suspicions"),
-    "diagnosis_confirmed": ("diagnostics confirmés", "confirmed diagnoses"),
-    "diagnosis": ("diagnostics", "diagnoses"),
-    "rcp_decision": ("décisions de RCP", "tumour board decisions"),
-    "first_treatment": ("premiers traitements", "first treatments"),
-    "referral": ("demandes d'avis de recours", "referrals"),
-    "alert": ("alertes", "alerts"),
-    "followup": ("suivis", "follow-ups"),
-    "administration": ("administrations", "administrations"),
-    "inclusion": ("inclusions article 51", "article 51 inclusions"),
-    "car_t": ("commandes de CAR-T", "CAR-T orders"),
 }
 
 
@@ -161,6 +163,18 @@ class Engine:
     def t(self, fr: str, en: str) -> str:
         return en if self.english else fr
 
+    def num(self, value: float | int | None, digits: int | None = None) -> str:
+        """A figure for generated text: "55,6" in French, "55.6" in English."""
+        return french.decimal(value, digits, english=self.english)
+
+    def count(self, number: int | None, fr: tuple[str, str], en: tuple[str, str]) -> str:
+        """ "0 ligne masquée", "2 lignes masquées" / "1 row hidden", "2 rows hidden": French
+        takes the singular for 0 and 1, English for 1 only. ``fr``/``en``: (singular, plural)."""
+        number = number or 0
+        if self.english:
+            return f"{number} {en[0] if number == 1 else en[1]}"
+        return f"{number} {fr[0] if number <= 1 else fr[1]}"
+
     # SQL helpers ---------------------------------------------------------------------------
     def where(
         self, filters: Filters, kind: str, *, period: bool = True, alias: str = ""
@@ -225,8 +239,10 @@ class Engine:
         if result.suppressed:
             result.notes.append(
                 self.t(
-                    f"{result.suppressed} ligne(s) masquée(s) : moins de {minimum} patients.",
-                    f"{result.suppressed} row(s) hidden: fewer than {minimum} patients.",
+                    self.count(result.suppressed, ("ligne masquée", "lignes masquées"), ("", ""))
+                    + f" : moins de {minimum} patients.",
+                    self.count(result.suppressed, ("", ""), ("row hidden", "rows hidden"))
+                    + f": fewer than {minimum} patients.",
                 )
             )
         return result
@@ -245,10 +261,10 @@ class Engine:
                 [],
                 unavailable=self.t(
                     "Non disponible : aucune donnée source dans l'extraction ("
-                    + ", ".join(SOURCE_LABELS.get(kind, (kind, kind))[0] for kind in missing)
+                    + ", ".join(KIND_LABELS.get(kind, (kind, kind))[0] for kind in missing)
                     + ").",
                     "Not available: no source data in the extract ("
-                    + ", ".join(SOURCE_LABELS.get(kind, (kind, kind))[1] for kind in missing)
+                    + ", ".join(KIND_LABELS.get(kind, (kind, kind))[1] for kind in missing)
                     + ").",
                 ),
             )

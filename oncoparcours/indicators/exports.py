@@ -3,7 +3,8 @@
 
 Every file says what it is for and how many patients were left out because they object to that
 purpose (``exclusions.py``):
-- CSV (semicolon-separated, UTF-8 with BOM, as French spreadsheet software expects): the first
+- CSV (semicolon-separated, decimal comma, UTF-8 with BOM, as French spreadsheet software
+  expects; ``core/spreadsheet.py``): the first
   lines start with ``#``. Excel and LibreOffice Calc show them as the first rows; programs skip
   them (pandas ``comment="#"``, DuckDB ``read_csv(..., comment='#')``, R ``comment.char="#"``).
 - Parquet: the same information in the file's key-value metadata (``purpose``,
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oncoparcours.core import spreadsheet
@@ -26,7 +28,7 @@ from oncoparcours.core import spreadsheet
 from . import exclusions
 from .engine import Result
 from .exclusions import Exclusion
-from .extract import COLUMNS, TEXT_COLUMNS, events_source, pseudonym_key
+from .extract import COLUMNS, DECIMAL_COLUMNS, TEXT_COLUMNS, events_source, pseudonym_key
 
 SHIFT_DAYS = 15  # dates move by a per-patient number of days in [-15, +15]
 
@@ -46,7 +48,7 @@ def header_lines(*, title: str, exclusion: Exclusion | None, excluded: int) -> l
     lines.append(exclusions.note(excluded, exclusion))
     lines.append(
         _("Produced on %(day)s; oppositions in force that day apply to every period.")
-        % {"day": (exclusion.as_of if exclusion else timezone.localdate()).isoformat()}
+        % {"day": date_format(exclusion.as_of if exclusion else timezone.localdate(), "d/m/Y")}
     )
     return [_comment(line) for line in lines]
 
@@ -66,10 +68,10 @@ def result_csv(result: Result, *, title: str = "") -> bytes:
         title=title or result.indicator, exclusion=result.exclusion, excluded=result.excluded
     ):
         buffer.write(line + "\r\n")
-    writer = spreadsheet.writer(buffer, delimiter=";")
+    writer = spreadsheet.writer(buffer, french=True)
     if result.unavailable:
         writer.writerows([["indicateur", "note"], [result.indicator, result.unavailable]])
-        return buffer.getvalue().encode("utf-8-sig")
+        return buffer.getvalue().encode(spreadsheet.FRENCH_ENCODING)
     writer.writerow([c.label for c in result.columns] + ["masque"])
     for row in result.rows:
         hidden = row.get("hidden", set())
@@ -80,7 +82,7 @@ def result_csv(result: Result, *, title: str = "") -> bytes:
             ]
             + ["oui" if hidden else ""]
         )
-    return buffer.getvalue().encode("utf-8-sig")
+    return buffer.getvalue().encode(spreadsheet.FRENCH_ENCODING)
 
 
 def result_parquet(result: Result) -> bytes:
@@ -136,15 +138,21 @@ def extract_file(
             _copy_out(connection, f"{query} {order}", fmt, _metadata(exclusion, excluded)),
             excluded,
         )
-    neutralised = ", ".join(
-        spreadsheet.duckdb_safe_text(c) if c in TEXT_COLUMNS else f'"{c}"' for c in COLUMNS
-    )
+    neutralised = ", ".join(_csv_column(c) for c in COLUMNS)
     body = _copy_out(connection, f"SELECT {neutralised} FROM ({query}) {order}", fmt)
     title = _("Pseudonymised event-level extract")
     header = "".join(
         line + "\n" for line in header_lines(title=title, exclusion=exclusion, excluded=excluded)
     )
     return "\ufeff".encode() + header.encode("utf-8") + body, excluded
+
+
+def _csv_column(column: str) -> str:
+    if column in TEXT_COLUMNS:
+        return spreadsheet.duckdb_safe_text(column)
+    if column in DECIMAL_COLUMNS:
+        return spreadsheet.duckdb_decimal_comma(column)
+    return f'"{column}"'
 
 
 def excluded_count(directory: Path, exclusion: Exclusion) -> int:

@@ -52,6 +52,7 @@ COLUMNS = (
 TEXT_COLUMNS = frozenset(
     ("patient", "kind", "organisation", "network", "board", "template", "category")
 )
+DECIMAL_COLUMNS = frozenset(("value", "value2"))  # DOUBLE: written "38,6" in CSV downloads
 SCHEMA = (
     "patient VARCHAR, kind VARCHAR, event_at TIMESTAMP, end_at TIMESTAMP, organisation VARCHAR, "
     "network VARCHAR, board VARCHAR, template VARCHAR, category VARCHAR, value DOUBLE, "

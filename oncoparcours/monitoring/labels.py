@@ -115,3 +115,41 @@ def role_label(role: str) -> str:
 
 def flag_label(flag: str) -> str:
     return str(FLAG_LABELS.get(flag, flag.replace("_", " ")))
+
+
+# The rules of the shipped rule sets (monitoring/rulesets/), as the care team reads them; the id
+# stays in the page as a tooltip, for tracing back to the rule-set file.
+RULE_LABELS = {
+    "grade-1": _("Grade 1 symptom"),
+    "grade-2": _("Grade 2 symptom"),
+    "grade-3": _("Grade 3 symptom"),
+    "any-grade-4": _("Grade 4 symptom"),
+    "fever-on-chemotherapy-or-immunotherapy": _("Fever on chemotherapy or immunotherapy"),
+    "febrile-on-chemotherapy-oncologist": _("Suspected febrile neutropenia: oncologist"),
+    "emergency-febrile-on-chemotherapy": _("Fever on chemotherapy: emergency"),
+    "car-t-any-sign": _("Any sign after CAR-T"),
+    "car-t-grade-3": _("Grade 3 or more after CAR-T"),
+    "car-t-team": _("Sign after CAR-T: CAR-T team"),
+    "car-t-crs-or-icans-2-icu": _("CRS or ICANS grade 2 or more after CAR-T: intensive care"),
+    "car-t-neurological-sign-neurology": _("Neurological sign after CAR-T: neurology"),
+    "car-t-relatives-neurological-watch-neurology": _(
+        "Change seen by relatives after CAR-T: neurology"
+    ),
+    "car-t-relatives-watch-team": _("Change seen by relatives after CAR-T: CAR-T team"),
+    "emergency-after-car-t": _("Emergency after CAR-T"),
+    "seizure-witnessed-after-car-t": _("Seizure witnessed after CAR-T"),
+    "icans-screen-positive": _("Neurological change after CAR-T (ICANS screen positive)"),
+    "colitis-2": _("Colitis grade 2 or more"),
+    "diarrhea-2": _("Diarrhoea grade 2 or more on immunotherapy"),
+    "hepatitis-3": _("Liver enzymes (ALT or AST) grade 3 or more"),
+    "pneumonitis-2": _("Pneumonitis grade 2 or more"),
+    "suspected-febrile-neutropenia": _("Suspected febrile neutropenia"),
+    "suspected-hypophysitis": _("Suspected hypophysitis"),
+    "hypophysitis-oncologist": _("Suspected hypophysitis: oncologist"),
+    "suspected-myocarditis-myositis": _("Suspected immune myocarditis / myositis"),
+    "myocarditis-oncologist": _("Suspected myocarditis: oncologist"),
+}
+
+
+def rule_label(rule_id: str) -> str:
+    return str(RULE_LABELS.get(rule_id, rule_id))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from oncoparcours.pathways.criteria import AdverseEventFact
 from oncoparcours.patients.record import RecordSection
 
+from .labels import term_label
 from .models import AdverseEvent, Attribution
 from .selectors import last_report_at, patient_alerts
 
@@ -38,6 +39,12 @@ def adverse_event_facts(patient: Any, since: dt.date, until: dt.date) -> list[Ad
         patient=patient, superseded_by__isnull=True, onset__gte=since, onset__lte=until
     )
     return [
-        AdverseEventFact(e.term, e.grade, e.attribution == Attribution.IMMUNE_RELATED, e.onset)
+        AdverseEventFact(
+            e.term,
+            e.grade,
+            e.attribution == Attribution.IMMUNE_RELATED,
+            e.onset,
+            label=term_label(e.term),
+        )
         for e in events
     ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from oncoparcours.patients.models import Patient
 from oncoparcours.patients.timeline import TimelineEntry
 
-from .labels import flag_label
+from .labels import flag_label, term_label
 from .models import AdverseEvent, Report
 
 
@@ -31,6 +31,6 @@ def reports_and_alerts(patient: Patient) -> Iterable[TimelineEntry]:
             event.onset,
             "adverse_event",
             _("Adverse event: %(term)s grade %(grade)s")
-            % {"term": event.term, "grade": event.grade},
+            % {"term": term_label(event.term), "grade": event.grade},
             event.get_attribution_display(),
         )

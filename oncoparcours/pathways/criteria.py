@@ -28,6 +28,7 @@ class AdverseEventFact:
     grade: int
     immune_related: bool
     onset: dt.date
+    label: str = ""  # the term as people read it ("ALAT augmentées"); the code when empty
 
 
 Check = Callable[[Any, Any, dict[str, Any]], CriterionResult]  # (instance, phase, params)
@@ -106,7 +107,11 @@ def no_severe_immune_related_adverse_event(
         return CriterionResult(
             False,
             _("%(term)s grade %(grade)s on %(date)s")
-            % {"term": worst.term, "grade": worst.grade, "date": worst.onset.strftime("%d/%m/%Y")},
+            % {
+                "term": worst.label or worst.term,
+                "grade": worst.grade,
+                "date": worst.onset.strftime("%d/%m/%Y"),
+            },
         )
     if not sources:
         return CriterionResult(

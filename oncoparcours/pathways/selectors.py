@@ -288,3 +288,27 @@ def week_activities(user: User, limit: int = 8) -> tuple[int, int, list[Activity
     ids = worklist(user=user, scope="mine", start=today, end=today + dt.timedelta(days=6))
     late = ids.filter(day__lt=today).count()
     return ids.count(), late, activities_in_order(list(ids[:limit]))
+
+
+# Parameters a template derives from another one (``derived:``) carry no label in the template
+# files; a loaded template version never changes, so their labels live here.
+DERIVED_PARAMETER_LABELS = {
+    "manufacturing_days": {"fr": "Durée de fabrication (jours)", "en": "Manufacturing (days)"},
+    "monitoring_days": {
+        "fr": "Surveillance quotidienne après injection (jours)",
+        "en": "Daily monitoring after infusion (days)",
+    },
+    "cycles": {"fr": "Nombre de cycles", "en": "Number of cycles"},
+    "course_weeks": {"fr": "Durée du traitement (semaines)", "en": "Course length (weeks)"},
+}
+
+
+def parameter_labels(template: PathwayTemplate) -> dict[str, dict[str, str]]:
+    """Every parameter of a template, chosen or derived, with its ``{fr, en}`` label."""
+    labels = {
+        name: DERIVED_PARAMETER_LABELS[name]
+        for name in template.definition.get("derived", {}) or {}
+        if name in DERIVED_PARAMETER_LABELS
+    }
+    labels.update({name: spec["label"] for name, spec in template.parameters.items()})
+    return labels

@@ -110,9 +110,7 @@ def instance_detail(
         user=request.user, patient_id=patient_id, instance_id=instance_id
     )
     instance = found.instance
-    labels = {
-        name: _text_label(spec["label"]) for name, spec in instance.template.parameters.items()
-    }
+    labels = selectors.parameter_labels(instance.template)
     return render(
         request,
         "pathways/instance.html",
@@ -124,7 +122,8 @@ def instance_detail(
             "events": selectors.instance_events(instance),
             "today": timezone.localdate(),
             "parameters": [
-                (labels.get(k, k), _display_value(v)) for k, v in instance.parameters.items()
+                (_text_label(labels[k]) if k in labels else k, _display_value(v))
+                for k, v in instance.parameters.items()
             ],
         },
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.forms import add_application_error
+from oncoparcours.core.french import contract
 from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.models import AuditAction, Role
 
@@ -343,7 +344,9 @@ def care_team_end(
         "patients/simple_form.html",
         {
             "patient": access.patient,
-            "title": _("End the membership of %(name)s") % {"name": member.professional.full_name},
+            "title": contract(
+                _("End the membership of %(name)s") % {"name": member.professional.full_name}
+            ),
         },
         access.patient.get_absolute_url(),
         _("Membership ended."),

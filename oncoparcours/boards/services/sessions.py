@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
@@ -543,7 +544,11 @@ def describe_shortfall(shortfall: quorum_rules.Shortfall) -> str:
     if shortfall.code == "missing_specialty":
         label = dict(Specialty.choices).get(shortfall.specialty, shortfall.specialty)
         return _("no %(specialty)s") % {"specialty": str(label).lower()}
-    return _("%(count)s specialties counted, at least %(needed)s needed") % {
+    return ngettext(
+        "%(count)s specialty counted, at least %(needed)s needed",
+        "%(count)s specialties counted, at least %(needed)s needed",
+        shortfall.counted,
+    ) % {
         "count": shortfall.counted,
         "needed": shortfall.needed,
     }

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from oncoparcours.core.audit import audit_record
@@ -76,7 +77,11 @@ def board_plan(request: AuthenticatedHttpRequest, board_id: uuid.UUID) -> HttpRe
         messages.error(request, _("Only members or the secretary of this board can do this."))
     else:
         created = sessions_plan(board=board, count=4)
-        messages.success(request, _("%(count)s session(s) planned.") % {"count": len(created)})
+        messages.success(
+            request,
+            ngettext("%(count)s session planned.", "%(count)s sessions planned.", len(created))
+            % {"count": len(created)},
+        )
     return redirect(board.get_absolute_url())
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.forms import add_application_error
+from oncoparcours.core.french import contract
 from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.models import AuditAction
 from oncoparcours.directory.models import Network, Organisation
@@ -49,7 +50,9 @@ def referral_page(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> H
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Referral requested from %(centre)s.") % {"centre": centre})
+            messages.success(
+                request, contract(_("Referral requested from %(centre)s.") % {"centre": centre})
+            )
         return redirect("boards:referral", patient_id=patient.pk)
     suggestions = [
         (suggestion, referrals.recours_board(suggestion.network, suggestion.diagnosis))

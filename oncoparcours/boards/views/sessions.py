@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from oncoparcours.core.audit import audit_record
@@ -289,7 +290,11 @@ def session_transition(
             _closed, carried = sessions.session_close(actor=request.user, session=session)
             messages.success(
                 request,
-                _("Session closed; %(count)s case(s) carried over to the next session.")
+                ngettext(
+                    "Session closed; %(count)s case carried over to the next session.",
+                    "Session closed; %(count)s cases carried over to the next session.",
+                    len(carried),
+                )
                 % {"count": len(carried)},
             )
         else:

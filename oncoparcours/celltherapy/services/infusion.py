@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.french import contract
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.directory.models import Professional
 from oncoparcours.patients.selectors import professional_for
@@ -56,7 +57,9 @@ def _pharmacist_of(order: CarTOrder, actor: User) -> Professional:
         or order.pharmacy_id not in user_organisation_ids(actor)
     ):
         raise ApplicationError(
-            _("Only a pharmacist of %(pharmacy)s can do this.") % {"pharmacy": order.pharmacy}
+            contract(
+                _("Only a pharmacist of %(pharmacy)s can do this.") % {"pharmacy": order.pharmacy}
+            )
         )
     return professional
 

@@ -13,10 +13,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.forms import add_application_error
+from oncoparcours.core.french import contract
 from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
 from oncoparcours.core.models import AuditAction
 from oncoparcours.patients.selectors import patient_get_for_user
@@ -51,7 +53,12 @@ def centre_day(
         else:
             messages.success(
                 request,
-                _("%(n)s programme session(s) added to the requests.") % {"n": imported.created},
+                ngettext(
+                    "%(n)s programme session added to the requests.",
+                    "%(n)s programme sessions added to the requests.",
+                    imported.created,
+                )
+                % {"n": imported.created},
             )
             if imported.waiting_for_haemoglobin:
                 messages.warning(
@@ -181,7 +188,9 @@ def booking_request(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) ->
         except ApplicationError as error:
             add_application_error(form, error)
         else:
-            messages.success(request, _("Request sent to %(centre)s.") % {"centre": booking.centre})
+            messages.success(
+                request, contract(_("Request sent to %(centre)s.") % {"centre": booking.centre})
+            )
             return redirect(patient.get_absolute_url())
     return render(
         request,

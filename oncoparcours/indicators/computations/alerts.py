@@ -66,7 +66,8 @@ def alert_rate(engine: Engine, filters: Filters) -> Result:
     engine.suppress(result)
     if table and table[0]["rate"] is not None:
         result.headline = engine.t(
-            f"{table[0]['rate']} / 100 patients-semaines", f"{table[0]['rate']} / 100 patient-weeks"
+            f"{engine.num(table[0]['rate'])} / 100 patients-semaines",
+            f"{engine.num(table[0]['rate'])} / 100 patient-weeks",
         )
     result.series = bar_series(result, "rate")
     return result
@@ -113,7 +114,8 @@ def alert_handling(engine: Engine, filters: Filters) -> Result:
     engine.suppress(result)
     if table and table[0]["within"] is not None:
         result.headline = engine.t(
-            f"{table[0]['within']} % dans l'échéance", f"{table[0]['within']} % within deadline"
+            f"{engine.num(table[0]['within'])} % dans l'échéance",
+            f"{engine.num(table[0]['within'])} % within deadline",
         )
     result.series = bar_series(result, "median")
     return result
@@ -171,7 +173,8 @@ def emergencies(engine: Engine, filters: Filters) -> Result:
     engine.suppress(result)
     if table[0]["rate"] is not None:
         result.headline = engine.t(
-            f"{table[0]['rate']} / 100 patients-semaines", f"{table[0]['rate']} / 100 patient-weeks"
+            f"{engine.num(table[0]['rate'])} / 100 patients-semaines",
+            f"{engine.num(table[0]['rate'])} / 100 patient-weeks",
         )
     result.series = bar_series(result, "events")
     return result

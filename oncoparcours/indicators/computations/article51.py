@@ -64,9 +64,10 @@ def day_hospital_places(engine: Engine, filters: Filters) -> Result:
     )
     engine.suppress(result)
     if table and table[0]["places"] is not None:
+        places = table[0]["places"]
         result.headline = engine.t(
-            f"{table[0]['places']} place(s) / jour ouvré",
-            f"{table[0]['places']} place(s) / working day",
+            f"{engine.num(places)} place{'s' if (places or 0) >= 2 else ''} / jour ouvré",
+            f"{engine.num(places)} place{'' if places == 1 else 's'} / working day",
         )
     result.series = bar_series(result, "home")
     return result
@@ -92,7 +93,7 @@ def a51_inclusions(engine: Engine, filters: Filters) -> Result:
         elapsed = ((row["week"] - origin).days / 7 + 1) if origin else 0
         table.append(
             {
-                "stratum": row["week"].date().isoformat(),
+                "stratum": row["week"].date().strftime("%d/%m/%Y"),
                 "weekly": row["patients"],
                 "cumulative": cumulative,
                 "target": round(min(target, per_week * elapsed), 1),
@@ -118,8 +119,10 @@ def a51_inclusions(engine: Engine, filters: Filters) -> Result:
     if result.suppressed:
         result.notes.append(
             engine.t(
-                f"Comptes de moins de {minimum} patients masqués ({result.suppressed} semaine(s)).",
-                f"Counts under {minimum} patients hidden ({result.suppressed} week(s)).",
+                f"Comptes de moins de {minimum} patients masqués "
+                f"({engine.count(result.suppressed, ('semaine', 'semaines'), ('', ''))}).",
+                f"Counts under {minimum} patients hidden "
+                f"({engine.count(result.suppressed, ('', ''), ('week', 'weeks'))}).",
             )
         )
     if table:
@@ -176,14 +179,19 @@ def a51_refusals(engine: Engine, filters: Filters) -> Result:
     )
     result.notes.append(
         engine.t(
-            f"{included} patient(s) inclus dans la période.",
-            f"{included} patient(s) included in the period.",
+            engine.count(included, ("patient inclus", "patients inclus"), ("", ""))
+            + " dans la période.",
+            engine.count(included, ("", ""), ("patient included", "patients included"))
+            + " in the period.",
         )
     )
     # A refusal count is about the refusing patients: tiny counts are masked, zero is shown.
     engine.suppress(result)
     result.headline = (
-        engine.t(f"{rows[0]['patients']} refus", f"{rows[0]['patients']} refusal(s)")
+        engine.t(
+            f"{rows[0]['patients']} refus",
+            engine.count(rows[0]["patients"], ("", ""), ("refusal", "refusals")),
+        )
         if not table[0].get("suppressed")
         else ""
     )
@@ -210,8 +218,15 @@ def a51_sequences(engine: Engine, filters: Filters) -> Result:
             "share": 100.0 if included else None,
         }
     ]
+    sequences = CostTerms.from_data(article51_costs()).sequences
     table += [
-        {"stratum": r["key"], "patients": r["patients"], "share": pct(r["patients"], included)}
+        {
+            "stratum": engine.t(sequences[r["key"]].label_fr, sequences[r["key"]].label_en)
+            if r["key"] in sequences
+            else r["key"],
+            "patients": r["patients"],
+            "share": pct(r["patients"], included),
+        }
         for r in rows
     ]
     result = Result(
@@ -227,8 +242,8 @@ def a51_sequences(engine: Engine, filters: Filters) -> Result:
     first = next((r for r in table[1:] if r["share"] is not None), None)
     if first is not None:
         result.headline = engine.t(
-            f"{first['share']} % ont achevé {first['stratum']}",
-            f"{first['share']} % completed {first['stratum']}",
+            f"{engine.num(first['share'])} % ont achevé {first['stratum']}",
+            f"{engine.num(first['share'])} % completed {first['stratum']}",
         )
     result.series = bar_series(result, "patients")
     return result
@@ -339,10 +354,12 @@ def a51_cost(engine: Engine, filters: Filters) -> Result:
     stay, transport = data["day_hospital_stay"], data["transport"]
     result.notes += [
         engine.t(
-            f"{included} patient(s) inclus dans la période ; les séquences partielles (en cours ou "
+            engine.count(included, ("patient inclus", "patients inclus"), ("", ""))
+            + " dans la période ; les séquences partielles (en cours ou "
             "interrompues) sont facturées au prorata des jours couverts ; une administration à "
             "domicile remplace un séjour d'hôpital de jour et son transport.",
-            f"{included} patient(s) included in the period; partial sequences (in progress or "
+            engine.count(included, ("", ""), ("patient included", "patients included"))
+            + " in the period; partial sequences (in progress or "
             "interrupted) are charged pro rata of the days covered; one home administration "
             "replaces one day-hospital stay and its transport.",
         ),

@@ -50,7 +50,7 @@ def rcp_before_treatment(engine: Engine, filters: Filters) -> Result:
     )
     engine.suppress(result)
     if table and table[0]["share"] is not None:
-        result.headline = f"{table[0]['share']} %"
+        result.headline = f"{engine.num(table[0]['share'])} %"
     result.series = bar_series(result, "share")
     return result
 
@@ -172,7 +172,7 @@ def near_home_share(engine: Engine, filters: Filters) -> Result:
     overall = table[0] if table else None
     engine.suppress(result)
     if overall and overall["share"] is not None:
-        result.headline = f"{overall['share']} %"
+        result.headline = f"{engine.num(overall['share'])} %"
         p0 = overall["near"] / overall["patients"]
         points = [
             {"label": r["stratum"], "n": r["patients"], "share": r["share"]}
@@ -242,7 +242,8 @@ def transfers(engine: Engine, filters: Filters) -> Result:
     engine.suppress(result)
     if table and table[0]["transfers"] is not None:
         result.headline = engine.t(
-            f"{table[0]['transfers']} transfert(s)", f"{table[0]['transfers']} transfer(s)"
+            engine.count(table[0]["transfers"], ("transfert", "transferts"), ("", "")),
+            engine.count(table[0]["transfers"], ("", ""), ("transfer", "transfers")),
         )
     result.series = bar_series(result, "transfers")
     return result
@@ -286,7 +287,8 @@ def referrals(engine: Engine, filters: Filters) -> Result:
     engine.suppress(result)
     if table and table[0]["requests"] is not None:
         result.headline = engine.t(
-            f"{table[0]['requests']} demande(s)", f"{table[0]['requests']} request(s)"
+            engine.count(table[0]["requests"], ("demande", "demandes"), ("", "")),
+            engine.count(table[0]["requests"], ("", ""), ("request", "requests")),
         )
     result.series = bar_series(result, "requests")
     return result
@@ -324,6 +326,6 @@ def trial_proposals(engine: Engine, filters: Filters) -> Result:
     )
     engine.suppress(result)
     if table and table[0]["share"] is not None:
-        result.headline = f"{table[0]['share']} %"
+        result.headline = f"{engine.num(table[0]['share'])} %"
     result.series = bar_series(result, "share")
     return result

@@ -45,7 +45,8 @@ def car_t_turnaround(engine: Engine, filters: Filters) -> Result:
     engine.suppress(result)
     if table and table[0]["vein"] is not None:
         result.headline = engine.t(
-            f"veine à veine {table[0]['vein']} j", f"vein to vein {table[0]['vein']} d"
+            f"veine à veine {engine.num(table[0]['vein'])} j",
+            f"vein to vein {engine.num(table[0]['vein'])} d",
         )
     result.series = bar_series(result, "vein")
     return result

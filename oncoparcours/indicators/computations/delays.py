@@ -65,15 +65,18 @@ def delay(engine: Engine, filters: Filters, indicator_id: str) -> Result:
     )
     result.notes.append(
         engine.t(
-            f"{waiting[0] if waiting else 0} patient(s) sans événement d'arrivée (en attente, censurés).",
-            f"{waiting[0] if waiting else 0} patient(s) without an end event (waiting, censored).",
+            engine.count(waiting[0] if waiting else 0, ("patient", "patients"), ("", ""))
+            + " sans événement d'arrivée (en attente, censurés).",
+            engine.count(waiting[0] if waiting else 0, ("", ""), ("patient", "patients"))
+            + " without an end event (waiting, censored).",
         )
     )
     engine.suppress(result)
     overall = table[0] if table else None
     if overall and overall["median"] is not None:
         result.headline = engine.t(
-            f"médiane {overall['median']} j", f"median {overall['median']} d"
+            f"médiane {engine.num(overall['median'])} j",
+            f"median {engine.num(overall['median'])} d",
         )
     result.series = bar_series(result, "median")
     return result

@@ -46,8 +46,8 @@ def test_indicator_csv_neutralises_text_cells_and_keeps_numbers():
     )
     rows = _rows(exports.result_csv(result, title="=1+1"))
     assert [r[0] for r in rows[1:-1]] == ["'" + value for value in HOSTILE]
-    assert rows[-1][:2] == ["Centre Léon Bérard", "42.0"]
-    assert {r[1] for r in rows[1:-1]} == {"-1.5"}
+    assert rows[-1][:2] == ["Centre Léon Bérard", "42,0"]
+    assert {r[1] for r in rows[1:-1]} == {"-1,5"}  # a number with a decimal comma, not text
 
 
 def test_event_extract_csv_neutralises_text_cells(tmp_path, settings):
@@ -70,4 +70,4 @@ def test_event_extract_csv_neutralises_text_cells(tmp_path, settings):
     assert excluded == 0 and len(by_column) == len(HOSTILE)
     assert sorted(r["category"] for r in by_column) == sorted("'" + v for v in HOSTILE)
     assert sorted(r["organisation"] for r in by_column) == sorted("'" + v for v in HOSTILE)
-    assert {r["value"] for r in by_column} == {"-2.0"}
+    assert {r["value"] for r in by_column} == {"-2,0"}

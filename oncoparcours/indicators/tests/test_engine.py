@@ -81,7 +81,7 @@ def test_delay_diagnosis_to_board_median_p90_target_and_censoring():
         32.5,
         66.7,
     )
-    assert "1 patient(s) sans événement d'arrivée" in result.notes[0]
+    assert "1 patient sans événement d'arrivée" in result.notes[0]
 
 
 def test_delays_use_the_first_end_event_and_the_period_of_the_end_event():
@@ -436,8 +436,9 @@ def test_article51_refusals_and_sequences_completed():
     # 5 refusals among 5 + 6 offers = 45.5 %.
     assert (refusals["patients"], refusals["share"]) == (5, 45.5)
     sequences = by_stratum(engine.compute("a51_sequences", Filters()))
-    assert sequences["sequence-1"]["share"] == 100.0
-    assert sequences["sequence-2"]["patients"] is None  # 3 patients completed: hidden
+    # Each sequence by its label, never by its key ("sequence-1").
+    assert sequences["Séquence 1 — initiation en hôpital de jour"]["share"] == 100.0
+    assert sequences["Séquence 2 — domicile, suivi renforcé"]["patients"] is None  # 3: hidden
 
 
 def seq(patient, key, order, start, days, completed):

@@ -109,8 +109,8 @@ def test_csv_and_parquet_downloads_are_audited(client, region):
     assert csv_response.status_code == 200 and csv_response["Content-Type"].startswith("text/csv")
     # Only diagnoses in this region: the indicator says why it is not available.
     assert (
-        "Non disponible : aucune donnée source dans l'extraction (suspicions de cancer, "
-        "diagnostics confirmés)" in csv_response.content.decode("utf-8-sig")
+        "Non disponible : aucune donnée source dans l'extraction "
+        "(suspicions de cancer, diagnostics confirmés)" in csv_response.content.decode("utf-8-sig")
     )
     parquet = client.get(
         reverse("indicators:download", args=["delay_suspicion_diagnosis", "parquet"])

@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils import formats
+from django.utils.translation import get_language
 
-from ..labels import NEURO_CHANGE_LABELS, OBSERVATION_LABELS, flag_label, role_label, term_label
+from ..labels import OBSERVATION_LABELS, flag_label, role_label, rule_label, term_label
+from ..observation_values import answer_text
 
 register = template.Library()
 
@@ -41,20 +42,25 @@ def observation(value: str) -> str:
 
 @register.filter
 def answer(value: Any, key: str = "") -> str:
-    """An observation value as people read it (booleans, ICE items, the staff label of a coded
-    answer such as ``relieved_by_rest`` when the observation ``key`` is given)."""
-    from ..report_forms import CLINICAL_CHOICES
+    """An observation value as people read it; ``{{ value|answer:key }}`` also reads coded
+    answers ("relieved_by_rest") as their label."""
+    return answer_text(value, key)
 
-    if isinstance(value, str) and key in CLINICAL_CHOICES:
-        return str(dict(CLINICAL_CHOICES[key]).get(value, value))
-    if value is True:
-        return "✔"
-    if value is False:
-        return "—"
-    if isinstance(value, dict):
-        return ", ".join(f"{key} {item}" for key, item in value.items())
-    if isinstance(value, list):
-        return ", ".join(str(NEURO_CHANGE_LABELS.get(item, item)) for item in value) or "—"
-    if isinstance(value, float):
-        return formats.number_format(value, use_l10n=True)  # 38,6 in French
-    return str(value)
+
+@register.filter
+def rule_title(value: str) -> str:
+    """A triage rule by its label ("grade-1" → "Symptôme de grade 1")."""
+    return rule_label(value)
+
+
+@register.filter
+def rule_set_title(label: str) -> str:
+    """A shipped rule set by its title in the interface language ("default@2" → "Politique de tri
+    par défaut (version 2)"); the label itself when the file is not shipped."""
+    from ..triage import rule_set_file
+
+    try:
+        title = rule_set_file(label).get("title") or {}
+    except KeyError:
+        return label
+    return str(title.get(get_language() or "fr", title.get("fr", label)))

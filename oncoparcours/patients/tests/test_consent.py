@@ -171,6 +171,6 @@ def test_staff_record_an_opposition_with_french_labels_and_the_record_says_so(cl
     )
     assert response.status_code == 302
     page = client.get(patient.get_absolute_url()).content.decode()
-    assert "Exclu(e) de toute exportation pour :" in page
+    assert "Exclusion de toute exportation pour :" in page
     assert "Réutilisation des données pour la recherche" in page
     assert list(excluded_patient_ids(purposes=["research"])) == [patient.pk]

@@ -1,0 +1,56 @@
+"""French grammar and number conventions for text the product writes itself (names of places and
+organisations glued into sentences, figures in generated summaries). Pure: no Django.
+
+- ``of_name("Amboise")`` → "d'Amboise"; "Le Lamentin" → "du Lamentin"; "Les Abymes" → "des
+  Abymes"; "La Rochelle" → "de La Rochelle".
+- ``at_name("Le Lamentin")`` → "au Lamentin"; "Les Abymes" → "aux Abymes"; "Tours" → "à Tours".
+- ``contract(text)`` applies the same contractions to a whole sentence already written
+  ("Centre hospitalier de Le Lamentin" → "Centre hospitalier du Lamentin"), for translated
+  sentences whose name is a placeholder ("Journal d'audit de %(name)s").
+- ``decimal(38.6)`` → "38,6"; ``decimal(1250.5, 1)`` → "1 250,5" (narrow no-break space).
+
+Elision is only made before a capital vowel (proper names) or "H" followed by an accented vowel
+("Hélène", "Hôpital"): an aspirated h ("Le Havre", "Haguenau") keeps "de".
+"""
+
+from __future__ import annotations
+
+import re
+
+VOWEL_START = re.compile(r"^(?:[AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ]|H[éèêôÉÈÊÔ])")
+_CONTRACTIONS = (
+    (re.compile(r"\bde (?=(?:[AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ]|H[éèêôÉÈÊÔ]))"), "d'"),
+    (re.compile(r"\bde Le (?=\w)"), "du "),
+    (re.compile(r"\bde Les (?=\w)"), "des "),
+    (re.compile(r"(?<!\w)à Le (?=\w)"), "au "),
+    (re.compile(r"(?<!\w)à Les (?=\w)"), "aux "),
+)
+NARROW_NBSP = "\u202f"
+
+
+def of_name(name: str) -> str:
+    """ "de" + a name, contracted as French requires."""
+    return contract(f"de {name.strip()}")
+
+
+def at_name(name: str) -> str:
+    """ "à" + a name, contracted as French requires."""
+    return contract(f"à {name.strip()}")
+
+
+def contract(text: str) -> str:
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def decimal(value: float | int | None, digits: int | None = None, *, english: bool = False) -> str:
+    """A number as French (or English) readers write it; "—" for no value."""
+    if value is None:
+        return "—"
+    if digits is None:
+        digits = 0 if float(value).is_integer() else 1
+    text = f"{float(value):,.{digits}f}"
+    if english:
+        return text
+    return text.replace(",", NARROW_NBSP).replace(".", ",")

@@ -1,0 +1,36 @@
+"""French contractions in templates: ``{% filter contract %}{% blocktranslate %}…{% endfilter %}``
+around a sentence with a name in it, or ``{{ town|of_name }}`` ("d'Amboise", "du Lamentin")."""
+
+from __future__ import annotations
+
+from django import template
+
+from oncoparcours.core import french
+
+register = template.Library()
+
+
+@register.filter
+def contract(text: str) -> str:
+    return french.contract(str(text))
+
+
+@register.filter
+def of_name(name: str) -> str:
+    return french.of_name(str(name))
+
+
+@register.filter
+def at_name(name: str) -> str:
+    return french.at_name(str(name))
+
+
+@register.filter
+def iso_date(value: str) -> str:
+    """A date stored as ISO text in a snapshot ("2026-03-14") shown as dd/mm/yyyy."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value)

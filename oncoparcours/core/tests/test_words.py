@@ -1,0 +1,136 @@
+"""Issue 14, "words and numbers": no internal code reaches a user. Every choice of every model
+and form, every model and app name, reads in French (English available): a label equal to its
+code, or a label the French catalogue does not translate, fails here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import trans_real
+
+from oncoparcours.core import french
+
+from .test_field_limits import _form_modules, _subclasses
+
+
+def _msgid(label: Any) -> str | None:
+    """The English message of a lazy label (``gettext_lazy("Draft")`` → "Draft")."""
+    if isinstance(label, Promise):
+        args = getattr(label, "_args", ())
+        if len(args) == 2 and all(isinstance(arg, str) for arg in args):
+            return "\x04".join(args)  # pgettext_lazy(context, message)
+        return args[0] if args and isinstance(args[0], str) else None
+    return None
+
+
+def _untranslated(code: Any, label: Any) -> bool:
+    if isinstance(code, int) or (isinstance(code, str) and not any(c.isalpha() for c in code)):
+        return False  # numbers (grades 1–4, OTP digits) read as themselves
+    catalogue = trans_real.translation("fr")._catalog
+    parts = [arg for arg in getattr(label, "_args", ()) if isinstance(arg, Promise)]
+    if parts:  # format_lazy("{} — {}", label, basis): each translatable part
+        return any(_untranslated(code, part) for part in parts)
+    msgid = _msgid(label)
+    if msgid is not None:
+        return msgid not in catalogue
+    with translation.override("fr"):
+        text = str(label)
+    # A plain (not translatable) label: only acceptable when it is not the code itself.
+    return text == str(code) or catalogue.get(text, text) != text
+
+
+def _bad_choices(where: str, choices: Any) -> list[str]:
+    bad = []
+    for code, label in choices:
+        if isinstance(label, list | tuple):  # an option group
+            bad += _bad_choices(where, label)
+        elif code not in ("", None) and _untranslated(code, label):
+            bad.append(f"{where}: {code!r} → {label!r}")
+    return bad
+
+
+# Choices that are units typed as such everywhere (mg, mg/kg): not words to translate.
+UNIT_CHOICES = {"oncoparcours.celltherapy.forms.TreatmentForm.unit"}
+
+
+def test_every_model_choice_has_a_french_label():
+    bad = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if getattr(field, "choices", None):
+                bad += _bad_choices(f"{model._meta.label}.{field.name}", field.choices)
+    assert bad == [], "\n".join(bad)
+
+
+def test_every_form_choice_has_a_french_label():
+    _form_modules()
+    bad = []
+    for form in _subclasses(forms.BaseForm):
+        if not form.__module__.startswith("oncoparcours."):
+            continue
+        for name, field in getattr(form, "base_fields", {}).items():
+            where = f"{form.__module__}.{form.__qualname__}.{name}"
+            if isinstance(field, forms.ModelChoiceField) or where in UNIT_CHOICES:
+                continue  # rows of the database: their names are data
+            if isinstance(field, forms.ChoiceField):
+                bad += _bad_choices(where, field.choices)
+    assert bad == [], "\n".join(bad)
+
+
+def test_every_model_and_app_has_a_french_name():
+    catalogue = trans_real.translation("fr")._catalog
+    english_only = []
+    for model in apps.get_models():
+        meta = model._meta
+        for name in (meta.verbose_name, meta.verbose_name_plural, meta.app_config.verbose_name):
+            msgid = _msgid(name)
+            if msgid is None or msgid not in catalogue:
+                english_only.append(f"{meta.label}: {name}")
+    assert sorted(set(english_only)) == []
+
+
+def test_the_admin_names_tables_in_french(admin_client):
+    with translation.override("fr"):
+        page = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    for english in ("Boards", "Bed units", "Task Results", "Otp_Totp"):
+        assert english not in page
+    assert "Unités de lits" in page and "Résultats de tâches" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "of", "at"),
+    [
+        ("Amboise", "d'Amboise", "à Amboise"),
+        ("Le Lamentin", "du Lamentin", "au Lamentin"),
+        ("Les Abymes", "des Abymes", "aux Abymes"),
+        ("La Rochelle", "de La Rochelle", "à La Rochelle"),
+        ("Le Havre", "du Havre", "au Havre"),
+        ("Évreux", "d'Évreux", "à Évreux"),
+        ("Hélène Vasseur", "d'Hélène Vasseur", "à Hélène Vasseur"),
+        ("Haguenau", "de Haguenau", "à Haguenau"),  # aspirated h: no elision
+        ("Tours", "de Tours", "à Tours"),
+    ],
+)
+def test_names_glued_into_french_sentences_are_contracted(name, of, at):
+    assert french.of_name(name) == of
+    assert french.at_name(name) == at
+    assert french.contract(f"Centre hospitalier de {name}") == f"Centre hospitalier {of}"
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "fr", "en"),
+    [
+        (38.6, None, "38,6", "38.6"),
+        (1250.5, 1, "1\u202f250,5", "1,250.5"),
+        (12, None, "12", "12"),
+        (None, None, "—", "—"),
+    ],
+)
+def test_numbers_in_generated_text_follow_the_language(value, digits, fr, en):
+    assert french.decimal(value, digits) == fr
+    assert french.decimal(value, digits, english=True) == en
