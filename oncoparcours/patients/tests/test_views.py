@@ -77,8 +77,8 @@ def test_patient_pages_query_counts_do_not_grow_with_data(
             == 200
         )
     # 34: + treatments in course, CAR-T timeline; + the session guard's lock check and the
-    # identity corrections (issue 13)
-    with django_assert_max_num_queries(34):
+    # identity corrections (issue 13); 35: + the molecular results (issue 15)
+    with django_assert_max_num_queries(35):
         assert (
             clinician_client.get(reverse("patients:detail", args=[patients[0].pk])).status_code
             == 200
