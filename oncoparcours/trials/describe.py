@@ -100,7 +100,9 @@ def result_label(value: int) -> str:
 
 def reason(leaf: LeafResult, negated: bool = False) -> dict[str, Any]:
     """One line per criterion: what is required, the result, what the patient has."""
-    found = leaf.found or _("not recorded")
+    found = leaf.found or (
+        _("nothing matching recorded") if leaf.value == NOT_MET else _("not recorded")
+    )
     return {
         "criterion": (_("NOT: ") if negated else "") + describe(leaf.criterion),
         "value": leaf.value,

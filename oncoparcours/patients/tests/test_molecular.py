@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditEvent
@@ -118,11 +119,11 @@ def test_csv_import_all_rows(clinician, patient):
 @pytest.mark.django_db
 def test_csv_import_one_bad_row_imports_nothing_and_names_row_and_column(clinician, patient):
     bad = GOOD_CSV + "variant;BRAF;snv;;V600 to E;;;;2025-03-01;NGS\ntmb;;;;;;x;;2025-03-01;\n"
-    with pytest.raises(ApplicationError) as error:
+    with translation.override("fr"), pytest.raises(ApplicationError) as error:
         molecular_import_csv(actor=clinician.user, patient=patient, content=bad.encode())
     message = str(error.value)
-    assert "row 6, column protein_change" in message
-    assert "row 7, column tmb" in message and "row 7, column source" in message
+    assert "ligne 6, colonne protein_change : Pas une variation protéique HGVS" in message
+    assert "ligne 7, colonne tmb" in message and "ligne 7, colonne source" in message
     assert not patient.molecular.exists()
 
 

@@ -67,20 +67,32 @@ def type_matches(wanted: str, found: str) -> bool:
     return not wanted or found == wanted or found in CATEGORIES.get(wanted, ())
 
 
+def _genes_match(c: dict[str, Any], v: VariantFacts) -> bool:
+    """A fusion A::B involves both genes: a criterion on either (and its partner on the other)
+    matches it, whichever side the laboratory reported first."""
+    partner = c.get("fusion_partner", "")
+    if v.gene == c["gene"] and (not partner or v.fusion_partner == partner):
+        return True
+    return v.fusion_partner == c["gene"] and (not partner or v.gene == partner)
+
+
+def involves(v: VariantFacts, gene: str) -> bool:
+    return v.gene == gene or v.fusion_partner == gene
+
+
 def variant_matches(c: dict[str, Any], v: VariantFacts) -> bool:
     return (
-        v.gene == c["gene"]
+        _genes_match(c, v)
         and type_matches(c.get("alteration_type", ""), v.alteration_type)
         and (not c.get("exon") or v.exon == c["exon"])
         and protein_matches(c.get("protein_change", ""), v.protein_change)
-        and (not c.get("fusion_partner") or v.fusion_partner == c["fusion_partner"])
     )
 
 
 def variant(c: dict[str, Any], f: PatientFacts) -> Outcome:
     found = [v for v in f.variants if variant_matches(c, v)]
     if c.get("wild_type"):
-        in_gene = [v for v in f.variants if v.gene == c["gene"]]
+        in_gene = [v for v in f.variants if involves(v, c["gene"])]
         if in_gene:
             return NOT_MET, in_gene[0].label()
         return (MET, NOTHING) if f.sequenced else (UNKNOWN, NOTHING)
@@ -88,7 +100,7 @@ def variant(c: dict[str, Any], f: PatientFacts) -> Outcome:
         return MET, found[0].label()
     if not f.sequenced:
         return UNKNOWN, NOTHING
-    in_gene = [v for v in f.variants if v.gene == c["gene"]]
+    in_gene = [v for v in f.variants if involves(v, c["gene"])]
     return NOT_MET, in_gene[0].label() if in_gene else NOTHING
 
 

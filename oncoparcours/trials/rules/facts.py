@@ -54,4 +54,5 @@ class PatientFacts:
 
     @property
     def genes(self) -> frozenset[str]:
-        return frozenset(v.gene for v in self.variants)
+        """Genes with a variant, both partners of a fusion included."""
+        return frozenset(g for v in self.variants for g in (v.gene, v.fusion_partner) if g)

@@ -52,6 +52,12 @@ CASES = [
     ({"criterion": "variant", "gene": "KRAS", "wild_type": True},
      facts(sequenced=True, variants=(VariantFacts("KRAS", "snv", 2, "p.G12D"),)), NOT_MET),
     ({"criterion": "variant", "gene": "KRAS", "wild_type": True}, facts(), UNKNOWN),
+    ({"criterion": "variant", "gene": "NTRK3", "alteration_type": "fusion"},
+     facts(sequenced=True, variants=(ETV6_NTRK3,)), MET),
+    ({"criterion": "variant", "gene": "NTRK3", "fusion_partner": "ETV6"},
+     facts(sequenced=True, variants=(ETV6_NTRK3,)), MET),
+    ({"criterion": "variant", "gene": "NTRK3", "wild_type": True},
+     facts(sequenced=True, variants=(ETV6_NTRK3,)), NOT_MET),
     ({"criterion": "tmb", "min": 10}, facts(tmb=12.5), MET),
     ({"criterion": "tmb", "min": 10}, facts(tmb=9.9), NOT_MET),
     ({"criterion": "tmb", "min": 10}, facts(), UNKNOWN),
@@ -202,6 +208,7 @@ variants = st.builds(
     alteration_type=st.sampled_from(["snv", "fusion"]),
     exon=st.none(),
     protein_change=st.sampled_from(["", "p.V600E", "p.G12C"]),
+    fusion_partner=st.sampled_from(["", "ETV6", "NTRK3"]),
 )
 patients = st.builds(
     PatientFacts,
