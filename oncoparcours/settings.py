@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "oncoparcours.core",
     "oncoparcours.directory",
     "oncoparcours.patients",
+    "oncoparcours.trials",
     "oncoparcours.pathways",
     "oncoparcours.monitoring",
     "oncoparcours.boards",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("oncoparcours.core.urls")),
     path("annuaire/", include("oncoparcours.directory.urls")),
     path("patients/", include("oncoparcours.patients.urls")),
+    path("", include("oncoparcours.trials.urls")),
     path("", include("oncoparcours.pathways.urls")),
     path("", include("oncoparcours.monitoring.urls")),
     path("", include("oncoparcours.boards.urls")),

@@ -12,7 +12,7 @@ class PatientsConfig(AppConfig):
     def ready(self) -> None:
         from oncoparcours.core.navigation import NavItem, register_home_panel, register_nav_item
 
-        from . import home, timeline_providers, treatment_views
+        from . import home, molecular_views, timeline_providers, treatment_views
         from .record import register_record_section
         from .timeline import register_timeline_provider
 
@@ -31,3 +31,4 @@ class PatientsConfig(AppConfig):
         register_timeline_provider("patients.performance", timeline_providers.performance)
         register_timeline_provider("patients.treatments", timeline_providers.treatments)
         register_record_section("patients.treatments", treatment_views.treatments_section, order=2)
+        register_record_section("patients.molecular", molecular_views.molecular_section, order=3)

@@ -17,12 +17,16 @@ from oncoparcours.directory.referential import departement_choices
 
 from .identity import CHECKED_FIELDS, trait_problem
 from .models import (
+    AlterationType,
     BiomarkerResult,
     CareTeamRole,
     ConsentDecision,
     ConsentKind,
     ConsentScope,
+    IhcScale,
     Laterality,
+    MolecularKind,
+    MsiStatus,
     PerformanceScale,
     Sex,
     StagingKind,
@@ -358,3 +362,51 @@ class TreatmentStartForm(forms.Form):
 class TreatmentEndForm(forms.Form):
     ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), initial=timezone.localdate)
     end_reason = forms.ChoiceField(label=_("Why"), choices=TreatmentEndReason.choices)
+
+
+def _blank_choices(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [("", "—"), *choices]
+
+
+class MolecularFindingForm(forms.Form):
+    """One molecular result; the fields that apply depend on the kind (checked by the service)."""
+
+    kind = forms.ChoiceField(label=_("Kind of result"), choices=MolecularKind.choices)
+    gene = forms.CharField(
+        label=_("Gene (HGNC symbol)"), max_length=20, required=False, help_text=_("E.g. BRAF.")
+    )
+    alteration_type = forms.ChoiceField(
+        label=_("Alteration type"), choices=_blank_choices(AlterationType.choices), required=False
+    )
+    exon = forms.CharField(label=_("Exon"), max_length=3, required=False)
+    protein_change = forms.CharField(
+        label=_("Protein change"), max_length=40, required=False, help_text=_("E.g. p.V600E.")
+    )
+    fusion_partner = forms.CharField(label=_("Fusion partner"), max_length=20, required=False)
+    tmb = forms.CharField(label=_("TMB (mutations/Mb)"), max_length=10, required=False)
+    msi_status = forms.ChoiceField(
+        label=_("MSI / MMR status"), choices=_blank_choices(MsiStatus.choices), required=False
+    )
+    ihc_marker = forms.CharField(
+        label=_("IHC marker"), max_length=20, required=False, help_text=_("E.g. HER2, PD-L1, ER.")
+    )
+    ihc_scale = forms.ChoiceField(
+        label=_("IHC scale"), choices=_blank_choices(IhcScale.choices), required=False
+    )
+    ihc_value = forms.CharField(
+        label=_("IHC value"), max_length=10, required=False, help_text=_("E.g. 3+, 60.")
+    )
+    sampled_on = forms.DateField(label=_("Sample date"), widget=DateInput())
+    source = forms.CharField(
+        label=_("Source"), max_length=120, help_text=_("Laboratory or report, e.g. NGS panel.")
+    )
+
+
+class MolecularImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "One result per row; columns: kind, gene, alteration_type, exon, protein_change, "
+            "fusion_partner, tmb, msi_status, ihc_marker, ihc_scale, ihc_value, sampled_on, source."
+        ),
+    )

@@ -584,3 +584,102 @@ class IdentityCorrection(AppendOnlyModel):
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="identity_correction_reason")
         ]
+
+
+class MolecularKind(models.TextChoices):
+    """Kinds of tumour molecular result (value domains and their sources: docs/trials.md)."""
+
+    VARIANT = "variant", _("Somatic variant")
+    TMB = "tmb", _("Tumour mutational burden")
+    MSI = "msi", _("Microsatellite instability / MMR")
+    IHC = "ihc", _("Immunohistochemistry")
+
+
+class AlterationType(models.TextChoices):
+    SNV = "snv", _("Single-nucleotide variant")
+    INDEL = "indel", _("Insertion / deletion")
+    FUSION = "fusion", _("Fusion")
+    AMPLIFICATION = "amplification", _("Amplification (CNV)")
+    DELETION = "deletion", _("Deep deletion (CNV)")
+
+
+class MsiStatus(models.TextChoices):
+    MSI_H = "msi_h", _("MSI-H (high instability)")
+    MSI_L = "msi_l", _("MSI-L (low instability)")
+    MSS = "mss", _("MSS (stable)")
+    DMMR = "dmmr", _("dMMR (deficient mismatch repair)")
+    PMMR = "pmmr", _("pMMR (proficient mismatch repair)")
+
+
+class IhcScale(models.TextChoices):
+    HER2_SCORE = "her2_score", _("HER2 score 0 to 3+ (ASCO/CAP)")
+    PERCENT = "percent", _("Percentage of stained tumour cells (ER, PR, PD-L1 TPS)")
+    CPS = "cps", _("PD-L1 combined positive score (CPS)")
+
+
+class MolecularFinding(BaseModel):
+    """One structured molecular result of the patient's tumour: a somatic variant (SNV, indel,
+    fusion, copy-number change), a TMB, an MSI/MMR status or an IHC result, with its sample date
+    and source. Validated by ``patients.rules.molecular``; trial matching reads these."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="molecular", verbose_name=_("patient")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=MolecularKind.choices)
+    gene = models.CharField(_("gene (HGNC symbol)"), max_length=20, blank=True)
+    alteration_type = models.CharField(
+        _("alteration type"), max_length=15, choices=AlterationType.choices, blank=True
+    )
+    exon = models.PositiveSmallIntegerField(_("exon"), null=True, blank=True)
+    protein_change = models.CharField(_("protein change"), max_length=40, blank=True)
+    fusion_partner = models.CharField(_("fusion partner"), max_length=20, blank=True)
+    tmb = models.FloatField(_("TMB (mutations/Mb)"), null=True, blank=True)
+    msi_status = models.CharField(
+        _("MSI / MMR status"), max_length=5, choices=MsiStatus.choices, blank=True
+    )
+    ihc_marker = models.CharField(_("IHC marker"), max_length=20, blank=True)
+    ihc_scale = models.CharField(
+        _("IHC scale"), max_length=12, choices=IhcScale.choices, blank=True
+    )
+    ihc_value = models.FloatField(_("IHC value"), null=True, blank=True)
+    sampled_on = models.DateField(_("sample date"))
+    source = models.CharField(
+        _("source"), max_length=120, help_text=_("Laboratory or report, e.g. NGS panel, PFMG.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("molecular result")
+        verbose_name_plural = _("molecular results")
+        ordering = ["-sampled_on", "kind", "gene"]
+        indexes = [models.Index(fields=["patient", "-sampled_on"], name="molecular_patient")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="variant") | (~Q(gene="") & ~Q(alteration_type="")),
+                name="molecular_variant_fields",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="tmb") | Q(tmb__gte=0), name="molecular_tmb_value"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="msi") | ~Q(msi_status=""), name="molecular_msi_value"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="ihc") | (~Q(ihc_marker="") & Q(ihc_value__gte=0)),
+                name="molecular_ihc_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == MolecularKind.VARIANT:
+            detail = self.protein_change or (
+                f"{self.gene}::{self.fusion_partner}" if self.fusion_partner else ""
+            )
+            return f"{self.gene} {self.get_alteration_type_display()} {detail}".strip()
+        if self.kind == MolecularKind.TMB:
+            return f"TMB {self.tmb:g} mut/Mb"
+        if self.kind == MolecularKind.MSI:
+            return str(self.get_msi_status_display())
+        return f"{self.ihc_marker} {self.ihc_value:g} ({self.get_ihc_scale_display()})"

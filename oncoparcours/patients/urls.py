@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import treatment_views, views
+from . import molecular_views, treatment_views, views
 
 app_name = "patients"
 
@@ -39,6 +39,16 @@ urlpatterns = [
         "<uuid:patient_id>/traitements/<uuid:treatment_id>/fin/",
         treatment_views.treatment_end,
         name="treatment_end",
+    ),
+    path(
+        "<uuid:patient_id>/moleculaire/nouveau/",
+        molecular_views.molecular_add,
+        name="molecular_add",
+    ),
+    path(
+        "<uuid:patient_id>/moleculaire/import/",
+        molecular_views.molecular_import,
+        name="molecular_import",
     ),
     path("<uuid:patient_id>/consentement/", views.consent_create, name="consent_create"),
     path("<uuid:patient_id>/audit/", views.patient_audit, name="audit"),

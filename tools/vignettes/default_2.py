@@ -3,6 +3,7 @@ contract's tables (not computed by the engine)."""
 import json
 from pathlib import Path
 
+
 def ctx(treatment, source="patient", days=None):
     c = {"treatment": treatment, "source": source}
     if days is not None:

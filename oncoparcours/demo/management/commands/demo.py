@@ -21,6 +21,7 @@ from oncoparcours.demo.models import DemoDataset
 from oncoparcours.demo.monitoring import MonitoringDemo
 from oncoparcours.demo.pathways import PathwayDemo
 from oncoparcours.demo.treatments import TreatmentsDemo
+from oncoparcours.demo.trials import TrialsDemo
 from oncoparcours.indicators.services import extract_refresh
 
 
@@ -74,6 +75,7 @@ class Command(BaseCommand):
         CellTherapyDemo(seed=seed).run()
         HistoryDemo(seed=seed).run()
         ConsentsDemo(seed=seed).run()
+        TrialsDemo(seed=seed).run()
         extract_refresh(actor=None)
         refresh_planner_statistics()
         DemoDataset.objects.create(

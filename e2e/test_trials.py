@@ -1,0 +1,72 @@
+"""Clinical trials on the record, in Chromium: a clinician enters a thyroid cancer's ETV6::NTRK3
+fusion through the molecular form; the record's "Essais cliniques" section then shows the NTRK
+basket trial first, with the result of every criterion and the nearest open French site, and not
+the BRAF basket (sequenced, no BRAF variant); the registry page shows the tree in French; both
+pages pass axe-core WCAG 2.1 AA rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.conftest import axe_violations, login
+from oncoparcours.patients import services
+from oncoparcours.testing.factories import (
+    CareTeamMemberFactory,
+    OrganisationFactory,
+    PatientFactory,
+    ProfessionalFactory,
+)
+from oncoparcours.trials import services as trials
+from oncoparcours.trials.models import TrialSite
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DEMO = Path(__file__).resolve().parents[1] / "oncoparcours" / "trials" / "data" / "demo_trials.yaml"
+
+
+def test_record_shows_the_ntrk_basket_trial_with_reasons(page, transactional_db):
+    centre = OrganisationFactory(name="Centre Léon Bérard", kind="clcc")
+    oncologist = ProfessionalFactory(organisation=centre, user__username="hvasseur")
+    patient = PatientFactory(
+        birth_last_name="Lefort", birth_date=dt.date(1968, 5, 4), latitude=45.76, longitude=4.84
+    )
+    CareTeamMemberFactory(patient=patient, professional=oncologist)
+    services.diagnosis_add(
+        actor=oncologist.user, patient=patient, icd10="C73", diagnosed_on=dt.date(2025, 3, 1)
+    )
+    for trial in trials.trials_import_ctml(actor=None, content=DEMO.read_text()):
+        TrialSite.objects.create(
+            trial=trial, name="Centre Léon Bérard", city="Lyon", latitude=45.74, longitude=4.88,
+            status="RECRUITING",
+        )  # fmt: skip
+
+    login(page, "hvasseur")
+    page.goto(f"/patients/{patient.pk}/")
+    page.get_by_role("link", name="Saisir un résultat moléculaire").click()
+    page.get_by_label("Type de résultat").select_option("variant")
+    page.get_by_label("Gène (symbole HGNC)").fill("ETV6")
+    page.get_by_label("Type d'altération").select_option("fusion")
+    page.get_by_label("Partenaire de fusion").fill("NTRK3")
+    page.get_by_label("Date du prélèvement").fill("2025-04-02")
+    page.get_by_label("Source").fill("Panel ARN")
+    page.get_by_role("button", name="Enregistrer").click()
+
+    section = page.locator("section", has=page.get_by_role("heading", name="Essais cliniques"))
+    first = section.locator("li.trial-match").first
+    expect(first).to_contain_text("NCT09900002 — NTRK-FUSION")
+    expect(first).to_contain_text("Maladie : toute tumeur solide")
+    expect(first).to_contain_text("Altération NTRK3 fusion")
+    expect(first).to_contain_text("patient : ETV6::NTRK3 fusion")
+    expect(first).to_contain_text("rempli")
+    expect(first).to_contain_text(re.compile(r"Centre français ouvert le plus proche : [3-5] km"))
+    expect(section).not_to_contain_text("NCT09900001")
+    assert axe_violations(page) == []
+
+    first.get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Bras et cohortes")).to_be_visible()
+    expect(page.get_by_text("Au moins une condition :")).to_be_visible()
+    assert axe_violations(page) == []

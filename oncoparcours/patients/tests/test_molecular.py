@@ -1,0 +1,152 @@
+"""Tumour molecular results: validation table, the form, the all-or-nothing CSV import."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.models import AuditEvent
+from oncoparcours.patients.models import MolecularFinding
+from oncoparcours.patients.molecular_services import molecular_finding_add, molecular_import_csv
+from oncoparcours.patients.rules.molecular import check_finding
+
+BIRTH = dt.date(1960, 1, 1)
+TODAY = dt.date(2026, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("raw", "problems"),
+    [
+        ({"kind": "variant", "gene": "BRAF", "alteration_type": "snv",
+          "protein_change": "p.V600E", "exon": "15"}, {}),
+        ({"kind": "variant", "gene": "egfr", "alteration_type": "indel",
+          "protein_change": "E746_A750del", "exon": "19"}, {}),
+        ({"kind": "variant", "gene": "ETV6", "alteration_type": "fusion",
+          "fusion_partner": "NTRK3"}, {}),
+        ({"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification"}, {}),
+        ({"kind": "variant", "gene": "BR AF", "alteration_type": "snv"},
+         {"gene": "not_hgnc_symbol"}),
+        ({"kind": "variant", "gene": "BRAF", "alteration_type": "snv",
+          "protein_change": "V600 to E"}, {"protein_change": "not_protein_change"}),
+        ({"kind": "variant", "gene": "BRAF", "alteration_type": "snv",
+          "fusion_partner": "KIAA1549"}, {"fusion_partner": "partner_without_fusion"}),
+        ({"kind": "variant", "gene": "KRAS"}, {"alteration_type": "required"}),
+        ({"kind": "variant", "gene": "KRAS", "alteration_type": "snv", "exon": "0"},
+         {"exon": "not_exon_number"}),
+        ({"kind": "tmb", "tmb": "12,5"}, {}),
+        ({"kind": "tmb", "tmb": "-1"}, {"tmb": "tmb_out_of_range"}),
+        ({"kind": "tmb", "tmb": "high"}, {"tmb": "not_number"}),
+        ({"kind": "msi", "msi_status": "MSI-H"}, {}),
+        ({"kind": "msi", "msi_status": "unstable"}, {"msi_status": "unknown_choice"}),
+        ({"kind": "ihc", "ihc_marker": "HER2", "ihc_scale": "her2_score", "ihc_value": "3+"}, {}),
+        ({"kind": "ihc", "ihc_marker": "HER2", "ihc_scale": "her2_score", "ihc_value": "4+"},
+         {"ihc_value": "not_ihc_value"}),
+        ({"kind": "ihc", "ihc_marker": "PD-L1", "ihc_scale": "percent", "ihc_value": "120"},
+         {"ihc_value": "not_percentage"}),
+        ({"kind": "ihc", "ihc_marker": "ER", "ihc_scale": "percent", "ihc_value": "80 %"}, {}),
+        ({"kind": "blood"}, {"kind": "unknown_choice"}),
+    ],
+)  # fmt: skip
+def test_validation_table(raw, problems):
+    checked = check_finding(
+        {"sampled_on": "2025-05-02", "source": "NGS", **raw}, birth_date=BIRTH, today=TODAY
+    )
+    assert checked.problems == problems
+
+
+def test_sample_date_checked_against_birth_and_today():
+    raw = {"kind": "tmb", "tmb": "3", "source": "lab"}
+    assert check_finding({**raw, "sampled_on": "1950-01-01"}, birth_date=BIRTH, today=TODAY)
+    future = check_finding({**raw, "sampled_on": "02/02/2027"}, birth_date=BIRTH, today=TODAY)
+    assert future.problems == {"sampled_on": "date_in_future"}
+
+
+@pytest.mark.django_db
+def test_form_records_a_variant_audited(clinician_client, clinician, patient):
+    response = clinician_client.post(
+        reverse("patients:molecular_add", args=[patient.pk]),
+        {"kind": "variant", "gene": "braf", "alteration_type": "snv", "exon": "15",
+         "protein_change": "V600E", "sampled_on": "2025-04-01", "source": "NGS panel"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    finding = MolecularFinding.objects.get(patient=patient)
+    assert (finding.gene, finding.protein_change, finding.exon) == ("BRAF", "p.V600E", 15)
+    assert AuditEvent.objects.filter(
+        action="create", patient_id=patient.pk, object_id=str(finding.pk)
+    ).exists()
+    page = clinician_client.get(patient.get_absolute_url()).content.decode()
+    assert "p.V600E" in page
+
+
+@pytest.mark.django_db
+def test_form_refusal_names_the_field(clinician_client, patient):
+    response = clinician_client.post(
+        reverse("patients:molecular_add", args=[patient.pk]),
+        {"kind": "ihc", "ihc_marker": "HER2", "ihc_scale": "her2_score", "ihc_value": "5",
+         "sampled_on": "2025-04-01", "source": "path lab"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "ihc_value" in response.context["form"].errors
+    assert not MolecularFinding.objects.exists()
+
+
+@pytest.mark.django_db
+def test_outsider_gets_404(outsider_client, patient):
+    assert (
+        outsider_client.get(reverse("patients:molecular_add", args=[patient.pk])).status_code == 404
+    )
+
+
+GOOD_CSV = (
+    "kind;gene;alteration_type;exon;protein_change;fusion_partner;tmb;msi_status;sampled_on;source\n"
+    "variant;BRAF;snv;15;p.V600E;;;;2025-03-01;NGS\n"
+    "variant;ETV6;fusion;;;NTRK3;;;2025-03-01;RNA panel\n"
+    "tmb;;;;;;14,2;;01/03/2025;NGS\n"
+    "msi;;;;;;;msi_h;2025-03-01;PCR\n"
+)
+
+
+@pytest.mark.django_db
+def test_csv_import_all_rows(clinician, patient):
+    count = molecular_import_csv(actor=clinician.user, patient=patient, content=GOOD_CSV.encode())
+    assert count == 4 and patient.molecular.count() == 4
+    assert AuditEvent.objects.filter(action="import", patient_id=patient.pk).exists()
+
+
+@pytest.mark.django_db
+def test_csv_import_one_bad_row_imports_nothing_and_names_row_and_column(clinician, patient):
+    bad = GOOD_CSV + "variant;BRAF;snv;;V600 to E;;;;2025-03-01;NGS\ntmb;;;;;;x;;2025-03-01;\n"
+    with translation.override("fr"), pytest.raises(ApplicationError) as error:
+        molecular_import_csv(actor=clinician.user, patient=patient, content=bad.encode())
+    message = str(error.value)
+    assert "ligne 6, colonne protein_change : Pas une variation protéique HGVS" in message
+    assert "ligne 7, colonne tmb" in message and "ligne 7, colonne source" in message
+    assert not patient.molecular.exists()
+
+
+@pytest.mark.django_db
+def test_csv_import_unknown_column_refused(clinician, patient):
+    with pytest.raises(ApplicationError, match="colour"):
+        molecular_import_csv(actor=clinician.user, patient=patient, content=b"kind,colour\ntmb,1\n")
+
+
+@pytest.mark.django_db
+def test_csv_upload_view(clinician_client, patient):
+    upload = SimpleUploadedFile("m.csv", GOOD_CSV.encode(), content_type="text/csv")
+    response = clinician_client.post(
+        reverse("patients:molecular_import", args=[patient.pk]), {"file": upload}
+    )
+    assert response.status_code == 302 and patient.molecular.count() == 4
+
+
+@pytest.mark.django_db
+def test_add_service_refuses_without_saving(clinician, patient):
+    with pytest.raises(ApplicationError) as error:
+        molecular_finding_add(
+            actor=clinician.user, patient=patient,
+            raw={"kind": "variant", "sampled_on": "2025-01-01", "source": "x"},
+        )  # fmt: skip
+    assert set(error.value.errors) == {"gene", "alteration_type"}

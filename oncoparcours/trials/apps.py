@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+CARE_ROLES = {"clinician", "coordination_nurse", "liberal_nurse", "pharmacist", "efs_staff"}
+
+
+class TrialsConfig(AppConfig):
+    name = "oncoparcours.trials"
+    label = "trials"
+    verbose_name = _("Clinical trials")
+
+    def ready(self) -> None:
+        from oncoparcours.core.navigation import NavItem, register_nav_item
+        from oncoparcours.patients.record import register_record_section
+
+        from . import record
+
+        register_nav_item(
+            NavItem(
+                "trials",
+                _("Clinical trials"),
+                "trials:list",
+                order=40,
+                roles=frozenset({*CARE_ROLES, "administrator"}),
+            )
+        )
+        register_record_section("trials", record.trials_section, order=6)

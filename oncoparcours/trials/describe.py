@@ -1,0 +1,129 @@
+"""Criteria and results in the user's language (French first): the rules give codes and values,
+this module words them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from oncoparcours.directory.referential import icd10_label
+
+from .rules.criteria import MET, NOT_MET
+from .rules.tree import LeafResult
+
+GROUP_LABELS = {"solid": "any solid tumour", "haematological": "any haematological malignancy"}
+
+
+def _bounds(c: dict[str, Any], unit: str = "") -> str:
+    low, high = c.get("min"), c.get("max")
+    if low is not None and high is not None:
+        return f"{low}–{high}{unit}"
+    return f"≥ {low}{unit}" if low is not None else f"≤ {high}{unit}" if high is not None else ""
+
+
+def _codes(codes: list[str]) -> str:
+    return ", ".join(f"{c} {icd10_label(c)}".strip() for c in codes)
+
+
+def _disease(c: dict[str, Any]) -> str:
+    parts = []
+    if c.get("group") == "solid":
+        parts.append(_("any solid tumour"))
+    elif c.get("group") == "haematological":
+        parts.append(_("any haematological malignancy"))
+    if c.get("icd10"):
+        parts.append(_codes(c["icd10"]))
+    if c.get("topography"):
+        parts.append(_("ICD-O-3 topography %(codes)s") % {"codes": ", ".join(c["topography"])})
+    if c.get("morphology"):
+        parts.append(_("ICD-O-3 morphology %(codes)s") % {"codes": ", ".join(c["morphology"])})
+    text = _("Disease: %(what)s") % {"what": "; ".join(parts) or _("any cancer")}
+    if c.get("exclude_icd10"):
+        text += " — " + _("except %(codes)s") % {"codes": _codes(c["exclude_icd10"])}
+    return text
+
+
+def _variant(c: dict[str, Any]) -> str:
+    detail = " ".join(
+        x
+        for x in (
+            c.get("protein_change", ""),
+            _("exon %(exon)s") % {"exon": c["exon"]} if c.get("exon") else "",
+            f"::{c['fusion_partner']}" if c.get("fusion_partner") else "",
+            {"fusion": _("fusion"), "amplification": _("amplification"),
+             "deletion": _("deletion"), "mutation": _("mutation"), "cnv": _("copy-number change"),
+             "snv": _("SNV"), "indel": _("indel")}.get(c.get("alteration_type", ""), ""),
+        )
+        if x
+    )  # fmt: skip
+    if c.get("wild_type"):
+        return _("%(gene)s wild type") % {"gene": c["gene"]}
+    return _("%(gene)s alteration %(detail)s") % {"gene": c["gene"], "detail": detail}
+
+
+def _stage(c: dict[str, Any]) -> str:
+    if "metastatic" in c:
+        return _("Metastatic disease") if c["metastatic"] else _("Non-metastatic disease")
+    return _("Stage %(groups)s") % {"groups": ", ".join(c.get("stage_groups", ()))}
+
+
+def describe(c: dict[str, Any]) -> str:
+    kind = c["criterion"]
+    if kind == "disease":
+        return _disease(c)
+    if kind == "variant":
+        return _variant(c)
+    simple = {
+        "tmb": lambda: _("TMB %(bounds)s mut/Mb") % {"bounds": _bounds(c)},
+        "msi": lambda: _("MSI-H / dMMR") if c.get("status", "msi_h") == "msi_h"
+        else _("MSS / pMMR"),
+        "ihc": lambda: _("IHC %(marker)s %(bounds)s") % {"marker": c["marker"], "bounds": _bounds(
+            c, " %" if c["scale"] == "percent" else "+" if c["scale"] == "her2_score" else "")},
+        "age": lambda: _("Age %(bounds)s years") % {"bounds": _bounds(c)},
+        "sex": lambda: _("Women") if c["sex"] == "F" else _("Men"),
+        "stage": lambda: _stage(c),
+        "line": lambda: _("Prior lines of treatment %(bounds)s") % {"bounds": _bounds(c)},
+        "prior_drug": lambda: _("Prior treatment with %(drugs)s") % {
+            "drugs": ", ".join([*c.get("drugs", ()), *c.get("classes", ())])},
+        "ecog": lambda: _("ECOG performance status %(bounds)s") % {"bounds": _bounds(c)},
+        "lab": lambda: _("Laboratory %(test)s %(bounds)s") % {
+            "test": c["test"], "bounds": _bounds(c, f" {c.get('unit', '')}".rstrip())},
+        "to_curate": lambda: _("Eligibility criteria in the text, to curate"),
+    }  # fmt: skip
+    return simple[kind]()
+
+
+def result_label(value: int) -> str:
+    return {MET: _("met"), NOT_MET: _("not met")}.get(value, _("to verify"))
+
+
+def reason(leaf: LeafResult, negated: bool = False) -> dict[str, Any]:
+    """One line per criterion: what is required, the result, what the patient has."""
+    found = leaf.found or (
+        _("nothing matching recorded") if leaf.value == NOT_MET else _("not recorded")
+    )
+    return {
+        "criterion": (_("NOT: ") if negated else "") + describe(leaf.criterion),
+        "value": leaf.value,
+        "result": result_label(leaf.value),
+        "css": {MET: "success", NOT_MET: "danger"}.get(leaf.value, "warning"),
+        "patient": _("patient: %(found)s") % {"found": found},
+        "source_text": leaf.criterion.get("text", ""),
+        "provenance": leaf.criterion.get("provenance", ""),
+    }
+
+
+def tree_lines(node: dict[str, Any], depth: int = 0) -> list[dict[str, Any]]:
+    """The tree as indented lines for reading (AND / OR / NOT headings, then criteria)."""
+    labels = {"and": _("All of:"), "or": _("One of:"), "not": _("None of:")}
+    for key in ("and", "or"):
+        if key in node:
+            head = {"depth": depth, "text": labels[key], "operator": True}
+            return [head, *[line for c in node[key] for line in tree_lines(c, depth + 1)]]
+    if "not" in node:
+        head = {"depth": depth, "text": labels["not"], "operator": True}
+        return [head, *tree_lines(node["not"], depth + 1)]
+    return [{"depth": depth, "text": describe(node), "operator": False,
+             "source_text": node.get("text", ""), "provenance": node.get("provenance", ""),
+             "curator": node.get("curator", ""), "date": node.get("date", "")}]  # fmt: skip

@@ -1,0 +1,171 @@
+"""ClinicalTrials.gov API v2 JSON → trial data (pure). Identification, status, conditions,
+eligibility text kept verbatim, French sites with their status and coordinates; the only
+structured criteria are age and sex (unambiguous fields); the rest is left "to curate"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUSES = {
+    "NOT_YET_RECRUITING", "RECRUITING", "ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING",
+    "SUSPENDED", "TERMINATED", "COMPLETED", "WITHDRAWN", "UNKNOWN",
+}  # fmt: skip
+# France and its overseas departments and territories, as ClinicalTrials.gov names countries.
+FRENCH_COUNTRIES = {
+    "France", "Martinique", "Guadeloupe", "French Guiana", "Réunion", "Reunion", "Mayotte",
+    "New Caledonia", "French Polynesia", "Saint Pierre and Miquelon",
+}  # fmt: skip
+AGE = re.compile(r"^(\d+(?:\.\d+)?) (Years?|Months?|Weeks?|Days?)$")
+PER_YEAR = {"Year": 1, "Month": 12, "Week": 52, "Day": 365}
+NCT = re.compile(r"^NCT\d{8}$")
+PHASES = {"EARLY_PHASE1": "0/I", "PHASE1": "I", "PHASE2": "II", "PHASE3": "III", "PHASE4": "IV"}
+
+
+class RecordError(ValueError):
+    """A record refused, with the reason (the record is named by the caller)."""
+
+
+@dataclass
+class SiteData:
+    name: str
+    city: str
+    status: str
+    latitude: float | None
+    longitude: float | None
+    contact: str = ""
+
+
+@dataclass
+class ArmData:
+    code: str
+    description: str
+    status: str  # open, suspended, closed
+    tree: dict[str, Any]
+
+
+@dataclass
+class TrialData:
+    title: str
+    overall_status: str
+    source: str
+    nct_id: str | None = None
+    eu_ct_number: str = ""
+    eudract_number: str = ""
+    sponsor_code: str = ""
+    phase: str = ""
+    sponsor: str = ""
+    conditions: list[str] = field(default_factory=list)
+    eligibility_text: str = ""
+    sites: list[SiteData] = field(default_factory=list)
+    arms: list[ArmData] = field(default_factory=list)
+
+
+def parse_age(text: str) -> float:
+    match = AGE.match(text.strip())
+    if not match:
+        raise RecordError(f"age {text!r} is not 'N Years/Months/Weeks/Days'")
+    unit = match.group(2).rstrip("s")
+    value = float(match.group(1)) / PER_YEAR[unit]
+    return int(value) if value == int(value) else round(value, 2)
+
+
+def structured_tree(eligibility: dict[str, Any], retrieved: str) -> dict[str, Any]:
+    meta = {"provenance": "imported", "curator": "", "date": retrieved}
+    criteria: list[dict[str, Any]] = []
+    low, high = eligibility.get("minimumAge"), eligibility.get("maximumAge")
+    if low or high:
+        age: dict[str, Any] = {"criterion": "age", **meta}
+        age["text"] = " – ".join(x for x in (low, high) if x)
+        if low:
+            age["min"] = parse_age(low)
+        if high:
+            age["max"] = parse_age(high)
+        criteria.append(age)
+    sex = eligibility.get("sex", "ALL")
+    if sex in ("FEMALE", "MALE"):
+        criteria.append({"criterion": "sex", "sex": sex[0], "text": sex, **meta})
+    elif sex != "ALL":
+        raise RecordError(f"sex {sex!r} is not ALL, FEMALE or MALE")
+    criteria.append(
+        {"criterion": "to_curate", "text": "eligibilityModule.eligibilityCriteria", **meta}
+    )
+    return {"schema": 1, "tree": {"and": criteria}}
+
+
+def _site(location: dict[str, Any], overall: str) -> SiteData:
+    point = location.get("geoPoint") or {}
+    status = location.get("status", overall)
+    if status not in STATUSES:
+        raise RecordError(f"site status {status!r} unknown")
+    contacts = location.get("contacts") or []
+    contact = ", ".join(
+        x for x in (contacts[0].get("name", ""), contacts[0].get("email", "")) if x
+    ) if contacts else ""  # fmt: skip
+    return SiteData(
+        name=str(location.get("facility") or location.get("city") or "?")[:250],
+        city=str(location.get("city", ""))[:100],
+        status=status,
+        latitude=point.get("lat"),
+        longitude=point.get("lon"),
+        contact=contact[:250],
+    )
+
+
+def parse_study(study: dict[str, Any], *, retrieved: str) -> TrialData:
+    if not isinstance(study, dict) or "protocolSection" not in study:
+        raise RecordError("not a ClinicalTrials.gov API v2 study (no protocolSection)")
+    protocol = study["protocolSection"]
+    ident = protocol.get("identificationModule") or {}
+    nct = ident.get("nctId", "")
+    if not NCT.match(nct):
+        raise RecordError(f"nctId {nct!r} is not NCT followed by 8 digits")
+    status = (protocol.get("statusModule") or {}).get("overallStatus", "")
+    if status not in STATUSES:
+        raise RecordError(f"overallStatus {status!r} unknown")
+    title = ident.get("briefTitle") or ident.get("officialTitle") or ""
+    if not title:
+        raise RecordError("no briefTitle")
+    secondary = ident.get("secondaryIdInfos") or []
+    eudract = next((s["id"] for s in secondary if s.get("type") == "EUDRACT_NUMBER"), "")
+    eu_ct = next((s["id"] for s in secondary if s.get("type") == "CTIS"), "")
+    eligibility = protocol.get("eligibilityModule") or {}
+    locations = (protocol.get("contactsLocationsModule") or {}).get("locations") or []
+    groups = (protocol.get("armsInterventionsModule") or {}).get("armGroups") or []
+    tree = structured_tree(eligibility, retrieved)
+    arm_status = "open" if status in ("RECRUITING", "ENROLLING_BY_INVITATION") else "closed"
+    arms = [
+        ArmData(str(g.get("label", f"arm {i + 1}"))[:40], str(g.get("description", ""))[:500],
+                arm_status, tree)
+        for i, g in enumerate(groups)
+    ] or [ArmData("main", "", arm_status, tree)]  # fmt: skip
+    phases = (protocol.get("designModule") or {}).get("phases") or []
+    return TrialData(
+        nct_id=nct,
+        eu_ct_number=eu_ct,
+        eudract_number=eudract[:14],
+        sponsor_code=str((ident.get("orgStudyIdInfo") or {}).get("id", ""))[:60],
+        title=title[:400],
+        phase="/".join(PHASES.get(p, p) for p in phases)[:30],
+        sponsor=str(
+            ((protocol.get("sponsorCollaboratorsModule") or {}).get("leadSponsor") or {}).get(
+                "name", ""
+            )
+        )[:200],
+        overall_status=status,
+        source="ctgov",
+        conditions=[str(c) for c in (protocol.get("conditionsModule") or {}).get("conditions", [])],
+        eligibility_text=str(eligibility.get("eligibilityCriteria", "")),
+        sites=[_site(loc, status) for loc in locations if loc.get("country") in FRENCH_COUNTRIES],
+        arms=arms,
+    )
+
+
+def studies_of(document: Any) -> list[Any]:
+    """A file holds one study, a list of studies, or an API page ``{"studies": [...]}``."""
+    if isinstance(document, list):
+        return document
+    if isinstance(document, dict) and isinstance(document.get("studies"), list):
+        return document["studies"]
+    return [document]

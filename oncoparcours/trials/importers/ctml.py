@@ -1,0 +1,305 @@
+"""CTML (MatchMiner's YAML trial format) ↔ our eligibility trees (pure).
+
+Supported: ``treatment_list.step[].arm[]`` with ``arm_code``, ``arm_description``,
+``arm_suspended`` and a ``match`` tree of ``and`` / ``or`` lists of ``clinical`` and
+``genomic`` nodes; the clinical and genomic fields of ``CLINICAL`` / ``GENOMIC`` below.
+Anything else (dose levels, other fields, unknown OncoTree names, NOT of a subtree) is refused
+with the path of the unsupported part — never silently dropped (docs/trials.md)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from .ctgov import ArmData, RecordError, TrialData
+
+# OncoTree names (primary diagnosis) → ICD-10 prefixes; "_SOLID_" and "_LIQUID_" are groups.
+ONCOTREE_ICD10: dict[str, list[str]] = {
+    "Melanoma": ["C43"],
+    "Cutaneous Melanoma": ["C43"],
+    "Non-Small Cell Lung Cancer": ["C34"],
+    "Lung Adenocarcinoma": ["C34"],
+    "Colorectal Adenocarcinoma": ["C18", "C19", "C20"],
+    "Breast": ["C50"],
+    "Invasive Breast Carcinoma": ["C50"],
+    "Thyroid": ["C73"],
+    "Glioma": ["C71"],
+    "Pancreatic Adenocarcinoma": ["C25"],
+    "Ovarian Cancer": ["C56"],
+    "Prostate Adenocarcinoma": ["C61"],
+    "Endometrial Carcinoma": ["C54"],
+    "Bladder Urothelial Carcinoma": ["C67"],
+    "Diffuse Large B-Cell Lymphoma": ["C83.3"],
+    "Acute Myeloid Leukemia": ["C92.0"],
+}
+ICD10_ONCOTREE = {tuple(v): k for k, v in reversed(list(ONCOTREE_ICD10.items()))}
+GROUP_ONCOTREE = {"solid": "_SOLID_", "haematological": "_LIQUID_"}
+ONCOTREE_GROUP = {v: k for k, v in GROUP_ONCOTREE.items()}
+VARIANT_CATEGORY = {"Mutation": "mutation", "CNV": "cnv", "Structural Variation": "fusion"}
+CATEGORY_CTML = {v: k for k, v in VARIANT_CATEGORY.items()}
+CNV_CALL = {"High level amplification": "amplification", "Homozygous deletion": "deletion"}
+CNV_CTML = {v: k for k, v in CNV_CALL.items()}
+RECEPTORS = {"her2_status": ("HER2", "her2_score", 3), "er_status": ("ER", "percent", 1),
+             "pr_status": ("PR", "percent", 1)}  # fmt: skip
+COMPARISON = re.compile(r"^(>=|<=|>|<)\s*(\d+(?:\.\d+)?)$")
+MSI = {("mmr_status", "MMR-Deficient"): "msi_h", ("mmr_status", "MMR-Proficient"): "mss",
+       ("ms_status", "MSI-H"): "msi_h", ("ms_status", "MSS"): "mss"}  # fmt: skip
+
+
+def _bounds(text: Any, path: str, *, whole: bool) -> dict[str, float]:
+    match = COMPARISON.match(str(text).strip())
+    if not match:
+        raise RecordError(f"{path}: {text!r} is not a comparison like '>=18'")
+    op, number = match.group(1), float(match.group(2))
+    step = 1 if whole else 0
+    value = {">=": number, ">": number + step, "<=": number, "<": number - step}[op]
+    if not whole and op in (">", "<"):
+        raise RecordError(f"{path}: strict comparison {text!r} unsupported, use >= or <=")
+    value = int(value) if value == int(value) else value
+    return {"min": value} if op.startswith(">") else {"max": value}
+
+
+def _disease(name: str, path: str) -> dict[str, Any]:
+    negated = name.startswith("!")
+    name = name.lstrip("!")
+    if name in ONCOTREE_GROUP:
+        if negated:
+            raise RecordError(f"{path}: negated group {name!r} unsupported")
+        return {"criterion": "disease", "group": ONCOTREE_GROUP[name]}
+    if name not in ONCOTREE_ICD10:
+        raise RecordError(f"{path}: OncoTree diagnosis {name!r} not in our mapping table")
+    key = "exclude_icd10" if negated else "icd10"
+    return {"criterion": "disease", key: list(ONCOTREE_ICD10[name])}
+
+
+def _clinical(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
+    out = []
+    for key, value in node.items():
+        where = f"{path}.{key}"
+        if key == "oncotree_primary_diagnosis":
+            out.append(_disease(str(value), where))
+        elif key == "age_numerical":
+            out.append({"criterion": "age", **_bounds(value, where, whole=True)})
+        elif key == "gender" and value in ("Female", "Male"):
+            out.append({"criterion": "sex", "sex": str(value)[0]})
+        elif key in RECEPTORS and value in ("Positive", "Negative"):
+            marker, scale, threshold = RECEPTORS[key]
+            bound = {"min": threshold} if value == "Positive" else {"max": threshold - 1}
+            if scale == "percent" and value == "Negative":
+                bound = {"max": 0}
+            out.append({"criterion": "ihc", "marker": marker, "scale": scale, **bound})
+        else:
+            raise RecordError(f"{where}: clinical field or value {value!r} unsupported")
+    return out
+
+
+def _genomic(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
+    node = dict(node)
+    out: list[dict[str, Any]] = []
+    for key in ("mmr_status", "ms_status"):
+        if key in node:
+            status = MSI.get((key, node.pop(key)))
+            if status is None:
+                raise RecordError(f"{path}.{key}: value unsupported")
+            out.append({"criterion": "msi", "status": status})
+    if "tmb_numerical" in node:
+        out.append({"criterion": "tmb", **_bounds(node.pop("tmb_numerical"), path, whole=False)})
+    if not node:
+        return out
+    gene = node.pop("hugo_symbol", None)
+    if not gene:
+        raise RecordError(f"{path}: genomic node without hugo_symbol")
+    criterion: dict[str, Any] = {"criterion": "variant", "gene": str(gene)}
+    category = node.pop("variant_category", None)
+    if category not in (None, "Any Variation"):
+        if category not in VARIANT_CATEGORY:
+            raise RecordError(f"{path}.variant_category: {category!r} unsupported")
+        criterion["alteration_type"] = VARIANT_CATEGORY[category]
+    if "cnv_call" in node:
+        call = node.pop("cnv_call")
+        if call not in CNV_CALL:
+            raise RecordError(f"{path}.cnv_call: {call!r} unsupported")
+        criterion["alteration_type"] = CNV_CALL[call]
+    if "protein_change" in node:
+        criterion["protein_change"] = str(node.pop("protein_change"))
+    if "wildcard_protein_change" in node:
+        criterion["protein_change"] = str(node.pop("wildcard_protein_change")) + "*"
+    if "exon" in node:
+        criterion["exon"] = int(node.pop("exon"))
+    if node.pop("wildtype", False) is True:
+        criterion["wild_type"] = True
+    if node:
+        raise RecordError(f"{path}: genomic fields unsupported: {', '.join(sorted(node))}")
+    return [*out, criterion]
+
+
+def _all_of(children: list[dict[str, Any]]) -> dict[str, Any]:
+    """AND of children, nested ANDs flattened (the index reads the top-level AND)."""
+    flat = [leaf for c in children for leaf in c.get("and", [c])]
+    return flat[0] if len(flat) == 1 else {"and": flat}
+
+
+def ctml_to_tree(node: Any, path: str = "match") -> dict[str, Any]:
+    """A CTML match tree → our tree (without provenance; see ``with_provenance``)."""
+    if isinstance(node, list):
+        return _all_of([ctml_to_tree(child, f"{path}.{i}") for i, child in enumerate(node)])
+    if not isinstance(node, dict) or len(node) != 1:
+        raise RecordError(f"{path}: a node has exactly one key (and, or, clinical, genomic)")
+    key, value = next(iter(node.items()))
+    if key in ("and", "or"):
+        if not isinstance(value, list) or not value:
+            raise RecordError(f"{path}.{key}: needs a non-empty list")
+        children = [ctml_to_tree(child, f"{path}.{key}.{i}") for i, child in enumerate(value)]
+        return _all_of(children) if key == "and" else {"or": children}
+    if key in ("clinical", "genomic") and isinstance(value, dict):
+        parse = _clinical if key == "clinical" else _genomic
+        criteria = parse(value, f"{path}.{key}")
+        if not criteria:
+            raise RecordError(f"{path}.{key}: empty node")
+        return _all_of(criteria)
+    raise RecordError(f"{path}: {key!r} unsupported (and, or, clinical, genomic)")
+
+
+def with_provenance(node: dict[str, Any], *, text: str, date: str) -> dict[str, Any]:
+    if "and" in node or "or" in node:
+        key = "and" if "and" in node else "or"
+        return {key: [with_provenance(c, text=text, date=date) for c in node[key]]}
+    if "not" in node:
+        return {"not": with_provenance(node["not"], text=text, date=date)}
+    return {**node, "text": text, "provenance": "imported", "curator": "", "date": date}
+
+
+def parse_ctml(document: Any, *, retrieved: str) -> TrialData:
+    if not isinstance(document, dict):
+        raise RecordError("a CTML file is a mapping")
+    nct = document.get("nct_id")
+    title = document.get("long_title") or document.get("short_title")
+    if not nct and not document.get("protocol_no"):
+        raise RecordError("no nct_id nor protocol_no")
+    if not title:
+        raise RecordError("no long_title nor short_title")
+    status_list = (document.get("_summary") or {}).get("status") or [{}]
+    open_trial = status_list[0].get("value", "open to accrual") == "open to accrual"
+    arms = []
+    for s, step in enumerate((document.get("treatment_list") or {}).get("step") or []):
+        for a, arm in enumerate(step.get("arm") or []):
+            path = f"treatment_list.step.{s}.arm.{a}"
+            if "dose_level" in arm:
+                raise RecordError(f"{path}.dose_level: dose levels unsupported")
+            if "match" not in arm:
+                raise RecordError(f"{path}: arm without match tree")
+            tree = ctml_to_tree(arm["match"], f"{path}.match")
+            text = yaml.safe_dump(arm["match"], allow_unicode=True, sort_keys=False)[:2000]
+            suspended = str(arm.get("arm_suspended", "N")).upper() in ("Y", "TRUE")
+            arms.append(
+                ArmData(
+                    code=str(arm.get("arm_code") or f"arm {a + 1}")[:40],
+                    description=str(arm.get("arm_description", ""))[:500],
+                    status="suspended" if suspended else "open",
+                    tree={"schema": 1, "tree": with_provenance(tree, text=text, date=retrieved)},
+                )
+            )
+    if not arms:
+        raise RecordError("treatment_list.step.arm: no arm")
+    return TrialData(
+        nct_id=str(nct) if nct else None,
+        sponsor_code=str(document.get("protocol_no", ""))[:60],
+        title=str(title)[:400],
+        phase=str(document.get("phase", ""))[:30],
+        sponsor=str(document.get("principal_sponsor", ""))[:200],
+        overall_status="RECRUITING" if open_trial else "ACTIVE_NOT_RECRUITING",
+        source="ctml",
+        arms=arms,
+    )
+
+
+class ExportError(ValueError):
+    pass
+
+
+def _criterion_to_ctml(c: dict[str, Any], path: str) -> dict[str, Any]:
+    kind = c["criterion"]
+    if kind == "disease":
+        extra = set(c) - {"criterion", "group", "icd10", "exclude_icd10", "text", "provenance",
+                          "curator", "date"}  # fmt: skip
+        if extra or sum(k in c for k in ("group", "icd10", "exclude_icd10")) != 1:
+            raise ExportError(f"{path}: disease criterion not expressible in CTML")
+        if "group" in c:
+            return {"clinical": {"oncotree_primary_diagnosis": GROUP_ONCOTREE[c["group"]]}}
+        codes = tuple(c.get("icd10") or c["exclude_icd10"])
+        if codes not in ICD10_ONCOTREE:
+            raise ExportError(
+                f"{path}: ICD-10 {', '.join(codes)} has no OncoTree name in our table"
+            )
+        name = ("!" if "exclude_icd10" in c else "") + ICD10_ONCOTREE[codes]
+        return {"clinical": {"oncotree_primary_diagnosis": name}}
+    if kind == "age" and len({"min", "max"} & set(c)) == 1:
+        return {"clinical": {"age_numerical": f">={c['min']}" if "min" in c else f"<={c['max']}"}}
+    if kind == "sex":
+        return {"clinical": {"gender": "Female" if c["sex"] == "F" else "Male"}}
+    if kind == "msi":
+        return {"genomic": {"ms_status": "MSI-H" if c.get("status", "msi_h") == "msi_h" else "MSS"}}
+    if kind == "tmb" and "min" in c and "max" not in c:
+        return {"genomic": {"tmb_numerical": f">={c['min']}"}}
+    if kind == "ihc":
+        for key, (marker, scale, threshold) in RECEPTORS.items():
+            if (c["marker"], c["scale"]) == (marker, scale):
+                if c.get("min") == threshold and "max" not in c:
+                    return {"clinical": {key: "Positive"}}
+                negative = 0 if scale == "percent" else threshold - 1
+                if c.get("max") == negative and "min" not in c:
+                    return {"clinical": {key: "Negative"}}
+        raise ExportError(f"{path}: IHC criterion not expressible in CTML")
+    if kind == "variant" and not c.get("fusion_partner"):
+        node: dict[str, Any] = {"hugo_symbol": c["gene"]}
+        alteration = c.get("alteration_type")
+        if alteration in CATEGORY_CTML:
+            node["variant_category"] = CATEGORY_CTML[alteration]
+        elif alteration in CNV_CTML:
+            node["variant_category"] = "CNV"
+            node["cnv_call"] = CNV_CTML[alteration]
+        elif alteration:
+            raise ExportError(f"{path}: alteration type {alteration} not expressible in CTML")
+        protein = c.get("protein_change", "")
+        if protein.endswith("*"):
+            node["wildcard_protein_change"] = protein[:-1]
+        elif protein:
+            node["protein_change"] = protein
+        if c.get("exon"):
+            node["exon"] = c["exon"]
+        if c.get("wild_type"):
+            node["wildtype"] = True
+        return {"genomic": node}
+    raise ExportError(f"{path}: criterion {kind!r} not expressible in CTML")
+
+
+def tree_to_ctml(node: dict[str, Any], path: str = "tree") -> dict[str, Any]:
+    if "and" in node or "or" in node:
+        key = "and" if "and" in node else "or"
+        return {key: [tree_to_ctml(c, f"{path}.{i}") for i, c in enumerate(node[key])]}
+    if "not" in node:
+        raise ExportError(f"{path}: NOT has no CTML equivalent")
+    return _criterion_to_ctml(node, path)
+
+
+def trial_to_ctml(trial: TrialData) -> dict[str, Any]:
+    arms = [
+        {
+            "arm_code": arm.code,
+            "arm_description": arm.description,
+            "arm_suspended": "N" if arm.status == "open" else "Y",
+            "match": [tree_to_ctml(arm.tree["tree"], f"arm {arm.code}")],
+        }
+        for arm in trial.arms
+    ]
+    status = "open to accrual" if trial.overall_status == "RECRUITING" else "closed to accrual"
+    return {
+        "nct_id": trial.nct_id,
+        "protocol_no": trial.sponsor_code,
+        "long_title": trial.title,
+        "phase": trial.phase,
+        "_summary": {"status": [{"value": status}]},
+        "treatment_list": {"step": [{"arm": arms}]},
+    }

@@ -1,0 +1,49 @@
+"""``oncoparcours trials import-ctgov FILE | import-ctml FILE | export-ctml NCT``: fill the
+registry from ClinicalTrials.gov API v2 JSON or CTML YAML (all-or-nothing per file; every bad
+record named), or print a trial as CTML (unsupported criteria refused by name)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.trials import services
+from oncoparcours.trials.models import Trial
+
+
+class Command(BaseCommand):
+    help = "Import trials (ClinicalTrials.gov JSON, CTML YAML) or export a trial as CTML."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["import-ctgov", "import-ctml", "export-ctml"])
+        parser.add_argument("target", help="a file to import, or an NCT number to export")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action, target = options["action"], options["target"]
+        try:
+            if action == "export-ctml":
+                trial = Trial.objects.filter(nct_id=target.strip().upper()).first()
+                if trial is None:
+                    raise CommandError(f"no trial {target}")
+                self.stdout.write(services.trial_export_ctml(trial=trial))
+                return
+            path = Path(target)
+            if not path.is_file():
+                raise CommandError(f"no file {target}")
+            content = path.read_text(encoding="utf-8")
+            importer = (
+                services.trials_import_ctgov
+                if action == "import-ctgov"
+                else services.trials_import_ctml
+            )
+            trials = importer(actor=None, content=content)
+        except ApplicationError as error:
+            raise CommandError(str(error)) from error
+        for trial in trials:
+            self.stdout.write(
+                f"{trial.identifier}: {trial.arms.count()} arm(s), {trial.sites.count()} French "
+                f"site(s) — {trial.title}"
+            )

@@ -1,0 +1,50 @@
+"""The "Clinical trials" section of the patient record: ranked arms with every reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from oncoparcours.patients.record import RecordSection
+
+from . import selectors
+from .describe import reason
+from .rules.criteria import MET
+
+
+def _negated_paths(tree: dict[str, Any], path: str = "tree", negated: bool = False) -> set[str]:
+    if "and" in tree or "or" in tree:
+        children = next(iter(tree.values()))
+        return {
+            p for i, c in enumerate(children) for p in _negated_paths(c, f"{path}.{i}", negated)
+        }
+    if "not" in tree:
+        return _negated_paths(tree["not"], f"{path}.not", not negated)
+    return {path} if negated else set()
+
+
+def trials_section(access: Any, request: Any) -> RecordSection:
+    # The record page's read of the patient is audited once (patients.selectors); this section
+    # is part of that read.
+    matches = selectors.patient_trial_matches(
+        user=request.user, patient=access.patient, audit=False
+    )
+    rows = []
+    for match in matches:
+        negated = _negated_paths(match.arm.tree)
+        rows.append(
+            {
+                "arm": match.arm.payload,
+                "met": match.value == MET,
+                "unknowns": match.unknowns,
+                "distance_km": match.distance_km,
+                "reasons": [reason(leaf, leaf.path in negated) for leaf in match.leaves],
+            }
+        )
+    return RecordSection(
+        title=_("Clinical trials"),
+        template="trials/record_section.html",
+        context={"rows": rows, "patient": access.patient},
+        order=6,
+    )

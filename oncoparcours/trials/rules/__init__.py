@@ -1,0 +1,1 @@
+"""Pure trial-matching rules (no Django): patient facts, eligibility trees, ranking."""

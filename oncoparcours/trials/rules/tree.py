@@ -1,0 +1,179 @@
+"""Eligibility trees: validation of the JSON document, Kleene evaluation, explanation.
+
+Document (schema 1): ``{"schema": 1, "tree": node}``; a node is ``{"and": [node, ...]}``,
+``{"or": [node, ...]}``, ``{"not": node}`` or a criterion ``{"criterion": "<type>", ...}``
+(types and fields: ``SCHEMA`` below; documented in docs/trials.md)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .criteria import EVALUATORS, MET, NOT_MET, UNKNOWN
+from .diseases import GROUPS
+from .facts import PatientFacts
+
+SCHEMA_VERSION = 1
+PROVENANCES = ("imported", "curated")
+META_FIELDS = {"criterion", "text", "provenance", "curator", "date"}
+_str_list = "str_list"
+SCHEMA: dict[str, dict[str, str]] = {
+    "disease": {
+        "icd10": _str_list,
+        "topography": _str_list,
+        "morphology": _str_list,
+        "group": "group",
+        "exclude_icd10": _str_list,
+        "exclude_morphology": _str_list,
+    },
+    "variant": {
+        "gene": "gene",
+        "alteration_type": "alteration_type",
+        "exon": "int",
+        "protein_change": "protein",
+        "fusion_partner": "gene",
+        "wild_type": "bool",
+    },
+    "tmb": {"min": "number", "max": "number"},
+    "msi": {"status": "msi"},
+    "ihc": {"marker": "str", "scale": "ihc_scale", "min": "number", "max": "number"},
+    "age": {"min": "number", "max": "number"},
+    "sex": {"sex": "sex"},
+    "stage": {"metastatic": "bool", "stage_groups": _str_list},
+    "line": {"min": "number", "max": "number"},
+    "prior_drug": {"drugs": _str_list, "classes": _str_list},
+    "ecog": {"min": "number", "max": "number"},
+    "lab": {"test": "str", "min": "number", "max": "number", "unit": "str"},
+    "to_curate": {},
+}
+REQUIRED = {"variant": ("gene",), "ihc": ("marker", "scale"), "sex": ("sex",), "lab": ("test",)}
+GENE = re.compile(r"^[A-Z][A-Z0-9-]*$")
+PROTEIN = re.compile(r"^p\.[A-Z*][0-9]+[A-Za-z0-9_*]*$")
+CHOICES = {
+    "group": GROUPS,
+    "alteration_type": ("snv", "indel", "fusion", "amplification", "deletion", "mutation", "cnv"),
+    "msi": ("msi_h", "mss"),
+    "ihc_scale": ("her2_score", "percent", "cps"),
+    "sex": ("F", "M"),
+}
+
+
+def _value_problem(kind: str, value: Any) -> str:
+    if kind == _str_list:
+        ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+        return "" if ok else "not_text_list"
+    if kind in ("number", "int"):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return "" if ok and (kind == "number" or isinstance(value, int)) else "not_number"
+    if kind == "bool":
+        return "" if isinstance(value, bool) else "not_boolean"
+    if kind == "gene":
+        return "" if isinstance(value, str) and GENE.match(value) else "not_gene"
+    if kind == "protein":
+        return "" if isinstance(value, str) and PROTEIN.match(value) else "not_protein_change"
+    if kind in CHOICES:
+        return "" if value in CHOICES[kind] else "unknown_choice"
+    return "" if isinstance(value, str) and value else "not_text"
+
+
+def tree_problems(node: Any, path: str = "tree") -> list[tuple[str, str]]:
+    """Every problem of a tree as (path, code); empty when the tree is valid."""
+    if not isinstance(node, dict):
+        return [(path, "not_a_node")]
+    for operator in ("and", "or"):
+        if operator in node:
+            children = node[operator]
+            if len(node) != 1 or not isinstance(children, list) or not children:
+                return [(path, "operator_needs_list")]
+            return [p for i, c in enumerate(children) for p in tree_problems(c, f"{path}.{i}")]
+    if "not" in node:
+        return (
+            [(path, "operator_needs_list")]
+            if len(node) != 1
+            else tree_problems(node["not"], f"{path}.not")
+        )
+    kind = node.get("criterion")
+    if kind not in SCHEMA:
+        return [(path, "unknown_criterion")]
+    problems = []
+    for name, value in node.items():
+        if name in META_FIELDS:
+            continue
+        if name not in SCHEMA[kind]:
+            problems.append((f"{path}.{name}", "unknown_field"))
+        elif problem := _value_problem(SCHEMA[kind][name], value):
+            problems.append((f"{path}.{name}", problem))
+    problems += [(f"{path}.{n}", "required") for n in REQUIRED.get(kind, ()) if n not in node]
+    if node.get("provenance", "curated") not in PROVENANCES:
+        problems.append((f"{path}.provenance", "unknown_choice"))
+    if (
+        kind == "variant"
+        and node.get("fusion_partner")
+        and node.get("alteration_type")
+        not in (
+            None,
+            "fusion",
+        )
+    ):
+        problems.append((f"{path}.fusion_partner", "partner_without_fusion"))
+    return problems
+
+
+def document_problems(document: Any) -> list[tuple[str, str]]:
+    if not isinstance(document, dict) or document.get("schema") != SCHEMA_VERSION:
+        return [("schema", "unsupported_schema")]
+    return tree_problems(document.get("tree"))
+
+
+@dataclass(frozen=True, slots=True)
+class LeafResult:
+    path: str
+    criterion: dict[str, Any]
+    value: int
+    found: str  # what the patient has, as text ("" when nothing relevant is recorded)
+
+
+Evaluator = Callable[[PatientFacts, list[LeafResult] | None], int]
+
+
+def compile_tree(node: dict[str, Any], path: str = "tree") -> Evaluator:
+    """A closure evaluating the tree with Kleene logic (AND = min, OR = max, NOT = 2 - v).
+    Every leaf is evaluated (no short-circuit) so that every criterion has a reason."""
+    if "and" in node or "or" in node:
+        combine = min if "and" in node else max
+        children = [compile_tree(c, f"{path}.{i}") for i, c in enumerate(next(iter(node.values())))]
+
+        def evaluate_group(f: PatientFacts, out: list[LeafResult] | None) -> int:
+            return combine([child(f, out) for child in children])
+
+        return evaluate_group
+    if "not" in node:
+        inner = compile_tree(node["not"], f"{path}.not")
+        return lambda f, out: MET - inner(f, out)
+    leaf, criterion = EVALUATORS[node["criterion"]], node
+
+    def evaluate_leaf(f: PatientFacts, out: list[LeafResult] | None) -> int:
+        value, found = leaf(criterion, f)
+        if out is not None:
+            out.append(LeafResult(path, criterion, value, found))
+        return value
+
+    return evaluate_leaf
+
+
+def needs_curation(node: dict[str, Any]) -> bool:
+    return any(leaf.get("criterion") == "to_curate" for leaf, _negated in leaves(node))
+
+
+def leaves(node: dict[str, Any], negated: bool = False) -> list[tuple[dict[str, Any], bool]]:
+    """Every criterion of a tree with whether it sits under an odd number of NOTs."""
+    if "and" in node or "or" in node:
+        return [x for c in next(iter(node.values())) for x in leaves(c, negated)]
+    if "not" in node:
+        return leaves(node["not"], not negated)
+    return [(node, negated)]
+
+
+__all__ = ["MET", "NOT_MET", "UNKNOWN", "compile_tree", "document_problems", "tree_problems"]

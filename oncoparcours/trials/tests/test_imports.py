@@ -1,0 +1,162 @@
+"""Imports: the ClinicalTrials.gov sample record, bad records (nothing half-imported), CTML
+import / export round trip and refusals."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.models import AuditEvent
+from oncoparcours.trials import services
+from oncoparcours.trials.importers import ctml
+from oncoparcours.trials.models import Arm, ArmTreeVersion, Trial
+from oncoparcours.trials.rules.tree import document_problems
+
+pytestmark = pytest.mark.django_db
+SAMPLE = Path("/work/shared/samples/mcode-ctms/NCT02513394.json")
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo_trials.yaml"
+
+
+def sample_study():
+    if SAMPLE.exists():
+        return json.loads(SAMPLE.read_text())
+    return {"protocolSection": {
+        "identificationModule": {"nctId": "NCT02513394", "briefTitle": "PALLAS"},
+        "statusModule": {"overallStatus": "ACTIVE_NOT_RECRUITING"},
+        "eligibilityModule": {"eligibilityCriteria": "Inclusion", "sex": "ALL",
+                              "minimumAge": "18 Years"},
+    }}  # fmt: skip
+
+
+def french(study):
+    locations = study["protocolSection"].setdefault("contactsLocationsModule", {})
+    locations["locations"] = [
+        *locations.get("locations", [])[:3],
+        {"facility": "Institut Gustave Roussy", "city": "Villejuif", "country": "France",
+         "status": "RECRUITING", "geoPoint": {"lat": 48.79, "lon": 2.36}},
+        {"facility": "CHU de Martinique", "city": "Fort-de-France", "country": "Martinique",
+         "geoPoint": {"lat": 14.6, "lon": -61.07}},
+    ]  # fmt: skip
+    return study
+
+
+def test_sample_record_imported_with_identifiers_text_age_and_french_sites():
+    study = french(sample_study())
+    (trial,) = services.trials_import_ctgov(actor=None, content=json.dumps(study))
+    assert trial.nct_id == "NCT02513394" and trial.overall_status == "ACTIVE_NOT_RECRUITING"
+    assert trial.eligibility_text.startswith("Inclusion")
+    assert {s.city for s in trial.sites.all()} == {"Villejuif", "Fort-de-France"}
+    site = trial.sites.get(city="Villejuif")
+    assert (site.status, site.latitude) == ("RECRUITING", 48.79)
+    arm = trial.arms.first()
+    tree = arm.tree["tree"]["and"]
+    assert {k: tree[0][k] for k in ("criterion", "min")} == {"criterion": "age", "min": 18}
+    assert tree[-1]["criterion"] == "to_curate"  # the rest of the text is to curate
+    assert tree[0]["provenance"] == "imported"
+    assert AuditEvent.objects.filter(action="import", object_id=str(trial.pk)).exists()
+
+
+def test_list_of_studies_with_one_bad_record_imports_nothing_and_names_it():
+    good = sample_study()
+    bad = json.loads(json.dumps(good))
+    bad["protocolSection"]["identificationModule"]["nctId"] = "NCT123"
+    worse = {"protocolSection": {"identificationModule": {"nctId": "NCT00000001"},
+                                 "statusModule": {"overallStatus": "OPEN"}}}  # fmt: skip
+    with pytest.raises(ApplicationError) as error:
+        services.trials_import_ctgov(
+            actor=None, content=json.dumps({"studies": [good, bad, worse]})
+        )
+    message = str(error.value)
+    assert "record 2 (NCT123): nctId 'NCT123'" in message
+    assert "record 3 (NCT00000001): overallStatus 'OPEN' unknown" in message
+    assert not Trial.objects.exists()
+
+
+def test_reimport_keeps_tree_history_only_when_the_tree_changes():
+    content = json.dumps(sample_study())
+    services.trials_import_ctgov(actor=None, content=content)
+    services.trials_import_ctgov(actor=None, content=content)
+    assert Trial.objects.count() == 1
+    arm = Arm.objects.first()
+    assert arm.tree_version == 1 and arm.tree_versions.count() == 1
+
+
+def test_tree_edit_is_a_new_version_and_invalid_tree_refused(clinician):
+    (trial,) = services.trials_import_ctml(actor=None, content=DEMO.read_text().split("---")[0])
+    arm = trial.arms.get()
+    new = {"schema": 1, "tree": {"and": [{"criterion": "ecog", "max": 1, "provenance": "curated"}]}}
+    services.arm_tree_save(actor=clinician.user, arm=arm, document=new, note="ECOG")
+    arm.refresh_from_db()
+    assert arm.tree == new and list(arm.tree_versions.values_list("number", flat=True)) == [2, 1]
+    with pytest.raises(ApplicationError, match=r"tree\.0\.max: not_number"):
+        services.arm_tree_save(
+            actor=clinician.user, arm=arm,
+            document={"schema": 1, "tree": {"and": [{"criterion": "ecog", "max": "1"}]}},
+        )  # fmt: skip
+    assert ArmTreeVersion.objects.filter(arm=arm).count() == 2
+    with pytest.raises(PermissionError):
+        ArmTreeVersion.objects.filter(arm=arm).update(note="rewritten")
+
+
+def strip_meta(node):
+    if isinstance(node, dict):
+        return {k: strip_meta(v) for k, v in node.items()
+                if k not in ("text", "provenance", "curator", "date")}  # fmt: skip
+    if isinstance(node, list):
+        return [strip_meta(v) for v in node]
+    return node
+
+
+def test_ctml_round_trip_of_the_demo_trials():
+    trials = services.trials_import_ctml(actor=None, content=DEMO.read_text())
+    assert len(trials) == 5
+    for trial in trials:
+        exported = services.trial_export_ctml(trial=trial)
+        for arm in trial.arms.all():
+            assert document_problems(arm.tree) == []
+        data = ctml.parse_ctml(yaml.safe_load(exported), retrieved="2026-01-01")
+        again = {a.code: strip_meta(a.tree) for a in data.arms}
+        assert again == {a.code: strip_meta(a.tree) for a in trial.arms.all()}
+    basket = Trial.objects.get(nct_id="NCT09900001").arms.get().tree["tree"]
+    assert {"criterion": "disease", "group": "solid"} in strip_meta(basket["and"])
+    assert {"criterion": "disease", "exclude_icd10": ["C43"]} in strip_meta(basket["and"])
+
+
+@pytest.mark.parametrize(
+    ("fragment", "message"),
+    [
+        ({"clinical": {"oncotree_primary_diagnosis": "Chordoma"}}, "'Chordoma' not in our mapping"),
+        ({"genomic": {"hugo_symbol": "BRAF", "variant_classification": "Missense"}},
+         "genomic fields unsupported: variant_classification"),
+        ({"clinical": {"tumor_stage": "IV"}}, "clinical field or value"),
+        ({"xor": []}, "'xor' unsupported"),
+    ],
+)  # fmt: skip
+def test_unsupported_ctml_refused_by_path_and_nothing_imported(fragment, message):
+    document = yaml.safe_load(DEMO.read_text().split("---")[0])
+    document["treatment_list"]["step"][0]["arm"][0]["match"] = [{"and": [fragment]}]
+    content = DEMO.read_text().split("---")[1] + "\n---\n" + yaml.safe_dump(document)
+    with pytest.raises(ApplicationError, match=message) as error:
+        services.trials_import_ctml(actor=None, content=content)
+    assert "document 2 (NCT09900001): treatment_list.step.0.arm.0.match.0.and.0" in str(error.value)
+    assert not Trial.objects.exists()
+
+
+def test_export_refuses_what_ctml_cannot_say():
+    services.trials_import_ctgov(actor=None, content=json.dumps(sample_study()))
+    with pytest.raises(ApplicationError, match="'to_curate' not expressible in CTML"):
+        services.trial_export_ctml(trial=Trial.objects.get())
+
+
+def test_cli_import_and_export(tmp_path, capsys):
+    call_command("trials", "import-ctml", str(DEMO))
+    call_command("trials", "export-ctml", "NCT09900002")
+    assert "hugo_symbol: NTRK3" in capsys.readouterr().out
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    with pytest.raises(CommandError, match=r"Pas du JSON|Not JSON"):
+        call_command("trials", "import-ctgov", str(bad))

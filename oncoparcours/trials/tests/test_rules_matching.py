@@ -1,0 +1,232 @@
+"""Matching rules: a table of cases per criterion, Kleene logic, basket trials, the index never
+hides an arm, ranking."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oncoparcours.trials.rules.criteria import EVALUATORS, MET, NOT_MET, UNKNOWN
+from oncoparcours.trials.rules.facts import DiagnosisFacts, PatientFacts, VariantFacts
+from oncoparcours.trials.rules.matching import ArmSpec, Matcher
+from oncoparcours.trials.rules.tree import compile_tree, document_problems
+
+BRAF_V600E = VariantFacts("BRAF", "snv", 15, "p.V600E")
+ETV6_NTRK3 = VariantFacts("ETV6", "fusion", None, "", "NTRK3")
+NTRK3_FUSION = VariantFacts("NTRK3", "fusion", None, "", "ETV6")
+
+
+def facts(**kwargs):
+    base = {"age": 60, "sex": "F", "diagnoses": (DiagnosisFacts("C18.7", "C18.7", "8140/3"),)}
+    return PatientFacts(**{**base, **kwargs})
+
+
+CASES = [
+    # (criterion, patient facts, expected value)
+    ({"criterion": "disease", "icd10": ["C18", "C19", "C20"]}, facts(), MET),
+    ({"criterion": "disease", "icd10": ["C34"]}, facts(), NOT_MET),
+    ({"criterion": "disease", "icd10": ["C18"]}, facts(diagnoses=()), UNKNOWN),
+    ({"criterion": "disease", "group": "solid"}, facts(), MET),
+    ({"criterion": "disease", "group": "haematological"}, facts(), NOT_MET),
+    ({"criterion": "disease", "group": "haematological"},
+     facts(diagnoses=(DiagnosisFacts("C83.3"),)), MET),
+    ({"criterion": "disease", "group": "solid", "exclude_icd10": ["C18"]}, facts(), NOT_MET),
+    ({"criterion": "disease", "morphology": ["814"]}, facts(), MET),
+    ({"criterion": "disease", "morphology": ["8070"]}, facts(), NOT_MET),
+    ({"criterion": "disease", "topography": ["C18"]},
+     facts(diagnoses=(DiagnosisFacts("C18.7"),)), UNKNOWN),
+    ({"criterion": "variant", "gene": "BRAF", "protein_change": "p.V600*"},
+     facts(sequenced=True, variants=(BRAF_V600E,)), MET),
+    ({"criterion": "variant", "gene": "BRAF", "protein_change": "p.V600E"},
+     facts(sequenced=True, variants=(VariantFacts("BRAF", "snv", 15, "p.V600K"),)), NOT_MET),
+    ({"criterion": "variant", "gene": "BRAF", "protein_change": "p.V600*"},
+     facts(sequenced=True, variants=(VariantFacts("BRAF", "snv", 11, "p.G469A"),)), NOT_MET),
+    ({"criterion": "variant", "gene": "BRAF", "protein_change": "p.V600*"}, facts(), UNKNOWN),
+    ({"criterion": "variant", "gene": "BRAF", "exon": 15},
+     facts(sequenced=True, variants=(BRAF_V600E,)), MET),
+    ({"criterion": "variant", "gene": "NTRK3", "alteration_type": "fusion"},
+     facts(sequenced=True, variants=(NTRK3_FUSION,)), MET),
+    ({"criterion": "variant", "gene": "ETV6", "alteration_type": "fusion",
+      "fusion_partner": "NTRK3"}, facts(sequenced=True, variants=(ETV6_NTRK3,)), MET),
+    ({"criterion": "variant", "gene": "KRAS", "wild_type": True},
+     facts(sequenced=True, variants=(BRAF_V600E,)), MET),
+    ({"criterion": "variant", "gene": "KRAS", "wild_type": True},
+     facts(sequenced=True, variants=(VariantFacts("KRAS", "snv", 2, "p.G12D"),)), NOT_MET),
+    ({"criterion": "variant", "gene": "KRAS", "wild_type": True}, facts(), UNKNOWN),
+    ({"criterion": "variant", "gene": "NTRK3", "alteration_type": "fusion"},
+     facts(sequenced=True, variants=(ETV6_NTRK3,)), MET),
+    ({"criterion": "variant", "gene": "NTRK3", "fusion_partner": "ETV6"},
+     facts(sequenced=True, variants=(ETV6_NTRK3,)), MET),
+    ({"criterion": "variant", "gene": "NTRK3", "wild_type": True},
+     facts(sequenced=True, variants=(ETV6_NTRK3,)), NOT_MET),
+    ({"criterion": "tmb", "min": 10}, facts(tmb=12.5), MET),
+    ({"criterion": "tmb", "min": 10}, facts(tmb=9.9), NOT_MET),
+    ({"criterion": "tmb", "min": 10}, facts(), UNKNOWN),
+    ({"criterion": "msi", "status": "msi_h"}, facts(msi="dmmr"), MET),
+    ({"criterion": "msi", "status": "msi_h"}, facts(msi="pmmr"), NOT_MET),
+    ({"criterion": "msi", "status": "mss"}, facts(msi="msi_l"), MET),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
+     facts(ihc={"HER2": ("her2_score", 3.0)}), MET),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 1, "max": 2},
+     facts(ihc={"HER2": ("her2_score", 3.0)}), NOT_MET),
+    ({"criterion": "ihc", "marker": "PD-L1", "scale": "percent", "min": 50},
+     facts(ihc={"PD-L1": ("cps", 60.0)}), UNKNOWN),
+    ({"criterion": "age", "min": 18}, facts(age=17), NOT_MET),
+    ({"criterion": "age", "min": 18, "max": 75}, facts(age=75), MET),
+    ({"criterion": "sex", "sex": "F"}, facts(sex="M"), NOT_MET),
+    ({"criterion": "sex", "sex": "F"}, facts(sex="X"), UNKNOWN),
+    ({"criterion": "stage", "metastatic": True}, facts(metastatic=True), MET),
+    ({"criterion": "stage", "metastatic": True}, facts(), UNKNOWN),
+    ({"criterion": "stage", "stage_groups": ["III", "IV"]}, facts(stage_group="IIIB"), MET),
+    ({"criterion": "stage", "stage_groups": ["IV"]}, facts(stage_group="II"), NOT_MET),
+    ({"criterion": "line", "min": 1, "max": 2}, facts(prior_lines=3), NOT_MET),
+    ({"criterion": "line", "min": 1}, facts(), UNKNOWN),
+    ({"criterion": "prior_drug", "classes": ["immune_checkpoint_inhibitor"]},
+     facts(prior_lines=1, prior_classes=frozenset({"immune_checkpoint_inhibitor"})), MET),
+    ({"criterion": "prior_drug", "drugs": ["vemurafenib"]},
+     facts(prior_lines=1, prior_drugs=frozenset({"folfox"})), NOT_MET),
+    ({"criterion": "ecog", "max": 1}, facts(ecog=2), NOT_MET),
+    ({"criterion": "ecog", "max": 1}, facts(), UNKNOWN),
+    ({"criterion": "lab", "test": "neutrophils", "min": 1.5}, facts(labs={"neutrophils": 2.0}),
+     MET),
+    ({"criterion": "lab", "test": "neutrophils", "min": 1.5}, facts(), UNKNOWN),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("criterion", "patient", "expected"), CASES)
+def test_criterion_table(criterion, patient, expected):
+    assert document_problems({"schema": 1, "tree": criterion}) == []
+    assert EVALUATORS[criterion["criterion"]](criterion, patient)[0] == expected
+
+
+LEAF = {MET: {"criterion": "age", "min": 0}, NOT_MET: {"criterion": "age", "min": 200},
+        UNKNOWN: {"criterion": "ecog", "max": 1}}  # fmt: skip
+
+
+@pytest.mark.parametrize("a", [MET, NOT_MET, UNKNOWN])
+@pytest.mark.parametrize("b", [MET, NOT_MET, UNKNOWN])
+def test_kleene_logic(a, b):
+    patient = facts()
+    both = [LEAF[a], LEAF[b]]
+    assert compile_tree({"and": both})(patient, None) == min(a, b)
+    assert compile_tree({"or": both})(patient, None) == max(a, b)
+    assert compile_tree({"not": LEAF[a]})(patient, None) == {MET: 0, NOT_MET: 2, UNKNOWN: 1}[a]
+
+
+def test_every_criterion_has_a_reason_even_when_the_result_is_decided():
+    out = []
+    tree = {"and": [LEAF[NOT_MET], LEAF[UNKNOWN], LEAF[MET]]}
+    assert compile_tree(tree)(facts(), out) == NOT_MET
+    assert [leaf.value for leaf in out] == [NOT_MET, UNKNOWN, MET]
+    assert [leaf.path for leaf in out] == ["tree.0", "tree.1", "tree.2"]
+
+
+@pytest.mark.parametrize(
+    ("document", "problem"),
+    [
+        ({"schema": 2, "tree": LEAF[MET]}, ("schema", "unsupported_schema")),
+        ({"schema": 1, "tree": {"and": []}}, ("tree", "operator_needs_list")),
+        ({"schema": 1, "tree": {"criterion": "horoscope"}}, ("tree", "unknown_criterion")),
+        ({"schema": 1, "tree": {"criterion": "age", "min": "18"}}, ("tree.min", "not_number")),
+        ({"schema": 1, "tree": {"criterion": "variant"}}, ("tree.gene", "required")),
+        ({"schema": 1, "tree": {"criterion": "variant", "gene": "braf"}},
+         ("tree.gene", "not_gene")),
+        ({"schema": 1, "tree": {"criterion": "disease", "group": "liquid"}},
+         ("tree.group", "unknown_choice")),
+        ({"schema": 1, "tree": {"criterion": "age", "colour": 1}},
+         ("tree.colour", "unknown_field")),
+    ],
+)  # fmt: skip
+def test_invalid_trees_are_refused_with_the_path(document, problem):
+    assert problem in document_problems(document)
+
+
+BASKET = {"and": [
+    {"criterion": "disease", "group": "solid"},
+    {"criterion": "variant", "gene": "BRAF", "protein_change": "p.V600*"},
+]}  # fmt: skip
+NTRK = {"and": [{"or": [
+    {"criterion": "variant", "gene": g, "alteration_type": "fusion"}
+    for g in ("NTRK1", "NTRK2", "NTRK3")
+]}]}  # fmt: skip
+MELANOMA = {"and": [
+    {"criterion": "disease", "icd10": ["C43"]}, {"criterion": "ecog", "max": 1},
+]}  # fmt: skip
+LUNG_KRAS_WT = {"and": [
+    {"criterion": "disease", "icd10": ["C34"]},
+    {"criterion": "variant", "gene": "KRAS", "wild_type": True},
+]}  # fmt: skip
+
+
+def arms():
+    return [
+        ArmSpec("basket", "BRAF basket", BASKET, sites=((48.79, 2.35),)),
+        ArmSpec("ntrk", "NTRK", NTRK, sites=((45.74, 4.87),)),
+        ArmSpec("melanoma", "Melanoma", MELANOMA),
+        ArmSpec("lung", "Lung", LUNG_KRAS_WT),
+    ]
+
+
+def test_basket_trial_matches_whatever_the_organ_and_ranking_prefers_met_then_near():
+    matcher = Matcher(arms())
+    colon = facts(sequenced=True, variants=(BRAF_V600E,), latitude=45.76, longitude=4.84)
+    assert [m.arm.key for m in matcher.match(colon)] == ["basket"]
+    thyroid = facts(diagnoses=(DiagnosisFacts("C73"),), latitude=45.76, longitude=4.84)
+    ranked = matcher.match(thyroid)  # not sequenced: both baskets to verify, fewer unknowns first
+    assert [(m.arm.key, m.unknowns) for m in ranked] == [("basket", 1), ("ntrk", 3)]
+    assert all(m.value == UNKNOWN for m in ranked)
+
+
+def test_same_result_ranked_by_distance_to_the_nearest_open_site():
+    paris, lyon = (48.84, 2.31), (45.74, 4.87)
+    matcher = Matcher(
+        [
+            ArmSpec("far", "Far", BASKET, sites=(paris,)),
+            ArmSpec("near", "Near", BASKET, sites=(paris, lyon)),
+            ArmSpec("nowhere", "No open site", BASKET),
+        ]
+    )
+    lyon_patient = facts(sequenced=True, variants=(BRAF_V600E,), latitude=45.76, longitude=4.84)
+    ranked = matcher.match(lyon_patient)
+    assert [m.arm.key for m in ranked] == ["near", "far", "nowhere"]
+    assert ranked[0].distance_km < 5 and 380 < ranked[1].distance_km < 420
+    assert ranked[2].distance_km is None
+
+
+def test_met_before_to_verify_then_fewer_unknowns():
+    matcher = Matcher(arms())
+    melanoma = facts(diagnoses=(DiagnosisFacts("C43.5"),), sequenced=True, variants=(BRAF_V600E,))
+    assert [(m.arm.key, m.value) for m in matcher.match(melanoma)] == [
+        ("basket", MET),
+        ("melanoma", UNKNOWN),
+    ]
+
+
+GENES = ["BRAF", "KRAS", "NTRK1", "NTRK3", "EGFR"]
+variants = st.builds(
+    VariantFacts,
+    gene=st.sampled_from(GENES),
+    alteration_type=st.sampled_from(["snv", "fusion"]),
+    exon=st.none(),
+    protein_change=st.sampled_from(["", "p.V600E", "p.G12C"]),
+    fusion_partner=st.sampled_from(["", "ETV6", "NTRK3"]),
+)
+patients = st.builds(
+    PatientFacts,
+    age=st.integers(0, 100),
+    sex=st.sampled_from(["F", "M", "X"]),
+    diagnoses=st.lists(
+        st.builds(DiagnosisFacts, icd10=st.sampled_from(["C18.7", "C34.1", "C43.5", "C83.3"])),
+        max_size=2,
+    ).map(tuple),
+    ecog=st.none() | st.integers(0, 4),
+    sequenced=st.booleans(),
+    variants=st.lists(variants, max_size=3).map(tuple),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(patients)
+def test_index_never_hides_an_arm_that_is_not_excluded(patient):
+    matcher = Matcher(arms())
+    plain = {a.key for a in matcher.arms if a.evaluate(patient, None) != NOT_MET}
+    assert {a.key for a, _value in matcher.values(patient)} == plain

@@ -1,0 +1,104 @@
+"""Registry pages and the patient record's "Clinical trials" section."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from oncoparcours.core.models import AuditEvent
+from oncoparcours.patients.molecular_services import molecular_finding_add
+from oncoparcours.testing.factories import DiagnosisFactory
+from oncoparcours.trials import services
+from oncoparcours.trials.models import Trial, TrialSite
+
+pytestmark = pytest.mark.django_db
+DEMO = (Path(__file__).resolve().parents[1] / "data" / "demo_trials.yaml").read_text()
+
+
+def import_demo(copies=1):
+    for index in range(copies):
+        content = DEMO.replace("NCT099", f"NCT{index:02d}9") if index else DEMO
+        for trial in services.trials_import_ctml(actor=None, content=content):
+            TrialSite.objects.create(
+                trial=trial, name="CLB", city="Lyon", latitude=45.74, longitude=4.88,
+                status="RECRUITING",
+            )  # fmt: skip
+
+
+def braf_patient(clinician, patient):
+    DiagnosisFactory(patient=patient, icd10="C18.7")
+    patient.latitude, patient.longitude = 45.76, 4.84
+    patient.save()
+    molecular_finding_add(
+        actor=clinician.user, patient=patient,
+        raw={"kind": "variant", "gene": "BRAF", "alteration_type": "snv",
+             "protein_change": "p.V600E", "sampled_on": "2025-01-10", "source": "NGS"},
+    )  # fmt: skip
+
+
+def test_registry_list_search_status_and_stale_flag(clinician_client):
+    import_demo()
+    Trial.objects.filter(nct_id="NCT09900002").update(
+        retrieved_at=timezone.now() - dt.timedelta(days=45)
+    )
+    body = clinician_client.get(reverse("trials:list")).content.decode()
+    assert "NCT09900001" in body and body.count("badge--warning") == 1
+    body = clinician_client.get(reverse("trials:list"), {"q": "ntrk"}).content.decode()
+    assert "NCT09900002" in body and "NCT09900001" not in body
+    body = clinician_client.get(reverse("trials:list"), {"stale": "on"}).content.decode()
+    assert "NCT09900002" in body and "NCT09900003" not in body
+    body = clinician_client.get(reverse("trials:list"), {"status": "COMPLETED"}).content.decode()
+    assert "NCT099" not in body
+
+
+def test_trial_page_shows_the_tree_in_french(clinician_client):
+    import_demo()
+    trial = Trial.objects.get(nct_id="NCT09900001")
+    body = clinician_client.get(reverse("trials:detail", args=[trial.pk])).content.decode()
+    assert "Toutes les conditions" in body or "All of:" in body
+    assert "BRAF" in body and "p.V600*" in body and "Lyon" in body
+
+
+@pytest.mark.parametrize("copies", [1, 4])
+def test_registry_pages_query_counts_do_not_grow(
+    copies, clinician_client, django_assert_max_num_queries
+):
+    import_demo(copies)
+    with django_assert_max_num_queries(8):
+        assert clinician_client.get(reverse("trials:list")).status_code == 200
+    trial = Trial.objects.get(nct_id="NCT09900003")
+    with django_assert_max_num_queries(8):
+        assert clinician_client.get(reverse("trials:detail", args=[trial.pk])).status_code == 200
+
+
+def test_patient_record_lists_the_basket_trial_with_reasons_and_distance(
+    clinician_client, clinician, patient
+):
+    import_demo()
+    braf_patient(clinician, patient)
+    body = clinician_client.get(patient.get_absolute_url()).content.decode()
+    section = body.split('class="plain-list trial-matches"')[1]
+    first = section.split('class="trial-match"')[1]
+    assert "NCT09900001" in first and "BRAF-V600" in first
+    assert "BRAF p.V600E" in first  # what the patient has, per criterion
+    assert "km" in first
+    assert "NCT09900004" not in section  # breast cancer HER2 arm: not met (colon cancer)
+    # The page's read (trials section included) is one audit event of the patient record.
+    assert AuditEvent.objects.filter(patient_id=patient.pk, action="view").count() == 1
+
+
+def test_record_outside_the_care_team_is_404(outsider_client, patient):
+    import_demo()
+    assert outsider_client.get(patient.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("copies", [1, 4])
+def test_record_trials_section_queries_do_not_grow_with_the_registry(
+    copies, clinician_client, clinician, patient, django_assert_max_num_queries
+):
+    import_demo(copies)
+    braf_patient(clinician, patient)
+    with django_assert_max_num_queries(45):
+        assert clinician_client.get(patient.get_absolute_url()).status_code == 200

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "trials"
+
+urlpatterns = [
+    path("essais/", views.trial_list, name="list"),
+    path("essais/<uuid:trial_id>/", views.trial_detail, name="detail"),
+]
