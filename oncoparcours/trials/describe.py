@@ -49,6 +49,9 @@ def _variant(c: dict[str, Any]) -> str:
         x
         for x in (
             c.get("protein_change", ""),
+            _("any change at %(position)s") % {"position": c["protein_position"]}
+            if c.get("protein_position")
+            else "",
             _("exon %(exon)s") % {"exon": c["exon"]} if c.get("exon") else "",
             f"::{c['fusion_partner']}" if c.get("fusion_partner") else "",
             {"fusion": _("fusion"), "amplification": _("amplification"),

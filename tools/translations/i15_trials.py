@@ -189,3 +189,4 @@ PLURALS = {
     ),
     "%(counter)s trial": ("%(counter)s essai", "%(counter)s essais"),
 }
+T.update({"any change at %(position)s": "toute modification en %(position)s"})

@@ -88,7 +88,7 @@ def _clinical(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
             marker, scale, threshold = RECEPTORS[key]
             bound = {"min": threshold} if value == "Positive" else {"max": threshold - 1}
             if scale == "percent" and value == "Negative":
-                bound = {"max": 0}
+                bound = {"below": 1}  # ER/PR negative: < 1 % (ASCO/CAP 2020)
             out.append({"criterion": "ihc", "marker": marker, "scale": scale, **bound})
         else:
             raise RecordError(f"{where}: clinical field or value {value!r} unsupported")
@@ -125,7 +125,7 @@ def _genomic(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
     if "protein_change" in node:
         criterion["protein_change"] = str(node.pop("protein_change"))
     if "wildcard_protein_change" in node:
-        criterion["protein_change"] = str(node.pop("wildcard_protein_change")) + "*"
+        criterion["protein_position"] = str(node.pop("wildcard_protein_change"))
     if "exon" in node:
         criterion["exon"] = int(node.pop("exon"))
     if node.pop("wildtype", False) is True:
@@ -262,11 +262,10 @@ def _criterion_to_ctml(c: dict[str, Any], path: str) -> dict[str, Any]:
             node["cnv_call"] = CNV_CTML[alteration]
         elif alteration:
             raise ExportError(f"{path}: alteration type {alteration} not expressible in CTML")
-        protein = c.get("protein_change", "")
-        if protein.endswith("*"):
-            node["wildcard_protein_change"] = protein[:-1]
-        elif protein:
-            node["protein_change"] = protein
+        if c.get("protein_position"):
+            node["wildcard_protein_change"] = c["protein_position"]
+        if c.get("protein_change"):
+            node["protein_change"] = c["protein_change"]
         if c.get("exon"):
             node["exon"] = c["exon"]
         if c.get("wild_type"):

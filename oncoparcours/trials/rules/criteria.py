@@ -19,10 +19,11 @@ NOTHING = ""
 def _disease_one(c: dict[str, Any], icd10: str, topography: str, morphology: str) -> int:
     if icd10_matches(icd10, c.get("exclude_icd10", ())):
         return NOT_MET
-    excluded_morphology = c.get("exclude_morphology")
-    if excluded_morphology and morphology and icdo_matches(morphology, excluded_morphology):
-        return NOT_MET
     parts = []
+    excluded_morphology = c.get("exclude_morphology")
+    if excluded_morphology:  # an exclusion with the histology unknown stays to verify
+        excluded = morphology and icdo_matches(morphology, excluded_morphology)
+        parts.append(NOT_MET if excluded else MET if morphology else UNKNOWN)
     if c.get("icd10"):
         parts.append(MET if icd10_matches(icd10, c["icd10"]) else NOT_MET)
     if c.get("group"):
@@ -39,24 +40,36 @@ def _disease_one(c: dict[str, Any], icd10: str, topography: str, morphology: str
 
 
 def disease(c: dict[str, Any], f: PatientFacts) -> Outcome:
+    """Met only when every primary cancer of the patient meets it: with several cancers the
+    biomarkers are not tied to one of them, so differing answers are to verify (safer reading:
+    a melanoma with BRAF V600E and a prostate cancer never meet "solid tumour except
+    melanoma")."""
     if not f.diagnoses:
         return UNKNOWN, NOTHING
-    best, label = NOT_MET, ", ".join(d.icd10 for d in f.diagnoses)
-    for d in f.diagnoses:
-        value = _disease_one(c, d.icd10, d.topography, d.morphology)
-        if value > best:
-            best, label = value, d.icd10 + (f" {d.morphology}" if d.morphology else "")
-    return best, label
+    label = ", ".join(d.icd10 + (f" {d.morphology}" if d.morphology else "") for d in f.diagnoses)
+    values = {_disease_one(c, d.icd10, d.topography, d.morphology) for d in f.diagnoses}
+    if len(values) == 1:
+        return values.pop(), label
+    return UNKNOWN, label
+
+
+def _bare(protein: str) -> str:
+    return protein.replace("(", "").replace(")", "")
 
 
 def protein_matches(wanted: str, found: str) -> bool:
-    """``p.V600*`` (a trailing star) matches any change at that position; else exact."""
-    if not wanted:
+    """Exact HGVS protein change ("*" is a stop codon there, as in ``p.R213*``)."""
+    return not wanted or _bare(found) == _bare(wanted)
+
+
+def position_matches(position: str, found: str) -> bool:
+    """``p.V600`` (``protein_position``): any change of that residue at that position — not
+    ``p.V6001…`` (the position ends there) and not the silent ``p.V600=``."""
+    if not position:
         return True
-    wanted, found = wanted.strip("()"), found.replace("(", "").replace(")", "")
-    if wanted.endswith("*") and len(wanted) > 3:
-        return found.startswith(wanted[:-1]) and found != wanted[:-1]
-    return found == wanted
+    found = _bare(found)
+    rest = found[len(position) :] if found.startswith(position) else ""
+    return bool(rest) and not rest[0].isdigit() and rest != "="
 
 
 # Alteration categories of MatchMiner's CTML: "mutation" (SNV or indel), "cnv" (either change).
@@ -86,29 +99,30 @@ def variant_matches(c: dict[str, Any], v: VariantFacts) -> bool:
         and type_matches(c.get("alteration_type", ""), v.alteration_type)
         and (not c.get("exon") or v.exon == c["exon"])
         and protein_matches(c.get("protein_change", ""), v.protein_change)
+        and position_matches(c.get("protein_position", ""), v.protein_change)
+        and not v.protein_change.endswith("=")  # a silent change is no mutation
     )
 
 
 def variant(c: dict[str, Any], f: PatientFacts) -> Outcome:
+    """A recorded matching variant meets it. The absence of a variant proves nothing: which
+    genes and alteration classes a test covered is not recorded, so "not found" is to verify
+    and a wild-type criterion is met by no record (safer reading, docs/trials.md)."""
     found = [v for v in f.variants if variant_matches(c, v)]
+    in_gene = [v for v in f.variants if involves(v, c["gene"])]
     if c.get("wild_type"):
-        in_gene = [v for v in f.variants if involves(v, c["gene"])]
-        if in_gene:
-            return NOT_MET, in_gene[0].label()
-        return (MET, NOTHING) if f.sequenced else (UNKNOWN, NOTHING)
+        return (NOT_MET, in_gene[0].label()) if in_gene else (UNKNOWN, NOTHING)
     if found:
         return MET, found[0].label()
-    if not f.sequenced:
-        return UNKNOWN, NOTHING
-    in_gene = [v for v in f.variants if involves(v, c["gene"])]
-    return NOT_MET, in_gene[0].label() if in_gene else NOTHING
+    return UNKNOWN, in_gene[0].label() if in_gene else NOTHING
 
 
 def _range(value: float | None, c: dict[str, Any], label: str) -> Outcome:
     if value is None:
         return UNKNOWN, NOTHING
-    low, high = c.get("min"), c.get("max")
+    low, high, below = c.get("min"), c.get("max"), c.get("below")
     ok = (low is None or value >= low) and (high is None or value <= high)
+    ok = ok and (below is None or value < below)
     return (MET if ok else NOT_MET), label
 
 
@@ -129,9 +143,13 @@ def msi(c: dict[str, Any], f: PatientFacts) -> Outcome:
 
 
 def ihc(c: dict[str, Any], f: PatientFacts) -> Outcome:
+    """HER2 2+ is equivocal (ASCO/CAP 2018: positive or negative only after in situ
+    hybridisation, which is not recorded): to verify for any HER2 score criterion."""
     result = f.ihc.get(c["marker"])
     if result is None or result[0] != c["scale"]:
         return UNKNOWN, NOTHING
+    if c["scale"] == "her2_score" and result[1] == 2:
+        return UNKNOWN, "2+"
     return _range(result[1], c, f"{result[1]:g}")
 
 
@@ -169,7 +187,9 @@ def prior_drug(c: dict[str, Any], f: PatientFacts) -> Outcome:
     classes = [k for k in c.get("classes", ()) if k in f.prior_classes]
     if drugs or classes:
         return MET, ", ".join(drugs + classes)
-    return NOT_MET, NOTHING
+    # Not found in free-text regimens is no proof (brand names, treatments elsewhere): to verify,
+    # so "never treated with X" is never met by default.
+    return UNKNOWN, NOTHING
 
 
 def ecog(c: dict[str, Any], f: PatientFacts) -> Outcome:

@@ -121,10 +121,9 @@ class Matcher:
                 for arm in self.by_disease.get(key, ()):
                     seen[arm.key] = arm
             pool = list(seen.values())
-        if not facts.sequenced:
-            return pool
-        genes = facts.genes
-        return [a for a in pool if a.gene_keys is None or a.gene_keys & genes]
+        # No pruning by gene: a gene without a recorded variant is to verify, not absent (the
+        # genes a test covered are not recorded), so such arms may still be proposed to verify.
+        return pool
 
     def values(self, facts: PatientFacts) -> list[tuple[ArmSpec, int]]:
         """Fast path (full re-match): every candidate arm's value, without reasons."""

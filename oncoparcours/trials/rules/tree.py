@@ -33,12 +33,19 @@ SCHEMA: dict[str, dict[str, str]] = {
         "alteration_type": "alteration_type",
         "exon": "int",
         "protein_change": "protein",
+        "protein_position": "protein_position",
         "fusion_partner": "gene",
         "wild_type": "bool",
     },
     "tmb": {"min": "number", "max": "number"},
     "msi": {"status": "msi"},
-    "ihc": {"marker": "str", "scale": "ihc_scale", "min": "number", "max": "number"},
+    "ihc": {
+        "marker": "str",
+        "scale": "ihc_scale",
+        "min": "number",
+        "max": "number",
+        "below": "number",
+    },
     "age": {"min": "number", "max": "number"},
     "sex": {"sex": "sex"},
     "stage": {"metastatic": "bool", "stage_groups": _str_list},
@@ -50,7 +57,9 @@ SCHEMA: dict[str, dict[str, str]] = {
 }
 REQUIRED = {"variant": ("gene",), "ihc": ("marker", "scale"), "sex": ("sex",), "lab": ("test",)}
 GENE = re.compile(r"^[A-Z][A-Z0-9-]*$")
-PROTEIN = re.compile(r"^p\.[A-Z*][0-9]+[A-Za-z0-9_*]*$")
+PROTEIN = re.compile(r"^p\.[A-Z*][0-9]+[A-Za-z0-9_*=]*$")
+# A residue and its position ("p.V600"): any change at that position (MatchMiner's wildcard).
+PROTEIN_POSITION = re.compile(r"^p\.[A-Z][0-9]+$")
 CHOICES = {
     "group": GROUPS,
     "alteration_type": ("snv", "indel", "fusion", "amplification", "deletion", "mutation", "cnv"),
@@ -73,6 +82,9 @@ def _value_problem(kind: str, value: Any) -> str:
         return "" if isinstance(value, str) and GENE.match(value) else "not_gene"
     if kind == "protein":
         return "" if isinstance(value, str) and PROTEIN.match(value) else "not_protein_change"
+    if kind == "protein_position":
+        ok = isinstance(value, str) and PROTEIN_POSITION.match(value) is not None
+        return "" if ok else "not_protein_position"
     if kind in CHOICES:
         return "" if value in CHOICES[kind] else "unknown_choice"
     return "" if isinstance(value, str) and value else "not_text"

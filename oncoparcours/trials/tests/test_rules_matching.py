@@ -34,21 +34,33 @@ CASES = [
     ({"criterion": "disease", "morphology": ["8070"]}, facts(), NOT_MET),
     ({"criterion": "disease", "topography": ["C18"]},
      facts(diagnoses=(DiagnosisFacts("C18.7"),)), UNKNOWN),
-    ({"criterion": "variant", "gene": "BRAF", "protein_change": "p.V600*"},
+    # A matching recorded variant meets; the absence of a variant proves nothing (the genes a
+    # test covered are not recorded): to verify, never "not met" turned "met" under a NOT.
+    ({"criterion": "variant", "gene": "BRAF", "protein_position": "p.V600"},
      facts(sequenced=True, variants=(BRAF_V600E,)), MET),
     ({"criterion": "variant", "gene": "BRAF", "protein_change": "p.V600E"},
-     facts(sequenced=True, variants=(VariantFacts("BRAF", "snv", 15, "p.V600K"),)), NOT_MET),
-    ({"criterion": "variant", "gene": "BRAF", "protein_change": "p.V600*"},
-     facts(sequenced=True, variants=(VariantFacts("BRAF", "snv", 11, "p.G469A"),)), NOT_MET),
-    ({"criterion": "variant", "gene": "BRAF", "protein_change": "p.V600*"}, facts(), UNKNOWN),
+     facts(sequenced=True, variants=(VariantFacts("BRAF", "snv", 15, "p.V600K"),)), UNKNOWN),
+    ({"criterion": "variant", "gene": "BRAF", "protein_position": "p.V600"},
+     facts(sequenced=True, variants=(VariantFacts("BRAF", "snv", 11, "p.G469A"),)), UNKNOWN),
+    ({"criterion": "variant", "gene": "BRAF", "protein_position": "p.V600"}, facts(), UNKNOWN),
+    ({"criterion": "variant", "gene": "BRAF", "protein_position": "p.V600"},
+     facts(variants=(VariantFacts("BRAF", "snv", 15, "p.V600="),)), UNKNOWN),  # silent
+    ({"criterion": "variant", "gene": "EGFR", "protein_position": "p.L85"},
+     facts(variants=(VariantFacts("EGFR", "snv", 21, "p.L858R"),)), UNKNOWN),  # position ends
+    ({"criterion": "variant", "gene": "TP53", "protein_change": "p.R213*"},
+     facts(variants=(VariantFacts("TP53", "snv", 6, "p.R213Q"),)), UNKNOWN),  # * = stop codon
+    ({"criterion": "variant", "gene": "TP53", "protein_change": "p.R213*"},
+     facts(variants=(VariantFacts("TP53", "snv", 6, "p.R213*"),)), MET),
     ({"criterion": "variant", "gene": "BRAF", "exon": 15},
      facts(sequenced=True, variants=(BRAF_V600E,)), MET),
     ({"criterion": "variant", "gene": "NTRK3", "alteration_type": "fusion"},
      facts(sequenced=True, variants=(NTRK3_FUSION,)), MET),
     ({"criterion": "variant", "gene": "ETV6", "alteration_type": "fusion",
       "fusion_partner": "NTRK3"}, facts(sequenced=True, variants=(ETV6_NTRK3,)), MET),
+    # Wild type: a variant in the gene says no; none recorded is to verify (an EGFR PCR says
+    # nothing of KRAS).
     ({"criterion": "variant", "gene": "KRAS", "wild_type": True},
-     facts(sequenced=True, variants=(BRAF_V600E,)), MET),
+     facts(sequenced=True, variants=(BRAF_V600E,)), UNKNOWN),
     ({"criterion": "variant", "gene": "KRAS", "wild_type": True},
      facts(sequenced=True, variants=(VariantFacts("KRAS", "snv", 2, "p.G12D"),)), NOT_MET),
     ({"criterion": "variant", "gene": "KRAS", "wild_type": True}, facts(), UNKNOWN),
@@ -58,6 +70,25 @@ CASES = [
      facts(sequenced=True, variants=(ETV6_NTRK3,)), MET),
     ({"criterion": "variant", "gene": "NTRK3", "wild_type": True},
      facts(sequenced=True, variants=(ETV6_NTRK3,)), NOT_MET),
+    # HER2 2+ is equivocal without in situ hybridisation (ASCO/CAP 2018): to verify both ways.
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
+     facts(ihc={"HER2": ("her2_score", 2.0)}), UNKNOWN),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "max": 2},
+     facts(ihc={"HER2": ("her2_score", 2.0)}), UNKNOWN),
+    # ER negative is < 1 % (ASCO/CAP 2020).
+    ({"criterion": "ihc", "marker": "ER", "scale": "percent", "below": 1},
+     facts(ihc={"ER": ("percent", 0.5)}), MET),
+    ({"criterion": "ihc", "marker": "ER", "scale": "percent", "below": 1},
+     facts(ihc={"ER": ("percent", 1.0)}), NOT_MET),
+    # An excluded histology with the histology unknown stays to verify.
+    ({"criterion": "disease", "icd10": ["C34"], "exclude_morphology": ["807"]},
+     facts(diagnoses=(DiagnosisFacts("C34.1"),)), UNKNOWN),
+    # Two cancers answering differently: to verify (biomarkers are not tied to one tumour).
+    ({"criterion": "disease", "group": "solid", "exclude_icd10": ["C43"]},
+     facts(diagnoses=(DiagnosisFacts("C43.5"), DiagnosisFacts("C61"))), UNKNOWN),
+    # A drug not found in free-text regimens is no proof of never having had it.
+    ({"criterion": "prior_drug", "drugs": ["pembrolizumab"]},
+     facts(prior_lines=2, prior_drugs=frozenset({"carboplatine"})), UNKNOWN),
     ({"criterion": "tmb", "min": 10}, facts(tmb=12.5), MET),
     ({"criterion": "tmb", "min": 10}, facts(tmb=9.9), NOT_MET),
     ({"criterion": "tmb", "min": 10}, facts(), UNKNOWN),
@@ -83,7 +114,7 @@ CASES = [
     ({"criterion": "prior_drug", "classes": ["immune_checkpoint_inhibitor"]},
      facts(prior_lines=1, prior_classes=frozenset({"immune_checkpoint_inhibitor"})), MET),
     ({"criterion": "prior_drug", "drugs": ["vemurafenib"]},
-     facts(prior_lines=1, prior_drugs=frozenset({"folfox"})), NOT_MET),
+     facts(prior_lines=1, prior_drugs=frozenset({"folfox"})), UNKNOWN),
     ({"criterion": "ecog", "max": 1}, facts(ecog=2), NOT_MET),
     ({"criterion": "ecog", "max": 1}, facts(), UNKNOWN),
     ({"criterion": "lab", "test": "neutrophils", "min": 1.5}, facts(labs={"neutrophils": 2.0}),
@@ -142,7 +173,7 @@ def test_invalid_trees_are_refused_with_the_path(document, problem):
 
 BASKET = {"and": [
     {"criterion": "disease", "group": "solid"},
-    {"criterion": "variant", "gene": "BRAF", "protein_change": "p.V600*"},
+    {"criterion": "variant", "gene": "BRAF", "protein_position": "p.V600"},
 ]}  # fmt: skip
 NTRK = {"and": [{"or": [
     {"criterion": "variant", "gene": g, "alteration_type": "fusion"}
@@ -169,7 +200,8 @@ def arms():
 def test_basket_trial_matches_whatever_the_organ_and_ranking_prefers_met_then_near():
     matcher = Matcher(arms())
     colon = facts(sequenced=True, variants=(BRAF_V600E,), latitude=45.76, longitude=4.84)
-    assert [m.arm.key for m in matcher.match(colon)] == ["basket"]
+    ranked = matcher.match(colon)  # the NTRK basket stays to verify: no fusion test recorded
+    assert [(m.arm.key, m.value) for m in ranked] == [("basket", MET), ("ntrk", UNKNOWN)]
     thyroid = facts(diagnoses=(DiagnosisFacts("C73"),), latitude=45.76, longitude=4.84)
     ranked = matcher.match(thyroid)  # not sequenced: both baskets to verify, fewer unknowns first
     assert [(m.arm.key, m.unknowns) for m in ranked] == [("basket", 1), ("ntrk", 3)]
@@ -198,6 +230,7 @@ def test_met_before_to_verify_then_fewer_unknowns():
     assert [(m.arm.key, m.value) for m in matcher.match(melanoma)] == [
         ("basket", MET),
         ("melanoma", UNKNOWN),
+        ("ntrk", UNKNOWN),
     ]
 
 
