@@ -100,6 +100,24 @@ DELAY_METHODS = T(
 )
 
 
+def _from_article(noun: str) -> str:
+    """ "de" before a noun with its article: "du diagnostic", "de la suspicion"."""
+    if noun.startswith("le "):
+        return "du " + noun[3:]
+    if noun.startswith("les "):
+        return "des " + noun[4:]
+    return "de " + noun
+
+
+def _to_article(noun: str) -> str:
+    """ "à" before a noun with its article: "au premier traitement", "à la décision"."""
+    if noun.startswith("le "):
+        return "au " + noun[3:]
+    if noun.startswith("les "):
+        return "aux " + noun[4:]
+    return "à " + noun
+
+
 def _delay(
     id: str, title: Text, start: Text, end: Text, source: Text, target_key: str
 ) -> Indicator:
@@ -108,7 +126,10 @@ def _delay(
         id=id,
         theme="delays",
         title=title,
-        numerator=T(f"jours de {start.fr} à {end.fr}", f"days from {start.en} to {end.en}"),
+        numerator=T(
+            f"jours {_from_article(start.fr)} {_to_article(end.fr)}",
+            f"days from {start.en} to {end.en}",
+        ),
         denominator=T(
             f"patients ayant {start.fr} puis {end.fr}", f"patients with {start.en} then {end.en}"
         ),

@@ -36,7 +36,10 @@ class AcknowledgeForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    action = forms.ChoiceField(label=_("What was done"), choices=ResolutionAction.choices)
+    # No action chosen in advance: one click must never record advice or a visit not given.
+    action = forms.ChoiceField(
+        label=_("What was done"), choices=[("", "—"), *ResolutionAction.choices]
+    )
     note = forms.CharField(
         max_length=limits.REASON,
         label=_("Details"),

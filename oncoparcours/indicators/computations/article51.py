@@ -34,7 +34,9 @@ def day_hospital_places(engine: Engine, filters: Filters) -> Result:
     )
     table = [
         {
-            "stratum": engine.t("Ensemble", "All") if r["key"] is None else r["key"],
+            "stratum": engine.t("Ensemble", "All")
+            if r["key"] is None
+            else engine.t(*REFUSAL_LABELS.get(r["key"], (r["key"], r["key"]))),
             "patients": r["patients"],
             "administrations": r["administrations"],
             "home": r["home"],
@@ -145,6 +147,16 @@ def a51_inclusions(engine: Engine, filters: Filters) -> Result:
     return result
 
 
+# The refusal reasons of pathways.RefusalReason as readers see them (French, English).
+REFUSAL_LABELS: dict[str, tuple[str, str]] = {
+    "patient_declined": ("Refus du patient", "Patient declined"),
+    "not_eligible": ("Non éligible", "Not eligible"),
+    "home_not_suitable": ("Domicile non adapté", "Home not suitable"),
+    "no_trained_nurse": ("Pas d'infirmier libéral formé à proximité", "No trained nurse nearby"),
+    "other": ("Autre motif", "Other"),
+}
+
+
 def a51_refusals(engine: Engine, filters: Filters) -> Result:
     refusal_where, refusal_params = engine.where(filters, "refusal")
     inclusion_where, inclusion_params = engine.where(filters, "inclusion")
@@ -160,7 +172,9 @@ def a51_refusals(engine: Engine, filters: Filters) -> Result:
         rows = [{"key": None, "patients": 0}]
     table = [
         {
-            "stratum": engine.t("Ensemble", "All") if r["key"] is None else r["key"],
+            "stratum": engine.t("Ensemble", "All")
+            if r["key"] is None
+            else engine.t(*REFUSAL_LABELS.get(r["key"], (r["key"], r["key"]))),
             "patients": r["patients"],
             "share": pct(r["patients"], (rows[0]["patients"] + included)),
         }

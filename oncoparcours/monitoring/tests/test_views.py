@@ -281,6 +281,10 @@ def test_acknowledge_then_resolve_from_the_alert_page(clinician_client, submit, 
     assert (
         clinician_client.post(url, {"do": "acknowledge", "note": "Je rappelle"}).status_code == 302
     )
+    page = clinician_client.get(url).content.decode()
+    assert '<option value="" selected>—</option>' in page  # nothing recorded by default
+    unchosen = clinician_client.post(url, {"do": "resolve", "action": "", "note": "x"})
+    assert unchosen.status_code == 400 and unchosen.context["resolve_form"].errors["action"]
     refused = clinician_client.post(url, {"do": "resolve", "action": "consultation"})
     assert refused.status_code == 400
     assert refused.context["resolve_form"].errors["note"]
