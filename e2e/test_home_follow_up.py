@@ -178,5 +178,5 @@ def test_a_febrile_patient_on_chemotherapy_reaches_the_worklist_as_immediate(tea
     expect(row).to_contain_text("Suspicion de neutropénie fébrile")
     assert axe_violations(page) == []
     row.get_by_role("link", name="Signalement").click()
-    expect(page.get_by_text("Suspicion de neutropénie fébrile")).to_be_visible()
+    expect(page.get_by_text("Suspicion de neutropénie fébrile").first).to_be_visible()
     expect(page.get_by_text("appelez le service maintenant")).to_be_visible()

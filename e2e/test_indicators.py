@@ -125,18 +125,18 @@ def test_the_evaluator_checks_article51_and_near_home_care(page, extract, tmp_pa
     expect(page.get_by_text("12 inclus")).to_be_visible()
 
     page.goto("/indicateurs/near_home_share/")
-    # By hand: (8 + 3) / (10 + 6) = 68.75 % → 68.8 %.
-    expect(page.locator(".stat")).to_have_text("68.8 %")
+    # By hand: (8 + 3) / (10 + 6) = 68.75 % → 68,8 %.
+    expect(page.locator(".stat")).to_have_text("68,8 %")
     page.get_by_label("Établissement").select_option(str(extract["north"].pk))
     page.get_by_label("Du", exact=True).fill("2026-03-01")
     page.get_by_label("Au", exact=True).fill("2026-03-31")
     page.get_by_role("button", name="Appliquer").click()
-    expect(page.locator(".stat")).to_have_text("80.0 %")  # Nord: 8 / 10
+    expect(page.locator(".stat")).to_have_text("80 %")  # Nord: 8 / 10
     assert axe_violations(page) == []
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="Télécharger en CSV").click()
     csv_text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
-    assert "Ensemble;RCP;selon la définition de chaque RCP;10;8;80.0" in csv_text
+    assert "Ensemble;RCP;selon la définition de chaque RCP;10;8;80,0" in csv_text
     assert "# 0 patient exclu (opposition à la finalité « Évaluation et pilotage" in csv_text
     with page.expect_download() as parquet_download:
         page.get_by_role("link", name="Télécharger en Parquet").click()

@@ -221,12 +221,23 @@ def activity_action(
             "patient": found.access.patient,
             "instance": found.instance,
             "activity": activity,
+            "qualification_names": _qualification_names(list(activity.qualifications)),
             "form": form,
             "action": action,
             "next": next_url,
         },
         status=form_status(request),
     )
+
+
+def _qualification_names(codes: list[str]) -> list[str]:
+    """The trainings an activity requires, by their names in the directory (one query)."""
+    if not codes:
+        return []
+    from oncoparcours.directory.models import QualificationType
+
+    names = {q.code: str(q) for q in QualificationType.objects.filter(code__in=codes)}
+    return [names.get(code, code) for code in codes]
 
 
 @login_required

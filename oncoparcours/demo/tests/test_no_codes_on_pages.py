@@ -34,6 +34,9 @@ HREF = re.compile(r'<a\b[^>]*\bhref="(/[^"#]*)"')
 SKIPPED = ("/deconnexion/", "/static/", "/admin/", "/i18n/")
 PAGES_PER_ROLE = 60
 DATA_FILES = ("*/data/**/*.yaml", "pathways/templates/*.yaml", "monitoring/rulesets/*.yaml")
+# Trials in MatchMiner's CTML format: its keys are the criteria's verbatim source text, which the
+# registry shows on purpose (issue 15: every criterion keeps its source text).
+SOURCE_FORMAT_FILES = ("demo_trials.yaml",)
 
 
 def _collect(value: Any, codes: set[str]) -> None:
@@ -56,7 +59,10 @@ def known_codes() -> set[str]:
     package = Path(settings.PACKAGE_DIR)
     for pattern in DATA_FILES:
         for path in package.glob(pattern):
-            _collect(yaml.safe_load(path.read_text(encoding="utf-8")), codes)
+            if path.name in SOURCE_FORMAT_FILES:
+                continue
+            for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+                _collect(document, codes)
     for key, (kind, spec) in OBSERVATIONS.items():
         _collect([key, *(spec if kind == "enum" else ())], codes)
     return codes
