@@ -153,7 +153,7 @@ class PatientForm(forms.Form):
     proximity_centre = _care_sites()
     deceased_on = forms.DateField(label=_("Date of death"), required=False, widget=DateInput())
     homonym_confirmed = forms.BooleanField(
-        label=_("This is a different person: I checked the identity document"),
+        label=_("This is a different person (identity document checked)"),
         required=False,
     )
 

@@ -120,11 +120,52 @@ def _check_identity(patient: Patient, fields: Iterable[str]) -> dict[str, list[s
     return errors
 
 
-def _validate_patient(patient: Patient, fields: Iterable[str]) -> None:
+def _entry_errors(patient: Patient, fields: Iterable[str]) -> dict[str, list[str]]:
+    """Every problem of the traits in ``fields`` (identity rules, then the model's own checks
+    on the fields that passed them), all at once so that a form reports them in one round."""
+    fields = list(fields)
     errors = _check_identity(patient, fields)
+    try:
+        patient.full_clean(
+            exclude=[
+                f.name for f in Patient._meta.fields if f.name not in fields or f.name in errors
+            ]
+        )
+    except ValidationError as error:
+        for field, messages in application_error_from_validation(error).errors.items():
+            errors.setdefault(field, messages)
+    return errors
+
+
+def _refuse_entry(
+    *,
+    actor: User,
+    patient: Patient,
+    errors: dict[str, list[str]],
+    homonym_check: bool,
+    confirmed: bool,
+) -> dict[str, Any]:
+    """Refuse the entry with every problem at once (``errors``, from ``_entry_errors`` and the
+    caller's own checks) and, when the names and birth date are usable, the homonym warning
+    (``HomonymWarning`` carries the other errors too). Returns the audit details of a confirmed
+    homonym."""
+    homonyms = None
+    keys_usable = all(getattr(patient, key) for key in HOMONYM_KEYS) and not (
+        set(errors) & set(HOMONYM_KEYS)
+    )
+    if homonym_check and keys_usable:
+        homonyms = identity_homonyms(user=actor, patient=patient)
+    if homonyms and not confirmed:
+        raise HomonymWarning(homonyms, errors=errors)
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
-    _full_clean(patient)
+    if not homonyms:
+        return {}
+    return {
+        "homonym_confirmed": True,
+        "homonyms_shown": [str(p.pk) for p in homonyms.visible],
+        "homonyms_elsewhere": homonyms.elsewhere,
+    }
 
 
 def _save_patient(patient: Patient) -> None:
@@ -137,41 +178,83 @@ def _save_patient(patient: Patient) -> None:
 
 class HomonymWarning(ApplicationError):
     """Patients with the same names and birth date exist: the user must confirm that this is a
-    different person (identity vigilance) before the record is saved."""
+    different person (identity vigilance) before the record is saved. Carries the other problems
+    of the entry too, so that the form shows everything in one round."""
 
-    def __init__(self, homonyms: Homonyms) -> None:
+    def __init__(self, homonyms: Homonyms, *, errors: dict[str, list[str]] | None = None) -> None:
         messages = []
         if homonyms.visible:
             messages.append(
                 _(
                     "A patient with the same birth name, first first-name and birth date already "
-                    "exists (below): check that it is not the same person."
+                    "exists (listed below). Check that it is not the same person."
                 )
             )
         if homonyms.elsewhere:
             messages.append(
                 _(
-                    "An identity with the same names and birth date exists in another care team: "
-                    "contact the identity-vigilance cell."
+                    "An identity with the same names and birth date exists in another care team. "
+                    "Contact the identity-vigilance cell."
                 )
             )
-        messages.append(_("If this is a different person, tick the box and save again."))
-        super().__init__(" ".join(messages), field="homonym_confirmed")
+        message = " ".join(messages)
+        super().__init__(
+            message,
+            errors={
+                **(errors or {}),
+                "__all__": [message],
+                "homonym_confirmed": [
+                    _(
+                        "Tick this box only if this is a different person; otherwise correct "
+                        "the entry."
+                    )
+                ],
+            },
+        )
         self.homonyms = homonyms
 
 
-def _homonym_details(*, actor: User, patient: Patient, confirmed: bool) -> dict[str, Any]:
-    """Refuse with a HomonymWarning unless confirmed; the audit details of a confirmation."""
-    homonyms = identity_homonyms(user=actor, patient=patient)
-    if not homonyms:
-        return {}
-    if not confirmed:
-        raise HomonymWarning(homonyms)
-    return {
-        "homonym_confirmed": True,
-        "homonyms_shown": [str(p.pk) for p in homonyms.visible],
-        "homonyms_elsewhere": homonyms.elsewhere,
-    }
+def patient_entry_problems(
+    *,
+    actor: User,
+    data: dict[str, Any],
+    patient: Patient | None = None,
+    reason: str = "",
+    homonym_confirmed: bool = False,
+) -> ApplicationError | None:
+    """What a save of ``data`` (the fields a form could read; a creation when ``patient`` is
+    None) would refuse, without saving: lets a form with its own errors report the identity
+    problems and the homonyms in the same round. Nothing is written."""
+    if patient is None:
+        candidate = Patient(**{key: value for key, value in data.items() if key in PATIENT_FIELDS})
+        fields = [key for key in data if key in PATIENT_FIELDS]
+        homonym_check = True
+    else:
+        candidate = Patient.objects.get(pk=patient.pk)
+        fields = [
+            key
+            for key, value in data.items()
+            if key in PATIENT_FIELDS and getattr(candidate, key) != value
+        ]
+        for key in fields:
+            setattr(candidate, key, data[key])
+        homonym_check = bool(set(fields) & set(HOMONYM_KEYS))
+    if candidate.ins == "":
+        candidate.ins = None
+    try:
+        errors = _entry_errors(candidate, fields)
+        if patient is not None:
+            errors |= _correction_reason_error(previous=patient, patient=candidate, reason=reason)
+        _refuse_entry(
+            actor=actor,
+            patient=candidate,
+            errors=errors,
+            homonym_check=homonym_check,
+            confirmed=homonym_confirmed,
+        )
+    except ApplicationError as problem:
+        return problem
+    return None
 
 
 # Who opens a patient record: the people who take care of the patient. Evaluators, managers and
@@ -198,8 +281,13 @@ def patient_create(
     patient = Patient(**{key: value for key, value in data.items() if key in PATIENT_FIELDS})
     if patient.ins == "":
         patient.ins = None
-    _validate_patient(patient, PATIENT_FIELDS)
-    details = _homonym_details(actor=actor, patient=patient, confirmed=homonym_confirmed)
+    details = _refuse_entry(
+        actor=actor,
+        patient=patient,
+        errors=_entry_errors(patient, PATIENT_FIELDS),
+        homonym_check=True,
+        confirmed=homonym_confirmed,
+    )
     _save_patient(patient)
     CareTeamMember.objects.create(
         patient=patient,
@@ -222,6 +310,34 @@ IDENTITY_FIELDS = tuple(
     for key in PATIENT_FIELDS
     if key not in {"latitude", "longitude", "gp", "expert_centre", "proximity_centre"}
 )
+
+
+def _corrected(previous: dict[str, Any] | Patient, patient: Patient) -> list[str]:
+    """The identity fields whose value changes (as kept in the rectification trail)."""
+    before = (
+        previous
+        if isinstance(previous, dict)
+        else {key: getattr(previous, key) for key in IDENTITY_FIELDS}
+    )
+    return [
+        key
+        for key in IDENTITY_FIELDS
+        if _trail_value(before[key]) != _trail_value(getattr(patient, key))
+    ]
+
+
+def _correction_reason_error(
+    *, previous: dict[str, Any] | Patient, patient: Patient, reason: str
+) -> dict[str, list[str]]:
+    corrected = _corrected(previous, patient)
+    if not corrected or reason.strip():
+        return {}
+    return {
+        "correction_reason": [
+            _("Say why the identity is corrected (%(fields)s).")
+            % {"fields": ", ".join(str(Patient.field_label(f)) for f in corrected)}
+        ]
+    }
 
 
 def _trail_value(value: Any) -> str:
@@ -253,22 +369,18 @@ def patient_update(
             changed.append(key)
     if patient.ins == "":
         patient.ins = None
-    _validate_patient(patient, changed)
-    details: dict[str, Any] = {"fields": changed}
-    if set(changed) & set(HOMONYM_KEYS):
-        details |= _homonym_details(actor=actor, patient=patient, confirmed=homonym_confirmed)
-    corrected = [
-        key
-        for key in IDENTITY_FIELDS
-        if _trail_value(previous[key]) != _trail_value(getattr(patient, key))
-    ]
+    errors = _entry_errors(patient, changed)
     reason = reason.strip()
-    if corrected and not reason:
-        raise ApplicationError(
-            _("Say why the identity is corrected (%(fields)s).")
-            % {"fields": ", ".join(Patient.field_label(f) for f in corrected)},
-            field="correction_reason",
-        )
+    errors |= _correction_reason_error(previous=previous, patient=patient, reason=reason)
+    details: dict[str, Any] = {"fields": changed}
+    details |= _refuse_entry(
+        actor=actor,
+        patient=patient,
+        errors=errors,
+        homonym_check=bool(set(changed) & set(HOMONYM_KEYS)),
+        confirmed=homonym_confirmed,
+    )
+    corrected = _corrected(previous, patient)
     _save_patient(patient)
     IdentityCorrection.objects.bulk_create(
         [

@@ -121,18 +121,33 @@ def _identity_form_view(
     different person": the form comes back with the homonyms the user may see (audited) and a
     mere mention of those in other care teams."""
     homonyms = None
+    problem: ApplicationError | None = None
     if request.method == "POST" and form.is_valid():
         try:
             patient = save(form.cleaned_data)
-        except services.HomonymWarning as warning:
-            homonyms = warning.homonyms
-            selectors.homonyms_shown(user=request.user, homonyms=homonyms)
-            add_application_error(form, warning)
         except ApplicationError as error:
-            add_application_error(form, error)
+            problem = error
         else:
             messages.success(request, success_message)
             return redirect(patient.get_absolute_url())
+    elif request.method == "POST":
+        # The form has its own errors: report what the service would also refuse (identity
+        # rules, homonyms) in the same round, checked on the fields that could be read.
+        data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+        problem = services.patient_entry_problems(
+            actor=request.user,
+            data=data,
+            patient=context.get("patient"),
+            reason=data.get("correction_reason", ""),
+            homonym_confirmed=data.get("homonym_confirmed", False),
+        )
+        if problem is not None:
+            problem.errors = {k: v for k, v in problem.errors.items() if k not in form.errors}
+    if isinstance(problem, services.HomonymWarning):
+        homonyms = problem.homonyms
+        selectors.homonyms_shown(user=request.user, homonyms=homonyms)
+    if problem is not None and (problem.errors or not form.errors):
+        add_application_error(form, problem)
     return render(
         request,
         "patients/patient_form.html",

@@ -197,4 +197,56 @@ def test_the_edit_page_keeps_an_unchanged_old_name_and_refuses_a_new_wrong_one(
     moved = {"city": "Lyon", "correction_reason": "moved"}
     assert clinician_client.post(url, form | moved).status_code == 302
     refused = clinician_client.post(url, form | {"first_names": "Jeanne2"})
-    assert refused.status_code == 400 and set(refused.context["form"].errors) == {"first_names"}
+    # The missing reason for the correction is reported in the same round.
+    assert refused.status_code == 400
+    assert set(refused.context["form"].errors) == {"first_names", "correction_reason"}
+
+
+def test_every_problem_of_a_new_identity_is_reported_in_one_round(clinician_client, clinician):
+    """A cold try-out found errors coming in three rounds (form, then service, then homonyms):
+    the sex left empty, a wrong INS, a wrong postcode, phone and birth place and a homonym are
+    all reported by the first submission, and nothing is saved."""
+    mine = PatientFactory(birth_last_name="DUPONT", first_names="Marie", birth_date=BIRTH)
+    CareTeamMemberFactory(patient=mine, professional=clinician)
+    wrong_ins = INS_1957_F_37[:-2] + f"{(int(INS_1957_F_37[-2:]) + 1) % 97:02d}"
+    form = {key: str(value) for key, value in entry().items()} | {
+        "sex": "",
+        "ins": wrong_ins,
+        "postcode": "3700",
+        "phone": "12",
+        "birth_place_code": "96001",
+    }
+    refused = clinician_client.post(reverse("patients:create"), form)
+    assert refused.status_code == 400
+    errors = refused.context["form"].errors
+    assert {"sex", "ins", "postcode", "phone", "birth_place_code", "homonym_confirmed"} <= set(
+        errors
+    )
+    assert refused.context["homonyms"].visible == [mine]
+    body = refused.content.decode()
+    assert "DUPONT Marie (12/03/1957)" in body
+    assert "::" not in body and ": :" not in body
+    start = body.index('id="error-summary"')
+    summary = body[start : body.index("</div>", start)]
+    assert summary.count(" : ") <= summary.count("<li>")  # one colon per line at most
+    assert Patient.objects.count() == 1
+
+
+def test_a_homonym_and_a_wrong_trait_come_together_from_the_service(clinician):
+    PatientFactory(birth_last_name="DUPONT", first_names="Marie", birth_date=BIRTH)
+    with pytest.raises(services.HomonymWarning) as refused:
+        services.patient_create(actor=clinician.user, data=entry(postcode="3700"))
+    assert {"postcode", "homonym_confirmed"} <= set(refused.value.errors)
+    with pytest.raises(ApplicationError) as still:
+        services.patient_create(
+            actor=clinician.user, data=entry(postcode="3700"), homonym_confirmed=True
+        )
+    assert set(still.value.errors) == {"postcode"}
+
+
+def test_an_edit_reports_a_wrong_trait_and_the_missing_reason_together(clinician, patient):
+    with pytest.raises(ApplicationError) as refused:
+        services.patient_update(
+            actor=clinician.user, patient=patient, data={"phone": "12", "city": "Ailleurs"}
+        )
+    assert {"phone", "correction_reason"} <= set(refused.value.errors)

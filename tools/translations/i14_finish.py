@@ -1,0 +1,16 @@
+"""French translations of the strings added when finishing issue 14 (cold try-out fixes)."""
+
+T = {
+    # patients: every identity problem in one round
+    "This is a different person (identity document checked)": "Il s’agit d’une autre personne "
+    "(pièce d’identité vérifiée)",
+    "A patient with the same birth name, first first-name and birth date already exists (listed "
+    "below). Check that it is not the same person.": "Un patient de même nom de naissance, même "
+    "premier prénom et même date de naissance existe déjà (liste ci-dessous). Vérifiez qu’il ne "
+    "s’agit pas de la même personne.",
+    "An identity with the same names and birth date exists in another care team. Contact the "
+    "identity-vigilance cell.": "Une identité de mêmes noms et date de naissance existe dans une "
+    "autre équipe de soins. Contactez la cellule d’identitovigilance.",
+    "Tick this box only if this is a different person; otherwise correct the entry.": "Cochez "
+    "cette case seulement s’il s’agit d’une autre personne ; sinon, corrigez la saisie.",
+}
