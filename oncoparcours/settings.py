@@ -150,6 +150,9 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
+# Django's templates, with a French placeholder for an empty choice (no "---------").
+FORM_RENDERER = "oncoparcours.core.form_renderer.FrenchFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

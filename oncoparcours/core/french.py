@@ -54,3 +54,14 @@ def decimal(value: float | int | None, digits: int | None = None, *, english: bo
     if english:
         return text
     return text.replace(",", NARROW_NBSP).replace(".", ",")
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """Order names as a French reader expects (the first level of French collation): case and
+    accents ignored ("école" between "Dax" and "Évreux"), ligatures spelled out ("Œ" as "OE");
+    ties broken by the exact text so the order is stable."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", str(text).replace("œ", "oe").replace("Œ", "OE"))
+    base = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    return base.replace("’", "'"), str(text)

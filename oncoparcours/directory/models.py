@@ -66,6 +66,9 @@ def validate_departement(value: str) -> None:
 
 
 class Organisation(BaseModel):
+    # Every dropdown of organisations lists them in French alphabetical order (core/form_renderer).
+    sort_choices_by_name = True
+
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
     finess = models.CharField(  # noqa: DJ001 (NULL = none; unique when set)
         _("FINESS"),

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from oncoparcours.boards.models import Board
+from oncoparcours.core.french import sort_key
 from oncoparcours.directory.models import CARE_SITE_KINDS, Network, Organisation
 from oncoparcours.pathways.models import PathwayTemplate
 
@@ -38,14 +39,15 @@ class FilterForm(forms.Form):
         self._choices(
             "etablissement",
             everything
-            + [
-                (str(pk), name)
-                for pk, name in Organisation.objects.filter(
-                    kind__in=CARE_SITE_KINDS, is_active=True
-                )
-                .order_by("name")
-                .values_list("pk", "name")
-            ],
+            + sorted(
+                (
+                    (str(pk), name)
+                    for pk, name in Organisation.objects.filter(
+                        kind__in=CARE_SITE_KINDS, is_active=True
+                    ).values_list("pk", "name")
+                ),
+                key=lambda choice: sort_key(choice[1]),
+            ),
         )
         self._choices(
             "reseau",

@@ -14,3 +14,8 @@ T = {
     "Tick this box only if this is a different person; otherwise correct the entry.": "Cochez "
     "cette case seulement s’il s’agit d’une autre personne ; sinon, corrigez la saisie.",
 }
+T |= {
+    # core: empty choice of a select
+    "— choose —": "— choisir —",
+    "Not specified": "Non renseigné",
+}
