@@ -19,3 +19,13 @@ T |= {
     "— choose —": "— choisir —",
     "Not specified": "Non renseigné",
 }
+T |= {
+    # notifications page
+    "Demonstration: no message is really sent. SMS and secure mails are written to files on the "
+    "server instead, and e-mails to the server's log.": "Démonstration : aucun message n’est "
+    "réellement envoyé. Les SMS et messages sécurisés sont écrits dans des fichiers sur le "
+    "serveur, et les courriels dans le journal du serveur.",
+    "Folder: %(outbox)s": "Dossier : %(outbox)s",
+    "No notifications.": "Aucune notification.",
+    "No message sent at your request.": "Aucun message envoyé à votre demande.",
+}

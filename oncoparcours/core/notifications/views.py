@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..http import AuthenticatedHttpRequest
+from ..models import Role
 from . import selectors, services
 from .forms import PreferenceForm
 from .models import Notification
@@ -27,6 +28,9 @@ def notifications_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             "received": selectors.received_by(request.user),
             "sent": selectors.sent_by(request.user),
             "outbox": services_outbox_note(),
+            # The folder is a server detail: only an administrator is told where it is.
+            "show_outbox_path": request.user.role == Role.ADMINISTRATOR
+            or request.user.is_superuser,
         },
     )
 

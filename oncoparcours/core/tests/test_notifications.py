@@ -314,3 +314,19 @@ def test_the_outbox_writes_sms_files_when_no_gateway_is_configured(nurse, settin
     notifications_dispatch()
     [written] = (tmp_path / "sms").iterdir()
     assert json.loads(written.read_text())["to"] == "+33612345678"
+
+
+@pytest.mark.parametrize(("login", "path_shown"), [("nurse", False), ("admin", True)])
+def test_the_page_says_the_demo_writes_files_and_shows_the_folder_to_admins_only(
+    login, path_shown, client, settings, tmp_path, django_user_model
+):
+    from oncoparcours.core.models import Role
+
+    settings.NOTIFICATION_OUTBOX_DIR = str(tmp_path / "outbox-folder")
+    role = Role.ADMINISTRATOR if login == "admin" else Role.COORDINATION_NURSE
+    user = django_user_model.objects.create_user(username=f"u-{login}", password="x", role=role)
+    client.force_login(user)
+    body = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "aucun message n’est réellement envoyé" in body
+    assert ("outbox-folder" in body) is path_shown
+    assert "Aucune notification." in body and "Rien pour vous" not in body
