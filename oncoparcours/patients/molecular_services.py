@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
-from oncoparcours.core.models import AuditAction, User
+from oncoparcours.core.models import AuditAction, Role, User
 
 from .models import MolecularFinding, Patient
 from .rules import molecular
@@ -32,6 +32,28 @@ CSV_COLUMNS = (
     "sampled_on",
     "source",
 )
+# Who enters molecular results: the physicians of the patient's care team (the results come from
+# the pathology / molecular biology report the physician reads; the platform has no laboratory
+# role). Nurses, pharmacists, EFS staff and the other roles read them on the record.
+MOLECULAR_ENTRY_ROLES = frozenset({Role.CLINICIAN})
+
+
+def may_enter_molecular(user: User, *, in_care_team: bool) -> bool:
+    """A physician who is a member of the care team (an emergency "break-glass" access reads,
+    it does not enter results)."""
+    return user.role in MOLECULAR_ENTRY_ROLES and in_care_team
+
+
+def _check_actor(actor: User, patient: Patient) -> None:
+    from .selectors import patient_access_for_user
+
+    access = patient_access_for_user(user=actor, patient_id=patient.pk)
+    if not may_enter_molecular(actor, in_care_team=bool(access and access.membership)):
+        raise ApplicationError(
+            _("Molecular results are entered by a physician of the patient's care team.")
+        )
+
+
 MAX_CSV_ROWS = 500
 MAX_CSV_BYTES = 200_000
 
@@ -71,6 +93,7 @@ def molecular_finding_add(
     *, actor: User, patient: Patient, raw: dict[str, str]
 ) -> MolecularFinding:
     """Record one result from its fields as text; refused with a message per field."""
+    _check_actor(actor, patient)
     checked = _checked(patient, {k: str(v or "") for k, v in raw.items()})
     if checked.problems:
         errors = {name: [problem_message(code)] for name, code in checked.problems.items()}
@@ -106,6 +129,7 @@ def _read_rows(content: bytes) -> list[dict[str, str]]:
 def molecular_import_csv(*, actor: User, patient: Patient, content: bytes) -> int:
     """Import a CSV table of results for one patient: every row is valid or nothing is saved;
     the error lists each problem as "row N, column: reason" (row 2 is the first data row)."""
+    _check_actor(actor, patient)
     rows = _read_rows(content)
     checked_rows = [_checked(patient, row) for row in rows]
     problems = [

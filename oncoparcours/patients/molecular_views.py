@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
@@ -22,9 +23,23 @@ def molecular_section(access: Any, request: Any) -> RecordSection:
     return RecordSection(
         title=_("Molecular results"),
         template="patients/record/molecular.html",
-        context={"findings": findings, "patient": access.patient},
+        context={
+            "findings": findings,
+            "patient": access.patient,
+            "may_enter": molecular_services.may_enter_molecular(
+                request.user, in_care_team=access.membership is not None
+            ),
+        },
         order=3,
     )
+
+
+def _refuse_unless_entering(request: AuthenticatedHttpRequest, access: Any) -> None:
+    """403 for the roles that do not enter molecular results (the menu never links there)."""
+    if not molecular_services.may_enter_molecular(
+        request.user, in_care_team=access.membership is not None
+    ):
+        raise PermissionDenied
 
 
 @login_required
@@ -32,6 +47,7 @@ def molecular_add(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> H
     access = selectors.patient_get_for_user(
         user=request.user, patient_id=patient_id, what="molecular result form"
     )
+    _refuse_unless_entering(request, access)
     form = MolecularFindingForm(request.POST or None)
     return _form_view(
         request,
@@ -51,6 +67,7 @@ def molecular_import(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -
     access = selectors.patient_get_for_user(
         user=request.user, patient_id=patient_id, what="molecular import form"
     )
+    _refuse_unless_entering(request, access)
     form = MolecularImportForm(request.POST or None, request.FILES or None)
     return _form_view(
         request,

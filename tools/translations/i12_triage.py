@@ -131,31 +131,39 @@ T = {
     "End": "Terminer",
     "ended": "terminé",
 }
-T.update({
-    "Every matching rule is considered; the highest level wins, everyone the rules at that level name is notified, the shortest deadline applies, and the advice is that of the most specific rule (the later one in the file). A report is also never triaged laxer than the newest shipped default policy.": "Toutes les règles qui s'appliquent sont prises en compte : le niveau le plus élevé l'emporte, toutes les personnes nommées par les règles de ce niveau sont prévenues, le délai le plus court s'applique et le conseil est celui de la règle la plus spécifique (la dernière du fichier). Une déclaration n'est par ailleurs jamais triée moins strictement que la politique par défaut la plus récente livrée.",
-    "Also notified (the level does not change)": "Également prévenus (le niveau ne change pas)",
-})
-T.update({
-    "Prognosis to check: the record lacks facts that decide whether this cancer is of poor prognosis (see the diagnosis on the record). A referral may still be requested.": "Pronostic à vérifier : il manque au dossier des éléments qui décident si ce cancer est de mauvais pronostic (voir le diagnostic dans le dossier). Une demande d'avis reste possible.",
-})
+T.update(
+    {
+        "Every matching rule is considered; the highest level wins, everyone the rules at that level name is notified, the shortest deadline applies, and the advice is that of the most specific rule (the later one in the file). A report is also never triaged laxer than the newest shipped default policy.": "Toutes les règles qui s'appliquent sont prises en compte : le niveau le plus élevé l'emporte, toutes les personnes nommées par les règles de ce niveau sont prévenues, le délai le plus court s'applique et le conseil est celui de la règle la plus spécifique (la dernière du fichier). Une déclaration n'est par ailleurs jamais triée moins strictement que la politique par défaut la plus récente livrée.",
+        "Also notified (the level does not change)": "Également prévenus (le niveau ne change pas)",
+    }
+)
+T.update(
+    {
+        "Prognosis to check: the record lacks facts that decide whether this cancer is of poor prognosis (see the diagnosis on the record). A referral may still be requested.": "Pronostic à vérifier : il manque au dossier des éléments qui décident si ce cancer est de mauvais pronostic (voir le diagnostic dans le dossier). Une demande d'avis reste possible.",
+    }
+)
 T.update({"Other symptoms": "Autres symptômes"})
-T.update({
-    "A fever of 38 °C or more was reported: give the highest temperature measured, even if a medicine has lowered it since.": "Une fièvre de 38 °C ou plus a été signalée : indiquez la température la plus haute mesurée, même si un médicament l'a fait baisser depuis.",
-    "Neutrophil count taken": "Numération faite",
-    "Yesterday or before (not used for grading)": "Hier ou avant (non utilisée pour le grade)",
-    "Systolic pressure below 90 mmHg: say whether the patient is hypotensive (it grades febrile neutropenia and, after CAR-T, the cytokine release syndrome).": "Pression systolique sous 90 mmHg : indiquez si le patient est hypotendu (cela grade la neutropénie fébrile et, après CAR-T, le syndrome de relargage cytokinique).",
-    "Blood results (if available)": "Résultats sanguins (si disponibles)",
-    "A neutrophil count older than 24 hours is recorded but not used for grading.": "Une numération de plus de 24 heures est enregistrée mais n'est pas utilisée pour le grade.",
-    "After CAR-T": "Après CAR-T",
-    "Oxygen saturation below 92 %: say whether oxygen is given.": "Saturation sous 92 % : indiquez si de l'oxygène est donné.",
-    "Systolic pressure is %(value)s mmHg: say whether the patient is hypotensive.": "La pression systolique est de %(value)s mmHg : indiquez si le patient est hypotendu.",
-    "Saturation is %(value)s %%: say whether oxygen is given.": "La saturation est de %(value)s %% : indiquez si de l'oxygène est donné.",
-    "Peritoneal signs (guarding, rebound tenderness)": "Signes péritonéaux (défense, douleur à la décompression)",
-})
-T.update({
-    "%(kind)s — %(regimen)s, ended on %(date)s": "%(kind)s — %(regimen)s, terminé le %(date)s",
-    "Antibody–drug conjugate": "Anticorps conjugué (ADC)",
-})
+T.update(
+    {
+        "A fever of 38 °C or more was reported: give the highest temperature measured, even if a medicine has lowered it since.": "Une fièvre de 38 °C ou plus a été signalée : indiquez la température la plus haute mesurée, même si un médicament l'a fait baisser depuis.",
+        "Neutrophil count taken": "Numération faite",
+        "Yesterday or before (not used for grading)": "Hier ou avant (non utilisée pour le grade)",
+        "Systolic pressure below 90 mmHg: say whether the patient is hypotensive (it grades febrile neutropenia and, after CAR-T, the cytokine release syndrome).": "Pression systolique sous 90 mmHg : indiquez si le patient est hypotendu (cela grade la neutropénie fébrile et, après CAR-T, le syndrome de relargage cytokinique).",
+        "Blood results (if available)": "Résultats sanguins (si disponibles)",
+        "A neutrophil count older than 24 hours is recorded but not used for grading.": "Une numération de plus de 24 heures est enregistrée mais n'est pas utilisée pour le grade.",
+        "After CAR-T": "Après CAR-T",
+        "Oxygen saturation below 92 %: say whether oxygen is given.": "Saturation sous 92 % : indiquez si de l'oxygène est donné.",
+        "Systolic pressure is %(value)s mmHg: say whether the patient is hypotensive.": "La pression systolique est de %(value)s mmHg : indiquez si le patient est hypotendu.",
+        "Saturation is %(value)s %%: say whether oxygen is given.": "La saturation est de %(value)s %% : indiquez si de l'oxygène est donné.",
+        "Peritoneal signs (guarding, rebound tenderness)": "Signes péritonéaux (défense, douleur à la décompression)",
+    }
+)
+T.update(
+    {
+        "%(kind)s — %(regimen)s, ended on %(date)s": "%(kind)s — %(regimen)s, terminé le %(date)s",
+        "Antibody–drug conjugate": "Anticorps conjugué (ADC)",
+    }
+)
 T.update({"research, network, registry, evaluation": "recherche, réseau, registre, évaluation"})
 PLURALS = {
     "%(count)s patient excluded (opposition to at least one export purpose: %(purposes)s)": (
@@ -163,20 +171,34 @@ PLURALS = {
         "%(count)s patients exclus (opposition à au moins une finalité d'export : %(purposes)s)",
     ),
 }
-T.update({
-    "Your care team": "Votre équipe de soins",
-    "Call %(phone)s": "Appeler le %(phone)s",
-    "Patient records are created by the care team (physician, nurse, EFS staff).": "Les dossiers patients sont créés par l'équipe de soins (médecin, infirmier, personnel de l'EFS).",
-})
-T.update({
-    'If you are a relative answering for %(name)s, tick "I am answering for the patient": the questions about the person treated are for you.': "Si vous êtes un proche qui répond pour %(name)s, cochez « Je réponds pour le patient » : les questions sur la personne soignée vous sont destinées.",
-})
-T.update({"The infusion cannot be dated before the bedside check (%(time)s).": "La perfusion ne peut pas être datée avant le contrôle au lit du patient (%(time)s)."})
-T.update({
-    "%(product)s is indicated for: %(indications)s. None of the patient's diagnoses matches (at %(age)s years): choose another product, or the board must decide it outside guidelines with its justification.": "%(product)s est indiqué pour : %(indications)s. Aucun diagnostic du patient ne correspond (à %(age)s ans) : choisissez un autre produit, ou la RCP doit le décider hors référentiel avec sa justification.",
-})
-T.update({"A check cannot be dated in the future.": "Un contrôle ne peut pas être daté dans le futur."})
-T.update({
-    "The patient already has a session that day (%(procedure)s at %(time)s, %(centre)s): one procedure a day.": "Le patient a déjà une séance ce jour-là (%(procedure)s à %(time)s, %(centre)s) : une seule séance par jour.",
-    "The requesting team asked for a session between %(start)s and %(end)s: schedule it in that period, or ask them for a new request.": "L'équipe demandeuse a souhaité une séance entre le %(start)s et le %(end)s : programmez-la dans cette période ou demandez-lui une nouvelle demande.",
-})
+T.update(
+    {
+        "Your care team": "Votre équipe de soins",
+        "Call %(phone)s": "Appeler le %(phone)s",
+        "Patient records are created by the care team (physician, nurse, EFS staff).": "Les dossiers patients sont créés par l'équipe de soins (médecin, infirmier, personnel de l'EFS).",
+    }
+)
+T.update(
+    {
+        'If you are a relative answering for %(name)s, tick "I am answering for the patient": the questions about the person treated are for you.': "Si vous êtes un proche qui répond pour %(name)s, cochez « Je réponds pour le patient » : les questions sur la personne soignée vous sont destinées.",
+    }
+)
+T.update(
+    {
+        "The infusion cannot be dated before the bedside check (%(time)s).": "La perfusion ne peut pas être datée avant le contrôle au lit du patient (%(time)s)."
+    }
+)
+T.update(
+    {
+        "%(product)s is indicated for: %(indications)s. None of the patient's diagnoses matches (at %(age)s years): choose another product, or the board must decide it outside guidelines with its justification.": "%(product)s est indiqué pour : %(indications)s. Aucun diagnostic du patient ne correspond (à %(age)s ans) : choisissez un autre produit, ou la RCP doit le décider hors référentiel avec sa justification.",
+    }
+)
+T.update(
+    {"A check cannot be dated in the future.": "Un contrôle ne peut pas être daté dans le futur."}
+)
+T.update(
+    {
+        "The patient already has a session that day (%(procedure)s at %(time)s, %(centre)s): one procedure a day.": "Le patient a déjà une séance ce jour-là (%(procedure)s à %(time)s, %(centre)s) : une seule séance par jour.",
+        "The requesting team asked for a session between %(start)s and %(end)s: schedule it in that period, or ask them for a new request.": "L'équipe demandeuse a souhaité une séance entre le %(start)s et le %(end)s : programmez-la dans cette période ou demandez-lui une nouvelle demande.",
+    }
+)

@@ -29,3 +29,7 @@ T |= {
     "No notifications.": "Aucune notification.",
     "No message sent at your request.": "Aucun message envoyé à votre demande.",
 }
+T |= {
+    "Molecular results are entered by a physician of the patient's care team.": "Les résultats "
+    "moléculaires sont saisis par un médecin de l’équipe de soins du patient.",
+}

@@ -150,3 +150,40 @@ def test_add_service_refuses_without_saving(clinician, patient):
             raw={"kind": "variant", "sampled_on": "2025-01-01", "source": "x"},
         )  # fmt: skip
     assert set(error.value.errors) == {"gene", "alteration_type"}
+
+
+@pytest.mark.parametrize("role", ["pharmacist", "coordination_nurse", "liberal_nurse", "efs_staff"])
+def test_only_physicians_of_the_care_team_enter_molecular_results(client, patient, role):
+    """A cold try-out found the pharmacist could open the import page: other care-team roles
+    read the results, get 403 on the entry pages, see no link to them, and the service refuses."""
+    from oncoparcours.testing.factories import (
+        CareTeamMemberFactory,
+        ProfessionalFactory,
+        UserFactory,
+    )
+
+    member = ProfessionalFactory(user=UserFactory(role=role), specialty="hospital_pharmacy")
+    CareTeamMemberFactory(patient=patient, professional=member)
+    client.force_login(member.user)
+    record = client.get(patient.get_absolute_url())
+    assert record.status_code == 200
+    body = record.content.decode()
+    for name in ("patients:molecular_add", "patients:molecular_import"):
+        url = reverse(name, args=[patient.pk])
+        assert url not in body
+        assert client.get(url).status_code == 403
+    upload = SimpleUploadedFile("m.csv", b"kind;gene\n", content_type="text/csv")
+    assert (
+        client.post(
+            reverse("patients:molecular_import", args=[patient.pk]), {"file": upload}
+        ).status_code
+        == 403
+    )
+    with pytest.raises(ApplicationError):
+        molecular_finding_add(actor=member.user, patient=patient, raw={"kind": "tmb", "tmb": "3"})
+    assert not MolecularFinding.objects.exists()
+
+
+def test_the_physician_of_the_care_team_sees_the_entry_links(clinician_client, patient):
+    body = clinician_client.get(patient.get_absolute_url()).content.decode()
+    assert reverse("patients:molecular_import", args=[patient.pk]) in body
