@@ -138,13 +138,125 @@ def extract_file(
             _copy_out(connection, f"{query} {order}", fmt, _metadata(exclusion, excluded)),
             excluded,
         )
-    neutralised = ", ".join(_csv_column(c) for c in COLUMNS)
-    body = _copy_out(connection, f"SELECT {neutralised} FROM ({query}) {order}", fmt)
+    _install_labels(connection)
+    body = _copy_out(connection, _french_csv_query(f"{query} {order}"), fmt)
     title = _("Pseudonymised event-level extract")
     header = "".join(
         line + "\n" for line in header_lines(title=title, exclusion=exclusion, excluded=excluded)
     )
     return "\ufeff".encode() + header.encode("utf-8") + body, excluded
+
+
+# The CSV extract is for people (French spreadsheet software): French column names, codes
+# replaced by their French labels, dates dd/mm/yyyy, yes/no. The Parquet extract is the
+# machine-readable one (typed columns, codes as in ``extract.KINDS``; docs/indicators.md).
+CSV_HEADERS = {
+    "patient": "patient (pseudonyme)",
+    "kind": "événement",
+    "event_at": "date",
+    "end_at": "date de fin",
+    "organisation": "établissement (identifiant)",
+    "network": "réseau",
+    "board": "RCP (identifiant)",
+    "template": "parcours",
+    "category": "catégorie",
+    "value": "valeur",
+    "value2": "valeur 2",
+    "count": "nombre",
+    "overseas": "outre-mer",
+}
+KIND_LABELS_FR = {
+    "diagnosis": "diagnostic de cancer primitif",
+    "suspicion": "suspicion de cancer (parcours de diagnostic rapide)",
+    "diagnosis_confirmed": "diagnostic confirmé (résultat d'anatomopathologie)",
+    "first_treatment": "premier traitement",
+    "rcp_case": "dossier présenté en RCP",
+    "rcp_decision": "décision de RCP",
+    "referral": "adressage à un centre du réseau",
+    "alert": "alerte",
+    "emergency": "recours en urgence",
+    "followup": "suivi à domicile",
+    "inclusion": "inclusion article 51",
+    "refusal": "refus du parcours article 51",
+    "sequence": "séquence article 51",
+    "administration": "administration de traitement",
+    "car_t": "commande CAR-T",
+}
+
+
+def category_labels() -> list[tuple[str, str, str]]:
+    """(kind, code, French label) for the coded categories of the extract (model choices and
+    the Article 51 sequences), read with French active."""
+    from django.utils import translation
+
+    from oncoparcours.boards.models import Decision, Referral
+    from oncoparcours.monitoring.models import Alert, AlertEvent
+    from oncoparcours.pathways.models import ActivityInstance, PathwayRefusal
+
+    from .catalogue import article51_costs
+
+    sources = (
+        ("rcp_decision", Decision, "place_of_care"),
+        ("referral", Referral, "status"),
+        ("alert", Alert, "level"),
+        ("emergency", AlertEvent, "action"),
+        ("refusal", PathwayRefusal, "reason"),
+        ("administration", ActivityInstance, "place"),
+    )
+    rows = []
+    with translation.override("fr"):
+        for kind, model, name in sources:
+            for code, label in model._meta.get_field(name).flatchoices:  # type: ignore[union-attr]
+                rows.append((kind, str(code), str(label)))
+    for sequence in article51_costs().get("sequences", []):
+        label = sequence.get("label")
+        rows.append(
+            ("sequence", sequence["key"], label["fr"] if isinstance(label, dict) else str(label))
+        )
+    return rows
+
+
+def template_labels() -> list[tuple[str, str]]:
+    """(code, French title) of the pathway templates, their latest version."""
+    from oncoparcours.pathways.models import PathwayTemplate
+
+    return list(PathwayTemplate.objects.filter(is_latest=True).values_list("code", "title_fr"))
+
+
+def _install_labels(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute("CREATE TEMP TABLE kind_label (code VARCHAR, label VARCHAR)")
+    connection.executemany("INSERT INTO kind_label VALUES (?, ?)", list(KIND_LABELS_FR.items()))
+    connection.execute(
+        "CREATE TEMP TABLE category_label (kind VARCHAR, code VARCHAR, label VARCHAR)"
+    )
+    connection.executemany("INSERT INTO category_label VALUES (?, ?, ?)", category_labels())
+    connection.execute("CREATE TEMP TABLE template_label (code VARCHAR, label VARCHAR)")
+    labels = template_labels()
+    if labels:
+        connection.executemany("INSERT INTO template_label VALUES (?, ?)", labels)
+
+
+def _french_csv_query(query: str) -> str:
+    """The extract as people read it: French headers and labels (codes without a label, e.g. an
+    ICD-10 category or a manufacturer, stay as they are), dates dd/mm/yyyy HH:MM."""
+    french = f"""SELECT e.patient AS patient,
+        coalesce(k.label, e.kind) AS kind,
+        strftime(e.event_at, '%d/%m/%Y %H:%M') AS event_at,
+        strftime(e.end_at, '%d/%m/%Y %H:%M') AS end_at,
+        e.organisation AS organisation, e.network AS network, e.board AS board,
+        coalesce(t.label, e.template) AS template,
+        coalesce(c.label, e.category) AS category,
+        e.value AS value, e.value2 AS value2, e.count AS count,
+        CASE WHEN e.overseas THEN 'oui' WHEN NOT e.overseas THEN 'non' END AS overseas,
+        e.patient AS sort_patient, e.event_at AS sort_at
+        FROM ({query}) e
+        LEFT JOIN kind_label k ON k.code = e.kind
+        LEFT JOIN template_label t ON t.code = e.template
+        LEFT JOIN category_label c ON c.kind = e.kind AND c.code = e.category"""
+    columns = ", ".join(
+        _csv_column(c).removesuffix(f' AS "{c}"') + f' AS "{CSV_HEADERS[c]}"' for c in COLUMNS
+    )
+    return f"SELECT {columns} FROM ({french}) ORDER BY sort_patient, sort_at"
 
 
 def _csv_column(column: str) -> str:

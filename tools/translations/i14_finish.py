@@ -33,3 +33,20 @@ T |= {
     "Molecular results are entered by a physician of the patient's care team.": "Les résultats "
     "moléculaires sont saisis par un médecin de l’équipe de soins du patient.",
 }
+T |= {
+    # indicators overview: the two exclusion counts explained
+    "Indicators:": "Indicateurs :",
+    "Declare the purpose of the extract. The file says how many patients it leaves out (first "
+    "lines of the CSV starting with #, metadata of the Parquet file).": "Déclarez la finalité de "
+    "l’extraction. Le fichier indique combien de patients il écarte (premières lignes du CSV "
+    "commençant par #, métadonnées du fichier Parquet).",
+    "Why this count differs from the indicators above: the indicators leave out only the "
+    "patients who object to the evaluation of care; a patient-level file leaves the platform, so "
+    "it leaves out every patient who objects to any use of their data (research, network, "
+    "registry or evaluation), whatever the purpose declared.": "Pourquoi ce nombre diffère de "
+    "celui des indicateurs ci-dessus : les indicateurs n’écartent que les patients opposés à "
+    "l’évaluation des soins ; un fichier patient par patient sort de la plateforme, il écarte donc "
+    "tout patient opposé à l’une quelconque des utilisations de ses données (recherche, réseau, "
+    "registre ou évaluation), quelle que soit la finalité déclarée.",
+    "Patients left out of the file": "Patients écartés du fichier",
+}

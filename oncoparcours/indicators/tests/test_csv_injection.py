@@ -50,6 +50,7 @@ def test_indicator_csv_neutralises_text_cells_and_keeps_numbers():
     assert {r[1] for r in rows[1:-1]} == {"-1,5"}  # a number with a decimal comma, not text
 
 
+@pytest.mark.django_db
 def test_event_extract_csv_neutralises_text_cells(tmp_path, settings):
     connection = duckdb.connect()
     connection.execute(f"CREATE TABLE events ({SCHEMA})")
@@ -68,6 +69,10 @@ def test_event_extract_csv_neutralises_text_cells(tmp_path, settings):
     header = rows[0]
     by_column = [dict(zip(header, row, strict=True)) for row in rows[1:]]
     assert excluded == 0 and len(by_column) == len(HOSTILE)
-    assert sorted(r["category"] for r in by_column) == sorted("'" + v for v in HOSTILE)
-    assert sorted(r["organisation"] for r in by_column) == sorted("'" + v for v in HOSTILE)
-    assert {r["value"] for r in by_column} == {"-2,0"}
+    assert sorted(r["catégorie"] for r in by_column) == sorted("'" + v for v in HOSTILE)
+    assert sorted(r["établissement (identifiant)"] for r in by_column) == sorted(
+        "'" + v for v in HOSTILE
+    )
+    assert {r["valeur"] for r in by_column} == {"-2,0"}
+    assert {r["événement"] for r in by_column} == {"diagnostic de cancer primitif"}
+    assert {r["outre-mer"] for r in by_column} == {"non"}

@@ -187,7 +187,7 @@ def test_the_event_extract_leaves_out_patients_objecting_to_any_export_purpose(
     assert pseudonym(region[1].pk) not in patients_in
     assert len(patients_in) == 4
     assert comments[2].startswith("# 2 patients exclus (opposition à au moins une finalité")
-    assert table[0][:3] == ["patient", "kind", "event_at"]
+    assert table[0][:3] == ["patient (pseudonyme)", "événement", "date"]
     rows, metadata = parquet(
         evaluator.get(
             reverse("indicators:extract", args=["parquet"]), {"finalite": purpose, "decalage": "1"}
@@ -207,6 +207,10 @@ def test_the_download_page_lists_each_purpose_with_its_exclusions(evaluator, reg
     page = evaluator.get(reverse("indicators:overview")).content.decode()
     assert "Extraction par finalité déclarée" in page
     assert "2 patients exclus (opposition à au moins une finalité d&#x27;export" in page
+    # The two counts (indicators vs patient-level file) are told apart in plain words.
+    assert "Indicateurs : 0 patient exclu" in page
+    assert "Pourquoi ce nombre diffère de celui des indicateurs" in page
+    assert "Patients écartés du fichier" in page
     assert "?finalite=registry" in page
     assert (
         evaluator.get(

@@ -5,12 +5,14 @@ audited and restricted."""
 from __future__ import annotations
 
 import io
+import re
 
 import duckdb
 import pytest
 from django.urls import reverse
 
 from oncoparcours.core.models import AuditEvent
+from oncoparcours.indicators.exports import KIND_LABELS_FR
 from oncoparcours.indicators.extract import Pseudonymiser, events_source
 from oncoparcours.indicators.services import extract_directory, extract_refresh
 from oncoparcours.testing.factories import (
@@ -143,7 +145,14 @@ def test_the_event_extract_is_for_evaluators_and_can_shift_dates(
         "# 0 patient exclu (opposition à au moins une finalité d'export : "
         "recherche, réseau, registre, évaluation)"
     )
-    assert plain_rows[0].startswith("patient;kind;event_at")
+    assert plain_rows[0].startswith("patient (pseudonyme);événement;date;date de fin;")
+    # Codes read as French words (the Parquet extract keeps the machine codes).
+    kinds = {row.split(";")[1] for row in plain_rows[1:]}
+    assert kinds and not kinds & set(KIND_LABELS_FR), kinds
+    assert kinds <= set(KIND_LABELS_FR.values())
+    assert all(
+        re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", row.split(";")[2]) for row in plain_rows[1:]
+    )
     assert len(plain_rows) == len(shifted_rows) == 8
     assert plain != shifted  # dates moved (by up to 15 days, the same shift for one patient)
     assert "Zorglub" not in plain
