@@ -61,7 +61,7 @@ def test_record_shows_the_ntrk_basket_trial_with_reasons(page, transactional_db)
     expect(first).to_contain_text("NCT09900002 — NTRK-FUSION")
     expect(first).to_contain_text("Maladie : toute tumeur solide")
     expect(first).to_contain_text("Altération NTRK3 fusion")
-    expect(first).to_contain_text("patient : ETV6::NTRK3 fusion")
+    expect(first).to_contain_text("Altération notée : ETV6::NTRK3 fusion")
     expect(first).to_contain_text("rempli")
     expect(first).to_contain_text(re.compile(r"Centre français ouvert le plus proche : [3-5] km"))
     # The BRAF basket is not proposed as met: no BRAF variant recorded is "to verify" (the genes

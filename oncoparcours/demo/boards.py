@@ -510,11 +510,14 @@ class BoardsDemo:
                 sessions.agenda_add(actor=chair.user, session=session, case=case)
 
     def thoracic_live(self, board: Board) -> None:
-        """A session later today, agenda ready, attendance to record live; one incomplete case."""
+        """A session later today, agenda ready, attendance to record live; one incomplete case;
+        two complete cases referred to the board and not yet on an agenda, for the board's
+        secretary (login ``secretaire``) to place on the next session."""
         chair = board.members.get(is_chair=True).professional
         actor = chair.user
         assert actor is not None
-        patients = self._patients("oncologue", Q(icd10__startswith="C34"), 5)
+        patients = self._patients("oncologue", Q(icd10__startswith="C34"), 7)
+        waiting = 2  # complete, referred, left for the secretary to place on an agenda
         today_noon = timezone.localtime(self.now).replace(
             hour=12, minute=0, second=0, microsecond=0
         )
@@ -542,7 +545,7 @@ class BoardsDemo:
                 )
                 continue
             case = self._submit(actor, board, patient, diagnosis, when)
-            if case.status == "ready":
+            if case.status == "ready" and index < len(patients) - 1 - waiting:
                 sessions.agenda_add(actor=actor, session=session, case=case)
         AgendaItem.objects.filter(session=session).update(late_addition=False)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from oncoparcours.directory.referential import icd10_label
 
@@ -90,7 +92,7 @@ def describe(c: dict[str, Any]) -> str:
         "prior_drug": lambda: _("Prior treatment with %(drugs)s") % {
             "drugs": ", ".join([*c.get("drugs", ()), *c.get("classes", ())])},
         "ecog": lambda: _("ECOG performance status %(bounds)s") % {"bounds": _bounds(c)},
-        "lab": lambda: _("Laboratory %(test)s %(bounds)s") % {
+        "lab": lambda: _("Laboratory test %(test)s %(bounds)s") % {
             "test": c["test"], "bounds": _bounds(c, f" {c.get('unit', '')}".rstrip())},
         "to_curate": lambda: _("Eligibility criteria in the text, to curate"),
     }  # fmt: skip
@@ -101,17 +103,78 @@ def result_label(value: int) -> str:
     return {MET: _("met"), NOT_MET: _("not met")}.get(value, _("to verify"))
 
 
+MSI_LABELS = {"msi_h": "MSI-H", "msi_l": "MSI-L", "mss": "MSS", "dmmr": "dMMR", "pmmr": "pMMR"}
+
+
+def _number(text: str) -> str:
+    """A number found by the rules ("12.5") written the reader's way ("12,5" in French)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return number_format(int(value) if value.is_integer() else value)
+
+
+def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
+    """What the record says for one criterion, as a sentence: the rules give raw values ("F",
+    "M1", "12.5"), this words them ("the patient is a woman", "metastatic disease (M1)")."""
+    if not found:
+        if value == NOT_MET:
+            return _("Nothing matching is recorded for the patient.")
+        return _("Not recorded in the patient's file.")
+    kind = criterion.get("criterion")
+    if kind == "sex":
+        return {"F": _("The patient is a woman."), "M": _("The patient is a man.")}.get(
+            found, _("Sex recorded: %(value)s.") % {"value": found}
+        )
+    if kind == "age":
+        return _("The patient is %(age)s years old.") % {"age": found}
+    if kind == "ecog":
+        return _("Recorded ECOG performance status: %(value)s.") % {"value": found}
+    if kind == "stage":
+        if found == "M1":
+            return _("Metastatic disease is recorded (M1).")
+        if found == "M0":
+            return _("No metastasis is recorded (M0).")
+        return _("Recorded stage: %(stage)s.") % {"stage": found}
+    if kind == "tmb":
+        return _("Recorded tumour mutational burden: %(value)s mut/Mb.") % {"value": _number(found)}
+    if kind == "msi":
+        return _("Recorded microsatellite status: %(value)s.") % {
+            "value": MSI_LABELS.get(found, found)
+        }
+    if kind == "ihc":
+        return _("Recorded immunohistochemistry result: %(value)s.") % {"value": _number(found)}
+    if kind == "line":
+        count = int(float(found)) if found.replace(".", "", 1).isdigit() else 0
+        return ngettext(
+            "%(count)s prior line of treatment is recorded.",
+            "%(count)s prior lines of treatment are recorded.",
+            count,
+        ) % {"count": count}
+    if kind == "lab":
+        unit = criterion.get("unit", "")
+        return _("Recorded value: %(value)s %(unit)s.") % {
+            "value": _number(found),
+            "unit": unit,
+        }
+    if kind == "prior_drug":
+        return _("Already treated with %(drugs)s.") % {"drugs": found}
+    if kind == "variant":
+        return _("Recorded alteration: %(label)s.") % {"label": found}
+    if kind == "disease":
+        return _("Recorded diagnosis: %(diagnosis)s.") % {"diagnosis": found}
+    return _("Recorded: %(value)s.") % {"value": found}
+
+
 def reason(leaf: LeafResult, negated: bool = False) -> dict[str, Any]:
     """One line per criterion: what is required, the result, what the patient has."""
-    found = leaf.found or (
-        _("nothing matching recorded") if leaf.value == NOT_MET else _("not recorded")
-    )
     return {
         "criterion": (_("NOT: ") if negated else "") + describe(leaf.criterion),
         "value": leaf.value,
         "result": result_label(leaf.value),
         "css": {MET: "success", NOT_MET: "danger"}.get(leaf.value, "warning"),
-        "patient": _("patient: %(found)s") % {"found": found},
+        "patient": found_sentence(leaf.criterion, leaf.found, leaf.value),
         "source_text": leaf.criterion.get("text", ""),
         "provenance": leaf.criterion.get("provenance", ""),
     }

@@ -50,3 +50,34 @@ T |= {
     "registre ou évaluation), quelle que soit la finalité déclarée.",
     "Patients left out of the file": "Patients écartés du fichier",
 }
+T |= {
+    # trials: what the record says, as sentences
+    "Nothing matching is recorded for the patient.": "Rien de correspondant n’est noté dans le "
+    "dossier.",
+    "Not recorded in the patient's file.": "Non renseigné dans le dossier.",
+    "The patient is a woman.": "La patiente est une femme.",
+    "The patient is a man.": "Le patient est un homme.",
+    "Sex recorded: %(value)s.": "Sexe noté : %(value)s.",
+    "The patient is %(age)s years old.": "Le patient a %(age)s ans.",
+    "Recorded ECOG performance status: %(value)s.": "État général ECOG noté : %(value)s.",
+    "Metastatic disease is recorded (M1).": "Une maladie métastatique est notée (M1).",
+    "No metastasis is recorded (M0).": "Aucune métastase n’est notée (M0).",
+    "Recorded stage: %(stage)s.": "Stade noté : %(stage)s.",
+    "Recorded tumour mutational burden: %(value)s mut/Mb.": "Charge mutationnelle tumorale "
+    "notée : %(value)s mut/Mb.",
+    "Recorded microsatellite status: %(value)s.": "Statut microsatellitaire noté : %(value)s.",
+    "Recorded immunohistochemistry result: %(value)s.": "Résultat d’immunohistochimie noté : "
+    "%(value)s.",
+    "Recorded value: %(value)s %(unit)s.": "Valeur notée : %(value)s %(unit)s.",
+    "Already treated with %(drugs)s.": "Déjà traité par %(drugs)s.",
+    "Recorded alteration: %(label)s.": "Altération notée : %(label)s.",
+    "Recorded diagnosis: %(diagnosis)s.": "Diagnostic noté : %(diagnosis)s.",
+    "Recorded: %(value)s.": "Noté : %(value)s.",
+    "Laboratory test %(test)s %(bounds)s": "Examen biologique %(test)s %(bounds)s",
+}
+PLURALS = {
+    "%(count)s prior line of treatment is recorded.": (
+        "%(count)s ligne de traitement antérieure est notée.",
+        "%(count)s lignes de traitement antérieures sont notées.",
+    ),
+}

@@ -77,13 +77,24 @@ def _context(request: AuthenticatedHttpRequest, session: Any, **extra: Any) -> d
     }
 
 
-def _audit_agenda(request: AuthenticatedHttpRequest, rows: list) -> None:
+def _audit_agenda(request: AuthenticatedHttpRequest, rows: list, add_form: Any = None) -> None:
+    """The agenda's identified patients, and the cases offered for the agenda (the board
+    secretary sees those by name and birth date: a read of patient data, audited)."""
+    candidates: list[str] = []
+    if add_form is not None:
+        candidates = sorted(
+            {
+                str(pk)
+                for pk in add_form.fields["case"].queryset.values_list("patient_id", flat=True)
+            }
+        )
     audit_record(
         actor=request.user,
         action=AuditAction.LIST,
         details={
             "what": "session agenda",
             "patients": sorted({str(r.item.case.patient_id) for r in rows if r.identified}),
+            "candidates": candidates,
         },
     )
 
@@ -92,7 +103,9 @@ def _audit_agenda(request: AuthenticatedHttpRequest, rows: list) -> None:
 def session_detail(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = selectors.session_get(session_id)
     context = _context(request, session)
-    _audit_agenda(request, context["rows"])
+    _audit_agenda(
+        request, context["rows"], context["add_form"] if context["can_organise"] else None
+    )
     return render(request, "boards/session.html", context)
 
 
