@@ -153,3 +153,135 @@ RULE_LABELS = {
 
 def rule_label(rule_id: str) -> str:
     return str(RULE_LABELS.get(rule_id, rule_id))
+
+
+# --- rules in words (the rule-set page) ----------------------------------------------------------
+
+
+def deadline_text(minutes: int | None) -> str:
+    """A response deadline as people say it: "immediately", "within the hour", "within 24 hours",
+    "within 3 days" (never a count of minutes above an hour)."""
+    from django.utils.translation import gettext, ngettext
+
+    if minutes is None:
+        return gettext("no deadline")
+    if minutes == 0:
+        return gettext("immediately")
+    if minutes == 60:
+        return gettext("within the hour")
+    if minutes < 60:
+        return ngettext("within %(count)s minute", "within %(count)s minutes", minutes) % {
+            "count": minutes
+        }
+    if minutes % 1440 == 0 and minutes >= 2880:
+        days = minutes // 1440
+        return ngettext("within %(count)s day", "within %(count)s days", days) % {"count": days}
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("within %(count)s hour", "within %(count)s hours", hours) % {"count": hours}
+    return gettext("within %(hours)s h %(minutes)02d") % {
+        "hours": minutes // 60,
+        "minutes": minutes % 60,
+    }
+
+
+def _lower_first(text: object) -> str:
+    """A label inside a sentence: its first letter in lower case, acronyms kept ("CAR-T")."""
+    text = str(text)
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[1].isupper():  # an acronym: ALAT, CRS, ICANS
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _either(items: list[str]) -> str:
+    from django.utils.translation import gettext
+
+    if len(items) <= 1:
+        return "".join(items)
+    return gettext("%(first)s or %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def _term_text(condition: dict) -> str:
+    from django.utils.translation import gettext
+
+    name = condition.get("term", "any")
+    term = gettext("any symptom") if name == "any" else _lower_first(term_label(name))
+    if "grade" in condition:
+        return gettext("%(term)s of grade %(grade)s") % {"term": term, "grade": condition["grade"]}
+    if "grade_at_least" in condition:
+        return gettext("%(term)s of grade %(grade)s or more") % {
+            "term": term,
+            "grade": condition["grade_at_least"],
+        }
+    return gettext("%(term)s reported") % {"term": term}
+
+
+def condition_text(when: dict) -> str:
+    """The condition of a triage rule as a French sentence, e.g. "If fever of grade 1 or more,
+    on chemotherapy or immunotherapy (checkpoint inhibitor)". Every condition key of
+    ``rules/policy.py`` is worded (a test walks the shipped rule sets)."""
+    from django.utils.translation import gettext
+
+    from .models import Source, Treatment
+    from .observation_values import coded_answer_label
+
+    parts: list[str] = []
+    if "max_grade" in when:
+        parts.append(
+            gettext("the most severe symptom is of grade %(grade)s") % {"grade": when["max_grade"]}
+        )
+    if "max_grade_at_least" in when:
+        parts.append(
+            gettext("a symptom of grade %(grade)s or more") % {"grade": when["max_grade_at_least"]}
+        )
+    if "term" in when:
+        parts.append(_term_text(when))
+    if "any_of" in when:
+        parts.append(
+            gettext("one of: %(conditions)s")
+            % {"conditions": _either([_term_text(c) for c in when["any_of"]])}
+        )
+    if "flag" in when:
+        flags = when["flag"] if isinstance(when["flag"], list) else [when["flag"]]
+        parts.append(" + ".join(_lower_first(flag_label(f)) for f in flags))
+    for key, value in (when.get("observation_includes") or {}).items():
+        parts.append(
+            gettext("%(observation)s: %(answer)s")
+            % {
+                "observation": _lower_first(OBSERVATION_LABELS.get(key, key)),
+                "answer": _lower_first(coded_answer_label(key, value)),
+            }
+        )
+    if "treatment" in when:
+        treatments = when["treatment"]
+        treatments = treatments if isinstance(treatments, list) else [treatments]
+        labels = [
+            _lower_first(Treatment(t).label) if t in Treatment.values else t for t in treatments
+        ]
+        parts.append(gettext("on %(treatments)s") % {"treatments": _either(labels)})
+    if "source" in when:
+        sources = [
+            _lower_first(Source(s).label) if s in Source.values else s for s in when["source"]
+        ]
+        parts.append(gettext("reported by %(sources)s") % {"sources": _either(sources)})
+    return gettext("If %(conditions)s") % {"conditions": ", ".join(parts)}
+
+
+def rule_sentence(rule: object) -> str:
+    """One rule as a sentence: condition → level and response deadline."""
+    from django.utils.translation import gettext
+
+    from .models import Level
+
+    when = getattr(rule, "when", {})
+    level = getattr(rule, "level", "")
+    minutes = getattr(rule, "respond_within_minutes", None)
+    words = {
+        "condition": condition_text(when),
+        "level": _lower_first(Level(level).label) if level in Level.values else level,
+        "deadline": deadline_text(minutes),
+    }
+    if minutes == 0:
+        return gettext("%(condition)s: %(level)s alert, answered without delay.") % words
+    return gettext("%(condition)s: %(level)s alert, answered %(deadline)s.") % words

@@ -81,3 +81,37 @@ PLURALS = {
         "%(count)s lignes de traitement antérieures sont notées.",
     ),
 }
+T |= {
+    # triage rule sets in words
+    "no deadline": "sans délai fixé",
+    "immediately": "immédiatement",
+    "within the hour": "dans l’heure",
+    "within %(hours)s h %(minutes)02d": "dans %(hours)s h %(minutes)02d",
+    "%(first)s or %(last)s": "%(first)s ou %(last)s",
+    "any symptom": "un symptôme quel qu’il soit",
+    "%(term)s of grade %(grade)s": "%(term)s de grade %(grade)s",
+    "%(term)s of grade %(grade)s or more": "%(term)s de grade %(grade)s ou plus",
+    "%(term)s reported": "%(term)s signalé",
+    "the most severe symptom is of grade %(grade)s": "le symptôme le plus sévère est de grade "
+    "%(grade)s",
+    "a symptom of grade %(grade)s or more": "un symptôme de grade %(grade)s ou plus",
+    "one of: %(conditions)s": "l’un de ces signes : %(conditions)s",
+    "%(observation)s: %(answer)s": "%(observation)s : %(answer)s",
+    "on %(treatments)s": "sous %(treatments)s",
+    "reported by %(sources)s": "signalé par %(sources)s",
+    "If %(conditions)s": "Si %(conditions)s",
+    "%(condition)s: %(level)s alert, answered %(deadline)s.": "%(condition)s : alerte "
+    "« %(level)s », réponse %(deadline)s.",
+    "In words": "En clair",
+    "Advice given to the patient": "Conseil donné au patient",
+    "then again %(deadline)s": "puis de nouveau %(deadline)s",
+}
+PLURALS |= {
+    "within %(count)s minute": ("dans la %(count)s minute", "dans les %(count)s minutes"),
+    "within %(count)s day": ("dans le %(count)s jour", "dans les %(count)s jours"),
+    "within %(count)s hour": ("dans l’%(count)s heure", "dans les %(count)s heures"),
+}
+T |= {
+    "%(condition)s: %(level)s alert, answered without delay.": "%(condition)s : alerte "
+    "« %(level)s », réponse sans délai.",
+}

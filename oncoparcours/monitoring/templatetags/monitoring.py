@@ -5,7 +5,16 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
-from ..labels import OBSERVATION_LABELS, flag_label, role_label, rule_label, term_label
+from ..labels import (
+    OBSERVATION_LABELS,
+    condition_text,
+    deadline_text,
+    flag_label,
+    role_label,
+    rule_label,
+    rule_sentence,
+    term_label,
+)
 from ..observation_values import answer_text
 
 register = template.Library()
@@ -64,3 +73,23 @@ def rule_set_title(label: str) -> str:
     except KeyError:
         return label
     return str(title.get(get_language() or "fr", title.get("fr", label)))
+
+
+@register.filter(name="rule_sentence")
+def rule_sentence_filter(rule: Any) -> str:
+    return rule_sentence(rule)
+
+
+@register.filter(name="condition")
+def condition_filter(when: dict) -> str:
+    return condition_text(when)
+
+
+@register.filter(name="deadline")
+def deadline_filter(minutes: int | None) -> str:
+    return deadline_text(minutes)
+
+
+@register.filter(name="rule_name")
+def rule_name_filter(rule_id: str) -> str:
+    return rule_label(rule_id)
