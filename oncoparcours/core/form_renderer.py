@@ -39,7 +39,7 @@ class FrenchFormRenderer(DjangoTemplates):
 
 def _instances(optgroups: list) -> list[Any]:
     return [
-        option["value"].instance
+        option["value"].instance  # type: ignore[attr-defined]
         for _group, options, _index in optgroups
         for option in options
         if isinstance(option["value"], ModelChoiceIteratorValue)

@@ -65,3 +65,64 @@ def sort_key(text: str) -> tuple[str, str]:
     folded = unicodedata.normalize("NFKD", str(text).replace("œ", "oe").replace("Œ", "OE"))
     base = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
     return base.replace("’", "'"), str(text)
+
+
+# Job titles for a woman (docs/french-writing.md, "One inclusive-writing convention"): the
+# masculine generic names a role or a function; a named woman is given the feminine form. Word
+# by word on the French text; epicene words (médecin, oncologue, secrétaire, pharmacologue…)
+# are unchanged. Acronyms and words not listed stay as they are.
+FEMININE_WORDS = {
+    "administrateur": "administratrice",
+    "agent": "agente",
+    "assistant": "assistante",
+    "chargé": "chargée",
+    "chef": "cheffe",
+    "chirurgien": "chirurgienne",
+    "coordinateur": "coordinatrice",
+    "coordonnateur": "coordonnatrice",
+    "directeur": "directrice",
+    "évaluateur": "évaluatrice",
+    "gestionnaire": "gestionnaire",
+    "hospitalier": "hospitalière",
+    "infirmier": "infirmière",
+    "libéral": "libérale",
+    "pharmacien": "pharmacienne",
+    "praticien": "praticienne",
+    "président": "présidente",
+    "référent": "référente",
+    "responsable": "responsable",
+    "spécialisé": "spécialisée",
+    "technicien": "technicienne",
+    "traitant": "traitante",
+    "manipulateur": "manipulatrice",
+}
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+")
+
+
+def feminine(title: str) -> str:
+    """The feminine form of a French job title ("Pharmacien hospitalier" → "Pharmacienne
+    hospitalière", "Infirmier de coordination (IDEC)" → "Infirmière de coordination (IDEC)")."""
+
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        found = FEMININE_WORDS.get(word.lower())
+        if found is None:
+            return word
+        return found[:1].upper() + found[1:] if word[:1].isupper() else found
+
+    return _WORD.sub(swap, str(title))
+
+
+def title_for(title: object, person: object) -> str:
+    """``title`` as it applies to ``person`` (a Professional, a User or None): the feminine form
+    when the person's civility is known to be "Madame" and the page is in French."""
+    from django.utils.translation import get_language
+
+    text = str(title)
+    civility = getattr(person, "civility", None)
+    if civility is None and person is not None:
+        professional = getattr(person, "professional", None) if hasattr(person, "role") else None
+        civility = getattr(professional, "civility", None)
+    if civility == "mme" and (get_language() or "fr").startswith("fr"):
+        return feminine(text)
+    return text

@@ -51,6 +51,7 @@ from oncoparcours.patients.rules import prognosis
 from . import names
 from .cancers import BIOMARKERS, SITE_MIX, SiteMix
 from .institutions import (
+    DEMO_CIVILITY,
     DEMO_LOGINS,
     DEMO_PASSWORD,
     LOCAL_HOSPITALS,
@@ -351,12 +352,15 @@ class Generator:
         last: str = "",
     ) -> Professional:
         sex, gen_first, gen_last = self.person(sex)
+        if first:  # a given first name (demo logins) decides the civility, not the draw
+            sex = "F" if first in names.FEMALE_FIRST_NAMES else "M"
         rpps = self.rpps() if profession in {"physician", "pharmacist", "nurse"} else None
         professional = Professional(
             id=self.uuid(),
             rpps=rpps,
             first_name=first or gen_first,
             last_name=last or gen_last,
+            civility="mme" if sex == "F" else "m",
             profession=profession,
             specialty=specialty,
             email=f"{(first or gen_first)[0].lower()}.{self.rng.randint(100, 999)}@demo.invalid",
@@ -575,6 +579,7 @@ class Generator:
                 last=login.last_name,
             )
             professional.user = user
+            professional.civility = DEMO_CIVILITY.get(login.username, professional.civility)
             if login.profession == "administrative":
                 professional.rpps = None
             professional.save()

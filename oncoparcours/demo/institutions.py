@@ -461,6 +461,10 @@ class DemoLogin:
     qualifications: tuple[str, ...] = field(default=())
 
 
+# Civility of the demo logins whose first name is not in the demo's name lists (the others follow
+# their first name): decides the feminine job titles shown with their names.
+DEMO_CIVILITY = {"secretaire": "mme", "neuro-oncologue": "mme"}
+
 DEMO_PASSWORD = "demo-oncoparcours"  # noqa: S105 (printed by `make demo`; synthetic data only)
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (

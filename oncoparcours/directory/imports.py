@@ -23,6 +23,7 @@ from oncoparcours.core.rules.identifiers import normalise_identifier
 
 from .models import (
     AdditionalSpecialty,
+    Civility,
     Organisation,
     OrganisationKind,
     OrganisationMembership,
@@ -49,6 +50,7 @@ ORGANISATION_OPTIONAL = [
 ]
 PROFESSIONAL_COLUMNS = ["rpps", "last_name", "first_name", "profession"]
 PROFESSIONAL_OPTIONAL = [
+    "civility",  # mme / m, or empty: the feminine job titles of a woman (core/french.py)
     "specialty",
     "additional_specialties",
     "email",
@@ -333,7 +335,11 @@ def import_professionals(*, content: bytes | str, actor: User | None) -> ImportR
         profession = _choice(row["profession"], Profession, line, "profession", report)
         specialty = row.get("specialty") or "none"
         _choice(specialty, Specialty, line, "specialty", report)
+        civility = (row.get("civility") or "").strip().lower()
+        if civility:
+            _choice(civility, Civility, line, "civility", report)
         professional = Professional(
+            civility=civility,
             rpps=normalise_identifier(row["rpps"]) or None,
             last_name=row["last_name"],
             first_name=row["first_name"],

@@ -540,6 +540,14 @@ SPECIALTIES_BY_PROFESSION: dict[str, set[Specialty]] = {
 PROFESSIONS_WITH_RPPS = {Profession.PHYSICIAN, Profession.PHARMACIST, Profession.NURSE}
 
 
+class Civility(models.TextChoices):
+    """How the professional is addressed; decides the feminine form of a job title shown with
+    their name (core/french.py ``title_for``). Optional: unknown keeps the generic title."""
+
+    MADAME = "mme", _("Ms")
+    MONSIEUR = "m", _("Mr")
+
+
 class Professional(BaseModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -554,6 +562,9 @@ class Professional(BaseModel):
     )
     last_name = models.CharField(_("last name"), max_length=100)
     first_name = models.CharField(_("first name"), max_length=100)
+    civility = models.CharField(
+        _("civility"), max_length=3, choices=Civility.choices, blank=True, default=""
+    )
     profession = models.CharField(_("profession"), max_length=20, choices=Profession.choices)
     specialty = models.CharField(
         _("specialty"), max_length=30, choices=Specialty.choices, default=Specialty.NONE

@@ -115,3 +115,9 @@ T |= {
     "%(condition)s: %(level)s alert, answered without delay.": "%(condition)s : alerte "
     "« %(level)s », réponse sans délai.",
 }
+T |= {
+    # directory: civility of a professional
+    "Ms": "Madame",
+    "Mr": "Monsieur",
+    "civility": "civilité",
+}

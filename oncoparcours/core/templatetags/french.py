@@ -34,3 +34,10 @@ def iso_date(value: str) -> str:
         return dt.date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y")
     except ValueError:
         return str(value)
+
+
+@register.filter
+def for_person(title: object, person: object) -> str:
+    """A job title for a named person, e.g. ``{{ role|for_person:member.professional }}``
+    ("Pharmacienne" for Madame, core/french.py ``title_for``)."""
+    return french.title_for(title, person)
