@@ -18,7 +18,12 @@ class CoreConfig(AppConfig):
             NavItem("notifications", _("Notifications"), "core:notifications", order=95)
         )
 
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
+
+        from .context_processors import remember_civility
+
+        user_logged_in.connect(remember_civility, dispatch_uid="remember_civility")
 
         from .db import ensure_append_only_triggers
 

@@ -8,6 +8,14 @@ from oncoparcours import __version__
 
 from .navigation import nav_items_for
 
+CIVILITY_SESSION_KEY = "civility"
+
+
+def remember_civility(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+    """On login, keep the user's civility (their professional record's) in the session."""
+    professional = getattr(user, "professional", None)
+    request.session[CIVILITY_SESSION_KEY] = getattr(professional, "civility", "") or ""
+
 
 def shell(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
@@ -30,4 +38,8 @@ def shell(request: HttpRequest) -> dict:
         "app_version": __version__,
         "main_nav": nav,
         "environment": settings.ENVIRONMENT,
+        # Read at login (core/apps.py): the header's job title without a query per page.
+        "user_civility": request.session.get(CIVILITY_SESSION_KEY, "")
+        if hasattr(request, "session")
+        else "",
     }

@@ -114,12 +114,13 @@ def feminine(title: str) -> str:
 
 
 def title_for(title: object, person: object) -> str:
-    """``title`` as it applies to ``person`` (a Professional, a User or None): the feminine form
-    when the person's civility is known to be "Madame" and the page is in French."""
+    """``title`` as it applies to ``person`` (a Professional, a User, a civility code or None):
+    the feminine form when the person's civility is known to be "Madame" and the page is in
+    French."""
     from django.utils.translation import get_language
 
     text = str(title)
-    civility = getattr(person, "civility", None)
+    civility = person if isinstance(person, str) else getattr(person, "civility", None)
     if civility is None and person is not None:
         professional = getattr(person, "professional", None) if hasattr(person, "role") else None
         civility = getattr(professional, "civility", None)
