@@ -8,6 +8,7 @@ import csv
 import io
 
 import duckdb
+import pytest
 
 from oncoparcours.core.number_fields import normalise_decimal
 from oncoparcours.indicators import exports
@@ -51,6 +52,7 @@ def test_an_indicator_table_reads_back_with_its_decimals():
     assert [int(r["Patients"]) for r in rows] == [1250, 3]
 
 
+@pytest.mark.django_db
 def test_the_event_extract_reads_back_with_its_decimals(tmp_path):
     connection = duckdb.connect()
     connection.execute(f"CREATE TABLE events ({SCHEMA})")
@@ -64,6 +66,11 @@ def test_the_event_extract_reads_back_with_its_decimals(tmp_path):
     connection.close()
     body, _excluded = exports.extract_file(tmp_path, shift_dates=False, fmt="csv", exclusion=None)
     (row,) = read_french_csv(body)
-    assert row["organisation"] == "Centre Léon Bérard"
-    assert (row["value"], row["value2"]) == ("38,6", "1250,5")
-    assert (number(row["value"]), number(row["value2"]), int(row["count"])) == (38.6, 1250.5, 2)
+    assert row["établissement (identifiant)"] == "Centre Léon Bérard"
+    assert row["événement"] == "suivi à domicile" and row["date"] == "02/01/2026 12:00"
+    assert (row["valeur"], row["valeur 2"]) == ("38,6", "1250,5")
+    assert (number(row["valeur"]), number(row["valeur 2"]), int(row["nombre"])) == (
+        38.6,
+        1250.5,
+        2,
+    )
