@@ -7,4 +7,6 @@ app_name = "trials"
 urlpatterns = [
     path("essais/", views.trial_list, name="list"),
     path("essais/<uuid:trial_id>/", views.trial_detail, name="detail"),
+    path("essais/reseaux/", views.network_list, name="networks"),
+    path("essais/reseaux/<str:code>/", views.network_worklist, name="worklist"),
 ]
