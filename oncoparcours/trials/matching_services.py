@@ -15,15 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oncoparcours.core.audit import audit_record
+from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.core.notifications.services import Recipient, notification_send
 from oncoparcours.patients.models import CareTeamMember, CareTeamRole, Patient
+from oncoparcours.patients.selectors import professional_for
 
 from . import selectors
 from .models import OPEN_STATUSES, Arm, ArmStatus, PatientArmMatch
 from .rules.criteria import MET, UNKNOWN
 from .rules.facts import PatientFacts
 from .rules.matching import ArmSpec, Matcher
+from .rules.tree import leaves
 
 KIND = "trial_match"
 BATCH = 2000
@@ -232,3 +235,66 @@ def _notify(actor: User | None, change: Change, reason: str) -> None:
 def on_new_results(*, actor: User, patient: Patient) -> None:
     """New molecular results recorded for the patient (``patients`` hook)."""
     patient_rematch(actor=actor, patient=patient, reason="new biomarker")
+
+
+def _leaf_key(c: dict) -> str:
+    import json
+
+    return json.dumps({k: v for k, v in c.items() if k not in ("provenance", "curator", "date")},
+                      sort_keys=True)  # fmt: skip
+
+
+def stamp_curated(old_tree: dict, new_tree: dict, curator: str) -> list[tuple[str, str]]:
+    """Mark every criterion added or changed by the edit as curated by ``curator`` today (the
+    unchanged ones keep their provenance); each must carry its verbatim source text. Returns the
+    problems as (path, code)."""
+    before = {_leaf_key(c) for c, _n in leaves(old_tree)} if old_tree else set()
+    problems = []
+    today = timezone.localdate().isoformat()
+
+    def walk(node: dict, path: str) -> None:
+        for op in ("and", "or"):
+            if op in node and isinstance(node[op], list):
+                for i, child in enumerate(node[op]):
+                    if isinstance(child, dict):
+                        walk(child, f"{path}.{i}")
+                return
+        if "not" in node and isinstance(node["not"], dict):
+            walk(node["not"], f"{path}.not")
+            return
+        if "criterion" in node and _leaf_key(node) not in before:
+            if not str(node.get("text", "")).strip():
+                problems.append((f"{path}.text", "required"))
+            node.update(provenance="curated", curator=curator, date=today)
+
+    walk(new_tree, "tree")
+    return problems
+
+
+@transaction.atomic
+def arm_tree_curate(
+    *,
+    actor: User,
+    arm: Arm,
+    tree: dict,
+    note: str,
+) -> list[Change]:
+    """A curator's edit of an arm's eligibility tree: a new version (earlier ones kept), the
+    changed criteria stamped curated, then every patient matched again against the arm."""
+    from .services import arm_tree_save
+
+    arm = Arm.objects.select_related("trial").get(pk=arm.pk)
+    old = arm.tree.get("tree", {}) if arm.tree else {}
+    professional = professional_for(actor)
+    curator = professional.full_name if professional else ""
+    problems = stamp_curated(old, tree, curator or actor.get_full_name() or actor.get_username())
+    if problems:
+        raise ApplicationError(
+            _("Each criterion added or changed needs its verbatim source text: %(paths)s")
+            % {"paths": ", ".join(path for path, _code in problems)},
+            field="tree",
+        )
+    if not note.strip():
+        raise ApplicationError(_("Say what the edit changes and why."), field="note")
+    arm_tree_save(actor=actor, arm=arm, document={"schema": 1, "tree": tree}, note=note.strip())
+    return arms_rematch(actor=actor, arms=[arm], reason="curation")

@@ -280,3 +280,39 @@ def network_worklist(
         )
         .order_by("-met", "sort_name", "pk")
     )
+
+
+def tree_edit_preview(*, user: User, arm: Arm, tree: dict[str, Any]) -> dict[str, Any]:
+    """Which patients the edit adds (now met or to verify) or removes, before saving: the
+    user's own patients by name, the others as a count. Every patient is evaluated (batches)."""
+    from .rules.tree import compile_tree
+
+    old = compile_tree(arm.tree["tree"]) if arm.tree else None
+    new = compile_tree(tree)
+    visible = set(
+        Patient.objects.filter(visible_patient_filter(user, "pk")).values_list("pk", flat=True)
+    )
+    added, removed, others_added, others_removed = [], [], 0, 0
+    patients = list(Patient.objects.filter(deceased_on__isnull=True).order_by("sort_name", "pk"))
+    for start in range(0, len(patients), 2000):
+        batch = patients[start : start + 2000]
+        facts = facts_for_patients(batch)
+        for patient in batch:
+            was = old(facts[patient.pk], None) if old else 0
+            now = new(facts[patient.pk], None)
+            if bool(was) == bool(now):
+                continue
+            mine = patient.pk in visible
+            if now and mine:
+                added.append(patient)
+            elif now:
+                others_added += 1
+            elif mine:
+                removed.append(patient)
+            else:
+                others_removed += 1
+    audit_record(actor=user, action=AuditAction.VIEW,
+                 details={"what": "curation preview", "arm": str(arm.pk),
+                          "patients": [str(p.pk) for p in added + removed][:200]})  # fmt: skip
+    return {"added": added, "removed": removed, "others_added": others_added,
+            "others_removed": others_removed}  # fmt: skip

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oncoparcours.core.audit import audit_record
-from oncoparcours.core.http import AuthenticatedHttpRequest
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.forms import add_application_error
+from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
 from oncoparcours.core.models import AuditAction
 from oncoparcours.directory.models import Network
 
-from . import selectors
+from . import matching_services, selectors
 from .describe import tree_lines
-from .models import OPEN_STATUSES, Trial, TrialStatus
+from .models import OPEN_STATUSES, Arm, Trial, TrialStatus
+from .rules.tree import tree_problems
 
 
 class TrialFilterForm(forms.Form):
@@ -52,7 +60,13 @@ def trial_detail(request: AuthenticatedHttpRequest, trial_id: uuid.UUID) -> Http
     return render(
         request,
         "trials/trial_detail.html",
-        {"trial": trial, "arms": arms, "sites": trial.sites.all(), "stale": trial.is_stale()},
+        {
+            "trial": trial,
+            "arms": arms,
+            "sites": trial.sites.all(),
+            "stale": trial.is_stale(),
+            "can_curate": request.user.role in CURATORS,
+        },
     )
 
 
@@ -100,3 +114,73 @@ def network_worklist(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
         "trials/worklist.html",
         {"network": network, "form": form, "page_obj": page, "query": request.GET.urlencode()},
     )
+
+
+CURATORS = {"clinician", "administrator"}
+
+
+class CurationForm(forms.Form):
+    tree = forms.CharField(
+        label=_("Eligibility tree (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false", "class": "code"}),
+        max_length=60_000,
+        help_text=_(
+            'Nodes: {"and": [...]}, {"or": [...]}, {"not": {...}} or a criterion '
+            '{"criterion": ..., "text": verbatim source text}. Criteria added or changed are '
+            "marked curated, with your name and today's date."
+        ),
+    )
+    note = forms.CharField(label=_("What changes and why"), max_length=300, required=False)
+
+    def clean_tree(self) -> dict[str, Any]:
+        try:
+            tree = json.loads(self.cleaned_data["tree"])
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                _("Not valid JSON (line %(line)s): %(error)s")
+                % {"line": error.lineno, "error": error.msg}
+            ) from error
+        problems = tree_problems(tree)
+        if problems:
+            raise forms.ValidationError(
+                _("The eligibility tree is not valid: %(problems)s")
+                % {"problems": "; ".join(f"{p}: {c}" for p, c in problems[:20])}
+            )
+        return tree
+
+
+@login_required
+def arm_curate(
+    request: AuthenticatedHttpRequest, trial_id: uuid.UUID, arm_id: uuid.UUID
+) -> HttpResponse:
+    if request.user.role not in CURATORS:
+        raise PermissionDenied
+    arm = get_object_or_404(Arm.objects.select_related("trial"), pk=arm_id, trial_id=trial_id)
+    initial = {
+        "tree": json.dumps(
+            arm.tree.get("tree", {}) if arm.tree else {}, indent=2, ensure_ascii=False
+        )
+    }
+    form = CurationForm(request.POST or None, initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        tree = form.cleaned_data["tree"]
+        if request.POST.get("do") == "save":
+            try:
+                matching_services.arm_tree_curate(
+                    actor=request.user, arm=arm, tree=tree, note=form.cleaned_data["note"]
+                )
+            except ApplicationError as error:
+                add_application_error(form, error)
+            else:
+                messages.success(request, _("New version saved; patients matched again."))
+                return redirect(reverse("trials:curate", args=[trial_id, arm_id]))
+        else:
+            preview = selectors.tree_edit_preview(user=request.user, arm=arm, tree=tree)
+    return render(
+        request,
+        "trials/curate.html",
+        {"arm": arm, "form": form, "preview": preview, "versions": selectors.arm_versions(arm),
+         "lines": tree_lines(arm.tree["tree"]) if arm.tree else []},
+        status=200 if preview is not None else form_status(request),
+    )  # fmt: skip

@@ -44,3 +44,32 @@ T.update({
     "closed: %(arms)s": "fermés : %(arms)s",
     "Clinical trials for %(patient)s changed — %(changes)s. See the record.": "Essais cliniques de %(patient)s modifiés — %(changes)s. Voir le dossier.",
 })
+T.update({
+    "Eligibility tree (JSON)": "Arbre d'éligibilité (JSON)",
+    'Nodes: {"and": [...]}, {"or": [...]}, {"not": {...}} or a criterion {"criterion": ..., "text": verbatim source text}. Criteria added or changed are marked curated, with your name and today\'s date.': 'Nœuds : {"and": [...]}, {"or": [...]}, {"not": {...}} ou un critère {"criterion": ..., "text": texte source exact}. Les critères ajoutés ou modifiés sont marqués structurés à la main, avec votre nom et la date du jour.',
+    "What changes and why": "Ce qui change et pourquoi",
+    "Not valid JSON (line %(line)s): %(error)s": "JSON non valide (ligne %(line)s) : %(error)s",
+    "New version saved; patients matched again.": "Nouvelle version enregistrée ; patients appariés à nouveau.",
+    "Each criterion added or changed needs its verbatim source text: %(paths)s": "Chaque critère ajouté ou modifié doit porter son texte source exact : %(paths)s",
+    "Say what the edit changes and why.": "Dites ce que la modification change et pourquoi.",
+    "Curate arm %(arm)s": "Structurer le bras %(arm)s",
+    "Curate arm %(arm)s (version %(version)s)": "Structurer le bras %(arm)s (version %(version)s)",
+    "Current eligibility": "Éligibilité actuelle",
+    "Edit": "Modifier",
+    "Preview the patients affected": "Voir les patients concernés",
+    "Save as a new version": "Enregistrer une nouvelle version",
+    "What this edit changes": "Ce que cette modification change",
+    "%(counter)s patient added (met or to verify)": ("%(counter)s patient ajouté (rempli ou à vérifier)", "%(counter)s patients ajoutés (remplis ou à vérifier)"),
+    "%(counter)s patient outside your care teams": ("%(counter)s patient hors de vos équipes de soins", "%(counter)s patients hors de vos équipes de soins"),
+    "%(counter)s patient removed": ("%(counter)s patient retiré", "%(counter)s patients retirés"),
+    "Nothing is saved yet.": "Rien n'est encore enregistré.",
+    "History of edits": "Historique des modifications",
+    "Version %(number)s, %(when)s": "Version %(number)s, %(when)s",
+    "import": "import",
+    "Curate (edit, preview, history)": "Structurer (modifier, prévisualiser, historique)",
+})
+
+
+# Plural entries (msgid -> (singular, plural)), moved out of T.
+PLURALS = {k: v for k, v in T.items() if isinstance(v, tuple)}
+T = {k: v for k, v in T.items() if not isinstance(v, tuple)}
