@@ -23,6 +23,7 @@ from oncoparcours.patients.selectors import professional_for
 
 from . import selectors
 from .models import OPEN_STATUSES, Arm, ArmStatus, PatientArmMatch
+from .rules.bulk import Cohort, indices_of
 from .rules.criteria import MET, UNKNOWN
 from .rules.facts import PatientFacts
 from .rules.matching import ArmSpec, Matcher
@@ -175,10 +176,22 @@ def arms_rematch(
     specs = selectors.open_arm_specs()
     open_now = {s.key for s in specs} & keys
     closed = keys - open_now
+    affected = set(
+        PatientArmMatch.objects.filter(arm_id__in=keys).values_list("patient_id", flat=True)
+    )
     if open_now:
-        patients = list(Patient.objects.order_by("pk"))
-    else:
-        patients = list(Patient.objects.filter(trial_matches__arm_id__in=keys).distinct())
+        # Which patients the open arms now meet or leave to verify: the vectorised engine over
+        # every patient (batches), then the full per-patient re-match of those only.
+        trees = {s.key: s.tree for s in specs if s.key in open_now}
+        everyone = list(Patient.objects.order_by("pk"))
+        for start in range(0, len(everyone), BATCH):
+            batch = everyone[start : start + BATCH]
+            facts = selectors.facts_for_patients(batch)
+            cohort = Cohort([facts[p.pk] for p in batch])
+            for tree in trees.values():
+                met, to_verify = cohort.arm_sets(tree)
+                affected.update(batch[i].pk for i in indices_of(met | to_verify))
+    patients = list(Patient.objects.filter(pk__in=affected).order_by("pk"))
     return _rematch(actor, patients, specs, reason, closed=closed, notify=notify)
 
 

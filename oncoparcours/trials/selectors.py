@@ -285,10 +285,8 @@ def network_worklist(
 def tree_edit_preview(*, user: User, arm: Arm, tree: dict[str, Any]) -> dict[str, Any]:
     """Which patients the edit adds (now met or to verify) or removes, before saving: the
     user's own patients by name, the others as a count. Every patient is evaluated (batches)."""
-    from .rules.tree import compile_tree
+    from .rules.bulk import Cohort, indices_of
 
-    old = compile_tree(arm.tree["tree"]) if arm.tree else None
-    new = compile_tree(tree)
     visible = set(
         Patient.objects.filter(visible_patient_filter(user, "pk")).values_list("pk", flat=True)
     )
@@ -297,11 +295,13 @@ def tree_edit_preview(*, user: User, arm: Arm, tree: dict[str, Any]) -> dict[str
     for start in range(0, len(patients), 2000):
         batch = patients[start : start + 2000]
         facts = facts_for_patients(batch)
-        for patient in batch:
-            was = old(facts[patient.pk], None) if old else 0
-            now = new(facts[patient.pk], None)
-            if bool(was) == bool(now):
-                continue
+        cohort = Cohort([facts[p.pk] for p in batch])  # vectorised (rules/bulk.py)
+        was_sets = cohort.arm_sets(arm.tree["tree"]) if arm.tree else (0, 0)
+        now_sets = cohort.arm_sets(tree)
+        changed = (was_sets[0] | was_sets[1]) ^ (now_sets[0] | now_sets[1])
+        for index in indices_of(changed):
+            patient = batch[index]
+            now = (now_sets[0] | now_sets[1]) >> index & 1
             mine = patient.pk in visible
             if now and mine:
                 added.append(patient)
