@@ -194,6 +194,8 @@ class PatientArmMatch(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("trial matching result")
+        verbose_name_plural = _("trial matching results")
         constraints = [
             models.UniqueConstraint(fields=["patient", "arm"], name="patient_arm_match_once"),
         ]

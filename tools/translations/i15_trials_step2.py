@@ -73,3 +73,7 @@ T.update({
 # Plural entries (msgid -> (singular, plural)), moved out of T.
 PLURALS = {k: v for k, v in T.items() if isinstance(v, tuple)}
 T = {k: v for k, v in T.items() if not isinstance(v, tuple)}
+T.update({
+    "trial matching result": "résultat d'appariement aux essais",
+    "trial matching results": "résultats d'appariement aux essais",
+})
