@@ -74,3 +74,42 @@ def test_record_shows_the_ntrk_basket_trial_with_reasons(page, transactional_db)
     expect(page.get_by_role("heading", name="Bras et cohortes")).to_be_visible()
     expect(page.get_by_text("Au moins une condition :")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_a_board_case_of_the_demo_shows_a_basket_trial_with_its_reasons(browser, served_demo):
+    """On the served demo: the demo oncologist's lung cancer case on the thoracic board's agenda
+    (BRAF V600E found by the panel) shows, before the session, the BRAF basket trial met with
+    the reason of every criterion and the nearest open French site."""
+    from oncoparcours.demo.institutions import DEMO_PASSWORD
+
+    context = browser.new_context(base_url=served_demo, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto("/connexion/")
+        page.get_by_label("Identifiant").fill("oncologue")
+        page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+        page.locator("main").get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(lambda url: "/connexion/" not in url)
+        page.goto("/rcp/mes-dossiers/")
+        cases = page.locator("main table a").evaluate_all("links => links.map(a => a.href)")
+        found = None
+        for url in cases:
+            page.goto(url)
+            section = page.locator(
+                "section", has=page.get_by_role("heading", name="Essais cliniques à discuter")
+            )
+            basket = section.locator("li.trial-match", has_text="essai panier").filter(
+                has_text="patient : BRAF p.V600E"
+            )
+            if basket.count():
+                found = basket.first
+                break
+        assert found is not None, "no board case of the demo shows a basket trial"
+        expect(found).to_contain_text("NCT09900001 — BRAF-V600")
+        expect(found).to_contain_text("éligible d'après les données enregistrées")
+        expect(found).to_contain_text("Maladie : toute tumeur solide")
+        expect(found).to_contain_text("patient : BRAF p.V600E")
+        expect(found).to_contain_text(re.compile(r"Centre français ouvert le plus proche : \d+ km"))
+        assert axe_violations(page) == []
+    finally:
+        context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from oncoparcours.directory.models import CARE_SITE_KINDS, Organisation, Professional, Specialty
 from oncoparcours.directory.rules import icd10
 from oncoparcours.patients.models import Diagnosis, Patient
+from oncoparcours.trials.models import Arm
 
 from .models import (
     AttachmentKind,
@@ -26,6 +28,33 @@ from .services.boards import member_specialty_problems
 from .services.decisions import Proposal
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+@dataclass
+class ArmChoices:
+    """The registry arms a decision may propose: those matching the patient (ranked, with
+    their result) first, then the other open arms."""
+
+    matching: list[tuple[Arm, str]]  # (arm, result label)
+    others: list[Arm]
+
+    def choices(self) -> list[Any]:
+        def label(arm: Arm) -> str:
+            return f"{arm.trial.identifier} — {arm.code} — {arm.trial.title}"[:160]
+
+        groups: list[Any] = [("", _("No trial from the registry"))]
+        if self.matching:
+            found = [(str(a.pk), f"{label(a)} ({result})") for a, result in self.matching]
+            groups.append((_("Matching this patient"), found))
+        if self.others:
+            groups.append((_("Other open arms"), [(str(a.pk), label(a)) for a in self.others]))
+        return groups
+
+    def arm(self, value: str) -> Arm:
+        for arm in [a for a, _r in self.matching] + self.others:
+            if str(arm.pk) == value:
+                return arm
+        raise forms.ValidationError(_("Choose an arm from the list."))
 
 
 class DiagnosisChoiceField(forms.ModelChoiceField):
@@ -185,10 +214,32 @@ class DecisionForm(forms.Form):
     justification = forms.CharField(
         label=_("Justification"), widget=TEXTAREA, required=False, max_length=2000
     )
-    trial = forms.CharField(label=_("Clinical trial proposed"), max_length=200, required=False)
-    trial_identifier = forms.CharField(
-        label=_("Trial identifier (e.g. NCT number)"), max_length=40, required=False
+    trial_arm = forms.ChoiceField(
+        label=_("Clinical trial proposed (registry arm)"),
+        required=False,
+        help_text=_("The arms matching this patient come first, with their result."),
     )
+    trial = forms.CharField(
+        label=_("Trial not in the registry (free text)"),
+        max_length=200,
+        required=False,
+        help_text=_("Only when the trial is not in the registry."),
+    )
+    trial_identifier = forms.CharField(
+        label=_("Its identifier (e.g. NCT number)"), max_length=40, required=False
+    )
+
+    def __init__(self, *args: Any, arm_choices: ArmChoices | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.arm_choices = arm_choices or ArmChoices([], [])
+        field = self.fields["trial_arm"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = self.arm_choices.choices()
+
+    def clean_trial_arm(self) -> Arm | None:
+        value = self.cleaned_data.get("trial_arm") or ""
+        return self.arm_choices.arm(value) if value else None
+
     place_of_care = forms.ChoiceField(
         label=_("Place of care"), choices=PlaceOfCare.choices, widget=forms.RadioSelect
     )
@@ -213,6 +264,7 @@ class DecisionForm(forms.Form):
             justification=data.get("justification", ""),
             trial=data.get("trial", ""),
             trial_identifier=data.get("trial_identifier", ""),
+            trial_arm=data.get("trial_arm"),
             place_reason=data.get("place_reason", ""),
             care_organisation=data.get("care_organisation"),
             second_opinion=bool(data.get("second_opinion")),
@@ -226,8 +278,10 @@ class DecisionForm(forms.Form):
             "guideline": decision.guideline,
             "outside_guideline": decision.outside_guideline,
             "justification": decision.justification,
-            "trial": decision.trial,
-            "trial_identifier": decision.trial_identifier,
+            # A registry arm filled the trial's text: the form shows the arm only.
+            "trial": "" if decision.trial_arm_id else decision.trial,
+            "trial_identifier": "" if decision.trial_arm_id else decision.trial_identifier,
+            "trial_arm": str(decision.trial_arm_id or ""),
             "place_of_care": decision.place_of_care,
             "place_reason": decision.place_reason,
             "care_organisation": decision.care_organisation_id,

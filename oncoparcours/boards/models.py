@@ -366,6 +366,14 @@ class Decision(AppendOnlyModel):
     justification = BoundedTextField(_("justification"), blank=True, max_length=limits.COMMENT)
     trial = models.CharField(_("clinical trial proposed"), max_length=200, blank=True)
     trial_identifier = models.CharField(_("trial identifier"), max_length=40, blank=True)
+    trial_arm = models.ForeignKey(
+        "trials.Arm",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("trial arm proposed"),
+    )
     place_of_care = models.CharField(_("place of care"), max_length=10, choices=PlaceOfCare.choices)
     place_reason = models.CharField(_("reason for the place of care"), max_length=300, blank=True)
     care_organisation = models.ForeignKey(

@@ -7,14 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from oncoparcours.core.models import User
 from oncoparcours.directory.models import NetworkMembership
 from oncoparcours.patients.selectors import PatientAccess, professional_for, visible_patient_filter
+from oncoparcours.trials.models import Arm
 
 from .models import (
     AgendaItem,
@@ -201,7 +204,7 @@ def incomplete_cases(board: Board, user: User) -> QuerySet[Case]:
 def latest_decisions(case: Case) -> list[Decision]:
     return list(
         case.decisions.select_related(
-            "validated_by", "care_organisation", "session", "amends"
+            "validated_by", "care_organisation", "session", "amends", "trial_arm__trial"
         ).order_by("-version")
     )
 
@@ -278,3 +281,31 @@ def sessions_per_month(board: Board) -> list[tuple[dt.date, int, int]]:
         .values_list("starts_at", "decided", "carried")[:24]
     )
     return [(timezone.localtime(s).date(), d, c) for s, d, c in rows]
+
+
+@dataclass
+class CaseTrials:
+    """The case's patient's ranked trial arms (rows for ``trials/_matches.html``) and the arms a
+    decision may propose (matching ones first)."""
+
+    rows: list[dict[str, Any]]
+    matching: list[tuple[Arm, str]]
+    others: list[Arm]
+
+
+def case_trials(*, user: User, patient: Any, keep_arm: Arm | None = None) -> CaseTrials:
+    """Computed for the page that shows the case (its read of the patient is audited there).
+    ``keep_arm``: the arm of a decision being corrected, offered even if it closed since."""
+    from oncoparcours.trials import selectors as trials
+    from oncoparcours.trials.record import match_rows
+    from oncoparcours.trials.rules.criteria import MET
+
+    matches = trials.patient_trial_matches(user=user, patient=patient, audit=False)
+    matching = [
+        (m.arm.payload, str(_("met") if m.value == MET else _("to verify"))) for m in matches
+    ]
+    seen = {arm.pk for arm, _result in matching}
+    others = [arm for arm in trials.open_arms() if arm.pk not in seen]
+    if keep_arm is not None and keep_arm.pk not in seen and keep_arm not in others:
+        others.insert(0, keep_arm)
+    return CaseTrials(match_rows(matches), matching, others)

@@ -1,7 +1,8 @@
 """Demo clinical trials: the synthetic CTML trials of ``trials/data/demo_trials.yaml`` (a BRAF
 V600 basket, an NTRK fusion basket, MSI-H colorectal, HER2 3+ breast, EGFR lung), open at a few
 French cancer centres of the demo region, and molecular results on some of the demo
-oncologist's patients so that the record's "Clinical trials" section shows matches.
+oncologist's patients so that the record's "Clinical trials" section shows matches; a lung
+cancer on the thoracic board's agenda has a BRAF V600E (the basket trial on the board case).
 
 Everything goes through the services, as users would have entered it."""
 
@@ -44,7 +45,10 @@ class TrialsDemo:
 
     @transaction.atomic
     def run(self) -> int:
-        imported = trials.trials_import_ctml(actor=self.loader, content=DEMO_TRIALS.read_text())
+        # The initial load notifies no one; the results recorded below raise the notices.
+        imported = trials.trials_import_ctml(
+            actor=self.loader, content=DEMO_TRIALS.read_text(), notify=False
+        )
         centres = list(
             Organisation.objects.filter(kind__in=("clcc", "chu"), latitude__isnull=False)
             .order_by("name")
@@ -57,7 +61,34 @@ class TrialsDemo:
                     latitude=centre.latitude, longitude=centre.longitude, status="RECRUITING",
                     contact="Unité de recherche clinique",
                 )  # fmt: skip
-        return self._molecular_results()
+        return self._molecular_results() + self._board_basket_case()
+
+    def _board_basket_case(self) -> int:
+        """A lung cancer on the thoracic board's agenda with a BRAF V600E found by the panel:
+        the case page shows the BRAF basket trial (met) before the session."""
+        from oncoparcours.boards.models import AgendaItem
+
+        item = (
+            AgendaItem.objects.filter(
+                outcome="pending",
+                case__status="scheduled",
+                case__board__short_name="RCP thoracique CLB",
+                case__patient__molecular__isnull=True,
+            )
+            .select_related("case__patient", "case__submitted_by")
+            .order_by("session__starts_at", "position")
+            .first()
+        )
+        if item is None:
+            return 0
+        molecular_finding_add(
+            actor=item.case.submitted_by,
+            patient=item.case.patient,
+            raw={"kind": "variant", "gene": "BRAF", "alteration_type": "snv", "exon": "15",
+                 "protein_change": "p.V600E", "source": "Panel NGS (ADN tumoral)",
+                 "sampled_on": (timezone.localdate() - dt.timedelta(days=6)).isoformat()},
+        )  # fmt: skip
+        return 1
 
     def _molecular_results(self) -> int:
         oncologist = Professional.objects.filter(user__username="oncologue").first()

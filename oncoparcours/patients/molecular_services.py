@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -78,6 +79,21 @@ def problem_message(code: str) -> str:
     }.get(code, code)
 
 
+# Higher apps (trials: re-matching) are told of new results, inside the same transaction.
+MolecularListener = Callable[..., None]
+_LISTENERS: dict[str, MolecularListener] = {}
+
+
+def register_molecular_listener(key: str, listener: MolecularListener) -> None:
+    """``listener(actor=, patient=)`` runs after results are recorded for a patient."""
+    _LISTENERS[key] = listener
+
+
+def _recorded(actor: User, patient: Patient) -> None:
+    for listener in _LISTENERS.values():
+        listener(actor=actor, patient=patient)
+
+
 def _checked(patient: Patient, raw: dict[str, str]) -> molecular.Checked:
     return molecular.check_finding(raw, birth_date=patient.birth_date, today=timezone.localdate())
 
@@ -98,7 +114,9 @@ def molecular_finding_add(
     if checked.problems:
         errors = {name: [problem_message(code)] for name, code in checked.problems.items()}
         raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
-    return _create(actor=actor, patient=patient, values=checked.values)
+    finding = _create(actor=actor, patient=patient, values=checked.values)
+    _recorded(actor, patient)
+    return finding
 
 
 def _read_rows(content: bytes) -> list[dict[str, str]]:
@@ -152,4 +170,5 @@ def molecular_import_csv(*, actor: User, patient: Patient, content: bytes) -> in
         patient_id=patient.pk,
         details={"molecular_results": len(checked_rows)},
     )
+    _recorded(actor, patient)
     return len(checked_rows)

@@ -25,3 +25,11 @@ class TrialsConfig(AppConfig):
             )
         )
         register_record_section("trials", record.trials_section, order=6)
+
+        from oncoparcours.core.notifications.services import register_kind
+        from oncoparcours.patients.molecular_services import register_molecular_listener
+
+        from . import matching_services
+
+        register_kind(matching_services.KIND)
+        register_molecular_listener("trials", matching_services.on_new_results)

@@ -172,3 +172,34 @@ class ArmTreeVersion(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(fields=["arm", "number"], name="arm_tree_version_unique"),
         ]
+
+
+class MatchValue(models.IntegerChoices):
+    TO_VERIFY = 1, _("to verify")
+    MET = 2, _("met")
+
+
+class PatientArmMatch(models.Model):
+    """The last re-match's result for a patient and an open arm that is met or to verify (a
+    derived table, rewritten by ``services.patient_rematch``; arms not met have no row). The
+    trials worklist reads it; its changes raise the notices to the referring physician."""
+
+    id = models.BigAutoField(primary_key=True)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="trial_matches"
+    )
+    arm = models.ForeignKey(Arm, on_delete=models.CASCADE, related_name="patient_matches")
+    value = models.PositiveSmallIntegerField(choices=MatchValue.choices)
+    unknowns = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("trial matching result")
+        verbose_name_plural = _("trial matching results")
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "arm"], name="patient_arm_match_once"),
+        ]
+        indexes = [models.Index(fields=["arm", "value"], name="patient_arm_match_arm")]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} — {self.arm_id}: {self.value}"

@@ -10,7 +10,9 @@ from oncoparcours.patients.record import RecordSection
 
 from . import selectors
 from .describe import reason
-from .rules.criteria import MET
+from .rules.criteria import BIOMARKER_CRITERIA, MET
+from .rules.matching import ArmMatch
+from .rules.tree import leaves
 
 
 def _negated_paths(tree: dict[str, Any], path: str = "tree", negated: bool = False) -> set[str]:
@@ -24,12 +26,8 @@ def _negated_paths(tree: dict[str, Any], path: str = "tree", negated: bool = Fal
     return {path} if negated else set()
 
 
-def trials_section(access: Any, request: Any) -> RecordSection:
-    # The record page's read of the patient is audited once (patients.selectors); this section
-    # is part of that read.
-    matches = selectors.patient_trial_matches(
-        user=request.user, patient=access.patient, audit=False
-    )
+def match_rows(matches: list[ArmMatch]) -> list[dict[str, Any]]:
+    """The ranked arms as rows for ``trials/_matches.html`` (record section, board case)."""
     rows = []
     for match in matches:
         negated = _negated_paths(match.arm.tree)
@@ -39,9 +37,29 @@ def trials_section(access: Any, request: Any) -> RecordSection:
                 "met": match.value == MET,
                 "unknowns": match.unknowns,
                 "distance_km": match.distance_km,
+                "site": match.site,
+                "basket": is_basket(match.arm.tree),
                 "reasons": [reason(leaf, leaf.path in negated) for leaf in match.leaves],
             }
         )
+    return rows
+
+
+def is_basket(tree: dict[str, Any]) -> bool:
+    """A basket arm: any solid tumour (or any haematological malignancy) with a biomarker."""
+    found = leaves(tree)
+    return any(c.get("criterion") == "disease" and c.get("group") for c, _n in found) and any(
+        c.get("criterion") in BIOMARKER_CRITERIA and not negated for c, negated in found
+    )
+
+
+def trials_section(access: Any, request: Any) -> RecordSection:
+    # The record page's read of the patient is audited once (patients.selectors); this section
+    # is part of that read.
+    matches = selectors.patient_trial_matches(
+        user=request.user, patient=access.patient, audit=False
+    )
+    rows = match_rows(matches)
     return RecordSection(
         title=_("Clinical trials"),
         template="trials/record_section.html",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import defaultdict
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -12,9 +13,29 @@ from django.utils import timezone
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.models import AuditAction, User
-from oncoparcours.patients.models import MolecularKind, Patient, PerformanceScale
+from oncoparcours.directory.models import Network
+from oncoparcours.directory.rules import icd10
+from oncoparcours.patients.models import (
+    Diagnosis,
+    MolecularFinding,
+    MolecularKind,
+    Patient,
+    PerformanceScale,
+    PerformanceStatus,
+    Staging,
+    TreatmentCourse,
+)
+from oncoparcours.patients.selectors import visible_patient_filter
 
-from .models import OPEN_STATUSES, Arm, ArmStatus, Trial, TrialSite
+from .models import (
+    OPEN_STATUSES,
+    Arm,
+    ArmStatus,
+    MatchValue,
+    PatientArmMatch,
+    Trial,
+    TrialSite,
+)
 from .rules.facts import DiagnosisFacts, PatientFacts, VariantFacts
 from .rules.matching import ArmMatch, ArmSpec, Matcher
 from .rules.tree import needs_curation
@@ -54,78 +75,119 @@ def open_arm_specs() -> list[ArmSpec]:
         .order_by("trial__title", "code")
     )
     sites: dict[uuid.UUID, list[tuple[float, float]]] = {}
+    names: dict[uuid.UUID, list[str]] = {}
     for site in TrialSite.objects.filter(
         trial_id__in={a.trial_id for a in arms},
         status__in=OPEN_STATUSES,
         latitude__isnull=False,
         longitude__isnull=False,
-    ).only("trial_id", "latitude", "longitude"):
+    ).only("trial_id", "latitude", "longitude", "name", "city"):
         sites.setdefault(site.trial_id, []).append((site.latitude, site.longitude))  # type: ignore[arg-type]
+        names.setdefault(site.trial_id, []).append(
+            f"{site.name} ({site.city})" if site.city else site.name
+        )
     specs = []
     for arm in arms:
         if not arm.tree or needs_curation(arm.tree["tree"]):
             continue
         label = f"{arm.trial.identifier} — {arm.code}"
         specs.append(ArmSpec(str(arm.pk), label, arm.tree["tree"],
-                             tuple(sites.get(arm.trial_id, ())), payload=arm))  # fmt: skip
+                             tuple(sites.get(arm.trial_id, ())), payload=arm,
+                             site_names=tuple(names.get(arm.trial_id, ()))))  # fmt: skip
     return specs
+
+
+def open_arms() -> list[Arm]:
+    """Every open arm of a recruiting trial (one query), for choosing one in a decision."""
+    return list(
+        Arm.objects.filter(status=ArmStatus.OPEN, trial__overall_status__in=OPEN_STATUSES)
+        .select_related("trial")
+        .order_by("trial__title", "code")
+    )
 
 
 def patient_facts(patient: Patient) -> PatientFacts:
     """What matching knows of the patient (five queries)."""
-    diagnoses = tuple(
-        DiagnosisFacts(d.icd10, d.icdo3_topography, d.icdo3_morphology)
-        for d in patient.diagnoses.all()
-    )
-    latest_staging = (
-        patient.diagnoses.filter(stagings__isnull=False)
-        .values("stagings__m", "stagings__stage_group")
-        .order_by("-stagings__staged_on")
-        .first()
-    )
-    metastatic, stage_group = None, ""
-    if latest_staging:
-        m = (latest_staging["stagings__m"] or "").upper()
-        metastatic = True if m.startswith("M1") else False if m.startswith("M0") else None
-        stage_group = latest_staging["stagings__stage_group"] or ""
-    treatments = list(patient.treatments.values("line", "regimen", "kind"))
-    lines = [t["line"] for t in treatments if t["line"]]
-    ecog = (
-        patient.performance_statuses.filter(scale=PerformanceScale.ECOG)
-        .order_by("-recorded_on")
-        .values_list("value", flat=True)
-        .first()
-    )
-    variants, tmb, msi, ihc, sequenced = [], None, "", {}, False
-    for finding in patient.molecular.order_by("sampled_on"):  # later results overwrite
-        if finding.kind == MolecularKind.VARIANT:
-            sequenced = True
-            variants.append(VariantFacts(finding.gene, finding.alteration_type,
-                finding.exon, finding.protein_change, finding.fusion_partner))  # fmt: skip
-        elif finding.kind == MolecularKind.TMB:
-            tmb = finding.tmb
-        elif finding.kind == MolecularKind.MSI:
-            msi = finding.msi_status
-        elif finding.ihc_value is not None:
-            ihc[finding.ihc_marker] = (finding.ihc_scale, finding.ihc_value)
-    return PatientFacts(
-        age=patient.age_on(timezone.localdate()),
-        sex=patient.sex,
-        diagnoses=diagnoses,
-        metastatic=metastatic,
-        stage_group=stage_group,
-        prior_lines=(max(lines) if lines else len(treatments)) if treatments else None,
-        prior_drugs=frozenset(w for t in treatments for w in WORD.findall(t["regimen"].lower())),
-        prior_classes=frozenset(t["kind"] for t in treatments),
-        ecog=ecog,
-        sequenced=sequenced,
-        variants=tuple(variants),
-        tmb=tmb,
-        msi=msi,
-        ihc=ihc,
-        latitude=patient.latitude,
-        longitude=patient.longitude,
-    )
+    return facts_for_patients([patient])[patient.pk]
+
+
+def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]:
+    """What matching knows of each patient, in five queries whatever their number (the caller
+    passes batches of a few thousand)."""
+    ids = [p.pk for p in patients]
+    diagnoses: dict[uuid.UUID, list[DiagnosisFacts]] = defaultdict(list)
+    for drow in (
+        Diagnosis.objects.filter(patient_id__in=ids)
+        .order_by("-diagnosed_on")
+        .values("patient_id", "icd10", "icdo3_topography", "icdo3_morphology")
+    ):
+        diagnoses[drow["patient_id"]].append(
+            DiagnosisFacts(drow["icd10"], drow["icdo3_topography"], drow["icdo3_morphology"])
+        )
+    staging: dict[uuid.UUID, dict[str, Any]] = {}
+    for srow in (
+        Staging.objects.filter(diagnosis__patient_id__in=ids)
+        .order_by("staged_on")  # the latest wins
+        .values("diagnosis__patient_id", "m", "stage_group")
+    ):
+        staging[srow["diagnosis__patient_id"]] = dict(srow)
+    treatments: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    for trow in TreatmentCourse.objects.filter(patient_id__in=ids).values(
+        "patient_id", "line", "regimen", "kind"
+    ):
+        treatments[trow["patient_id"]].append(dict(trow))
+    ecog: dict[uuid.UUID, int] = {}
+    for erow in (
+        PerformanceStatus.objects.filter(patient_id__in=ids, scale=PerformanceScale.ECOG)
+        .order_by("recorded_on")  # the latest wins
+        .values("patient_id", "value")
+    ):
+        ecog[erow["patient_id"]] = erow["value"]
+    molecular: dict[uuid.UUID, list[MolecularFinding]] = defaultdict(list)
+    for finding in MolecularFinding.objects.filter(patient_id__in=ids).order_by("sampled_on"):
+        molecular[finding.patient_id].append(finding)
+    today = timezone.localdate()
+    out = {}
+    for patient in patients:
+        latest = staging.get(patient.pk)
+        metastatic, stage_group = None, ""
+        if latest:
+            m = (latest["m"] or "").upper()
+            metastatic = True if m.startswith("M1") else False if m.startswith("M0") else None
+            stage_group = latest["stage_group"] or ""
+        given = treatments.get(patient.pk, [])
+        lines = [t["line"] for t in given if t["line"]]
+        variants, tmb, msi, ihc, sequenced = [], None, "", {}, False
+        for finding in molecular.get(patient.pk, ()):  # later results overwrite
+            if finding.kind == MolecularKind.VARIANT:
+                sequenced = True
+                variants.append(VariantFacts(finding.gene, finding.alteration_type,
+                    finding.exon, finding.protein_change, finding.fusion_partner))  # fmt: skip
+            elif finding.kind == MolecularKind.TMB:
+                tmb = finding.tmb
+            elif finding.kind == MolecularKind.MSI:
+                msi = finding.msi_status
+            elif finding.ihc_value is not None:
+                ihc[finding.ihc_marker] = (finding.ihc_scale, finding.ihc_value)
+        out[patient.pk] = PatientFacts(
+            age=patient.age_on(today),
+            sex=patient.sex,
+            diagnoses=tuple(diagnoses.get(patient.pk, ())),
+            metastatic=metastatic,
+            stage_group=stage_group,
+            prior_lines=(max(lines) if lines else len(given)) if given else None,
+            prior_drugs=frozenset(w for t in given for w in WORD.findall(t["regimen"].lower())),
+            prior_classes=frozenset(t["kind"] for t in given),
+            ecog=ecog.get(patient.pk),
+            sequenced=sequenced,
+            variants=tuple(variants),
+            tmb=tmb,
+            msi=msi,
+            ihc=ihc,
+            latitude=patient.latitude,
+            longitude=patient.longitude,
+        )
+    return out
 
 
 def patient_trial_matches(*, user: User, patient: Patient, audit: bool = True) -> list[ArmMatch]:
@@ -149,3 +211,108 @@ def trial_open_filter() -> Q:
 
 def arm_versions(arm: Arm) -> list[Any]:
     return list(arm.tree_versions.select_related("author").order_by("-number")[:20])
+
+
+PRIORITY_NETWORKS = ("FEM-NET", "GLIOREC", "RECAP")
+
+
+def networks_for_worklist() -> list[Network]:
+    """Networks with an ICD-10 scope, FEM-NET, GLIOREC and RECAP first (the pilots)."""
+    networks = [n for n in Network.objects.order_by("code") if n.icd10_ranges]
+    first = {code: i for i, code in enumerate(PRIORITY_NETWORKS)}
+    return sorted(networks, key=lambda n: (first.get(n.code, len(first)), n.code))
+
+
+def _next_category(code: str) -> str:
+    letter, number, _sub = icd10.parse(code)
+    return f"{letter}{number + 1:02d}" if number < 99 else chr(ord(letter) + 1) + "00"
+
+
+def icd10_scope_filter(ranges: list[tuple[str, str]], field: str = "icd10") -> Q:
+    """A database filter for codes inside the ranges (``directory.rules.icd10.in_range`` on
+    normalised codes: a bound without subdivision covers the whole category)."""
+    condition = Q(pk__in=[])
+    for start, end in ranges:
+        start, end = icd10.normalise(start), icd10.normalise(end)
+        upper = (
+            Q(**{f"{field}__lte": end})
+            if "." in end
+            else Q(**{f"{field}__lt": _next_category(end)})
+        )
+        condition |= Q(**{f"{field}__gte": start}) & upper
+    return condition
+
+
+def network_worklist(
+    *, user: User, network: Network, trial_id: uuid.UUID | None = None, result: str = ""
+) -> QuerySet[Patient]:
+    """The user's patients (care team, or break-the-glass) with a cancer in the network's scope
+    and at least one open arm met or to verify: met first. Query count independent of size."""
+    matches = PatientArmMatch.objects.filter(
+        arm__status=ArmStatus.OPEN, arm__trial__overall_status__in=OPEN_STATUSES
+    )
+    if trial_id:
+        matches = matches.filter(arm__trial_id=trial_id)
+    if result == "met":
+        matches = matches.filter(value=MatchValue.MET)
+    elif result == "to_verify":
+        matches = matches.filter(value=MatchValue.TO_VERIFY)
+    in_scope = Diagnosis.objects.filter(icd10_scope_filter(network.scope_ranges))
+    return (
+        Patient.objects.filter(visible_patient_filter(user, "pk"))
+        .filter(pk__in=in_scope.values("patient_id"), deceased_on__isnull=True)
+        .filter(pk__in=matches.values("patient_id"))
+        .annotate(
+            met=Count(
+                "trial_matches", filter=Q(trial_matches__in=matches.filter(value=MatchValue.MET))
+            ),
+            to_verify=Count(
+                "trial_matches",
+                filter=Q(trial_matches__in=matches.filter(value=MatchValue.TO_VERIFY)),
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "trial_matches",
+                queryset=matches.select_related("arm__trial").order_by("-value", "unknowns"),
+                to_attr="open_matches",
+            )
+        )
+        .order_by("-met", "sort_name", "pk")
+    )
+
+
+def tree_edit_preview(*, user: User, arm: Arm, tree: dict[str, Any]) -> dict[str, Any]:
+    """Which patients the edit adds (now met or to verify) or removes, before saving: the
+    user's own patients by name, the others as a count. Every patient is evaluated (batches)."""
+    from .rules.bulk import Cohort, indices_of
+
+    visible = set(
+        Patient.objects.filter(visible_patient_filter(user, "pk")).values_list("pk", flat=True)
+    )
+    added, removed, others_added, others_removed = [], [], 0, 0
+    patients = list(Patient.objects.filter(deceased_on__isnull=True).order_by("sort_name", "pk"))
+    for start in range(0, len(patients), 2000):
+        batch = patients[start : start + 2000]
+        facts = facts_for_patients(batch)
+        cohort = Cohort([facts[p.pk] for p in batch])  # vectorised (rules/bulk.py)
+        was_sets = cohort.arm_sets(arm.tree["tree"]) if arm.tree else (0, 0)
+        now_sets = cohort.arm_sets(tree)
+        changed = (was_sets[0] | was_sets[1]) ^ (now_sets[0] | now_sets[1])
+        for index in indices_of(changed):
+            patient = batch[index]
+            now = (now_sets[0] | now_sets[1]) >> index & 1
+            mine = patient.pk in visible
+            if now and mine:
+                added.append(patient)
+            elif now:
+                others_added += 1
+            elif mine:
+                removed.append(patient)
+            else:
+                others_removed += 1
+    audit_record(actor=user, action=AuditAction.VIEW,
+                 details={"what": "curation preview", "arm": str(arm.pk),
+                          "patients": [str(p.pk) for p in added + removed][:200]})  # fmt: skip
+    return {"added": added, "removed": removed, "others_added": others_added,
+            "others_removed": others_removed}  # fmt: skip

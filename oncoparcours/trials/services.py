@@ -17,6 +17,7 @@ from oncoparcours.directory.models import Organisation
 from oncoparcours.patients.models import search_key
 
 from .importers import ctgov, ctml
+from .matching_services import arms_rematch
 from .models import Arm, ArmTreeVersion, Trial, TrialSite
 from .rules.tree import document_problems
 
@@ -68,6 +69,7 @@ def _save_trial(actor: User | None, data: ctgov.TrialData) -> Trial:
     trial = Trial.objects.filter(nct_id=data.nct_id).first() if data.nct_id else None
     created = trial is None
     trial = trial or Trial()
+    before = trial.overall_status
     fields = ("nct_id", "eu_ct_number", "eudract_number", "sponsor_code", "title", "phase")
     for name in (*fields, "sponsor", "overall_status", "conditions", "eligibility_text", "source"):
         setattr(trial, name, getattr(data, name))
@@ -87,10 +89,14 @@ def _save_trial(actor: User | None, data: ctgov.TrialData) -> Trial:
         )
         for site in data.sites
     )
+    changed = []
+    status_changed = not created and trial.overall_status != before
     for arm_data in data.arms:
-        arm, _new = Arm.objects.get_or_create(
+        arm, new = Arm.objects.get_or_create(
             trial=trial, code=arm_data.code, defaults={"status": arm_data.status}
         )
+        if new or status_changed or arm.status != arm_data.status or arm.tree != arm_data.tree:
+            changed.append(arm)
         arm.description, arm.status = arm_data.description, arm_data.status
         arm.save(update_fields=["description", "status", "updated_at"])
         if arm.tree != arm_data.tree:
@@ -101,10 +107,13 @@ def _save_trial(actor: User | None, data: ctgov.TrialData) -> Trial:
         obj=trial,
         details={"source": data.source, "arms": len(data.arms), "sites": len(data.sites)},
     )
+    trial.changed_arms = changed  # type: ignore[attr-defined]
     return trial
 
 
-def _import(actor: User | None, records: list[tuple[str, Any]], parse: Any) -> list[Trial]:
+def _import(
+    actor: User | None, records: list[tuple[str, Any]], parse: Any, notify: bool = True
+) -> list[Trial]:
     """Parse every record first; any error refuses the whole file (each bad record named)."""
     retrieved = timezone.now().date().isoformat()
     parsed, errors = [], []
@@ -124,10 +133,13 @@ def _import(actor: User | None, records: list[tuple[str, Any]], parse: Any) -> l
                 raise ApplicationError(
                     _("Nothing imported. %(errors)s") % {"errors": f"{label}: {error}"}
                 ) from error
+        changed = [arm for trial in trials for arm in trial.changed_arms]  # type: ignore[attr-defined]
+        if changed:  # new arms, status or eligibility changes: the patients are matched again
+            arms_rematch(actor=actor, arms=changed, reason="import", notify=notify)
         return trials
 
 
-def trials_import_ctgov(*, actor: User | None, content: str) -> list[Trial]:
+def trials_import_ctgov(*, actor: User | None, content: str, notify: bool = True) -> list[Trial]:
     try:
         document = json.loads(content)
     except json.JSONDecodeError as error:
@@ -141,17 +153,17 @@ def trials_import_ctgov(*, actor: User | None, content: str) -> list[Trial]:
                 "nctId", ""
             )
         records.append((f"record {index + 1}" + (f" ({nct})" if nct else ""), study))
-    return _import(actor, records, ctgov.parse_study)
+    return _import(actor, records, ctgov.parse_study, notify)
 
 
-def trials_import_ctml(*, actor: User | None, content: str) -> list[Trial]:
+def trials_import_ctml(*, actor: User | None, content: str, notify: bool = True) -> list[Trial]:
     try:
         documents = [d for d in yaml.safe_load_all(content) if d is not None]
     except yaml.YAMLError as error:
         raise ApplicationError(_("Not YAML: %(error)s") % {"error": error}) from error
     records = [(f"document {i + 1} ({d.get('nct_id', '?') if isinstance(d, dict) else '?'})", d)
                for i, d in enumerate(documents)]  # fmt: skip
-    return _import(actor, records, ctml.parse_ctml)
+    return _import(actor, records, ctml.parse_ctml, notify)
 
 
 def trial_export_ctml(*, trial: Trial) -> str:

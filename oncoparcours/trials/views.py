@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from oncoparcours.core.http import AuthenticatedHttpRequest
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.forms import add_application_error
+from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
+from oncoparcours.core.models import AuditAction
+from oncoparcours.directory.models import Network
 
-from . import selectors
+from . import matching_services, selectors
 from .describe import tree_lines
-from .models import TrialStatus
+from .models import OPEN_STATUSES, Arm, Trial, TrialStatus
+from .rules.tree import tree_problems
 
 
 class TrialFilterForm(forms.Form):
@@ -49,5 +60,127 @@ def trial_detail(request: AuthenticatedHttpRequest, trial_id: uuid.UUID) -> Http
     return render(
         request,
         "trials/trial_detail.html",
-        {"trial": trial, "arms": arms, "sites": trial.sites.all(), "stale": trial.is_stale()},
+        {
+            "trial": trial,
+            "arms": arms,
+            "sites": trial.sites.all(),
+            "stale": trial.is_stale(),
+            "can_curate": request.user.role in CURATORS,
+        },
     )
+
+
+class WorklistFilterForm(forms.Form):
+    trial = forms.ModelChoiceField(
+        label=_("Trial"),
+        queryset=Trial.objects.filter(overall_status__in=OPEN_STATUSES).order_by("title"),
+        required=False,
+        empty_label=_("All"),
+    )
+    result = forms.ChoiceField(
+        label=_("Result"),
+        required=False,
+        choices=[("", _("Met or to verify")), ("met", _("Met only")),
+                 ("to_verify", _("To verify only"))],
+    )  # fmt: skip
+
+
+@login_required
+def network_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "trials/networks.html", {"networks": selectors.networks_for_worklist()})
+
+
+@login_required
+def network_worklist(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    network = get_object_or_404(Network, code=code)
+    form = WorklistFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    trial = filters.get("trial")
+    patients = selectors.network_worklist(
+        user=request.user,
+        network=network,
+        trial_id=trial.pk if trial else None,
+        result=filters.get("result", ""),
+    )
+    page = Paginator(patients, 50).get_page(request.GET.get("page"))
+    audit_record(
+        actor=request.user,
+        action=AuditAction.LIST,
+        details={"what": "trials worklist", "network": network.code,
+                 "patients": [str(p.pk) for p in page]},
+    )  # fmt: skip
+    return render(
+        request,
+        "trials/worklist.html",
+        {"network": network, "form": form, "page_obj": page, "query": request.GET.urlencode()},
+    )
+
+
+CURATORS = {"clinician", "administrator"}
+
+
+class CurationForm(forms.Form):
+    tree = forms.CharField(
+        label=_("Eligibility tree (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false", "class": "code"}),
+        max_length=60_000,
+        help_text=_(
+            'Nodes: {"and": [...]}, {"or": [...]}, {"not": {...}} or a criterion '
+            '{"criterion": ..., "text": verbatim source text}. Criteria added or changed are '
+            "marked curated, with your name and today's date."
+        ),
+    )
+    note = forms.CharField(label=_("What changes and why"), max_length=300, required=False)
+
+    def clean_tree(self) -> dict[str, Any]:
+        try:
+            tree = json.loads(self.cleaned_data["tree"])
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                _("Not valid JSON (line %(line)s): %(error)s")
+                % {"line": error.lineno, "error": error.msg}
+            ) from error
+        problems = tree_problems(tree)
+        if problems:
+            raise forms.ValidationError(
+                _("The eligibility tree is not valid: %(problems)s")
+                % {"problems": "; ".join(f"{p}: {c}" for p, c in problems[:20])}
+            )
+        return tree
+
+
+@login_required
+def arm_curate(
+    request: AuthenticatedHttpRequest, trial_id: uuid.UUID, arm_id: uuid.UUID
+) -> HttpResponse:
+    if request.user.role not in CURATORS:
+        raise PermissionDenied
+    arm = get_object_or_404(Arm.objects.select_related("trial"), pk=arm_id, trial_id=trial_id)
+    initial = {
+        "tree": json.dumps(
+            arm.tree.get("tree", {}) if arm.tree else {}, indent=2, ensure_ascii=False
+        )
+    }
+    form = CurationForm(request.POST or None, initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        tree = form.cleaned_data["tree"]
+        if request.POST.get("do") == "save":
+            try:
+                matching_services.arm_tree_curate(
+                    actor=request.user, arm=arm, tree=tree, note=form.cleaned_data["note"]
+                )
+            except ApplicationError as error:
+                add_application_error(form, error)
+            else:
+                messages.success(request, _("New version saved; patients matched again."))
+                return redirect(reverse("trials:curate", args=[trial_id, arm_id]))
+        else:
+            preview = selectors.tree_edit_preview(user=request.user, arm=arm, tree=tree)
+    return render(
+        request,
+        "trials/curate.html",
+        {"arm": arm, "form": form, "preview": preview, "versions": selectors.arm_versions(arm),
+         "lines": tree_lines(arm.tree["tree"]) if arm.tree else []},
+        status=200 if preview is not None else form_status(request),
+    )  # fmt: skip

@@ -16,6 +16,7 @@ from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.directory.models import Organisation
+from oncoparcours.trials.models import OPEN_STATUSES, Arm, ArmStatus
 
 from ..models import (
     AgendaItem,
@@ -47,10 +48,13 @@ class Proposal:
     place_reason: str = ""
     care_organisation: Organisation | None = None
     second_opinion: bool = False
+    trial_arm: Arm | None = None  # a registry arm; the free-text trial is the fallback
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _check(proposal: Proposal) -> None:
+def _check(proposal: Proposal, allowed_arm: Arm | None = None) -> None:
+    """``allowed_arm``: the arm of the version a correction amends, kept even if it closed
+    since; any other arm chosen must be open in a recruiting trial."""
     errors: dict[str, list[str]] = {}
     if not proposal.modalities:
         errors["modalities"] = [_("Choose at least one treatment modality.")]
@@ -71,6 +75,19 @@ def _check(proposal: Proposal) -> None:
         errors["care_organisation"] = [_("Say where the patient is transferred.")]
     if proposal.trial_identifier and not proposal.trial:
         errors["trial"] = [_("Name the trial proposed.")]
+    arm = proposal.trial_arm
+    if arm is not None:
+        if proposal.trial.strip() or proposal.trial_identifier.strip():
+            errors["trial"] = [
+                _("Choose an arm of the registry or type a trial not in the registry, not both.")
+            ]
+        elif (arm.status != ArmStatus.OPEN or arm.trial.overall_status not in OPEN_STATUSES) and (
+            allowed_arm is None or arm.pk != allowed_arm.pk
+        ):
+            errors["trial_arm"] = [
+                _("This arm is not open to inclusion (%(status)s): choose an open arm.")
+                % {"status": arm.get_status_display()}
+            ]
     if errors:
         field_name, messages = next(iter(errors.items()))
         raise ApplicationError(messages[0], errors=errors, field=field_name)
@@ -83,13 +100,19 @@ def _fields(proposal: Proposal) -> dict[str, Any]:
         "guideline": "" if proposal.outside_guideline else proposal.guideline.strip(),
         "outside_guideline": proposal.outside_guideline,
         "justification": proposal.justification.strip(),
-        "trial": proposal.trial.strip(),
-        "trial_identifier": proposal.trial_identifier.strip(),
+        # A registry arm fills the trial's name and identifier (letters and PDFs show them).
+        "trial": _arm_label(arm) if (arm := proposal.trial_arm) else proposal.trial.strip(),
+        "trial_identifier": arm.trial.identifier if arm else proposal.trial_identifier.strip(),
+        "trial_arm": arm,
         "place_of_care": proposal.place_of_care,
         "place_reason": proposal.place_reason.strip(),
         "care_organisation": proposal.care_organisation,
         "second_opinion": proposal.second_opinion,
     }
+
+
+def _arm_label(arm: Arm) -> str:
+    return f"{arm.trial.title} — {arm.code}"[:200]
 
 
 def _already(case: Case) -> ApplicationError:
@@ -186,6 +209,7 @@ def _validate(
             "version": 1,
             "place_of_care": decision.place_of_care,
             "modalities": decision.modalities,
+            "trial_arm": str(decision.trial_arm_id) if decision.trial_arm_id else "",
         },
     )
     if with_documents:
@@ -218,7 +242,7 @@ def _amend(actor: User, decision: Decision, proposal: Proposal, reason: str) -> 
         raise ApplicationError(_("Correct the latest version of the decision."))
     if len(reason.strip()) < 5:
         raise ApplicationError(_("Say why the decision is corrected."), field="correction_reason")
-    _check(proposal)
+    _check(proposal, allowed_arm=decision.trial_arm)
     amended = Decision.objects.create(
         case=case,
         session=session,

@@ -19,7 +19,7 @@ from oncoparcours.core.uploads import display_name
 from oncoparcours.patients.selectors import patient_get_for_user
 
 from .. import selectors
-from ..forms import AmendForm, AttachmentForm, CaseForm, DecisionForm, ReasonForm
+from ..forms import AmendForm, ArmChoices, AttachmentForm, CaseForm, DecisionForm, ReasonForm
 from ..labels import MISSING_LABELS, suggested_templates
 from ..models import Attachment, Decision, Document, OutboxMessage
 from ..services import attachments, cases, decisions, documents, letters
@@ -167,6 +167,8 @@ def case_detail(
         {
             "patient": access.patient,
             "case": case,
+            # Before the session: the arms the board may propose, with every criterion's reason.
+            "trials": selectors.case_trials(user=request.user, patient=access.patient),
             "upload": upload,
             "missing": [MISSING_LABELS.get(code, code) for code in case.missing],
             "attachments": list(case.attachments.select_related("uploaded_by")),
@@ -264,8 +266,17 @@ def decision_amend(
         user=request.user, patient_id=patient_id, what="decision correction"
     )
     case = selectors.case_for_patient(access, case_id)
-    decision = get_object_or_404(Decision, pk=decision_id, case=case)
-    form = AmendForm(request.POST or None, initial=DecisionForm.initial_from(decision))
+    decision = get_object_or_404(
+        Decision.objects.select_related("trial_arm"), pk=decision_id, case=case
+    )
+    found = selectors.case_trials(
+        user=request.user, patient=access.patient, keep_arm=decision.trial_arm
+    )
+    form = AmendForm(
+        request.POST or None,
+        initial=DecisionForm.initial_from(decision),
+        arm_choices=ArmChoices(found.matching, found.others),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             decisions.decision_amend(

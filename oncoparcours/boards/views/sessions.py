@@ -22,7 +22,7 @@ from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.models import AuditAction
 
 from .. import selectors
-from ..forms import AgendaAddForm, AgendaMoveForm, AttendanceForm, DecisionForm
+from ..forms import AgendaAddForm, AgendaMoveForm, ArmChoices, AttendanceForm, DecisionForm
 from ..models import AgendaItem, Attendance, ItemOutcome
 from ..services import decisions, sessions
 
@@ -137,7 +137,8 @@ def case_panel(
         obj=item.case,
         details={"what": "case in session"},
     )
-    form = DecisionForm(request.POST or None)
+    found = selectors.case_trials(user=request.user, patient=item.case.patient)
+    form = DecisionForm(request.POST or None, arm_choices=ArmChoices(found.matching, found.others))
     status = 200
     refreshed: dict[str, Any] | None = None
     if request.method == "POST":
@@ -175,6 +176,7 @@ def case_panel(
         "case_shortfalls": [sessions.describe_shortfall(x) for x in case_quorum.shortfalls],
         "documents": selectors.documents(item.case),
         "refreshed": refreshed,
+        "trials": found,
     }
     template = (
         "boards/partials/case_panel.html" if _htmx(request) else "boards/case_in_session.html"

@@ -27,6 +27,7 @@ class ArmSpec:
     tree: dict[str, Any]
     sites: tuple[tuple[float, float], ...] = ()  # open French sites (latitude, longitude)
     payload: Any = None  # the caller's object for this arm (the Arm row)
+    site_names: tuple[str, ...] = ()  # the names of ``sites``, in the same order
     evaluate: Evaluator = field(init=False)
     disease_keys: frozenset[str] | None = field(init=False)
     gene_keys: frozenset[str] | None = field(init=False)
@@ -43,6 +44,7 @@ class ArmMatch:
     leaves: tuple[LeafResult, ...]
     unknowns: int
     distance_km: float | None
+    site: str = ""  # the nearest open French site's name, when known
 
     def sort_key(self) -> tuple[int, int, float, str]:
         distance = math.inf if self.distance_km is None else self.distance_km
@@ -143,7 +145,8 @@ class Matcher:
             if value == NOT_MET:
                 continue
             unknowns = sum(1 for leaf in out if leaf.value == UNKNOWN)
-            matches.append(ArmMatch(arm, value, tuple(out), unknowns, nearest(facts, arm.sites)))
+            distance, site = nearest_site(facts, arm)
+            matches.append(ArmMatch(arm, value, tuple(out), unknowns, distance, site))
         return sorted(matches, key=ArmMatch.sort_key)
 
 
@@ -151,3 +154,14 @@ def nearest(facts: PatientFacts, sites: tuple[tuple[float, float], ...]) -> floa
     if facts.latitude is None or facts.longitude is None or not sites:
         return None
     return min(distance_km(facts.latitude, facts.longitude, lat, lon) for lat, lon in sites)
+
+
+def nearest_site(facts: PatientFacts, arm: ArmSpec) -> tuple[float | None, str]:
+    """(distance in km, name) of the arm's nearest open French site; (None, "") when the
+    patient's or the sites' locations are unknown."""
+    if facts.latitude is None or facts.longitude is None or not arm.sites:
+        return None, ""
+    distances = [distance_km(facts.latitude, facts.longitude, lat, lon) for lat, lon in arm.sites]
+    best = min(range(len(distances)), key=distances.__getitem__)
+    names = arm.site_names
+    return distances[best], names[best] if best < len(names) else ""

@@ -1,0 +1,113 @@
+"""Trials on the board case (issue 15): the ranked arms with every criterion's reason before the
+session, and a decision that proposes a registry arm (linked), the free text as fallback only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from oncoparcours.boards.models import Decision
+from oncoparcours.boards.services import decisions
+from oncoparcours.boards.services.decisions import Proposal
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.patients.molecular_services import molecular_finding_add
+from oncoparcours.trials import services as trials
+from oncoparcours.trials.models import Arm, TrialSite
+
+from .conftest import client_for
+from .test_views import DECISION, run_session
+
+pytestmark = pytest.mark.django_db
+DEMO = Path(__file__).resolve().parents[2] / "trials" / "data" / "demo_trials.yaml"
+
+
+@pytest.fixture
+def braf_case(complete_case, clinician):
+    patient = complete_case.patient
+    patient.latitude, patient.longitude = 45.76, 4.84
+    patient.save()
+    molecular_finding_add(
+        actor=clinician.user, patient=patient,
+        raw={"kind": "variant", "gene": "BRAF", "alteration_type": "snv",
+             "protein_change": "p.V600E", "sampled_on": "2025-01-10", "source": "NGS"},
+    )  # fmt: skip
+    for trial in trials.trials_import_ctml(actor=None, content=DEMO.read_text()):
+        TrialSite.objects.create(
+            trial=trial, name="Centre Léon Bérard", city="Lyon", latitude=45.74,
+            longitude=4.88, status="RECRUITING",
+        )  # fmt: skip
+    return complete_case
+
+
+def braf_arm() -> Arm:
+    return Arm.objects.get(trial__nct_id="NCT09900001", code="BRAF-V600")
+
+
+def test_the_case_page_shows_the_basket_trial_with_its_reasons(braf_case, clinician):
+    page = client_for(clinician).get(braf_case.get_absolute_url()).content.decode()
+    section = page.split('id="h-trials"')[1].split("</section>")[0]
+    assert "NCT09900001 — BRAF-V600" in section and "essai panier" in section
+    assert "Maladie : toute tumeur solide" in section
+    assert "patient : BRAF p.V600E" in section
+    assert "Centre Léon Bérard (Lyon)" in section  # the nearest open French site
+    # The MSI-H colorectal arm stays "to verify": no MSI result recorded.
+    assert "NCT09900003 — A" in section and "à vérifier" in section
+    # Ranked: the arm met on recorded data comes first.
+    assert section.index("NCT09900001") < section.index("NCT09900003")
+
+
+def test_the_decision_proposes_a_registry_arm_linked_from_the_decision(
+    session, clinician, specialists, braf_case
+):
+    client, _url, item = run_session(session, clinician, specialists, braf_case)
+    panel = reverse("boards:case_panel", args=[session.pk, item.pk])
+    form_page = client.get(panel).content.decode()
+    arm = braf_arm()
+    assert f'value="{arm.pk}"' in form_page and "Correspond à ce patient" in form_page
+    both = client.post(panel, {**DECISION, "trial_arm": arm.pk, "trial": "Autre essai"})
+    assert both.status_code == 400 and not Decision.objects.exists()
+    assert "pas les deux" in both.content.decode()
+    response = client.post(panel, {**DECISION, "trial_arm": arm.pk})
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert decision.trial_arm == arm and decision.trial_identifier == "NCT09900001"
+    page = client.get(braf_case.get_absolute_url()).content.decode()
+    link = reverse("trials:detail", args=[arm.trial_id]) + f"#arm-{arm.pk}"
+    assert f'href="{link}"' in page
+
+
+def test_a_closed_arm_is_refused_but_a_correction_may_keep_it(
+    session, clinician, specialists, braf_case
+):
+    client, _url, item = run_session(session, clinician, specialists, braf_case)
+    arm = braf_arm()
+    suspended = Arm.objects.get(trial__nct_id="NCT09900003", code="B")
+    base = dict(DECISION)
+    proposal = Proposal(**{**base, "trial_arm": suspended})  # type: ignore[arg-type]
+    with pytest.raises(ApplicationError) as refused:
+        decisions.decision_validate(actor=clinician.user, item=item, proposal=proposal)
+    assert refused.value.errors and "trial_arm" in refused.value.errors
+    assert not Decision.objects.exists()
+    panel = reverse("boards:case_panel", args=[session.pk, item.pk])
+    client.post(panel, {**DECISION, "trial_arm": arm.pk})
+    first = Decision.objects.get()
+    Arm.objects.filter(pk=arm.pk).update(status="closed")
+    amend = reverse("boards:amend", args=[braf_case.patient_id, braf_case.pk, first.pk])
+    form_page = client.get(amend).content.decode()
+    assert f'<option value="{arm.pk}" selected' in form_page  # the arm, not the free text
+    response = client.post(
+        amend, {**DECISION, "trial_arm": arm.pk, "correction_reason": "Lieu précisé"}
+    )
+    assert response.status_code == 302
+    second = Decision.objects.get(version=2)
+    assert second.trial_arm == arm and second.amends == first
+    # Free text stays possible for a trial not in the registry.
+    response = client.post(
+        reverse("boards:amend", args=[braf_case.patient_id, braf_case.pk, second.pk]),
+        {**DECISION, "trial": "Essai académique local", "correction_reason": "Autre essai"},
+    )
+    assert response.status_code == 302
+    third = Decision.objects.get(version=3)
+    assert third.trial_arm is None and third.trial == "Essai académique local"

@@ -1,0 +1,137 @@
+"""Re-matching and its notices (a new biomarker, an arm closing or opening), and the trials
+worklist per network (scoped to the user's patients, query count independent of size)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from oncoparcours.core.notifications.models import Notification
+from oncoparcours.directory.models import Network
+from oncoparcours.patients.molecular_services import molecular_finding_add
+from oncoparcours.testing.factories import CareTeamMemberFactory, DiagnosisFactory, PatientFactory
+from oncoparcours.trials import matching_services
+from oncoparcours.trials.models import Arm, PatientArmMatch
+from oncoparcours.trials.selectors import icd10_scope_filter
+
+from .test_views import import_demo
+
+pytestmark = pytest.mark.django_db(transaction=True)  # notices are sent on commit
+
+BRAF = {"kind": "variant", "gene": "BRAF", "alteration_type": "snv", "protein_change": "p.V600E",
+        "sampled_on": "2025-01-10", "source": "NGS"}  # fmt: skip
+
+
+def notices(user) -> list[str]:
+    return list(
+        Notification.objects.filter(recipient_user=user, kind="trial_match")
+        .order_by("created_at")
+        .values_list("context__text", flat=True)
+    )
+
+
+def lung_patient(clinician, name="Lefort"):
+    patient = PatientFactory(birth_last_name=name, birth_date=dt.date(1960, 1, 1))
+    CareTeamMemberFactory(patient=patient, professional=clinician, is_lead=True)
+    DiagnosisFactory(patient=patient, icd10="C34.1", icdo3_morphology="8140/3")
+    return patient
+
+
+def test_a_new_biomarker_notifies_the_referring_physician_once(clinician):
+    import_demo()
+    patient = lung_patient(clinician)
+    matching_services.patient_rematch(actor=None, patient=patient, reason="initial", notify=False)
+    assert notices(clinician.user) == []
+    before = set(PatientArmMatch.objects.filter(patient=patient).values_list("arm__code", "value"))
+    assert ("BRAF-V600", 1) in before  # to verify: no BRAF result recorded
+    molecular_finding_add(actor=clinician.user, patient=patient, raw=BRAF)
+    [text] = notices(clinician.user)
+    assert "NCT09900001 — BRAF-V600" in text and "Lefort".upper() in text.upper()
+    assert PatientArmMatch.objects.get(patient=patient, arm__code="BRAF-V600").value == 2
+    # Idempotent: matching again with nothing new changes nothing and notifies no one.
+    assert matching_services.patient_rematch(actor=None, patient=patient, reason="again") is None
+    molecular_finding_add(
+        actor=clinician.user,
+        patient=patient,
+        raw={"kind": "tmb", "tmb": "3", "sampled_on": "2025-01-10", "source": "NGS"},
+    )  # fmt: skip — a result that changes no arm
+    assert len(notices(clinician.user)) == 1
+
+
+def test_an_arm_closing_notifies_and_reopening_matches_again(clinician, outsider):
+    import_demo()
+    patient = lung_patient(clinician)
+    molecular_finding_add(actor=clinician.user, patient=patient, raw=BRAF)
+    count = len(notices(clinician.user))
+    arm = Arm.objects.get(code="BRAF-V600")
+    matching_services.arm_status_set(actor=None, arm=arm, status="suspended")
+    assert not PatientArmMatch.objects.filter(patient=patient, arm=arm).exists()
+    last = notices(clinician.user)[-1]
+    assert len(notices(clinician.user)) == count + 1 and "NCT09900001 — BRAF-V600" in last
+    assert notices(outsider.user) == []  # not in the care team: told nothing
+    matching_services.arm_status_set(actor=None, arm=arm, status="suspended")  # no change
+    assert len(notices(clinician.user)) == count + 1
+    matching_services.arm_status_set(actor=None, arm=arm, status="open")
+    assert PatientArmMatch.objects.get(patient=patient, arm=arm).value == 2
+    assert len(notices(clinician.user)) == count + 2
+
+
+@pytest.mark.parametrize(
+    ("code", "ranges", "inside"),
+    [
+        ("C34.1", [("C33", "C39")], True),
+        ("C39.9", [("C33", "C39")], True),
+        ("C40.0", [("C33", "C39")], False),
+        ("C45", [("C45.0", "C45.0")], False),
+        ("C45.0", [("C45.0", "C45.0")], True),
+        ("C71.9", [("C71", "C71"), ("D43", "D43")], True),
+    ],
+)
+def test_the_scope_filter_agrees_with_the_range_rule(clinician, code, ranges, inside):
+    from oncoparcours.directory.rules.icd10 import in_any_range
+    from oncoparcours.patients.models import Diagnosis
+
+    DiagnosisFactory(icd10=code)
+    found = Diagnosis.objects.filter(icd10_scope_filter(ranges)).exists()
+    assert found == inside == in_any_range(code, ranges)
+
+
+def test_the_network_worklist_lists_my_patients_only_with_constant_queries(
+    clinician, outsider, client, django_assert_max_num_queries
+):
+    import_demo()
+    Network.objects.update_or_create(
+        code="RECAP", defaults={"name": "Réseau RECAP", "icd10_ranges": [["C33", "C39"]]}
+    )
+    mine = lung_patient(clinician, "Mienne")
+    molecular_finding_add(actor=clinician.user, patient=mine, raw=BRAF)
+    theirs = lung_patient(outsider, "Autre")
+    matching_services.patient_rematch(actor=None, patient=theirs, reason="t", notify=False)
+    url = reverse("trials:worklist", args=["RECAP"])
+    client.force_login(clinician.user)
+    page = client.get(url).content.decode()
+    assert "MIENNE" in page.upper() and "AUTRE" not in page.upper()
+    assert "NCT09900001 — BRAF-V600" in page
+    met_only = client.get(url, {"result": "met"}).content.decode()
+    assert "MIENNE" in met_only.upper()
+    client.force_login(outsider.user)
+    assert "MIENNE" not in client.get(url).content.decode().upper()
+    assert client.get(reverse("trials:worklist", args=["NOPE"])).status_code == 404
+    client.force_login(clinician.user)
+    networks = client.get(reverse("trials:networks")).content.decode()
+    assert "RECAP" in networks
+
+    def load(count):
+        for index in range(count):
+            patient = lung_patient(clinician, f"Patient{index}")
+            matching_services.patient_rematch(actor=None, patient=patient, reason="t", notify=False)
+
+    load(2)
+    with django_assert_max_num_queries(14) as small:
+        client.get(url)
+    load(8)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("BRAF-V600") >= 10
