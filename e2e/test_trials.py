@@ -99,7 +99,7 @@ def test_a_board_case_of_the_demo_shows_a_basket_trial_with_its_reasons(browser,
                 "section", has=page.get_by_role("heading", name="Essais cliniques à discuter")
             )
             basket = section.locator("li.trial-match", has_text="essai panier").filter(
-                has_text="patient : BRAF p.V600E"
+                has_text="Altération notée : BRAF p.V600E"
             )
             if basket.count():
                 found = basket.first
@@ -108,7 +108,7 @@ def test_a_board_case_of_the_demo_shows_a_basket_trial_with_its_reasons(browser,
         expect(found).to_contain_text("NCT09900001 — BRAF-V600")
         expect(found).to_contain_text("éligible d'après les données enregistrées")
         expect(found).to_contain_text("Maladie : toute tumeur solide")
-        expect(found).to_contain_text("patient : BRAF p.V600E")
+        expect(found).to_contain_text("Altération notée : BRAF p.V600E")
         expect(found).to_contain_text(re.compile(r"Centre français ouvert le plus proche : \d+ km"))
         assert axe_violations(page) == []
     finally:

@@ -17,11 +17,27 @@ from .rules.tree import LeafResult
 GROUP_LABELS = {"solid": "any solid tumour", "haematological": "any haematological malignancy"}
 
 
+def _num(value: Any) -> str:
+    """A criterion's limit the reader's way (decimal comma in French)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return number_format(value) if isinstance(value, int | float) else str(value)
+
+
 def _bounds(c: dict[str, Any], unit: str = "") -> str:
-    low, high = c.get("min"), c.get("max")
+    """Every limit the rules apply: ``min`` (≥), ``max`` (≤) and ``below`` (strictly <), e.g.
+    ER/PR negative is ``below: 1`` % (ASCO/CAP 2020) — dropping it would read as "positive"."""
+    low, high, below = c.get("min"), c.get("max"), c.get("below")
+    parts = []
     if low is not None and high is not None:
-        return f"{low}–{high}{unit}"
-    return f"≥ {low}{unit}" if low is not None else f"≤ {high}{unit}" if high is not None else ""
+        parts.append(f"{_num(low)}–{_num(high)}{unit}")
+    elif low is not None:
+        parts.append(f"≥ {_num(low)}{unit}")
+    elif high is not None:
+        parts.append(f"≤ {_num(high)}{unit}")
+    if below is not None:
+        parts.append(f"< {_num(below)}{unit}")
+    return " ".join(parts)
 
 
 def _codes(codes: list[str]) -> str:
@@ -43,6 +59,10 @@ def _disease(c: dict[str, Any]) -> str:
     text = _("Disease: %(what)s") % {"what": "; ".join(parts) or _("any cancer")}
     if c.get("exclude_icd10"):
         text += " — " + _("except %(codes)s") % {"codes": _codes(c["exclude_icd10"])}
+    if c.get("exclude_morphology"):
+        text += " — " + _("except ICD-O-3 morphology %(codes)s") % {
+            "codes": ", ".join(c["exclude_morphology"])
+        }
     return text
 
 
@@ -73,6 +93,18 @@ def _stage(c: dict[str, Any]) -> str:
     return _("Stage %(groups)s") % {"groups": ", ".join(c.get("stage_groups", ()))}
 
 
+def _ihc_unit(c: dict[str, Any]) -> str:
+    return {"percent": " %", "her2_score": "+"}.get(c.get("scale", ""), "")
+
+
+def _ihc(c: dict[str, Any]) -> str:
+    bounds = _bounds(c, _ihc_unit(c))
+    text = _("IHC %(marker)s %(bounds)s") % {"marker": c["marker"], "bounds": bounds}
+    if c.get("below") is not None and c.get("min") is None:
+        text += " " + _("(negative)")
+    return text
+
+
 def describe(c: dict[str, Any]) -> str:
     kind = c["criterion"]
     if kind == "disease":
@@ -83,8 +115,7 @@ def describe(c: dict[str, Any]) -> str:
         "tmb": lambda: _("TMB %(bounds)s mut/Mb") % {"bounds": _bounds(c)},
         "msi": lambda: _("MSI-H / dMMR") if c.get("status", "msi_h") == "msi_h"
         else _("MSS / pMMR"),
-        "ihc": lambda: _("IHC %(marker)s %(bounds)s") % {"marker": c["marker"], "bounds": _bounds(
-            c, " %" if c["scale"] == "percent" else "+" if c["scale"] == "her2_score" else "")},
+        "ihc": lambda: _ihc(c),
         "age": lambda: _("Age %(bounds)s years") % {"bounds": _bounds(c)},
         "sex": lambda: _("Women") if c["sex"] == "F" else _("Men"),
         "stage": lambda: _stage(c),
@@ -128,7 +159,10 @@ def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
             found, _("Sex recorded: %(value)s.") % {"value": found}
         )
     if kind == "age":
-        return _("The patient is %(age)s years old.") % {"age": found}
+        years = int(float(found)) if found.replace(".", "", 1).isdigit() else 0
+        return ngettext(
+            "The patient is %(age)s year old.", "The patient is %(age)s years old.", years
+        ) % {"age": found}
     if kind == "ecog":
         return _("Recorded ECOG performance status: %(value)s.") % {"value": found}
     if kind == "stage":
@@ -144,7 +178,9 @@ def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
             "value": MSI_LABELS.get(found, found)
         }
     if kind == "ihc":
-        return _("Recorded immunohistochemistry result: %(value)s.") % {"value": _number(found)}
+        return _("Recorded immunohistochemistry result: %(value)s.") % {
+            "value": _number(found) + _ihc_unit(criterion)
+        }
     if kind == "line":
         count = int(float(found)) if found.replace(".", "", 1).isdigit() else 0
         return ngettext(
@@ -168,12 +204,18 @@ def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
 
 
 def reason(leaf: LeafResult, negated: bool = False) -> dict[str, Any]:
-    """One line per criterion: what is required, the result, what the patient has."""
+    """One line per criterion: what is required, the result, what the patient has.
+
+    Under a NOT the line shows what the criterion contributes to eligibility (an exclusion the
+    patient has is "not met", shown in red), not the raw value of the excluded condition: a
+    green "met" beside "NOT: prior pembrolizumab" for a treated patient would read as eligible.
+    """
+    value = MET + NOT_MET - leaf.value if negated else leaf.value
     return {
-        "criterion": (_("NOT: ") if negated else "") + describe(leaf.criterion),
-        "value": leaf.value,
-        "result": result_label(leaf.value),
-        "css": {MET: "success", NOT_MET: "danger"}.get(leaf.value, "warning"),
+        "criterion": (_("Exclusion: ") if negated else "") + describe(leaf.criterion),
+        "value": value,
+        "result": result_label(value),
+        "css": {MET: "success", NOT_MET: "danger"}.get(value, "warning"),
         "patient": found_sentence(leaf.criterion, leaf.found, leaf.value),
         "source_text": leaf.criterion.get("text", ""),
         "provenance": leaf.criterion.get("provenance", ""),

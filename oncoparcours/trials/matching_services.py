@@ -1,7 +1,9 @@
 """Re-matching: the stored results (``PatientArmMatch``) are rewritten after a new biomarker, an
 arm's tree or status change, or a trial's status change. The referring physician gets an in-app
 notice only when the result changed for them: a new arm met or to verify (or to verify → met),
-or an arm that matched closed. Re-running with nothing new changes nothing and notifies no one
+an arm that matched closed, or an arm no longer met because the patient's data changed (no
+longer matching, or met → to verify: a board may already have proposed it — safer reading).
+Re-running with nothing new changes nothing and notifies no one
 (idempotent)."""
 
 from __future__ import annotations
@@ -40,10 +42,11 @@ class Change:
     now_met: list[str] = field(default_factory=list)  # to verify → met
     closed: list[str] = field(default_factory=list)  # arms that matched and closed
     gone: list[str] = field(default_factory=list)  # no longer matching (patient data changed)
+    no_longer_met: list[str] = field(default_factory=list)  # met → to verify
 
     @property
     def notify(self) -> bool:
-        return bool(self.new or self.now_met or self.closed)
+        return bool(self.new or self.now_met or self.closed or self.gone or self.no_longer_met)
 
 
 def _label(arm: Arm) -> str:
@@ -83,6 +86,8 @@ def _apply(
         elif (current.value, current.unknowns) != (value, unknowns):
             if value == MET and current.value != MET:
                 change.now_met.append(_label(arms[key]))
+            elif current.value == MET and value != MET:
+                change.no_longer_met.append(_label(arms[key]))
             current.value, current.unknowns, current.updated_at = value, unknowns, now
             current.save(update_fields=["value", "unknowns", "updated_at"])
     return change
@@ -115,7 +120,7 @@ def _rematch(
         for patient in batch:
             results = _results(matcher, facts[patient.pk])
             change = _apply(patient.pk, results, stored.get(patient.pk, {}), arms, closed)
-            if change.new or change.now_met or change.closed or change.gone:
+            if change.notify:
                 changes.append(change)
     if changes:
         audit_record(
@@ -228,6 +233,10 @@ def _notify(actor: User | None, change: Change, reason: str) -> None:
         parts.append(_("now met: %(arms)s") % {"arms": ", ".join(change.now_met)})
     if change.closed:
         parts.append(_("closed: %(arms)s") % {"arms": ", ".join(change.closed)})
+    if change.gone:
+        parts.append(_("no longer matching: %(arms)s") % {"arms": ", ".join(change.gone)})
+    if change.no_longer_met:
+        parts.append(_("now to verify: %(arms)s") % {"arms": ", ".join(change.no_longer_met)})
     text = _("Clinical trials for %(patient)s changed — %(changes)s. See the record.") % {
         "patient": patient.display_name,
         "changes": "; ".join(parts),

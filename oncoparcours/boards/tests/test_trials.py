@@ -50,7 +50,7 @@ def test_the_case_page_shows_the_basket_trial_with_its_reasons(braf_case, clinic
     section = page.split('id="h-trials"')[1].split("</section>")[0]
     assert "NCT09900001 — BRAF-V600" in section and "essai panier" in section
     assert "Maladie : toute tumeur solide" in section
-    assert "patient : BRAF p.V600E" in section
+    assert "Altération notée : BRAF p.V600E" in section
     assert "Centre Léon Bérard (Lyon)" in section  # the nearest open French site
     # The MSI-H colorectal arm stays "to verify": no MSI result recorded.
     assert "NCT09900003 — A" in section and "à vérifier" in section

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from oncoparcours.trials.describe import found_sentence
+from oncoparcours.trials.describe import describe, found_sentence, reason
 from oncoparcours.trials.rules.criteria import MET, NOT_MET, UNKNOWN
+from oncoparcours.trials.rules.tree import LeafResult
 
 
 @pytest.mark.parametrize(
@@ -17,6 +18,9 @@ from oncoparcours.trials.rules.criteria import MET, NOT_MET, UNKNOWN
         ({"criterion": "sex", "sex": "F"}, "F", MET, "La patiente est une femme."),
         ({"criterion": "sex", "sex": "F"}, "M", NOT_MET, "Le patient est un homme."),
         ({"criterion": "age", "min": 18}, "63", MET, "Le patient a 63 ans."),
+        ({"criterion": "age", "max": 17}, "1", MET, "Le patient a 1 an."),
+        ({"criterion": "ihc", "marker": "ER", "scale": "percent", "below": 1}, "0.5", MET, "Résultat d’immunohistochimie noté : 0,5 %."),
+        ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3}, "3", MET, "Résultat d’immunohistochimie noté : 3+."),
         ({"criterion": "ecog", "max": 1}, "2", NOT_MET, "État général ECOG noté : 2."),
         ({"criterion": "stage", "metastatic": True}, "M1", MET, "Une maladie métastatique est notée (M1)."),
         ({"criterion": "stage", "stage_groups": ["III"]}, "IIIA", MET, "Stade noté : IIIA."),
@@ -31,3 +35,31 @@ from oncoparcours.trials.rules.criteria import MET, NOT_MET, UNKNOWN
 def test_what_the_record_says_is_a_french_sentence(criterion, found, value, sentence):
     with translation.override("fr"):
         assert found_sentence(criterion, found, value) == sentence
+
+
+@pytest.mark.parametrize(
+    ("criterion", "text"),
+    [
+        # ER/PR negative (< 1 %, ASCO/CAP 2020): the limit must show, or it reads as "positive".
+        ({"criterion": "ihc", "marker": "ER", "scale": "percent", "below": 1}, "IHC ER < 1 % (négatif)"),
+        ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3}, "IHC HER2 ≥ 3+"),
+        ({"criterion": "lab", "test": "ANC", "unit": "G/L", "min": 1.5}, "Examen biologique ANC ≥ 1,5 G/L"),
+        ({"criterion": "disease", "icd10": ["C34"], "exclude_morphology": ["8041/3"]}, "sauf morphologie CIM-O-3 8041/3"),
+    ],
+)  # fmt: skip
+def test_every_limit_and_exclusion_of_a_criterion_is_shown(criterion, text):
+    with translation.override("fr"):
+        assert text in describe(criterion)
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown", "label"), [(MET, NOT_MET, "non rempli"), (NOT_MET, MET, "rempli"), (UNKNOWN, UNKNOWN, "à vérifier")]
+)  # fmt: skip
+def test_an_exclusion_shows_what_it_does_to_eligibility(raw, shown, label):
+    """'NOT prior pembrolizumab' for a treated patient is an exclusion present: red, not met."""
+    leaf = LeafResult("and.0.not", {"criterion": "prior_drug", "drugs": ["pembrolizumab"]}, raw, "pembrolizumab" if raw == MET else "")
+    with translation.override("fr"):
+        line = reason(leaf, negated=True)
+    assert (line["value"], line["result"]) == (shown, label)
+    assert line["css"] == {MET: "success", NOT_MET: "danger"}.get(shown, "warning")
+    assert line["criterion"].startswith("Exclusion : ")

@@ -78,6 +78,22 @@ def test_an_arm_closing_notifies_and_reopening_matches_again(clinician, outsider
     assert len(notices(clinician.user)) == count + 2
 
 
+def test_an_arm_no_longer_met_after_new_patient_data_is_told_to_the_physician(clinician):
+    """Safer reading: a board may already have proposed the arm, so losing it is news too."""
+    import_demo()
+    patient = lung_patient(clinician)
+    molecular_finding_add(actor=clinician.user, patient=patient, raw=BRAF)
+    assert PatientArmMatch.objects.get(patient=patient, arm__code="BRAF-V600").value == 2
+    count = len(notices(clinician.user))
+    # A second, haematological cancer recorded: the solid-tumour basket is no longer certain.
+    DiagnosisFactory(patient=patient, icd10="C91.0", icdo3_morphology="9835/3")
+    matching_services.patient_rematch(actor=None, patient=patient, reason="new diagnosis")
+    after = PatientArmMatch.objects.filter(patient=patient, arm__code="BRAF-V600").first()
+    assert after is None or after.value != 2
+    texts = notices(clinician.user)
+    assert len(texts) == count + 1 and "NCT09900001 — BRAF-V600" in texts[-1]
+
+
 @pytest.mark.parametrize(
     ("code", "ranges", "inside"),
     [
