@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "oncoparcours.monitoring",
     "oncoparcours.boards",
     "oncoparcours.celltherapy",
+    "oncoparcours.portal",
     "oncoparcours.indicators",
     "oncoparcours.privacy",
     "oncoparcours.demo",
