@@ -4,10 +4,17 @@ browser. Skipped when Chromium is absent (`.ci/run` installs it)."""
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+BIN = Path(sys.executable).parent
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
 CHROMIUM_ARGS = [
@@ -96,3 +103,78 @@ def settled(action, attempts: int = 50):  # type: ignore[no-untyped-def]
                 raise
             time.sleep(0.1)
     return None
+
+
+# --- the demo served once per run, shared by the journeys -------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def demo_command(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [str(BIN / "oncoparcours"), *args], env=env, check=True, capture_output=True, timeout=600
+    )
+
+
+@dataclass(frozen=True)
+class ServedDemo:
+    url: str
+    outbox: Path | None  # where the served demo writes its SMS (None: a demo served elsewhere)
+
+
+@pytest.fixture(scope="session")
+def served_demo(demo_server: ServedDemo) -> str:
+    return demo_server.url
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedDemo]:
+    """A small demo region in its own SQLite file, served by `oncoparcours serve` (or the demo
+    already served at JOURNEYS_BASE_URL, e.g. `make demo`'s, when a developer sets it; then
+    JOURNEYS_OUTBOX_DIR names its outbox)."""
+    if os.environ.get("JOURNEYS_BASE_URL"):
+        outbox = os.environ.get("JOURNEYS_OUTBOX_DIR")
+        yield ServedDemo(
+            os.environ["JOURNEYS_BASE_URL"].rstrip("/"), Path(outbox) if outbox else None
+        )
+        return
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        # The journeys serve their own SQLite demo whatever the database under test: CI runs them
+        # once, in its SQLite pass, not again in the PostgreSQL pass.
+        pytest.skip("role journeys run in the SQLite pass of the suite")
+    data_dir = tmp_path_factory.mktemp("journeys")
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(
+        ONCOPARCOURS_ENV="dev",
+        DEBUG="false",
+        ONCOPARCOURS_DATA_DIR=str(data_dir),
+        BIND=f"127.0.0.1:{port}",
+        WEB_WORKERS="2",
+        LOGIN_LOCKOUT_IP_THRESHOLD="1000",
+    )
+    demo_command(env, "migrate", "--noinput")
+    demo_command(env, "demo", "--seed", "42", "--patients", "120", "--quiet")
+    server = subprocess.Popen(
+        [str(BIN / "oncoparcours"), "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("oncoparcours serve did not start") from None
+            time.sleep(0.3)
+    yield ServedDemo(f"http://127.0.0.1:{port}", data_dir / "outbox")
+    server.terminate()
+    server.wait(timeout=30)

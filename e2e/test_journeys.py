@@ -7,14 +7,7 @@ a server error."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -25,7 +18,6 @@ pytestmark = pytest.mark.browser
 
 USERNAMES = [login.username for login in DEMO_LOGINS] + ["admin"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-BIN = Path(sys.executable).parent
 
 # An internal code: a snake_case token (`relieved_by_rest`, `tpe_40h`) in the visible text.
 CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
@@ -62,63 +54,6 @@ KEY_PAGES = [
     re.compile(rf"^/rcp/seances/{UUID}/$"),
     re.compile(rf"^/patients/{UUID}/car-t/{UUID}/$"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def demo_command(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [str(BIN / "oncoparcours"), *args], env=env, check=True, capture_output=True, timeout=600
-    )
-
-
-@pytest.fixture(scope="session")
-def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A small demo region in its own SQLite file, served by `oncoparcours serve` (or the demo
-    already served at JOURNEYS_BASE_URL, e.g. `make demo`'s, when a developer sets it)."""
-    if os.environ.get("JOURNEYS_BASE_URL"):
-        yield os.environ["JOURNEYS_BASE_URL"].rstrip("/")
-        return
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        # The journeys serve their own SQLite demo whatever the database under test: CI runs them
-        # once, in its SQLite pass, not again in the PostgreSQL pass.
-        pytest.skip("role journeys run in the SQLite pass of the suite")
-    data_dir = tmp_path_factory.mktemp("journeys")
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env.update(
-        ONCOPARCOURS_ENV="dev",
-        DEBUG="false",
-        ONCOPARCOURS_DATA_DIR=str(data_dir),
-        BIND=f"127.0.0.1:{port}",
-        WEB_WORKERS="2",
-        LOGIN_LOCKOUT_IP_THRESHOLD="1000",
-    )
-    demo_command(env, "migrate", "--noinput")
-    demo_command(env, "demo", "--seed", "42", "--patients", "120", "--quiet")
-    server = subprocess.Popen(
-        [str(BIN / "oncoparcours"), "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError("oncoparcours serve did not start") from None
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=30)
 
 
 # Link answers are the same at both sizes: asked once per role, and for at most

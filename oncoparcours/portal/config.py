@@ -27,6 +27,17 @@ def alarming_vocabulary() -> tuple[str, ...]:
     return tuple(str(word) for word in _load("alarming_words.yaml")["words"])
 
 
+@cache
+def alarming_exceptions() -> tuple[str, ...]:
+    return tuple(str(p) for p in _load("alarming_words.yaml").get("not_alarming", []))
+
+
+def alarming_in(text: str) -> list[str]:
+    from .rules import alarming_words
+
+    return alarming_words(text, alarming_vocabulary(), alarming_exceptions())
+
+
 @dataclass(frozen=True)
 class ServiceLevel:
     working_days: int

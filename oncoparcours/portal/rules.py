@@ -66,10 +66,28 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", fold(text))
 
 
-def alarming_words(text: str, vocabulary: Iterable[str]) -> list[str]:
+def _without(words: list[str], phrases: Iterable[str]) -> list[str]:
+    """``words`` with every occurrence of the ``phrases`` replaced by a gap."""
+    for phrase in phrases:
+        needle = _words(phrase)
+        size = len(needle)
+        if not size:
+            continue
+        index = 0
+        while index <= len(words) - size:
+            if words[index : index + size] == needle:
+                words = [*words[:index], "", *words[index + size :]]
+            index += 1
+    return words
+
+
+def alarming_words(
+    text: str, vocabulary: Iterable[str], exceptions: Iterable[str] = ()
+) -> list[str]:
     """The entries of ``vocabulary`` found in ``text`` (case- and accent-insensitive, whole
-    words, phrases as consecutive words), in vocabulary order, without duplicates."""
-    words = _words(text)
+    words, phrases as consecutive words), in vocabulary order, without duplicates. Words inside
+    one of the ``exceptions`` (a routine phrase such as "prise de sang") do not count there."""
+    words = _without(_words(text), exceptions)
     found: list[str] = []
     seen: set[tuple[str, ...]] = set()
     for entry in vocabulary:

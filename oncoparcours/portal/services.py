@@ -516,7 +516,7 @@ def thread_start(
             _("The subject is too long (at most 120 characters)."), field="subject"
         )
     body = _check_body(body)
-    words = rules.alarming_words(f"{subject} {body}", config.alarming_vocabulary())
+    words = config.alarming_in(f"{subject} {body}")
     if words and not confirmed:
         raise AlarmingMessage(words)
     thread = Thread.objects.create(
@@ -543,7 +543,7 @@ def message_post(
     if account is not None:
         if account.patient_id != thread.patient_id or not account.may("messages"):
             raise ApplicationError(_("Your access does not include messages."))
-        words = rules.alarming_words(body, config.alarming_vocabulary())
+        words = config.alarming_in(body)
         if words and not confirmed:
             raise AlarmingMessage(words)
         return _post_from_patient_side(thread, account, body, words)

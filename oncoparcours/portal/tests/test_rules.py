@@ -25,10 +25,12 @@ VOCABULARY = config.alarming_vocabulary()
         ("Je voudrais changer de rendez-vous", []),
         ("thoracique seul", []),  # a phrase needs its words in order
         ("confusément", []),  # whole words only
+        ("Ma prise de sang est prévue demain", []),  # a routine phrase
+        ("Du sang dans les selles après ma prise de sang", ["sang"]),
     ],
 )
 def test_alarming_words(text, expected):
-    assert rules.alarming_words(text, VOCABULARY) == expected
+    assert config.alarming_in(text) == expected
 
 
 def test_alarming_words_vocabulary_has_the_brief_s_words():
