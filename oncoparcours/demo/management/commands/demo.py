@@ -130,8 +130,8 @@ class Command(BaseCommand):
                 f"{settings.NOTIFICATION_OUTBOX_DIR}/sms/, e-mails to the console of "
                 "`oncoparcours serve`."
             )
-            for login in logins:
-                self.stdout.write(f"  {login.address:<36} {login.who}")
+            for access in logins:
+                self.stdout.write(f"  {access.address:<36} {access.who}")
 
 
 def served_base_url() -> str:
