@@ -107,13 +107,14 @@ class PortalDemo:
 def portal_logins() -> list[PortalLogin]:
     found = []
     for account in PortalAccount.objects.filter(revoked_at__isnull=True).order_by(
-        "kind", "created_at"
+        "-kind", "created_at"
     )[:5]:
         who = (
             f"{account.display_name} (patient)"
             if account.is_patient
             else f"{account.display_name} ({account.relationship}, aidant)"
         )
-        address = account.phone if account.channel == "sms" else account.email
+        phone = " ".join(account.phone[i : i + 2] for i in range(0, len(account.phone), 2))
+        address = phone if account.channel == "sms" else account.email
         found.append(PortalLogin(who, address, account.channel))
     return found

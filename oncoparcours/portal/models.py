@@ -129,6 +129,8 @@ class CodeRequest(models.Model):
     sent = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("login code request")
+        verbose_name_plural = _("login code requests")
         indexes = [
             models.Index(fields=["address_hash", "-at"], name="portal_code_request_address"),
             models.Index(fields=["ip", "-at"], name="portal_code_request_ip"),
@@ -153,6 +155,8 @@ class LoginCode(models.Model):
     superseded = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("login code")
+        verbose_name_plural = _("login codes")
         indexes = [models.Index(fields=["account", "-created_at"], name="portal_code_account")]
 
     def __str__(self) -> str:
@@ -212,6 +216,8 @@ class Message(AppendOnlyModel):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(

@@ -136,12 +136,14 @@ def accesses(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpRe
                 return redirect("portal:staff_accesses", patient_id=patient_id)
         except ApplicationError as error:
             add_application_error(invite_form if invite_form.is_bound else open_form, error)
+    accounts = selectors.patient_accounts(patient.pk)
     return render(
         request,
         "portal/staff/accesses.html",
         {
             "patient": patient,
-            "accounts": selectors.patient_accounts(patient.pk),
+            "accounts": accounts,
+            "has_patient_access": any(a.is_patient and a.is_active for a in accounts),
             "open_form": open_form,
             "invite_form": invite_form,
         },

@@ -229,6 +229,11 @@ T = {
     'All my messages': 'Tous mes messages',
     '%(name)s, your care team': '%(name)s, votre équipe de soins',
     'New message': 'Nouveau message',
+    "login code request": "demande de code de connexion",
+    "login code requests": "demandes de code de connexion",
+    "login code": "code de connexion",
+    "login codes": "codes de connexion",
+    "messages": "messages",
 }
 
 PLURALS = {
