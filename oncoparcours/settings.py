@@ -279,6 +279,10 @@ NOTIFICATION_OUTBOX_DIR = os.environ.get(
     "NOTIFICATION_OUTBOX_DIR", "" if PRODUCTION else str(DATA_DIR / "outbox")
 )
 
+# The portal's "code sent" answer takes at least this long, whether or not the address is known
+# (a real send takes time): no timing hint that an address has an account.
+PORTAL_LOGIN_ANSWER_SECONDS = float(os.environ.get("PORTAL_LOGIN_ANSWER_SECONDS", "1.5"))
+
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 # Break-the-glass access lasts this long unless the user asks for less.
 BREAK_GLASS_MAX_MINUTES = int(os.environ.get("BREAK_GLASS_MAX_MINUTES", "240"))

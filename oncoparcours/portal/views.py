@@ -4,8 +4,10 @@ parses a form, calls one service or selector, renders."""
 
 from __future__ import annotations
 
+import time
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,9 +53,12 @@ def login(request: HttpRequest) -> HttpResponse:
         return redirect("portal:home")
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        started = time.monotonic()
         address = form.cleaned_data["address"].strip()
         services.code_request(address=address, ip=client_ip(request))
         request.session[ADDRESS_KEY] = address
+        # The same answer in the same time whether or not a code was sent (sending takes time).
+        time.sleep(max(0.0, settings.PORTAL_LOGIN_ANSWER_SECONDS - (time.monotonic() - started)))
         return redirect("portal:code")
     return render(request, "portal/login.html", {"form": form}, status=form_status(request))
 

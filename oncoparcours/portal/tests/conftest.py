@@ -18,6 +18,11 @@ from oncoparcours.testing.factories import (
 from oncoparcours.testing.servers import SmsGateway, SmtpInbox, free_port
 
 
+@pytest.fixture(autouse=True)
+def _quick_login_answer(settings):
+    settings.PORTAL_LOGIN_ANSWER_SECONDS = 0.0
+
+
 @pytest.fixture
 def smtp():
     inbox = SmtpInbox()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from django.utils import timezone
@@ -81,6 +82,17 @@ def test_unknown_address_gets_the_same_answer_and_nothing_is_sent(client, smtp, 
     refused = AuditEvent.objects.filter(action="login_failed").get()
     assert refused.details["reason"] == "unknown_address"
     assert enter(client, "123456").status_code == 400
+
+
+def test_the_answer_takes_the_same_time_known_or_not(client, smtp, account, settings):
+    settings.PORTAL_LOGIN_ANSWER_SECONDS = 0.8
+    timings = {}
+    for address in (ADDRESS, "personne@nulle-part.example"):
+        started = time.monotonic()
+        ask(client, address)
+        timings[address] = time.monotonic() - started
+    assert all(0.8 <= t < 2.0 for t in timings.values()), timings
+    assert len(smtp.messages) == 1
 
 
 def test_five_wrong_tries_lock_the_code(client, smtp, account):
