@@ -10,12 +10,12 @@ class PortalConfig(AppConfig):
     verbose_name = _("Patient portal")
 
     def ready(self) -> None:
-        from oncoparcours.core.navigation import NavItem, register_nav_item
+        from oncoparcours.core.navigation import NavItem, register_home_panel, register_nav_item
         from oncoparcours.core.notifications.services import register_kind
         from oncoparcours.core.scheduling import register_periodic
         from oncoparcours.patients.record import register_record_section
 
-        from . import record, services, tasks
+        from . import home, record, services, tasks
 
         for kind in services.KINDS:
             register_kind(kind)
@@ -29,6 +29,7 @@ class PortalConfig(AppConfig):
             )
         )
         register_record_section("portal", record.portal_section, order=6)
+        register_home_panel("portal.messages", home.messages_panel, order=2, roles=CARE_ROLES)
         register_periodic(
             "portal.scrub_login_codes",
             interval_seconds=tasks.SCRUB_INTERVAL_SECONDS,

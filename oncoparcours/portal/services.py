@@ -46,6 +46,7 @@ INVITATION_KIND = "portal_invitation"
 REPLY_KIND = "portal_reply"
 TEAM_KIND = "portal_message"
 KINDS = (CODE_KIND, INVITATION_KIND, REPLY_KIND, TEAM_KIND)
+SCRUBBED = {"code": "······"}
 TEAM_ROLES = ("coordination_nurse", "referring_oncologist", "haematologist")
 
 
@@ -123,7 +124,7 @@ def code_request(*, address: str, ip: str | None, now: dt.datetime | None = None
     if notification is not None:
         sent = notification_deliver_now(notification, now=now)
         if sent == "sent":
-            Notification.objects.filter(pk=notification.pk).update(context={"code": "······"})
+            Notification.objects.filter(pk=notification.pk).update(context=SCRUBBED)
 
 
 @transaction.atomic
@@ -167,7 +168,7 @@ def _code_request(*, address: str, ip: str | None, now: dt.datetime) -> Notifica
     notification = notification_send(
         kind=CODE_KIND,
         recipient=_recipient(account),
-        context={"code": code},
+        context={"code": code, "subject": _("Your login code")},
         actor=None,
         patient_id=account.patient_id,
         chain=(Channel.SMS,) if by_sms else (Channel.EMAIL,),
@@ -241,10 +242,10 @@ def codes_scrub(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     old = Notification.objects.filter(
         kind=CODE_KIND, created_at__lt=now - rules.CODE_VALIDITY
-    ).exclude(context={"code": "······"})
+    ).exclude(context=SCRUBBED)
     with transaction.atomic():
         old.filter(status=NotificationStatus.PENDING).update(status=NotificationStatus.CANCELLED)
-        return old.update(context={"code": "······"})
+        return old.update(context=SCRUBBED)
 
 
 # --- accounts -----------------------------------------------------------------------------------
@@ -384,7 +385,11 @@ def _notify_invitation(account: PortalAccount, *, inviter: str, actor: User | No
     notification_send(
         kind=INVITATION_KIND,
         recipient=_recipient(account),
-        context={"inviter": inviter, "url": site_url("portal:login")},
+        context={
+            "inviter": inviter,
+            "url": site_url("portal:login"),
+            "subject": _("Access to the patient portal"),  # its title on the notifications page
+        },
         actor=actor,
         patient_id=account.patient_id,
         chain=(Channel.SMS, Channel.EMAIL)
@@ -575,7 +580,11 @@ def message_post(
             notification_send(
                 kind=REPLY_KIND,
                 recipient=_recipient(reader),
-                context={"url": site_url("portal:messages")},  # no medical content outside
+                # No medical content outside: a link to the portal only.
+                context={
+                    "url": site_url("portal:messages"),
+                    "subject": _("New message from your care team"),
+                },
                 actor=user,
                 patient_id=thread.patient_id,
             )
@@ -616,7 +625,10 @@ def _post_from_patient_side(
         notification_send(
             kind=TEAM_KIND,
             recipient=Recipient.for_user(user),
-            context={"url": site_url("portal:staff_inbox")},
+            context={
+                "url": site_url("portal:staff_inbox"),
+                "subject": _("New message from a patient"),
+            },
             actor=None,
             patient_id=thread.patient_id,
             chain=(Channel.IN_APP,),

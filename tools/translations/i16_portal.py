@@ -234,6 +234,9 @@ T = {
     "login code": "code de connexion",
     "login codes": "codes de connexion",
     "messages": "messages",
+    "Patient messages waiting": "Messages de patients en attente",
+    "messages waiting for an answer": "messages en attente de réponse",
+    "open the patient messages": "ouvrir les messages des patients",
 }
 
 PLURALS = {
@@ -257,4 +260,5 @@ PLURALS = {
         "%(counter)s accès au portail.",
         "%(counter)s accès au portail.",
     ),
+    "%(counter)s overdue": ("%(counter)s en retard", "%(counter)s en retard"),
 }

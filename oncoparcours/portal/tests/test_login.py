@@ -178,3 +178,16 @@ def test_withdrawn_access_ends_the_session(client, smtp, account, nurse):
 def test_self_report_links_keep_working(client, account, nurse):
     _link, token = access_link_create(patient=account.patient, actor=nurse.user, days=30)
     assert client.get(f"/suivi/{token}/").status_code == 200
+
+
+def test_a_code_not_sent_in_time_is_cancelled_and_blanked(account, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens: the try fails
+    now = timezone.now()
+    services.code_request(address=ADDRESS, ip=None, now=now)
+    waiting = Notification.objects.get(kind="portal_code")
+    assert waiting.status == "pending" and re.fullmatch(r"\d{6}", waiting.context["code"])
+    assert services.codes_scrub(now=now + dt.timedelta(minutes=5)) == 0
+    assert services.codes_scrub(now=now + dt.timedelta(minutes=11)) == 1
+    waiting.refresh_from_db()
+    assert waiting.status == "cancelled" and waiting.context == services.SCRUBBED

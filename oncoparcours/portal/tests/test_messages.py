@@ -171,3 +171,12 @@ def test_portal_message_list_queries_do_not_grow(account, django_assert_max_num_
         services.thread_start(account=account, subject=f"Sujet {index}", body="Bonjour")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/portail/messages/")
+
+
+def test_the_nurse_s_home_shows_the_messages_waiting(account, nurse):
+    staff = Client()
+    staff.force_login(nurse.user)
+    assert "Messages de patients en attente" not in staff.get("/").content.decode()
+    services.thread_start(account=account, subject="Question du matin", body="Bonjour")
+    home = staff.get("/").content.decode()
+    assert "Messages de patients en attente" in home and "Question du matin" in home
