@@ -9,7 +9,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,9 +99,11 @@ def accesses(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpRe
     if request.method == "POST":
         try:
             if "revoke" in request.POST:
-                target = get_object_or_404(
-                    PortalAccount, pk=request.POST["revoke"], patient=patient
-                )
+                try:
+                    target_id = uuid.UUID(request.POST["revoke"])
+                except ValueError:
+                    raise Http404 from None
+                target = get_object_or_404(PortalAccount, pk=target_id, patient=patient)
                 services.account_revoke(target=target, user=request.user)
                 messages.success(request, _("The access was withdrawn."))
                 return redirect("portal:staff_accesses", patient_id=patient_id)

@@ -247,3 +247,16 @@ def test_patient_pages_show_no_internal_code(account, caregiver, path):
     assert page.status_code == 200
     text = visible(page.content.decode().split("<main", 1)[1])
     assert not CODE.findall(text), CODE.findall(text)
+
+
+def test_staff_withdraws_an_access_and_bad_ids_are_404(patient, nurse, caregiver, outsider):
+    staff = Client()
+    staff.force_login(nurse.user)
+    url = f"/patients/{patient.pk}/portail/"
+    assert staff.post(url, {"revoke": "not-a-uuid"}).status_code == 404
+    assert staff.post(url, {"revoke": str(caregiver.pk)}).status_code == 302
+    caregiver.refresh_from_db()
+    assert caregiver.revoked_at is not None and caregiver.revoked_by == nurse.user.display_name
+    other = Client()
+    other.force_login(outsider.user)
+    assert other.get(url).status_code == 404
