@@ -104,7 +104,7 @@ def test_patient_logs_in_with_a_code_writes_and_reads_the_nurse_s_answer(
         desk.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
         desk.locator("main").get_by_role("button", name="Se connecter").click()
         desk.wait_for_url("**/")
-        desk.get_by_role("link", name="Messages des patients").first.click()
+        desk.locator(".main-nav").get_by_role("link", name="Messagerie").click()
         desk.get_by_role("link", name="Rendez-vous de la semaine prochaine").click()
         expect(desk.get_by_text("Puis-je décaler l'administration à jeudi ?")).to_be_visible()
         desk.get_by_label("Réponse").fill("Oui, jeudi 10 h en hôpital de jour. Bonne journée.")

@@ -22,7 +22,7 @@ class PortalConfig(AppConfig):
         register_nav_item(
             NavItem(
                 "portal_messages",
-                _("Patient messages"),
+                _("Secure messages"),  # not "…patients": menu links are found by name
                 "portal:staff_inbox",
                 order=16,
                 roles=frozenset(CARE_ROLES),

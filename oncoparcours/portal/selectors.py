@@ -192,7 +192,7 @@ def questionnaire_due(patient_id: uuid.UUID, now: dt.datetime | None = None) -> 
     was sent within the week); the epoch's start when none was ever sent."""
     now = now or timezone.now()
     last = (
-        Report.objects.filter(patient_id=patient_id)
+        Report.objects.filter(patient_id=patient_id, source__in=["patient", "caregiver"])
         .order_by("-submitted_at")
         .values_list("submitted_at", flat=True)
         .first()

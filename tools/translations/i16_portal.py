@@ -234,6 +234,7 @@ T = {
     "login code": "code de connexion",
     "login codes": "codes de connexion",
     "messages": "messages",
+    "Secure messages": "Messagerie",
     "Patient messages waiting": "Messages de patients en attente",
     "messages waiting for an answer": "messages en attente de réponse",
     "open the patient messages": "ouvrir les messages des patients",
