@@ -9,13 +9,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+BIN = Path(sys.executable).parent
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
-BIN = Path(sys.executable).parent
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -104,7 +105,9 @@ def settled(action, attempts: int = 50):  # type: ignore[no-untyped-def]
     return None
 
 
-# The demo served once per run, shared by the role journeys and the demo-based journeys.
+# --- the demo served once per run, shared by the journeys -------------------------------------
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -117,12 +120,27 @@ def demo_command(env: dict[str, str], *args: str) -> None:
     )
 
 
+@dataclass(frozen=True)
+class ServedDemo:
+    url: str
+    outbox: Path | None  # where the served demo writes its SMS (None: a demo served elsewhere)
+
+
 @pytest.fixture(scope="session")
-def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served_demo(demo_server: ServedDemo) -> str:
+    return demo_server.url
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedDemo]:
     """A small demo region in its own SQLite file, served by `oncoparcours serve` (or the demo
-    already served at JOURNEYS_BASE_URL, e.g. `make demo`'s, when a developer sets it)."""
+    already served at JOURNEYS_BASE_URL, e.g. `make demo`'s, when a developer sets it; then
+    JOURNEYS_OUTBOX_DIR names its outbox)."""
     if os.environ.get("JOURNEYS_BASE_URL"):
-        yield os.environ["JOURNEYS_BASE_URL"].rstrip("/")
+        outbox = os.environ.get("JOURNEYS_OUTBOX_DIR")
+        yield ServedDemo(
+            os.environ["JOURNEYS_BASE_URL"].rstrip("/"), Path(outbox) if outbox else None
+        )
         return
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         # The journeys serve their own SQLite demo whatever the database under test: CI runs them
@@ -157,6 +175,6 @@ def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 server.kill()
                 raise RuntimeError("oncoparcours serve did not start") from None
             time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}"
+    yield ServedDemo(f"http://127.0.0.1:{port}", data_dir / "outbox")
     server.terminate()
     server.wait(timeout=30)

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "oncoparcours.monitoring",
     "oncoparcours.boards",
     "oncoparcours.celltherapy",
+    "oncoparcours.portal",
     "oncoparcours.indicators",
     "oncoparcours.privacy",
     "oncoparcours.demo",
@@ -280,6 +281,10 @@ SECURE_MAIL_FROM = os.environ.get("SECURE_MAIL_FROM", "oncoparcours@localhost")
 NOTIFICATION_OUTBOX_DIR = os.environ.get(
     "NOTIFICATION_OUTBOX_DIR", "" if PRODUCTION else str(DATA_DIR / "outbox")
 )
+
+# The portal's "code sent" answer takes at least this long, whether or not the address is known
+# (a real send takes time): no timing hint that an address has an account.
+PORTAL_LOGIN_ANSWER_SECONDS = float(os.environ.get("PORTAL_LOGIN_ANSWER_SECONDS", "1.5"))
 
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 # Break-the-glass access lasts this long unless the user asks for less.

@@ -26,8 +26,11 @@ def audit_record(
     reason: str = "",
     break_glass: bool = False,
     details: dict[str, Any] | None = None,
+    actor_label: str = "",
 ) -> AuditEvent:
-    """Append one audit event. Request id, IP and path come from the request context."""
+    """Append one audit event. Request id, IP and path come from the request context.
+    ``actor_label`` names an actor without a staff account (a patient or a caregiver in the
+    portal); a staff actor is always named by their username."""
     if action not in AuditAction.values:
         raise ValueError(f"unknown audit action {action!r}")
     context = request_context.current()
@@ -35,7 +38,7 @@ def audit_record(
     actor_obj = actor if actor is not None and actor.is_authenticated else None
     event = AuditEvent(
         actor=actor_obj,
-        actor_label=actor_obj.username if actor_obj else "",
+        actor_label=actor_obj.username if actor_obj else actor_label[:200],
         action=action,
         patient_id=patient_id,
         object_type=object_type,

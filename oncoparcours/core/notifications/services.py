@@ -142,6 +142,23 @@ def notification_send(
     return notification
 
 
+def notification_deliver_now(notification: Notification, *, now: dt.datetime | None = None) -> str:
+    """Try a time-critical notification (a login code) at once instead of waiting for the
+    worker's next pass; call it after the commit that stored the notification. The row is
+    claimed like the worker claims it, so the worker never sends it twice; a failed try is
+    retried by the worker as usual. Returns "sent", "retried", "escalated", "failed" or
+    "skipped" (already taken or not yet due)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = Notification.objects.filter(
+            pk=notification.pk, status=NotificationStatus.PENDING, next_attempt_at__lte=now
+        ).update(status=NotificationStatus.SENDING, claimed_until=now + CLAIM_LEASE)
+    if not claimed:
+        return "skipped"
+    notification.refresh_from_db()
+    return _deliver(notification, now=now)
+
+
 def render(notification: Notification) -> Rendered:
     context = {**notification.context, "recipient": notification.recipient_label}
     base = f"core/notifications/{notification.kind}"

@@ -79,15 +79,17 @@ def test_patient_pages_query_counts_do_not_grow_with_data(
     # 34: + treatments in course, CAR-T timeline; + the session guard's lock check and the
     # identity corrections (issue 13); 42: + the molecular results, the trials section (open
     # arms, their sites, and the patient's facts: diagnoses, staging, treatments, ECOG,
-    # molecular results) (issue 15)
-    with django_assert_max_num_queries(42):
+    # molecular results) (issue 15); 43: + the portal section (accesses, latest threads: one
+    # query each whatever their number) (issue 16)
+    with django_assert_max_num_queries(43):
         assert (
             clinician_client.get(reverse("patients:detail", args=[patients[0].pk])).status_code
             == 200
         )
     # 18: the week panel reads the user's roles from their additional specialties and current
-    # organisations (hospital at home) in one query (issue 12); + the lock check (issue 13).
-    with django_assert_max_num_queries(19):
+    # organisations (hospital at home) in one query (issue 12); + the lock check (issue 13);
+    # 21: + the patient messages waiting (the visible-patients filter and one count) (issue 16).
+    with django_assert_max_num_queries(21):
         assert clinician_client.get(reverse("core:home")).status_code == 200
 
 

@@ -57,7 +57,12 @@ def test_every_limit_and_exclusion_of_a_criterion_is_shown(criterion, text):
 )  # fmt: skip
 def test_an_exclusion_shows_what_it_does_to_eligibility(raw, shown, label):
     """'NOT prior pembrolizumab' for a treated patient is an exclusion present: red, not met."""
-    leaf = LeafResult("and.0.not", {"criterion": "prior_drug", "drugs": ["pembrolizumab"]}, raw, "pembrolizumab" if raw == MET else "")
+    leaf = LeafResult(
+        "and.0.not",
+        {"criterion": "prior_drug", "drugs": ["pembrolizumab"]},
+        raw,
+        "pembrolizumab" if raw == MET else "",
+    )
     with translation.override("fr"):
         line = reason(leaf, negated=True)
     assert (line["value"], line["result"]) == (shown, label)

@@ -20,6 +20,7 @@ from oncoparcours.demo.institutions import DEMO_LOGINS, DEMO_PASSWORD
 from oncoparcours.demo.models import DemoDataset
 from oncoparcours.demo.monitoring import MonitoringDemo
 from oncoparcours.demo.pathways import PathwayDemo
+from oncoparcours.demo.portal import PortalDemo, portal_logins
 from oncoparcours.demo.treatments import TreatmentsDemo
 from oncoparcours.demo.trials import TrialsDemo
 from oncoparcours.indicators.services import extract_refresh
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         HistoryDemo(seed=seed).run()
         ConsentsDemo(seed=seed).run()
         TrialsDemo(seed=seed).run()
+        PortalDemo(seed=seed).run()
         extract_refresh(actor=None)
         refresh_planner_statistics()
         DemoDataset.objects.create(
@@ -120,6 +122,16 @@ class Command(BaseCommand):
                 "A CAR-T patient's relative's page (the neurological watch after infusion):\n"
                 f"  {base_url}/suivi/{caregiver_link_token}/"
             )
+        logins = portal_logins()
+        if logins:
+            self.stdout.write(
+                f"\nPatient and caregiver portal ({base_url}/portail/): log in with the address "
+                "below; the one-time code goes to the demo outbox — SMS as files under "
+                f"{settings.NOTIFICATION_OUTBOX_DIR}/sms/, e-mails to the console of "
+                "`oncoparcours serve`."
+            )
+            for access in logins:
+                self.stdout.write(f"  {access.address:<36} {access.who}")
 
 
 def served_base_url() -> str:

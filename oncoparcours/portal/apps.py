@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+CARE_ROLES = {"clinician", "coordination_nurse", "liberal_nurse", "pharmacist"}
+
+
+class PortalConfig(AppConfig):
+    name = "oncoparcours.portal"
+    label = "portal"
+    verbose_name = _("Patient portal")
+
+    def ready(self) -> None:
+        from oncoparcours.core.navigation import NavItem, register_home_panel, register_nav_item
+        from oncoparcours.core.notifications.services import register_kind
+        from oncoparcours.core.scheduling import register_periodic
+        from oncoparcours.patients.record import register_record_section
+
+        from . import home, record, services, tasks
+
+        for kind in services.KINDS:
+            register_kind(kind)
+        register_nav_item(
+            NavItem(
+                "portal_messages",
+                _("Secure messages"),  # not "…patients": menu links are found by name
+                "portal:staff_inbox",
+                order=16,
+                roles=frozenset(CARE_ROLES),
+            )
+        )
+        register_record_section("portal", record.portal_section, order=6)
+        register_home_panel("portal.messages", home.messages_panel, order=2, roles=CARE_ROLES)
+        register_periodic(
+            "portal.scrub_login_codes",
+            interval_seconds=tasks.SCRUB_INTERVAL_SECONDS,
+            task=tasks.scrub_login_codes,
+        )

@@ -1,0 +1,230 @@
+"""The patient's and caregiver's side: portal accounts (patient or caregiver, with the caregiver's
+rights and the patient's recorded consent), one-time login codes (hashed), the requests for codes
+(rate limits), and secure message threads between the patient's side and the care team. Messages
+are append-only."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from oncoparcours.core import fields as limits
+from oncoparcours.core.fields import BoundedTextField
+from oncoparcours.core.models import AppendOnlyModel, BaseModel
+from oncoparcours.patients.models import Patient
+
+
+class AccountKind(models.TextChoices):
+    PATIENT = "patient", _("Patient")
+    CAREGIVER = "caregiver", _("Caregiver")
+
+
+class Right(models.TextChoices):
+    """What a caregiver may do for the patient (each chosen); the patient may do everything."""
+
+    CALENDAR = "calendar", _("See the calendar of care")
+    DOCUMENTS = "documents", _("See and download the documents")
+    MESSAGES = "messages", _("Send messages to the care team")
+    QUESTIONNAIRES = "questionnaires", _("Answer the questionnaires on the patient's behalf")
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class PortalAccount(BaseModel):
+    """One person who logs in to the portal: the patient, or a caregiver linked to the patient
+    with the patient's consent. Addresses are stored normalised (lower-case e-mail, digits-only
+    phone) so a login finds the account."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="portal_accounts", verbose_name=_("patient")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AccountKind.choices)
+    display_name = models.CharField(_("name"), max_length=150)
+    relationship = models.CharField(_("relationship to the patient"), max_length=80, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    channel = models.CharField(
+        _("code sent by"), max_length=5, choices=ContactChannel.choices, default="email"
+    )
+    rights = models.JSONField(_("rights"), default=list)
+    consent_on = models.DateField(_("patient's consent given on"), null=True, blank=True)
+    consent_note = models.CharField(_("how the consent was given"), max_length=250, blank=True)
+    consent_recorded_by = models.CharField(max_length=200, blank=True)
+    invited_by = models.CharField(_("invited by"), max_length=200)
+    revoked_at = models.DateTimeField(_("access withdrawn"), null=True, blank=True)
+    revoked_by = models.CharField(max_length=200, blank=True)
+    last_login_at = models.DateTimeField(_("last login"), null=True, blank=True)
+    session_epoch = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("portal account")
+        verbose_name_plural = _("portal accounts")
+        ordering = ["kind", "display_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=Q(revoked_at__isnull=True) & ~Q(email=""),
+                name="portal_account_email_once",
+            ),
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=Q(revoked_at__isnull=True) & ~Q(phone=""),
+                name="portal_account_phone_once",
+            ),
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(revoked_at__isnull=True, kind="patient"),
+                name="portal_one_patient_account",
+            ),
+            models.CheckConstraint(
+                condition=~Q(email="", phone=""), name="portal_account_has_address"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="patient") | Q(consent_on__isnull=False),
+                name="portal_caregiver_consent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def is_patient(self) -> bool:
+        return self.kind == AccountKind.PATIENT
+
+    def may(self, right: str) -> bool:
+        return self.is_patient or right in self.rights
+
+    @property
+    def actor_label(self) -> str:
+        """How the audit trail and the care team name who acted."""
+        if self.is_patient:
+            return f"{self.display_name} (patient)"
+        return f"{self.display_name} ({self.relationship or 'aidant'})"
+
+    def rights_labels(self) -> list[str]:
+        return [str(Right(r).label) for r in Right.values if self.may(r)]
+
+
+class CodeRequest(models.Model):
+    """One request for a login code (whether or not the address has an account): the rate
+    limits count these rows. The address is kept only as a keyed hash."""
+
+    id = models.BigAutoField(primary_key=True)
+    address_hash = models.CharField(max_length=64)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    sent = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("login code request")
+        verbose_name_plural = _("login code requests")
+        indexes = [
+            models.Index(fields=["address_hash", "-at"], name="portal_code_request_address"),
+            models.Index(fields=["ip", "-at"], name="portal_code_request_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address_hash[:8]} {self.at:%Y-%m-%d %H:%M}"
+
+
+class LoginCode(models.Model):
+    """A one-time code (6 digits), stored only as a keyed hash; valid 10 minutes, dead after use
+    or after 5 wrong tries."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    failed_tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    superseded = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("login code")
+        verbose_name_plural = _("login codes")
+        indexes = [models.Index(fields=["account", "-created_at"], name="portal_code_account")]
+
+    def __str__(self) -> str:
+        return f"code {self.account_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Side(models.TextChoices):
+    PATIENT = "patient", _("Patient")
+    CAREGIVER = "caregiver", _("Caregiver")
+    TEAM = "team", _("Care team")
+
+
+class Thread(BaseModel):
+    """A conversation between the patient's side and the care team. ``waiting_since``: the
+    first patient-side message the team has not yet answered (None when answered)."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="portal_threads", verbose_name=_("patient")
+    )
+    subject = models.CharField(_("subject"), max_length=120)
+    started_by = models.CharField(_("started by"), max_length=200)
+    last_message_at = models.DateTimeField(default=timezone.now)
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    answer_due = models.DateTimeField(null=True, blank=True)
+    has_alarming_words = models.BooleanField(default=False)
+    patient_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message thread")
+        verbose_name_plural = _("message threads")
+        ordering = ["-last_message_at"]
+        indexes = [
+            models.Index(fields=["patient", "-last_message_at"], name="portal_thread_patient"),
+            models.Index(fields=["waiting_since"], name="portal_thread_waiting"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Message(AppendOnlyModel):
+    """One message of a thread (append-only): who wrote it (a portal account or a staff user),
+    on which side, and the alarming words found in it (shown to the care team)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="messages")
+    side = models.CharField(_("from"), max_length=10, choices=Side.choices)
+    account = models.ForeignKey(
+        PortalAccount, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    author_label = models.CharField(max_length=200)
+    body = BoundedTextField(_("message"), max_length=limits.COMMENT)
+    alarming_words = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(account__isnull=False) | Q(author__isnull=False),
+                name="portal_message_has_author",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_label} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,262 @@
+"""The patient's pages: calendar from the pathway and the board, documents (the care programme
+PDF, the consents PDF), the questionnaire sent from the portal and the history of reports with
+what was done in plain words, information by treatment, who to call; a caregiver's own rights,
+invited with consent, withdrawn by the patient; every page without an internal code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import pytest
+from django.test import Client
+
+from oncoparcours.core.models import AuditEvent
+from oncoparcours.monitoring.models import Report
+from oncoparcours.monitoring.services import alert_acknowledge, alert_resolve, report_submit
+from oncoparcours.pathways import services as pathways
+from oncoparcours.pathways.models import PathwayTemplate
+from oncoparcours.portal import services
+from oncoparcours.portal.models import PortalAccount
+from oncoparcours.portal.session import portal_login
+from oncoparcours.testing.boards import decided_case
+from oncoparcours.testing.factories import TreatmentCourseFactory
+
+pytestmark = pytest.mark.django_db
+CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def portal_client(account) -> Client:
+    client = Client()
+    request = type("R", (), {})()
+    session = client.session
+    request.session = session
+    portal_login(request, account)  # type: ignore[arg-type]
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    return client
+
+
+def visible(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.fixture
+def pathway(patient, clinician):
+    template = PathwayTemplate.objects.get(code="home-immunotherapy", is_latest=True)
+    return pathways.pathway_apply(
+        template=template,
+        patient=patient,
+        start=dt.date.today() - dt.timedelta(days=10),
+        parameters={"interval_weeks": 3},
+        actor=clinician.user,
+    )
+
+
+def test_calendar_shows_the_programme_in_plain_words(
+    account, pathway, django_assert_max_num_queries
+):
+    client = portal_client(account)
+    with django_assert_max_num_queries(12):
+        page = client.get("/portail/calendrier/")
+    text = visible(page.content.decode())
+    assert page.status_code == 200
+    assert "Traitement" in text and "Prise de sang" in text
+    assert "Courrier" not in text  # the team's letters are not the patient's appointments
+    assert not CODE.findall(text)
+    assert AuditEvent.objects.filter(
+        action="view", details__what="portal calendar", patient_id=account.patient_id
+    ).exists()
+
+
+def test_documents_give_the_care_programme_and_consents(account):
+    case = decided_case(account.patient)
+    client = portal_client(account)
+    page = client.get("/portail/documents/").content.decode()
+    document = case.documents.get(kind="pps")
+    assert f"/portail/documents/{document.pk}/" in page
+    assert case.documents.get(kind="rcp_record").pk.hex not in page.replace("-", "")
+    pdf = client.get(f"/portail/documents/{document.pk}/")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    record = case.documents.get(kind="rcp_record")
+    assert client.get(f"/portail/documents/{record.pk}/").status_code == 404  # for professionals
+    consents = client.get("/portail/documents/consentements.pdf")
+    assert consents.content.startswith(b"%PDF")
+
+
+def test_the_questionnaire_from_the_portal_and_what_was_done(account, nurse):
+    TreatmentCourseFactory(patient=account.patient, kind="immune_checkpoint_inhibitor")
+    client = portal_client(account)
+    form = client.get("/portail/questionnaire/")
+    assert form.status_code == 200
+    key = re.search(r'name="submission_key" value="([^"]+)"', form.content.decode()).group(1)
+    answer = client.post("/portail/questionnaire/", {"submission_key": key, "comment": "Rien"})
+    assert answer.status_code == 302
+    report = Report.objects.get()
+    assert report.source == "patient" and report.access_link is None
+    old = report_submit(
+        patient=account.patient,
+        source="patient",
+        observations={"stools_over_baseline_per_day": 5, "abdominal_pain": "moderate"},
+        submission_key=uuid.uuid4(),
+    ).report
+    alert_acknowledge(alert=old.alert, actor=nurse.user, note="")
+    alert_resolve(alert=old.alert, actor=nurse.user, action="consultation", note="Vue demain")
+    text = visible(client.get("/portail/suivi/").content.decode())
+    assert "Lu par votre équipe de soins" in text
+    assert "Un rendez-vous a été prévu avec vous." in text
+    assert "Vue demain" not in text  # the team's note stays with the team
+    assert not CODE.findall(text)
+
+
+def test_information_and_who_to_call(account):
+    TreatmentCourseFactory(patient=account.patient, kind="immune_checkpoint_inhibitor")
+    client = portal_client(account)
+    info = visible(client.get("/portail/informations/").content.decode())
+    assert "Immunothérapie" in info and "Source" in info
+    assert "Cellules CAR-T" not in info
+    calls = client.get("/portail/contacts/").content.decode()
+    assert 'href="tel:15"' in calls and 'href="tel:112"' in calls
+    assert "Renaud" in calls
+    assert "2 jours ouvrés" in calls
+
+
+def test_a_caregiver_has_only_the_rights_chosen(caregiver):
+    client = portal_client(caregiver)
+    assert client.get("/portail/calendrier/").status_code == 200
+    for path in ("/portail/messages/", "/portail/documents/", "/portail/questionnaire/"):
+        assert client.get(path).status_code == 404, path
+    home = client.get("/portail/").content.decode()
+    assert "en tant que proche" in home
+    assert "/portail/messages/" not in home and "/portail/proches/" not in home
+
+
+def test_a_caregiver_answers_as_a_relative_and_is_named_in_the_audit(caregiver, account):
+    services.caregiver_rights_update(
+        caregiver=caregiver, rights=["questionnaires", "messages"], account=account
+    )
+    client = portal_client(caregiver)
+    form = client.get("/portail/questionnaire/").content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', form).group(1)
+    client.post("/portail/questionnaire/", {"submission_key": key, "comment": "Il dort bien"})
+    assert Report.objects.get().source == "caregiver"
+    posted = services.thread_start(account=caregiver, subject="Question", body="Bonjour")
+    assert posted.message.side == "caregiver"
+    assert posted.message.author_label == "Paul Moreau (fils)"
+    changed = AuditEvent.objects.get(details__event="caregiver_rights")
+    assert changed.actor_label == "Jeanne Moreau (patient)"
+
+
+def test_staff_invitation_needs_the_patient_s_recorded_consent(patient, nurse, account):
+    with pytest.raises(services.ApplicationError) as refused:
+        services.caregiver_invite(
+            patient=patient,
+            display_name="Anne",
+            relationship="",
+            email="anne@proches.example",
+            phone="",
+            channel="email",
+            rights=["calendar"],
+            consent_on=None,
+            user=nurse.user,
+        )
+    assert refused.value.field == "consent_on"
+    assert not PortalAccount.objects.filter(display_name="Anne").exists()
+    staff = Client()
+    staff.force_login(nurse.user)
+    page = staff.post(
+        f"/patients/{patient.pk}/portail/",
+        {
+            "invite-display_name": "Anne",
+            "invite-email": "anne@proches.example",
+            "invite-channel": "email",
+            "invite-rights": ["calendar", "messages"],
+        },
+    )
+    assert page.status_code == 400
+    assert "Date de l&#x27;accord du patient" in page.content.decode()
+    page = staff.post(
+        f"/patients/{patient.pk}/portail/",
+        {
+            "invite-display_name": "Anne",
+            "invite-email": "anne@proches.example",
+            "invite-channel": "email",
+            "invite-rights": ["calendar", "messages"],
+            "invite-consent_on": dt.date.today().isoformat(),
+            "invite-consent_note": "Formulaire signé en consultation",
+        },
+    )
+    assert page.status_code == 302
+    anne = PortalAccount.objects.get(display_name="Anne")
+    assert anne.rights == ["calendar", "messages"] and anne.consent_on == dt.date.today()
+
+
+def test_the_patient_invites_and_withdraws_a_relative(account):
+    client = portal_client(account)
+    answer = client.post(
+        "/portail/proches/",
+        {
+            "invite-display_name": "Luc",
+            "invite-relationship": "conjoint",
+            "invite-phone": "06 99 88 77 66",
+            "invite-channel": "sms",
+            "invite-rights": ["calendar"],
+            "invite-agree": "on",
+        },
+    )
+    assert answer.status_code == 302
+    luc = PortalAccount.objects.get(display_name="Luc")
+    assert luc.consent_note == "Donné par le patient dans son espace"
+    luc_client = portal_client(luc)
+    assert luc_client.get("/portail/calendrier/").status_code == 200
+    client.post(f"/portail/proches/{luc.pk}/retirer/")
+    luc.refresh_from_db()
+    assert luc.revoked_at is not None and luc.revoked_by == "Jeanne Moreau (patient)"
+    assert luc_client.get("/portail/calendrier/").url == "/portail/connexion/"
+
+
+def test_a_caregiver_cannot_invite_or_withdraw(caregiver, account):
+    with pytest.raises(services.ApplicationError):
+        services.account_revoke(target=account, account=caregiver)
+    client = portal_client(caregiver)
+    assert client.get("/portail/proches/").status_code == 302
+    assert client.post(f"/portail/proches/{caregiver.pk}/retirer/").status_code == 404 or (
+        PortalAccount.objects.get(pk=caregiver.pk).revoked_at is None
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/portail/",
+        "/portail/calendrier/",
+        "/portail/documents/",
+        "/portail/questionnaire/",
+        "/portail/suivi/",
+        "/portail/informations/",
+        "/portail/contacts/",
+        "/portail/messages/",
+        "/portail/messages/nouveau/",
+        "/portail/proches/",
+    ],
+)
+def test_patient_pages_show_no_internal_code(account, caregiver, path):
+    page = portal_client(account).get(path)
+    assert page.status_code == 200
+    text = visible(page.content.decode().split("<main", 1)[1])
+    assert not CODE.findall(text), CODE.findall(text)
+
+
+def test_staff_withdraws_an_access_and_bad_ids_are_404(patient, nurse, caregiver, outsider):
+    staff = Client()
+    staff.force_login(nurse.user)
+    url = f"/patients/{patient.pk}/portail/"
+    assert staff.post(url, {"revoke": "not-a-uuid"}).status_code == 404
+    assert staff.post(url, {"revoke": str(caregiver.pk)}).status_code == 302
+    caregiver.refresh_from_db()
+    assert caregiver.revoked_at is not None and caregiver.revoked_by == nurse.user.display_name
+    other = Client()
+    other.force_login(outsider.user)
+    assert other.get(url).status_code == 404
