@@ -67,6 +67,15 @@ def _report(patient):
     ).report
 
 
+def _thread(patient):
+    from oncoparcours.portal.models import Thread
+
+    existing = Thread.objects.filter(patient=patient).first()
+    return existing or Thread.objects.create(
+        patient=patient, subject="Question", started_by="La patiente"
+    )
+
+
 KWARG_BUILDERS = {
     "patient_id": lambda patient: patient.pk,
     "diagnosis_id": lambda patient: DiagnosisFactory(patient=patient).pk,
@@ -87,6 +96,7 @@ KWARG_BUILDERS = {
     "alert_id": lambda patient: _report(patient).alert.pk,
     "order_id": lambda patient: order_for(patient).pk,
     "treatment_id": lambda patient: TreatmentCourseFactory(patient=patient).pk,
+    "thread_id": lambda patient: _thread(patient).pk,
 }
 
 
