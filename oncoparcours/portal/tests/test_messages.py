@@ -165,7 +165,7 @@ def test_a_message_sent_anyway_is_urgent_for_the_team(smtp, account, nurse):
     urgent.refresh_from_db()
     assert urgent.urgent_since is None and urgent.has_alarming_words
     inbox = staff.get("/messagerie-patients/?voir=all").content.decode()
-    assert "envoyé malgré" not in inbox
+    assert "urgent : envoyé malgré" not in inbox
 
 
 def test_messages_are_append_only(account):
