@@ -1,6 +1,7 @@
 """The patient portal in Chromium, on the demo served once per run (e2e/conftest.py): the demo
 patient logs in on a phone with a one-time code (read from the served demo's SMS outbox), sees her
-calendar, answers the questionnaire, writes to her care team; the coordination nurse (idec)
+calendar, answers the questionnaire, writes to her care team (and, with warning signs, sees the
+questionnaire and 15 first, then sends anyway: urgent for the team); the coordination nurse (idec)
 answers from her inbox on a desktop; the patient sees the answer. Accessibility checked with axe
 on the patient's pages."""
 
@@ -98,6 +99,22 @@ def test_patient_logs_in_with_a_code_writes_and_reads_the_nurse_s_answer(
         ).to_be_visible()
         assert axe_violations(phone) == []
 
+        # 4b. Warning signs: the prompt (questionnaire, 15) comes first; sent anyway, it is
+        # urgent for the team, and the patient is told it is not an emergency channel.
+        nav.get_by_role("link", name="Messages").click()
+        phone.get_by_role("link", name="Écrire un nouveau message").click()
+        phone.get_by_label("Objet").fill("Ce soir")
+        phone.get_by_label("Votre message").fill("J'ai 39,5 et je grelotte.")
+        phone.get_by_role("button", name="Envoyer", exact=True).click()
+        prompt = phone.get_by_role("alert")
+        expect(prompt.get_by_text("fièvre ou frissons")).to_be_visible()
+        expect(prompt.get_by_role("link", name="Appeler le 15")).to_be_visible()
+        assert axe_violations(phone) == []
+        assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        phone.get_by_role("button", name="Envoyer quand même mon message").click()
+        expect(phone.get_by_text("marqué urgent").first).to_be_visible()
+        assert axe_violations(phone) == []
+
         # 5. The coordination nurse answers from her inbox.
         desk.goto("/connexion/")
         desk.get_by_label("Identifiant").fill("idec")
@@ -105,6 +122,7 @@ def test_patient_logs_in_with_a_code_writes_and_reads_the_nurse_s_answer(
         desk.locator("main").get_by_role("button", name="Se connecter").click()
         desk.wait_for_url("**/")
         desk.locator(".main-nav").get_by_role("link", name="Messagerie").click()
+        expect(desk.get_by_text("urgent : envoyé malgré l'avertissement").first).to_be_visible()
         desk.get_by_role("link", name="Rendez-vous de la semaine prochaine").click()
         expect(desk.get_by_text("Puis-je décaler l'administration à jeudi ?")).to_be_visible()
         desk.get_by_label("Réponse").fill("Oui, jeudi 10 h en hôpital de jour. Bonne journée.")

@@ -4,12 +4,15 @@ educational content by treatment. Read once per process."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .rules import Category, Finding, alarming_words, compile_pattern
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -23,19 +26,45 @@ def _load(name: str) -> dict[str, Any]:
 
 
 @cache
-def alarming_vocabulary() -> tuple[str, ...]:
-    return tuple(str(word) for word in _load("alarming_words.yaml")["words"])
+def alarming_categories() -> tuple[Category, ...]:
+    """The categories of warning signs of ``alarming_words.yaml``, checked: each has a label,
+    the advice to show, its source, numbers to call (listed in ``service.yaml``) and patterns."""
+    data = _load("alarming_words.yaml")
+    numbers = {number for number, _label in service_level().emergency_numbers}
+    categories = []
+    for key, item in (data.get("categories") or {}).items():
+        missing = [f for f in ("label", "advice", "source", "call", "patterns") if not item.get(f)]
+        if missing:
+            raise ValueError(f"alarming_words.yaml: category {key} needs {', '.join(missing)}")
+        call = tuple(str(n) for n in item["call"])
+        unknown = [n for n in call if n not in numbers]
+        if unknown:
+            raise ValueError(
+                f"alarming_words.yaml: category {key} calls {unknown}, not in service.yaml"
+            )
+        categories.append(
+            Category(
+                key=str(key),
+                label=str(item["label"]),
+                advice=" ".join(str(item["advice"]).split()),
+                call=call,
+                source=str(item["source"]),
+                patterns=tuple(compile_pattern(str(p)) for p in item["patterns"]),
+            )
+        )
+    if not categories:
+        raise ValueError("alarming_words.yaml: categories are required")
+    return tuple(categories)
 
 
 @cache
-def alarming_exceptions() -> tuple[str, ...]:
-    return tuple(str(p) for p in _load("alarming_words.yaml").get("not_alarming", []))
+def alarming_exceptions() -> tuple[tuple[re.Pattern[str], ...], ...]:
+    data = _load("alarming_words.yaml")
+    return tuple(compile_pattern(str(p)) for p in data.get("not_alarming") or [])
 
 
-def alarming_in(text: str) -> list[str]:
-    from .rules import alarming_words
-
-    return alarming_words(text, alarming_vocabulary(), alarming_exceptions())
+def alarming_in(text: str) -> list[Finding]:
+    return alarming_words(text, alarming_categories(), alarming_exceptions())
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,9 @@ class Side(models.TextChoices):
 
 class Thread(BaseModel):
     """A conversation between the patient's side and the care team. ``waiting_since``: the
-    first patient-side message the team has not yet answered (None when answered)."""
+    first patient-side message the team has not yet answered (None when answered);
+    ``urgent_since``: the first of them sent after the warning signs prompt (None when
+    answered)."""
 
     patient = models.ForeignKey(
         Patient, on_delete=models.PROTECT, related_name="portal_threads", verbose_name=_("patient")
@@ -182,6 +184,9 @@ class Thread(BaseModel):
     waiting_since = models.DateTimeField(null=True, blank=True)
     answer_due = models.DateTimeField(null=True, blank=True)
     has_alarming_words = models.BooleanField(default=False)
+    # A patient-side message sent after the warning signs prompt, not yet answered: shown to
+    # the team as urgent (top of the inbox); the team's answer clears it.
+    urgent_since = models.DateTimeField(null=True, blank=True)
     patient_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -8,6 +8,7 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 CODE_DIGITS = 6
 CODE_VALIDITY = dt.timedelta(minutes=10)
@@ -57,47 +58,135 @@ def sends_refused(times: Sequence[dt.datetime], now: dt.datetime) -> bool:
     )
 
 
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+
+
 def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    """Lower case, accents removed, ligatures opened ("Œdème" → "oedeme")."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(LIGATURES))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", fold(text))
+@dataclass(frozen=True)
+class Token:
+    """One word of a text: folded for matching, and where it sits in the original text."""
+
+    word: str
+    start: int
+    end: int
 
 
-def _without(words: list[str], phrases: Iterable[str]) -> list[str]:
-    """``words`` with every occurrence of the ``phrases`` replaced by a gap."""
-    for phrase in phrases:
-        needle = _words(phrase)
-        size = len(needle)
-        if not size:
+def tokens(text: str) -> list[Token]:
+    """The words of ``text``: runs of letters and digits; apostrophes, hyphens, punctuation,
+    the degree sign and every other character separate words ("39,5°C" → 39 5 c,
+    "n'arrive" → n arrive)."""
+    found = []
+    for match in re.finditer(r"[^\W_]+", text):
+        word = re.sub(r"[^a-z0-9]", "", fold(match.group()))
+        if word:
+            found.append(Token(word, match.start(), match.end()))
+    return found
+
+
+def _term(raw: str) -> re.Pattern[str]:
+    """One word of a pattern: ``saign*`` (any word starting so), ``/3[89]|4[0-2]/`` (a regular
+    expression the whole word must match), else the exact word; folded like the text."""
+    if len(raw) > 2 and raw.startswith("/") and raw.endswith("/"):
+        return re.compile(f"(?:{raw[1:-1]})")
+    if raw.endswith("*"):
+        stem = "".join(t.word for t in tokens(raw[:-1]))
+        if not stem:
+            raise ValueError(f"empty stem in {raw!r}")
+        return re.compile(re.escape(stem) + "[a-z0-9]*")
+    word = "".join(t.word for t in tokens(raw))
+    if not word:
+        raise ValueError(f"empty word in {raw!r}")
+    return re.compile(re.escape(word))
+
+
+def compile_pattern(pattern: str) -> tuple[re.Pattern[str], ...]:
+    """A pattern of the data file: words separated by spaces, matched as consecutive words of
+    the text (see ``_term`` for one word). Apostrophes and hyphens separate words as in the
+    text ("fin à mes jours", "d'air" = "d air")."""
+    raws = []
+    for part in pattern.split():
+        if part.startswith("/"):
+            raws.append(part)
+        else:
+            raws.extend(re.findall(r"[^\W_]+\*?", part))
+    if not raws:
+        raise ValueError(f"empty pattern {pattern!r}")
+    return tuple(_term(raw) for raw in raws)
+
+
+@dataclass(frozen=True)
+class Category:
+    """A kind of warning sign: its patterns, what to tell the patient, whom to call."""
+
+    key: str
+    label: str
+    advice: str
+    call: tuple[str, ...]
+    source: str
+    patterns: tuple[tuple[re.Pattern[str], ...], ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    category: Category
+    words: tuple[str, ...]  # as the patient wrote them, in the order of the text
+
+    @property
+    def summary(self) -> str:
+        return f"{self.category.label} ({', '.join(self.words)})"
+
+
+def _spans(
+    words: list[Token], pattern: tuple[re.Pattern[str], ...], used: list[bool]
+) -> list[tuple[int, int]]:
+    size = len(pattern)
+    spans = []
+    for i in range(len(words) - size + 1):
+        if any(used[i : i + size]):
             continue
-        index = 0
-        while index <= len(words) - size:
-            if words[index : index + size] == needle:
-                words = [*words[:index], "", *words[index + size :]]
-            index += 1
-    return words
+        if all(term.fullmatch(words[i + k].word) for k, term in enumerate(pattern)):
+            spans.append((i, i + size))
+    return spans
 
 
 def alarming_words(
-    text: str, vocabulary: Iterable[str], exceptions: Iterable[str] = ()
-) -> list[str]:
-    """The entries of ``vocabulary`` found in ``text`` (case- and accent-insensitive, whole
-    words, phrases as consecutive words), in vocabulary order, without duplicates. Words inside
-    one of the ``exceptions`` (a routine phrase such as "prise de sang") do not count there."""
-    words = _without(_words(text), exceptions)
-    found: list[str] = []
-    seen: set[tuple[str, ...]] = set()
-    for entry in vocabulary:
-        needle = tuple(_words(entry))
-        if not needle or needle in seen:
-            continue
-        size = len(needle)
-        if any(tuple(words[i : i + size]) == needle for i in range(len(words) - size + 1)):
-            found.append(entry)
-            seen.add(needle)
+    text: str,
+    categories: Iterable[Category],
+    exceptions: Iterable[tuple[re.Pattern[str], ...]] = (),
+) -> list[Finding]:
+    """The categories of warning signs found in ``text`` (case, accents and punctuation
+    ignored), in the data file's order, each with the words that matched. A routine phrase of
+    ``exceptions`` (such as "prise de sang") only hides its own words: the rest of the text is
+    still searched."""
+    words = tokens(text)
+    hidden = [False] * len(words)
+    for exception in exceptions:
+        for start, end in _spans(words, exception, hidden):
+            for index in range(start, end):
+                hidden[index] = True
+    found = []
+    for category in categories:
+        spans: set[tuple[int, int]] = set()
+        for pattern in category.patterns:
+            spans.update(_spans(words, pattern, hidden))
+        if spans:
+            merged: list[list[int]] = []
+            for start, end in sorted(spans):  # overlapping matches make one phrase
+                if merged and start < merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], end)
+                else:
+                    merged.append([start, end])
+            shown: list[str] = []
+            for start, end in merged:
+                phrase = text[words[start].start : words[end - 1].end]
+                if phrase not in shown:
+                    shown.append(phrase)
+            found.append(Finding(category, tuple(shown)))
     return found
 
 

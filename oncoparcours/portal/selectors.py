@@ -8,7 +8,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -320,13 +320,15 @@ def thread_messages(thread: Thread) -> list[Message]:
 
 
 def staff_threads(user: User, *, show: str = "waiting") -> QuerySet[Thread]:
-    """Threads of the user's patients: waiting for an answer (oldest first), overdue, or all."""
+    """Threads of the user's patients: waiting for an answer (oldest first), overdue, or all;
+    in each, the urgent ones (sent after the warning signs prompt, not yet answered) first."""
     threads = Thread.objects.filter(visible_patient_filter(user)).select_related("patient")
+    urgent_first = F("urgent_since").asc(nulls_last=True)
     if show == "waiting":
-        return threads.filter(waiting_since__isnull=False).order_by("waiting_since")
+        return threads.filter(waiting_since__isnull=False).order_by(urgent_first, "waiting_since")
     if show == "overdue":
-        return threads.filter(answer_due__lt=timezone.now()).order_by("answer_due")
-    return threads.order_by("-last_message_at")
+        return threads.filter(answer_due__lt=timezone.now()).order_by(urgent_first, "answer_due")
+    return threads.order_by(urgent_first, "-last_message_at")
 
 
 def staff_thread(user: User, patient_id: uuid.UUID, thread_id: uuid.UUID) -> Thread:

@@ -45,7 +45,8 @@ CODE_KIND = "portal_code"
 INVITATION_KIND = "portal_invitation"
 REPLY_KIND = "portal_reply"
 TEAM_KIND = "portal_message"
-KINDS = (CODE_KIND, INVITATION_KIND, REPLY_KIND, TEAM_KIND)
+URGENT_KIND = "portal_message_urgent"
+KINDS = (CODE_KIND, INVITATION_KIND, REPLY_KIND, TEAM_KIND, URGENT_KIND)
 SCRUBBED = {"code": "······"}
 TEAM_ROLES = ("coordination_nurse", "referring_oncologist", "haematologist")
 
@@ -475,7 +476,7 @@ def account_revoke(
 class AlarmingMessage(ApplicationError):
     """A patient-side message with alarming words, not yet confirmed after the warning."""
 
-    def __init__(self, words: list[str]) -> None:
+    def __init__(self, findings: list[rules.Finding]) -> None:
         super().__init__(
             _(
                 "Your message mentions something that may need care today. A message is read "
@@ -484,7 +485,7 @@ class AlarmingMessage(ApplicationError):
             ),
             field="body",
         )
-        self.words = words
+        self.findings = findings
 
 
 @dataclass(frozen=True)
@@ -521,13 +522,13 @@ def thread_start(
             _("The subject is too long (at most 120 characters)."), field="subject"
         )
     body = _check_body(body)
-    words = config.alarming_in(f"{subject} {body}")
-    if words and not confirmed:
-        raise AlarmingMessage(words)
+    findings = config.alarming_in(f"{subject}\n{body}")
+    if findings and not confirmed:
+        raise AlarmingMessage(findings)
     thread = Thread.objects.create(
         patient=account.patient, subject=subject, started_by=account.actor_label
     )
-    return _post_from_patient_side(thread, account, body, words)
+    return _post_from_patient_side(thread, account, body, findings)
 
 
 @transaction.atomic
@@ -548,10 +549,10 @@ def message_post(
     if account is not None:
         if account.patient_id != thread.patient_id or not account.may("messages"):
             raise ApplicationError(_("Your access does not include messages."))
-        words = config.alarming_in(body)
-        if words and not confirmed:
-            raise AlarmingMessage(words)
-        return _post_from_patient_side(thread, account, body, words)
+        findings = config.alarming_in(body)
+        if findings and not confirmed:
+            raise AlarmingMessage(findings)
+        return _post_from_patient_side(thread, account, body, findings)
     assert user is not None
     now = timezone.now()
     message = Message.objects.create(
@@ -565,7 +566,16 @@ def message_post(
     thread.last_message_at = now
     thread.waiting_since = None
     thread.answer_due = None
-    thread.save(update_fields=["last_message_at", "waiting_since", "answer_due", "updated_at"])
+    thread.urgent_since = None  # answered: the team has taken it in hand
+    thread.save(
+        update_fields=[
+            "last_message_at",
+            "waiting_since",
+            "answer_due",
+            "urgent_since",
+            "updated_at",
+        ]
+    )
     audit_record(
         actor=user,
         action=AuditAction.CREATE,
@@ -592,9 +602,14 @@ def message_post(
 
 
 def _post_from_patient_side(
-    thread: Thread, account: PortalAccount, body: str, words: list[str]
+    thread: Thread, account: PortalAccount, body: str, findings: list[rules.Finding]
 ) -> Posted:
+    """Store a patient-side message. One with warning signs was sent after the warning
+    (questionnaire, numbers to call): the thread becomes urgent for the team (top of the inbox,
+    marked) and every member is told at once, quiet hours ignored, in the application and by
+    e-mail without medical content, until a member answers."""
     now = timezone.now()
+    words = [finding.summary for finding in findings]
     message = Message.objects.create(
         thread=thread,
         side=Side.PATIENT if account.is_patient else Side.CAREGIVER,
@@ -612,6 +627,8 @@ def _post_from_patient_side(
         local = timezone.localtime(now)
         thread.answer_due = rules.add_working_days(local, level.working_days, level.holidays)
     thread.has_alarming_words = thread.has_alarming_words or bool(words)
+    if words and thread.urgent_since is None:
+        thread.urgent_since = now
     thread.save()
     _audit_portal(
         account,
@@ -619,20 +636,40 @@ def _post_from_patient_side(
         obj=message,
         event="portal_message",
         thread=str(thread.pk),
-        alarming_words=words,
+        alarming=[finding.category.key for finding in findings],
+        sent_after_warning=bool(findings),
     )
     for user in _team_users(thread.patient_id):
-        notification_send(
-            kind=TEAM_KIND,
-            recipient=Recipient.for_user(user),
-            context={
-                "url": site_url("portal:staff_inbox"),
-                "subject": _("New message from a patient"),
-            },
-            actor=None,
-            patient_id=thread.patient_id,
-            chain=(Channel.IN_APP,),
-        )
+        if not findings:
+            notification_send(
+                kind=TEAM_KIND,
+                recipient=Recipient.for_user(user),
+                context={
+                    "url": site_url("portal:staff_inbox"),
+                    "subject": _("New message from a patient"),
+                },
+                actor=None,
+                patient_id=thread.patient_id,
+                chain=(Channel.IN_APP,),
+            )
+            continue
+        # Urgent: in the application and by e-mail (an in-app notice is never passed on to
+        # e-mail, so both are sent); the e-mail names neither the patient nor the symptoms.
+        for chain in ((Channel.IN_APP,), (Channel.EMAIL,)) if user.email else ((Channel.IN_APP,),):
+            notification_send(
+                kind=URGENT_KIND,
+                recipient=Recipient.for_user(user),
+                context={
+                    "url": site_url("portal:staff_inbox"),
+                    "subject": _("Urgent: a patient's message to read today"),
+                },
+                actor=None,
+                patient_id=thread.patient_id,
+                chain=chain,
+                urgent=True,
+                reference=f"portal-urgent:{message.pk}",
+                now=now,
+            )
     return Posted(thread, message)
 
 

@@ -253,7 +253,21 @@ def messages_list(request: HttpRequest) -> HttpResponse:
 def _alarming(form: ThreadForm | MessageForm, error: services.AlarmingMessage) -> dict[str, object]:
     data = {key: form.data.get(key) for key in form.data}
     data["confirmed"] = "on"
-    return {"alarming": error.words, "confirm_form": type(form)(data)}
+    return {"alarming": error.findings, "confirm_form": type(form)(data)}
+
+
+def _sent(request: HttpRequest, urgent: bool) -> None:
+    if urgent:
+        messages.warning(
+            request,
+            _(
+                "Your message was sent to your care team, marked urgent. A message is not an "
+                "emergency channel: if you are not answered today, or if things get worse, fill "
+                "in the questionnaire or call 15."
+            ),
+        )
+    else:
+        messages.success(request, _("Your message was sent to your care team."))
 
 
 @portal_required("messages")
@@ -274,7 +288,7 @@ def thread_new(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             add_application_error(form, error)
         else:
-            messages.success(request, _("Your message was sent to your care team."))
+            _sent(request, bool(posted.message.alarming_words))
             return redirect("portal:thread", thread_id=posted.thread.pk)
     return render(
         request,
@@ -292,7 +306,7 @@ def thread(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
     extra: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_post(
+            posted = services.message_post(
                 thread=conversation,
                 body=form.cleaned_data["body"],
                 account=account,
@@ -303,7 +317,7 @@ def thread(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
         except ApplicationError as error:
             add_application_error(form, error)
         else:
-            messages.success(request, _("Your message was sent to your care team."))
+            _sent(request, bool(posted.message.alarming_words))
             return redirect("portal:thread", thread_id=conversation.pk)
     services.thread_mark_seen(thread=conversation, account=account)
     return render(

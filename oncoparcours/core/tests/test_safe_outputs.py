@@ -46,7 +46,13 @@ VETTED_TEMPLATES: dict[str, str] = {
             "plain-text notice to a patient, a caregiver or the care team (e-mail or SMS body; "
             "never rendered into a page); no medical content, only a code, a name and a link"
         )
-        for kind in ("portal_code", "portal_invitation", "portal_message", "portal_reply")
+        for kind in (
+            "portal_code",
+            "portal_invitation",
+            "portal_message",
+            "portal_message_urgent",
+            "portal_reply",
+        )
         for part in ("subject", "body", "sms")
     },
 }

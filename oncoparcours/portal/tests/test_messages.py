@@ -87,13 +87,85 @@ def test_alarming_words_prompt_the_questionnaire_and_15_first(account):
     assert answer.status_code == 200
     assert Message.objects.count() == 0  # not sent yet
     assert "/portail/questionnaire/" in page and 'href="tel:15"' in page
-    assert "fièvre" in page and "frissons" in page
+    assert "fièvre ou frissons" in page and "« fièvre »" in page and "« frissons »" in page
+    assert "pas pour autant un moyen d'appeler en urgence" in page
     answer = client.post("/portail/messages/nouveau/", {**data, "confirmed": "True"})
     assert answer.status_code == 302
     message = Message.objects.get()
-    assert message.alarming_words == ["fièvre", "frissons"]
+    assert message.alarming_words == ["fièvre ou frissons (fièvre, frissons)"]
     assert Thread.objects.get().has_alarming_words
     assert Alert.objects.count() == 0  # a message is never an alert
+
+
+def test_suicidal_thoughts_show_3114(account):
+    client = portal_client(account)
+    answer = client.post(
+        "/portail/messages/nouveau/",
+        {"subject": "Ça ne va pas", "body": "Je n'ai plus envie de vivre, je veux en finir."},
+    )
+    page = answer.content.decode()
+    assert Message.objects.count() == 0
+    assert 'href="tel:3114"' in page and "Appeler le 3114" in page and 'href="tel:15"' in page
+    assert "idées de suicide" in page
+    contacts = client.get("/portail/contacts/").content.decode()
+    assert 'href="tel:3114"' in contacts and "Prévention du suicide" in contacts
+
+
+def test_a_reply_with_warning_signs_is_held_too(account, nurse):
+    posted = services.thread_start(account=account, subject="Question", body="Bonjour")
+    client = portal_client(account)
+    url = f"/portail/messages/{posted.thread.pk}/"
+    page = client.post(url, {"body": "Il cherche ses mots depuis ce matin"}).content.decode()
+    assert "« cherche ses mots »" in page and Message.objects.count() == 1
+    client.post(url, {"body": "Il cherche ses mots depuis ce matin", "confirmed": "True"})
+    assert Message.objects.count() == 2
+    assert Thread.objects.get().urgent_since is not None
+
+
+def test_a_message_sent_anyway_is_urgent_for_the_team(smtp, account, nurse):
+    services.thread_start(account=account, subject="Routine", body="Bonjour, une question.")
+    routine_notices = Notification.objects.filter(kind="portal_message").count()
+    client = portal_client(account)
+    data = {"subject": "Ce soir", "body": "Mon mari est somnolent et difficile à réveiller."}
+    answer = client.post("/portail/messages/nouveau/", {**data, "confirmed": "True"}, follow=True)
+    patient_page = answer.content.decode()
+    # The patient is told it is marked urgent but is not an emergency channel.
+    assert "marqué urgent" in patient_page and "appelez le 15" in patient_page
+    assert "marquée urgente" in patient_page
+    urgent = Thread.objects.get(subject="Ce soir")
+    assert urgent.urgent_since is not None
+
+    # The team is told at once, quiet hours ignored: in the application and by e-mail.
+    told = Notification.objects.filter(kind="portal_message_urgent")
+    assert {n.recipient_user for n in told} >= {nurse.user}
+    assert all(n.urgent for n in told)
+    assert {tuple(n.chain) for n in told if n.recipient_user == nurse.user} == {
+        ("in_app",),
+        ("email",),
+    }
+    assert Notification.objects.filter(kind="portal_message").count() == routine_notices
+    notifications_dispatch(now=timezone.now() + dt.timedelta(seconds=1))
+    mails = [mail for rcpt, mail in smtp.messages if rcpt == ["idec@clb.example"]]
+    assert mails and "Urgent" in mails[-1]["Subject"]
+    text = mails[-1].get_content()
+    assert "somnolent" not in text and "Moreau" not in text  # no medical content, no name
+
+    # Top of the inbox, marked, though the routine thread waits longer.
+    staff = Client()
+    staff.force_login(nurse.user)
+    inbox = staff.get("/messagerie-patients/").content.decode()
+    assert inbox.index("Ce soir") < inbox.index("Routine")
+    assert "urgent : envoyé malgré l'avertissement" in inbox
+    assert "1 urgent" in staff.get("/").content.decode()
+    thread_url = f"/patients/{account.patient_id}/messages/{urgent.pk}/"
+    assert "Lisez-le aujourd'hui" in staff.get(thread_url).content.decode()
+
+    # The team's answer removes the urgent mark.
+    staff.post(thread_url, {"body": "Nous vous appelons tout de suite."})
+    urgent.refresh_from_db()
+    assert urgent.urgent_since is None and urgent.has_alarming_words
+    inbox = staff.get("/messagerie-patients/?voir=all").content.decode()
+    assert "urgent : envoyé malgré" not in inbox
 
 
 def test_messages_are_append_only(account):

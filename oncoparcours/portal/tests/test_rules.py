@@ -3,39 +3,97 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+import yaml
 
 from oncoparcours.portal import config, rules
 
-VOCABULARY = config.alarming_vocabulary()
+CORPUS = yaml.safe_load(
+    (Path(__file__).parent / "data" / "alarming_corpus.yaml").read_text(encoding="utf-8")
+)
+PROMPTS = [(key, text) for key, texts in CORPUS["prompts"].items() for text in texts]
+
+
+def test_the_corpus_is_large_enough():
+    assert len(PROMPTS) >= 60 and len(CORPUS["routine"]) >= 20
+    assert set(CORPUS["prompts"]) == {c.key for c in config.alarming_categories()}
+
+
+@pytest.mark.parametrize(("key", "text"), PROMPTS)
+def test_every_warning_sign_phrasing_prompts_with_its_category(key, text):
+    found = config.alarming_in(text)
+    assert key in [finding.category.key for finding in found], (text, found)
+
+
+@pytest.mark.parametrize("text", CORPUS["routine"])
+def test_routine_messages_do_not_prompt(text):
+    assert config.alarming_in(text) == []
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "key", "words"),
     [
-        ("J'ai de la fièvre depuis hier", ["fièvre"]),
-        ("J'AI DE LA FIEVRE", ["fièvre"]),  # accents and case ignored
-        ("Une douleur thoracique ce matin", ["douleur thoracique"]),
-        ("douleur   thoracique", ["douleur thoracique"]),
-        ("Je suis essoufflée en montant l'escalier", ["essoufflée"]),
-        ("Un petit saignement de nez", ["saignement"]),
-        ("Mon père semble confus", ["confus"]),
-        ("Question sur le parking de l'hôpital", []),
-        ("Je voudrais changer de rendez-vous", []),
-        ("thoracique seul", []),  # a phrase needs its words in order
-        ("confusément", []),  # whole words only
-        ("Ma prise de sang est prévue demain", []),  # a routine phrase
-        ("Du sang dans les selles après ma prise de sang", ["sang"]),
+        ("J'AI DE LA FIEVRE", "fever", ("FIEVRE",)),  # accents and case ignored
+        ("J'ai 39,5 depuis ce matin", "fever", ("39,5",)),  # shown as written
+        ("38°5 puis 40 degrés", "fever", ("38°5", "40 degrés")),
+        ("Il cherche ses mots", "neurological", ("cherche ses mots",)),
+        ("Œdème des chevilles", "severe", ("Œdème",)),  # ligature opened
+        ("mettre fin à mes jours", "suicide", ("mettre fin à mes jours",)),
     ],
 )
-def test_alarming_words(text, expected):
-    assert config.alarming_in(text) == expected
+def test_findings_name_the_words_as_the_patient_wrote_them(text, key, words):
+    found = {finding.category.key: finding for finding in config.alarming_in(text)}
+    assert found[key].words == words
 
 
-def test_alarming_words_vocabulary_has_the_brief_s_words():
-    for word in ("fièvre", "essoufflement", "saignement", "confusion", "douleur thoracique"):
-        assert rules.alarming_words(word, VOCABULARY) == [word]
+def test_an_exception_hides_only_its_own_words():
+    # "numéro d'urgence" is no longer a routine phrase: asking for it prompts.
+    assert config.alarming_in("Dois-je appeler le numéro d'urgence ?")
+    found = config.alarming_in("Du sang dans les selles après ma prise de sang")
+    assert found[0].category.key == "bleeding" and found[0].words == ("sang",)
+    assert config.alarming_in("Prise de sang jeudi") == []
+    # An age is not a temperature, but the temperature next to it still counts.
+    assert [f.words for f in config.alarming_in("J'ai 39 ans et 38,4 ce matin")] == [("38,4",)]
+
+
+def test_suicidal_thoughts_give_3114_then_15_and_112():
+    (finding,) = config.alarming_in("Je n'ai plus envie de vivre")
+    assert finding.category.call == ("3114", "15", "112")
+    assert "3114" in finding.category.advice
+
+
+def test_every_category_has_a_source_and_advice_and_its_numbers_are_listed():
+    numbers = {number for number, _label in config.service_level().emergency_numbers}
+    assert "3114" in numbers
+    for category in config.alarming_categories():
+        assert category.source and category.advice and category.label
+        assert set(category.call) <= numbers
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        ("saign*", "ça saignait", True),
+        ("saign*", "soigner", False),
+        ("fievre", "FIÈVRE", True),
+        ("fievre", "fievres", False),  # exact word without a star
+        ("selle* noir*", "selles très noires", False),  # consecutive words only
+        ("fin a mes jours", "fin à mes jours", True),
+        ("manque d air", "manque d'air", True),
+        ("/3[89]|4[0-2]/", "37,9", False),
+        ("/3[89]|4[0-2]/", "41", True),
+    ],
+)
+def test_pattern_language(pattern, text, matches):
+    category = rules.Category("k", "l", "a", ("15",), "s", (rules.compile_pattern(pattern),))
+    assert bool(rules.alarming_words(text, [category])) is matches
+
+
+def test_an_empty_pattern_is_refused():
+    with pytest.raises(ValueError, match="empty"):
+        rules.compile_pattern("'*")
 
 
 HOLIDAYS = frozenset({dt.date(2026, 12, 25)})
