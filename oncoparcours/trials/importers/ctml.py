@@ -15,26 +15,42 @@ import yaml
 
 from .ctgov import ArmData, RecordError, TrialData
 
-# OncoTree names (primary diagnosis) → ICD-10 prefixes; "_SOLID_" and "_LIQUID_" are groups.
-ONCOTREE_ICD10: dict[str, list[str]] = {
-    "Melanoma": ["C43"],
-    "Cutaneous Melanoma": ["C43"],
-    "Non-Small Cell Lung Cancer": ["C34"],
-    "Lung Adenocarcinoma": ["C34"],
-    "Colorectal Adenocarcinoma": ["C18", "C19", "C20"],
-    "Breast": ["C50"],
-    "Invasive Breast Carcinoma": ["C50"],
-    "Thyroid": ["C73"],
-    "Glioma": ["C71"],
-    "Pancreatic Adenocarcinoma": ["C25"],
-    "Ovarian Cancer": ["C56"],
-    "Prostate Adenocarcinoma": ["C61"],
-    "Endometrial Carcinoma": ["C54"],
-    "Bladder Urothelial Carcinoma": ["C67"],
-    "Diffuse Large B-Cell Lymphoma": ["C83.3"],
-    "Acute Myeloid Leukemia": ["C92.0"],
+# OncoTree names (primary diagnosis) → our disease criterion. A name that is a histology at a
+# site carries ICD-O-3 morphology blocks besides the ICD-10 site (WHO ICD-O-3.2 morphology
+# blocks: 814-838 adenomas and adenocarcinomas, 848-849 mucinous and signet-ring, 850-855 ductal,
+# lobular and acinar, 857 complex epithelial; 804 small-cell carcinomas; 812-813 transitional cell
+# carcinomas): "Lung Adenocarcinoma" is not met by a squamous-cell carcinoma of the lung, and a
+# patient whose morphology is not recorded is "to verify" (found side by side with MatchMiner,
+# bench/matchminer_compare.py). "_SOLID_" and "_LIQUID_" are groups.
+ADENOCARCINOMA = [*(str(block) for block in range(814, 839)), "848", "849", "850", "851", "852",
+                  "853", "854", "855", "857"]  # fmt: skip
+ONCOTREE: dict[str, dict[str, list[str]]] = {
+    "Melanoma": {"icd10": ["C43"]},
+    "Cutaneous Melanoma": {"icd10": ["C43"]},
+    "Non-Small Cell Lung Cancer": {"icd10": ["C34"], "exclude_morphology": ["804"]},
+    "Lung Adenocarcinoma": {"icd10": ["C34"], "morphology": ADENOCARCINOMA},
+    "Colorectal Adenocarcinoma": {"icd10": ["C18", "C19", "C20"], "morphology": ADENOCARCINOMA},
+    "Breast": {"icd10": ["C50"]},
+    "Invasive Breast Carcinoma": {"icd10": ["C50"]},
+    "Thyroid": {"icd10": ["C73"]},
+    "Glioma": {"icd10": ["C71"]},
+    "Pancreatic Adenocarcinoma": {"icd10": ["C25"], "morphology": ADENOCARCINOMA},
+    "Ovarian Cancer": {"icd10": ["C56"]},
+    "Prostate Adenocarcinoma": {"icd10": ["C61"], "morphology": ADENOCARCINOMA},
+    "Endometrial Carcinoma": {"icd10": ["C54"]},
+    "Bladder Urothelial Carcinoma": {"icd10": ["C67"], "morphology": ["812", "813"]},
+    "Diffuse Large B-Cell Lymphoma": {"icd10": ["C83.3"]},
+    "Acute Myeloid Leukemia": {"icd10": ["C92.0"]},
 }
-ICD10_ONCOTREE = {tuple(v): k for k, v in reversed(list(ONCOTREE_ICD10.items()))}
+DISEASE_FIELDS = ("icd10", "morphology", "exclude_morphology")
+
+
+def _oncotree_name(c: dict[str, Any]) -> str | None:
+    """The first OncoTree name of the table whose criterion is exactly ``c``'s."""
+    wanted = {k: list(c[k]) for k in DISEASE_FIELDS if c.get(k)}
+    return next((name for name, fields in ONCOTREE.items() if fields == wanted), None)
+
+
 GROUP_ONCOTREE = {"solid": "_SOLID_", "haematological": "_LIQUID_"}
 ONCOTREE_GROUP = {v: k for k, v in GROUP_ONCOTREE.items()}
 VARIANT_CATEGORY = {"Mutation": "mutation", "CNV": "cnv", "Structural Variation": "fusion"}
@@ -68,10 +84,13 @@ def _disease(name: str, path: str) -> dict[str, Any]:
         if negated:
             raise RecordError(f"{path}: negated group {name!r} unsupported")
         return {"criterion": "disease", "group": ONCOTREE_GROUP[name]}
-    if name not in ONCOTREE_ICD10:
+    if name not in ONCOTREE:
         raise RecordError(f"{path}: OncoTree diagnosis {name!r} not in our mapping table")
-    key = "exclude_icd10" if negated else "icd10"
-    return {"criterion": "disease", key: list(ONCOTREE_ICD10[name])}
+    fields = ONCOTREE[name]
+    if negated and list(fields) == ["icd10"]:
+        return {"criterion": "disease", "exclude_icd10": list(fields["icd10"])}
+    criterion = {"criterion": "disease", **{k: list(v) for k, v in fields.items()}}
+    return {"not": criterion} if negated else criterion
 
 
 def _clinical(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
@@ -82,6 +101,8 @@ def _clinical(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
             out.append(_disease(str(value), where))
         elif key == "age_numerical":
             out.append({"criterion": "age", **_bounds(value, where, whole=True)})
+        elif key == "tmb_numerical":  # a clinical field in MatchMiner's own configuration
+            out.append({"criterion": "tmb", **_bounds(value, where, whole=False)})
         elif key == "gender" and value in ("Female", "Male"):
             out.append({"criterion": "sex", "sex": str(value)[0]})
         elif key in RECEPTORS and value in ("Positive", "Negative"):
@@ -219,22 +240,27 @@ class ExportError(ValueError):
     pass
 
 
+def _disease_name(c: dict[str, Any], path: str, *, negated: bool = False) -> str:
+    extra = set(c) - {"criterion", "group", "exclude_icd10", *DISEASE_FIELDS, "text",
+                      "provenance", "curator", "date"}  # fmt: skip
+    if extra or sum(k in c for k in ("group", "icd10", "exclude_icd10")) != 1:
+        raise ExportError(f"{path}: disease criterion not expressible in CTML")
+    if "group" in c and not negated and not set(c) & set(DISEASE_FIELDS):
+        return GROUP_ONCOTREE[c["group"]]
+    if "exclude_icd10" in c and not negated:
+        name = _oncotree_name({"icd10": c["exclude_icd10"]})
+        negated = True
+    else:
+        name = _oncotree_name(c)
+    if name is None:
+        raise ExportError(f"{path}: this disease criterion has no OncoTree name in our table")
+    return ("!" if negated else "") + name
+
+
 def _criterion_to_ctml(c: dict[str, Any], path: str) -> dict[str, Any]:
     kind = c["criterion"]
     if kind == "disease":
-        extra = set(c) - {"criterion", "group", "icd10", "exclude_icd10", "text", "provenance",
-                          "curator", "date"}  # fmt: skip
-        if extra or sum(k in c for k in ("group", "icd10", "exclude_icd10")) != 1:
-            raise ExportError(f"{path}: disease criterion not expressible in CTML")
-        if "group" in c:
-            return {"clinical": {"oncotree_primary_diagnosis": GROUP_ONCOTREE[c["group"]]}}
-        codes = tuple(c.get("icd10") or c["exclude_icd10"])
-        if codes not in ICD10_ONCOTREE:
-            raise ExportError(
-                f"{path}: ICD-10 {', '.join(codes)} has no OncoTree name in our table"
-            )
-        name = ("!" if "exclude_icd10" in c else "") + ICD10_ONCOTREE[codes]
-        return {"clinical": {"oncotree_primary_diagnosis": name}}
+        return {"clinical": {"oncotree_primary_diagnosis": _disease_name(c, path)}}
     if kind == "age" and len({"min", "max"} & set(c)) == 1:
         return {"clinical": {"age_numerical": f">={c['min']}" if "min" in c else f"<={c['max']}"}}
     if kind == "sex":
@@ -242,7 +268,7 @@ def _criterion_to_ctml(c: dict[str, Any], path: str) -> dict[str, Any]:
     if kind == "msi":
         return {"genomic": {"ms_status": "MSI-H" if c.get("status", "msi_h") == "msi_h" else "MSS"}}
     if kind == "tmb" and "min" in c and "max" not in c:
-        return {"genomic": {"tmb_numerical": f">={c['min']}"}}
+        return {"clinical": {"tmb_numerical": f">={c['min']}"}}
     if kind == "ihc":
         for key, (marker, scale, threshold) in RECEPTORS.items():
             if (c["marker"], c["scale"]) == (marker, scale):
@@ -279,6 +305,10 @@ def tree_to_ctml(node: dict[str, Any], path: str = "tree") -> dict[str, Any]:
         key = "and" if "and" in node else "or"
         return {key: [tree_to_ctml(c, f"{path}.{i}") for i, c in enumerate(node[key])]}
     if "not" in node:
+        inner = node["not"]
+        if inner.get("criterion") == "disease":  # "!Name" in CTML
+            name = _disease_name(inner, f"{path}.not", negated=True)
+            return {"clinical": {"oncotree_primary_diagnosis": name}}
         raise ExportError(f"{path}: NOT has no CTML equivalent")
     return _criterion_to_ctml(node, path)
 

@@ -160,3 +160,53 @@ def test_cli_import_and_export(tmp_path, capsys):
     bad.write_text("{")
     with pytest.raises(CommandError, match=r"Pas du JSON|Not JSON"):
         call_command("trials", "import-ctgov", str(bad))
+
+
+def _ctml_arm(*clinical_or_genomic):
+    return {"nct_id": "NCT09990001", "long_title": "Histology trial",
+            "treatment_list": {"step": [{"arm": [{"arm_code": "A", "match": [
+                {"and": list(clinical_or_genomic)}]}]}]}}  # fmt: skip
+
+
+def _value(tree, diagnosis):
+    from oncoparcours.trials.rules.facts import DiagnosisFacts, PatientFacts
+    from oncoparcours.trials.rules.tree import compile_tree
+
+    icd10, morphology = diagnosis
+    patient = PatientFacts(age=60, sex="F", diagnoses=(DiagnosisFacts(icd10, "", morphology),))
+    return compile_tree(tree)(patient, None)
+
+
+@pytest.mark.parametrize(
+    ("name", "diagnosis", "expected"),
+    [
+        ("Lung Adenocarcinoma", ("C34.1", "8140/3"), "met"),
+        ("Lung Adenocarcinoma", ("C34.1", "8070/3"), "not met"),  # squamous: not met
+        ("Lung Adenocarcinoma", ("C34.1", ""), "to verify"),  # histology not recorded
+        ("Non-Small Cell Lung Cancer", ("C34.1", "8070/3"), "met"),
+        ("Non-Small Cell Lung Cancer", ("C34.1", "8041/3"), "not met"),  # small-cell
+        ("Pancreatic Adenocarcinoma", ("C25.0", "8500/3"), "met"),  # ductal adenocarcinoma
+        ("!Lung Adenocarcinoma", ("C34.1", "8070/3"), "met"),
+        ("!Lung Adenocarcinoma", ("C34.1", "8140/3"), "not met"),
+    ],
+)
+def test_ctml_histology_names_keep_their_histology(name, diagnosis, expected):
+    """Found side by side with MatchMiner (bench/matchminer_compare.py): an OncoTree histology
+    imported as its ICD-10 site alone made a lung squamous-cell carcinoma 'met' for a lung
+    adenocarcinoma trial."""
+    node = {"clinical": {"oncotree_primary_diagnosis": name}}
+    trial = ctml.parse_ctml(_ctml_arm(node), retrieved="2026-12-03")
+    tree = trial.arms[0].tree["tree"]
+    assert document_problems(trial.arms[0].tree) == []
+    assert {0: "not met", 1: "to verify", 2: "met"}[_value(tree, diagnosis)] == expected
+    exported = ctml.tree_to_ctml(tree)
+    assert exported == {"clinical": {"oncotree_primary_diagnosis": name}}
+
+
+def test_ctml_tmb_is_read_and_written_as_a_clinical_field():
+    """MatchMiner's own configuration reads tmb_numerical among the clinical fields."""
+    node = {"clinical": {"oncotree_primary_diagnosis": "_SOLID_", "tmb_numerical": ">=10"}}
+    trial = ctml.parse_ctml(_ctml_arm(node), retrieved="2026-12-03")
+    tree = strip_meta(trial.arms[0].tree["tree"])
+    assert {"criterion": "tmb", "min": 10} in tree["and"]
+    assert {"clinical": {"tmb_numerical": ">=10"}} in ctml.tree_to_ctml(tree)["and"]
