@@ -25,9 +25,11 @@ from oncoparcours.core.models import AuditAction
 from oncoparcours.directory.models import Network
 
 from . import matching_services, selectors
-from .describe import tree_lines
+from .curation_forms import PROBLEMS, CriterionForm
+from .describe import describe, tree_lines
 from .models import OPEN_STATUSES, Arm, Trial, TrialStatus
 from .rules.tree import tree_problems
+from .rules.tree_edit import criteria_at, tree_with, tree_without
 
 
 class TrialFilterForm(forms.Form):
@@ -144,7 +146,7 @@ class CurationForm(forms.Form):
         if problems:
             raise forms.ValidationError(
                 _("The eligibility tree is not valid: %(problems)s")
-                % {"problems": "; ".join(f"{p}: {c}" for p, c in problems[:20])}
+                % {"problems": "; ".join(f"{p}: {PROBLEMS.get(c, c)}" for p, c in problems[:20])}
             )
         return tree
 
@@ -153,17 +155,24 @@ class CurationForm(forms.Form):
 def arm_curate(
     request: AuthenticatedHttpRequest, trial_id: uuid.UUID, arm_id: uuid.UUID
 ) -> HttpResponse:
+    """Curation of an arm: criterion by criterion (remove, add one with its source text) or the
+    whole tree as JSON; both preview the patients the edit adds or removes, then save."""
     if request.user.role not in CURATORS:
         raise PermissionDenied
     arm = get_object_or_404(Arm.objects.select_related("trial"), pk=arm_id, trial_id=trial_id)
-    initial = {
-        "tree": json.dumps(
-            arm.tree.get("tree", {}) if arm.tree else {}, indent=2, ensure_ascii=False
-        )
-    }
-    form = CurationForm(request.POST or None, initial=initial)
-    preview = None
-    if request.method == "POST" and form.is_valid():
+    current = arm.tree.get("tree", {}) if arm.tree else {}
+    editing = request.method == "POST" and request.POST.get("do") == "criteria"
+    criterion_form = CriterionForm(request.POST if editing else None, prefix="c")
+    form = CurationForm(
+        None if editing else request.POST or None,
+        initial={"tree": json.dumps(current, indent=2, ensure_ascii=False)},
+    )
+    preview, tree, errors = None, None, False
+    if editing:
+        tree, errors = _criteria_edit(request, criterion_form, current)
+        if tree is not None:
+            form = CurationForm(initial={"tree": json.dumps(tree, indent=2, ensure_ascii=False)})
+    elif request.method == "POST" and form.is_valid():
         tree = form.cleaned_data["tree"]
         if request.POST.get("do") == "save":
             try:
@@ -172,15 +181,47 @@ def arm_curate(
                 )
             except ApplicationError as error:
                 add_application_error(form, error)
+                tree = None
             else:
                 messages.success(request, _("New version saved; patients matched again."))
                 return redirect(reverse("trials:curate", args=[trial_id, arm_id]))
-        else:
-            preview = selectors.tree_edit_preview(user=request.user, arm=arm, tree=tree)
+    if tree is not None:
+        preview = selectors.tree_edit_preview(user=request.user, arm=arm, tree=tree)
+    criteria = criteria_at(current) if current else []
+    status = 400 if errors else 200 if preview is not None else form_status(request)
     return render(
         request,
         "trials/curate.html",
-        {"arm": arm, "form": form, "preview": preview, "versions": selectors.arm_versions(arm),
-         "lines": tree_lines(arm.tree["tree"]) if arm.tree else []},
-        status=200 if preview is not None else form_status(request),
+        {"arm": arm, "form": form, "criterion_form": criterion_form, "preview": preview,
+         "edited_lines": tree_lines(tree) if editing and tree is not None else None,
+         "criteria": [(c, describe(c.criterion)) for c in criteria],
+         "removed": set(request.POST.getlist("remove")) if editing else set(),
+         "versions": selectors.arm_versions(arm),
+         "lines": tree_lines(current) if current else []},
+        status=status,
     )  # fmt: skip
+
+
+def _criteria_edit(
+    request: AuthenticatedHttpRequest, criterion_form: CriterionForm, current: dict[str, Any]
+) -> tuple[dict[str, Any] | None, bool]:
+    """The tree after the criterion-by-criterion edit, or ``None`` with errors on the form."""
+    known = {c.path for c in criteria_at(current)} if current else set()
+    removed = set(request.POST.getlist("remove"))
+    if not criterion_form.is_valid():
+        return None, True
+    if removed - known:
+        criterion_form.add_error(None, _("A criterion to remove is no longer in this version."))
+        return None, True
+    tree = tree_without(current, removed) if current else None
+    added = criterion_form.cleaned_data.get("criterion")
+    if added:
+        added = {**added, "text": criterion_form.cleaned_data["text"].strip()}
+        tree = tree_with(tree, added, negated=criterion_form.cleaned_data["exclusion"])
+    if not removed and not added:
+        criterion_form.add_error(None, _("Choose criteria to remove or a criterion to add."))
+        return None, True
+    if tree is None:
+        criterion_form.add_error(None, _("An arm needs at least one criterion."))
+        return None, True
+    return tree, False

@@ -68,3 +68,82 @@ def test_only_physicians_and_administrators_curate(client, clinician):
     client.force_login(clinician.user)
     url = reverse("trials:curate", args=[arm.trial_id, arm.pk])
     assert client.get(url).status_code == 403
+
+
+def _textarea_tree(html: str) -> dict:
+    import html as html_module
+
+    raw = html.split('name="tree"')[1].split(">", 1)[1].split("</textarea>")[0]
+    return json.loads(html_module.unescape(raw))
+
+
+def test_add_an_exclusion_criterion_without_writing_json_then_save(clinician, outsider, client):
+    import_demo()
+    arm = Arm.objects.get(code="BRAF-V600")
+    mine = lung_patient(clinician, "Mienne")
+    molecular_finding_add(actor=clinician.user, patient=mine, raw=BRAF)
+    url = reverse("trials:curate", args=[arm.trial_id, arm.pk])
+    client.force_login(clinician.user)
+    page = client.get(url).content.decode()
+    assert "Critères à retirer" in page and "sauf C43" in page  # the melanoma exclusion
+    edit = {"do": "criteria", "c-kind": "disease", "c-icd10": "c34", "c-exclusion": "on",
+            "c-text": "Patients atteints d'un cancer du poumon exclus"}  # fmt: skip
+    answer = client.post(url, edit)
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert "MIENNE" in html.split('id="h-preview"')[1].upper()  # she would be removed
+    tree = _textarea_tree(html)
+    added = tree["and"][-1]
+    assert added == {"not": {"criterion": "disease", "icd10": ["C34"],
+                             "text": "Patients atteints d'un cancer du poumon exclus"}}  # fmt: skip
+    assert ArmTreeVersion.objects.filter(arm=arm).count() == 1  # nothing saved yet
+    saved = client.post(url, {"tree": json.dumps(tree), "do": "save", "note": "Poumon exclu"})
+    assert saved.status_code == 302
+    arm.refresh_from_db()
+    assert arm.tree_version == 2
+    assert arm.tree["tree"]["and"][-1]["not"]["provenance"] == "curated"
+    assert not PatientArmMatch.objects.filter(arm=arm, patient=mine).exists()
+
+
+def test_remove_a_criterion_and_refusals_name_the_field(clinician, client):
+    import_demo()
+    arm = Arm.objects.get(code="BRAF-V600")
+    url = reverse("trials:curate", args=[arm.trial_id, arm.pk])
+    client.force_login(clinician.user)
+    removed = client.post(url, {"do": "criteria", "remove": ["tree.1"]})  # age >= 18
+    assert removed.status_code == 200
+    remaining = _textarea_tree(removed.content.decode())["and"]
+    assert [c["criterion"] for c in remaining] == ["disease", "disease", "variant"]
+
+    bad = client.post(url, {"do": "criteria", "c-kind": "variant", "c-gene": "braf v600e",
+                            "c-minimum": "18"})  # fmt: skip
+    html = bad.content.decode()
+    assert bad.status_code == 400
+    assert "Texte source" in html and "symbole de gène HGNC" in html
+    assert "Ne s&#x27;applique pas à ce type de critère" in html  # a minimum on a gene
+    stale = client.post(url, {"do": "criteria", "remove": ["tree.9"]})
+    assert (
+        stale.status_code == 400 and "n&#x27;est plus dans cette version" in stale.content.decode()
+    )
+    assert ArmTreeVersion.objects.filter(arm=arm).count() == 1 and arm.tree_version == 1
+
+
+def test_tree_edits_keep_paths_and_prune_empty_groups():
+    from oncoparcours.trials.rules.tree_edit import criteria_at, tree_with, tree_without
+
+    age = {"criterion": "age", "min": 18}
+    either = {"or": [{"criterion": "variant", "gene": "EGFR"}, {"criterion": "variant",
+                                                               "gene": "ALK"}]}  # fmt: skip
+    tree = {"and": [age, either, {"not": {"criterion": "disease", "icd10": ["C43"]}}]}
+    assert [(c.path, c.negated) for c in criteria_at(tree)] == [
+        ("tree.0", False),
+        ("tree.1.0", False),
+        ("tree.1.1", False),
+        ("tree.2.not", True),
+    ]
+    assert tree_without(tree, {"tree.1.0", "tree.1.1", "tree.2.not"}) == {"and": [age]}
+    assert tree_without(tree, {"tree.0", "tree.1.0", "tree.1.1", "tree.2.not"}) is None
+    assert tree_with(age, {"criterion": "sex", "sex": "F"}, negated=False) == {
+        "and": [age, {"criterion": "sex", "sex": "F"}]
+    }
+    assert tree["and"][1]["or"][0]["gene"] == "EGFR"  # the original is not changed
