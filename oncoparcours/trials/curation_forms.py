@@ -62,6 +62,14 @@ PROBLEMS = {
     "unknown_choice": _("not one of the choices"),
     "required": _("required for this kind of criterion"),
     "partner_without_fusion": _("a fusion partner needs the alteration type fusion"),
+    "not_number": _("not a number"),
+    "not_boolean": _("true or false expected"),
+    "not_text": _("text expected"),
+    "not_text_list": _("a list of texts expected"),
+    "not_a_node": _("not a node (and, or, not or a criterion)"),
+    "operator_needs_list": _("an and / or node needs a non-empty list, a not node one node"),
+    "unknown_criterion": _("unknown kind of criterion"),
+    "unknown_field": _("unknown field for this kind of criterion"),
 }
 
 

@@ -111,6 +111,19 @@ def patient_facts(patient: Patient) -> PatientFacts:
     return facts_for_patients([patient])[patient.pk]
 
 
+# How long a performance status or an M0 staging is taken as current for matching (safer reading:
+# older, the criterion is to verify; docs/clinical-rules.md).
+CURRENT_FOR_DAYS = 90
+
+
+def _recent(day: Any) -> bool:
+    if day is None:
+        return False
+    if hasattr(day, "date") and callable(day.date):
+        day = day.date()
+    return (timezone.localdate() - day).days <= CURRENT_FOR_DAYS
+
+
 def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]:
     """What matching knows of each patient, in five queries whatever their number (the caller
     passes batches of a few thousand)."""
@@ -128,7 +141,7 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
     for srow in (
         Staging.objects.filter(diagnosis__patient_id__in=ids)
         .order_by("staged_on")  # the latest wins
-        .values("diagnosis__patient_id", "m", "stage_group")
+        .values("diagnosis__patient_id", "m", "stage_group", "staged_on")
     ):
         staging[srow["diagnosis__patient_id"]] = dict(srow)
     treatments: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
@@ -136,13 +149,13 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
         "patient_id", "line", "regimen", "kind"
     ):
         treatments[trow["patient_id"]].append(dict(trow))
-    ecog: dict[uuid.UUID, int] = {}
+    ecog: dict[uuid.UUID, int | None] = {}
     for erow in (
         PerformanceStatus.objects.filter(patient_id__in=ids, scale=PerformanceScale.ECOG)
         .order_by("recorded_on")  # the latest wins
-        .values("patient_id", "value")
+        .values("patient_id", "value", "recorded_on")
     ):
-        ecog[erow["patient_id"]] = erow["value"]
+        ecog[erow["patient_id"]] = erow["value"] if _recent(erow["recorded_on"]) else None
     molecular: dict[uuid.UUID, list[MolecularFinding]] = defaultdict(list)
     for finding in MolecularFinding.objects.filter(patient_id__in=ids).order_by("sampled_on"):
         molecular[finding.patient_id].append(finding)
@@ -153,7 +166,10 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
         metastatic, stage_group = None, ""
         if latest:
             m = (latest["m"] or "").upper()
-            metastatic = True if m.startswith("M1") else False if m.startswith("M0") else None
+            # M1 stays true; an M0 says "not metastatic" only while recent (a relapse or
+            # progression since is not always staged again): older, it is to verify.
+            recent_m0 = m.startswith("M0") and _recent(latest["staged_on"])
+            metastatic = True if m.startswith("M1") else False if recent_m0 else None
             stage_group = latest["stage_group"] or ""
         given = treatments.get(patient.pk, [])
         lines = [t["line"] for t in given if t["line"]]
@@ -175,7 +191,9 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
             diagnoses=tuple(diagnoses.get(patient.pk, ())),
             metastatic=metastatic,
             stage_group=stage_group,
-            prior_lines=(max(lines) if lines else len(given)) if given else None,
+            # Lines only when numbered: counting courses would count radiotherapy, hormone
+            # therapy and each adjuvant course as lines (to verify instead).
+            prior_lines=max(lines) if lines else None,
             prior_drugs=frozenset(w for t in given for w in WORD.findall(t["regimen"].lower())),
             prior_classes=frozenset(t["kind"] for t in given),
             ecog=ecog.get(patient.pk),

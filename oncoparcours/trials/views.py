@@ -139,8 +139,8 @@ class CurationForm(forms.Form):
             tree = json.loads(self.cleaned_data["tree"])
         except json.JSONDecodeError as error:
             raise forms.ValidationError(
-                _("Not valid JSON (line %(line)s): %(error)s")
-                % {"line": error.lineno, "error": error.msg}
+                _("Not valid JSON (line %(line)s, column %(column)s).")
+                % {"line": error.lineno, "column": error.colno}
             ) from error
         problems = tree_problems(tree)
         if problems:

@@ -52,9 +52,31 @@ class Proposal:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _check(proposal: Proposal, allowed_arm: Arm | None = None) -> None:
+def _unmet_criteria(arm: Arm, patient: Any) -> list[str]:
+    """The criteria of ``arm`` the patient's record contradicts when the arm as a whole is not
+    met (empty when it is met or to verify)."""
+    from oncoparcours.trials.describe import describe
+    from oncoparcours.trials.rules.criteria import MET, NOT_MET
+    from oncoparcours.trials.rules.tree import LeafResult, compile_tree
+    from oncoparcours.trials.selectors import patient_facts
+
+    if not arm.tree or "tree" not in arm.tree:
+        return []
+    leaves: list[LeafResult] = []
+    if compile_tree(arm.tree["tree"])(patient_facts(patient), leaves) != NOT_MET:
+        return []
+    return [
+        describe(leaf.criterion)
+        for leaf in leaves
+        if leaf.value == (MET if leaf.path.count(".not") % 2 else NOT_MET)
+    ]
+
+
+def _check(proposal: Proposal, allowed_arm: Arm | None = None, patient: Any = None) -> None:
     """``allowed_arm``: the arm of the version a correction amends, kept even if it closed
-    since; any other arm chosen must be open in a recruiting trial."""
+    since; any other arm chosen must be open in a recruiting trial, and not contradicted by the
+    patient's record (safer reading: a board proposing an arm the record says the patient is
+    not eligible for corrects the record first, and the arm is matched again)."""
     errors: dict[str, list[str]] = {}
     if not proposal.modalities:
         errors["modalities"] = [_("Choose at least one treatment modality.")]
@@ -87,6 +109,18 @@ def _check(proposal: Proposal, allowed_arm: Arm | None = None) -> None:
             errors["trial_arm"] = [
                 _("This arm is not open to inclusion (%(status)s): choose an open arm.")
                 % {"status": arm.get_status_display()}
+            ]
+        elif (
+            patient is not None
+            and (allowed_arm is None or arm.pk != allowed_arm.pk)
+            and (unmet := _unmet_criteria(arm, patient))
+        ):
+            errors["trial_arm"] = [
+                _(
+                    "The patient's record does not meet this arm (%(criteria)s). If the "
+                    "record is out of date, correct it first: the arms are matched again."
+                )
+                % {"criteria": "; ".join(unmet)}
             ]
     if errors:
         field_name, messages = next(iter(errors.items()))
@@ -185,7 +219,7 @@ def _validate(
             )
             % {"missing": ", ".join(describe_shortfall(s) for s in quorum.shortfalls)}
         )
-    _check(proposal)
+    _check(proposal, patient=case.patient)
     decision = Decision.objects.create(
         case=case,
         session=session,
@@ -242,7 +276,7 @@ def _amend(actor: User, decision: Decision, proposal: Proposal, reason: str) -> 
         raise ApplicationError(_("Correct the latest version of the decision."))
     if len(reason.strip()) < 5:
         raise ApplicationError(_("Say why the decision is corrected."), field="correction_reason")
-    _check(proposal, allowed_arm=decision.trial_arm)
+    _check(proposal, allowed_arm=decision.trial_arm, patient=case.patient)
     amended = Decision.objects.create(
         case=case,
         session=session,

@@ -111,3 +111,21 @@ def test_a_closed_arm_is_refused_but_a_correction_may_keep_it(
     assert response.status_code == 302
     third = Decision.objects.get(version=3)
     assert third.trial_arm is None and third.trial == "Essai académique local"
+
+
+def test_an_arm_the_record_contradicts_is_refused_with_the_unmet_criteria(
+    session, clinician, specialists, braf_case
+):
+    """Cold try-out: any arm could be proposed for any patient (a breast HER2 arm for a lung
+    cancer) with no warning. The record must be corrected first, then the arms matched again."""
+    _client, _url, item = run_session(session, clinician, specialists, braf_case)
+    her2 = Arm.objects.get(trial__nct_id="NCT09900004")
+    proposal = Proposal(**{**dict(DECISION), "trial_arm": her2})  # type: ignore[arg-type]
+    with pytest.raises(ApplicationError) as refused:
+        decisions.decision_validate(actor=clinician.user, item=item, proposal=proposal)
+    message = refused.value.errors["trial_arm"][0]
+    assert "ne remplit pas ce bras" in message and "C50" in message
+    assert not Decision.objects.exists()
+    proposal = Proposal(**{**dict(DECISION), "trial_arm": braf_arm()})  # type: ignore[arg-type]
+    decisions.decision_validate(actor=clinician.user, item=item, proposal=proposal)
+    assert Decision.objects.get().trial_arm == braf_arm()

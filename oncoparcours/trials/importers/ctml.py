@@ -22,25 +22,43 @@ from .ctgov import ArmData, RecordError, TrialData
 # carcinomas): "Lung Adenocarcinoma" is not met by a squamous-cell carcinoma of the lung, and a
 # patient whose morphology is not recorded is "to verify" (found side by side with MatchMiner,
 # bench/matchminer_compare.py). "_SOLID_" and "_LIQUID_" are groups.
-ADENOCARCINOMA = [*(str(block) for block in range(814, 839)), "848", "849", "850", "851", "852",
-                  "853", "854", "855", "857"]  # fmt: skip
+ADENOCARCINOMA = [*(str(block) for block in range(814, 839) if block not in (815, 824)),
+                  "844", "845", "846", "847", "848", "849", "850", "851", "852", "853", "854",
+                  "855", "857"]  # fmt: skip
+# 815 (islet cell / pancreatic neuroendocrine) and 824 (carcinoid, neuroendocrine carcinoma) are
+# in the 814-838 block but are not adenocarcinomas; 844-847 are the cystic and mucinous
+# adenocarcinomas (e.g. 8453/3 invasive IPMN, 8470/3 mucinous cystadenocarcinoma).
+SMALL_CELL_AND_NEUROENDOCRINE = ["8041", "8042", "8043", "8044", "8045", "824", "8013"]
+# Not NSCLC: small-cell carcinomas 8041-8045 (8046/3 IS "non-small cell carcinoma"), carcinoid
+# tumours 824x and large-cell neuroendocrine carcinoma 8013 (OncoTree: lung neuroendocrine).
 ONCOTREE: dict[str, dict[str, list[str]]] = {
     "Melanoma": {"icd10": ["C43"]},
     "Cutaneous Melanoma": {"icd10": ["C43"]},
-    "Non-Small Cell Lung Cancer": {"icd10": ["C34"], "exclude_morphology": ["804"]},
+    "Non-Small Cell Lung Cancer": {
+        "icd10": ["C34"],
+        "exclude_morphology": SMALL_CELL_AND_NEUROENDOCRINE,
+    },
     "Lung Adenocarcinoma": {"icd10": ["C34"], "morphology": ADENOCARCINOMA},
     "Colorectal Adenocarcinoma": {"icd10": ["C18", "C19", "C20"], "morphology": ADENOCARCINOMA},
     "Breast": {"icd10": ["C50"]},
     "Invasive Breast Carcinoma": {"icd10": ["C50"]},
     "Thyroid": {"icd10": ["C73"]},
-    "Glioma": {"icd10": ["C71"]},
+    "Glioma": {
+        "icd10": ["C71", "C72"],  # gliomas ICD-O-3 938-948, not medulloblastoma 947
+        "morphology": ["938", "939", "940", "941", "942", "943", "944", "945", "946", "948"],
+    },
     "Pancreatic Adenocarcinoma": {"icd10": ["C25"], "morphology": ADENOCARCINOMA},
     "Ovarian Cancer": {"icd10": ["C56"]},
     "Prostate Adenocarcinoma": {"icd10": ["C61"], "morphology": ADENOCARCINOMA},
-    "Endometrial Carcinoma": {"icd10": ["C54"]},
+    "Endometrial Carcinoma": {
+        "icd10": ["C54", "C55"],  # carcinomas 801-858, not sarcomas
+        "morphology": [str(block) for block in range(801, 859)],
+    },
     "Bladder Urothelial Carcinoma": {"icd10": ["C67"], "morphology": ["812", "813"]},
     "Diffuse Large B-Cell Lymphoma": {"icd10": ["C83.3"]},
-    "Acute Myeloid Leukemia": {"icd10": ["C92.0"]},
+    "Acute Myeloid Leukemia": {
+        "icd10": ["C92.0", "C92.3", "C92.4", "C92.5", "C92.6", "C92.8", "C93.0", "C94.0", "C94.2"]
+    },
 }
 DISEASE_FIELDS = ("icd10", "morphology", "exclude_morphology")
 
@@ -69,8 +87,10 @@ def _bounds(text: Any, path: str, *, whole: bool) -> dict[str, float]:
     if not match:
         raise RecordError(f"{path}: {text!r} is not a comparison like '>=18'")
     op, number = match.group(1), float(match.group(2))
+    # Ages are completed years: "> 18" (older than 18.0 years, as MatchMiner compares birth dates)
+    # is everyone past the 18th birthday, i.e. >= 18; "< 18" is <= 17.
     step = 1 if whole else 0
-    value = {">=": number, ">": number + step, "<=": number, "<": number - step}[op]
+    value = {">=": number, ">": number, "<=": number, "<": number - step}[op]
     if not whole and op in (">", "<"):
         raise RecordError(f"{path}: strict comparison {text!r} unsupported, use >= or <=")
     value = int(value) if value == int(value) else value
@@ -149,8 +169,12 @@ def _genomic(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
         criterion["protein_position"] = str(node.pop("wildcard_protein_change"))
     if "exon" in node:
         criterion["exon"] = int(node.pop("exon"))
-    if node.pop("wildtype", False) is True:
-        criterion["wild_type"] = True
+    if "wildtype" in node:
+        wild = node.pop("wildtype")
+        if not isinstance(wild, bool):  # "True" as text would be dropped: BRAF altered instead
+            raise RecordError(f"{path}.wildtype: {wild!r} is not true or false")
+        if wild:
+            criterion["wild_type"] = True
     if node:
         raise RecordError(f"{path}: genomic fields unsupported: {', '.join(sorted(node))}")
     return [*out, criterion]
@@ -202,7 +226,9 @@ def parse_ctml(document: Any, *, retrieved: str) -> TrialData:
     if not title:
         raise RecordError("no long_title nor short_title")
     status_list = (document.get("_summary") or {}).get("status") or [{}]
-    open_trial = status_list[0].get("value", "open to accrual") == "open to accrual"
+    status = status_list[0].get("value") or document.get("status") or ""
+    # As MatchMiner: open only when said so (case and spaces ignored); no status is not open.
+    open_trial = str(status).strip().lower() == "open to accrual"
     arms = []
     for s, step in enumerate((document.get("treatment_list") or {}).get("step") or []):
         for a, arm in enumerate(step.get("arm") or []):

@@ -25,7 +25,15 @@ import json
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from .criteria import EVALUATORS, MET, NOT_MET, UNKNOWN, _disease_one, involves, variant_matches
+from .criteria import (
+    EVALUATORS,
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    _disease_one,
+    variant_matches,
+    wild_type_broken_by,
+)
 from .facts import PatientFacts
 
 Bits = int
@@ -144,7 +152,7 @@ class Cohort:
         hit = 0
         if c.get("wild_type"):
             for v, bits in self.variants.items():
-                if involves(v, c["gene"]):
+                if wild_type_broken_by(c, v):
                     hit |= bits
             return 0, hit
         for v, bits in self.variants.items():

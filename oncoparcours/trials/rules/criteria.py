@@ -5,10 +5,11 @@ not recorded gives UNKNOWN, never NOT_MET. Criterion fields: docs/trials.md."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
-from .diseases import group_of, icd10_matches, icdo_matches
+from .diseases import UNCERTAIN, group_of, icd10_matches, icdo_matches
 from .facts import PatientFacts, VariantFacts
 
 NOT_MET, UNKNOWN, MET = 0, 1, 2
@@ -27,7 +28,8 @@ def _disease_one(c: dict[str, Any], icd10: str, topography: str, morphology: str
     if c.get("icd10"):
         parts.append(MET if icd10_matches(icd10, c["icd10"]) else NOT_MET)
     if c.get("group"):
-        parts.append(MET if group_of(icd10) == c["group"] else NOT_MET)
+        group = group_of(icd10)
+        parts.append(UNKNOWN if group == UNCERTAIN else MET if group == c["group"] else NOT_MET)
     if c.get("topography"):
         parts.append(
             UNKNOWN if not topography else MET if icdo_matches(topography, c["topography"]) else 0
@@ -62,14 +64,28 @@ def protein_matches(wanted: str, found: str) -> bool:
     return not wanted or _bare(found) == _bare(wanted)
 
 
+AMINO_ACIDS = frozenset("ACDEFGHIKLMNPQRSTVWY")
+
+
 def position_matches(position: str, found: str) -> bool:
-    """``p.V600`` (``protein_position``): any change of that residue at that position — not
-    ``p.V6001…`` (the position ends there) and not the silent ``p.V600=``."""
+    """``p.V600`` (``protein_position``): a missense change of that residue at that position
+    (``p.V600E``, ``p.V600K``), as MatchMiner's wildcard reads it — not a frameshift, stop,
+    deletion or insertion there (a truncating change at a hotspot is not the hotspot), not
+    ``p.V6001…`` and not the silent ``p.V600=`` / ``p.V600V``."""
     if not position:
         return True
     found = _bare(found)
     rest = found[len(position) :] if found.startswith(position) else ""
-    return bool(rest) and not rest[0].isdigit() and rest != "="
+    return len(rest) == 1 and rest in AMINO_ACIDS and rest != position[2]
+
+
+def is_silent(protein: str) -> bool:
+    """``p.S455=``, ``p.(S455=)`` or ``p.G12G``: no change of the protein."""
+    bare = _bare(protein)
+    if bare.endswith("="):
+        return True
+    match = re.fullmatch(r"p\.([A-Z])\d+([A-Z])", bare)
+    return match is not None and match.group(1) == match.group(2)
 
 
 # Alteration categories of MatchMiner's CTML: "mutation" (SNV or indel), "cnv" (either change).
@@ -100,7 +116,21 @@ def variant_matches(c: dict[str, Any], v: VariantFacts) -> bool:
         and (not c.get("exon") or v.exon == c["exon"])
         and protein_matches(c.get("protein_change", ""), v.protein_change)
         and position_matches(c.get("protein_position", ""), v.protein_change)
-        and not v.protein_change.endswith("=")  # a silent change is no mutation
+        and not is_silent(v.protein_change)  # a silent change is no mutation
+    )
+
+
+def wild_type_broken_by(c: dict[str, Any], v: VariantFacts) -> bool:
+    """A recorded variant that contradicts a wild-type criterion: a non-silent change in the gene
+    of the criterion's kind, exon and position (a KRAS amplification does not break "KRAS
+    mutation wild type"; BRAF G469A does not break "BRAF V600 wild type")."""
+    return (
+        involves(v, c["gene"])
+        and type_matches(c.get("alteration_type", ""), v.alteration_type)
+        and (not c.get("exon") or v.exon == c["exon"])
+        and position_matches(c.get("protein_position", ""), v.protein_change)
+        and protein_matches(c.get("protein_change", ""), v.protein_change)
+        and not is_silent(v.protein_change)
     )
 
 
@@ -111,7 +141,8 @@ def variant(c: dict[str, Any], f: PatientFacts) -> Outcome:
     found = [v for v in f.variants if variant_matches(c, v)]
     in_gene = [v for v in f.variants if involves(v, c["gene"])]
     if c.get("wild_type"):
-        return (NOT_MET, in_gene[0].label()) if in_gene else (UNKNOWN, NOTHING)
+        broken = [v for v in f.variants if wild_type_broken_by(c, v)]
+        return (NOT_MET, broken[0].label()) if broken else (UNKNOWN, NOTHING)
     if found:
         return MET, found[0].label()
     return UNKNOWN, in_gene[0].label() if in_gene else NOTHING
@@ -148,12 +179,17 @@ def ihc(c: dict[str, Any], f: PatientFacts) -> Outcome:
     result = f.ihc.get(c["marker"])
     if result is None or result[0] != c["scale"]:
         return UNKNOWN, NOTHING
-    if c["scale"] == "her2_score" and result[1] == 2:
-        return UNKNOWN, "2+"
+    if c["scale"] == "her2_score" and result[1] == 2 and (c.get("min") == 3 or c.get("max") == 2):
+        return UNKNOWN, "2+"  # positive (3+) or negative (≤ 2+) only after ISH
     return _range(result[1], c, f"{result[1]:g}")
 
 
 def age(c: dict[str, Any], f: PatientFacts) -> Outcome:
+    """Ages are completed years; a limit in months (0.5 = 6 months) decides nothing in its own
+    year of age: to verify."""
+    for bound in (c.get("min"), c.get("max")):
+        if bound is not None and bound != int(bound) and int(bound) == f.age:
+            return UNKNOWN, str(f.age)
     return _range(f.age, c, str(f.age))
 
 

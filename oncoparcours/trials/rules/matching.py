@@ -15,7 +15,7 @@ from typing import Any
 from oncoparcours.directory.rules.geo import distance_km
 
 from .criteria import MET, NOT_MET, UNKNOWN
-from .diseases import group_of
+from .diseases import UNCERTAIN, group_of
 from .facts import PatientFacts
 from .tree import Evaluator, LeafResult, compile_tree
 
@@ -96,7 +96,10 @@ def patient_disease_keys(facts: PatientFacts) -> set[str]:
     for d in facts.diagnoses:
         code = d.icd10.upper().replace(".", "")
         keys.add(code[:3])
-        if group := group_of(code):
+        group = group_of(code)
+        if group == UNCERTAIN:  # to verify for both groups: never hidden by the index
+            keys.update(("group:solid", "group:haematological"))
+        elif group:
             keys.add(f"group:{group}")
     return keys
 

@@ -185,6 +185,15 @@ def _value(tree, diagnosis):
         ("Lung Adenocarcinoma", ("C34.1", ""), "to verify"),  # histology not recorded
         ("Non-Small Cell Lung Cancer", ("C34.1", "8070/3"), "met"),
         ("Non-Small Cell Lung Cancer", ("C34.1", "8041/3"), "not met"),  # small-cell
+        ("Non-Small Cell Lung Cancer", ("C34.1", "8046/3"), "met"),  # NSCLC NOS
+        ("Non-Small Cell Lung Cancer", ("C34.1", "8240/3"), "not met"),  # carcinoid
+        ("Lung Adenocarcinoma", ("C34.1", "8246/3"), "not met"),  # neuroendocrine carcinoma
+        ("Pancreatic Adenocarcinoma", ("C25.0", "8150/3"), "not met"),  # pancreatic NET
+        ("Pancreatic Adenocarcinoma", ("C25.0", "8453/3"), "met"),  # invasive IPMN
+        ("Acute Myeloid Leukemia", ("C93.0", "9891/3"), "met"),
+        ("Glioma", ("C71.6", "9470/3"), "not met"),  # medulloblastoma
+        ("Glioma", ("C72.0", "9440/3"), "met"),  # spinal glioblastoma
+        ("Endometrial Carcinoma", ("C54.1", "8890/3"), "not met"),  # leiomyosarcoma
         ("Pancreatic Adenocarcinoma", ("C25.0", "8500/3"), "met"),  # ductal adenocarcinoma
         ("!Lung Adenocarcinoma", ("C34.1", "8070/3"), "met"),
         ("!Lung Adenocarcinoma", ("C34.1", "8140/3"), "not met"),
@@ -210,3 +219,17 @@ def test_ctml_tmb_is_read_and_written_as_a_clinical_field():
     tree = strip_meta(trial.arms[0].tree["tree"])
     assert {"criterion": "tmb", "min": 10} in tree["and"]
     assert {"clinical": {"tmb_numerical": ">=10"}} in ctml.tree_to_ctml(tree)["and"]
+
+
+def test_ctml_wildtype_as_text_status_and_strict_ages():
+    """Clinical review: 'wildtype: "True"' was dropped (the arm then wanted the gene altered); a
+    file without a status was taken as recruiting; '> 18' excluded 18-year-olds."""
+    node = {"genomic": {"hugo_symbol": "KRAS", "wildtype": "True"}}
+    with pytest.raises(ctml.RecordError, match="wildtype: 'True' is not true or false"):
+        ctml.parse_ctml(_ctml_arm(node), retrieved="2026-12-03")
+    document = _ctml_arm({"clinical": {"age_numerical": ">18"}})
+    trial = ctml.parse_ctml(document, retrieved="2026-12-03")
+    assert trial.overall_status == "ACTIVE_NOT_RECRUITING"  # no status: not open
+    assert strip_meta(trial.arms[0].tree["tree"]) == {"criterion": "age", "min": 18}
+    document["_summary"] = {"status": [{"value": "Open to Accrual "}]}
+    assert ctml.parse_ctml(document, retrieved="2026-12-03").overall_status == "RECRUITING"

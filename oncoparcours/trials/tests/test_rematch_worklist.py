@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from oncoparcours.core.notifications.models import Notification
 from oncoparcours.directory.models import Network
@@ -151,3 +152,33 @@ def test_the_network_worklist_lists_my_patients_only_with_constant_queries(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("BRAF-V600") >= 10
+
+
+def test_matching_facts_take_old_values_as_to_verify(clinician):
+    """Clinical review: an M0 or an ECOG from long ago, and unnumbered treatment courses, are
+    not taken as current (a relapse since, a worse performance status, courses that are not
+    lines): the criteria reading them are to verify."""
+    from oncoparcours.patients.models import PerformanceStatus, Staging, TreatmentCourse
+    from oncoparcours.trials.selectors import patient_facts
+
+    patient = lung_patient(clinician)
+    diagnosis = patient.diagnoses.get()
+    today = timezone.localdate()
+    long_ago = today - dt.timedelta(days=400)
+    Staging.objects.create(diagnosis=diagnosis, kind="clinical", t="T2", n="N0", m="M0",
+                           stage_group="IB", staged_on=long_ago)  # fmt: skip
+    PerformanceStatus.objects.create(patient=patient, scale="ecog", value=0, recorded_on=long_ago)
+    for kind in ("chemotherapy", "radiotherapy"):
+        TreatmentCourse.objects.create(
+            patient=patient, kind=kind, regimen="x", started_on=long_ago, recorded_by=clinician.user
+        )
+    old = patient_facts(patient)
+    assert (old.metastatic, old.ecog, old.prior_lines) == (None, None, None)
+    Staging.objects.create(diagnosis=diagnosis, kind="clinical", t="T2", n="N0", m="M0",
+                           stage_group="IB", staged_on=today)  # fmt: skip
+    PerformanceStatus.objects.create(patient=patient, scale="ecog", value=1, recorded_on=today)
+    TreatmentCourse.objects.create(patient=patient, kind="chemotherapy", regimen="y", line=2,
+                                   recorded_by=clinician.user,
+                                   started_on=today)  # fmt: skip
+    recent = patient_facts(patient)
+    assert (recent.metastatic, recent.ecog, recent.prior_lines) == (False, 1, 2)

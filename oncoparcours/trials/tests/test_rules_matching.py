@@ -263,3 +263,58 @@ def test_index_never_hides_an_arm_that_is_not_excluded(patient):
     matcher = Matcher(arms())
     plain = {a.key for a in matcher.arms if a.evaluate(patient, None) != NOT_MET}
     assert {a.key for a, _value in matcher.values(patient)} == plain
+
+
+KRAS_G12D = VariantFacts("KRAS", "snv", 2, "p.G12D")
+REVIEW_CASES = [
+    # A position wildcard is a missense change there (MatchMiner's wildcard): not a frameshift,
+    # stop or in-frame deletion at the hotspot, not a silent change in any writing.
+    ({"criterion": "variant", "gene": "KRAS", "protein_position": "p.G12"},
+     facts(variants=(VariantFacts("KRAS", "indel", 2, "p.G12fs"),)), UNKNOWN),
+    ({"criterion": "variant", "gene": "KRAS", "protein_position": "p.G12"},
+     facts(variants=(VariantFacts("KRAS", "snv", 2, "p.G12*"),)), UNKNOWN),
+    ({"criterion": "variant", "gene": "KRAS", "protein_position": "p.G12"},
+     facts(variants=(KRAS_G12D,)), MET),
+    ({"criterion": "variant", "gene": "BRCA2"},
+     facts(variants=(VariantFacts("BRCA2", "snv", 11, "p.(S455=)"),)), UNKNOWN),
+    ({"criterion": "variant", "gene": "KRAS"},
+     facts(variants=(VariantFacts("KRAS", "snv", 2, "p.G12G"),)), UNKNOWN),
+    # Wild type is broken only by a non-silent change of the criterion's kind and position.
+    ({"criterion": "variant", "gene": "KRAS", "wild_type": True},
+     facts(variants=(VariantFacts("KRAS", "snv", 2, "p.G12="),)), UNKNOWN),
+    ({"criterion": "variant", "gene": "KRAS", "alteration_type": "mutation", "wild_type": True},
+     facts(variants=(VariantFacts("KRAS", "amplification"),)), UNKNOWN),
+    ({"criterion": "variant", "gene": "BRAF", "protein_position": "p.V600", "wild_type": True},
+     facts(variants=(VariantFacts("BRAF", "snv", 11, "p.G469A"),)), UNKNOWN),
+    ({"criterion": "variant", "gene": "BRAF", "protein_position": "p.V600", "wild_type": True},
+     facts(variants=(BRAF_V600E,)), NOT_MET),
+    # HER2 2+ is decided by IHC alone for "≥ 2+" and "≤ 1+"; only 3+ / ≤ 2+ need ISH.
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 2},
+     facts(ihc={"HER2": ("her2_score", 2.0)}), MET),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "max": 1},
+     facts(ihc={"HER2": ("her2_score", 2.0)}), NOT_MET),
+    # Groups: MGUS is no malignancy; C97 and unspecified D47 are to verify.
+    ({"criterion": "disease", "group": "haematological"},
+     facts(diagnoses=(DiagnosisFacts("D47.2"),)), NOT_MET),
+    ({"criterion": "disease", "group": "haematological"},
+     facts(diagnoses=(DiagnosisFacts("D47.1"),)), MET),
+    ({"criterion": "disease", "group": "haematological"},
+     facts(diagnoses=(DiagnosisFacts("D47.9"),)), UNKNOWN),
+    ({"criterion": "disease", "group": "solid"}, facts(diagnoses=(DiagnosisFacts("C97"),)),
+     UNKNOWN),
+    # A limit in months decides nothing in its own year of age.
+    ({"criterion": "age", "min": 0.5}, facts(age=0), UNKNOWN),
+    ({"criterion": "age", "max": 1.5}, facts(age=1), UNKNOWN),
+    ({"criterion": "age", "max": 1.5}, facts(age=2), NOT_MET),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("criterion", "patient", "expected"), REVIEW_CASES)
+def test_clinical_review_cases(criterion, patient, expected):
+    """Readings from the clinical review of 2026-12-03 (docs/clinical-rules.md)."""
+    assert EVALUATORS[criterion["criterion"]](criterion, patient)[0] == expected
+    assert document_problems({"schema": 1, "tree": criterion}) == []
+    from oncoparcours.trials.rules.bulk import Cohort
+
+    cohort = Cohort([patient])  # the vectorised engine gives the same value
+    assert cohort.value_of(cohort.arm_sets(criterion), 0) == expected
