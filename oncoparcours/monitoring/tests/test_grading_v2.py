@@ -307,3 +307,34 @@ def test_at_grade_4_the_treating_team_is_still_notified_and_told_what_matters():
     assert "avant d'avoir été examiné" in febrile_4.advice["fr"]
     myocarditis_4 = decided({"chest_pain": "mild", "dyspnea": "life_threatening"}, ICI)
     assert myocarditis_4.level == "emergency" and "oncologist" in myocarditis_4.also_notify
+
+
+@pytest.mark.parametrize(
+    ("observations", "field"),
+    [
+        ({"rash_symptoms": "moderate_or_severe"}, "observations.rash_bsa_percent"),
+        ({"rash_symptoms": "mild", "rash_bsa_percent": 0}, "observations.rash_bsa_percent"),
+        ({"fever_hours_at_or_above_38": 5}, "observations.temperature_c"),
+        ({"fever_hours_above_40": 30}, "observations.temperature_c"),
+    ],
+)
+def test_a_symptom_without_its_grade_is_refused_never_triaged_as_no_alert(observations, field):
+    from oncoparcours.monitoring import triage
+
+    item = {"id": "x", "context": {"treatment": "chemotherapy"}, "observations": observations}
+    result = triage.evaluate_one(item, triage.load_rule_set("default@2"))
+    assert result["error"]["field"] == field
+    assert "alert" not in result
+
+
+def test_modifiers_with_their_graded_value_or_answered_none_are_accepted():
+    from oncoparcours.monitoring import triage
+
+    for observations in (
+        {"rash_symptoms": "none"},
+        {"rash_symptoms": "mild", "rash_bsa_percent": 5},
+        {"fever_hours_at_or_above_38": 0},
+        {"temperature_c": 40.5, "fever_hours_above_40": 30},
+    ):
+        item = {"context": {"treatment": "chemotherapy"}, "observations": observations}
+        assert "error" not in triage.evaluate_one(item, triage.load_rule_set("default@2"))
