@@ -338,3 +338,29 @@ def test_modifiers_with_their_graded_value_or_answered_none_are_accepted():
     ):
         item = {"context": {"treatment": "chemotherapy"}, "observations": observations}
         assert "error" not in triage.evaluate_one(item, triage.load_rule_set("default@2"))
+
+
+@pytest.mark.parametrize(
+    ("when", "path"),
+    [
+        ({"term": "fever"}, "rules[0].when.grade_at_least"),  # grade 0 would always hold
+        ({"term": "fever", "grade_at_least": 0}, "rules[0].when.grade_at_least"),
+        ({"term": "fevre", "grade_at_least": 1}, "rules[0].when.term"),  # never graded
+        ({"any_of": [{"term": "crs", "grade_atleast": 2}]}, "rules[0].when.any_of[0]"),
+        ({"any_of": [{"term": "crs"}]}, "rules[0].when.any_of[0].grade_at_least"),
+        ({"max_grade_at_least": 1, "treatment": "car-t"}, "rules[0].when.treatment"),
+        ({"max_grade_at_least": 1, "source": ["infirmiere"]}, "rules[0].when.source"),
+    ],
+)
+def test_a_rule_that_would_hold_without_the_symptom_or_never_hold_is_refused(when, path):
+    """A typo in a rule set must not make a rule fire for everyone or for no one."""
+    data = {
+        "id": "typo",
+        "version": 1,
+        "title": {"fr": "t"},
+        "source": "s",
+        "rules": [{"id": "r", "when": when, "level": "urgent", "advice": {"fr": "a"}}],
+    }
+    with pytest.raises(policy.RuleSetError) as refused:
+        policy.parse(data)
+    assert path in [p for p, _why in refused.value.problems]
