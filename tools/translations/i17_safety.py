@@ -23,3 +23,9 @@ T = {
     "This alert is not escalated automatically: only the people listed below have been told.": "Cette alerte n'est pas transmise automatiquement plus loin : seules les personnes ci-dessous ont été prévenues.",
     "Fill in the follow-up questionnaire: when your answers show a warning sign, your care team sees an alert at once and calls you back within the time shown. At night and at the weekend, call the switchboard of your centre and ask for the doctor on call.": "Remplissez le questionnaire de suivi : quand vos réponses montrent un signe d'alerte, votre équipe de soins reçoit une alerte aussitôt et vous rappelle dans le délai indiqué. La nuit et le week-end, appelez le standard de votre centre et demandez le médecin de garde.",
 }
+
+T.update(
+    {
+        "The relatives' neurological watch is triaged only after CAR-T cells or a T-cell engager, and none is in course: for a neurological change, call the unit now, or 15.": "La surveillance neurologique par les proches n'est triée qu'après des cellules CAR-T ou un anticorps bispécifique engageant les lymphocytes T, et aucun n'est en cours : pour un changement neurologique, appelez le service maintenant, ou le 15.",
+    }
+)

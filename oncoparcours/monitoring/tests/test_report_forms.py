@@ -298,3 +298,22 @@ def test_the_service_refuses_a_symptom_without_its_grade(submit):
         submit({"rash_symptoms": "moderate_or_severe"}, source="nurse")
     assert refused.value.field == "rash_bsa_percent"
     assert Report.objects.count() == 0
+
+
+def test_a_neurological_change_sent_for_a_patient_without_car_t_is_refused_not_silenced(
+    client, link_token
+):
+    """The contract raises the relatives' screen only after CAR-T: through the API, a seizure
+    seen on another treatment would be stored with no alert. It is refused, saying what to do."""
+    response = client.post(
+        reverse("monitoring:self_report_api", args=[link_token]),
+        {
+            "submission_key": str(uuid.uuid4()),
+            "source": "caregiver",
+            "observations": {"neuro_changes": ["seizure_witnessed"]},
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "neuro_changes"
+    assert Report.objects.count() == 0
