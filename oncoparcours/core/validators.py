@@ -26,7 +26,8 @@ _MESSAGES = {
         ),
         "key": _("The INS key (last 2 digits) does not match the number."),
         "sex_mismatch": _(
-            "The INS does not match the sex entered (first digit: 1 male, 2 female)."
+            "The INS does not match the sex entered (first digit: 1 or 7 male, 2 or 8 female; "
+            "7 and 8 are temporary numbers)."
         ),
         "birth_mismatch": _("The INS does not match the birth year and month."),
     },

@@ -26,7 +26,9 @@ TERM_LABELS = {
     "adrenal_insufficiency": _("Adrenal insufficiency"),
     "hypophysitis": _("Hypophysitis"),
     "cytokine_release_syndrome": _("Cytokine release syndrome (CRS)"),
-    "icans": _("ICANS"),
+    # The triage engine's names for the ASTCT 2019 gradings (rules/grading.py grade_of).
+    "crs": _("Cytokine release syndrome (CRS)"),
+    "icans": _("Immune effector cell-associated neurotoxicity syndrome (ICANS)"),
     "infection": _("Infection"),
     "neutrophil_count_decreased": _("Neutrophil count decreased"),
     "febrile_neutropenia": _("Febrile neutropenia"),
@@ -195,11 +197,25 @@ def _lower_first(text: object) -> str:
 
 
 def _either(items: list[str]) -> str:
+    """Alternatives: any one is enough ("A, B ou C")."""
     from django.utils.translation import gettext
 
     if len(items) <= 1:
         return "".join(items)
     return gettext("%(first)s or %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def _all(items: list[str]) -> str:
+    """Conditions that must all hold ("A, B et C")."""
+    from django.utils.translation import gettext
+
+    if len(items) <= 1:
+        return "".join(items)
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+# Terms graded on the ASTCT 2019 consensus scale rather than CTCAE (rules/grading.py).
+ASTCT_TERMS = frozenset({"crs", "icans"})
 
 
 def _term_text(condition: dict) -> str:
@@ -208,19 +224,36 @@ def _term_text(condition: dict) -> str:
     name = condition.get("term", "any")
     term = gettext("any symptom") if name == "any" else _lower_first(term_label(name))
     if "grade" in condition:
-        return gettext("%(term)s of grade %(grade)s") % {"term": term, "grade": condition["grade"]}
-    if "grade_at_least" in condition:
-        return gettext("%(term)s of grade %(grade)s or more") % {
+        text = gettext("%(term)s of grade %(grade)s") % {"term": term, "grade": condition["grade"]}
+    elif "grade_at_least" in condition:
+        text = gettext("%(term)s of grade %(grade)s or more") % {
             "term": term,
             "grade": condition["grade_at_least"],
         }
-    return gettext("%(term)s reported") % {"term": term}
+    else:
+        return gettext("%(term)s reported") % {"term": term}
+    if name in ASTCT_TERMS:
+        return gettext("%(condition)s (ASTCT 2019 grading)") % {"condition": text}
+    return text
 
 
-def condition_text(when: dict) -> str:
-    """The condition of a triage rule as a French sentence, e.g. "If fever of grade 1 or more,
-    on chemotherapy or immunotherapy (checkpoint inhibitor)". Every condition key of
-    ``rules/policy.py`` is worded (a test walks the shipped rule sets)."""
+# The order in which a rule's conditions are worded (every key of rules/policy.py).
+CONDITION_ORDER = (
+    "max_grade",
+    "max_grade_at_least",
+    "term",
+    "any_of",
+    "flag",
+    "observation_includes",
+    "treatment",
+    "source",
+)
+
+
+def condition_parts(when: dict) -> list[str]:
+    """The conditions of a triage rule in words, one item per condition that must hold (a
+    list of flags is one item per flag: each must be raised; a list of treatments or sources,
+    and ``any_of``, are one item: any one of them is enough)."""
     from django.utils.translation import gettext
 
     from .models import Source, Treatment
@@ -239,15 +272,15 @@ def condition_text(when: dict) -> str:
         parts.append(_term_text(when))
     if "any_of" in when:
         parts.append(
-            gettext("one of: %(conditions)s")
+            gettext("at least one of these signs (%(conditions)s)")
             % {"conditions": _either([_term_text(c) for c in when["any_of"]])}
         )
     if "flag" in when:
         flags = when["flag"] if isinstance(when["flag"], list) else [when["flag"]]
-        parts.append(" + ".join(_lower_first(flag_label(f)) for f in flags))
+        parts += [_lower_first(flag_label(f)) for f in flags]
     for key, value in (when.get("observation_includes") or {}).items():
         parts.append(
-            gettext("%(observation)s: %(answer)s")
+            gettext("“%(answer)s” among the %(observation)s")
             % {
                 "observation": _lower_first(OBSERVATION_LABELS.get(key, key)),
                 "answer": _lower_first(coded_answer_label(key, value)),
@@ -261,11 +294,20 @@ def condition_text(when: dict) -> str:
         ]
         parts.append(gettext("on %(treatments)s") % {"treatments": _either(labels)})
     if "source" in when:
-        sources = [
-            _lower_first(Source(s).label) if s in Source.values else s for s in when["source"]
-        ]
-        parts.append(gettext("reported by %(sources)s") % {"sources": _either(sources)})
-    return gettext("If %(conditions)s") % {"conditions": ", ".join(parts)}
+        sources = when["source"] if isinstance(when["source"], list) else [when["source"]]
+        labels = [_lower_first(Source(s).label) if s in Source.values else s for s in sources]
+        parts.append(gettext("reported by %(sources)s") % {"sources": _either(labels)})
+    return parts
+
+
+def condition_text(when: dict) -> str:
+    """The condition of a triage rule as a French sentence, e.g. "If fever of grade 1 or more
+    and on chemotherapy or immunotherapy (checkpoint inhibitor)": conditions that must all hold
+    are joined by "and", alternatives by "or", as the engine evaluates them (a test walks every
+    rule of the shipped rule sets and checks the engine against the words)."""
+    from django.utils.translation import gettext
+
+    return gettext("If %(conditions)s") % {"conditions": _all(condition_parts(when))}
 
 
 def rule_sentence(rule: object) -> str:

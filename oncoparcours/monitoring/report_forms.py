@@ -78,7 +78,7 @@ class ObservationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        self._check_fever_duration(data)
+        self._check_graded_answers(data)
         if (
             "neutrophils_when" in self.fields
             and data.get("neutrophils_g_per_l") is not None
@@ -87,10 +87,22 @@ class ObservationForm(forms.Form):
             self.add_error("neutrophils_when", _("Say when the blood test was taken."))
         return data
 
-    def _check_fever_duration(self, data: dict[str, Any]) -> None:
+    def _check_graded_answers(self, data: dict[str, Any]) -> None:
         """A fever duration without a temperature of 38 °C or more would grade nothing: ask for
-        the highest temperature measured (a medicine may have lowered it since)."""
-        hours, temperature = data.get("fever_hours_at_or_above_38"), data.get("temperature_c")
+        the highest temperature measured (a medicine may have lowered it since). Skin symptoms
+        without the extent of the rash would grade nothing either: ask for it."""
+        symptoms = data.get("rash_symptoms")
+        extent_missing = not data.get("rash_bsa_percent") and "rash_bsa_percent" not in self.errors
+        if symptoms and symptoms != "none" and extent_missing:
+            self.add_error(
+                "rash_bsa_percent",
+                _(
+                    "Skin symptoms were reported: say how much of the skin is affected "
+                    "(the rash is graded on it)."
+                ),
+            )
+        hours = data.get("fever_hours_at_or_above_38") or data.get("fever_hours_above_40")
+        temperature = data.get("temperature_c")
         if "temperature_c" in self.errors or not hours:
             return
         if temperature is None or temperature < 38.0:

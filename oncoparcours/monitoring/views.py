@@ -39,9 +39,11 @@ from .forms import (
     ResolveForm,
     ValidationForm,
 )
+from .labels import role_label
 from .models import PatientAccessLink, Report, RuleSetActivation, Treatment, TriageRuleSet
 from .report_forms import ClinicianAssessmentForm, NurseVisitForm, SelfReportForm
 from .services.adverse import current_adverse_events
+from .services.alerts import next_escalation
 from .services.reports import treatment_context
 from .services.rulesets import compiled, vignette_report
 
@@ -426,12 +428,19 @@ def alert_detail(
             except ApplicationError as error:
                 add_application_error(form, error)
     reports = selectors.patient_reports(access.patient.pk, limit=12)
+    following = None
+    if not (alert.acknowledged or alert.resolved):
+        following = next_escalation(alert, step=alert.step, deadline=alert.current_deadline)
     return render(
         request,
         "monitoring/alert.html",
         {
             "patient": access.patient,
             "alert": alert,
+            "next_escalation": following,
+            "next_escalation_roles": ", ".join(
+                role_label(role) for role in (following.roles if following else ())
+            ),
             "events": selectors.alert_events(alert),
             "recipients": selectors.alert_recipients(alert),
             "acknowledge_form": acknowledge_form,

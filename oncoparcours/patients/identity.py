@@ -13,8 +13,10 @@ from .rules import identity as rules
 
 NAME_FIELDS = ("birth_last_name", "first_names", "used_last_name", "used_first_name")
 CHECKED_FIELDS = (*NAME_FIELDS, "birth_place_code", "postcode", "phone")
-# Fields whose change may make the patient a homonym of another one.
+# Fields that must be usable for a duplicate search, and every field whose change may make the
+# patient a possible duplicate of another one (the used names are compared too).
 HOMONYM_KEYS = ("birth_last_name", "first_names", "birth_date")
+HOMONYM_TRIGGERS = (*HOMONYM_KEYS, "used_last_name", "used_first_name")
 
 _NAME_MESSAGES = {
     "empty": _("This name is required."),
@@ -89,6 +91,11 @@ def check_traits(patient: Patient, fields: Iterable[str]) -> dict[str, list[str]
     return errors
 
 
-def homonym_key(*, birth_last_name: str, first_names: str) -> tuple[str, str]:
-    """What two identities with the same birth date must share to be homonyms."""
-    return rules.normalise_name(birth_last_name), rules.first_first_name(first_names)
+def homonym_names(patient: Patient) -> rules.IdentityNames:
+    """The names of ``patient`` a duplicate search compares (rules/identity.py)."""
+    return rules.identity_names(
+        birth_last_name=patient.birth_last_name,
+        first_names=patient.first_names,
+        used_last_name=patient.used_last_name or "",
+        used_first_name=patient.used_first_name or "",
+    )

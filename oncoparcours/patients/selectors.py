@@ -314,16 +314,18 @@ class Homonyms:
 
 
 def identity_homonyms(*, user: User, patient: Patient) -> Homonyms:
-    """Homonyms of ``patient`` (not saved yet, or being edited) among all patients; only the ones
-    in the user's care teams are returned, the others are only counted."""
-    from .identity import homonym_key
+    """Possible duplicates of ``patient`` (not saved yet, or being edited) among all patients:
+    born the same day (indexed, one query) with a family name and a first name starting alike
+    (``rules.identity.may_be_the_same_person``); only the ones in the user's care teams are
+    returned, the others are only counted."""
+    from .identity import homonym_names
+    from .rules.identity import may_be_the_same_person
 
-    key = homonym_key(birth_last_name=patient.birth_last_name, first_names=patient.first_names)
+    names = homonym_names(patient)
     candidates = Patient.objects.filter(birth_date=patient.birth_date).exclude(pk=patient.pk)
+    fields = ("id", "birth_last_name", "first_names", "used_last_name", "used_first_name")
     same = [
-        p.pk
-        for p in candidates.only("id", "birth_last_name", "first_names")
-        if homonym_key(birth_last_name=p.birth_last_name, first_names=p.first_names) == key
+        p.pk for p in candidates.only(*fields) if may_be_the_same_person(names, homonym_names(p))
     ]
     if not same:
         return Homonyms(visible=[], elsewhere=0)

@@ -24,7 +24,7 @@ from oncoparcours.directory.referential import departements, icd10_problem
 from oncoparcours.directory.rules import icd10 as icd10_rules
 
 from . import survival
-from .identity import HOMONYM_KEYS, check_traits
+from .identity import HOMONYM_KEYS, HOMONYM_TRIGGERS, check_traits
 from .models import (
     Biomarker,
     BreakGlassAccess,
@@ -238,7 +238,7 @@ def patient_entry_problems(
         ]
         for key in fields:
             setattr(candidate, key, data[key])
-        homonym_check = bool(set(fields) & set(HOMONYM_KEYS))
+        homonym_check = bool(set(fields) & set(HOMONYM_TRIGGERS))
     if candidate.ins == "":
         candidate.ins = None
     try:
@@ -377,7 +377,7 @@ def patient_update(
         actor=actor,
         patient=patient,
         errors=errors,
-        homonym_check=bool(set(changed) & set(HOMONYM_KEYS)),
+        homonym_check=bool(set(changed) & set(HOMONYM_TRIGGERS)),
         confirmed=homonym_confirmed,
     )
     corrected = _corrected(previous, patient)

@@ -10,7 +10,10 @@ Django layer turns into a translated message. Sources:
 * RPPS: 11 digits, the last one a Luhn check digit (ANS, Répertoire Partagé des Professionnels
   de Santé).
 * INS (NIR-based): 13 characters + 2-digit key = 97 - (number mod 97); for Corsica "2A" counts as
-  19 and "2B" as 18 (INSEE). First digit: 1/2 (3/4/7/8 for provisional numbers).
+  19 and "2B" as 18 (INSEE). First digit = sex: 1 man, 2 woman; 7 (man) and 8 (woman) are
+  temporary numbers (NIA, numéro identifiant d'attente) and are checked against the sex the same
+  way; 3/4 (foreign-born persons in some registers) are accepted without a sex check — a point
+  for the identity referent (docs/identity.md).
 """
 
 from __future__ import annotations
@@ -72,6 +75,8 @@ def rpps_problem(value: str) -> str | None:
     return None
 
 
+# The sex the first digit carries: NIR 1/2, temporary NIA 7/8 (INSEE). 3/4: not checked.
+SEX_DIGITS = {"1": "M", "2": "F", "7": "M", "8": "F"}
 INS_RE = re.compile(r"^([1-478])(\d{2})(\d{2})(\d{2}|2[AB])(\d{3})(\d{3})(\d{2})$")
 
 
@@ -95,7 +100,8 @@ def ins_problem(
     if int(match.group(7)) != ins_key(value[:13]):
         return "key"
     sex_digit, year, month = match.group(1), int(match.group(2)), int(match.group(3))
-    if sex in {"F", "M"} and sex_digit in {"1", "2"} and {"1": "M", "2": "F"}[sex_digit] != sex:
+    carried = SEX_DIGITS.get(sex_digit)
+    if sex in {"F", "M"} and carried is not None and carried != sex:
         return "sex_mismatch"
     born_elsewhere = birth_date is not None and (
         year != birth_date.year % 100 or month != birth_date.month

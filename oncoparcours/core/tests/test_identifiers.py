@@ -59,6 +59,46 @@ def test_ins(value, kwargs, problem):
     assert identifiers.ins_problem(value, **kwargs) == problem
 
 
+def _with_key(first13: str) -> str:
+    return first13 + f"{identifiers.ins_key(first13):02d}"
+
+
+@pytest.mark.parametrize(
+    ("first13", "sex", "problem"),
+    [
+        ("1891275125012", "M", None),
+        ("2891275125012", "F", None),
+        ("2891275125012", "M", "sex_mismatch"),
+        # Temporary numbers (NIA): 7 for a man, 8 for a woman, checked the same way.
+        ("7891275125012", "M", None),
+        ("7891275125012", "F", "sex_mismatch"),
+        ("8891275125012", "F", None),
+        ("8891275125012", "M", "sex_mismatch"),
+        # 3/4 (foreign-born persons in some registers): accepted, the sex is not checked.
+        ("3891275125012", "F", None),
+        ("4891275125012", "M", None),
+        # Sex X (indeterminate): no check against the digit.
+        ("1891275125012", "X", None),
+    ],
+)
+def test_the_first_digit_of_an_ins_carries_the_sex_temporary_numbers_included(
+    first13, sex, problem
+):
+    assert identifiers.ins_problem(_with_key(first13), sex=sex) == problem
+
+
+def test_a_corsican_ins_with_a_wrong_key_is_refused_and_its_key_is_not_the_20_one():
+    # 2A counts as 19, 2B as 18: the key computed as if the département were "20" is wrong.
+    for department, numeric in (("2A", "19"), ("2B", "18")):
+        first13 = f"18912{department}125012"
+        right = 97 - int(f"18912{numeric}125012") % 97
+        naive = 97 - int("1891220125012") % 97
+        assert right != naive
+        assert identifiers.ins_problem(first13 + f"{right:02d}") is None
+        assert identifiers.ins_problem(first13 + f"{naive:02d}") == "key"
+        assert identifiers.ins_problem(first13.lower() + f"{right:02d}") is None
+
+
 def test_ins_corsica_uses_19_and_18_for_the_key():
     assert identifiers.ins_key("189122A125012") == 97 - int("1891219125012") % 97
     assert identifiers.ins_key("189122B125012") == 97 - int("1891218125012") % 97

@@ -94,6 +94,30 @@ NEURO_CHANGES = (
 ICE_ITEMS = {"orientation": 4, "naming": 3, "commands": 1, "writing": 1, "attention": 1}
 ICANS_KEYS = ("ice", "ice_score", "consciousness", "seizure", "motor_weakness", "raised_icp")
 CONTEXT_KEYS = {"treatment", "source", "days_since_infusion"}
+# Answers that only modify a grade, and the observation the grade is read from. Given without
+# it (or, for the rash, with 0 %), they would be triaged as "no symptom": refused naming the
+# missing observation (safer reading, docs/clinical-rules.md).
+GRADED_FROM = {
+    "rash_symptoms": "rash_bsa_percent",
+    "fever_hours_above_40": "temperature_c",
+    "fever_hours_at_or_above_38": "temperature_c",
+}
+
+
+def _ungraded(observations: dict[str, Any]) -> Error | None:
+    for key, graded_from in GRADED_FROM.items():
+        value = observations.get(key)
+        if value in (None, "none", 0, 0.0):
+            continue
+        if not observations.get(graded_from):
+            return {
+                "field": f"observations.{graded_from}",
+                "message": (
+                    f"required when {key} is given ({value!r}): the grade is read from it, "
+                    "a symptom is never triaged without its grade"
+                ),
+            }
+    return None
 
 
 @dataclass(frozen=True)
@@ -213,6 +237,9 @@ def validate(item: Any) -> tuple[Assessment | None, Error | None]:
         error = _check_value(key, value, f"observations.{key}")
         if error:
             return None, error
+    missing = _ungraded(observations)
+    if missing:
+        return None, missing
     if "ice" in observations and "ice_score" in observations:
         total = sum(observations["ice"].values())
         if total != observations["ice_score"]:

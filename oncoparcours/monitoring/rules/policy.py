@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .grading import FLAGS, Assessment, Grading
+from .grading import FLAGS, SOURCES, TREATMENTS, Assessment, Grading
+from .terms import GRADED_TERMS
 
 LEVELS = ("none", "routine", "urgent", "immediate", "emergency")
 RANK = {level: index for index, level in enumerate(LEVELS)}
@@ -126,8 +127,10 @@ def matches(when: dict[str, Any], assessment: Assessment, grading: Grading) -> b
         allowed = when["treatment"] if isinstance(when["treatment"], list) else [when["treatment"]]
         if assessment.treatment not in allowed:
             return False
-    if "source" in when and assessment.source not in when["source"]:
-        return False
+    if "source" in when:
+        sources = when["source"] if isinstance(when["source"], list) else [when["source"]]
+        if assessment.source not in sources:
+            return False
     if "term" in when and not _term_condition(when, grading):
         return False
     if "flag" in when:
@@ -178,6 +181,27 @@ def decide(rule_set: RuleSet, assessment: Assessment, grading: Grading) -> Decis
 # --- loading and validating ----------------------------------------------------------------------
 
 
+TERM_CONDITION_KEYS = {"term", "grade_at_least", "grade"}
+
+
+def _grade_keys(condition: dict[str, Any]) -> dict[str, Any]:
+    return {k: condition[k] for k in ("grade", "grade_at_least") if k in condition}
+
+
+def _check_term(condition: dict[str, Any], path: str, problems: list[tuple[str, str]]) -> None:
+    """A term condition needs a grade of at least 1: without one (or with 0) it would hold for a
+    patient without the symptom, and a term the engine never grades would never hold."""
+    term = condition["term"]
+    if term not in GRADED_TERMS:
+        problems.append((f"{path}.term", f"unknown term {term!r}: the engine never grades it"))
+    grades = _grade_keys(condition)
+    if not grades:
+        problems.append((f"{path}.grade_at_least", "a term condition needs grade_at_least (>= 1)"))
+    for key, value in grades.items():
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+            problems.append((f"{path}.{key}", "must be a whole grade from 1 to 5"))
+
+
 class RuleSetError(ValueError):
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         super().__init__("; ".join(f"{path}: {reason}" for path, reason in problems))
@@ -195,9 +219,26 @@ def _check_condition(when: Any, path: str, problems: list[tuple[str, str]]) -> N
             )
     if "grade_at_least" in when and "term" not in when:
         problems.append((f"{path}.grade_at_least", "goes with term"))
+    if "term" in when:
+        _check_term({"term": when["term"], **_grade_keys(when)}, path, problems)
     for index, item in enumerate(when.get("any_of", []) or []):
+        item_path = f"{path}.any_of[{index}]"
         if not isinstance(item, dict) or "term" not in item:
-            problems.append((f"{path}.any_of[{index}]", "each item names a term"))
+            problems.append((item_path, "each item names a term"))
+            continue
+        unknown = set(item) - TERM_CONDITION_KEYS
+        if unknown:
+            problems.append(
+                (item_path, f"unknown key(s) {sorted(unknown)} (known: term, grade_at_least)")
+            )
+        _check_term(item, item_path, problems)
+    for key, known in (("treatment", TREATMENTS), ("source", SOURCES)):
+        values = when.get(key, [])
+        for value in values if isinstance(values, list) else [values]:
+            if value not in known:
+                problems.append(
+                    (f"{path}.{key}", f"unknown {key} {value!r} (known: {', '.join(known)})")
+                )
     flags = when.get("flag", [])
     for flag in flags if isinstance(flags, list) else [flags]:
         if flag not in FLAGS:

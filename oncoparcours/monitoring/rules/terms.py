@@ -295,3 +295,25 @@ def grade_all(obs: dict[str, Any]) -> list[Grade]:
         if grade is not None:
             found.append(grade)
     return found
+
+
+# Every term the engine can grade (the CTCAE terms above, CRS and ICANS of rules/grading.py,
+# and "any": the highest grade), for checking rule sets.
+GRADED_TERMS = frozenset(
+    {
+        "fever",
+        "diarrhea",
+        "colitis",
+        "rash_maculo_papular",
+        "blood_bilirubin_increased",
+        "creatinine_increased",
+        "neutrophil_count_decreased",
+        "febrile_neutropenia",
+        "alanine_aminotransferase_increased",
+        "aspartate_aminotransferase_increased",
+        *(term for term, _table in ENUM_GRADES.values()),
+        "crs",
+        "icans",
+        "any",
+    }
+)

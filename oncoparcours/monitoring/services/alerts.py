@@ -7,6 +7,7 @@ unique per alert, so concurrent or restarted workers cannot escalate twice."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db import IntegrityError, transaction
@@ -31,7 +32,7 @@ from ..models import (
 )
 from ..rules import policy
 from .reports import create_alert
-from .routing import recipients
+from .routing import notified_note, route
 from .rulesets import compiled
 
 MISSING_REPORT_DAYS = 7
@@ -164,6 +165,38 @@ def open_alerts_past_deadline(now: dt.datetime) -> QuerySet[WithAnnotations[Aler
     )
 
 
+def escalation_ladder(label: str) -> policy.RuleSet:
+    """The rule set whose escalation ladder applies to an alert raised under ``label``."""
+    code, _sep, version = label.partition("@")
+    stored = TriageRuleSet.objects.filter(code=code, version=version or 1).first()
+    return compiled(stored) if stored else _fallback()
+
+
+@dataclass(frozen=True)
+class NextEscalation:
+    """What happens to an open alert if nobody takes charge (for the alert page)."""
+
+    at: dt.datetime | None  # None: the last escalation has been made
+    roles: tuple[str, ...]
+    step: int  # the step that would come next (or the last one made)
+    max_escalations: int
+
+
+def next_escalation(
+    alert: Alert, *, step: int, deadline: dt.datetime | None
+) -> NextEscalation | None:
+    """The next escalation of an open alert as the worker will make it: at its current deadline
+    (checked every minute), to the roles of its rule set's ladder for its level; ``None`` when
+    its level has no ladder or it has no deadline."""
+    ladder = escalation_ladder(alert.rule_set_label)
+    rung = ladder.escalation.get(alert.level)
+    if rung is None or deadline is None:
+        return None
+    if step >= ladder.max_escalations:
+        return NextEscalation(None, rung.notify, step, ladder.max_escalations)
+    return NextEscalation(deadline, rung.notify, step + 1, ladder.max_escalations)
+
+
 def escalate_overdue_alerts(now: dt.datetime | None = None, limit: int = 500) -> int:
     """Escalate each overdue alert one step (to the roles of its rule set's escalation ladder)."""
     now = now or timezone.now()
@@ -172,9 +205,7 @@ def escalate_overdue_alerts(now: dt.datetime | None = None, limit: int = 500) ->
     for candidate in open_alerts_past_deadline(now)[:limit]:
         label = candidate.rule_set_label
         if label not in rule_sets:
-            code, _sep, version = label.partition("@")
-            stored = TriageRuleSet.objects.filter(code=code, version=version or 1).first()
-            rule_sets[label] = compiled(stored) if stored else _fallback()
+            rule_sets[label] = escalation_ladder(label)
         ladder = rule_sets[label]
         if candidate.step >= ladder.max_escalations:
             continue
@@ -207,14 +238,15 @@ def _escalate(alert: Alert, step: int, rung: policy.Escalation, now: dt.datetime
             ).exists():
                 return False
             deadline = now + dt.timedelta(minutes=rung.within_minutes)
-            routed = recipients(alert.patient, list(rung.notify), actor_label=f"escalation {step}")
+            routing = route(alert.patient, list(rung.notify), actor_label=f"escalation {step}")
+            routed = routing.recipients
             AlertEvent.objects.create(
                 alert=alert,
                 kind=AlertEventKind.ESCALATED,
                 step=step,
                 deadline=deadline,
                 at=now,
-                note=", ".join(sorted({role for _p, role in routed})),
+                note=notified_note(routing),  # who was reached, and who could not be
             )
             AlertRecipient.objects.bulk_create(
                 [

@@ -148,6 +148,17 @@ def report_submit(
         days_since_infusion = (
             days_since_infusion if days_since_infusion is not None else current.days_since_infusion
         )
+    if observations.get("neuro_changes") and "car_t" not in treatments:
+        # The contract grades the relatives' watch only after CAR-T (or a T-cell engager): on
+        # another treatment it would be stored with no alert. Refused, saying what to do.
+        raise ApplicationError(
+            _(
+                "The relatives' neurological watch is triaged only after CAR-T cells or a T-cell "
+                "engager, and none is in course: for a neurological change, call the unit now, "
+                "or 15."
+            ),
+            field="neuro_changes",
+        )
     context: dict[str, Any] = {"treatment": treatments[0], "source": source}
     if days_since_infusion is not None:
         context["days_since_infusion"] = days_since_infusion

@@ -93,3 +93,38 @@ def deadline_filter(minutes: int | None) -> str:
 @register.filter(name="rule_name")
 def rule_name_filter(rule_id: str) -> str:
     return rule_label(rule_id)
+
+
+# --- what the patient is told about who was told (safety review: never more than the code did) ---
+
+_CLAIM_WORDS = ("prévenu", "alerted", "alerté")
+PHYSICIAN_ROLES = frozenset(
+    {"oncologist", "on_call_physician", "car_t_on_call", "icu_on_call", "neurology_on_call"}
+)
+
+
+@register.filter
+def advice_without_claims(advice: str) -> str:
+    """The rule's advice to the patient without its sentences saying who has been told: that
+    is said once, from the alert's actual recipients (``who_was_told``), since a role may be
+    held by nobody at that moment."""
+    sentences = [s for s in (advice or "").replace(". ", ".\n").split("\n") if s.strip()]
+    kept = [s for s in sentences if not any(word in s.lower() for word in _CLAIM_WORDS)]
+    return " ".join(kept)
+
+
+@register.simple_tag
+def who_was_told(report: Any) -> str:
+    """One true sentence for the patient: a physician of the care team received the alert, or
+    the care team did, or nobody could be reached (then say so: call 15 or the unit)."""
+    from django.utils.translation import gettext
+
+    alert = getattr(report, "alert", None) if report is not None else None
+    if alert is None:
+        return ""
+    roles = set(alert.recipients.values_list("role", flat=True))
+    if roles & PHYSICIAN_ROLES:  # the on-call role falls back to the referring physician
+        return gettext("An alert has been sent to a physician of your care team.")
+    if roles:
+        return gettext("An alert has been sent to your care team.")
+    return gettext("Nobody in your care team could be reached automatically: call 15, or the unit.")

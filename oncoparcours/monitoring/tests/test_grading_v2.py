@@ -307,3 +307,60 @@ def test_at_grade_4_the_treating_team_is_still_notified_and_told_what_matters():
     assert "avant d'avoir été examiné" in febrile_4.advice["fr"]
     myocarditis_4 = decided({"chest_pain": "mild", "dyspnea": "life_threatening"}, ICI)
     assert myocarditis_4.level == "emergency" and "oncologist" in myocarditis_4.also_notify
+
+
+@pytest.mark.parametrize(
+    ("observations", "field"),
+    [
+        ({"rash_symptoms": "moderate_or_severe"}, "observations.rash_bsa_percent"),
+        ({"rash_symptoms": "mild", "rash_bsa_percent": 0}, "observations.rash_bsa_percent"),
+        ({"fever_hours_at_or_above_38": 5}, "observations.temperature_c"),
+        ({"fever_hours_above_40": 30}, "observations.temperature_c"),
+    ],
+)
+def test_a_symptom_without_its_grade_is_refused_never_triaged_as_no_alert(observations, field):
+    from oncoparcours.monitoring import triage
+
+    item = {"id": "x", "context": {"treatment": "chemotherapy"}, "observations": observations}
+    result = triage.evaluate_one(item, triage.load_rule_set("default@2"))
+    assert result["error"]["field"] == field
+    assert "alert" not in result
+
+
+def test_modifiers_with_their_graded_value_or_answered_none_are_accepted():
+    from oncoparcours.monitoring import triage
+
+    for observations in (
+        {"rash_symptoms": "none"},
+        {"rash_symptoms": "mild", "rash_bsa_percent": 5},
+        {"fever_hours_at_or_above_38": 0},
+        {"temperature_c": 40.5, "fever_hours_above_40": 30},
+    ):
+        item = {"context": {"treatment": "chemotherapy"}, "observations": observations}
+        assert "error" not in triage.evaluate_one(item, triage.load_rule_set("default@2"))
+
+
+@pytest.mark.parametrize(
+    ("when", "path"),
+    [
+        ({"term": "fever"}, "rules[0].when.grade_at_least"),  # grade 0 would always hold
+        ({"term": "fever", "grade_at_least": 0}, "rules[0].when.grade_at_least"),
+        ({"term": "fevre", "grade_at_least": 1}, "rules[0].when.term"),  # never graded
+        ({"any_of": [{"term": "crs", "grade_atleast": 2}]}, "rules[0].when.any_of[0]"),
+        ({"any_of": [{"term": "crs"}]}, "rules[0].when.any_of[0].grade_at_least"),
+        ({"max_grade_at_least": 1, "treatment": "car-t"}, "rules[0].when.treatment"),
+        ({"max_grade_at_least": 1, "source": ["infirmiere"]}, "rules[0].when.source"),
+    ],
+)
+def test_a_rule_that_would_hold_without_the_symptom_or_never_hold_is_refused(when, path):
+    """A typo in a rule set must not make a rule fire for everyone or for no one."""
+    data = {
+        "id": "typo",
+        "version": 1,
+        "title": {"fr": "t"},
+        "source": "s",
+        "rules": [{"id": "r", "when": when, "level": "urgent", "advice": {"fr": "a"}}],
+    }
+    with pytest.raises(policy.RuleSetError) as refused:
+        policy.parse(data)
+    assert path in [p for p, _why in refused.value.problems]

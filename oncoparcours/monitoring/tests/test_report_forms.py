@@ -242,3 +242,78 @@ def test_after_sending_the_patient_sees_the_advice_and_whom_to_call(
     assert 'href="tel:15"' in page
     assert "Allongez la personne sur le côté" in page  # the rule's first-aid advice
     assert 'href="tel:0199001234"' in page
+
+
+# A symptom is never triaged without its grade --------------------------------------------------
+
+
+def test_skin_symptoms_without_the_rash_extent_are_refused_on_the_patients_page(client, link_token):
+    """ "The skin bothers me a lot" with no extent would grade nothing (no alert): refused."""
+    for answers in (
+        {"rash_symptoms": "moderate_or_severe"},
+        {"rash_symptoms": "mild", "rash_bsa_percent": "0"},
+    ):
+        response = post(client, link_token, **answers)
+        assert response.status_code == 400
+        assert "peau" in response.context["form"].errors["rash_bsa_percent"][0]
+    assert Report.objects.count() == 0
+
+
+def test_skin_symptoms_without_the_rash_extent_are_refused_on_the_nurse_visit(
+    nurse_client, patient
+):
+    response = nurse_client.post(
+        reverse("monitoring:nurse_visit", args=[patient.pk]),
+        {"submission_key": str(uuid.uuid4()), "rash_symptoms": "moderate_or_severe"},
+    )
+    assert response.status_code == 400
+    assert "rash_bsa_percent" in response.context["form"].errors
+    assert Report.objects.count() == 0
+
+
+def test_the_json_twin_refuses_a_symptom_without_its_grade(client, link_token):
+    for observations, field in (
+        ({"rash_symptoms": "moderate_or_severe"}, "rash_bsa_percent"),
+        ({"fever_hours_at_or_above_38": 5}, "temperature_c"),
+        ({"fever_hours_above_40": 30}, "temperature_c"),
+    ):
+        response = client.post(
+            reverse("monitoring:self_report_api", args=[link_token]),
+            {
+                "submission_key": str(uuid.uuid4()),
+                "source": "patient",
+                "observations": observations,
+            },
+            content_type="application/json",
+        )
+        assert response.status_code == 400
+        assert response.json()["error"]["field"] == field
+    assert Report.objects.count() == 0
+
+
+def test_the_service_refuses_a_symptom_without_its_grade(submit):
+    from oncoparcours.core.errors import ApplicationError
+
+    with pytest.raises(ApplicationError) as refused:
+        submit({"rash_symptoms": "moderate_or_severe"}, source="nurse")
+    assert refused.value.field == "rash_bsa_percent"
+    assert Report.objects.count() == 0
+
+
+def test_a_neurological_change_sent_for_a_patient_without_car_t_is_refused_not_silenced(
+    client, link_token
+):
+    """The contract raises the relatives' screen only after CAR-T: through the API, a seizure
+    seen on another treatment would be stored with no alert. It is refused, saying what to do."""
+    response = client.post(
+        reverse("monitoring:self_report_api", args=[link_token]),
+        {
+            "submission_key": str(uuid.uuid4()),
+            "source": "caregiver",
+            "observations": {"neuro_changes": ["seizure_witnessed"]},
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "neuro_changes"
+    assert Report.objects.count() == 0

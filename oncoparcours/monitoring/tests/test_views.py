@@ -313,3 +313,72 @@ def test_follow_up_page_shows_the_trend_and_query_count_is_bounded(
         submit({"temperature_c": 38.5})
     with django_assert_max_num_queries(len(few.captured_queries)):
         clinician_client.get(reverse("monitoring:follow_up", args=[patient.pk]))
+
+
+# Who was told, truthfully (safety review) -------------------------------------------------------
+
+
+def _emergency_page(client, token):
+    response = client.post(
+        self_report_url(token),
+        {"submission_key": str(uuid.uuid4()), "dyspnea": "life_threatening"},
+        follow=True,
+    )
+    return response.content.decode()
+
+
+def test_the_emergency_page_says_who_was_really_told(client, link_token):
+    body = _emergency_page(client, link_token)
+    assert "Une alerte a été envoyée à un médecin de votre équipe de soins." in body
+    assert "prévenu" not in body and "a aussi été alerté" not in body
+    assert ">Appeler le 15</a>" in body
+
+
+def test_without_a_physician_the_emergency_page_does_not_claim_one_was_told(
+    client, nurse, organisation
+):
+    from oncoparcours.monitoring.services import access_link_create
+    from oncoparcours.testing.factories import CareTeamMemberFactory, PatientFactory
+
+    alone = PatientFactory(expert_centre=organisation)
+    CareTeamMemberFactory(patient=alone, professional=nurse, role="coordination_nurse")
+    _link, token = access_link_create(patient=alone, actor=nurse.user, days=30)
+    body = _emergency_page(client, token)
+    assert "Une alerte a été envoyée à votre équipe de soins." in body
+    assert "médecin de garde" not in body and "médecin d'astreinte" not in body
+    assert "Appelez le 15" in body
+
+
+def test_the_alert_page_says_when_and_to_whom_the_next_escalation_goes(
+    clinician_client, submit, patient
+):
+    from oncoparcours.monitoring.services import escalate_overdue_alerts
+
+    from .conftest import later
+
+    alert = submit({"stools_over_baseline_per_day": 5}).alert  # urgent: 24 h, then on-call
+    url = reverse("monitoring:alert", args=[patient.pk, alert.pk])
+    body = clinician_client.get(url).content.decode()
+    assert "Sans prise en charge, l'alerte est transmise à : médecin d&#x27;astreinte" in body
+    assert "(escalade 1 sur 3)" in body
+    minutes = 24 * 60 + 1
+    for _ in range(3):
+        escalate_overdue_alerts(now=later(minutes))
+        minutes += 121
+    body = clinician_client.get(url).content.decode()
+    assert "La dernière escalade a été faite (3 sur 3)" in body
+    assert "personne d'autre ne sera prévenu automatiquement" in body
+
+
+def test_an_escalation_to_a_role_nobody_holds_says_so_in_the_history(submit, nurse, organisation):
+    from oncoparcours.monitoring.services import escalate_overdue_alerts
+    from oncoparcours.testing.factories import CareTeamMemberFactory, PatientFactory
+
+    from .conftest import later
+
+    alone = PatientFactory(expert_centre=organisation)
+    CareTeamMemberFactory(patient=alone, professional=nurse, role="coordination_nurse")
+    alert = submit({"fatigue": "relieved_by_rest"}, patient=alone).alert  # routine, then oncologist
+    escalate_overdue_alerts(now=later(3 * 24 * 60 + 1))
+    note = AlertEvent.objects.get(alert=alert, kind="escalated").note
+    assert "non joint" in note and "oncologue" in note

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 _LIGATURES = {"Œ": "OE", "Æ": "AE", "ß": "SS", "’": "'", "ʼ": "'", "`": "'", "‐": "-", "–": "-"}
 NAME_RE = re.compile(r"^[A-Z]+(?:(?: |-|--|')[A-Z]+)*$")
@@ -51,9 +52,73 @@ def name_problem(normalised: str) -> str | None:
 
 
 def first_first_name(first_names: str) -> str:
-    """The "premier prénom": the first of the space-separated birth first names."""
+    """The "premier prénom": the first of the space-separated birth first names (shown and
+    exported; the duplicate search compares every first name, see ``first_name_keys``)."""
     parts = normalise_name(first_names).split(" ")
     return parts[0] if parts else ""
+
+
+# --- likely duplicates (RNIV: recherche d'antériorité) ------------------------------------------
+# The search must not miss a record because of how a name was written: names are compared
+# compacted (no accents, case, spaces, hyphens or apostrophes; "ST"/"STE" read "SAINT"/"SAINTE"),
+# on their first HOMONYM_PREFIX letters, birth and used names both ways, every first name of the
+# list. Safer reading: more candidates shown, never fewer (docs/identity.md).
+
+HOMONYM_PREFIX = 3
+_ABBREVIATIONS = {"ST": "SAINT", "STE": "SAINTE"}
+_PARTICLES = frozenset({"D", "DA", "DE", "DEL", "DELA", "DES", "DI", "DU", "L", "LA", "LE", "LES"})
+_SEPARATORS = re.compile(r"[\s'\-]+")
+
+
+def _words(value: str) -> list[str]:
+    words = _SEPARATORS.split(normalise_name(value))
+    return [_ABBREVIATIONS.get(word, word) for word in words if word]
+
+
+def last_name_keys(value: str) -> set[str]:
+    """How a family name may have been written elsewhere: compacted, without its leading
+    particles ("DE LA FONTAINE" → "FONTAINE") and each part of a double name ("A--B")."""
+    keys = {"".join(_words(value))}
+    words = _words(value)
+    while len(words) > 1 and words[0] in _PARTICLES:
+        words = words[1:]
+    keys.add("".join(words))
+    keys.update("".join(_words(part)) for part in normalise_name(value).split("--"))
+    return {key for key in keys if key}
+
+
+def first_name_keys(value: str) -> set[str]:
+    """Every first name of the list (parts of a compound one included) and the list compacted:
+    "JEAN-PIERRE" and "JEAN PIERRE MARIE" share "JEAN"."""
+    words = _words(value)
+    return {*words, "".join(words)} - {""}
+
+
+@dataclass(frozen=True)
+class IdentityNames:
+    """The names a duplicate search compares: birth and used names, birth and used first names."""
+
+    last: frozenset[str]
+    first: frozenset[str]
+
+
+def identity_names(
+    *, birth_last_name: str, first_names: str, used_last_name: str = "", used_first_name: str = ""
+) -> IdentityNames:
+    return IdentityNames(
+        frozenset(last_name_keys(birth_last_name) | last_name_keys(used_last_name)),
+        frozenset(first_name_keys(first_names) | first_name_keys(used_first_name)),
+    )
+
+
+def _close(keys: frozenset[str], others: frozenset[str]) -> bool:
+    return any(a[:HOMONYM_PREFIX] == b[:HOMONYM_PREFIX] for a in keys for b in others)
+
+
+def may_be_the_same_person(one: IdentityNames, other: IdentityNames) -> bool:
+    """Two identities born the same day are shown as possible duplicates when a family name of
+    each (birth or used) and a first name of each start with the same letters."""
+    return _close(one.last, other.last) and _close(one.first, other.first)
 
 
 BIRTH_PLACE_RE = re.compile(

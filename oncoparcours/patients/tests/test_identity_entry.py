@@ -75,6 +75,23 @@ def test_each_wrong_trait_is_refused_naming_the_field(clinician, changes, field,
     assert not Patient.objects.exists()
 
 
+def _nia(first_digit: str) -> str:
+    """A temporary number (NIA) for a person born in March 1957 in Indre-et-Loire."""
+    from oncoparcours.core.rules.identifiers import ins_key
+
+    body = f"{first_digit}570337200100"
+    return body + f"{ins_key(body):02d}"
+
+
+def test_a_temporary_number_is_checked_against_the_sex_like_an_ins(clinician):
+    with pytest.raises(ApplicationError) as refused:
+        services.patient_create(actor=clinician.user, data=entry(ins=_nia("8"), sex="M"))
+    assert "sexe" in " ".join(refused.value.errors["ins"]).lower()
+    assert not Patient.objects.exists()
+    patient = services.patient_create(actor=clinician.user, data=entry(ins=_nia("8"), sex="F"))
+    assert patient.ins == _nia("8")
+
+
 def test_a_corsican_ins_and_an_overseas_phone_are_accepted(clinician):
     ins = valid_ins("M", BIRTH, "2A")
     patient = services.patient_create(
@@ -152,14 +169,59 @@ def test_a_homonym_outside_my_care_teams_is_only_mentioned(clinician_client):
 @pytest.mark.parametrize(
     "other",
     [
-        {"birth_last_name": "Dupond", "first_names": "Marie"},
-        {"birth_last_name": "Dupont", "first_names": "Anne Marie"},
+        {"birth_last_name": "LEROY", "first_names": "Marie"},
+        {"birth_last_name": "Dupont", "first_names": "Paul"},
         {"birth_last_name": "Dupont", "first_names": "Marie", "birth_date": dt.date(1957, 3, 13)},
     ],
 )
 def test_different_names_or_birth_dates_are_not_homonyms(clinician, other):
     PatientFactory(**({"birth_date": BIRTH} | other))
     assert services.patient_create(actor=clinician.user, data=entry())
+
+
+@pytest.mark.parametrize(
+    ("typed", "recorded"),
+    [
+        ({}, {"birth_last_name": "DUPOND", "first_names": "MARIE"}),
+        ({}, {"birth_last_name": "DUPONT", "first_names": "ANNE MARIE"}),
+        ({}, {"birth_last_name": "MARTIN", "first_names": "MARIE", "used_last_name": "DUPONT"}),
+        ({"birth_last_name": "Saint-Pierre"}, {"birth_last_name": "ST PIERRE"}),
+        ({"birth_last_name": "N'Diaye"}, {"birth_last_name": "NDIAYE"}),
+        ({"first_names": "Jean-Pierre"}, {"first_names": "JEAN PIERRE"}),
+        ({"birth_last_name": "Martin", "used_last_name": "Dupont"}, {}),
+    ],
+)
+def test_a_likely_duplicate_written_differently_needs_the_confirmation(clinician, typed, recorded):
+    """RNIV search before creating: birth date + the first letters of the names, so that
+    accents, separators, abbreviations, compound first names or a birth name typed as the used
+    name do not hide the record already there."""
+    names = {"birth_last_name": "DUPONT", "first_names": "MARIE HELENE"} | recorded
+    PatientFactory(birth_date=BIRTH, **names)
+    with pytest.raises(services.HomonymWarning):
+        services.patient_create(actor=clinician.user, data=entry(**typed))
+    assert Patient.objects.count() == 1
+
+
+def test_the_duplicate_search_costs_the_same_queries_whatever_the_patients_born_that_day(
+    clinician,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from oncoparcours.patients.selectors import identity_homonyms
+
+    candidate = Patient(birth_last_name="DUPONT", first_names="MARIE", birth_date=BIRTH)
+    PatientFactory(birth_last_name="DUPONT", first_names="MARIE", birth_date=BIRTH)
+    identity_homonyms(user=clinician.user, patient=candidate)  # the user's own caches filled
+    with CaptureQueriesContext(connection) as few:
+        identity_homonyms(user=clinician.user, patient=candidate)
+    for letter in "ABCDE":
+        PatientFactory(birth_last_name=f"DUPONT{letter}", first_names="MARIE", birth_date=BIRTH)
+        PatientFactory(birth_last_name="LEROY", first_names="PAUL", birth_date=BIRTH)
+    with CaptureQueriesContext(connection) as many:
+        found = identity_homonyms(user=clinician.user, patient=candidate)
+    assert len(many.captured_queries) == len(few.captured_queries) <= 4
+    assert found.elsewhere + len(found.visible) == 6
 
 
 def test_editing_a_name_into_a_homonym_needs_the_confirmation(clinician, patient):

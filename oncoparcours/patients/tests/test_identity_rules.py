@@ -52,6 +52,50 @@ def test_the_first_first_name_is_the_first_of_the_list(first_names, first):
     assert identity.first_first_name(first_names) == first
 
 
+def _names(birth, first, used="", used_first=""):
+    return identity.identity_names(
+        birth_last_name=birth, first_names=first, used_last_name=used, used_first_name=used_first
+    )
+
+
+# Pairs of identities born the same day, as two people may have typed the same person.
+SAME_PERSON_PERHAPS = [
+    (_names("Saint-Pierre", "Marie"), _names("ST PIERRE", "MARIE")),
+    (_names("Sainte-Marie", "Léa"), _names("STE MARIE", "LEA")),
+    (_names("N'Diaye", "Aminata"), _names("NDIAYE", "AMINATA")),
+    (_names("n diaye", "aminata"), _names("NDIAYE", "AMINATA")),
+    (_names("Le Goff", "Yann"), _names("LEGOFF", "YANN")),
+    (_names("De la Fontaine", "Anne"), _names("FONTAINE", "ANNE")),
+    (_names("Dupont--Martin", "Léa"), _names("MARTIN", "LEA")),
+    (_names("Hélène", "Éloïse"), _names("HELENE", "ELOISE")),
+    (_names("Dupont", "Jean-Pierre"), _names("DUPONT", "JEAN PIERRE MARIE")),
+    (_names("Dupont", "Marie"), _names("DUPONT", "ANNE MARIE")),
+    (_names("Dupont", "Marie Hélène"), _names("DUPOND", "MARIE")),  # one letter mistyped
+    # The birth name typed in the used-name field (and the reverse).
+    (_names("Martin", "Claire", used="Dupont"), _names("DUPONT", "CLAIRE")),
+    (_names("Dupont", "Claire"), _names("MARTIN", "CLAIRE", used="DUPONT")),
+    (_names("Dupont", "Marie", used_first="Mia"), _names("DUPONT", "MIA")),
+]
+DIFFERENT_PEOPLE = [
+    (_names("Dupont", "Marie"), _names("LEROY", "MARIE")),
+    (_names("Dupont", "Marie"), _names("DUPONT", "PAUL")),
+    (_names("Saint-Pierre", "Marie"), _names("PIERRE", "MARIE")),
+    (_names("Ndiaye", "Aminata"), _names("DIALLO", "AMINATA")),
+]
+
+
+@pytest.mark.parametrize(("one", "other"), SAME_PERSON_PERHAPS)
+def test_writing_differences_do_not_hide_a_possible_duplicate(one, other):
+    assert identity.may_be_the_same_person(one, other)
+    assert identity.may_be_the_same_person(other, one)
+
+
+@pytest.mark.parametrize(("one", "other"), DIFFERENT_PEOPLE)
+def test_different_names_are_not_flagged(one, other):
+    assert not identity.may_be_the_same_person(one, other)
+    assert not identity.may_be_the_same_person(other, one)
+
+
 @pytest.mark.parametrize(
     ("code", "problem"),
     [
