@@ -28,6 +28,10 @@ PLURALS.update(
         "%(counter)s session done": ("%(counter)s séance faite", "%(counter)s séances faites"),
         "%(counter)s under way": ("%(counter)s en cours", "%(counter)s en cours"),
         "%(counter)s to come": ("%(counter)s à venir", "%(counter)s à venir"),
+        "%(counter)s activity moved": (
+            "%(counter)s activité déplacée",
+            "%(counter)s activités déplacées",
+        ),
         "%(counter)s request to schedule": (
             "%(counter)s demande à programmer",
             "%(counter)s demandes à programmer",
