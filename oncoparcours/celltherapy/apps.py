@@ -25,6 +25,19 @@ class CellTherapyConfig(AppConfig):
                 ),
             )
         )
+        # EFS staff: their day grid in the menu, today's sessions on their home page.
+        register_nav_item(
+            NavItem(
+                "efs_day",
+                _("EFS day"),
+                "celltherapy:efs_day",
+                order=31,
+                roles=frozenset({"efs_staff"}),
+            )
+        )
+        register_home_panel(
+            "celltherapy.efs_today", home.efs_today_panel, order=1, roles=["efs_staff"]
+        )
         register_home_panel(
             "celltherapy.excursions",
             home.excursions_panel,

@@ -20,3 +20,17 @@ def excursions_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
         context={"excursions": excursions},
         order=2,
     )
+
+
+def efs_today_panel(request: AuthenticatedHttpRequest) -> HomePanel:
+    """EFS staff: today's sessions at their centres (done, under way, coming) and the requests
+    waiting, with the way to the day grid."""
+    from .efs_selectors import today_at_centres
+
+    today = today_at_centres(request.user)
+    return HomePanel(
+        title=_("Today at the EFS centre"),
+        template="celltherapy/panels/efs_today.html",
+        context={"today": today},
+        order=1,
+    )

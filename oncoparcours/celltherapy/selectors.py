@@ -8,7 +8,8 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from .models import (
     CarTOrder,
     CustodyEvent,
     EpisodeTreatment,
+    OrderTransition,
     Storage,
     Tank,
     TankExcursion,
@@ -66,7 +68,13 @@ def orders_for_user(
         orders = orders.filter(
             Q(coi__icontains=query.strip()) | Q(manufacturer_reference__icontains=query.strip())
         )
-    return orders.order_by("-updated_at")
+    # The last event: the latest status change (dated at the custody event that caused it), or
+    # the order being placed; most recent activity first.
+    latest = OrderTransition.objects.filter(order=OuterRef("pk")).order_by("-at", "-id")
+    return orders.annotate(
+        last_event=Subquery(latest.values("to_state")[:1]),
+        last_event_at=Coalesce(Subquery(latest.values("at")[:1]), "created_at"),
+    ).order_by("-last_event_at", "-created_at")
 
 
 def order_for_patient(access: PatientAccess, order_id: uuid.UUID) -> CarTOrder:
@@ -343,6 +351,7 @@ class ThawView:
     exceeded: bool
     deadline: dt.datetime
     covered: bool  # a benefit–risk decision countersigned after the thaw accepts the delay
+    infused_at: dt.datetime | None = None  # once infused, no countdown: when it was infused
 
 
 @dataclass(frozen=True)
@@ -409,6 +418,7 @@ def order_safety(order: CarTOrder) -> OrderSafety:
             exceeded=safety.thaw_limit_exceeded(thawed, until, label.thaw_limit_minutes),
             deadline=thawed + dt.timedelta(minutes=label.thaw_limit_minutes),
             covered=gates.effective_decision(order, since=thawed) is not None,
+            infused_at=infused,
         )
     amended = (
         order.decision is not None

@@ -49,36 +49,38 @@ from oncoparcours.celltherapy.services.custody import CustodyDetails, custody_re
 from oncoparcours.core.models import User
 from oncoparcours.directory.models import Capability, Organisation, Professional
 from oncoparcours.pathways.models import PathwayInstance, PathwayTemplate
-from oncoparcours.pathways.services import pathway_apply
+from oncoparcours.pathways.services import pathway_apply, pathway_end
 from oncoparcours.patients.models import CareTeamMember, Patient
 from oncoparcours.patients.services import performance_status_add
 
+from . import car_t_pathway
 from .pathways import indicated_products_for
 
 PRODUCTS = [p.code for p in catalogue.products()]
-# The stage each demo order reaches, in order of the patients (every state at least once).
+# The stage each demo order reaches, in order of the patients (every state at least once; a
+# small demo region still has infused orders).
 # "oos_accepted": out of specification in manufacturing, accepted by a countersigned benefit-risk
 # decision, then infused.
 STAGES = [
     "qualified",
+    "infused",
     "apheresis_scheduled",
-    "collected",
-    "shipped_to_manufacturer",
+    "in_cryostorage",
+    "infused",
     "in_manufacturing",
+    "thawed",
+    "collected",
+    "infused",
+    "shipped_to_manufacturer",
     "released",
     "shipped_to_site",
     "received_at_pui",
     "in_cryostorage",
-    "in_cryostorage",
     "dispensed",
-    "thawed",
-    "infused",
-    "infused",
     "infused",
     "out_of_specification",
     "cancelled",
     "oos_accepted",
-    "infused",
     "infused",
     "infused",
     "infused",
@@ -102,10 +104,10 @@ PATH = [
     "thawed",
     "infused",
 ]
-# Hours after the previous step (manufacturing time is drawn per manufacturer below). The infusion
-# follows the start of the thaw by 18 minutes: within every product's limit.
+# Hours after the previous step (manufacturing time is drawn per manufacturer below; the apheresis
+# is scheduled three days before the collection). The infusion follows the start of the thaw by
+# 18 minutes: within every product's limit.
 STEP_HOURS = {
-    "collected": 72,
     "shipped_to_manufacturer": 4,
     "in_manufacturing": 26,
     "shipped_to_site": 20,
@@ -120,6 +122,11 @@ MANUFACTURING_DAYS = {
     "Bristol Myers Squibb": (20, 26),
     "Janssen (Johnson & Johnson)": (27, 35),
 }
+# Days since each infused order's infusion, most recent first (two still in the daily monitoring
+# of the first 10 days).
+INFUSED_DAYS_AGO = (1, 6, 12, 19, 27, 36, 48, 63, 81, 104, 130, 160)
+# Collection to infusion, in days: the 4 to 6 weeks of French centres.
+VEIN_TO_VEIN_DAYS = (29, 41)
 WEEKDAY_HOURS = {str(d): ["08:00", "18:00"] for d in range(5)} | {"5": ["08:00", "12:30"]}
 # The haematology board that decides CAR-T cells at the CHRU (members by specialty).
 BOARD_SPECIALTIES = (
@@ -230,7 +237,7 @@ class CellTherapyDemo:
                 products=list(products),
                 valid_from=timezone.localdate() - dt.timedelta(days=900),
                 valid_until=timezone.localdate() + dt.timedelta(days=640),
-                reference="ARS-MTI-2024-017",
+                reference="ARS-MTI-2024-0017",
                 note="Hématologie et soins intensifs d'hématologie (administration des CAR-T)",
             )
             capability.full_clean()
@@ -272,32 +279,26 @@ class CellTherapyDemo:
 
     # Orders --------------------------------------------------------------------------------
     def car_t_patients(self) -> list[Patient]:
-        """Patients of the CAR-T pathway at Tours first, then other patients of the CAR-T
-        haematologist there (lymphoma, myeloma), up to one per demo stage."""
-        chosen = list(
-            dict.fromkeys(
-                PathwayInstance.objects.filter(
-                    template__code="car-t", patient__expert_centre=self.hospital
-                )
-                .order_by("start_date")
-                .values_list("patient_id", flat=True)
+        """Patients of the CHRU with a blood cancer a CAR-T product is indicated for, the CAR-T
+        haematologist's first, up to one per demo stage. Their orders apply the CAR-T pathway
+        and it follows each order."""
+        candidates = (
+            Patient.objects.filter(
+                expert_centre=self.hospital,
+                diagnoses__icd10__regex=r"^C(8[1-9]|9[0-6])",
+                deceased_on__isnull=True,
+            )
+            .distinct()
+            .order_by("sort_name")
+        )
+        theirs = set(
+            CareTeamMember.objects.filter(professional__user=self.haematologist).values_list(
+                "patient_id", flat=True
             )
         )
-        if len(chosen) < len(STAGES):
-            more = (
-                Patient.objects.filter(
-                    care_team__professional__user=self.haematologist,
-                    diagnoses__icd10__regex=r"^C(8[2-3]|85\.2|90\.0)",
-                    deceased_on__isnull=True,
-                )
-                .exclude(pk__in=chosen)
-                .order_by("sort_name")
-                .values_list("pk", flat=True)
-                .distinct()
-            )
-            chosen += list(dict.fromkeys(more))[: len(STAGES) - len(chosen)]
-        patients = {p.pk: p for p in Patient.objects.filter(pk__in=chosen)}
-        return [patients[pk] for pk in chosen]
+        chosen = [p for p in candidates if indicated_products_for(p)]
+        chosen.sort(key=lambda p: p.pk not in theirs)
+        return chosen[: len(STAGES)]
 
     def plan(self, patient: Patient, stage: str, index: int) -> OrderPlan:
         """The product (the one of the patient's CAR-T pathway when there is one) and the times
@@ -320,12 +321,13 @@ class CellTherapyDemo:
                 stage, stage
             )
             steps = PATH[: PATH.index(target) + 1]
-            days_ago = 14 if stage == "out_of_specification" else 0
-            moments = self._timeline(info.manufacturer, steps, days_ago=days_ago)
-            if stage == "oos_accepted":
-                # Twelve days in quarantine before the decision, then the product goes on.
-                cut = steps.index("in_manufacturing") + 1
-                moments = [m - dt.timedelta(days=14) for m in moments[:cut]] + moments[cut:]
+            days_ago = self._days_ago(stage, index)
+            # Out of specification then accepted: ten more days before the release (quarantine,
+            # benefit-risk decision, countersignature).
+            quarantine = 10 if stage == "oos_accepted" else 0
+            moments = self._timeline(
+                info.manufacturer, steps, days_ago=days_ago, quarantine_days=quarantine
+            )
         first = moments[0] if moments else self.now - dt.timedelta(days=3)
         return OrderPlan(
             patient,
@@ -336,6 +338,16 @@ class CellTherapyDemo:
             moments,
             decided_before=first - dt.timedelta(days=7),
         )
+
+    def _days_ago(self, stage: str, index: int) -> int:
+        """How long ago the order's last step was: infusions spread over the past months (the
+        first ones still in their daily monitoring), other orders at their current step now."""
+        if stage == "out_of_specification":
+            return 14
+        if stage not in ("infused", "oos_accepted"):
+            return 0
+        rank = sum(1 for s in STAGES[:index] if s in ("infused", "oos_accepted"))
+        return INFUSED_DAYS_AGO[rank % len(INFUSED_DAYS_AGO)]
 
     # Board decisions -----------------------------------------------------------------------
     def _board(self) -> Board:
@@ -504,6 +516,8 @@ class CellTherapyDemo:
         info = catalogue.product(plan.product)
         assert info is not None
         self._pathway(plan)
+        # Placed (qualified) a few days before the apheresis is scheduled, after the decision.
+        placed = (plan.moments[0] if plan.moments else self.now) - dt.timedelta(days=6)
         order = orders.order_create(
             actor=self.haematologist,
             data=orders.OrderInput(
@@ -511,7 +525,7 @@ class CellTherapyDemo:
                 product=plan.product,
                 indication=info.indications[0],
                 eligibility={key: True for key, _label in catalogue.eligibility_items()},
-                manufacturer_reference=f"{info.coi_prefix}-{2026}-{1000 + plan.index * 37}",
+                manufacturer_reference=f"{info.coi_prefix}-{placed.year}-{1000 + plan.index * 37}",
                 treating_centre=self.hospital,
                 pharmacy=self.pharmacy,
                 efs_centre=self.efs_centre,
@@ -521,6 +535,9 @@ class CellTherapyDemo:
                 else None,
             ),
         )
+        # The history starts when the order was placed, not when the demo was loaded.
+        CarTOrder.objects.filter(pk=order.pk).update(created_at=placed)
+        order.refresh_from_db()
         if plan.stage == "cancelled":
             orders.order_transition(
                 order=order,
@@ -528,8 +545,16 @@ class CellTherapyDemo:
                 data=orders.TransitionInput(
                     to="cancelled",
                     reason="Progression rapide sous traitement d'attente : patient non éligible.",
+                    custody=CustodyDetails(at=placed + dt.timedelta(days=4)),
                 ),
             )
+            if order.pathway_instance is not None:
+                pathway_end(
+                    instance=order.pathway_instance,
+                    actor=self.haematologist,
+                    reason="progression",
+                    note="Progression rapide sous traitement d'attente : CAR-T annulé.",
+                )
         for step, moment in zip(plan.steps, plan.moments, strict=True):
             order = self._step(order, step, moment)
             if step == "in_manufacturing" and plan.stage == "oos_accepted":
@@ -537,11 +562,15 @@ class CellTherapyDemo:
         self._tocilizumab_ahead(order, plan)
         if plan.stage == "out_of_specification":
             self._quarantine(order, plan.moments[-1] + dt.timedelta(days=12))
-        if plan.stage in ("infused", "oos_accepted") and plan.index % 3 == 0:
+        if (
+            plan.stage in ("infused", "oos_accepted")
+            and plan.index % 3 != 2
+            and plan.moments[-1] < self.now - dt.timedelta(days=3)
+        ):
             self._episode(order, plan.moments[-1])
-        CarTOrder.objects.filter(pk=order.pk).update(
-            created_at=(plan.moments[0] if plan.moments else self.now) - dt.timedelta(days=6)
-        )
+        car_t_pathway.catch_up(order, self.haematologist)
+        last = order.transitions.order_by("-at").values_list("at", flat=True).first()
+        CarTOrder.objects.filter(pk=order.pk).update(updated_at=last or placed)
         return order
 
     def _tocilizumab_ahead(self, order: CarTOrder, plan: OrderPlan) -> None:
@@ -629,25 +658,64 @@ class CellTherapyDemo:
             )
 
     def _timeline(
-        self, manufacturer: str, steps: list[str], days_ago: int = 0
+        self, manufacturer: str, steps: list[str], days_ago: int = 0, quarantine_days: int = 0
     ) -> list[dt.datetime]:
-        """Times of the steps, ending shortly before now (or ``days_ago`` before)."""
+        """Times of the steps, the last one as late as possible before now (or ``days_ago``
+        before). Vein to vein (collection to infusion) lasts 4 to 6 weeks: the manufacturer's
+        time plus the transport, the product then waiting in cryostorage for the rest; the
+        collection, the dispensing, the thaw and the infusion happen in the morning."""
         low, high = MANUFACTURING_DAYS.get(manufacturer, (18, 26))
-        gaps = []
-        for step in steps:
-            if step == "released":
-                gaps.append(self.rng.randint(low, high) * 24.0)
-            elif step == "dispensed":
-                gaps.append(self.rng.randint(3, 12) * 24.0)
-            else:
-                gaps.append(float(STEP_HOURS.get(step, 6)))
-        end = self.now - dt.timedelta(days=days_ago, hours=self.rng.randint(2, 40))
-        total = sum(gaps[1:])
-        moment = end - dt.timedelta(hours=total)
-        moments = []
-        for gap in [0.0, *gaps[1:]]:
-            moment += dt.timedelta(hours=gap)
-            moments.append(moment)
+        manufacturing = (
+            min(self.rng.randint(low, high), VEIN_TO_VEIN_DAYS[1] - 6 - quarantine_days)
+            + quarantine_days
+        )
+        vein_to_vein = self.rng.randint(
+            min(VEIN_TO_VEIN_DAYS[1], max(VEIN_TO_VEIN_DAYS[0], manufacturing + 6)),
+            VEIN_TO_VEIN_DAYS[1],
+        )
+        latest = self.now - dt.timedelta(days=days_ago, hours=1)
+        minutes = self.rng.randint(0, 49)
+        # The latest collection day that puts the last step before ``latest`` (for an apheresis
+        # just scheduled, the collection is still to come).
+        day = timezone.localdate(latest) + dt.timedelta(days=4)
+        while True:
+            collection = dt.datetime.combine(
+                day, dt.time(8, 10 + minutes), tzinfo=timezone.get_current_timezone()
+            )
+            moments = self._forward(collection, manufacturing, vein_to_vein)
+            if moments[steps[-1]] <= latest:
+                return [moments[step] for step in steps]
+            day -= dt.timedelta(days=1)
+
+    @staticmethod
+    def _forward(
+        collection: dt.datetime, manufacturing: int, vein_to_vein: int
+    ) -> dict[str, dt.datetime]:
+        """Every step's time from the collection's."""
+        hours = dt.timedelta(hours=1)
+        moments = {
+            "apheresis_scheduled": collection - dt.timedelta(days=3) + 6 * hours,
+            "collected": collection,
+            "shipped_to_manufacturer": collection + STEP_HOURS["shipped_to_manufacturer"] * hours,
+        }
+        moments["in_manufacturing"] = (
+            moments["shipped_to_manufacturer"] + STEP_HOURS["in_manufacturing"] * hours
+        )
+        moments["released"] = moments["in_manufacturing"] + dt.timedelta(days=manufacturing)
+        for previous, step in (
+            ("released", "shipped_to_site"),
+            ("shipped_to_site", "received_at_pui"),
+            ("received_at_pui", "in_cryostorage"),
+        ):
+            moments[step] = moments[previous] + STEP_HOURS[step] * hours
+        # Dispensed in the morning of the infusion day, at least two days after the reception.
+        infusion_day = max(
+            collection + dt.timedelta(days=vein_to_vein),
+            moments["in_cryostorage"] + dt.timedelta(days=2),
+        )
+        moments["dispensed"] = infusion_day.replace(hour=8, minute=40)
+        moments["thawed"] = moments["dispensed"] + STEP_HOURS["thawed"] * hours
+        moments["infused"] = moments["thawed"] + STEP_HOURS["infused"] * hours
         return moments
 
     def _step(self, order: CarTOrder, step: str, moment: dt.datetime) -> CarTOrder:
@@ -695,6 +763,7 @@ class CellTherapyDemo:
             self._reserve_tocilizumab(
                 order, moment - dt.timedelta(hours=2), "Lot réservé en PUI, armoire MTI"
             )
+        car_t_pathway.before_step(order, step, moment, actor)
         return orders.order_transition(
             order=order, actor=actor, data=orders.TransitionInput(to=step, custody=details, **extra)
         )
@@ -821,6 +890,10 @@ class CellTherapyDemo:
                 haemoglobin_g_dl=haemoglobin,
                 haemoglobin_on=today - dt.timedelta(days=2) if gated else None,
             ),
+        )
+        # Requested by the ward some days before the session.
+        Booking.objects.filter(pk=request.pk).update(
+            created_at=min(start, self.now) - dt.timedelta(days=self.rng.randint(3, 14))
         )
         if start > self.now + dt.timedelta(minutes=10):
             efs.booking_schedule(

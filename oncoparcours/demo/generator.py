@@ -238,7 +238,7 @@ class Generator:
                     valid_until=valid_until,
                     interim_audit_on=interim_audit_on,
                     note=note,
-                    reference=f"{kind.upper()[:6]}-{self.rng.randint(1000, 9999)}",
+                    reference=capability_reference(kind, valid_from, self.rng.randint(1, 9999)),
                     products=list(products[0]) if products else [],
                 )
                 capability.full_clean()
@@ -949,6 +949,27 @@ class Generator:
 
 # Share of demo patients objecting to each export purpose (synthetic, for the demo only).
 OPPOSITIONS = (("research", 0.03), ("evaluation", 0.02), ("registry", 0.01))
+
+
+# Readable prefixes of the demo's authorisation references (as an agency or a body would
+# number them), never an internal code.
+REFERENCE_PREFIX = {
+    "car_t_qualified_pui": "ARS-MTI-PUI",
+    "car_t_qualified_ward": "ARS-MTI",
+    "jacie": "JACIE",
+    "icu_beds": "ARS-REA",
+    "apheresis_machines": "EFS-APH",
+    "day_hospital_places": "ARS-HDJ",
+    "pet_ct": "ARS-TEP",
+    "pet_mri": "ARS-TEP-IRM",
+    "cyclotron": "ASN-CYC",
+    "cancer_treatment": "ARS-CANCER",
+}
+
+
+def capability_reference(kind: str, valid_from: dt.date, number: int) -> str:
+    """E.g. "ARS-MTI-2025-0042": who issued it, the year, a four-digit number."""
+    return f"{REFERENCE_PREFIX.get(kind, 'AUT')}-{valid_from.year}-{number:04d}"
 
 
 def _postcode(rng: random.Random, dept: str) -> str:

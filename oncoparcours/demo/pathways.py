@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import User
 from oncoparcours.directory.models import Professional
 from oncoparcours.pathways import services
@@ -27,7 +28,6 @@ from oncoparcours.pathways.services.redating import redate
 from oncoparcours.patients.models import CareTeamMember, Diagnosis, Patient
 
 IMMUNOTHERAPY_SITES = ("C34", "C43", "C64", "C67", "C01", "C10", "C32")
-HAEMATOLOGY_SITES = ("C83", "C82", "C90", "C91", "C92")
 FAST_TRACK_SITES = ("C34", "C71", "C25", "C45", "C15")
 
 
@@ -115,7 +115,12 @@ class PathwayDemo:
         current = phases[0]
         for phase in phases:
             phase.started_on = cursor
-            end = phase.duration.apply(cursor) + dt.timedelta(days=self.rng.randint(0, 6))
+            planned_end = phase.duration.apply(cursor)
+            end = planned_end + dt.timedelta(days=self.rng.randint(0, 6))
+            if not open_share and planned_end < self.today:
+                # Nothing of the past left open: the phase ended by yesterday, so the next
+                # phase's past activities are done too.
+                end = min(end, self.today - dt.timedelta(days=1))
             if end < self.today and phase is not phases[-1]:
                 phase.completed_on, phase.status = end, PhaseStatus.COMPLETED
                 cursor = end
@@ -266,34 +271,6 @@ class PathwayDemo:
                 note="Progression au bilan d'imagerie",
             )
 
-    def car_t(self) -> None:
-        patients = self._patients(
-            HAEMATOLOGY_SITES, ("CHRU Tours",), max(4, int(10 * self.scale)), prefer="hematologue"
-        )
-        team = list(Professional.objects.filter(user__username__in=["pharmacien", "efs"]))
-        for index, patient in enumerate(patients):
-            indicated = indicated_products_for(patient)
-            if not indicated:
-                continue  # no CAR-T product is indicated for this cancer (e.g. AML)
-            start = self.today - dt.timedelta(days=int(index * 200 / max(len(patients), 1)) + 2)
-            for professional in team:
-                CareTeamMember.objects.get_or_create(
-                    patient=patient,
-                    professional=professional,
-                    role="pharmacist"
-                    if professional.specialty == "hospital_pharmacy"
-                    else "efs_physician",
-                    defaults={"start": start},
-                )
-            instance = self._apply(
-                "car-t",
-                patient,
-                start,
-                product=indicated[index % len(indicated)],
-                bridging=index % 3 == 0,
-            )
-            self._progress(instance, late_share=0.1, open_share=0.02)
-
     def fast_track(self) -> None:
         patients = self._patients(
             FAST_TRACK_SITES,
@@ -317,12 +294,14 @@ class PathwayDemo:
         if len(candidates) < 8:
             candidates = self._efs_patients(efs_physician, 12)
         half = len(candidates) // 2
-        for index, patient in enumerate(candidates[:half]):
+        for patient in candidates[:half]:
             start = self.today - dt.timedelta(days=self.rng.randint(10, 300))
             instance = self._apply(
                 "efs-red-cell-exchange", patient, start, interval_weeks=self.rng.choice([4, 5])
             )
-            self._progress(instance, late_share=0.1, open_share=0.05 if index % 3 == 0 else 0.0)
+            # The EFS's past sessions are done (some late): its day shows what is due today.
+            self._progress(instance, late_share=0.1, open_share=0.0)
+            self._efs_today(instance)
         ferritin = [820.0, 640.0, 470.0, 330.0, 210.0, 120.0, 70.0, 42.0, 38.0]
         for patient in candidates[half:]:
             start = self.today - dt.timedelta(days=self.rng.randint(20, 200))
@@ -330,8 +309,36 @@ class PathwayDemo:
                 "efs-phlebotomy-haemochromatosis", patient, start, maintenance_interval_weeks=8
             )
             self._progress(
-                instance, results={"ferritin": ferritin, "maintenance-ferritin": [45.0, 48.0, 40.0]}
+                instance,
+                open_share=0.0,
+                results={"ferritin": ferritin, "maintenance-ferritin": [45.0, 48.0, 40.0]},
             )
+            self._efs_today(instance)
+
+    def _efs_today(self, instance: PathwayInstance) -> None:
+        """Today's sessions at times around now within the centre's day (08:00-18:00): those
+        already past are done, the others are appointments still to come."""
+        now = timezone.localtime()
+        opens = now.replace(hour=8, minute=0, second=0, microsecond=0)
+        closes = now.replace(hour=18)
+        first = max(opens, now - dt.timedelta(hours=3))
+        last = min(closes, now + dt.timedelta(hours=3))
+        if first >= last:
+            first, last = opens, closes
+        for activity in instance.activities.filter(
+            status=ActivityStatus.PLANNED, due_date=self.today
+        ):
+            minutes = self.rng.randint(0, int((last - first).total_seconds() // 60))
+            when = (first + dt.timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+            try:
+                if when < now:
+                    services.activity_transition(
+                        activity=activity, to=ActivityStatus.DONE, actor=self.actor, on=self.today
+                    )
+                else:
+                    services.activity_schedule(activity=activity, when=when, actor=self.actor)
+            except ApplicationError:
+                continue  # waits for an earlier activity: it keeps its day
 
     def _efs_patients(self, efs_physician: Professional | None, number: int) -> list[Patient]:
         """Patients followed at EFS care centres for non-cancer conditions (sickle-cell disease,
@@ -369,6 +376,5 @@ class PathwayDemo:
     def run(self) -> None:
         with transaction.atomic():
             self.home_immunotherapy()
-            self.car_t()
             self.fast_track()
             self.efs_programmes()

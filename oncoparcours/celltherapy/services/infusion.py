@@ -243,6 +243,7 @@ def benefit_risk_countersign(
         to_state=resume,
         actor=actor,
         reason=_("Benefit–risk decision countersigned: the product may be infused."),
+        at=signed_at,
     )
     order.state = resume
     order.version += 1

@@ -297,12 +297,19 @@ def order_transition(*, order: CarTOrder, actor: User, data: TransitionInput) ->
             else (previous.holder if previous else ""),
             details=details,
         )
+    # The status is dated at the custody event that caused it (a step recorded afterwards).
+    at = event.at if event else step_time(order, data.custody.at)
     previous_state = order.state
     order.state = data.to
     order.version += 1
     order.save(update_fields=["state", "version", "updated_at"])
     OrderTransition.objects.create(
-        order=order, from_state=previous_state, to_state=data.to, actor=actor, reason=data.reason
+        order=order,
+        from_state=previous_state,
+        to_state=data.to,
+        actor=actor,
+        reason=data.reason,
+        at=at,
     )
     audit_record(
         actor=actor,
@@ -311,8 +318,26 @@ def order_transition(*, order: CarTOrder, actor: User, data: TransitionInput) ->
         obj=order,
         details={"from": previous_state, "to": data.to, "coi": order.coi},
     )
-    pathway_sync.follow(order, data.to, actor, at=event.at if event else None)
+    pathway_sync.follow(order, data.to, actor, at=at)
     return order
+
+
+def step_time(order: CarTOrder, at: dt.datetime | None) -> dt.datetime:
+    """When a step without a custody event happened: the time given (a step recorded afterwards)
+    or now; never in the future, never before the order's previous step."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now + dt.timedelta(minutes=5):
+        raise ApplicationError(_("A step cannot be dated in the future."), field="at")
+    last = order.transitions.order_by("-at", "-id").first()
+    if last is not None and at < last.at:
+        raise ApplicationError(
+            _("This step cannot be dated before the previous one (%(time)s).")
+            % {"time": timezone.localtime(last.at).strftime("%d/%m/%Y %H:%M")},
+            field="at",
+        )
+    return at
 
 
 def infusion_gates(order: CarTOrder, at: dt.datetime) -> None:

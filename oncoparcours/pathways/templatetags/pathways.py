@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from ..models import ActivityStatus
 from ..roles import role_label as _role_label
 
 register = template.Library()
@@ -66,6 +67,12 @@ EVENT_LABELS = {
     "resumed": _("resumed"),
     "ended": _("ended"),
 }
+
+
+@register.filter
+def activity_status_label(status: str) -> str:
+    """An activity's status in words (the trail stores the code)."""
+    return str(dict(ActivityStatus.choices).get(status, status)).lower()
 
 
 @register.filter

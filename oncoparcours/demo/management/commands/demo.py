@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from oncoparcours.demo.boards import BoardsDemo
+from oncoparcours.demo.care_teams import backdate_joins
 from oncoparcours.demo.celltherapy import CellTherapyDemo
 from oncoparcours.demo.consents import ConsentsDemo
 from oncoparcours.demo.generator import Generator
@@ -70,14 +71,17 @@ class Command(BaseCommand):
         generator = Generator(seed=seed, patients=patients)
         generator.run(progress=None if quiet else self.progress)
         PathwayDemo(seed=seed, scale=min(20.0, patients / 2000)).run()
+        # CAR-T orders apply and follow their patients' pathways; the monitoring demos then
+        # watch the recent infusions.
+        CellTherapyDemo(seed=seed).run()
         token = MonitoringDemo(seed=seed, scale=patients / 2000).run()
         caregiver_token = TreatmentsDemo(seed=seed, scale=patients / 2000).run()
         BoardsDemo(seed=seed).run()
-        CellTherapyDemo(seed=seed).run()
         HistoryDemo(seed=seed).run()
         ConsentsDemo(seed=seed).run()
         TrialsDemo(seed=seed).run()
         PortalDemo(seed=seed).run()
+        backdate_joins(seed)
         extract_refresh(actor=None)
         refresh_planner_statistics()
         DemoDataset.objects.create(
