@@ -8,6 +8,7 @@ organisations glued into sentences, figures in generated summaries). Pure: no Dj
   ("Centre hospitalier de Le Lamentin" → "Centre hospitalier du Lamentin"), for translated
   sentences whose name is a placeholder ("Journal d'audit de %(name)s").
 - ``decimal(38.6)`` → "38,6"; ``decimal(1250.5, 1)`` → "1 250,5" (narrow no-break space).
+- ``zone_label("America/Martinique")`` → "Martinique (UTC−4)"; "Europe/Paris" → "Paris".
 
 Elision is only made before a capital vowel (proper names) or "H" followed by an accented vowel
 ("Hélène", "Hôpital"): an aspirated h ("Le Havre", "Haguenau") keeps "de".
@@ -127,3 +128,52 @@ def title_for(title: object, person: object) -> str:
     if civility == "mme" and (get_language() or "fr").startswith("fr"):
         return feminine(text)
     return text
+
+
+# Time zones as people name them (docs/french-writing.md): the territory, and its offset from UTC
+# when it is not the reference time of the platform (Paris). Never the IANA identifier.
+ZONE_NAMES = {
+    "Europe/Paris": "Paris",
+    "America/Martinique": "Martinique",
+    "America/Guadeloupe": "Guadeloupe",
+    "America/Cayenne": "Guyane",
+    "America/Miquelon": "Saint-Pierre-et-Miquelon",
+    "America/St_Barthelemy": "Saint-Barthélemy",
+    "America/Marigot": "Saint-Martin",
+    "Indian/Reunion": "La Réunion",
+    "Indian/Mayotte": "Mayotte",
+    "Pacific/Noumea": "Nouvelle-Calédonie",
+    "Pacific/Tahiti": "Polynésie française",
+    "Pacific/Wallis": "Wallis-et-Futuna",
+    "UTC": "UTC",
+}
+MINUS = "\u2212"
+
+
+def zone_offset(zone: object, at: object = None) -> str:
+    """ "UTC−4", "UTC+4", "UTC+5:30"; "" for Paris, UTC and unknown zones. ``at`` (an aware
+    datetime) picks the offset for zones with summer time; now by default."""
+    import datetime as dt
+    import zoneinfo
+
+    code = str(zone or "Europe/Paris")
+    if code in ("Europe/Paris", "UTC"):
+        return ""
+    try:
+        info = zoneinfo.ZoneInfo(code)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return ""
+    moment = at if isinstance(at, dt.datetime) else dt.datetime.now(dt.UTC)
+    offset = moment.astimezone(info).utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else MINUS
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}{f':{rest:02d}' if rest else ''}"
+
+
+def zone_label(zone: object, at: object = None) -> str:
+    """A time zone in words: "Martinique (UTC−4)", "La Réunion (UTC+4)", "Paris"."""
+    code = str(zone or "Europe/Paris")
+    name = ZONE_NAMES.get(code) or code.rsplit("/", 1)[-1].replace("_", " ")
+    offset = zone_offset(code, at)
+    return f"{name} ({offset})" if offset else name

@@ -85,6 +85,8 @@ T = {
     "Symptoms and observations": "Symptômes et observations",
     "Vital signs": "Constantes",
     "Days since the infusion": "Jours depuis la perfusion",
+    # time zones (core/french.py zone_label)
+    "%(zone)s time": "heure de %(zone)s",
 }
 
 PLURALS: dict[str, tuple[str, str]] = {}

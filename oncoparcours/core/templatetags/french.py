@@ -41,3 +41,9 @@ def for_person(title: object, person: object) -> str:
     """A job title for a named person, e.g. ``{{ role|for_person:member.professional }}``
     ("Pharmacienne" for Madame, core/french.py ``title_for``)."""
     return french.title_for(title, person)
+
+
+@register.filter
+def zone_label(zone: object, at: object = None) -> str:
+    """``{{ organisation.time_zone|zone_label }}`` → "Martinique (UTC−4)", "Paris"."""
+    return french.zone_label(zone, at)

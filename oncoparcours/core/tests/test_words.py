@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django import forms
 from django.apps import apps
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import trans_real
@@ -134,3 +135,26 @@ def test_names_glued_into_french_sentences_are_contracted(name, of, at):
 def test_numbers_in_generated_text_follow_the_language(value, digits, fr, en):
     assert french.decimal(value, digits) == fr
     assert french.decimal(value, digits, english=True) == en
+
+
+@pytest.mark.parametrize(
+    ("zone", "label"),
+    [
+        ("Europe/Paris", "Paris"),
+        ("America/Martinique", "Martinique (UTC−4)"),
+        ("America/Cayenne", "Guyane (UTC−3)"),
+        ("Indian/Reunion", "La Réunion (UTC+4)"),
+        ("Indian/Mayotte", "Mayotte (UTC+3)"),
+        ("Asia/Kolkata", "Kolkata (UTC+5:30)"),
+        ("", "Paris"),
+    ],
+)
+def test_time_zones_are_named_in_words(zone, label):
+    assert french.zone_label(zone) == label
+
+
+def test_the_notification_preferences_name_time_zones_in_words(client, clinician):
+    client.force_login(clinician.user)
+    page = client.get(reverse("core:notification_preferences")).content.decode()
+    assert "La Réunion (UTC+4)" in page and "France métropolitaine (Paris)" in page
+    assert ">America/" not in page and ">Indian/" not in page
