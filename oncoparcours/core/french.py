@@ -177,3 +177,29 @@ def zone_label(zone: object, at: object = None) -> str:
     name = ZONE_NAMES.get(code) or code.rsplit("/", 1)[-1].replace("_", " ")
     offset = zone_offset(code, at)
     return f"{name} ({offset})" if offset else name
+
+
+# The project's seed documents ("seed 003") are internal references: a source shown to a user
+# cites the public document only (docs/french-writing.md).
+_SEED_REFERENCES = (
+    re.compile(r"\s*\((?:[Ss]eeds? \d{3}(?:[,;]? ?(?:and |et )?(?:seed )?\d{3})*)\)"),
+    re.compile(r"(?:(?<=^)|(?<=[;,] ))[Ss]eed \d{3} [—-] "),
+    re.compile(r"[,;]?\s*\b[Ss]eed \d{3}\b"),
+)
+
+
+def citation(text: object) -> str:
+    """A data file's source line without the project's internal seed references."""
+    cleaned = str(text or "")
+    for pattern in _SEED_REFERENCES:
+        cleaned = pattern.sub("", cleaned)
+    return cleaned.strip(" ;,")
+
+
+def version_month(code: object) -> object:
+    """The month a referential version was published ("networks-2026-12.1" → 1 Dec 2026, shown
+    with ``|date:"F Y"`` as "décembre 2026"); None when the code holds no year-month."""
+    import datetime as dt
+
+    found = re.search(r"(20\d\d)-(0[1-9]|1[0-2])\b", str(code or ""))
+    return dt.date(int(found.group(1)), int(found.group(2)), 1) if found else None

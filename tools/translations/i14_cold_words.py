@@ -85,6 +85,14 @@ T = {
     "Symptoms and observations": "Symptômes et observations",
     "Vital signs": "Constantes",
     "Days since the infusion": "Jours depuis la perfusion",
+    # survival tables in words (patients)
+    "current table (%(version)s) not applied yet": "table actuelle (%(version)s) pas encore appliquée",
+    "Survival table applied: %(table)s (%(version)s)": "Table de survie appliquée : %(table)s (%(version)s)",
+    # triage rule sets: titles instead of file names and labels (monitoring)
+    "References": "Références",
+    "Reference": "Référence",
+    "Extends « %(base)s »: it only adds rules, the highest level among matching rules wins, so it is never laxer.": "Étend « %(base)s » : il ne fait qu'ajouter des règles, le niveau le plus élevé parmi les règles applicables l'emporte, il n'est donc jamais plus laxiste.",
+    "network referential of %(month)s": "référentiel des réseaux de %(month)s",
     # time zones (core/french.py zone_label)
     "%(zone)s time": "heure de %(zone)s",
 }

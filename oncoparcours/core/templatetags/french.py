@@ -47,3 +47,15 @@ def for_person(title: object, person: object) -> str:
 def zone_label(zone: object, at: object = None) -> str:
     """``{{ organisation.time_zone|zone_label }}`` → "Martinique (UTC−4)", "Paris"."""
     return french.zone_label(zone, at)
+
+
+@register.filter
+def citation(text: object) -> str:
+    """A source line without the project's internal references ("seed 003")."""
+    return french.citation(text)
+
+
+@register.filter
+def version_month(code: object) -> object:
+    """``{{ network.data_version|version_month|date:"F Y" }}`` → "décembre 2026"."""
+    return french.version_month(code)

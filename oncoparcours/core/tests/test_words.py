@@ -158,3 +158,15 @@ def test_the_notification_preferences_name_time_zones_in_words(client, clinician
     page = client.get(reverse("core:notification_preferences")).content.decode()
     assert "La Réunion (UTC+4)" in page and "France métropolitaine (Paris)" in page
     assert ">America/" not in page and ">Indian/" not in page
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("INCa, Réseaux (mis à jour nov. 2024), seed 003", "INCa, Réseaux (mis à jour nov. 2024)"),
+        ("Seed 000 — CHRU de Tours ; seed 001 — EFS, centres", "CHRU de Tours ; EFS, centres"),
+        ("375 patients over 5 years (seed 004).", "375 patients over 5 years."),
+    ],
+)
+def test_sources_shown_to_users_leave_out_internal_seed_references(source, shown):
+    assert french.citation(source) == shown

@@ -56,3 +56,19 @@ def test_every_shipped_rule_set_page_shows_rules_in_words(client: Client, clinic
         assert "{&#x27;" not in body and "{'" not in body, "a condition shown as a dict"
         assert not re.search(r"\b\d{3,} min\b", body), "a deadline in minutes"
         assert "Si " in body and "alerte" in body
+
+
+def test_rule_set_pages_name_rule_sets_by_title_not_by_file_or_label(client: Client, clinician):
+    client.force_login(clinician.user)
+    pages = [client.get(reverse("monitoring:rule_sets")).content.decode()]
+    for rule_set in TriageRuleSet.objects.all():
+        url = reverse("monitoring:rule_set", args=[rule_set.pk])
+        pages.append(client.get(url).content.decode())
+    for body in pages:
+        visible = re.sub(r'title="[^"]*"', "", body)
+        assert ".yaml" not in visible, "a file name"
+        assert not re.search(r"\b[a-z0-9-]+@\d+\b", visible), "a rule-set label"
+        assert "Références" in visible
+    stricter = TriageRuleSet.objects.get(code="asco-organ-2021", version=2)
+    body = client.get(reverse("monitoring:rule_set", args=[stricter.pk])).content.decode()
+    assert "Étend « Politique de tri par défaut (version 2) »" in body
