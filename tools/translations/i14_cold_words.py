@@ -93,6 +93,8 @@ T = {
     "Reference": "Référence",
     "Extends « %(base)s »: it only adds rules, the highest level among matching rules wins, so it is never laxer.": "Étend « %(base)s » : il ne fait qu'ajouter des règles, le niveau le plus élevé parmi les règles applicables l'emporte, il n'est donc jamais plus laxiste.",
     "network referential of %(month)s": "référentiel des réseaux de %(month)s",
+    # indicator CSV downloads: provenance in HTTP headers (indicators/exports.py)
+    "%(purpose)s (legal basis: %(basis)s)": "%(purpose)s (base légale : %(basis)s)",
     # time zones (core/french.py zone_label)
     "%(zone)s time": "heure de %(zone)s",
 }
