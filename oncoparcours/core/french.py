@@ -57,6 +57,21 @@ def decimal(value: float | int | None, digits: int | None = None, *, english: bo
     return text.replace(",", NARROW_NBSP).replace(".", ",")
 
 
+NBSP = "\u00a0"
+
+
+def euros(value: float | int | str | None, *, english: bool = False) -> str:
+    """An amount as French readers write it: "1 105 €", "85,50 €" (thousands and the euro sign
+    held by no-break spaces); "€1,105" in English."""
+    if value is None or value == "":
+        return "—"
+    amount = float(value)
+    digits = 0 if amount.is_integer() else 2
+    if english:
+        return f"€{decimal(amount, digits, english=True)}"
+    return f"{decimal(amount, digits)}{NBSP}€"
+
+
 def sort_key(text: str) -> tuple[str, str]:
     """Order names as a French reader expects (the first level of French collation): case and
     accents ignored ("école" between "Dax" and "Évreux"), ligatures spelled out ("Œ" as "OE");
@@ -203,3 +218,16 @@ def version_month(code: object) -> object:
 
     found = re.search(r"(20\d\d)-(0[1-9]|1[0-2])\b", str(code or ""))
     return dt.date(int(found.group(1)), int(found.group(2)), 1) if found else None
+
+
+def born_on(sex: object, day: object) -> str:
+    """ "né le 17/05/1960" / "née le …" by the patient's sex ("M" / "F"); the epicene "date de
+    naissance : …" when it is not known (no "né·e", docs/french-writing.md)."""
+    from django.utils.translation import pgettext
+
+    text = day.strftime("%d/%m/%Y") if hasattr(day, "strftime") else str(day)
+    if sex == "F":
+        return pgettext("woman", "born on %(day)s") % {"day": text}
+    if sex == "M":
+        return pgettext("man", "born on %(day)s") % {"day": text}
+    return pgettext("sex not known", "born on %(day)s") % {"day": text}

@@ -99,4 +99,65 @@ T = {
     "%(zone)s time": "heure de %(zone)s",
 }
 
-PLURALS: dict[str, tuple[str, str]] = {}
+T["masculine symptom\x04None"] = "Aucun"  # msgctxt entries
+T["woman\x04born on %(day)s"] = "née le %(day)s"
+T["man\x04born on %(day)s"] = "né le %(day)s"
+T["sex not known\x04born on %(day)s"] = "date de naissance : %(day)s"
+
+# grading criteria (monitoring/labels.py CRITERION_LABELS; LSN: limite supérieure de la normale)
+T.update({
+    '1-3 stools/day over baseline': "1 à 3 selles par jour de plus que d'habitude",
+    '10-30% BSA': '10 à 30 % de la surface corporelle',
+    '38.0-39.0 °C': '38,0 à 39,0 °C',
+    '4-6 stools/day over baseline': "4 à 6 selles par jour de plus que d'habitude",
+    '<0.5 x 10e9/L': '< 0,5 × 10⁹/L',
+    '<1.0-0.5 x 10e9/L': '< 1,0 à 0,5 × 10⁹/L',
+    '<1.5-1.0 x 10e9/L': '< 1,5 à 1,0 × 10⁹/L',
+    '<10% BSA': '< 10 % de la surface corporelle',
+    '>1.5-3.0 x ULN': '> 1,5 à 3,0 × LSN',
+    '>10.0 x ULN': '> 10,0 × LSN',
+    '>20.0 x ULN': '> 20,0 × LSN',
+    '>3.0-10.0 x ULN': '> 3,0 à 10,0 × LSN',
+    '>3.0-5.0 x ULN': '> 3,0 à 5,0 × LSN',
+    '>3.0-6.0 x ULN': '> 3,0 à 6,0 × LSN',
+    '>30% BSA with moderate or severe symptoms': '> 30 % de la surface corporelle, avec des symptômes modérés ou sévères',
+    '>30% BSA with or without mild symptoms': '> 30 % de la surface corporelle, avec ou sans symptômes légers',
+    '>39.0-40.0 °C': '> 39,0 à 40,0 °C',
+    '>40.0 °C for 24 hours or less': '> 40,0 °C pendant 24 heures ou moins',
+    '>40.0 °C for more than 24 hours': '> 40,0 °C pendant plus de 24 heures',
+    '>5.0-20.0 x ULN': '> 5,0 à 20,0 × LSN',
+    '>6.0 x ULN': '> 6,0 × LSN',
+    '>=7 stools/day over baseline': "7 selles par jour ou plus de plus que d'habitude",
+    '>ULN-1.5 x ULN': '> LSN à 1,5 × LSN',
+    '>ULN-3.0 x ULN': '> LSN à 3,0 × LSN',
+    'asymptomatic; clinical or diagnostic observations only': 'asymptomatique ; observations cliniques ou diagnostiques seulement',
+    'blood or mucus in stool': 'sang ou glaires dans les selles',
+    'fatigue not relieved by rest; limiting self-care ADL': 'fatigue non soulagée par le repos ; limite les activités élémentaires de la vie quotidienne',
+    'fatigue relieved by rest': 'fatigue soulagée par le repos',
+    'inadequate oral caloric or fluid intake': 'apports caloriques ou hydriques oraux insuffisants',
+    'intervention not indicated': "pas d'intervention indiquée",
+    'life-threatening consequences': 'mise en jeu du pronostic vital',
+    'life-threatening respiratory compromise': 'atteinte respiratoire mettant en jeu le pronostic vital',
+    'limiting self-care ADL': 'limite les activités élémentaires de la vie quotidienne',
+    'loss of appetite without alteration in eating habits': "perte d'appétit sans changement des habitudes alimentaires",
+    'mild or localized': 'légère ou localisée',
+    'mild pain': 'douleur légère',
+    'moderate pain; limiting instrumental ADL': 'douleur modérée ; limite les activités instrumentales de la vie quotidienne',
+    'moderate pain; pain on exertion; limiting instrumental ADL': "douleur modérée ; douleur à l'effort ; limite les activités instrumentales de la vie quotidienne",
+    'oral intake decreased': 'apports oraux diminués',
+    'pain at rest; limiting self-care ADL': 'douleur au repos ; limite les activités élémentaires de la vie quotidienne',
+    'peritoneal signs': 'signes péritonéaux',
+    'severe pain; limiting self-care ADL': 'douleur sévère ; limite les activités élémentaires de la vie quotidienne',
+    'severe symptoms; oxygen indicated': 'symptômes sévères ; oxygène indiqué',
+    'shortness of breath at rest': 'essoufflement au repos',
+    'shortness of breath with minimal exertion': 'essoufflement au moindre effort',
+    'shortness of breath with moderate exertion': "essoufflement à l'effort modéré",
+    'symptomatic; limiting instrumental ADL': 'symptomatique ; limite les activités instrumentales de la vie quotidienne',
+    'symptomatic; perceived by the patient': 'symptomatique ; ressenti par le patient',
+    'widespread and constant': 'étendu et constant',
+    'widespread and intermittent': 'étendu et intermittent',
+})
+
+PLURALS = {
+    "Recorded age: %(age)s year.": ("Âge noté : %(age)s an.", "Âge noté : %(age)s ans."),
+}

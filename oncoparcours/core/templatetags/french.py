@@ -50,6 +50,20 @@ def zone_label(zone: object, at: object = None) -> str:
 
 
 @register.filter
+def born_on(person: object) -> str:
+    """``{{ patient|born_on }}`` → "née le 17/05/1960" (by the patient's sex)."""
+    return french.born_on(getattr(person, "sex", ""), getattr(person, "birth_date", ""))
+
+
+@register.filter
+def euros(value: object) -> str:
+    """``{{ amount|euros }}`` → "1 105 €" (no-break spaces; "€1,105" in English)."""
+    from django.utils.translation import get_language
+
+    return french.euros(value, english=(get_language() or "fr").startswith("en"))  # type: ignore[arg-type]
+
+
+@register.filter
 def citation(text: object) -> str:
     """A source line without the project's internal references ("seed 003")."""
     return french.citation(text)

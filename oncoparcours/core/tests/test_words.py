@@ -170,3 +170,24 @@ def test_the_notification_preferences_name_time_zones_in_words(client, clinician
 )
 def test_sources_shown_to_users_leave_out_internal_seed_references(source, shown):
     assert french.citation(source) == shown
+
+
+def test_amounts_are_written_the_french_way():
+    assert french.euros(1105) == "1\u202f105\u00a0€"
+    assert french.euros(85.5) == "85,50\u00a0€"
+    assert french.euros(1105, english=True) == "€1,105"
+
+
+@pytest.mark.parametrize(
+    ("sex", "words"),
+    [
+        ("F", "née le 17/05/1960"),
+        ("M", "né le 17/05/1960"),
+        ("X", "date de naissance : 17/05/1960"),
+    ],
+)
+def test_born_on_agrees_with_the_sex_and_never_uses_a_midpoint(sex, words):
+    import datetime as dt
+
+    with translation.override("fr"):
+        assert french.born_on(sex, dt.date(1960, 5, 17)) == words

@@ -22,6 +22,14 @@ register = template.Library()
 
 
 @register.filter
+def criterion(value: str) -> str:
+    """A grading criterion in French words and numbers ("38,0 à 39,0 °C")."""
+    from ..labels import criterion_text
+
+    return criterion_text(value)
+
+
+@register.filter
 def term(value: str) -> str:
     return term_label(value)
 
