@@ -113,3 +113,22 @@ def test_skip_link_is_first_in_tab_order_and_leads_to_the_content(page, team):
     expect(page.locator("main#main")).to_be_focused()
     page.goto("/connexion/")
     assert axe_violations(page) == []
+
+
+def test_the_directory_import_page_fits_a_phone_screen(browser, live_server, team):
+    from oncoparcours.testing.factories import UserFactory
+
+    UserFactory(username="admin-import", role="administrator")
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    try:
+        login(page, "admin-import")
+        page.goto("/annuaire/import/")
+        expect(page.get_by_role("region", name="Codes des qualifications")).to_be_visible()
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, f"{width} px wide on a 390 px screen"
+        assert axe_violations(page) == []
+    finally:
+        context.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import unquote
 
 import duckdb
 import pytest
@@ -137,7 +138,9 @@ def test_the_evaluator_checks_article51_and_near_home_care(page, extract, tmp_pa
         page.get_by_role("link", name="Télécharger en CSV").click()
     csv_text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
     assert "Ensemble;RCP;selon la définition de chaque RCP;10;8;80,0" in csv_text
-    assert "# 0 patient exclu (opposition à la finalité « Évaluation et pilotage" in csv_text
+    assert not any(line.startswith("#") for line in csv_text.splitlines())  # table only
+    note = unquote(page.request.get(csv_download.value.url).headers["x-export-note"])
+    assert note.startswith("0 patient exclu (opposition à la finalité « Évaluation et pilotage")
     with page.expect_download() as parquet_download:
         page.get_by_role("link", name="Télécharger en Parquet").click()
     saved = tmp_path / "near.parquet"

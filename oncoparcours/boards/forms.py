@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from oncoparcours.core.french import born_on
 from oncoparcours.directory.models import CARE_SITE_KINDS, Organisation, Professional, Specialty
 from oncoparcours.directory.rules import icd10
 from oncoparcours.patients.models import Diagnosis, Patient
@@ -143,10 +144,8 @@ class AgendaAddForm(forms.Form):
 
 
 def patient_identity(case: Any) -> str:
-    return str(_("%(name)s, born on %(birth)s")) % {
-        "name": case.patient.display_name,
-        "birth": case.patient.birth_date.strftime("%d/%m/%Y"),
-    }
+    patient = case.patient
+    return f"{patient.display_name}, {born_on(patient.sex, patient.birth_date)}"
 
 
 class AgendaMoveForm(forms.Form):

@@ -8,6 +8,7 @@ organisations glued into sentences, figures in generated summaries). Pure: no Dj
   ("Centre hospitalier de Le Lamentin" → "Centre hospitalier du Lamentin"), for translated
   sentences whose name is a placeholder ("Journal d'audit de %(name)s").
 - ``decimal(38.6)`` → "38,6"; ``decimal(1250.5, 1)`` → "1 250,5" (narrow no-break space).
+- ``zone_label("America/Martinique")`` → "Martinique (UTC−4)"; "Europe/Paris" → "Paris".
 
 Elision is only made before a capital vowel (proper names) or "H" followed by an accented vowel
 ("Hélène", "Hôpital"): an aspirated h ("Le Havre", "Haguenau") keeps "de".
@@ -54,6 +55,21 @@ def decimal(value: float | int | None, digits: int | None = None, *, english: bo
     if english:
         return text
     return text.replace(",", NARROW_NBSP).replace(".", ",")
+
+
+NBSP = "\u00a0"
+
+
+def euros(value: float | int | str | None, *, english: bool = False) -> str:
+    """An amount as French readers write it: "1 105 €", "85,50 €" (thousands and the euro sign
+    held by no-break spaces); "€1,105" in English."""
+    if value is None or value == "":
+        return "—"
+    amount = float(value)
+    digits = 0 if amount.is_integer() else 2
+    if english:
+        return f"€{decimal(amount, digits, english=True)}"
+    return f"{decimal(amount, digits)}{NBSP}€"
 
 
 def sort_key(text: str) -> tuple[str, str]:
@@ -127,3 +143,91 @@ def title_for(title: object, person: object) -> str:
     if civility == "mme" and (get_language() or "fr").startswith("fr"):
         return feminine(text)
     return text
+
+
+# Time zones as people name them (docs/french-writing.md): the territory, and its offset from UTC
+# when it is not the reference time of the platform (Paris). Never the IANA identifier.
+ZONE_NAMES = {
+    "Europe/Paris": "Paris",
+    "America/Martinique": "Martinique",
+    "America/Guadeloupe": "Guadeloupe",
+    "America/Cayenne": "Guyane",
+    "America/Miquelon": "Saint-Pierre-et-Miquelon",
+    "America/St_Barthelemy": "Saint-Barthélemy",
+    "America/Marigot": "Saint-Martin",
+    "Indian/Reunion": "La Réunion",
+    "Indian/Mayotte": "Mayotte",
+    "Pacific/Noumea": "Nouvelle-Calédonie",
+    "Pacific/Tahiti": "Polynésie française",
+    "Pacific/Wallis": "Wallis-et-Futuna",
+    "UTC": "UTC",
+}
+MINUS = "\u2212"
+
+
+def zone_offset(zone: object, at: object = None) -> str:
+    """ "UTC−4", "UTC+4", "UTC+5:30"; "" for Paris, UTC and unknown zones. ``at`` (an aware
+    datetime) picks the offset for zones with summer time; now by default."""
+    import datetime as dt
+    import zoneinfo
+
+    code = str(zone or "Europe/Paris")
+    if code in ("Europe/Paris", "UTC"):
+        return ""
+    try:
+        info = zoneinfo.ZoneInfo(code)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return ""
+    moment = at if isinstance(at, dt.datetime) else dt.datetime.now(dt.UTC)
+    offset = moment.astimezone(info).utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else MINUS
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}{f':{rest:02d}' if rest else ''}"
+
+
+def zone_label(zone: object, at: object = None) -> str:
+    """A time zone in words: "Martinique (UTC−4)", "La Réunion (UTC+4)", "Paris"."""
+    code = str(zone or "Europe/Paris")
+    name = ZONE_NAMES.get(code) or code.rsplit("/", 1)[-1].replace("_", " ")
+    offset = zone_offset(code, at)
+    return f"{name} ({offset})" if offset else name
+
+
+# The project's seed documents ("seed 003") are internal references: a source shown to a user
+# cites the public document only (docs/french-writing.md).
+_SEED_REFERENCES = (
+    re.compile(r"\s*\((?:[Ss]eeds? \d{3}(?:[,;]? ?(?:and |et )?(?:seed )?\d{3})*)\)"),
+    re.compile(r"(?:(?<=^)|(?<=[;,] ))[Ss]eed \d{3} [—-] "),
+    re.compile(r"[,;]?\s*\b[Ss]eed \d{3}\b"),
+)
+
+
+def citation(text: object) -> str:
+    """A data file's source line without the project's internal seed references."""
+    cleaned = str(text or "")
+    for pattern in _SEED_REFERENCES:
+        cleaned = pattern.sub("", cleaned)
+    return cleaned.strip(" ;,")
+
+
+def version_month(code: object) -> object:
+    """The month a referential version was published ("networks-2026-12.1" → 1 Dec 2026, shown
+    with ``|date:"F Y"`` as "décembre 2026"); None when the code holds no year-month."""
+    import datetime as dt
+
+    found = re.search(r"(20\d\d)-(0[1-9]|1[0-2])\b", str(code or ""))
+    return dt.date(int(found.group(1)), int(found.group(2)), 1) if found else None
+
+
+def born_on(sex: object, day: object) -> str:
+    """ "né le 17/05/1960" / "née le …" by the patient's sex ("M" / "F"); the epicene "date de
+    naissance : …" when it is not known (no "né·e", docs/french-writing.md)."""
+    from django.utils.translation import pgettext
+
+    text = day.strftime("%d/%m/%Y") if hasattr(day, "strftime") else str(day)
+    if sex == "F":
+        return pgettext("woman", "born on %(day)s") % {"day": text}
+    if sex == "M":
+        return pgettext("man", "born on %(day)s") % {"day": text}
+    return pgettext("sex not known", "born on %(day)s") % {"day": text}

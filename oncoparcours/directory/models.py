@@ -320,8 +320,11 @@ class Capability(BaseModel):
 
     @property
     def products_label(self) -> str:
-        """The products covered, by their international non-proprietary names."""
-        return ", ".join(str(code).replace("_", " ") for code in self.products or [])
+        """The products covered, by their international non-proprietary names (French spelling
+        on French pages: "tisagenlécleucel")."""
+        from oncoparcours.core.medicines import inn_label
+
+        return ", ".join(inn_label(code) for code in self.products or [])
 
     @property
     def expiry_status(self) -> str:

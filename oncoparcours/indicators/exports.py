@@ -4,9 +4,12 @@
 Every file says what it is for and how many patients were left out because they object to that
 purpose (``exclusions.py``):
 - CSV (semicolon-separated, decimal comma, UTF-8 with BOM, as French spreadsheet software
-  expects; ``core/spreadsheet.py``): the first
-  lines start with ``#``. Excel and LibreOffice Calc show them as the first rows; programs skip
-  them (pandas ``comment="#"``, DuckDB ``read_csv(..., comment='#')``, R ``comment.char="#"``).
+  expects; ``core/spreadsheet.py``): the table only, its first line the column names (a
+  spreadsheet would show comment lines as data). What the file is, its purpose, the patients
+  left out and the day it was produced travel in HTTP headers of the download
+  (``provenance_headers``: ``X-Export-Title``, ``X-Export-Purpose``, ``X-Export-Excluded-Patients``,
+  ``X-Export-Note``, ``X-Export-Produced-On``; text percent-encoded UTF-8) and are shown on the
+  page that offers the download (docs/indicators.md).
 - Parquet: the same information in the file's key-value metadata (``purpose``,
   ``excluded_patients``, ``exclusion_note``), read with DuckDB ``parquet_kv_metadata(...)``.
 """
@@ -17,10 +20,10 @@ import hashlib
 import io
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 import duckdb
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oncoparcours.core import spreadsheet
@@ -33,24 +36,22 @@ from .extract import COLUMNS, DECIMAL_COLUMNS, TEXT_COLUMNS, events_source, pseu
 SHIFT_DAYS = 15  # dates move by a per-patient number of days in [-15, +15]
 
 
-def _comment(text: str) -> str:
-    """One ``#`` line of a CSV header: no separator or line break inside."""
-    return "# " + " ".join(text.replace(" ; ", ", ").replace(";", ",").split())
-
-
-def header_lines(*, title: str, exclusion: Exclusion | None, excluded: int) -> list[str]:
-    lines = [title]
+def provenance_headers(*, title: str, exclusion: Exclusion | None, excluded: int) -> dict[str, str]:
+    """What a CSV download is, as HTTP headers (text percent-encoded UTF-8, RFC 3986)."""
+    produced = exclusion.as_of if exclusion else timezone.localdate()
+    headers = {
+        "X-Export-Title": quote(title),
+        "X-Export-Excluded-Patients": str(excluded),
+        "X-Export-Note": quote(exclusions.note(excluded, exclusion)),
+        "X-Export-Produced-On": produced.isoformat(),
+    }
     if exclusion is not None:
-        lines.append(
-            _("Purpose: %(purpose)s (legal basis: %(basis)s)")
-            % {"purpose": exclusion.label, "basis": exclusion.legal_basis}
-        )
-    lines.append(exclusions.note(excluded, exclusion))
-    lines.append(
-        _("Produced on %(day)s; oppositions in force that day apply to every period.")
-        % {"day": date_format(exclusion.as_of if exclusion else timezone.localdate(), "d/m/Y")}
-    )
-    return [_comment(line) for line in lines]
+        purpose = _("%(purpose)s (legal basis: %(basis)s)") % {
+            "purpose": exclusion.label,
+            "basis": exclusion.legal_basis,
+        }
+        headers["X-Export-Purpose"] = quote(purpose)
+    return headers
 
 
 def _metadata(exclusion: Exclusion | None, excluded: int) -> dict[str, str]:
@@ -64,10 +65,6 @@ def _metadata(exclusion: Exclusion | None, excluded: int) -> dict[str, str]:
 
 def result_csv(result: Result, *, title: str = "") -> bytes:
     buffer = io.StringIO()
-    for line in header_lines(
-        title=title or result.indicator, exclusion=result.exclusion, excluded=result.excluded
-    ):
-        buffer.write(line + "\r\n")
     writer = spreadsheet.writer(buffer, french=True)
     if result.unavailable:
         writer.writerows([["indicateur", "note"], [result.indicator, result.unavailable]])
@@ -140,11 +137,7 @@ def extract_file(
         )
     _install_labels(connection)
     body = _copy_out(connection, _french_csv_query(f"{query} {order}"), fmt)
-    title = _("Pseudonymised event-level extract")
-    header = "".join(
-        line + "\n" for line in header_lines(title=title, exclusion=exclusion, excluded=excluded)
-    )
-    return "\ufeff".encode() + header.encode("utf-8") + body, excluded
+    return "\ufeff".encode() + body, excluded
 
 
 # The CSV extract is for people (French spreadsheet software): French column names, codes

@@ -147,6 +147,11 @@ def download(request: AuthenticatedHttpRequest, indicator_id: str, fmt: str) -> 
         else "application/vnd.apache.parquet",
     )
     response["Content-Disposition"] = f'attachment; filename="{indicator.id}.{fmt}"'
+    if fmt == "csv":
+        for name, value in exports.provenance_headers(
+            title=str(indicator.title), exclusion=result.exclusion, excluded=result.excluded
+        ).items():
+            response[name] = value
     return response
 
 
@@ -158,11 +163,9 @@ def extract_download(request: AuthenticatedHttpRequest, fmt: str) -> HttpRespons
     if purpose not in EXTRACT_PURPOSES:
         raise Http404
     shift = request.GET.get("decalage") == "1"
+    exclusion = exclusion_for(purpose, every_purpose=True)
     body, excluded = exports.extract_file(
-        extract_directory(),
-        shift_dates=shift,
-        fmt=fmt,
-        exclusion=exclusion_for(purpose, every_purpose=True),
+        extract_directory(), shift_dates=shift, fmt=fmt, exclusion=exclusion
     )
     audit_record(
         actor=request.user,
@@ -184,6 +187,12 @@ def extract_download(request: AuthenticatedHttpRequest, fmt: str) -> HttpRespons
     response["Content-Disposition"] = (
         f'attachment; filename="evenements-pseudonymises-{purpose}.{fmt}"'
     )
+    if fmt == "csv":
+        title = _("Pseudonymised event-level extract")
+        for name, value in exports.provenance_headers(
+            title=title, exclusion=exclusion, excluded=excluded
+        ).items():
+            response[name] = value
     return response
 
 

@@ -3,6 +3,8 @@ The contract keeps English identifiers; people read these labels."""
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 
 TERM_LABELS = {
@@ -327,3 +329,82 @@ def rule_sentence(rule: object) -> str:
     if minutes == 0:
         return gettext("%(condition)s: %(level)s alert, answered without delay.") % words
     return gettext("%(condition)s: %(level)s alert, answered %(deadline)s.") % words
+
+
+# The grading criterion a report stores (rules/terms.py, English, the grading system's
+# wording) as the care team reads it: a known criterion in words, numbers with a decimal comma
+# and ranges with "à" ("38.0-39.0 °C" → "38,0 à 39,0 °C"); an unknown one keeps its words.
+CRITERION_LABELS = {
+    "1-3 stools/day over baseline": _("1-3 stools/day over baseline"),
+    "10-30% BSA": _("10-30% BSA"),
+    "38.0-39.0 °C": _("38.0-39.0 °C"),
+    "4-6 stools/day over baseline": _("4-6 stools/day over baseline"),
+    "<0.5 x 10e9/L": _("<0.5 x 10e9/L"),
+    "<1.0-0.5 x 10e9/L": _("<1.0-0.5 x 10e9/L"),
+    "<1.5-1.0 x 10e9/L": _("<1.5-1.0 x 10e9/L"),
+    "<10% BSA": _("<10% BSA"),
+    ">1.5-3.0 x ULN": _(">1.5-3.0 x ULN"),
+    ">10.0 x ULN": _(">10.0 x ULN"),
+    ">20.0 x ULN": _(">20.0 x ULN"),
+    ">3.0-10.0 x ULN": _(">3.0-10.0 x ULN"),
+    ">3.0-5.0 x ULN": _(">3.0-5.0 x ULN"),
+    ">3.0-6.0 x ULN": _(">3.0-6.0 x ULN"),
+    ">30% BSA with moderate or severe symptoms": _(">30% BSA with moderate or severe symptoms"),
+    ">30% BSA with or without mild symptoms": _(">30% BSA with or without mild symptoms"),
+    ">39.0-40.0 °C": _(">39.0-40.0 °C"),
+    ">40.0 °C for 24 hours or less": _(">40.0 °C for 24 hours or less"),
+    ">40.0 °C for more than 24 hours": _(">40.0 °C for more than 24 hours"),
+    ">5.0-20.0 x ULN": _(">5.0-20.0 x ULN"),
+    ">6.0 x ULN": _(">6.0 x ULN"),
+    ">=7 stools/day over baseline": _(">=7 stools/day over baseline"),
+    ">ULN-1.5 x ULN": _(">ULN-1.5 x ULN"),
+    ">ULN-3.0 x ULN": _(">ULN-3.0 x ULN"),
+    "asymptomatic; clinical or diagnostic observations only": _(
+        "asymptomatic; clinical or diagnostic observations only"
+    ),
+    "blood or mucus in stool": _("blood or mucus in stool"),
+    "fatigue not relieved by rest; limiting self-care ADL": _(
+        "fatigue not relieved by rest; limiting self-care ADL"
+    ),
+    "fatigue relieved by rest": _("fatigue relieved by rest"),
+    "inadequate oral caloric or fluid intake": _("inadequate oral caloric or fluid intake"),
+    "intervention not indicated": _("intervention not indicated"),
+    "life-threatening consequences": _("life-threatening consequences"),
+    "life-threatening respiratory compromise": _("life-threatening respiratory compromise"),
+    "limiting self-care ADL": _("limiting self-care ADL"),
+    "loss of appetite without alteration in eating habits": _(
+        "loss of appetite without alteration in eating habits"
+    ),
+    "mild or localized": _("mild or localized"),
+    "mild pain": _("mild pain"),
+    "moderate pain; limiting instrumental ADL": _("moderate pain; limiting instrumental ADL"),
+    "moderate pain; pain on exertion; limiting instrumental ADL": _(
+        "moderate pain; pain on exertion; limiting instrumental ADL"
+    ),
+    "oral intake decreased": _("oral intake decreased"),
+    "pain at rest; limiting self-care ADL": _("pain at rest; limiting self-care ADL"),
+    "peritoneal signs": _("peritoneal signs"),
+    "severe pain; limiting self-care ADL": _("severe pain; limiting self-care ADL"),
+    "severe symptoms; oxygen indicated": _("severe symptoms; oxygen indicated"),
+    "shortness of breath at rest": _("shortness of breath at rest"),
+    "shortness of breath with minimal exertion": _("shortness of breath with minimal exertion"),
+    "shortness of breath with moderate exertion": _("shortness of breath with moderate exertion"),
+    "symptomatic; limiting instrumental ADL": _("symptomatic; limiting instrumental ADL"),
+    "symptomatic; perceived by the patient": _("symptomatic; perceived by the patient"),
+    "widespread and constant": _("widespread and constant"),
+    "widespread and intermittent": _("widespread and intermittent"),
+}
+_RANGE = re.compile(r"(\d+(?:\.\d+)?|ULN)-(\d+(?:\.\d+)?)")
+_NUMBER = re.compile(r"(?<![\w.])(\d+)\.(\d+)")
+
+
+def criterion_text(criterion: str) -> str:
+    """A stored grading criterion in the page's language (French numbers and ranges)."""
+    from django.utils.translation import get_language
+
+    known = CRITERION_LABELS.get(criterion)
+    text = str(known) if known is not None else str(criterion)
+    if not (get_language() or "fr").startswith("fr"):
+        return text
+    text = _RANGE.sub(lambda m: f"{m.group(1)} à {m.group(2)}", text)
+    return _NUMBER.sub(lambda m: f"{m.group(1)},{m.group(2)}", text)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oncoparcours.core.number_fields import FrenchFloatField
 
@@ -23,6 +24,9 @@ from .rules.vitals import pressure_inverted
 
 RADIO = forms.RadioSelect
 ALWAYS = "always"
+# "None" agrees with the symptom in French: "Aucune" (douleur, nausées) by default, "Aucun" for
+# a masculine or masculine plural one (vomissements, maux de tête, oxygène, signes moteurs).
+NONE_MASCULINE = pgettext_lazy("masculine symptom", "None")
 
 
 @dataclass(frozen=True)
@@ -292,7 +296,7 @@ class SelfReportForm(ObservationForm):
     vomiting = _optional_choice(
         _("Vomiting"),
         [
-            ("none", _("None")),
+            ("none", NONE_MASCULINE),
             ("no_intervention", _("Once or twice, I can still drink")),
             ("outpatient_iv_hydration", _("Several times, I struggle to keep fluids down")),
             ("tube_feeding_or_hospitalization", _("I cannot keep anything down")),
@@ -386,7 +390,7 @@ CLINICAL_CHOICES = {
         ("limits_self_care_adl", _("Limits self-care ADL")),
     ],
     "rash_symptoms": [
-        ("none", _("None")),
+        ("none", NONE_MASCULINE),
         ("mild", _("Mild")),
         ("moderate_or_severe", _("Moderate or severe")),
     ],
@@ -403,7 +407,7 @@ CLINICAL_CHOICES = {
         ("inadequate_intake", _("Inadequate intake")),
     ],
     "vomiting": [
-        ("none", _("None")),
+        ("none", NONE_MASCULINE),
         ("no_intervention", _("No intervention needed")),
         ("outpatient_iv_hydration", _("Outpatient IV hydration")),
         ("tube_feeding_or_hospitalization", _("Tube feeding or hospitalisation")),
@@ -422,13 +426,13 @@ CLINICAL_CHOICES = {
         ("limits_self_care_adl", _("Limiting self-care ADL")),
     ],
     "headache": [
-        ("none", _("None")),
+        ("none", NONE_MASCULINE),
         ("mild", _("Mild")),
         ("moderate", _("Moderate, limiting instrumental ADL")),
         ("severe", _("Severe, limiting self-care ADL")),
     ],
     "oxygen": [
-        ("none", _("None")),
+        ("none", NONE_MASCULINE),
         ("low_flow_nasal_cannula", _("Low-flow nasal cannula (≤ 6 L/min)")),
         ("high_flow_or_face_mask", _("High flow or face mask")),
         ("positive_pressure", _("Positive pressure")),
@@ -670,7 +674,7 @@ class ClinicianAssessmentForm(ObservationForm):
         required=False,
         choices=[
             ("", "—"),
-            ("none", _("None")),
+            ("none", NONE_MASCULINE),
             ("low_flow_nasal_cannula", _("Low-flow nasal cannula (≤ 6 L/min)")),
             ("high_flow_or_face_mask", _("High flow or face mask")),
             ("positive_pressure", _("Positive pressure")),
@@ -707,7 +711,11 @@ class ClinicianAssessmentForm(ObservationForm):
     motor_weakness = forms.ChoiceField(
         label=_("Motor findings"),
         required=False,
-        choices=[("", "—"), ("none", _("None")), ("deep_focal", _("Deep focal motor weakness"))],
+        choices=[
+            ("", "—"),
+            ("none", NONE_MASCULINE),
+            ("deep_focal", _("Deep focal motor weakness")),
+        ],
     )
     raised_icp = forms.ChoiceField(
         label=_("Raised intracranial pressure / cerebral oedema"),

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from oncoparcours.core import fields as limits
+from oncoparcours.core.medicines import inn_label
 from oncoparcours.core.number_fields import FrenchDecimalField
 from oncoparcours.patients.forms import DateInput, ProfessionalByRppsField
 
@@ -37,7 +38,7 @@ class ApplyPathwayForm(forms.Form):
             if spec["type"] == "choice":
                 field = forms.TypedChoiceField(
                     label=label,
-                    choices=[(str(c), str(c).replace("_", " ")) for c in spec["choices"]],
+                    choices=[(str(c), inn_label(c)) for c in spec["choices"]],  # French INN
                     initial=str(spec["default"]),
                     coerce=str,
                 )

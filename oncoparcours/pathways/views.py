@@ -19,6 +19,7 @@ from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.forms import add_application_error
 from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
+from oncoparcours.core.medicines import inn_label
 from oncoparcours.core.models import AuditAction
 from oncoparcours.patients.selectors import patient_get_for_user
 
@@ -140,7 +141,7 @@ def _text_label(label: dict) -> str:
 def _display_value(value: object) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    return str(value).replace("_", " ")
+    return inn_label(value)  # a chosen medicine by its French INN; other codes with spaces
 
 
 WORKLIST_PAGE_SIZE = 50

@@ -537,7 +537,11 @@ def diagnoses_recompute(
     by batch, each batch in its own transaction. Counts (old status, new status) of the changed
     ones and ("unchanged", status) of the others."""
     counts: Counter[tuple[str, str]] = Counter()
-    reason = _("Survival table %(version)s applied") % {"version": survival_table().version}
+    table = survival_table()
+    reason = _("Survival table applied: %(table)s (%(version)s)") % {
+        "table": table.label,
+        "version": table.version,
+    }
     last = None
     while True:
         page = _with_facts().order_by("pk")

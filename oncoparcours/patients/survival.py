@@ -101,6 +101,8 @@ class Explanation:
     status_label: str
     table_version: str
     current_version: str
+    table_label: str  # the tables in words (sources and date); versions stay as tooltips
+    current_label: str
     threshold_percent: float | None
     entry: prognosis.Entry | None
     missing: tuple[str, ...]
@@ -141,6 +143,8 @@ def explain(diagnosis: Diagnosis) -> Explanation:
         status_label=diagnosis.prognosis_status_label,
         table_version=diagnosis.survival_table_version,
         current_version=survival_table().version,
+        table_label=table.label if table else diagnosis.survival_table_version,
+        current_label=survival_table().label,
         threshold_percent=table.threshold_percent if table else None,
         entry=entry,
         missing=tuple(fact_label(code) for code in diagnosis.prognosis_missing),

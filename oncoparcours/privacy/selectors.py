@@ -15,11 +15,16 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from oncoparcours.core.audit_words import what_label, who_and_role
+from oncoparcours.core.french import decimal as french_decimal
 from oncoparcours.core.models import AuditEvent
 from oncoparcours.patients.models import Patient
+
+from .readable import COLUMN_LABELS, FORMATTERS, HIDDEN_COLUMNS
 
 DOMAIN_APPS = ("patients", "pathways", "monitoring", "boards", "celltherapy")
 INTERNAL_FIELDS = frozenset(
@@ -47,7 +52,11 @@ class Section:
 
     def table(self) -> list[list[str]]:
         """The rows as text cells, in column order (for the readable summary)."""
-        return [[display(row[name]) for name, _label in self.columns] for row in self.rows]
+        formatters = [FORMATTERS.get((self.key, name), display) for name, _label in self.columns]
+        return [
+            [fmt(row[name]) for fmt, (name, _label) in zip(formatters, self.columns, strict=True)]
+            for row in self.rows
+        ]
 
 
 @dataclass
@@ -61,15 +70,24 @@ class AccessExport:
     def as_json(self) -> dict[str, Any]:
         return {
             "produced_at": self.produced_at.isoformat(),
-            "patient": self.identity,
-            "records": {s.key: s.rows for s in self.sections},
+            "patient": _json_row(self.identity),
+            "records": {s.key: [_json_row(row) for row in s.rows] for s in self.sections},
             "record_accesses": self.accesses,
         }
 
 
 def display(value: Any) -> str:
+    """A stored value as the readable summary shows it (French dates and decimal comma)."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, decimal.Decimal | float):
+        exponent = decimal.Decimal(str(value)).normalize().as_tuple().exponent
+        return french_decimal(float(value), max(0, -int(exponent)))
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if isinstance(value, dict | list):
@@ -106,8 +124,12 @@ def _row(instance: models.Model, fields: list[models.Field]) -> dict[str, Any]:
             value = getattr(instance, f.name)
         else:
             value = getattr(instance, f.attname)
-        row[f.name] = _value(value)
+        row[f.name] = str(value) if isinstance(value, models.Model) else value
     return row
+
+
+def _json_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: _value(value) for name, value in row.items()}
 
 
 def _patient_path(model: type[models.Model]) -> str | None:
@@ -128,6 +150,15 @@ def _patient_path(model: type[models.Model]) -> str | None:
     return None
 
 
+def _columns(key: str, fields: list[models.Field]) -> list[tuple[str, str]]:
+    """The summary's columns: readable names, grading internals left out."""
+    return [
+        (f.name, str(COLUMN_LABELS.get((key, f.name), f.verbose_name)))
+        for f in fields
+        if (key, f.name) not in HIDDEN_COLUMNS
+    ]
+
+
 def _sections(patient: Patient) -> list[Section]:
     sections = []
     for label in DOMAIN_APPS:
@@ -146,31 +177,47 @@ def _sections(patient: Patient) -> list[Section]:
                     Section(
                         key=model._meta.label_lower,
                         title=str(model._meta.verbose_name_plural),
-                        columns=[(f.name, str(f.verbose_name)) for f in fields],
+                        columns=_columns(model._meta.label_lower, fields),
                         rows=rows,
                     )
                 )
     return sections
 
 
-def _accesses(patient: Patient) -> list[dict[str, Any]]:
-    events = (
-        AuditEvent.objects.filter(patient_id=patient.pk)
-        .select_related("actor")
-        .order_by("-at")[:ROW_LIMIT]
+def _access_events(patient: Patient) -> list[AuditEvent]:
+    """Events on this patient, and reads of lists that showed them (alert inbox, worklists,
+    board agendas: ``details.patients``), newest first."""
+    events = AuditEvent.objects.select_related("actor__professional")
+    direct = list(events.filter(patient_id=patient.pk).order_by("-at", "-id")[:ROW_LIMIT])
+    listed: list[AuditEvent] = list(
+        events.filter(patient_id__isnull=True, details__has_key="patients")
+        .annotate(details_text=Cast("details", models.TextField()))
+        .filter(details_text__contains=str(patient.pk))
+        .order_by("-at", "-id")[:ROW_LIMIT]
     )
-    return [
-        {
-            "at": _value(event.at),
-            "who": event.actor_label or (str(event.actor) if event.actor else ""),
-            "action": event.get_action_display(),
-            "action_code": event.action,
-            "what": event.object_type or (event.details or {}).get("what", ""),
-            "break_glass": event.break_glass,
-            "reason": event.reason,
-        }
-        for event in events
-    ]
+    both = sorted(direct + listed, key=lambda e: (e.at, e.pk), reverse=True)
+    return both[:ROW_LIMIT]
+
+
+def _accesses(patient: Patient) -> list[dict[str, Any]]:
+    rows = []
+    for event in _access_events(patient):
+        who, role = who_and_role(event)
+        rows.append(
+            {
+                "at": _value(event.at),
+                "at_text": timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M"),
+                "who": who,
+                "role": role,
+                "action": event.get_action_display(),
+                "action_code": event.action,
+                "what": what_label(event),
+                "what_code": (event.details or {}).get("what", "") or event.object_type,
+                "break_glass": event.break_glass,
+                "reason": event.reason,
+            }
+        )
+    return rows
 
 
 def access_export(patient: Patient) -> AccessExport:

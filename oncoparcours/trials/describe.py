@@ -160,9 +160,11 @@ def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
         )
     if kind == "age":
         years = int(float(found)) if found.replace(".", "", 1).isdigit() else 0
-        return ngettext(
-            "The patient is %(age)s year old.", "The patient is %(age)s years old.", years
-        ) % {"age": found}
+        # Epicene ("Âge noté : 85 ans."): the sentence does not know the patient's sex, and "Le
+        # patient a 85 ans" is wrong for a woman (docs/french-writing.md).
+        return ngettext("Recorded age: %(age)s year.", "Recorded age: %(age)s years.", years) % {
+            "age": found
+        }
     if kind == "ecog":
         return _("Recorded ECOG performance status: %(value)s.") % {"value": found}
     if kind == "stage":

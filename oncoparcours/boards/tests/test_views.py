@@ -178,3 +178,11 @@ def test_the_session_page_shows_each_site_s_own_time(clinician_client, board, se
     page = clinician_client.get(reverse("boards:session", args=[session.pk])).content.decode()
     assert "CHU Martinique : <strong>jeudi 10/12/2026 07:30</strong>" in page
     assert "<strong>jeudi 10/12/2026 12:30</strong>" in page
+    # the zones are named in words, never as identifiers
+    assert "heure de Martinique (UTC−4)" in page and "heure de Paris" in page
+    assert "America/Martinique" not in page and "Europe/Paris" not in page
+    board_page = clinician_client.get(board.get_absolute_url()).content.decode()
+    assert "CHU de Martinique (Martinique (UTC−4))" not in board_page
+    assert "Martinique (UTC−4)" in board_page and "America/" not in board_page
+    organisation = reverse("directory:organisation", args=[martinique.pk])
+    assert "Martinique (UTC−4)" in clinician_client.get(organisation).content.decode()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.forms import add_application_error
+from oncoparcours.core.french import zone_label
 from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.models import AuditAction
 
@@ -39,7 +40,7 @@ def _site_times(session: Any) -> list[tuple[str, Any]]:
         )
     zones.setdefault(session.board.time_zone, [])
     return [
-        (", ".join(names) or zone, session.starts_at.astimezone(ZoneInfo(zone)))
+        (", ".join(names) or zone_label(zone), session.starts_at.astimezone(ZoneInfo(zone)))
         for zone, names in zones.items()
     ]
 

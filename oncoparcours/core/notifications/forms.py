@@ -4,16 +4,24 @@ import zoneinfo
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from oncoparcours.core.french import zone_offset
 
 from .models import Channel
 
+
+def _zone(code: str, label: object) -> tuple[str, object]:
+    return code, format_lazy("{} ({})", label, zone_offset(code) or "Paris")
+
+
 TIME_ZONES = (
-    ("Europe/Paris", _("Metropolitan France")),
-    ("America/Martinique", _("Martinique, Guadeloupe")),
-    ("America/Cayenne", _("French Guiana")),
-    ("Indian/Reunion", _("Réunion")),
-    ("Indian/Mayotte", _("Mayotte")),
+    _zone("Europe/Paris", _("Metropolitan France")),
+    _zone("America/Martinique", _("Martinique, Guadeloupe")),
+    _zone("America/Cayenne", _("French Guiana")),
+    _zone("Indian/Reunion", _("Réunion")),
+    _zone("Indian/Mayotte", _("Mayotte")),
 )
 STAFF_CHANNELS = (
     (Channel.IN_APP, Channel.IN_APP.label),

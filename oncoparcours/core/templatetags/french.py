@@ -41,3 +41,35 @@ def for_person(title: object, person: object) -> str:
     """A job title for a named person, e.g. ``{{ role|for_person:member.professional }}``
     ("Pharmacienne" for Madame, core/french.py ``title_for``)."""
     return french.title_for(title, person)
+
+
+@register.filter
+def zone_label(zone: object, at: object = None) -> str:
+    """``{{ organisation.time_zone|zone_label }}`` → "Martinique (UTC−4)", "Paris"."""
+    return french.zone_label(zone, at)
+
+
+@register.filter
+def born_on(person: object) -> str:
+    """``{{ patient|born_on }}`` → "née le 17/05/1960" (by the patient's sex)."""
+    return french.born_on(getattr(person, "sex", ""), getattr(person, "birth_date", ""))
+
+
+@register.filter
+def euros(value: object) -> str:
+    """``{{ amount|euros }}`` → "1 105 €" (no-break spaces; "€1,105" in English)."""
+    from django.utils.translation import get_language
+
+    return french.euros(value, english=(get_language() or "fr").startswith("en"))  # type: ignore[arg-type]
+
+
+@register.filter
+def citation(text: object) -> str:
+    """A source line without the project's internal references ("seed 003")."""
+    return french.citation(text)
+
+
+@register.filter
+def version_month(code: object) -> object:
+    """``{{ network.data_version|version_month|date:"F Y" }}`` → "décembre 2026"."""
+    return french.version_month(code)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django import forms
 from django.apps import apps
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import trans_real
@@ -134,3 +135,59 @@ def test_names_glued_into_french_sentences_are_contracted(name, of, at):
 def test_numbers_in_generated_text_follow_the_language(value, digits, fr, en):
     assert french.decimal(value, digits) == fr
     assert french.decimal(value, digits, english=True) == en
+
+
+@pytest.mark.parametrize(
+    ("zone", "label"),
+    [
+        ("Europe/Paris", "Paris"),
+        ("America/Martinique", "Martinique (UTC−4)"),
+        ("America/Cayenne", "Guyane (UTC−3)"),
+        ("Indian/Reunion", "La Réunion (UTC+4)"),
+        ("Indian/Mayotte", "Mayotte (UTC+3)"),
+        ("Asia/Kolkata", "Kolkata (UTC+5:30)"),
+        ("", "Paris"),
+    ],
+)
+def test_time_zones_are_named_in_words(zone, label):
+    assert french.zone_label(zone) == label
+
+
+def test_the_notification_preferences_name_time_zones_in_words(client, clinician):
+    client.force_login(clinician.user)
+    page = client.get(reverse("core:notification_preferences")).content.decode()
+    assert "La Réunion (UTC+4)" in page and "France métropolitaine (Paris)" in page
+    assert ">America/" not in page and ">Indian/" not in page
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("INCa, Réseaux (mis à jour nov. 2024), seed 003", "INCa, Réseaux (mis à jour nov. 2024)"),
+        ("Seed 000 — CHRU de Tours ; seed 001 — EFS, centres", "CHRU de Tours ; EFS, centres"),
+        ("375 patients over 5 years (seed 004).", "375 patients over 5 years."),
+    ],
+)
+def test_sources_shown_to_users_leave_out_internal_seed_references(source, shown):
+    assert french.citation(source) == shown
+
+
+def test_amounts_are_written_the_french_way():
+    assert french.euros(1105) == "1\u202f105\u00a0€"
+    assert french.euros(85.5) == "85,50\u00a0€"
+    assert french.euros(1105, english=True) == "€1,105"
+
+
+@pytest.mark.parametrize(
+    ("sex", "words"),
+    [
+        ("F", "née le 17/05/1960"),
+        ("M", "né le 17/05/1960"),
+        ("X", "date de naissance : 17/05/1960"),
+    ],
+)
+def test_born_on_agrees_with_the_sex_and_never_uses_a_midpoint(sex, words):
+    import datetime as dt
+
+    with translation.override("fr"):
+        assert french.born_on(sex, dt.date(1960, 5, 17)) == words

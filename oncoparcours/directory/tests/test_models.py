@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from oncoparcours.directory.models import Capability, Professional
 from oncoparcours.testing.factories import OrganisationFactory, valid_rpps
@@ -124,7 +124,10 @@ def test_car_t_qualifications_name_the_products_they_cover():
     assert "products" in error.value.message_dict
     ward.products = ["tisagenlecleucel", "axicabtagene_ciloleucel"]
     ward.full_clean()
-    assert ward.products_label == "tisagenlecleucel, axicabtagene ciloleucel"
+    with translation.override("fr"):  # the French INN, with its accents
+        assert ward.products_label == "tisagenlécleucel, axicabtagène ciloleucel"
+    with translation.override("en"):
+        assert ward.products_label == "tisagenlecleucel, axicabtagene ciloleucel"
     beds = Capability(
         organisation=hospital,
         kind="icu_beds",

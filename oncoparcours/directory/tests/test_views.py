@@ -18,6 +18,14 @@ def test_directory_pages_render(clinician_client, organisation):
         assert clinician_client.get(url).status_code == 200
     page = clinician_client.get(reverse("directory:network", args=["FEM-NET"])).content.decode()
     assert "<svg" in page and "site--pilot" in page and organisation.name in page
+    # the provenance in words: the public source and the referential's month, no internal code
+    network.source = "INCa, Réseaux d'excellence clinique (mis à jour nov. 2024), seed 003"
+    network.data_version = "networks-2026-12.1"
+    network.save()
+    page = clinician_client.get(reverse("directory:network", args=["FEM-NET"])).content.decode()
+    assert "(référentiel des réseaux de décembre 2026)" in page
+    visible = page.replace('title="networks-2026-12.1"', "")
+    assert "seed 003" not in visible and "networks-2026-12.1" not in visible
 
 
 @pytest.mark.parametrize("count", [5, 60])

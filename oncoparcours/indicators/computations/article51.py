@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from oncoparcours.core.french import euros
+
 from ..catalogue import article51_costs, parameters
 from ..engine import Column, Engine, Filters, Result, bar_series, minimum_patients, pct, rounded
 from ..extract import ARTICLE51_TEMPLATE
@@ -255,9 +257,12 @@ def a51_sequences(engine: Engine, filters: Filters) -> Result:
     engine.suppress(result)
     first = next((r for r in table[1:] if r["share"] is not None), None)
     if first is not None:
+        # "ont achevé la séquence 1 — …": the sequence's name as a common noun, with its article
+        stratum = str(first["stratum"])
+        named = stratum[:1].lower() + stratum[1:]
         result.headline = engine.t(
-            f"{engine.num(first['share'])} % ont achevé {first['stratum']}",
-            f"{engine.num(first['share'])} % completed {first['stratum']}",
+            f"{engine.num(first['share'])} % ont achevé la {named}",
+            f"{engine.num(first['share'])} % completed {named}",
         )
     result.series = bar_series(result, "patients")
     return result
@@ -346,15 +351,16 @@ def a51_cost(engine: Engine, filters: Filters) -> Result:
             Column(
                 "stays_cost",
                 engine.t(
-                    f"HDJ évité à {terms.day_hospital_stay:.0f} €/séjour (€)",
-                    f"Day hospital avoided at €{terms.day_hospital_stay:.0f}/stay",
+                    f"HDJ évité à {euros(terms.day_hospital_stay)}/séjour (€)",
+                    f"Day hospital avoided at {euros(terms.day_hospital_stay, english=True)}/stay",
                 ),
             ),
             Column(
                 "transport",
                 engine.t(
-                    f"Transports évités à {terms.transport_round_trip:.0f} €/aller-retour (€)",
-                    f"Transport avoided at €{terms.transport_round_trip:.0f}/round trip",
+                    f"Transports évités à {euros(terms.transport_round_trip)}/aller-retour (€)",
+                    "Transport avoided at "
+                    f"{euros(terms.transport_round_trip, english=True)}/round trip",
                 ),
             ),
             Column("baseline", engine.t("Référence HDJ + transport (€)", "Baseline (€)")),
@@ -380,23 +386,25 @@ def a51_cost(engine: Engine, filters: Filters) -> Result:
         engine.t(
             "Montants approximatifs, paramétrables (data/article51_costs.yaml), à vérifier avant "
             f"usage : forfaits provisoires (où vérifier : {data['experiment']['where_to_check']}) ;"
-            f" séjour d'HDJ GHM {stay['ghm']} à {stay['amount_eur']} € ({stay['year']}, "
-            f"{stay['source']}) ; transport {transport['round_trip_eur']} € par aller-retour "
+            f" séjour d'HDJ GHM {stay['ghm']} à {euros(stay['amount_eur'])} ({stay['year']}, "
+            f"{stay['source']}) ; transport {euros(transport['round_trip_eur'])} par aller-retour "
             f"({transport['source']}).",
             "Approximate, configurable amounts (data/article51_costs.yaml), to check before use: "
             f"provisional flat rates (where to check: {data['experiment']['where_to_check']}); "
-            f"day-hospital stay GHM {stay['ghm']} at €{stay['amount_eur']} ({stay['year']}, "
-            f"{stay['source']}); transport €{transport['round_trip_eur']} per round trip "
+            f"day-hospital stay GHM {stay['ghm']} at {euros(stay['amount_eur'], english=True)} "
+            f"({stay['year']}, {stay['source']}); transport "
+            f"{euros(transport['round_trip_eur'], english=True)} per round trip "
             f"({transport['source']}).",
         ),
     ]
     engine.suppress(result)
     per_patient_row = table[-1] if mean is not None else None
     if per_patient_row and per_patient_row["flat"] is not None:
+        flat, baseline = round(per_patient_row["flat"]), round(per_patient_row["baseline"])
         result.headline = engine.t(
-            f"{per_patient_row['flat']:.0f} € de forfaits vs {per_patient_row['baseline']:.0f} € "
+            f"{euros(flat)} de forfaits contre {euros(baseline)} "
             "d'HDJ et de transports évités, par patient inclus",
-            f"€{per_patient_row['flat']:.0f} flat rates vs €{per_patient_row['baseline']:.0f} "
+            f"{euros(flat, english=True)} flat rates vs {euros(baseline, english=True)} "
             "day hospital and transport avoided, per included patient",
         )
     shown = [r for r in table[1:-1] if r["flat"] is not None] if mean else []

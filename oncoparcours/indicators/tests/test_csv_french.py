@@ -21,7 +21,8 @@ BOM = "\ufeff".encode()
 def read_french_csv(body: bytes) -> list[dict[str, str]]:
     assert body.startswith(BOM), "UTF-8 byte-order mark missing"
     text = body.decode("utf-8-sig")
-    lines = [line for line in text.splitlines(keepends=True) if not line.startswith("#")]
+    lines = text.splitlines(keepends=True)
+    assert not any(line.startswith("#") for line in lines)  # no comment line shown as data
     return list(csv.DictReader(io.StringIO("".join(lines)), delimiter=";"))
 
 

@@ -26,7 +26,8 @@ HOSTILE = [
 
 def _rows(body: bytes) -> list[list[str]]:
     text = body.decode("utf-8-sig")
-    lines = [line for line in text.splitlines(keepends=True) if not line.startswith("#")]
+    lines = text.splitlines(keepends=True)
+    assert not any(line.startswith("#") for line in lines)  # no comment line shown as data
     return list(csv.reader(io.StringIO("".join(lines)), delimiter=";"))
 
 

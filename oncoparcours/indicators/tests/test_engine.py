@@ -435,7 +435,9 @@ def test_article51_refusals_and_sequences_completed():
     refusals = engine.compute("a51_refusals", Filters()).rows[0]
     # 5 refusals among 5 + 6 offers = 45.5 %.
     assert (refusals["patients"], refusals["share"]) == (5, 45.5)
-    sequences = by_stratum(engine.compute("a51_sequences", Filters()))
+    computed = engine.compute("a51_sequences", Filters())
+    assert computed.headline == "100 % ont achevé la séquence 1 — initiation en hôpital de jour"
+    sequences = by_stratum(computed)
     # Each sequence by its label, never by its key ("sequence-1").
     assert sequences["Séquence 1 — initiation en hôpital de jour"]["share"] == 100.0
     assert sequences["Séquence 2 — domicile, suivi renforcé"]["patients"] is None  # 3: hidden
@@ -541,7 +543,8 @@ def test_article51_cost_per_sequence_with_partial_sequences_and_transport(monkey
         26400.0,
     )
     assert (mean["flat"], mean["baseline"], mean["difference"]) == (2100.0, 6500.0, 4400.0)
-    assert result.headline.startswith("2100 € de forfaits vs 6500 €")
+    # French amounts: thousands separated, the euro sign held by a no-break space
+    assert result.headline.startswith("2\u202f100\u00a0€ de forfaits contre 6\u202f500\u00a0€")
     assert any("Montants approximatifs" in note for note in result.notes)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from urllib.parse import unquote
 
 import duckdb
 import pytest
@@ -68,17 +69,16 @@ def object_to(clinician, patient, purpose, decision="opposition", on=None):
     )
 
 
-def csv_rows(body: bytes) -> tuple[list[str], list[list[str]]]:
-    """The ``#`` header lines and the table of a downloaded CSV."""
-    text = body.decode("utf-8-sig")
-    comments = [line for line in text.splitlines() if line.startswith("#")]
-    table = list(
-        csv.reader(
-            io.StringIO("\n".join(x for x in text.splitlines() if not x.startswith("#"))),
-            delimiter=";",
-        )
-    )
-    return comments, table
+def csv_rows(response) -> tuple[list[str], list[list[str]]]:
+    """What a downloaded CSV says of itself (its HTTP headers: title, purpose, note) and its
+    table. The file holds the table only: no comment line a spreadsheet would show as data."""
+    text = response.content.decode("utf-8-sig")
+    assert not any(line.startswith("#") for line in text.splitlines())
+    about = [
+        unquote(response.get(name, ""))
+        for name in ("X-Export-Title", "X-Export-Purpose", "X-Export-Note")
+    ]
+    return about, list(csv.reader(io.StringIO(text), delimiter=";"))
 
 
 def parquet(body: bytes, tmp_path, name="file.parquet"):
@@ -105,29 +105,28 @@ def test_indicator_downloads_and_pages_leave_out_an_opposition_recorded_today(
 ):
     extract_refresh(actor=None)  # computed before the opposition
     url = reverse("indicators:download", args=["near_home_share", "csv"])
-    comments, table = csv_rows(evaluator.get(url, OLD_PERIOD).content)
+    comments, table = csv_rows(evaluator.get(url, OLD_PERIOD))
     assert (table[1][0], table[1][2], table[1][3]) == (
         "Ensemble",
         "selon la définition de chaque RCP",
         "6",
     )
     assert table[2][2] == "lieu de soins fixé au centre de proximité"  # the board's definition
-    assert "# 0 patient exclu" in comments[2]
+    assert comments[2].startswith("0 patient exclu")
 
     object_to(clinician, region[0], "evaluation")  # today; the decisions date from 2025
 
-    comments, table = csv_rows(evaluator.get(url, OLD_PERIOD).content)
+    comments, table = csv_rows(evaluator.get(url, OLD_PERIOD))
     assert table[1][0] == "Ensemble" and table[1][3] == "5"
-    assert comments[0].startswith("# Part des patients traités à proximité")
-    assert comments[1].startswith("# Finalité : " + EVALUATION)
+    assert comments[0].startswith("Part des patients traités à proximité")
+    assert comments[1].startswith(EVALUATION)
     assert "CSS art. L.162-31-1" in comments[1]
-    assert comments[2].startswith("# 1 patient exclu (opposition à la finalité « " + EVALUATION)
-    assert all(";" not in line for line in comments)  # one cell each in a spreadsheet
-    # A program reads the same file by skipping the # lines.
+    assert comments[2].startswith("1 patient exclu (opposition à la finalité « " + EVALUATION)
+    # A program reads the same file as it comes: a header line, then the table.
     path = tmp_path / "near.csv"
     path.write_bytes(evaluator.get(url, OLD_PERIOD).content)
     read = duckdb.connect().execute(
-        "SELECT * FROM read_csv(?, delim=';', comment='#', header=true)", [str(path)]
+        "SELECT * FROM read_csv(?, delim=';', header=true)", [str(path)]
     )
     assert read.fetchone()[3] == 5
 
@@ -155,8 +154,8 @@ def test_an_opposition_to_another_purpose_leaves_the_indicators_alone(evaluator,
     object_to(clinician, region[0], "research")
     extract_refresh(actor=None)
     url = reverse("indicators:download", args=["near_home_share", "csv"])
-    comments, table = csv_rows(evaluator.get(url).content)
-    assert table[1][3] == "6" and "# 0 patient exclu" in comments[2]
+    comments, table = csv_rows(evaluator.get(url))
+    assert table[1][3] == "6" and comments[2].startswith("0 patient exclu")
 
 
 def test_a_later_non_opposition_brings_the_patient_back(evaluator, region, clinician):
@@ -165,7 +164,7 @@ def test_a_later_non_opposition_brings_the_patient_back(evaluator, region, clini
     object_to(clinician, region[0], "evaluation", decision="non_opposition", on=today)
     extract_refresh(actor=None)
     url = reverse("indicators:download", args=["near_home_share", "csv"])
-    assert csv_rows(evaluator.get(url).content)[1][1][3] == "6"
+    assert csv_rows(evaluator.get(url))[1][1][3] == "6"
 
 
 @pytest.mark.parametrize("purpose", ["evaluation", "research", "registry", "network"])
@@ -180,13 +179,12 @@ def test_the_event_extract_leaves_out_patients_objecting_to_any_export_purpose(
     object_to(clinician, region[1], other)  # another purpose: left out too
     pseudonym = Pseudonymiser()
     url = reverse("indicators:extract", args=["csv"])
-    body = evaluator.get(url, {"finalite": purpose}).content
-    comments, table = csv_rows(body)
+    comments, table = csv_rows(evaluator.get(url, {"finalite": purpose}))
     patients_in = {row[0] for row in table[1:]}
     assert pseudonym(region[0].pk) not in patients_in
     assert pseudonym(region[1].pk) not in patients_in
     assert len(patients_in) == 4
-    assert comments[2].startswith("# 2 patients exclus (opposition à au moins une finalité")
+    assert comments[2].startswith("2 patients exclus (opposition à au moins une finalité")
     assert table[0][:3] == ["patient (pseudonyme)", "événement", "date"]
     rows, metadata = parquet(
         evaluator.get(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from urllib.parse import unquote
 
 import duckdb
 import pytest
@@ -133,18 +134,22 @@ def test_the_event_extract_is_for_evaluators_and_can_shift_dates(
     client.force_login(clinician.user)
     assert client.get(reverse("indicators:extract", args=["parquet"])).status_code == 404
     client.force_login(UserFactory(username="ars-test", role="ars_evaluator"))
-    plain = client.get(reverse("indicators:extract", args=["csv"])).content.decode("utf-8-sig")
+    response = client.get(reverse("indicators:extract", args=["csv"]))
+    plain = response.content.decode("utf-8-sig")
     shifted = client.get(
         reverse("indicators:extract", args=["csv"]), {"decalage": "1"}
     ).content.decode("utf-8-sig")
-    header = [line for line in plain.splitlines() if line.startswith("#")]
-    plain_rows = [line for line in plain.splitlines() if not line.startswith("#")]
-    shifted_rows = [line for line in shifted.splitlines() if not line.startswith("#")]
-    assert header[0] == "# Extraction pseudonymisée au niveau des événements"
-    assert header[2] == (
-        "# 0 patient exclu (opposition à au moins une finalité d'export : "
+    plain_rows = plain.splitlines()
+    shifted_rows = shifted.splitlines()
+    assert not any(row.startswith("#") for row in plain_rows)  # a spreadsheet shows # lines
+    # what the file is travels with the download, in its HTTP headers
+    title = unquote(response["X-Export-Title"])
+    assert title == "Extraction pseudonymisée au niveau des événements"
+    assert unquote(response["X-Export-Note"]) == (
+        "0 patient exclu (opposition à au moins une finalité d'export : "
         "recherche, réseau, registre, évaluation)"
     )
+    assert response["X-Export-Excluded-Patients"] == "0"
     assert plain_rows[0].startswith("patient (pseudonyme);événement;date;date de fin;")
     # Codes read as French words (the Parquet extract keeps the machine codes).
     kinds = {row.split(";")[1] for row in plain_rows[1:]}

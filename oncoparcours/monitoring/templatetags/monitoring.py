@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -18,6 +19,14 @@ from ..labels import (
 from ..observation_values import answer_text
 
 register = template.Library()
+
+
+@register.filter
+def criterion(value: str) -> str:
+    """A grading criterion in French words and numbers ("38,0 à 39,0 °C")."""
+    from ..labels import criterion_text
+
+    return criterion_text(value)
 
 
 @register.filter
@@ -73,6 +82,21 @@ def rule_set_title(label: str) -> str:
     except KeyError:
         return label
     return str(title.get(get_language() or "fr", title.get("fr", label)))
+
+
+RULE_SET_LABEL = re.compile(r"\b[a-z0-9][a-z0-9-]*@\d+\b")
+
+
+@register.filter
+def cite(text: object) -> str:
+    """A source line as the care team reads it: a rule set's label inside it ("default@2")
+    becomes its title in quotes ("« Politique de tri par défaut (version 2) »")."""
+
+    def title(match: re.Match[str]) -> str:
+        found = rule_set_title(match.group(0))
+        return match.group(0) if found == match.group(0) else f"« {found} »"
+
+    return RULE_SET_LABEL.sub(title, str(text or ""))
 
 
 @register.filter(name="rule_sentence")

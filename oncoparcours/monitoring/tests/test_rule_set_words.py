@@ -195,3 +195,19 @@ def test_crs_and_icans_are_named_in_full_with_their_astct_grading():
     assert "neurotoxicité" in text and "(ICANS) de grade 1 ou plus" in text
     assert text.count("ASTCT 2019") == 2
     assert "crs" not in text
+
+
+def test_rule_set_pages_name_rule_sets_by_title_not_by_file_or_label(client: Client, clinician):
+    client.force_login(clinician.user)
+    pages = [client.get(reverse("monitoring:rule_sets")).content.decode()]
+    for rule_set in TriageRuleSet.objects.all():
+        url = reverse("monitoring:rule_set", args=[rule_set.pk])
+        pages.append(client.get(url).content.decode())
+    for body in pages:
+        visible = re.sub(r'title="[^"]*"', "", body)
+        assert ".yaml" not in visible, "a file name"
+        assert not re.search(r"\b[a-z0-9-]+@\d+\b", visible), "a rule-set label"
+        assert "Références" in visible
+    stricter = TriageRuleSet.objects.get(code="asco-organ-2021", version=2)
+    body = client.get(reverse("monitoring:rule_set", args=[stricter.pk])).content.decode()
+    assert "Étend « Politique de tri par défaut (version 2) »" in body

@@ -168,3 +168,10 @@ def test_worklist_by_organisation_shows_activities_at_my_sites(
     )
     rows = response.context["rows"]
     assert rows and {row.organisation_id for row in rows} == {expert.pk}
+
+
+def test_the_car_t_pathway_names_its_products_by_their_french_inn(clinician_client, centres):
+    url = reverse("pathways:apply", args=[centres.pk])
+    page = clinician_client.get(url, {"template": "car-t"}).content.decode()
+    assert ">axicabtagène ciloleucel<" in page and ">tisagenlécleucel<" in page
+    assert ">axicabtagene ciloleucel<" not in page

@@ -298,6 +298,11 @@ class SurvivalTable:
     entries: tuple[Entry, ...]
     context: Context
     sources: Mapping[str, Source] = field(default_factory=dict)
+    title: str = ""  # what the table is, in words (its sources and date); the version otherwise
+
+    @property
+    def label(self) -> str:
+        return self.title or self.version
 
     def is_poor(self, entry: Entry) -> bool:
         return entry.survival_5y < self.threshold_percent
@@ -322,6 +327,7 @@ class _TableReader:
         except (KeyError, TypeError, ValueError) as error:
             raise TableError(f"survival table: missing or bad header field ({error})") from None
         self.summary = str(data.get("source", "")).strip()
+        self.title = " ".join(str(data.get("title", "")).split())
         self.sources = {
             str(key): Source(
                 key=str(key),
@@ -450,6 +456,7 @@ class _TableReader:
             entries=entries,
             context=self.context,
             sources=self.sources,
+            title=self.title,
         )
 
 

@@ -223,3 +223,11 @@ def test_non_lead_members_cannot_read_the_patient_audit(client, patient):
     client.force_login(nurse.user)
     assert client.get(reverse("patients:detail", args=[patient.pk])).status_code == 200
     assert client.get(reverse("patients:audit", args=[patient.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_record_audit_page_says_what_was_seen_in_words(clinician_client, patient):
+    assert clinician_client.get(reverse("patients:detail", args=[patient.pk])).status_code == 200
+    page = clinician_client.get(reverse("patients:audit", args=[patient.pk])).content.decode()
+    assert "Le dossier du patient" in page
+    assert ">patients.Patient" not in page

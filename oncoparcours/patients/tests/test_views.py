@@ -204,8 +204,12 @@ def test_old_table_flags_are_explained_with_their_own_table(clinician_client, cl
     )
     page = clinician_client.get(patient.get_absolute_url()).content.decode()
     assert diagnosis.prognosis_status == "not_poor"
-    assert "francim-2021.1" in page
-    assert "table actuelle survival-2026.1 pas encore appliquée" in page
+    table = page[page.index("<dt>Table de survie</dt>") :]
+    table = table[: table.index("</dd>")]
+    assert "Survie nette à 5 ans en France (Francim, 2021) — première table" in table
+    assert "table actuelle (survie nette à 5 ans en France (Francim, 2021), précisée" in table
+    assert "décembre 2026) pas encore appliquée" in table
+    assert ">francim-2021.1<" not in table and ">survival-2026.1<" not in table  # tooltips only
 
 
 def test_filter_patients_whose_prognosis_is_to_check(clinician_client, clinician):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 
 import pytest
@@ -146,3 +147,34 @@ def test_an_identity_correction_needs_a_reason_and_keeps_the_previous_value(
     )
     assert correction.corrected_by.username
     assert correction.corrected_at <= timezone.now() + dt.timedelta(seconds=1)
+
+
+def test_the_summary_says_who_saw_what_in_words_including_follow_up_reads(
+    client, clinician, full_record
+):
+    nurse = CareTeamMember.objects.get(patient=full_record, role="coordination_nurse").professional
+    nurse.civility = "mme"
+    nurse.save()
+    report = full_record.reports.get()
+    client.force_login(nurse.user)
+    assert client.get(reverse("monitoring:follow_up", args=[full_record.pk])).status_code == 200
+    report_url = reverse("monitoring:report", args=[full_record.pk, report.pk])
+    assert client.get(report_url).status_code == 200
+    assert client.get(reverse("monitoring:inbox") + "?scope=team").status_code == 200
+    client.force_login(clinician.user)
+    html = client.get(reverse("privacy:access_summary", args=[full_record.pk])).content.decode()
+    accesses = html[html.index("Qui a consulté le dossier") :]
+    nurse_name = f"{nurse.first_name} {nurse.last_name.upper()}"
+    assert nurse_name in accesses
+    assert "Infirmière de coordination (IDEC)" in accesses
+    assert "Un relevé de suivi (symptômes et constantes)" in accesses
+    assert "Le suivi à domicile (symptômes et constantes)" in accesses
+    assert "La liste des alertes de suivi" in accesses  # a list that showed the patient
+    assert "Hélène VASSEUR" in accesses and "Médecin" in accesses
+    assert re.search(r"<td>\d\d/\d\d/\d{4} \d\d:\d\d</td>", accesses)
+    for code in ("patients.Patient", "follow-up", "alert inbox", "coordination_nurse", "T1"):
+        assert code not in accesses, code
+    # the follow-up report itself reads as on the report page, not as stored JSON
+    assert "Température (°C) : 39,5" in html
+    assert "temperature_c" not in html
+    assert not re.search(r"\d{4}-\d\d-\d\dT", html)  # no ISO timestamps

@@ -17,8 +17,8 @@ from oncoparcours.trials.rules.tree import LeafResult
     [
         ({"criterion": "sex", "sex": "F"}, "F", MET, "La patiente est une femme."),
         ({"criterion": "sex", "sex": "F"}, "M", NOT_MET, "Le patient est un homme."),
-        ({"criterion": "age", "min": 18}, "63", MET, "Le patient a 63 ans."),
-        ({"criterion": "age", "max": 17}, "1", MET, "Le patient a 1 an."),
+        ({"criterion": "age", "min": 18}, "63", MET, "Âge noté : 63 ans."),
+        ({"criterion": "age", "max": 17}, "1", MET, "Âge noté : 1 an."),
         ({"criterion": "ihc", "marker": "ER", "scale": "percent", "below": 1}, "0.5", MET, "Résultat d’immunohistochimie noté : 0,5 %."),
         ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3}, "3", MET, "Résultat d’immunohistochimie noté : 3+."),
         ({"criterion": "ecog", "max": 1}, "2", NOT_MET, "État général ECOG noté : 2."),
