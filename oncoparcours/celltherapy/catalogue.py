@@ -84,8 +84,15 @@ class Product:
     label: ProductLabel
     indication_codes: tuple[safety.Indication, ...] = ()
 
+    @property
+    def inn_label(self) -> str:
+        """The INN as the page's language spells it ("axicabtagène ciloleucel" in French)."""
+        from oncoparcours.core.medicines import inn_label
+
+        return inn_label(self.inn)
+
     def __str__(self) -> str:
-        return f"{self.inn} ({self.brand})"
+        return f"{self.inn_label} ({self.brand})"
 
 
 @dataclass(frozen=True)

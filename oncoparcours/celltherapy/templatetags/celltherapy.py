@@ -22,7 +22,7 @@ def product_name(code: str) -> str:
     from ..catalogue import product
 
     found = product(code)
-    return found.inn if found else code
+    return found.inn_label if found else code
 
 
 @register.filter

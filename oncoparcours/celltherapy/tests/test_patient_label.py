@@ -30,6 +30,7 @@ def test_the_efs_day_grid_shows_name_and_birth_date(client, car_t_patient, setti
     born = car_t_patient.birth_date.strftime("%d/%m/%Y")
     assert f"{car_t_patient.display_name} ({born})" in page  # in the grid
     assert f"ATTENTE Rose ({waiting.birth_date:%d/%m/%Y})" in page  # in the requests
+    assert "/" not in page.split("heure locale, ")[1].split(")")[0]  # the zone in words
     for hour in (11, 14):
         other = request(PatientFactory(), setting, haematologist)
         efs.booking_schedule(

@@ -41,6 +41,7 @@ def test_ordering_from_the_record_shows_the_coi(
     assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
     page = clinician_client.get(order.get_absolute_url()).content.decode()
     assert order.coi in page and "Kite Pharma" in page
+    assert "axicabtagène ciloleucel" in page  # the French INN (core/data/inn_fr.yaml)
     # The gates are on the order: the decision, both qualifications, tocilizumab not yet reserved.
     assert "RCP hématologie test" in page and "PUI CHU Test" in page
     assert page.count("ARS Test") == 2
