@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,11 @@ from django.utils.translation import gettext as _
 
 from oncoparcours.core.models import User
 from oncoparcours.core.notifications.models import Channel
-from oncoparcours.core.notifications.services import Recipient, notification_send
+from oncoparcours.core.notifications.services import (
+    Recipient,
+    SendRequest,
+    notifications_send_many,
+)
 from oncoparcours.monitoring import prom_catalogue
 from oncoparcours.monitoring.models import DueStatus, QuestionnaireDue
 from oncoparcours.pathways.models import ActivityInstance, ActivityStatus
@@ -75,37 +79,50 @@ def reminders_send(*, today: dt.date | None = None) -> ReminderResult:
 
 
 def reminders_create(wanted: Iterable[Wanted], *, batch: int = 500) -> ReminderResult:
+    """Create the reminders not created yet, ``batch`` per transaction: the keys are inserted
+    first (a key already there — an earlier run, or another worker at this moment — is left
+    alone), then a notification for each key this run inserted, under the id its row names."""
     result = ReminderResult()
     for chunk in _chunks(list(wanted), batch):
-        known = set(
-            Reminder.objects.filter(key__in=[w.key for w in chunk]).values_list("key", flat=True)
-        )
-        for item in chunk:
-            if item.key in known:
-                result.already += 1
-                continue
-            try:
-                with transaction.atomic():
-                    notification = notification_send(
-                        kind=item.kind,
-                        recipient=item.recipient,
-                        context=item.context,
-                        actor=None,
-                        patient_id=item.patient_id,
-                        chain=item.chain,
-                        reference=item.key[:120],
-                    )
-                    Reminder.objects.create(
+        unique = list({item.key: item for item in chunk}.values())
+        result.already += len(chunk) - len(unique)
+        with transaction.atomic():
+            ids = {item.key: uuid.uuid4() for item in unique}
+            Reminder.objects.bulk_create(
+                [
+                    Reminder(
                         key=item.key,
                         kind=item.kind,
                         patient_id=item.patient_id,
-                        notification=notification,
+                        notification_id=ids[item.key],
                     )
-            except IntegrityError:
-                result.already += 1  # created meanwhile by another run
-                continue
-            result.created += 1
-            result.by_kind[item.kind] += 1
+                    for item in unique
+                ],
+                ignore_conflicts=True,
+            )
+            ours = dict(
+                Reminder.objects.filter(key__in=list(ids)).values_list("key", "notification_id")
+            )
+            mine = [item for item in unique if ours.get(item.key) == ids[item.key]]
+            result.already += len(unique) - len(mine)
+            notifications_send_many(
+                [
+                    SendRequest(
+                        kind=item.kind,
+                        recipient=item.recipient,
+                        context=item.context,
+                        patient_id=item.patient_id,
+                        chain=item.chain,
+                        reference=item.key[:120],
+                        pk=ids[item.key],
+                    )
+                    for item in mine
+                ],
+                actor=None,
+            )
+            for item in mine:
+                result.created += 1
+                result.by_kind[item.kind] += 1
     return result
 
 
