@@ -67,6 +67,32 @@ def test_patient_logs_in_with_a_code_writes_and_reads_the_nurse_s_answer(
         assert axe_violations(phone) == []
         assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
 
+        # 1b. A quality-of-life questionnaire due today, answered on the phone.
+        phone.get_by_role("link", name="Mon état de santé aujourd'hui").click()
+        expect(phone.get_by_role("heading", name="Mon état de santé aujourd'hui")).to_be_visible()
+        assert axe_violations(phone) == []
+        assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        for dimension in (
+            "Me déplacer (marcher, bouger)",
+            "M'occuper de moi (me laver, m'habiller)",
+            "Mes activités de tous les jours (travail, maison, loisirs)",
+        ):
+            phone.get_by_role("group", name=dimension).get_by_label(
+                "Je le fais avec une petite gêne"
+            ).check()
+        phone.get_by_role("group", name="Douleur ou inconfort du corps").get_by_label(
+            "Je n'en ai pas"
+        ).check()
+        phone.get_by_role("group", name="Inquiétude, tristesse, découragement").get_by_label(
+            "J'en ressens un peu"
+        ).check()
+        phone.get_by_label(re.compile("^Donnez une note à votre santé")).fill("80")
+        phone.get_by_role("button", name="Envoyer mes réponses").click()
+        expect(
+            phone.get_by_role("heading", name="Merci, vos réponses ont été envoyées")
+        ).to_be_visible()
+        assert axe_violations(phone) == []
+
         # 2. The calendar of her care programme.
         nav = phone.get_by_role("navigation", name="Mon espace")
         nav.get_by_role("link", name="Calendrier").click()

@@ -3,6 +3,8 @@ the Article 51 dashboard, the catalogue, the pseudonymised extract; aggregates o
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_POST
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.models import AuditAction
+from oncoparcours.monitoring.prom_selectors import prom_completion
 
 from . import exports, selectors
 from .catalogue import (
@@ -99,12 +102,19 @@ def detail(request: AuthenticatedHttpRequest, indicator_id: str) -> HttpResponse
 def article51(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, applicable=("period", "organisation"))
     panels = [_panel(BY_ID[key], form) for key in ARTICLE51] if extract_ready() else []
+    filters = form.filters()
+    proms = prom_completion(
+        since=filters.start,
+        until=filters.end,
+        organisation_id=uuid.UUID(filters.organisation) if filters.organisation else None,
+    )
     return render(
         request,
         "indicators/article51.html",
         {
             "form": form,
             "panels": panels,
+            "proms": proms,
             "query": request.GET.urlencode(),
             "ready": extract_ready(),
             "parameters": parameters()["article51"],

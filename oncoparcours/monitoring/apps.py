@@ -55,4 +55,9 @@ class MonitoringConfig(AppConfig):
             interval_seconds=24 * 3600,
             task=tasks.missing_report_reminders,
         )
+        register_periodic(
+            "monitoring.prom_schedule",
+            interval_seconds=tasks.PROM_SCHEDULE_INTERVAL_SECONDS,
+            task=tasks.prom_schedule,
+        )
         post_migrate.connect(_bootstrap_rule_sets, sender=self)

@@ -383,3 +383,74 @@ class OnCallShift(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.professional}"
+
+
+class DueStatus(models.TextChoices):
+    DUE = "due", pgettext_lazy("questionnaire", "To fill in")
+    ANSWERED = "answered", pgettext_lazy("questionnaire", "Answered")
+    MISSED = "missed", pgettext_lazy("questionnaire", "Missed")
+
+
+class QuestionnaireDue(BaseModel):
+    """One PROM questionnaire a patient is asked to fill in (an occurrence of their programme's
+    schedule): due on a day, open for a window, then answered or missed."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="proms_due")
+    pathway_instance = models.ForeignKey(
+        "pathways.PathwayInstance", on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    instrument = models.CharField(_("questionnaire"), max_length=40)
+    instrument_version = models.PositiveSmallIntegerField()
+    occurrence = models.CharField(max_length=80)
+    due_on = models.DateField(_("due on"))
+    closes_on = models.DateField(_("open until"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=DueStatus.choices, default=DueStatus.DUE
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    missed_on = models.DateField(_("missed on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-due_on", "instrument"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway_instance", "instrument", "occurrence"], name="prom_due_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("due_on")), name="prom_due_window"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "closes_on"], name="prom_due_status"),
+            models.Index(fields=["patient", "status"], name="prom_due_patient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument}@{self.instrument_version} {self.due_on}"
+
+
+class PromAnswer(AppendOnlyModel):
+    """The answers to one questionnaire (append-only), their score and worrying items."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    due = models.OneToOneField(QuestionnaireDue, on_delete=models.PROTECT, related_name="answer")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="prom_answers")
+    source = models.CharField(_("answered by"), max_length=12, choices=Source.choices)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reporter_label = models.CharField(max_length=200, blank=True)
+    submission_key = models.UUIDField(unique=True)
+    submitted_at = models.DateTimeField(_("answered"), default=timezone.now)
+    answers = models.JSONField(default=dict)
+    score = models.PositiveSmallIntegerField(_("score (0-100)"))
+    worrying = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.due_id} {self.score}"

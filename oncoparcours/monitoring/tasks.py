@@ -17,3 +17,15 @@ def escalate_alerts() -> int:
 @task()
 def missing_report_reminders() -> int:
     return remind_missing_reports()
+
+
+PROM_SCHEDULE_INTERVAL_SECONDS = 3600
+
+
+@task()
+def prom_schedule() -> int:
+    """Create the PROM questionnaires fallen due and close the missed ones."""
+    from .services.proms import proms_schedule
+
+    result = proms_schedule()
+    return result.created + result.missed

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import prom_views, views
 
 app_name = "monitoring"
 
@@ -21,5 +21,7 @@ urlpatterns = [
     path(FOLLOW_UP + "rapports/<uuid:report_id>/", views.report_detail, name="report"),
     path(FOLLOW_UP + "evenements/nouveau/", views.adverse_event_create, name="adverse_event"),
     path(FOLLOW_UP + "liens/", views.access_links, name="links"),
+    path(FOLLOW_UP + "questionnaires/", prom_views.questionnaires, name="proms"),
+    path(FOLLOW_UP + "questionnaires/<uuid:due_id>/", prom_views.questionnaire, name="prom"),
     path("patients/<uuid:patient_id>/alertes/<uuid:alert_id>/", views.alert_detail, name="alert"),
 ]

@@ -15,9 +15,9 @@ class PortalConfig(AppConfig):
         from oncoparcours.core.scheduling import register_periodic
         from oncoparcours.patients.record import register_record_section
 
-        from . import home, record, services, tasks
+        from . import home, record, reminders, services, tasks
 
-        for kind in services.KINDS:
+        for kind in (*services.KINDS, *reminders.KINDS):
             register_kind(kind)
         register_nav_item(
             NavItem(
@@ -34,4 +34,9 @@ class PortalConfig(AppConfig):
             "portal.scrub_login_codes",
             interval_seconds=tasks.SCRUB_INTERVAL_SECONDS,
             task=tasks.scrub_login_codes,
+        )
+        register_periodic(
+            "portal.send_reminders",
+            interval_seconds=tasks.REMINDERS_INTERVAL_SECONDS,
+            task=tasks.send_reminders,
         )

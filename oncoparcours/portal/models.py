@@ -233,3 +233,25 @@ class Message(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.author_label} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Reminder(models.Model):
+    """One reminder created for one person about one thing (a questionnaire due or missed, an
+    appointment tomorrow): the unique key makes the reminder job safe to run twice or on two
+    workers at once. Rows are never changed."""
+
+    id = models.BigAutoField(primary_key=True)
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    notification = models.ForeignKey(
+        "core.Notification", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+
+    def __str__(self) -> str:
+        return self.key

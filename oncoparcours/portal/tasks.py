@@ -12,3 +12,14 @@ SCRUB_INTERVAL_SECONDS = 60
 @task()
 def scrub_login_codes() -> int:
     return codes_scrub()
+
+
+REMINDERS_INTERVAL_SECONDS = 600
+
+
+@task()
+def send_reminders() -> int:
+    """Create the reminders due (questionnaire due or missed, appointment tomorrow), once each."""
+    from .reminders import reminders_send
+
+    return reminders_send().created

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views, views
+from . import prom_views, staff_views, views
 
 app_name = "portal"
 
@@ -19,6 +19,8 @@ urlpatterns = [
         views.questionnaire_done,
         name="questionnaire_done",
     ),
+    path("portail/questionnaires/<uuid:due_id>/", prom_views.prom, name="prom"),
+    path("portail/questionnaires/<uuid:due_id>/merci/", prom_views.prom_done, name="prom_done"),
     path("portail/suivi/", views.reports, name="reports"),
     path("portail/informations/", views.information, name="information"),
     path("portail/contacts/", views.contacts, name="contacts"),

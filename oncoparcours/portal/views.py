@@ -20,8 +20,9 @@ from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.forms import add_application_error
 from oncoparcours.core.http import form_status
 from oncoparcours.core.middleware import client_ip
+from oncoparcours.monitoring import prom_catalogue, prom_selectors
 from oncoparcours.monitoring import services as monitoring
-from oncoparcours.monitoring.models import Report
+from oncoparcours.monitoring.models import QuestionnaireDue, Report
 from oncoparcours.monitoring.report_forms import SelfReportForm
 from oncoparcours.monitoring.services.reports import treatment_context
 
@@ -105,12 +106,18 @@ def home(request: HttpRequest) -> HttpResponse:
         ]
     threads = selectors.threads_for_account(account) if account.may("messages") else []
     unread = [t for t in threads if t.unread]  # type: ignore[attr-defined]
-    due = selectors.questionnaire_due(account.patient_id) if account.may("questionnaires") else None
+    may_answer = account.may("questionnaires")
+    due = selectors.questionnaire_due(account.patient_id) if may_answer else None
+    proms = prom_selectors.proms_open(account.patient_id) if may_answer else []
     return render(
         request,
         "portal/home.html",
-        _base(request, upcoming=upcoming, unread=unread, due=due),
+        _base(request, upcoming=upcoming, unread=unread, due=due, proms=_titled(proms)),
     )
+
+
+def _titled(proms: list[QuestionnaireDue]) -> list[tuple[QuestionnaireDue, str]]:
+    return [(p, prom_catalogue.title(p.instrument, p.instrument_version)) for p in proms]
 
 
 @portal_required("calendar")
@@ -197,7 +204,7 @@ def questionnaire(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/questionnaire.html",
-        _base(request, form=form),
+        _base(request, form=form, proms=_titled(prom_selectors.proms_open(patient.pk))),
         status=form_status(request),
     )
 

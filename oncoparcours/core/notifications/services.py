@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 import zoneinfo
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +25,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from ..audit import audit_record
+from ..audit import audit_record, audit_record_many
 from ..models import AuditAction, User
 from . import rules
 from .backends import DeliveryError, Rendered, address_for, deliver
@@ -142,6 +144,77 @@ def notification_send(
     return notification
 
 
+@dataclass(frozen=True)
+class SendRequest:
+    """One notification of ``notifications_send_many`` (the arguments of ``notification_send``)."""
+
+    kind: str
+    recipient: Recipient
+    context: dict[str, Any]
+    patient_id: Any = None
+    chain: Sequence[str] | None = None
+    reference: str = ""
+    pk: Any = None
+
+
+@transaction.atomic
+def notifications_send_many(
+    requests: Sequence[SendRequest], *, actor: User | None, now: dt.datetime | None = None
+) -> list[Notification]:
+    """``notification_send`` for many notifications at once (reminders): the same rules, one
+    query for the preferences, one insert for the notifications and one for their audit."""
+    now = now or timezone.now()
+    persons = {r.recipient.person for r in requests if r.recipient.person}
+    preferences = {p.person: p for p in NotificationPreference.objects.filter(person__in=persons)}
+    rows = []
+    for request in requests:
+        if request.kind not in KINDS:
+            raise ValueError(f"unknown notification kind {request.kind!r}")
+        recipient = request.recipient
+        preference = preferences.get(recipient.person)
+        preferred = preference.chain if preference is not None else None
+        channels = list(request.chain or preferred or recipient.default_chain)
+        if not channels or any(c not in Channel.values for c in channels):
+            raise ValueError(f"invalid channel chain {channels!r}")
+        rows.append(
+            Notification(
+                **({"pk": request.pk} if request.pk is not None else {}),
+                kind=request.kind,
+                patient_id=request.patient_id,
+                requested_by=actor if actor is not None and actor.is_authenticated else None,
+                recipient_user=recipient.user,
+                recipient_label=recipient.label[:200],
+                email=recipient.email,
+                phone=recipient.phone,
+                secure_address=recipient.secure_address,
+                chain=channels,
+                channel=channels[0],
+                context=request.context,
+                urgent=False,
+                next_attempt_at=_first_attempt_time(now, preference, False),
+                reference=request.reference[:120],
+                created_at=now,
+            )
+        )
+    Notification.objects.bulk_create(rows, batch_size=500)
+    audit_record_many(
+        [
+            {
+                "actor": actor,
+                "action": AuditAction.NOTIFY,
+                "patient_id": n.patient_id,
+                "obj": n,
+                "details": {"kind": n.kind, "channels": n.chain, "recipient": n.recipient_label},
+            }
+            for n in rows
+        ]
+    )
+    for notification in rows:
+        if notification.channel == Channel.IN_APP and notification.next_attempt_at <= now:
+            _deliver(notification, now=now)
+    return rows
+
+
 def notification_deliver_now(notification: Notification, *, now: dt.datetime | None = None) -> str:
     """Try a time-critical notification (a login code) at once instead of waiting for the
     worker's next pass; call it after the commit that stored the notification. The row is
@@ -159,13 +232,17 @@ def notification_deliver_now(notification: Notification, *, now: dt.datetime | N
     return _deliver(notification, now=now)
 
 
-def render(notification: Notification) -> Rendered:
+def render(notification: Notification, channel: str | None = None) -> Rendered:
+    """The texts of a notification; with ``channel``, only those that channel sends (an SMS
+    needs only its short text, an e-mail its subject and body)."""
     context = {**notification.context, "recipient": notification.recipient_label}
     base = f"core/notifications/{notification.kind}"
+    wants_short = channel in (None, Channel.SMS)
+    wants_mail = channel != Channel.SMS
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{base}.subject.txt", context).strip()
-        body = render_to_string(f"{base}.body.txt", context).strip() + "\n"
-        short = render_to_string(f"{base}.sms.txt", context).strip()
+        subject = render_to_string(f"{base}.subject.txt", context).strip() if wants_mail else ""
+        body = render_to_string(f"{base}.body.txt", context).strip() + "\n" if wants_mail else ""
+        short = render_to_string(f"{base}.sms.txt", context).strip() if wants_short else ""
     return Rendered(subject=" ".join(subject.split()), body=body, short=short[:459])
 
 
@@ -192,22 +269,83 @@ def _claim(now: dt.datetime, limit: int) -> list[Notification]:
     return list(Notification.objects.filter(pk__in=ids).order_by("next_attempt_at"))
 
 
+SEND_THREADS = 4  # e-mails and SMS are sent by a small pool (network waits overlap)
+
+
 def notifications_dispatch(*, now: dt.datetime | None = None, limit: int = 1000) -> DispatchResult:
-    """Send the due notifications (one SMTP connection for the batch's e-mails)."""
+    """Send the due notifications: e-mails and SMS by a small pool of threads (one SMTP
+    connection each), the rest in turn; every outcome is recorded by this thread."""
     now = now or timezone.now()
     result = DispatchResult()
     claimed = _claim(now, limit)
     if not claimed:
         return result
-    email_connection = get_connection(fail_silently=False)
+    pooled = [
+        n
+        for n in claimed
+        if n.channel in (Channel.EMAIL, Channel.SMS) and address_for(n, n.channel)
+    ]
+    ids = {n.pk for n in pooled}
+    sent: list[tuple[Notification, str, dt.datetime]] = []
+    local = threading.local()
+    connections: list[BaseEmailBackend] = []
+
+    def send(notification: Notification) -> tuple[str, DeliveryError | None]:
+        connection = None
+        if notification.channel == Channel.EMAIL:
+            connection = getattr(local, "connection", None)
+            if connection is None:
+                connection = local.connection = get_connection(fail_silently=False)
+                connections.append(connection)
+        return _send(notification, connection)
+
     try:
+        with ThreadPoolExecutor(SEND_THREADS) as pool:
+            for start in range(0, len(pooled), SENT_FLUSH):  # sent, then recorded, 50 at a time
+                part = pooled[start : start + SENT_FLUSH]
+                for notification, (reference, error) in zip(
+                    part, pool.map(send, part), strict=True
+                ):
+                    outcome = _outcome(notification, now, reference, error, sent)
+                    setattr(result, outcome, getattr(result, outcome) + 1)
+                _record_sent(sent, now)
         for notification in claimed:
-            outcome = _deliver(notification, now=now, email_connection=email_connection)
-            setattr(result, outcome, getattr(result, outcome) + 1)
+            if notification.pk not in ids:
+                outcome = _deliver(notification, now=now)
+                setattr(result, outcome, getattr(result, outcome) + 1)
     finally:
-        with contextlib.suppress(OSError):
-            email_connection.close()
+        _record_sent(sent, now)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.close()
     return result
+
+
+SENT_FLUSH = 50  # successful tries recorded together: a killed worker re-sends at most these
+
+
+def _record_sent(sent: list[tuple[Notification, str, dt.datetime]], now: dt.datetime) -> None:
+    """Record a run of successful tries in one transaction (one commit instead of one per
+    message); a worker killed before it re-sends them after the lease (at least once)."""
+    if not sent:
+        return
+    with transaction.atomic():
+        DeliveryAttempt.objects.bulk_create(
+            DeliveryAttempt(
+                notification=n,
+                channel=n.channel,
+                outcome=AttemptOutcome.SENT,
+                at=at,
+                provider_reference=ref[:200],
+            )
+            for n, ref, at in sent
+        )
+        Notification.objects.filter(pk__in=[n.pk for n, _r, _a in sent]).update(
+            status=NotificationStatus.SENT, sent_at=now, claimed_until=None
+        )
+    for notification, _ref, _at in sent:
+        notification.status, notification.sent_at = NotificationStatus.SENT, now
+    sent.clear()
 
 
 def _attempt(notification: Notification, outcome: str, detail: str = "", ref: str = "") -> None:
@@ -231,9 +369,31 @@ def _deliver(
         with transaction.atomic():
             _attempt(notification, AttemptOutcome.NO_ADDRESS)
             return _escalate(notification, now=now)
+    reference, error = _send(notification, email_connection)
+    return _outcome(notification, now, reference, error, None)
+
+
+def _send(
+    notification: Notification, email_connection: BaseEmailBackend | None
+) -> tuple[str, DeliveryError | None]:
+    """The try itself (no database): the provider's reference, or the error."""
     try:
-        reference = deliver(notification, render(notification), email_connection)
+        rendered = render(notification, notification.channel)
+        return deliver(notification, rendered, email_connection), None
     except DeliveryError as error:
+        return "", error
+
+
+def _outcome(
+    notification: Notification,
+    now: dt.datetime,
+    reference: str,
+    error: DeliveryError | None,
+    sent_buffer: list[tuple[Notification, str, dt.datetime]] | None,
+) -> str:
+    """Record a try: a failure is retried with back-off, then passes to the next channel; a
+    success is recorded at once, or with the next flush when ``sent_buffer`` is given."""
+    if error is not None:
         with transaction.atomic():
             _attempt(notification, AttemptOutcome.FAILED, str(error))
             notification.failed_attempts += 1
@@ -245,6 +405,9 @@ def _deliver(
             notification.claimed_until = None
             notification.save(update_fields=RESCHEDULED_FIELDS)
             return "retried"
+    if sent_buffer is not None:
+        sent_buffer.append((notification, reference, timezone.now()))
+        return "sent"
     with transaction.atomic():
         _attempt(notification, AttemptOutcome.SENT, ref=reference)
         notification.status, notification.sent_at = NotificationStatus.SENT, now

@@ -50,6 +50,21 @@ def _instance(patient):
     )
 
 
+def _prom_due(patient):
+    import datetime as dt
+
+    from oncoparcours.monitoring.models import QuestionnaireDue
+
+    today = dt.date.today()
+    return QuestionnaireDue.objects.get_or_create(
+        patient=patient,
+        pathway_instance=_instance(patient),
+        instrument="health-status",
+        occurrence="inclusion",
+        defaults={"instrument_version": 1, "due_on": today, "closes_on": today},
+    )[0]
+
+
 def _report(patient):
     import uuid
 
@@ -97,6 +112,7 @@ KWARG_BUILDERS = {
     "order_id": lambda patient: order_for(patient).pk,
     "treatment_id": lambda patient: TreatmentCourseFactory(patient=patient).pk,
     "thread_id": lambda patient: _thread(patient).pk,
+    "due_id": lambda patient: _prom_due(patient).pk,
 }
 
 

@@ -22,6 +22,7 @@ from oncoparcours.demo.models import DemoDataset
 from oncoparcours.demo.monitoring import MonitoringDemo
 from oncoparcours.demo.pathways import PathwayDemo
 from oncoparcours.demo.portal import PortalDemo, portal_logins
+from oncoparcours.demo.proms import PromsDemo
 from oncoparcours.demo.treatments import TreatmentsDemo
 from oncoparcours.demo.trials import TrialsDemo
 from oncoparcours.indicators.services import extract_refresh
@@ -81,6 +82,7 @@ class Command(BaseCommand):
         ConsentsDemo(seed=seed).run()
         TrialsDemo(seed=seed).run()
         PortalDemo(seed=seed).run()
+        PromsDemo(seed=seed).run()
         backdate_joins(seed)
         extract_refresh(actor=None)
         refresh_planner_statistics()

@@ -1,0 +1,193 @@
+"""PROM questionnaires: the schedule job creates the questionnaires that fall due and closes the
+ones whose window passed (missed); answering stores the answers (append-only) with their score
+and worrying items. Idempotent: a questionnaire is created once per pathway, instrument and
+occurrence (unique constraint); the same submission key twice yields the same answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.models import AuditAction, User
+
+from .. import prom_catalogue
+from ..models import DueStatus, PromAnswer, QuestionnaireDue, Source
+from ..rules import proms as rules
+
+TRANSITIONS = {DueStatus.DUE: (DueStatus.ANSWERED, DueStatus.MISSED)}
+
+
+@dataclass
+class ScheduleResult:
+    created: int = 0
+    missed: int = 0
+
+
+def proms_schedule(*, today: dt.date | None = None) -> ScheduleResult:
+    """Create the questionnaires fallen due by ``today`` for every patient in a programme with a
+    PROM schedule, and mark missed those whose window closed before ``today``."""
+    from oncoparcours.pathways.models import PathwayInstance, PhaseInstance
+
+    today = today or timezone.localdate()
+    plan = prom_catalogue.schedules()
+    window = int(plan["window_days"])
+    instances = list(
+        PathwayInstance.objects.filter(
+            template__code__in=list(plan["programmes"]), patient__deceased_on__isnull=True
+        )
+        .filter(Q(status="active") | Q(ended_on__gte=today - dt.timedelta(days=window)))
+        .select_related("template", "patient")
+    )
+    ends: dict[Any, list[tuple[str, dt.date]]] = defaultdict(list)
+    for instance_id, key, day in PhaseInstance.objects.filter(
+        instance__in=instances, completed_on__isnull=False
+    ).values_list("instance_id", "key", "completed_on"):
+        ends[instance_id].append((key, day))  # type: ignore[arg-type]  # filtered not null
+    rows = []
+    for instance in instances:
+        programme = plan["programmes"][instance.template.code]
+        found = rules.occurrences(
+            programme,
+            start=instance.start_date,
+            today=today,
+            ended_on=instance.ended_on,
+            sequence_ends=ends[instance.pk],
+        )
+        patient = instance.patient
+        for occurrence in found:
+            if rules.closes_on(occurrence.due_on, window) < today:
+                continue  # too old to ask now (a pathway recorded late)
+            for code in programme["instruments"]:
+                rows.append(
+                    QuestionnaireDue(
+                        patient=patient,
+                        pathway_instance=instance,
+                        organisation_id=patient.expert_centre_id or patient.proximity_centre_id,
+                        instrument=code,
+                        instrument_version=prom_catalogue.instrument(code)["version"],
+                        occurrence=occurrence.key,
+                        due_on=occurrence.due_on,
+                        closes_on=rules.closes_on(occurrence.due_on, window),
+                    )
+                )
+    result = ScheduleResult()
+    with transaction.atomic():
+        existing = set(
+            QuestionnaireDue.objects.filter(pathway_instance__in=instances).values_list(
+                "pathway_instance_id", "instrument", "occurrence"
+            )
+        )
+        new = [
+            r for r in rows if (r.pathway_instance_id, r.instrument, r.occurrence) not in existing
+        ]
+        QuestionnaireDue.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+        result.created = len(new)
+        for row in new:
+            audit_record(
+                actor=None,
+                action=AuditAction.CREATE,
+                patient_id=row.patient_id,
+                obj=row,
+                actor_label="PROM schedule",
+                details={"prom": row.instrument, "due_on": row.due_on.isoformat()},
+            )
+    result.missed = _close_missed(today)
+    return result
+
+
+def _close_missed(today: dt.date) -> int:
+    with transaction.atomic():
+        late = list(
+            QuestionnaireDue.objects.select_for_update()
+            .filter(status=DueStatus.DUE, closes_on__lt=today)
+            .values_list("pk", "patient_id")
+        )
+        QuestionnaireDue.objects.filter(
+            pk__in=[pk for pk, _p in late], status=DueStatus.DUE
+        ).update(status=DueStatus.MISSED, missed_on=today, updated_at=timezone.now())
+        for pk, patient_id in late:
+            audit_record(
+                actor=None,
+                action=AuditAction.UPDATE,
+                patient_id=patient_id,
+                actor_label="PROM schedule",
+                details={"prom_due": str(pk), "status": "missed"},
+            )
+    return len(late)
+
+
+def prom_answer(
+    *,
+    due: QuestionnaireDue,
+    answers: dict[str, Any],
+    source: str,
+    submission_key: uuid.UUID,
+    actor: User | None = None,
+    actor_label: str = "",
+) -> PromAnswer:
+    """Store the answers to a questionnaire still open (answered by the patient, a relative in
+    the portal, or a nurse on the patient's behalf)."""
+    if source not in Source.values:
+        raise ValueError(f"unknown source {source!r}")
+    previous = PromAnswer.objects.filter(submission_key=submission_key).first()
+    if previous is not None and previous.due_id == due.pk:
+        return previous  # the same form sent twice
+    instrument = prom_catalogue.instrument(due.instrument, due.instrument_version)
+    values, errors = rules.read_answers(instrument, answers)
+    if errors:
+        raise ApplicationError(
+            _("Some answers are missing or not valid."),
+            errors={key: [_error_text(reason)] for key, reason in errors.items()},
+        )
+    try:
+        with transaction.atomic():
+            locked = QuestionnaireDue.objects.select_for_update().get(pk=due.pk)
+            if locked.status != DueStatus.DUE:
+                raise ApplicationError(
+                    _("This questionnaire can no longer be answered: it is %(status)s.")
+                    % {"status": locked.get_status_display().lower()},
+                    allowed=[],
+                )
+            answer = PromAnswer.objects.create(
+                due=locked,
+                patient_id=locked.patient_id,
+                source=source,
+                reporter=actor if actor is not None and actor.is_authenticated else None,
+                reporter_label=actor_label[:200],
+                submission_key=submission_key,
+                answers=values,
+                score=rules.score(instrument, values),
+                worrying=rules.worrying(instrument, values),
+            )
+            locked.status, locked.answered_at = DueStatus.ANSWERED, answer.submitted_at
+            locked.save(update_fields=["status", "answered_at", "updated_at"])
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                patient_id=locked.patient_id,
+                obj=answer,
+                actor_label=actor_label,
+                details={"prom": locked.instrument, "source": source},
+            )
+    except IntegrityError:
+        return PromAnswer.objects.get(due=due)  # answered at the same moment elsewhere
+    due.status = DueStatus.ANSWERED
+    return answer
+
+
+def _error_text(reason: str) -> str:
+    return {
+        "required": _("Please answer this question."),
+        "choice": _("Choose one of the answers offered."),
+        "range": _("Give a whole number within the scale shown."),
+    }[reason]

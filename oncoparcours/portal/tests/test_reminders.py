@@ -1,0 +1,126 @@
+"""Reminders really sent: a questionnaire due (e-mail through a local SMTP server), an
+appointment tomorrow (SMS through a local HTTP gateway), a missed questionnaire (the
+coordination nurse told in the application after the second miss in a row); quiet hours
+respected; each reminder created once however often the job runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from oncoparcours.core.notifications.models import Notification, NotificationPreference
+from oncoparcours.core.notifications.services import notifications_dispatch
+from oncoparcours.monitoring.models import QuestionnaireDue
+from oncoparcours.monitoring.services.proms import proms_schedule
+from oncoparcours.pathways import services as pathways
+from oncoparcours.pathways.models import ActivityInstance, PathwayTemplate
+from oncoparcours.portal import reminders, services
+from oncoparcours.portal.models import Reminder
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pathway(patient, clinician):
+    return pathways.pathway_apply(
+        template=PathwayTemplate.objects.get(code="home-immunotherapy", is_latest=True),
+        patient=patient,
+        start=timezone.localdate(),
+        parameters={},
+        actor=clinician.user,
+    )
+
+
+def test_a_questionnaire_due_is_reminded_once_by_email(account, pathway, smtp):
+    notifications_dispatch()
+    smtp.messages.clear()  # the account's opening notice
+    proms_schedule()
+    first = reminders.reminders_send()
+    assert first.by_kind == {reminders.PROM_DUE: 2}  # both questionnaires at inclusion
+    again = reminders.reminders_send()
+    assert (again.created, again.already) == (0, 2)
+    assert notifications_dispatch().sent == 2
+    assert len(smtp.messages) == 2
+    to, mail = smtp.messages[0]
+    assert to == ["jeanne.moreau@patients.example"]
+    assert mail["Subject"] == "Un questionnaire à remplir"
+    body = mail.get_content()
+    assert "Mon état de santé aujourd'hui" in body or "Ma qualité de vie" in body
+    assert "/portail/" in body and "15" in body
+
+
+def test_the_same_reminder_twice_in_one_run_is_created_once(account, pathway):
+    proms_schedule()
+    wanted = reminders._prom_due(timezone.localdate())[:1]
+    result = reminders.reminders_create(wanted * 2)  # as two workers would at the same moment
+    assert (result.created, result.already) == (1, 1)
+    assert Notification.objects.filter(kind=reminders.PROM_DUE).count() == 1
+    assert Reminder.objects.count() == 1
+
+
+def test_quiet_hours_defer_a_reminder(account, pathway, smtp):
+    now = timezone.localtime()
+    NotificationPreference.objects.create(
+        person=f"portal:{account.pk}",
+        chain=["email"],
+        quiet_start=(now - dt.timedelta(hours=1)).time(),
+        quiet_end=(now + dt.timedelta(hours=2)).time(),
+    )
+    notifications_dispatch()
+    smtp.messages.clear()
+    proms_schedule()
+    reminders.reminders_send()
+    assert notifications_dispatch().sent == 0 and smtp.messages == []
+    later = timezone.now() + dt.timedelta(hours=3)
+    assert notifications_dispatch(now=later).sent == 2
+
+
+def test_an_appointment_tomorrow_is_reminded_by_sms(patient, nurse, pathway, gateway):
+    account = services.patient_account_open(
+        patient=patient, email="", phone="06 12 34 56 78", channel="sms", user=nurse.user
+    )
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    activity = ActivityInstance.objects.filter(instance=pathway).order_by("key").first()
+    ActivityInstance.objects.filter(pk=activity.pk).update(
+        kind="lab_test", status="planned", day=tomorrow, scheduled_for=None
+    )
+    notifications_dispatch()
+    gateway.received.clear()
+    result = reminders.reminders_send()
+    assert result.by_kind[reminders.APPOINTMENT] == 1
+    notifications_dispatch()
+    assert len(gateway.received) == 1
+    sms = gateway.received[0]
+    assert sms["to"] == account.phone or sms["to"].endswith("612345678")
+    assert f"demain {tomorrow:%d/%m/%Y}" in sms["text"] and "Prise de sang" in sms["text"]
+    assert reminders.reminders_send().by_kind.get(reminders.APPOINTMENT, 0) == 0
+
+
+def _due(pathway, occurrence, due_on, status):
+    return QuestionnaireDue.objects.create(
+        patient=pathway.patient,
+        pathway_instance=pathway,
+        instrument="health-status",
+        instrument_version=1,
+        occurrence=occurrence,
+        due_on=due_on,
+        closes_on=due_on + dt.timedelta(days=7),
+        status=status,
+        missed_on=due_on + dt.timedelta(days=8) if status == "missed" else None,
+    )
+
+
+def test_the_nurse_is_told_in_the_application_after_the_second_miss(account, pathway, nurse):
+    today = timezone.localdate()
+    _due(pathway, "every-28d-1", today - dt.timedelta(days=36), "missed")
+    once = reminders.reminders_send(today=today)
+    assert reminders.NURSE_MISSED not in once.by_kind
+    _due(pathway, "every-28d-2", today - dt.timedelta(days=8), "missed")
+    twice = reminders.reminders_send(today=today)
+    assert twice.by_kind == {reminders.PROM_MISSED: 1, reminders.NURSE_MISSED: 1}
+    notice = Notification.objects.get(kind=reminders.NURSE_MISSED)
+    assert notice.recipient_user == nurse.user and notice.chain == ["in_app"]
+    assert notice.status == "sent"  # shown at once in the application
+    assert reminders.reminders_send(today=today).created == 0
