@@ -67,6 +67,12 @@ def problem_message(code: str) -> str:
         "not_exon_number": _("An exon is a whole number from 1 to 200."),
         "not_protein_change": _("Not an HGVS protein change (e.g. p.V600E, p.E746_A750del)."),
         "partner_without_fusion": _("A fusion partner is given only for a fusion."),
+        "protein_change_not_for_this_alteration": _(
+            "A protein change is given only for an SNV or an indel."
+        ),
+        "not_for_this_kind": _(
+            "This value does not belong to this kind of result: record it as a result of its own."
+        ),
         "not_number": _("Not a number."),
         "tmb_out_of_range": _("TMB is 0 to 1000 mutations per megabase."),
         "not_ihc_value": _("Not a value of this scale."),

@@ -182,6 +182,11 @@ class CriterionForm(forms.Form):
             field = by_target.get(path.rsplit(".", 1)[-1], "kind")
             if field not in self.errors:
                 self.add_error(field, PROBLEMS.get(code, _("not a valid value")))
+        low, high = criterion.get("min"), criterion.get("max")
+        if low is not None and high is not None and low > high:
+            self.add_error("maximum", _("The maximum is below the minimum."))
+        if kind == "lab" and not criterion.get("unit") and "unit" not in self.errors:
+            self.add_error("unit", _("Give the unit (e.g. µmol/L, or × ULN)."))
         if len(criterion) == 1 and kind != "msi":
             self.add_error("kind", _("Fill in at least one value of the criterion."))
         data["criterion"] = criterion

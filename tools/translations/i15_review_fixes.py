@@ -15,3 +15,13 @@ T.update({
     "unknown field for this kind of criterion": "champ inconnu pour ce type de critère",
     "Not valid JSON (line %(line)s, column %(column)s).": "JSON non valide (ligne %(line)s, colonne %(column)s).",
 })
+
+T.update({
+    "A protein change is given only for an SNV or an indel.": "Une modification protéique ne s'indique que pour un SNV ou un indel.",
+    "This value does not belong to this kind of result: record it as a result of its own.": "Cette valeur n'appartient pas à ce type de résultat : enregistrez-la comme un résultat à part.",
+})
+
+T.update({
+    "The maximum is below the minimum.": "Le maximum est inférieur au minimum.",
+    "Give the unit (e.g. µmol/L, or × ULN).": "Indiquez l'unité (par exemple µmol/L, ou × LSN).",
+})

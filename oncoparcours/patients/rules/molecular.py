@@ -77,6 +77,8 @@ def _check_variant(raw: dict[str, str], out: Checked) -> None:
         out.problems["fusion_partner"] = "not_hgnc_symbol"
     if partner and alteration != "fusion":
         out.problems["fusion_partner"] = "partner_without_fusion"
+    if protein and alteration in ("fusion", "amplification", "deletion"):
+        out.problems["protein_change"] = "protein_change_not_for_this_alteration"
     out.values.update(
         gene=gene, alteration_type=alteration, exon=exon, protein_change=protein,
         fusion_partner=partner,
@@ -120,6 +122,14 @@ def _check_ihc(raw: dict[str, str], out: Checked) -> None:
 
 
 CHECKS = {"variant": _check_variant, "tmb": _check_tmb, "msi": _check_msi, "ihc": _check_ihc}
+# The fields each kind of result reads: a value typed in another kind's field would be lost
+# silently (a TMB typed with a variant), so it is refused.
+FIELDS = {
+    "variant": ("gene", "alteration_type", "exon", "protein_change", "fusion_partner"),
+    "tmb": ("tmb",),
+    "msi": ("msi_status",),
+    "ihc": ("ihc_marker", "ihc_scale", "ihc_value"),
+}
 
 
 def check_finding(raw: dict[str, str], *, birth_date: dt.date, today: dt.date) -> Checked:
@@ -130,6 +140,10 @@ def check_finding(raw: dict[str, str], *, birth_date: dt.date, today: dt.date) -
         out.problems["kind"] = "required" if not kind else "unknown_choice"
     else:
         CHECKS[kind](raw, out)
+        for other, names in FIELDS.items():
+            for name in names if other != kind else ():
+                if str(raw.get(name) or "").strip():
+                    out.problems[name] = "not_for_this_kind"
     sampled_on = _date(raw.get("sampled_on", ""))
     if sampled_on is None:
         out.problems["sampled_on"] = "required" if not raw.get("sampled_on") else "not_date"

@@ -48,6 +48,12 @@ TODAY = dt.date(2026, 1, 1)
          {"ihc_value": "not_percentage"}),
         ({"kind": "ihc", "ihc_marker": "ER", "ihc_scale": "percent", "ihc_value": "80 %"}, {}),
         ({"kind": "blood"}, {"kind": "unknown_choice"}),
+        # Cold try-out: "KRAS fusion p.G12C" was accepted, a TMB typed with a variant dropped.
+        ({"kind": "variant", "gene": "KRAS", "alteration_type": "fusion",
+          "protein_change": "p.G12C"},
+         {"protein_change": "protein_change_not_for_this_alteration"}),
+        ({"kind": "variant", "gene": "KRAS", "alteration_type": "snv", "tmb": "5"},
+         {"tmb": "not_for_this_kind"}),
     ],
 )  # fmt: skip
 def test_validation_table(raw, problems):

@@ -147,3 +147,18 @@ def test_tree_edits_keep_paths_and_prune_empty_groups():
         "and": [age, {"criterion": "sex", "sex": "F"}]
     }
     assert tree["and"][1]["or"][0]["gene"] == "EGFR"  # the original is not changed
+
+
+def test_criterion_ranges_and_lab_units_are_checked(clinician, client):
+    import_demo()
+    arm = Arm.objects.get(code="BRAF-V600")
+    url = reverse("trials:curate", args=[arm.trial_id, arm.pk])
+    client.force_login(clinician.user)
+    bad = {"do": "criteria", "c-kind": "age", "c-minimum": "80", "c-maximum": "18",
+           "c-text": "Âge 18 à 80 ans"}  # fmt: skip
+    html = client.post(url, bad).content.decode()
+    assert "Le maximum est inférieur au minimum." in html
+    lab = {"do": "criteria", "c-kind": "lab", "c-test": "créatinine", "c-maximum": "1,5",
+           "c-text": "Créatinine ≤ 1,5"}  # fmt: skip
+    answer = client.post(url, lab)
+    assert answer.status_code == 400 and "Indiquez l&#x27;unité" in answer.content.decode()
