@@ -415,6 +415,8 @@ class QuestionnaireDue(BaseModel):
 
     class Meta:
         ordering = ["-due_on", "instrument"]
+        verbose_name = _("questionnaire to fill in")
+        verbose_name_plural = _("questionnaires to fill in")
         constraints = [
             models.UniqueConstraint(
                 fields=["pathway_instance", "instrument", "occurrence"], name="prom_due_once"
@@ -451,6 +453,8 @@ class PromAnswer(AppendOnlyModel):
 
     class Meta:
         ordering = ["-submitted_at"]
+        verbose_name = _("questionnaire answer")
+        verbose_name_plural = _("questionnaire answers")
 
     def __str__(self) -> str:
         return f"{self.due_id} {self.score}"

@@ -25,3 +25,10 @@ T.update({
     "The maximum is below the minimum.": "Le maximum est inférieur au minimum.",
     "Give the unit (e.g. µmol/L, or × ULN).": "Indiquez l'unité (par exemple µmol/L, ou × LSN).",
 })
+
+T.update({
+    "questionnaire answer": "réponse à un questionnaire",
+    "questionnaire answers": "réponses aux questionnaires",
+    "questionnaire to fill in": "questionnaire à remplir",
+    "questionnaires to fill in": "questionnaires à remplir",
+})
