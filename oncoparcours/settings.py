@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "oncoparcours.portal",
     "oncoparcours.indicators",
     "oncoparcours.privacy",
+    "oncoparcours.interop",
     "oncoparcours.demo",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("oncoparcours.portal.urls")),
     path("", include("oncoparcours.indicators.urls")),
     path("", include("oncoparcours.privacy.urls")),
+    path("", include("oncoparcours.interop.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("admin/login/", admin_login_redirect),

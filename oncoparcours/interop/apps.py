@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InteropConfig(AppConfig):
+    """The FHIR R4 / mCODE interface. It reads the domain apps (like indicators) and turns
+    their rows into FHIR resources; the domain never imports it."""
+
+    name = "oncoparcours.interop"
+    label = "interop"
+    verbose_name = _("Interoperability (FHIR)")

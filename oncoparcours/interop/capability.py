@@ -1,0 +1,56 @@
+"""The server's CapabilityStatement, derived from what the views really serve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from . import selectors, systems
+
+SEARCH_TYPES = {
+    "_id": "token",
+    "identifier": "token",
+    "name": "string",
+    "family": "string",
+    "given": "string",
+    "birthdate": "date",
+    "gender": "token",
+    "patient": "reference",
+    "subject": "reference",
+    "code": "token",
+}
+RESOURCES = {
+    "Patient": (selectors.PATIENT_PARAMETERS, systems.CANCER_PATIENT),
+    "Condition": (selectors.CONDITION_PARAMETERS, systems.PRIMARY_CANCER_CONDITION),
+}
+
+
+def capability_statement(base_url: str) -> dict[str, Any]:
+    from .builders import validated
+
+    resources = [
+        {
+            "type": name,
+            "supportedProfile": [profile],
+            "interaction": [{"code": "read"}, {"code": "search-type"}],
+            "searchParam": [
+                {"name": parameter, "type": SEARCH_TYPES[parameter]} for parameter in parameters
+            ]
+            + [{"name": "_count", "type": "number"}],
+        }
+        for name, (parameters, profile) in RESOURCES.items()
+    ]
+    return validated(
+        {
+            "resourceType": "CapabilityStatement",
+            "status": "active",
+            "date": timezone.now().date().isoformat(),
+            "kind": "instance",
+            "software": {"name": "OncoParcours"},
+            "implementation": {"description": "OncoParcours FHIR API", "url": base_url},
+            "fhirVersion": "4.0.1",
+            "format": ["application/fhir+json"],
+            "rest": [{"mode": "server", "resource": resources}],
+        }
+    )

@@ -1,0 +1,175 @@
+"""FHIR searches and reads, scoped to the caller's care teams and audited (one event per
+patient whose data is returned)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from oncoparcours.core.audit import audit_record, audit_record_many
+from oncoparcours.core.models import AuditAction, User
+from oncoparcours.directory.rules import icd10
+from oncoparcours.patients.models import Diagnosis, Patient, search_key
+from oncoparcours.patients.selectors import patients_for_user, visible_patient_filter
+
+from .rules.search import (
+    DateRange,
+    SearchError,
+    parse_date,
+    parse_reference,
+    parse_token,
+)
+from .systems import ICD10, RFC3986
+
+PATIENT_PARAMETERS = ("_id", "identifier", "name", "family", "given", "birthdate", "gender")
+CONDITION_PARAMETERS = ("_id", "patient", "subject", "code")
+GENDER_CODES = {"female": "F", "male": "M", "other": "X"}
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Any]
+    total: int
+
+
+def _uuid(parameter: str, raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise SearchError(parameter, "an id (UUID) is expected") from None
+
+
+def _date_filter(field: str, found: DateRange) -> Q:
+    condition = Q()
+    if found.start is not None:
+        condition &= Q(**{f"{field}__gte": found.start})
+    if found.end is not None:
+        condition &= Q(**{f"{field}__lt": found.end})
+    return ~condition if found.negate else condition
+
+
+def _patient_filters(params: Mapping[str, list[str]]) -> Q:
+    condition = Q()
+    for raw in params.get("_id", []):
+        condition &= Q(pk=_uuid("_id", raw))
+    for raw in params.get("identifier", []):
+        system, value = parse_token(raw)
+        if system not in (None, RFC3986) or not value.startswith("urn:uuid:"):
+            raise SearchError("identifier", f"only {RFC3986}|urn:uuid:<id> identifiers are known")
+        condition &= Q(pk=_uuid("identifier", value.removeprefix("urn:uuid:")))
+    for name in ("name", "family", "given"):
+        for raw in params.get(name, []):
+            if not search_key(raw):
+                raise SearchError(name, "a name is expected")
+            condition &= Q(search_text__contains=search_key(raw))
+    for raw in params.get("birthdate", []):
+        condition &= _date_filter("birth_date", parse_date("birthdate", raw))
+    for raw in params.get("gender", []):
+        if raw not in GENDER_CODES:
+            raise SearchError("gender", "female, male or other is expected")
+        condition &= Q(sex=GENDER_CODES[raw])
+    return condition
+
+
+def _slice(queryset: QuerySet[Any], count: int, page: int) -> Page:
+    total = queryset.count()
+    rows = list(queryset[(page - 1) * count : page * count])
+    return Page(rows=rows, total=total)
+
+
+def _audit_reads(user: User, patient_ids: set[uuid.UUID], what: str) -> None:
+    audit_record_many(
+        [
+            {
+                "actor": user,
+                "action": AuditAction.VIEW,
+                "patient_id": patient_id,
+                "details": {"what": what},
+            }
+            for patient_id in sorted(patient_ids)
+        ]
+    )
+
+
+def patient_search(*, user: User, params: Mapping[str, list[str]], count: int, page: int) -> Page:
+    queryset = (
+        patients_for_user(user)
+        .filter(_patient_filters(params))
+        .select_related("gp")
+        .order_by("sort_name", "pk")
+    )
+    found = _slice(queryset, count, page)
+    _audit_reads(user, {p.pk for p in found.rows}, "FHIR Patient search")
+    return found
+
+
+def patient_read(*, user: User, patient_id: str) -> Patient | None:
+    try:
+        key = uuid.UUID(patient_id)
+    except ValueError:
+        return None
+    patient = patients_for_user(user).select_related("gp").filter(pk=key).first()
+    if patient is None:
+        audit_record(
+            actor=user, action=AuditAction.DENIED, patient_id=key, details={"what": "FHIR Patient"}
+        )
+        return None
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        patient_id=key,
+        obj=patient,
+        details={"what": "FHIR Patient"},
+    )
+    return patient
+
+
+def _condition_filters(params: Mapping[str, list[str]]) -> Q:
+    condition = Q()
+    for raw in params.get("_id", []):
+        condition &= Q(pk=_uuid("_id", raw))
+    for name in ("patient", "subject"):
+        for raw in params.get(name, []):
+            condition &= Q(patient_id=_uuid(name, parse_reference(name, raw, "Patient")))
+    for raw in params.get("code", []):
+        system, code = parse_token(raw)
+        if system not in (None, ICD10):
+            raise SearchError("code", f"only ICD-10 codes ({ICD10}) are searchable")
+        try:
+            condition &= Q(icd10=icd10.normalise(code))
+        except ValueError:
+            raise SearchError("code", "an ICD-10 code such as C34.1 is expected") from None
+    return condition
+
+
+def condition_search(*, user: User, params: Mapping[str, list[str]], count: int, page: int) -> Page:
+    queryset = (
+        Diagnosis.objects.filter(visible_patient_filter(user))
+        .filter(_condition_filters(params))
+        .order_by("patient_id", "-is_primary", "diagnosed_on", "pk")
+    )
+    found = _slice(queryset, count, page)
+    _audit_reads(user, {d.patient_id for d in found.rows}, "FHIR Condition search")
+    return found
+
+
+def condition_read(*, user: User, condition_id: str) -> Diagnosis | None:
+    try:
+        key = uuid.UUID(condition_id)
+    except ValueError:
+        return None
+    diagnosis = Diagnosis.objects.filter(visible_patient_filter(user), pk=key).first()
+    if diagnosis is None:
+        return None
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        patient_id=diagnosis.patient_id,
+        obj=diagnosis,
+        details={"what": "FHIR Condition"},
+    )
+    return diagnosis

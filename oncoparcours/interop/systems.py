@@ -1,0 +1,15 @@
+"""Code systems, profiles and identifier systems used in the resources we build (sources: FHIR
+R4 terminology, HL7 mCODE STU3 profiles, ANS annuaire santé identifiers)."""
+
+ICD10 = "http://hl7.org/fhir/sid/icd-10"
+ICDO3 = "http://terminology.hl7.org/CodeSystem/icd-o-3"
+CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
+RFC3986 = "urn:ietf:rfc:3986"  # identifier value is a URI (our UUIDs as urn:uuid:...)
+RPPS = "urn:oid:1.2.250.1.71.4.2.1"  # ANS: RPPS number of a health professional
+
+MCODE = "http://hl7.org/fhir/us/mcode/StructureDefinition/"
+CANCER_PATIENT = MCODE + "mcode-cancer-patient"
+PRIMARY_CANCER_CONDITION = MCODE + "mcode-primary-cancer-condition"
+SECONDARY_CANCER_CONDITION = MCODE + "mcode-secondary-cancer-condition"
+HISTOLOGY_MORPHOLOGY = MCODE + "mcode-histology-morphology-behavior"
+ASSERTED_DATE = "http://hl7.org/fhir/StructureDefinition/condition-assertedDate"

@@ -1,0 +1,15 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "interop"
+
+urlpatterns = [
+    path("fhir/metadata", views.metadata, name="metadata"),
+    re_path(r"^fhir/(?P<resource_type>[A-Z][A-Za-z]+)$", views.search, name="search"),
+    re_path(
+        r"^fhir/(?P<resource_type>[A-Z][A-Za-z]+)/(?P<resource_id>[A-Za-z0-9\-.]{1,64})$",
+        views.read,
+        name="read",
+    ),
+]

@@ -1,0 +1,129 @@
+"""The FHIR R4 REST endpoints: thin views over ``selectors`` and ``builders``. Professionals use
+their session (second factor included, through the session guard); an anonymous call gets a
+401 OperationOutcome, never the login page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from . import builders, capability, selectors
+from .outcomes import FhirError, fhir_response, not_found, operation_outcome
+from .rules.search import SearchError, parse_count, parse_page, unknown_parameters
+
+ToResource = Callable[[Any], dict[str, Any]]
+SEARCHES: dict[str, tuple[tuple[str, ...], Callable[..., selectors.Page], ToResource]] = {
+    "Patient": (selectors.PATIENT_PARAMETERS, selectors.patient_search, builders.patient_resource),
+    "Condition": (
+        selectors.CONDITION_PARAMETERS,
+        selectors.condition_search,
+        builders.condition_resource,
+    ),
+}
+READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
+    "Patient": (
+        lambda user, key: selectors.patient_read(user=user, patient_id=key),
+        builders.patient_resource,
+    ),
+    "Condition": (
+        lambda user, key: selectors.condition_read(user=user, condition_id=key),
+        builders.condition_resource,
+    ),
+}
+
+
+def _answer(request: HttpRequest, build: Callable[[], dict[str, Any]]) -> HttpResponse:
+    if not request.user.is_authenticated:
+        error = FhirError(401, "login", "authentication is required")
+        response = fhir_response(operation_outcome(error), status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="fhir"'
+        return response
+    try:
+        return fhir_response(build())
+    except FhirError as error:
+        return fhir_response(operation_outcome(error), status=error.status)
+    except SearchError as error:
+        refused = FhirError(400, "invalid", error.reason, expression=error.parameter)
+        return fhir_response(operation_outcome(refused), status=400)
+
+
+@login_not_required
+@require_GET
+def metadata(request: HttpRequest) -> HttpResponse:
+    """The CapabilityStatement is public (FHIR R4 §3.1.0.9): it carries no patient data."""
+    return fhir_response(capability.capability_statement(request.build_absolute_uri("/fhir")))
+
+
+@login_not_required
+@require_GET
+def search(request: HttpRequest, resource_type: str) -> HttpResponse:
+    def build() -> dict[str, Any]:
+        if resource_type not in SEARCHES:
+            raise FhirError(404, "not-supported", f"{resource_type} is not served here")
+        supported, run, to_resource = SEARCHES[resource_type]
+        params = {key: request.GET.getlist(key) for key in request.GET}
+        unknown = unknown_parameters(list(params), supported)
+        if unknown:
+            raise SearchError(unknown[0], f"not a supported search parameter of {resource_type}")
+        count = parse_count(request.GET.get("_count"))
+        page = parse_page(request.GET.get("_page"))
+        found = run(user=request.user, params=params, count=count, page=page)
+        return _bundle(request, resource_type, found, count, page, to_resource)
+
+    return _answer(request, build)
+
+
+@login_not_required
+@require_GET
+def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
+    def build() -> dict[str, Any]:
+        if resource_type not in READS:
+            raise FhirError(404, "not-supported", f"{resource_type} is not served here")
+        fetch, to_resource = READS[resource_type]
+        row = fetch(request.user, resource_id)
+        if row is None:
+            raise not_found(resource_type, resource_id)
+        return to_resource(row)
+
+    return _answer(request, build)
+
+
+def _bundle(
+    request: HttpRequest,
+    resource_type: str,
+    found: selectors.Page,
+    count: int,
+    page: int,
+    to_resource: Callable[[Any], dict[str, Any]],
+) -> dict[str, Any]:
+    base = request.build_absolute_uri(f"/fhir/{resource_type}")
+
+    def link(relation: str, number: int) -> dict[str, str]:
+        query = [(k, v) for k, values in request.GET.lists() if k != "_page" for v in values]
+        return {"relation": relation, "url": f"{base}?{urlencode([*query, ('_page', number)])}"}
+
+    links = [link("self", page)]
+    if page > 1:
+        links.append(link("previous", page - 1))
+    if page * count < found.total:
+        links.append(link("next", page + 1))
+    entries = [
+        {
+            "fullUrl": f"{base}/{resource['id']}",
+            "resource": resource,
+            "search": {"mode": "match"},
+        }
+        for resource in map(to_resource, found.rows)
+    ]
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": found.total,
+        "link": links,
+        "entry": entries,
+    }
