@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "mozilla_django_oidc",
+    "oauth2_provider",
     "django_tasks",
     "django_tasks_db",
     "oncoparcours.core",
@@ -226,6 +227,16 @@ OTP_TOTP_ISSUER = "OncoParcours"
 OTP_TOTP_THROTTLE_FACTOR = 1
 
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# FHIR API for systems: OAuth2 client credentials (django-oauth-toolkit), SMART v2 system scopes
+# granted per registered client (`oncoparcours fhir_client create`). Short-lived tokens, as the
+# SMART Backend Services guidance advises (at most five minutes).
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "oncoparcours.interop.oauth.SmartScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
+    "PKCE_REQUIRED": True,
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
 # OpenID Connect (Pro Santé Connect). Enabled when OIDC_DISCOVERY_URL and OIDC_RP_CLIENT_ID are set.
 OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")
 OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")

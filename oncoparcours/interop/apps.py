@@ -9,3 +9,10 @@ class InteropConfig(AppConfig):
     name = "oncoparcours.interop"
     label = "interop"
     verbose_name = _("Interoperability (FHIR)")
+
+    def ready(self) -> None:
+        from oauth2_provider.signals import app_authorized
+
+        from .oauth import audit_token_issued
+
+        app_authorized.connect(audit_token_issued, dispatch_uid="interop-token-audit")

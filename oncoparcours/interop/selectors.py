@@ -11,11 +11,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from oncoparcours.core.audit import audit_record, audit_record_many
-from oncoparcours.core.models import AuditAction, User
+from oncoparcours.core.models import AuditAction
 from oncoparcours.directory.rules import icd10
 from oncoparcours.patients.models import Diagnosis, Patient, search_key
-from oncoparcours.patients.selectors import patients_for_user, visible_patient_filter
 
+from .readers import Reader
 from .rules.search import (
     DateRange,
     SearchError,
@@ -81,11 +81,11 @@ def _slice(queryset: QuerySet[Any], count: int, page: int) -> Page:
     return Page(rows=rows, total=total)
 
 
-def _audit_reads(user: User, patient_ids: set[uuid.UUID], what: str) -> None:
+def _audit_reads(reader: Reader, patient_ids: set[uuid.UUID], what: str) -> None:
     audit_record_many(
         [
             {
-                "actor": user,
+                **reader.audit(),
                 "action": AuditAction.VIEW,
                 "patient_id": patient_id,
                 "details": {"what": what},
@@ -95,31 +95,38 @@ def _audit_reads(user: User, patient_ids: set[uuid.UUID], what: str) -> None:
     )
 
 
-def patient_search(*, user: User, params: Mapping[str, list[str]], count: int, page: int) -> Page:
+def patient_search(
+    *, reader: Reader, params: Mapping[str, list[str]], count: int, page: int
+) -> Page:
     queryset = (
-        patients_for_user(user)
+        Patient.objects.filter(reader.patient_filter("pk"))
         .filter(_patient_filters(params))
         .select_related("gp")
         .order_by("sort_name", "pk")
     )
     found = _slice(queryset, count, page)
-    _audit_reads(user, {p.pk for p in found.rows}, "FHIR Patient search")
+    _audit_reads(reader, {p.pk for p in found.rows}, "FHIR Patient search")
     return found
 
 
-def patient_read(*, user: User, patient_id: str) -> Patient | None:
+def patient_read(*, reader: Reader, patient_id: str) -> Patient | None:
     try:
         key = uuid.UUID(patient_id)
     except ValueError:
         return None
-    patient = patients_for_user(user).select_related("gp").filter(pk=key).first()
+    patient = (
+        Patient.objects.filter(reader.patient_filter("pk"), pk=key).select_related("gp").first()
+    )
     if patient is None:
         audit_record(
-            actor=user, action=AuditAction.DENIED, patient_id=key, details={"what": "FHIR Patient"}
+            **reader.audit(),
+            action=AuditAction.DENIED,
+            patient_id=key,
+            details={"what": "FHIR Patient"},
         )
         return None
     audit_record(
-        actor=user,
+        **reader.audit(),
         action=AuditAction.VIEW,
         patient_id=key,
         obj=patient,
@@ -146,27 +153,29 @@ def _condition_filters(params: Mapping[str, list[str]]) -> Q:
     return condition
 
 
-def condition_search(*, user: User, params: Mapping[str, list[str]], count: int, page: int) -> Page:
+def condition_search(
+    *, reader: Reader, params: Mapping[str, list[str]], count: int, page: int
+) -> Page:
     queryset = (
-        Diagnosis.objects.filter(visible_patient_filter(user))
+        Diagnosis.objects.filter(reader.patient_filter())
         .filter(_condition_filters(params))
         .order_by("patient_id", "-is_primary", "diagnosed_on", "pk")
     )
     found = _slice(queryset, count, page)
-    _audit_reads(user, {d.patient_id for d in found.rows}, "FHIR Condition search")
+    _audit_reads(reader, {d.patient_id for d in found.rows}, "FHIR Condition search")
     return found
 
 
-def condition_read(*, user: User, condition_id: str) -> Diagnosis | None:
+def condition_read(*, reader: Reader, condition_id: str) -> Diagnosis | None:
     try:
         key = uuid.UUID(condition_id)
     except ValueError:
         return None
-    diagnosis = Diagnosis.objects.filter(visible_patient_filter(user), pk=key).first()
+    diagnosis = Diagnosis.objects.filter(reader.patient_filter(), pk=key).first()
     if diagnosis is None:
         return None
     audit_record(
-        actor=user,
+        **reader.audit(),
         action=AuditAction.VIEW,
         patient_id=diagnosis.patient_id,
         obj=diagnosis,

@@ -1,4 +1,5 @@
 from django.urls import path, re_path
+from oauth2_provider.views import TokenView
 
 from . import views
 
@@ -6,6 +7,7 @@ app_name = "interop"
 
 urlpatterns = [
     path("fhir/metadata", views.metadata, name="metadata"),
+    path("fhir/auth/token", TokenView.as_view(), name="token"),
     re_path(r"^fhir/(?P<resource_type>[A-Z][A-Za-z]+)$", views.search, name="search"),
     re_path(
         r"^fhir/(?P<resource_type>[A-Z][A-Za-z]+)/(?P<resource_id>[A-Za-z0-9\-.]{1,64})$",

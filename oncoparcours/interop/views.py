@@ -13,7 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from . import builders, capability, selectors
+from .oauth import bearer_client
 from .outcomes import FhirError, fhir_response, not_found, operation_outcome
+from .readers import Reader
+from .rules import scopes
 from .rules.search import SearchError, parse_count, parse_page, unknown_parameters
 
 ToResource = Callable[[Any], dict[str, Any]]
@@ -27,24 +30,57 @@ SEARCHES: dict[str, tuple[tuple[str, ...], Callable[..., selectors.Page], ToReso
 }
 READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "Patient": (
-        lambda user, key: selectors.patient_read(user=user, patient_id=key),
+        lambda reader, key: selectors.patient_read(reader=reader, patient_id=key),
         builders.patient_resource,
     ),
     "Condition": (
-        lambda user, key: selectors.condition_read(user=user, condition_id=key),
+        lambda reader, key: selectors.condition_read(reader=reader, condition_id=key),
         builders.condition_resource,
     ),
 }
 
 
-def _answer(request: HttpRequest, build: Callable[[], dict[str, Any]]) -> HttpResponse:
-    if not request.user.is_authenticated:
-        error = FhirError(401, "login", "authentication is required")
-        response = fhir_response(operation_outcome(error), status=401)
-        response["WWW-Authenticate"] = 'Bearer realm="fhir"'
-        return response
+def _unauthorised(diagnostics: str, bearer_error: str = "") -> HttpResponse:
+    response = fhir_response(operation_outcome(FhirError(401, "login", diagnostics)), status=401)
+    challenge = 'Bearer realm="fhir"'
+    if bearer_error:
+        challenge += f', error="{bearer_error}"'
+    response["WWW-Authenticate"] = challenge
+    return response
+
+
+def _reader(request: HttpRequest) -> Reader | HttpResponse:
+    """A bearer token wins over a session; a bad token is never replaced by the session."""
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        found = bearer_client(request)
+        if found is None:
+            return _unauthorised("the access token is invalid or expired", "invalid_token")
+        client, granted = found
+        return Reader(client=client, scopes=tuple(granted))
+    if request.user.is_authenticated:
+        return Reader(user=request.user)
+    return _unauthorised("authentication is required")
+
+
+def _check_scope(reader: Reader, resource_type: str, interaction: str) -> None:
+    if reader.client is not None and not scopes.grants(
+        list(reader.scopes), resource_type, interaction
+    ):
+        letter = scopes.INTERACTION_LETTER[interaction]
+        raise FhirError(
+            403,
+            "forbidden",
+            f"the token does not grant system/{resource_type}.{letter}",
+            expression=resource_type,
+        )
+
+
+def _answer(request: HttpRequest, build: Callable[[Reader], dict[str, Any]]) -> HttpResponse:
+    reader = _reader(request)
+    if isinstance(reader, HttpResponse):
+        return reader
     try:
-        return fhir_response(build())
+        return fhir_response(build(reader))
     except FhirError as error:
         return fhir_response(operation_outcome(error), status=error.status)
     except SearchError as error:
@@ -62,9 +98,10 @@ def metadata(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def search(request: HttpRequest, resource_type: str) -> HttpResponse:
-    def build() -> dict[str, Any]:
+    def build(reader: Reader) -> dict[str, Any]:
         if resource_type not in SEARCHES:
             raise FhirError(404, "not-supported", f"{resource_type} is not served here")
+        _check_scope(reader, resource_type, "search")
         supported, run, to_resource = SEARCHES[resource_type]
         params = {key: request.GET.getlist(key) for key in request.GET}
         unknown = unknown_parameters(list(params), supported)
@@ -72,7 +109,7 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
             raise SearchError(unknown[0], f"not a supported search parameter of {resource_type}")
         count = parse_count(request.GET.get("_count"))
         page = parse_page(request.GET.get("_page"))
-        found = run(user=request.user, params=params, count=count, page=page)
+        found = run(reader=reader, params=params, count=count, page=page)
         return _bundle(request, resource_type, found, count, page, to_resource)
 
     return _answer(request, build)
@@ -81,11 +118,12 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
-    def build() -> dict[str, Any]:
+    def build(reader: Reader) -> dict[str, Any]:
         if resource_type not in READS:
             raise FhirError(404, "not-supported", f"{resource_type} is not served here")
+        _check_scope(reader, resource_type, "read")
         fetch, to_resource = READS[resource_type]
-        row = fetch(request.user, resource_id)
+        row = fetch(reader, resource_id)
         if row is None:
             raise not_found(resource_type, resource_id)
         return to_resource(row)

@@ -55,13 +55,25 @@ def _bad_choices(where: str, choices: Any) -> list[str]:
     return bad
 
 
+# Third-party tables no user ever sees: not in the admin (see test below), on no page.
+HIDDEN_APPS = {
+    # django-oauth-toolkit: FHIR API clients are registered with `oncoparcours fhir_client`
+    # and shown through our own ApiClient model; the OAuth2 tables hold generated tokens.
+    "oauth2_provider",
+}
+
+
+def _shown_models() -> list[Any]:
+    return [m for m in apps.get_models() if m._meta.app_label not in HIDDEN_APPS]
+
+
 # Choices that are units typed as such everywhere (mg, mg/kg): not words to translate.
 UNIT_CHOICES = {"oncoparcours.celltherapy.forms.TreatmentForm.unit"}
 
 
 def test_every_model_choice_has_a_french_label():
     bad = []
-    for model in apps.get_models():
+    for model in _shown_models():
         for field in model._meta.get_fields():
             if getattr(field, "choices", None):
                 bad += _bad_choices(f"{model._meta.label}.{field.name}", field.choices)
@@ -86,7 +98,7 @@ def test_every_form_choice_has_a_french_label():
 def test_every_model_and_app_has_a_french_name():
     catalogue = trans_real.translation("fr")._catalog
     english_only = []
-    for model in apps.get_models():
+    for model in _shown_models():
         meta = model._meta
         for name in (meta.verbose_name, meta.verbose_name_plural, meta.app_config.verbose_name):
             msgid = _msgid(name)
@@ -101,6 +113,13 @@ def test_the_admin_names_tables_in_french(admin_client):
     for english in ("Boards", "Bed units", "Task Results", "Otp_Totp"):
         assert english not in page
     assert "Unités de lits" in page and "Résultats de tâches" in page
+
+
+def test_hidden_third_party_tables_are_not_in_the_admin():
+    from django.contrib import admin
+
+    shown = {model._meta.app_label for model in admin.site._registry}
+    assert shown & HIDDEN_APPS == set()
 
 
 @pytest.mark.parametrize(

@@ -70,3 +70,16 @@ def test_an_unsupported_parameter_is_named_never_ignored():
     assert unknown_parameters(["patinet", "_count"], ("patient",)) == ["patinet"]
     assert unknown_parameters(["patient:missing"], ("patient",)) == ["patient:missing"]
     assert unknown_parameters(["patient", "_page"], ("patient",)) == []
+
+
+def test_narrower_scopes_are_covered_by_wider_grants():
+    from oncoparcours.interop.rules.scopes import covered, grants
+
+    assert covered("system/Patient.r", ["system/Patient.rs"])
+    assert covered("system/Patient.rs", ["system/*.rs"])
+    assert not covered("system/*.r", ["system/Patient.rs"])
+    assert not covered("system/Condition.r", ["system/Patient.rs"])
+    assert not covered("system/Patient.rs", ["system/Patient.r"])
+    assert not covered("patient/Patient.rs", ["system/*.rs"])
+    assert grants(["system/*.s"], "Condition", "search")
+    assert not grants(["system/*.s"], "Condition", "read")

@@ -15,6 +15,7 @@ from oncoparcours.demo.boards import BoardsDemo
 from oncoparcours.demo.care_teams import backdate_joins
 from oncoparcours.demo.celltherapy import CellTherapyDemo
 from oncoparcours.demo.consents import ConsentsDemo
+from oncoparcours.demo.fhir import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, register_demo_fhir_client
 from oncoparcours.demo.generator import Generator
 from oncoparcours.demo.history import HistoryDemo
 from oncoparcours.demo.institutions import DEMO_LOGINS, DEMO_PASSWORD
@@ -83,6 +84,7 @@ class Command(BaseCommand):
         TrialsDemo(seed=seed).run()
         PortalDemo(seed=seed).run()
         PromsDemo(seed=seed).run()
+        register_demo_fhir_client()
         backdate_joins(seed)
         extract_refresh(actor=None)
         refresh_planner_statistics()
@@ -128,6 +130,12 @@ class Command(BaseCommand):
                 "A CAR-T patient's relative's page (the neurological watch after infusion):\n"
                 f"  {base_url}/suivi/{caregiver_link_token}/"
             )
+        self.stdout.write(
+            f"\nFHIR API ({base_url}/fhir/metadata): logged in as above in a browser, or as the "
+            f"demo hospital system: POST {base_url}/fhir/auth/token with "
+            f"client_id={DEMO_CLIENT_ID}, client_secret={DEMO_CLIENT_SECRET}, "
+            "grant_type=client_credentials, scope=system/Patient.rs (see docs/interop.md)."
+        )
         logins = portal_logins()
         if logins:
             self.stdout.write(

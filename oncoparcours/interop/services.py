@@ -1,0 +1,76 @@
+"""Registering and deactivating the systems that call the FHIR API (audited)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from oauth2_provider.generators import generate_client_secret
+from oauth2_provider.models import get_application_model
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.models import AuditAction, User
+from oncoparcours.directory.models import Organisation
+
+from .models import ApiClient
+from .oauth import SmartScopes
+
+
+@dataclass(frozen=True)
+class NewClient:
+    client: ApiClient
+    client_id: str
+    client_secret: str  # shown once; only its hash is stored
+
+
+def api_client_create(
+    *, actor: User | None, name: str, organisations: list[Organisation], scopes: list[str]
+) -> NewClient:
+    offered = SmartScopes().get_all_scopes()
+    unknown = [scope for scope in scopes if scope not in offered]
+    if not name.strip():
+        raise ApplicationError(_("A name is required."), field="name")
+    if unknown:
+        raise ApplicationError(
+            _("Unknown scope: %(scopes)s. Offered: %(offered)s.")
+            % {"scopes": ", ".join(unknown), "offered": ", ".join(offered)},
+            field="scopes",
+        )
+    if not scopes:
+        raise ApplicationError(_("At least one scope is required."), field="scopes")
+    if not organisations:
+        raise ApplicationError(_("At least one organisation is required."), field="organisations")
+    secret = generate_client_secret()
+    with transaction.atomic():
+        application = get_application_model().objects.create(
+            name=name.strip(),
+            client_type="confidential",
+            authorization_grant_type="client-credentials",
+            client_secret=secret,
+        )
+        client = ApiClient.objects.create(
+            application=application, name=name.strip(), scopes=scopes, created_by=actor
+        )
+        client.organisations.set(organisations)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=client,
+            details={"scopes": scopes, "organisations": [str(o.pk) for o in organisations]},
+        )
+    return NewClient(client=client, client_id=application.client_id, client_secret=secret)
+
+
+def api_client_deactivate(*, actor: User | None, client: ApiClient, reason: str) -> None:
+    """Its tokens stop working at once (checked on every call) and no new one is issued."""
+    with transaction.atomic():
+        ApiClient.objects.filter(pk=client.pk).update(active=False)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=client,
+            reason=reason,
+            details={"active": False},
+        )
