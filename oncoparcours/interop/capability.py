@@ -19,10 +19,18 @@ SEARCH_TYPES = {
     "patient": "reference",
     "subject": "reference",
     "code": "token",
+    "date": "date",
 }
 RESOURCES = {
-    "Patient": (selectors.PATIENT_PARAMETERS, systems.CANCER_PATIENT),
-    "Condition": (selectors.CONDITION_PARAMETERS, systems.PRIMARY_CANCER_CONDITION),
+    "Patient": (selectors.PATIENT_PARAMETERS, [systems.CANCER_PATIENT]),
+    "Condition": (
+        selectors.CONDITION_PARAMETERS,
+        [systems.PRIMARY_CANCER_CONDITION, systems.SECONDARY_CANCER_CONDITION],
+    ),
+    "Observation": (
+        selectors.OBSERVATION_PARAMETERS,
+        [systems.TNM_STAGE_GROUP, systems.ECOG_STATUS, systems.KARNOFSKY_STATUS],
+    ),
 }
 
 
@@ -32,14 +40,14 @@ def capability_statement(base_url: str) -> dict[str, Any]:
     resources = [
         {
             "type": name,
-            "supportedProfile": [profile],
+            "supportedProfile": profiles,
             "interaction": [{"code": "read"}, {"code": "search-type"}],
             "searchParam": [
                 {"name": parameter, "type": SEARCH_TYPES[parameter]} for parameter in parameters
             ]
             + [{"name": "_count", "type": "number"}],
         }
-        for name, (parameters, profile) in RESOURCES.items()
+        for name, (parameters, profiles) in RESOURCES.items()
     ]
     return validated(
         {

@@ -13,7 +13,13 @@ from django.db.models import Q, QuerySet
 from oncoparcours.core.audit import audit_record, audit_record_many
 from oncoparcours.core.models import AuditAction
 from oncoparcours.directory.rules import icd10
-from oncoparcours.patients.models import Diagnosis, Patient, search_key
+from oncoparcours.patients.models import (
+    Diagnosis,
+    Patient,
+    PerformanceStatus,
+    Staging,
+    search_key,
+)
 
 from .readers import Reader
 from .rules.search import (
@@ -23,7 +29,7 @@ from .rules.search import (
     parse_reference,
     parse_token,
 )
-from .systems import ICD10, RFC3986
+from .systems import ECOG_CODE, ICD10, KARNOFSKY_CODE, LOINC, RFC3986, STAGE_GROUP_CODE
 
 PATIENT_PARAMETERS = ("_id", "identifier", "name", "family", "given", "birthdate", "gender")
 CONDITION_PARAMETERS = ("_id", "patient", "subject", "code")
@@ -182,3 +188,83 @@ def condition_read(*, reader: Reader, condition_id: str) -> Diagnosis | None:
         details={"what": "FHIR Condition"},
     )
     return diagnosis
+
+
+OBSERVATION_PARAMETERS = ("_id", "patient", "subject", "code", "date")
+STAGE_CODES = {code: kind for kind, code in STAGE_GROUP_CODE.items()}
+PERFORMANCE_CODES = {ECOG_CODE: "ecog", KARNOFSKY_CODE: "karnofsky"}
+
+
+def _observation_filters(params: Mapping[str, list[str]]) -> tuple[Q, Q]:
+    """(staging filter, performance-status filter); a code of one kind empties the other."""
+    staging, performance = Q(), Q()
+    for raw in params.get("_id", []):
+        key = _uuid("_id", raw)
+        staging &= Q(pk=key)
+        performance &= Q(pk=key)
+    for name in ("patient", "subject"):
+        for raw in params.get(name, []):
+            key = _uuid(name, parse_reference(name, raw, "Patient"))
+            staging &= Q(diagnosis__patient_id=key)
+            performance &= Q(patient_id=key)
+    for raw in params.get("code", []):
+        system, code = parse_token(raw)
+        if system not in (None, LOINC) or code not in {**STAGE_CODES, **PERFORMANCE_CODES}:
+            known = ", ".join([*STAGE_CODES, *PERFORMANCE_CODES])
+            raise SearchError("code", f"a LOINC code among {known} is expected")
+        staging &= Q(kind=STAGE_CODES[code]) if code in STAGE_CODES else Q(pk__in=[])
+        performance &= (
+            Q(scale=PERFORMANCE_CODES[code]) if code in PERFORMANCE_CODES else Q(pk__in=[])
+        )
+    for raw in params.get("date", []):
+        found = parse_date("date", raw)
+        staging &= _date_filter("staged_on", found)
+        performance &= _date_filter("recorded_on", found)
+    return staging, performance
+
+
+def observation_search(
+    *, reader: Reader, params: Mapping[str, list[str]], count: int, page: int
+) -> Page:
+    """Stage groups first, then performance statuses, each newest first; one page may span
+    both tables."""
+    staging_filter, performance_filter = _observation_filters(params)
+    stagings = (
+        Staging.objects.filter(reader.patient_filter("diagnosis__patient_id"), staging_filter)
+        .select_related("diagnosis")
+        .order_by("-staged_on", "pk")
+    )
+    statuses = PerformanceStatus.objects.filter(
+        reader.patient_filter(), performance_filter
+    ).order_by("-recorded_on", "pk")
+    first, second = stagings.count(), statuses.count()
+    start, end = (page - 1) * count, page * count
+    rows: list[Any] = list(stagings[min(start, first) : min(end, first)])
+    rows += list(statuses[max(start - first, 0) : max(end - first, 0)])
+    patients = {getattr(row, "patient_id", None) or row.diagnosis.patient_id for row in rows}
+    _audit_reads(reader, patients, "FHIR Observation search")
+    return Page(rows=rows, total=first + second)
+
+
+def observation_read(*, reader: Reader, observation_id: str) -> Any:
+    try:
+        key = uuid.UUID(observation_id)
+    except ValueError:
+        return None
+    row: Any = (
+        Staging.objects.filter(reader.patient_filter("diagnosis__patient_id"), pk=key)
+        .select_related("diagnosis")
+        .first()
+        or PerformanceStatus.objects.filter(reader.patient_filter(), pk=key).first()
+    )
+    if row is None:
+        return None
+    patient_id = row.diagnosis.patient_id if isinstance(row, Staging) else row.patient_id
+    audit_record(
+        **reader.audit(),
+        action=AuditAction.VIEW,
+        patient_id=patient_id,
+        obj=row,
+        details={"what": "FHIR Observation"},
+    )
+    return row

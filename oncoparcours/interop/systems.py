@@ -13,3 +13,18 @@ PRIMARY_CANCER_CONDITION = MCODE + "mcode-primary-cancer-condition"
 SECONDARY_CANCER_CONDITION = MCODE + "mcode-secondary-cancer-condition"
 HISTOLOGY_MORPHOLOGY = MCODE + "mcode-histology-morphology-behavior"
 ASSERTED_DATE = "http://hl7.org/fhir/StructureDefinition/condition-assertedDate"
+
+LOINC = "http://loinc.org"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+TNM_STAGE_GROUP = MCODE + "mcode-tnm-stage-group"
+ECOG_STATUS = MCODE + "mcode-ecog-performance-status"
+KARNOFSKY_STATUS = MCODE + "mcode-karnofsky-performance-status"
+# LOINC codes of the TNM observations (clinical / pathological) and performance scores, as the
+# mCODE profiles bind them.
+STAGE_GROUP_CODE = {"clinical": "21908-9", "pathological": "21902-2"}
+TNM_CATEGORY_CODES = {
+    "clinical": {"T": "21905-5", "N": "21906-3", "M": "21907-1"},
+    "pathological": {"T": "21899-0", "N": "21900-6", "M": "21901-4"},
+}
+ECOG_CODE = "89247-1"
+KARNOFSKY_CODE = "89243-0"

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from . import builders, capability, selectors
+from . import builders, capability, observations, selectors
 from .oauth import bearer_client
 from .outcomes import FhirError, fhir_response, not_found, operation_outcome
 from .readers import Reader
@@ -27,6 +27,11 @@ SEARCHES: dict[str, tuple[tuple[str, ...], Callable[..., selectors.Page], ToReso
         selectors.condition_search,
         builders.condition_resource,
     ),
+    "Observation": (
+        selectors.OBSERVATION_PARAMETERS,
+        selectors.observation_search,
+        observations.observation_resource,
+    ),
 }
 READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "Patient": (
@@ -36,6 +41,10 @@ READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "Condition": (
         lambda reader, key: selectors.condition_read(reader=reader, condition_id=key),
         builders.condition_resource,
+    ),
+    "Observation": (
+        lambda reader, key: selectors.observation_read(reader=reader, observation_id=key),
+        observations.observation_resource,
     ),
 }
 

@@ -1,0 +1,77 @@
+"""Observations built from the record: TNM stage groups (with their T, N and M categories as
+components) and performance status (ECOG / Karnofsky), as mCODE profiles them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oncoparcours.patients.models import PerformanceScale, PerformanceStatus, Staging
+
+from . import systems
+from .builders import validated
+
+
+def _loinc(code: str, display: str) -> dict[str, Any]:
+    return {"coding": [{"system": systems.LOINC, "code": code, "display": display}]}
+
+
+def staging_observation(staging: Staging) -> dict[str, Any]:
+    prefix = "c" if staging.kind == "clinical" else "p"
+    categories = systems.TNM_CATEGORY_CODES[staging.kind]
+    components = [
+        {
+            "code": _loinc(categories[letter], f"{letter} category"),
+            "valueCodeableConcept": {"text": f"{prefix}{letter}{value.removeprefix(letter)}"},
+        }
+        for letter, value in (("T", staging.t), ("N", staging.n), ("M", staging.m))
+        if value
+    ]
+    resource = {
+        "resourceType": "Observation",
+        "id": str(staging.pk),
+        "meta": {"profile": [systems.TNM_STAGE_GROUP]},
+        "status": "final",
+        "code": _loinc(systems.STAGE_GROUP_CODE[staging.kind], f"{staging.kind} stage group"),
+        "subject": {"reference": f"Patient/{staging.diagnosis.patient_id}"},
+        "focus": [{"reference": f"Condition/{staging.diagnosis_id}"}],
+        "effectiveDateTime": staging.staged_on.isoformat(),
+        "method": {"text": f"TNM UICC/AJCC, edition {staging.edition}"},
+        "component": components,
+    }
+    if staging.stage_group:
+        resource["valueCodeableConcept"] = {"text": staging.stage_group}
+    else:
+        resource["dataAbsentReason"] = {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+                    "code": "unknown",
+                }
+            ]
+        }
+    return validated(resource)
+
+
+def performance_observation(status: PerformanceStatus) -> dict[str, Any]:
+    ecog = status.scale == PerformanceScale.ECOG
+    resource = {
+        "resourceType": "Observation",
+        "id": str(status.pk),
+        "meta": {"profile": [systems.ECOG_STATUS if ecog else systems.KARNOFSKY_STATUS]},
+        "status": "final",
+        "category": [{"coding": [{"system": systems.OBSERVATION_CATEGORY, "code": "survey"}]}],
+        "code": _loinc(
+            systems.ECOG_CODE if ecog else systems.KARNOFSKY_CODE,
+            "ECOG performance status" if ecog else "Karnofsky performance status",
+        ),
+        "subject": {"reference": f"Patient/{status.patient_id}"},
+        "effectiveDateTime": status.recorded_on.isoformat(),
+        "valueInteger": status.value,
+    }
+    return validated(resource)
+
+
+def observation_resource(row: Staging | PerformanceStatus) -> dict[str, Any]:
+    if isinstance(row, Staging):
+        return staging_observation(row)
+    return performance_observation(row)

@@ -1,0 +1,118 @@
+"""Observations: TNM stage groups with their categories and performance status, mCODE-coded
+(LOINC), searchable by patient, code and date across both kinds, paged across them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from fhir.resources.R4B.observation import Observation
+
+from oncoparcours.core.models import AuditEvent
+from oncoparcours.patients.models import PerformanceStatus, Staging
+from oncoparcours.testing.factories import (
+    CareTeamMemberFactory,
+    DiagnosisFactory,
+    PatientFactory,
+    ProfessionalFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def doctor():
+    return ProfessionalFactory()
+
+
+@pytest.fixture
+def staff(doctor):
+    client = Client()
+    client.force_login(doctor.user)
+    return client
+
+
+@pytest.fixture
+def diagnosis(doctor):
+    patient = PatientFactory()
+    CareTeamMemberFactory(patient=patient, professional=doctor)
+    return DiagnosisFactory(patient=patient)
+
+
+def stage(diagnosis, day, kind="clinical", group="IIIA"):
+    return Staging.objects.create(
+        diagnosis=diagnosis, kind=kind, t="T2a", n="N2", m="M0", stage_group=group, staged_on=day
+    )
+
+
+def ecog(patient, day, value):
+    return PerformanceStatus.objects.create(
+        patient=patient, scale="ecog", value=value, recorded_on=day
+    )
+
+
+def test_stage_group_observation(staff, diagnosis):
+    staging = stage(diagnosis, dt.date(2025, 3, 10))
+    resource = staff.get(f"/fhir/Observation/{staging.pk}").json()
+    Observation.model_validate(resource)
+    assert resource["code"]["coding"][0] == {
+        "system": "http://loinc.org",
+        "code": "21908-9",
+        "display": "clinical stage group",
+    }
+    assert resource["valueCodeableConcept"] == {"text": "IIIA"}
+    assert resource["focus"] == [{"reference": f"Condition/{diagnosis.pk}"}]
+    assert resource["subject"] == {"reference": f"Patient/{diagnosis.patient_id}"}
+    assert [c["valueCodeableConcept"]["text"] for c in resource["component"]] == [
+        "cT2a",
+        "cN2",
+        "cM0",
+    ]
+    assert [c["code"]["coding"][0]["code"] for c in resource["component"]] == [
+        "21905-5",
+        "21906-3",
+        "21907-1",
+    ]
+    assert resource["effectiveDateTime"] == "2025-03-10"
+
+
+def test_a_missing_stage_group_is_said_absent_never_invented(staff, diagnosis):
+    staging = stage(diagnosis, dt.date(2025, 3, 10), kind="pathological", group="")
+    resource = staff.get(f"/fhir/Observation/{staging.pk}").json()
+    assert "valueCodeableConcept" not in resource
+    assert resource["dataAbsentReason"]["coding"][0]["code"] == "unknown"
+    assert resource["code"]["coding"][0]["code"] == "21902-2"
+
+
+def test_search_spans_both_kinds_filters_by_code_and_date_and_pages(staff, diagnosis):
+    patient = diagnosis.patient
+    stage(diagnosis, dt.date(2025, 3, 10))
+    for day, value in ((dt.date(2025, 4, 1), 1), (dt.date(2025, 6, 1), 2)):
+        ecog(patient, day, value)
+    other = DiagnosisFactory()  # outside the care team
+    stage(other, dt.date(2025, 3, 10))
+    everything = staff.get(f"/fhir/Observation?patient={patient.pk}&_count=2").json()
+    assert everything["total"] == 3
+    assert [e["resource"]["code"]["coding"][0]["code"] for e in everything["entry"]] == [
+        "21908-9",
+        "89247-1",
+    ]
+    following = next(link for link in everything["link"] if link["relation"] == "next")
+    last = staff.get(following["url"].split("testserver")[1]).json()
+    assert [e["resource"]["valueInteger"] for e in last["entry"]] == [1]
+    only_ecog = staff.get("/fhir/Observation?code=http://loinc.org|89247-1&date=ge2025-05").json()
+    assert [e["resource"]["valueInteger"] for e in only_ecog["entry"]] == [2]
+    assert staff.get("/fhir/Observation").json()["total"] == 3
+    audited = AuditEvent.objects.filter(details__what="FHIR Observation search")
+    assert set(audited.values_list("patient_id", flat=True)) == {patient.pk}
+
+
+def test_an_unknown_code_is_refused_by_name(staff):
+    answer = staff.get("/fhir/Observation?code=http://loinc.org|1234-5").json()
+    assert answer["issue"][0]["expression"] == ["code"]
+
+
+def test_outside_the_care_team_is_not_found(staff):
+    staging = stage(DiagnosisFactory(), dt.date(2025, 3, 10))
+    assert staff.get(f"/fhir/Observation/{staging.pk}").status_code == 404
