@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from . import directory_resources as directory
 from . import selectors, systems
 
 SEARCH_TYPES = {
@@ -20,6 +21,9 @@ SEARCH_TYPES = {
     "subject": "reference",
     "code": "token",
     "date": "date",
+    "practitioner": "reference",
+    "organization": "reference",
+    "partof": "reference",
 }
 RESOURCES = {
     "Patient": (selectors.PATIENT_PARAMETERS, [systems.CANCER_PATIENT]),
@@ -31,6 +35,9 @@ RESOURCES = {
         selectors.OBSERVATION_PARAMETERS,
         [systems.TNM_STAGE_GROUP, systems.ECOG_STATUS, systems.KARNOFSKY_STATUS],
     ),
+    "Practitioner": (directory.PRACTITIONER_PARAMETERS, []),
+    "Organization": (directory.ORGANIZATION_PARAMETERS, []),
+    "PractitionerRole": (directory.ROLE_PARAMETERS, []),
 }
 
 
@@ -40,7 +47,7 @@ def capability_statement(base_url: str) -> dict[str, Any]:
     resources = [
         {
             "type": name,
-            "supportedProfile": profiles,
+            **({"supportedProfile": profiles} if profiles else {}),
             "interaction": [{"code": "read"}, {"code": "search-type"}],
             "searchParam": [
                 {"name": parameter, "type": SEARCH_TYPES[parameter]} for parameter in parameters

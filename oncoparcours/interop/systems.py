@@ -28,3 +28,4 @@ TNM_CATEGORY_CODES = {
 }
 ECOG_CODE = "89247-1"
 KARNOFSKY_CODE = "89243-0"
+FINESS = "urn:oid:1.2.250.1.71.4.2.2"  # ANS: FINESS number of an organisation

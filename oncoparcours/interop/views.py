@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from . import builders, capability, observations, selectors
+from . import directory_resources as directory
 from .oauth import bearer_client
 from .outcomes import FhirError, fhir_response, not_found, operation_outcome
 from .readers import Reader
@@ -32,6 +33,21 @@ SEARCHES: dict[str, tuple[tuple[str, ...], Callable[..., selectors.Page], ToReso
         selectors.observation_search,
         observations.observation_resource,
     ),
+    "Practitioner": (
+        directory.PRACTITIONER_PARAMETERS,
+        directory.practitioner_search,
+        directory.practitioner_resource,
+    ),
+    "Organization": (
+        directory.ORGANIZATION_PARAMETERS,
+        directory.organization_search,
+        directory.organization_resource,
+    ),
+    "PractitionerRole": (
+        directory.ROLE_PARAMETERS,
+        directory.role_search,
+        directory.role_resource,
+    ),
 }
 READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "Patient": (
@@ -45,6 +61,18 @@ READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "Observation": (
         lambda reader, key: selectors.observation_read(reader=reader, observation_id=key),
         observations.observation_resource,
+    ),
+    "Practitioner": (
+        lambda reader, key: directory.read_by_id(directory.Professional, key),
+        directory.practitioner_resource,
+    ),
+    "Organization": (
+        lambda reader, key: directory.read_by_id(directory.Organisation, key),
+        directory.organization_resource,
+    ),
+    "PractitionerRole": (
+        lambda reader, key: directory.read_by_id(directory.OrganisationMembership, key),
+        directory.role_resource,
     ),
 }
 
