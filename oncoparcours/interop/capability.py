@@ -9,6 +9,7 @@ from django.utils import timezone
 from . import directory_resources as directory
 from . import selectors, systems
 
+EVERYTHING = "http://hl7.org/fhir/OperationDefinition/Patient-everything"
 SEARCH_TYPES = {
     "_id": "token",
     "identifier": "token",
@@ -49,6 +50,11 @@ def capability_statement(base_url: str) -> dict[str, Any]:
             "type": name,
             **({"supportedProfile": profiles} if profiles else {}),
             "interaction": [{"code": "read"}, {"code": "search-type"}],
+            **(
+                {"operation": [{"name": "everything", "definition": EVERYTHING}]}
+                if name == "Patient"
+                else {}
+            ),
             "searchParam": [
                 {"name": parameter, "type": SEARCH_TYPES[parameter]} for parameter in parameters
             ]

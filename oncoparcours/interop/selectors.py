@@ -115,7 +115,9 @@ def patient_search(
     return found
 
 
-def patient_read(*, reader: Reader, patient_id: str) -> Patient | None:
+def patient_visible(*, reader: Reader, patient_id: str, what: str) -> Patient | None:
+    """The patient if the reader may see them; a refusal is audited (the caller audits what
+    it does with a patient found)."""
     try:
         key = uuid.UUID(patient_id)
     except ValueError:
@@ -125,19 +127,21 @@ def patient_read(*, reader: Reader, patient_id: str) -> Patient | None:
     )
     if patient is None:
         audit_record(
+            **reader.audit(), action=AuditAction.DENIED, patient_id=key, details={"what": what}
+        )
+    return patient
+
+
+def patient_read(*, reader: Reader, patient_id: str) -> Patient | None:
+    patient = patient_visible(reader=reader, patient_id=patient_id, what="FHIR Patient")
+    if patient is not None:
+        audit_record(
             **reader.audit(),
-            action=AuditAction.DENIED,
-            patient_id=key,
+            action=AuditAction.VIEW,
+            patient_id=patient.pk,
+            obj=patient,
             details={"what": "FHIR Patient"},
         )
-        return None
-    audit_record(
-        **reader.audit(),
-        action=AuditAction.VIEW,
-        patient_id=key,
-        obj=patient,
-        details={"what": "FHIR Patient"},
-    )
     return patient
 
 

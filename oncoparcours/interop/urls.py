@@ -8,6 +8,11 @@ app_name = "interop"
 urlpatterns = [
     path("fhir/metadata", views.metadata, name="metadata"),
     path("fhir/auth/token", TokenView.as_view(), name="token"),
+    re_path(
+        r"^fhir/Patient/(?P<patient_id>[A-Za-z0-9\-.]{1,64})/\$everything$",
+        views.everything,
+        name="everything",
+    ),
     re_path(r"^fhir/(?P<resource_type>[A-Z][A-Za-z]+)$", views.search, name="search"),
     re_path(
         r"^fhir/(?P<resource_type>[A-Z][A-Za-z]+)/(?P<resource_id>[A-Za-z0-9\-.]{1,64})$",

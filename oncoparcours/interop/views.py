@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from . import builders, capability, observations, selectors
 from . import directory_resources as directory
+from .everything import patient_everything
 from .oauth import bearer_client
 from .outcomes import FhirError, fhir_response, not_found, operation_outcome
 from .readers import Reader
@@ -202,3 +203,18 @@ def _bundle(
         "link": links,
         "entry": entries,
     }
+
+
+@login_not_required
+@require_GET
+def everything(request: HttpRequest, patient_id: str) -> HttpResponse:
+    def build(reader: Reader) -> dict[str, Any]:
+        _check_scope(reader, "Patient", "read")
+        bundle = patient_everything(
+            reader=reader, patient_id=patient_id, base=request.build_absolute_uri("/fhir")
+        )
+        if bundle is None:
+            raise not_found("Patient", patient_id)
+        return bundle
+
+    return _answer(request, build)

@@ -116,3 +116,21 @@ def test_an_unknown_code_is_refused_by_name(staff):
 def test_outside_the_care_team_is_not_found(staff):
     staging = stage(DiagnosisFactory(), dt.date(2025, 3, 10))
     assert staff.get(f"/fhir/Observation/{staging.pk}").status_code == 404
+
+
+def test_everything_bundles_the_record_audited_as_an_export(staff, diagnosis, doctor):
+    from fhir.resources.R4B.bundle import Bundle
+
+    patient = diagnosis.patient
+    patient.gp = ProfessionalFactory()
+    patient.save()
+    stage(diagnosis, dt.date(2025, 3, 10))
+    ecog(patient, dt.date(2025, 4, 1), 1)
+    bundle = staff.get(f"/fhir/Patient/{patient.pk}/$everything").json()
+    Bundle.model_validate(bundle)
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert kinds == ["Patient", "Condition", "Observation", "Observation", "Practitioner"]
+    export = AuditEvent.objects.get(patient_id=patient.pk)  # one event: the export
+    assert export.details["what"] == "FHIR Patient $everything" and export.actor == doctor.user
+    stranger = PatientFactory()
+    assert staff.get(f"/fhir/Patient/{stranger.pk}/$everything").status_code == 404

@@ -1,0 +1,61 @@
+"""``Patient/<id>/$everything``: one patient's record as a FHIR bundle — the patient, their
+cancer conditions, stage groups, performance statuses and general practitioner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.models import AuditAction
+from oncoparcours.patients.models import Diagnosis, PerformanceStatus, Staging
+
+from . import builders, observations
+from .directory_resources import practitioner_resource
+from .readers import Reader
+from .rules import scopes
+from .selectors import patient_visible
+
+# Each resource type the bundle may hold; a system sees only the types its token reads.
+PARTS = ("Patient", "Condition", "Observation", "Practitioner")
+
+
+def patient_everything(*, reader: Reader, patient_id: str, base: str) -> dict[str, Any] | None:
+    patient = patient_visible(reader=reader, patient_id=patient_id, what="FHIR $everything")
+    if patient is None:
+        return None
+    allowed = [
+        part
+        for part in PARTS
+        if reader.client is None or scopes.grants(list(reader.scopes), part, "read")
+    ]
+    resources = [builders.patient_resource(patient)]
+    if "Condition" in allowed:
+        diagnoses = Diagnosis.objects.filter(patient=patient).order_by("-is_primary", "pk")
+        resources += [builders.condition_resource(d) for d in diagnoses]
+    if "Observation" in allowed:
+        stagings = Staging.objects.filter(diagnosis__patient=patient).select_related("diagnosis")
+        statuses = PerformanceStatus.objects.filter(patient=patient)
+        rows: list[Staging | PerformanceStatus] = [*stagings, *statuses]
+        resources += [observations.observation_resource(row) for row in rows]
+    if "Practitioner" in allowed and patient.gp is not None:
+        resources.append(practitioner_resource(patient.gp))
+    audit_record(
+        **reader.audit(),
+        action=AuditAction.EXPORT,
+        patient_id=patient.pk,
+        obj=patient,
+        details={"what": "FHIR Patient $everything", "types": allowed},
+    )
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": len(resources),
+        "entry": [
+            {
+                "fullUrl": f"{base}/{r['resourceType']}/{r['id']}",
+                "resource": r,
+                "search": {"mode": "match" if r["resourceType"] == "Patient" else "include"},
+            }
+            for r in resources
+        ],
+    }
