@@ -132,10 +132,19 @@ def _chunks(items: list[Wanted], size: int) -> Iterator[list[Wanted]]:
 
 
 def _accounts(patient_ids: Iterable[uuid.UUID], right: str) -> dict[uuid.UUID, list[PortalAccount]]:
+    """Who is reminded: portal accounts in force only — not withdrawn, a relative only with the
+    patient's recorded consent, nobody once the patient's death is recorded (a reminder to a
+    bereaved family would be cruel). A patient without an account gets no reminder."""
     found: dict[uuid.UUID, list[PortalAccount]] = defaultdict(list)
-    for account in PortalAccount.objects.filter(
-        patient_id__in=set(patient_ids), revoked_at__isnull=True
-    ).order_by("created_at"):
+    for account in (
+        PortalAccount.objects.filter(
+            patient_id__in=set(patient_ids),
+            revoked_at__isnull=True,
+            patient__deceased_on__isnull=True,
+        )
+        .filter(Q(kind="patient") | Q(consent_on__isnull=False))
+        .order_by("created_at")
+    ):
         if account.may(right):
             found[account.patient_id].append(account)
     return found

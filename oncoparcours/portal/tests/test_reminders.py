@@ -124,3 +124,37 @@ def test_the_nurse_is_told_in_the_application_after_the_second_miss(account, pat
     assert notice.recipient_user == nurse.user and notice.chain == ["in_app"]
     assert notice.status == "sent"  # shown at once in the application
     assert reminders.reminders_send(today=today).created == 0
+
+
+def test_reminders_go_only_to_accounts_in_force(patient, nurse, pathway):
+    """No account, a withdrawn access, a recorded death: no reminder; a relative in force gets
+    theirs while the patient's withdrawn account gets none."""
+    import datetime as dt_
+
+    from oncoparcours.patients.models import Patient
+
+    proms_schedule()
+    assert reminders.reminders_send().created == 0  # the patient has no portal account
+    account = services.patient_account_open(
+        patient=patient, email="jeanne@patients.example", phone="", channel="email", user=nurse.user
+    )
+    relative = services.caregiver_invite(
+        patient=patient,
+        display_name="Paul Moreau",
+        relationship="fils",
+        email="paul@proches.example",
+        phone="",
+        channel="email",
+        rights=["questionnaires"],
+        consent_on=dt_.date.today(),
+        consent_note="Accord oral en consultation",
+        user=nurse.user,
+    )
+    services.account_revoke(target=account, user=nurse.user)
+    sent = reminders.reminders_send()
+    told = Notification.objects.filter(kind=reminders.PROM_DUE)
+    assert sent.created == 2 and {n.email for n in told} == {relative.email}
+
+    Patient.objects.filter(pk=patient.pk).update(deceased_on=timezone.localdate())
+    _due(pathway, "every-28d-9", timezone.localdate(), "due")  # a new one, never reminded
+    assert reminders.reminders_send().created == 0
