@@ -35,6 +35,20 @@ class ThreadForm(forms.Form):
         label=_("Your message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    private = forms.BooleanField(
+        label=_("Keep this conversation from my relatives"),
+        help_text=_("Your relatives who have access to your messages will not see it."),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, patient: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not patient:  # only the patient keeps a conversation from the relatives
+            del self.fields["private"]
+
+
+class PrivacyForm(forms.Form):
+    private = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class MessageForm(forms.Form):

@@ -281,10 +281,16 @@ def contacts(account: PortalAccount) -> dict[str, object]:
 # --- messages: the patient's side ---------------------------------------------------------------
 
 
+def visible_threads(account: PortalAccount) -> QuerySet[Thread]:
+    """The patient's threads this account may read (``Thread.visible_to`` as a query)."""
+    threads = Thread.objects.filter(patient_id=account.patient_id)
+    if account.is_patient:
+        return threads
+    return threads.filter(Q(private=False) | Q(started_by_account=account))
+
+
 def threads_for_account(account: PortalAccount) -> list[Thread]:
-    threads = list(
-        Thread.objects.filter(patient_id=account.patient_id).order_by("-last_message_at")[:100]
-    )
+    threads = list(visible_threads(account).order_by("-last_message_at")[:100])
     if threads:
         last_team = dict(
             Message.objects.filter(thread__in=threads, side=Side.TEAM)
@@ -305,8 +311,20 @@ def unread_count(account: PortalAccount) -> int:
 
 
 def thread_for_account(account: PortalAccount, thread_id: uuid.UUID) -> Thread:
-    thread = Thread.objects.filter(pk=thread_id, patient_id=account.patient_id).first()
+    thread = visible_threads(account).filter(pk=thread_id).first()
     if thread is None:
+        audit_record(
+            actor=None,
+            actor_label=account.actor_label,
+            action=AuditAction.DENIED,
+            patient_id=account.patient_id,
+            details={
+                "what": "portal message thread",
+                "thread": str(thread_id),
+                "portal_account": str(account.pk),
+                "portal_kind": account.kind,
+            },
+        )
         raise Http404
     audit_read(account, "portal message thread", thread)
     return thread

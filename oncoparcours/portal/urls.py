@@ -27,6 +27,11 @@ urlpatterns = [
     path("portail/messages/", views.messages_list, name="messages"),
     path("portail/messages/nouveau/", views.thread_new, name="thread_new"),
     path("portail/messages/<uuid:thread_id>/", views.thread, name="thread"),
+    path(
+        "portail/messages/<uuid:thread_id>/confidentialite/",
+        views.thread_privacy,
+        name="thread_privacy",
+    ),
     path("portail/proches/", views.relatives, name="relatives"),
     path(
         "portail/proches/<uuid:caregiver_id>/droits/", views.relative_rights, name="relative_rights"
