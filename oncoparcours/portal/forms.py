@@ -29,7 +29,18 @@ class CodeForm(forms.Form):
     )
 
 
+def attachment_field() -> forms.FileField:
+    return forms.FileField(
+        label=_("Attached file (optional)"),
+        help_text=_("A PDF document or a JPEG or PNG photo, 10 MB at most."),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
 class ThreadForm(forms.Form):
+    field_order = ["subject", "body", "attachment", "private"]
+    attachment = attachment_field()
     subject = forms.CharField(label=_("Subject"), max_length=120)
     body = forms.CharField(
         label=_("Your message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
@@ -52,6 +63,8 @@ class PrivacyForm(forms.Form):
 
 
 class MessageForm(forms.Form):
+    field_order = ["body", "attachment"]
+    attachment = attachment_field()
     body = forms.CharField(
         label=_("Your message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -59,6 +72,8 @@ class MessageForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    field_order = ["body", "attachment"]
+    attachment = attachment_field()
     body = forms.CharField(
         label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
     )

@@ -279,3 +279,26 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class MessageAttachment(AppendOnlyModel):
+    """A file sent with a message (append-only like the message): PDF, JPEG or PNG proved by
+    its bytes, stored outside the web root under a server-chosen name, served only through the
+    audited views (the patient's side who may read the conversation, the care team)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    file_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=80, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message attachment")
+        verbose_name_plural = _("message attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.file_name

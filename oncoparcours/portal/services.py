@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,7 @@ from oncoparcours.core.notifications.services import (
 )
 from oncoparcours.patients.models import CareTeamMember, Patient
 
-from . import config, rules
+from . import attachments, config, rules
 from .models import (
     AccountKind,
     CodeRequest,
@@ -516,6 +517,7 @@ def thread_start(
     body: str,
     confirmed: bool = False,
     private: bool = False,
+    upload: UploadedFile | None = None,
 ) -> Posted:
     """A patient or a relative (with the right) writes to the care team."""
     if not account.may("messages"):
@@ -528,6 +530,7 @@ def thread_start(
             _("The subject is too long (at most 120 characters)."), field="subject"
         )
     body = _check_body(body)
+    checked = attachments.check(upload)
     findings = config.alarming_in(f"{subject}\n{body}")
     if findings and not confirmed:
         raise AlarmingMessage(findings)
@@ -539,7 +542,7 @@ def thread_start(
         # Only the patient keeps a conversation from the relatives.
         private=private and account.is_patient,
     )
-    return _post_from_patient_side(thread, account, body, findings)
+    return _post_from_patient_side(thread, account, body, findings, checked)
 
 
 @transaction.atomic
@@ -550,6 +553,7 @@ def message_post(
     account: PortalAccount | None = None,
     user: User | None = None,
     confirmed: bool = False,
+    upload: UploadedFile | None = None,
 ) -> Posted:
     """Append a message to a thread: from the patient's side (``account``) or from the care
     team (``user``, already checked to be in the care team)."""
@@ -557,13 +561,14 @@ def message_post(
         raise ValueError("exactly one of user or account")
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     body = _check_body(body)
+    checked = attachments.check(upload)
     if account is not None:
         if not thread.visible_to(account) or not account.may("messages"):
             raise ApplicationError(_("Your access does not include messages."))
         findings = config.alarming_in(body)
         if findings and not confirmed:
             raise AlarmingMessage(findings)
-        return _post_from_patient_side(thread, account, body, findings)
+        return _post_from_patient_side(thread, account, body, findings, checked)
     assert user is not None
     now = timezone.now()
     message = Message.objects.create(
@@ -574,6 +579,7 @@ def message_post(
         body=body,
         created_at=now,
     )
+    files = [attachments.attach(message, checked)] if checked else []
     thread.last_message_at = now
     thread.waiting_since = None
     thread.answer_due = None
@@ -594,7 +600,11 @@ def message_post(
         action=AuditAction.CREATE,
         patient_id=thread.patient_id,
         obj=message,
-        details={"event": "portal_message", "thread": str(thread.pk)},
+        details={
+            "event": "portal_message",
+            "thread": str(thread.pk),
+            "attachments": [str(f.pk) for f in files],
+        },
     )
     for reader in PortalAccount.objects.filter(
         patient_id=thread.patient_id, revoked_at__isnull=True
@@ -615,7 +625,11 @@ def message_post(
 
 
 def _post_from_patient_side(
-    thread: Thread, account: PortalAccount, body: str, findings: list[rules.Finding]
+    thread: Thread,
+    account: PortalAccount,
+    body: str,
+    findings: list[rules.Finding],
+    checked: attachments.CheckedUpload | None = None,
 ) -> Posted:
     """Store a patient-side message. One with warning signs was sent after the warning
     (questionnaire, numbers to call): the thread becomes urgent for the team (top of the inbox,
@@ -632,6 +646,7 @@ def _post_from_patient_side(
         alarming_words=words,
         created_at=now,
     )
+    files = [attachments.attach(message, checked)] if checked else []
     thread.last_message_at = now
     thread.patient_seen_at = now
     if thread.waiting_since is None:
@@ -651,6 +666,7 @@ def _post_from_patient_side(
         thread=str(thread.pk),
         alarming=[finding.category.key for finding in findings],
         sent_after_warning=bool(findings),
+        attachments=[str(f.pk) for f in files],
     )
     for user in _team_users(thread.patient_id):
         if not findings:

@@ -26,7 +26,7 @@ from oncoparcours.monitoring.models import QuestionnaireDue, Report
 from oncoparcours.monitoring.report_forms import SelfReportForm
 from oncoparcours.monitoring.services.reports import treatment_context
 
-from . import config, selectors, services
+from . import attachments, config, selectors, services
 from .forms import (
     AddressForm,
     CodeForm,
@@ -293,7 +293,7 @@ def _sent(request: HttpRequest, urgent: bool) -> None:
 @portal_required("messages")
 def thread_new(request: HttpRequest) -> HttpResponse:
     account = _account(request)
-    form = ThreadForm(request.POST or None, patient=account.is_patient)
+    form = ThreadForm(request.POST or None, request.FILES or None, patient=account.is_patient)
     extra: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
         try:
@@ -303,6 +303,7 @@ def thread_new(request: HttpRequest) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 confirmed=form.cleaned_data["confirmed"],
                 private=form.cleaned_data.get("private", False),
+                upload=form.cleaned_data.get("attachment"),
             )
         except services.AlarmingMessage as error:
             extra = _alarming(form, error)
@@ -323,7 +324,7 @@ def thread_new(request: HttpRequest) -> HttpResponse:
 def thread(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
     account = _account(request)
     conversation = selectors.thread_for_account(account, thread_id)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST or None, request.FILES or None)
     extra: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
         try:
@@ -332,6 +333,7 @@ def thread(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 account=account,
                 confirmed=form.cleaned_data["confirmed"],
+                upload=form.cleaned_data.get("attachment"),
             )
         except services.AlarmingMessage as error:
             extra = _alarming(form, error)
@@ -374,6 +376,17 @@ def thread_privacy(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
             else:
                 messages.success(request, _("Your relatives with access to messages see it again."))
     return redirect("portal:thread", thread_id=conversation.pk)
+
+
+@portal_required("messages")
+def attachment_download(
+    request: HttpRequest, thread_id: uuid.UUID, file_id: uuid.UUID
+) -> FileResponse:
+    account = _account(request)
+    conversation = selectors.thread_for_account(account, thread_id, audit=False)
+    attachment = selectors.attachment_in_thread(conversation, file_id)
+    selectors.audit_read(account, "portal message attachment", attachment)
+    return attachments.file_response(attachment)
 
 
 # --- relatives ----------------------------------------------------------------------------------

@@ -23,3 +23,18 @@ T = {
 }
 
 PLURALS: dict[str, tuple[str, str]] = {}
+
+T.update(
+    {
+        "Attached file (optional)": "Pièce jointe (facultative)",
+        "A PDF document or a JPEG or PNG photo, 10 MB at most.": "Un document PDF ou une photo JPEG ou PNG, 10 Mo au plus.",
+        "The attached file is empty.": "Le fichier joint est vide.",
+        "The attached file is too large (%(size)s MB; at most 10 MB).": "Le fichier joint est trop volumineux (%(size)s Mo ; 10 Mo au plus).",
+        "Only PDF documents and JPEG or PNG photos can be attached.": "Seuls les documents PDF et les photos JPEG ou PNG peuvent être joints.",
+        "The attached file could not be saved; nothing was sent. Try again later.": "Le fichier joint n'a pas pu être enregistré ; rien n'a été envoyé. Réessayez plus tard.",
+        "Attached file: %(name)s": "Pièce jointe : %(name)s",
+        "message attachment": "pièce jointe de message",
+        "message attachments": "pièces jointes de messages",
+        "file name": "nom du fichier",
+    }
+)
