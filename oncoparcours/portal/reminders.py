@@ -150,6 +150,19 @@ def _accounts(patient_ids: Iterable[uuid.UUID], right: str) -> dict[uuid.UUID, l
     return found
 
 
+def _senders(patient_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Who the reminder comes from, as the patient knows them: their care team at their centre
+    (one query)."""
+    from oncoparcours.patients.models import Patient
+
+    found = Patient.objects.filter(pk__in=set(patient_ids)).values_list("pk", "expert_centre__name")
+    team = _("Your care team")
+    return {
+        pk: _("Your care team at %(centre)s") % {"centre": centre} if centre else team
+        for pk, centre in found
+    }
+
+
 def _prom_due(today: dt.date) -> list[Wanted]:
     dues = list(
         QuestionnaireDue.objects.filter(
@@ -157,6 +170,7 @@ def _prom_due(today: dt.date) -> list[Wanted]:
         ).order_by("due_on")
     )
     accounts = _accounts((d.patient_id for d in dues), "questionnaires")
+    senders = _senders(accounts)
     url = site_url()
     return [
         Wanted(
@@ -168,6 +182,7 @@ def _prom_due(today: dt.date) -> list[Wanted]:
                 "questionnaire": prom_catalogue.title(due.instrument, due.instrument_version),
                 "until": due.closes_on.strftime("%d/%m/%Y"),
                 "url": url,
+                "sender": senders.get(due.patient_id, _("Your care team")),
             },
         )
         for due in dues
@@ -191,6 +206,7 @@ def _appointments(day: dt.date) -> list[Wanted]:
         .only("pk", "patient_id", "kind", "status", "scheduled_for", "day")
     )
     accounts = _accounts((a.patient_id for a in activities), "calendar")
+    senders = _senders(accounts)
     url = site_url("portal:calendar")
     wanted = []
     for activity in activities:
@@ -211,6 +227,7 @@ def _appointments(day: dt.date) -> list[Wanted]:
                         "day": day.strftime("%d/%m/%Y"),
                         "time": when,
                         "url": url,
+                        "sender": senders.get(activity.patient_id, _("Your care team")),
                     },
                 )
             )
@@ -223,6 +240,7 @@ def _prom_missed(today: dt.date) -> list[Wanted]:
     if not missed:
         return []
     accounts = _accounts((d.patient_id for d in missed), "questionnaires")
+    senders = _senders(accounts)
     url = site_url()
     wanted = [
         Wanted(
@@ -233,6 +251,7 @@ def _prom_missed(today: dt.date) -> list[Wanted]:
             context={
                 "questionnaire": prom_catalogue.title(due.instrument, due.instrument_version),
                 "url": url,
+                "sender": senders.get(due.patient_id, _("Your care team")),
             },
         )
         for due in missed

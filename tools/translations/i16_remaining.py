@@ -38,3 +38,15 @@ T.update(
         "file name": "nom du fichier",
     }
 )
+
+T.update(
+    {
+        "Your care team at %(centre)s": "Votre équipe de soins — %(centre)s",
+        "Your care team": "Votre équipe de soins",
+        "%(sender)s: a questionnaire to fill in by %(until)s, in your space: %(url)s": "%(sender)s : un questionnaire à remplir avant le %(until)s, dans votre espace : %(url)s",
+        "%(sender)s: reminder, tomorrow %(day)s at %(time)s: %(what)s. Details: %(url)s": "%(sender)s : rappel, demain %(day)s à %(time)s : %(what)s. Détail : %(url)s",
+        "%(sender)s: reminder, tomorrow %(day)s: %(what)s. Details: %(url)s": "%(sender)s : rappel, demain %(day)s : %(what)s. Détail : %(url)s",
+        "%(sender)s: a questionnaire was not filled in in time; it does not matter, the next one will be in your space: %(url)s": "%(sender)s : un questionnaire n'a pas été rempli à temps ; ce n'est pas grave, le prochain sera dans votre espace : %(url)s",
+        'The questionnaire "%(questionnaire)s" was not filled in within its time. It does not matter: the next one will be offered to you in your space: %(url)s': "Le questionnaire « %(questionnaire)s » n'a pas été rempli à temps. Ce n'est pas grave : le prochain vous sera proposé dans votre espace : %(url)s",
+    }
+)

@@ -158,3 +158,39 @@ def test_reminders_go_only_to_accounts_in_force(patient, nurse, pathway):
     Patient.objects.filter(pk=patient.pk).update(deceased_on=timezone.localdate())
     _due(pathway, "every-28d-9", timezone.localdate(), "due")  # a new one, never reminded
     assert reminders.reminders_send().created == 0
+
+
+def test_reminder_texts_say_who_sends_them_in_plain_french_without_medical_detail(
+    account, pathway, nurse, organisation
+):
+    """Rendered as sent (SMS and e-mail): the patient's care team and centre named, plain
+    French, French dates, no answer, symptom or treatment name, no product jargon."""
+    import re
+
+    from oncoparcours.core.notifications.services import render
+
+    today = timezone.localdate()
+    proms_schedule()
+    tomorrow = today + dt.timedelta(days=1)
+    activity = ActivityInstance.objects.filter(instance=pathway).order_by("key").first()
+    ActivityInstance.objects.filter(pk=activity.pk).update(
+        kind="treatment_administration", status="planned", day=tomorrow, scheduled_for=None
+    )
+    _due(pathway, "every-28d-1", today - dt.timedelta(days=8), "missed")
+    reminders.reminders_send(today=today)
+    sender = f"Votre équipe de soins — {organisation.name}"
+    kinds = (reminders.PROM_DUE, reminders.APPOINTMENT, reminders.PROM_MISSED)
+    sent = Notification.objects.filter(kind__in=kinds, email="jeanne.moreau@patients.example")
+    assert {n.kind for n in sent} == set(kinds)
+    for notification in sent:
+        texts = render(notification)
+        assert texts.short.startswith(f"{sender} :"), texts.short
+        assert sender in texts.body
+        for text in (texts.subject, texts.body, texts.short):
+            assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no ISO date
+            for word in ("reminder", "questionnaire due", "pembrolizumab", "fièvre", "IDEC"):
+                assert word.lower() not in text.lower(), (notification.kind, word, text)
+    missed = next(n for n in sent if n.kind == reminders.PROM_MISSED)
+    assert "Ce n'est pas grave" in render(missed).body
+    appointment = next(n for n in sent if n.kind == reminders.APPOINTMENT)
+    assert "Traitement" in render(appointment).short  # a kind in plain words, no drug name
