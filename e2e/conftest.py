@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from oncoparcours.testing.servers import SmtpInbox
+
 BIN = Path(sys.executable).parent
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
@@ -124,6 +126,8 @@ def demo_command(env: dict[str, str], *args: str) -> None:
 class ServedDemo:
     url: str
     outbox: Path | None  # where the served demo writes its SMS (None: a demo served elsewhere)
+    # The local SMTP server the served demo's secure health mail goes to (None: served elsewhere)
+    secure_mailbox: SmtpInbox | None = None
 
 
 @pytest.fixture(scope="session")
@@ -146,6 +150,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedDemo
         # The journeys serve their own SQLite demo whatever the database under test: CI runs them
         # once, in its SQLite pass, not again in the PostgreSQL pass.
         pytest.skip("role journeys run in the SQLite pass of the suite")
+    from aiosmtpd.controller import Controller
+
     data_dir = tmp_path_factory.mktemp("journeys")
     port = free_port()
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
@@ -159,9 +165,20 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedDemo
     )
     demo_command(env, "migrate", "--noinput")
     demo_command(env, "demo", "--seed", "42", "--patients", "120", "--quiet")
+    # The served demo's secure health mail (letters to GPs) goes to a real local SMTP server
+    # (plain SMTP: the TLS client certificate is the production setting, same code path).
+    mailbox = SmtpInbox()
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    server_env = {
+        **env,
+        "SECURE_MAIL_HOST": "127.0.0.1",
+        "SECURE_MAIL_PORT": str(smtp.port),
+        "SECURE_MAIL_USE_TLS": "false",
+    }
     server = subprocess.Popen(
         [str(BIN / "oncoparcours"), "serve"],
-        env=env,
+        env=server_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -173,8 +190,10 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedDemo
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
                 server.kill()
+                smtp.stop()
                 raise RuntimeError("oncoparcours serve did not start") from None
             time.sleep(0.3)
-    yield ServedDemo(f"http://127.0.0.1:{port}", data_dir / "outbox")
+    yield ServedDemo(f"http://127.0.0.1:{port}", data_dir / "outbox", mailbox)
     server.terminate()
     server.wait(timeout=30)
+    smtp.stop()

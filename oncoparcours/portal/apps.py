@@ -40,3 +40,8 @@ class PortalConfig(AppConfig):
             interval_seconds=tasks.REMINDERS_INTERVAL_SECONDS,
             task=tasks.send_reminders,
         )
+        register_periodic(
+            "portal.escalate_late_answers",
+            interval_seconds=tasks.LATE_ANSWERS_INTERVAL_SECONDS,
+            task=tasks.escalate_late_answers,
+        )

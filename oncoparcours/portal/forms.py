@@ -29,15 +29,42 @@ class CodeForm(forms.Form):
     )
 
 
+def attachment_field() -> forms.FileField:
+    return forms.FileField(
+        label=_("Attached file (optional)"),
+        help_text=_("A PDF document or a JPEG or PNG photo, 10 MB at most."),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
 class ThreadForm(forms.Form):
+    field_order = ["subject", "body", "attachment", "private"]
+    attachment = attachment_field()
     subject = forms.CharField(label=_("Subject"), max_length=120)
     body = forms.CharField(
         label=_("Your message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    private = forms.BooleanField(
+        label=_("Keep this conversation from my relatives"),
+        help_text=_("Your relatives who have access to your messages will not see it."),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, patient: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not patient:  # only the patient keeps a conversation from the relatives
+            del self.fields["private"]
+
+
+class PrivacyForm(forms.Form):
+    private = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class MessageForm(forms.Form):
+    field_order = ["body", "attachment"]
+    attachment = attachment_field()
     body = forms.CharField(
         label=_("Your message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -45,6 +72,8 @@ class MessageForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    field_order = ["body", "attachment"]
+    attachment = attachment_field()
     body = forms.CharField(
         label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
     )

@@ -187,7 +187,17 @@ class Thread(BaseModel):
     # A patient-side message sent after the warning signs prompt, not yet answered: shown to
     # the team as urgent (top of the inbox); the team's answer clears it.
     urgent_since = models.DateTimeField(null=True, blank=True)
+    # The care team's lead was told the answer is late (once per unanswered wait; the team's
+    # answer clears it).
+    late_escalated_at = models.DateTimeField(null=True, blank=True)
     patient_seen_at = models.DateTimeField(null=True, blank=True)
+    # Who opened the conversation on the patient's side (None: before per-thread privacy).
+    started_by_account = models.ForeignKey(
+        "PortalAccount", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Kept by the patient to themselves: hidden from every caregiver (the one who started it
+    # excepted). The patient sees every conversation about them.
+    private = models.BooleanField(_("kept from my relatives"), default=False)
 
     class Meta:
         verbose_name = _("message thread")
@@ -200,6 +210,20 @@ class Thread(BaseModel):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def is_late(self) -> bool:
+        """Past the answer-by date shown to the patient, still unanswered."""
+        return self.answer_due is not None and self.answer_due < timezone.now()
+
+    def visible_to(self, account: PortalAccount) -> bool:
+        """The patient sees every conversation about them; a caregiver sees those shared with
+        the relatives and the ones they started."""
+        if account.patient_id != self.patient_id:
+            return False
+        if account.is_patient or not self.private:
+            return True
+        return self.started_by_account_id == account.pk
 
 
 class Message(AppendOnlyModel):
@@ -255,3 +279,26 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class MessageAttachment(AppendOnlyModel):
+    """A file sent with a message (append-only like the message): PDF, JPEG or PNG proved by
+    its bytes, stored outside the web root under a server-chosen name, served only through the
+    audited views (the patient's side who may read the conversation, the care team)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    file_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=80, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message attachment")
+        verbose_name_plural = _("message attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -132,13 +132,35 @@ def _chunks(items: list[Wanted], size: int) -> Iterator[list[Wanted]]:
 
 
 def _accounts(patient_ids: Iterable[uuid.UUID], right: str) -> dict[uuid.UUID, list[PortalAccount]]:
+    """Who is reminded: portal accounts in force only — not withdrawn, a relative only with the
+    patient's recorded consent, nobody once the patient's death is recorded (a reminder to a
+    bereaved family would be cruel). A patient without an account gets no reminder."""
     found: dict[uuid.UUID, list[PortalAccount]] = defaultdict(list)
-    for account in PortalAccount.objects.filter(
-        patient_id__in=set(patient_ids), revoked_at__isnull=True
-    ).order_by("created_at"):
+    for account in (
+        PortalAccount.objects.filter(
+            patient_id__in=set(patient_ids),
+            revoked_at__isnull=True,
+            patient__deceased_on__isnull=True,
+        )
+        .filter(Q(kind="patient") | Q(consent_on__isnull=False))
+        .order_by("created_at")
+    ):
         if account.may(right):
             found[account.patient_id].append(account)
     return found
+
+
+def _senders(patient_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Who the reminder comes from, as the patient knows them: their care team at their centre
+    (one query)."""
+    from oncoparcours.patients.models import Patient
+
+    found = Patient.objects.filter(pk__in=set(patient_ids)).values_list("pk", "expert_centre__name")
+    team = _("Your care team")
+    return {
+        pk: _("Your care team at %(centre)s") % {"centre": centre} if centre else team
+        for pk, centre in found
+    }
 
 
 def _prom_due(today: dt.date) -> list[Wanted]:
@@ -148,6 +170,7 @@ def _prom_due(today: dt.date) -> list[Wanted]:
         ).order_by("due_on")
     )
     accounts = _accounts((d.patient_id for d in dues), "questionnaires")
+    senders = _senders(accounts)
     url = site_url()
     return [
         Wanted(
@@ -159,6 +182,7 @@ def _prom_due(today: dt.date) -> list[Wanted]:
                 "questionnaire": prom_catalogue.title(due.instrument, due.instrument_version),
                 "until": due.closes_on.strftime("%d/%m/%Y"),
                 "url": url,
+                "sender": senders.get(due.patient_id, _("Your care team")),
             },
         )
         for due in dues
@@ -182,6 +206,7 @@ def _appointments(day: dt.date) -> list[Wanted]:
         .only("pk", "patient_id", "kind", "status", "scheduled_for", "day")
     )
     accounts = _accounts((a.patient_id for a in activities), "calendar")
+    senders = _senders(accounts)
     url = site_url("portal:calendar")
     wanted = []
     for activity in activities:
@@ -202,6 +227,7 @@ def _appointments(day: dt.date) -> list[Wanted]:
                         "day": day.strftime("%d/%m/%Y"),
                         "time": when,
                         "url": url,
+                        "sender": senders.get(activity.patient_id, _("Your care team")),
                     },
                 )
             )
@@ -214,6 +240,7 @@ def _prom_missed(today: dt.date) -> list[Wanted]:
     if not missed:
         return []
     accounts = _accounts((d.patient_id for d in missed), "questionnaires")
+    senders = _senders(accounts)
     url = site_url()
     wanted = [
         Wanted(
@@ -224,6 +251,7 @@ def _prom_missed(today: dt.date) -> list[Wanted]:
             context={
                 "questionnaire": prom_catalogue.title(due.instrument, due.instrument_version),
                 "url": url,
+                "sender": senders.get(due.patient_id, _("Your care team")),
             },
         )
         for due in missed

@@ -25,7 +25,7 @@ from oncoparcours.patients.models import CareTeamMember, ConsentRecord, Patient
 from oncoparcours.patients.selectors import visible_patient_filter
 
 from . import config
-from .models import Message, PortalAccount, Side, Thread
+from .models import Message, MessageAttachment, PortalAccount, Side, Thread
 
 # Pathway activity kinds a patient lives (letters, pharmacy and manufacturing steps are the
 # team's), in plain words.
@@ -281,10 +281,16 @@ def contacts(account: PortalAccount) -> dict[str, object]:
 # --- messages: the patient's side ---------------------------------------------------------------
 
 
+def visible_threads(account: PortalAccount) -> QuerySet[Thread]:
+    """The patient's threads this account may read (``Thread.visible_to`` as a query)."""
+    threads = Thread.objects.filter(patient_id=account.patient_id)
+    if account.is_patient:
+        return threads
+    return threads.filter(Q(private=False) | Q(started_by_account=account))
+
+
 def threads_for_account(account: PortalAccount) -> list[Thread]:
-    threads = list(
-        Thread.objects.filter(patient_id=account.patient_id).order_by("-last_message_at")[:100]
-    )
+    threads = list(visible_threads(account).order_by("-last_message_at")[:100])
     if threads:
         last_team = dict(
             Message.objects.filter(thread__in=threads, side=Side.TEAM)
@@ -304,16 +310,41 @@ def unread_count(account: PortalAccount) -> int:
     return len([t for t in threads_for_account(account) if t.unread])  # type: ignore[attr-defined]
 
 
-def thread_for_account(account: PortalAccount, thread_id: uuid.UUID) -> Thread:
-    thread = Thread.objects.filter(pk=thread_id, patient_id=account.patient_id).first()
+def thread_for_account(
+    account: PortalAccount, thread_id: uuid.UUID, *, audit: bool = True
+) -> Thread:
+    """A conversation this account may read; ``audit=False`` when the caller audits what it
+    reads in it (a file). A refusal is always audited."""
+    thread = visible_threads(account).filter(pk=thread_id).first()
     if thread is None:
+        audit_record(
+            actor=None,
+            actor_label=account.actor_label,
+            action=AuditAction.DENIED,
+            patient_id=account.patient_id,
+            details={
+                "what": "portal message thread",
+                "thread": str(thread_id),
+                "portal_account": str(account.pk),
+                "portal_kind": account.kind,
+            },
+        )
         raise Http404
-    audit_read(account, "portal message thread", thread)
+    if audit:
+        audit_read(account, "portal message thread", thread)
     return thread
 
 
 def thread_messages(thread: Thread) -> list[Message]:
-    return list(thread.messages.order_by("created_at", "id"))
+    return list(thread.messages.order_by("created_at", "id").prefetch_related("attachments"))
+
+
+def attachment_in_thread(thread: Thread, attachment_id: uuid.UUID) -> MessageAttachment:
+    """A file of this conversation (the caller has checked who may read the conversation)."""
+    found = MessageAttachment.objects.filter(pk=attachment_id, message__thread=thread).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 # --- messages: the care team --------------------------------------------------------------------
@@ -331,7 +362,9 @@ def staff_threads(user: User, *, show: str = "waiting") -> QuerySet[Thread]:
     return threads.order_by(urgent_first, "-last_message_at")
 
 
-def staff_thread(user: User, patient_id: uuid.UUID, thread_id: uuid.UUID) -> Thread:
+def staff_thread(
+    user: User, patient_id: uuid.UUID, thread_id: uuid.UUID, *, audit: bool = True
+) -> Thread:
     thread = (
         Thread.objects.filter(visible_patient_filter(user), pk=thread_id, patient_id=patient_id)
         .select_related("patient")
@@ -345,13 +378,14 @@ def staff_thread(user: User, patient_id: uuid.UUID, thread_id: uuid.UUID) -> Thr
             details={"what": "portal thread"},
         )
         raise Http404
-    audit_record(
-        actor=user,
-        action=AuditAction.VIEW,
-        patient_id=patient_id,
-        obj=thread,
-        details={"what": "portal thread"},
-    )
+    if audit:
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            patient_id=patient_id,
+            obj=thread,
+            details={"what": "portal thread"},
+        )
     return thread
 
 

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,7 @@ from oncoparcours.core.notifications.services import (
 )
 from oncoparcours.patients.models import CareTeamMember, Patient
 
-from . import config, rules
+from . import attachments, config, rules
 from .models import (
     AccountKind,
     CodeRequest,
@@ -46,7 +47,8 @@ INVITATION_KIND = "portal_invitation"
 REPLY_KIND = "portal_reply"
 TEAM_KIND = "portal_message"
 URGENT_KIND = "portal_message_urgent"
-KINDS = (CODE_KIND, INVITATION_KIND, REPLY_KIND, TEAM_KIND, URGENT_KIND)
+LATE_KIND = "portal_message_late"
+KINDS = (CODE_KIND, INVITATION_KIND, REPLY_KIND, TEAM_KIND, URGENT_KIND, LATE_KIND)
 SCRUBBED = {"code": "······"}
 TEAM_ROLES = ("coordination_nurse", "referring_oncologist", "haematologist")
 
@@ -509,7 +511,13 @@ def _check_body(body: str) -> str:
 
 @transaction.atomic
 def thread_start(
-    *, account: PortalAccount, subject: str, body: str, confirmed: bool = False
+    *,
+    account: PortalAccount,
+    subject: str,
+    body: str,
+    confirmed: bool = False,
+    private: bool = False,
+    upload: UploadedFile | None = None,
 ) -> Posted:
     """A patient or a relative (with the right) writes to the care team."""
     if not account.may("messages"):
@@ -522,13 +530,19 @@ def thread_start(
             _("The subject is too long (at most 120 characters)."), field="subject"
         )
     body = _check_body(body)
+    checked = attachments.check(upload)
     findings = config.alarming_in(f"{subject}\n{body}")
     if findings and not confirmed:
         raise AlarmingMessage(findings)
     thread = Thread.objects.create(
-        patient=account.patient, subject=subject, started_by=account.actor_label
+        patient=account.patient,
+        subject=subject,
+        started_by=account.actor_label,
+        started_by_account=account,
+        # Only the patient keeps a conversation from the relatives.
+        private=private and account.is_patient,
     )
-    return _post_from_patient_side(thread, account, body, findings)
+    return _post_from_patient_side(thread, account, body, findings, checked)
 
 
 @transaction.atomic
@@ -539,6 +553,7 @@ def message_post(
     account: PortalAccount | None = None,
     user: User | None = None,
     confirmed: bool = False,
+    upload: UploadedFile | None = None,
 ) -> Posted:
     """Append a message to a thread: from the patient's side (``account``) or from the care
     team (``user``, already checked to be in the care team)."""
@@ -546,13 +561,14 @@ def message_post(
         raise ValueError("exactly one of user or account")
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     body = _check_body(body)
+    checked = attachments.check(upload)
     if account is not None:
-        if account.patient_id != thread.patient_id or not account.may("messages"):
+        if not thread.visible_to(account) or not account.may("messages"):
             raise ApplicationError(_("Your access does not include messages."))
         findings = config.alarming_in(body)
         if findings and not confirmed:
             raise AlarmingMessage(findings)
-        return _post_from_patient_side(thread, account, body, findings)
+        return _post_from_patient_side(thread, account, body, findings, checked)
     assert user is not None
     now = timezone.now()
     message = Message.objects.create(
@@ -563,16 +579,19 @@ def message_post(
         body=body,
         created_at=now,
     )
+    files = [attachments.attach(message, checked)] if checked else []
     thread.last_message_at = now
     thread.waiting_since = None
     thread.answer_due = None
     thread.urgent_since = None  # answered: the team has taken it in hand
+    thread.late_escalated_at = None
     thread.save(
         update_fields=[
             "last_message_at",
             "waiting_since",
             "answer_due",
             "urgent_since",
+            "late_escalated_at",
             "updated_at",
         ]
     )
@@ -581,12 +600,16 @@ def message_post(
         action=AuditAction.CREATE,
         patient_id=thread.patient_id,
         obj=message,
-        details={"event": "portal_message", "thread": str(thread.pk)},
+        details={
+            "event": "portal_message",
+            "thread": str(thread.pk),
+            "attachments": [str(f.pk) for f in files],
+        },
     )
     for reader in PortalAccount.objects.filter(
         patient_id=thread.patient_id, revoked_at__isnull=True
     ):
-        if reader.may("messages"):
+        if reader.may("messages") and thread.visible_to(reader):
             notification_send(
                 kind=REPLY_KIND,
                 recipient=_recipient(reader),
@@ -602,7 +625,11 @@ def message_post(
 
 
 def _post_from_patient_side(
-    thread: Thread, account: PortalAccount, body: str, findings: list[rules.Finding]
+    thread: Thread,
+    account: PortalAccount,
+    body: str,
+    findings: list[rules.Finding],
+    checked: attachments.CheckedUpload | None = None,
 ) -> Posted:
     """Store a patient-side message. One with warning signs was sent after the warning
     (questionnaire, numbers to call): the thread becomes urgent for the team (top of the inbox,
@@ -619,6 +646,7 @@ def _post_from_patient_side(
         alarming_words=words,
         created_at=now,
     )
+    files = [attachments.attach(message, checked)] if checked else []
     thread.last_message_at = now
     thread.patient_seen_at = now
     if thread.waiting_since is None:
@@ -638,6 +666,7 @@ def _post_from_patient_side(
         thread=str(thread.pk),
         alarming=[finding.category.key for finding in findings],
         sent_after_warning=bool(findings),
+        attachments=[str(f.pk) for f in files],
     )
     for user in _team_users(thread.patient_id):
         if not findings:
@@ -673,7 +702,52 @@ def _post_from_patient_side(
     return Posted(thread, message)
 
 
-def _team_users(patient_id: uuid.UUID) -> list[User]:
+def late_answers_escalate(*, now: dt.datetime | None = None) -> int:
+    """Threads past their answer-by date and still unanswered: the care team's lead is told
+    once (in the application and by e-mail, without the patient's name or the message). A
+    thread is claimed by a conditional update, so two workers never tell twice."""
+    now = now or timezone.now()
+    late = Thread.objects.filter(
+        waiting_since__isnull=False, answer_due__lt=now, late_escalated_at__isnull=True
+    ).values_list("pk", "patient_id")[:500]
+    told = 0
+    for thread_id, patient_id in late:
+        with transaction.atomic():
+            claimed = Thread.objects.filter(pk=thread_id, late_escalated_at__isnull=True).update(
+                late_escalated_at=now
+            )
+            if not claimed:
+                continue
+            for user in _team_users(patient_id, leads_only=True):
+                for chain in (
+                    ((Channel.IN_APP,), (Channel.EMAIL,)) if user.email else ((Channel.IN_APP,),)
+                ):
+                    notification_send(
+                        kind=LATE_KIND,
+                        recipient=Recipient.for_user(user),
+                        context={
+                            "url": site_url("portal:staff_inbox") + "?voir=overdue",
+                            "subject": _("A patient's message is waiting past its answer date"),
+                        },
+                        actor=None,
+                        patient_id=patient_id,
+                        chain=chain,
+                        reference=f"portal-late:{thread_id}:{now:%Y%m%d%H%M}",
+                        now=now,
+                    )
+            audit_record(
+                actor=None,
+                actor_label="OncoParcours",
+                action=AuditAction.UPDATE,
+                patient_id=patient_id,
+                obj=Thread.objects.get(pk=thread_id),
+                details={"event": "portal_answer_late_escalated"},
+            )
+            told += 1
+    return told
+
+
+def _team_users(patient_id: uuid.UUID, *, leads_only: bool = False) -> list[User]:
     today = timezone.localdate()
     members = (
         CareTeamMember.objects.filter(patient_id=patient_id, start__lte=today)
@@ -682,12 +756,34 @@ def _team_users(patient_id: uuid.UUID) -> list[User]:
         .select_related("professional__user")
     )
     users: dict[int, User] = {}
+    if leads_only and any(member.is_lead for member in members):
+        members = [member for member in members if member.is_lead]  # type: ignore[assignment]
     for member in members:
         if member.role in TEAM_ROLES or member.is_lead:
             user = member.professional.user
             assert user is not None
             users[user.pk] = user
     return list(users.values())
+
+
+@transaction.atomic
+def thread_privacy_set(*, thread: Thread, account: PortalAccount, private: bool) -> Thread:
+    """The patient keeps a conversation from the relatives, or shares it again. A conversation
+    a relative started stays visible to that relative."""
+    if not account.is_patient or thread.patient_id != account.patient_id:
+        raise ApplicationError(_("Only the patient chooses who reads a conversation."))
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    if thread.private != private:
+        thread.private = private
+        thread.save(update_fields=["private", "updated_at"])
+        _audit_portal(
+            account,
+            AuditAction.UPDATE,
+            obj=thread,
+            event="portal_thread_privacy",
+            private=private,
+        )
+    return thread
 
 
 @transaction.atomic

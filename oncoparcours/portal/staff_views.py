@@ -9,7 +9,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
 from oncoparcours.core.models import AuditAction
 from oncoparcours.patients.selectors import patient_get_for_user
 
-from . import config, selectors, services
+from . import attachments, config, selectors, services
 from .forms import PatientAccountForm, ReplyForm, StaffCaregiverForm
 from .models import PortalAccount
 
@@ -57,11 +57,14 @@ def thread(
     request: AuthenticatedHttpRequest, patient_id: uuid.UUID, thread_id: uuid.UUID
 ) -> HttpResponse:
     conversation = selectors.staff_thread(request.user, patient_id, thread_id)
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.message_post(
-                thread=conversation, body=form.cleaned_data["body"], user=request.user
+                thread=conversation,
+                body=form.cleaned_data["body"],
+                user=request.user,
+                upload=form.cleaned_data.get("attachment"),
             )
         except ApplicationError as error:
             add_application_error(form, error)
@@ -82,6 +85,25 @@ def thread(
         },
         status=form_status(request),
     )
+
+
+@login_required
+def attachment_download(
+    request: AuthenticatedHttpRequest,
+    patient_id: uuid.UUID,
+    thread_id: uuid.UUID,
+    file_id: uuid.UUID,
+) -> FileResponse:
+    conversation = selectors.staff_thread(request.user, patient_id, thread_id, audit=False)
+    attachment = selectors.attachment_in_thread(conversation, file_id)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient_id=patient_id,
+        obj=attachment,
+        details={"what": "portal message attachment"},
+    )
+    return attachments.file_response(attachment)
 
 
 @login_required

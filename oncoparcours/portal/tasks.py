@@ -23,3 +23,14 @@ def send_reminders() -> int:
     from .reminders import reminders_send
 
     return reminders_send().created
+
+
+LATE_ANSWERS_INTERVAL_SECONDS = 600
+
+
+@task()
+def escalate_late_answers() -> int:
+    """Tell the care team's lead, once, of each message still unanswered past its date."""
+    from .services import late_answers_escalate
+
+    return late_answers_escalate()

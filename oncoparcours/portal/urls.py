@@ -27,6 +27,16 @@ urlpatterns = [
     path("portail/messages/", views.messages_list, name="messages"),
     path("portail/messages/nouveau/", views.thread_new, name="thread_new"),
     path("portail/messages/<uuid:thread_id>/", views.thread, name="thread"),
+    path(
+        "portail/messages/<uuid:thread_id>/confidentialite/",
+        views.thread_privacy,
+        name="thread_privacy",
+    ),
+    path(
+        "portail/messages/<uuid:thread_id>/pieces/<uuid:file_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
     path("portail/proches/", views.relatives, name="relatives"),
     path(
         "portail/proches/<uuid:caregiver_id>/droits/", views.relative_rights, name="relative_rights"
@@ -41,6 +51,11 @@ urlpatterns = [
         "patients/<uuid:patient_id>/messages/<uuid:thread_id>/",
         staff_views.thread,
         name="staff_thread",
+    ),
+    path(
+        "patients/<uuid:patient_id>/messages/<uuid:thread_id>/pieces/<uuid:file_id>/",
+        staff_views.attachment_download,
+        name="staff_attachment",
     ),
     path("patients/<uuid:patient_id>/portail/", staff_views.accesses, name="staff_accesses"),
 ]

@@ -26,8 +26,16 @@ from oncoparcours.monitoring.models import QuestionnaireDue, Report
 from oncoparcours.monitoring.report_forms import SelfReportForm
 from oncoparcours.monitoring.services.reports import treatment_context
 
-from . import config, selectors, services
-from .forms import AddressForm, CodeForm, MessageForm, PatientCaregiverForm, RightsForm, ThreadForm
+from . import attachments, config, selectors, services
+from .forms import (
+    AddressForm,
+    CodeForm,
+    MessageForm,
+    PatientCaregiverForm,
+    PrivacyForm,
+    RightsForm,
+    ThreadForm,
+)
 from .models import AccountKind, PortalAccount
 from .session import ADDRESS_KEY, current_account, portal_login, portal_logout, portal_required
 
@@ -260,7 +268,12 @@ def messages_list(request: HttpRequest) -> HttpResponse:
 def _alarming(form: ThreadForm | MessageForm, error: services.AlarmingMessage) -> dict[str, object]:
     data = {key: form.data.get(key) for key in form.data}
     data["confirmed"] = "on"
-    return {"alarming": error.findings, "confirm_form": type(form)(data)}
+    confirm_form = (
+        ThreadForm(data, patient="private" in form.fields)
+        if isinstance(form, ThreadForm)
+        else MessageForm(data)
+    )
+    return {"alarming": error.findings, "confirm_form": confirm_form}
 
 
 def _sent(request: HttpRequest, urgent: bool) -> None:
@@ -280,7 +293,7 @@ def _sent(request: HttpRequest, urgent: bool) -> None:
 @portal_required("messages")
 def thread_new(request: HttpRequest) -> HttpResponse:
     account = _account(request)
-    form = ThreadForm(request.POST or None)
+    form = ThreadForm(request.POST or None, request.FILES or None, patient=account.is_patient)
     extra: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
         try:
@@ -289,6 +302,8 @@ def thread_new(request: HttpRequest) -> HttpResponse:
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
                 confirmed=form.cleaned_data["confirmed"],
+                private=form.cleaned_data.get("private", False),
+                upload=form.cleaned_data.get("attachment"),
             )
         except services.AlarmingMessage as error:
             extra = _alarming(form, error)
@@ -309,7 +324,7 @@ def thread_new(request: HttpRequest) -> HttpResponse:
 def thread(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
     account = _account(request)
     conversation = selectors.thread_for_account(account, thread_id)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST or None, request.FILES or None)
     extra: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
         try:
@@ -318,6 +333,7 @@ def thread(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 account=account,
                 confirmed=form.cleaned_data["confirmed"],
+                upload=form.cleaned_data.get("attachment"),
             )
         except services.AlarmingMessage as error:
             extra = _alarming(form, error)
@@ -339,6 +355,38 @@ def thread(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
         ),
         status=form_status(request) if not extra else 200,
     )
+
+
+@portal_required("messages")
+@require_POST
+def thread_privacy(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
+    account = _account(request)
+    conversation = selectors.thread_for_account(account, thread_id)
+    form = PrivacyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.thread_privacy_set(
+                thread=conversation, account=account, private=form.cleaned_data["private"]
+            )
+        except ApplicationError as error:
+            messages.error(request, str(error))
+        else:
+            if form.cleaned_data["private"]:
+                messages.success(request, _("Your relatives no longer see this conversation."))
+            else:
+                messages.success(request, _("Your relatives with access to messages see it again."))
+    return redirect("portal:thread", thread_id=conversation.pk)
+
+
+@portal_required("messages")
+def attachment_download(
+    request: HttpRequest, thread_id: uuid.UUID, file_id: uuid.UUID
+) -> FileResponse:
+    account = _account(request)
+    conversation = selectors.thread_for_account(account, thread_id, audit=False)
+    attachment = selectors.attachment_in_thread(conversation, file_id)
+    selectors.audit_read(account, "portal message attachment", attachment)
+    return attachments.file_response(attachment)
 
 
 # --- relatives ----------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The board's documents to the GP by secure health mail (MSSanté), through the core notification
 service: the RCP record and the PPS attached, a link to confirm receipt, the delivery followed on
 the case page. No GP secure address: the message cannot leave, the case page says so and the
-physician who validated is told (the notification service's failure path)."""
+physician who validated is told (the notification service's failure path). The letter is tried
+at once after the commit (not at the worker's next pass)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,11 @@ from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.core.notifications.models import Channel, NotificationStatus
-from oncoparcours.core.notifications.services import Recipient, notification_send
+from oncoparcours.core.notifications.services import (
+    Recipient,
+    notification_deliver_now,
+    notification_send,
+)
 
 from ..models import Document, DocumentKind, OutboxMessage
 
@@ -81,6 +86,9 @@ def letter_send(*, message: OutboxMessage, actor: User | None) -> OutboxMessage:
     )
     message.notification = notification
     message.save(update_fields=["notification", "updated_at"])
+    # The letter leaves as soon as the decision is committed (the case page then says "sent");
+    # a failed try is retried by the worker as usual.
+    transaction.on_commit(lambda: notification_deliver_now(notification))
     return message
 
 

@@ -51,6 +51,7 @@ VETTED_TEMPLATES: dict[str, str] = {
             "portal_invitation",
             "portal_message",
             "portal_message_urgent",
+            "portal_message_late",
             "portal_reply",
         )
         for part in ("subject", "body", "sms")

@@ -91,6 +91,31 @@ def _thread(patient):
     )
 
 
+def _message_file(patient):
+    import uuid
+
+    from oncoparcours.portal.attachments import storage_dir
+    from oncoparcours.portal.models import Message, MessageAttachment
+    from oncoparcours.testing.factories import UserFactory
+
+    existing = MessageAttachment.objects.filter(message__thread__patient=patient).first()
+    if existing:
+        return existing
+    message = Message.objects.create(
+        thread=_thread(patient), side="team", author=UserFactory(), author_label="IDEC", body="PJ"
+    )
+    name = f"{uuid.uuid4().hex}.pdf"
+    (storage_dir() / name).write_bytes(b"%PDF-1.4 test")
+    return MessageAttachment.objects.create(
+        message=message,
+        file_name="ordonnance.pdf",
+        content_type="application/pdf",
+        size=13,
+        sha256="0" * 64,
+        storage_name=name,
+    )
+
+
 KWARG_BUILDERS = {
     "patient_id": lambda patient: patient.pk,
     "diagnosis_id": lambda patient: DiagnosisFactory(patient=patient).pk,
@@ -112,6 +137,7 @@ KWARG_BUILDERS = {
     "order_id": lambda patient: order_for(patient).pk,
     "treatment_id": lambda patient: TreatmentCourseFactory(patient=patient).pk,
     "thread_id": lambda patient: _thread(patient).pk,
+    "file_id": lambda patient: _message_file(patient).pk,
     "due_id": lambda patient: _prom_due(patient).pk,
 }
 

@@ -124,3 +124,73 @@ def test_the_nurse_is_told_in_the_application_after_the_second_miss(account, pat
     assert notice.recipient_user == nurse.user and notice.chain == ["in_app"]
     assert notice.status == "sent"  # shown at once in the application
     assert reminders.reminders_send(today=today).created == 0
+
+
+def test_reminders_go_only_to_accounts_in_force(patient, nurse, pathway):
+    """No account, a withdrawn access, a recorded death: no reminder; a relative in force gets
+    theirs while the patient's withdrawn account gets none."""
+    import datetime as dt_
+
+    from oncoparcours.patients.models import Patient
+
+    proms_schedule()
+    assert reminders.reminders_send().created == 0  # the patient has no portal account
+    account = services.patient_account_open(
+        patient=patient, email="jeanne@patients.example", phone="", channel="email", user=nurse.user
+    )
+    relative = services.caregiver_invite(
+        patient=patient,
+        display_name="Paul Moreau",
+        relationship="fils",
+        email="paul@proches.example",
+        phone="",
+        channel="email",
+        rights=["questionnaires"],
+        consent_on=dt_.date.today(),
+        consent_note="Accord oral en consultation",
+        user=nurse.user,
+    )
+    services.account_revoke(target=account, user=nurse.user)
+    sent = reminders.reminders_send()
+    told = Notification.objects.filter(kind=reminders.PROM_DUE)
+    assert sent.created == 2 and {n.email for n in told} == {relative.email}
+
+    Patient.objects.filter(pk=patient.pk).update(deceased_on=timezone.localdate())
+    _due(pathway, "every-28d-9", timezone.localdate(), "due")  # a new one, never reminded
+    assert reminders.reminders_send().created == 0
+
+
+def test_reminder_texts_say_who_sends_them_in_plain_french_without_medical_detail(
+    account, pathway, nurse, organisation
+):
+    """Rendered as sent (SMS and e-mail): the patient's care team and centre named, plain
+    French, French dates, no answer, symptom or treatment name, no product jargon."""
+    import re
+
+    from oncoparcours.core.notifications.services import render
+
+    today = timezone.localdate()
+    proms_schedule()
+    tomorrow = today + dt.timedelta(days=1)
+    activity = ActivityInstance.objects.filter(instance=pathway).order_by("key").first()
+    ActivityInstance.objects.filter(pk=activity.pk).update(
+        kind="treatment_administration", status="planned", day=tomorrow, scheduled_for=None
+    )
+    _due(pathway, "every-28d-1", today - dt.timedelta(days=8), "missed")
+    reminders.reminders_send(today=today)
+    sender = f"Votre équipe de soins — {organisation.name}"
+    kinds = (reminders.PROM_DUE, reminders.APPOINTMENT, reminders.PROM_MISSED)
+    sent = Notification.objects.filter(kind__in=kinds, email="jeanne.moreau@patients.example")
+    assert {n.kind for n in sent} == set(kinds)
+    for notification in sent:
+        texts = render(notification)
+        assert texts.short.startswith(f"{sender} :"), texts.short
+        assert sender in texts.body
+        for text in (texts.subject, texts.body, texts.short):
+            assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no ISO date
+            for word in ("reminder", "questionnaire due", "pembrolizumab", "fièvre", "IDEC"):
+                assert word.lower() not in text.lower(), (notification.kind, word, text)
+    missed = next(n for n in sent if n.kind == reminders.PROM_MISSED)
+    assert "Ce n'est pas grave" in render(missed).body
+    appointment = next(n for n in sent if n.kind == reminders.APPOINTMENT)
+    assert "Traitement" in render(appointment).short  # a kind in plain words, no drug name

@@ -1,0 +1,105 @@
+"""Caregiver privacy per conversation: the patient sees every conversation about them (those a
+relative started included); a relative sees the conversations shared with the relatives and the
+ones they started, never one the patient keeps private — not in the list, not by its address
+(404, audited as refused), not by the team's answer notice. Choosing is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from oncoparcours.core.models import AuditEvent, Notification
+from oncoparcours.portal import services
+from oncoparcours.portal.models import Thread
+from oncoparcours.portal.tests.test_messages import portal_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def relative(patient, nurse, account):
+    return services.caregiver_invite(
+        patient=patient,
+        display_name="Paul Moreau",
+        relationship="fils",
+        email="paul.moreau@proches.example",
+        phone="",
+        channel="email",
+        rights=["calendar", "messages"],
+        consent_on=dt.date.today(),
+        consent_note="Accord oral en consultation",
+        user=nurse.user,
+    )
+
+
+def test_a_conversation_the_patient_keeps_private_is_hidden_from_the_relative(
+    account, relative, nurse
+):
+    patient_side = portal_client(account)
+    answer = patient_side.post(
+        "/portail/messages/nouveau/",
+        {"subject": "Question intime", "body": "Je voudrais en parler seule.", "private": "on"},
+    )
+    assert answer.status_code == 302
+    private = Thread.objects.get(subject="Question intime")
+    assert private.private
+    services.thread_start(account=account, subject="Transport jeudi", body="Qui m'emmène ?")
+
+    relative_side = portal_client(relative)
+    listing = relative_side.get("/portail/messages/").content.decode()
+    assert "Transport jeudi" in listing
+    assert "Question intime" not in listing
+    assert relative_side.get(f"/portail/messages/{private.pk}/").status_code == 404
+    refused = AuditEvent.objects.get(action="denied", actor_label="Paul Moreau (fils)")
+    assert refused.details["thread"] == str(private.pk)
+    # Nor can the relative write into it.
+    assert (
+        relative_side.post(f"/portail/messages/{private.pk}/", {"body": "Moi aussi"}).status_code
+        == 404
+    )
+
+    # The team's answer is announced to the patient only.
+    before = set(Notification.objects.values_list("pk", flat=True))
+    services.message_post(thread=private, body="Appelez-moi quand vous voulez.", user=nurse.user)
+    replies = Notification.objects.filter(kind="portal_reply").exclude(pk__in=before)
+    told = {n.recipient_label for n in replies}
+    assert told == {"Jeanne Moreau"}
+
+
+def test_the_patient_sees_the_relative_s_conversations_and_chooses_again(account, relative):
+    started = services.thread_start(account=relative, subject="Fatigue de maman", body="Bonjour")
+    patient_side = portal_client(account)
+    assert "Fatigue de maman" in patient_side.get("/portail/messages/").content.decode()
+    page = patient_side.get(f"/portail/messages/{started.thread.pk}/").content.decode()
+    assert "Paul Moreau (fils)" in page
+    assert "Vos proches ayant accès à vos messages peuvent lire cette conversation." in page
+
+    # The patient keeps it private: the relative who started it still reads it.
+    answer = patient_side.post(
+        f"/portail/messages/{started.thread.pk}/confidentialite/", {"private": "on"}
+    )
+    assert answer.status_code == 302
+    assert Thread.objects.get(pk=started.thread.pk).private
+    changed = AuditEvent.objects.get(details__event="portal_thread_privacy")
+    assert changed.actor_label == "Jeanne Moreau (patient)" and changed.details["private"] is True
+    relative_side = portal_client(relative)
+    assert relative_side.get(f"/portail/messages/{started.thread.pk}/").status_code == 200
+
+    # A patient's own conversation shared again becomes visible to the relative.
+    mine = services.thread_start(account=account, subject="Seule", body="Bonjour", private=True)
+    assert relative_side.get(f"/portail/messages/{mine.thread.pk}/").status_code == 404
+    patient_side.post(f"/portail/messages/{mine.thread.pk}/confidentialite/", {"private": ""})
+    assert relative_side.get(f"/portail/messages/{mine.thread.pk}/").status_code == 200
+
+
+def test_a_relative_can_neither_keep_a_conversation_private_nor_change_it(account, relative):
+    mine = services.thread_start(
+        account=relative, subject="Pour papa", body="Bonjour", private=True
+    )
+    assert not Thread.objects.get(pk=mine.thread.pk).private  # only the patient chooses
+    relative_side = portal_client(relative)
+    form = relative_side.get("/portail/messages/nouveau/").content.decode()
+    assert "Ne pas montrer cette conversation à mes proches" not in form
+    relative_side.post(f"/portail/messages/{mine.thread.pk}/confidentialite/", {"private": "on"})
+    assert not Thread.objects.get(pk=mine.thread.pk).private
