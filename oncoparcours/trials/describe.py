@@ -146,6 +146,33 @@ def _number(text: str) -> str:
     return number_format(int(value) if value.is_integer() else value)
 
 
+def _variant_found(found: str) -> str:
+    """The rules give "BRAF p.V600E|c3" (the class, 0 when not given) or "KRAS|wt"."""
+    label, _sep, tag = found.rpartition("|")
+    if not label:
+        return _("Recorded alteration: %(label)s.") % {"label": found}
+    if tag == "wt":
+        return _("A result without alteration of %(gene)s is recorded.") % {"gene": label}
+    words = {
+        "c0": _(
+            "its class (pathogenic, uncertain significance, benign) is not recorded: "
+            "to verify in the laboratory report"
+        ),
+        "c1": _("classified benign (class 1): it does not count"),
+        "c2": _("classified likely benign (class 2): it does not count"),
+        "c3": _(
+            "variant of uncertain significance (class 3): it does not prove the alteration, "
+            "to verify with the molecular biologist"
+        ),
+        "c4": _("classified likely pathogenic (class 4)"),
+        "c5": _("classified pathogenic (class 5)"),
+    }
+    return _("Recorded alteration: %(label)s, %(class)s.") % {
+        "label": label,
+        "class": words.get(tag, tag),
+    }
+
+
 def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
     """What the record says for one criterion, as a sentence: the rules give raw values ("F",
     "M1", "12.5"), this words them ("the patient is a woman", "metastatic disease (M1)")."""
@@ -199,7 +226,7 @@ def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
     if kind == "prior_drug":
         return _("Already treated with %(drugs)s.") % {"drugs": found}
     if kind == "variant":
-        return _("Recorded alteration: %(label)s.") % {"label": found}
+        return _variant_found(found)
     if kind == "disease":
         return _("Recorded diagnosis: %(diagnosis)s.") % {"diagnosis": found}
     return _("Recorded: %(value)s.") % {"value": found}

@@ -36,7 +36,7 @@ from .models import (
     Trial,
     TrialSite,
 )
-from .rules.facts import DiagnosisFacts, PatientFacts, VariantFacts
+from .rules.facts import DiagnosisFacts, NegativeFacts, PatientFacts, VariantFacts
 from .rules.matching import ArmMatch, ArmSpec, Matcher
 from .rules.tree import needs_curation
 
@@ -157,7 +157,8 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
     ):
         ecog[erow["patient_id"]] = erow["value"] if _recent(erow["recorded_on"]) else None
     molecular: dict[uuid.UUID, list[MolecularFinding]] = defaultdict(list)
-    for finding in MolecularFinding.objects.filter(patient_id__in=ids).order_by("sampled_on"):
+    findings = MolecularFinding.objects.current().filter(patient_id__in=ids)
+    for finding in findings.order_by("sampled_on"):
         molecular[finding.patient_id].append(finding)
     today = timezone.localdate()
     out = {}
@@ -174,11 +175,15 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
         given = treatments.get(patient.pk, [])
         lines = [t["line"] for t in given if t["line"]]
         variants, tmb, msi, ihc, sequenced = [], None, "", {}, False
+        negatives = []
         for finding in molecular.get(patient.pk, ()):  # later results overwrite
             if finding.kind == MolecularKind.VARIANT:
                 sequenced = True
                 variants.append(VariantFacts(finding.gene, finding.alteration_type,
-                    finding.exon, finding.protein_change, finding.fusion_partner))  # fmt: skip
+                    finding.exon, finding.protein_change, finding.fusion_partner,
+                    finding.classification))  # fmt: skip
+            elif finding.kind == MolecularKind.NEGATIVE:
+                negatives.append(NegativeFacts(finding.gene, finding.alteration_type, finding.exon))
             elif finding.kind == MolecularKind.TMB:
                 tmb = finding.tmb
             elif finding.kind == MolecularKind.MSI:
@@ -199,6 +204,7 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
             ecog=ecog.get(patient.pk),
             sequenced=sequenced,
             variants=tuple(variants),
+            negatives=tuple(negatives),
             tmb=tmb,
             msi=msi,
             ihc=ihc,

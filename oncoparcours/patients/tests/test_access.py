@@ -16,6 +16,7 @@ from oncoparcours.testing.factories import (
     DiagnosisFactory,
     ProfessionalFactory,
     TreatmentCourseFactory,
+    UserFactory,
 )
 
 
@@ -91,6 +92,15 @@ def _thread(patient):
     )
 
 
+def _finding(patient):
+    from oncoparcours.patients.models import MolecularFinding
+
+    return MolecularFinding.objects.create(
+        patient=patient, kind="tmb", tmb=4.0, sampled_on=patient.birth_date, source="NGS",
+        recorded_by=UserFactory(),
+    )  # fmt: skip
+
+
 KWARG_BUILDERS = {
     "patient_id": lambda patient: patient.pk,
     "diagnosis_id": lambda patient: DiagnosisFactory(patient=patient).pk,
@@ -113,6 +123,7 @@ KWARG_BUILDERS = {
     "treatment_id": lambda patient: TreatmentCourseFactory(patient=patient).pk,
     "thread_id": lambda patient: _thread(patient).pk,
     "due_id": lambda patient: _prom_due(patient).pk,
+    "finding_id": lambda patient: _finding(patient).pk,
 }
 
 

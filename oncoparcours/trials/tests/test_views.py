@@ -34,7 +34,8 @@ def braf_patient(clinician, patient):
     molecular_finding_add(
         actor=clinician.user, patient=patient,
         raw={"kind": "variant", "gene": "BRAF", "alteration_type": "snv",
-             "protein_change": "p.V600E", "sampled_on": "2025-01-10", "source": "NGS"},
+             "protein_change": "p.V600E", "classification": "5", "sampled_on": "2025-01-10",
+             "source": "NGS"},
     )  # fmt: skip
 
 
