@@ -47,6 +47,10 @@ class TrialsDemo:
 
     @transaction.atomic
     def run(self) -> int:
+        # Curators of the trial criteria: the network coordinator and one oncologist.
+        Professional.objects.filter(user__username__in=("coordinateur", "oncologue")).update(
+            is_trial_curator=True
+        )
         # The initial load notifies no one; the results recorded below raise the notices.
         imported = trials.trials_import_ctml(
             actor=self.loader, content=DEMO_TRIALS.read_text(), notify=False

@@ -46,4 +46,14 @@ T = {
     "Molecular result corrected; the previous version stays in the history.": "Résultat moléculaire corrigé ; la version précédente reste dans l'historique.",
     "Withdraw a molecular result: %(result)s": "Retirer un résultat moléculaire : %(result)s",
     "Molecular result withdrawn; it stays in the history.": "Résultat moléculaire retiré ; il reste dans l'historique.",
+    "clinical-trial curator": "curateur des essais cliniques",
+    "May edit the eligibility criteria of clinical-trial arms.": "Peut modifier les critères d'éligibilité des bras d'essais cliniques.",
+    "Only the clinical-trial curators edit eligibility criteria: ask the clinical research unit of your centre to be named curator.": "Seuls les curateurs des essais cliniques modifient les critères d'éligibilité : demandez à l'unité de recherche clinique de votre centre d'être nommé curateur.",
+}
+
+PLURALS = {
+    "%(counter)s patient whose result changes (met ↔ to verify)": (
+        "%(counter)s patient dont le résultat change (rempli ↔ à vérifier)",
+        "%(counter)s patients dont le résultat change (rempli ↔ à vérifier)",
+    ),
 }
