@@ -66,25 +66,36 @@ def _disease(c: dict[str, Any]) -> str:
     return text
 
 
+def _alteration_word(kind: str) -> str:
+    words = {
+        "fusion": _("fusion"), "amplification": _("amplification"),
+        "deletion": _("deep deletion"), "mutation": _("mutation"),
+        "cnv": _("copy-number change"), "snv": _("single-nucleotide variant"),
+        "indel": _("insertion / deletion"),
+    }  # fmt: skip
+    return str(words.get(kind, ""))
+
+
 def _variant(c: dict[str, Any]) -> str:
-    detail = " ".join(
-        x
-        for x in (
-            c.get("protein_change", ""),
-            _("any change at %(position)s") % {"position": c["protein_position"]}
-            if c.get("protein_position")
-            else "",
-            _("exon %(exon)s") % {"exon": c["exon"]} if c.get("exon") else "",
-            f"::{c['fusion_partner']}" if c.get("fusion_partner") else "",
-            {"fusion": _("fusion"), "amplification": _("amplification"),
-             "deletion": _("deletion"), "mutation": _("mutation"), "cnv": _("copy-number change"),
-             "snv": _("SNV"), "indel": _("indel")}.get(c.get("alteration_type", ""), ""),
-        )
-        if x
-    )  # fmt: skip
+    """Natural wording: "BRAF : toute mutation faux-sens en position V600", "ALK : fusion",
+    "NTRK1 : fusion avec TPM3", "EGFR : mutation de l'exon 19", "KRAS non muté"."""
+    gene = c["gene"]
     if c.get("wild_type"):
-        return _("%(gene)s wild type") % {"gene": c["gene"]}
-    return _("%(gene)s alteration %(detail)s") % {"gene": c["gene"], "detail": detail}
+        return _("%(gene)s wild type") % {"gene": gene}
+    kind = c.get("alteration_type", "")
+    if c.get("protein_change"):
+        detail = c["protein_change"]
+    elif c.get("protein_position"):
+        detail = _("any missense mutation at position %(position)s") % {
+            "position": c["protein_position"].removeprefix("p.")
+        }
+    elif c.get("fusion_partner"):
+        detail = _("fusion with %(partner)s") % {"partner": c["fusion_partner"]}
+    else:
+        detail = _alteration_word(kind) or _("any alteration")
+    if c.get("exon"):
+        detail = _("%(detail)s in exon %(exon)s") % {"detail": detail, "exon": c["exon"]}
+    return _("%(gene)s: %(detail)s") % {"gene": gene, "detail": detail}
 
 
 def _stage(c: dict[str, Any]) -> str:

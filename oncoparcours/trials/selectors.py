@@ -7,7 +7,7 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -303,7 +303,11 @@ def network_worklist(
                 to_attr="open_matches",
             )
         )
-        .order_by("-met", "sort_name", "pk")
+        .annotate(
+            # Eligible (an arm met) first, then to verify, then the rest; by name within each.
+            rank=Case(When(met__gt=0, then=0), When(to_verify__gt=0, then=1), default=2)
+        )
+        .order_by("rank", "sort_name", "pk")
     )
 
 

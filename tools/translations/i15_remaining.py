@@ -49,6 +49,15 @@ T = {
     "clinical-trial curator": "curateur des essais cliniques",
     "May edit the eligibility criteria of clinical-trial arms.": "Peut modifier les critères d'éligibilité des bras d'essais cliniques.",
     "Only the clinical-trial curators edit eligibility criteria: ask the clinical research unit of your centre to be named curator.": "Seuls les curateurs des essais cliniques modifient les critères d'éligibilité : demandez à l'unité de recherche clinique de votre centre d'être nommé curateur.",
+    "deep deletion": "délétion homozygote",
+    "copy-number change": "variation du nombre de copies",
+    "single-nucleotide variant": "variant nucléotidique simple",
+    "insertion / deletion": "insertion / délétion",
+    "any missense mutation at position %(position)s": "toute mutation faux-sens en position %(position)s",
+    "fusion with %(partner)s": "fusion avec %(partner)s",
+    "any alteration": "toute altération",
+    "%(detail)s in exon %(exon)s": "%(detail)s de l'exon %(exon)s",
+    "%(gene)s: %(detail)s": "%(gene)s : %(detail)s",
 }
 
 PLURALS = {
