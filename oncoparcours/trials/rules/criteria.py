@@ -237,8 +237,13 @@ def stage(c: dict[str, Any], f: PatientFacts) -> Outcome:
         )
     if not f.stage_group:
         return UNKNOWN, NOTHING
-    group = f.stage_group.upper().rstrip("ABC")
-    return (MET if group in c.get("stage_groups", ()) else NOT_MET), f.stage_group
+    recorded = f.stage_group.upper().replace(" ", "")
+    match = re.match(r"(IV|I{1,3}|0)", recorded)
+    group = match.group(1) if match else recorded
+    # A sub-group (IIIA, IIIC1, IIE) is within its group (III, II); a criterion naming a
+    # sub-group is met by that sub-group only.
+    wanted = {g.upper() for g in c.get("stage_groups", ())}
+    return (MET if recorded in wanted or group in wanted else NOT_MET), f.stage_group
 
 
 def line(c: dict[str, Any], f: PatientFacts) -> Outcome:

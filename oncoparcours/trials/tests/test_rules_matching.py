@@ -383,3 +383,20 @@ def test_the_reason_of_a_variant_of_uncertain_significance_is_in_words():
         sentence = found_sentence(V600, found, value)
     assert "BRAF p.V600E" in sentence and "signification incertaine (classe 3)" in sentence
     assert "|" not in sentence
+
+
+@pytest.mark.parametrize(
+    ("recorded", "groups", "expected"),
+    [("IIIC1", ["III"], MET), ("IIIA", ["III", "IV"], MET), ("IIE", ["II"], MET),
+     ("IVB", ["IV"], MET), ("IIIB", ["IIIA"], NOT_MET), ("IIIA", ["IIIA"], MET),
+     ("II", ["III"], NOT_MET), ("IV", ["I"], NOT_MET)],
+)  # fmt: skip
+def test_stage_sub_groups_are_within_their_group(recorded, groups, expected):
+    """ "IIIC1" was not in stage III (only A/B/C were stripped): sub-groups now belong."""
+    criterion = {"criterion": "stage", "stage_groups": groups}
+    patient = facts(stage_group=recorded)
+    assert EVALUATORS["stage"](criterion, patient)[0] == expected
+    from oncoparcours.trials.rules.bulk import Cohort
+
+    cohort = Cohort([patient])
+    assert cohort.value_of(cohort.arm_sets(criterion), 0) == expected
