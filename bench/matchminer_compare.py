@@ -124,7 +124,8 @@ def to_facts(raw: dict):
         diagnoses=(DiagnosisFacts(icd10, "", morphology),),
         sequenced=True,
         variants=tuple(
-            VariantFacts(g, k, None, change, partner) for g, k, change, partner in raw["variants"]
+            VariantFacts(g, k, None, change, partner, 5)
+            for g, k, change, partner in raw["variants"]
         ),
         tmb=raw["tmb"],
         msi=raw["msi"],

@@ -90,10 +90,10 @@ def patient(rng: random.Random, facts_module):
     for _ in range(rng.randint(0, 4) if sequenced else 0):
         gene = rng.choice(GENES)
         if gene in FUSION_GENES and rng.random() < 0.5:
-            variants.append(f.VariantFacts(FUSION_GENES[gene], "fusion", None, "", gene))
+            variants.append(f.VariantFacts(FUSION_GENES[gene], "fusion", None, "", gene, 5))
         else:
             change = rng.choice(CHANGES.get(gene, [""]))
-            variants.append(f.VariantFacts(gene, "snv", None, change))
+            variants.append(f.VariantFacts(gene, "snv", None, change, "", 5))
     return f.PatientFacts(
         age=rng.randint(18, 90),
         sex=rng.choice("FM"),

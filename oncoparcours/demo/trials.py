@@ -27,11 +27,13 @@ DEMO_TRIALS = Path(__file__).resolve().parents[1] / "trials" / "data" / "demo_tr
 # Molecular results by ICD-10 prefix of the patient's cancer (text as typed in the form).
 RESULTS = (
     ("C18", {"kind": "variant", "gene": "BRAF", "alteration_type": "snv", "exon": "15",
-             "protein_change": "p.V600E"}),
+             "protein_change": "p.V600E", "classification": "5"}),
     ("C34", {"kind": "variant", "gene": "EGFR", "alteration_type": "indel", "exon": "19",
-             "protein_change": "p.E746_A750del"}),
+             "protein_change": "p.E746_A750del", "classification": "5"}),
+    ("C34", {"kind": "negative", "gene": "ALK", "alteration_type": "fusion"}),
+    ("C18", {"kind": "negative", "gene": "KRAS"}),
     ("C73", {"kind": "variant", "gene": "ETV6", "alteration_type": "fusion",
-             "fusion_partner": "NTRK3"}),
+             "fusion_partner": "NTRK3", "classification": "5"}),
     ("C50", {"kind": "ihc", "ihc_marker": "HER2", "ihc_scale": "her2_score", "ihc_value": "3+"}),
     ("C19", {"kind": "msi", "msi_status": "msi_h"}),
     ("C20", {"kind": "tmb", "tmb": "14.5"}),
@@ -45,6 +47,10 @@ class TrialsDemo:
 
     @transaction.atomic
     def run(self) -> int:
+        # Curators of the trial criteria: the network coordinator and one oncologist.
+        Professional.objects.filter(user__username__in=("coordinateur", "oncologue")).update(
+            is_trial_curator=True
+        )
         # The initial load notifies no one; the results recorded below raise the notices.
         imported = trials.trials_import_ctml(
             actor=self.loader, content=DEMO_TRIALS.read_text(), notify=False
@@ -85,7 +91,8 @@ class TrialsDemo:
             actor=item.case.submitted_by,
             patient=item.case.patient,
             raw={"kind": "variant", "gene": "BRAF", "alteration_type": "snv", "exon": "15",
-                 "protein_change": "p.V600E", "source": "Panel NGS (ADN tumoral)",
+                 "protein_change": "p.V600E", "classification": "5",
+                 "source": "Panel NGS (ADN tumoral)",
                  "sampled_on": (timezone.localdate() - dt.timedelta(days=6)).isoformat()},
         )  # fmt: skip
         return 1

@@ -580,6 +580,13 @@ class Professional(BaseModel):
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Clinical-trial criteria curation is a delegated task (the site's research unit names its
+    # curators): not every physician edits the eligibility trees the matching reads.
+    is_trial_curator = models.BooleanField(
+        _("clinical-trial curator"),
+        default=False,
+        help_text=_("May edit the eligibility criteria of clinical-trial arms."),
+    )
 
     class Meta:
         verbose_name = _("professional")

@@ -32,6 +32,7 @@ from .models import (
     StagingKind,
     TreatmentEndReason,
     TreatmentKind,
+    VariantClass,
 )
 
 
@@ -373,7 +374,10 @@ class MolecularFindingForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind of result"), choices=MolecularKind.choices)
     gene = forms.CharField(
-        label=_("Gene (HGNC symbol)"), max_length=20, required=False, help_text=_("E.g. BRAF.")
+        label=_("Gene (HGNC symbol)"),
+        max_length=20,
+        required=False,
+        help_text=_("E.g. BRAF. For a fusion, the 5′ gene, written first (TPM3 in TPM3::NTRK1)."),
     )
     alteration_type = forms.ChoiceField(
         label=_("Alteration type"), choices=_blank_choices(AlterationType.choices), required=False
@@ -382,7 +386,21 @@ class MolecularFindingForm(forms.Form):
     protein_change = forms.CharField(
         label=_("Protein change"), max_length=40, required=False, help_text=_("E.g. p.V600E.")
     )
-    fusion_partner = forms.CharField(label=_("Fusion partner"), max_length=20, required=False)
+    fusion_partner = forms.CharField(
+        label=_("Fusion partner"),
+        max_length=20,
+        required=False,
+        help_text=_("The 3′ gene, written second (NTRK1 in TPM3::NTRK1)."),
+    )
+    classification = forms.ChoiceField(
+        label=_("Variant class"),
+        choices=_blank_choices([(str(value), label) for value, label in VariantClass.choices]),
+        required=False,
+        help_text=_(
+            "As in the laboratory report (ACMG/AMP). Only classes 4 and 5 count for trials; "
+            "class 3 or no class: to verify."
+        ),
+    )
     tmb = forms.CharField(label=_("TMB (mutations/Mb)"), max_length=10, required=False)
     msi_status = forms.ChoiceField(
         label=_("MSI / MMR status"), choices=_blank_choices(MsiStatus.choices), required=False
@@ -402,11 +420,26 @@ class MolecularFindingForm(forms.Form):
     )
 
 
+class MolecularCorrectionForm(MolecularFindingForm):
+    """A correction: the whole result again, and why (the old version stays in the history)."""
+
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=300)
+
+
+class MolecularWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the withdrawal"),
+        max_length=300,
+        help_text=_("E.g. entered in error, result of another patient."),
+    )
+
+
 class MolecularImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "One result per row; columns: kind, gene, alteration_type, exon, protein_change, "
-            "fusion_partner, tmb, msi_status, ihc_marker, ihc_scale, ihc_value, sampled_on, source."
+            "One result per row; columns: type, gène, altération, exon, modification protéique, "
+            "partenaire de fusion, classe, TMB, statut MSI, marqueur IHC, échelle IHC, "
+            "valeur IHC, date de prélèvement, source."
         ),
     )

@@ -593,6 +593,7 @@ class MolecularKind(models.TextChoices):
     TMB = "tmb", _("Tumour mutational burden")
     MSI = "msi", _("Microsatellite instability / MMR")
     IHC = "ihc", _("Immunohistochemistry")
+    NEGATIVE = "negative", _("Gene tested without alteration (wild type / negative)")
 
 
 class AlterationType(models.TextChoices):
@@ -615,6 +616,23 @@ class IhcScale(models.TextChoices):
     HER2_SCORE = "her2_score", _("HER2 score 0 to 3+ (ASCO/CAP)")
     PERCENT = "percent", _("Percentage of stained tumour cells (ER, PR, PD-L1 TPS)")
     CPS = "cps", _("PD-L1 combined positive score (CPS)")
+
+
+class VariantClass(models.IntegerChoices):
+    """Pathogenicity / oncogenicity class of a variant, five tiers (ACMG/AMP, Richards et al.,
+    Genet Med 2015; somatic: AMP/ASCO/CAP, Li et al., J Mol Diagn 2017; docs/clinical-rules.md)."""
+
+    PATHOGENIC = 5, _("Class 5: pathogenic / oncogenic")
+    LIKELY_PATHOGENIC = 4, _("Class 4: likely pathogenic / likely oncogenic")
+    UNCERTAIN = 3, _("Class 3: variant of uncertain significance")
+    LIKELY_BENIGN = 2, _("Class 2: likely benign")
+    BENIGN = 1, _("Class 1: benign")
+
+
+class MolecularFindingQuerySet(models.QuerySet["MolecularFinding"]):
+    def current(self) -> MolecularFindingQuerySet:
+        """The results in force: neither replaced by a correction nor withdrawn."""
+        return self.filter(replaced_by__isnull=True, withdrawn=False)
 
 
 class MolecularFinding(BaseModel):
@@ -642,6 +660,21 @@ class MolecularFinding(BaseModel):
         _("IHC scale"), max_length=12, choices=IhcScale.choices, blank=True
     )
     ihc_value = models.FloatField(_("IHC value"), null=True, blank=True)
+    classification = models.PositiveSmallIntegerField(
+        _("variant class"), choices=VariantClass.choices, null=True, blank=True
+    )
+    # Append-only history: a correction or a withdrawal is a new row replacing the previous
+    # version (a withdrawal keeps its values, flagged ``withdrawn``); current = not replaced.
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
+    )
+    withdrawn = models.BooleanField(_("withdrawn (entered in error)"), default=False)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
     sampled_on = models.DateField(_("sample date"))
     source = models.CharField(
         _("source"), max_length=120, help_text=_("Laboratory or report, e.g. NGS panel, PFMG.")
@@ -649,6 +682,8 @@ class MolecularFinding(BaseModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
+
+    objects = MolecularFindingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("molecular result")
@@ -659,6 +694,9 @@ class MolecularFinding(BaseModel):
             models.CheckConstraint(
                 condition=~Q(kind="variant") | (~Q(gene="") & ~Q(alteration_type="")),
                 name="molecular_variant_fields",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="negative") | ~Q(gene=""), name="molecular_negative_gene"
             ),
             models.CheckConstraint(
                 condition=~Q(kind="tmb") | Q(tmb__gte=0), name="molecular_tmb_value"
@@ -678,6 +716,12 @@ class MolecularFinding(BaseModel):
                 f"{self.gene}::{self.fusion_partner}" if self.fusion_partner else ""
             )
             return f"{self.gene} {self.get_alteration_type_display()} {detail}".strip()
+        if self.kind == MolecularKind.NEGATIVE:
+            scope = self.get_alteration_type_display() if self.alteration_type else ""
+            return str(_("%(gene)s: no alteration found %(scope)s")) % {
+                "gene": self.gene,
+                "scope": f"({scope})" if scope else "",
+            }
         if self.kind == MolecularKind.TMB:
             return f"TMB {self.tmb:g} mut/Mb"
         if self.kind == MolecularKind.MSI:

@@ -18,21 +18,41 @@ from oncoparcours.core.models import AuditAction, Role, User
 from .models import MolecularFinding, Patient
 from .rules import molecular
 
-CSV_COLUMNS = (
-    "kind",
-    "gene",
-    "alteration_type",
-    "exon",
-    "protein_change",
-    "fusion_partner",
-    "tmb",
-    "msi_status",
-    "ihc_marker",
-    "ihc_scale",
-    "ihc_value",
-    "sampled_on",
-    "source",
-)
+# CSV columns: the French headers are the documented ones (docs/trials.md); the field names
+# (English) stay accepted as aliases. Headers are read without case or surrounding spaces.
+CSV_COLUMNS = {
+    "type": "kind",
+    "gène": "gene",
+    "altération": "alteration_type",
+    "exon": "exon",
+    "modification protéique": "protein_change",
+    "partenaire de fusion": "fusion_partner",
+    "classe": "classification",
+    "tmb": "tmb",
+    "statut msi": "msi_status",
+    "marqueur ihc": "ihc_marker",
+    "échelle ihc": "ihc_scale",
+    "valeur ihc": "ihc_value",
+    "date de prélèvement": "sampled_on",
+    "source": "source",
+}
+FIELD_COLUMNS = {name: header for header, name in CSV_COLUMNS.items()}
+COLUMN_ALIASES = {
+    **CSV_COLUMNS,
+    **{name: name for name in CSV_COLUMNS.values()},
+    "gene": "gene",
+    "alteration": "alteration_type",
+    "modification proteique": "protein_change",
+    "echelle ihc": "ihc_scale",
+    "date de prelevement": "sampled_on",
+}
+# Values typed in French in a table (the form offers the choices).
+VALUE_ALIASES = {
+    "kind": {"variant": "variant", "négatif": "negative", "negatif": "negative",
+             "non muté": "negative", "ihc": "ihc", "tmb": "tmb", "msi": "msi"},
+    "alteration_type": {"délétion": "deletion", "delation": "deletion",
+                        "amplification": "amplification", "fusion": "fusion"},
+}  # fmt: skip
 # Who enters molecular results: the physicians of the patient's care team (the results come from
 # the pathology / molecular biology report the physician reads; the platform has no laboratory
 # role). Nurses, pharmacists, EFS staff and the other roles read them on the record.
@@ -64,6 +84,13 @@ def problem_message(code: str) -> str:
         "required": _("This field is required for this kind of result."),
         "unknown_choice": _("Not one of the allowed values."),
         "not_hgnc_symbol": _("Not an HGNC gene symbol (e.g. BRAF, NTRK1)."),
+        "unknown_gene": _(
+            "Unknown gene symbol: not in the list of HGNC-approved symbols the platform knows "
+            "(check the spelling, e.g. ERBB2 for HER2)."
+        ),
+        "not_variant_class": _(
+            "A variant class is 1 (benign) to 5 (pathogenic), 3 being of uncertain significance."
+        ),
         "not_exon_number": _("An exon is a whole number from 1 to 200."),
         "not_protein_change": _("Not an HGVS protein change (e.g. p.V600E, p.E746_A750del)."),
         "partner_without_fusion": _("A fusion partner is given only for a fusion."),
@@ -125,6 +152,85 @@ def molecular_finding_add(
     return finding
 
 
+def _row(names: list[str], cells: list[str]) -> dict[str, str]:
+    row = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(names)}
+    for name, aliases in VALUE_ALIASES.items():
+        value = row.get(name, "").strip().lower()
+        if value in aliases:
+            row[name] = aliases[value]
+    return row
+
+
+# Fields copied from one version to the next (a withdrawal keeps the values it withdraws).
+VALUE_FIELDS = (
+    "kind", "gene", "alteration_type", "exon", "protein_change", "fusion_partner",
+    "classification", "tmb", "msi_status", "ihc_marker", "ihc_scale", "ihc_value",
+    "sampled_on", "source",
+)  # fmt: skip
+
+
+def _current_version(finding: MolecularFinding) -> MolecularFinding:
+    locked = MolecularFinding.objects.select_for_update().get(pk=finding.pk)
+    if locked.withdrawn or MolecularFinding.objects.filter(replaces=locked).exists():
+        raise ApplicationError(
+            _("This result has already been corrected or withdrawn: act on its current version.")
+        )
+    return locked
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        message = _("Give the reason (e.g. laboratory report corrected, entered in error).")
+        raise ApplicationError(message, errors={"reason": [message]})
+    return reason[:300]
+
+
+@transaction.atomic
+def molecular_finding_correct(
+    *, actor: User, finding: MolecularFinding, raw: dict[str, str], reason: str
+) -> MolecularFinding:
+    """A correction is a new version superseding the old one (kept, shown in the history);
+    matching reads the current version only."""
+    _check_actor(actor, finding.patient)
+    why = _reason(reason)
+    old = _current_version(finding)
+    checked = _checked(finding.patient, {k: str(v or "") for k, v in raw.items()})
+    if checked.problems:
+        errors = {name: [problem_message(code)] for name, code in checked.problems.items()}
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+    new = MolecularFinding.objects.create(
+        patient=finding.patient, recorded_by=actor, replaces=old, reason=why, **checked.values
+    )
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, patient_id=finding.patient_id, obj=new,
+        details={"corrects": str(old.pk), "reason": why},
+    )  # fmt: skip
+    _recorded(actor, finding.patient)
+    return new
+
+
+@transaction.atomic
+def molecular_finding_withdraw(
+    *, actor: User, finding: MolecularFinding, reason: str
+) -> MolecularFinding:
+    """Withdraw a result entered in error: a new version flagged withdrawn (nothing deleted)."""
+    _check_actor(actor, finding.patient)
+    why = _reason(reason)
+    old = _current_version(finding)
+    values = {name: getattr(old, name) for name in VALUE_FIELDS}
+    new = MolecularFinding.objects.create(
+        patient=finding.patient, recorded_by=actor, replaces=old, reason=why, withdrawn=True,
+        **values,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, patient_id=finding.patient_id, obj=new,
+        details={"withdraws": str(old.pk), "reason": why},
+    )  # fmt: skip
+    _recorded(actor, finding.patient)
+    return new
+
+
 def _read_rows(content: bytes) -> list[dict[str, str]]:
     if len(content) > MAX_CSV_BYTES:
         raise ApplicationError(_("The file is larger than 200 kB."))
@@ -133,15 +239,17 @@ def _read_rows(content: bytes) -> list[dict[str, str]]:
     except UnicodeDecodeError as error:
         raise ApplicationError(_("The file is not UTF-8 text.")) from error
     dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=dialect)
-    header = [name.strip() for name in reader.fieldnames or []]
-    unknown = [name for name in header if name not in CSV_COLUMNS]
-    if not header or unknown or "kind" not in header:
+    reader = csv.DictReader(io.StringIO(text), delimiter=dialect)  # the header only
+    header = [(name or "").strip() for name in reader.fieldnames or []]
+    unknown = [name for name in header if name.lower() not in COLUMN_ALIASES]
+    names = [COLUMN_ALIASES.get(name.lower(), "") for name in header]
+    if not header or unknown or "kind" not in names:
         raise ApplicationError(
             _("Unknown or missing columns: %(columns)s. Allowed columns: %(allowed)s.")
-            % {"columns": ", ".join(unknown) or "kind", "allowed": ", ".join(CSV_COLUMNS)}
+            % {"columns": ", ".join(unknown) or "type", "allowed": ", ".join(CSV_COLUMNS)}
         )
-    rows = [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
+    rows = [_row(names, row) for row in csv.reader(io.StringIO(text), delimiter=dialect)][1:]
+    rows = [row for row in rows if any(value.strip() for value in row.values())]
     if not rows:
         raise ApplicationError(_("The file has no row."))
     if len(rows) > MAX_CSV_ROWS:
@@ -158,7 +266,11 @@ def molecular_import_csv(*, actor: User, patient: Patient, content: bytes) -> in
     checked_rows = [_checked(patient, row) for row in rows]
     problems = [
         _("row %(row)d, column %(column)s: %(reason)s")
-        % {"row": number, "column": column, "reason": problem_message(code)}
+        % {
+            "row": number,
+            "column": FIELD_COLUMNS.get(column, column),
+            "reason": problem_message(code),
+        }
         for number, checked in enumerate(checked_rows, start=2)
         for column, code in checked.problems.items()
     ]

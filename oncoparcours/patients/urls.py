@@ -50,6 +50,16 @@ urlpatterns = [
         molecular_views.molecular_import,
         name="molecular_import",
     ),
+    path(
+        "<uuid:patient_id>/moleculaire/<uuid:finding_id>/corriger/",
+        molecular_views.molecular_correct,
+        name="molecular_correct",
+    ),
+    path(
+        "<uuid:patient_id>/moleculaire/<uuid:finding_id>/retirer/",
+        molecular_views.molecular_withdraw,
+        name="molecular_withdraw",
+    ),
     path("<uuid:patient_id>/consentement/", views.consent_create, name="consent_create"),
     path("<uuid:patient_id>/audit/", views.patient_audit, name="audit"),
 ]

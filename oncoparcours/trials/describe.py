@@ -66,25 +66,36 @@ def _disease(c: dict[str, Any]) -> str:
     return text
 
 
+def _alteration_word(kind: str) -> str:
+    words = {
+        "fusion": _("fusion"), "amplification": _("amplification"),
+        "deletion": _("deep deletion"), "mutation": _("mutation"),
+        "cnv": _("copy-number change"), "snv": _("single-nucleotide variant"),
+        "indel": _("insertion / deletion"),
+    }  # fmt: skip
+    return str(words.get(kind, ""))
+
+
 def _variant(c: dict[str, Any]) -> str:
-    detail = " ".join(
-        x
-        for x in (
-            c.get("protein_change", ""),
-            _("any change at %(position)s") % {"position": c["protein_position"]}
-            if c.get("protein_position")
-            else "",
-            _("exon %(exon)s") % {"exon": c["exon"]} if c.get("exon") else "",
-            f"::{c['fusion_partner']}" if c.get("fusion_partner") else "",
-            {"fusion": _("fusion"), "amplification": _("amplification"),
-             "deletion": _("deletion"), "mutation": _("mutation"), "cnv": _("copy-number change"),
-             "snv": _("SNV"), "indel": _("indel")}.get(c.get("alteration_type", ""), ""),
-        )
-        if x
-    )  # fmt: skip
+    """Natural wording: "BRAF : toute mutation faux-sens en position V600", "ALK : fusion",
+    "NTRK1 : fusion avec TPM3", "EGFR : mutation de l'exon 19", "KRAS non muté"."""
+    gene = c["gene"]
     if c.get("wild_type"):
-        return _("%(gene)s wild type") % {"gene": c["gene"]}
-    return _("%(gene)s alteration %(detail)s") % {"gene": c["gene"], "detail": detail}
+        return _("%(gene)s wild type") % {"gene": gene}
+    kind = c.get("alteration_type", "")
+    if c.get("protein_change"):
+        detail = c["protein_change"]
+    elif c.get("protein_position"):
+        detail = _("any missense mutation at position %(position)s") % {
+            "position": c["protein_position"].removeprefix("p.")
+        }
+    elif c.get("fusion_partner"):
+        detail = _("fusion with %(partner)s") % {"partner": c["fusion_partner"]}
+    else:
+        detail = _alteration_word(kind) or _("any alteration")
+    if c.get("exon"):
+        detail = _("%(detail)s in exon %(exon)s") % {"detail": detail, "exon": c["exon"]}
+    return _("%(gene)s: %(detail)s") % {"gene": gene, "detail": detail}
 
 
 def _stage(c: dict[str, Any]) -> str:
@@ -146,6 +157,33 @@ def _number(text: str) -> str:
     return number_format(int(value) if value.is_integer() else value)
 
 
+def _variant_found(found: str) -> str:
+    """The rules give "BRAF p.V600E|c3" (the class, 0 when not given) or "KRAS|wt"."""
+    label, _sep, tag = found.rpartition("|")
+    if not label:
+        return _("Recorded alteration: %(label)s.") % {"label": found}
+    if tag == "wt":
+        return _("A result without alteration of %(gene)s is recorded.") % {"gene": label}
+    words = {
+        "c0": _(
+            "its class (pathogenic, uncertain significance, benign) is not recorded: "
+            "to verify in the laboratory report"
+        ),
+        "c1": _("classified benign (class 1): it does not count"),
+        "c2": _("classified likely benign (class 2): it does not count"),
+        "c3": _(
+            "variant of uncertain significance (class 3): it does not prove the alteration, "
+            "to verify with the molecular biologist"
+        ),
+        "c4": _("classified likely pathogenic (class 4)"),
+        "c5": _("classified pathogenic (class 5)"),
+    }
+    return _("Recorded alteration: %(label)s, %(class)s.") % {
+        "label": label,
+        "class": words.get(tag, tag),
+    }
+
+
 def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
     """What the record says for one criterion, as a sentence: the rules give raw values ("F",
     "M1", "12.5"), this words them ("the patient is a woman", "metastatic disease (M1)")."""
@@ -199,7 +237,7 @@ def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
     if kind == "prior_drug":
         return _("Already treated with %(drugs)s.") % {"drugs": found}
     if kind == "variant":
-        return _("Recorded alteration: %(label)s.") % {"label": found}
+        return _variant_found(found)
     if kind == "disease":
         return _("Recorded diagnosis: %(diagnosis)s.") % {"diagnosis": found}
     return _("Recorded: %(value)s.") % {"value": found}

@@ -7,7 +7,7 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -36,7 +36,8 @@ from .models import (
     Trial,
     TrialSite,
 )
-from .rules.facts import DiagnosisFacts, PatientFacts, VariantFacts
+from .rules.criteria import NOT_MET
+from .rules.facts import DiagnosisFacts, NegativeFacts, PatientFacts, VariantFacts
 from .rules.matching import ArmMatch, ArmSpec, Matcher
 from .rules.tree import needs_curation
 
@@ -157,7 +158,8 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
     ):
         ecog[erow["patient_id"]] = erow["value"] if _recent(erow["recorded_on"]) else None
     molecular: dict[uuid.UUID, list[MolecularFinding]] = defaultdict(list)
-    for finding in MolecularFinding.objects.filter(patient_id__in=ids).order_by("sampled_on"):
+    findings = MolecularFinding.objects.current().filter(patient_id__in=ids)
+    for finding in findings.order_by("sampled_on"):
         molecular[finding.patient_id].append(finding)
     today = timezone.localdate()
     out = {}
@@ -174,11 +176,15 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
         given = treatments.get(patient.pk, [])
         lines = [t["line"] for t in given if t["line"]]
         variants, tmb, msi, ihc, sequenced = [], None, "", {}, False
+        negatives = []
         for finding in molecular.get(patient.pk, ()):  # later results overwrite
             if finding.kind == MolecularKind.VARIANT:
                 sequenced = True
                 variants.append(VariantFacts(finding.gene, finding.alteration_type,
-                    finding.exon, finding.protein_change, finding.fusion_partner))  # fmt: skip
+                    finding.exon, finding.protein_change, finding.fusion_partner,
+                    finding.classification))  # fmt: skip
+            elif finding.kind == MolecularKind.NEGATIVE:
+                negatives.append(NegativeFacts(finding.gene, finding.alteration_type, finding.exon))
             elif finding.kind == MolecularKind.TMB:
                 tmb = finding.tmb
             elif finding.kind == MolecularKind.MSI:
@@ -199,6 +205,7 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
             ecog=ecog.get(patient.pk),
             sequenced=sequenced,
             variants=tuple(variants),
+            negatives=tuple(negatives),
             tmb=tmb,
             msi=msi,
             ihc=ihc,
@@ -296,19 +303,26 @@ def network_worklist(
                 to_attr="open_matches",
             )
         )
-        .order_by("-met", "sort_name", "pk")
+        .annotate(
+            # Eligible (an arm met) first, then to verify, then the rest; by name within each.
+            rank=Case(When(met__gt=0, then=0), When(to_verify__gt=0, then=1), default=2)
+        )
+        .order_by("rank", "sort_name", "pk")
     )
 
 
 def tree_edit_preview(*, user: User, arm: Arm, tree: dict[str, Any]) -> dict[str, Any]:
-    """Which patients the edit adds (now met or to verify) or removes, before saving: the
-    user's own patients by name, the others as a count. Every patient is evaluated (batches)."""
+    """Which patients the edit adds (now met or to verify), removes, and whose result changes
+    between met and to verify, before saving: the user's own patients by name with both results,
+    the others as counts. Every patient is evaluated (batches)."""
+    from .describe import result_label
     from .rules.bulk import Cohort, indices_of
 
     visible = set(
         Patient.objects.filter(visible_patient_filter(user, "pk")).values_list("pk", flat=True)
     )
-    added, removed, others_added, others_removed = [], [], 0, 0
+    lists: dict[str, list[dict[str, Any]]] = {"added": [], "removed": [], "changed": []}
+    others = {"added": 0, "removed": 0, "changed": 0}
     patients = list(Patient.objects.filter(deceased_on__isnull=True).order_by("sort_name", "pk"))
     for start in range(0, len(patients), 2000):
         batch = patients[start : start + 2000]
@@ -316,21 +330,18 @@ def tree_edit_preview(*, user: User, arm: Arm, tree: dict[str, Any]) -> dict[str
         cohort = Cohort([facts[p.pk] for p in batch])  # vectorised (rules/bulk.py)
         was_sets = cohort.arm_sets(arm.tree["tree"]) if arm.tree else (0, 0)
         now_sets = cohort.arm_sets(tree)
-        changed = (was_sets[0] | was_sets[1]) ^ (now_sets[0] | now_sets[1])
+        changed = (was_sets[0] ^ now_sets[0]) | (was_sets[1] ^ now_sets[1])
         for index in indices_of(changed):
-            patient = batch[index]
-            now = (now_sets[0] | now_sets[1]) >> index & 1
-            mine = patient.pk in visible
-            if now and mine:
-                added.append(patient)
-            elif now:
-                others_added += 1
-            elif mine:
-                removed.append(patient)
+            was = cohort.value_of(was_sets, index)
+            now = cohort.value_of(now_sets, index)
+            what = "removed" if now == NOT_MET else "added" if was == NOT_MET else "changed"
+            if batch[index].pk in visible:
+                lists[what].append({"patient": batch[index], "was": result_label(was),
+                                    "now": result_label(now)})  # fmt: skip
             else:
-                others_removed += 1
+                others[what] += 1
+    shown = [e["patient"] for entries in lists.values() for e in entries]
     audit_record(actor=user, action=AuditAction.VIEW,
                  details={"what": "curation preview", "arm": str(arm.pk),
-                          "patients": [str(p.pk) for p in added + removed][:200]})  # fmt: skip
-    return {"added": added, "removed": removed, "others_added": others_added,
-            "others_removed": others_removed}  # fmt: skip
+                          "patients": [str(p.pk) for p in shown][:200]})  # fmt: skip
+    return {**lists, **{f"others_{k}": v for k, v in others.items()}}

@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from oncoparcours.core.forms import add_application_error
 from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
 from oncoparcours.core.models import AuditAction
 from oncoparcours.directory.models import Network
+from oncoparcours.patients.selectors import professional_for
 
 from . import matching_services, selectors
 from .curation_forms import PROBLEMS, CriterionForm
@@ -67,7 +67,7 @@ def trial_detail(request: AuthenticatedHttpRequest, trial_id: uuid.UUID) -> Http
             "arms": arms,
             "sites": trial.sites.all(),
             "stale": trial.is_stale(),
-            "can_curate": request.user.role in CURATORS,
+            "can_curate": may_curate(request.user),
         },
     )
 
@@ -118,7 +118,10 @@ def network_worklist(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
     )
 
 
-CURATORS = {"clinician", "administrator"}
+def may_curate(user: Any) -> bool:
+    """Curators only: a professional holding the curator flag (granted in the administration)."""
+    professional = professional_for(user)
+    return bool(professional and professional.is_trial_curator)
 
 
 class CurationForm(forms.Form):
@@ -157,8 +160,12 @@ def arm_curate(
 ) -> HttpResponse:
     """Curation of an arm: criterion by criterion (remove, add one with its source text) or the
     whole tree as JSON; both preview the patients the edit adds or removes, then save."""
-    if request.user.role not in CURATORS:
-        raise PermissionDenied
+    if not may_curate(request.user):
+        reason = _(
+            "Only the clinical-trial curators edit eligibility criteria: ask the clinical "
+            "research unit of your centre to be named curator."
+        )
+        return render(request, "403.html", {"reason": reason}, status=403)
     arm = get_object_or_404(Arm.objects.select_related("trial"), pk=arm_id, trial_id=trial_id)
     current = arm.tree.get("tree", {}) if arm.tree else {}
     editing = request.method == "POST" and request.POST.get("do") == "criteria"

@@ -31,7 +31,8 @@ def braf_case(complete_case, clinician):
     molecular_finding_add(
         actor=clinician.user, patient=patient,
         raw={"kind": "variant", "gene": "BRAF", "alteration_type": "snv",
-             "protein_change": "p.V600E", "sampled_on": "2025-01-10", "source": "NGS"},
+             "protein_change": "p.V600E", "classification": "5", "sampled_on": "2025-01-10",
+             "source": "NGS"},
     )  # fmt: skip
     for trial in trials.trials_import_ctml(actor=None, content=DEMO.read_text()):
         TrialSite.objects.create(

@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
-KINDS = ("variant", "tmb", "msi", "ihc")
+KINDS = ("variant", "tmb", "msi", "ihc", "negative")
 ALTERATION_TYPES = ("snv", "indel", "fusion", "amplification", "deletion")
 MSI_STATUSES = ("msi_h", "msi_l", "mss", "dmmr", "pmmr")
 IHC_SCALES = ("her2_score", "percent", "cps")
@@ -20,6 +21,21 @@ PROTEIN_CHANGE = re.compile(
     r"^p\.\(?[A-Z*][0-9]+(?:_[A-Z][0-9]+)?"
     r"(?:[A-Z*]|del|dup|ins[A-Z]+|delins[A-Z]+|fs\*?[0-9]*|=|ext\*?[0-9]*)\)?$"
 )
+# HGNC-approved symbols the platform knows (data file citing HGNC): an unknown one is refused.
+GENE_FILE = Path(__file__).with_name("data") / "hgnc_genes.txt"
+KNOWN_GENES = frozenset(
+    line.strip()
+    for line in GENE_FILE.read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+# Variant classes, five tiers (ACMG/AMP 2015; AMP/ASCO/CAP 2017 for somatic oncogenicity).
+CLASSES = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+CLASS_WORDS = {
+    "benign": 1, "benin": 1, "bénin": 1, "likely benign": 2, "probablement benin": 2,
+    "probablement bénin": 2, "vus": 3, "vsi": 3, "likely pathogenic": 4,
+    "probablement pathogene": 4, "probablement pathogène": 4, "pathogenic": 5,
+    "pathogene": 5, "pathogène": 5,
+}  # fmt: skip
 HER2_SCORES = {"0": 0.0, "1+": 1.0, "2+": 2.0, "3+": 3.0}
 MAX_TMB = 1000.0
 MAX_EXON = 200
@@ -54,12 +70,47 @@ def normalise_protein_change(text: str) -> str:
     return text
 
 
-def _check_variant(raw: dict[str, str], out: Checked) -> None:
-    gene = raw.get("gene", "").strip().upper().replace("ORF", "orf")
+def _gene(raw: dict[str, str], name: str, out: Checked) -> str:
+    gene = raw.get(name, "").strip().upper().replace("ORF", "orf")
     if not gene:
-        out.problems["gene"] = "required"
+        if name == "gene":
+            out.problems[name] = "required"
     elif not HGNC_SYMBOL.match(gene):
-        out.problems["gene"] = "not_hgnc_symbol"
+        out.problems[name] = "not_hgnc_symbol"
+    elif gene not in KNOWN_GENES:
+        out.problems[name] = "unknown_gene"
+    return gene
+
+
+def _classification(raw: dict[str, str], out: Checked) -> None:
+    """Optional: a variant without its class is kept, and matching reads it "to verify"."""
+    text = raw.get("classification", "").strip().lower().removeprefix("classe ").strip()
+    text = text.removeprefix("class ").strip()
+    value = CLASSES.get(text) or CLASS_WORDS.get(text) if text else None
+    if text and value is None:
+        out.problems["classification"] = "not_variant_class"
+    out.values["classification"] = value
+
+
+def _check_negative(raw: dict[str, str], out: Checked) -> None:
+    """A gene tested without alteration ("KRAS non muté", "ALK négatif"): the gene, and what was
+    looked for when the report says so (an alteration type, an exon); blank = any alteration."""
+    gene = _gene(raw, "gene", out)
+    alteration = raw.get("alteration_type", "").strip().lower()
+    if alteration and alteration not in ALTERATION_TYPES:
+        out.problems["alteration_type"] = "unknown_choice"
+    exon_text = raw.get("exon", "").strip()
+    exon = None
+    if exon_text:
+        exon = int(exon_text) if exon_text.isdigit() else None
+        if exon is None or not 1 <= exon <= MAX_EXON:
+            out.problems["exon"] = "not_exon_number"
+    out.values.update(gene=gene, alteration_type=alteration, exon=exon)
+
+
+def _check_variant(raw: dict[str, str], out: Checked) -> None:
+    gene = _gene(raw, "gene", out)
+    _classification(raw, out)
     alteration = raw.get("alteration_type", "").strip().lower()
     if alteration not in ALTERATION_TYPES:
         out.problems["alteration_type"] = "required" if not alteration else "unknown_choice"
@@ -72,9 +123,7 @@ def _check_variant(raw: dict[str, str], out: Checked) -> None:
     protein = normalise_protein_change(raw.get("protein_change", ""))
     if protein and not PROTEIN_CHANGE.match(protein):
         out.problems["protein_change"] = "not_protein_change"
-    partner = raw.get("fusion_partner", "").strip().upper()
-    if partner and not HGNC_SYMBOL.match(partner):
-        out.problems["fusion_partner"] = "not_hgnc_symbol"
+    partner = _gene(raw, "fusion_partner", out)
     if partner and alteration != "fusion":
         out.problems["fusion_partner"] = "partner_without_fusion"
     if protein and alteration in ("fusion", "amplification", "deletion"):
@@ -121,11 +170,25 @@ def _check_ihc(raw: dict[str, str], out: Checked) -> None:
     out.values.update(ihc_marker=marker, ihc_scale=scale, ihc_value=value)
 
 
-CHECKS = {"variant": _check_variant, "tmb": _check_tmb, "msi": _check_msi, "ihc": _check_ihc}
+CHECKS = {
+    "variant": _check_variant,
+    "tmb": _check_tmb,
+    "msi": _check_msi,
+    "ihc": _check_ihc,
+    "negative": _check_negative,
+}
 # The fields each kind of result reads: a value typed in another kind's field would be lost
 # silently (a TMB typed with a variant), so it is refused.
 FIELDS = {
-    "variant": ("gene", "alteration_type", "exon", "protein_change", "fusion_partner"),
+    "variant": (
+        "gene",
+        "alteration_type",
+        "exon",
+        "protein_change",
+        "fusion_partner",
+        "classification",
+    ),
+    "negative": ("gene", "alteration_type", "exon"),
     "tmb": ("tmb",),
     "msi": ("msi_status",),
     "ihc": ("ihc_marker", "ihc_scale", "ihc_value"),
@@ -140,9 +203,10 @@ def check_finding(raw: dict[str, str], *, birth_date: dt.date, today: dt.date) -
         out.problems["kind"] = "required" if not kind else "unknown_choice"
     else:
         CHECKS[kind](raw, out)
-        for other, names in FIELDS.items():
-            for name in names if other != kind else ():
-                if str(raw.get(name) or "").strip():
+        mine = FIELDS[kind]
+        for names in FIELDS.values():
+            for name in names if names is not mine else ():
+                if name not in mine and str(raw.get(name) or "").strip():
                     out.problems[name] = "not_for_this_kind"
     sampled_on = _date(raw.get("sampled_on", ""))
     if sampled_on is None:

@@ -16,6 +16,7 @@ from oncoparcours.testing.factories import (
     DiagnosisFactory,
     ProfessionalFactory,
     TreatmentCourseFactory,
+    UserFactory,
 )
 
 
@@ -116,6 +117,15 @@ def _message_file(patient):
     )
 
 
+def _finding(patient):
+    from oncoparcours.patients.models import MolecularFinding
+
+    return MolecularFinding.objects.create(
+        patient=patient, kind="tmb", tmb=4.0, sampled_on=patient.birth_date, source="NGS",
+        recorded_by=UserFactory(),
+    )  # fmt: skip
+
+
 KWARG_BUILDERS = {
     "patient_id": lambda patient: patient.pk,
     "diagnosis_id": lambda patient: DiagnosisFactory(patient=patient).pk,
@@ -139,6 +149,7 @@ KWARG_BUILDERS = {
     "thread_id": lambda patient: _thread(patient).pk,
     "file_id": lambda patient: _message_file(patient).pk,
     "due_id": lambda patient: _prom_due(patient).pk,
+    "finding_id": lambda patient: _finding(patient).pk,
 }
 
 

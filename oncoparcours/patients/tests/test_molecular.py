@@ -48,6 +48,22 @@ TODAY = dt.date(2026, 1, 1)
          {"ihc_value": "not_percentage"}),
         ({"kind": "ihc", "ihc_marker": "ER", "ihc_scale": "percent", "ihc_value": "80 %"}, {}),
         ({"kind": "blood"}, {"kind": "unknown_choice"}),
+        # Issue 15 findings: the variant class, unknown symbols, negative results.
+        ({"kind": "variant", "gene": "BRAF", "alteration_type": "snv", "classification": "3"},
+         {}),
+        ({"kind": "variant", "gene": "BRAF", "alteration_type": "snv", "classification": "6"},
+         {"classification": "not_variant_class"}),
+        ({"kind": "variant", "gene": "BRAFF", "alteration_type": "snv"},
+         {"gene": "unknown_gene"}),
+        ({"kind": "variant", "gene": "HER2", "alteration_type": "amplification"},
+         {"gene": "unknown_gene"}),  # HER2 is a protein name: the HGNC symbol is ERBB2
+        ({"kind": "variant", "gene": "TPM3", "alteration_type": "fusion",
+          "fusion_partner": "NTRKK1"}, {"fusion_partner": "unknown_gene"}),
+        ({"kind": "negative", "gene": "KRAS"}, {}),
+        ({"kind": "negative", "gene": "ALK", "alteration_type": "fusion"}, {}),
+        ({"kind": "negative"}, {"gene": "required"}),
+        ({"kind": "negative", "gene": "KRAS", "protein_change": "p.G12C"},
+         {"protein_change": "not_for_this_kind"}),
         # Cold try-out: "KRAS fusion p.G12C" was accepted, a TMB typed with a variant dropped.
         ({"kind": "variant", "gene": "KRAS", "alteration_type": "fusion",
           "protein_change": "p.G12C"},
@@ -128,7 +144,7 @@ def test_csv_import_one_bad_row_imports_nothing_and_names_row_and_column(clinici
     with translation.override("fr"), pytest.raises(ApplicationError) as error:
         molecular_import_csv(actor=clinician.user, patient=patient, content=bad.encode())
     message = str(error.value)
-    assert "ligne 6, colonne protein_change : Pas une variation protéique HGVS" in message
+    assert "ligne 6, colonne modification protéique : Pas une variation protéique HGVS" in message
     assert "ligne 7, colonne tmb" in message and "ligne 7, colonne source" in message
     assert not patient.molecular.exists()
 
@@ -193,3 +209,96 @@ def test_only_physicians_of_the_care_team_enter_molecular_results(client, patien
 def test_the_physician_of_the_care_team_sees_the_entry_links(clinician_client, patient):
     body = clinician_client.get(patient.get_absolute_url()).content.decode()
     assert reverse("patients:molecular_import", args=[patient.pk]) in body
+
+
+FRENCH_CSV = (
+    "type;gène;altération;modification protéique;partenaire de fusion;classe;"
+    "date de prélèvement;source\n"
+    "variant;TPM3;fusion;;NTRK1;5;2025-03-01;Panel ARN\n"
+    "variant;BRAF;snv;p.V600E;;3;2025-03-01;NGS\n"
+    "négatif;KRAS;;;;;2025-03-01;NGS\n"
+)
+
+
+@pytest.mark.django_db
+def test_csv_import_reads_the_french_headers(clinician, patient):
+    count = molecular_import_csv(actor=clinician.user, patient=patient, content=FRENCH_CSV.encode())
+    assert count == 3
+    fusion = patient.molecular.get(gene="TPM3")
+    assert (fusion.fusion_partner, fusion.classification) == ("NTRK1", 5)
+    assert str(fusion).endswith("TPM3::NTRK1")  # written 5'::3' as reported
+    assert patient.molecular.get(gene="BRAF").classification == 3
+    assert patient.molecular.get(kind="negative").gene == "KRAS"
+
+
+@pytest.mark.django_db
+def test_csv_import_errors_name_the_french_column(clinician, patient):
+    bad = FRENCH_CSV + "variant;BRAFF;snv;;;9;2025-03-01;NGS\n"
+    with translation.override("fr"), pytest.raises(ApplicationError) as error:
+        molecular_import_csv(actor=clinician.user, patient=patient, content=bad.encode())
+    message = str(error.value)
+    assert "ligne 5, colonne gène : Symbole de gène inconnu" in message
+    assert "ligne 5, colonne classe : La classe d'un variant va de 1" in message
+    assert not patient.molecular.exists()
+
+
+def _braf(clinician, patient, classification="5"):
+    return molecular_finding_add(
+        actor=clinician.user, patient=patient,
+        raw={"kind": "variant", "gene": "BRAF", "alteration_type": "snv",
+             "protein_change": "p.V600E", "classification": classification,
+             "sampled_on": "2025-01-10", "source": "NGS"},
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_correction_supersedes_the_result_and_both_stay_in_the_history(
+    clinician_client, clinician, patient
+):
+    from oncoparcours.trials.selectors import patient_facts
+
+    old = _braf(clinician, patient, "5")
+    url = reverse("patients:molecular_correct", args=[patient.pk, old.pk])
+    response = clinician_client.post(url, {
+        "kind": "variant", "gene": "BRAF", "alteration_type": "snv", "protein_change": "p.V600E",
+        "classification": "3", "sampled_on": "2025-01-10", "source": "NGS",
+        "reason": "Compte rendu corrigé : variant reclassé",
+    })  # fmt: skip
+    assert response.status_code == 302
+    new = MolecularFinding.objects.get(replaces=old)
+    assert MolecularFinding.objects.filter(pk=old.pk).exists()  # kept, append-only
+    assert list(patient.molecular.current()) == [new]
+    assert [v.classification for v in patient_facts(patient).variants] == [3]
+    assert AuditEvent.objects.filter(action="update", object_id=str(new.pk)).exists()
+    with translation.override("fr"):
+        page = clinician_client.get(patient.get_absolute_url()).content.decode()
+    assert "Compte rendu corrigé : variant reclassé" in page
+    # The old version can no longer be corrected (its current version can).
+    assert clinician_client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_result_is_no_longer_matched_and_needs_a_reason(
+    clinician_client, clinician, patient
+):
+    from oncoparcours.trials.selectors import patient_facts
+
+    old = _braf(clinician, patient)
+    url = reverse("patients:molecular_withdraw", args=[patient.pk, old.pk])
+    with translation.override("fr"):
+        refused = clinician_client.post(url, {"reason": ""})
+    assert refused.status_code == 400 and patient.molecular.current().count() == 1
+    assert clinician_client.post(url, {"reason": "Saisi par erreur"}).status_code == 302
+    assert not patient.molecular.current().exists()
+    assert patient_facts(patient).variants == ()
+    assert patient.molecular.count() == 2  # the result and its withdrawal
+    page = clinician_client.get(patient.get_absolute_url()).content.decode()
+    assert "Saisi par erreur" in page
+
+
+@pytest.mark.django_db
+def test_others_cannot_correct_and_outsiders_get_404(outsider_client, clinician, patient):
+    old = _braf(clinician, patient)
+    url = reverse("patients:molecular_withdraw", args=[patient.pk, old.pk])
+    assert outsider_client.post(url, {"reason": "x"}).status_code == 404
+    assert patient.molecular.current().count() == 1

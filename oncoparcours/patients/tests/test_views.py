@@ -81,7 +81,8 @@ def test_patient_pages_query_counts_do_not_grow_with_data(
     # arms, their sites, and the patient's facts: diagnoses, staging, treatments, ECOG,
     # molecular results) (issue 15); 43: + the portal section (accesses, latest threads: one
     # query each whatever their number) (issue 16)
-    with django_assert_max_num_queries(43):
+    # 44: + the history of corrected / withdrawn molecular results (issue 15).
+    with django_assert_max_num_queries(44):
         assert (
             clinician_client.get(reverse("patients:detail", args=[patients[0].pk])).status_code
             == 200

@@ -113,27 +113,40 @@ def _disease(name: str, path: str) -> dict[str, Any]:
     return {"not": criterion} if negated else criterion
 
 
+def _verbatim(fragment: dict[str, Any]) -> str:
+    """The CTML text of one criterion (its own fragment, not the whole arm)."""
+    return yaml.safe_dump(fragment, allow_unicode=True, sort_keys=False).strip()[:1000]
+
+
+def _stamp(node: dict[str, Any], text: str) -> dict[str, Any]:
+    leaf = node.get("not", node)
+    leaf["text"] = text
+    return node
+
+
 def _clinical(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
-    out = []
-    for key, value in node.items():
-        where = f"{path}.{key}"
-        if key == "oncotree_primary_diagnosis":
-            out.append(_disease(str(value), where))
-        elif key == "age_numerical":
-            out.append({"criterion": "age", **_bounds(value, where, whole=True)})
-        elif key == "tmb_numerical":  # a clinical field in MatchMiner's own configuration
-            out.append({"criterion": "tmb", **_bounds(value, where, whole=False)})
-        elif key == "gender" and value in ("Female", "Male"):
-            out.append({"criterion": "sex", "sex": str(value)[0]})
-        elif key in RECEPTORS and value in ("Positive", "Negative"):
-            marker, scale, threshold = RECEPTORS[key]
-            bound = {"min": threshold} if value == "Positive" else {"max": threshold - 1}
-            if scale == "percent" and value == "Negative":
-                bound = {"below": 1}  # ER/PR negative: < 1 % (ASCO/CAP 2020)
-            out.append({"criterion": "ihc", "marker": marker, "scale": scale, **bound})
-        else:
-            raise RecordError(f"{where}: clinical field or value {value!r} unsupported")
-    return out
+    return [
+        _stamp(_clinical_field(key, value, f"{path}.{key}"), _verbatim({"clinical": {key: value}}))
+        for key, value in node.items()
+    ]
+
+
+def _clinical_field(key: str, value: Any, where: str) -> dict[str, Any]:
+    if key == "oncotree_primary_diagnosis":
+        return _disease(str(value), where)
+    if key == "age_numerical":
+        return {"criterion": "age", **_bounds(value, where, whole=True)}
+    if key == "tmb_numerical":  # a clinical field in MatchMiner's own configuration
+        return {"criterion": "tmb", **_bounds(value, where, whole=False)}
+    if key == "gender" and value in ("Female", "Male"):
+        return {"criterion": "sex", "sex": str(value)[0]}
+    if key in RECEPTORS and value in ("Positive", "Negative"):
+        marker, scale, threshold = RECEPTORS[key]
+        bound = {"min": threshold} if value == "Positive" else {"max": threshold - 1}
+        if scale == "percent" and value == "Negative":
+            bound = {"below": 1}  # ER/PR negative: < 1 % (ASCO/CAP 2020)
+        return {"criterion": "ihc", "marker": marker, "scale": scale, **bound}
+    raise RecordError(f"{where}: clinical field or value {value!r} unsupported")
 
 
 def _genomic(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
@@ -141,14 +154,18 @@ def _genomic(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for key in ("mmr_status", "ms_status"):
         if key in node:
+            text = _verbatim({"genomic": {key: node[key]}})
             status = MSI.get((key, node.pop(key)))
             if status is None:
                 raise RecordError(f"{path}.{key}: value unsupported")
-            out.append({"criterion": "msi", "status": status})
+            out.append({"criterion": "msi", "status": status, "text": text})
     if "tmb_numerical" in node:
-        out.append({"criterion": "tmb", **_bounds(node.pop("tmb_numerical"), path, whole=False)})
+        text = _verbatim({"genomic": {"tmb_numerical": node["tmb_numerical"]}})
+        bounds = _bounds(node.pop("tmb_numerical"), path, whole=False)
+        out.append({"criterion": "tmb", **bounds, "text": text})
     if not node:
         return out
+    variant_text = _verbatim({"genomic": dict(node)})
     gene = node.pop("hugo_symbol", None)
     if not gene:
         raise RecordError(f"{path}: genomic node without hugo_symbol")
@@ -177,7 +194,7 @@ def _genomic(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
             criterion["wild_type"] = True
     if node:
         raise RecordError(f"{path}: genomic fields unsupported: {', '.join(sorted(node))}")
-    return [*out, criterion]
+    return [*out, {**criterion, "text": variant_text}]
 
 
 def _all_of(children: list[dict[str, Any]]) -> dict[str, Any]:
@@ -213,7 +230,8 @@ def with_provenance(node: dict[str, Any], *, text: str, date: str) -> dict[str, 
         return {key: [with_provenance(c, text=text, date=date) for c in node[key]]}
     if "not" in node:
         return {"not": with_provenance(node["not"], text=text, date=date)}
-    return {**node, "text": text, "provenance": "imported", "curator": "", "date": date}
+    own = node.get("text") or text  # the criterion's own CTML fragment when known
+    return {**node, "text": own, "provenance": "imported", "curator": "", "date": date}
 
 
 def parse_ctml(document: Any, *, retrieved: str) -> TrialData:

@@ -31,6 +31,7 @@ from .criteria import (
     NOT_MET,
     UNKNOWN,
     _disease_one,
+    negative_covers,
     variant_matches,
     wild_type_broken_by,
 )
@@ -93,6 +94,7 @@ class Cohort:
         self._leaf_cache: dict[str, Pair] = {}
         diagnoses: dict[Any, list[int]] = {}
         variants: dict[Any, list[int]] = {}
+        negatives: dict[Any, list[int]] = {}
         words: dict[str, list[int]] = {}
         kinds: dict[str, list[int]] = {}
         nothing_known: list[int] = []
@@ -101,6 +103,8 @@ class Cohort:
                 diagnoses.setdefault(d, []).append(i)
             for v in set(f.variants):
                 variants.setdefault(v, []).append(i)
+            for n in set(f.negatives):
+                negatives.setdefault(n, []).append(i)
             for word in f.prior_drugs:
                 words.setdefault(word, []).append(i)
             for kind in f.prior_classes:
@@ -110,6 +114,7 @@ class Cohort:
         size = self.size
         self.diagnoses = {d: to_bits(ix, size) for d, ix in diagnoses.items()}
         self.variants = {v: to_bits(ix, size) for v, ix in variants.items()}
+        self.negatives = {n: to_bits(ix, size) for n, ix in negatives.items()}
         self.words = {w: to_bits(ix, size) for w, ix in words.items()}
         self.kinds = {k: to_bits(ix, size) for k, ix in kinds.items()}
         self.nothing_known = to_bits(nothing_known, size)
@@ -149,16 +154,24 @@ class Cohort:
         return met, not_met
 
     def _variant(self, c: dict[str, Any]) -> Pair:
-        hit = 0
-        if c.get("wild_type"):
-            for v, bits in self.variants.items():
-                if wild_type_broken_by(c, v):
-                    hit |= bits
-            return 0, hit
+        """As ``criteria.variant``: class 4–5 proves, class 3 or none leaves it to verify,
+        class 1–2 and a covering negative result answer "no"."""
+        proven = unsure = benign = covered = 0
+        matches = wild_type_broken_by if c.get("wild_type") else variant_matches
         for v, bits in self.variants.items():
-            if variant_matches(c, v):
-                hit |= bits
-        return hit, 0
+            if matches(c, v):
+                if v.pathogenic:
+                    proven |= bits
+                elif v.benign:
+                    benign |= bits
+                else:
+                    unsure |= bits
+        for n, bits in self.negatives.items():
+            if negative_covers(c, n):
+                covered |= bits
+        if c.get("wild_type"):
+            return covered & ~proven & ~unsure, proven
+        return proven, (benign | covered) & ~proven & ~unsure
 
     def _prior_drug(self, c: dict[str, Any]) -> Pair:
         hit = 0

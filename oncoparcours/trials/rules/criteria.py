@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .diseases import UNCERTAIN, group_of, icd10_matches, icdo_matches
-from .facts import PatientFacts, VariantFacts
+from .facts import NegativeFacts, PatientFacts, VariantFacts
 
 NOT_MET, UNKNOWN, MET = 0, 1, 2
 Outcome = tuple[int, str]
@@ -134,17 +134,46 @@ def wild_type_broken_by(c: dict[str, Any], v: VariantFacts) -> bool:
     )
 
 
+def negative_covers(c: dict[str, Any], n: NegativeFacts) -> bool:
+    """A negative result answers a gene criterion when it looked for everything the criterion
+    asks: same gene, every alteration type of the criterion (blank = any), the exon if any."""
+    if n.gene != c["gene"] or (c.get("fusion_partner") and n.alteration_type not in ("", "fusion")):
+        return False
+    wanted = c.get("alteration_type", "")
+    types = CATEGORIES.get(wanted, (wanted,)) if wanted else ("",)
+    type_ok = not n.alteration_type or all(t == n.alteration_type for t in types)
+    exon_ok = n.exon is None or (c.get("exon") is not None and c["exon"] == n.exon)
+    return type_ok and exon_ok
+
+
 def variant(c: dict[str, Any], f: PatientFacts) -> Outcome:
-    """A recorded matching variant meets it. The absence of a variant proves nothing: which
-    genes and alteration classes a test covered is not recorded, so "not found" is to verify
-    and a wild-type criterion is met by no record (safer reading, docs/trials.md)."""
-    found = [v for v in f.variants if variant_matches(c, v)]
-    in_gene = [v for v in f.variants if involves(v, c["gene"])]
+    """Only a pathogenic / likely pathogenic variant (class 4–5) meets a gene criterion; a
+    matching variant of uncertain significance (class 3) or without its class is to verify, a
+    benign one (class 1–2) does not meet it. The absence of a variant proves nothing (which
+    genes a test covered is not recorded), unless a negative result of the gene covers what the
+    criterion asks: then not met — and a wild-type criterion met (docs/clinical-rules.md §8)."""
+    covered = any(negative_covers(c, n) for n in f.negatives)
     if c.get("wild_type"):
         broken = [v for v in f.variants if wild_type_broken_by(c, v)]
-        return (NOT_MET, broken[0].label()) if broken else (UNKNOWN, NOTHING)
+        proven = [v for v in broken if v.pathogenic]
+        if proven:
+            return NOT_MET, proven[0].label()
+        unsure = [v for v in broken if not v.benign]
+        if unsure:
+            return UNKNOWN, unsure[0].label()
+        return (MET, f"{c['gene']}|wt") if covered else (UNKNOWN, NOTHING)
+    found = [v for v in f.variants if variant_matches(c, v)]
+    proven = [v for v in found if v.pathogenic]
+    if proven:
+        return MET, proven[0].label()
+    unsure = [v for v in found if not v.benign]
+    if unsure:
+        return UNKNOWN, unsure[0].label()
     if found:
-        return MET, found[0].label()
+        return NOT_MET, found[0].label()
+    if covered:
+        return NOT_MET, f"{c['gene']}|wt"
+    in_gene = [v for v in f.variants if involves(v, c["gene"])]
     return UNKNOWN, in_gene[0].label() if in_gene else NOTHING
 
 
@@ -208,8 +237,13 @@ def stage(c: dict[str, Any], f: PatientFacts) -> Outcome:
         )
     if not f.stage_group:
         return UNKNOWN, NOTHING
-    group = f.stage_group.upper().rstrip("ABC")
-    return (MET if group in c.get("stage_groups", ()) else NOT_MET), f.stage_group
+    recorded = f.stage_group.upper().replace(" ", "")
+    match = re.match(r"(IV|I{1,3}|0)", recorded)
+    group = match.group(1) if match else recorded
+    # A sub-group (IIIA, IIIC1, IIE) is within its group (III, II); a criterion naming a
+    # sub-group is met by that sub-group only.
+    wanted = {g.upper() for g in c.get("stage_groups", ())}
+    return (MET if recorded in wanted or group in wanted else NOT_MET), f.stage_group
 
 
 def line(c: dict[str, Any], f: PatientFacts) -> Outcome:

@@ -19,14 +19,36 @@ class VariantFacts:
     exon: int | None = None
     protein_change: str = ""
     fusion_partner: str = ""
+    classification: int | None = None  # 1 benign … 5 pathogenic (ACMG/AMP); None: not given
+
+    @property
+    def pathogenic(self) -> bool:
+        """Class 4 or 5 (likely pathogenic / pathogenic): the only ones a criterion counts."""
+        return self.classification is not None and self.classification >= 4
+
+    @property
+    def benign(self) -> bool:
+        return self.classification is not None and self.classification <= 2
 
     def label(self) -> str:
+        """What the record says, then ``|c`` and the class (0: not given), for the wording."""
         exon = f" (exon {self.exon})" if self.exon else ""
         if self.protein_change:
-            return f"{self.gene} {self.protein_change}{exon}"
-        if self.fusion_partner:
-            return f"{self.gene}::{self.fusion_partner} {self.alteration_type}"
-        return f"{self.gene} {self.alteration_type}{exon}"
+            text = f"{self.gene} {self.protein_change}{exon}"
+        elif self.fusion_partner:  # written 5'::3' as reported (the gene field is the 5' gene)
+            text = f"{self.gene}::{self.fusion_partner} {self.alteration_type}"
+        else:
+            text = f"{self.gene} {self.alteration_type}{exon}"
+        return f"{text}|c{self.classification or 0}"
+
+
+@dataclass(frozen=True, slots=True)
+class NegativeFacts:
+    """A gene tested without alteration: of one type and exon when the report says so."""
+
+    gene: str
+    alteration_type: str = ""  # "": any alteration of the gene
+    exon: int | None = None
 
 
 @dataclass(slots=True)
@@ -46,6 +68,7 @@ class PatientFacts:
     labs: dict[str, float] = field(default_factory=dict)
     sequenced: bool = False  # a variant panel result is recorded (absence then means absent)
     variants: tuple[VariantFacts, ...] = ()
+    negatives: tuple[NegativeFacts, ...] = ()
     tmb: float | None = None
     msi: str = ""  # msi_h, msi_l, mss, dmmr, pmmr or ""
     ihc: dict[str, tuple[str, float]] = field(default_factory=dict)  # marker -> (scale, value)

@@ -13,7 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oncoparcours.trials.rules.bulk import Cohort, indices_of, to_bits
-from oncoparcours.trials.rules.facts import DiagnosisFacts, PatientFacts, VariantFacts
+from oncoparcours.trials.rules.facts import (
+    DiagnosisFacts,
+    NegativeFacts,
+    PatientFacts,
+    VariantFacts,
+)
 from oncoparcours.trials.rules.tree import compile_tree, tree_problems
 
 CODES = ["C18.7", "C34.1", "C43.9", "C50.9", "C92.0", "C61", "D47.2", "C71"]
@@ -26,7 +31,10 @@ diagnosis = st.builds(DiagnosisFacts, st.sampled_from(CODES), st.sampled_from(["
                       "C50.9"]), st.sampled_from(MORPHOLOGY))  # fmt: skip
 variant = st.builds(VariantFacts, st.sampled_from(GENES), st.sampled_from(TYPES),
                     st.sampled_from([None, 15, 19]), st.sampled_from(PROTEINS),
-                    st.sampled_from(["", "NTRK3", "ETV6"]))  # fmt: skip
+                    st.sampled_from(["", "NTRK3", "ETV6"]),
+                    st.sampled_from([None, 1, 2, 3, 4, 5]))  # fmt: skip
+negative = st.builds(NegativeFacts, st.sampled_from(GENES),
+                     st.sampled_from(["", *TYPES]), st.sampled_from([None, 15]))  # fmt: skip
 maybe = st.none() | st.integers(0, 4)
 patient = st.builds(
     PatientFacts,
@@ -41,6 +49,7 @@ patient = st.builds(
     ecog=maybe,
     labs=st.dictionaries(st.sampled_from(["creatinine"]), st.sampled_from([50.0, 120.0])),
     variants=st.lists(variant, max_size=3).map(tuple),
+    negatives=st.lists(negative, max_size=2).map(tuple),
     tmb=st.sampled_from([None, 2.0, 10.0, 25.5]),
     msi=st.sampled_from(["", "msi_h", "mss", "dmmr", "pmmr", "msi_l"]),
     ihc=st.dictionaries(st.sampled_from(["HER2", "ER"]), st.sampled_from(

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from oncoparcours.patients.molecular_services import molecular_finding_add
 from oncoparcours.trials.models import Arm, ArmTreeVersion, PatientArmMatch
@@ -19,7 +19,15 @@ from .test_views import import_demo
 pytestmark = pytest.mark.django_db
 
 
-def test_preview_then_save_a_curated_edit(clinician, outsider, client):
+@pytest.fixture
+def curator(clinician):
+    """The clinician, named clinical-trial curator."""
+    clinician.is_trial_curator = True
+    clinician.save()
+    return clinician
+
+
+def test_preview_then_save_a_curated_edit(curator, clinician, outsider, client):
     import_demo()
     arm = Arm.objects.get(code="BRAF-V600")
     mine = lung_patient(clinician, "Mienne")
@@ -60,14 +68,41 @@ def test_preview_then_save_a_curated_edit(clinician, outsider, client):
     assert "Poumon exclu" in history and "Version 1" in history
 
 
-def test_only_physicians_and_administrators_curate(client, clinician):
+def test_only_named_curators_curate(client, clinician, outsider):
+    """Any physician could edit the criteria: now only a professional named curator."""
     import_demo()
     arm = Arm.objects.get(code="BRAF-V600")
-    clinician.user.role = "coordination_nurse"
-    clinician.user.save()
-    client.force_login(clinician.user)
     url = reverse("trials:curate", args=[arm.trial_id, arm.pk])
-    assert client.get(url).status_code == 403
+    client.force_login(clinician.user)  # a physician, not a curator
+    with translation.override("fr"):
+        refused = client.get(url)
+        posted = client.post(url, {"tree": json.dumps(arm.tree["tree"]), "do": "save",
+                                   "note": "x"})  # fmt: skip
+    assert refused.status_code == 403 and posted.status_code == 403
+    assert "Seuls les curateurs des essais cliniques" in refused.content.decode()
+    assert ArmTreeVersion.objects.filter(arm=arm).count() == 1
+    trial_page = client.get(reverse("trials:detail", args=[arm.trial_id])).content.decode()
+    assert url not in trial_page
+    clinician.is_trial_curator = True
+    clinician.save()
+    assert client.get(url).status_code == 200
+    assert url in client.get(reverse("trials:detail", args=[arm.trial_id])).content.decode()
+
+
+def test_the_preview_lists_patients_whose_result_changes(curator, client):
+    """A patient to verify who becomes met (or the reverse) was hidden: now listed with both."""
+    import_demo()
+    arm = Arm.objects.get(code="BRAF-V600")
+    lung_patient(curator, "Mienne")  # no BRAF result: to verify for the arm
+    tree = {"criterion": "disease", "icd10": ["C34"], "text": "Cancer du poumon"}
+    client.force_login(curator.user)
+    url = reverse("trials:curate", args=[arm.trial_id, arm.pk])
+    with translation.override("fr"):
+        page = client.post(url, {"tree": json.dumps(tree), "do": "preview"}).content.decode()
+    section = page.split('id="h-preview"')[1]
+    assert "1 patient dont le résultat change (rempli ↔ à vérifier)" in section
+    changed = section.split("dont le résultat change")[1]
+    assert "MIENNE" in changed.upper() and "à vérifier → rempli" in changed
 
 
 def _textarea_tree(html: str) -> dict:
@@ -77,7 +112,9 @@ def _textarea_tree(html: str) -> dict:
     return json.loads(html_module.unescape(raw))
 
 
-def test_add_an_exclusion_criterion_without_writing_json_then_save(clinician, outsider, client):
+def test_add_an_exclusion_criterion_without_writing_json_then_save(
+    curator, clinician, outsider, client
+):
     import_demo()
     arm = Arm.objects.get(code="BRAF-V600")
     mine = lung_patient(clinician, "Mienne")
@@ -105,7 +142,7 @@ def test_add_an_exclusion_criterion_without_writing_json_then_save(clinician, ou
     assert not PatientArmMatch.objects.filter(arm=arm, patient=mine).exists()
 
 
-def test_remove_a_criterion_and_refusals_name_the_field(clinician, client):
+def test_remove_a_criterion_and_refusals_name_the_field(curator, clinician, client):
     import_demo()
     arm = Arm.objects.get(code="BRAF-V600")
     url = reverse("trials:curate", args=[arm.trial_id, arm.pk])
@@ -149,7 +186,7 @@ def test_tree_edits_keep_paths_and_prune_empty_groups():
     assert tree["and"][1]["or"][0]["gene"] == "EGFR"  # the original is not changed
 
 
-def test_criterion_ranges_and_lab_units_are_checked(clinician, client):
+def test_criterion_ranges_and_lab_units_are_checked(curator, clinician, client):
     import_demo()
     arm = Arm.objects.get(code="BRAF-V600")
     url = reverse("trials:curate", args=[arm.trial_id, arm.pk])

@@ -68,3 +68,20 @@ def test_an_exclusion_shows_what_it_does_to_eligibility(raw, shown, label):
     assert (line["value"], line["result"]) == (shown, label)
     assert line["css"] == {MET: "success", NOT_MET: "danger"}.get(shown, "warning")
     assert line["criterion"].startswith("Exclusion : ")
+
+
+def test_variant_criteria_read_as_natural_french():
+    from django.utils import translation
+
+    from oncoparcours.trials.describe import describe
+
+    with translation.override("fr"):
+        assert describe({"criterion": "variant", "gene": "BRAF", "alteration_type": "mutation",
+                         "protein_position": "p.V600"}) == (
+            "BRAF : toute mutation faux-sens en position V600")  # fmt: skip
+        assert describe({"criterion": "variant", "gene": "ALK", "alteration_type": "fusion"}) == (
+            "ALK : fusion"
+        )
+        assert describe({"criterion": "variant", "gene": "EGFR", "exon": 19,
+                         "alteration_type": "indel"}) == (
+            "EGFR : insertion / délétion de l'exon 19")  # fmt: skip

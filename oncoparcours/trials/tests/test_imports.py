@@ -233,3 +233,28 @@ def test_ctml_wildtype_as_text_status_and_strict_ages():
     assert strip_meta(trial.arms[0].tree["tree"]) == {"criterion": "age", "min": 18}
     document["_summary"] = {"status": [{"value": "Open to Accrual "}]}
     assert ctml.parse_ctml(document, retrieved="2026-12-03").overall_status == "RECRUITING"
+
+
+def test_each_imported_criterion_keeps_its_own_ctml_fragment():
+    """The whole arm YAML was the source text of every criterion: now the criterion's own."""
+    trials = services.trials_import_ctml(actor=None, content=DEMO.read_text())
+    arm = next(a for t in trials for a in t.arms.all() if a.code == "NTRK-FUSION")
+    texts = []
+
+    def walk(node):
+        for key in ("and", "or"):
+            for child in node.get(key, ()):
+                walk(child)
+        if "not" in node:
+            walk(node["not"])
+        if "criterion" in node:
+            texts.append((node.get("gene") or node["criterion"], node["text"]))
+
+    walk(arm.tree["tree"])
+    by_gene = dict(texts)
+    assert (
+        by_gene["NTRK1"]
+        == "genomic:\n  hugo_symbol: NTRK1\n  variant_category: Structural Variation"
+    )
+    assert all("NTRK2" not in text for gene, text in texts if gene != "NTRK2")
+    assert all(len(text) < 200 for _gene, text in texts)

@@ -22,7 +22,7 @@ from .test_views import import_demo
 pytestmark = pytest.mark.django_db(transaction=True)  # notices are sent on commit
 
 BRAF = {"kind": "variant", "gene": "BRAF", "alteration_type": "snv", "protein_change": "p.V600E",
-        "sampled_on": "2025-01-10", "source": "NGS"}  # fmt: skip
+        "classification": "5", "sampled_on": "2025-01-10", "source": "NGS"}  # fmt: skip
 
 
 def notices(user) -> list[str]:

@@ -6,13 +6,29 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oncoparcours.trials.rules.criteria import EVALUATORS, MET, NOT_MET, UNKNOWN
-from oncoparcours.trials.rules.facts import DiagnosisFacts, PatientFacts, VariantFacts
+from oncoparcours.trials.rules.facts import (
+    DiagnosisFacts,
+    NegativeFacts,
+    PatientFacts,
+    VariantFacts,
+)
 from oncoparcours.trials.rules.matching import ArmSpec, Matcher
 from oncoparcours.trials.rules.tree import compile_tree, document_problems
 
-BRAF_V600E = VariantFacts("BRAF", "snv", 15, "p.V600E")
-ETV6_NTRK3 = VariantFacts("ETV6", "fusion", None, "", "NTRK3")
-NTRK3_FUSION = VariantFacts("NTRK3", "fusion", None, "", "ETV6")
+
+def PV(*args: object) -> VariantFacts:
+    """A variant classified pathogenic (class 5)."""
+    return VariantFacts(*args, classification=5)  # type: ignore[arg-type]
+
+
+BRAF_V600E = PV("BRAF", "snv", 15, "p.V600E")
+ETV6_NTRK3 = PV("ETV6", "fusion", None, "", "NTRK3")
+NTRK3_FUSION = PV("NTRK3", "fusion", None, "", "ETV6")
+
+
+def PV(*args: object) -> VariantFacts:
+    """A variant classified pathogenic (class 5)."""
+    return VariantFacts(*args, classification=5)  # type: ignore[arg-type]
 
 
 def facts(**kwargs):
@@ -39,18 +55,18 @@ CASES = [
     ({"criterion": "variant", "gene": "BRAF", "protein_position": "p.V600"},
      facts(sequenced=True, variants=(BRAF_V600E,)), MET),
     ({"criterion": "variant", "gene": "BRAF", "protein_change": "p.V600E"},
-     facts(sequenced=True, variants=(VariantFacts("BRAF", "snv", 15, "p.V600K"),)), UNKNOWN),
+     facts(sequenced=True, variants=(PV("BRAF", "snv", 15, "p.V600K"),)), UNKNOWN),
     ({"criterion": "variant", "gene": "BRAF", "protein_position": "p.V600"},
-     facts(sequenced=True, variants=(VariantFacts("BRAF", "snv", 11, "p.G469A"),)), UNKNOWN),
+     facts(sequenced=True, variants=(PV("BRAF", "snv", 11, "p.G469A"),)), UNKNOWN),
     ({"criterion": "variant", "gene": "BRAF", "protein_position": "p.V600"}, facts(), UNKNOWN),
     ({"criterion": "variant", "gene": "BRAF", "protein_position": "p.V600"},
-     facts(variants=(VariantFacts("BRAF", "snv", 15, "p.V600="),)), UNKNOWN),  # silent
+     facts(variants=(PV("BRAF", "snv", 15, "p.V600="),)), UNKNOWN),  # silent
     ({"criterion": "variant", "gene": "EGFR", "protein_position": "p.L85"},
-     facts(variants=(VariantFacts("EGFR", "snv", 21, "p.L858R"),)), UNKNOWN),  # position ends
+     facts(variants=(PV("EGFR", "snv", 21, "p.L858R"),)), UNKNOWN),  # position ends
     ({"criterion": "variant", "gene": "TP53", "protein_change": "p.R213*"},
-     facts(variants=(VariantFacts("TP53", "snv", 6, "p.R213Q"),)), UNKNOWN),  # * = stop codon
+     facts(variants=(PV("TP53", "snv", 6, "p.R213Q"),)), UNKNOWN),  # * = stop codon
     ({"criterion": "variant", "gene": "TP53", "protein_change": "p.R213*"},
-     facts(variants=(VariantFacts("TP53", "snv", 6, "p.R213*"),)), MET),
+     facts(variants=(PV("TP53", "snv", 6, "p.R213*"),)), MET),
     ({"criterion": "variant", "gene": "BRAF", "exon": 15},
      facts(sequenced=True, variants=(BRAF_V600E,)), MET),
     ({"criterion": "variant", "gene": "NTRK3", "alteration_type": "fusion"},
@@ -62,7 +78,7 @@ CASES = [
     ({"criterion": "variant", "gene": "KRAS", "wild_type": True},
      facts(sequenced=True, variants=(BRAF_V600E,)), UNKNOWN),
     ({"criterion": "variant", "gene": "KRAS", "wild_type": True},
-     facts(sequenced=True, variants=(VariantFacts("KRAS", "snv", 2, "p.G12D"),)), NOT_MET),
+     facts(sequenced=True, variants=(PV("KRAS", "snv", 2, "p.G12D"),)), NOT_MET),
     ({"criterion": "variant", "gene": "KRAS", "wild_type": True}, facts(), UNKNOWN),
     ({"criterion": "variant", "gene": "NTRK3", "alteration_type": "fusion"},
      facts(sequenced=True, variants=(ETV6_NTRK3,)), MET),
@@ -265,27 +281,27 @@ def test_index_never_hides_an_arm_that_is_not_excluded(patient):
     assert {a.key for a, _value in matcher.values(patient)} == plain
 
 
-KRAS_G12D = VariantFacts("KRAS", "snv", 2, "p.G12D")
+KRAS_G12D = PV("KRAS", "snv", 2, "p.G12D")
 REVIEW_CASES = [
     # A position wildcard is a missense change there (MatchMiner's wildcard): not a frameshift,
     # stop or in-frame deletion at the hotspot, not a silent change in any writing.
     ({"criterion": "variant", "gene": "KRAS", "protein_position": "p.G12"},
-     facts(variants=(VariantFacts("KRAS", "indel", 2, "p.G12fs"),)), UNKNOWN),
+     facts(variants=(PV("KRAS", "indel", 2, "p.G12fs"),)), UNKNOWN),
     ({"criterion": "variant", "gene": "KRAS", "protein_position": "p.G12"},
-     facts(variants=(VariantFacts("KRAS", "snv", 2, "p.G12*"),)), UNKNOWN),
+     facts(variants=(PV("KRAS", "snv", 2, "p.G12*"),)), UNKNOWN),
     ({"criterion": "variant", "gene": "KRAS", "protein_position": "p.G12"},
      facts(variants=(KRAS_G12D,)), MET),
     ({"criterion": "variant", "gene": "BRCA2"},
      facts(variants=(VariantFacts("BRCA2", "snv", 11, "p.(S455=)"),)), UNKNOWN),
     ({"criterion": "variant", "gene": "KRAS"},
-     facts(variants=(VariantFacts("KRAS", "snv", 2, "p.G12G"),)), UNKNOWN),
+     facts(variants=(PV("KRAS", "snv", 2, "p.G12G"),)), UNKNOWN),
     # Wild type is broken only by a non-silent change of the criterion's kind and position.
     ({"criterion": "variant", "gene": "KRAS", "wild_type": True},
-     facts(variants=(VariantFacts("KRAS", "snv", 2, "p.G12="),)), UNKNOWN),
+     facts(variants=(PV("KRAS", "snv", 2, "p.G12="),)), UNKNOWN),
     ({"criterion": "variant", "gene": "KRAS", "alteration_type": "mutation", "wild_type": True},
-     facts(variants=(VariantFacts("KRAS", "amplification"),)), UNKNOWN),
+     facts(variants=(PV("KRAS", "amplification"),)), UNKNOWN),
     ({"criterion": "variant", "gene": "BRAF", "protein_position": "p.V600", "wild_type": True},
-     facts(variants=(VariantFacts("BRAF", "snv", 11, "p.G469A"),)), UNKNOWN),
+     facts(variants=(PV("BRAF", "snv", 11, "p.G469A"),)), UNKNOWN),
     ({"criterion": "variant", "gene": "BRAF", "protein_position": "p.V600", "wild_type": True},
      facts(variants=(BRAF_V600E,)), NOT_MET),
     # HER2 2+ is decided by IHC alone for "≥ 2+" and "≤ 1+"; only 3+ / ≤ 2+ need ISH.
@@ -317,4 +333,70 @@ def test_clinical_review_cases(criterion, patient, expected):
     from oncoparcours.trials.rules.bulk import Cohort
 
     cohort = Cohort([patient])  # the vectorised engine gives the same value
+    assert cohort.value_of(cohort.arm_sets(criterion), 0) == expected
+
+
+def _braf(classification):
+    return facts(variants=(VariantFacts("BRAF", "snv", 15, "p.V600E", "", classification),))
+
+
+V600 = {"criterion": "variant", "gene": "BRAF", "protein_position": "p.V600"}
+KRAS_WT = {"criterion": "variant", "gene": "KRAS", "alteration_type": "mutation", "wild_type": True}
+ALK_FUSION = {"criterion": "variant", "gene": "ALK", "alteration_type": "fusion"}
+SIGNIFICANCE_CASES = [
+    # Only class 4–5 meets a gene criterion (ACMG/AMP 2015; AMP/ASCO/CAP 2017).
+    (V600, _braf(5), MET), (V600, _braf(4), MET), (V600, _braf(3), UNKNOWN),
+    (V600, _braf(None), UNKNOWN), (V600, _braf(2), NOT_MET), (V600, _braf(1), NOT_MET),
+    # Wild type: broken by class 4–5, to verify with a VUS, a benign variant does not break it.
+    ({**V600, "wild_type": True}, _braf(5), NOT_MET),
+    ({**V600, "wild_type": True}, _braf(3), UNKNOWN),
+    ({**V600, "wild_type": True}, _braf(1), UNKNOWN),
+    # A negative result ("KRAS non muté", "ALK négatif") answers the criteria it covers.
+    (KRAS_WT, facts(negatives=(NegativeFacts("KRAS"),)), MET),
+    (KRAS_WT, facts(negatives=(NegativeFacts("KRAS", "snv"),)), UNKNOWN),  # indels not tested
+    (KRAS_WT, facts(negatives=(NegativeFacts("KRAS", "", 2),)), UNKNOWN),  # one exon only
+    (KRAS_WT, facts(negatives=(NegativeFacts("KRAS"),), variants=(KRAS_G12D,)), NOT_MET),
+    (ALK_FUSION, facts(negatives=(NegativeFacts("ALK", "fusion"),)), NOT_MET),
+    (ALK_FUSION, facts(negatives=(NegativeFacts("ALK", "snv"),)), UNKNOWN),
+    (ALK_FUSION, facts(negatives=(NegativeFacts("ROS1"),)), UNKNOWN),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("criterion", "patient", "expected"), SIGNIFICANCE_CASES)
+def test_variant_significance_and_negative_results(criterion, patient, expected):
+    """A VUS or a benign variant never meets a gene criterion; negative results are read
+    (docs/clinical-rules.md §8). Both engines."""
+    assert EVALUATORS["variant"](criterion, patient)[0] == expected
+    from oncoparcours.trials.rules.bulk import Cohort
+
+    cohort = Cohort([patient])
+    assert cohort.value_of(cohort.arm_sets(criterion), 0) == expected
+
+
+def test_the_reason_of_a_variant_of_uncertain_significance_is_in_words():
+    from django.utils import translation
+
+    from oncoparcours.trials.describe import found_sentence
+
+    value, found = EVALUATORS["variant"](V600, _braf(3))
+    with translation.override("fr"):
+        sentence = found_sentence(V600, found, value)
+    assert "BRAF p.V600E" in sentence and "signification incertaine (classe 3)" in sentence
+    assert "|" not in sentence
+
+
+@pytest.mark.parametrize(
+    ("recorded", "groups", "expected"),
+    [("IIIC1", ["III"], MET), ("IIIA", ["III", "IV"], MET), ("IIE", ["II"], MET),
+     ("IVB", ["IV"], MET), ("IIIB", ["IIIA"], NOT_MET), ("IIIA", ["IIIA"], MET),
+     ("II", ["III"], NOT_MET), ("IV", ["I"], NOT_MET)],
+)  # fmt: skip
+def test_stage_sub_groups_are_within_their_group(recorded, groups, expected):
+    """ "IIIC1" was not in stage III (only A/B/C were stripped): sub-groups now belong."""
+    criterion = {"criterion": "stage", "stage_groups": groups}
+    patient = facts(stage_group=recorded)
+    assert EVALUATORS["stage"](criterion, patient)[0] == expected
+    from oncoparcours.trials.rules.bulk import Cohort
+
+    cohort = Cohort([patient])
     assert cohort.value_of(cohort.arm_sets(criterion), 0) == expected

@@ -34,7 +34,8 @@ def braf_patient(clinician, patient):
     molecular_finding_add(
         actor=clinician.user, patient=patient,
         raw={"kind": "variant", "gene": "BRAF", "alteration_type": "snv",
-             "protein_change": "p.V600E", "sampled_on": "2025-01-10", "source": "NGS"},
+             "protein_change": "p.V600E", "classification": "5", "sampled_on": "2025-01-10",
+             "source": "NGS"},
     )  # fmt: skip
 
 
@@ -58,7 +59,11 @@ def test_trial_page_shows_the_tree_in_french(clinician_client):
     trial = Trial.objects.get(nct_id="NCT09900001")
     body = clinician_client.get(reverse("trials:detail", args=[trial.pk])).content.decode()
     assert "Toutes les conditions" in body or "All of:" in body
-    assert "BRAF" in body and "toute modification en p.V600" in body and "Lyon" in body
+    assert (
+        "BRAF" in body
+        and "BRAF : toute mutation faux-sens en position V600" in body
+        and "Lyon" in body
+    )
 
 
 @pytest.mark.parametrize("copies", [1, 4])
