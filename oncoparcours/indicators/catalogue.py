@@ -363,7 +363,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         theme="article51",
         title=T("Article 51 — inclusions et objectif", "Article 51 — inclusions against target"),
         numerator=T(
-            "patients inclus (par semaine, cumul)", "patients included (weekly, cumulative)"
+            "patients inclus (par période d'au moins 5 inclusions, cumul)",
+            "patients included (per period of at least 5 inclusions, cumulative)",
         ),
         denominator=T(
             "objectif : 375 patients en 5 ans, au prorata",
