@@ -24,3 +24,19 @@ T |= {
     "equivocal": "équivoque",
     "not assessable": "non interprétable",
 }
+
+T |= {
+    # privacy: the patient's access summary as a readable document
+    "Technical details (internal codes, settings of the care pathway) are not repeated here: they "
+    "are in the complete file, which your care team can give you.": "Les détails techniques "
+    "(codes internes, réglages du parcours de soins) ne sont pas repris ici : ils figurent dans le "
+    "fichier complet, que votre équipe de soins peut vous remettre.",
+    "access summary\x04viewed": "consulté",
+    "access summary\x04seen in a list": "vu dans une liste",
+    "access summary\x04found by a search": "trouvé par une recherche",
+    "access summary\x04created": "créé",
+    "access summary\x04modified": "modifié",
+    "access summary\x04exported": "exporté",
+    "access summary\x04imported": "importé",
+    "access summary\x04access refused": "accès refusé",
+}
