@@ -437,8 +437,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         ),
         unit=T("€", "€"),
         source=T(
-            "Séquences des parcours immunothérapie à domicile (début, fin, achevée ou non) ; administrations réalisées à domicile ; montants dans data/article51_costs.yaml (forfaits, GHM 28Z07Z, transport) avec leur source et leur année.",
-            "Sequences of home immunotherapy pathways (start, end, completed or not); administrations done at home; amounts in data/article51_costs.yaml (flat rates, GHM 28Z07Z, transport) with their source and year.",
+            "Séquences des parcours immunothérapie à domicile (début, fin, achevée ou non) ; administrations réalisées à domicile ; montants du barème de l’évaluation article 51 (forfaits, GHM 28Z07Z, transport) avec leur source et leur année.",
+            "Sequences of home immunotherapy pathways (start, end, completed or not); administrations done at home; amounts of the Article 51 cost terms (flat rates, GHM 28Z07Z, transport) with their source and year.",
         ),
         stratifications=("sequence",),
         filters=("period", "organisation"),

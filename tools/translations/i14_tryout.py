@@ -40,3 +40,8 @@ T |= {
     "access summary\x04imported": "importé",
     "access summary\x04access refused": "accès refusé",
 }
+
+T |= {
+    # monitoring: the joining words of a rule set's source line
+    "in addition to the default policy": "en complément de la politique par défaut",
+}

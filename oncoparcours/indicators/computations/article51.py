@@ -435,12 +435,14 @@ def a51_cost(engine: Engine, filters: Filters) -> Result:
             "replaces one day-hospital stay and its transport.",
         ),
         engine.t(
-            "Montants approximatifs, paramétrables (data/article51_costs.yaml), à vérifier avant "
+            f"Montants approximatifs, paramétrables (barème « {data['version']} » de "
+            "l'évaluation article 51), à vérifier avant "
             f"usage : forfaits provisoires (où vérifier : {data['experiment']['where_to_check']}) ;"
             f" séjour d'HDJ GHM {stay['ghm']} à {euros(stay['amount_eur'])} ({stay['year']}, "
             f"{stay['source']}) ; transport {euros(transport['round_trip_eur'])} par aller-retour "
             f"({transport['source']}).",
-            "Approximate, configurable amounts (data/article51_costs.yaml), to check before use: "
+            f"Approximate, configurable amounts (Article 51 cost terms, version {data['version']}), "
+            "to check before use: "
             f"provisional flat rates (where to check: {data['experiment']['where_to_check']}); "
             f"day-hospital stay GHM {stay['ghm']} at {euros(stay['amount_eur'], english=True)} "
             f"({stay['year']}, {stay['source']}); transport "

@@ -686,3 +686,9 @@ def test_small_strata_stay_hidden_after_exclusion():
     strata = by_stratum(result)
     assert strata["A"]["patients"] is None and strata["A"]["suppressed"]  # 4 left: hidden
     assert result.excluded == 1
+
+
+def test_the_cost_note_names_the_cost_terms_not_a_file():
+    rows = [ev(f"p{n}", "inclusion", d(1, 5)) for n in range(6)]
+    notes = " ".join(engine_with(rows).compute("a51_cost", Filters()).notes)
+    assert ".yaml" not in notes and "barème « 2026-12 » de l'évaluation article 51" in notes
