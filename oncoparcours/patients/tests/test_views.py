@@ -281,3 +281,15 @@ def test_biomarker_results_are_worded_for_their_kind_of_marker(
     assert "KRAS mutation muté" in biomarkers
     assert "ALK fusion non réarrangé" in biomarkers
     assert "sauvage" not in biomarkers.split("EGFR")[0]  # not for the proteins
+
+
+def test_the_edit_form_and_record_show_numbers_the_french_way(clinician_client, patient):
+    """Latitude typed "45,75" comes back "45,75" (not "45.75"); the phone stored as +33…
+    reads 06 00 00 00 01 on the record and in the form."""
+    patient.latitude, patient.longitude, patient.phone = 45.75, 4.85, "+33600000001"
+    patient.save()
+    form = clinician_client.get(reverse("patients:edit", args=[patient.pk])).content.decode()
+    assert 'value="45,75"' in form and 'value="4,85"' in form and "45.75" not in form
+    assert 'value="06 00 00 00 01"' in form and "+33600000001" not in form
+    record = clinician_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    assert "06 00 00 00 01" in record and "+33600000001" not in record
