@@ -45,3 +45,20 @@ T |= {
     # monitoring: the joining words of a rule set's source line
     "in addition to the default policy": "en complément de la politique par défaut",
 }
+
+T |= {
+    # boards: the secretary's home page
+    "Agendas to prepare": "Ordres du jour à préparer",
+    "next session %(day)s": "prochaine séance %(day)s",
+    "no session planned in the next two months": "aucune séance prévue dans les deux mois",
+}
+PLURALS |= {
+    "%(counter)s complete case waits for a session's agenda.": (
+        "%(counter)s dossier complet attend l’ordre du jour d’une séance.",
+        "%(counter)s dossiers complets attendent l’ordre du jour d’une séance.",
+    ),
+    "%(counter)s case to place": (
+        "%(counter)s dossier à inscrire",
+        "%(counter)s dossiers à inscrire",
+    ),
+}
