@@ -353,4 +353,4 @@ def secretary_work(user: User) -> list[SecretaryBoard]:
         starts_at__lt=timezone.now() + dt.timedelta(days=60),
     ).order_by("-starts_at"):
         upcoming[session.board_id] = session  # the earliest one wins
-    return [SecretaryBoard(b, b.ready, upcoming.get(b.pk)) for b in boards]  # type: ignore[attr-defined]
+    return [SecretaryBoard(b, b.ready, upcoming.get(b.pk)) for b in boards]
