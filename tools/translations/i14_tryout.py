@@ -62,3 +62,11 @@ PLURALS |= {
         "%(counter)s dossiers à inscrire",
     ),
 }
+
+PLURALS |= {
+    # directory: a regional network counts its members
+    "%(counter)s member organisation": (
+        "%(counter)s établissement membre",
+        "%(counter)s établissements membres",
+    ),
+}
