@@ -70,3 +70,8 @@ PLURALS |= {
         "%(counter)s établissements membres",
     ),
 }
+
+T |= {
+    # celltherapy: a step at the manufacturer's site
+    "%(manufacturer)s (recorded by %(name)s)": "%(manufacturer)s (saisi par %(name)s)",
+}
