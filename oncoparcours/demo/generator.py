@@ -702,7 +702,9 @@ class Generator:
         biomarkers = []
         for marker, alteration, positive in BIOMARKERS.get(mix.key, ()):
             is_positive = rng.random() < positive
-            value = biomarker_value(marker, is_positive, rng)
+            if marker == "PD-L1":
+                rng.choice(range(8))  # the draw the former value took: the region stays the same
+            value = biomarker_value(marker, is_positive, random.Random(f"{diagnosis.id}{marker}"))
             biomarkers.append(
                 Biomarker(
                     id=self.uuid(),
