@@ -24,6 +24,14 @@ CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 # Legitimate tokens of the visible text that look like codes: `also_notify` is the section of a
 # triage rule file that a rule's source cites, on the page where a physician validates the file.
 ALLOWED_CODES: frozenset[str] = frozenset({"also_notify"})
+# English left on a French page: words and phrases of our own English wording that French never
+# uses (capitalised buttons, joining phrases, Python values). Citations of English publications
+# stay legitimate, so common words ("the", "of", "cells") are not listed alone.
+ENGLISH = re.compile(
+    r"\b(?:Save|Cancel|Submit|Search|Download|Delete|Edit|Details|Loading|Sign in|Log out|"
+    r"Back to|Record:|None|True|False|on top of|default policy|CAR-T cells|wild type|"
+    r"Not assessable|Waiting|Nothing to do|per week|of which|Please)\b"
+)
 # E-mail addresses, web addresses and file names (a configuration file named on purpose).
 NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|\S+\.(?:ya?ml|json|csv|pdf|parquet)\b")
 # The text a user reads: visible text nodes and the choices of lists, without what the page marks
@@ -113,6 +121,11 @@ class Journey:
         codes = set(CODE.findall(NOT_WORDS.sub(" ", read))) - ALLOWED_CODES
         if codes:
             self.problems.append(f"{path}: internal codes shown: {sorted(codes)[:8]}")
+        english = english_words(read)
+        if english:
+            self.problems.append(f"{path}: English words shown: {english[:8]}")
+        if re.search(r"\b[\w-]+/[\w-]+\.(?:ya?ml|py)\b", read):
+            self.problems.append(f"{path}: a file name shown instead of its source's title")
         # Wider than the screen: the page scrolls sideways (on a phone, or the EFS day grid on
         # a 1,280 px desktop screen); wide tables scroll inside their own frame instead.
         widths = self.page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
@@ -132,6 +145,22 @@ class Journey:
             status = _link_status[key]
             if status in (403, 404) or status >= 500:
                 self.problems.append(f"{path}: link {link} answers {status}")
+
+
+def english_words(text: str) -> list[str]:
+    return sorted(set(ENGLISH.findall(NOT_WORDS.sub(" ", text))))
+
+
+def test_the_english_deny_list_has_no_false_positive_on_french_and_citations():
+    french = (
+        "Enregistrer : Perfusé. Annuler la commande… Rechercher un patient. Télécharger (CSV). "
+        "Détails ; Aucune ; Vrai ; Cellules CAR-T ; non muté (sauvage). Lee DW et al. ASTCT "
+        "consensus grading for cytokine release syndrome and neurologic toxicity associated with "
+        "immune effector cells. Biol Blood Marrow Transplant 2019 ; « Politique de tri par défaut »"
+    )
+    assert english_words(french) == []
+    english = "ASCO 2021, on top of the default policy default@2 ; CAR-T cells ; Save ; None"
+    assert english_words(english) == ["CAR-T cells", "None", "Save", "default policy", "on top of"]
 
 
 def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,9 @@ class BoardsConfig(AppConfig):
 
         register_nav_item(NavItem("boards", _("Tumour boards"), "boards:boards", order=20))
         register_home_panel("boards.my_cases", home.my_cases_panel, order=3, roles=["clinician"])
+        register_home_panel(
+            "boards.secretary", home.secretary_panel, order=2, roles=["board_secretary"]
+        )
         register_record_section("boards", record.boards_section, order=3)
         register_timeline_provider("boards", record.timeline_events)
 

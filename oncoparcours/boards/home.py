@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.navigation import HomePanel
 
-from .selectors import my_cases
+from .selectors import my_cases, secretary_work
 
 
 def my_cases_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
@@ -19,4 +19,17 @@ def my_cases_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
         template="boards/panels/my_cases.html",
         context={"cases": cases},
         order=3,
+    )
+
+
+def secretary_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
+    """The board secretary's work: complete cases to place on the next session's agenda."""
+    boards = secretary_work(request.user)
+    if not boards:
+        return None
+    return HomePanel(
+        title=_("Agendas to prepare"),
+        template="boards/panels/secretary.html",
+        context={"boards": boards, "waiting": sum(b.ready for b in boards)},
+        order=2,
     )

@@ -309,3 +309,48 @@ def case_trials(*, user: User, patient: Any, keep_arm: Arm | None = None) -> Cas
     if keep_arm is not None and keep_arm.pk not in seen and keep_arm not in others:
         others.insert(0, keep_arm)
     return CaseTrials(match_rows(matches), matching, others)
+
+
+@dataclass
+class SecretaryBoard:
+    board: Board
+    ready: int  # complete cases not yet on an agenda
+    next_session: Session | None
+
+
+def secretary_work(user: User) -> list[SecretaryBoard]:
+    """For a board secretary's home page: each board she works for (on the staff of one of its
+    organisers), how many complete cases wait for an agenda and the next planned session.
+    Counts only (no patient named): three queries whatever the number of boards."""
+    from oncoparcours.directory.models import OrganisationMembership
+
+    professional = professional_for(user)
+    if professional is None:
+        return []
+    today = timezone.localdate()
+    organisations = OrganisationMembership.objects.filter(
+        professional=professional, start__lte=today
+    ).filter(Q(end__isnull=True) | Q(end__gte=today))
+    pending = AgendaItem.objects.filter(case=OuterRef("pk"), outcome=ItemOutcome.PENDING)
+    boards = list(
+        Board.objects.filter(organisers__in=organisations.values("organisation"))
+        .distinct()
+        .annotate(
+            ready=Count(
+                "cases",
+                filter=Q(cases__status=CaseStatus.READY)
+                & ~Q(cases__in=Case.objects.filter(Exists(pending))),
+                distinct=True,
+            )
+        )
+        .order_by("name")
+    )
+    upcoming: dict[Any, Session] = {}
+    for session in Session.objects.filter(
+        board__in=boards,
+        status=SessionStatus.PLANNED,
+        starts_at__gte=timezone.now(),
+        starts_at__lt=timezone.now() + dt.timedelta(days=60),
+    ).order_by("-starts_at"):
+        upcoming[session.board_id] = session  # the earliest one wins
+    return [SecretaryBoard(b, b.ready, upcoming.get(b.pk)) for b in boards]

@@ -231,3 +231,14 @@ def born_on(sex: object, day: object) -> str:
     if sex == "M":
         return pgettext("man", "born on %(day)s") % {"day": text}
     return pgettext("sex not known", "born on %(day)s") % {"day": text}
+
+
+def phone(value: object) -> str:
+    """A stored French number (E.164, "+33600000001", "+590590123456") as read in France:
+    "06 00 00 00 01", "05 90 12 34 56". Anything else is shown as stored."""
+    text = str(value or "")
+    match = re.fullmatch(r"\+(?:33|590|594|596|262)(\d{9})", text.replace(" ", ""))
+    if not match:
+        return text
+    national = "0" + match.group(1)
+    return " ".join(national[i : i + 2] for i in range(0, 10, 2))

@@ -7,9 +7,11 @@ in English it would read "1,250" as 1250."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 
 DECIMAL_ATTRS = {"inputmode": "decimal", "autocomplete": "off"}
 SPACES = (" ", "\u00a0", "\u202f")  # space, no-break space, narrow no-break space (French)
@@ -31,6 +33,17 @@ def normalise_decimal(value: Any) -> Any:
 class DecimalCommaMixin:
     def to_python(self, value: Any) -> Any:
         return super().to_python(normalise_decimal(value))  # type: ignore[misc]
+
+    def prepare_value(self, value: Any) -> Any:
+        """A stored number shown back with a decimal comma in French ("45,75", never
+        "45.75"); what the user typed is shown as typed."""
+        value = super().prepare_value(value)  # type: ignore[misc]
+        if isinstance(value, float | Decimal) and not isinstance(value, bool):
+            text = format(value, "f") if isinstance(value, Decimal) else repr(value)
+            if "e" in text.lower():
+                text = format(value, "f")
+            return text.replace(".", ",") if (get_language() or "fr").startswith("fr") else text
+        return value
 
 
 class FrenchFloatField(DecimalCommaMixin, forms.FloatField):

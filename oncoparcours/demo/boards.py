@@ -518,10 +518,7 @@ class BoardsDemo:
         assert actor is not None
         patients = self._patients("oncologue", Q(icd10__startswith="C34"), 7)
         waiting = 2  # complete, referred, left for the secretary to place on an agenda
-        today_noon = timezone.localtime(self.now).replace(
-            hour=12, minute=0, second=0, microsecond=0
-        )
-        starts = today_noon if today_noon > self.now else self.now + dt.timedelta(hours=1)
+        starts = live_session_start(self.now)
         session = Session.objects.create(
             board=board,
             starts_at=starts,
@@ -568,3 +565,21 @@ def cases_stage_needed(icd10: str) -> bool:
     from oncoparcours.boards.rules.dataset import staging_applies
 
     return staging_applies(icd10)
+
+
+def live_session_start(now: dt.datetime) -> dt.datetime:
+    """When the demo's live session starts: today at noon if still ahead; else within the hour,
+    on a quarter hour, if that is still working hours (8:00–18:00, the centre's local time);
+    else the next weekday at noon — never in the night (a session at 00:42 was seen)."""
+    local = timezone.localtime(now)
+    noon = local.replace(hour=12, minute=0, second=0, microsecond=0)
+    if noon > local and local.weekday() < 5:
+        return noon
+    soon = (local + dt.timedelta(hours=1)).replace(second=0, microsecond=0)
+    soon += dt.timedelta(minutes=(-soon.minute) % 15)
+    if local.weekday() < 5 and soon.date() == local.date() and 8 <= soon.hour < 18:
+        return soon
+    day = noon + dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day

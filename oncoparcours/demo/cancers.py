@@ -3,6 +3,7 @@ cancers en France" orders of magnitude), with the codes used to generate diagnos
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 
@@ -123,3 +124,16 @@ BIOMARKERS: dict[str, tuple[tuple[str, str, float], ...]] = {
     "colorectal": (("KRAS", "mutation", 0.42), ("MSI", "instabilité microsatellitaire", 0.12)),
     "melanoma": (("BRAF", "V600E", 0.45),),
 }
+
+
+def biomarker_value(marker: str, positive: bool, rng: random.Random) -> str:
+    """A measured value consistent with the result: PD-L1 positive from a TPS of 1 % (below:
+    negative), HER2 positive at IHC 3+ (0 or 1+ negative; 2+ would need ISH, not drawn),
+    hormone receptors positive from 1 % of stained cells (ASCO/CAP). See docs/clinical-rules.md."""
+    if marker == "PD-L1":
+        return f"TPS {rng.choice([1, 5, 20, 50, 60, 80, 90]) if positive else 0} %"
+    if marker == "HER2":
+        return "IHC 3+" if positive else rng.choice(["IHC 0", "IHC 1+"])
+    if marker in {"RE", "RP"}:
+        return f"{rng.choice([30, 60, 80, 90, 100]) if positive else 0} %"
+    return ""

@@ -49,7 +49,7 @@ from oncoparcours.patients.referential import survival_table
 from oncoparcours.patients.rules import prognosis
 
 from . import names
-from .cancers import BIOMARKERS, SITE_MIX, SiteMix
+from .cancers import BIOMARKERS, SITE_MIX, SiteMix, biomarker_value
 from .institutions import (
     DEMO_CIVILITY,
     DEMO_LOGINS,
@@ -702,9 +702,9 @@ class Generator:
         biomarkers = []
         for marker, alteration, positive in BIOMARKERS.get(mix.key, ()):
             is_positive = rng.random() < positive
-            value = (
-                f"TPS {rng.choice([0, 1, 5, 20, 50, 60, 80, 90])} %" if marker == "PD-L1" else ""
-            )
+            if marker == "PD-L1":
+                rng.choice(range(8))  # the draw the former value took: the region stays the same
+            value = biomarker_value(marker, is_positive, random.Random(f"{diagnosis.id}{marker}"))
             biomarkers.append(
                 Biomarker(
                     id=self.uuid(),

@@ -71,6 +71,7 @@ def networks_overview() -> QuerySet[Network]:
     return Network.objects.annotate(
         pilots=Count("memberships", filter=Q(memberships__role="pilot")),
         experts=Count("memberships", filter=Q(memberships__role="expert")),
+        members=Count("memberships"),
     ).order_by("kind", "code")
 
 

@@ -363,7 +363,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         theme="article51",
         title=T("Article 51 — inclusions et objectif", "Article 51 — inclusions against target"),
         numerator=T(
-            "patients inclus (par semaine, cumul)", "patients included (weekly, cumulative)"
+            "patients inclus (par période d'au moins 5 inclusions, cumul)",
+            "patients included (per period of at least 5 inclusions, cumulative)",
         ),
         denominator=T(
             "objectif : 375 patients en 5 ans, au prorata",
@@ -436,8 +437,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         ),
         unit=T("€", "€"),
         source=T(
-            "Séquences des parcours immunothérapie à domicile (début, fin, achevée ou non) ; administrations réalisées à domicile ; montants dans data/article51_costs.yaml (forfaits, GHM 28Z07Z, transport) avec leur source et leur année.",
-            "Sequences of home immunotherapy pathways (start, end, completed or not); administrations done at home; amounts in data/article51_costs.yaml (flat rates, GHM 28Z07Z, transport) with their source and year.",
+            "Séquences des parcours immunothérapie à domicile (début, fin, achevée ou non) ; administrations réalisées à domicile ; montants du barème de l’évaluation article 51 (forfaits, GHM 28Z07Z, transport) avec leur source et leur année.",
+            "Sequences of home immunotherapy pathways (start, end, completed or not); administrations done at home; amounts of the Article 51 cost terms (flat rates, GHM 28Z07Z, transport) with their source and year.",
         ),
         stratifications=("sequence",),
         filters=("period", "organisation"),

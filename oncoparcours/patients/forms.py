@@ -10,6 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from oncoparcours.core import fields as limits
+from oncoparcours.core import french
 from oncoparcours.core.number_fields import FrenchFloatField
 from oncoparcours.core.rules.identifiers import normalise_identifier
 from oncoparcours.directory.models import CARE_SITE_KINDS, Organisation, Professional, Specialty
@@ -224,6 +225,7 @@ class PatientForm(forms.Form):
             if name not in {"gp", "homonym_confirmed"}
         }
         initial["gp"] = patient.gp.rpps if patient.gp else ""
+        initial["phone"] = french.phone(patient.phone)  # "06 00 00 00 01", not E.164
         return initial
 
 

@@ -335,7 +335,14 @@ class Biomarker(BaseModel):
         ordering = ["-tested_on"]
 
     def __str__(self) -> str:
-        return f"{self.marker} {self.alteration} {self.get_result_display()}".strip()
+        return f"{self.marker} {self.alteration} {self.result_label}".replace("  ", " ").strip()
+
+    @property
+    def result_label(self) -> str:
+        """ "positif" for PD-L1, "non muté (sauvage)" for EGFR (``rules.biomarker_wording``)."""
+        from .rules.biomarker_wording import result_label
+
+        return result_label(self.marker, self.result, self.alteration)
 
 
 class CareTeamRole(models.TextChoices):

@@ -24,7 +24,14 @@ from oncoparcours.core.french import decimal as french_decimal
 from oncoparcours.core.models import AuditEvent
 from oncoparcours.patients.models import Patient
 
-from .readable import COLUMN_LABELS, FORMATTERS, HIDDEN_COLUMNS
+from .readable import (
+    COLUMN_LABELS,
+    FORMATTERS,
+    HIDDEN_COLUMNS,
+    SUMMARY_SKIPPED,
+    french_dates,
+    readable_text,
+)
 
 DOMAIN_APPS = ("patients", "pathways", "monitoring", "boards", "celltherapy")
 INTERNAL_FIELDS = frozenset(
@@ -56,6 +63,18 @@ class Section:
         return [
             [fmt(row[name]) for fmt, (name, _label) in zip(formatters, self.columns, strict=True)]
             for row in self.rows
+        ]
+
+    def records(self) -> list[list[tuple[str, str]]]:
+        """Each record as (label, text) pairs for the patient's summary: empty cells, internal
+        codes and technical structures left out (they stay in the JSON file)."""
+        return [
+            [
+                (label, text)
+                for (_name, label), text in zip(self.columns, cells, strict=True)
+                if readable_text(text)
+            ]
+            for cells in self.table()
         ]
 
 
@@ -92,7 +111,7 @@ def display(value: Any) -> str:
         return gettext("yes") if value else gettext("no")
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
+    return french_dates(str(value))
 
 
 def _value(value: Any) -> Any:
@@ -151,11 +170,15 @@ def _patient_path(model: type[models.Model]) -> str | None:
 
 
 def _columns(key: str, fields: list[models.Field]) -> list[tuple[str, str]]:
-    """The summary's columns: readable names, grading internals left out."""
+    """The summary's columns: readable names; grading internals, record keys and technical
+    fields without a French name (``verbose_name`` never set) left out."""
     return [
         (f.name, str(COLUMN_LABELS.get((key, f.name), f.verbose_name)))
         for f in fields
         if (key, f.name) not in HIDDEN_COLUMNS
+        and f.name not in SUMMARY_SKIPPED
+        and not f.name.endswith("_en")
+        and ((key, f.name) in COLUMN_LABELS or str(f.verbose_name) != f.name.replace("_", " "))
     ]
 
 

@@ -17,6 +17,7 @@ from oncoparcours.core.models import AuditAction
 from oncoparcours.patients.models import Patient
 from oncoparcours.patients.selectors import PatientAccess, patient_access_for_user
 
+from .readable import ACTION_LABELS
 from .selectors import access_export, display
 
 
@@ -75,10 +76,21 @@ def access_summary(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
                 "identity": [
                     (Patient.field_label(name), display(value))
                     for name, value in export.identity.items()
-                    if name not in {"id", "created_at", "updated_at"}
+                    if name not in {"id", "created_at", "updated_at"} and value not in (None, "")
+                ],
+                "sections": [
+                    {"title": section.title, "records": records}
+                    for section in export.sections
+                    if (records := [r for r in section.records() if r])
                 ],
                 "accesses": [
-                    {**row, "break_glass": display(row["break_glass"])} for row in export.accesses
+                    {
+                        **row,
+                        "break_glass_used": row["break_glass"],
+                        "action": ACTION_LABELS.get(row["action_code"], row["action"]),
+                        "break_glass": display(row["break_glass"]),
+                    }
+                    for row in export.accesses
                 ],
             },
         )

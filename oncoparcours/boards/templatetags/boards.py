@@ -48,10 +48,13 @@ def modality(code: str) -> str:
 
 
 @register.filter
-def biomarker_result(code: str) -> str:
-    from oncoparcours.patients.models import BiomarkerResult
+def biomarker_result(biomarker: dict[str, str]) -> str:
+    """The result worded for the kind of marker ("négatif" for PD-L1, "non muté" for EGFR)."""
+    from oncoparcours.patients.rules.biomarker_wording import result_label
 
-    return str(dict(BiomarkerResult.choices).get(code, code))
+    return result_label(
+        biomarker.get("marker", ""), biomarker.get("result", ""), biomarker.get("alteration", "")
+    )
 
 
 @register.filter

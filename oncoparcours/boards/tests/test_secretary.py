@@ -93,3 +93,27 @@ def test_the_secretary_of_another_centre_can_do_nothing_on_this_board(session, c
 def test_a_secretary_plans_the_next_sessions(secretary, board: Board):
     client_for(secretary).post(reverse("boards:board_plan", args=[board.pk]))
     assert board.sessions.count() == 4
+
+
+def test_the_secretary_home_page_shows_the_cases_waiting_for_an_agenda(
+    secretary, session, complete_case
+):
+    """Her home page used to say nothing was waiting: it now counts the complete cases to
+    place and links to the next session (counts only, no patient named)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(secretary)
+    with CaptureQueriesContext(connection) as queries:
+        home = client.get(reverse("core:home")).content.decode()
+    assert "Ordres du jour à préparer" in home
+    assert "1 dossier complet attend l’ordre du jour d’une séance." in home
+    assert "RCP digestive CLB</strong> : 1 dossier à inscrire" in home
+    assert reverse("boards:session", args=[session.pk]) in home
+    assert "MOREAU" not in home and complete_case.question not in home
+    first = len(queries)
+    agenda_add(session=session, case=complete_case, actor=secretary.user)
+    with CaptureQueriesContext(connection) as queries:
+        home = client.get(reverse("core:home")).content.decode()
+    assert "0 dossier complet attend" in home
+    assert len(queries) == first

@@ -119,7 +119,7 @@ def custody_append(
         sequence=previous.sequence + 1 if previous else 1,
         kind=kind,
         actor=actor,
-        actor_label=actor.display_name,
+        actor_label=_actor_label(kind, actor, organisation, organisation_label),
         organisation=organisation,
         organisation_label=organisation_label,
         holder=holder,
@@ -289,3 +289,20 @@ def custody_compare(reference: dict[str, Any]) -> list[str]:
             f"custody ledger: {events} events, {reference['events']} anchored (truncated)"
         )
     return problems
+
+
+# What happens at the manufacturer's site, recorded at the hospital on the manufacturer's word.
+AT_THE_MANUFACTURER = frozenset({"received_by_manufacturer", "released"})
+
+
+def _actor_label(
+    kind: str, actor: User, organisation: Organisation | None, organisation_label: str
+) -> str:
+    """Who did it: for a step at the manufacturer's site, the manufacturer (the hospital user only
+    recorded it), never a hospital pharmacist named as if he were at the manufacturer."""
+    if kind in AT_THE_MANUFACTURER and organisation is None and organisation_label:
+        return _("%(manufacturer)s (recorded by %(name)s)") % {
+            "manufacturer": organisation_label,
+            "name": actor.display_name,
+        }
+    return actor.display_name

@@ -343,6 +343,15 @@ def step_time(order: CarTOrder, at: dt.datetime | None) -> dt.datetime:
 def infusion_gates(order: CarTOrder, at: dt.datetime) -> None:
     """Refuse the infusion unless tocilizumab is confirmed for the patient, both sites are still
     qualified for the product, and the thaw-to-infusion limit holds."""
+    errors = infusion_blockers(order, at)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, errors=errors, field=next(iter(errors)))
+
+
+def infusion_blockers(order: CarTOrder, at: dt.datetime) -> dict[str, list[str]]:
+    """Why an infusion at ``at`` would be refused, by field (empty: the gates let it through).
+    The order page offers "Record: infused" only when this is empty."""
     errors: dict[str, list[str]] = {}
     status = gates.tocilizumab_status(order, at)
     if not status.ok:
@@ -357,6 +366,4 @@ def infusion_gates(order: CarTOrder, at: dt.datetime) -> None:
     )
     if message := gates.thaw_problem(order, at):
         errors["at"] = [message]
-    if errors:
-        first = next(iter(errors.values()))[0]
-        raise ApplicationError(first, errors=errors, field=next(iter(errors)))
+    return errors

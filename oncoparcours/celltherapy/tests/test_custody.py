@@ -221,3 +221,22 @@ def settings_key() -> str:
     from conftest import TEST_LEDGER_KEYS
 
     return TEST_LEDGER_KEYS.split(":", 1)[1]
+
+
+def test_a_step_at_the_manufacturer_names_the_manufacturer_not_the_pharmacist(
+    car_t_patient, haematologist
+):
+    """The pharmacist records the manufacturer's receipt and release: the chain names the
+    manufacturer as who did it, and the pharmacist as who recorded it."""
+    from django.utils import translation
+
+    from oncoparcours.testing.celltherapy import place_order, walk_to
+
+    with translation.override("fr"):
+        order = walk_to(place_order(car_t_patient, haematologist), "released")
+    events = {e.kind: e for e in order.custody.all()}
+    for kind in ("received_by_manufacturer", "released"):
+        label = events[kind].actor_label
+        assert label.startswith(events[kind].organisation_label), label
+        assert "(saisi par " in label
+    assert "(saisi par" not in events["collected"].actor_label

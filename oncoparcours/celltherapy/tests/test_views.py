@@ -426,3 +426,54 @@ def test_a_pathway_shorter_than_the_label_is_flagged_on_the_order(
     driving = page.split('id="label-driving"')[1].split("</li>")[0]
     assert "8 semaines" in driving and "2 semaines" not in driving
     assert "plus courte" in page or "plus court" in page
+
+
+def test_an_expired_thawed_product_is_not_offered_for_infusion(
+    client, car_t_patient, setting, haematologist
+):
+    """Kymriah allows 30 minutes from the thaw: a check passed 20 minutes after a thaw 40
+    minutes ago no longer lets the product be infused. The page offers only what the service
+    accepts now, and says why."""
+    from oncoparcours.celltherapy.services.bedside import bedside_confirm
+    from oncoparcours.celltherapy.services.custody import CustodyDetails
+    from oncoparcours.testing.celltherapy import advance, reserve_tocilizumab
+
+    order = place_order(car_t_patient, haematologist, product="tisagenlecleucel")
+    order = walk_to(order, "dispensed", start=timezone.now() - dt.timedelta(hours=4))
+    thawed = timezone.now() - dt.timedelta(minutes=40)
+    order = advance(order, "thawed", setting.nurse.user, custody=CustodyDetails(at=thawed))
+    reserve_tocilizumab(order)
+    for actor in (setting.nurse.user, haematologist):
+        bedside_confirm(
+            order=order,
+            actor=actor,
+            identity_confirmed=True,
+            scanned_coi=order.coi,
+            at=thawed + dt.timedelta(minutes=20),
+        )
+    assert order.bedside_checks.get().passed
+    client.force_login(haematologist)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "?to=infused" not in page and "Enregistrer : Perfusé" not in page
+    blocked = page.split('id="infusion-blocked"')[1].split("</div>")[0]
+    assert "Perfusion impossible pour le moment" in blocked and "30 min" in blocked
+    steps = page.split("Étapes possibles")[1].split("</p>")[0]
+    assert "perfusé" not in steps
+
+
+def test_a_product_within_its_gates_is_offered_for_infusion(
+    client, car_t_patient, setting, haematologist
+):
+    from oncoparcours.celltherapy.services.bedside import bedside_confirm
+    from oncoparcours.testing.celltherapy import reserve_tocilizumab
+
+    order = walk_to(place_order(car_t_patient, haematologist), "thawed")
+    client.force_login(haematologist)
+    # Without tocilizumab confirmed the service refuses: the page says so, no button.
+    for actor in (setting.nurse.user, haematologist):
+        bedside_confirm(order=order, actor=actor, identity_confirmed=True, scanned_coi=order.coi)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "?to=infused" not in page and "tocilizumab" in page.split('id="infusion-blocked"')[1]
+    reserve_tocilizumab(order)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "?to=infused" in page and 'id="infusion-blocked"' not in page

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oncoparcours.core.audit import audit_record
@@ -110,8 +111,14 @@ def _order_context(request: AuthenticatedHttpRequest, order: object) -> dict:
     options = lifecycle.allowed_next(order.state)
     forward = lifecycle.FORWARD.get(order.state)
     can_forward = forward is not None and request.user.role in forward.roles
-    if forward is not None and forward.to == "infused" and not _check_passed(order):
-        can_forward = False
+    blockers: list[str] = []
+    if forward is not None and forward.to == "infused":
+        # Offer only what the service would accept now: a passed check and every gate open.
+        refused = orders.infusion_blockers(order, timezone.now())
+        blockers = [message for messages_ in refused.values() for message in messages_]
+        if blockers or not _check_passed(order):
+            can_forward = False
+            options = [o for o in options if o != "infused"]
     safety = selectors.order_safety(order)
     return {
         "order": order,
@@ -126,6 +133,7 @@ def _order_context(request: AuthenticatedHttpRequest, order: object) -> dict:
         "options": options,
         "forward": forward,
         "can_forward": can_forward,
+        "infusion_blockers": blockers,
         "chain": selectors.custody_chain(order),
         "transitions": selectors.transitions(order),
         "storage": selectors.current_storage(order),

@@ -73,3 +73,9 @@ def citation(text: object) -> str:
 def version_month(code: object) -> object:
     """``{{ network.data_version|version_month|date:"F Y" }}`` → "décembre 2026"."""
     return french.version_month(code)
+
+
+@register.filter(name="phone")
+def phone_filter(value: object) -> str:
+    """An E.164 French number shown French style ("06 00 00 00 01")."""
+    return french.phone(value)

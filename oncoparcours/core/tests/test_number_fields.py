@@ -46,3 +46,34 @@ def test_comma_and_point_read_the_same_in_both_languages(language, typed, expect
 def test_ambiguous_numbers_are_refused_not_guessed(typed):
     with pytest.raises(forms.ValidationError):
         FrenchFloatField().clean(typed)
+
+
+@pytest.mark.parametrize(
+    ("language", "stored", "shown"),
+    [
+        ("fr", 45.75, "45,75"),
+        ("fr", Decimal("38.60"), "38,60"),
+        ("fr", 4.0, "4,0"),
+        ("en", 45.75, "45.75"),
+        ("fr", "45,75", "45,75"),  # typed text comes back as typed
+    ],
+)
+def test_a_stored_number_is_shown_back_with_a_comma_in_french(language, stored, shown):
+    class Form(forms.Form):
+        latitude = FrenchFloatField(required=False)
+        dose = FrenchDecimalField(required=False)
+
+    key = "dose" if isinstance(stored, Decimal) else "latitude"
+    with translation.override(language):
+        html = str(Form(initial={key: stored})[key])
+    assert f'value="{shown}"' in html
+
+
+def test_french_phone_numbers_are_shown_french_style():
+    from oncoparcours.core.french import phone
+
+    assert phone("+33600000001") == "06 00 00 00 01"
+    assert phone("+590590123456") == "05 90 12 34 56"
+    assert phone("+262692123456") == "06 92 12 34 56"
+    assert phone("+4915112345678") == "+4915112345678"  # not French: as stored
+    assert phone("") == ""

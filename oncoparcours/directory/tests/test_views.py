@@ -85,3 +85,21 @@ def test_svg_coordinates_are_not_localised_in_french(clinician_client, organisat
     page = clinician_client.get(reverse("directory:network", args=["GLIOREC"])).content.decode()
     assert re.search(r'cx="\d+\.\d"', page)
     assert not re.search(r'(cx|cy)="\d+,\d', page)
+
+
+def test_a_regional_network_counts_its_member_organisations_not_expert_centres(client, db):
+    """ "ONCO-AURA — 0 centre expert" was shown: a regional network (DSRC) has members."""
+    from oncoparcours.testing.factories import UserFactory
+
+    network = Network.objects.get(code="ONCO-AURA")
+    for _ in range(2):
+        NetworkMembership.objects.create(
+            network=network, organisation=OrganisationFactory(), role="member"
+        )
+    client.force_login(UserFactory(role="ars_evaluator"))
+    home = client.get(reverse("core:home")).content.decode()
+    line = home.split(">ONCO-AURA</a>")[1].split("</li>")[0]
+    assert "2 établissements membres" in line and "centre expert" not in line
+    assert "centres experts" in home.split(">FEM-NET</a>")[1].split("</li>")[0] or (
+        "centre expert" in home.split(">FEM-NET</a>")[1].split("</li>")[0]
+    )

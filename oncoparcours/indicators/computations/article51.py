@@ -24,6 +24,49 @@ def working_days(start: dt.datetime, end: dt.datetime) -> int:
     return count
 
 
+def inclusion_periods(
+    weeks: list[tuple[dt.datetime, int]], minimum: int
+) -> list[list[tuple[dt.datetime, int]]]:
+    """Consecutive weeks grouped so that each group counts at least ``minimum`` patients; a
+    smaller remainder joins the previous group (alone, it stays one small group)."""
+    groups: list[list[tuple[dt.datetime, int]]] = []
+    current: list[tuple[dt.datetime, int]] = []
+    for week in weeks:
+        current.append(week)
+        if sum(n for _, n in current) >= minimum:
+            groups.append(current)
+            current = []
+    if current:
+        if groups:
+            groups[-1] += current
+        else:
+            groups.append(current)
+    return groups
+
+
+def _included(engine: Engine, included: int, *, english: bool = False) -> str:
+    """The number of patients included, as the inclusion table shows it: under the minimum it is
+    "fewer than 5" (the exact figure would reveal the hidden cell)."""
+    minimum = minimum_patients()
+    if 0 < included < minimum:
+        return (
+            f"Fewer than {minimum} patients included"
+            if english
+            else (f"Moins de {minimum} patients inclus")
+        )
+    if english:
+        return engine.count(included, ("", ""), ("patient included", "patients included"))
+    return engine.count(included, ("patient inclus", "patients inclus"), ("", ""))
+
+
+def _period_label(engine: Engine, first: dt.datetime, last: dt.datetime) -> str:
+    start = first.date().strftime("%d/%m/%Y")
+    if first == last:
+        return engine.t(f"semaine du {start}", f"week of {start}")
+    end = (last.date() + dt.timedelta(days=6)).strftime("%d/%m/%Y")
+    return engine.t(f"du {start} au {end}", f"{start} to {end}")
+
+
 def day_hospital_places(engine: Engine, filters: Filters) -> Result:
     where, params = engine.where(filters, "administration")
     start, end = engine.window(filters)
@@ -91,14 +134,17 @@ def a51_inclusions(engine: Engine, filters: Filters) -> Result:
     ).fetchone()
     origin = first[0] if first and first[0] else None
     per_week = target / (years * 365.25 / 7)
+    minimum = minimum_patients()
+    periods = inclusion_periods([(r["week"], r["patients"]) for r in rows], minimum)
     table, cumulative = [], 0
-    for row in rows:
-        cumulative += row["patients"]
-        elapsed = ((row["week"] - origin).days / 7 + 1) if origin else 0
+    for weeks in periods:
+        last_week, count = weeks[-1][0], sum(n for _, n in weeks)
+        cumulative += count
+        elapsed = ((last_week - origin).days / 7 + 1) if origin else 0
         table.append(
             {
-                "stratum": row["week"].date().strftime("%d/%m/%Y"),
-                "weekly": row["patients"],
+                "stratum": _period_label(engine, weeks[0][0], last_week),
+                "weekly": count,
                 "cumulative": cumulative,
                 "target": round(min(target, per_week * elapsed), 1),
             }
@@ -106,30 +152,37 @@ def a51_inclusions(engine: Engine, filters: Filters) -> Result:
     result = Result(
         "a51_inclusions",
         [
-            Column("stratum", engine.t("Semaine du", "Week of"), "text"),
+            Column("stratum", engine.t("Période", "Period"), "text"),
             Column("weekly", engine.t("Inclusions", "Inclusions")),
             Column("cumulative", engine.t("Cumul", "Cumulative")),
             Column("target", engine.t("Objectif cumulé", "Cumulative target")),
         ],
         table,
     )
-    # Cell by cell: a weekly or cumulative count under the threshold is hidden; the target stays.
-    minimum = minimum_patients()
+    # Weeks are grouped until each period counts at least the minimum: every count shown is then
+    # either absent or >= minimum, and each cumulative is the sum of the counts shown, so no
+    # small count can be recovered by difference. Only a total under the minimum is hidden.
     for row in table:
-        hidden = {key for key in ("weekly", "cumulative") if 0 < row[key] < minimum}
-        if hidden:
-            row["hidden"] = hidden
+        if 0 < row["weekly"] < minimum:
+            row["hidden"] = {"weekly", "cumulative"}
             result.suppressed += 1
+    if any(len(weeks) > 1 for weeks in periods):
+        result.notes.append(
+            engine.t(
+                f"Semaines regroupées jusqu'à compter au moins {minimum} patients : "
+                "aucun compte plus petit n'est affiché ni déductible du cumul.",
+                f"Weeks grouped until they count at least {minimum} patients: no smaller "
+                "count is shown or derivable from the cumulative.",
+            )
+        )
     if result.suppressed:
         result.notes.append(
             engine.t(
-                f"Comptes de moins de {minimum} patients masqués "
-                f"({engine.count(result.suppressed, ('semaine', 'semaines'), ('', ''))}).",
-                f"Counts under {minimum} patients hidden "
-                f"({engine.count(result.suppressed, ('', ''), ('week', 'weeks'))}).",
+                f"Moins de {minimum} patients inclus dans la période : comptes masqués.",
+                f"Fewer than {minimum} patients included in the period: counts hidden.",
             )
         )
-    if table:
+    if table and not table[-1].get("hidden"):
         last = table[-1]
         result.headline = engine.t(
             f"{last['cumulative']} inclus (objectif à date {last['target']:.0f} ; {target} en {years} ans)",
@@ -195,10 +248,8 @@ def a51_refusals(engine: Engine, filters: Filters) -> Result:
     )
     result.notes.append(
         engine.t(
-            engine.count(included, ("patient inclus", "patients inclus"), ("", ""))
-            + " dans la période.",
-            engine.count(included, ("", ""), ("patient included", "patients included"))
-            + " in the period.",
+            _included(engine, included) + " dans la période.",
+            _included(engine, included, english=True) + " in the period.",
         )
     )
     # A refusal count is about the refusing patients: tiny counts are masked, zero is shown.
@@ -374,22 +425,24 @@ def a51_cost(engine: Engine, filters: Filters) -> Result:
     stay, transport = data["day_hospital_stay"], data["transport"]
     result.notes += [
         engine.t(
-            engine.count(included, ("patient inclus", "patients inclus"), ("", ""))
+            _included(engine, included)
             + " dans la période ; les séquences partielles (en cours ou "
             "interrompues) sont facturées au prorata des jours couverts ; une administration à "
             "domicile remplace un séjour d'hôpital de jour et son transport.",
-            engine.count(included, ("", ""), ("patient included", "patients included"))
+            _included(engine, included, english=True)
             + " in the period; partial sequences (in progress or "
             "interrupted) are charged pro rata of the days covered; one home administration "
             "replaces one day-hospital stay and its transport.",
         ),
         engine.t(
-            "Montants approximatifs, paramétrables (data/article51_costs.yaml), à vérifier avant "
+            f"Montants approximatifs, paramétrables (barème « {data['version']} » de "
+            "l'évaluation article 51), à vérifier avant "
             f"usage : forfaits provisoires (où vérifier : {data['experiment']['where_to_check']}) ;"
             f" séjour d'HDJ GHM {stay['ghm']} à {euros(stay['amount_eur'])} ({stay['year']}, "
             f"{stay['source']}) ; transport {euros(transport['round_trip_eur'])} par aller-retour "
             f"({transport['source']}).",
-            "Approximate, configurable amounts (data/article51_costs.yaml), to check before use: "
+            f"Approximate, configurable amounts (Article 51 cost terms, version {data['version']}), "
+            "to check before use: "
             f"provisional flat rates (where to check: {data['experiment']['where_to_check']}); "
             f"day-hospital stay GHM {stay['ghm']} at {euros(stay['amount_eur'], english=True)} "
             f"({stay['year']}, {stay['source']}); transport "

@@ -4,11 +4,14 @@ delays, empty strata, small strata hidden."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import duckdb
 import pytest
 
+from oncoparcours.indicators import exports
 from oncoparcours.indicators.computations.article51 import working_days
 from oncoparcours.indicators.engine import Engine, Filters
 from oncoparcours.indicators.extract import COLUMNS, SCHEMA
@@ -411,17 +414,73 @@ def test_day_hospital_places_freed_per_working_day():
 def test_article51_inclusions_against_the_target():
     rows = [ev(f"p{n}", "inclusion", d(1, 5) + dt.timedelta(days=7 * (n // 2))) for n in range(6)]
     result = engine_with(rows).compute("a51_inclusions", Filters())
-    # Two per week on the weeks of 5, 12 and 19 January → cumulative 2, 4, 6.
-    # Target: 375 / (5 × 365.25 / 7) = 1.437 per week → 1.4, 2.9, 4.3 after weeks 1, 2, 3.
-    assert [r["cumulative"] for r in result.rows] == [2, 4, 6]
-    assert [r["target"] for r in result.rows] == [1.4, 2.9, 4.3]
-    # Cells under 5 patients are hidden: every weekly count (2), the first two cumulative ones.
-    assert [sorted(r.get("hidden", ())) for r in result.rows] == [
-        ["cumulative", "weekly"],
-        ["cumulative", "weekly"],
-        ["weekly"],
+    # Two per week on the weeks of 5, 12 and 19 January: no week reaches 5 patients, so the
+    # three weeks form one period of 6 (a remainder under 5 joins the previous period).
+    # Target: 375 / (5 × 365.25 / 7) = 1.437 per week → 4.3 after 3 weeks.
+    assert [(r["stratum"], r["weekly"], r["cumulative"]) for r in result.rows] == [
+        ("du 05/01/2026 au 25/01/2026", 6, 6)
     ]
-    assert result.series["values"] == [None, None, 6]
+    assert [r["target"] for r in result.rows] == [4.3]
+    assert not any(r.get("hidden") for r in result.rows)
+    assert result.series["values"] == [6]
+    assert result.headline.startswith("6 inclus")
+
+
+def _shown_inclusions(result):
+    """What a reader sees: (count, cumulative) per row, None for a hidden cell."""
+    return [
+        tuple(None if key in r.get("hidden", ()) else r[key] for key in ("weekly", "cumulative"))
+        for r in result.rows
+    ]
+
+
+def _assert_nothing_small_derivable(shown):
+    """Every count a reader sees or can derive by difference of cumulatives is 0 or >= 5."""
+    previous = 0
+    for count, cumulative in shown:
+        if cumulative is not None:
+            assert cumulative - previous == 0 or cumulative - previous >= 5
+            previous = cumulative
+        assert count is None or count >= 5
+
+
+@pytest.mark.parametrize(
+    "weekly",
+    [[6, 2, 1, 7, 3], [1, 1, 1, 1, 1, 1], [4, 9, 1], [12, 3], [2, 2], [5, 5, 4, 1, 8]],
+)
+def test_article51_inclusions_hide_small_counts_without_leaking_them_by_difference(weekly):
+    rows = [
+        ev(f"p{week}-{n}", "inclusion", d(1, 5) + dt.timedelta(days=7 * week))
+        for week, count in enumerate(weekly)
+        for n in range(count)
+    ]
+    result = engine_with(rows).compute("a51_inclusions", Filters())
+    shown = _shown_inclusions(result)
+    _assert_nothing_small_derivable(shown)
+    # The total is kept whenever it can be shown (>= 5) …
+    total = sum(weekly)
+    assert shown[-1] == ((None, None) if total < 5 else (shown[-1][0], total))
+    # … and the CSV export shows the same cells.
+    exported = list(
+        csv.reader(io.StringIO(exports.result_csv(result).decode("utf-8-sig")), delimiter=";")
+    )
+    assert exported[0][:3] == ["Période", "Inclusions", "Cumul"]
+    _assert_nothing_small_derivable(
+        [tuple(int(v) if v else None for v in line[1:3]) for line in exported[1:]]
+    )
+    # The old weekly table would have leaked a 2 as 8 − 6.
+    if weekly[:2] == [6, 2]:
+        assert shown[0] == (6, 6) and shown[1] == (13, 19)
+
+
+def test_article51_notes_do_not_give_a_hidden_inclusion_count():
+    rows = [ev(f"p{n}", "inclusion", d(1, 5)) for n in range(3)]
+    rows += [ev(f"r{n}", "refusal", d(1, 6), category="patient_choice") for n in range(5)]
+    engine = engine_with(rows)
+    assert _shown_inclusions(engine.compute("a51_inclusions", Filters())) == [(None, None)]
+    for indicator in ("a51_refusals", "a51_cost"):
+        notes = " ".join(engine.compute(indicator, Filters()).notes)
+        assert "3 patients" not in notes and "Moins de 5 patients inclus" in notes
 
 
 def test_article51_refusals_and_sequences_completed():
@@ -627,3 +686,9 @@ def test_small_strata_stay_hidden_after_exclusion():
     strata = by_stratum(result)
     assert strata["A"]["patients"] is None and strata["A"]["suppressed"]  # 4 left: hidden
     assert result.excluded == 1
+
+
+def test_the_cost_note_names_the_cost_terms_not_a_file():
+    rows = [ev(f"p{n}", "inclusion", d(1, 5)) for n in range(6)]
+    notes = " ".join(engine_with(rows).compute("a51_cost", Filters()).notes)
+    assert ".yaml" not in notes and "barème « 2026-12 » de l'évaluation article 51" in notes

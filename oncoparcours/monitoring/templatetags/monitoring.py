@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from ..labels import (
     OBSERVATION_LABELS,
@@ -96,7 +97,17 @@ def cite(text: object) -> str:
         found = rule_set_title(match.group(0))
         return match.group(0) if found == match.group(0) else f"« {found} »"
 
-    return RULE_SET_LABEL.sub(title, str(text or ""))
+    cited = str(text or "")
+    for english, words in SOURCE_PHRASES.items():
+        cited = cited.replace(english, str(words))
+    return RULE_SET_LABEL.sub(title, cited)
+
+
+# English joining words of the rule sets' source lines (the files are checksummed: the words are
+# translated here, the citations themselves stay as published).
+SOURCE_PHRASES = {
+    "on top of the default policy": _("in addition to the default policy"),
+}
 
 
 @register.filter(name="rule_sentence")

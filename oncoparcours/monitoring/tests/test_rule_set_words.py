@@ -211,3 +211,15 @@ def test_rule_set_pages_name_rule_sets_by_title_not_by_file_or_label(client: Cli
     stricter = TriageRuleSet.objects.get(code="asco-organ-2021", version=2)
     body = client.get(reverse("monitoring:rule_set", args=[stricter.pk])).content.decode()
     assert "Étend « Politique de tri par défaut (version 2) »" in body
+
+
+def test_a_source_line_joins_its_citations_in_french():
+    from oncoparcours.monitoring.templatetags.monitoring import cite
+    from oncoparcours.monitoring.triage import rule_set_file
+
+    source = rule_set_file("asco-organ-2021@2")["source"]
+    with translation.override("fr"):
+        cited = cite(source)
+    assert "on top of" not in cited and "default@2" not in cited
+    assert "en complément de la politique par défaut « " in cited
+    assert "Schneider et al., J Clin Oncol 2021" in cited  # the citation itself is kept

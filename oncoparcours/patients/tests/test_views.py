@@ -245,3 +245,52 @@ def test_only_the_care_roles_open_patient_records(client, organisation, role, al
     page = client.get(reverse("patients:list")).content.decode()
     assert (reverse("patients:create") in page) is allowed
     assert client.get(reverse("patients:create")).status_code == (200 if allowed else 403)
+
+
+def test_biomarker_results_are_worded_for_their_kind_of_marker(
+    clinician_client, clinician, patient
+):
+    """A protein is "positif / négatif" with its value, a gene "muté / non muté (sauvage)", a
+    fusion "réarrangé": never "Négatif / sauvage" for PD-L1."""
+    from oncoparcours.patients import services
+
+    day = dt.date(2025, 2, 1)
+    diagnosis = services.diagnosis_add(
+        actor=clinician.user, patient=patient, icd10="C34.1", diagnosed_on=day
+    )
+    for marker, alteration, result, value in (
+        ("PD-L1", "", "negative", "TPS 0 %"),
+        ("HER2", "surexpression", "positive", "IHC 3+"),
+        ("EGFR", "mutation exon 19/21", "negative", ""),
+        ("KRAS", "mutation", "positive", ""),
+        ("ALK", "fusion", "negative", ""),
+    ):
+        services.biomarker_add(
+            actor=clinician.user,
+            diagnosis=diagnosis,
+            marker=marker,
+            alteration=alteration,
+            result=result,
+            value=value,
+            tested_on=day,
+        )
+    page = clinician_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    biomarkers = page.split("Biomarqueurs</dt>")[1].split("</dd>")[0]
+    assert "PD-L1 négatif (TPS 0 %)" in biomarkers
+    assert "HER2 surexpression positif (IHC 3+)" in biomarkers
+    assert "EGFR mutation exon 19/21 non muté (sauvage)" in biomarkers
+    assert "KRAS mutation muté" in biomarkers
+    assert "ALK fusion non réarrangé" in biomarkers
+    assert "sauvage" not in biomarkers.split("EGFR")[0]  # not for the proteins
+
+
+def test_the_edit_form_and_record_show_numbers_the_french_way(clinician_client, patient):
+    """Latitude typed "45,75" comes back "45,75" (not "45.75"); the phone stored as +33…
+    reads 06 00 00 00 01 on the record and in the form."""
+    patient.latitude, patient.longitude, patient.phone = 45.75, 4.85, "+33600000001"
+    patient.save()
+    form = clinician_client.get(reverse("patients:edit", args=[patient.pk])).content.decode()
+    assert 'value="45,75"' in form and 'value="4,85"' in form and "45.75" not in form
+    assert 'value="06 00 00 00 01"' in form and "+33600000001" not in form
+    record = clinician_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    assert "06 00 00 00 01" in record and "+33600000001" not in record

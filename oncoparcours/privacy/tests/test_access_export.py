@@ -171,10 +171,34 @@ def test_the_summary_says_who_saw_what_in_words_including_follow_up_reads(
     assert "Le suivi à domicile (symptômes et constantes)" in accesses
     assert "La liste des alertes de suivi" in accesses  # a list that showed the patient
     assert "Hélène VASSEUR" in accesses and "Médecin" in accesses
-    assert re.search(r"<td>\d\d/\d\d/\d{4} \d\d:\d\d</td>", accesses)
+    assert re.search(r"<dd>\d\d/\d\d/\d{4} \d\d:\d\d</dd>", accesses)
     for code in ("patients.Patient", "follow-up", "alert inbox", "coordination_nurse", "T1"):
         assert code not in accesses, code
     # the follow-up report itself reads as on the report page, not as stored JSON
     assert "Température (°C) : 39,5" in html
     assert "temperature_c" not in html
     assert not re.search(r"\d{4}-\d\d-\d\dT", html)  # no ISO timestamps
+
+
+def test_the_summary_is_a_readable_document_for_the_patient(client, clinician, full_record):
+    """No internal code, JSON, ISO date or English column name; one column of records that fits
+    a phone or a printed page."""
+    client.force_login(clinician.user)
+    html = client.get(reverse("privacy:access_summary", args=[full_record.pk])).content.decode()
+    body = html[html.index("<body>") :]
+    text = re.sub(r"<[^>]+>", " ", body)
+    assert "{" not in text and "[" not in text  # no JSON
+    assert not re.search(r"\d{4}-\d\d-\d\d", text)  # no ISO date
+    assert not re.search(r"\b[a-z0-9]+(?:[_@][a-z0-9]+)+\b", text), re.findall(
+        r"\b[a-z0-9]+(?:[_@][a-z0-9]+)+\b", text
+    )  # no snake_case code nor rule set id
+    for english in ("Recorded by", "Title fr", "Key", "Survival", "Status", "Entry criteria"):
+        assert english not in text, english
+    assert "first_names" not in text and "prénoms" in text
+    # The patient's own data stays, in words.
+    assert "Frissons depuis la veille" in text and "Température (°C) : 39,5" in text
+    assert "Thérapie cellulaire CAR-T" in text and "Hélène VASSEUR" in text
+    assert "Action" in text and "Modifié le" not in text and "modifié" in text.lower()
+    # Fits a page: the width is capped and nothing is laid out as a wide table.
+    assert "<table" not in body
+    assert "max-width: 46rem" in html and 'name="viewport"' in html and "@media print" in html

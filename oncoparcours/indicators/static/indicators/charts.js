@@ -20,7 +20,7 @@
         datasets: [
           { label: document.documentElement.lang === "en" ? "Cumulative inclusions" : "Inclusions cumulées", data: spec.values, borderColor: COLOURS.main, backgroundColor: COLOURS.main, pointRadius: 2 },
           { label: document.documentElement.lang === "en" ? "Target" : "Objectif", data: spec.target, borderColor: COLOURS.target, borderDash: [6, 4], pointRadius: 0 },
-          { type: "bar", label: document.documentElement.lang === "en" ? "Weekly" : "Par semaine", data: spec.weekly, backgroundColor: COLOURS.band },
+          { type: "bar", label: document.documentElement.lang === "en" ? "Per period" : "Par période", data: spec.weekly, backgroundColor: COLOURS.band },
         ],
       },
       options: { animation: false, responsive: true },
