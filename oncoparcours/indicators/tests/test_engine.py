@@ -531,6 +531,7 @@ def administrations(patient, order, place, count, start):
 
 
 COST_TERMS = {
+    "version": "2026-12",
     "experiment": {"where_to_check": "cahier des charges"},
     "sequences": [
         {
