@@ -17,7 +17,7 @@ from oncoparcours.patients.models import search_key
 from . import systems
 from .builders import validated
 from .rules.search import SearchError, parse_reference, parse_token
-from .selectors import Page
+from .selectors import Page, page_of
 
 PRACTITIONER_PARAMETERS = ("_id", "identifier", "name", "family")
 ORGANIZATION_PARAMETERS = ("_id", "identifier", "name", "partof")
@@ -156,24 +156,20 @@ def roles(params: Mapping[str, list[str]]) -> QuerySet[OrganisationMembership]:
     return OrganisationMembership.objects.filter(condition).order_by("-start", "pk")
 
 
-def _paged(queryset: QuerySet[Any], count: int, page: int) -> Page:
-    return Page(rows=list(queryset[(page - 1) * count : page * count]), total=queryset.count())
-
-
 def practitioner_search(
     *, reader: Any, params: Mapping[str, list[str]], count: int, page: int
 ) -> Page:
-    return _paged(practitioners(params), count, page)
+    return page_of(practitioners(params), count, page)
 
 
 def organization_search(
     *, reader: Any, params: Mapping[str, list[str]], count: int, page: int
 ) -> Page:
-    return _paged(organizations(params), count, page)
+    return page_of(organizations(params), count, page)
 
 
 def role_search(*, reader: Any, params: Mapping[str, list[str]], count: int, page: int) -> Page:
-    return _paged(roles(params), count, page)
+    return page_of(roles(params), count, page)
 
 
 def read_by_id(model: type[Any], raw: str) -> Any:

@@ -81,7 +81,7 @@ def _patient_filters(params: Mapping[str, list[str]]) -> Q:
     return condition
 
 
-def _slice(queryset: QuerySet[Any], count: int, page: int) -> Page:
+def page_of(queryset: QuerySet[Any], count: int, page: int) -> Page:
     total = queryset.count()
     rows = list(queryset[(page - 1) * count : page * count])
     return Page(rows=rows, total=total)
@@ -110,7 +110,7 @@ def patient_search(
         .select_related("gp")
         .order_by("sort_name", "pk")
     )
-    found = _slice(queryset, count, page)
+    found = page_of(queryset, count, page)
     _audit_reads(reader, {p.pk for p in found.rows}, "FHIR Patient search")
     return found
 
@@ -171,7 +171,7 @@ def condition_search(
         .filter(_condition_filters(params))
         .order_by("patient_id", "-is_primary", "diagnosed_on", "pk")
     )
-    found = _slice(queryset, count, page)
+    found = page_of(queryset, count, page)
     _audit_reads(reader, {d.patient_id for d in found.rows}, "FHIR Condition search")
     return found
 

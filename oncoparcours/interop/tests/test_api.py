@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.condition import Condition
@@ -25,15 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def doctor():
-    return ProfessionalFactory()
-
-
-@pytest.fixture
-def client_for(doctor):
-    client = Client()
-    client.force_login(doctor.user)
-    return client
+def client_for(staff):
+    return staff
 
 
 def in_team(doctor, **fields):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from fhir.resources.R4B.observation import Observation
 
 from oncoparcours.core.models import AuditEvent
@@ -19,18 +18,6 @@ from oncoparcours.testing.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def doctor():
-    return ProfessionalFactory()
-
-
-@pytest.fixture
-def staff(doctor):
-    client = Client()
-    client.force_login(doctor.user)
-    return client
 
 
 @pytest.fixture
