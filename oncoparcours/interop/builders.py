@@ -19,6 +19,11 @@ def validated(resource: dict[str, Any]) -> dict[str, Any]:
     return resource
 
 
+def own_identifier(pk: Any) -> dict[str, str]:
+    """The row's own id as a URI identifier: a re-import of our export finds the same row."""
+    return {"system": systems.RFC3986, "value": f"urn:uuid:{pk}"}
+
+
 def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value not in (None, "", [], {})}
 
@@ -64,7 +69,7 @@ def patient_resource(patient: Patient) -> dict[str, Any]:
         "resourceType": "Patient",
         "id": str(patient.pk),
         "meta": {"profile": [systems.CANCER_PATIENT]},
-        "identifier": [{"system": systems.RFC3986, "value": f"urn:uuid:{patient.pk}"}],
+        "identifier": [own_identifier(patient.pk)],
         "name": _names(patient),
         "gender": GENDER[Sex(patient.sex)],
         "birthDate": patient.birth_date.isoformat(),
@@ -97,6 +102,8 @@ def condition_resource(diagnosis: Diagnosis) -> dict[str, Any]:
                 },
             }
         )
+    if diagnosis.laterality:
+        extensions.append({"url": systems.OWN_LATERALITY, "valueCode": diagnosis.laterality})
     body_site = (
         [{"coding": [{"system": systems.ICDO3, "code": diagnosis.icdo3_topography}]}]
         if diagnosis.icdo3_topography
@@ -106,6 +113,7 @@ def condition_resource(diagnosis: Diagnosis) -> dict[str, Any]:
         "resourceType": "Condition",
         "id": str(diagnosis.pk),
         "meta": {"profile": [profile]},
+        "identifier": [own_identifier(diagnosis.pk)],
         "extension": extensions,
         "category": [
             {"coding": [{"system": systems.CONDITION_CATEGORY, "code": "problem-list-item"}]}
@@ -117,5 +125,6 @@ def condition_resource(diagnosis: Diagnosis) -> dict[str, Any]:
         },
         "bodySite": body_site,
         "subject": {"reference": f"Patient/{diagnosis.patient_id}"},
+        "note": [{"text": diagnosis.note}] if diagnosis.note else [],
     }
     return validated(_drop_empty(resource))

@@ -7,16 +7,22 @@ from typing import Any
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.models import AuditAction
-from oncoparcours.patients.models import Diagnosis, PerformanceStatus, Staging
+from oncoparcours.patients.models import (
+    Biomarker,
+    Diagnosis,
+    PerformanceStatus,
+    Staging,
+    TreatmentCourse,
+)
 
-from . import builders, observations
+from . import builders, observations, record_resources
 from .directory_resources import practitioner_resource
 from .readers import Reader
 from .rules import scopes
 from .selectors import patient_visible
 
 # Each resource type the bundle may hold; a system sees only the types its token reads.
-PARTS = ("Patient", "Condition", "Observation", "Practitioner")
+PARTS = ("Patient", "Condition", "Observation", "MedicationStatement", "Practitioner")
 
 
 def patient_everything(*, reader: Reader, patient_id: str, base: str) -> dict[str, Any] | None:
@@ -37,6 +43,11 @@ def patient_everything(*, reader: Reader, patient_id: str, base: str) -> dict[st
         statuses = PerformanceStatus.objects.filter(patient=patient)
         rows: list[Staging | PerformanceStatus] = [*stagings, *statuses]
         resources += [observations.observation_resource(row) for row in rows]
+        markers = Biomarker.objects.filter(diagnosis__patient=patient).select_related("diagnosis")
+        resources += [record_resources.biomarker_observation(m) for m in markers]
+    if "MedicationStatement" in allowed:
+        courses = TreatmentCourse.objects.filter(patient=patient).order_by("started_on", "pk")
+        resources += [record_resources.medication_statement(c) for c in courses]
     if "Practitioner" in allowed and patient.gp is not None:
         resources.append(practitioner_resource(patient.gp))
     audit_record(

@@ -47,3 +47,27 @@ class ApiClient(BaseModel):
     @property
     def actor_label(self) -> str:
         return f"{self.name} (FHIR client)"
+
+
+class ImportedResource(models.Model):
+    """How a resource received in an imported bundle is known at its source, and the record row
+    it became: re-importing the same resource updates that row instead of adding another.
+    ``source`` namespaces resource ids (two systems may both send ``Patient/1``); a business
+    identifier (``identifier:system|value``) is global, under the source ``*``."""
+
+    source = models.CharField(_("source system"), max_length=200)
+    key = models.CharField(_("key at the source"), max_length=400)
+    target = models.CharField(_("record row kind"), max_length=20)
+    target_id = models.UUIDField(_("record row"))
+    patient_id = models.UUIDField(_("patient"), db_index=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("imported resource")
+        verbose_name_plural = _("imported resources")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="imported_resource_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.key} → {self.target} {self.target_id}"

@@ -8,7 +8,7 @@ from typing import Any
 from oncoparcours.patients.models import PerformanceScale, PerformanceStatus, Staging
 
 from . import systems
-from .builders import validated
+from .builders import own_identifier, validated
 
 
 def _loinc(code: str, display: str) -> dict[str, Any]:
@@ -30,6 +30,7 @@ def staging_observation(staging: Staging) -> dict[str, Any]:
         "resourceType": "Observation",
         "id": str(staging.pk),
         "meta": {"profile": [systems.TNM_STAGE_GROUP]},
+        "identifier": [own_identifier(staging.pk)],
         "status": "final",
         "code": _loinc(systems.STAGE_GROUP_CODE[staging.kind], f"{staging.kind} stage group"),
         "subject": {"reference": f"Patient/{staging.diagnosis.patient_id}"},
@@ -39,7 +40,17 @@ def staging_observation(staging: Staging) -> dict[str, Any]:
         "component": components,
     }
     if staging.stage_group:
-        resource["valueCodeableConcept"] = {"text": staging.stage_group}
+        from .record_resources import stage_code
+
+        resource["valueCodeableConcept"] = {
+            "coding": [
+                {
+                    "system": systems.CANCER_STAGING,
+                    "code": stage_code(staging.kind, staging.stage_group),
+                }
+            ],
+            "text": staging.stage_group,
+        }
     else:
         resource["dataAbsentReason"] = {
             "coding": [
@@ -58,6 +69,7 @@ def performance_observation(status: PerformanceStatus) -> dict[str, Any]:
         "resourceType": "Observation",
         "id": str(status.pk),
         "meta": {"profile": [systems.ECOG_STATUS if ecog else systems.KARNOFSKY_STATUS]},
+        "identifier": [own_identifier(status.pk)],
         "status": "final",
         "category": [{"coding": [{"system": systems.OBSERVATION_CATEGORY, "code": "survey"}]}],
         "code": _loinc(

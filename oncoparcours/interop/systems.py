@@ -29,3 +29,19 @@ TNM_CATEGORY_CODES = {
 ECOG_CODE = "89247-1"
 KARNOFSKY_CODE = "89243-0"
 FINESS = "urn:oid:1.2.250.1.71.4.2.2"  # ANS: FINESS number of an organisation
+
+# OncoParcours' own code systems and extensions, for what the record holds and no standard code
+# carries exactly (so that an export re-imports without loss).
+OWN = "https://oncoparcours.fr/fhir/"
+OWN_MARKER = OWN + "CodeSystem/marker"  # code = the marker as recorded (EGFR, PD-L1…)
+OWN_RESULT = OWN + "CodeSystem/marker-result"  # positive, negative, equivocal, not_assessable
+OWN_RESULT_DETAIL = OWN + "CodeSystem/marker-detail"  # alteration, value
+OWN_TREATMENT_KIND = OWN + "CodeSystem/treatment-kind"
+OWN_END_REASON = OWN + "CodeSystem/treatment-end-reason"
+OWN_LATERALITY = OWN + "StructureDefinition/laterality"
+OWN_LINE = OWN + "StructureDefinition/line-of-treatment"
+CANCER_STAGING = "http://cancerstaging.org"
+TUMOR_MARKER = MCODE + "mcode-tumor-marker-test"
+CANCER_MEDICATION = MCODE + "mcode-cancer-related-medication-statement"
+MARKER_LOINC = {"HER2": "48676-1", "ER": "16112-5", "PR": "16113-3"}
+RESULT_LOINC = {"positive": "LA6576-8", "negative": "LA6577-6", "equivocal": "LA4259-3"}

@@ -251,9 +251,11 @@ class Staging(BaseModel):
         Diagnosis, on_delete=models.CASCADE, related_name="stagings", verbose_name=_("diagnosis")
     )
     kind = models.CharField(_("kind"), max_length=15, choices=StagingKind.choices)
-    t = models.CharField("T", max_length=20)
-    n = models.CharField("N", max_length=20)
-    m = models.CharField("M", max_length=10)
+    # A category may be blank only in a stage group received from another system (FHIR import)
+    # that did not send it; it is then shown as not given, never as TX/NX/MX.
+    t = models.CharField("T", max_length=20, blank=True)
+    n = models.CharField("N", max_length=20, blank=True)
+    m = models.CharField("M", max_length=10, blank=True)
     stage_group = models.CharField(_("stage group"), max_length=10, blank=True)
     edition = models.PositiveSmallIntegerField(_("TNM edition"), default=8)
     staged_on = models.DateField(_("date"))
@@ -265,9 +267,14 @@ class Staging(BaseModel):
 
     def __str__(self) -> str:
         prefix = "c" if self.kind == StagingKind.CLINICAL else "p"
-        return f"{prefix}{self.t} {prefix}{self.n} {prefix}{self.m}" + (
-            f" — {self.stage_group}" if self.stage_group else ""
-        )
+        categories = " ".join(f"{prefix}{value}" for value in (self.t, self.n, self.m) if value)
+        if not self.stage_group:
+            return categories
+        if self.t and self.n and self.m:
+            return f"{categories} — {self.stage_group}"
+        group = _("stage %(group)s") % {"group": self.stage_group}
+        missing = _("TNM not all given")
+        return f"{categories} — {group} ({missing})" if categories else f"{group} ({missing})"
 
 
 class PerformanceScale(models.TextChoices):

@@ -572,11 +572,13 @@ def staging_add(
 ) -> Staging:
     errors: dict[str, list[str]] = {}
     t, n, m, stage_group = t.strip(), n.strip(), m.strip(), stage_group.strip()
-    if not staging.t_ok(t):
+    # Blank categories are accepted only beside a stage group (a group received without them).
+    blank_ok = bool(stage_group) and not all((t, n, m))
+    if not (blank_ok and not t) and not staging.t_ok(t):
         errors["t"] = [_("Not a T category of TNM 8 (e.g. T2a, Tis, TX).")]
-    if not staging.n_ok(n):
+    if not (blank_ok and not n) and not staging.n_ok(n):
         errors["n"] = [_("Not an N category of TNM 8 (e.g. N0, N1mi, N2b, NX).")]
-    if not staging.m_ok(m):
+    if not (blank_ok and not m) and not staging.m_ok(m):
         errors["m"] = [_("Not an M category of TNM 8 (M0, M1, M1a...).")]
     if stage_group and not staging.stage_ok(stage_group):
         errors["stage_group"] = [_("Not a stage group (0, I, IA, IIB, IIIC, IV...).")]
@@ -893,3 +895,34 @@ def treatment_end(
         details={"ended_on": ended_on.isoformat(), "end_reason": end_reason},
     )
     return course
+
+
+@transaction.atomic
+def clinical_row_correct(*, actor: User, row: Any, changes: dict[str, Any], reason: str) -> bool:
+    """Correct fields of a diagnosis, staging, performance status, biomarker or treatment row
+    received again from another system (FHIR re-import): the row is checked as on entry and the
+    previous values are kept in the audit trail. Returns whether anything changed."""
+    if not isinstance(row, Diagnosis | Staging | PerformanceStatus | Biomarker | TreatmentCourse):
+        raise ApplicationError(_("This record cannot be corrected here."))
+    row = type(row).objects.select_for_update().get(pk=row.pk)
+    before = {key: getattr(row, key) for key in changes}
+    changed = {key: value for key, value in changes.items() if before[key] != value}
+    if not changed:
+        return False
+    for key, value in changed.items():
+        setattr(row, key, value)
+    _full_clean(row)
+    row.save(update_fields=list(changed))
+    patient_id = row.patient_id if hasattr(row, "patient_id") else row.diagnosis.patient_id
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient_id=patient_id,
+        obj=row,
+        details={
+            "reason": reason,
+            "previous": {key: _trail_value(before[key]) for key in changed},
+            "new": {key: _trail_value(value) for key, value in changed.items()},
+        },
+    )
+    return True

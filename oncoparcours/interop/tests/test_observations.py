@@ -48,7 +48,10 @@ def test_stage_group_observation(staff, diagnosis):
         "code": "21908-9",
         "display": "clinical stage group",
     }
-    assert resource["valueCodeableConcept"] == {"text": "IIIA"}
+    assert resource["valueCodeableConcept"] == {
+        "coding": [{"system": "http://cancerstaging.org", "code": "c3A"}],
+        "text": "IIIA",
+    }
     assert resource["focus"] == [{"reference": f"Condition/{diagnosis.pk}"}]
     assert resource["subject"] == {"reference": f"Patient/{diagnosis.patient_id}"}
     assert [c["valueCodeableConcept"]["text"] for c in resource["component"]] == [

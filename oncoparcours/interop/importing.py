@@ -1,0 +1,286 @@
+"""Import of an mCODE patient bundle into the record: all or nothing. The bundle is read first
+(``rules.bundle_reading``); then every entry is written through the patients services, in one
+transaction that is rolled back if any entry is refused. The answer is an OperationOutcome with
+one issue per entry: created, updated, unchanged, not kept (warning) or refused (error).
+Re-importing the same resources updates the rows they became (``ImportedResource``)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from oncoparcours.core.audit import audit_record
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.models import AuditAction, User
+from oncoparcours.patients import services as patient_services
+from oncoparcours.patients.identity import check_traits
+from oncoparcours.patients.models import (
+    Biomarker,
+    Diagnosis,
+    Patient,
+    PerformanceStatus,
+    Staging,
+    TreatmentCourse,
+)
+from oncoparcours.patients.selectors import visible_patient_filter
+
+from .models import ImportedResource
+from .rules import mcode_maps
+from .rules.bundle_reading import EntryIn, Issue, read_bundle
+
+ROWS: dict[str, type[Any]] = {
+    "patient": Patient,
+    "diagnosis": Diagnosis,
+    "staging": Staging,
+    "performance": PerformanceStatus,
+    "biomarker": Biomarker,
+    "treatment": TreatmentCourse,
+}
+ORDER = ("patient", "diagnosis", "staging", "performance", "biomarker", "treatment")
+GLOBAL = "*"  # namespace of business identifiers (system|value)
+
+
+@dataclass
+class ImportResult:
+    outcome: dict[str, Any]
+    counts: Counter[str]
+    patient_ids: list[uuid.UUID]
+
+
+class ImportRefused(Exception):
+    def __init__(self, outcome: dict[str, Any]) -> None:
+        super().__init__("bundle refused")
+        self.outcome = outcome
+
+
+def _entry_number(issue: Issue) -> int:
+    found = re.match(r"Bundle\.entry\[(\d+)\]", issue.expression)
+    return int(found.group(1)) if found else -1
+
+
+def _outcome(issues: list[Issue]) -> dict[str, Any]:
+    issues = sorted(issues, key=_entry_number)
+    return {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {
+                "severity": issue.severity,
+                "code": {"error": "invalid", "warning": "not-supported"}.get(
+                    issue.severity, "informational"
+                ),
+                "diagnostics": issue.message,
+                "expression": [issue.expression],
+            }
+            for issue in issues
+        ]
+        or [{"severity": "information", "code": "informational", "diagnostics": "empty bundle"}],
+    }
+
+
+class _Writer:
+    def __init__(self, actor: User, source: str, homonym_confirmed: bool) -> None:
+        self.actor = actor
+        self.source = source
+        self.homonym_confirmed = homonym_confirmed
+        self.rows: dict[int, Any] = {}  # entry index → record row
+        self.issues: list[Issue] = []
+        self.counts: Counter[str] = Counter()
+        self.reason = _("FHIR import from %(source)s") % {"source": source}
+
+    def _where(self, entry: EntryIn) -> str:
+        return f"Bundle.entry[{entry.index}].resource"
+
+    def _mapping(self, key: str) -> tuple[str, str]:
+        return (GLOBAL, key) if key.startswith("identifier:") else (self.source, key)
+
+    def existing(self, entry: EntryIn) -> Any | None:
+        model = ROWS[entry.target]
+        if entry.local_id is not None:
+            found = model.objects.filter(pk=entry.local_id).first()
+            if found is not None:
+                return found
+        for key in entry.keys:
+            source, value = self._mapping(key)
+            known = ImportedResource.objects.filter(
+                source=source, key=value, target=entry.target
+            ).first()
+            if known is not None:
+                return model.objects.filter(pk=known.target_id).first()
+        return None
+
+    def _visible(self, patient_id: uuid.UUID) -> bool:
+        return Patient.objects.filter(
+            visible_patient_filter(self.actor, "pk"), pk=patient_id
+        ).exists()
+
+    def write(self, entry: EntryIn) -> None:
+        row = self.existing(entry)
+        if row is not None:
+            patient_id = row.pk if entry.target == "patient" else self._patient_id(row)
+            if not self._visible(patient_id):
+                raise ApplicationError(
+                    _(
+                        "This resource is already in OncoParcours for a patient outside your "
+                        "care teams: ask that care team to add you."
+                    )
+                )
+            changed = self._update(entry, row)
+            self.counts["updated" if changed else "unchanged"] += 1
+        else:
+            row = self._create(entry)
+            self.counts["created"] += 1
+        self.rows[entry.index] = row
+        patient_id = row.pk if entry.target == "patient" else self._patient_id(row)
+        for key in entry.keys:
+            source, value = self._mapping(key)
+            ImportedResource.objects.update_or_create(
+                source=source,
+                key=value,
+                defaults={"target": entry.target, "target_id": row.pk, "patient_id": patient_id},
+            )
+
+    @staticmethod
+    def _patient_id(row: Any) -> uuid.UUID:
+        return row.patient_id if hasattr(row, "patient_id") else row.diagnosis.patient_id
+
+    def _patient(self, entry: EntryIn) -> Patient:
+        if entry.patient not in self.rows:
+            raise ApplicationError(_("The patient this entry is about was not imported."))
+        return self.rows[entry.patient]
+
+    def _diagnosis(self, entry: EntryIn) -> Diagnosis:
+        if entry.condition not in self.rows:
+            raise ApplicationError(_("The condition this result is about was not imported."))
+        return self.rows[entry.condition]
+
+    def _create(self, entry: EntryIn) -> Any:
+        values, actor = dict(entry.values), self.actor
+        if entry.target == "patient":
+            return patient_services.patient_create(
+                actor=actor, data=values, homonym_confirmed=self.homonym_confirmed
+            )
+        if entry.target == "diagnosis":
+            values.setdefault("note", self.reason)
+            return patient_services.diagnosis_add(
+                actor=actor, patient=self._patient(entry), **values
+            )
+        if entry.target == "staging":
+            return patient_services.staging_add(
+                actor=actor, diagnosis=self._diagnosis(entry), **values
+            )
+        if entry.target == "performance":
+            return patient_services.performance_status_add(
+                actor=actor, patient=self._patient(entry), **values
+            )
+        if entry.target == "biomarker":
+            return patient_services.biomarker_add(
+                actor=actor, diagnosis=self._diagnosis(entry), **values
+            )
+        ended_on, end_reason = values.pop("ended_on"), values.pop("end_reason")
+        values.setdefault("note", self.reason)
+        course = patient_services.treatment_start(
+            actor=actor, patient=self._patient(entry), **values
+        )
+        if ended_on is not None:
+            course = patient_services.treatment_end(
+                actor=actor, course=course, ended_on=ended_on, end_reason=end_reason
+            )
+        return course
+
+    def _update(self, entry: EntryIn, row: Any) -> bool:
+        values = dict(entry.values)
+        if entry.target == "patient":
+            candidate = Patient(**values)
+            check_traits(candidate, list(values))  # compare as the record would store them
+            values = {key: getattr(candidate, key) for key in values}
+            changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+            if not changed:
+                return False
+            patient_services.patient_update(
+                actor=self.actor,
+                patient=row,
+                data=changed,
+                reason=self.reason,
+                homonym_confirmed=self.homonym_confirmed,
+            )
+            return True
+        if entry.target == "diagnosis":
+            values["icd10"] = values["icd10"].upper()
+        if entry.target in ("staging", "biomarker") and self._diagnosis(entry).pk != getattr(
+            row, "diagnosis_id", None
+        ):
+            values["diagnosis"] = self._diagnosis(entry)
+        return patient_services.clinical_row_correct(
+            actor=self.actor, row=row, changes=values, reason=self.reason
+        )
+
+
+def _entry_issue(entry: EntryIn, error: ApplicationError) -> list[Issue]:
+    where = f"Bundle.entry[{entry.index}].resource"
+    if not error.errors:
+        return [Issue("error", where, error.message)]
+    return [
+        Issue("error", where if field == "__all__" else f"{where} ({field})", message)
+        for field, messages in error.errors.items()
+        for message in messages
+    ]
+
+
+def bundle_import(
+    *, actor: User, bundle: Any, source: str, homonym_confirmed: bool = False
+) -> ImportResult:
+    """Import ``bundle`` (a parsed JSON document) received from ``source`` (the sending system,
+    e.g. its base URL); raises ``ImportRefused`` with the OperationOutcome and writes nothing
+    when any entry is refused."""
+    source = (source or "").strip()
+    if not source:
+        raise ImportRefused(_outcome([Issue("error", "source", "name the sending system")]))
+    reading = read_bundle(bundle)
+    if reading.refused:
+        raise ImportRefused(_outcome(reading.issues))
+    writer = _Writer(actor, source[:200], homonym_confirmed)
+    entries = sorted(reading.entries, key=lambda e: (ORDER.index(e.target), e.index))
+    with transaction.atomic():
+        failed: set[int] = set()
+        for entry in entries:
+            if {entry.patient, entry.condition} & failed:
+                failed.add(entry.index)  # refused with the entry it depends on
+                continue
+            try:
+                with transaction.atomic():
+                    writer.write(entry)
+            except ApplicationError as error:
+                failed.add(entry.index)
+                writer.issues += _entry_issue(entry, error)
+        if writer.issues:
+            transaction.set_rollback(True)
+            raise ImportRefused(_outcome(writer.issues + reading.issues))
+        patient_ids = sorted({writer.rows[e.index].pk for e in entries if e.target == "patient"})
+        for patient_id in patient_ids:
+            audit_record(
+                actor=actor,
+                action=AuditAction.IMPORT,
+                patient_id=patient_id,
+                details={
+                    "what": "FHIR mCODE bundle",
+                    "source": source[:200],
+                    "maps": mcode_maps.version(),
+                    "counts": dict(writer.counts),
+                },
+            )
+    summary = Issue(
+        "information",
+        "Bundle",
+        ", ".join(f"{name}: {count}" for name, count in sorted(writer.counts.items())),
+    )
+    return ImportResult(
+        outcome=_outcome([summary, *reading.issues]),
+        counts=writer.counts,
+        patient_ids=patient_ids,
+    )
