@@ -1,12 +1,13 @@
 from django.urls import path, re_path
 from oauth2_provider.views import TokenView
 
-from . import views
+from . import import_views, views
 
 app_name = "interop"
 
 urlpatterns = [
     path("fhir/metadata", views.metadata, name="metadata"),
+    path("import-fhir/", import_views.bundle_import_page, name="bundle_import"),
     path("fhir/auth/token", TokenView.as_view(), name="token"),
     re_path(
         r"^fhir/Patient/(?P<patient_id>[A-Za-z0-9\-.]{1,64})/\$everything$",

@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .. import systems
 
 BUNDLE_TYPES = ("collection", "transaction", "batch", "searchset", "document")
@@ -97,11 +99,15 @@ class _Reader:
     # -- the bundle and its references -------------------------------------------------------
     def resources(self) -> list[tuple[int, dict[str, Any]]]:
         if not isinstance(self.bundle, dict) or self.bundle.get("resourceType") != "Bundle":
-            self.issues.append(Issue("error", "Bundle", "a FHIR Bundle is expected"))
+            self.issues.append(Issue("error", "Bundle", _("a FHIR Bundle is expected")))
             return []
         if self.bundle.get("type") not in BUNDLE_TYPES:
             self.issues.append(
-                Issue("error", "Bundle.type", f"one of {', '.join(BUNDLE_TYPES)} is expected")
+                Issue(
+                    "error",
+                    "Bundle.type",
+                    _("one of %(types)s is expected") % {"types": ", ".join(BUNDLE_TYPES)},
+                )
             )
             return []
         kept: list[tuple[int, dict[str, Any]]] = []
@@ -110,16 +116,24 @@ class _Reader:
             resource = entry.get("resource") if isinstance(entry, dict) else None
             if not isinstance(resource, dict) or not resource.get("resourceType"):
                 self.issues.append(
-                    Issue("error", f"Bundle.entry[{index}]", "the entry has no resource")
+                    Issue("error", f"Bundle.entry[{index}]", _("the entry has no resource"))
                 )
                 continue
             full_url = entry.get("fullUrl") or ""
             if full_url and full_url in seen:
                 if seen[full_url] == resource:
-                    self.warning(index, "", f"the same resource as an earlier entry ({full_url})")
+                    self.warning(
+                        index,
+                        "",
+                        _("the same resource as an earlier entry (%(url)s)") % {"url": full_url},
+                    )
                     continue
                 if resource["resourceType"] in HELD:
-                    self.error(index, "", f"another resource has the same fullUrl {full_url}")
+                    self.error(
+                        index,
+                        "",
+                        _("another resource has the same fullUrl %(url)s") % {"url": full_url},
+                    )
                     continue
             seen[full_url] = resource
             for name in self._names(full_url, resource):
@@ -142,8 +156,11 @@ class _Reader:
             self.error(
                 index,
                 path,
-                f"{raw or 'the reference'} is not a {wanted} of this bundle "
-                "(each entry must be about a patient the bundle carries)",
+                _(
+                    "%(reference)s is not a %(kind)s of this bundle (each entry must be about "
+                    "a patient the bundle carries)"
+                )
+                % {"reference": raw or _("the reference"), "kind": wanted},
             )
             return None
         return found
@@ -157,7 +174,11 @@ class _Reader:
         for index, resource in kept:
             kind = resource["resourceType"]
             if kind not in HELD:
-                self.warning(index, "", f"{kind} is not held by OncoParcours: not imported")
+                self.warning(
+                    index,
+                    "",
+                    _("%(kind)s is not held by OncoParcours: not imported") % {"kind": kind},
+                )
                 continue
             getattr(self, f"_read_{kind.lower()}")(index, resource)
         self._merge_tnm_categories()
@@ -210,7 +231,7 @@ class _Reader:
         ]
         if len(conditions) == 1:
             return conditions[0]
-        self.error(index, "focus", "name the cancer condition this result is about (focus)")
+        self.error(index, "focus", _("name the cancer condition this result is about (focus)"))
         return None
 
     def _read_observation(self, index: int, resource: dict[str, Any]) -> None:
@@ -276,7 +297,9 @@ class _Reader:
             for category, letter, value in read:
                 if letter:
                     if stage.values.get(letter.lower()) not in (None, "", value):
-                        self.error(category.index, "valueCodeableConcept", "conflicting category")
+                        self.error(
+                            category.index, "valueCodeableConcept", _("conflicting category")
+                        )
                     stage.values[letter.lower()] = value
                 if category is not stage:
                     stage.keys += category.keys

@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .. import systems
 from . import mcode_maps
 
@@ -49,8 +51,14 @@ def condition_values(resource: dict[str, Any]) -> tuple[dict[str, Any], Problems
     elif mapped:
         values["icd10"] = mapped["icd10"]
     else:
-        shown = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in codings) or "none"
-        problems.append(("code", f"no ICD-10 code and no mapped SNOMED CT code (given: {shown})"))
+        shown = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in codings) or "—"
+        problems.append(
+            (
+                "code",
+                _("no ICD-10 code and no mapped SNOMED CT code (given: %(codes)s)")
+                % {"codes": shown},
+            )
+        )
     profiles = _profiles(resource)
     if systems.SECONDARY_CANCER_CONDITION in profiles:
         values["is_primary"] = False
@@ -62,7 +70,7 @@ def condition_values(resource: dict[str, Any]) -> tuple[dict[str, Any], Problems
     raw = (asserted or {}).get("valueDateTime") or resource.get("onsetDateTime")
     day = _day(raw or resource.get("recordedDate"))
     if day is None:
-        problems.append(("onsetDateTime", "the date of diagnosis is required"))
+        problems.append(("onsetDateTime", _("the date of diagnosis is required")))
     values["diagnosed_on"] = day
     for site in resource.get("bodySite") or []:
         topography = [c for c in _codings(site) if c.get("system") == systems.ICDO3]
@@ -82,7 +90,7 @@ def condition_values(resource: dict[str, Any]) -> tuple[dict[str, Any], Problems
         if found:
             values["icdo3_morphology"] = found
         else:
-            notes.append(("extension", "histology morphology with no ICD-O-3 mapping: not kept"))
+            notes.append(("extension", _("histology morphology with no ICD-O-3 mapping: not kept")))
     return values, problems, notes
 
 
@@ -107,11 +115,16 @@ def _stage(resource: dict[str, Any], kind: str) -> tuple[dict[str, Any], Problem
             letter, _codings(value_concept), value_concept.get("text", "")
         )
         if value is None:
-            problems.append((f"component[{index}]", f"the {letter} category cannot be read"))
+            problems.append(
+                (
+                    f"component[{index}]",
+                    _("the %(letter)s category cannot be read") % {"letter": letter},
+                )
+            )
         else:
             values[letter.lower()] = value
     if not group and not any(values[x] for x in "tnm"):
-        problems.append(("valueCodeableConcept", "no cancerstaging.org stage group code"))
+        problems.append(("valueCodeableConcept", _("no cancerstaging.org stage group code")))
     return values, problems
 
 
@@ -125,9 +138,9 @@ def observation_values(
         resource.get("effectiveDateTime") or (resource.get("effectivePeriod") or {}).get("start")
     )
     if resource.get("status") == "entered-in-error":
-        return None, {}, [], [("status", "entered in error: not imported")]
+        return None, {}, [], [("status", _("entered in error: not imported"))]
     if day is None:
-        return None, {}, [("effectiveDateTime", "the date of the result is required")], []
+        return None, {}, [("effectiveDateTime", _("the date of the result is required"))], []
     stage_kind = next((STAGE_GROUPS[c] for c in loinc if c in STAGE_GROUPS), None)
     if stage_kind:
         values, problems = _stage(resource, stage_kind)
@@ -136,22 +149,23 @@ def observation_values(
     if performance:
         value = resource.get("valueInteger")
         if not isinstance(value, int):
-            return None, {}, [("valueInteger", "the score is required")], []
+            return None, {}, [("valueInteger", _("the score is required"))], []
         return "performance", {"scale": performance, "value": value, "recorded_on": day}, [], []
     category = mcode_maps.first_known("tnm_category_codes", codings)
     if category:
         concept = resource.get("valueCodeableConcept") or {}
         value = mcode_maps.category_value(category[1], _codings(concept), concept.get("text", ""))
         if value is None:
-            return None, {}, [("valueCodeableConcept", "the category cannot be read")], []
+            return None, {}, [("valueCodeableConcept", _("the category cannot be read"))], []
         values = {"kind": category[0], "staged_on": day, "letter": category[1], "value": value}
         return "tnm_category", values, [], []
     own = [c.get("code") for c in codings if c.get("system") == systems.OWN_MARKER]
     marker = own[0] if own else mcode_maps.first_known("tumour_markers", codings)
     if marker:
         return _marker(resource, marker, day)
-    shown = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in codings) or "no code"
-    return None, {}, [], [("code", f"an observation OncoParcours does not hold ({shown})")]
+    shown = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in codings) or "—"
+    note = _("an observation OncoParcours does not hold (%(codes)s)") % {"codes": shown}
+    return None, {}, [], [("code", note)]
 
 
 def _quantity_text(resource: dict[str, Any]) -> str:
@@ -176,7 +190,17 @@ def _marker(
             next((c.get("code", "") for c in interpretation), "")
         )
     if result is None:
-        return None, {}, [("valueCodeableConcept", f"the {marker} result cannot be read")], []
+        return (
+            None,
+            {},
+            [
+                (
+                    "valueCodeableConcept",
+                    _("the %(marker)s result cannot be read") % {"marker": marker},
+                )
+            ],
+            [],
+        )
     details = {
         coding.get("code"): component.get("valueString", "")
         for component in resource.get("component") or []
@@ -196,7 +220,11 @@ def _marker(
 def medication_values(resource: dict[str, Any]) -> tuple[dict[str, Any], Problems, Problems]:
     status = resource.get("status")
     if status in ("entered-in-error", "not-taken", "intended"):
-        return {}, [], [("status", f"{status}: not imported as a treatment")]
+        return (
+            {},
+            [],
+            [("status", _("%(status)s: not imported as a treatment") % {"status": status})],
+        )
     concept = resource.get("medicationCodeableConcept") or {}
     codings = _codings(concept)
     mapped = mcode_maps.first_known("medications", codings)
@@ -209,13 +237,15 @@ def medication_values(resource: dict[str, Any]) -> tuple[dict[str, Any], Problem
     else:
         regimen = concept.get("text") or next((c.get("display") for c in codings), "")
         if not regimen:
-            return {}, [("medicationCodeableConcept", "the medication is not named")], []
+            return {}, [("medicationCodeableConcept", _("the medication is not named"))], []
         kind = "other"
-        notes.append(("medicationCodeableConcept", "kind of treatment unknown: recorded as other"))
+        notes.append(
+            ("medicationCodeableConcept", _("kind of treatment unknown: recorded as other"))
+        )
     period = resource.get("effectivePeriod") or {}
     started = _day(resource.get("effectiveDateTime") or period.get("start"))
     if started is None:
-        return {}, [("effectiveDateTime", "the start date is required")], notes
+        return {}, [("effectiveDateTime", _("the start date is required"))], notes
     ended = _day(period.get("end")) if period.get("end") else None
     if ended is None and status == "completed":
         ended = started  # a completed statement with one date: a single administration

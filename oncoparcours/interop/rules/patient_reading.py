@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 GENDERS = {"female": "F", "male": "M", "other": "X"}
 Problems = list[tuple[str, str]]
 
@@ -19,7 +21,7 @@ def _names(resource: dict[str, Any], problems: Problems) -> dict[str, str]:
     names = [n for n in resource.get("name") or [] if isinstance(n, dict)]
     official = _name_of(names, "official") or _name_of(names, "usual") or next(iter(names), None)
     if not official or not official.get("family") or not official.get("given"):
-        problems.append(("name", "a family name and at least one given name are required"))
+        problems.append(("name", _("a family name and at least one given name are required")))
         return {}
     maiden = _name_of(names, "maiden")
     given = " ".join(official["given"])
@@ -39,7 +41,7 @@ def _address(resource: dict[str, Any], notes: Problems) -> dict[str, str]:
         return {}
     address = addresses[0]
     if address.get("country") not in (None, "", "FR", "FRA", "France"):
-        notes.append(("address[0]", "an address outside France is not kept"))
+        notes.append(("address[0]", _("an address outside France is not kept")))
         return {}
     return {
         "address": " ".join(address.get("line") or []),
@@ -56,7 +58,7 @@ def _phone(resource: dict[str, Any], notes: Problems) -> dict[str, str]:
         digits = value.replace(" ", "").replace(".", "").replace("-", "")
         if digits.startswith("+33") or (len(digits) == 10 and digits.startswith("0")):
             return {"phone": value}
-        notes.append((f"telecom[{index}]", "a phone number outside France is not kept"))
+        notes.append((f"telecom[{index}]", _("a phone number outside France is not kept")))
     return {}
 
 
@@ -66,20 +68,20 @@ def patient_values(resource: dict[str, Any]) -> tuple[dict[str, Any], Problems, 
     values: dict[str, Any] = _names(resource, problems)
     gender = resource.get("gender")
     if gender not in GENDERS:
-        problems.append(("gender", "female, male or other is required (no sex is assumed)"))
+        problems.append(("gender", _("female, male or other is required (no sex is assumed)")))
     else:
         values["sex"] = GENDERS[gender]
     try:
         values["birth_date"] = dt.date.fromisoformat(str(resource.get("birthDate", "")))
     except ValueError:
-        problems.append(("birthDate", "a full birth date (YYYY-MM-DD) is required"))
+        problems.append(("birthDate", _("a full birth date (YYYY-MM-DD) is required")))
     if resource.get("deceasedBoolean") is True:
-        problems.append(("deceasedBoolean", "the date of death is required (deceasedDateTime)"))
+        problems.append(("deceasedBoolean", _("the date of death is required (deceasedDateTime)")))
     elif resource.get("deceasedDateTime"):
         try:
             values["deceased_on"] = dt.date.fromisoformat(str(resource["deceasedDateTime"])[:10])
         except ValueError:
-            problems.append(("deceasedDateTime", "not a date"))
+            problems.append(("deceasedDateTime", _("not a date")))
     values.update(_address(resource, notes))
     values.update(_phone(resource, notes))
     return values, problems, notes

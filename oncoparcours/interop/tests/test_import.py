@@ -105,8 +105,8 @@ def test_patient_data_sample_is_refused_entry_by_entry_and_nothing_is_written(do
     assert errors(refused.value.outcome) == [
         (
             f"Bundle.entry[{index}].resource.subject",
-            f"Patient/{other} is not a Patient of this bundle (each entry must be about a "
-            "patient the bundle carries)",
+            f"Patient/{other} n'est pas une ressource Patient de ce bundle (chaque entrée doit "
+            "concerner un patient présent dans le bundle)",
         )
         for index, other in (
             (7, "mCODEPatientExample01"),
@@ -122,7 +122,7 @@ def test_eom_sample_without_a_diagnosis_date_is_refused_on_that_element(doctor):
     with pytest.raises(ImportRefused) as refused:
         bundle_import(actor=doctor.user, bundle=sample("eom_patient_1.json"), source="ehr")
     assert errors(refused.value.outcome) == [
-        ("Bundle.entry[2].resource.onsetDateTime", "the date of diagnosis is required")
+        ("Bundle.entry[2].resource.onsetDateTime", "la date du diagnostic est obligatoire")
     ]
     assert not Patient.objects.exists()
 
@@ -237,3 +237,51 @@ def test_patient_data_sample_corrected_imports_marker_values_and_treatments(doct
         ("chemotherapy", "Paclitaxel", start, start, "completed")
         for start in (dt.date(2017, 7, 28), dt.date(2017, 8, 19), dt.date(2017, 9, 8))
     ]
+
+
+def test_import_page_shows_refused_entries_and_writes_nothing(doctor, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(doctor.user)
+    upload = SimpleUploadedFile(
+        "eom.json", json.dumps(sample("eom_patient_1.json")).encode(), "application/json"
+    )
+    response = client.post("/import-fhir/", {"file": upload, "source": "dpi"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Bundle.entry[2].resource.onsetDateTime" in page
+    assert "Rien n'a été importé" in page
+    assert not Patient.objects.exists()
+
+
+def test_import_page_imports_and_links_the_patient(doctor, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(doctor.user)
+    upload = SimpleUploadedFile("eom.json", json.dumps(corrected_eom()).encode())
+    response = client.post("/import-fhir/", {"file": upload, "source": "dpi"})
+    assert response.status_code == 200
+    patient = Patient.objects.get()
+    assert patient.get_absolute_url() in response.content.decode()
+    assert client.get(patient.get_absolute_url()).status_code == 200
+
+
+def test_import_page_names_the_field_of_a_bad_file(doctor, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(doctor.user)
+    upload = SimpleUploadedFile("x.json", b"{not json")
+    response = client.post("/import-fhir/", {"file": upload, "source": ""})
+    form = response.context["form"]
+    assert set(form.errors) == {"file", "source"}
+    assert not Patient.objects.exists()
+
+
+def test_command_refuses_with_exit_status_and_prints_the_outcome(doctor, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "eom.json"
+    path.write_text(json.dumps(sample("eom_patient_1.json")))
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("fhir_import", str(path), "--as", doctor.user.username, "--source", "x")
+    assert not Patient.objects.exists()
