@@ -40,15 +40,8 @@ def staging_observation(staging: Staging) -> dict[str, Any]:
         "component": components,
     }
     if staging.stage_group:
-        from .record_resources import stage_code
-
         resource["valueCodeableConcept"] = {
-            "coding": [
-                {
-                    "system": systems.CANCER_STAGING,
-                    "code": stage_code(staging.kind, staging.stage_group),
-                }
-            ],
+            "coding": [{"system": systems.OWN_STAGE_GROUP, "code": staging.stage_group}],
             "text": staging.stage_group,
         }
     else:

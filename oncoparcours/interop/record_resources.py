@@ -11,16 +11,6 @@ from oncoparcours.patients.models import Biomarker, TreatmentCourse
 from . import systems
 from .builders import own_identifier, validated
 
-STAGE_DIGITS = {"IV": "4", "III": "3", "II": "2", "I": "1", "0": "0"}
-
-
-def stage_code(kind: str, group: str) -> str:
-    """cancerstaging.org code of a stage group: IIIA (clinical) → c3A."""
-    for roman, digit in STAGE_DIGITS.items():
-        if group.startswith(roman):
-            return ("c" if kind == "clinical" else "p") + digit + group[len(roman) :]
-    return group
-
 
 def _detail(code: str, value: str) -> dict[str, Any]:
     return {

@@ -38,9 +38,10 @@ OWN_RESULT = OWN + "CodeSystem/marker-result"  # positive, negative, equivocal, 
 OWN_RESULT_DETAIL = OWN + "CodeSystem/marker-detail"  # alteration, value
 OWN_TREATMENT_KIND = OWN + "CodeSystem/treatment-kind"
 OWN_END_REASON = OWN + "CodeSystem/treatment-end-reason"
+OWN_STAGE_GROUP = OWN + "CodeSystem/stage-group"  # the group as written (IIIA); see interop.md
 OWN_LATERALITY = OWN + "StructureDefinition/laterality"
 OWN_LINE = OWN + "StructureDefinition/line-of-treatment"
-CANCER_STAGING = "http://cancerstaging.org"
+
 TUMOR_MARKER = MCODE + "mcode-tumor-marker-test"
 CANCER_MEDICATION = MCODE + "mcode-cancer-related-medication-statement"
 MARKER_LOINC = {"HER2": "48676-1", "ER": "16112-5", "PR": "16113-3"}

@@ -10,6 +10,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from oncoparcours.patients.rules import staging
+
+from .. import systems
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "mcode_import.json"
 ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
 # cancerstaging.org stage codes: an optional prefix (c, p, yc, yp…), the stage digit, then
@@ -42,9 +46,12 @@ def first_known(table: str, codings: list[dict[str, Any]]) -> Any:
 
 
 def stage_group(codings: list[dict[str, Any]], text: str = "") -> str | None:
-    """The stage group in OncoParcours' notation (IIIA, IV…) from a cancerstaging.org code, or
-    None when no coding is read (free text alone is not trusted)."""
+    """The stage group in OncoParcours' notation (IIIA, IV…) from our own stage-group code or a
+    cancerstaging.org code, or None when no coding is read (free text alone is not trusted)."""
     for coding in codings:
+        own = coding.get("system") == systems.OWN_STAGE_GROUP
+        if own and staging.stage_ok(str(coding.get("code", ""))):
+            return str(coding["code"])
         if coding.get("system") != "http://cancerstaging.org":
             continue
         found = STAGE_CODE.match(str(coding.get("code", "")))

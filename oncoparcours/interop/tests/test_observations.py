@@ -49,7 +49,9 @@ def test_stage_group_observation(staff, diagnosis):
         "display": "clinical stage group",
     }
     assert resource["valueCodeableConcept"] == {
-        "coding": [{"system": "http://cancerstaging.org", "code": "c3A"}],
+        "coding": [
+            {"system": "https://oncoparcours.fr/fhir/CodeSystem/stage-group", "code": "IIIA"}
+        ],
         "text": "IIIA",
     }
     assert resource["focus"] == [{"reference": f"Condition/{diagnosis.pk}"}]
