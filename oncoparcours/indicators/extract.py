@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
@@ -33,6 +31,7 @@ from oncoparcours.boards.rules.statistics import (
     in_mainland,
     is_overseas_board,
 )
+from oncoparcours.core.pseudonyms import derived_key
 
 COLUMNS = (
     "patient",
@@ -81,14 +80,8 @@ ARTICLE51_TEMPLATE = "home-immunotherapy"
 
 
 def pseudonym_key() -> bytes:
-    """The pseudonyms' key: ``ONCOPARCOURS_PSEUDONYM_KEY``; only the development profile falls
-    back to SECRET_KEY (production refuses to start without it, see settings)."""
-    base = os.environ.get("ONCOPARCOURS_PSEUDONYM_KEY", "") or settings.PSEUDONYM_KEY
-    if not base:
-        if settings.PRODUCTION:
-            raise ImproperlyConfigured("ONCOPARCOURS_PSEUDONYM_KEY must be set in production.")
-        base = settings.SECRET_KEY
-    return hmac.new(base.encode(), b"oncoparcours-indicators-pseudonym", hashlib.sha256).digest()
+    """The pseudonyms' key (``core.pseudonyms``: never SECRET_KEY in production)."""
+    return derived_key(b"oncoparcours-indicators-pseudonym")
 
 
 KEY_FILE = "pseudonym-key.txt"

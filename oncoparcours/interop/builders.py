@@ -3,6 +3,7 @@ models; the elements used here are identical in R4) before it leaves the server.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from oncoparcours.patients.models import Diagnosis, Patient, Sex
@@ -12,7 +13,14 @@ from . import systems
 GENDER = {Sex.FEMALE: "female", Sex.MALE: "male", Sex.UNDETERMINED: "other"}
 
 
+# Bulk export builds hundreds of thousands of resources: it turns the per-resource validation off
+# (the builders are validated by the tests, and a sample of every export is validated too).
+VALIDATE: ContextVar[bool] = ContextVar("fhir_validate", default=True)
+
+
 def validated(resource: dict[str, Any]) -> dict[str, Any]:
+    if not VALIDATE.get():
+        return resource
     from fhir.resources.R4B import get_fhir_model_class  # imported on first use (0.7 s)
 
     get_fhir_model_class(resource["resourceType"]).model_validate(resource)

@@ -36,6 +36,7 @@ RESOURCES = {
         selectors.OBSERVATION_PARAMETERS,
         [systems.TNM_STAGE_GROUP, systems.ECOG_STATUS, systems.KARNOFSKY_STATUS],
     ),
+    "MedicationStatement": (selectors.MEDICATION_PARAMETERS, [systems.CANCER_MEDICATION]),
     "Practitioner": (directory.PRACTITIONER_PARAMETERS, []),
     "Organization": (directory.ORGANIZATION_PARAMETERS, []),
     "PractitionerRole": (directory.ROLE_PARAMETERS, []),

@@ -18,6 +18,7 @@ from oncoparcours.patients.models import (
     Patient,
     PerformanceStatus,
     Staging,
+    TreatmentCourse,
     search_key,
 )
 
@@ -272,3 +273,46 @@ def observation_read(*, reader: Reader, observation_id: str) -> Any:
         details={"what": "FHIR Observation"},
     )
     return row
+
+
+MEDICATION_PARAMETERS = ("_id", "patient", "subject")
+
+
+def _medication_filters(params: Mapping[str, list[str]]) -> Q:
+    condition = Q()
+    for raw in params.get("_id", []):
+        condition &= Q(pk=_uuid("_id", raw))
+    for name in ("patient", "subject"):
+        for raw in params.get(name, []):
+            condition &= Q(patient_id=_uuid(name, parse_reference(name, raw, "Patient")))
+    return condition
+
+
+def medication_search(
+    *, reader: Reader, params: Mapping[str, list[str]], count: int, page: int
+) -> Page:
+    queryset = (
+        TreatmentCourse.objects.filter(reader.patient_filter())
+        .filter(_medication_filters(params))
+        .order_by("patient_id", "-started_on", "pk")
+    )
+    found = page_of(queryset, count, page)
+    _audit_reads(reader, {c.patient_id for c in found.rows}, "FHIR MedicationStatement search")
+    return found
+
+
+def medication_read(*, reader: Reader, statement_id: str) -> TreatmentCourse | None:
+    try:
+        key = uuid.UUID(statement_id)
+    except ValueError:
+        return None
+    course = TreatmentCourse.objects.filter(reader.patient_filter(), pk=key).first()
+    if course is not None:
+        audit_record(
+            **reader.audit(),
+            action=AuditAction.VIEW,
+            patient_id=course.patient_id,
+            obj=course,
+            details={"what": "FHIR MedicationStatement"},
+        )
+    return course

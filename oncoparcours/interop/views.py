@@ -9,11 +9,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from . import builders, capability, observations, selectors
+from . import builders, capability, observations, record_resources, selectors
 from . import directory_resources as directory
+from .bulk_export import EXPORT_PURPOSES, export_lines
+from .bulk_export import TYPES as EXPORT_TYPES
 from .everything import patient_everything
 from .oauth import bearer_client
 from .outcomes import FhirError, fhir_response, not_found, operation_outcome
@@ -33,6 +35,11 @@ SEARCHES: dict[str, tuple[tuple[str, ...], Callable[..., selectors.Page], ToReso
         selectors.OBSERVATION_PARAMETERS,
         selectors.observation_search,
         observations.observation_resource,
+    ),
+    "MedicationStatement": (
+        selectors.MEDICATION_PARAMETERS,
+        selectors.medication_search,
+        record_resources.medication_statement,
     ),
     "Practitioner": (
         directory.PRACTITIONER_PARAMETERS,
@@ -62,6 +69,10 @@ READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "Observation": (
         lambda reader, key: selectors.observation_read(reader=reader, observation_id=key),
         observations.observation_resource,
+    ),
+    "MedicationStatement": (
+        lambda reader, key: selectors.medication_read(reader=reader, statement_id=key),
+        record_resources.medication_statement,
     ),
     "Practitioner": (
         lambda reader, key: directory.read_by_id(directory.Professional, key),
@@ -218,3 +229,50 @@ def everything(request: HttpRequest, patient_id: str) -> HttpResponse:
         return bundle
 
     return _answer(request, build)
+
+
+@login_not_required
+@require_GET
+def bulk_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """``GET /fhir/$export?purpose=<network|evaluation|research|registry>[&_type=…]`` for a
+    registered system: NDJSON streamed, pseudonymised, objecting patients left out."""
+    reader = _reader(request)
+    if isinstance(reader, HttpResponse):
+        return reader
+    try:
+        purpose, types = _export_request(request, reader)
+    except FhirError as error:
+        return fhir_response(operation_outcome(error), status=error.status)
+    except SearchError as error:
+        refused = FhirError(400, "invalid", error.reason, expression=error.parameter)
+        return fhir_response(operation_outcome(refused), status=400)
+    response = StreamingHttpResponse(
+        export_lines(reader=reader, purpose=purpose, types=types),
+        content_type="application/fhir+ndjson",
+    )
+    response["Cache-Control"] = "no-store"
+    response["Content-Disposition"] = f'attachment; filename="oncoparcours-{purpose}.ndjson"'
+    return response
+
+
+def _export_request(request: HttpRequest, reader: Reader) -> tuple[str, set[str]]:
+    if reader.client is None:
+        raise FhirError(
+            403,
+            "forbidden",
+            "bulk export is for registered systems (OAuth2 client credentials)",
+            expression="$export",
+        )
+    unknown = unknown_parameters(list(request.GET), ("purpose", "_type"))
+    if unknown:
+        raise SearchError(unknown[0], "not a parameter of $export (purpose, _type)")
+    purpose = request.GET.get("purpose", "")
+    if purpose not in EXPORT_PURPOSES:
+        raise SearchError("purpose", f"one of {', '.join(EXPORT_PURPOSES)} is required")
+    asked = request.GET.get("_type", ",".join(EXPORT_TYPES)).split(",")
+    wrong = [name for name in asked if name not in EXPORT_TYPES]
+    if wrong:
+        raise SearchError("_type", f"{wrong[0]} is not exported (only {', '.join(EXPORT_TYPES)})")
+    for name in asked:
+        _check_scope(reader, name, "search")
+    return purpose, set(asked)

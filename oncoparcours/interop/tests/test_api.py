@@ -179,3 +179,36 @@ def test_search_query_count_does_not_grow_with_results(
         get(client_for, "/fhir/Condition?_count=50")
     with django_assert_max_num_queries(len(few.captured_queries)):
         get(client_for, "/fhir/Patient?_count=50")
+
+
+def test_medication_statement_search_and_read_carry_the_treatment(client_for, doctor):
+    from fhir.resources.R4B.medicationstatement import MedicationStatement
+
+    from oncoparcours.patients import services as patient_services
+
+    patient = in_team(doctor)
+    course = patient_services.treatment_start(
+        actor=doctor.user,
+        patient=patient,
+        kind="immune_checkpoint_inhibitor",
+        regimen="Pembrolizumab",
+        started_on=dt.date(2026, 1, 5),
+        line=2,
+    )
+    outsider = PatientFactory()
+    patient_services.treatment_start(
+        actor=doctor.user,
+        patient=outsider,
+        kind="chemotherapy",
+        regimen="X",
+        started_on=dt.date(2026, 1, 5),
+    )
+    bundle = get(client_for, f"/fhir/MedicationStatement?patient={patient.pk}")
+    assert bundle["total"] == 1
+    resource = bundle["entry"][0]["resource"]
+    MedicationStatement.model_validate(resource)
+    assert resource["status"] == "active"
+    assert resource["medicationCodeableConcept"]["text"] == "Pembrolizumab"
+    assert resource["extension"][0]["valueInteger"] == 2
+    assert get(client_for, f"/fhir/MedicationStatement/{course.pk}")["id"] == str(course.pk)
+    assert get(client_for, "/fhir/MedicationStatement")["total"] == 1  # never the outsider's

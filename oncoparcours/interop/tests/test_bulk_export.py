@@ -1,0 +1,114 @@
+"""``$export``: a registered system receives every patient of its organisations' care teams as
+pseudonymised NDJSON, without the patients who object to the export's purpose."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import Client
+from fhir.resources.R4B import get_fhir_model_class
+
+from oncoparcours.core.models import AuditAction, AuditEvent
+from oncoparcours.patients import services as patient_services
+from oncoparcours.testing.factories import CareTeamMemberFactory, DiagnosisFactory, PatientFactory
+
+from .test_system_access import call, lyon, lyon_patient, register, token  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def lines(response):
+    return [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
+
+
+@pytest.fixture
+def exporter(lyon):  # noqa: F811
+    new = register(lyon, ["system/*.rs"])
+    return token(
+        new,
+        "system/Patient.rs system/Condition.rs system/Observation.rs system/MedicationStatement.rs",
+    )["access_token"]
+
+
+def objecting(patient, purpose, doctor):
+    patient_services.consent_record(
+        actor=doctor.user,
+        patient=patient,
+        kind="data_sharing",
+        scope=purpose,
+        decision="opposition",
+        recorded_on=dt.date.today(),
+    )
+
+
+def test_export_is_pseudonymised_valid_and_leaves_out_who_objects(lyon_patient, exporter):  # noqa: F811
+    DiagnosisFactory(patient=lyon_patient)
+    doctor = lyon_patient.care_team.first().professional
+    other = PatientFactory(birth_last_name="OPPOSANTE")
+    CareTeamMemberFactory(patient=other, professional=doctor)
+    objecting(other, "evaluation", doctor)
+
+    response = call(exporter, "/fhir/$export?purpose=evaluation")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+ndjson"
+    assert response["Cache-Control"] == "no-store"
+    found = lines(response)
+    patients = [r for r in found if r["resourceType"] == "Patient"]
+    assert len(patients) == 1  # the objecting patient is not exported
+    text = json.dumps(found)
+    for identifying in (lyon_patient.birth_last_name, str(lyon_patient.pk), "OPPOSANTE"):
+        assert identifying not in text
+    assert patients[0]["birthDate"] == str(lyon_patient.birth_date.year)
+    conditions = [r for r in found if r["resourceType"] == "Condition"]
+    assert conditions and conditions[0]["subject"]["reference"] == f"Patient/{patients[0]['id']}"
+    for resource in found:
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    # The same patient under another purpose (no opposition to research) is exported.
+    research = lines(call(exporter, "/fhir/$export?purpose=research&_type=Patient"))
+    assert len(research) == 2 and {r["resourceType"] for r in research} == {"Patient"}
+    assert research[0]["id"] not in {p["id"] for p in patients}  # purposes cannot be joined
+    assert AuditEvent.objects.filter(
+        action=AuditAction.EXPORT, patient_id=lyon_patient.pk, details__purpose="evaluation"
+    ).exists()
+    assert not AuditEvent.objects.filter(
+        action=AuditAction.EXPORT, patient_id=other.pk, details__purpose="evaluation"
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "expression"),
+    [
+        ("", "purpose"),
+        ("?purpose=marketing", "purpose"),
+        ("?purpose=research&_type=Appointment", "_type"),
+        ("?purpose=research&_since=2020", "_since"),
+    ],
+)
+def test_a_bad_export_request_is_an_operation_outcome_naming_the_parameter(
+    lyon_patient,
+    exporter,
+    query,
+    expression,  # noqa: F811
+):
+    response = call(exporter, f"/fhir/$export{query}")
+    assert response.status_code == 400
+    assert response.json()["issue"][0]["expression"] == [expression]
+
+
+def test_bulk_export_is_for_systems_not_sessions(lyon_patient):  # noqa: F811
+    doctor = lyon_patient.care_team.first().professional
+    client = Client()
+    client.force_login(doctor.user)
+    response = client.get("/fhir/$export?purpose=research")
+    assert response.status_code == 403
+    assert response.json()["resourceType"] == "OperationOutcome"
+
+
+def test_a_token_without_the_type_scope_is_refused(lyon, lyon_patient):  # noqa: F811
+    new = register(lyon, ["system/Patient.rs"])
+    access = token(new, "system/Patient.rs")["access_token"]
+    response = call(access, "/fhir/$export?purpose=research&_type=Patient,Condition")
+    assert response.status_code == 403
+    assert "system/Condition.s" in response.json()["issue"][0]["diagnostics"]
