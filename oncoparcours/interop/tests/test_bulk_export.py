@@ -14,7 +14,7 @@ from oncoparcours.core.models import AuditAction, AuditEvent
 from oncoparcours.patients import services as patient_services
 from oncoparcours.testing.factories import CareTeamMemberFactory, DiagnosisFactory, PatientFactory
 
-from .test_system_access import call, lyon, lyon_patient, register, token  # noqa: F401
+from .test_system_access import call, register, token
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def lines(response):
 
 
 @pytest.fixture
-def exporter(lyon):  # noqa: F811
+def exporter(lyon):
     new = register(lyon, ["system/*.rs"])
     return token(
         new,
@@ -43,7 +43,7 @@ def objecting(patient, purpose, doctor):
     )
 
 
-def test_export_is_pseudonymised_valid_and_leaves_out_who_objects(lyon_patient, exporter):  # noqa: F811
+def test_export_is_pseudonymised_valid_and_leaves_out_who_objects(lyon_patient, exporter):
     DiagnosisFactory(patient=lyon_patient)
     doctor = lyon_patient.care_team.first().professional
     other = PatientFactory(birth_last_name="OPPOSANTE")
@@ -90,14 +90,14 @@ def test_a_bad_export_request_is_an_operation_outcome_naming_the_parameter(
     lyon_patient,
     exporter,
     query,
-    expression,  # noqa: F811
+    expression,
 ):
     response = call(exporter, f"/fhir/$export{query}")
     assert response.status_code == 400
     assert response.json()["issue"][0]["expression"] == [expression]
 
 
-def test_bulk_export_is_for_systems_not_sessions(lyon_patient):  # noqa: F811
+def test_bulk_export_is_for_systems_not_sessions(lyon_patient):
     doctor = lyon_patient.care_team.first().professional
     client = Client()
     client.force_login(doctor.user)
@@ -106,7 +106,7 @@ def test_bulk_export_is_for_systems_not_sessions(lyon_patient):  # noqa: F811
     assert response.json()["resourceType"] == "OperationOutcome"
 
 
-def test_a_token_without_the_type_scope_is_refused(lyon, lyon_patient):  # noqa: F811
+def test_a_token_without_the_type_scope_is_refused(lyon, lyon_patient):
     new = register(lyon, ["system/Patient.rs"])
     access = token(new, "system/Patient.rs")["access_token"]
     response = call(access, "/fhir/$export?purpose=research&_type=Patient,Condition")

@@ -5,7 +5,6 @@ teams of the client's organisations, every token and read audited, deactivation 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,33 +12,14 @@ from django.test import Client
 
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditEvent
-from oncoparcours.directory.models import OrganisationMembership
 from oncoparcours.interop import services
 from oncoparcours.testing.factories import (
     CareTeamMemberFactory,
     DiagnosisFactory,
-    OrganisationFactory,
     PatientFactory,
-    ProfessionalFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lyon():
-    return OrganisationFactory()
-
-
-@pytest.fixture
-def lyon_patient(lyon):
-    doctor = ProfessionalFactory()
-    OrganisationMembership.objects.create(
-        professional=doctor, organisation=lyon, start=dt.date(2020, 1, 1)
-    )
-    patient = PatientFactory(birth_last_name="LYONNAISE")
-    CareTeamMemberFactory(patient=patient, professional=doctor)
-    return patient
 
 
 def register(organisation, scopes):
