@@ -230,6 +230,7 @@ def main() -> None:
     parser.add_argument("--budget", type=Path, default=BUDGET_FILE)
     parser.add_argument("--roles", default=",".join(ROLES), help="demo logins, comma separated")
     parser.add_argument("--no-portal", action="store_true", help="skip the portal's home")
+    parser.add_argument("--pages", default="", help="only these page names, comma separated")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--time-factor", type=float, default=1.0)
     parser.add_argument("--queries-only", action="store_true")
@@ -273,8 +274,11 @@ def main() -> None:
     print(f"{database}; {args.repeat} timed requests per page; load average {_load()}")
     print("| role | page | status | median ms | p95 ms | queries | SQL ms | budget |")
     print("|---|---|---|---|---|---|---|---|")
+    only = {p.strip() for p in args.pages.split(",") if p.strip()}
     for username, client, pages in runs:
         for page, path in pages.items():
+            if only and page not in only:
+                continue
             if f"{username}:{page}" in args.profile:
                 profile(client, username, page, path, args.repeat)
             result = measure(client, username, page, path, args.repeat, args.queries_only)
