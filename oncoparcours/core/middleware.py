@@ -30,7 +30,7 @@ class RequestContextMiddleware:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         context = request_context.RequestContext(
-            request_id=request_id, ip=client_ip(request), path=request.get_full_path()
+            request_id=request_id, ip=client_ip(request), path=request.get_full_path(), memo={}
         )
         token = request_context.activate(context)
         try:

@@ -281,6 +281,10 @@ class ActivityInstance(BaseModel):
                 name="activity_open_patient_day",
                 condition=Q(status__in=["planned", "scheduled"]),
             ),
+            # The same rows for a bound ``status IN (…)``: SQLite cannot prove a partial index's
+            # condition from query parameters, so worklists (and the home's week panel) scanned
+            # every activity there (issue 19).
+            models.Index(fields=["patient", "status", "day"], name="activity_patient_status_day"),
             models.Index(fields=["patient", "due_date"], name="activity_patient_due"),
             models.Index(
                 fields=["assigned_to", "status", "due_date"], name="activity_assignee_due"

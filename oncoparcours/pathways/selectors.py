@@ -286,8 +286,10 @@ def week_activities(user: User, limit: int = 8) -> tuple[int, int, list[Activity
     """For the home page: open activities due for me in the next 7 days, and late ones."""
     today = timezone.localdate()
     ids = worklist(user=user, scope="mine", start=today, end=today + dt.timedelta(days=6))
-    late = ids.filter(day__lt=today).count()
-    return ids.count(), late, activities_in_order(list(ids[:limit]))
+    counts = ids.order_by().aggregate(
+        count=Count("pk"), late=Count("pk", filter=Q(day__lt=today))
+    )  # one pass for both figures
+    return counts["count"], counts["late"], activities_in_order(list(ids[:limit]))
 
 
 # Parameters a template derives from another one (``derived:``) carry no label in the template

@@ -24,7 +24,7 @@ def my_patients_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
             professional=professional, start__lte=today, start__gte=today - dt.timedelta(days=14)
         )
         .exclude(end__lt=today)
-        .select_related("patient")
+        .select_related("patient", "professional")
         .order_by("-start")[:8]
     )
     return HomePanel(

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.models import AuditAction, AuditEvent, User
+from oncoparcours.core.request_context import request_memo
 from oncoparcours.directory.models import Network, NetworkMembership, NetworkRole, Professional
 from oncoparcours.directory.rules import geo, icd10
 
@@ -51,6 +52,25 @@ def _active_break_glass(user: User) -> QuerySet[BreakGlassAccess]:
     return BreakGlassAccess.objects.filter(user=user, started_at__lte=now, expires_at__gt=now)
 
 
+def _break_glass_patient_ids(user: User) -> list[uuid.UUID]:
+    """The patients opened by the user's active break-the-glass grants, read once per request
+    (each panel of a page filters on them); ``forget_break_glass`` after a grant is written."""
+    memo = request_memo()
+    key = f"break_glass:{user.pk}"
+    if memo is not None and key in memo:
+        return list(memo[key])
+    ids = list(_active_break_glass(user).values_list("patient_id", flat=True))
+    if memo is not None:
+        memo[key] = tuple(ids)
+    return ids
+
+
+def forget_break_glass(user: User) -> None:
+    memo = request_memo()
+    if memo is not None:
+        memo.pop(f"break_glass:{user.pk}", None)
+
+
 def visible_patient_filter(user: User, field: str = "patient_id") -> Q:
     """A filter on ``field`` (a patient id) keeping the user's patients — for querying other
     tables (activities, alerts...) without joining the patient table."""
@@ -60,7 +80,7 @@ def visible_patient_filter(user: User, field: str = "patient_id") -> Q:
     condition = Q(
         **{f"{field}__in": _current_membership(professional.pk).order_by().values("patient_id")}
     )
-    glass_ids = list(_active_break_glass(user).values_list("patient_id", flat=True))
+    glass_ids = _break_glass_patient_ids(user)
     if glass_ids:
         condition |= Q(**{f"{field}__in": glass_ids})
     return condition
@@ -75,7 +95,7 @@ def patients_for_user(user: User) -> QuerySet[Patient]:
     # scan) instead of testing every patient; break-the-glass grants are rare and few, so they
     # are read first and added as literal ids only when there are some.
     condition = Q(pk__in=_current_membership(professional.pk).order_by().values("patient_id"))
-    glass_ids = list(_active_break_glass(user).values_list("patient_id", flat=True))
+    glass_ids = _break_glass_patient_ids(user)
     if glass_ids:
         condition |= Q(pk__in=glass_ids)
     return Patient.objects.filter(condition)

@@ -45,7 +45,7 @@ from .models import (
 )
 from .referential import survival_table
 from .rules import staging
-from .selectors import Homonyms, identity_homonyms, professional_for
+from .selectors import Homonyms, forget_break_glass, identity_homonyms, professional_for
 
 PATIENT_FIELDS = (
     "ins",
@@ -819,6 +819,7 @@ def break_glass_open(*, actor: User, ins: str, reason: str, minutes: int) -> Bre
             break_glass=True,
             details={"expires_at": access.expires_at.isoformat()},
         )
+    forget_break_glass(actor)
     return access
 
 

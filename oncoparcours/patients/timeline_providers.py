@@ -10,6 +10,11 @@ from .models import Patient, Staging
 from .timeline import TimelineEntry
 
 
+def _prefetched(patient: Patient, name: str) -> bool:
+    """Whether the record page already read this relation of the patient (then reused)."""
+    return name in getattr(patient, "_prefetched_objects_cache", {})
+
+
 def diagnoses(patient: Patient) -> Iterable[TimelineEntry]:
     for diagnosis in patient.diagnoses.all():
         yield TimelineEntry(
@@ -18,14 +23,25 @@ def diagnoses(patient: Patient) -> Iterable[TimelineEntry]:
             _("Diagnosis %(code)s") % {"code": diagnosis.icd10},
             diagnosis.label,
         )
-    for staging in Staging.objects.filter(diagnosis__patient=patient).select_related("diagnosis"):
+    if _prefetched(patient, "diagnoses"):
+        stagings = [s for d in patient.diagnoses.all() for s in d.stagings.all()]
+    else:
+        stagings = list(
+            Staging.objects.filter(diagnosis__patient=patient).select_related("diagnosis")
+        )
+    for staging in stagings:
         yield TimelineEntry(
             staging.staged_on, "staging", _("Staging"), f"{staging.diagnosis.icd10} {staging}"
         )
 
 
 def care_team(patient: Patient) -> Iterable[TimelineEntry]:
-    for member in patient.care_team.select_related("professional"):
+    members = (
+        patient.care_team.all()
+        if _prefetched(patient, "care_team")
+        else patient.care_team.select_related("professional")
+    )
+    for member in members:
         yield TimelineEntry(
             member.start,
             "care_team",

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -177,13 +177,24 @@ def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     access = selectors.patient_get_for_user(user=request.user, patient_id=patient_id)
     patient = access.patient
-    diagnoses = list(
-        patient.diagnoses.prefetch_related(
-            Prefetch("stagings", queryset=Staging.objects.order_by("-staged_on")),
-            Prefetch("biomarkers", queryset=Biomarker.objects.order_by("-tested_on")),
-        ).order_by("-is_primary", "-diagnosed_on")
+    # Read once, in each relation's default order: the page and the timeline providers use the
+    # same rows (issue 19: each was read twice).
+    prefetch_related_objects(
+        [patient],
+        Prefetch(
+            "diagnoses",
+            queryset=Diagnosis.objects.prefetch_related(
+                Prefetch("stagings", queryset=Staging.objects.order_by("-staged_on")),
+                Prefetch("biomarkers", queryset=Biomarker.objects.order_by("-tested_on")),
+            ),
+        ),
+        Prefetch("care_team", queryset=CareTeamMember.objects.select_related("professional")),
+        "consents",
+        "performance_statuses",
     )
-    care_team = patient.care_team.select_related("professional").order_by("-is_lead", "role")
+    # Primary first, then newest (the default order): a stable sort keeps the rest.
+    diagnoses = sorted(patient.diagnoses.all(), key=lambda d: not d.is_primary)
+    care_team = patient.care_team.all()  # default order: lead first, by role, by start
     consents = selectors.latest_consents(patient)
     return render(
         request,

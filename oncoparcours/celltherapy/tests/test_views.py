@@ -218,6 +218,34 @@ def test_the_order_list_costs_the_same_queries_for_more_orders(
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
+def test_the_order_page_costs_the_same_queries_for_a_longer_custody_chain(
+    clinician_client, car_t_patient, setting, haematologist
+):
+    from oncoparcours.celltherapy.services.custody import CustodyDetails, custody_record
+
+    order = walk_to(place_order(car_t_patient, haematologist), "shipped_to_site")
+    url = order.get_absolute_url()
+
+    def inspections(count):  # by the pharmacy while the courier holds the product
+        for index in range(count):
+            custody_record(
+                order=order,
+                kind="inspection",
+                actor=setting.pharmacist.user,
+                organisation=setting.pharmacy,
+                details=CustodyDetails(temperature_c=-150.0 - index, logger=f"LOG-{index}"),
+            )
+
+    inspections(1)
+    with CaptureQueriesContext(connection) as few:
+        assert clinician_client.get(url).status_code == 200
+    inspections(8)
+    with CaptureQueriesContext(connection) as many:
+        assert clinician_client.get(url).status_code == 200
+    assert order.custody.count() >= 9
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
 def test_the_label_is_a_pdf_with_the_coi(clinician_client, car_t_patient, haematologist):
     order = place_order(car_t_patient, haematologist)
     response = clinician_client.get(reverse("celltherapy:label", args=[car_t_patient.pk, order.pk]))

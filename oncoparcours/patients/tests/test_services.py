@@ -283,3 +283,30 @@ def test_recompute_command_applies_the_current_table_once(clinician, patient):
     counts = services.diagnoses_recompute(actor=None)
     assert counts == {("unchanged", "poor"): 1}
     assert AuditEvent.objects.count() == before  # idempotent, nothing audited twice
+
+
+def test_break_glass_grants_are_read_once_per_request_and_a_new_one_is_seen_at_once(
+    outsider, patient, django_assert_num_queries
+):
+    """Issue 19: inside one HTTP request the grants are read once (each panel filters on them);
+    a grant opened during that request is seen by what the request reads next."""
+    from oncoparcours.core import request_context
+    from oncoparcours.patients.selectors import patients_for_user, professional_for
+
+    user = outsider.user
+    professional_for(user)  # cached on the user object, as during a request
+    token = request_context.activate(request_context.RequestContext(path="/", memo={}))
+    try:
+        with django_assert_num_queries(2):  # the grants, then the patients
+            assert list(patients_for_user(user)) == []
+        with django_assert_num_queries(1):  # the patients only
+            assert list(patients_for_user(user)) == []
+        services.break_glass_open(
+            actor=user, ins=patient.ins, reason="Patient inconscient aux urgences", minutes=30
+        )
+        assert list(patients_for_user(user)) == [patient]
+    finally:
+        request_context.deactivate(token)
+    # Outside a request (commands, the worker) nothing is kept.
+    with django_assert_num_queries(2):
+        assert list(patients_for_user(user)) == [patient]
