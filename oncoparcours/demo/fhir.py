@@ -10,7 +10,12 @@ from oncoparcours.interop.services import api_client_create
 
 DEMO_CLIENT_ID = "demo-dpi"
 DEMO_CLIENT_SECRET = "demo-fhir-secret"  # noqa: S105 (synthetic demo only)
-DEMO_SCOPES = ["system/Patient.rs", "system/Condition.rs", "system/Observation.rs"]
+DEMO_SCOPES = [
+    "system/Patient.rs",
+    "system/Condition.rs",
+    "system/Observation.rs",
+    "system/MedicationStatement.rs",
+]
 
 
 def register_demo_fhir_client() -> ApiClient | None:

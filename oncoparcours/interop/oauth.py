@@ -11,7 +11,8 @@ from oauth2_provider.scopes import BaseScopes
 from .capability import RESOURCES
 from .rules import scopes as smart
 
-SERVED = list(RESOURCES)
+# Composition is served only as the `$document` of a board decision (no search).
+SERVED = [*RESOURCES, "Composition"]
 
 
 class SmartScopes(BaseScopes):

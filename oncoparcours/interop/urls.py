@@ -15,6 +15,11 @@ urlpatterns = [
         views.everything,
         name="everything",
     ),
+    re_path(
+        r"^fhir/Composition/(?P<decision_id>[A-Za-z0-9\-.]{1,64})/\$document$",
+        views.decision_document,
+        name="decision_document",
+    ),
     re_path(r"^fhir/(?P<resource_type>[A-Z][A-Za-z]+)$", views.search, name="search"),
     re_path(
         r"^fhir/(?P<resource_type>[A-Z][A-Za-z]+)/(?P<resource_id>[A-Za-z0-9\-.]{1,64})$",

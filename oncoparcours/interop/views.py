@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from . import builders, capability, observations, record_resources, selectors
+from . import builders, capability, documents, observations, record_resources, selectors
 from . import directory_resources as directory
 from .bulk_export import EXPORT_PURPOSES, export_lines
 from .bulk_export import TYPES as EXPORT_TYPES
@@ -276,3 +276,20 @@ def _export_request(request: HttpRequest, reader: Reader) -> tuple[str, set[str]
     for name in asked:
         _check_scope(reader, name, "search")
     return purpose, set(asked)
+
+
+@login_not_required
+@require_GET
+def decision_document(request: HttpRequest, decision_id: str) -> HttpResponse:
+    """A board decision as a FHIR document bundle (Composition first)."""
+
+    def build(reader: Reader) -> dict[str, Any]:
+        _check_scope(reader, "Composition", "read")
+        decision = documents.decision_for(reader=reader, decision_id=decision_id)
+        if decision is None:
+            raise not_found("Composition", decision_id)
+        return documents.decision_document(
+            reader=reader, decision=decision, base=request.build_absolute_uri("/fhir")
+        )
+
+    return _answer(request, build)

@@ -1,0 +1,114 @@
+"""FHIR API benchmarks (issue 17), on a loaded database (``make demo``, or PostgreSQL with
+``bench/clone_patients.py`` for 100,000 patients):
+
+- ``Observation?patient=<id>`` searched by a professional of the patient's care team (Django test
+  client in process, DEBUG off): median and p95 over --searches requests. Target: p95 <= 50 ms
+  on PostgreSQL with 100,000 patients.
+- ``$export`` (NDJSON, pseudonymised, oppositions left out) of every patient in the database:
+  total time, lines, and the process's resident memory at 10 %, 50 % and 100 % of the stream
+  (flat = the same order of magnitude from start to end). Target: 100,000 patients <= 60 s.
+  The benchmark reads through a reader that sees every patient (the clones of
+  ``clone_patients.py`` have no care team); the access filter itself is one subquery.
+
+    .venv/bin/python bench/fhir_api.py --database-url postgres://postgres@127.0.0.1:5432/x
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common
+
+
+def rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def search(searches: int, seed: int) -> dict[str, float]:
+    from django.test import Client
+
+    from oncoparcours.core.models import User
+    from oncoparcours.patients.models import CareTeamMember
+
+    doctor = User.objects.get(username="oncologue")
+    patients = list(
+        CareTeamMember.objects.filter(professional__user=doctor).values_list(
+            "patient_id", flat=True
+        )
+    )
+    client = Client()
+    client.force_login(doctor)
+    rng = random.Random(seed)
+    timings = []
+    for _ in range(searches):
+        started = time.perf_counter()
+        answer = client.get(f"/fhir/Observation?patient={rng.choice(patients)}")
+        timings.append((time.perf_counter() - started) * 1000)
+        assert answer.status_code == 200, answer.content[:300]
+    return common.summary(timings)
+
+
+def export(purpose: str) -> dict[str, float]:
+    from django.db.models import Q
+
+    from oncoparcours.interop.bulk_export import TYPES, export_lines
+    from oncoparcours.interop.readers import Reader
+    from oncoparcours.patients.models import Patient
+
+    class EveryPatient(Reader):
+        def patient_filter(self, field: str = "patient_id") -> Q:
+            return Q()
+
+        def audit(self) -> dict[str, object]:
+            return {"actor": None, "actor_label": "bench (FHIR $export)"}
+
+    total = Patient.objects.count()
+    started = time.perf_counter()
+    lines = 0
+    memory = {"start": rss_mib()}
+    expected_chunks = max(1, -(-total // 500))
+    stream = export_lines(reader=EveryPatient(), purpose=purpose, types=set(TYPES))
+    for chunks, block in enumerate(stream, start=1):
+        lines += block.count(b"\n")
+        for mark in (10, 50):
+            if chunks == max(1, expected_chunks * mark // 100) and f"{mark}%" not in memory:
+                memory[f"{mark}%"] = rss_mib()
+    memory["100%"] = rss_mib()
+    return {
+        "patients": total,
+        "lines": lines,
+        "seconds": round(time.perf_counter() - started, 1),
+        **{f"rss_mib_{key}": round(value) for key, value in memory.items()},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--data-dir", type=Path, default=common.ROOT / "var" / "bench-fhir")
+    parser.add_argument("--searches", type=int, default=300)
+    parser.add_argument("--purpose", default="evaluation")
+    parser.add_argument("--skip-export", action="store_true")
+    args = parser.parse_args()
+    env = common.environment(args.database_url, args.data_dir)
+    database = common.django_setup(env)
+    record: dict[str, object] = {"machine": common.machine(), "database": database}
+    record["observation_search_ms"] = search(args.searches, seed=17)
+    print("Observation?patient=", record["observation_search_ms"])
+    if not args.skip_export:
+        record["export"] = export(args.purpose)
+        print("$export", record["export"])
+    common.save("fhir_api", record)
+
+
+if __name__ == "__main__":
+    main()
