@@ -26,4 +26,6 @@ urlpatterns = [
         views.read,
         name="read",
     ),
+    # Anything else under /fhir/ is answered in FHIR (an OperationOutcome), never an HTML page.
+    re_path(r"^fhir(/.*)?$", views.unknown_path, name="unknown"),
 ]

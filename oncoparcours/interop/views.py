@@ -293,3 +293,9 @@ def decision_document(request: HttpRequest, decision_id: str) -> HttpResponse:
         )
 
     return _answer(request, build)
+
+
+@login_not_required
+def unknown_path(request: HttpRequest, *args: Any) -> HttpResponse:
+    refused = FhirError(404, "not-found", f"{request.path} is not a FHIR endpoint of this server")
+    return fhir_response(operation_outcome(refused), status=404)
