@@ -146,13 +146,19 @@ def patient_read(*, reader: Reader, patient_id: str) -> Patient | None:
     return patient
 
 
-def _condition_filters(params: Mapping[str, list[str]]) -> Q:
+def _id_and_patient(params: Mapping[str, list[str]]) -> Q:
+    """``_id`` and ``patient`` / ``subject`` of a resource whose row has a ``patient_id``."""
     condition = Q()
     for raw in params.get("_id", []):
         condition &= Q(pk=_uuid("_id", raw))
     for name in ("patient", "subject"):
         for raw in params.get(name, []):
             condition &= Q(patient_id=_uuid(name, parse_reference(name, raw, "Patient")))
+    return condition
+
+
+def _condition_filters(params: Mapping[str, list[str]]) -> Q:
+    condition = _id_and_patient(params)
     for raw in params.get("code", []):
         system, code = parse_token(raw)
         if system not in (None, ICD10):
@@ -177,22 +183,27 @@ def condition_search(
     return found
 
 
-def condition_read(*, reader: Reader, condition_id: str) -> Diagnosis | None:
+def _row_read(model: Any, reader: Reader, raw_id: str, what: str) -> Any:
+    """One row with a ``patient_id`` of the reader's care teams, its read audited."""
     try:
-        key = uuid.UUID(condition_id)
+        key = uuid.UUID(raw_id)
     except ValueError:
         return None
-    diagnosis = Diagnosis.objects.filter(reader.patient_filter(), pk=key).first()
-    if diagnosis is None:
-        return None
-    audit_record(
-        **reader.audit(),
-        action=AuditAction.VIEW,
-        patient_id=diagnosis.patient_id,
-        obj=diagnosis,
-        details={"what": "FHIR Condition"},
-    )
-    return diagnosis
+    row = model.objects.filter(reader.patient_filter(), pk=key).first()
+    if row is not None:
+        audit_record(
+            **reader.audit(),
+            action=AuditAction.VIEW,
+            patient_id=row.patient_id,
+            obj=row,
+            details={"what": what},
+        )
+    return row
+
+
+def condition_read(*, reader: Reader, condition_id: str) -> Diagnosis | None:
+    found: Diagnosis | None = _row_read(Diagnosis, reader, condition_id, "FHIR Condition")
+    return found
 
 
 OBSERVATION_PARAMETERS = ("_id", "patient", "subject", "code", "date")
@@ -279,13 +290,7 @@ MEDICATION_PARAMETERS = ("_id", "patient", "subject")
 
 
 def _medication_filters(params: Mapping[str, list[str]]) -> Q:
-    condition = Q()
-    for raw in params.get("_id", []):
-        condition &= Q(pk=_uuid("_id", raw))
-    for name in ("patient", "subject"):
-        for raw in params.get(name, []):
-            condition &= Q(patient_id=_uuid(name, parse_reference(name, raw, "Patient")))
-    return condition
+    return _id_and_patient(params)
 
 
 def medication_search(
@@ -302,17 +307,7 @@ def medication_search(
 
 
 def medication_read(*, reader: Reader, statement_id: str) -> TreatmentCourse | None:
-    try:
-        key = uuid.UUID(statement_id)
-    except ValueError:
-        return None
-    course = TreatmentCourse.objects.filter(reader.patient_filter(), pk=key).first()
-    if course is not None:
-        audit_record(
-            **reader.audit(),
-            action=AuditAction.VIEW,
-            patient_id=course.patient_id,
-            obj=course,
-            details={"what": "FHIR MedicationStatement"},
-        )
-    return course
+    found: TreatmentCourse | None = _row_read(
+        TreatmentCourse, reader, statement_id, "FHIR MedicationStatement"
+    )
+    return found
