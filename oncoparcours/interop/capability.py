@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from . import directory_resources as directory
 from . import selectors, systems
+from . import trial_resources as trials
 
 EVERYTHING = "http://hl7.org/fhir/OperationDefinition/Patient-everything"
 SEARCH_TYPES = {
@@ -25,6 +26,8 @@ SEARCH_TYPES = {
     "practitioner": "reference",
     "organization": "reference",
     "partof": "reference",
+    "status": "token",
+    "title": "string",
 }
 RESOURCES = {
     "Patient": (selectors.PATIENT_PARAMETERS, [systems.CANCER_PATIENT]),
@@ -40,6 +43,7 @@ RESOURCES = {
     "Practitioner": (directory.PRACTITIONER_PARAMETERS, []),
     "Organization": (directory.ORGANIZATION_PARAMETERS, []),
     "PractitionerRole": (directory.ROLE_PARAMETERS, []),
+    "ResearchStudy": (trials.RESEARCH_STUDY_PARAMETERS, []),
 }
 
 

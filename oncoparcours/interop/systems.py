@@ -46,3 +46,14 @@ TUMOR_MARKER = MCODE + "mcode-tumor-marker-test"
 CANCER_MEDICATION = MCODE + "mcode-cancer-related-medication-statement"
 MARKER_LOINC = {"HER2": "48676-1", "ER": "16112-5", "PR": "16113-3"}
 RESULT_LOINC = {"positive": "LA6576-8", "negative": "LA6577-6", "equivocal": "LA4259-3"}
+
+# Clinical trials (ResearchStudy). ClinicalTrials.gov's identifier system is the uniqueId of HL7's
+# NamingSystem "ClinicalTrials.gov" (terminology.hl7.org); the EU ones are the registries' sites.
+CLINICALTRIALS_GOV = "https://clinicaltrials.gov"
+EU_CT = "https://euclinicaltrials.eu"  # EU CTR/CTIS number (2022-500000-00-00)
+EUDRACT = "https://www.clinicaltrialsregister.eu"  # EudraCT number (2015-000000-00)
+OWN_SPONSOR_CODE = OWN + "NamingSystem/trial-sponsor-code"
+STUDY_PHASE = "http://terminology.hl7.org/CodeSystem/research-study-phase"
+OWN_RECRUITMENT_STATUS = OWN + "StructureDefinition/recruitment-status"
+OWN_RECRUITMENT_STATUS_CODES = OWN + "CodeSystem/ctgov-overall-status"  # the registry's value
+OWN_ARM_STATUS = OWN + "StructureDefinition/arm-status"  # open, suspended, closed

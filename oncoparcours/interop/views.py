@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from . import builders, capability, documents, observations, record_resources, selectors
 from . import directory_resources as directory
+from . import trial_resources as trials
 from .bulk_export import EXPORT_PURPOSES, export_lines
 from .bulk_export import TYPES as EXPORT_TYPES
 from .everything import patient_everything
@@ -56,6 +57,11 @@ SEARCHES: dict[str, tuple[tuple[str, ...], Callable[..., selectors.Page], ToReso
         directory.role_search,
         directory.role_resource,
     ),
+    "ResearchStudy": (
+        trials.RESEARCH_STUDY_PARAMETERS,
+        trials.research_study_search,
+        trials.research_study_resource,
+    ),
 }
 READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "Patient": (
@@ -85,6 +91,10 @@ READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "PractitionerRole": (
         lambda reader, key: directory.read_by_id(directory.OrganisationMembership, key),
         directory.role_resource,
+    ),
+    "ResearchStudy": (
+        lambda reader, key: trials.research_study_read(key),
+        trials.research_study_resource,
     ),
 }
 
