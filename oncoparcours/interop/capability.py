@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from . import directory_resources as directory
+from . import product_resources as products
 from . import selectors, systems
 from . import trial_resources as trials
 
@@ -44,6 +45,7 @@ RESOURCES = {
     "Organization": (directory.ORGANIZATION_PARAMETERS, []),
     "PractitionerRole": (directory.ROLE_PARAMETERS, []),
     "ResearchStudy": (trials.RESEARCH_STUDY_PARAMETERS, []),
+    "BiologicallyDerivedProduct": (products.PRODUCT_PARAMETERS, []),
 }
 
 

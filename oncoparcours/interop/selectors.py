@@ -184,12 +184,14 @@ def condition_search(
 
 
 def _row_read(model: Any, reader: Reader, raw_id: str, what: str) -> Any:
-    """One row with a ``patient_id`` of the reader's care teams, its read audited."""
+    """One row with a ``patient_id`` of the reader's care teams, its read audited (``model``: a
+    model, or a queryset carrying what the resource needs)."""
     try:
         key = uuid.UUID(raw_id)
     except ValueError:
         return None
-    row = model.objects.filter(reader.patient_filter(), pk=key).first()
+    rows = model if isinstance(model, QuerySet) else model.objects.all()
+    row = rows.filter(reader.patient_filter(), pk=key).first()
     if row is not None:
         audit_record(
             **reader.audit(),

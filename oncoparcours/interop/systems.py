@@ -57,3 +57,11 @@ STUDY_PHASE = "http://terminology.hl7.org/CodeSystem/research-study-phase"
 OWN_RECRUITMENT_STATUS = OWN + "StructureDefinition/recruitment-status"
 OWN_RECRUITMENT_STATUS_CODES = OWN + "CodeSystem/ctgov-overall-status"  # the registry's value
 OWN_ARM_STATUS = OWN + "StructureDefinition/arm-status"  # open, suspended, closed
+
+# CAR-T products (BiologicallyDerivedProduct). The DIN is sent as the number only, under our own
+# naming system until the registered ISBT 128 identifier system is confirmed; no ISBT 128 table
+# is shipped (licence).
+OWN_COI = OWN + "NamingSystem/car-t-chain-of-identity"
+ISBT128_DIN = OWN + "NamingSystem/isbt128-din"
+OWN_CAR_T_STATE = OWN + "StructureDefinition/car-t-order-state"
+OWN_CAR_T_STATE_CODES = OWN + "CodeSystem/car-t-order-state"

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from . import builders, capability, documents, observations, record_resources, selectors
 from . import directory_resources as directory
+from . import product_resources as products
 from . import trial_resources as trials
 from .bulk_export import EXPORT_PURPOSES, export_lines
 from .bulk_export import TYPES as EXPORT_TYPES
@@ -62,6 +63,11 @@ SEARCHES: dict[str, tuple[tuple[str, ...], Callable[..., selectors.Page], ToReso
         trials.research_study_search,
         trials.research_study_resource,
     ),
+    "BiologicallyDerivedProduct": (
+        products.PRODUCT_PARAMETERS,
+        products.product_search,
+        products.product_resource,
+    ),
 }
 READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "Patient": (
@@ -95,6 +101,10 @@ READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "ResearchStudy": (
         lambda reader, key: trials.research_study_read(key),
         trials.research_study_resource,
+    ),
+    "BiologicallyDerivedProduct": (
+        lambda reader, key: products.product_read(reader=reader, product_id=key),
+        products.product_resource,
     ),
 }
 

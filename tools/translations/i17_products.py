@@ -1,0 +1,5 @@
+"""French for the FHIR BiologicallyDerivedProduct (CAR-T products)."""
+
+T = {
+    "CAR-T cells manufactured by %(manufacturer)s": "Cellules CAR-T fabriquées par %(manufacturer)s",
+}
