@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from . import adverse_resources as adverse
 from . import directory_resources as directory
 from . import product_resources as products
 from . import selectors, systems
@@ -46,6 +47,7 @@ RESOURCES = {
     "PractitionerRole": (directory.ROLE_PARAMETERS, []),
     "ResearchStudy": (trials.RESEARCH_STUDY_PARAMETERS, []),
     "BiologicallyDerivedProduct": (products.PRODUCT_PARAMETERS, []),
+    "AdverseEvent": (adverse.ADVERSE_EVENT_PARAMETERS, []),
 }
 
 

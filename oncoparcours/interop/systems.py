@@ -65,3 +65,15 @@ OWN_COI = OWN + "NamingSystem/car-t-chain-of-identity"
 ISBT128_DIN = OWN + "NamingSystem/isbt128-din"
 OWN_CAR_T_STATE = OWN + "StructureDefinition/car-t-order-state"
 OWN_CAR_T_STATE_CODES = OWN + "CodeSystem/car-t-order-state"
+
+# Adverse events: our own term codes (no MedDRA code is shipped: licence), the CTCAE v5 / ASTCT
+# grade as recorded, and HL7's adverse-event code systems.
+OWN_ADVERSE_TERM = OWN + "CodeSystem/adverse-event-term"
+OWN_TOXICITY_GRADE = OWN + "StructureDefinition/toxicity-grade"
+OWN_ATTRIBUTION = OWN + "StructureDefinition/adverse-event-attribution"
+OWN_ACTION = OWN + "StructureDefinition/adverse-event-action"
+OWN_REPLACES = OWN + "StructureDefinition/replaces"
+OWN_REPLACED_BY = OWN + "StructureDefinition/replaced-by"
+AE_SERIOUSNESS = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness"
+AE_SEVERITY = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
+AE_OUTCOME = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"

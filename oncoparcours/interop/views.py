@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
+from . import adverse_resources as adverse
 from . import builders, capability, documents, observations, record_resources, selectors
 from . import directory_resources as directory
 from . import product_resources as products
@@ -68,6 +69,11 @@ SEARCHES: dict[str, tuple[tuple[str, ...], Callable[..., selectors.Page], ToReso
         products.product_search,
         products.product_resource,
     ),
+    "AdverseEvent": (
+        adverse.ADVERSE_EVENT_PARAMETERS,
+        adverse.adverse_event_search,
+        adverse.adverse_event_resource,
+    ),
 }
 READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "Patient": (
@@ -105,6 +111,10 @@ READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "BiologicallyDerivedProduct": (
         lambda reader, key: products.product_read(reader=reader, product_id=key),
         products.product_resource,
+    ),
+    "AdverseEvent": (
+        lambda reader, key: adverse.adverse_event_read(reader=reader, event_id=key),
+        adverse.adverse_event_resource,
     ),
 }
 

@@ -1,0 +1,124 @@
+"""Confirmed adverse events as FHIR AdverseEvent: the term (our own code, no MedDRA code is
+shipped), CTCAE / ASTCT grade, severity and seriousness derived from it, onset, outcome,
+attribution and actions. A correction is a new event replacing the previous one: searches
+return the current version only; reading an old one says what replaced it. Care team only,
+audited per patient."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from oncoparcours.monitoring.labels import term_label
+from oncoparcours.monitoring.models import AdverseAction, AdverseEvent, Outcome
+
+from . import systems
+from .builders import own_identifier, validated
+from .readers import Reader
+from .rules.search import parse_date
+from .selectors import Page, _audit_reads, _date_filter, _id_and_patient, _row_read, page_of
+
+ADVERSE_EVENT_PARAMETERS = ("_id", "patient", "subject", "date")
+OUTCOME_CODES = {
+    Outcome.ONGOING: "ongoing",
+    Outcome.RESOLVING: "recovering",
+    Outcome.RESOLVED: "resolved",
+    Outcome.SEQUELAE: "resolvedWithSequelae",
+    Outcome.FATAL: "fatal",
+}
+# Severity by grade (CTCAE v5 "Grade" definitions: 1 mild, 2 moderate, 3 severe, 4
+# life-threatening, 5 death). Seriousness follows ICH E2A: death, life-threatening or
+# hospitalisation make an event serious.
+SEVERITY = {1: "mild", 2: "moderate"}
+
+
+def _severity(grade: int) -> str:
+    return SEVERITY.get(grade, "severe")
+
+
+def _serious(event: AdverseEvent) -> bool:
+    return (
+        event.grade >= 4
+        or event.outcome == Outcome.FATAL
+        or AdverseAction.HOSPITALISATION in event.actions
+    )
+
+
+def _coding(system: str, code: str) -> dict[str, Any]:
+    return {"coding": [{"system": system, "code": code}]}
+
+
+def adverse_event_resource(event: AdverseEvent) -> dict[str, Any]:
+    extensions: list[dict[str, Any]] = [
+        {"url": systems.OWN_TOXICITY_GRADE, "valueInteger": event.grade},
+        {"url": systems.OWN_ATTRIBUTION, "valueCode": event.attribution},
+        *({"url": systems.OWN_ACTION, "valueCode": action} for action in event.actions),
+    ]
+    if event.supersedes_id:
+        extensions.append(
+            {
+                "url": systems.OWN_REPLACES,
+                "valueReference": {"reference": f"AdverseEvent/{event.supersedes_id}"},
+            }
+        )
+    replaced_by = getattr(event, "superseded_by", None)
+    if replaced_by is not None:
+        extensions.append(
+            {
+                "url": systems.OWN_REPLACED_BY,
+                "valueReference": {"reference": f"AdverseEvent/{replaced_by.pk}"},
+            }
+        )
+    seriousness = "serious" if _serious(event) else "non-serious"
+    return validated(
+        {
+            "resourceType": "AdverseEvent",
+            "id": str(event.pk),
+            "extension": extensions,
+            "identifier": own_identifier(event.pk),
+            "actuality": "actual",
+            "event": {
+                "coding": [{"system": systems.OWN_ADVERSE_TERM, "code": event.term}],
+                "text": term_label(event.term),
+            },
+            "subject": {"reference": f"Patient/{event.patient_id}"},
+            "date": event.onset.isoformat(),
+            "recordedDate": event.recorded_at.isoformat(),
+            "seriousness": _coding(systems.AE_SERIOUSNESS, seriousness),
+            "severity": _coding(systems.AE_SEVERITY, _severity(event.grade)),
+            "outcome": _coding(systems.AE_OUTCOME, OUTCOME_CODES[Outcome(event.outcome)]),
+        }
+    )
+
+
+def _filters(params: Mapping[str, list[str]]) -> Q:
+    condition = _id_and_patient(params)
+    for raw in params.get("date", []):
+        condition &= _date_filter("onset", parse_date("date", raw))
+    return condition
+
+
+def _events() -> QuerySet[AdverseEvent]:
+    return AdverseEvent.objects.select_related("superseded_by")
+
+
+def adverse_event_search(
+    *, reader: Reader, params: Mapping[str, list[str]], count: int, page: int
+) -> Page:
+    current = Q(superseded_by__isnull=True) if "_id" not in params else Q()
+    queryset = (
+        _events()
+        .filter(reader.patient_filter())
+        .filter(current, _filters(params))
+        .order_by("patient_id", "-onset", "-recorded_at", "pk")
+    )
+    found = page_of(queryset, count, page)
+    _audit_reads(reader, {e.patient_id for e in found.rows}, "FHIR AdverseEvent search")
+    return found
+
+
+def adverse_event_read(*, reader: Reader, event_id: str) -> AdverseEvent | None:
+    found: AdverseEvent | None = _row_read(_events(), reader, event_id, "FHIR AdverseEvent")
+    return found
