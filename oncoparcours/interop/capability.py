@@ -9,6 +9,7 @@ from django.utils import timezone
 from . import adverse_resources as adverse
 from . import directory_resources as directory
 from . import product_resources as products
+from . import report_resources as reports
 from . import selectors, systems
 from . import trial_resources as trials
 
@@ -30,6 +31,7 @@ SEARCH_TYPES = {
     "partof": "reference",
     "status": "token",
     "title": "string",
+    "authored": "date",
 }
 RESOURCES = {
     "Patient": (selectors.PATIENT_PARAMETERS, [systems.CANCER_PATIENT]),
@@ -48,6 +50,7 @@ RESOURCES = {
     "ResearchStudy": (trials.RESEARCH_STUDY_PARAMETERS, []),
     "BiologicallyDerivedProduct": (products.PRODUCT_PARAMETERS, []),
     "AdverseEvent": (adverse.ADVERSE_EVENT_PARAMETERS, []),
+    "QuestionnaireResponse": (reports.REPORT_PARAMETERS, []),
 }
 
 

@@ -77,3 +77,9 @@ OWN_REPLACED_BY = OWN + "StructureDefinition/replaced-by"
 AE_SERIOUSNESS = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness"
 AE_SEVERITY = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
 AE_OUTCOME = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
+
+# Home follow-up assessments (QuestionnaireResponse): the answers' codes are the triage
+# contract's own values (docs: ../shared/docs/triage-contract.md), not PRO-CTCAE wording.
+OWN_REPORT_QUESTIONNAIRE = OWN + "Questionnaire/home-follow-up-assessment"
+OWN_REPORT_ANSWER = OWN + "CodeSystem/assessment-answer"
+OWN_REPORT_CONTEXT = OWN + "StructureDefinition/assessment-context"

@@ -16,6 +16,7 @@ from . import adverse_resources as adverse
 from . import builders, capability, documents, observations, record_resources, selectors
 from . import directory_resources as directory
 from . import product_resources as products
+from . import report_resources as reports
 from . import trial_resources as trials
 from .bulk_export import EXPORT_PURPOSES, export_lines
 from .bulk_export import TYPES as EXPORT_TYPES
@@ -74,6 +75,11 @@ SEARCHES: dict[str, tuple[tuple[str, ...], Callable[..., selectors.Page], ToReso
         adverse.adverse_event_search,
         adverse.adverse_event_resource,
     ),
+    "QuestionnaireResponse": (
+        reports.REPORT_PARAMETERS,
+        reports.report_search,
+        reports.report_resource,
+    ),
 }
 READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "Patient": (
@@ -115,6 +121,10 @@ READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "AdverseEvent": (
         lambda reader, key: adverse.adverse_event_read(reader=reader, event_id=key),
         adverse.adverse_event_resource,
+    ),
+    "QuestionnaireResponse": (
+        lambda reader, key: reports.report_read(reader=reader, report_id=key),
+        reports.report_resource,
     ),
 }
 
