@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from . import adverse_resources as adverse
+from . import careplan_resources as careplans
 from . import directory_resources as directory
 from . import product_resources as products
 from . import report_resources as reports
@@ -51,6 +52,7 @@ RESOURCES = {
     "BiologicallyDerivedProduct": (products.PRODUCT_PARAMETERS, []),
     "AdverseEvent": (adverse.ADVERSE_EVENT_PARAMETERS, []),
     "QuestionnaireResponse": (reports.REPORT_PARAMETERS, []),
+    "CarePlan": (careplans.CAREPLAN_PARAMETERS, []),
 }
 
 

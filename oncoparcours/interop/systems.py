@@ -83,3 +83,9 @@ AE_OUTCOME = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
 OWN_REPORT_QUESTIONNAIRE = OWN + "Questionnaire/home-follow-up-assessment"
 OWN_REPORT_ANSWER = OWN + "CodeSystem/assessment-answer"
 OWN_REPORT_CONTEXT = OWN + "StructureDefinition/assessment-context"
+
+# Care pathways (CarePlan): our versioned templates and their activities.
+OWN_PATHWAY_TEMPLATE = OWN + "PlanDefinition"  # /<template code>/<version>
+OWN_ACTIVITY_KIND = OWN + "CodeSystem/pathway-activity-kind"
+OWN_ACTIVITY_KEY = OWN + "StructureDefinition/pathway-activity-key"
+OWN_ACTIVITY_DUE = OWN + "StructureDefinition/pathway-activity-due"

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from . import adverse_resources as adverse
 from . import builders, capability, documents, observations, record_resources, selectors
+from . import careplan_resources as careplans
 from . import directory_resources as directory
 from . import product_resources as products
 from . import report_resources as reports
@@ -80,6 +81,11 @@ SEARCHES: dict[str, tuple[tuple[str, ...], Callable[..., selectors.Page], ToReso
         reports.report_search,
         reports.report_resource,
     ),
+    "CarePlan": (
+        careplans.CAREPLAN_PARAMETERS,
+        careplans.careplan_search,
+        careplans.careplan_resource,
+    ),
 }
 READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "Patient": (
@@ -125,6 +131,10 @@ READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "QuestionnaireResponse": (
         lambda reader, key: reports.report_read(reader=reader, report_id=key),
         reports.report_resource,
+    ),
+    "CarePlan": (
+        lambda reader, key: careplans.careplan_read(reader=reader, careplan_id=key),
+        careplans.careplan_resource,
     ),
 }
 
