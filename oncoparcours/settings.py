@@ -232,6 +232,8 @@ AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 # SMART Backend Services guidance advises (at most five minutes).
 OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "oncoparcours.interop.oauth.SmartScopes",
+    # Adds private_key_jwt client authentication (SMART Backend Services) to client secrets.
+    "OAUTH2_VALIDATOR_CLASS": "oncoparcours.interop.client_assertions.SmartOAuth2Validator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
     "PKCE_REQUIRED": True,
     # RFC 9700 (OAuth 2.0 Security BCP): only client credentials are used here; adopt every

@@ -27,6 +27,9 @@ class ApiClient(BaseModel):
         Organisation, related_name="api_clients", verbose_name=_("organisations")
     )
     scopes = models.JSONField(_("scopes granted"), default=list)
+    # Public keys (JWK Set) of a client authenticating with signed assertions (private_key_jwt,
+    # SMART Backend Services); such a client may not use its secret.
+    jwks = models.JSONField(_("public keys (JWK Set)"), default=dict, blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -47,6 +50,22 @@ class ApiClient(BaseModel):
     @property
     def actor_label(self) -> str:
         return f"{self.name} (FHIR client)"
+
+
+class UsedClientAssertion(models.Model):
+    """A client assertion's ``jti`` seen once: a replay within its lifetime is refused."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
+    jti = models.CharField(max_length=255)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "jti"], name="client_assertion_jti_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.jti
 
 
 class ImportedResource(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from oncoparcours.directory.models import Organisation
 
 from .models import ApiClient
 from .oauth import SmartScopes
+from .rules.client_assertion import public_jwks_problems
 
 
 @dataclass(frozen=True)
@@ -26,9 +28,18 @@ class NewClient:
 
 
 def api_client_create(
-    *, actor: User | None, name: str, organisations: list[Organisation], scopes: list[str]
+    *,
+    actor: User | None,
+    name: str,
+    organisations: list[Organisation],
+    scopes: list[str],
+    jwks: dict[str, Any] | None = None,
 ) -> NewClient:
+    """``jwks``: the client's public keys when it authenticates with signed assertions
+    (private_key_jwt); it then has no usable secret."""
     offered = SmartScopes().get_all_scopes()
+    if jwks is not None and (problems := public_jwks_problems(jwks)):
+        raise ApplicationError(problems[0], field="jwks")
     unknown = [scope for scope in scopes if scope not in offered]
     if not name.strip():
         raise ApplicationError(_("A name is required."), field="name")
@@ -51,16 +62,26 @@ def api_client_create(
             client_secret=secret,
         )
         client = ApiClient.objects.create(
-            application=application, name=name.strip(), scopes=scopes, created_by=actor
+            application=application,
+            name=name.strip(),
+            scopes=scopes,
+            jwks=jwks or {},
+            created_by=actor,
         )
         client.organisations.set(organisations)
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
             obj=client,
-            details={"scopes": scopes, "organisations": [str(o.pk) for o in organisations]},
+            details={
+                "scopes": scopes,
+                "organisations": [str(o.pk) for o in organisations],
+                "authentication": "private_key_jwt" if jwks else "client_secret",
+            },
         )
-    return NewClient(client=client, client_id=application.client_id, client_secret=secret)
+    return NewClient(
+        client=client, client_id=application.client_id, client_secret="" if jwks else secret
+    )
 
 
 def api_client_deactivate(*, actor: User | None, client: ApiClient, reason: str) -> None:

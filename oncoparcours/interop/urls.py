@@ -9,6 +9,11 @@ urlpatterns = [
     path("fhir/metadata", views.metadata, name="metadata"),
     path("import-fhir/", import_views.bundle_import_page, name="bundle_import"),
     path("fhir/auth/token", TokenView.as_view(), name="token"),
+    path(
+        "fhir/.well-known/smart-configuration",
+        views.smart_configuration,
+        name="smart_configuration",
+    ),
     re_path(r"^fhir/\$export$", views.bulk_export, name="bulk_export"),
     re_path(
         r"^fhir/Patient/(?P<patient_id>[A-Za-z0-9\-.]{1,64})/\$everything$",

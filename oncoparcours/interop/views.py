@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 from . import adverse_resources as adverse
@@ -21,11 +21,13 @@ from . import report_resources as reports
 from . import trial_resources as trials
 from .bulk_export import EXPORT_PURPOSES, export_lines
 from .bulk_export import TYPES as EXPORT_TYPES
+from .client_assertions import token_endpoint
 from .everything import patient_everything
-from .oauth import bearer_client
+from .oauth import SmartScopes, bearer_client
 from .outcomes import FhirError, fhir_response, not_found, operation_outcome
 from .readers import Reader
 from .rules import scopes
+from .rules.client_assertion import ALGORITHMS
 from .rules.search import SearchError, parse_count, parse_page, unknown_parameters
 
 ToResource = Callable[[Any], dict[str, Any]]
@@ -192,6 +194,22 @@ def _answer(request: HttpRequest, build: Callable[[Reader], dict[str, Any]]) -> 
 def metadata(request: HttpRequest) -> HttpResponse:
     """The CapabilityStatement is public (FHIR R4 §3.1.0.9): it carries no patient data."""
     return fhir_response(capability.capability_statement(request.build_absolute_uri("/fhir")))
+
+
+@login_not_required
+@require_GET
+def smart_configuration(request: HttpRequest) -> HttpResponse:
+    """SMART App Launch v2 discovery for backend services (public, no patient data)."""
+    return JsonResponse(
+        {
+            "token_endpoint": token_endpoint(),
+            "grant_types_supported": ["client_credentials"],
+            "token_endpoint_auth_methods_supported": ["private_key_jwt", "client_secret_basic"],
+            "token_endpoint_auth_signing_alg_values_supported": list(ALGORITHMS),
+            "scopes_supported": sorted(SmartScopes().get_all_scopes()),
+            "capabilities": ["client-confidential-asymmetric", "client-confidential-symmetric"],
+        }
+    )
 
 
 @login_not_required

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -27,6 +29,11 @@ class Command(BaseCommand):
         create.add_argument("--name", required=True)
         create.add_argument("--finess", action="append", default=[], required=True)
         create.add_argument("--scope", action="append", default=[], required=True)
+        create.add_argument(
+            "--jwks",
+            help="JSON file of the client's public keys: it then signs assertions "
+            "(private_key_jwt) instead of using a secret",
+        )
         deactivate = actions.add_parser("deactivate")
         deactivate.add_argument("--client-id", required=True)
         deactivate.add_argument("--reason", required=True)
@@ -44,11 +51,24 @@ class Command(BaseCommand):
         missing = sorted(set(wanted) - {o.finess for o in organisations})
         if missing:
             raise CommandError(f"finess: unknown {', '.join(missing)}")
+        jwks = None
+        if options["jwks"]:
+            try:
+                jwks = json.loads(Path(options["jwks"]).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                raise CommandError(f"jwks: cannot read a JSON file ({error})") from None
         new = services.api_client_create(
-            actor=None, name=options["name"], organisations=organisations, scopes=options["scope"]
+            actor=None,
+            name=options["name"],
+            organisations=organisations,
+            scopes=options["scope"],
+            jwks=jwks,
         )
         self.stdout.write(f"client_id={new.client_id}")
-        self.stdout.write(f"client_secret={new.client_secret}  (shown once, store it now)")
+        if new.client_secret:
+            self.stdout.write(f"client_secret={new.client_secret}  (shown once, store it now)")
+        else:
+            self.stdout.write("authentication=private_key_jwt (RS384 or ES384 assertions)")
 
     def _deactivate(self, options: dict[str, Any]) -> None:
         client = ApiClient.objects.filter(application__client_id=options["client_id"]).first()
