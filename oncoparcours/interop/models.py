@@ -63,6 +63,8 @@ class UsedClientAssertion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["client", "jti"], name="client_assertion_jti_once")
         ]
+        verbose_name = _("used client assertion")
+        verbose_name_plural = _("used client assertions")
 
     def __str__(self) -> str:
         return self.jti

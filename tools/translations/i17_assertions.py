@@ -3,3 +3,10 @@
 T = {
     "public keys (JWK Set)": "clés publiques (JWK Set)",
 }
+
+T.update(
+    {
+        "used client assertion": "assertion client utilisée",
+        "used client assertions": "assertions client utilisées",
+    }
+)
