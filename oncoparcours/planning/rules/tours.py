@@ -114,12 +114,25 @@ def schedule(nurse: Nurse, visits: Sequence[Visit], travel: TravelModel) -> Tour
     """The tour doing these visits in this order, leaving home as late as possible, with the
     lunch break placed where it ends the tour earliest; None when no timing fits."""
     best: Tour | None = None
-    positions = range(len(visits) + 1) if nurse.needs_lunch() else [None]
+    positions: list[int | None] = [None]
+    if nurse.needs_lunch():
+        positions += list(range(len(visits) + 1))
     for lunch_after in positions:
         tour = _timed(nurse, visits, travel, lunch_after)
-        if tour is not None and (best is None or tour.back < best.back):
+        if tour is None:
+            continue
+        if lunch_after is None and nurse.needs_lunch() and not _lunch_at_home(nurse, tour):
+            continue
+        if best is None or tour.back < best.back:
             best = tour
     return best
+
+
+def _lunch_at_home(nurse: Nurse, tour: Tour) -> bool:
+    """A tour over before the lunch window closes (or starting after the break) leaves the
+    nurse her break at home: no break inside the tour."""
+    start, end = nurse.lunch_window
+    return tour.back + nurse.lunch_minutes <= end or tour.depart >= start + nurse.lunch_minutes
 
 
 def _timed(
