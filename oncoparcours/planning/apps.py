@@ -8,7 +8,9 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Planning")
 
     def ready(self) -> None:
-        from oncoparcours.core.navigation import NavItem, register_nav_item
+        from oncoparcours.core.navigation import NavItem, register_home_panel, register_nav_item
+
+        from . import home
 
         register_nav_item(
             NavItem(
@@ -18,4 +20,7 @@ class PlanningConfig(AppConfig):
                 order=26,
                 roles=frozenset({"coordination_nurse", "liberal_nurse", "administrator"}),
             )
+        )
+        register_home_panel(
+            "planning.my_tour", home.my_tour_panel, order=1, roles=["liberal_nurse"]
         )

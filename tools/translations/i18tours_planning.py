@@ -87,3 +87,15 @@ PLURALS = {
         "Carte de la tournée : le domicile et %(counter)s visites dans l'ordre",
     ],
 }
+
+T.update(
+    {
+        "My tour today": "Ma tournée du jour",
+        "Open my tour": "Ouvrir ma tournée",
+        "No published tour for you today.": "Aucune tournée publiée pour vous aujourd'hui.",
+    }
+)
+PLURALS["%(counter)s visit: leave home at %(start)s, back at %(end)s."] = [
+    "%(counter)s visite : départ du domicile à %(start)s, retour à %(end)s.",
+    "%(counter)s visites : départ du domicile à %(start)s, retour à %(end)s.",
+]

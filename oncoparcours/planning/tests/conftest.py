@@ -9,6 +9,7 @@ import random
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from oncoparcours.directory.models import ProfessionalQualification, QualificationType
 from oncoparcours.pathways.models import (
@@ -87,9 +88,9 @@ def home_activity(patient, coordinator_user, day, kind, qualifications=(), key="
     )
 
 
-def make_day(visits: int = 12, seed: int = 7) -> Day:
+def make_day(visits: int = 12, seed: int = 7, offset_days: int = 1) -> Day:
     rng = random.Random(seed)
-    day = dt.date.today() + dt.timedelta(days=1)
+    day = timezone.localdate() + dt.timedelta(days=offset_days)
     coordinator = ProfessionalFactory(
         profession="nurse", specialty="coordination_nursing", user__role="coordination_nurse"
     )

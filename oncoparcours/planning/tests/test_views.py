@@ -90,3 +90,16 @@ def test_tour_page_shows_visits_map_and_cancel_replans(client, tour_day, publish
     # The old version's tour page no longer offers cancelling.
     old = client.get(reverse("planning:tour", args=[tour.pk])).content.decode()
     assert "Annuler la visite" not in old
+
+
+def test_liberal_nurse_home_shows_her_tour_of_today(client, db) -> None:
+    from .conftest import make_day
+
+    today = make_day(offset_days=0)
+    plan = services.plan_build(actor=today.coordinator.user, day=today.day)
+    services.plan_publish(actor=today.coordinator.user, plan=plan)
+    tour = plan.tours.select_related("nurse__professional__user").first()
+    client.force_login(tour.nurse.professional.user)
+    page = client.get("/").content.decode()
+    assert "Ma tournée du jour" in page
+    assert reverse("planning:tour", args=[tour.pk]) in page
