@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "oncoparcours.monitoring",
     "oncoparcours.boards",
     "oncoparcours.celltherapy",
+    "oncoparcours.planning",
     "oncoparcours.portal",
     "oncoparcours.indicators",
     "oncoparcours.privacy",

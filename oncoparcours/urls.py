@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("oncoparcours.monitoring.urls")),
     path("", include("oncoparcours.boards.urls")),
     path("", include("oncoparcours.celltherapy.urls")),
+    path("", include("oncoparcours.planning.urls")),
     path("", include("oncoparcours.portal.urls")),
     path("", include("oncoparcours.indicators.urls")),
     path("", include("oncoparcours.privacy.urls")),

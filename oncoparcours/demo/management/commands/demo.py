@@ -24,6 +24,7 @@ from oncoparcours.demo.monitoring import MonitoringDemo
 from oncoparcours.demo.pathways import PathwayDemo
 from oncoparcours.demo.portal import PortalDemo, portal_logins
 from oncoparcours.demo.proms import PromsDemo
+from oncoparcours.demo.tours import ToursDemo
 from oncoparcours.demo.treatments import TreatmentsDemo
 from oncoparcours.demo.trials import TrialsDemo
 from oncoparcours.indicators.services import extract_refresh
@@ -88,6 +89,8 @@ class Command(BaseCommand):
         backdate_joins(seed)
         extract_refresh(actor=None)
         refresh_planner_statistics()
+        # Today's nurse tours of the idec's patients, published (issue 18): last, own random.
+        ToursDemo(seed=seed).run()
         DemoDataset.objects.create(
             seed=seed,
             patients=patients,

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "planning"
+
+urlpatterns = [
+    path("tournees/", views.day_plan, name="day"),
+    path("tournees/construire/", views.plan_build, name="build"),
+    path("tournees/plan/<uuid:plan_id>/publier/", views.plan_publish, name="publish"),
+    path(
+        "tournees/plan/<uuid:plan_id>/annuler/<uuid:activity_id>/",
+        views.visit_cancel,
+        name="cancel",
+    ),
+    path("tournees/tournee/<int:tour_id>/", views.tour_detail, name="tour"),
+    path("tournees/tournee/<int:tour_id>/feuille/", views.tour_sheet, name="sheet"),
+]
