@@ -52,6 +52,7 @@ VETTED_TEMPLATES: dict[str, str] = {
             "portal_message",
             "portal_message_urgent",
             "portal_message_late",
+            "portal_message_oncall",
             "portal_reply",
         )
         for part in ("subject", "body", "sms")
