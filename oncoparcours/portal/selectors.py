@@ -215,7 +215,14 @@ def report_history(account: PortalAccount, limit: int = 30) -> list[ReportLine]:
     )
     lines = []
     for report in reports:
-        line = ReportLine(report, str(LEVEL_WORDS.get(report.level, "")))
+        words = str(LEVEL_WORDS.get(report.level, ""))
+        if report.comment_warning_signs and report.level == "none":
+            # Never "nothing worrying" when the comment is.
+            words = _(
+                "Your comment mentions a warning sign: your care team sees it marked. It does "
+                "not raise an alert by itself: if things get worse, call 15."
+            )
+        line = ReportLine(report, words)
         alert: Alert | None = getattr(report, "alert", None)
         if alert is not None:
             for event in alert.events.all():

@@ -260,3 +260,22 @@ def test_staff_withdraws_an_access_and_bad_ids_are_404(patient, nurse, caregiver
     other = Client()
     other.force_login(outsider.user)
     assert other.get(url).status_code == 404
+
+
+def test_a_worrying_comment_in_the_portal_questionnaire_is_never_nothing_worrying(account):
+    TreatmentCourseFactory(patient=account.patient, kind="immune_checkpoint_inhibitor")
+    client = portal_client(account)
+    form = client.get("/portail/questionnaire/").content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', form).group(1)
+    done = client.post(
+        "/portail/questionnaire/",
+        {"submission_key": key, "comment": "il dit n'importe quoi depuis ce matin"},
+        follow=True,
+    ).content.decode()
+    assert "Votre commentaire mentionne un signe d'alerte" in done and 'href="tel:15"' in done
+    report = Report.objects.get()
+    assert report.level == "none"
+    assert [s["category"] for s in report.comment_warning_signs] == ["neurological"]
+    history = visible(client.get("/portail/suivi/").content.decode())
+    assert "Rien d'inquiétant" not in history
+    assert "Votre commentaire mentionne un signe" in history
