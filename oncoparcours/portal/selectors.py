@@ -85,6 +85,8 @@ class CalendarEntry:
     place: str
     done: bool
     cancelled: bool
+    # The pathway is paused (the date will move) or ended (it will not take place).
+    pathway_status: str = "active"
 
 
 def calendar(account: PortalAccount, today: dt.date | None = None) -> list[CalendarEntry]:
@@ -93,12 +95,16 @@ def calendar(account: PortalAccount, today: dt.date | None = None) -> list[Calen
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=CALENDAR_PAST_DAYS)
     until = today + dt.timedelta(days=CALENDAR_FUTURE_DAYS)
-    activities = ActivityInstance.objects.filter(
-        patient_id=account.patient_id,
-        kind__in=list(ACTIVITY_KINDS),
-        day__gte=since,
-        day__lte=until,
-    ).exclude(status=ActivityStatus.MISSED)
+    activities = (
+        ActivityInstance.objects.filter(
+            patient_id=account.patient_id,
+            kind__in=list(ACTIVITY_KINDS),
+            day__gte=since,
+            day__lte=until,
+        )
+        .exclude(status=ActivityStatus.MISSED)
+        .select_related("instance")
+    )
     entries = [
         CalendarEntry(
             day=a.display_date,
@@ -108,6 +114,7 @@ def calendar(account: PortalAccount, today: dt.date | None = None) -> list[Calen
             place=a.get_place_display(),
             done=a.status == ActivityStatus.DONE,
             cancelled=a.status == ActivityStatus.CANCELLED,
+            pathway_status=a.instance.status,
         )
         for a in activities.order_by("day", "key")[:300]
     ]

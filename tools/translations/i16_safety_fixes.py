@@ -23,3 +23,10 @@ T = {
     "Fill in the questionnaire again": "Remplir à nouveau le questionnaire",
     "If it gets worse: call, do not write.": "Si cela s'aggrave : appelez, n'écrivez pas.",
 }
+T.update(
+    {
+        "On hold": "En pause",
+        "Your care programme is paused: this date will move. Your care team tells you the new one.": "Votre programme de soins est en pause : cette date va changer. Votre équipe de soins vous dira la nouvelle.",
+        "Your care programme was stopped: this date will not take place unless your care team confirms it.": "Votre programme de soins a été arrêté : cette date n'aura pas lieu, sauf si votre équipe de soins vous la confirme.",
+    }
+)
