@@ -30,3 +30,10 @@ T.update(
         "Your care programme was stopped: this date will not take place unless your care team confirms it.": "Votre programme de soins a été arrêté : cette date n'aura pas lieu, sauf si votre équipe de soins vous la confirme.",
     }
 )
+T.update(
+    {
+        "A worrying questionnaire answer: call the patient": "Réponse inquiétante à un questionnaire : appelez le patient",
+        'A patient of your care team gave a worrying answer to the questionnaire "%(questionnaire)s" (the worst level of an item, or a big drop of the score since the previous answer). A questionnaire never raises an alert: call the patient to check how they are: %(url)s': "Un patient de votre équipe de soins a donné une réponse inquiétante au questionnaire « %(questionnaire)s » (le niveau le plus grave d'une question, ou une forte baisse du score depuis la réponse précédente). Un questionnaire ne déclenche jamais d'alerte : appelez le patient pour savoir comment il va : %(url)s",
+        "OncoParcours: a patient of your care team gave a worrying questionnaire answer. Call them. %(url)s": "OncoParcours : un patient de votre équipe de soins a donné une réponse inquiétante à un questionnaire. Appelez-le. %(url)s",
+    }
+)

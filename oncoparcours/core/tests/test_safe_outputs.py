@@ -58,6 +58,13 @@ VETTED_TEMPLATES: dict[str, str] = {
         for part in ("subject", "body", "sms")
     },
     **{
+        f"monitoring/templates/core/notifications/prom_worrying.{part}.txt": (
+            "plain-text in-app notice to the coordination nurse (the in-app page escapes it); "
+            "data: a questionnaire title from our data files and a link; no answer"
+        )
+        for part in ("subject", "body", "sms")
+    },
+    **{
         f"portal/templates/core/notifications/{kind}.{part}.txt": (
             "plain-text reminder to a patient or caregiver, or in-app notice to the nurse (e-mail "
             "or SMS body; the in-app page escapes it); data: a name, a questionnaire title from "
