@@ -37,3 +37,18 @@ T.update(
         "OncoParcours: a patient of your care team gave a worrying questionnaire answer. Call them. %(url)s": "OncoParcours : un patient de votre équipe de soins a donné une réponse inquiétante à un questionnaire. Appelez-le. %(url)s",
     }
 )
+T.update(
+    {
+        "your coordination nurse": "votre infirmière de coordination",
+        "your cancer doctor": "votre cancérologue",
+        "your pharmacist": "votre pharmacien",
+        "the on-call doctor": "le médecin de garde",
+        "the CAR-T on-call team": "l'équipe CAR-T de garde",
+        "the intensive-care on-call doctor": "le réanimateur de garde",
+        "the neurology on-call doctor": "le neurologue de garde",
+        "the person in charge of your care team": "la personne responsable de votre équipe de soins",
+        "a member of your care team": "un membre de votre équipe de soins",
+        "Told: %(who)s.": "Prévenu(s) : %(who)s.",
+        "Nobody in your care team could be told automatically: call your centre now, or 15 in an emergency.": "Personne de votre équipe de soins n'a pu être prévenu automatiquement : appelez votre centre maintenant, ou le 15 en cas d'urgence.",
+    }
+)
