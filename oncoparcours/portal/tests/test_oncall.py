@@ -125,3 +125,25 @@ def test_the_warning_prompt_does_not_promise_the_team_is_told_at_once(account):
     )
     assert "essoufflé" in page and "médecin d'astreinte" in page
     assert "prévenue aussitôt" not in page and "est prévenue immédiatement" not in page
+
+
+def test_a_file_chosen_before_the_warning_is_asked_for_again(account):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = (
+        portal_client(account)
+        .post(
+            "/portail/messages/nouveau/",
+            {
+                "subject": "Fièvre",
+                "body": "39 de fievre",
+                "attachment": SimpleUploadedFile(
+                    "ordonnance.pdf", b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
+                ),
+            },
+        )
+        .content.decode()
+    )
+    assert "ordonnance.pdf" in page and "choisissez-le à nouveau" in page
+    assert 'id="id_confirm_attachment"' in page and 'enctype="multipart/form-data"' in page
+    assert not Thread.objects.exists()
