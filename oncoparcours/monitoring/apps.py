@@ -18,6 +18,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from oncoparcours.core.navigation import NavItem, register_home_panel, register_nav_item
+        from oncoparcours.core.notifications.services import register_kind
         from oncoparcours.core.scheduling import register_periodic
         from oncoparcours.pathways.criteria import register_adverse_event_source
         from oncoparcours.pathways.worklist_sections import register_worklist_section
@@ -25,6 +26,9 @@ class MonitoringConfig(AppConfig):
         from oncoparcours.patients.timeline import register_timeline_provider
 
         from . import home, record, tasks, timeline_providers
+        from .services.proms import WORRYING_KIND
+
+        register_kind(WORRYING_KIND)
 
         register_nav_item(
             NavItem(

@@ -91,6 +91,10 @@ class Report(AppendOnlyModel):
     observations = models.JSONField(default=dict)
     vitals = models.JSONField(default=dict, blank=True)
     comment = BoundedTextField(_("comment"), blank=True, max_length=limits.COMMENT)
+    # Warning signs found in the free-text comment of a patient or relative (the portal's
+    # warning words): [{"category", "label", "words"}]; shown to the care team on the report and
+    # the alert, and with the advice and numbers to the person who wrote it.
+    comment_warning_signs = models.JSONField(default=list, blank=True)
     result = models.JSONField(default=dict)
     max_grade = models.PositiveSmallIntegerField(_("highest grade"), default=0)
     level = models.CharField(_("alert level"), max_length=10, choices=Level.choices)

@@ -45,3 +45,8 @@ class PortalConfig(AppConfig):
             interval_seconds=tasks.LATE_ANSWERS_INTERVAL_SECONDS,
             task=tasks.escalate_late_answers,
         )
+        register_periodic(
+            "portal.escalate_urgent_messages",
+            interval_seconds=tasks.URGENT_ONCALL_INTERVAL_SECONDS,
+            task=tasks.escalate_urgent_messages,
+        )

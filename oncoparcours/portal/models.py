@@ -190,6 +190,13 @@ class Thread(BaseModel):
     # The care team's lead was told the answer is late (once per unanswered wait; the team's
     # answer clears it).
     late_escalated_at = models.DateTimeField(null=True, blank=True)
+    # The urgent message was passed to the centre's on-call physician and the care team's
+    # lead (unanswered 2 working hours, or sent outside working hours): set once per urgent
+    # wait, kept after the answer so the patient still reads when it was passed on.
+    oncall_escalated_at = models.DateTimeField(null=True, blank=True)
+    # Whether an on-call physician could be told (False: nobody on the rota with an account;
+    # the patient reads so and is asked to call).
+    oncall_reached = models.BooleanField(null=True, blank=True)
     patient_seen_at = models.DateTimeField(null=True, blank=True)
     # Who opened the conversation on the patient's side (None: before per-thread privacy).
     started_by_account = models.ForeignKey(

@@ -33,7 +33,7 @@ from oncoparcours.core.notifications.services import (
 )
 from oncoparcours.monitoring import prom_catalogue
 from oncoparcours.monitoring.models import DueStatus, QuestionnaireDue
-from oncoparcours.pathways.models import ActivityInstance, ActivityStatus
+from oncoparcours.pathways.models import ActivityInstance, ActivityStatus, InstanceStatus
 from oncoparcours.patients.models import CareTeamMember
 
 from .models import PortalAccount, Reminder
@@ -166,7 +166,10 @@ def _senders(patient_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
 def _prom_due(today: dt.date) -> list[Wanted]:
     dues = list(
         QuestionnaireDue.objects.filter(
-            status=DueStatus.DUE, due_on__lte=today, closes_on__gte=today
+            status=DueStatus.DUE,
+            due_on__lte=today,
+            closes_on__gte=today,
+            pathway_instance__status=InstanceStatus.ACTIVE,  # none while paused or ended
         ).order_by("due_on")
     )
     accounts = _accounts((d.patient_id for d in dues), "questionnaires")
@@ -194,7 +197,11 @@ def _appointments(day: dt.date) -> list[Wanted]:
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     kinds = [k for k in ACTIVITY_KINDS if k != "rcp_review"]
     activities = list(
-        ActivityInstance.objects.filter(kind__in=kinds, patient__deceased_on__isnull=True)
+        ActivityInstance.objects.filter(
+            kind__in=kinds,
+            patient__deceased_on__isnull=True,
+            instance__status=InstanceStatus.ACTIVE,  # none while paused or ended
+        )
         .filter(
             Q(status=ActivityStatus.PLANNED, day=day)
             | Q(
@@ -236,7 +243,13 @@ def _appointments(day: dt.date) -> list[Wanted]:
 
 def _prom_missed(today: dt.date) -> list[Wanted]:
     since = today - dt.timedelta(days=MISSED_NOTICE_DAYS)
-    missed = list(QuestionnaireDue.objects.filter(status=DueStatus.MISSED, missed_on__gte=since))
+    missed = list(
+        QuestionnaireDue.objects.filter(
+            status=DueStatus.MISSED,
+            missed_on__gte=since,
+            pathway_instance__status=InstanceStatus.ACTIVE,
+        )
+    )
     if not missed:
         return []
     accounts = _accounts((d.patient_id for d in missed), "questionnaires")

@@ -202,6 +202,40 @@ def add_working_days(start: dt.datetime, days: int, holidays: frozenset[dt.date]
     return current
 
 
+# An urgent message (sent after the warning signs prompt) goes to the centre's on-call physician
+# when the care team has not answered it within ONCALL_AFTER during working hours, or at once
+# when it was sent outside them (safer reading, docs/clinical-rules.md §9).
+WORKING_HOURS = (dt.time(8, 0), dt.time(18, 0))
+ONCALL_AFTER = dt.timedelta(hours=2)
+
+
+def in_working_hours(moment: dt.datetime, holidays: frozenset[dt.date] = frozenset()) -> bool:
+    """Monday to Friday, 08:00 to 18:00 local time (``moment`` is local), public holidays
+    excluded."""
+    start, end = WORKING_HOURS
+    return moment.weekday() < 5 and moment.date() not in holidays and start <= moment.time() < end
+
+
+def oncall_due_at(sent: dt.datetime, holidays: frozenset[dt.date] = frozenset()) -> dt.datetime:
+    """When an urgent message still unanswered goes to the on-call physician (``sent`` local):
+    at once outside working hours; else 2 hours later, or when the working day ends if that
+    comes first (a message sent at 17:30 goes at 18:00: nobody reads it in the evening)."""
+    if not in_working_hours(sent, holidays):
+        return sent
+    closing = sent.replace(
+        hour=WORKING_HOURS[1].hour, minute=WORKING_HOURS[1].minute, second=0, microsecond=0
+    )
+    return min(sent + ONCALL_AFTER, closing)
+
+
+def oncall_due(
+    sent: dt.datetime, now: dt.datetime, holidays: frozenset[dt.date] = frozenset()
+) -> bool:
+    """True when an urgent message sent at ``sent`` and still unanswered at ``now`` (both
+    local) must be passed to the on-call physician."""
+    return now >= oncall_due_at(sent, holidays)
+
+
 def clean_rights(chosen: Iterable[str]) -> list[str]:
     wanted = set(chosen)
     unknown = wanted - set(RIGHTS)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from oncoparcours.boards.models import AgendaItem, Document, DocumentKind
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.models import AuditAction, User
-from oncoparcours.monitoring.models import Alert, AlertEvent, Report
+from oncoparcours.monitoring.models import Alert, AlertEvent, AlertRecipient, Report
 from oncoparcours.monitoring.services.alerts import MISSING_REPORT_DAYS
 from oncoparcours.monitoring.services.reports import treatment_context
 from oncoparcours.pathways.models import ActivityInstance, ActivityStatus
@@ -58,6 +58,17 @@ LEVEL_WORDS = {
     "immediate": gettext_lazy("Your care team was told at once."),
     "emergency": gettext_lazy("Emergency: you were asked to call 15."),
 }
+# Who was told about an alert (the alert's recipients, by role), as the patient reads it.
+TOLD_WORDS = {
+    "coordination_nurse": gettext_lazy("your coordination nurse"),
+    "oncologist": gettext_lazy("your cancer doctor"),
+    "pharmacist": gettext_lazy("your pharmacist"),
+    "on_call_physician": gettext_lazy("the on-call doctor"),
+    "car_t_on_call": gettext_lazy("the CAR-T on-call team"),
+    "icu_on_call": gettext_lazy("the intensive-care on-call doctor"),
+    "neurology_on_call": gettext_lazy("the neurology on-call doctor"),
+    "care_team_lead": gettext_lazy("the person in charge of your care team"),
+}
 CALENDAR_PAST_DAYS = 30
 CALENDAR_FUTURE_DAYS = 180
 
@@ -85,6 +96,8 @@ class CalendarEntry:
     place: str
     done: bool
     cancelled: bool
+    # The pathway is paused (the date will move) or ended (it will not take place).
+    pathway_status: str = "active"
 
 
 def calendar(account: PortalAccount, today: dt.date | None = None) -> list[CalendarEntry]:
@@ -93,12 +106,16 @@ def calendar(account: PortalAccount, today: dt.date | None = None) -> list[Calen
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=CALENDAR_PAST_DAYS)
     until = today + dt.timedelta(days=CALENDAR_FUTURE_DAYS)
-    activities = ActivityInstance.objects.filter(
-        patient_id=account.patient_id,
-        kind__in=list(ACTIVITY_KINDS),
-        day__gte=since,
-        day__lte=until,
-    ).exclude(status=ActivityStatus.MISSED)
+    activities = (
+        ActivityInstance.objects.filter(
+            patient_id=account.patient_id,
+            kind__in=list(ACTIVITY_KINDS),
+            day__gte=since,
+            day__lte=until,
+        )
+        .exclude(status=ActivityStatus.MISSED)
+        .select_related("instance")
+    )
     entries = [
         CalendarEntry(
             day=a.display_date,
@@ -108,6 +125,7 @@ def calendar(account: PortalAccount, today: dt.date | None = None) -> list[Calen
             place=a.get_place_display(),
             done=a.status == ActivityStatus.DONE,
             cancelled=a.status == ActivityStatus.CANCELLED,
+            pathway_status=a.instance.status,
         )
         for a in activities.order_by("day", "key")[:300]
     ]
@@ -204,20 +222,44 @@ def questionnaire_due(patient_id: uuid.UUID, now: dt.datetime | None = None) -> 
 
 def report_history(account: PortalAccount, limit: int = 30) -> list[ReportLine]:
     """The patient's own reports (patient or relative) and, for each alert, what the care team
-    did, in plain words (3 queries whatever the number of reports)."""
+    did and who was told, in plain words (4 queries whatever the number of reports)."""
     reports = list(
         Report.objects.filter(patient_id=account.patient_id, source__in=["patient", "caregiver"])
         .select_related("alert")
         .prefetch_related(
-            Prefetch("alert__events", queryset=AlertEvent.objects.order_by("at", "id"))
+            Prefetch("alert__events", queryset=AlertEvent.objects.order_by("at", "id")),
+            Prefetch("alert__recipients", queryset=AlertRecipient.objects.order_by("id")),
         )
         .order_by("-submitted_at")[:limit]
     )
     lines = []
     for report in reports:
-        line = ReportLine(report, str(LEVEL_WORDS.get(report.level, "")))
+        words = str(LEVEL_WORDS.get(report.level, ""))
+        if report.comment_warning_signs and report.level == "none":
+            # Never "nothing worrying" when the comment is.
+            words = _(
+                "Your comment mentions a warning sign: your care team sees it marked. It does "
+                "not raise an alert by itself: if things get worse, call 15."
+            )
+        line = ReportLine(report, words)
         alert: Alert | None = getattr(report, "alert", None)
         if alert is not None:
+            roles = list(dict.fromkeys(r.role for r in alert.recipients.all()))
+            if roles:
+                line.done.append(
+                    _("Told: %(who)s.")
+                    % {
+                        "who": ", ".join(
+                            str(TOLD_WORDS.get(role, _("a member of your care team")))
+                            for role in roles
+                        )
+                    }
+                )
+            else:  # truthfully: nobody could be told automatically
+                line.level_words = _(
+                    "Nobody in your care team could be told automatically: call your centre "
+                    "now, or 15 in an emergency."
+                )
             for event in alert.events.all():
                 when = timezone.localtime(event.at)
                 if event.kind == "acknowledged":

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -48,7 +48,8 @@ REPLY_KIND = "portal_reply"
 TEAM_KIND = "portal_message"
 URGENT_KIND = "portal_message_urgent"
 LATE_KIND = "portal_message_late"
-KINDS = (CODE_KIND, INVITATION_KIND, REPLY_KIND, TEAM_KIND, URGENT_KIND, LATE_KIND)
+ONCALL_KIND = "portal_message_oncall"
+KINDS = (CODE_KIND, INVITATION_KIND, REPLY_KIND, TEAM_KIND, URGENT_KIND, LATE_KIND, ONCALL_KIND)
 SCRUBBED = {"code": "······"}
 TEAM_ROLES = ("coordination_nurse", "referring_oncologist", "haematologist")
 
@@ -742,6 +743,91 @@ def late_answers_escalate(*, now: dt.datetime | None = None) -> int:
                 patient_id=patient_id,
                 obj=Thread.objects.get(pk=thread_id),
                 details={"event": "portal_answer_late_escalated"},
+            )
+            told += 1
+    return told
+
+
+def urgent_messages_escalate(*, now: dt.datetime | None = None) -> int:
+    """Urgent messages (sent anyway after the warning signs prompt) still unanswered when
+    ``rules.oncall_due`` says so (2 hours in working hours, at once outside them): the centre's
+    on-call physician (``on_call_physician`` rota of the patient's expert centre, else its
+    proximity centre; given access to the record for the alert time like an alert's on-call)
+    and the care team's lead are told at once (urgent, in the application and by e-mail,
+    without name nor content). Once per urgent wait: the thread is claimed by a conditional
+    update, so two workers never tell twice. ``oncall_reached`` records whether a physician
+    could be told; the patient reads it."""
+    from oncoparcours.monitoring.services.routing import on_call_reach
+
+    now = now or timezone.now()
+    level = config.service_level()
+    candidates = (
+        Thread.objects.filter(urgent_since__isnull=False, urgent_since__lte=now)
+        .filter(
+            models.Q(oncall_escalated_at__isnull=True)
+            | models.Q(oncall_escalated_at__lt=models.F("urgent_since"))
+        )
+        .order_by("urgent_since")
+        .values_list("pk", "urgent_since")[:500]
+    )
+    told = 0
+    local_now = timezone.localtime(now)
+    for thread_id, urgent_since in candidates:
+        if not rules.oncall_due(timezone.localtime(urgent_since), local_now, level.holidays):
+            continue
+        with transaction.atomic():
+            claimed = (
+                Thread.objects.filter(pk=thread_id, urgent_since=urgent_since)
+                .filter(
+                    models.Q(oncall_escalated_at__isnull=True)
+                    | models.Q(oncall_escalated_at__lt=models.F("urgent_since"))
+                )
+                .update(oncall_escalated_at=now)
+            )
+            if not claimed:
+                continue
+            thread = Thread.objects.select_related("patient").get(pk=thread_id)
+            on_call = on_call_reach(
+                thread.patient, "on_call_physician", actor_label="OncoParcours (message urgent)"
+            )
+            physicians = (
+                {on_call.user.pk: on_call.user}
+                if on_call is not None and on_call.user is not None and on_call.user.is_active
+                else {}
+            )
+            leads = {user.pk: user for user in _team_users(thread.patient_id, leads_only=True)}
+            for user in {**leads, **physicians}.values():
+                for chain in (
+                    ((Channel.IN_APP,), (Channel.EMAIL,)) if user.email else ((Channel.IN_APP,),)
+                ):
+                    notification_send(
+                        kind=ONCALL_KIND,
+                        recipient=Recipient.for_user(user),
+                        context={
+                            "url": site_url("portal:staff_inbox"),
+                            "subject": _("On call: a patient's urgent message is unanswered"),
+                        },
+                        actor=None,
+                        patient_id=thread.patient_id,
+                        chain=chain,
+                        urgent=True,
+                        reference=f"portal-oncall:{thread_id}:{now:%Y%m%d%H%M}",
+                        now=now,
+                    )
+            thread.oncall_reached = bool(physicians)
+            thread.save(update_fields=["oncall_reached", "updated_at"])
+            audit_record(
+                actor=None,
+                actor_label="OncoParcours",
+                action=AuditAction.UPDATE,
+                patient_id=thread.patient_id,
+                obj=thread,
+                details={
+                    "event": "portal_urgent_oncall_escalated",
+                    "on_call_told": sorted(str(pk) for pk in physicians),
+                    "leads_told": sorted(str(pk) for pk in leads),
+                    "on_call_reached": bool(physicians),
+                },
             )
             told += 1
     return told

@@ -34,3 +34,15 @@ def escalate_late_answers() -> int:
     from .services import late_answers_escalate
 
     return late_answers_escalate()
+
+
+URGENT_ONCALL_INTERVAL_SECONDS = 300
+
+
+@task()
+def escalate_urgent_messages() -> int:
+    """Pass urgent messages still unanswered (2 working hours, at once outside working hours)
+    to the centre's on-call physician and the care team's lead, once each."""
+    from .services import urgent_messages_escalate
+
+    return urgent_messages_escalate()

@@ -273,7 +273,13 @@ def _alarming(form: ThreadForm | MessageForm, error: services.AlarmingMessage) -
         if isinstance(form, ThreadForm)
         else MessageForm(data)
     )
-    return {"alarming": error.findings, "confirm_form": confirm_form}
+    upload = form.cleaned_data.get("attachment") if hasattr(form, "cleaned_data") else None
+    return {
+        "alarming": error.findings,
+        "confirm_form": confirm_form,
+        # The browser cannot carry a chosen file over the warning: ask for it again.
+        "dropped_file": upload.name if upload else "",
+    }
 
 
 def _sent(request: HttpRequest, urgent: bool) -> None:

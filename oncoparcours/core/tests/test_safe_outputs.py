@@ -52,7 +52,15 @@ VETTED_TEMPLATES: dict[str, str] = {
             "portal_message",
             "portal_message_urgent",
             "portal_message_late",
+            "portal_message_oncall",
             "portal_reply",
+        )
+        for part in ("subject", "body", "sms")
+    },
+    **{
+        f"monitoring/templates/core/notifications/prom_worrying.{part}.txt": (
+            "plain-text in-app notice to the coordination nurse (the in-app page escapes it); "
+            "data: a questionnaire title from our data files and a link; no answer"
         )
         for part in ("subject", "body", "sms")
     },

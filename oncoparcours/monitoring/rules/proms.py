@@ -70,6 +70,13 @@ def worrying(instrument: Instrument, answers: Mapping[str, int]) -> list[str]:
     ]
 
 
+def big_drop(instrument: Instrument, score: int, previous: int | None) -> bool:
+    """The score fell by the instrument's ``worrying_drop`` points or more since the previous
+    answer (safer reading; no threshold in the data file: never)."""
+    threshold = instrument.get("worrying_drop")
+    return previous is not None and threshold is not None and previous - score >= threshold
+
+
 @dataclass(frozen=True)
 class Occurrence:
     key: str  # "inclusion", "every-28d-3", "end-<phase key>"

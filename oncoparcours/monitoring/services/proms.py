@@ -24,6 +24,8 @@ from .. import prom_catalogue
 from ..models import DueStatus, PromAnswer, QuestionnaireDue, Source
 from ..rules import proms as rules
 
+WORRYING_KIND = "prom_worrying"
+
 TRANSITIONS = {DueStatus.DUE: (DueStatus.ANSWERED, DueStatus.MISSED)}
 
 
@@ -158,6 +160,14 @@ def prom_answer(
                     % {"status": locked.get_status_display().lower()},
                     allowed=[],
                 )
+            previous_score = (
+                PromAnswer.objects.filter(
+                    patient_id=locked.patient_id, due__instrument=locked.instrument
+                )
+                .order_by("-submitted_at")
+                .values_list("score", flat=True)
+                .first()
+            )
             answer = PromAnswer.objects.create(
                 due=locked,
                 patient_id=locked.patient_id,
@@ -179,10 +189,59 @@ def prom_answer(
                 actor_label=actor_label,
                 details={"prom": locked.instrument, "source": source},
             )
+            dropped = rules.big_drop(instrument, answer.score, previous_score)
+            if answer.worrying or dropped:
+                _tell_the_nurse(answer, locked, dropped)
     except IntegrityError:
         return PromAnswer.objects.get(due=due)  # answered at the same moment elsewhere
     due.status = DueStatus.ANSWERED
     return answer
+
+
+def _tell_the_nurse(answer: PromAnswer, due: QuestionnaireDue, dropped: bool) -> None:
+    """A worrying answer (an item at its worrying level, or a big drop of the score): the
+    patient's coordination nurses (else the care team's lead) get an in-app notice, once per
+    answer (the answer is created once). No alert: a PROM never raises one."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from oncoparcours.core.notifications.models import Channel
+    from oncoparcours.core.notifications.services import Recipient, notification_send
+    from oncoparcours.patients.models import CareTeamMember
+
+    today = timezone.localdate()
+    members = list(
+        CareTeamMember.objects.filter(
+            patient_id=due.patient_id,
+            start__lte=today,
+            professional__user__isnull=False,
+            professional__user__is_active=True,
+        )
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .select_related("professional__user")
+    )
+    nurses = [m for m in members if m.role == "coordination_nurse"] or [
+        m for m in members if m.is_lead
+    ]
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "monitoring:proms", kwargs={"patient_id": due.patient_id}
+    )
+    users = {m.professional.user.pk: m.professional.user for m in nurses if m.professional.user}
+    for user in users.values():
+        notification_send(
+            kind=WORRYING_KIND,
+            recipient=Recipient.for_user(user),
+            context={
+                "subject": _("A worrying questionnaire answer: call the patient"),
+                "questionnaire": prom_catalogue.title(due.instrument, due.instrument_version),
+                "drop": dropped,
+                "url": url,
+            },
+            actor=None,
+            patient_id=due.patient_id,
+            chain=(Channel.IN_APP,),
+            reference=f"prom-worrying:{answer.pk}",
+        )
 
 
 def _error_text(reason: str) -> str:

@@ -200,6 +200,21 @@ def report_submit(
     raise ApplicationError(_("The report could not be saved; send it again."))
 
 
+SCANNED = ("patient", "caregiver")
+
+
+def comment_warning_signs(comment: str) -> list[dict[str, Any]]:
+    """The warning signs in a patient's or relative's free-text comment, by the portal's
+    warning-words list (``portal/data/alarming_words.yaml``): what a secure message would have
+    prompted for."""
+    from oncoparcours.portal import config as portal_config  # the list lives with the portal
+
+    return [
+        {"category": f.category.key, "label": f.category.label, "words": list(f.words)}
+        for f in portal_config.alarming_in(comment)
+    ]
+
+
 def _store(
     now: dt.datetime,
     patient: Patient,
@@ -236,6 +251,7 @@ def _store(
         observations=assessment.observations,
         vitals=vitals,
         comment=comment,
+        comment_warning_signs=comment_warning_signs(comment) if source in SCANNED else [],
         result=strictest.as_result(triaged),
         max_grade=result.max_grade,
         level=decision.level,
@@ -264,6 +280,7 @@ def _store(
             "max_grade": result.max_grade,
             "flags": list(result.flags),
             "link": str(link.pk) if link else None,
+            "comment_warning_signs": [sign["category"] for sign in report.comment_warning_signs],
         },
     )
     return Submitted(report, alert, True)

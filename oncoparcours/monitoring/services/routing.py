@@ -98,6 +98,18 @@ def route(patient: Patient, roles: list[str], *, actor_label: str) -> Routing:
     return Routing(list(chosen.values()), unreached)
 
 
+def on_call_reach(patient: Patient, role: str, *, actor_label: str) -> Professional | None:
+    """The professional on the patient's centre rota for ``role`` right now, given access to
+    the record for the on-call time (as for an alert) when not already in the care team; None
+    when nobody is on the rota (no fallback: the caller says so truthfully)."""
+    on_call = _on_call(patient, role)
+    if on_call is not None and not any(
+        member.professional_id == on_call.pk for member in _current_team(patient)
+    ):
+        _grant_on_call_access(patient, on_call, role, actor_label)
+    return on_call
+
+
 def recipients(
     patient: Patient, roles: list[str], *, actor_label: str
 ) -> list[tuple[Professional, str]]:

@@ -163,3 +163,15 @@ def who_was_told(report: Any) -> str:
     if roles:
         return gettext("An alert has been sent to your care team.")
     return gettext("Nobody in your care team could be reached automatically: call 15, or the unit.")
+
+
+@register.simple_tag
+def comment_warnings(report: Any) -> list[Any]:
+    """The portal's warning-sign categories (label, advice, numbers) found in a report's
+    comment, in the data file's order."""
+    keys = {sign.get("category") for sign in getattr(report, "comment_warning_signs", []) or []}
+    if not keys:
+        return []
+    from oncoparcours.portal import config as portal_config
+
+    return [c for c in portal_config.alarming_categories() if c.key in keys]

@@ -382,3 +382,45 @@ def test_an_escalation_to_a_role_nobody_holds_says_so_in_the_history(submit, nur
     escalate_overdue_alerts(now=later(3 * 24 * 60 + 1))
     note = AlertEvent.objects.get(alert=alert, kind="escalated").note
     assert "non joint" in note and "oncologue" in note
+
+
+def test_a_worrying_comment_shows_the_advice_and_3114_and_is_flagged_for_the_team(
+    client, link_token, nurse
+):
+    response = client.post(
+        self_report_url(link_token),
+        {"submission_key": str(uuid.uuid4()), "comment": "j'en peux plus, je veux en finir"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Votre commentaire mentionne un signe d'alerte" in body
+    assert 'href="tel:3114"' in body and 'href="tel:15"' in body
+    assert "Si cela s'aggrave : appelez votre équipe de soins, n'écrivez pas." in body
+    assert "nouveau message" not in body and "autre message" not in body
+    report = Report.objects.get()
+    assert [sign["category"] for sign in report.comment_warning_signs] == ["suicide"]
+    client.force_login(nurse.user)
+    staff = client.get(report.get_absolute_url()).content.decode()
+    assert "Commentaire inquiétant" in staff and "idées de suicide" in staff
+
+
+def test_an_emergency_with_a_worrying_comment_keeps_one_call_15_button(client, link_token):
+    body = client.post(
+        self_report_url(link_token),
+        {
+            "submission_key": str(uuid.uuid4()),
+            "dyspnea": "life_threatening",
+            "comment": "j'etouffe",
+        },
+        follow=True,
+    ).content.decode()
+    assert body.count('href="tel:15"') == 1
+    assert "Votre commentaire mentionne un signe d'alerte" in body
+
+
+def test_a_plain_comment_is_not_flagged(client, link_token):
+    client.post(
+        self_report_url(link_token),
+        {"submission_key": str(uuid.uuid4()), "comment": "Merci pour tout"},
+    )
+    assert Report.objects.get().comment_warning_signs == []

@@ -91,7 +91,7 @@ def test_alarming_words_prompt_the_questionnaire_and_15_first(account):
     assert Message.objects.count() == 0  # not sent yet
     assert "/portail/questionnaire/" in page and 'href="tel:15"' in page
     assert "fièvre ou frissons" in page and "« fièvre »" in page and "« frissons »" in page
-    assert "pas pour autant un moyen d'appeler en urgence" in page
+    assert "Ce n'est toujours pas un moyen d'urgence" in page and "médecin d'astreinte" in page
     answer = client.post("/portail/messages/nouveau/", {**data, "confirmed": "True"})
     assert answer.status_code == 302
     message = Message.objects.get()

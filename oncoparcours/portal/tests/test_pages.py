@@ -260,3 +260,77 @@ def test_staff_withdraws_an_access_and_bad_ids_are_404(patient, nurse, caregiver
     other = Client()
     other.force_login(outsider.user)
     assert other.get(url).status_code == 404
+
+
+def test_a_worrying_comment_in_the_portal_questionnaire_is_never_nothing_worrying(account):
+    TreatmentCourseFactory(patient=account.patient, kind="immune_checkpoint_inhibitor")
+    client = portal_client(account)
+    form = client.get("/portail/questionnaire/").content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', form).group(1)
+    done = client.post(
+        "/portail/questionnaire/",
+        {"submission_key": key, "comment": "il dit n'importe quoi depuis ce matin"},
+        follow=True,
+    ).content.decode()
+    assert "Votre commentaire mentionne un signe d'alerte" in done and 'href="tel:15"' in done
+    report = Report.objects.get()
+    assert report.level == "none"
+    assert [s["category"] for s in report.comment_warning_signs] == ["neurological"]
+    history = visible(client.get("/portail/suivi/").content.decode())
+    assert "Rien d'inquiétant" not in history
+    assert "Votre commentaire mentionne un signe" in history
+
+
+def test_what_was_done_says_who_was_told_by_role_in_constant_queries(account, nurse):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from oncoparcours.monitoring.models import AlertRecipient
+    from oncoparcours.portal import selectors
+
+    TreatmentCourseFactory(patient=account.patient, kind="immune_checkpoint_inhibitor")
+
+    def send():
+        return report_submit(
+            patient=account.patient,
+            source="patient",
+            observations={"stools_over_baseline_per_day": 5, "abdominal_pain": "moderate"},
+            submission_key=uuid.uuid4(),
+        ).report
+
+    first = send()
+    roles = set(AlertRecipient.objects.filter(alert=first.alert).values_list("role", flat=True))
+    assert roles == {"oncologist"}  # a grade 3 diarrhoea: the oncologist
+    text = visible(portal_client(account).get("/portail/suivi/").content.decode())
+    assert "Prévenu(s) : votre cancérologue." in text
+    with CaptureQueriesContext(connection) as one:
+        selectors.report_history(account)
+    for _ in range(4):
+        send()
+    with CaptureQueriesContext(connection) as five:
+        assert len(selectors.report_history(account)) == 5
+    assert len(five) == len(one)
+
+
+def test_what_was_done_never_claims_someone_was_told_when_nobody_was(account):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from oncoparcours.patients.models import CareTeamMember
+
+    TreatmentCourseFactory(patient=account.patient, kind="immune_checkpoint_inhibitor")
+    today = timezone.localdate()
+    CareTeamMember.objects.filter(patient=account.patient).update(
+        start=today - dt.timedelta(days=10), end=today - dt.timedelta(days=1)
+    )
+    report = report_submit(
+        patient=account.patient,
+        source="patient",
+        observations={"stools_over_baseline_per_day": 5, "abdominal_pain": "moderate"},
+        submission_key=uuid.uuid4(),
+    ).report
+    assert not report.alert.recipients.exists()  # nobody in the care team today
+    text = visible(portal_client(account).get("/portail/suivi/").content.decode())
+    assert "a été prévenue" not in text and "Prévenu(s)" not in text
+    assert "Personne de votre équipe de soins n&#x27;a pu être prévenu automatiquement" in text

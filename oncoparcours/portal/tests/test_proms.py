@@ -74,3 +74,67 @@ def test_a_relative_without_the_questionnaire_right_never_sees_it(caregiver, due
     client = portal_client(caregiver)
     assert "Mon état de santé" not in client.get("/portail/").content.decode()
     assert client.get(f"/portail/questionnaires/{due.pk}/").status_code in (302, 403, 404)
+
+
+def _answer(due, values, overall):
+    from oncoparcours.monitoring.services.proms import prom_answer
+
+    return prom_answer(
+        due=due,
+        answers={**values, "overall": overall},
+        source="patient",
+        submission_key=uuid.uuid4(),
+        actor_label="Jeanne Moreau (patient)",
+    )
+
+
+def _worrying_notices():
+    from oncoparcours.core.notifications.models import Notification
+
+    return Notification.objects.filter(kind="prom_worrying")
+
+
+def test_the_worst_ability_level_notifies_the_coordination_nurse_once(account, due, nurse):
+    answer = _answer(due, {**CALM, "self_care": 5}, 60)
+    assert answer.worrying == ["self_care"]
+    (notice,) = _worrying_notices()
+    assert notice.recipient_user == nurse.user and list(notice.chain) == ["in_app"]
+    assert "Moreau" not in str(notice.context)  # no name, no answer
+    assert not Alert.objects.exists()
+    # The same form sent twice: one answer, still one notice.
+    from oncoparcours.monitoring.services.proms import prom_answer
+
+    again = prom_answer(
+        due=due,
+        answers={**CALM, "self_care": 5, "overall": 60},
+        source="patient",
+        submission_key=answer.submission_key,
+    )
+    assert again.pk == answer.pk and _worrying_notices().count() == 1
+
+
+def test_a_calm_answer_notifies_nobody_and_a_big_drop_does(account, due, nurse):
+    _answer(due, CALM, 80)
+    assert not _worrying_notices().exists()
+    second = QuestionnaireDue.objects.create(
+        patient=due.patient,
+        pathway_instance=due.pathway_instance,
+        organisation=due.organisation,
+        instrument=due.instrument,
+        instrument_version=due.instrument_version,
+        occurrence="every-28d-1",
+        due_on=timezone.localdate(),
+        closes_on=timezone.localdate() + dt.timedelta(days=7),
+    )
+    _answer(second, CALM, 59)  # 80 → 59: a drop of 21 points (threshold 20)
+    assert _worrying_notices().count() == 1
+
+
+def test_the_thresholds_are_in_the_data_files():
+    from oncoparcours.monitoring import prom_catalogue
+
+    health = prom_catalogue.instrument("health-status", 1)
+    assert health["worrying_drop"] == 20
+    ability = {i["key"]: i.get("worrying_from") for i in health["items"]}
+    assert ability["getting_about"] == ability["self_care"] == ability["usual_activities"] == 5
+    assert prom_catalogue.instrument("quality-of-life", 1)["worrying_drop"] == 15

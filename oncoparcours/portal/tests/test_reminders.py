@@ -194,3 +194,23 @@ def test_reminder_texts_say_who_sends_them_in_plain_french_without_medical_detai
     assert "Ce n'est pas grave" in render(missed).body
     appointment = next(n for n in sent if n.kind == reminders.APPOINTMENT)
     assert "Traitement" in render(appointment).short  # a kind in plain words, no drug name
+
+
+@pytest.mark.parametrize("status", ["paused", "ended"])
+def test_no_reminder_while_the_pathway_is_paused_or_ended(account, pathway, status):
+    from oncoparcours.pathways.models import PathwayInstance
+
+    from .test_messages import portal_client
+
+    proms_schedule()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    activity = ActivityInstance.objects.filter(instance=pathway).order_by("key").first()
+    ActivityInstance.objects.filter(pk=activity.pk).update(
+        kind="lab_test", status="planned", day=tomorrow, scheduled_for=None
+    )
+    PathwayInstance.objects.filter(pk=pathway.pk).update(status=status)
+    assert reminders.reminders_send().created == 0
+    page = portal_client(account).get("/portail/calendrier/").content.decode()
+    assert ("En pause" if status == "paused" else "Suspendu") in page
+    PathwayInstance.objects.filter(pk=pathway.pk).update(status="active")
+    assert reminders.reminders_send().created > 0

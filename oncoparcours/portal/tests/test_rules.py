@@ -156,3 +156,37 @@ def test_data_files_are_versioned_and_sourced():
     version, topics = config.education()
     assert version
     assert all(leaflet.source for topic in topics for leaflet in topic.leaflets)
+
+
+PARIS = dt.timezone(dt.timedelta(hours=1))
+
+
+def _at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 12, day, hour, minute, tzinfo=PARIS)  # 2026-12-07 is a Monday
+
+
+@pytest.mark.parametrize(
+    ("sent", "now", "due"),
+    [
+        (_at(7, 9), _at(7, 10, 59), False),  # Monday 09:00, not yet 2 hours
+        (_at(7, 9), _at(7, 11), True),  # 2 hours unanswered in working hours
+        (_at(7, 17, 30), _at(7, 17, 59), False),
+        (_at(7, 17, 30), _at(7, 18), True),  # the working day ends first
+        (_at(7, 7, 59), _at(7, 7, 59), True),  # before 08:00: at once
+        (_at(7, 8), _at(7, 8, 1), False),  # 08:00 is working hours
+        (_at(7, 18), _at(7, 18), True),  # 18:00 is not
+        (_at(5, 11), _at(5, 11), True),  # Saturday: at once
+        (_at(6, 15), _at(6, 15), True),  # Sunday: at once
+        (_at(25, 10), _at(25, 10), True),  # Christmas, a public holiday: at once
+        (_at(11, 16, 59), _at(11, 17, 59), False),  # Friday afternoon
+        (_at(11, 16, 59), _at(11, 18), True),
+    ],
+)
+def test_oncall_due(sent, now, due):
+    assert rules.oncall_due(sent, now, HOLIDAYS) is due
+
+
+def test_oncall_due_at_is_two_hours_or_the_end_of_the_working_day():
+    assert rules.oncall_due_at(_at(7, 9, 15)) == _at(7, 11, 15)
+    assert rules.oncall_due_at(_at(7, 16, 30)) == _at(7, 18)
+    assert rules.oncall_due_at(_at(7, 20)) == _at(7, 20)
