@@ -21,7 +21,10 @@ def shell(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     nav = []
     if user is not None and user.is_authenticated:
+        session = getattr(request, "session", {})
         for item in nav_items_for(user.role):
+            if item.session_flag and not session.get(item.session_flag):
+                continue
             try:
                 url = reverse(item.url_name)
             except NoReverseMatch:

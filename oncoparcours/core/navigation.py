@@ -22,6 +22,9 @@ class NavItem:
     url_name: str
     order: int = 100
     roles: frozenset[str] | None = None  # None: every logged-in user
+    # Shown only when this session key is true (set at login by the app that owns the item,
+    # e.g. the ICU staff among physicians): no query per page.
+    session_flag: str = ""
 
     def visible_to(self, role: str) -> bool:
         return self.roles is None or role in self.roles
