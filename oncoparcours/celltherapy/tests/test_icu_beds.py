@@ -108,14 +108,14 @@ def test_request_then_confirm_then_the_date_is_accepted(order, icu, haematologis
     with pytest.raises(ApplicationError) as refused:
         icu_beds.infusion_date_set(actor=haematologist, order=order, day=in_days(10))
     assert refused.value.field == "planned_infusion_on"
-    assert "awaiting the ICU" in str(refused.value)
+    assert "attend la réponse de la réanimation" in str(refused.value)
     icu_beds.reservation_move(actor=intensivist.user, reservation=reservation, to="confirmed")
     order = icu_beds.infusion_date_set(actor=haematologist, order=order, day=in_days(10))
     assert order.planned_infusion_on == in_days(10)
     # A day the bed does not cover in full is refused, naming the days and the next step.
     with pytest.raises(ApplicationError) as refused:
         icu_beds.infusion_date_set(actor=haematologist, order=order, day=in_days(11))
-    assert "request a bed" in str(refused.value)
+    assert "demandez un lit pour ce jour" in str(refused.value)
     order.refresh_from_db()
     assert order.planned_infusion_on == in_days(10)
     events = list(BedReservationEvent.objects.filter(reservation=reservation))
@@ -240,7 +240,7 @@ def test_one_active_reservation_per_order_and_a_unit_of_the_treating_centre(
         icu_beds.reservation_request(
             actor=haematologist, order=order, unit=icu, infusion_on=in_days(20)
         )
-    assert "cancel it" in str(refused.value)
+    assert "annulez-la" in str(refused.value)
     assert BedReservation.objects.count() == 1
 
 
