@@ -182,7 +182,7 @@ def reservation_request(
     _event(reservation, actor, "")
     # The unit's staff answer the request: they join the care team to see who is coming.
     people = [(p, CareTeamRole.OTHER) for p in unit.staff.filter(is_active=True)]
-    care_team._join(order.patient, people, actor, f"Réanimation CAR-T {order.coi}")
+    care_team._join(order.patient, people, actor, f"CAR-T {order.coi} — réanimation")
     return reservation
 
 
