@@ -60,6 +60,8 @@ class IcuDemo:
             organisation=hospital, name="Réanimation médicale", beds=8, intensive_care=True
         )
         unit.staff.add(intensivist)
+        answering = intensivist.user
+        assert answering is not None
         # Other patients of the unit (no CAR-T): five stays around today.
         others = list(Patient.objects.order_by("id").values_list("id", flat=True)[:200])
         for _n in range(5):
@@ -83,9 +85,7 @@ class IcuDemo:
             reservation = icu_beds.reservation_request(
                 actor=haematologist, order=qualified, unit=unit, infusion_on=day
             )
-            icu_beds.reservation_move(
-                actor=intensivist.user, reservation=reservation, to="confirmed"
-            )
+            icu_beds.reservation_move(actor=answering, reservation=reservation, to="confirmed")
             icu_beds.infusion_date_set(actor=haematologist, order=qualified, day=day)
         rest = [o for o in orders if o.pk != getattr(qualified, "pk", None)]
         if rest:  # a request waiting for the ICU's answer
@@ -102,6 +102,4 @@ class IcuDemo:
                 unit=unit,
                 infusion_on=self.today + dt.timedelta(days=self.rng.randint(9, 14)),
             )
-            icu_beds.reservation_move(
-                actor=intensivist.user, reservation=reservation, to="confirmed"
-            )
+            icu_beds.reservation_move(actor=answering, reservation=reservation, to="confirmed")

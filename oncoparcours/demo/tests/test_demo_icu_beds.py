@@ -30,11 +30,14 @@ def test_the_icu_demo(settings, tmp_path):
     client.login(username="reanimateur", password="demo-oncoparcours")
     home = client.get(reverse("core:home")).content.decode()
     assert reverse("celltherapy:icu_beds") in home
-    page = client.get(reverse("celltherapy:icu_beds"))
+    # The qualified order's bed starts in three weeks: the grid from two weeks on shows it.
+    later = (timezone.localdate() + dt.timedelta(days=14)).isoformat()
+    page = client.get(reverse("celltherapy:icu_beds") + f"?jour={later}")
     assert page.status_code == 200
     assert qualified.patient.last_name.upper() in page.content.decode()
     haematologist = Client()
     haematologist.force_login(get_user_model().objects.get(username="hematologue"))
-    assert reverse("celltherapy:icu_beds") not in haematologist.get(
-        reverse("core:home")
-    ).content.decode()
+    assert (
+        reverse("celltherapy:icu_beds")
+        not in haematologist.get(reverse("core:home")).content.decode()
+    )
