@@ -371,3 +371,14 @@ def test_order_actions_are_404_outside_the_care_team(client, order, icu):
     )
     assert response.status_code == 404
     assert not BedReservation.objects.exists()
+
+
+def test_free_icu_beds_do_not_silence_the_monitoring_unit_warning(car_t_patient, setting, icu):
+    from oncoparcours.celltherapy.efs_selectors import infusion_bed_warning
+
+    monitoring = BedUnit.objects.get(organisation=setting.hospital, intensive_care=False)
+    infusion = in_days(10)
+    for _n in range(monitoring.beds):
+        BedStay.objects.create(unit=monitoring, patient=car_t_patient, start=infusion, end=None)
+    warnings = infusion_bed_warning(setting.hospital.pk, infusion)
+    assert [w[0] for w in warnings] == [monitoring]
