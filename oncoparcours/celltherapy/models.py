@@ -730,3 +730,7 @@ class BedReservationEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.reservation_id} {self.from_status} → {self.to_status}"
+
+    @property
+    def to_status_label(self) -> str:
+        return str(dict(ReservationStatus.choices).get(self.to_status, self.to_status))

@@ -360,6 +360,9 @@ def test_order_page_request_and_date(client, order, icu, haematologist, intensiv
     icu_beds.reservation_move(actor=intensivist.user, reservation=reservation, to="confirmed")
     client.post(date_url, {"planned_infusion_on": day})
     assert CarTOrder.objects.get(pk=order.pk).planned_infusion_on == in_days(6)
+    section = client.get(url).content.decode().split('id="icu-bed"')[1]
+    assert "Confirmée" in section and "Demandée" in section  # the events, in words
+    assert in_days(6).strftime("%d/%m/%Y") in section
 
 
 def test_order_actions_are_404_outside_the_care_team(client, order, icu):
