@@ -1,6 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+ICU_SESSION_FLAG = "icu_staff"
+
+
+def remember_icu_staff(sender: object, request: object, user: object, **kwargs: object) -> None:
+    """On login, whether the user answers intensive-care bed reservations (menu entry)."""
+    from .services.icu_beds import is_icu_staff
+
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[ICU_SESSION_FLAG] = is_icu_staff(user)  # type: ignore[arg-type]
+
 
 class CellTherapyConfig(AppConfig):
     name = "oncoparcours.celltherapy"
@@ -35,6 +46,20 @@ class CellTherapyConfig(AppConfig):
                 roles=frozenset({"efs_staff"}),
             )
         )
+        # Intensive-care staff (physicians of an ICU unit's staff): the bed reservations page.
+        register_nav_item(
+            NavItem(
+                "icu_beds",
+                _("Intensive-care beds"),
+                "celltherapy:icu_beds",
+                order=32,
+                roles=frozenset({"clinician", "coordination_nurse", "administrator"}),
+                session_flag=ICU_SESSION_FLAG,
+            )
+        )
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(remember_icu_staff, dispatch_uid="celltherapy.icu_staff")
         register_home_panel(
             "celltherapy.efs_today", home.efs_today_panel, order=1, roles=["efs_staff"]
         )

@@ -289,3 +289,13 @@ def sources() -> dict[str, str]:
         name: f"{_load(name)['source']} (version {_load(name)['version']})"
         for name in ("products.yaml", "procedures.yaml", "crs_icans_treatments.yaml")
     }
+
+
+def icu_bed_days() -> dict[str, int]:
+    """Product code → days an intensive-care bed is held from the infusion day included
+    (``icu_beds.yaml``; ``rules.icu_beds.days_held`` gives an unknown product the longest)."""
+    return {code: int(row["days_held"]) for code, row in _load("icu_beds.yaml")["products"].items()}
+
+
+def icu_beds_version() -> str:
+    return str(_load("icu_beds.yaml")["version"])

@@ -337,8 +337,10 @@ def infusion_bed_warning(
     """Units of the treating site with no bed expected free on some day of the monitoring window
     (``days``: the product label's daily monitoring window)."""
     units = list(
+        # The monitoring units: an intensive-care bed is reserved on its own (services.icu_beds).
         BedUnit.objects.filter(
-            Q(organisation_id=order_centre_id) | Q(organisation__parent_id=order_centre_id)
+            Q(organisation_id=order_centre_id) | Q(organisation__parent_id=order_centre_id),
+            intensive_care=False,
         )
     )
     if not units:

@@ -18,6 +18,7 @@ from oncoparcours.patients.models import Patient
 
 from . import catalogue
 from .models import (
+    BedUnit,
     BookingStatus,
     CarTOrder,
     CustodyKind,
@@ -97,11 +98,6 @@ class OrderForm(forms.Form):
     )
     efs_centre = forms.ModelChoiceField(
         label=_("EFS care centre (apheresis)"), queryset=Organisation.objects.none()
-    )
-    planned_infusion_on = forms.DateField(
-        label=_("Planned infusion"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
@@ -394,3 +390,38 @@ class TreatmentForm(forms.Form):
 class EnteredInErrorForm(forms.Form):
     treatment = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Why this entry is wrong"), max_length=300)
+
+
+class BedRequestForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("Intensive care unit"), queryset=BedUnit.objects.none(), empty_label=None
+    )
+    first_day = forms.DateField(
+        label=_("Planned infusion day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, units: list[BedUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _model_field(self, "unit").queryset = BedUnit.objects.filter(pk__in=[u.pk for u in units])
+
+
+class InfusionDateForm(forms.Form):
+    planned_infusion_on = forms.DateField(
+        label=_("Planned infusion"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty to clear the date."),
+    )
+
+
+class ReservationMoveForm(forms.Form):
+    to = forms.ChoiceField(
+        choices=[
+            ("confirmed", _("Confirm")),
+            ("refused", _("Refuse")),
+            ("released", _("Release")),
+            ("cancelled", _("Cancel")),
+        ]
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

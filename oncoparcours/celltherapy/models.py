@@ -632,6 +632,17 @@ class BedUnit(BaseModel):
     )
     name = models.CharField(_("unit"), max_length=120)
     beds = models.PositiveSmallIntegerField(_("beds"))
+    intensive_care = models.BooleanField(
+        _("intensive care unit"),
+        default=False,
+        help_text=_("Receives bed reservations for the days after a CAR-T infusion."),
+    )
+    staff = models.ManyToManyField(
+        Professional,
+        blank=True,
+        related_name="icu_units",
+        verbose_name=_("staff answering reservations"),
+    )
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -655,3 +666,71 @@ class BedStay(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.start}"
+
+
+class ReservationStatus(models.TextChoices):
+    REQUESTED = "requested", pgettext_lazy("reservation", "Requested")
+    CONFIRMED = "confirmed", pgettext_lazy("reservation", "Confirmed")
+    REFUSED = "refused", pgettext_lazy("reservation", "Refused")
+    RELEASED = "released", pgettext_lazy("reservation", "Released")
+    CANCELLED = "cancelled", pgettext_lazy("reservation", "Cancelled")
+
+
+class BedReservation(BaseModel):
+    """An intensive-care bed held for a CAR-T patient from the infusion day for the days the
+    product needs (``rules.icu_beds``): requested by the cell-therapy team, answered by the ICU."""
+
+    order = models.ForeignKey(CarTOrder, on_delete=models.PROTECT, related_name="bed_reservations")
+    unit = models.ForeignKey(
+        BedUnit, on_delete=models.PROTECT, related_name="reservations", verbose_name=_("unit")
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    first_day = models.DateField(_("infusion day"))
+    last_day = models.DateField(_("held until"))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ReservationStatus.choices,
+        default=ReservationStatus.REQUESTED,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["first_day", "created_at"]
+        indexes = [
+            models.Index(fields=["unit", "status", "first_day"], name="bed_reservation_unit_day")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")), name="bed_reservation_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.first_day}–{self.last_day} {self.status}"
+
+
+class BedReservationEvent(AppendOnlyModel):
+    """One move of a reservation (append-only): who, when, from which status to which, why."""
+
+    id = models.BigAutoField(primary_key=True)
+    reservation = models.ForeignKey(BedReservation, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(max_length=200)
+    reason = BoundedTextField(_("reason"), blank=True, max_length=limits.REASON)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reservation_id} {self.from_status} → {self.to_status}"
+
+    @property
+    def to_status_label(self) -> str:
+        return str(dict(ReservationStatus.choices).get(self.to_status, self.to_status))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import efs, infusion, orders, storage
+from .views import efs, icu, infusion, orders, storage
 
 app_name = "celltherapy"
 
@@ -29,4 +29,17 @@ urlpatterns = [
     path("efs/demandes/<uuid:booking_id>/", efs.booking_detail, name="booking"),
     path("patients/<uuid:patient_id>/efs/demande/", efs.booking_request, name="booking_request"),
     path("therapie-cellulaire/lits/", efs.beds, name="beds"),
+    path("therapie-cellulaire/reanimation/", icu.icu_page, name="icu_beds"),
+    path(
+        "therapie-cellulaire/reanimation/<uuid:reservation_id>/",
+        icu.reservation_answer,
+        name="reservation_answer",
+    ),
+    path(ORDER + "lit-reanimation/", icu.bed_request, name="bed_request"),
+    path(
+        ORDER + "lit-reanimation/<uuid:reservation_id>/annuler/",
+        icu.bed_cancel,
+        name="bed_cancel",
+    ),
+    path(ORDER + "date-de-perfusion/", icu.infusion_date, name="infusion_date"),
 ]

@@ -21,7 +21,7 @@ def shell(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     nav = []
     if user is not None and user.is_authenticated:
-        for item in nav_items_for(user.role):
+        for item in nav_items_for(user.role, getattr(request, "session", None)):
             try:
                 url = reverse(item.url_name)
             except NoReverseMatch:

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,9 @@ class NavItem:
     url_name: str
     order: int = 100
     roles: frozenset[str] | None = None  # None: every logged-in user
+    # Shown only when this session key is true (set at login by the app that owns the item,
+    # e.g. the ICU staff among physicians): no query per page.
+    session_flag: str = ""
 
     def visible_to(self, role: str) -> bool:
         return self.roles is None or role in self.roles
@@ -45,8 +48,16 @@ def register_nav_item(item: NavItem) -> None:
     _nav_items[item.key] = item
 
 
-def nav_items_for(role: str) -> list[NavItem]:
-    return sorted((i for i in _nav_items.values() if i.visible_to(role)), key=lambda i: i.order)
+def nav_items_for(role: str, flags: Mapping[str, Any] | None = None) -> list[NavItem]:
+    """The role's entries; one with a ``session_flag`` only when ``flags`` (the session) has it."""
+    return sorted(
+        (
+            i
+            for i in _nav_items.values()
+            if i.visible_to(role) and (not i.session_flag or (flags or {}).get(i.session_flag))
+        ),
+        key=lambda i: i.order,
+    )
 
 
 def register_home_panel(

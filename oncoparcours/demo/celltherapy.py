@@ -530,9 +530,6 @@ class CellTherapyDemo:
                 pharmacy=self.pharmacy,
                 efs_centre=self.efs_centre,
                 decision=plan.decision,
-                planned_infusion_on=(timezone.localdate() + dt.timedelta(days=21))
-                if plan.stage == "qualified"
-                else None,
             ),
         )
         # The history starts when the order was placed, not when the demo was loaded.

@@ -562,6 +562,8 @@ class Generator:
         User = get_user_model()
         qualifications = {q.code: q for q in QualificationType.objects.all()}
         for login in DEMO_LOGINS:
+            if login.late:
+                continue
             user = User.objects.create_user(
                 username=login.username,
                 password=DEMO_PASSWORD,

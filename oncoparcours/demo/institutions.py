@@ -459,6 +459,8 @@ class DemoLogin:
     specialty: str
     function: str
     qualifications: tuple[str, ...] = field(default=())
+    # Created by a later demo step with its own seeded random (not among the directory's draws).
+    late: bool = False
 
 
 # Civility of the demo logins whose first name is not in the demo's name lists (the others follow
@@ -592,5 +594,16 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "administrative",
         "none",
         "Chargé d'évaluation Article 51",
+    ),
+    DemoLogin(
+        "reanimateur",
+        "clinician",
+        "Claire",
+        "Dumas",
+        "chru-tours",
+        "physician",
+        "intensive_care",
+        "Réanimatrice — lits de réanimation CAR-T",
+        late=True,
     ),
 )

@@ -45,7 +45,6 @@ class OrderInput:
     coi: str = ""
     din: str = ""
     decision: Any = None
-    planned_infusion_on: dt.date | None = None
 
 
 def _din_error(din: str) -> str | None:
@@ -88,8 +87,6 @@ def _validate(data: OrderInput) -> dict[str, list[str]]:
             errors[name] = [_("%(name)s is not of the expected kind.") % {"name": organisation}]
     if message := gates.decision_problem(data.decision, data.patient.pk):
         errors["decision"] = [message]
-    if data.planned_infusion_on and data.planned_infusion_on < timezone.localdate():
-        errors["planned_infusion_on"] = [_("The planned infusion cannot be in the past.")]
     if catalogue.product(data.product) is not None and not errors.keys() & set(kinds):
         errors.update(
             gates.qualification_errors(
@@ -145,7 +142,6 @@ def order_create(*, actor: User, data: OrderInput) -> CarTOrder:
         treating_centre=data.treating_centre,
         pharmacy=data.pharmacy,
         efs_centre=data.efs_centre,
-        planned_infusion_on=data.planned_infusion_on,
         ordered_by=actor,
     )
     try:

@@ -21,11 +21,19 @@ from oncoparcours.core.models import AuditAction
 from oncoparcours.directory.models import Organisation
 from oncoparcours.patients.selectors import patient_get_for_user
 
-from .. import catalogue, efs_selectors, selectors
-from ..forms import BedsideForm, CustodyEventForm, OrderFilterForm, OrderForm, TransitionForm
+from .. import catalogue, efs_selectors, icu_selectors, selectors
+from ..forms import (
+    BedRequestForm,
+    BedsideForm,
+    CustodyEventForm,
+    InfusionDateForm,
+    OrderFilterForm,
+    OrderForm,
+    TransitionForm,
+)
 from ..labels import order_label_pdf
 from ..rules import lifecycle
-from ..services import bedside, custody, orders
+from ..services import bedside, custody, icu_beds, orders
 
 PAGE_SIZE = 50
 
@@ -88,7 +96,6 @@ def order_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> Ht
                     coi=data["coi"],
                     din=data["din"],
                     decision=data["decision"],
-                    planned_infusion_on=data["planned_infusion_on"],
                 ),
             )
         except ApplicationError as error:
@@ -156,6 +163,24 @@ def _order_context(request: AuthenticatedHttpRequest, order: object) -> dict:
         "benefit_risk": selectors.benefit_risk_decisions(order),
         "treatments": selectors.episode_treatments(order),
         "role": request.user.role,
+        "icu": _icu_context(request, order),
+    }
+
+
+def _icu_context(request: AuthenticatedHttpRequest, order: selectors.CarTOrder) -> dict:
+    reservations = icu_selectors.order_reservations(order)
+    units = icu_beds.units_for_order(order)
+    return {
+        "reservations": reservations,
+        "active": any(r.status in icu_beds.ACTIVE for r in reservations),
+        "units": units,
+        "days_held": icu_beds.days_held(order),
+        "can_request": request.user.role in icu_beds.TEAM_ROLES
+        and order.state not in icu_beds.CLOSED,
+        "request_form": BedRequestForm(
+            units=units, initial={"first_day": order.planned_infusion_on}
+        ),
+        "date_form": InfusionDateForm(initial={"planned_infusion_on": order.planned_infusion_on}),
     }
 
 

@@ -19,6 +19,7 @@ from oncoparcours.demo.fhir import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, register_
 from oncoparcours.demo.generator import Generator
 from oncoparcours.demo.history import HistoryDemo
 from oncoparcours.demo.institutions import DEMO_LOGINS, DEMO_PASSWORD
+from oncoparcours.demo.intensive_care import IcuDemo
 from oncoparcours.demo.models import DemoDataset
 from oncoparcours.demo.monitoring import MonitoringDemo
 from oncoparcours.demo.pathways import PathwayDemo
@@ -86,6 +87,7 @@ class Command(BaseCommand):
         PortalDemo(seed=seed).run()
         PromsDemo(seed=seed).run()
         register_demo_fhir_client()
+        IcuDemo(seed=seed).run()  # last: its own random, the login listed last
         backdate_joins(seed)
         extract_refresh(actor=None)
         refresh_planner_statistics()
