@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..rules import context as context_rules
 from ..rules import grading, policy, strictest
+from ..rules.comment_alert import comment_decision
 from ..rules.vitals import pressure_inverted
 from .routing import notified_note, route
 from .rulesets import rule_sets_for_patient
@@ -233,6 +234,8 @@ def _store(
     )
     stored = next(s for s, compiled in candidates if compiled is triaged.rule_set)
     result, decision = triaged.grading, triaged.decision
+    signs = comment_warning_signs(comment) if source in SCANNED else []
+    decision = comment_decision(decision, [sign["label"] for sign in signs])
     previous = (
         Report.objects.filter(patient=patient, submitted_at__lte=now)
         .order_by("-submitted_at")
@@ -251,7 +254,7 @@ def _store(
         observations=assessment.observations,
         vitals=vitals,
         comment=comment,
-        comment_warning_signs=comment_warning_signs(comment) if source in SCANNED else [],
+        comment_warning_signs=signs,
         result=strictest.as_result(triaged),
         max_grade=result.max_grade,
         level=decision.level,

@@ -274,11 +274,13 @@ def test_a_worrying_comment_in_the_portal_questionnaire_is_never_nothing_worryin
     ).content.decode()
     assert "Votre commentaire mentionne un signe d'alerte" in done and 'href="tel:15"' in done
     report = Report.objects.get()
-    assert report.level == "none"
+    # The answers alone raise nothing; the comment raises an urgent alert somebody must take.
+    assert report.level == "urgent" and report.alert.rule == "comment-warning-words"
+    assert report.alert.respond_within_minutes == 120
+    assert "mots d'alerte" in report.alert.advice
     assert [s["category"] for s in report.comment_warning_signs] == ["neurological"]
     history = visible(client.get("/portail/suivi/").content.decode())
     assert "Rien d'inquiétant" not in history
-    assert "Votre commentaire mentionne un signe" in history
 
 
 def test_what_was_done_says_who_was_told_by_role_in_constant_queries(account, nurse):
