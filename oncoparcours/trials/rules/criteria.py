@@ -148,7 +148,8 @@ def negative_covers(c: dict[str, Any], n: NegativeFacts) -> bool:
         return False
     wanted = c.get("alteration_type", "")
     types = CATEGORIES.get(wanted, (wanted,)) if wanted else ("",)
-    type_ok = not n.alteration_type or all(t == n.alteration_type for t in types)
+    covered = CATEGORIES.get(n.alteration_type, (n.alteration_type,))  # "mutation": SNV, indel
+    type_ok = not n.alteration_type or all(t == n.alteration_type or t in covered for t in types)
     exon_ok = n.exon is None or (c.get("exon") is not None and c["exon"] == n.exon)
     return type_ok and exon_ok
 

@@ -474,3 +474,33 @@ def test_valid_icdo3_codes_are_accepted():
         "topography": ["C34", "C34.1", "C341"],
     }
     assert document_problems({"schema": 1, "tree": node}) == []
+
+
+EGFR_L858R = {"criterion": "variant", "gene": "EGFR", "protein_change": "p.L858R"}
+EGFR_ANY = {"criterion": "variant", "gene": "EGFR"}
+REPORTED_MUTATION_CASES = [
+    # "EGFR muté" entered without its change: a mutation (SNV or indel, not said which).
+    (EGFR_L858R, facts(variants=(PV("EGFR", "mutation"),)), UNKNOWN),
+    (EGFR_ANY, facts(variants=(PV("EGFR", "mutation"),)), MET),
+    (EGFR_ANY, facts(variants=(VariantFacts("EGFR", "mutation"),)), UNKNOWN),  # no class given
+    ({**EGFR_ANY, "alteration_type": "snv"}, facts(variants=(PV("EGFR", "mutation"),)), UNKNOWN),
+    ({**EGFR_ANY, "alteration_type": "mutation"}, facts(variants=(PV("EGFR", "mutation"),)), MET),
+    # "KRAS non muté": covers SNV and indel criteria, not "any alteration" (amplification?).
+    (KRAS_WT, facts(negatives=(NegativeFacts("KRAS", "mutation"),)), MET),
+    ({**KRAS_WT, "alteration_type": "snv"}, facts(negatives=(NegativeFacts("KRAS", "mutation"),)),
+     MET),
+    ({"criterion": "variant", "gene": "KRAS", "wild_type": True},
+     facts(negatives=(NegativeFacts("KRAS", "mutation"),)), UNKNOWN),
+    ({"criterion": "variant", "gene": "KRAS", "alteration_type": "amplification"},
+     facts(negatives=(NegativeFacts("KRAS", "mutation"),)), UNKNOWN),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("criterion", "patient", "expected"), REPORTED_MUTATION_CASES)
+def test_a_mutation_reported_without_its_type(criterion, patient, expected):
+    """Both engines (docs/clinical-rules.md §8)."""
+    assert EVALUATORS["variant"](criterion, patient)[0] == expected
+    from oncoparcours.trials.rules.bulk import Cohort
+
+    cohort = Cohort([patient])
+    assert cohort.value_of(cohort.arm_sets(criterion), 0) == expected
