@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .molecular import KNOWN_GENES, PROTEIN_CHANGE, normalise_protein_change
 
@@ -255,7 +257,7 @@ def structure(marker: str, result: str, alteration: str = "", value: str = "") -
 # --- what the structured results say of a marker, for the prognosis rules ---------------------
 
 
-def marker_results(findings: object) -> dict[str, str]:
+def marker_results(findings: Iterable[Any]) -> dict[str, str]:
     """The latest result per marker as the prognosis rules read it ("positive", "negative",
     "equivocal"): ER / PR positive from 1 % (ASCO/CAP 2020); HER2 positive at IHC 3+ or with an
     ERBB2 amplification, negative at 0 / 1+ or at 2+ with no amplification, equivocal at 2+
@@ -263,7 +265,7 @@ def marker_results(findings: object) -> dict[str, str]:
     class 4–5 variant positive, with a variant of uncertain or unrecorded class equivocal, tested
     without alteration negative. Results "to verify" are not read. ``findings``: objects with
     the fields of a molecular result (newest first is not required)."""
-    rows = sorted(findings, key=lambda f: f.sampled_on, reverse=True)  # type: ignore[attr-defined]
+    rows = sorted(findings, key=lambda f: f.sampled_on, reverse=True)
     out: dict[str, str] = {}
     amplified = negative_amplification = False
     for f in rows:
