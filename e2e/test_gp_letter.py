@@ -19,7 +19,8 @@ from oncoparcours.demo.institutions import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-# The last case on the live session's agenda (a lung cancer without a molecular finding: the
+# The last case on the live session's agenda (a lung cancer without a molecular finding entered
+# by hand — its generated biomarkers are structured results —: the
 # BRAF case other journeys look at stays undecided).
 SESSION_AND_CASE = """
 SELECT s.id, p.birth_last_name, p.first_names, gp.secure_mail_address
@@ -30,7 +31,8 @@ JOIN boards_case c ON c.id = ai.case_id
 JOIN patients_patient p ON p.id = c.patient_id
 JOIN directory_professional gp ON gp.id = p.gp_id
 WHERE b.short_name = 'RCP thoracique CLB' AND s.opened_at IS NULL AND gp.secure_mail_address != ''
-  AND NOT EXISTS (SELECT 1 FROM patients_molecularfinding m WHERE m.patient_id = p.id)
+  AND NOT EXISTS (SELECT 1 FROM patients_molecularfinding m WHERE m.patient_id = p.id
+                  AND m.from_biomarker_id IS NULL)
 ORDER BY s.starts_at, ai.position DESC LIMIT 1
 """
 

@@ -30,12 +30,14 @@ def test_breast_cancer_from_to_check_to_poor_prognosis(page, transactional_db):
     diagnosis = services.diagnosis_add(
         actor=oncologist.user, patient=patient, icd10="C50.4", diagnosed_on=dt.date(2025, 3, 1)
     )
-    for marker in ("RE", "RP", "HER2"):
+    # The simple entry needs the measured value of an IHC result (issue 15).
+    for marker, value in (("RE", "0 %"), ("RP", "0 %"), ("HER2", "IHC 1+")):
         services.biomarker_add(
             actor=oncologist.user,
             diagnosis=diagnosis,
             marker=marker,
             result="negative",
+            value=value,
             tested_on=dt.date(2025, 3, 5),
         )
     login(page, "hvasseur")

@@ -41,12 +41,13 @@ from oncoparcours.patients.models import (
     CareTeamMember,
     ConsentRecord,
     Diagnosis,
+    MolecularFinding,
     Patient,
     PerformanceStatus,
     Staging,
 )
 from oncoparcours.patients.referential import survival_table
-from oncoparcours.patients.rules import prognosis
+from oncoparcours.patients.rules import biomarker_mapping, molecular, prognosis
 
 from . import names
 from .cancers import BIOMARKERS, SITE_MIX, SiteMix, biomarker_value
@@ -723,7 +724,10 @@ class Generator:
         survival.apply(
             diagnosis,
             prognosis.assess(
-                table, survival.facts_for(diagnosis, stagings=stagings, biomarkers=biomarkers)
+                table,
+                survival.facts_for(
+                    diagnosis, stagings=stagings, findings=_structured(patient, biomarkers)
+                ),
             ),
         )
         rows.performance.append(
@@ -979,6 +983,25 @@ def _postcode(rng: random.Random, dept: str) -> str:
         return f"{dept}{rng.randint(0, 90):02d}"
     prefix = "20" if dept in {"2A", "2B"} else dept
     return f"{prefix}{rng.randint(0, 9)}{rng.randint(0, 9)}0"
+
+
+def _structured(patient: Patient, biomarkers: list[Biomarker]) -> list[MolecularFinding]:
+    """The molecular results the biomarkers become (``biomarkers_to_structured`` runs after the
+    generator: the same mapping, so the prognosis stored here is the one recomputed then)."""
+    out = []
+    for marker in biomarkers:
+        mapped = biomarker_mapping.structure(
+            marker.marker, marker.result, marker.alteration, marker.value
+        )
+        if mapped.problem:
+            continue
+        raw = {**mapped.values, "sampled_on": marker.tested_on.isoformat(), "source": "demo"}
+        checked = molecular.check_finding(
+            raw, birth_date=patient.birth_date, today=marker.tested_on
+        )
+        if not checked.problems:
+            out.append(MolecularFinding(**checked.values))
+    return out
 
 
 class _Rows:

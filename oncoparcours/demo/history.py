@@ -41,6 +41,7 @@ from oncoparcours.pathways.models import ActivityInstance
 from oncoparcours.patients.models import (
     Biomarker,
     Diagnosis,
+    MolecularFinding,
     Patient,
     PerformanceStatus,
     Staging,
@@ -232,6 +233,7 @@ class HistoryDemo(BoardsDemo):
         for model, field, owner in (
             (Staging, "staged_on", "diagnosis"),
             (Biomarker, "tested_on", "diagnosis"),
+            (MolecularFinding, "sampled_on", "from_biomarker__diagnosis"),
         ):
             for pk, day in model.objects.filter(**{owner: diagnosis}).values_list("pk", field):
                 model.objects.filter(pk=pk).update(**{field: day + shift})

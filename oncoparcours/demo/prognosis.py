@@ -98,6 +98,12 @@ CASES = (
 )
 # fmt: on
 
+IHC_VALUES = {
+    ("RE", "negative"): "0 %", ("RE", "positive"): "80 %", ("RP", "negative"): "0 %",
+    ("RP", "positive"): "60 %", ("HER2", "negative"): "IHC 1+", ("HER2", "positive"): "IHC 3+",
+    ("ER", "negative"): "0 %", ("ER", "positive"): "80 %", ("PR", "negative"): "0 %",
+    ("PR", "positive"): "60 %",
+}  # fmt: skip
 PLACES = {  # login -> expert centre key, département, latitude, longitude
     "oncologue": ("clb", "69", 45.76, 4.86),
     "neuro-oncologue": ("pitie", "75", 48.84, 2.36),
@@ -167,5 +173,7 @@ class PrognosisShowcase:
                 diagnosis=diagnosis,
                 marker=marker,
                 result=result,
+                # The simple entry needs an IHC result's value (issue 15): a typical one.
+                value=IHC_VALUES.get((marker, result), ""),
                 tested_on=diagnosed_on + dt.timedelta(days=10),
             )

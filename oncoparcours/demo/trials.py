@@ -72,14 +72,22 @@ class TrialsDemo:
     def _board_basket_case(self) -> int:
         """A lung cancer on the thoracic board's agenda with a BRAF V600E found by the panel:
         the case page shows the BRAF basket trial (met) before the session."""
-        from oncoparcours.boards.models import AgendaItem
+        from django.db.models import Exists, OuterRef
 
+        from oncoparcours.boards.models import AgendaItem
+        from oncoparcours.patients.models import MolecularFinding
+
+        # A patient without a molecular result entered by hand (the generated biomarkers, now
+        # structured, do not count).
+        entered = MolecularFinding.objects.filter(
+            patient_id=OuterRef("case__patient_id"), from_biomarker__isnull=True
+        )
         item = (
             AgendaItem.objects.filter(
+                ~Exists(entered),
                 outcome="pending",
                 case__status="scheduled",
                 case__board__short_name="RCP thoracique CLB",
-                case__patient__molecular__isnull=True,
             )
             .select_related("case__patient", "case__submitted_by")
             .order_by("session__starts_at", "position")

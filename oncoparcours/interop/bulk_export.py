@@ -22,7 +22,7 @@ from oncoparcours.core.audit import audit_record, audit_record_many
 from oncoparcours.core.models import AuditAction
 from oncoparcours.core.pseudonyms import derived_key
 from oncoparcours.patients.consent import excluded_patient_ids
-from oncoparcours.patients.models import Diagnosis, Patient, Sex
+from oncoparcours.patients.models import Diagnosis, MolecularFinding, Patient, Sex
 from oncoparcours.patients.rules import consent as consent_rules
 
 from . import builders, observations, record_resources, systems
@@ -81,11 +81,11 @@ def _resources(patient: Patient, alias: Pseudonyms, types: set[str]) -> Iterator
             for staging in diagnosis.stagings.all():
                 staging.diagnosis = diagnosis
                 yield _rewrite(observations.staging_observation(staging), alias, patient_alias)
-            for marker in diagnosis.biomarkers.all():
-                marker.diagnosis = diagnosis
-                found = record_resources.biomarker_observation(marker)
-                yield _rewrite(found, alias, patient_alias)
     if "Observation" in types:
+        # One Observation per molecular result in force (the single source, issue 15).
+        for finding in patient.current_molecular:  # type: ignore[attr-defined]
+            found = record_resources.molecular_observation(finding)
+            yield _rewrite(found, alias, patient_alias)
         for status in patient.performance_statuses.all():
             yield _rewrite(observations.performance_observation(status), alias, patient_alias)
     if "MedicationStatement" in types:
@@ -104,7 +104,14 @@ def export_lines(*, reader: Reader, purpose: str, types: set[str]) -> Iterator[b
         .prefetch_related(
             Prefetch(
                 "diagnoses",
-                queryset=Diagnosis.objects.prefetch_related("stagings", "biomarkers"),
+                queryset=Diagnosis.objects.prefetch_related("stagings"),
+            ),
+            Prefetch(
+                "molecular",
+                queryset=MolecularFinding.objects.current()
+                .select_related("from_biomarker")
+                .order_by("sampled_on", "pk"),
+                to_attr="current_molecular",
             ),
             "performance_statuses",
             "treatments",

@@ -8,8 +8,8 @@ from typing import Any
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.models import AuditAction
 from oncoparcours.patients.models import (
-    Biomarker,
     Diagnosis,
+    MolecularFinding,
     PerformanceStatus,
     Staging,
     TreatmentCourse,
@@ -43,8 +43,14 @@ def patient_everything(*, reader: Reader, patient_id: str, base: str) -> dict[st
         statuses = PerformanceStatus.objects.filter(patient=patient)
         rows: list[Staging | PerformanceStatus] = [*stagings, *statuses]
         resources += [observations.observation_resource(row) for row in rows]
-        markers = Biomarker.objects.filter(diagnosis__patient=patient).select_related("diagnosis")
-        resources += [record_resources.biomarker_observation(m) for m in markers]
+        # One Observation per molecular result in force (the single source, issue 15).
+        findings = (
+            MolecularFinding.objects.current()
+            .filter(patient=patient)
+            .select_related("from_biomarker")
+            .order_by("sampled_on", "pk")
+        )
+        resources += [record_resources.molecular_observation(f) for f in findings]
     if "MedicationStatement" in allowed:
         courses = TreatmentCourse.objects.filter(patient=patient).order_by("started_on", "pk")
         resources += [record_resources.medication_statement(c) for c in courses]

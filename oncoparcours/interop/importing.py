@@ -21,8 +21,8 @@ from oncoparcours.core.models import AuditAction, User
 from oncoparcours.patients import services as patient_services
 from oncoparcours.patients.identity import check_traits
 from oncoparcours.patients.models import (
-    Biomarker,
     Diagnosis,
+    MolecularFinding,
     Patient,
     PerformanceStatus,
     Staging,
@@ -39,7 +39,7 @@ ROWS: dict[str, type[Any]] = {
     "diagnosis": Diagnosis,
     "staging": Staging,
     "performance": PerformanceStatus,
-    "biomarker": Biomarker,
+    "biomarker": MolecularFinding,  # a tumour marker becomes a molecular result (issue 15)
     "treatment": TreatmentCourse,
 }
 ORDER = ("patient", "diagnosis", "staging", "performance", "biomarker", "treatment")
@@ -179,9 +179,14 @@ class _Writer:
                 actor=actor, patient=self._patient(entry), **values
             )
         if entry.target == "biomarker":
-            return patient_services.biomarker_add(
-                actor=actor, diagnosis=self._diagnosis(entry), **values
-            )
+            # Structured when it can be without guessing, otherwise kept "to verify" with its
+            # wording (shown as such, read by neither matching nor prognosis).
+            from oncoparcours.patients.molecular_services import entry_import
+
+            return entry_import(
+                actor=actor, patient=self._diagnosis(entry).patient,
+                source=_("Import: %(source)s") % {"source": self.source}, **values,
+            )  # fmt: skip
         ended_on, end_reason = values.pop("ended_on"), values.pop("end_reason")
         values.setdefault("note", self.reason)
         course = patient_services.treatment_start(
@@ -212,7 +217,27 @@ class _Writer:
             return True
         if entry.target == "diagnosis":
             values["icd10"] = values["icd10"].upper()
-        if entry.target in ("staging", "biomarker") and self._diagnosis(entry).pk != getattr(
+        if entry.target == "biomarker":
+            reported = (
+                row.reported_marker, row.reported_result, row.reported_alteration,
+                row.reported_value, row.sampled_on,
+            )  # fmt: skip
+            wanted = (
+                " ".join(values["marker"].split()).upper()[:40], values["result"],
+                values["alteration"].strip()[:100], values["value"].strip()[:60],
+                values["tested_on"],
+            )  # fmt: skip
+            if reported == wanted:
+                return False
+            # A molecular result is corrected on the record (a new version with its reason),
+            # never overwritten by a later import.
+            raise ApplicationError(
+                _(
+                    "This molecular result is already recorded with other values: correct it on "
+                    "the patient record (a correction keeps the history)."
+                )
+            )
+        if entry.target == "staging" and self._diagnosis(entry).pk != getattr(
             row, "diagnosis_id", None
         ):
             values["diagnosis"] = self._diagnosis(entry)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from oncoparcours.patients.models import Biomarker, TreatmentCourse
+from oncoparcours.patients.models import Biomarker, MolecularFinding, TreatmentCourse
+from oncoparcours.patients.rules.biomarker_wording import result_label
 
 from . import systems
 from .builders import own_identifier, validated
@@ -46,6 +47,95 @@ def biomarker_observation(marker: Biomarker) -> dict[str, Any]:
     }
     if components:
         resource["component"] = components
+    return validated(resource)
+
+
+# The structured fields a molecular result carries in its components (own system), so that a
+# receiving OncoParcours keeps them; the reported wording travels as marker / alteration / value.
+STRUCTURED_FIELDS = (
+    "kind", "gene", "alteration_type", "exon", "protein_change", "fusion_partner",
+    "classification", "tmb", "msi_status", "ihc_marker", "ihc_scale", "ihc_value",
+)  # fmt: skip
+
+
+def _reading(finding: MolecularFinding) -> tuple[str, str, str, str]:
+    """(marker, result, alteration, value) of a structured result: the wording reported when
+    it was entered that way, otherwise read from the structured fields."""
+    if finding.reported_marker and finding.reported_result:
+        return (
+            finding.reported_marker, finding.reported_result, finding.reported_alteration,
+            finding.reported_value,
+        )  # fmt: skip
+    kind = finding.kind
+    if kind == "ihc":
+        value = finding.ihc_value or 0
+        if finding.ihc_scale == "her2_score":
+            result = {3: "positive", 2: "equivocal"}.get(int(value), "negative")
+        else:
+            result = "positive" if value >= 1 else "negative"
+        return finding.ihc_marker, result, "", finding.ihc_value_text
+    if kind == "msi":
+        high = finding.msi_status in ("msi_h", "dmmr")
+        return "MSI", "positive" if high else "negative", finding.msi_status, ""
+    if kind == "tmb":
+        # Worded against 10 mut/Mb (FDA, pembrolizumab, 2020) for the coded result only; the
+        # number is the value.
+        tmb = finding.tmb or 0
+        return "TMB", "positive" if tmb >= 10 else "negative", "", f"{tmb:g} mut/Mb"
+    detail = finding.protein_change or (
+        f"{finding.gene}::{finding.fusion_partner}" if finding.fusion_partner else ""
+    )
+    alteration = " ".join(
+        part
+        for part in (
+            finding.alteration_type,
+            detail,
+            f"exon {finding.exon}" if finding.exon else "",
+        )
+        if part
+    )
+    result = "negative" if kind == "negative" else "positive"
+    return finding.gene or finding.reported_marker, result, alteration, ""
+
+
+def molecular_observation(finding: MolecularFinding) -> dict[str, Any]:
+    """One current molecular result as an mCODE TumorMarkerTest Observation (issue 15: the
+    single source; a result "to verify" goes out with its reported wording, flagged)."""
+    marker, result, alteration, value = _reading(finding)
+    codings = [{"system": systems.OWN_MARKER, "code": marker}]
+    if marker in systems.MARKER_LOINC:
+        codings.insert(0, {"system": systems.LOINC, "code": systems.MARKER_LOINC[marker]})
+    results = [{"system": systems.OWN_RESULT, "code": result}] if result else []
+    if result in systems.RESULT_LOINC:
+        results.insert(0, {"system": systems.LOINC, "code": systems.RESULT_LOINC[result]})
+    components = [
+        _detail(name, text) for name, text in (("alteration", alteration), ("value", value)) if text
+    ]
+    components += [
+        _detail(name, str(getattr(finding, name)))
+        for name in STRUCTURED_FIELDS
+        if getattr(finding, name) not in (None, "")
+    ]
+    resource: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": str(finding.pk),
+        "meta": {"profile": [systems.TUMOR_MARKER]},
+        "identifier": [own_identifier(finding.pk)],
+        "status": "final",
+        "category": [{"coding": [{"system": systems.OBSERVATION_CATEGORY, "code": "laboratory"}]}],
+        "code": {"coding": codings, "text": marker},
+        "subject": {"reference": f"Patient/{finding.patient_id}"},
+        "effectiveDateTime": finding.sampled_on.isoformat(),
+        "valueCodeableConcept": {
+            "coding": results,
+            "text": str(finding)
+            if finding.kind == "to_verify"
+            else result_label(marker, result, alteration),
+        },
+        "component": components,
+    }
+    if finding.from_biomarker_id and finding.from_biomarker is not None:
+        resource["focus"] = [{"reference": f"Condition/{finding.from_biomarker.diagnosis_id}"}]
     return validated(resource)
 
 

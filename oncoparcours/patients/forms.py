@@ -260,11 +260,36 @@ class StagingForm(forms.Form):
 
 
 class BiomarkerForm(forms.Form):
-    marker = forms.CharField(label=_("Gene or marker"), max_length=40)
-    alteration = forms.CharField(label=_("Alteration"), max_length=100, required=False)
+    """The simple entry: recorded as a structured molecular result (``rules.biomarker_mapping``),
+    or refused naming the field that cannot be read without guessing."""
+
+    marker = forms.CharField(
+        label=_("Gene or marker"),
+        max_length=40,
+        help_text=_("E.g. EGFR, KRAS G12C, ALK, HER2, PD-L1, RE, MSI-H, TMB."),
+    )
+    alteration = forms.CharField(
+        label=_("Alteration"),
+        max_length=100,
+        required=False,
+        help_text=_("E.g. V600E, exon 19 deletion, fusion, amplification."),
+    )
     result = forms.ChoiceField(label=_("Result"), choices=BiomarkerResult.choices)
-    value = forms.CharField(label=_("Value"), max_length=60, required=False)
+    value = forms.CharField(
+        label=_("Value"),
+        max_length=60,
+        required=False,
+        help_text=_(
+            "Required for IHC: HER2 score (IHC 0, 1+, 2+, 3+), ER/PR %, PD-L1 TPS % or CPS."
+        ),
+    )
     tested_on = forms.DateField(label=_("Date"), widget=DateInput())
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=120,
+        required=False,
+        help_text=_("Laboratory or report; blank: the pathology or molecular biology report."),
+    )
 
 
 class PerformanceStatusForm(forms.Form):
@@ -374,7 +399,11 @@ def _blank_choices(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
 class MolecularFindingForm(forms.Form):
     """One molecular result; the fields that apply depend on the kind (checked by the service)."""
 
-    kind = forms.ChoiceField(label=_("Kind of result"), choices=MolecularKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind of result"),
+        # "To verify" is what an unstructured former entry became, never a kind one enters.
+        choices=[(k, label) for k, label in MolecularKind.choices if k != MolecularKind.TO_VERIFY],
+    )
     gene = forms.CharField(
         label=_("Gene (HGNC symbol)"),
         max_length=20,

@@ -608,11 +608,15 @@ class MolecularKind(models.TextChoices):
     MSI = "msi", _("Microsatellite instability / MMR")
     IHC = "ihc", _("Immunohistochemistry")
     NEGATIVE = "negative", _("Gene tested without alteration (wild type / negative)")
+    # A former free-text biomarker that could not be structured without guessing: shown as such,
+    # to be entered again; ignored by trial matching and prognosis (never met).
+    TO_VERIFY = "to_verify", _("To verify: enter again as a structured result")
 
 
 class AlterationType(models.TextChoices):
     SNV = "snv", _("Single-nucleotide variant")
     INDEL = "indel", _("Insertion / deletion")
+    MUTATION = "mutation", _("Mutation (SNV or indel, not reported which)")
     FUSION = "fusion", _("Fusion")
     AMPLIFICATION = "amplification", _("Amplification (CNV)")
     DELETION = "deletion", _("Deep deletion (CNV)")
@@ -696,6 +700,21 @@ class MolecularFinding(BaseModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
+    # The wording of a simple entry ("EGFR muté", "HER2 3+") or of a former free-text biomarker,
+    # kept as reported; the structured fields above are what the platform reads.
+    reported_marker = models.CharField(_("reported marker"), max_length=40, blank=True)
+    reported_alteration = models.CharField(_("reported alteration"), max_length=100, blank=True)
+    reported_result = models.CharField(_("reported result"), max_length=20, blank=True)
+    reported_value = models.CharField(_("reported value"), max_length=60, blank=True)
+    from_biomarker = models.ForeignKey(
+        Biomarker,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="structured",
+        editable=False,
+        verbose_name=_("converted from the free-text biomarker"),
+    )
 
     objects = MolecularFindingQuerySet.as_manager()
 
@@ -722,6 +741,10 @@ class MolecularFinding(BaseModel):
                 condition=~Q(kind="ihc") | (~Q(ihc_marker="") & Q(ihc_value__gte=0)),
                 name="molecular_ihc_value",
             ),
+            models.CheckConstraint(
+                condition=~Q(kind="to_verify") | ~Q(reported_marker=""),
+                name="molecular_to_verify_reported",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -740,4 +763,47 @@ class MolecularFinding(BaseModel):
             return f"TMB {self.tmb:g} mut/Mb"
         if self.kind == MolecularKind.MSI:
             return str(self.get_msi_status_display())
-        return f"{self.ihc_marker} {self.ihc_value:g} ({self.get_ihc_scale_display()})"
+        if self.kind == MolecularKind.TO_VERIFY:
+            return str(_("%(reported)s (to verify: enter again)")) % {"reported": self.reported}
+        return f"{self.ihc_marker} {self.ihc_value_text}"
+
+    @property
+    def summary(self) -> str:
+        """One line for the board case and its PDF: the result, and for a variant its class
+        ("classe non notée (à vérifier)" when not given: matching does not count it)."""
+        text = str(self)
+        if self.kind == MolecularKind.VARIANT:
+            if self.exon:
+                text += " · " + str(_("exon %(exon)s")) % {"exon": self.exon}
+            text += " · " + (
+                str(self.get_classification_display())
+                if self.classification
+                else str(_("class not recorded (to verify)"))
+            )
+        return text
+
+    @property
+    def ihc_value_text(self) -> str:
+        """ "IHC 3+", "TPS 50 %" (PD-L1), "80 %" (ER, PR), "CPS 10"."""
+        value = self.ihc_value or 0
+        if self.ihc_scale == IhcScale.HER2_SCORE:
+            return f"IHC {value:g}+" if value else "IHC 0"
+        if self.ihc_scale == IhcScale.CPS:
+            return f"CPS {value:g}"
+        prefix = "TPS " if self.ihc_marker == "PD-L1" else ""
+        return f"{prefix}{value:g} %".replace(".", ",")
+
+    @property
+    def reported(self) -> str:
+        """The result as it was reported ("EGFR mutation exon 19/21 positive (…)")."""
+        from .rules.biomarker_wording import result_label
+
+        result = (
+            result_label(self.reported_marker, self.reported_result, self.reported_alteration)
+            if self.reported_result
+            else ""
+        )
+        text = " ".join(
+            part for part in (self.reported_marker, self.reported_alteration, result) if part
+        )
+        return f"{text} ({self.reported_value})" if self.reported_value else text

@@ -4,6 +4,7 @@ every problem named by row and column). Validation: ``patients.rules.molecular``
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable
 
@@ -15,8 +16,8 @@ from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditAction, Role, User
 
-from .models import MolecularFinding, Patient
-from .rules import molecular
+from .models import Biomarker, MolecularFinding, MolecularKind, Patient
+from .rules import biomarker_mapping, molecular
 
 # CSV columns: the French headers are the documented ones (docs/trials.md); the field names
 # (English) stay accepted as aliases. Headers are read without case or surrounding spaces.
@@ -118,13 +119,19 @@ _LISTENERS: dict[str, MolecularListener] = {}
 
 
 def register_molecular_listener(key: str, listener: MolecularListener) -> None:
-    """``listener(actor=, patient=)`` runs after results are recorded for a patient."""
+    """``listener(actor=, patient=, notify=)`` runs after results are recorded for a patient
+    (``notify`` False: a bulk load, nobody is told)."""
     _LISTENERS[key] = listener
 
 
-def _recorded(actor: User, patient: Patient) -> None:
+def _recorded(actor: User, patient: Patient, *, notify: bool = True) -> None:
+    # The prognosis flag reads the receptor status from the molecular results (ER, PR, HER2).
+    from .services import diagnosis_reassess
+
+    for diagnosis in patient.diagnoses.all():
+        diagnosis_reassess(actor=actor, diagnosis=diagnosis, reason=_("Molecular result recorded"))
     for listener in _LISTENERS.values():
-        listener(actor=actor, patient=patient)
+        listener(actor=actor, patient=patient, notify=notify)
 
 
 def _checked(patient: Patient, raw: dict[str, str]) -> molecular.Checked:
@@ -290,3 +297,197 @@ def molecular_import_csv(*, actor: User, patient: Patient, content: bytes) -> in
     )
     _recorded(actor, patient)
     return len(checked_rows)
+
+
+# --- the simple entry ("EGFR muté", "HER2 3+"): a structured result, wording kept --------------
+
+
+def entry_problem_message(code: str) -> str:
+    """Why a simple entry cannot be structured (``rules.biomarker_mapping`` codes)."""
+    return {
+        "required": _("This field is required."),
+        "unknown_choice": _("Not one of the allowed values."),
+        "not_assessable": _(
+            "A result not assessable is not a result: record it when the test is repeated."
+        ),
+        "result_not_structured": _(
+            "Positive or negative is needed for this marker (an equivocal HER2 is entered with "
+            "its score, 2+)."
+        ),
+        "not_structured_marker": _(
+            "This marker has no structured form yet (e.g. MGMT promoter methylation): keep it in "
+            "the report."
+        ),
+        "gene_family": _("Name the gene: NTRK1, NTRK2 or NTRK3, KRAS or NRAS, IDH1 or IDH2…"),
+        "unknown_marker": _(
+            "Unknown gene or marker: give an HGNC gene symbol (e.g. ERBB2, EGFR) or HER2, ER, "
+            "PR, PD-L1, MSI, TMB."
+        ),
+        "value_required": _(
+            "Give the measured value: HER2 score (IHC 0, 1+, 2+, 3+), percentage of stained "
+            "cells (ER, PR, PD-L1 TPS), PD-L1 CPS, TMB in mutations/Mb."
+        ),
+        "value_unreadable": _("The value cannot be read: give one number (e.g. 60 %, CPS 10)."),
+        "not_her2_score": _("A HER2 score is IHC 0, 1+, 2+ or 3+."),
+        "her2_2plus_needs_ish": _(
+            "HER2 2+ is negative only after in situ hybridisation: record the IHC 2+ and the "
+            "ERBB2 amplification result (molecular result form)."
+        ),
+        "pdl1_scale_required": _("Say the PD-L1 scale: TPS in % (e.g. TPS 50 %) or CPS."),
+        "value_contradicts_result": _(
+            "The value contradicts the result (e.g. ER positive at 0 %, HER2 positive at 1+): "
+            "check the report."
+        ),
+        "ambiguous_exon": _("Give one exon per result (e.g. exon 19), or the protein change."),
+        "several_changes": _("One alteration per result: record each change on its own."),
+        "ambiguous_alteration": _(
+            "Say which alteration: mutated (or the protein change, e.g. V600E), rearranged "
+            "(fusion), amplified."
+        ),
+        "negative_for_one_change": _(
+            "A negative result for one change says nothing of the rest of the gene: record the "
+            "gene tested without alteration with the molecular result form (exon, kind)."
+        ),
+        "unknown_fusion_partner": _("Unknown fusion partner gene (HGNC symbol expected)."),
+    }.get(code, code)
+
+
+# Fields of a structured result → the field of the simple entry that gave it.
+ENTRY_FIELDS = {
+    "gene": "marker", "kind": "marker", "ihc_marker": "marker", "alteration_type": "alteration",
+    "exon": "alteration", "protein_change": "alteration", "fusion_partner": "alteration",
+    "classification": "alteration", "ihc_scale": "value", "ihc_value": "value", "tmb": "value",
+    "msi_status": "marker", "sampled_on": "tested_on", "source": "source",
+}  # fmt: skip
+
+
+def _entry_values(
+    patient: Patient, *, marker: str, result: str, tested_on: dt.date | None, alteration: str,
+    value: str, source: str,
+) -> tuple[dict[str, object], dict[str, str], tuple[str, str] | None]:  # fmt: skip
+    """(structured values, reported wording, problem (entry field, message) or None)."""
+    reported = {
+        "reported_marker": " ".join(marker.split()).upper()[:40],
+        "reported_alteration": alteration.strip()[:100],
+        "reported_result": result if result in biomarker_mapping.RESULTS else "",
+        "reported_value": value.strip()[:60],
+    }
+    mapped = biomarker_mapping.structure(marker, result, alteration, value)
+    if mapped.problem:
+        name, code = mapped.problem
+        return {}, reported, (name, entry_problem_message(code))
+    raw = {
+        **mapped.values,
+        "sampled_on": tested_on.isoformat() if tested_on else "",
+        "source": source.strip() or _("Pathology or molecular biology report"),
+    }
+    checked = _checked(patient, raw)
+    if checked.problems:
+        name, code = next(iter(checked.problems.items()))
+        return {}, reported, (ENTRY_FIELDS.get(name, "marker"), problem_message(code))
+    return checked.values, reported, None
+
+
+def _entry_create(
+    *, actor: User, patient: Patient, values: dict[str, object], reported: dict[str, str],
+    from_biomarker: Biomarker | None = None,
+) -> MolecularFinding:  # fmt: skip
+    finding = MolecularFinding.objects.create(
+        patient=patient, recorded_by=actor, from_biomarker=from_biomarker, **values, **reported
+    )
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, patient_id=patient.pk, obj=finding,
+        details={"entry": "simple", "kind": finding.kind,
+                 **({"from_biomarker": str(from_biomarker.pk)} if from_biomarker else {})},
+    )  # fmt: skip
+    return finding
+
+
+@transaction.atomic
+def molecular_entry_add(
+    *, actor: User, patient: Patient, marker: str, result: str, tested_on: dt.date | None,
+    alteration: str = "", value: str = "", source: str = "",
+) -> MolecularFinding:  # fmt: skip
+    """The simple entry ("EGFR muté", "HER2 3+", "PD-L1 TPS 50 %"): recorded as a structured
+    result keeping the reported wording, or refused naming the field that cannot be read
+    without guessing (nothing saved). Physicians of the care team, as every molecular result."""
+    _check_actor(actor, patient)
+    values, reported, problem = _entry_values(
+        patient, marker=marker, result=result, tested_on=tested_on, alteration=alteration,
+        value=value, source=source,
+    )  # fmt: skip
+    if problem:
+        name, message = problem
+        raise ApplicationError(message, errors={name: [message]})
+    finding = _entry_create(actor=actor, patient=patient, values=values, reported=reported)
+    _recorded(actor, patient)
+    return finding
+
+
+def entry_import(
+    *, actor: User, patient: Patient, marker: str, result: str, tested_on: dt.date,
+    alteration: str = "", value: str = "", source: str = "",
+    from_biomarker: Biomarker | None = None, notify: bool = True,
+) -> MolecularFinding:  # fmt: skip
+    """A result received from another system or a former free-text biomarker (the caller checks
+    who may import, inside its transaction): structured when it can be, otherwise kept as
+    "to verify" with its wording — shown as such, read by neither matching nor prognosis."""
+    values, reported, problem = _entry_values(
+        patient, marker=marker, result=result, tested_on=tested_on, alteration=alteration,
+        value=value, source=source,
+    )  # fmt: skip
+    if problem:
+        values = {
+            "kind": MolecularKind.TO_VERIFY,
+            "sampled_on": tested_on,
+            "source": (source.strip() or _("Former free-text entry"))[:120],
+            "reason": problem[1][:300],
+        }
+        reported["reported_marker"] = reported["reported_marker"] or "?"
+    finding = _entry_create(
+        actor=actor, patient=patient, values=values, reported=reported,
+        from_biomarker=from_biomarker,
+    )  # fmt: skip
+    if notify:
+        _recorded(actor, patient)
+    return finding
+
+
+@transaction.atomic
+def biomarkers_to_structured(
+    *, actor: User, dry_run: bool = False, notify: bool = True
+) -> dict[str, int]:
+    """Convert every former free-text biomarker not converted yet into a molecular result of its
+    patient (structured, or "to verify"); idempotent (a converted row is never converted
+    again), audited per result and as a whole. Dry run: counts only, nothing saved."""
+    counts = {"structured": 0, "to_verify": 0, "already": 0}
+    rows = Biomarker.objects.select_related("diagnosis__patient").order_by("tested_on", "pk")
+    patients: dict[object, Patient] = {}
+    for row in rows:
+        if row.structured.exists():
+            counts["already"] += 1
+            continue
+        patient = row.diagnosis.patient
+        if dry_run:
+            _values, _reported, problem = _entry_values(
+                patient, marker=row.marker, result=row.result, tested_on=row.tested_on,
+                alteration=row.alteration, value=row.value, source="",
+            )  # fmt: skip
+        else:
+            finding = entry_import(
+                actor=actor, patient=patient, marker=row.marker, result=row.result,
+                tested_on=row.tested_on, alteration=row.alteration, value=row.value,
+                source=_("Former biomarker entry"), from_biomarker=row, notify=False,
+            )  # fmt: skip
+            problem = ("", "") if finding.kind == MolecularKind.TO_VERIFY else None
+            patients[patient.pk] = patient
+        counts["to_verify" if problem else "structured"] += 1
+    if dry_run:
+        transaction.set_rollback(True)
+        return counts
+    for patient in patients.values():
+        _recorded(actor, patient, notify=notify)
+    audit_record(
+        actor=actor, action=AuditAction.IMPORT, details={"biomarkers_to_structured": counts}
+    )
+    return counts

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,7 @@ from .models import (
     ConsentScope,
     Diagnosis,
     IdentityCorrection,
+    MolecularFinding,
     Patient,
     PerformanceScale,
     PerformanceStatus,
@@ -465,7 +467,7 @@ def diagnosis_add(
         note=note,
         recorded_by=actor,
     )
-    assessment = survival.assess(diagnosis, stagings=(), biomarkers=())
+    assessment = survival.assess(diagnosis, stagings=())
     survival.apply(diagnosis, assessment)
     _full_clean(diagnosis, exclude=["patient"])
     diagnosis.save()
@@ -487,8 +489,8 @@ def diagnosis_add(
 def _reassess(
     diagnosis: Diagnosis, *, actor: User | None, reason: str, save: bool = True
 ) -> tuple[str, str] | None:
-    """Recompute one loaded diagnosis (patient, stagings and biomarkers at hand); when the flag
-    changes, save it and audit the change. Returns (old status, new status) when changed."""
+    """Recompute one loaded diagnosis (patient, stagings, molecular results at hand); when the
+    flag changes, save it and audit the change. Returns (old status, new status) when changed."""
     before = {
         "status": diagnosis.prognosis_status,
         "entry": diagnosis.survival_entry,
@@ -520,7 +522,14 @@ def _reassess(
 
 
 def _with_facts() -> Any:
-    return Diagnosis.objects.select_related("patient").prefetch_related("stagings", "biomarkers")
+    return Diagnosis.objects.select_related("patient").prefetch_related(
+        "stagings",
+        Prefetch(
+            "patient__molecular",
+            queryset=MolecularFinding.objects.current(),
+            to_attr="current_molecular",
+        ),
+    )
 
 
 def diagnosis_reassess(*, actor: User | None, diagnosis: Diagnosis, reason: str) -> bool:
@@ -604,37 +613,25 @@ def staging_add(
     return record
 
 
-@transaction.atomic
 def biomarker_add(
     *,
     actor: User,
     diagnosis: Diagnosis,
     marker: str,
     result: str,
-    tested_on: dt.date,
+    tested_on: dt.date | None,
     alteration: str = "",
     value: str = "",
-) -> Biomarker:
-    errors = _check_clinical_date(diagnosis.patient, tested_on, "tested_on")
-    if not marker.strip():
-        errors["marker"] = [_("Name the gene or marker.")]
-    if errors:
-        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
-    record = Biomarker(
-        diagnosis=diagnosis,
-        marker=marker.strip().upper(),
-        result=result,
-        tested_on=tested_on,
-        alteration=alteration.strip(),
-        value=value.strip(),
-    )
-    _full_clean(record, exclude=["diagnosis"])
-    record.save()
-    audit_record(
-        actor=actor, action=AuditAction.CREATE, patient_id=diagnosis.patient_id, obj=record
-    )
-    diagnosis_reassess(actor=actor, diagnosis=diagnosis, reason=_("Biomarker recorded"))
-    return record
+    source: str = "",
+) -> MolecularFinding:
+    """The simple biomarker entry of a diagnosis: a structured molecular result of the patient
+    (``molecular_services.molecular_entry_add``; the free-text rows are no longer written)."""
+    from .molecular_services import molecular_entry_add
+
+    return molecular_entry_add(
+        actor=actor, patient=diagnosis.patient, marker=marker, result=result,
+        tested_on=tested_on, alteration=alteration, value=value, source=source,
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -10,9 +10,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .models import Biomarker, Diagnosis, Staging
+from .models import Diagnosis, MolecularFinding, Staging
 from .referential import survival_table, survival_table_for
-from .rules import prognosis
+from .rules import biomarker_mapping, prognosis
 
 STORED_FIELDS = (
     "poor_prognosis",
@@ -28,14 +28,18 @@ def facts_for(
     diagnosis: Diagnosis,
     *,
     stagings: Iterable[Staging] | None = None,
-    biomarkers: Iterable[Biomarker] | None = None,
+    findings: Iterable[MolecularFinding] | None = None,
 ) -> prognosis.Facts:
-    """What the record says about the diagnosis (uses prefetched stagings and biomarkers)."""
+    """What the record says about the diagnosis (uses prefetched stagings, and the patient's
+    current molecular results when prefetched as ``current_molecular``). The receptor status is
+    read from the structured molecular results (``rules.biomarker_mapping.marker_results``):
+    they are the patient's, not one tumour's — with two cancers, a clinician confirms which
+    tumour a result belongs to (docs/clinical-rules.md §8)."""
     stagings = diagnosis.stagings.all() if stagings is None else stagings
-    biomarkers = diagnosis.biomarkers.all() if biomarkers is None else biomarkers
-    markers: dict[str, str] = {}
-    for marker in sorted(biomarkers, key=lambda b: (b.tested_on, b.created_at), reverse=True):
-        markers.setdefault(marker.marker, marker.result)  # the latest result per marker
+    if findings is None:
+        findings = getattr(diagnosis.patient, "current_molecular", None)
+    if findings is None:
+        findings = MolecularFinding.objects.current().filter(patient_id=diagnosis.patient_id)
     return prognosis.Facts(
         icd10=diagnosis.icd10,
         morphology=diagnosis.icdo3_morphology,
@@ -43,7 +47,7 @@ def facts_for(
         stagings=tuple(
             prognosis.StagingFacts(t=s.t, n=s.n, m=s.m, group=s.stage_group) for s in stagings
         ),
-        markers=markers,
+        markers=biomarker_mapping.marker_results(findings),
     )
 
 

@@ -36,7 +36,8 @@ from .forms import (
     PerformanceStatusForm,
     StagingForm,
 )
-from .models import Biomarker, CareTeamMember, Diagnosis, Staging
+from .models import CareTeamMember, Diagnosis, Staging
+from .molecular_services import may_enter_molecular
 from .record import record_sections
 from .timeline import timeline_for
 
@@ -185,7 +186,6 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
             "diagnoses",
             queryset=Diagnosis.objects.prefetch_related(
                 Prefetch("stagings", queryset=Staging.objects.order_by("-staged_on")),
-                Prefetch("biomarkers", queryset=Biomarker.objects.order_by("-tested_on")),
             ),
         ),
         Prefetch("care_team", queryset=CareTeamMember.objects.select_related("professional")),
@@ -212,6 +212,14 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
             "timeline": timeline_for(patient),
             "sections": record_sections(access, request),
             "corrections": selectors.identity_corrections(patient),
+            # The patient's molecular results in force, shown under each diagnosis (they are the
+            # patient's: which tumour a result belongs to is for a clinician to confirm).
+            "molecular_current": list(
+                patient.molecular.current().order_by("-sampled_on", "kind", "gene")[:30]
+            ),
+            "may_enter_molecular": may_enter_molecular(
+                request.user, in_care_team=access.membership is not None
+            ),
         },
     )
 
@@ -288,6 +296,10 @@ def biomarker_create(
     access = selectors.patient_get_for_user(
         user=request.user, patient_id=patient_id, what="biomarker form"
     )
+    # Molecular results are entered by the physicians of the care team (the record hides the
+    # link from the others): 403, as the molecular form.
+    if not may_enter_molecular(request.user, in_care_team=access.membership is not None):
+        raise PermissionDenied
     diagnosis = _diagnosis_of(access, diagnosis_id)
     form = BiomarkerForm(request.POST or None)
     return _form_view(
@@ -300,7 +312,7 @@ def biomarker_create(
             "title": _("Biomarker for %(diagnosis)s") % {"diagnosis": diagnosis},
         },
         access.patient.get_absolute_url(),
-        _("Biomarker recorded."),
+        _("Biomarker recorded as a molecular result."),
     )
 
 

@@ -59,6 +59,11 @@ PROBLEMS = {
     "not_gene": _("an HGNC gene symbol in capitals, e.g. BRAF"),
     "not_protein_change": _("an HGVS protein change, e.g. p.V600E"),
     "not_protein_position": _("a residue and its position, e.g. p.V600"),
+    "not_icdo_morphology": _(
+        "ICD-O-3 morphology codes: a block (814), a type (8140) or a type with its behaviour "
+        "digit (8140/3, behaviour 0, 1, 2, 3, 6 or 9); without the digit the code means malignant"
+    ),
+    "not_icdo_topography": _("ICD-O-3 topography codes, e.g. C34 or C34.1"),
     "unknown_choice": _("not one of the choices"),
     "required": _("required for this kind of criterion"),
     "partner_without_fusion": _("a fusion partner needs the alteration type fusion"),

@@ -254,9 +254,9 @@ def _notify(actor: User | None, change: Change, reason: str) -> None:
         )  # fmt: skip
 
 
-def on_new_results(*, actor: User, patient: Patient) -> None:
+def on_new_results(*, actor: User, patient: Patient, notify: bool = True) -> None:
     """New molecular results recorded for the patient (``patients`` hook)."""
-    patient_rematch(actor=actor, patient=patient, reason="new biomarker")
+    patient_rematch(actor=actor, patient=patient, reason="new biomarker", notify=notify)
 
 
 def _leaf_key(c: dict) -> str:

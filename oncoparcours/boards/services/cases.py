@@ -20,6 +20,8 @@ from oncoparcours.patients.models import (
     ConsentRecord,
     ConsentScope,
     Diagnosis,
+    MolecularFinding,
+    MolecularKind,
     Patient,
     PerformanceStatus,
 )
@@ -89,9 +91,18 @@ def dataset_from_record(case: Case) -> dict[str, Any]:
         "morphology": diagnosis.icdo3_morphology if diagnosis else "",
         "laterality": diagnosis.laterality if diagnosis else "",
         "stage": _stage(diagnosis) if diagnosis else "",
+        # The patient's molecular results in force, the single source trial matching reads too
+        # (results "to verify" shown as such); older cases keep their marker / result rows.
         "biomarkers": [
-            {"marker": b.marker, "alteration": b.alteration, "result": b.result, "value": b.value}
-            for b in (diagnosis.biomarkers.order_by("-tested_on") if diagnosis else [])
+            {
+                "text": f.summary,
+                "kind": f.kind,
+                "to_verify": f.kind == MolecularKind.TO_VERIFY,
+                "sampled_on": f.sampled_on.isoformat(),
+            }
+            for f in MolecularFinding.objects.current()
+            .filter(patient=case.patient)
+            .order_by("-sampled_on", "kind", "gene")[:30]
         ],
         "performance": (
             {

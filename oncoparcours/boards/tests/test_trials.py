@@ -130,3 +130,50 @@ def test_an_arm_the_record_contradicts_is_refused_with_the_unmet_criteria(
     proposal = Proposal(**{**dict(DECISION), "trial_arm": braf_arm()})  # type: ignore[arg-type]
     decisions.decision_validate(actor=clinician.user, item=item, proposal=proposal)
     assert Decision.objects.get().trial_arm == braf_arm()
+
+
+def test_the_case_dataset_and_its_pdf_read_the_structured_molecular_results(
+    complete_case, clinician
+):
+    """One source (issue 15): the board case's biomarkers are the patient's molecular results in
+    force, the ones matching reads; a former free-text biomarker that could not be structured
+    shows "to verify"; a withdrawn result is not shown."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from oncoparcours.boards.services.cases import dataset_from_record
+    from oncoparcours.patients.models import Biomarker
+    from oncoparcours.patients.molecular_services import (
+        biomarkers_to_structured,
+        molecular_entry_add,
+        molecular_finding_withdraw,
+    )
+
+    patient = complete_case.patient
+    molecular_entry_add(
+        actor=clinician.user, patient=patient, marker="KRAS G12C", result="positive",
+        tested_on=complete_case.diagnosis.diagnosed_on,
+    )  # fmt: skip
+    withdrawn = molecular_entry_add(
+        actor=clinician.user, patient=patient, marker="MSI-H", result="positive",
+        tested_on=complete_case.diagnosis.diagnosed_on,
+    )  # fmt: skip
+    molecular_finding_withdraw(actor=clinician.user, finding=withdrawn, reason="autre patient")
+    Biomarker.objects.create(
+        diagnosis=complete_case.diagnosis, marker="MGMT", alteration="méthylation",
+        result="positive", tested_on=complete_case.diagnosis.diagnosed_on,
+    )  # fmt: skip
+    biomarkers_to_structured(actor=clinician.user)
+    with translation.override("fr"):
+        dataset = dataset_from_record(complete_case)
+        texts = [b["text"] for b in dataset["biomarkers"]]
+        assert any("KRAS" in t and "p.G12C" in t and "à vérifier" in t for t in texts), texts
+        assert not any("MSI" in t for t in texts)
+        (mgmt,) = [b for b in dataset["biomarkers"] if b["to_verify"]]
+        assert "MGMT" in mgmt["text"] and "à vérifier" in mgmt["text"]
+        html = render_to_string(
+            "boards/pdf/rcp_record.html",
+            {"case": complete_case, "patient": patient, "dataset": dataset, "history": []},
+        )
+    row = html.split("<th>Biomarqueurs</th>")[1].split("</tr>")[0]
+    assert "p.G12C" in row and "MGMT" in row and "MSI" not in row

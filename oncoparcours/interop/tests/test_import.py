@@ -14,8 +14,8 @@ from oncoparcours.interop.everything import patient_everything
 from oncoparcours.interop.importing import ImportRefused, bundle_import
 from oncoparcours.interop.readers import Reader
 from oncoparcours.patients.models import (
-    Biomarker,
     Diagnosis,
+    MolecularFinding,
     Patient,
     PerformanceStatus,
     Staging,
@@ -83,9 +83,15 @@ def snapshot(patient):
             (p.scale, p.value, p.recorded_on)
             for p in PerformanceStatus.objects.filter(patient=patient)
         ),
-        "markers": sorted(
-            (b.marker, b.result, b.value, b.alteration, b.tested_on)
-            for b in Biomarker.objects.filter(diagnosis__patient=patient)
+        "markers": sorted(  # tumour markers become molecular results (issue 15)
+            (
+                m.reported_marker,
+                m.reported_result,
+                m.reported_value,
+                m.reported_alteration,
+                m.sampled_on,
+            )
+            for m in MolecularFinding.objects.current().filter(patient=patient)
         ),
         "treatments": sorted(
             (t.kind, t.regimen, t.started_on, t.ended_on, t.end_reason, t.line, t.note)

@@ -126,3 +126,46 @@ def test_everything_bundles_the_record_audited_as_an_export(staff, diagnosis, do
     assert export.details["what"] == "FHIR Patient $everything" and export.actor == doctor.user
     stranger = PatientFactory()
     assert staff.get(f"/fhir/Patient/{stranger.pk}/$everything").status_code == 404
+
+
+def test_everything_has_one_observation_per_molecular_result_in_force(staff, diagnosis, doctor):
+    """Issue 15: the molecular results are the single source; a withdrawn one is not sent, a
+    former free-text row "to verify" goes out with its wording, flagged; the export re-imports."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    from oncoparcours.patients.models import Biomarker
+    from oncoparcours.patients.molecular_services import (
+        biomarkers_to_structured,
+        molecular_entry_add,
+        molecular_finding_withdraw,
+    )
+
+    patient = diagnosis.patient
+    day = diagnosis.diagnosed_on
+    molecular_entry_add(
+        actor=doctor.user, patient=patient, marker="HER2", result="positive", value="IHC 3+",
+        tested_on=day,
+    )  # fmt: skip
+    wrong = molecular_entry_add(
+        actor=doctor.user, patient=patient, marker="MSI-H", result="positive", tested_on=day
+    )
+    molecular_finding_withdraw(actor=doctor.user, finding=wrong, reason="autre patient")
+    Biomarker.objects.create(
+        diagnosis=diagnosis, marker="EGFR", alteration="mutation exon 19/21", result="negative",
+        tested_on=day,
+    )  # fmt: skip
+    biomarkers_to_structured(actor=doctor.user)
+    bundle = staff.get(f"/fhir/Patient/{patient.pk}/$everything").json()
+    Bundle.model_validate(bundle)
+    markers = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"
+    ]
+    assert sorted(m["code"]["text"] for m in markers) == ["EGFR", "HER2"]
+    her2 = next(m for m in markers if m["code"]["text"] == "HER2")
+    details = {c["code"]["text"]: c["valueString"] for c in her2["component"]}
+    assert (details["kind"], details["ihc_scale"], details["ihc_value"]) == (
+        "ihc", "her2_score", "3.0",
+    )  # fmt: skip
+    egfr = next(m for m in markers if m["code"]["text"] == "EGFR")
+    assert {c["code"]["text"]: c["valueString"] for c in egfr["component"]}["kind"] == "to_verify"
+    assert egfr["focus"] == [{"reference": f"Condition/{diagnosis.pk}"}]

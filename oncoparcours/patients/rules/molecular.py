@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 KINDS = ("variant", "tmb", "msi", "ihc", "negative")
-ALTERATION_TYPES = ("snv", "indel", "fusion", "amplification", "deletion")
+# "mutation": an SNV or an indel, which one not reported ("EGFR muté"); a criterion on an SNV or
+# an indel reads it "to verify".
+ALTERATION_TYPES = ("snv", "indel", "mutation", "fusion", "amplification", "deletion")
 MSI_STATUSES = ("msi_h", "msi_l", "mss", "dmmr", "pmmr")
 IHC_SCALES = ("her2_score", "percent", "cps")
 # HGNC approved symbols: upper-case letters and digits, sometimes a hyphen or "orf" (C11orf95).

@@ -228,12 +228,13 @@ def test_staging_and_biomarkers_recompute_the_prognosis_and_audit_the_change(cli
     diagnosis.refresh_from_db()
     assert (diagnosis.prognosis_status, diagnosis.survival_entry) == ("poor", "breast-metastatic")
     assert diagnosis.five_year_survival == 27
-    for marker in ("RE", "RP", "HER2"):
+    for marker, value in (("RE", "0 %"), ("RP", "0 %"), ("HER2", "IHC 1+")):
         services.biomarker_add(
             actor=clinician.user,
             diagnosis=diagnosis,
             marker=marker,
             result="negative",
+            value=value,
             tested_on=day,
         )
     diagnosis.refresh_from_db()

@@ -251,41 +251,83 @@ def test_only_the_care_roles_open_patient_records(client, organisation, role, al
     assert client.get(reverse("patients:create")).status_code == (200 if allowed else 403)
 
 
-def test_biomarker_results_are_worded_for_their_kind_of_marker(
+def test_the_simple_biomarker_entry_records_a_structured_result(
     clinician_client, clinician, patient
 ):
-    """A protein is "positif / négatif" with its value, a gene "muté / non muté (sauvage)", a
-    fusion "réarrangé": never "Négatif / sauvage" for PD-L1."""
+    """ "KRAS G12C", "PD-L1 TPS 0 %", "HER2 3+" typed in the simple entry become molecular results
+    (the only source: record, board, matching); the wording typed is kept; an entry that cannot
+    be structured without guessing is refused naming the field, nothing saved."""
     from oncoparcours.patients import services
+    from oncoparcours.patients.models import MolecularFinding
 
     day = dt.date(2025, 2, 1)
     diagnosis = services.diagnosis_add(
         actor=clinician.user, patient=patient, icd10="C34.1", diagnosed_on=day
     )
+    url = reverse("patients:biomarker_create", args=[patient.pk, diagnosis.pk])
     for marker, alteration, result, value in (
+        ("KRAS G12C", "", "positive", ""),
         ("PD-L1", "", "negative", "TPS 0 %"),
         ("HER2", "surexpression", "positive", "IHC 3+"),
-        ("EGFR", "mutation exon 19/21", "negative", ""),
-        ("KRAS", "mutation", "positive", ""),
         ("ALK", "fusion", "negative", ""),
     ):
-        services.biomarker_add(
-            actor=clinician.user,
-            diagnosis=diagnosis,
-            marker=marker,
-            alteration=alteration,
-            result=result,
-            value=value,
-            tested_on=day,
-        )
+        response = clinician_client.post(
+            url,
+            {"marker": marker, "alteration": alteration, "result": result, "value": value,
+             "tested_on": "2025-02-01"},
+        )  # fmt: skip
+        assert response.status_code == 302, response.content.decode()[:3000]
+    kras = MolecularFinding.objects.get(gene="KRAS")
+    assert (kras.kind, kras.alteration_type, kras.protein_change) == ("variant", "snv", "p.G12C")
+    assert (kras.reported_marker, kras.reported_alteration) == ("KRAS G12C", "")
+    assert kras.classification is None  # not said: matching reads it "to verify"
+    pdl1 = MolecularFinding.objects.get(ihc_marker="PD-L1")
+    assert (pdl1.ihc_scale, pdl1.ihc_value, pdl1.reported_value) == ("percent", 0, "TPS 0 %")
     page = clinician_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
     biomarkers = page.split("Biomarqueurs</dt>")[1].split("</dd>")[0]
-    assert "PD-L1 négatif (TPS 0 %)" in biomarkers
-    assert "HER2 surexpression positif (IHC 3+)" in biomarkers
-    assert "EGFR mutation exon 19/21 non muté (sauvage)" in biomarkers
-    assert "KRAS mutation muté" in biomarkers
-    assert "ALK fusion non réarrangé" in biomarkers
-    assert "sauvage" not in biomarkers.split("EGFR")[0]  # not for the proteins
+    assert "PD-L1 TPS 0 %" in biomarkers
+    assert "HER2 IHC 3+" in biomarkers
+    assert "KRAS" in biomarkers and "p.G12C" in biomarkers
+    assert "classe non notée (à vérifier)" in biomarkers
+    assert "ALK : aucune altération retrouvée (Fusion)" in biomarkers
+
+    refused = clinician_client.post(
+        url,
+        {"marker": "EGFR", "alteration": "mutation exon 19/21", "result": "negative",
+         "value": "", "tested_on": "2025-02-01"},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    form = refused.context["form"]
+    assert list(form.errors) == ["alteration"]
+    assert MolecularFinding.objects.count() == 4
+
+
+@pytest.mark.parametrize("role", ["pharmacist", "coordination_nurse", "liberal_nurse"])
+def test_the_simple_biomarker_entry_is_for_physicians_and_hidden_from_others(client, patient, role):
+    """Nurses and pharmacists of the care team read the biomarkers but get 403 on the entry, and
+    the record shows them no "add" link to it (a link answering 403 broke their journeys)."""
+    from oncoparcours.testing.factories import (
+        CareTeamMemberFactory,
+        ProfessionalFactory,
+        UserFactory,
+    )
+
+    diagnosis = DiagnosisFactory(patient=patient, icd10="C50.4")
+    member = ProfessionalFactory(user=UserFactory(role=role), specialty="hospital_pharmacy")
+    CareTeamMemberFactory(patient=patient, professional=member)
+    client.force_login(member.user)
+    url = reverse("patients:biomarker_create", args=[patient.pk, diagnosis.pk])
+    body = client.get(patient.get_absolute_url()).content.decode()
+    assert "Biomarqueurs" in body and url not in body
+    assert client.get(url).status_code == 403
+    data = {"marker": "HER2", "result": "positive", "value": "3+", "tested_on": "2025-02-01"}
+    assert client.post(url, data).status_code == 403
+
+
+def test_the_physician_sees_the_add_biomarker_link(clinician_client, patient):
+    diagnosis = DiagnosisFactory(patient=patient, icd10="C50.4")
+    body = clinician_client.get(patient.get_absolute_url()).content.decode()
+    assert reverse("patients:biomarker_create", args=[patient.pk, diagnosis.pk]) in body
 
 
 def test_the_edit_form_and_record_show_numbers_the_french_way(clinician_client, patient):

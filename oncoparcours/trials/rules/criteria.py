@@ -9,7 +9,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .diseases import UNCERTAIN, group_of, icd10_matches, icdo_matches
+from .diseases import (
+    UNCERTAIN,
+    group_of,
+    icd10_matches,
+    icdo_matches,
+    morphology_excluded,
+    morphology_meets,
+)
 from .facts import NegativeFacts, PatientFacts, VariantFacts
 
 NOT_MET, UNKNOWN, MET = 0, 1, 2
@@ -23,8 +30,8 @@ def _disease_one(c: dict[str, Any], icd10: str, topography: str, morphology: str
     parts = []
     excluded_morphology = c.get("exclude_morphology")
     if excluded_morphology:  # an exclusion with the histology unknown stays to verify
-        excluded = morphology and icdo_matches(morphology, excluded_morphology)
-        parts.append(NOT_MET if excluded else MET if morphology else UNKNOWN)
+        excluded = morphology_excluded(morphology, excluded_morphology) if morphology else UNKNOWN
+        parts.append(MET - excluded)
     if c.get("icd10"):
         parts.append(MET if icd10_matches(icd10, c["icd10"]) else NOT_MET)
     if c.get("group"):
@@ -35,9 +42,9 @@ def _disease_one(c: dict[str, Any], icd10: str, topography: str, morphology: str
             UNKNOWN if not topography else MET if icdo_matches(topography, c["topography"]) else 0
         )
     if c.get("morphology"):
-        parts.append(
-            UNKNOWN if not morphology else MET if icdo_matches(morphology, c["morphology"]) else 0
-        )
+        # ICD-O-3 behaviour digit: a criterion without it means malignant (/3, /6, /9); a
+        # patient code without it is to verify (``diseases.morphology_meets``).
+        parts.append(UNKNOWN if not morphology else morphology_meets(morphology, c["morphology"]))
     return min(parts) if parts else MET
 
 
@@ -141,7 +148,8 @@ def negative_covers(c: dict[str, Any], n: NegativeFacts) -> bool:
         return False
     wanted = c.get("alteration_type", "")
     types = CATEGORIES.get(wanted, (wanted,)) if wanted else ("",)
-    type_ok = not n.alteration_type or all(t == n.alteration_type for t in types)
+    covered = CATEGORIES.get(n.alteration_type, (n.alteration_type,))  # "mutation": SNV, indel
+    type_ok = not n.alteration_type or all(t == n.alteration_type or t in covered for t in types)
     exon_ok = n.exon is None or (c.get("exon") is not None and c["exon"] == n.exon)
     return type_ok and exon_ok
 

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import re
+
 GROUPS = ("solid", "haematological")
 
 
@@ -49,3 +51,63 @@ def icd10_matches(icd10: str, prefixes: list[str] | tuple[str, ...]) -> bool:
 def icdo_matches(code: str, prefixes: list[str] | tuple[str, ...]) -> bool:
     text = code.upper().replace(".", "").replace("/", "")
     return any(text.startswith(p.upper().replace(".", "").replace("/", "")) for p in prefixes)
+
+
+# ICD-O-3 morphology (WHO, International Classification of Diseases for Oncology, 3rd edition,
+# 2000, and its first revision ICD-O-3.1, 2013, and ICD-O-3.2, IACR 2019): a four-digit histology
+# type, a slash and the behaviour digit: /0 benign, /1 uncertain or borderline, /2 in situ,
+# /3 malignant primary site, /6 malignant metastatic site, /9 malignant, uncertain whether primary
+# or metastatic. A trial criterion gives a block (three digits, e.g. 814), a type (8140) or a
+# type with its behaviour (8140/3); without the behaviour it means a malignant tumour (/3, /6, /9):
+# an in-situ 8500/2 does not meet "8500" (a trial for invasive cancer). docs/clinical-rules.md §8.
+MALIGNANT_BEHAVIOURS = frozenset({"3", "6", "9"})
+BEHAVIOURS = frozenset({"0", "1", "2", "3", "6", "9"})
+CRITERION_MORPHOLOGY = re.compile(r"^[89][0-9]{2}(?:[0-9](?:/[012369])?)?$")
+CRITERION_TOPOGRAPHY = re.compile(r"^C[0-9]{2}(?:\.?[0-9])?$")
+NO, UNSURE, YES = 0, 1, 2  # the values of ``criteria`` (NOT_MET, UNKNOWN, MET)
+
+
+def split_morphology(code: str) -> tuple[str, str]:
+    """("8140", "3") for "8140/3"; the behaviour is "" when not given or not an ICD-O-3 digit."""
+    text = code.strip().upper().replace(" ", "")
+    histology, _slash, behaviour = text.partition("/")
+    if not _slash and len(histology) == 5 and histology.isdigit():  # "81403", written unslashed
+        histology, behaviour = histology[:4], histology[4]
+    return histology, behaviour if behaviour in BEHAVIOURS else ""
+
+
+def morphology_meets(code: str, wanted: list[str] | tuple[str, ...]) -> int:
+    """Whether a patient's ICD-O-3 morphology meets a criterion's list (YES / NO / UNSURE).
+    A wanted code without its behaviour digit asks for a malignant tumour; a patient code without
+    its behaviour digit is unsure for it (never met) — whether it is in situ is not known."""
+    histology, behaviour = split_morphology(code)
+    best = NO
+    for prefix in wanted:
+        type_wanted, _slash, behaviour_wanted = prefix.strip().partition("/")
+        if not histology.startswith(type_wanted):
+            continue
+        if not behaviour:
+            best = max(best, UNSURE)
+        elif behaviour == behaviour_wanted or (
+            not behaviour_wanted and behaviour in MALIGNANT_BEHAVIOURS
+        ):
+            return YES
+    return best
+
+
+def morphology_excluded(code: str, excluded: list[str] | tuple[str, ...]) -> int:
+    """Whether a patient's morphology is among a criterion's exclusions (YES / NO / UNSURE). An
+    exclusion without its behaviour digit excludes the histology whatever its behaviour (safer
+    reading: an excluded small-cell carcinoma is excluded in situ too); with its digit, a patient
+    code without one is unsure."""
+    histology, behaviour = split_morphology(code)
+    best = NO
+    for prefix in excluded:
+        type_wanted, _slash, behaviour_wanted = prefix.strip().partition("/")
+        if not histology.startswith(type_wanted):
+            continue
+        if not behaviour_wanted or behaviour == behaviour_wanted:
+            return YES
+        if not behaviour:
+            best = max(best, UNSURE)
+    return best

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .criteria import EVALUATORS, MET, NOT_MET, UNKNOWN
-from .diseases import GROUPS
+from .diseases import CRITERION_MORPHOLOGY, CRITERION_TOPOGRAPHY, GROUPS
 from .facts import PatientFacts
 
 SCHEMA_VERSION = 1
@@ -22,11 +22,11 @@ _str_list = "str_list"
 SCHEMA: dict[str, dict[str, str]] = {
     "disease": {
         "icd10": _str_list,
-        "topography": _str_list,
-        "morphology": _str_list,
+        "topography": "icdo_topography_list",
+        "morphology": "icdo_morphology_list",
         "group": "group",
         "exclude_icd10": _str_list,
-        "exclude_morphology": _str_list,
+        "exclude_morphology": "icdo_morphology_list",
     },
     "variant": {
         "gene": "gene",
@@ -69,7 +69,20 @@ CHOICES = {
 }
 
 
+# ICD-O-3 codes of a disease criterion (``diseases``): a morphology block (814), type (8140) or
+# type and behaviour digit (8140/3); a topography C34 or C34.1.
+CODE_LISTS = {
+    "icdo_morphology_list": (CRITERION_MORPHOLOGY, "not_icdo_morphology"),
+    "icdo_topography_list": (CRITERION_TOPOGRAPHY, "not_icdo_topography"),
+}
+
+
 def _value_problem(kind: str, value: Any) -> str:
+    if kind in CODE_LISTS:
+        if problem := _value_problem(_str_list, value):
+            return problem
+        pattern, code = CODE_LISTS[kind]
+        return "" if all(pattern.match(v.strip()) for v in value) else code
     if kind == _str_list:
         ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
         return "" if ok else "not_text_list"

@@ -182,3 +182,33 @@ def test_matching_facts_take_old_values_as_to_verify(clinician):
                                    started_on=today)  # fmt: skip
     recent = patient_facts(patient)
     assert (recent.metastatic, recent.ecog, recent.prior_lines) == (False, 1, 2)
+
+
+def test_the_simple_biomarker_entry_re_matches_and_notifies(clinician):
+    """ "HER2 3+" typed in the record's simple biomarker entry is a structured result: the HER2
+    arm becomes met and the referring physician is told (issue 15: one source)."""
+    from oncoparcours.patients import services as patient_services
+    from oncoparcours.patients.models import Biomarker
+    from oncoparcours.patients.molecular_services import biomarkers_to_structured
+
+    import_demo()
+    patient = PatientFactory(birth_last_name="Garnier", birth_date=dt.date(1970, 1, 1))
+    CareTeamMemberFactory(patient=patient, professional=clinician, is_lead=True)
+    diagnosis = DiagnosisFactory(patient=patient, icd10="C50.4", icdo3_morphology="8500/3")
+    matching_services.patient_rematch(actor=None, patient=patient, reason="initial", notify=False)
+    assert PatientArmMatch.objects.get(patient=patient, arm__code="HER2-POS").value == 1
+    # A former free-text row that cannot be structured ("HER2 positive" without its score) is
+    # kept "to verify": matching ignores it, nobody is told.
+    Biomarker.objects.create(
+        diagnosis=diagnosis, marker="HER2", result="positive", tested_on=dt.date(2025, 1, 5)
+    )
+    biomarkers_to_structured(actor=clinician.user)
+    assert PatientArmMatch.objects.get(patient=patient, arm__code="HER2-POS").value == 1
+    assert notices(clinician.user) == []
+    patient_services.biomarker_add(
+        actor=clinician.user, diagnosis=diagnosis, marker="HER2", result="positive",
+        value="IHC 3+", tested_on=dt.date(2025, 1, 10),
+    )  # fmt: skip
+    assert PatientArmMatch.objects.get(patient=patient, arm__code="HER2-POS").value == 2
+    [text] = notices(clinician.user)
+    assert "NCT09900004" in text and "GARNIER" in text.upper()

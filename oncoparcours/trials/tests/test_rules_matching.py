@@ -400,3 +400,107 @@ def test_stage_sub_groups_are_within_their_group(recorded, groups, expected):
 
     cohort = Cohort([patient])
     assert cohort.value_of(cohort.arm_sets(criterion), 0) == expected
+
+
+def _morphology(code):
+    return facts(diagnoses=(DiagnosisFacts("C50.9", "C50.9", code),))
+
+
+DUCTAL = {"criterion": "disease", "morphology": ["8500"]}
+BEHAVIOUR_CASES = [
+    # A histology criterion without its ICD-O-3 behaviour digit means malignant (/3, /6, /9).
+    (DUCTAL, _morphology("8500/3"), MET),
+    (DUCTAL, _morphology("8500/6"), MET),
+    (DUCTAL, _morphology("8500/9"), MET),
+    (DUCTAL, _morphology("8500/2"), NOT_MET),  # ductal carcinoma in situ
+    (DUCTAL, _morphology("8500/1"), NOT_MET),
+    (DUCTAL, _morphology("8500"), UNKNOWN),  # behaviour not recorded: to verify, never met
+    (DUCTAL, _morphology("8520/3"), NOT_MET),
+    (DUCTAL, _morphology("8520"), NOT_MET),  # another histology, whatever its behaviour
+    ({"criterion": "disease", "morphology": ["850"]}, _morphology("8500/2"), NOT_MET),
+    ({"criterion": "disease", "morphology": ["850"]}, _morphology("8501/3"), MET),
+    # With its digit, the criterion asks for that behaviour exactly.
+    ({"criterion": "disease", "morphology": ["8500/2"]}, _morphology("8500/2"), MET),
+    ({"criterion": "disease", "morphology": ["8500/2"]}, _morphology("8500/3"), NOT_MET),
+    ({"criterion": "disease", "morphology": ["8500/2"]}, _morphology("8500"), UNKNOWN),
+    ({"criterion": "disease", "morphology": ["8500/2", "8500"]}, _morphology("8500/3"), MET),
+    # An exclusion without its digit excludes the histology whatever its behaviour.
+    ({"criterion": "disease", "icd10": ["C50"], "exclude_morphology": ["8500"]},
+     _morphology("8500/2"), NOT_MET),
+    ({"criterion": "disease", "icd10": ["C50"], "exclude_morphology": ["8500/3"]},
+     _morphology("8500/2"), MET),
+    ({"criterion": "disease", "icd10": ["C50"], "exclude_morphology": ["8500/3"]},
+     _morphology("8500"), UNKNOWN),
+    ({"criterion": "disease", "icd10": ["C50"], "exclude_morphology": ["8041"]},
+     _morphology("8500"), MET),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("criterion", "patient", "expected"), BEHAVIOUR_CASES)
+def test_a_histology_criterion_without_behaviour_digit_means_malignant(
+    criterion, patient, expected
+):
+    """WHO ICD-O-3 behaviour digit (docs/clinical-rules.md §8); both engines."""
+    assert EVALUATORS["disease"](criterion, patient)[0] == expected
+    assert document_problems({"schema": 1, "tree": criterion}) == []
+    from oncoparcours.trials.rules.bulk import Cohort
+
+    cohort = Cohort([patient])
+    assert cohort.value_of(cohort.arm_sets(criterion), 0) == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "codes", "problem"),
+    [
+        ("morphology", ["8500/4"], "not_icdo_morphology"),  # no behaviour 4 in ICD-O-3
+        ("morphology", ["85"], "not_icdo_morphology"),
+        ("morphology", ["850/3"], "not_icdo_morphology"),  # a behaviour needs the full type
+        ("morphology", ["C50"], "not_icdo_morphology"),
+        ("exclude_morphology", ["8041-3"], "not_icdo_morphology"),
+        ("topography", ["8500/3"], "not_icdo_topography"),
+        ("topography", ["C5"], "not_icdo_topography"),
+    ],
+)
+def test_icdo3_codes_of_a_disease_criterion_are_checked_naming_the_field(field, codes, problem):
+    document = {"schema": 1, "tree": {"and": [{"criterion": "disease", field: codes}]}}
+    assert document_problems(document) == [(f"tree.0.{field}", problem)]
+
+
+def test_valid_icdo3_codes_are_accepted():
+    node = {
+        "criterion": "disease",
+        "morphology": ["814", "8140", "8140/3", "9440/3", "8500/2"],
+        "exclude_morphology": ["8041", "8013/3"],
+        "topography": ["C34", "C34.1", "C341"],
+    }
+    assert document_problems({"schema": 1, "tree": node}) == []
+
+
+EGFR_L858R = {"criterion": "variant", "gene": "EGFR", "protein_change": "p.L858R"}
+EGFR_ANY = {"criterion": "variant", "gene": "EGFR"}
+REPORTED_MUTATION_CASES = [
+    # "EGFR muté" entered without its change: a mutation (SNV or indel, not said which).
+    (EGFR_L858R, facts(variants=(PV("EGFR", "mutation"),)), UNKNOWN),
+    (EGFR_ANY, facts(variants=(PV("EGFR", "mutation"),)), MET),
+    (EGFR_ANY, facts(variants=(VariantFacts("EGFR", "mutation"),)), UNKNOWN),  # no class given
+    ({**EGFR_ANY, "alteration_type": "snv"}, facts(variants=(PV("EGFR", "mutation"),)), UNKNOWN),
+    ({**EGFR_ANY, "alteration_type": "mutation"}, facts(variants=(PV("EGFR", "mutation"),)), MET),
+    # "KRAS non muté": covers SNV and indel criteria, not "any alteration" (amplification?).
+    (KRAS_WT, facts(negatives=(NegativeFacts("KRAS", "mutation"),)), MET),
+    ({**KRAS_WT, "alteration_type": "snv"}, facts(negatives=(NegativeFacts("KRAS", "mutation"),)),
+     MET),
+    ({"criterion": "variant", "gene": "KRAS", "wild_type": True},
+     facts(negatives=(NegativeFacts("KRAS", "mutation"),)), UNKNOWN),
+    ({"criterion": "variant", "gene": "KRAS", "alteration_type": "amplification"},
+     facts(negatives=(NegativeFacts("KRAS", "mutation"),)), UNKNOWN),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("criterion", "patient", "expected"), REPORTED_MUTATION_CASES)
+def test_a_mutation_reported_without_its_type(criterion, patient, expected):
+    """Both engines (docs/clinical-rules.md §8)."""
+    assert EVALUATORS["variant"](criterion, patient)[0] == expected
+    from oncoparcours.trials.rules.bulk import Cohort
+
+    cohort = Cohort([patient])
+    assert cohort.value_of(cohort.arm_sets(criterion), 0) == expected

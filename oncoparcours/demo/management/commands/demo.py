@@ -22,13 +22,14 @@ from oncoparcours.demo.institutions import DEMO_LOGINS, DEMO_PASSWORD
 from oncoparcours.demo.intensive_care import IcuDemo
 from oncoparcours.demo.models import DemoDataset
 from oncoparcours.demo.monitoring import MonitoringDemo
-from oncoparcours.demo.pathways import PathwayDemo
+from oncoparcours.demo.pathways import PathwayDemo, loader_user
 from oncoparcours.demo.portal import PortalDemo, portal_logins
 from oncoparcours.demo.proms import PromsDemo
 from oncoparcours.demo.tours import ToursDemo
 from oncoparcours.demo.treatments import TreatmentsDemo
 from oncoparcours.demo.trials import TrialsDemo
 from oncoparcours.indicators.services import extract_refresh
+from oncoparcours.patients.molecular_services import biomarkers_to_structured
 
 
 def refresh_planner_statistics() -> None:
@@ -74,6 +75,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         generator = Generator(seed=seed, patients=patients)
         generator.run(progress=None if quiet else self.progress)
+        # The generated biomarkers become structured molecular results at once (no random draw;
+        # nobody notified), so that every later step reads the single source.
+        biomarkers_to_structured(actor=loader_user(), notify=False)
         PathwayDemo(seed=seed, scale=min(20.0, patients / 2000)).run()
         # CAR-T orders apply and follow their patients' pathways; the monitoring demos then
         # watch the recent infusions.

@@ -1,0 +1,297 @@
+"""A simple biomarker entry ("EGFR muté", "HER2 3+", "PD-L1 50 %", "MSI-H", "ALK réarrangé",
+"KRAS G12C") turned into a structured molecular result, or refused naming the field when it cannot
+be structured without guessing (pure: no Django).
+
+Input: the four fields of the simple entry (marker, result, alteration, value) as typed; the
+marker may carry the rest ("KRAS G12C", "HER2 3+"). Output: the fields of a molecular result as
+text (``rules.molecular.check_finding`` validates them), or ``(field, code)``. Readings (safer,
+for a clinician to confirm — docs/clinical-rules.md §8):
+
+- a gene "muté" without its change is a mutation (SNV or indel, type not reported), with no
+  variant class: trial matching reads it "to verify" until the class is given;
+- a negative result of a gene is a "gene tested without alteration" of the kind named (mutation,
+  fusion, amplification); a negative result for one protein change (BRAF V600E negative) says
+  nothing of the rest of the gene: refused;
+- IHC results need their value (HER2 score, percentage, CPS): "HER2 negative" may be 0 or 1+, which
+  HER2-low trials tell apart; a value contradicting the result (ER positive at 0 %) is refused;
+  HER2 2+ is kept as 2+ (equivocal: in situ hybridisation decides, recorded on its own);
+- ALK, ROS1, NTRK1–3 "positive" without more are rearrangements (fusion), as the wording rule
+  reads them (``biomarker_wording``); RET and FGFR2 need the alteration (mutated or rearranged);
+- MGMT promoter methylation and other markers without a structured kind are refused.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .molecular import KNOWN_GENES, PROTEIN_CHANGE, normalise_protein_change
+
+RESULTS = ("positive", "negative", "equivocal", "not_assessable")
+IHC_MARKERS = {
+    "PD-L1": "PD-L1", "PDL1": "PD-L1", "PD L1": "PD-L1",
+    "ER": "ER", "RE": "ER", "RO": "ER", "RH-E": "ER", "ESR": "ER",
+    "PR": "PR", "RP": "PR", "PGR": "PR", "RH-P": "PR",
+    "HER2": "HER2", "HER2/NEU": "HER2", "C-ERBB2": "HER2", "ERBB2": "HER2", "HER-2": "HER2",
+}  # fmt: skip
+MSI_MARKERS = {"MSI": "", "MMR": "", "MSI-H": "msi_h", "MSI-L": "msi_l", "MSS": "mss",
+               "DMMR": "dmmr", "PMMR": "pmmr", "IMS": ""}  # fmt: skip
+TMB_MARKERS = frozenset({"TMB", "CHARGE MUTATIONNELLE"})
+NOT_STRUCTURED = frozenset({"MGMT", "KI-67", "KI67", "1P/19Q", "CODELETION 1P/19Q"})
+# Genes whose "positive" alone means rearranged (the usual reading of an ALK / ROS1 / NTRK test).
+FUSION_BY_DEFAULT = frozenset({"ALK", "ROS1", "NTRK1", "NTRK2", "NTRK3"})
+# Not genes but families: which one is meant must be said (NTRK1, NTRK2 or NTRK3).
+GENE_FAMILIES = frozenset({"NTRK", "RAS", "FGFR", "IDH"})
+
+FUSION_WORDS = ("fusion", "rearrang", "translocation")
+AMPLIFICATION_WORDS = ("amplif",)
+DEEP_DELETION_WORDS = ("deletion homozygote", "homozygous deletion", "deep deletion", "perte")
+MUTATION_WORDS = ("mutation", "mute", "mutated", "variant", "altere", "alteration", "positi")
+METHYLATION_WORDS = ("methyl",)
+PROTEIN_TOKEN = re.compile(
+    r"\b(?:p\.)?\(?([A-Z][0-9]+(?:_[A-Z][0-9]+)?"
+    r"(?:[A-Z*]|del|dup|ins[A-Z]+|delins[A-Z]+|fs\*?[0-9]*))\)?(?![A-Za-z0-9])"
+)
+EXON = re.compile(r"\bexons?\s*([0-9]+(?:\s*(?:/|,|et|and|ou|or|-|\+)\s*[0-9]+)*)")
+NUMBER = re.compile(r"([0-9]+(?:[.,][0-9]+)?)")
+HER2_SCORE = re.compile(r"(?<![0-9])([0-3])\s*\+|(?:ihc|score)\s*0\b|^\s*0\s*$")
+FUSION_PAIR = re.compile(r"\b([A-Z][A-Z0-9]+)\s*(?:::|-|/)\s*([A-Z][A-Z0-9]+)\b")
+
+
+@dataclass
+class Mapped:
+    """The structured fields (text, as typed in the molecular form) or the refusal."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    problem: tuple[str, str] | None = None  # (field of the simple entry, code)
+
+
+def _plain(text: str) -> str:
+    """Lower case without accents, for reading French and English words alike."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _refuse(name: str, code: str) -> Mapped:
+    return Mapped(problem=(name, code))
+
+
+def _split_marker(marker: str, alteration: str, value: str) -> tuple[str, str, str]:
+    """ "KRAS G12C" typed as the marker: the marker is the first word, the rest is read as the
+    alteration (or as the value for an IHC marker: "HER2 3+", "PD-L1 50 %")."""
+    text = " ".join(marker.split()).upper()
+    if text in IHC_MARKERS or text in MSI_MARKERS or text in TMB_MARKERS or " " not in text:
+        return text, alteration, value
+    head, rest = text.split(" ", 1)
+    if text.startswith(("PD L1", "PD-L1 ")):
+        head, rest = "PD-L1", text.split(" ", 1)[1].removeprefix("L1 ")
+    if head in IHC_MARKERS or head in TMB_MARKERS:
+        return head, alteration, f"{rest} {value}".strip()
+    return head, f"{marker.split(' ', 1)[1]} {alteration}".strip(), value
+
+
+def _ihc(marker: str, result: str, alteration: str, value: str) -> Mapped:
+    name = IHC_MARKERS[marker]
+    text = f"{value} {alteration}".strip()
+    plain = _plain(text)
+    if name == "HER2" and any(w in plain for w in AMPLIFICATION_WORDS):
+        # HER2 amplified (in situ hybridisation or NGS): the ERBB2 gene, not the IHC score.
+        if result == "positive":
+            return Mapped({"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification"})
+        if result == "negative":
+            return Mapped({"kind": "negative", "gene": "ERBB2", "alteration_type": "amplification"})
+        return _refuse("result", "result_not_structured")
+    if not NUMBER.search(plain):
+        return _refuse("value", "value_required")
+    if name == "HER2":
+        found = {m.group(1) or "0" for m in HER2_SCORE.finditer(plain)}
+        if len(found) != 1:
+            return _refuse("value", "not_her2_score")
+        score = int(found.pop())
+        expected = {3: "positive", 2: "equivocal"}.get(score, "negative")
+        if score == 2 and result == "negative":
+            return _refuse("value", "her2_2plus_needs_ish")
+        if result != expected:
+            return _refuse("result", "value_contradicts_result")
+        return Mapped({"kind": "ihc", "ihc_marker": "HER2", "ihc_scale": "her2_score",
+                       "ihc_value": f"{score}+" if score else "0"})  # fmt: skip
+    numbers = NUMBER.findall(plain)
+    if len(numbers) != 1:
+        return _refuse("value", "value_unreadable")
+    number = float(numbers[0].replace(",", "."))
+    scale = "cps" if "cps" in plain else "percent"
+    if name == "PD-L1" and scale == "percent" and "%" not in text and "tps" not in plain:
+        return _refuse("value", "pdl1_scale_required")  # TPS % or CPS: the scale must be said
+    if not 0 <= number <= 100:
+        return _refuse("value", "value_unreadable")
+    if result == "equivocal":
+        return _refuse("result", "result_not_structured")
+    if scale == "percent":  # ER, PR (ASCO/CAP 2020) and PD-L1 TPS: positive from 1 %
+        if (result == "positive") != (number >= 1):
+            return _refuse("result", "value_contradicts_result")
+    elif result == "positive" and number == 0:
+        return _refuse("result", "value_contradicts_result")
+    return Mapped({"kind": "ihc", "ihc_marker": name, "ihc_scale": scale,
+                   "ihc_value": f"{number:g}"})  # fmt: skip
+
+
+def _msi(marker: str, result: str, alteration: str) -> Mapped:
+    stated = MSI_MARKERS[marker]
+    plain = _plain(alteration)
+    deficient = marker in ("MMR", "DMMR", "PMMR") or "mmr" in plain
+    if stated:
+        high = stated in ("msi_h", "dmmr")
+        if result in ("positive", "negative") and (result == "positive") != high:
+            # "MSI-H" marked negative, "MSS" marked positive: which one is meant is unclear.
+            return _refuse("result", "value_contradicts_result")
+        return Mapped({"kind": "msi", "msi_status": stated})
+    if result == "positive":
+        return Mapped({"kind": "msi", "msi_status": "dmmr" if deficient else "msi_h"})
+    if result == "negative":
+        return Mapped({"kind": "msi", "msi_status": "pmmr" if deficient else "mss"})
+    return _refuse("result", "result_not_structured")
+
+
+def _tmb(result: str, alteration: str, value: str) -> Mapped:
+    numbers = NUMBER.findall(_plain(f"{value} {alteration}"))
+    if len(numbers) != 1:
+        return _refuse("value", "value_required" if not numbers else "value_unreadable")
+    return Mapped({"kind": "tmb", "tmb": numbers[0].replace(",", ".")})
+
+
+def _alteration_type(plain: str) -> str:
+    if any(w in plain for w in FUSION_WORDS):
+        return "fusion"
+    if any(w in plain for w in AMPLIFICATION_WORDS):
+        return "amplification"
+    if any(w in plain for w in DEEP_DELETION_WORDS):
+        return "deletion"
+    return ""
+
+
+def _gene(gene: str, result: str, alteration: str, value: str) -> Mapped:
+    text = f"{alteration} {value}".strip()
+    plain = _plain(text)
+    if any(w in plain for w in METHYLATION_WORDS):
+        return _refuse("alteration", "not_structured_marker")
+    if result not in ("positive", "negative"):
+        return _refuse("result", "result_not_structured")
+    exon = ""
+    exons = EXON.search(plain)
+    if exons:
+        if not exons.group(1).isdigit():  # "exon 19/21": which exon is not said
+            return _refuse("alteration", "ambiguous_exon")
+        exon = exons.group(1)
+    changes = {normalise_protein_change(m.group(1)) for m in PROTEIN_TOKEN.finditer(text)}
+    changes = {c for c in changes if PROTEIN_CHANGE.match(c)}
+    if len(changes) > 1:
+        return _refuse("alteration", "several_changes")
+    protein = changes.pop() if changes else ""
+    kind = _alteration_type(plain)
+    partner = ""
+    for pair in FUSION_PAIR.finditer(text.upper()):
+        first, second = pair.groups()
+        if gene in (first, second) and {first, second} - {gene}:
+            partner = ({first, second} - {gene}).pop()
+            if partner not in KNOWN_GENES:
+                return _refuse("alteration", "unknown_fusion_partner")
+            kind = "fusion"
+    if protein and kind:
+        return _refuse("alteration", "several_changes")
+    if "deletion" in plain and not kind and not protein and not exon:
+        # An in-frame deletion (indel) or a deep deletion of the gene (CNV): not said.
+        return _refuse("alteration", "ambiguous_alteration")
+    if protein:
+        if result == "negative":
+            # "BRAF V600E negative" says nothing of the other changes of the gene.
+            return _refuse("alteration", "negative_for_one_change")
+        single = re.fullmatch(r"p\.\(?[A-Z][0-9]+[A-Z*]\)?", protein)
+        return Mapped({"kind": "variant", "gene": gene,
+                       "alteration_type": "snv" if single else "indel",
+                       "exon": exon, "protein_change": protein})  # fmt: skip
+    if not kind and exon and any(w in plain for w in ("deletion", "insertion", "duplication")):
+        kind = "indel"  # an exon 19 deletion, an exon 20 insertion
+    if not kind:
+        words = not plain or any(w in plain for w in MUTATION_WORDS) or exon
+        if gene in FUSION_BY_DEFAULT and not any(w in plain for w in ("mutation", "mute")):
+            kind = "fusion"
+        elif not words or (gene in ("RET", "FGFR2") and not plain):
+            return _refuse("alteration", "ambiguous_alteration")
+        else:
+            kind = "mutation"
+    if result == "negative":
+        return Mapped({"kind": "negative", "gene": gene, "alteration_type": kind, "exon": exon})
+    return Mapped({"kind": "variant", "gene": gene, "alteration_type": kind, "exon": exon,
+                   "fusion_partner": partner})  # fmt: skip
+
+
+def structure(marker: str, result: str, alteration: str = "", value: str = "") -> Mapped:
+    """The structured fields of a simple entry, or the field that cannot be read and why."""
+    if not marker.strip():
+        return _refuse("marker", "required")
+    if result not in RESULTS:
+        return _refuse("result", "required" if not result else "unknown_choice")
+    if result == "not_assessable":
+        return _refuse("result", "not_assessable")
+    name, alteration, value = _split_marker(marker, alteration.strip(), value.strip())
+    if name in NOT_STRUCTURED:
+        return _refuse("marker", "not_structured_marker")
+    if name in IHC_MARKERS and not (
+        name == "ERBB2" and any(w in _plain(alteration) for w in ("mut", "fusion", "rearr"))
+    ):
+        return _ihc(name, result, alteration, value)
+    if name in MSI_MARKERS:
+        return _msi(name, result, f"{name} {alteration}")
+    if name in TMB_MARKERS:
+        return _tmb(result, alteration, value)
+    if name in GENE_FAMILIES:
+        return _refuse("marker", "gene_family")
+    if name not in KNOWN_GENES:
+        return _refuse("marker", "unknown_marker")
+    return _gene(name, result, alteration, value)
+
+
+# --- what the structured results say of a marker, for the prognosis rules ---------------------
+
+
+def marker_results(findings: Iterable[Any]) -> dict[str, str]:
+    """The latest result per marker as the prognosis rules read it ("positive", "negative",
+    "equivocal"): ER / PR positive from 1 % (ASCO/CAP 2020); HER2 positive at IHC 3+ or with an
+    ERBB2 amplification, negative at 0 / 1+ or at 2+ with no amplification, equivocal at 2+
+    alone (ASCO/CAP 2018); PD-L1 TPS positive from 1 %; MSI-H / dMMR positive; a gene with a
+    class 4–5 variant positive, with a variant of uncertain or unrecorded class equivocal, tested
+    without alteration negative. Results "to verify" are not read. ``findings``: objects with
+    the fields of a molecular result (newest first is not required)."""
+    rows = sorted(findings, key=lambda f: f.sampled_on, reverse=True)
+    out: dict[str, str] = {}
+    amplified = negative_amplification = False
+    for f in rows:
+        if f.kind == "ihc" and f.ihc_value is not None:
+            if f.ihc_marker == "HER2" and f.ihc_scale == "her2_score":
+                score = int(f.ihc_value)
+                out.setdefault("HER2", {3: "positive", 2: "equivocal"}.get(score, "negative"))
+            elif f.ihc_scale == "percent":
+                out.setdefault(f.ihc_marker, "positive" if f.ihc_value >= 1 else "negative")
+        elif f.kind == "variant":
+            benign = f.classification is not None and f.classification <= 2
+            if f.gene == "ERBB2" and f.alteration_type == "amplification" and not benign:
+                amplified = True
+            proven = f.classification is not None and f.classification >= 4
+            result = "positive" if proven else "negative" if benign else "equivocal"
+            if f.gene != "ERBB2":  # HER2 status: read below from IHC and amplification
+                out.setdefault(f.gene, result)
+        elif f.kind == "negative":
+            if f.gene == "ERBB2" and f.alteration_type in ("", "amplification"):
+                negative_amplification = True
+            elif f.gene != "ERBB2":
+                out.setdefault(f.gene, "negative")
+        elif f.kind == "msi":
+            out.setdefault("MSI", "positive" if f.msi_status in ("msi_h", "dmmr") else "negative")
+    if amplified:
+        out["HER2"] = "positive"
+    elif out.get("HER2") == "equivocal" and negative_amplification:
+        out["HER2"] = "negative"
+    return out

@@ -1,0 +1,167 @@
+"""A simple biomarker entry becomes a structured molecular result, or is refused naming the field
+(``patients/rules/biomarker_mapping.py``; docs/clinical-rules.md §8)."""
+
+import datetime as dt
+
+import pytest
+
+from oncoparcours.patients.rules import molecular
+from oncoparcours.patients.rules.biomarker_mapping import structure
+
+STRUCTURED = [
+    # (marker, result, alteration, value) -> fields
+    (("EGFR muté", "positive", "", ""),
+     {"kind": "variant", "gene": "EGFR", "alteration_type": "mutation", "exon": "",
+      "fusion_partner": ""}),
+    (("EGFR", "positive", "délétion exon 19", ""),
+     {"kind": "variant", "gene": "EGFR", "alteration_type": "indel", "exon": "19",
+      "fusion_partner": ""}),
+    (("HER2 3+", "positive", "", ""),
+     {"kind": "ihc", "ihc_marker": "HER2", "ihc_scale": "her2_score", "ihc_value": "3+"}),
+    (("HER2", "negative", "", "IHC 1+"),
+     {"kind": "ihc", "ihc_marker": "HER2", "ihc_scale": "her2_score", "ihc_value": "1+"}),
+    (("HER2", "negative", "surexpression", "IHC 0"),
+     {"kind": "ihc", "ihc_marker": "HER2", "ihc_scale": "her2_score", "ihc_value": "0"}),
+    (("HER2", "equivocal", "", "2+"),
+     {"kind": "ihc", "ihc_marker": "HER2", "ihc_scale": "her2_score", "ihc_value": "2+"}),
+    (("HER2", "positive", "amplification", ""),
+     {"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification"}),
+    (("PD-L1 50 %", "positive", "", ""),
+     {"kind": "ihc", "ihc_marker": "PD-L1", "ihc_scale": "percent", "ihc_value": "50"}),
+    (("PD-L1", "negative", "", "TPS 0 %"),
+     {"kind": "ihc", "ihc_marker": "PD-L1", "ihc_scale": "percent", "ihc_value": "0"}),
+    (("PD-L1", "positive", "", "CPS 10"),
+     {"kind": "ihc", "ihc_marker": "PD-L1", "ihc_scale": "cps", "ihc_value": "10"}),
+    (("RE", "positive", "récepteurs aux œstrogènes", "60 %"),
+     {"kind": "ihc", "ihc_marker": "ER", "ihc_scale": "percent", "ihc_value": "60"}),
+    (("RP", "negative", "", "0,5 %"),
+     {"kind": "ihc", "ihc_marker": "PR", "ihc_scale": "percent", "ihc_value": "0.5"}),
+    (("MSI-H", "positive", "", ""), {"kind": "msi", "msi_status": "msi_h"}),
+    (("MSI", "positive", "instabilité microsatellitaire", ""),
+     {"kind": "msi", "msi_status": "msi_h"}),
+    (("MSI", "negative", "", ""), {"kind": "msi", "msi_status": "mss"}),
+    (("dMMR", "positive", "", ""), {"kind": "msi", "msi_status": "dmmr"}),
+    (("ALK réarrangé", "positive", "", ""),
+     {"kind": "variant", "gene": "ALK", "alteration_type": "fusion", "exon": "",
+      "fusion_partner": ""}),
+    (("ALK", "positive", "fusion EML4-ALK", ""),
+     {"kind": "variant", "gene": "ALK", "alteration_type": "fusion", "exon": "",
+      "fusion_partner": "EML4"}),
+    (("ALK", "negative", "fusion", ""),
+     {"kind": "negative", "gene": "ALK", "alteration_type": "fusion", "exon": ""}),
+    (("KRAS G12C", "positive", "", ""),
+     {"kind": "variant", "gene": "KRAS", "alteration_type": "snv", "exon": "",
+      "protein_change": "p.G12C"}),
+    (("BRAF", "positive", "V600E", ""),
+     {"kind": "variant", "gene": "BRAF", "alteration_type": "snv", "exon": "",
+      "protein_change": "p.V600E"}),
+    (("EGFR", "positive", "p.E746_A750del exon 19", ""),
+     {"kind": "variant", "gene": "EGFR", "alteration_type": "indel", "exon": "19",
+      "protein_change": "p.E746_A750del"}),
+    (("KRAS", "negative", "mutation", ""),
+     {"kind": "negative", "gene": "KRAS", "alteration_type": "mutation", "exon": ""}),
+    (("MET", "positive", "amplification", ""),
+     {"kind": "variant", "gene": "MET", "alteration_type": "amplification", "exon": "",
+      "fusion_partner": ""}),
+    (("TMB", "positive", "", "14,5 mut/Mb"), {"kind": "tmb", "tmb": "14.5"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("entry", "expected"), STRUCTURED)
+def test_a_simple_entry_becomes_a_structured_result(entry, expected):
+    mapped = structure(*entry)
+    assert mapped.problem is None
+    assert mapped.values == expected
+    # What the mapping gives is a valid molecular result.
+    raw = {**mapped.values, "sampled_on": "2025-01-02", "source": "compte rendu"}
+    checked = molecular.check_finding(
+        raw, birth_date=dt.date(1960, 1, 1), today=dt.date(2026, 1, 1)
+    )
+    assert checked.problems == {}
+
+
+REFUSED = [
+    # Cannot be structured without guessing: the field is named.
+    (("", "positive", "", ""), ("marker", "required")),
+    (("EGFR", "", "", ""), ("result", "required")),
+    (("EGFR", "not_assessable", "", ""), ("result", "not_assessable")),
+    (("EGFR", "positive", "mutation exon 19/21", ""), ("alteration", "ambiguous_exon")),
+    (("BRAF", "negative", "V600E", ""), ("alteration", "negative_for_one_change")),
+    (("KRAS", "positive", "G12C G12D", ""), ("alteration", "several_changes")),
+    (("EGFR", "positive", "délétion", ""), ("alteration", "ambiguous_alteration")),
+    (("RET", "positive", "", ""), ("alteration", "ambiguous_alteration")),
+    (("HER2", "negative", "", ""), ("value", "value_required")),  # 0 or 1+ (HER2-low)?
+    (("HER2", "positive", "", "IHC 1+"), ("result", "value_contradicts_result")),
+    (("HER2", "negative", "", "IHC 2+"), ("value", "her2_2plus_needs_ish")),
+    (("RE", "positive", "", "0 %"), ("result", "value_contradicts_result")),
+    (("RE", "negative", "", ""), ("value", "value_required")),
+    (("PD-L1", "positive", "", ""), ("value", "value_required")),
+    (("PD-L1", "positive", "", "50"), ("value", "pdl1_scale_required")),
+    (("PD-L1", "negative", "", "TPS 5 %"), ("result", "value_contradicts_result")),
+    (("MSI-H", "negative", "", ""), ("result", "value_contradicts_result")),
+    (("MGMT", "positive", "méthylation du promoteur", ""), ("marker", "not_structured_marker")),
+    (("NTRK", "positive", "fusion", ""), ("marker", "gene_family")),
+    (("HER3", "positive", "", ""), ("marker", "unknown_marker")),
+    (("EGFR", "equivocal", "", ""), ("result", "result_not_structured")),
+    (("TMB", "positive", "", "élevée"), ("value", "value_required")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("entry", "problem"), REFUSED)
+def test_an_entry_that_cannot_be_structured_is_refused_naming_the_field(entry, problem):
+    mapped = structure(*entry)
+    assert mapped.problem == problem
+    assert mapped.values == {}
+
+
+@pytest.mark.django_db
+def test_the_conversion_command_is_idempotent_audited_and_dry_run_changes_nothing(
+    clinician, patient
+):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from oncoparcours.core.models import AuditEvent
+    from oncoparcours.patients.models import Biomarker, MolecularFinding
+    from oncoparcours.testing.factories import DiagnosisFactory
+
+    diagnosis = DiagnosisFactory(patient=patient, icd10="C50.4")
+    day = dt.date(2025, 2, 1)
+    for marker, alteration, result, value in (
+        ("RE", "", "positive", "80 %"),
+        ("HER2", "", "negative", ""),  # 0 or 1+? to verify
+        ("EGFR", "mutation exon 19/21", "negative", ""),  # which exon? to verify
+        ("KRAS", "mutation", "positive", ""),
+    ):
+        Biomarker.objects.create(
+            diagnosis=diagnosis, marker=marker, alteration=alteration, result=result,
+            value=value, tested_on=day,
+        )  # fmt: skip
+    username = clinician.user.username
+    with pytest.raises(CommandError, match="--recorded-by"):
+        call_command("biomarkers_to_structured", "--recorded-by", "nobody")
+    out = StringIO()
+    call_command("biomarkers_to_structured", "--recorded-by", username, "--dry-run", stdout=out)
+    assert "2 biomarkers would be structured, 2 would be kept as to verify" in out.getvalue()
+    assert not MolecularFinding.objects.exists()
+
+    call_command("biomarkers_to_structured", "--recorded-by", username, stdout=StringIO())
+    findings = MolecularFinding.objects.filter(patient=patient)
+    assert sorted(f.kind for f in findings) == ["ihc", "to_verify", "to_verify", "variant"]
+    her2 = findings.get(reported_marker="HER2")
+    assert (her2.kind, her2.reported_result, her2.ihc_value) == ("to_verify", "negative", None)
+    assert her2.from_biomarker.marker == "HER2"
+    assert AuditEvent.objects.filter(
+        action="create", object_id=str(her2.pk), actor=clinician.user
+    ).exists()
+    assert AuditEvent.objects.filter(details__has_key="biomarkers_to_structured").count() == 1
+    out = StringIO()
+    call_command("biomarkers_to_structured", "--recorded-by", username, stdout=out)
+    assert "0 biomarkers were structured, 0 were kept as to verify, 4 already" in out.getvalue()
+    assert MolecularFinding.objects.count() == 4
+    # ER read by the prognosis rules from the structured result.
+    diagnosis.refresh_from_db()
+    from oncoparcours.patients import survival
+
+    assert survival.facts_for(diagnosis).markers == {"ER": "positive", "KRAS": "equivocal"}
