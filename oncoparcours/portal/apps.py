@@ -13,9 +13,14 @@ class PortalConfig(AppConfig):
         from oncoparcours.core.navigation import NavItem, register_home_panel, register_nav_item
         from oncoparcours.core.notifications.services import register_kind
         from oncoparcours.core.scheduling import register_periodic
+        from oncoparcours.monitoring.comment_checks import register_comment_scanner
         from oncoparcours.patients.record import register_record_section
 
-        from . import home, record, reminders, services, tasks
+        from . import config, home, record, reminders, services, tasks
+
+        register_comment_scanner(
+            config.comment_warning_signs, config.alarming_categories, config.team_away
+        )
 
         for kind in (*services.KINDS, *reminders.KINDS):
             register_kind(kind)

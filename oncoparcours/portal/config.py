@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .rules import Category, Finding, alarming_words, compile_pattern
+from .rules import Category, Finding, alarming_words, compile_pattern, in_working_hours
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -122,3 +122,16 @@ def education() -> tuple[str, tuple[Topic, ...]]:
             raise ValueError(f"education.yaml: topic {key} needs leaflets, each with a source")
         topics.append(Topic(key, str(item["title"]), tuple(item["treatments"]), leaflets))
     return str(data["version"]), tuple(topics)
+
+
+def comment_warning_signs(text: str) -> list[dict[str, Any]]:
+    """The warning signs in a questionnaire comment, as monitoring stores them."""
+    return [
+        {"category": f.category.key, "label": f.category.label, "words": list(f.words)}
+        for f in alarming_in(text)
+    ]
+
+
+def team_away(moment: dt.datetime) -> bool:
+    """Outside the portal's working hours (``moment`` local): the team is not there to read."""
+    return not in_working_hours(moment, service_level().holidays)

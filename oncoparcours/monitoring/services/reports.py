@@ -18,6 +18,7 @@ from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.patients.models import Patient
 
+from .. import comment_checks
 from ..models import (
     Alert,
     AlertEvent,
@@ -208,12 +209,7 @@ def comment_warning_signs(comment: str) -> list[dict[str, Any]]:
     """The warning signs in a patient's or relative's free-text comment, by the portal's
     warning-words list (``portal/data/alarming_words.yaml``): what a secure message would have
     prompted for."""
-    from oncoparcours.portal import config as portal_config  # the list lives with the portal
-
-    return [
-        {"category": f.category.key, "label": f.category.label, "words": list(f.words)}
-        for f in portal_config.alarming_in(comment)
-    ]
+    return comment_checks.warning_signs(comment)
 
 
 def _store(
@@ -235,7 +231,12 @@ def _store(
     stored = next(s for s, compiled in candidates if compiled is triaged.rule_set)
     result, decision = triaged.grading, triaged.decision
     signs = comment_warning_signs(comment) if source in SCANNED else []
-    decision = comment_decision(decision, [sign["label"] for sign in signs])
+    decision = comment_decision(
+        decision,
+        [sign["label"] for sign in signs],
+        treatment=triaged.treatment,
+        after_hours=bool(signs) and comment_checks.after_hours(timezone.localtime(now)),
+    )
     previous = (
         Report.objects.filter(patient=patient, submitted_at__lte=now)
         .order_by("-submitted_at")

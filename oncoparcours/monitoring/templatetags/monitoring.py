@@ -172,6 +172,6 @@ def comment_warnings(report: Any) -> list[Any]:
     keys = {sign.get("category") for sign in getattr(report, "comment_warning_signs", []) or []}
     if not keys:
         return []
-    from oncoparcours.portal import config as portal_config
+    from oncoparcours.monitoring import comment_checks
 
-    return [c for c in portal_config.alarming_categories() if c.key in keys]
+    return [c for c in comment_checks.categories() if c.key in keys]

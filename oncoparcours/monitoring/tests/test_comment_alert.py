@@ -28,3 +28,43 @@ def test_harmless_comments_and_professional_notes_raise_nothing(submit):
     nurse_note = submit({"fatigue": "none"}, source="nurse", comment="patient confus hier")
     assert nurse_note.alert is None
     assert Alert.objects.count() == 0
+
+
+def test_an_urgent_answer_with_a_longer_deadline_does_not_hide_the_comment(submit):
+    # Grade 2 diarrhoea on immunotherapy: urgent, but answered within a day.
+    quiet = submit({"stools_over_baseline_per_day": 5})
+    assert quiet.alert.level == "urgent" and quiet.alert.respond_within_minutes > 120
+    submitted = submit({"stools_over_baseline_per_day": 5}, comment="je veux en finir")
+    alert = submitted.alert
+    assert alert.rule == "comment-warning-words" and alert.respond_within_minutes == 120
+    # Whoever the answers' alert notified is still notified.
+    assert set(quiet.alert.notify) <= set(alert.notify)
+
+
+def test_after_car_t_a_relative_s_worrying_words_are_an_immediate_alert(submit):
+    submitted = submit(
+        {"fatigue": "none"},
+        source="caregiver",
+        comment="il cherche ses mots depuis ce matin",
+        treatment="car_t",
+    )
+    alert = submitted.alert
+    assert alert.level == "immediate" and alert.respond_within_minutes == 60
+    assert "car_t_on_call" in alert.notify
+
+
+def test_outside_working_hours_the_on_call_physician_is_told_too():
+    from oncoparcours.monitoring.rules.comment_alert import comment_decision
+    from oncoparcours.monitoring.rules.policy import NO_ALERT
+
+    day = comment_decision(NO_ALERT, ["idées de suicide"], treatment="chemotherapy")
+    night = comment_decision(
+        NO_ALERT, ["idées de suicide"], treatment="chemotherapy", after_hours=True
+    )
+    assert "on_call_physician" not in day.notify and "on_call_physician" in night.notify
+
+
+def test_the_portal_registers_its_warning_words_for_comments():
+    from oncoparcours.monitoring import comment_checks
+
+    assert [s["category"] for s in comment_checks.warning_signs("je veux mourir")] == ["suicide"]
