@@ -100,16 +100,25 @@ def _reading(finding: MolecularFinding) -> tuple[str, str, str, str]:
 
 def molecular_observation(finding: MolecularFinding) -> dict[str, Any]:
     """One current molecular result as an mCODE TumorMarkerTest Observation (issue 15: the
-    single source; a result "to verify" goes out with its reported wording, flagged)."""
+    single source). A result "to verify" goes out "preliminary" with its reported wording as
+    text, never a coded result; a variant of class 1–3 or without its class is coded equivocal
+    (only classes 4–5 prove the alteration). The record's result travels in an own component
+    ("result") so that the export re-imports without loss."""
     marker, result, alteration, value = _reading(finding)
+    to_verify = finding.kind == "to_verify"
+    coded = result
+    if finding.kind == "variant" and finding.classification not in (4, 5):
+        coded = "equivocal"
     codings = [{"system": systems.OWN_MARKER, "code": marker}]
     if marker in systems.MARKER_LOINC:
         codings.insert(0, {"system": systems.LOINC, "code": systems.MARKER_LOINC[marker]})
-    results = [{"system": systems.OWN_RESULT, "code": result}] if result else []
-    if result in systems.RESULT_LOINC:
-        results.insert(0, {"system": systems.LOINC, "code": systems.RESULT_LOINC[result]})
+    results = [{"system": systems.OWN_RESULT, "code": coded}] if coded else []
+    if coded in systems.RESULT_LOINC:
+        results.insert(0, {"system": systems.LOINC, "code": systems.RESULT_LOINC[coded]})
     components = [
-        _detail(name, text) for name, text in (("alteration", alteration), ("value", value)) if text
+        _detail(name, text)
+        for name, text in (("result", result), ("alteration", alteration), ("value", value))
+        if text
     ]
     components += [
         _detail(name, str(getattr(finding, name)))
@@ -121,19 +130,20 @@ def molecular_observation(finding: MolecularFinding) -> dict[str, Any]:
         "id": str(finding.pk),
         "meta": {"profile": [systems.TUMOR_MARKER]},
         "identifier": [own_identifier(finding.pk)],
-        "status": "final",
+        "status": "preliminary" if to_verify else "final",
         "category": [{"coding": [{"system": systems.OBSERVATION_CATEGORY, "code": "laboratory"}]}],
         "code": {"coding": codings, "text": marker},
         "subject": {"reference": f"Patient/{finding.patient_id}"},
         "effectiveDateTime": finding.sampled_on.isoformat(),
-        "valueCodeableConcept": {
-            "coding": results,
-            "text": str(finding)
-            if finding.kind == "to_verify"
-            else result_label(marker, result, alteration),
-        },
         "component": components,
     }
+    if to_verify:
+        resource["valueString"] = finding.reported or str(finding)
+    else:
+        resource["valueCodeableConcept"] = {
+            "coding": results,
+            "text": result_label(marker, coded, alteration),
+        }
     if finding.from_biomarker_id and finding.from_biomarker is not None:
         resource["focus"] = [{"reference": f"Condition/{finding.from_biomarker.diagnosis_id}"}]
     return validated(resource)

@@ -349,6 +349,18 @@ def entry_problem_message(code: str) -> str:
             "gene tested without alteration with the molecular result form (exon, kind)."
         ),
         "unknown_fusion_partner": _("Unknown fusion partner gene (HGNC symbol expected)."),
+        "pdl1_ic_not_structured": _(
+            "PD-L1 on immune cells (IC) is not structured: enter the TPS or the CPS, or keep "
+            "the result in the report."
+        ),
+        "msi_low": _(
+            "MSI-L (low instability) is not structured: enter the status as the report "
+            "concludes, MSS or MSI-H, or keep the result in the report."
+        ),
+        "mmr_needs_status": _(
+            "Say dMMR (loss of a mismatch repair protein) or pMMR (proteins retained): on "
+            'immunohistochemistry "positive" often means the proteins are expressed.'
+        ),
     }.get(code, code)
 
 

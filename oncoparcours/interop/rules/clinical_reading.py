@@ -181,9 +181,19 @@ def _quantity_text(resource: dict[str, Any]) -> str:
 def _marker(
     resource: dict[str, Any], marker: str, day: dt.date
 ) -> tuple[str | None, dict[str, Any], Problems, Problems]:
+    details = {
+        coding.get("code"): component.get("valueString", "")
+        for component in resource.get("component") or []
+        for coding in _codings(component.get("code"))
+        if coding.get("system") == systems.OWN_RESULT_DETAIL
+    }
     concept = resource.get("valueCodeableConcept") or {}
     own = [c.get("code") for c in _codings(concept) if c.get("system") == systems.OWN_RESULT]
-    result = own[0] if own else mcode_maps.first_known("marker_results", _codings(concept))
+    # The record's own result (an OncoParcours export: a result "to verify" has no coded value,
+    # a variant without class 4–5 is coded equivocal), else the coded value.
+    result = details.get("result") or (
+        own[0] if own else mcode_maps.first_known("marker_results", _codings(concept))
+    )
     if result is None:
         interpretation = [c for i in resource.get("interpretation") or [] for c in _codings(i)]
         result = {"POS": "positive", "NEG": "negative", "IND": "equivocal"}.get(
@@ -201,12 +211,6 @@ def _marker(
             ],
             [],
         )
-    details = {
-        coding.get("code"): component.get("valueString", "")
-        for component in resource.get("component") or []
-        for coding in _codings(component.get("code"))
-        if coding.get("system") == systems.OWN_RESULT_DETAIL
-    }
     values = {
         "marker": marker,
         "result": result,

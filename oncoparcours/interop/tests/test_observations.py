@@ -169,3 +169,42 @@ def test_everything_has_one_observation_per_molecular_result_in_force(staff, dia
     egfr = next(m for m in markers if m["code"]["text"] == "EGFR")
     assert {c["code"]["text"]: c["valueString"] for c in egfr["component"]}["kind"] == "to_verify"
     assert egfr["focus"] == [{"reference": f"Condition/{diagnosis.pk}"}]
+
+
+def test_a_result_to_verify_or_an_unproven_variant_is_never_exported_as_a_final_positive(
+    diagnosis, doctor
+):
+    """Clinical-safety review (M3): a result "to verify" goes out preliminary with its reported
+    wording and no coded value; a variant without class 4–5 is coded equivocal (LA4259-3); the
+    record's own result travels in a component, so the export re-imports without loss."""
+    from oncoparcours.interop.record_resources import molecular_observation
+    from oncoparcours.interop.rules.clinical_reading import observation_values
+    from oncoparcours.patients.molecular_services import entry_import, molecular_entry_add
+
+    patient, day = diagnosis.patient, diagnosis.diagnosed_on
+    unsure = entry_import(
+        actor=doctor.user, patient=patient, marker="EGFR", result="negative", tested_on=day,
+        alteration="mutation exon 19/21",
+    )  # fmt: skip
+    assert unsure.kind == "to_verify"
+    sent = molecular_observation(unsure)
+    Observation.model_validate(sent)
+    assert sent["status"] == "preliminary"
+    assert "valueCodeableConcept" not in sent
+    assert "exon 19/21" in sent["valueString"]
+    target, values, problems, _notes = observation_values(sent)
+    assert (target, values["result"], problems) == ("biomarker", "negative", [])
+
+    variant = molecular_entry_add(
+        actor=doctor.user, patient=patient, marker="KRAS G12C", result="positive", tested_on=day
+    )
+    assert (variant.kind, variant.classification) == ("variant", None)
+    sent = molecular_observation(variant)
+    assert sent["status"] == "final"
+    codes = {c["system"]: c["code"] for c in sent["valueCodeableConcept"]["coding"]}
+    assert codes["http://loinc.org"] == "LA4259-3"  # equivocal, never "Positive"
+    assert observation_values(sent)[1]["result"] == "positive"  # the record's, on re-import
+    for classification, loinc in ((3, "LA4259-3"), (4, "LA6576-8"), (5, "LA6576-8")):
+        variant.classification = classification
+        coding = molecular_observation(variant)["valueCodeableConcept"]["coding"]
+        assert coding[0] == {"system": "http://loinc.org", "code": loinc}

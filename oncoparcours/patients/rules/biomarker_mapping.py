@@ -48,14 +48,18 @@ GENE_FAMILIES = frozenset({"NTRK", "RAS", "FGFR", "IDH"})
 
 FUSION_WORDS = ("fusion", "rearrang", "translocation")
 AMPLIFICATION_WORDS = ("amplif",)
-DEEP_DELETION_WORDS = ("deletion homozygote", "homozygous deletion", "deep deletion", "perte")
+DEEP_DELETION_WORDS = ("deletion homozygote", "homozygous deletion", "deep deletion")
+# "Perte" is a deep deletion, not a loss of heterozygosity or of (protein) expression.
+LOSS = re.compile(r"\bperte\b(?! d.?(?:heterozygotie|expression))")
 MUTATION_WORDS = ("mutation", "mute", "mutated", "variant", "altere", "alteration", "positi")
 METHYLATION_WORDS = ("methyl",)
 PROTEIN_TOKEN = re.compile(
     r"\b(?:p\.)?\(?([A-Z][0-9]+(?:_[A-Z][0-9]+)?"
     r"(?:[A-Z*]|del|dup|ins[A-Z]+|delins[A-Z]+|fs\*?[0-9]*))\)?(?![A-Za-z0-9])"
 )
-EXON = re.compile(r"\bexons?\s*([0-9]+(?:\s*(?:/|,|et|and|ou|or|-|\+)\s*[0-9]+)*)")
+# A negative limited to a position, codon or hotspot says nothing of the rest of the gene.
+LIMITED_TEST = re.compile(r"\b[a-z][0-9]+|\bc\.[0-9]|\bcodons?\b|hotspot")
+EXON = re.compile(r"\bexons?\s*([0-9]+(?:\s*(?:/|,|et|and|ou|or|-|\+|a|au|to)\s*[0-9]+)*)")
 NUMBER = re.compile(r"([0-9]+(?:[.,][0-9]+)?)")
 HER2_SCORE = re.compile(r"(?<![0-9])([0-3])\s*\+|(?:ihc|score)\s*0\b|^\s*0\s*$")
 FUSION_PAIR = re.compile(r"\b([A-Z][A-Z0-9]+)\s*(?:::|-|/)\s*([A-Z][A-Z0-9]+)\b")
@@ -123,6 +127,8 @@ def _ihc(marker: str, result: str, alteration: str, value: str) -> Mapped:
         return _refuse("value", "value_unreadable")
     number = float(numbers[0].replace(",", "."))
     scale = "cps" if "cps" in plain else "percent"
+    if name == "PD-L1" and re.search(r"\bic\b", plain):
+        return _refuse("value", "pdl1_ic_not_structured")  # immune cells: neither TPS nor CPS
     if name == "PD-L1" and scale == "percent" and "%" not in text and "tps" not in plain:
         return _refuse("value", "pdl1_scale_required")  # TPS % or CPS: the scale must be said
     if not 0 <= number <= 100:
@@ -138,21 +144,44 @@ def _ihc(marker: str, result: str, alteration: str, value: str) -> Mapped:
                    "ihc_value": f"{number:g}"})  # fmt: skip
 
 
+# The status said in words (marker and alteration together, lower case without accents).
+MSI_WORDS = {
+    "msi_l": re.compile(r"\bmsi[- ]?l(?:ow)?\b|\bfaible|\blow\b|bas niveau"),
+    "msi_h": re.compile(r"\bmsi[- ]?h(?:igh)?\b|\bhigh\b|haut niveau|\belevee?\b"),
+    "mss": re.compile(r"\bmss\b|\bstables?\b|\bstabilite\b"),
+    "dmmr": re.compile(r"\bdmmr\b|deficien|deficit|\bperte\b|\bloss\b|\blost\b"),
+    "pmmr": re.compile(r"\bpmmr\b|proficien|conserve|maintenu|retained|preserved|intact"),
+}
+NO_LOSS = re.compile(r"\b(?:pas de|sans|absence de|aucune) perte\b|\bno loss\b")
+
+
 def _msi(marker: str, result: str, alteration: str) -> Mapped:
-    stated = MSI_MARKERS[marker]
-    plain = _plain(alteration)
-    deficient = marker in ("MMR", "DMMR", "PMMR") or "mmr" in plain
-    if stated:
-        high = stated in ("msi_h", "dmmr")
-        if result in ("positive", "negative") and (result == "positive") != high:
-            # "MSI-H" marked negative, "MSS" marked positive: which one is meant is unclear.
-            return _refuse("result", "value_contradicts_result")
-        return Mapped({"kind": "msi", "msi_status": stated})
-    if result == "positive":
-        return Mapped({"kind": "msi", "msi_status": "dmmr" if deficient else "msi_h"})
-    if result == "negative":
-        return Mapped({"kind": "msi", "msi_status": "pmmr" if deficient else "mss"})
-    return _refuse("result", "result_not_structured")
+    """MSI / MMR: the status said in the marker or the alteration ("MSI, positive, MSI-L") is
+    read, never overridden by the result; MSI-L is refused (entered as reported: MSS or MSI-H);
+    a bare "MMR positive" is refused (on IHC "positive" often means the proteins are expressed,
+    i.e. pMMR): dMMR / pMMR, "perte" or "conservée" must be said."""
+    plain = NO_LOSS.sub("conserve", _plain(alteration))
+    found = {status for status, words in MSI_WORDS.items() if words.search(plain)}
+    if "msi_l" in found:
+        return _refuse("alteration", "msi_low")
+    if len(found) > 1 and found - {"msi_h", "dmmr"} and found - {"mss", "pmmr"}:
+        return _refuse("alteration", "value_contradicts_result")  # "MSS, instabilité élevée"
+    if result not in ("positive", "negative"):
+        return _refuse("result", "result_not_structured")
+    if not found:
+        if marker == "MMR" or "mmr" in plain:
+            return _refuse("alteration", "mmr_needs_status")
+        found = {"msi_h" if result == "positive" else "mss"}
+    high = bool(found & {"msi_h", "dmmr"})
+    if (result == "positive") != high:
+        # "MSI-H" marked negative, "MSS" marked positive: which one is meant is unclear.
+        return _refuse("result", "value_contradicts_result")
+    # One status per result: the marker's own when both an MSI and an MMR status are said.
+    order = (
+        ("dmmr", "pmmr", "msi_h", "mss") if "MMR" in marker else ("msi_h", "mss", "dmmr", "pmmr")
+    )
+    status = next(s for s in order if s in found)
+    return Mapped({"kind": "msi", "msi_status": status})
 
 
 def _tmb(result: str, alteration: str, value: str) -> Mapped:
@@ -167,7 +196,7 @@ def _alteration_type(plain: str) -> str:
         return "fusion"
     if any(w in plain for w in AMPLIFICATION_WORDS):
         return "amplification"
-    if any(w in plain for w in DEEP_DELETION_WORDS):
+    if any(w in plain for w in DEEP_DELETION_WORDS) or LOSS.search(plain):
         return "deletion"
     return ""
 
@@ -179,6 +208,9 @@ def _gene(gene: str, result: str, alteration: str, value: str) -> Mapped:
         return _refuse("alteration", "not_structured_marker")
     if result not in ("positive", "negative"):
         return _refuse("result", "result_not_structured")
+    if result == "negative" and LIMITED_TEST.search(plain):
+        # "KRAS non muté codon 12", "BRAF pas de mutation V600": the other codons are untested.
+        return _refuse("alteration", "negative_for_one_change")
     exon = ""
     exons = EXON.search(plain)
     if exons:

@@ -64,6 +64,18 @@ STRUCTURED = [
      {"kind": "variant", "gene": "MET", "alteration_type": "amplification", "exon": "",
       "fusion_partner": ""}),
     (("TMB", "positive", "", "14,5 mut/Mb"), {"kind": "tmb", "tmb": "14.5"}),
+    # The status said in words (H6) and a negative for the whole gene (H5).
+    (("MSI", "negative", "stable (MSS)", ""), {"kind": "msi", "msi_status": "mss"}),
+    (("MSI", "positive", "MSI-H", ""), {"kind": "msi", "msi_status": "msi_h"}),
+    (("MMR", "positive", "perte MLH1 / PMS2", ""), {"kind": "msi", "msi_status": "dmmr"}),
+    (("MMR", "negative", "expression conservée", ""), {"kind": "msi", "msi_status": "pmmr"}),
+    (("MMR", "negative", "pas de perte d'expression", ""),
+     {"kind": "msi", "msi_status": "pmmr"}),
+    (("KRAS", "negative", "non muté", ""),
+     {"kind": "negative", "gene": "KRAS", "alteration_type": "mutation", "exon": ""}),
+    (("CDKN2A", "positive", "perte", ""),
+     {"kind": "variant", "gene": "CDKN2A", "alteration_type": "deletion", "exon": "",
+      "fusion_partner": ""}),
 ]  # fmt: skip
 
 
@@ -104,6 +116,28 @@ REFUSED = [
     (("HER3", "positive", "", ""), ("marker", "unknown_marker")),
     (("EGFR", "equivocal", "", ""), ("result", "result_not_structured")),
     (("TMB", "positive", "", "élevée"), ("value", "value_required")),
+    # Clinical-safety review 2026-12-04 (H5): a negative limited to a codon or position.
+    (("KRAS négatif", "negative", "non muté codon 12", ""),
+     ("alteration", "negative_for_one_change")),
+    (("BRAF", "negative", "pas de mutation V600", ""), ("alteration", "negative_for_one_change")),
+    (("KRAS", "negative", "hotspots testés", ""), ("alteration", "negative_for_one_change")),
+    (("KRAS", "negative", "c.35G>A non retrouvée", ""), ("alteration", "negative_for_one_change")),
+    # H6: the MSI / MMR status said in words is read, never overridden by the result.
+    (("MSI", "positive", "MSI-L", ""), ("alteration", "msi_low")),
+    (("MSI", "positive", "instabilité faible", ""), ("alteration", "msi_low")),
+    (("MSI-L", "negative", "", ""), ("alteration", "msi_low")),
+    (("MSI", "positive", "MSS", ""), ("result", "value_contradicts_result")),
+    (("MSI", "negative", "MSI-H", ""), ("result", "value_contradicts_result")),
+    (("MSI", "positive", "MSS, instabilité élevée", ""),
+     ("alteration", "value_contradicts_result")),
+    (("MMR", "positive", "", ""), ("alteration", "mmr_needs_status")),
+    (("MMR", "negative", "", ""), ("alteration", "mmr_needs_status")),
+    (("MMR", "positive", "expression conservée", ""), ("result", "value_contradicts_result")),
+    # Low: an exon range, PD-L1 on immune cells, a loss that is not a deep deletion.
+    (("EGFR", "negative", "exons 18 à 21", ""), ("alteration", "ambiguous_exon")),
+    (("PD-L1", "positive", "", "IC 5 %"), ("value", "pdl1_ic_not_structured")),
+    (("CDKN2A", "positive", "perte d'hétérozygotie", ""), ("alteration", "ambiguous_alteration")),
+    (("PTEN", "positive", "perte d'expression", ""), ("alteration", "ambiguous_alteration")),
 ]  # fmt: skip
 
 
