@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from e2e.conftest import axe_violations, login
 from oncoparcours.celltherapy.models import CarTOrder, CustodyEvent
 from oncoparcours.patients.models import CareTeamMember
-from oncoparcours.testing.celltherapy import car_t_decision, car_t_setting, tamper
+from oncoparcours.testing.celltherapy import car_t_decision, car_t_setting, confirm_bed, tamper
 from oncoparcours.testing.factories import (
     CareTeamMemberFactory,
     PatientFactory,
@@ -178,6 +178,13 @@ def test_an_order_from_qualification_to_infusion(page, people):  # type: ignore[
     expect(
         page.get_by_text("Contrôle au lit du patient validé : la perfusion peut être enregistrée.")
     ).to_be_visible()
+    # No confirmed intensive-care bed yet: the infusion is not offered, the next step is named.
+    page.goto(order_url)
+    expect(page.locator("#infusion-blocked")).to_contain_text(
+        "Aucun lit de réanimation confirmé ne couvre la perfusion"
+    )
+    expect(page.get_by_role("link", name="Enregistrer : Perfusé")).to_have_count(0)
+    confirm_bed(order)
     record(page, order_url, "Perfusé")
     expect(page.get_by_text("Chaîne intacte : 10 événements")).to_be_visible()
 

@@ -60,6 +60,11 @@ class CellTherapyConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         user_logged_in.connect(remember_icu_staff, dispatch_uid="celltherapy.icu_staff")
+        from oncoparcours.core.notifications.services import register_kind
+
+        from .services.icu_beds import RELEASE_KIND
+
+        register_kind(RELEASE_KIND)
         register_home_panel(
             "celltherapy.efs_today", home.efs_today_panel, order=1, roles=["efs_staff"]
         )

@@ -33,6 +33,8 @@ from oncoparcours.boards.services import cases, decisions, sessions
 from oncoparcours.boards.services.decisions import Proposal
 from oncoparcours.celltherapy import catalogue
 from oncoparcours.celltherapy.models import (
+    BedReservation,
+    BedReservationEvent,
     BedStay,
     BedUnit,
     Booking,
@@ -44,7 +46,8 @@ from oncoparcours.celltherapy.models import (
     Tank,
     TankExcursion,
 )
-from oncoparcours.celltherapy.services import bedside, efs, infusion, orders, storage
+from oncoparcours.celltherapy.rules import icu_beds as icu_rules
+from oncoparcours.celltherapy.services import bedside, efs, icu_beds, infusion, orders, storage
 from oncoparcours.celltherapy.services.custody import CustodyDetails, custody_record
 from oncoparcours.core.models import User
 from oncoparcours.directory.models import Capability, Organisation, Professional
@@ -760,9 +763,34 @@ class CellTherapyDemo:
             self._reserve_tocilizumab(
                 order, moment - dt.timedelta(hours=2), "Lot réservé en PUI, armoire MTI"
             )
+        if step == "infused":
+            self._bed(order, timezone.localdate(moment))
         car_t_pathway.before_step(order, step, moment, actor)
         return orders.order_transition(
             order=order, actor=actor, data=orders.TransitionInput(to=step, custody=details, **extra)
+        )
+
+    def _bed(self, order: CarTOrder, day: dt.date) -> None:
+        """The haematology intensive-care bed confirmed for the infusion day and the product's
+        days after it (no infusion without one). Written directly, as the past days of the demo
+        cannot be requested through the service; no random draw."""
+        if icu_beds.covering_reservation(order, day) is not None:
+            return
+        reservation = BedReservation.objects.create(
+            order=order,
+            unit=self.unit,
+            patient_id=order.patient_id,
+            first_day=day,
+            last_day=icu_rules.last_day(day, icu_beds.days_held(order)),
+            status="confirmed",
+            requested_by=self.haematologist,
+        )
+        BedReservationEvent.objects.create(
+            reservation=reservation,
+            from_status="",
+            to_status="confirmed",
+            actor=self.haematologist,
+            actor_label=self.haematologist.display_name,
         )
 
     def _cryopreserve(self, order: CarTOrder, at: dt.datetime) -> None:

@@ -15,6 +15,8 @@ from django.utils import timezone
 from oncoparcours.boards.models import Board, Case, Decision, Session
 from oncoparcours.celltherapy import catalogue
 from oncoparcours.celltherapy.models import (
+    BedReservation,
+    BedReservationEvent,
     BedUnit,
     CarTOrder,
     CentreSchedule,
@@ -283,7 +285,43 @@ def walk_to(order: CarTOrder, state: str, start: dt.datetime | None = None) -> C
             custody=CustodyDetails(at=at, temperature_c=-180.0),
             **extra,
         )
+        if target == "dispensed":
+            # No infusion without a confirmed intensive-care bed covering its day.
+            confirm_bed(order, timezone.localdate(at) if at else None)
     return order
+
+
+def confirm_bed(order: CarTOrder, day: dt.date | None = None) -> BedReservation:
+    """A confirmed intensive-care bed for an infusion on ``day`` (today when not given) and the
+    product's days after it, written directly (a test's shortcut: a past day is accepted, the
+    request/answer services refuse it), with its event."""
+    from oncoparcours.celltherapy.rules import icu_beds as rules
+    from oncoparcours.celltherapy.services import icu_beds
+
+    existing = icu_beds.covering_reservation(order, day or timezone.localdate())
+    if existing is not None:
+        return existing
+    setting = car_t_setting()
+    unit = BedUnit.objects.filter(organisation=setting.hospital).order_by("name").first()
+    assert unit is not None
+    first = day or timezone.localdate()
+    reservation = BedReservation.objects.create(
+        order=order,
+        unit=unit,
+        patient_id=order.patient_id,
+        first_day=first,
+        last_day=rules.last_day(first, icu_beds.days_held(order)),
+        status="confirmed",
+        requested_by=order.ordered_by,
+    )
+    BedReservationEvent.objects.create(
+        reservation=reservation,
+        from_status="",
+        to_status="confirmed",
+        actor=order.ordered_by,
+        actor_label=order.ordered_by.display_name,
+    )
+    return reservation
 
 
 def tamper(sql: str, params: list) -> None:

@@ -20,6 +20,8 @@ BY_ICU = frozenset({"confirmed", "refused", "released"})
 BY_TEAM = frozenset({"cancelled"})
 # A reservation that takes a bed on its days (a request does not, until the ICU confirms it).
 HOLDING = frozenset({"confirmed"})
+# Releasing a confirmed bed while it may still be needed (``release_is_early``) needs a reason
+# and tells the order's haematologist and coordination nurse.
 
 
 def allowed_next(state: str) -> tuple[str, ...]:
@@ -49,6 +51,24 @@ def covers(first: dt.date, last: dt.date, infusion: dt.date, held: int) -> bool:
     """A reservation from ``first`` to ``last`` covers an infusion on ``infusion`` when every
     day the product needs a bed (the infusion day and the ``held - 1`` days after) is in it."""
     return first <= infusion and last_day(infusion, held) <= last
+
+
+def release_is_early(
+    *,
+    today: dt.date,
+    last: dt.date,
+    order_state: str,
+    infusion_day: dt.date | None,
+    held: int,
+) -> bool:
+    """Whether releasing a confirmed bed on ``today`` frees it while the patient may still need
+    it: before the reservation's ``last`` day, unless the order is cancelled, or infused on
+    ``infusion_day`` with the product's ``held`` days already over."""
+    if today > last or order_state == "cancelled":
+        return False
+    if order_state == "infused" and infusion_day is not None:
+        return today <= last_day(infusion_day, held)
+    return True
 
 
 def full_days(occupied: Mapping[dt.date, int], beds: int, days: Iterable[dt.date]) -> list[dt.date]:

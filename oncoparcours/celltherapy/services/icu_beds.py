@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditAction, User
-from oncoparcours.patients.models import CareTeamRole
+from oncoparcours.core.notifications.services import Recipient, notification_send
+from oncoparcours.patients.models import CareTeamMember, CareTeamRole
 from oncoparcours.patients.selectors import professional_for
 
 from .. import catalogue
@@ -35,6 +36,7 @@ TEAM_ROLES = frozenset({"clinician", "coordination_nurse"})
 CLOSED = frozenset({"infused", "cancelled"})
 ACTIVE = (ReservationStatus.REQUESTED, ReservationStatus.CONFIRMED)
 STATUS_LABELS = dict(ReservationStatus.choices)
+RELEASE_KIND = "icu_bed_released"  # in-app notice of an early release (templates in the app)
 
 
 def status_label(status: str) -> str:
@@ -238,6 +240,23 @@ def reservation_move(
     reason = reason.strip()
     if to in ("refused", "cancelled") and not reason:
         raise ApplicationError(_("Say why (reason)."), field="reason")
+    early = to == "released" and release_is_early(reservation)
+    if early and not reason:
+        raise ApplicationError(
+            _(
+                "This bed is still held until %(last)s for a CAR-T patient: say why it is "
+                "released (reason); the haematologist and the coordination nurse will be told. "
+                "Possible next steps: %(options)s."
+            )
+            % {
+                "last": _day(reservation.last_day),
+                "options": ", ".join(
+                    status_label(o) for o in icu_beds.allowed_next(reservation.status)
+                ),
+            },
+            field="reason",
+            allowed=list(icu_beds.allowed_next(reservation.status)),
+        )
     if to == "confirmed":
         BedUnit.objects.select_for_update().filter(pk=reservation.unit_id).first()
         _check_capacity(
@@ -250,7 +269,85 @@ def reservation_move(
     _event(reservation, actor, previous, reason)
     if previous == "confirmed":
         _unfix_date(reservation, actor)
+    if early:
+        _tell_team_of_release(reservation, actor, reason)
     return reservation
+
+
+def infusion_day(order: CarTOrder) -> dt.date | None:
+    """The day the order was infused (its last ``infused`` custody event), if it was."""
+    event = order.custody.filter(kind="infused").order_by("-sequence").first()
+    return timezone.localdate(event.at) if event is not None else None
+
+
+def release_is_early(reservation: BedReservation, today: dt.date | None = None) -> bool:
+    order = reservation.order
+    return icu_beds.release_is_early(
+        today=today or timezone.localdate(),
+        last=reservation.last_day,
+        order_state=order.state,
+        infusion_day=infusion_day(order) if order.state == "infused" else None,
+        held=days_held(order),
+    )
+
+
+def release_recipients(reservation: BedReservation) -> list[User]:
+    """Who is told of an early release: the order's haematologist (who placed it) and the
+    patient's coordination nurses in the care team today (else the nurse who asked the bed)."""
+    order = reservation.order
+    today = timezone.localdate()
+    nurses = [
+        member.professional.user
+        for member in CareTeamMember.objects.filter(
+            patient_id=order.patient_id,
+            role=CareTeamRole.COORDINATION_NURSE,
+            start__lte=today,
+            professional__user__is_active=True,
+        )
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .select_related("professional__user")
+        if member.professional.user is not None
+    ]
+    if not nurses and reservation.requested_by.role == "coordination_nurse":
+        nurses = [reservation.requested_by]
+    people: list[User] = []
+    for user in [order.ordered_by, *nurses]:
+        if user is not None and user.is_active and user.pk not in {u.pk for u in people}:
+            people.append(user)
+    return people
+
+
+def _tell_team_of_release(reservation: BedReservation, actor: User, reason: str) -> None:
+    order = reservation.order
+    text = _(
+        "The intensive-care bed of %(unit)s held from %(first)s to %(last)s for the CAR-T order "
+        "%(coi)s was released on %(today)s by %(actor)s. Reason: %(reason)s. The infusion date "
+        "is cleared: request and confirm a bed covering the infusion day and the product's days "
+        "before infusing."
+    ) % {
+        "unit": reservation.unit.name,
+        "first": _day(reservation.first_day),
+        "last": _day(reservation.last_day),
+        "coi": order.coi,
+        "today": _day(timezone.localdate()),
+        "actor": actor.display_name,
+        "reason": reason,
+    }
+    subject = _("Intensive-care bed released early (CAR-T %(coi)s)") % {"coi": order.coi}
+    for user in release_recipients(reservation):
+        notification_send(
+            kind=RELEASE_KIND,
+            recipient=Recipient.for_user(user),
+            context={
+                "subject": subject,
+                "text": text,
+                "patient_url": order.patient.get_absolute_url(),
+            },
+            actor=actor,
+            patient_id=order.patient_id,
+            chain=("in_app",),
+            reference=f"bed-release:{reservation.pk}",
+        )
 
 
 def _unfix_date(reservation: BedReservation, actor: User) -> None:
@@ -272,6 +369,40 @@ def _unfix_date(reservation: BedReservation, actor: User) -> None:
             "because": f"bed reservation {reservation.status}",
         },
     )
+
+
+def bed_blocker(order: CarTOrder, day: dt.date) -> str:
+    """Why an infusion on ``day`` has no bed (empty: a confirmed reservation covers it)."""
+    if covering_reservation(order, day) is not None:
+        return ""
+    held = days_held(order)
+    last = icu_beds.last_day(day, held)
+    confirmed = order.bed_reservations.filter(status=ReservationStatus.CONFIRMED).first()
+    if confirmed is not None:
+        return _(
+            "The confirmed intensive-care bed (%(first)s–%(last)s) does not cover an infusion "
+            "on %(day)s and the %(days)s days the product needs (until %(until)s): cancel it "
+            "and request a bed covering these days, then wait for the ICU's confirmation "
+            "before infusing."
+        ) % {
+            "first": _day(confirmed.first_day),
+            "last": _day(confirmed.last_day),
+            "day": _day(day),
+            "days": held,
+            "until": _day(last),
+        }
+    pending = order.bed_reservations.filter(status=ReservationStatus.REQUESTED).first()
+    if pending is not None:
+        return _(
+            "No confirmed intensive-care bed covers the infusion on %(day)s: the reservation "
+            "of %(pending_first)s is awaiting the ICU's answer. Do not infuse before the ICU "
+            "confirms a bed covering %(day)s–%(until)s."
+        ) % {"day": _day(day), "pending_first": _day(pending.first_day), "until": _day(last)}
+    return _(
+        "No confirmed intensive-care bed covers the infusion on %(day)s: request a bed from "
+        "the order for %(day)s–%(until)s (%(days)s days for this product) and wait for the "
+        "ICU's confirmation before infusing."
+    ) % {"day": _day(day), "until": _day(last), "days": held}
 
 
 def covering_reservation(order: CarTOrder, day: dt.date) -> BedReservation | None:

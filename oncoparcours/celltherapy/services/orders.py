@@ -21,7 +21,7 @@ from oncoparcours.patients.models import Patient
 from .. import catalogue
 from ..models import CarTOrder, OrderState, OrderTransition
 from ..rules import identifiers, lifecycle
-from . import bedside, care_team, gates, pathway_sync, storage
+from . import bedside, care_team, gates, icu_beds, pathway_sync, storage
 from .custody import CustodyDetails, custody_append
 
 STATE_LABELS = dict(OrderState.choices)
@@ -338,7 +338,8 @@ def step_time(order: CarTOrder, at: dt.datetime | None) -> dt.datetime:
 
 def infusion_gates(order: CarTOrder, at: dt.datetime) -> None:
     """Refuse the infusion unless tocilizumab is confirmed for the patient, both sites are still
-    qualified for the product, and the thaw-to-infusion limit holds."""
+    qualified for the product, the thaw-to-infusion limit holds and a confirmed intensive-care
+    bed covers the infusion day and the product's days after it."""
     errors = infusion_blockers(order, at)
     if errors:
         first = next(iter(errors.values()))[0]
@@ -362,4 +363,8 @@ def infusion_blockers(order: CarTOrder, at: dt.datetime) -> dict[str, list[str]]
     )
     if message := gates.thaw_problem(order, at):
         errors["at"] = [message]
+    # No infusion without a confirmed intensive-care bed covering its day and the product's
+    # days after it (a postponed infusion the reservation no longer covers is refused too).
+    if message := icu_beds.bed_blocker(order, timezone.localdate(at)):
+        errors["bed"] = [message]
     return errors

@@ -20,11 +20,12 @@ from oncoparcours.celltherapy.models import (
     CarTOrder,
 )
 from oncoparcours.celltherapy.rules import icu_beds as rules
-from oncoparcours.celltherapy.services import icu_beds
+from oncoparcours.celltherapy.services import icu_beds, orders
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditEvent
+from oncoparcours.core.notifications.models import Notification
 from oncoparcours.patients.models import CareTeamMember
-from oncoparcours.testing.celltherapy import place_order
+from oncoparcours.testing.celltherapy import confirm_bed, place_order
 from oncoparcours.testing.factories import PatientFactory, ProfessionalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -216,9 +217,84 @@ def test_a_released_bed_clears_the_infusion_date(order, icu, haematologist, inte
     )
     icu_beds.reservation_move(actor=intensivist.user, reservation=reservation, to="confirmed")
     icu_beds.infusion_date_set(actor=haematologist, order=order, day=in_days(4))
-    icu_beds.reservation_move(actor=intensivist.user, reservation=reservation, to="released")
+    icu_beds.reservation_move(
+        actor=intensivist.user, reservation=reservation, to="released", reason="Lit requis"
+    )
     order.refresh_from_db()
     assert order.planned_infusion_on is None
+
+
+def test_an_early_release_needs_a_reason_and_tells_the_team(
+    order, icu, haematologist, intensivist, setting
+):
+    reservation = icu_beds.reservation_request(
+        actor=haematologist, order=order, unit=icu, infusion_on=in_days(2)
+    )
+    icu_beds.reservation_move(actor=intensivist.user, reservation=reservation, to="confirmed")
+    with pytest.raises(ApplicationError) as caught:
+        icu_beds.reservation_move(actor=intensivist.user, reservation=reservation, to="released")
+    assert caught.value.field == "reason"
+    assert "libérée, annulée" in str(caught.value)
+    reservation.refresh_from_db()
+    assert reservation.status == "confirmed"  # nothing changed, the bed still counts taken
+    assert icu_beds.occupied(icu, in_days(2), in_days(2))[in_days(2)] == 1
+    assert not Notification.objects.exists()
+    icu_beds.reservation_move(
+        actor=intensivist.user,
+        reservation=reservation,
+        to="released",
+        reason="Afflux de patients graves, lit réattribué",
+    )
+    notices = Notification.objects.filter(kind=icu_beds.RELEASE_KIND)
+    assert {n.recipient_user for n in notices} == {haematologist, setting.nurse.user}
+    assert {n.channel for n in notices} == {"in_app"}
+    assert all("Afflux de patients graves" in n.context["text"] for n in notices)
+    assert all(n.patient_id == order.patient_id for n in notices)
+    event = reservation.events.get(to_status="released")
+    assert event.reason == "Afflux de patients graves, lit réattribué"
+    assert AuditEvent.objects.filter(object_id=str(reservation.pk), details__to="released").exists()
+
+
+def test_a_release_after_the_window_needs_no_reason():
+    last = TODAY + dt.timedelta(days=10)
+    common = {"last": last, "held": 11}
+    # Before the last day, the order open or infused within its window: early.
+    assert rules.release_is_early(
+        today=TODAY, order_state="in_cryostorage", infusion_day=None, **common
+    )
+    assert rules.release_is_early(today=last, order_state="infused", infusion_day=TODAY, **common)
+    # After the last day, a cancelled order, an infused order past its window: not early.
+    assert not rules.release_is_early(
+        today=last + dt.timedelta(days=1), order_state="qualified", infusion_day=None, **common
+    )
+    assert not rules.release_is_early(
+        today=TODAY, order_state="cancelled", infusion_day=None, **common
+    )
+    assert not rules.release_is_early(
+        today=last, order_state="infused", infusion_day=TODAY - dt.timedelta(days=1), **common
+    )
+
+
+def test_no_infusion_without_a_confirmed_bed_covering_its_day(
+    car_t_patient, setting, haematologist
+):
+    order = place_order(car_t_patient, haematologist, product="lisocabtagene_maraleucel")
+    today = timezone.localdate()
+    until = (today + dt.timedelta(days=10)).strftime("%d/%m/%Y")  # liso-cel: D0-D10
+    assert until in icu_beds.bed_blocker(order, today)
+    assert orders.infusion_blockers(order, timezone.now())["bed"] == [
+        icu_beds.bed_blocker(order, today)
+    ]
+    # A bed confirmed for a later day does not cover an infusion postponed or brought forward.
+    reservation = confirm_bed(order, today + dt.timedelta(days=3))
+    blockers = orders.infusion_blockers(order, timezone.now())
+    assert reservation.first_day.strftime("%d/%m/%Y") in blockers["bed"][0]
+    BedReservation.objects.filter(pk=reservation.pk).update(status="cancelled")
+    confirm_bed(order, today)
+    assert "bed" not in orders.infusion_blockers(order, timezone.now())
+    # Postponed past the reservation's days: refused again.
+    later = timezone.now() + dt.timedelta(days=2)
+    assert "bed" in orders.infusion_blockers(order, later)
 
 
 def test_one_active_reservation_per_order_and_a_unit_of_the_treating_centre(
