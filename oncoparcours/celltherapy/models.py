@@ -699,6 +699,8 @@ class BedReservation(BaseModel):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name = _("bed reservation")
+        verbose_name_plural = _("bed reservations")
         ordering = ["first_day", "created_at"]
         indexes = [
             models.Index(fields=["unit", "status", "first_day"], name="bed_reservation_unit_day")
@@ -726,6 +728,8 @@ class BedReservationEvent(AppendOnlyModel):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("bed reservation event")
+        verbose_name_plural = _("bed reservation events")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:

@@ -4,7 +4,10 @@ the CAR-T order, the team's request, cancellation and the infusion date (issue 1
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +27,23 @@ from oncoparcours.patients.selectors import patient_get_for_user
 from .. import icu_selectors, selectors
 from ..forms import BedRequestForm, InfusionDateForm, ReservationMoveForm
 from ..services import icu_beds
+from .orders import order_detail
+
+
+def order_page_on_get(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A form endpoint of the order page: a GET (a reload, a link) shows the order page itself
+    (its own access check and audit event), never a bare 405."""
+
+    @functools.wraps(view)
+    def wrapped(
+        request: AuthenticatedHttpRequest, patient_id: uuid.UUID, order_id: uuid.UUID, **kwargs: Any
+    ) -> HttpResponse:
+        if request.method != "POST":
+            return order_detail(request, patient_id, order_id)
+        return view(request, patient_id, order_id, **kwargs)
+
+    return wrapped
+
 
 SECTION = "#icu-bed"
 
@@ -122,7 +142,7 @@ def _order(
 
 
 @login_required
-@require_POST
+@order_page_on_get
 def bed_request(
     request: AuthenticatedHttpRequest, patient_id: uuid.UUID, order_id: uuid.UUID
 ) -> HttpResponse:
@@ -146,7 +166,7 @@ def bed_request(
 
 
 @login_required
-@require_POST
+@order_page_on_get
 def bed_cancel(
     request: AuthenticatedHttpRequest,
     patient_id: uuid.UUID,
@@ -177,7 +197,7 @@ def bed_cancel(
 
 
 @login_required
-@require_POST
+@order_page_on_get
 def infusion_date(
     request: AuthenticatedHttpRequest, patient_id: uuid.UUID, order_id: uuid.UUID
 ) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from oncoparcours.core.models import AuditEvent
 from oncoparcours.patients.models import BreakGlassAccess, CareTeamMember
 from oncoparcours.testing.boards import decided_case
-from oncoparcours.testing.celltherapy import order_for
+from oncoparcours.testing.celltherapy import confirm_bed, order_for
 from oncoparcours.testing.factories import (
     CareTeamMemberFactory,
     DiagnosisFactory,
@@ -145,6 +145,7 @@ KWARG_BUILDERS = {
     ),
     "alert_id": lambda patient: _report(patient).alert.pk,
     "order_id": lambda patient: order_for(patient).pk,
+    "reservation_id": lambda patient: confirm_bed(order_for(patient)).pk,
     "treatment_id": lambda patient: TreatmentCourseFactory(patient=patient).pk,
     "thread_id": lambda patient: _thread(patient).pk,
     "file_id": lambda patient: _message_file(patient).pk,
