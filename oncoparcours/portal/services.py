@@ -683,23 +683,14 @@ def _post_from_patient_side(
                 chain=(Channel.IN_APP,),
             )
             continue
-        # Urgent: in the application and by e-mail (an in-app notice is never passed on to
-        # e-mail, so both are sent); the e-mail names neither the patient nor the symptoms.
-        for chain in ((Channel.IN_APP,), (Channel.EMAIL,)) if user.email else ((Channel.IN_APP,),):
-            notification_send(
-                kind=URGENT_KIND,
-                recipient=Recipient.for_user(user),
-                context={
-                    "url": site_url("portal:staff_inbox"),
-                    "subject": _("Urgent: a patient's message to read today"),
-                },
-                actor=None,
-                patient_id=thread.patient_id,
-                chain=chain,
-                urgent=True,
-                reference=f"portal-urgent:{message.pk}",
-                now=now,
-            )
+        _tell_staff_urgently(
+            user,
+            kind=URGENT_KIND,
+            subject=_("Urgent: a patient's message to read today"),
+            patient_id=thread.patient_id,
+            reference=f"portal-urgent:{message.pk}",
+            now=now,
+        )
     return Posted(thread, message)
 
 
@@ -797,23 +788,14 @@ def urgent_messages_escalate(*, now: dt.datetime | None = None) -> int:
             )
             leads = {user.pk: user for user in _team_users(thread.patient_id, leads_only=True)}
             for user in {**leads, **physicians}.values():
-                for chain in (
-                    ((Channel.IN_APP,), (Channel.EMAIL,)) if user.email else ((Channel.IN_APP,),)
-                ):
-                    notification_send(
-                        kind=ONCALL_KIND,
-                        recipient=Recipient.for_user(user),
-                        context={
-                            "url": site_url("portal:staff_inbox"),
-                            "subject": _("On call: a patient's urgent message is unanswered"),
-                        },
-                        actor=None,
-                        patient_id=thread.patient_id,
-                        chain=chain,
-                        urgent=True,
-                        reference=f"portal-oncall:{thread_id}:{now:%Y%m%d%H%M}",
-                        now=now,
-                    )
+                _tell_staff_urgently(
+                    user,
+                    kind=ONCALL_KIND,
+                    subject=_("On call: a patient's urgent message is unanswered"),
+                    patient_id=thread.patient_id,
+                    reference=f"portal-oncall:{thread_id}:{now:%Y%m%d%H%M}",
+                    now=now,
+                )
             thread.oncall_reached = bool(physicians)
             thread.save(update_fields=["oncall_reached", "updated_at"])
             audit_record(
@@ -877,3 +859,22 @@ def thread_mark_seen(*, thread: Thread, account: PortalAccount) -> None:
     if thread.patient_id != account.patient_id:
         raise ApplicationError(_("Not your conversation."))
     Thread.objects.filter(pk=thread.pk).update(patient_seen_at=timezone.now())
+
+
+def _tell_staff_urgently(
+    user: User, *, kind: str, subject: str, patient_id: uuid.UUID, reference: str, now: dt.datetime
+) -> None:
+    """In the application and by e-mail (an in-app notice is never passed on to e-mail, so both
+    are sent); the e-mail names neither the patient nor the symptoms."""
+    for chain in ((Channel.IN_APP,), (Channel.EMAIL,)) if user.email else ((Channel.IN_APP,),):
+        notification_send(
+            kind=kind,
+            recipient=Recipient.for_user(user),
+            context={"url": site_url("portal:staff_inbox"), "subject": subject},
+            actor=None,
+            patient_id=patient_id,
+            chain=chain,
+            urgent=True,
+            reference=reference,
+            now=now,
+        )
