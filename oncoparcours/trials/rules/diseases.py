@@ -60,6 +60,10 @@ def icdo_matches(code: str, prefixes: list[str] | tuple[str, ...]) -> bool:
 # or metastatic. A trial criterion gives a block (three digits, e.g. 814), a type (8140) or a
 # type with its behaviour (8140/3); without the behaviour it means a malignant tumour (/3, /6, /9):
 # an in-situ 8500/2 does not meet "8500" (a trial for invasive cancer). docs/clinical-rules.md §8.
+# With its digit, a malignant behaviour (/3, /6, /9) against another malignant one is to verify,
+# never "no", whether wanted or excluded: /6 and /9 are malignant tumours too (ICD-O-3, "Behaviour
+# code": /6 and /9 are not used by cancer registries, whose primary tumour is coded /3), so a
+# "8140/3" trial may well want a patient coded 8140/6 from a biopsy of a metastasis; a human checks.
 MALIGNANT_BEHAVIOURS = frozenset({"3", "6", "9"})
 BEHAVIOURS = frozenset({"0", "1", "2", "3", "6", "9"})
 CRITERION_MORPHOLOGY = re.compile(r"^[89][0-9]{2}(?:[0-9](?:/[012369])?)?$")
@@ -79,7 +83,8 @@ def split_morphology(code: str) -> tuple[str, str]:
 def morphology_meets(code: str, wanted: list[str] | tuple[str, ...]) -> int:
     """Whether a patient's ICD-O-3 morphology meets a criterion's list (YES / NO / UNSURE).
     A wanted code without its behaviour digit asks for a malignant tumour; a patient code without
-    its behaviour digit is unsure for it (never met) — whether it is in situ is not known."""
+    its behaviour digit is unsure for it (never met) — whether it is in situ is not known — and so
+    is another malignant digit than the wanted one (/6 or /9 for a wanted /3)."""
     histology, behaviour = split_morphology(code)
     best = NO
     for prefix in wanted:
@@ -92,14 +97,21 @@ def morphology_meets(code: str, wanted: list[str] | tuple[str, ...]) -> int:
             not behaviour_wanted and behaviour in MALIGNANT_BEHAVIOURS
         ):
             return YES
+        elif _both_malignant(behaviour, behaviour_wanted):
+            best = max(best, UNSURE)
     return best
+
+
+def _both_malignant(behaviour: str, behaviour_wanted: str) -> bool:
+    """Two different malignant behaviour digits (e.g. wanted /3, recorded /6 or /9)."""
+    return behaviour in MALIGNANT_BEHAVIOURS and behaviour_wanted in MALIGNANT_BEHAVIOURS
 
 
 def morphology_excluded(code: str, excluded: list[str] | tuple[str, ...]) -> int:
     """Whether a patient's morphology is among a criterion's exclusions (YES / NO / UNSURE). An
     exclusion without its behaviour digit excludes the histology whatever its behaviour (safer
     reading: an excluded small-cell carcinoma is excluded in situ too); with its digit, a patient
-    code without one is unsure."""
+    code without one, or with another malignant digit (/6 or /9 for an excluded /3), is unsure."""
     histology, behaviour = split_morphology(code)
     best = NO
     for prefix in excluded:
@@ -108,6 +120,6 @@ def morphology_excluded(code: str, excluded: list[str] | tuple[str, ...]) -> int
             continue
         if not behaviour_wanted or behaviour == behaviour_wanted:
             return YES
-        if not behaviour:
+        if not behaviour or _both_malignant(behaviour, behaviour_wanted):
             best = max(best, UNSURE)
     return best

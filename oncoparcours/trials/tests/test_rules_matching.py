@@ -424,6 +424,13 @@ BEHAVIOUR_CASES = [
     ({"criterion": "disease", "morphology": ["8500/2"]}, _morphology("8500/3"), NOT_MET),
     ({"criterion": "disease", "morphology": ["8500/2"]}, _morphology("8500"), UNKNOWN),
     ({"criterion": "disease", "morphology": ["8500/2", "8500"]}, _morphology("8500/3"), MET),
+    # Another malignant digit than the wanted one is to verify, never "no" (M4): /6 and /9 are
+    # malignant tumours (metastatic site, primary or metastatic uncertain).
+    ({"criterion": "disease", "morphology": ["8500/3"]}, _morphology("8500/3"), MET),
+    ({"criterion": "disease", "morphology": ["8500/3"]}, _morphology("8500/6"), UNKNOWN),
+    ({"criterion": "disease", "morphology": ["8500/3"]}, _morphology("8500/9"), UNKNOWN),
+    ({"criterion": "disease", "morphology": ["8500/3"]}, _morphology("8520/6"), NOT_MET),
+    ({"criterion": "disease", "morphology": ["8500/3"]}, _morphology("8500/1"), NOT_MET),
     # An exclusion without its digit excludes the histology whatever its behaviour.
     ({"criterion": "disease", "icd10": ["C50"], "exclude_morphology": ["8500"]},
      _morphology("8500/2"), NOT_MET),
@@ -433,6 +440,14 @@ BEHAVIOUR_CASES = [
      _morphology("8500"), UNKNOWN),
     ({"criterion": "disease", "icd10": ["C50"], "exclude_morphology": ["8041"]},
      _morphology("8500"), MET),
+    # An excluded malignant digit against another malignant one is to verify, never silently
+    # not excluded (M4).
+    ({"criterion": "disease", "icd10": ["C50"], "exclude_morphology": ["8500/3"]},
+     _morphology("8500/6"), UNKNOWN),
+    ({"criterion": "disease", "icd10": ["C50"], "exclude_morphology": ["8500/3"]},
+     _morphology("8500/9"), UNKNOWN),
+    ({"criterion": "disease", "icd10": ["C50"], "exclude_morphology": ["8500/3"]},
+     _morphology("8500/3"), NOT_MET),
 ]  # fmt: skip
 
 
