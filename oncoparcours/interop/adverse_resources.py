@@ -29,8 +29,7 @@ OUTCOME_CODES = {
     Outcome.FATAL: "fatal",
 }
 # Severity by grade (CTCAE v5 "Grade" definitions: 1 mild, 2 moderate, 3 severe, 4
-# life-threatening, 5 death). Seriousness follows ICH E2A: death, life-threatening or
-# hospitalisation make an event serious.
+# life-threatening, 5 death). Seriousness follows ICH E2A (``_serious``).
 SEVERITY = {1: "mild", 2: "moderate"}
 
 
@@ -38,11 +37,26 @@ def _severity(grade: int) -> str:
     return SEVERITY.get(grade, "severe")
 
 
+# ICH E2A (Clinical Safety Data Management: Definitions and Standards for Expedited Reporting,
+# 1994, §II.B) seriousness criteria: results in death, is life-threatening, requires inpatient
+# hospitalisation or prolongation of existing hospitalisation, results in persistent or significant
+# disability/incapacity, is a congenital anomaly/birth defect (or is a medically important event, a
+# clinician's judgement the record does not hold). Here: grade 4 (life-threatening) or 5, a fatal
+# outcome, a hospitalisation or its prolongation, and an outcome "resolved with sequelae" (safer
+# reading: a sequela is taken as a persistent disability, docs/clinical-rules.md §11).
+# Seriousness is not severity: ICH E2A says "serious" and "severe" are different notions, so a
+# CTCAE grade 3 (severe) event without any of these criteria stays "non-serious".
+SERIOUS_ACTIONS = frozenset(
+    {AdverseAction.HOSPITALISATION, AdverseAction.HOSPITALISATION_PROLONGED}
+)
+SERIOUS_OUTCOMES = frozenset({Outcome.FATAL, Outcome.SEQUELAE})
+
+
 def _serious(event: AdverseEvent) -> bool:
     return (
         event.grade >= 4
-        or event.outcome == Outcome.FATAL
-        or AdverseAction.HOSPITALISATION in event.actions
+        or event.outcome in SERIOUS_OUTCOMES
+        or any(action in SERIOUS_ACTIONS for action in event.actions)
     )
 
 

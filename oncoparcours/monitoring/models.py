@@ -254,6 +254,10 @@ class AdverseAction(models.TextChoices):
     STOP = "stop", _("Treatment stopped")
     STEROIDS = "steroids", _("Corticosteroids")
     HOSPITALISATION = "hospitalisation", _("Hospitalisation")
+    # ICH E2A seriousness criterion "prolongation of existing hospitalisation": an event of a
+    # patient already in hospital that keeps them there (e.g. a CRS after an in-patient CAR-T
+    # infusion).
+    HOSPITALISATION_PROLONGED = "hospitalisation_prolonged", _("Hospitalisation prolonged")
 
 
 class Outcome(models.TextChoices):

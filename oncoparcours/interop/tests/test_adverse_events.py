@@ -67,6 +67,22 @@ def test_a_grade_4_event_is_serious(patient, clinician):
     assert resource["seriousness"]["coding"][0]["code"] == "serious"
 
 
+@pytest.mark.parametrize(
+    ("fields", "seriousness"),
+    [
+        ({"actions": ["hospitalisation_prolonged"]}, "serious"),  # ICH E2A: prolongation
+        ({"outcome": "sequelae"}, "serious"),  # persistent disability (safer reading)
+        ({"outcome": "fatal", "grade": 5}, "serious"),
+        ({"outcome": "resolved"}, "non-serious"),  # grade 3 is severe, not serious by itself
+        ({"actions": ["stop"]}, "non-serious"),
+    ],
+)
+def test_ich_e2a_seriousness_criteria_beyond_the_grade(patient, clinician, fields, seriousness):
+    event = record(patient, clinician, **fields)
+    resource = logged_in(clinician).get(f"/fhir/AdverseEvent/{event.pk}").json()
+    assert resource["seriousness"]["coding"][0]["code"] == seriousness
+
+
 def test_correction_replaces_the_event_in_searches(patient, clinician):
     first = record(patient, clinician, grade=2)
     corrected = record(patient, clinician, grade=3, supersedes=first)
