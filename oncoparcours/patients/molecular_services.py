@@ -333,6 +333,10 @@ def entry_problem_message(code: str) -> str:
             "HER2 2+ is negative only after in situ hybridisation: record the IHC 2+ and the "
             "ERBB2 amplification result (molecular result form)."
         ),
+        "her2_score_and_ish": _(
+            "Record the HER2 IHC score and the in situ hybridisation result as two results: "
+            "HER2 with its score (e.g. 2+), then HER2 amplified or not amplified."
+        ),
         "pdl1_scale_required": _("Say the PD-L1 scale: TPS in % (e.g. TPS 50 %) or CPS."),
         "value_contradicts_result": _(
             "The value contradicts the result (e.g. ER positive at 0 %, HER2 positive at 1+): "

@@ -218,8 +218,13 @@ def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
             "value": MSI_LABELS.get(found, found)
         }
     if kind == "ihc":
+        her2 = {  # HER2 2+ and the ISH result read beside it (``criteria.ihc``)
+            "2+": "2+",
+            "2+ ISH+": _("2+, ERBB2 amplified (in situ hybridisation)"),
+            "2+ ISH-": _("2+, ERBB2 not amplified (in situ hybridisation)"),
+        }
         return _("Recorded immunohistochemistry result: %(value)s.") % {
-            "value": _number(found) + _ihc_unit(criterion)
+            "value": her2.get(found) or _number(found) + _ihc_unit(criterion)
         }
     if kind == "line":
         count = int(float(found)) if found.replace(".", "", 1).isdigit() else 0

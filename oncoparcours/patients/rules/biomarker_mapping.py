@@ -61,6 +61,8 @@ PROTEIN_TOKEN = re.compile(
 LIMITED_TEST = re.compile(r"\b[a-z][0-9]+|\bc\.[0-9]|\bcodons?\b|hotspot")
 EXON = re.compile(r"\bexons?\s*([0-9]+(?:\s*(?:/|,|et|and|ou|or|-|\+|a|au|to)\s*[0-9]+)*)")
 NUMBER = re.compile(r"([0-9]+(?:[.,][0-9]+)?)")
+# In situ hybridisation (FISH, CISH, SISH, "ISH", "hybridation in situ").
+ISH = re.compile(r"\b(?:[fcs]?ish|hybridation|hybridization)\b")
 HER2_SCORE = re.compile(r"(?<![0-9])([0-3])\s*\+|(?:ihc|score)\s*0\b|^\s*0\s*$")
 FUSION_PAIR = re.compile(r"\b([A-Z][A-Z0-9]+)\s*(?:::|-|/)\s*([A-Z][A-Z0-9]+)\b")
 
@@ -101,6 +103,15 @@ def _ihc(marker: str, result: str, alteration: str, value: str) -> Mapped:
     name = IHC_MARKERS[marker]
     text = f"{value} {alteration}".strip()
     plain = _plain(text)
+    if (
+        name == "HER2"
+        and HER2_SCORE.search(plain)
+        and (ISH.search(plain) or any(w in plain for w in AMPLIFICATION_WORDS))
+    ):
+        # "HER2 2+ amplifié", "2+ FISH négatif": two results (the IHC score and the ERBB2
+        # amplification by in situ hybridisation), each recorded on its own — read as one, the
+        # amplification alone was kept and the IHC score lost (a HER2-low trial reads the score).
+        return _refuse("value", "her2_score_and_ish")
     if name == "HER2" and any(w in plain for w in AMPLIFICATION_WORDS):
         # HER2 amplified (in situ hybridisation or NGS): the ERBB2 gene, not the IHC score.
         if result == "positive":

@@ -105,6 +105,10 @@ REFUSED = [
     (("HER2", "negative", "", ""), ("value", "value_required")),  # 0 or 1+ (HER2-low)?
     (("HER2", "positive", "", "IHC 1+"), ("result", "value_contradicts_result")),
     (("HER2", "negative", "", "IHC 2+"), ("value", "her2_2plus_needs_ish")),
+    # The IHC score and the ISH result are two results; read as one, the score was lost.
+    (("HER2", "positive", "amplification", "IHC 2+"), ("value", "her2_score_and_ish")),
+    (("HER2", "negative", "non amplifié", "2+"), ("value", "her2_score_and_ish")),
+    (("HER2", "negative", "FISH négatif", "2+"), ("value", "her2_score_and_ish")),
     (("RE", "positive", "", "0 %"), ("result", "value_contradicts_result")),
     (("RE", "negative", "", ""), ("value", "value_required")),
     (("PD-L1", "positive", "", ""), ("value", "value_required")),

@@ -31,6 +31,7 @@ from .criteria import (
     NOT_MET,
     UNKNOWN,
     _disease_one,
+    her2_ish,
     negative_covers,
     variant_matches,
     wild_type_broken_by,
@@ -49,7 +50,8 @@ PROJECTIONS: dict[str, Callable[[dict[str, Any], PatientFacts], Hashable]] = {
     "ecog": lambda c, f: f.ecog,
     "tmb": lambda c, f: f.tmb,
     "msi": lambda c, f: f.msi,
-    "ihc": lambda c, f: f.ihc.get(c["marker"]),
+    # HER2 also reads the ERBB2 amplification (in situ hybridisation) beside the IHC score.
+    "ihc": lambda c, f: (f.ihc.get(c["marker"]), her2_ish(f) if c["marker"] == "HER2" else None),
     "lab": lambda c, f: f.labs.get(c["test"]),
     "to_curate": lambda c, f: None,
 }

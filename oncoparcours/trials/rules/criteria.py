@@ -210,14 +210,37 @@ def msi(c: dict[str, Any], f: PatientFacts) -> Outcome:
     return (MET if high == wanted_high else NOT_MET), f.msi
 
 
+def her2_ish(f: PatientFacts) -> bool | None:
+    """The ERBB2 amplification result (in situ hybridisation, or NGS) recorded beside the HER2
+    IHC score: True amplified, False not amplified, None not recorded or contradictory. Read as
+    ``patients.rules.biomarker_mapping.marker_results`` reads the HER2 status (a benign class
+    does not count as amplified; a gene-level ERBB2 negative covers the amplification)."""
+    amplified = any(
+        v.gene == "ERBB2" and v.alteration_type == "amplification" and not v.benign
+        for v in f.variants
+    )
+    not_amplified = any(
+        n.gene == "ERBB2" and n.alteration_type in ("", "amplification") for n in f.negatives
+    )
+    return None if amplified == not_amplified else amplified
+
+
 def ihc(c: dict[str, Any], f: PatientFacts) -> Outcome:
     """HER2 2+ is equivocal (ASCO/CAP 2018: positive or negative only after in situ
-    hybridisation, which is not recorded): to verify for any HER2 score criterion."""
+    hybridisation). The IHC score is kept; the ISH result is an additional fact: where ISH
+    decides (a limit at 3+ or at 2+), 2+ without ISH is to verify, 2+ ISH-negative reads as
+    HER2-negative (≤ 2+: met by a HER2-low criterion "1+ to 2+") and 2+ ISH-positive as
+    HER2-positive (≥ 3+: met; "≤ 2+" or HER2-low: not met)."""
     result = f.ihc.get(c["marker"])
     if result is None or result[0] != c["scale"]:
         return UNKNOWN, NOTHING
     if c["scale"] == "her2_score" and result[1] == 2 and (c.get("min") == 3 or c.get("max") == 2):
-        return UNKNOWN, "2+"  # positive (3+) or negative (≤ 2+) only after ISH
+        amplified = her2_ish(f)
+        if amplified is None:
+            return UNKNOWN, "2+"  # positive (3+) or negative (≤ 2+) only after ISH
+        if amplified:
+            return _range(3.0, c, "2+ ISH+")
+        return _range(2.0, c, "2+ ISH-")
     return _range(result[1], c, f"{result[1]:g}")
 
 

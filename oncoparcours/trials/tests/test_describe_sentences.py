@@ -85,3 +85,10 @@ def test_variant_criteria_read_as_natural_french():
         assert describe({"criterion": "variant", "gene": "EGFR", "exon": 19,
                          "alteration_type": "indel"}) == (
             "EGFR : insertion / délétion de l'exon 19")  # fmt: skip
+
+
+def test_her2_2plus_says_the_ish_result_read_beside_it():
+    criterion = {"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "max": 2}
+    with translation.override("en"):
+        assert "2+, ERBB2 not amplified" in found_sentence(criterion, "2+ ISH-", MET)
+        assert found_sentence(criterion, "2+", UNKNOWN).endswith(": 2+.")  # never "2++"

@@ -309,6 +309,25 @@ REVIEW_CASES = [
      facts(ihc={"HER2": ("her2_score", 2.0)}), MET),
     ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "max": 1},
      facts(ihc={"HER2": ("her2_score", 2.0)}), NOT_MET),
+    # HER2 2+ keeps its IHC score; an ERBB2 amplification result (ISH) recorded beside it decides
+    # where ISH decides (ASCO/CAP 2018): ISH- is HER2-negative (HER2-low), ISH+ HER2-positive.
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 1, "max": 2},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, negatives=(NegativeFacts("ERBB2", "amplification"),)),
+     MET),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, negatives=(NegativeFacts("ERBB2"),)), NOT_MET),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, variants=(VariantFacts("ERBB2", "amplification"),)),
+     MET),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 1, "max": 2},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, variants=(VariantFacts("ERBB2", "amplification"),)),
+     NOT_MET),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 2},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, negatives=(NegativeFacts("ERBB2"),)), MET),
+    # Contradictory ISH results (amplified and not amplified) stay to verify.
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "max": 2},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, negatives=(NegativeFacts("ERBB2"),),
+           variants=(VariantFacts("ERBB2", "amplification"),)), UNKNOWN),
     # Groups: MGUS is no malignancy; C97 and unspecified D47 are to verify.
     ({"criterion": "disease", "group": "haematological"},
      facts(diagnoses=(DiagnosisFacts("D47.2"),)), NOT_MET),
