@@ -6,6 +6,7 @@ occurrence (unique constraint); the same submission key twice yields the same an
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from oncoparcours.core.models import AuditAction, User
 from .. import prom_catalogue
 from ..models import DueStatus, PromAnswer, QuestionnaireDue, Source
 from ..rules import proms as rules
+
+logger = logging.getLogger(__name__)
 
 WORRYING_KIND = "prom_worrying"
 
@@ -200,8 +203,10 @@ def prom_answer(
 
 def _tell_the_nurse(answer: PromAnswer, due: QuestionnaireDue, dropped: bool) -> None:
     """A worrying answer (an item at its worrying level, or a big drop of the score): the
-    patient's coordination nurses (else the care team's lead) get an in-app notice, once per
-    answer (the answer is created once). No alert: a PROM never raises one."""
+    patient's coordination nurses (else the care team's lead, else the referring oncologist,
+    else the centre's on-call physician) get an in-app notice, once per answer (the answer is
+    created once); nobody at all is recorded (audit ``prom_worrying_nobody_told``, warning). No
+    alert: a PROM never raises one."""
     from django.conf import settings
     from django.urls import reverse
 
@@ -220,13 +225,36 @@ def _tell_the_nurse(answer: PromAnswer, due: QuestionnaireDue, dropped: bool) ->
         .filter(Q(end__isnull=True) | Q(end__gte=today))
         .select_related("professional__user")
     )
-    nurses = [m for m in members if m.role == "coordination_nurse"] or [
-        m for m in members if m.is_lead
-    ]
+    # Safer reading (2026-12-04 review): coordination nurses, else the lead, else the referring
+    # oncologist(s), else the centre's on-call physician (given access like an alert's on-call);
+    # when nobody at all can be told, it is recorded (audit row and warning), never silent.
+    nurses = (
+        [m for m in members if m.role == "coordination_nurse"]
+        or [m for m in members if m.is_lead]
+        or [m for m in members if m.role == "referring_oncologist"]
+    )
     url = settings.SITE_URL.rstrip("/") + reverse(
         "monitoring:proms", kwargs={"patient_id": due.patient_id}
     )
     users = {m.professional.user.pk: m.professional.user for m in nurses if m.professional.user}
+    if not users:
+        from .routing import on_call_reach
+
+        on_call = on_call_reach(
+            due.patient, "on_call_physician", actor_label="OncoParcours (questionnaire)"
+        )
+        if on_call is not None and on_call.user is not None and on_call.user.is_active:
+            users = {on_call.user.pk: on_call.user}
+    if not users:
+        logger.warning("Worrying PROM answer %s: nobody in the care team nor on call", answer.pk)
+        audit_record(
+            actor=None,
+            actor_label="OncoParcours",
+            action=AuditAction.UPDATE,
+            patient_id=due.patient_id,
+            obj=answer,
+            details={"event": "prom_worrying_nobody_told", "worrying": list(answer.worrying)},
+        )
     for user in users.values():
         notification_send(
             kind=WORRYING_KIND,

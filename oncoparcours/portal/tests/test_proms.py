@@ -130,6 +130,57 @@ def test_a_calm_answer_notifies_nobody_and_a_big_drop_does(account, due, nurse):
     assert _worrying_notices().count() == 1
 
 
+def test_without_nurse_nor_lead_the_oncologist_then_the_on_call_is_told_else_it_is_recorded(
+    account, due, nurse, clinician
+):
+    """Safer reading (2026-12-04 review): a worrying answer is never told to nobody silently."""
+    from oncoparcours.core.models import AuditEvent
+    from oncoparcours.monitoring.models import OnCallShift
+    from oncoparcours.patients.models import CareTeamMember
+    from oncoparcours.testing.factories import ProfessionalFactory, UserFactory
+
+    team = CareTeamMember.objects.filter(patient=due.patient)
+    team.filter(professional=nurse).delete()
+    team.filter(professional=clinician).update(is_lead=False, role="referring_oncologist")
+    _answer(due, {**CALM, "self_care": 5}, 60)
+    assert [n.recipient_user for n in _worrying_notices()] == [clinician.user]
+
+    team.delete()  # nobody in the care team: the centre's on-call physician
+    doctor = ProfessionalFactory(
+        organisation=due.patient.expert_centre, user=UserFactory(role="clinician")
+    )
+    now = timezone.now()
+    shift = OnCallShift.objects.create(
+        organisation=due.patient.expert_centre,
+        role="on_call_physician",
+        professional=doctor,
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(hours=12),
+    )
+    _answer(_next_due(due, "every-28d-1"), {**CALM, "self_care": 5}, 60)
+    assert _worrying_notices().filter(recipient_user=doctor.user).count() == 1
+
+    CareTeamMember.objects.filter(patient=due.patient).delete()  # the on-call access too
+    shift.delete()
+    third = _answer(_next_due(due, "every-28d-2"), {**CALM, "self_care": 5}, 60)
+    assert _worrying_notices().count() == 2
+    event = AuditEvent.objects.get(details__event="prom_worrying_nobody_told")
+    assert event.object_id == str(third.pk) and event.patient_id == due.patient_id
+
+
+def _next_due(due, occurrence):
+    return QuestionnaireDue.objects.create(
+        patient=due.patient,
+        pathway_instance=due.pathway_instance,
+        organisation=due.organisation,
+        instrument=due.instrument,
+        instrument_version=due.instrument_version,
+        occurrence=occurrence,
+        due_on=timezone.localdate(),
+        closes_on=timezone.localdate() + dt.timedelta(days=7),
+    )
+
+
 def test_the_thresholds_are_in_the_data_files():
     from oncoparcours.monitoring import prom_catalogue
 
