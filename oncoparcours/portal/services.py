@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
-from oncoparcours.core.models import AuditAction, User
+from oncoparcours.core.models import AuditAction, Role, User
 from oncoparcours.core.notifications.models import Channel, Notification, NotificationStatus
 from oncoparcours.core.notifications.services import (
     Recipient,
@@ -546,6 +546,12 @@ def thread_start(
     return _post_from_patient_side(thread, account, body, findings, checked)
 
 
+# Safer reading (2026-12-04 review): only a physician or a nurse answering ends an urgent wait
+# (and so the on-call escalation, ``urgent_messages_escalate``); a reply by a secretary, a centre
+# manager or a pharmacist ("we pass it on") is not a clinical answer: the thread stays urgent.
+CLINICAL_ANSWER_ROLES = frozenset({Role.CLINICIAN, Role.COORDINATION_NURSE, Role.LIBERAL_NURSE})
+
+
 @transaction.atomic
 def message_post(
     *,
@@ -584,7 +590,8 @@ def message_post(
     thread.last_message_at = now
     thread.waiting_since = None
     thread.answer_due = None
-    thread.urgent_since = None  # answered: the team has taken it in hand
+    if user.role in CLINICAL_ANSWER_ROLES:
+        thread.urgent_since = None  # answered: a physician or nurse has taken it in hand
     thread.late_escalated_at = None
     thread.save(
         update_fields=[

@@ -105,6 +105,23 @@ def test_an_answered_or_ordinary_message_is_not_passed_on(account, nurse, on_cal
     assert services.urgent_messages_escalate(now=SATURDAY_22 + dt.timedelta(days=2)) == 0
 
 
+def test_only_a_physician_or_nurse_answering_ends_the_urgent_wait(
+    account, nurse, on_call, organisation
+):
+    """Safer reading (2026-12-04 review): a secretary's reply is not a clinical answer."""
+    thread = _urgent(account, SATURDAY_22)
+    secretary = ProfessionalFactory(
+        organisation=organisation, user=UserFactory(role="board_secretary")
+    )
+    services.message_post(thread=thread, body="Je transmets au médecin.", user=secretary.user)
+    thread.refresh_from_db()
+    assert thread.urgent_since is not None
+    assert services.urgent_messages_escalate(now=SATURDAY_22 + dt.timedelta(minutes=5)) == 1
+    services.message_post(thread=thread, body="Je vous appelle.", user=nurse.user)
+    thread.refresh_from_db()
+    assert thread.urgent_since is None
+
+
 def test_nobody_on_call_the_lead_is_told_and_the_patient_asked_to_call(account, clinician):
     thread = _urgent(account, SATURDAY_22)
     assert services.urgent_messages_escalate(now=SATURDAY_22 + dt.timedelta(minutes=5)) == 1
