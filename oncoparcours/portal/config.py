@@ -4,6 +4,7 @@ educational content by treatment. Read once per process."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -11,8 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils import timezone
 
 from .rules import Category, Finding, alarming_words, compile_pattern, in_working_hours
+
+logger = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -73,6 +77,9 @@ class ServiceLevel:
     holidays: frozenset[dt.date]
     emergency_numbers: tuple[tuple[str, str], ...]
     version: str
+    # The last day the holiday list covers (31 December of its last year): a later day is never
+    # a working day for the on-call (``rules.in_working_hours``).
+    holidays_until: dt.date = dt.date.max
 
 
 @cache
@@ -81,12 +88,21 @@ def service_level() -> ServiceLevel:
     days = int(data["answer_within_working_days"])
     if not 1 <= days <= 10:
         raise ValueError("service.yaml: answer_within_working_days must be 1 to 10")
+    holidays = frozenset(
+        d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
+        for d in data["public_holidays"]
+    )
+    until = dt.date(max(d.year for d in holidays), 12, 31)
+    if timezone.localdate() > until:
+        logger.warning(
+            "service.yaml: public holidays listed until %s only; later days are treated as "
+            "non-working days (urgent messages go to the on-call physician at once)",
+            until,
+        )
     return ServiceLevel(
         working_days=days,
-        holidays=frozenset(
-            d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
-            for d in data["public_holidays"]
-        ),
+        holidays=holidays,
+        holidays_until=until,
         emergency_numbers=tuple(
             (str(e["number"]), str(e["label"])) for e in data["emergency_numbers"]
         ),
@@ -134,4 +150,5 @@ def comment_warning_signs(text: str) -> list[dict[str, Any]]:
 
 def team_away(moment: dt.datetime) -> bool:
     """Outside the portal's working hours (``moment`` local): the team is not there to read."""
-    return not in_working_hours(moment, service_level().holidays)
+    level = service_level()
+    return not in_working_hours(moment, level.holidays, level.holidays_until)

@@ -192,7 +192,9 @@ def alarming_words(
 
 def add_working_days(start: dt.datetime, days: int, holidays: frozenset[dt.date]) -> dt.datetime:
     """``start`` moved forward by ``days`` working days (Monday–Friday, not a public holiday),
-    same time of day. A message sent on a Saturday is due on Tuesday's same hour for 2 days."""
+    same time of day. A message sent on a Saturday is due on Tuesday's same hour for 2 days.
+    Past the listed holidays a weekday counts as a working day: the answer is due earlier, the
+    safer side for a deadline (``in_working_hours`` takes the other side for the on-call)."""
     current = start
     left = days
     while left > 0:
@@ -209,18 +211,30 @@ WORKING_HOURS = (dt.time(8, 0), dt.time(18, 0))
 ONCALL_AFTER = dt.timedelta(hours=2)
 
 
-def in_working_hours(moment: dt.datetime, holidays: frozenset[dt.date] = frozenset()) -> bool:
+def in_working_hours(
+    moment: dt.datetime,
+    holidays: frozenset[dt.date] = frozenset(),
+    known_until: dt.date | None = None,
+) -> bool:
     """Monday to Friday, 08:00 to 18:00 local time (``moment`` is local), public holidays
-    excluded."""
+    excluded. A day after ``known_until`` (the last day the holiday list covers) is never a
+    working day: it may be a holiday nobody listed, so an urgent message goes to the on-call
+    physician at once (safer reading, docs/clinical-rules.md §9)."""
+    if known_until is not None and moment.date() > known_until:
+        return False
     start, end = WORKING_HOURS
     return moment.weekday() < 5 and moment.date() not in holidays and start <= moment.time() < end
 
 
-def oncall_due_at(sent: dt.datetime, holidays: frozenset[dt.date] = frozenset()) -> dt.datetime:
+def oncall_due_at(
+    sent: dt.datetime,
+    holidays: frozenset[dt.date] = frozenset(),
+    known_until: dt.date | None = None,
+) -> dt.datetime:
     """When an urgent message still unanswered goes to the on-call physician (``sent`` local):
     at once outside working hours; else 2 hours later, or when the working day ends if that
     comes first (a message sent at 17:30 goes at 18:00: nobody reads it in the evening)."""
-    if not in_working_hours(sent, holidays):
+    if not in_working_hours(sent, holidays, known_until):
         return sent
     closing = sent.replace(
         hour=WORKING_HOURS[1].hour, minute=WORKING_HOURS[1].minute, second=0, microsecond=0
@@ -229,11 +243,14 @@ def oncall_due_at(sent: dt.datetime, holidays: frozenset[dt.date] = frozenset())
 
 
 def oncall_due(
-    sent: dt.datetime, now: dt.datetime, holidays: frozenset[dt.date] = frozenset()
+    sent: dt.datetime,
+    now: dt.datetime,
+    holidays: frozenset[dt.date] = frozenset(),
+    known_until: dt.date | None = None,
 ) -> bool:
     """True when an urgent message sent at ``sent`` and still unanswered at ``now`` (both
     local) must be passed to the on-call physician."""
-    return now >= oncall_due_at(sent, holidays)
+    return now >= oncall_due_at(sent, holidays, known_until)
 
 
 def clean_rights(chosen: Iterable[str]) -> list[str]:

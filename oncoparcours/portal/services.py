@@ -771,7 +771,9 @@ def urgent_messages_escalate(*, now: dt.datetime | None = None) -> int:
     told = 0
     local_now = timezone.localtime(now)
     for thread_id, urgent_since in candidates:
-        if not rules.oncall_due(timezone.localtime(urgent_since), local_now, level.holidays):
+        if not rules.oncall_due(
+            timezone.localtime(urgent_since), local_now, level.holidays, level.holidays_until
+        ):
             continue
         with transaction.atomic():
             claimed = (

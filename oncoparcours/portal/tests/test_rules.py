@@ -190,3 +190,45 @@ def test_oncall_due_at_is_two_hours_or_the_end_of_the_working_day():
     assert rules.oncall_due_at(_at(7, 9, 15)) == _at(7, 11, 15)
     assert rules.oncall_due_at(_at(7, 16, 30)) == _at(7, 18)
     assert rules.oncall_due_at(_at(7, 20)) == _at(7, 20)
+
+
+def test_holidays_to_2030_with_easter_based_days():
+    """Code du travail L3133-1; Easter Monday, Ascension (+39), Whit Monday (+50)."""
+    level = config.service_level()
+    for day in ("2028-04-17", "2028-05-25", "2028-06-05", "2029-04-02", "2029-05-10",
+                "2029-05-21", "2030-04-22", "2030-05-30", "2030-06-10", "2030-12-25"):  # fmt: skip
+        assert dt.date.fromisoformat(day) in level.holidays
+    assert sum(d.year == 2029 for d in level.holidays) == 11
+    assert level.holidays_until == dt.date(2030, 12, 31)
+
+
+def test_past_the_listed_holidays_an_urgent_message_goes_to_the_on_call_at_once():
+    """Safer reading: an unlisted year may hide a holiday; nobody reads then, escalate at once."""
+    monday_10 = dt.datetime(2031, 1, 6, 10, tzinfo=PARIS)
+    assert rules.oncall_due(monday_10, monday_10, HOLIDAYS, dt.date(2030, 12, 31)) is True
+    assert rules.oncall_due(monday_10, monday_10, HOLIDAYS, dt.date(2031, 12, 31)) is False
+    assert not rules.in_working_hours(monday_10, HOLIDAYS, dt.date(2030, 12, 31))
+    # A deadline still counts weekdays as working days there (due earlier, never never).
+    assert rules.add_working_days(monday_10, 2, HOLIDAYS).date() == dt.date(2031, 1, 8)
+
+
+def test_a_holiday_list_in_the_past_logs_a_warning(monkeypatch, caplog):
+    real = config._load
+
+    def old_list(name):
+        data = real(name)
+        if name == "service.yaml":
+            data = {**data, "public_holidays": [dt.date(2020, 1, 1)]}
+        return data
+
+    monkeypatch.setattr(config, "_load", old_list)
+    config.service_level.cache_clear()
+    try:
+        with caplog.at_level("WARNING", logger="oncoparcours.portal.config"):
+            level = config.service_level()
+        assert level.holidays_until == dt.date(2020, 12, 31)
+        assert "public holidays listed until 2020-12-31" in caplog.text
+        now = dt.datetime(2026, 12, 7, 10, tzinfo=PARIS)  # a Monday morning
+        assert config.team_away(now)
+    finally:
+        config.service_level.cache_clear()
