@@ -46,7 +46,14 @@ def _french(label: Any) -> str:
         return str(label)
 
 
-def _activity(activity: ActivityInstance) -> dict[str, Any]:
+# A paused pathway's open activities (planned or scheduled) are on hold with it: exported as
+# "scheduled" or "not-started" a receiving system would expect them to happen (FHIR R4
+# CarePlanActivityStatus "on-hold": "the planned care is paused"). Done, cancelled and missed
+# activities keep their status.
+OPEN_ACTIVITIES = (ActivityStatus.PLANNED, ActivityStatus.SCHEDULED)
+
+
+def _activity(activity: ActivityInstance, paused: bool = False) -> dict[str, Any]:
     start = activity.scheduled_for.isoformat() if activity.scheduled_for else str(activity.day)
     detail: dict[str, Any] = {
         "extension": [
@@ -65,6 +72,9 @@ def _activity(activity: ActivityInstance) -> dict[str, Any]:
     if activity.status in (ActivityStatus.MISSED, ActivityStatus.CANCELLED):
         label = _french(ActivityStatus(activity.status).label)
         detail["statusReason"] = {"text": f"{label} : {activity.note}" if activity.note else label}
+    if paused and activity.status in OPEN_ACTIVITIES:
+        detail["status"] = "on-hold"
+        detail["statusReason"] = {"text": "Parcours suspendu"}
     if activity.organisation is not None:
         detail["location"] = {
             "display": f"{_french(Place(activity.place).label)} — {activity.organisation.name}"
@@ -89,7 +99,10 @@ def careplan_resource(instance: PathwayInstance) -> dict[str, Any]:
         "title": f"{template.title_fr} (v{template.version})",
         "subject": {"reference": f"Patient/{instance.patient_id}"},
         "period": period,
-        "activity": [_activity(activity) for activity in instance.activities.all()],
+        "activity": [
+            _activity(activity, paused=instance.status == InstanceStatus.PAUSED)
+            for activity in instance.activities.all()
+        ],
     }
     if instance.end_reason:
         resource["note"] = [{"text": _french(instance.get_end_reason_display())}]

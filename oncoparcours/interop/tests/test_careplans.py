@@ -69,6 +69,20 @@ def test_pathway_with_its_activities(instance, clinician, patient):
     ).exists()
 
 
+def test_a_paused_pathway_and_its_open_activities_are_on_hold(instance, clinician):
+    first = instance.activities.order_by("day", "key").first()
+    activity_transition(activity=first, to="done", actor=clinician.user, on=first.day)
+    services.pathway_pause(instance=instance, actor=clinician.user, reason="toxicity")
+    resource = logged_in(clinician).get(f"/fhir/CarePlan/{instance.pk}").json()
+    CarePlan.model_validate(resource)
+    assert resource["status"] == "on-hold"
+    activities = details(resource)
+    assert activities.pop(first.key)["status"] == "completed"  # what was done stays done
+    assert activities and {a["status"] for a in activities.values()} <= {"on-hold", "cancelled"}
+    assert not {a["status"] for a in activities.values()} & {"scheduled", "not-started"}
+    assert next(iter(activities.values()))["statusReason"]["text"] == "Parcours suspendu"
+
+
 def test_search_by_status_and_outsiders(instance, clinician, outsider, patient):
     client = logged_in(clinician)
     assert client.get(f"/fhir/CarePlan?patient={patient.pk}&status=active").json()["total"] == 1
