@@ -34,6 +34,11 @@ class TrialStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (TrialStatus.RECRUITING, TrialStatus.ENROLLING_BY_INVITATION)
+# Safer reading (2026-12-04 review): a trial or site "enrolling by invitation" (ClinicalTrials.gov:
+# participants are selected from a pre-determined population, one cannot simply be referred) is
+# still listed, shown "sur invitation", but a site by invitation is never counted as an open French
+# site for the nearest-site distance: only RECRUITING sites are.
+RECRUITING_SITE_STATUSES = (TrialStatus.RECRUITING,)
 
 
 class TrialSource(models.TextChoices):
@@ -91,6 +96,10 @@ class Trial(BaseModel):
     def is_open(self) -> bool:
         return self.overall_status in OPEN_STATUSES
 
+    @property
+    def by_invitation(self) -> bool:
+        return self.overall_status == TrialStatus.ENROLLING_BY_INVITATION
+
     def save(self, *args, **kwargs) -> None:
         parts = [self.nct_id or "", self.eu_ct_number, self.sponsor_code, self.title, self.sponsor]
         self.search_text = " ".join(p for p in parts if p).lower()[:800]
@@ -121,7 +130,12 @@ class TrialSite(BaseModel):
 
     @property
     def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+        """Recruiting: a site by invitation is not open to a referral (``by_invitation``)."""
+        return self.status in RECRUITING_SITE_STATUSES
+
+    @property
+    def by_invitation(self) -> bool:
+        return self.status == TrialStatus.ENROLLING_BY_INVITATION
 
 
 class ArmStatus(models.TextChoices):

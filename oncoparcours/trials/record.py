@@ -38,6 +38,7 @@ def match_rows(matches: list[ArmMatch]) -> list[dict[str, Any]]:
                 "unknowns": match.unknowns,
                 "distance_km": match.distance_km,
                 "site": match.site,
+                "invitation_sites": match.arm.invitation_sites,
                 "basket": is_basket(match.arm.tree),
                 "reasons": [reason(leaf, leaf.path in negated) for leaf in match.leaves],
             }

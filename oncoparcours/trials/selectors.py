@@ -77,16 +77,16 @@ def open_arm_specs() -> list[ArmSpec]:
     )
     sites: dict[uuid.UUID, list[tuple[float, float]]] = {}
     names: dict[uuid.UUID, list[str]] = {}
+    invited: dict[uuid.UUID, list[str]] = {}
     for site in TrialSite.objects.filter(
-        trial_id__in={a.trial_id for a in arms},
-        status__in=OPEN_STATUSES,
-        latitude__isnull=False,
-        longitude__isnull=False,
-    ).only("trial_id", "latitude", "longitude", "name", "city"):
-        sites.setdefault(site.trial_id, []).append((site.latitude, site.longitude))  # type: ignore[arg-type]
-        names.setdefault(site.trial_id, []).append(
-            f"{site.name} ({site.city})" if site.city else site.name
-        )
+        trial_id__in={a.trial_id for a in arms}, status__in=OPEN_STATUSES
+    ).only("trial_id", "latitude", "longitude", "name", "city", "status"):
+        name = f"{site.name} ({site.city})" if site.city else site.name
+        if site.by_invitation:  # listed, never the nearest open site (models.py)
+            invited.setdefault(site.trial_id, []).append(name)
+        elif site.latitude is not None and site.longitude is not None:
+            sites.setdefault(site.trial_id, []).append((site.latitude, site.longitude))
+            names.setdefault(site.trial_id, []).append(name)
     specs = []
     for arm in arms:
         if not arm.tree or needs_curation(arm.tree["tree"]):
@@ -94,7 +94,8 @@ def open_arm_specs() -> list[ArmSpec]:
         label = f"{arm.trial.identifier} — {arm.code}"
         specs.append(ArmSpec(str(arm.pk), label, arm.tree["tree"],
                              tuple(sites.get(arm.trial_id, ())), payload=arm,
-                             site_names=tuple(names.get(arm.trial_id, ()))))  # fmt: skip
+                             site_names=tuple(names.get(arm.trial_id, ())),
+                             invitation_sites=tuple(invited.get(arm.trial_id, ()))))  # fmt: skip
     return specs
 
 

@@ -20,3 +20,9 @@ T.update(
         ),
     }
 )
+T.update(
+    {
+        "by invitation": "sur invitation",
+        "By invitation (not counted as open):": "Sur invitation (non compté comme ouvert) :",
+    }
+)

@@ -28,6 +28,8 @@ class ArmSpec:
     sites: tuple[tuple[float, float], ...] = ()  # open French sites (latitude, longitude)
     payload: Any = None  # the caller's object for this arm (the Arm row)
     site_names: tuple[str, ...] = ()  # the names of ``sites``, in the same order
+    # French sites enrolling by invitation: listed, never counted in ``sites`` (the distance).
+    invitation_sites: tuple[str, ...] = ()
     evaluate: Evaluator = field(init=False)
     disease_keys: frozenset[str] | None = field(init=False)
     gene_keys: frozenset[str] | None = field(init=False)

@@ -107,3 +107,26 @@ def test_record_trials_section_queries_do_not_grow_with_the_registry(
     braf_patient(clinician, patient)
     with django_assert_max_num_queries(45):
         assert clinician_client.get(patient.get_absolute_url()).status_code == 200
+
+
+def test_a_site_by_invitation_is_listed_but_never_the_nearest_open_site(
+    clinician_client, clinician, patient
+):
+    """Safer reading (2026-12-04 review): "enrolling by invitation" is not open to a referral."""
+    for trial in services.trials_import_ctml(actor=None, content=DEMO):
+        TrialSite.objects.create(
+            trial=trial, name="IUCT", city="Toulouse", latitude=43.6, longitude=1.44,
+            status="RECRUITING",
+        )  # fmt: skip
+        TrialSite.objects.create(
+            trial=trial, name="HCL", city="Lyon", latitude=45.75, longitude=4.85,
+            status="ENROLLING_BY_INVITATION",
+        )  # fmt: skip
+    Trial.objects.filter(nct_id="NCT09900001").update(overall_status="ENROLLING_BY_INVITATION")
+    braf_patient(clinician, patient)  # lives in Lyon
+    body = clinician_client.get(patient.get_absolute_url()).content.decode()
+    first = body.split('class="plain-list trial-matches"')[1].split('class="trial-match"')[1]
+    assert "NCT09900001" in first  # still listed
+    assert "IUCT (Toulouse)" in first and "sur invitation" in first
+    assert "Sur invitation (non compté comme ouvert) : HCL (Lyon)" in first
+    assert not TrialSite.objects.get(trial__nct_id="NCT09900001", name="HCL").is_open
