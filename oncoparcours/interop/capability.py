@@ -31,6 +31,8 @@ SEARCH_TYPES = {
     "organization": "reference",
     "partof": "reference",
     "status": "token",
+    "category": "token",
+    "based-on": "reference",
     "title": "string",
     "authored": "date",
 }
@@ -42,7 +44,16 @@ RESOURCES = {
     ),
     "Observation": (
         selectors.OBSERVATION_PARAMETERS,
-        [systems.TNM_STAGE_GROUP, systems.ECOG_STATUS, systems.KARNOFSKY_STATUS],
+        [
+            systems.TNM_STAGE_GROUP,
+            systems.ECOG_STATUS,
+            systems.KARNOFSKY_STATUS,
+            systems.VS_BODY_TEMPERATURE,
+            systems.VS_HEART_RATE,
+            systems.VS_BLOOD_PRESSURE,
+            systems.VS_OXYGEN_SATURATION,
+            systems.VS_BODY_WEIGHT,
+        ],
     ),
     "MedicationStatement": (selectors.MEDICATION_PARAMETERS, [systems.CANCER_MEDICATION]),
     "Practitioner": (directory.PRACTITIONER_PARAMETERS, []),

@@ -1,5 +1,6 @@
 """Observations built from the record: TNM stage groups (with their T, N and M categories as
-components) and performance status (ECOG / Karnofsky), as mCODE profiles them."""
+components) and performance status (ECOG / Karnofsky), as mCODE profiles them; the vital signs
+and grades of the follow-up reports are built in ``report_observations``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from oncoparcours.patients.models import PerformanceScale, PerformanceStatus, St
 
 from . import systems
 from .builders import own_identifier, validated
+from .report_observations import Derived, derived_observation
 
 
 def _loinc(code: str, display: str) -> dict[str, Any]:
@@ -76,7 +78,9 @@ def performance_observation(status: PerformanceStatus) -> dict[str, Any]:
     return validated(resource)
 
 
-def observation_resource(row: Staging | PerformanceStatus) -> dict[str, Any]:
+def observation_resource(row: Staging | PerformanceStatus | Derived) -> dict[str, Any]:
+    if isinstance(row, Derived):
+        return derived_observation(row)
     if isinstance(row, Staging):
         return staging_observation(row)
     return performance_observation(row)
