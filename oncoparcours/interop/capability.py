@@ -7,11 +7,14 @@ from typing import Any
 from django.utils import timezone
 
 from . import adverse_resources as adverse
+from . import appointment_resources as appointments
 from . import careplan_resources as careplans
 from . import directory_resources as directory
+from . import encounter_resources as encounters
 from . import product_resources as products
 from . import report_resources as reports
 from . import selectors, systems
+from . import task_resources as tasks
 from . import trial_resources as trials
 
 EVERYTHING = "http://hl7.org/fhir/OperationDefinition/Patient-everything"
@@ -64,6 +67,9 @@ RESOURCES = {
     "AdverseEvent": (adverse.ADVERSE_EVENT_PARAMETERS, []),
     "QuestionnaireResponse": (reports.REPORT_PARAMETERS, []),
     "CarePlan": (careplans.CAREPLAN_PARAMETERS, []),
+    "Task": (tasks.TASK_PARAMETERS, []),
+    "Appointment": (appointments.APPOINTMENT_PARAMETERS, []),
+    "Encounter": (encounters.ENCOUNTER_PARAMETERS, []),
 }
 
 

@@ -109,3 +109,5 @@ OWN_CASE_CONTEXT = OWN + "CodeSystem/board-case-context"
 OWN_ENCOUNTER_CLASS = OWN + "CodeSystem/encounter-class"  # in-person-meeting
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 OWN_BOARD = OWN + "NamingSystem/board"
+OWN_TOUR_VISIT = OWN + "NamingSystem/tour-visit"  # a home nurse visit of a published tour plan
+OWN_CARRY_REASON = OWN + "StructureDefinition/board-carry-over-reason"
