@@ -73,7 +73,7 @@ def appointment_resource(visit: TourVisit) -> dict[str, Any]:
     return validated(resource)
 
 
-def _in_force() -> QuerySet[TourVisit]:
+def visits_in_force() -> QuerySet[TourVisit]:
     newer = TourPlan.objects.filter(
         day=OuterRef("tour__plan__day"),
         status=PlanStatus.PUBLISHED,
@@ -117,7 +117,7 @@ def appointment_search(
     *, reader: Reader, params: Mapping[str, list[str]], count: int, page: int
 ) -> Page:
     queryset = (
-        _in_force()
+        visits_in_force()
         .filter(reader.patient_filter())
         .filter(_filters(params))
         .order_by("patient_id", "-tour__plan__day", "start", "pk")
@@ -131,7 +131,7 @@ def appointment_read(*, reader: Reader, appointment_id: str) -> TourVisit | None
     found = ID_PATTERN.match(appointment_id)
     if found is None:
         return None
-    visit = _in_force().filter(reader.patient_filter(), pk=int(found["key"])).first()
+    visit = visits_in_force().filter(reader.patient_filter(), pk=int(found["key"])).first()
     if visit is not None:
         audit_record(
             **reader.audit(),

@@ -133,7 +133,7 @@ def _filters(params: Mapping[str, list[str]]) -> Q:
     return condition
 
 
-def _items() -> QuerySet[AgendaItem]:
+def agenda_items() -> QuerySet[AgendaItem]:
     return AgendaItem.objects.select_related("session__board", "case")
 
 
@@ -141,7 +141,7 @@ def encounter_search(
     *, reader: Reader, params: Mapping[str, list[str]], count: int, page: int
 ) -> Page:
     queryset = (
-        _items()
+        agenda_items()
         .filter(reader.patient_filter("case__patient_id"))
         .filter(_filters(params))
         .order_by("case__patient_id", "-session__starts_at", "pk")
@@ -156,7 +156,7 @@ def encounter_read(*, reader: Reader, encounter_id: str) -> AgendaItem | None:
         key = _uuid("_id", encounter_id)
     except SearchError:
         return None
-    item = _items().filter(reader.patient_filter("case__patient_id"), pk=key).first()
+    item = agenda_items().filter(reader.patient_filter("case__patient_id"), pk=key).first()
     if item is not None:
         audit_record(
             **reader.audit(),

@@ -131,13 +131,13 @@ def _filters(params: Mapping[str, list[str]]) -> Q:
     return condition
 
 
-def _activities() -> QuerySet[ActivityInstance]:
+def pathway_steps() -> QuerySet[ActivityInstance]:
     return ActivityInstance.objects.select_related("instance")
 
 
 def task_search(*, reader: Reader, params: Mapping[str, list[str]], count: int, page: int) -> Page:
     queryset = (
-        _activities()
+        pathway_steps()
         .filter(reader.patient_filter())
         .filter(_filters(params))
         .order_by("patient_id", "instance_id", "day", "key", "pk")
@@ -148,5 +148,5 @@ def task_search(*, reader: Reader, params: Mapping[str, list[str]], count: int, 
 
 
 def task_read(*, reader: Reader, task_id: str) -> ActivityInstance | None:
-    found: ActivityInstance | None = _row_read(_activities(), reader, task_id, "FHIR Task")
+    found: ActivityInstance | None = _row_read(pathway_steps(), reader, task_id, "FHIR Task")
     return found
