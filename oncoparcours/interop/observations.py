@@ -6,10 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from oncoparcours.patients.models import PerformanceScale, PerformanceStatus, Staging
+from oncoparcours.patients.models import (
+    MolecularFinding,
+    PerformanceScale,
+    PerformanceStatus,
+    Staging,
+)
 
 from . import systems
 from .builders import own_identifier, validated
+from .record_resources import molecular_observation
 from .report_observations import Derived, derived_observation
 
 
@@ -78,9 +84,13 @@ def performance_observation(status: PerformanceStatus) -> dict[str, Any]:
     return validated(resource)
 
 
-def observation_resource(row: Staging | PerformanceStatus | Derived) -> dict[str, Any]:
+def observation_resource(
+    row: Staging | PerformanceStatus | MolecularFinding | Derived,
+) -> dict[str, Any]:
     if isinstance(row, Derived):
         return derived_observation(row)
+    if isinstance(row, MolecularFinding):
+        return molecular_observation(row)
     if isinstance(row, Staging):
         return staging_observation(row)
     return performance_observation(row)

@@ -17,6 +17,7 @@ from oncoparcours.monitoring.labels import TERM_LABELS
 from oncoparcours.monitoring.models import Report
 from oncoparcours.patients.models import (
     Diagnosis,
+    MolecularFinding,
     Patient,
     PerformanceStatus,
     Staging,
@@ -225,8 +226,8 @@ OBSERVATION_PARAMETERS = ("_id", "patient", "subject", "category", "code", "date
 STAGE_CODES = {code: kind for kind, code in STAGE_GROUP_CODE.items()}
 PERFORMANCE_CODES = {ECOG_CODE: "ecog", KARNOFSKY_CODE: "karnofsky"}
 # Category codes a search may ask for (HL7 observation-category, and our toxicity-grade): stage
-# groups carry none, performance statuses "survey".
-CATEGORIES = ("vital-signs", "survey", report_observations.GRADE_CATEGORY)
+# groups carry none, performance statuses "survey", molecular results "laboratory".
+CATEGORIES = ("vital-signs", "survey", "laboratory", report_observations.GRADE_CATEGORY)
 NOTHING = Q(pk__in=[])
 
 
@@ -237,6 +238,7 @@ class ObservationFilters:
 
     staging: Q
     performance: Q
+    markers: Q
     reports: Q
     derived_ids: set[str] | None = None
     derived_codes: list[set[tuple[str | None, str]]] | None = None
@@ -259,16 +261,19 @@ def _observation_id(raw: str, filters: ObservationFilters) -> None:
         key = _uuid("_id", raw)
         filters.staging &= Q(pk=key)
         filters.performance &= Q(pk=key)
+        filters.markers &= Q(pk=key)
         filters.reports &= NOTHING
         return
     filters.staging &= NOTHING
     filters.performance &= NOTHING
+    filters.markers &= NOTHING
     filters.reports &= Q(pk=uuid.UUID(derived["report"]))
     filters.derived_ids = {raw} if filters.derived_ids is None else filters.derived_ids & {raw}
 
 
 def _observation_code(raw: str, filters: ObservationFilters) -> None:
-    """A comma-separated list is an OR; repeated ``code`` parameters are an AND."""
+    """A comma-separated list is an OR; repeated ``code`` parameters are an AND. Molecular
+    results are not searchable by code (their marker is read from several fields)."""
     staging, performance, reports = NOTHING, NOTHING, NOTHING
     derived: set[tuple[str | None, str]] = set()
     for token in raw.split(","):
@@ -292,6 +297,7 @@ def _observation_code(raw: str, filters: ObservationFilters) -> None:
             )
     filters.staging &= staging
     filters.performance &= performance
+    filters.markers &= NOTHING
     filters.reports &= reports
     filters.derived_codes = [*(filters.derived_codes or []), derived]
 
@@ -310,12 +316,14 @@ def _observation_category(raw: str, filters: ObservationFilters) -> None:
     filters.staging &= NOTHING
     if "survey" not in wanted:
         filters.performance &= NOTHING
+    if "laboratory" not in wanted:
+        filters.markers &= NOTHING
     filters.derived_categories = [*(filters.derived_categories or []), wanted]
 
 
 def _observation_filters(params: Mapping[str, list[str]]) -> ObservationFilters:
     """A code or category of one kind empties the tables of the other kinds."""
-    filters = ObservationFilters(Q(), Q(), Q())
+    filters = ObservationFilters(Q(), Q(), Q(), Q())
     for raw in params.get("_id", []):
         _observation_id(raw, filters)
     for name in ("patient", "subject"):
@@ -323,6 +331,7 @@ def _observation_filters(params: Mapping[str, list[str]]) -> ObservationFilters:
             key = _uuid(name, parse_reference(name, raw, "Patient"))
             filters.staging &= Q(diagnosis__patient_id=key)
             filters.performance &= Q(patient_id=key)
+            filters.markers &= Q(patient_id=key)
             filters.reports &= Q(patient_id=key)
     for raw in params.get("code", []):
         _observation_code(raw, filters)
@@ -332,6 +341,7 @@ def _observation_filters(params: Mapping[str, list[str]]) -> ObservationFilters:
         found = parse_date("date", raw)
         filters.staging &= _date_filter("staged_on", found)
         filters.performance &= _date_filter("recorded_on", found)
+        filters.markers &= _date_filter("sampled_on", found)
         filters.reports &= _date_filter("submitted_at__date", found)
     return filters
 
@@ -354,29 +364,38 @@ def _report_rows(reader: Reader, filters: ObservationFilters) -> list[Any]:
     ]
 
 
+def _markers() -> QuerySet[MolecularFinding]:
+    return MolecularFinding.objects.current().select_related("from_biomarker")
+
+
 def observation_search(
     *, reader: Reader, params: Mapping[str, list[str]], count: int, page: int
 ) -> Page:
-    """Stage groups first, then performance statuses, each newest first, then the vital signs
-    and grades of the follow-up reports, newest report first; one page may span them."""
+    """Stage groups first, then performance statuses, each newest first, then the molecular
+    results in force, then the vital signs and grades of the follow-up reports, newest report
+    first; one page may span them."""
     filters = _observation_filters(params)
-    stagings = (
+    tables: list[QuerySet[Any]] = [
         Staging.objects.filter(reader.patient_filter("diagnosis__patient_id"), filters.staging)
         .select_related("diagnosis")
-        .order_by("-staged_on", "pk")
-    )
-    statuses = PerformanceStatus.objects.filter(
-        reader.patient_filter(), filters.performance
-    ).order_by("-recorded_on", "pk")
+        .order_by("-staged_on", "pk"),
+        PerformanceStatus.objects.filter(reader.patient_filter(), filters.performance).order_by(
+            "-recorded_on", "pk"
+        ),
+        _markers().filter(reader.patient_filter(), filters.markers).order_by("-sampled_on", "pk"),
+    ]
     derived = _report_rows(reader, filters)
-    first, second = stagings.count(), statuses.count()
     start, end = (page - 1) * count, page * count
-    rows: list[Any] = list(stagings[min(start, first) : min(end, first)])
-    rows += list(statuses[max(start - first, 0) : max(end - first, 0)])
-    rows += derived[max(start - first - second, 0) : max(end - first - second, 0)]
+    rows: list[Any] = []
+    before = 0
+    for table in tables:
+        size = table.count()
+        rows += list(table[min(max(start - before, 0), size) : min(max(end - before, 0), size)])
+        before += size
+    rows += derived[max(start - before, 0) : max(end - before, 0)]
     patients = {getattr(row, "patient_id", None) or row.diagnosis.patient_id for row in rows}
     _audit_reads(reader, patients, "FHIR Observation search")
-    return Page(rows=rows, total=first + second + len(derived))
+    return Page(rows=rows, total=before + len(derived))
 
 
 def _derived_read(reader: Reader, observation_id: str) -> Any:
@@ -400,6 +419,7 @@ def observation_read(*, reader: Reader, observation_id: str) -> Any:
             .select_related("diagnosis")
             .first()
             or PerformanceStatus.objects.filter(reader.patient_filter(), pk=key).first()
+            or _markers().filter(reader.patient_filter(), pk=key).first()
         )
     if row is None:
         return None

@@ -19,6 +19,7 @@ from fhir.resources.R4B.observation import Observation
 from oncoparcours.core.models import AuditEvent
 from oncoparcours.monitoring.services.reports import report_submit
 from oncoparcours.patients.models import PerformanceStatus
+from oncoparcours.patients.molecular_services import molecular_entry_add
 from oncoparcours.testing.factories import CareTeamMemberFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +155,10 @@ def add_patient_rows(clinician):
     PerformanceStatus.objects.create(
         patient=patient, scale="ecog", value=1, recorded_on=timezone.localdate()
     )
+    molecular_entry_add(
+        actor=clinician.user, patient=patient, marker="HER2", result="positive", value="IHC 3+",
+        tested_on=timezone.localdate(),
+    )  # fmt: skip
 
 
 def test_query_count_does_not_grow_with_results(clinician):
