@@ -111,3 +111,4 @@ ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 OWN_BOARD = OWN + "NamingSystem/board"
 OWN_TOUR_VISIT = OWN + "NamingSystem/tour-visit"  # a home nurse visit of a published tour plan
 OWN_CARRY_REASON = OWN + "StructureDefinition/board-carry-over-reason"
+OWN_PAUSE_REASON = OWN + "CodeSystem/pathway-pause-reason"  # toxicity, hospitalisation…

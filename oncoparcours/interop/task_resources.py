@@ -96,6 +96,10 @@ def task_resource(activity: ActivityInstance) -> dict[str, Any]:
     reason = _status_reason(activity, status)
     if reason:
         resource["statusReason"] = {"text": reason}
+    if status == "on-hold" and activity.instance.pause_reason:
+        resource["statusReason"]["coding"] = [
+            {"system": systems.OWN_PAUSE_REASON, "code": activity.instance.pause_reason}
+        ]
     if activity.assigned_to_id:
         resource["owner"] = {"reference": f"Practitioner/{activity.assigned_to_id}"}
     if activity.status == ActivityStatus.DONE and activity.result_value is not None:

@@ -76,6 +76,7 @@ def test_a_paused_pathway_puts_open_steps_on_hold(patient, clinician):
     resource = held["entry"][0]["resource"]
     Task.model_validate(resource)
     assert resource["status"] == "on-hold" and "toxicity" in resource["statusReason"]["text"]
+    assert resource["statusReason"]["coding"][0]["code"] == "toxicity"
 
 
 def test_refusals_and_outsiders(patient, clinician, outsider):
