@@ -7,11 +7,14 @@ from typing import Any
 from django.utils import timezone
 
 from . import adverse_resources as adverse
+from . import appointment_resources as appointments
 from . import careplan_resources as careplans
 from . import directory_resources as directory
+from . import encounter_resources as encounters
 from . import product_resources as products
 from . import report_resources as reports
 from . import selectors, systems
+from . import task_resources as tasks
 from . import trial_resources as trials
 
 EVERYTHING = "http://hl7.org/fhir/OperationDefinition/Patient-everything"
@@ -31,6 +34,8 @@ SEARCH_TYPES = {
     "organization": "reference",
     "partof": "reference",
     "status": "token",
+    "category": "token",
+    "based-on": "reference",
     "title": "string",
     "authored": "date",
 }
@@ -42,7 +47,16 @@ RESOURCES = {
     ),
     "Observation": (
         selectors.OBSERVATION_PARAMETERS,
-        [systems.TNM_STAGE_GROUP, systems.ECOG_STATUS, systems.KARNOFSKY_STATUS],
+        [
+            systems.TNM_STAGE_GROUP,
+            systems.ECOG_STATUS,
+            systems.KARNOFSKY_STATUS,
+            systems.VS_BODY_TEMPERATURE,
+            systems.VS_HEART_RATE,
+            systems.VS_BLOOD_PRESSURE,
+            systems.VS_OXYGEN_SATURATION,
+            systems.VS_BODY_WEIGHT,
+        ],
     ),
     "MedicationStatement": (selectors.MEDICATION_PARAMETERS, [systems.CANCER_MEDICATION]),
     "Practitioner": (directory.PRACTITIONER_PARAMETERS, []),
@@ -53,6 +67,9 @@ RESOURCES = {
     "AdverseEvent": (adverse.ADVERSE_EVENT_PARAMETERS, []),
     "QuestionnaireResponse": (reports.REPORT_PARAMETERS, []),
     "CarePlan": (careplans.CAREPLAN_PARAMETERS, []),
+    "Task": (tasks.TASK_PARAMETERS, []),
+    "Appointment": (appointments.APPOINTMENT_PARAMETERS, []),
+    "Encounter": (encounters.ENCOUNTER_PARAMETERS, []),
 }
 
 

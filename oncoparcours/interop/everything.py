@@ -1,5 +1,7 @@
 """``Patient/<id>/$everything``: one patient's record as a FHIR bundle — the patient, their
-cancer conditions, stage groups, performance statuses and general practitioner."""
+cancer conditions, stage groups, performance statuses, molecular results, the vital signs and
+grades of their follow-up reports, treatments, care pathways (CarePlan) and their steps (Task),
+home nurse visits (Appointment), board discussions (Encounter) and general practitioner."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import Any
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.models import AuditAction
+from oncoparcours.monitoring.models import Report
 from oncoparcours.patients.models import (
     Diagnosis,
     MolecularFinding,
@@ -15,14 +18,28 @@ from oncoparcours.patients.models import (
     TreatmentCourse,
 )
 
-from . import builders, observations, record_resources
+from . import appointment_resources as appointments
+from . import builders, observations, record_resources, report_observations
+from . import careplan_resources as careplans
+from . import encounter_resources as encounters
+from . import task_resources as tasks
 from .directory_resources import practitioner_resource
 from .readers import Reader
 from .rules import scopes
 from .selectors import patient_visible
 
 # Each resource type the bundle may hold; a system sees only the types its token reads.
-PARTS = ("Patient", "Condition", "Observation", "MedicationStatement", "Practitioner")
+PARTS = (
+    "Patient",
+    "Condition",
+    "Observation",
+    "MedicationStatement",
+    "CarePlan",
+    "Task",
+    "Appointment",
+    "Encounter",
+    "Practitioner",
+)
 
 
 def patient_everything(*, reader: Reader, patient_id: str, base: str) -> dict[str, Any] | None:
@@ -51,9 +68,29 @@ def patient_everything(*, reader: Reader, patient_id: str, base: str) -> dict[st
             .order_by("sampled_on", "pk")
         )
         resources += [record_resources.molecular_observation(f) for f in findings]
+        reports = Report.objects.filter(patient=patient).order_by("submitted_at", "pk")
+        resources += [
+            report_observations.derived_observation(derived)
+            for report in reports
+            for derived in report_observations.derived_of(report)
+        ]
     if "MedicationStatement" in allowed:
         courses = TreatmentCourse.objects.filter(patient=patient).order_by("started_on", "pk")
         resources += [record_resources.medication_statement(c) for c in courses]
+    if "CarePlan" in allowed:
+        plans = careplans._instances().filter(patient=patient).order_by("start_date", "pk")
+        resources += [careplans.careplan_resource(plan) for plan in plans]
+    if "Task" in allowed:
+        steps = tasks.pathway_steps().filter(patient=patient).order_by("instance_id", "day", "key")
+        resources += [tasks.task_resource(step) for step in steps]
+    if "Appointment" in allowed:
+        visits = appointments.visits_in_force().filter(patient=patient)
+        visits = visits.order_by("tour__plan__day", "start")
+        resources += [appointments.appointment_resource(visit) for visit in visits]
+    if "Encounter" in allowed:
+        items = encounters.agenda_items().filter(case__patient=patient)
+        items = items.order_by("session__starts_at", "pk")
+        resources += [encounters.encounter_resource(item) for item in items]
     if "Practitioner" in allowed and patient.gp is not None:
         resources.append(practitioner_resource(patient.gp))
     audit_record(

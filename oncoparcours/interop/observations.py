@@ -1,14 +1,22 @@
 """Observations built from the record: TNM stage groups (with their T, N and M categories as
-components) and performance status (ECOG / Karnofsky), as mCODE profiles them."""
+components) and performance status (ECOG / Karnofsky), as mCODE profiles them; the vital signs
+and grades of the follow-up reports are built in ``report_observations``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from oncoparcours.patients.models import PerformanceScale, PerformanceStatus, Staging
+from oncoparcours.patients.models import (
+    MolecularFinding,
+    PerformanceScale,
+    PerformanceStatus,
+    Staging,
+)
 
 from . import systems
 from .builders import own_identifier, validated
+from .record_resources import molecular_observation
+from .report_observations import Derived, derived_observation
 
 
 def _loinc(code: str, display: str) -> dict[str, Any]:
@@ -76,7 +84,13 @@ def performance_observation(status: PerformanceStatus) -> dict[str, Any]:
     return validated(resource)
 
 
-def observation_resource(row: Staging | PerformanceStatus) -> dict[str, Any]:
+def observation_resource(
+    row: Staging | PerformanceStatus | MolecularFinding | Derived,
+) -> dict[str, Any]:
+    if isinstance(row, Derived):
+        return derived_observation(row)
+    if isinstance(row, MolecularFinding):
+        return molecular_observation(row)
     if isinstance(row, Staging):
         return staging_observation(row)
     return performance_observation(row)

@@ -13,8 +13,11 @@ from django.db.models import Q, QuerySet
 from oncoparcours.core.audit import audit_record, audit_record_many
 from oncoparcours.core.models import AuditAction
 from oncoparcours.directory.rules import icd10
+from oncoparcours.monitoring.labels import TERM_LABELS
+from oncoparcours.monitoring.models import Report
 from oncoparcours.patients.models import (
     Diagnosis,
+    MolecularFinding,
     Patient,
     PerformanceStatus,
     Staging,
@@ -22,6 +25,7 @@ from oncoparcours.patients.models import (
     search_key,
 )
 
+from . import report_observations
 from .readers import Reader
 from .rules.search import (
     DateRange,
@@ -30,7 +34,17 @@ from .rules.search import (
     parse_reference,
     parse_token,
 )
-from .systems import ECOG_CODE, ICD10, KARNOFSKY_CODE, LOINC, RFC3986, STAGE_GROUP_CODE
+from .systems import (
+    ECOG_CODE,
+    ICD10,
+    KARNOFSKY_CODE,
+    LOINC,
+    OBSERVATION_CATEGORY,
+    OWN_ADVERSE_TERM,
+    OWN_OBSERVATION_CATEGORY,
+    RFC3986,
+    STAGE_GROUP_CODE,
+)
 
 PATIENT_PARAMETERS = ("_id", "identifier", "name", "family", "given", "birthdate", "gender")
 CONDITION_PARAMETERS = ("_id", "patient", "subject", "code")
@@ -208,73 +222,205 @@ def condition_read(*, reader: Reader, condition_id: str) -> Diagnosis | None:
     return found
 
 
-OBSERVATION_PARAMETERS = ("_id", "patient", "subject", "code", "date")
+OBSERVATION_PARAMETERS = ("_id", "patient", "subject", "category", "code", "date")
 STAGE_CODES = {code: kind for kind, code in STAGE_GROUP_CODE.items()}
 PERFORMANCE_CODES = {ECOG_CODE: "ecog", KARNOFSKY_CODE: "karnofsky"}
+# Category codes a search may ask for (HL7 observation-category, and our toxicity-grade): stage
+# groups carry none, performance statuses "survey", molecular results "laboratory".
+CATEGORIES = ("vital-signs", "survey", "laboratory", report_observations.GRADE_CATEGORY)
+NOTHING = Q(pk__in=[])
 
 
-def _observation_filters(params: Mapping[str, list[str]]) -> tuple[Q, Q]:
-    """(staging filter, performance-status filter); a code of one kind empties the other."""
-    staging, performance = Q(), Q()
-    for raw in params.get("_id", []):
+@dataclass
+class ObservationFilters:
+    """One filter per source table, and what the report-derived Observations must match (their
+    code and category live in the report's JSON: checked in Python after one query)."""
+
+    staging: Q
+    performance: Q
+    markers: Q
+    reports: Q
+    derived_ids: set[str] | None = None
+    derived_codes: list[set[tuple[str | None, str]]] | None = None
+    derived_categories: list[set[str]] | None = None
+
+    def keeps(self, derived: report_observations.Derived) -> bool:
+        if self.derived_ids is not None and derived.id not in self.derived_ids:
+            return False
+        for codes in self.derived_codes or []:
+            if derived.code not in codes and (None, derived.code[1]) not in codes:
+                return False
+        return all(
+            set(derived.categories) & categories for categories in self.derived_categories or []
+        )
+
+
+def _observation_id(raw: str, filters: ObservationFilters) -> None:
+    derived = report_observations.ID_PATTERN.match(raw)
+    if derived is None:
         key = _uuid("_id", raw)
-        staging &= Q(pk=key)
-        performance &= Q(pk=key)
+        filters.staging &= Q(pk=key)
+        filters.performance &= Q(pk=key)
+        filters.markers &= Q(pk=key)
+        filters.reports &= NOTHING
+        return
+    filters.staging &= NOTHING
+    filters.performance &= NOTHING
+    filters.markers &= NOTHING
+    filters.reports &= Q(pk=uuid.UUID(derived["report"]))
+    filters.derived_ids = {raw} if filters.derived_ids is None else filters.derived_ids & {raw}
+
+
+def _observation_code(raw: str, filters: ObservationFilters) -> None:
+    """A comma-separated list is an OR; repeated ``code`` parameters are an AND. Molecular
+    results are not searchable by code (their marker is read from several fields)."""
+    staging, performance, reports = NOTHING, NOTHING, NOTHING
+    derived: set[tuple[str | None, str]] = set()
+    for token in raw.split(","):
+        system, code = parse_token(token)
+        if system in (None, LOINC) and code in STAGE_CODES:
+            staging |= Q(kind=STAGE_CODES[code])
+        elif system in (None, LOINC) and code in PERFORMANCE_CODES:
+            performance |= Q(scale=PERFORMANCE_CODES[code])
+        elif system in (None, LOINC) and code in report_observations.VITAL_CODES:
+            reports = Q()
+            pulse = code == report_observations.PULSE_OXIMETRY
+            derived.add((LOINC, report_observations.VITAL_SIGNS[2].loinc if pulse else code))
+        elif system in (None, OWN_ADVERSE_TERM) and code in TERM_LABELS:
+            reports = Q()
+            derived.add((OWN_ADVERSE_TERM, code))
+        else:
+            known = ", ".join([*STAGE_CODES, *PERFORMANCE_CODES, *report_observations.VITAL_CODES])
+            raise SearchError(
+                "code",
+                f"a LOINC code among {known}, or a term of {OWN_ADVERSE_TERM}, is expected",
+            )
+    filters.staging &= staging
+    filters.performance &= performance
+    filters.markers &= NOTHING
+    filters.reports &= reports
+    filters.derived_codes = [*(filters.derived_codes or []), derived]
+
+
+def _observation_category(raw: str, filters: ObservationFilters) -> None:
+    wanted: set[str] = set()
+    for token in raw.split(","):
+        system, code = parse_token(token)
+        if code not in CATEGORIES or system not in (
+            None,
+            OBSERVATION_CATEGORY,
+            OWN_OBSERVATION_CATEGORY,
+        ):
+            raise SearchError("category", f"one of {', '.join(CATEGORIES)} is expected")
+        wanted.add(code)
+    filters.staging &= NOTHING
+    if "survey" not in wanted:
+        filters.performance &= NOTHING
+    if "laboratory" not in wanted:
+        filters.markers &= NOTHING
+    filters.derived_categories = [*(filters.derived_categories or []), wanted]
+
+
+def _observation_filters(params: Mapping[str, list[str]]) -> ObservationFilters:
+    """A code or category of one kind empties the tables of the other kinds."""
+    filters = ObservationFilters(Q(), Q(), Q(), Q())
+    for raw in params.get("_id", []):
+        _observation_id(raw, filters)
     for name in ("patient", "subject"):
         for raw in params.get(name, []):
             key = _uuid(name, parse_reference(name, raw, "Patient"))
-            staging &= Q(diagnosis__patient_id=key)
-            performance &= Q(patient_id=key)
+            filters.staging &= Q(diagnosis__patient_id=key)
+            filters.performance &= Q(patient_id=key)
+            filters.markers &= Q(patient_id=key)
+            filters.reports &= Q(patient_id=key)
     for raw in params.get("code", []):
-        system, code = parse_token(raw)
-        if system not in (None, LOINC) or code not in {**STAGE_CODES, **PERFORMANCE_CODES}:
-            known = ", ".join([*STAGE_CODES, *PERFORMANCE_CODES])
-            raise SearchError("code", f"a LOINC code among {known} is expected")
-        staging &= Q(kind=STAGE_CODES[code]) if code in STAGE_CODES else Q(pk__in=[])
-        performance &= (
-            Q(scale=PERFORMANCE_CODES[code]) if code in PERFORMANCE_CODES else Q(pk__in=[])
-        )
+        _observation_code(raw, filters)
+    for raw in params.get("category", []):
+        _observation_category(raw, filters)
     for raw in params.get("date", []):
         found = parse_date("date", raw)
-        staging &= _date_filter("staged_on", found)
-        performance &= _date_filter("recorded_on", found)
-    return staging, performance
+        filters.staging &= _date_filter("staged_on", found)
+        filters.performance &= _date_filter("recorded_on", found)
+        filters.markers &= _date_filter("sampled_on", found)
+        filters.reports &= _date_filter("submitted_at__date", found)
+    return filters
+
+
+def _report_rows(reader: Reader, filters: ObservationFilters) -> list[Any]:
+    """The report-derived Observations matching, newest report first (one query)."""
+    reports = (
+        Report.objects.filter(reader.patient_filter(), filters.reports)
+        .only(
+            "pk", "patient_id", "submitted_at", "source", "observations", "vitals", "result",
+            "rule_set_label",
+        )
+        .order_by("-submitted_at", "pk")
+    )  # fmt: skip
+    return [
+        derived
+        for report in reports
+        for derived in report_observations.derived_of(report)
+        if filters.keeps(derived)
+    ]
+
+
+def _markers() -> QuerySet[MolecularFinding]:
+    return MolecularFinding.objects.current().select_related("from_biomarker")
 
 
 def observation_search(
     *, reader: Reader, params: Mapping[str, list[str]], count: int, page: int
 ) -> Page:
-    """Stage groups first, then performance statuses, each newest first; one page may span
-    both tables."""
-    staging_filter, performance_filter = _observation_filters(params)
-    stagings = (
-        Staging.objects.filter(reader.patient_filter("diagnosis__patient_id"), staging_filter)
+    """Stage groups first, then performance statuses, each newest first, then the molecular
+    results in force, then the vital signs and grades of the follow-up reports, newest report
+    first; one page may span them."""
+    filters = _observation_filters(params)
+    tables: list[QuerySet[Any]] = [
+        Staging.objects.filter(reader.patient_filter("diagnosis__patient_id"), filters.staging)
         .select_related("diagnosis")
-        .order_by("-staged_on", "pk")
-    )
-    statuses = PerformanceStatus.objects.filter(
-        reader.patient_filter(), performance_filter
-    ).order_by("-recorded_on", "pk")
-    first, second = stagings.count(), statuses.count()
+        .order_by("-staged_on", "pk"),
+        PerformanceStatus.objects.filter(reader.patient_filter(), filters.performance).order_by(
+            "-recorded_on", "pk"
+        ),
+        _markers().filter(reader.patient_filter(), filters.markers).order_by("-sampled_on", "pk"),
+    ]
+    derived = _report_rows(reader, filters)
     start, end = (page - 1) * count, page * count
-    rows: list[Any] = list(stagings[min(start, first) : min(end, first)])
-    rows += list(statuses[max(start - first, 0) : max(end - first, 0)])
+    rows: list[Any] = []
+    before = 0
+    for table in tables:
+        size = table.count()
+        rows += list(table[min(max(start - before, 0), size) : min(max(end - before, 0), size)])
+        before += size
+    rows += derived[max(start - before, 0) : max(end - before, 0)]
     patients = {getattr(row, "patient_id", None) or row.diagnosis.patient_id for row in rows}
     _audit_reads(reader, patients, "FHIR Observation search")
-    return Page(rows=rows, total=first + second)
+    return Page(rows=rows, total=before + len(derived))
+
+
+def _derived_read(reader: Reader, observation_id: str) -> Any:
+    found = report_observations.ID_PATTERN.match(observation_id)
+    if found is None:
+        return None
+    report = Report.objects.filter(reader.patient_filter(), pk=uuid.UUID(found["report"])).first()
+    if report is None:
+        return None
+    return next((d for d in report_observations.derived_of(report) if d.id == observation_id), None)
 
 
 def observation_read(*, reader: Reader, observation_id: str) -> Any:
     try:
         key = uuid.UUID(observation_id)
     except ValueError:
-        return None
-    row: Any = (
-        Staging.objects.filter(reader.patient_filter("diagnosis__patient_id"), pk=key)
-        .select_related("diagnosis")
-        .first()
-        or PerformanceStatus.objects.filter(reader.patient_filter(), pk=key).first()
-    )
+        row: Any = _derived_read(reader, observation_id)
+    else:
+        row = (
+            Staging.objects.filter(reader.patient_filter("diagnosis__patient_id"), pk=key)
+            .select_related("diagnosis")
+            .first()
+            or PerformanceStatus.objects.filter(reader.patient_filter(), pk=key).first()
+            or _markers().filter(reader.patient_filter(), pk=key).first()
+        )
     if row is None:
         return None
     patient_id = row.diagnosis.patient_id if isinstance(row, Staging) else row.patient_id
@@ -282,7 +428,7 @@ def observation_read(*, reader: Reader, observation_id: str) -> Any:
         **reader.audit(),
         action=AuditAction.VIEW,
         patient_id=patient_id,
-        obj=row,
+        obj=row.report if isinstance(row, report_observations.Derived) else row,
         details={"what": "FHIR Observation"},
     )
     return row

@@ -89,3 +89,26 @@ OWN_PATHWAY_TEMPLATE = OWN + "PlanDefinition"  # /<template code>/<version>
 OWN_ACTIVITY_KIND = OWN + "CodeSystem/pathway-activity-kind"
 OWN_ACTIVITY_KEY = OWN + "StructureDefinition/pathway-activity-key"
 OWN_ACTIVITY_DUE = OWN + "StructureDefinition/pathway-activity-due"
+
+# Vital signs (FHIR R4 vital-signs profiles, LOINC codes and UCUM units) and the grades of the
+# home follow-up reports (our own term codes, the grading system as recorded).
+FHIR_PROFILE = "http://hl7.org/fhir/StructureDefinition/"
+VS_BODY_TEMPERATURE = FHIR_PROFILE + "bodytemp"
+VS_HEART_RATE = FHIR_PROFILE + "heartrate"
+VS_BLOOD_PRESSURE = FHIR_PROFILE + "bp"
+VS_OXYGEN_SATURATION = FHIR_PROFILE + "oxygensat"
+VS_BODY_WEIGHT = FHIR_PROFILE + "bodyweight"
+DATA_ABSENT_REASON = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+OWN_OBSERVATION_CATEGORY = OWN + "CodeSystem/observation-category"  # toxicity-grade
+OWN_GRADING_SYSTEM = OWN + "CodeSystem/grading-system"  # CTCAE-5.0, ASTCT-2019
+OWN_REPORT_OBSERVATION = OWN + "NamingSystem/report-observation"  # <report hex>-<suffix>
+
+# Pathway steps (Task), appointments and board discussions (Encounter).
+OWN_TASK_DUE = OWN_ACTIVITY_DUE
+OWN_CASE_CONTEXT = OWN + "CodeSystem/board-case-context"
+OWN_ENCOUNTER_CLASS = OWN + "CodeSystem/encounter-class"  # in-person-meeting
+ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+OWN_BOARD = OWN + "NamingSystem/board"
+OWN_TOUR_VISIT = OWN + "NamingSystem/tour-visit"  # a home nurse visit of a published tour plan
+OWN_CARRY_REASON = OWN + "StructureDefinition/board-carry-over-reason"
+OWN_PAUSE_REASON = OWN + "CodeSystem/pathway-pause-reason"  # toxicity, hospitalisation…

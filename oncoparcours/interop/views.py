@@ -13,11 +13,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.views.decorators.http import require_GET
 
 from . import adverse_resources as adverse
+from . import appointment_resources as appointments
 from . import builders, capability, documents, observations, record_resources, selectors
 from . import careplan_resources as careplans
 from . import directory_resources as directory
+from . import encounter_resources as encounters
 from . import product_resources as products
 from . import report_resources as reports
+from . import task_resources as tasks
 from . import trial_resources as trials
 from .bulk_export import EXPORT_PURPOSES, export_lines
 from .bulk_export import TYPES as EXPORT_TYPES
@@ -88,6 +91,17 @@ SEARCHES: dict[str, tuple[tuple[str, ...], Callable[..., selectors.Page], ToReso
         careplans.careplan_search,
         careplans.careplan_resource,
     ),
+    "Task": (tasks.TASK_PARAMETERS, tasks.task_search, tasks.task_resource),
+    "Appointment": (
+        appointments.APPOINTMENT_PARAMETERS,
+        appointments.appointment_search,
+        appointments.appointment_resource,
+    ),
+    "Encounter": (
+        encounters.ENCOUNTER_PARAMETERS,
+        encounters.encounter_search,
+        encounters.encounter_resource,
+    ),
 }
 READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "Patient": (
@@ -137,6 +151,18 @@ READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
     "CarePlan": (
         lambda reader, key: careplans.careplan_read(reader=reader, careplan_id=key),
         careplans.careplan_resource,
+    ),
+    "Task": (
+        lambda reader, key: tasks.task_read(reader=reader, task_id=key),
+        tasks.task_resource,
+    ),
+    "Appointment": (
+        lambda reader, key: appointments.appointment_read(reader=reader, appointment_id=key),
+        appointments.appointment_resource,
+    ),
+    "Encounter": (
+        lambda reader, key: encounters.encounter_read(reader=reader, encounter_id=key),
+        encounters.encounter_resource,
     ),
 }
 

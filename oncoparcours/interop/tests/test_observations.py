@@ -208,3 +208,29 @@ def test_a_result_to_verify_or_an_unproven_variant_is_never_exported_as_a_final_
         variant.classification = classification
         coding = molecular_observation(variant)["valueCodeableConcept"]["coding"]
         assert coding[0] == {"system": "http://loinc.org", "code": loinc}
+
+
+def test_search_and_read_hold_the_molecular_results_in_force(staff, diagnosis, doctor):
+    from oncoparcours.patients.molecular_services import (
+        molecular_entry_add,
+        molecular_finding_withdraw,
+    )
+
+    patient, day = diagnosis.patient, diagnosis.diagnosed_on
+    her2 = molecular_entry_add(
+        actor=doctor.user, patient=patient, marker="HER2", result="positive", value="IHC 3+",
+        tested_on=day,
+    )  # fmt: skip
+    wrong = molecular_entry_add(
+        actor=doctor.user, patient=patient, marker="MSI-H", result="positive", tested_on=day
+    )
+    molecular_finding_withdraw(actor=doctor.user, finding=wrong, reason="autre patient")
+    ecog(patient, day, 1)
+    found = staff.get(f"/fhir/Observation?patient={patient.pk}").json()
+    assert [r["resource"]["id"] for r in found["entry"]][-1] == str(her2.pk)
+    assert found["total"] == 2
+    lab = staff.get(f"/fhir/Observation?patient={patient.pk}&category=laboratory").json()
+    assert [r["resource"]["code"]["text"] for r in lab["entry"]] == ["HER2"]
+    assert staff.get(f"/fhir/Observation/{her2.pk}").json()["code"]["text"] == "HER2"
+    assert staff.get(f"/fhir/Observation/{wrong.pk}").status_code == 404
+    assert staff.get("/fhir/Observation?code=89247-1").json()["total"] == 1
