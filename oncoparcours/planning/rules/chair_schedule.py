@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import pairwise
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -298,6 +299,17 @@ def schedule(
             model.add(start == previous_start).only_enforce_if(~moved)
             moved_terms.append(moved)
 
+    # Interchangeable sessions (same kind, duration, window, no appointment, no previous place):
+    # take them in key order — placed ones first, earlier starts first — so the solver does not
+    # explore their permutations.
+    groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
+    for demand, window in candidates:
+        if not demand.busy and demand.previous is None:
+            groups[(demand.kind, demand.duration, window, demand.recurring)].append(demand.key)
+    for members in groups.values():
+        for one, two in pairwise(members):
+            model.add(presence[one] >= presence[two])
+            model.add(starts[one] <= starts[two]).only_enforce_if(presence[two])
     for kind, intervals in per_kind.items():
         model.add_cumulative(intervals, [1] * len(intervals), kind_count[kind])
     for intervals in per_patient.values():
