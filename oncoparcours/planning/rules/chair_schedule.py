@@ -336,7 +336,7 @@ def schedule(
     # the workers are interleaved in one thread, so a seed always gives the same plan; the
     # wall-clock limit is only a safety net on a loaded machine.
     solver.parameters.max_deterministic_time = float(time_limit)
-    solver.parameters.max_time_in_seconds = float(time_limit) * 10 + 1
+    solver.parameters.max_time_in_seconds = float(time_limit) * 5 + 1
     solver.parameters.num_workers = max(1, int(workers))
     solver.parameters.interleave_search = workers > 1
     solver.parameters.random_seed = int(seed)
