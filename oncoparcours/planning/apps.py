@@ -21,6 +21,17 @@ class PlanningConfig(AppConfig):
                 roles=frozenset({"coordination_nurse", "liberal_nurse", "administrator"}),
             )
         )
+        register_nav_item(
+            NavItem(
+                "chairs",
+                _("Chairs and machines"),
+                "planning:chairs",
+                order=27,
+                roles=frozenset(
+                    {"coordination_nurse", "efs_staff", "centre_manager", "administrator"}
+                ),
+            )
+        )
         register_home_panel(
             "planning.my_tour", home.my_tour_panel, order=1, roles=["liberal_nurse"]
         )

@@ -49,3 +49,48 @@ def appointment_margin() -> int:
 
 def rules_version() -> int:
     return int(tours_config()["version"])
+
+
+CHAIRS = Path(__file__).parent / "data" / "chairs.yaml"
+
+
+@functools.cache
+def chairs_config() -> dict[str, Any]:
+    with CHAIRS.open(encoding="utf-8") as handle:
+        config: dict[str, Any] = yaml.safe_load(handle)
+    return config
+
+
+def chair_session(kind: str) -> dict[str, Any] | None:
+    """How an activity of this kind uses a chair or machine, or None when it needs none."""
+    entry: dict[str, Any] | None = chairs_config()["sessions"].get(kind)
+    return entry
+
+
+def chair_session_kinds() -> list[str]:
+    return sorted(chairs_config()["sessions"])
+
+
+def recurring_activities() -> frozenset[str]:
+    return frozenset(chairs_config()["recurring_activities"])
+
+
+def pharmacy_opens() -> int:
+    return minutes(chairs_config()["pharmacy_opens"])
+
+
+def appointment_minutes(kind: str) -> int:
+    table = chairs_config()["appointment_minutes"]
+    return int(table.get(kind, table["default"]))
+
+
+def chair_appointment_margin() -> int:
+    return int(chairs_config()["appointment_margin_minutes"])
+
+
+def chair_time_limit() -> float:
+    return float(chairs_config()["solver"]["time_limit_seconds"])
+
+
+def chairs_rules_version() -> int:
+    return int(chairs_config()["version"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import chair_views, views
 
 app_name = "planning"
 
@@ -15,4 +15,9 @@ urlpatterns = [
     ),
     path("tournees/tournee/<int:tour_id>/", views.tour_detail, name="tour"),
     path("tournees/tournee/<int:tour_id>/feuille/", views.tour_sheet, name="sheet"),
+    path("fauteuils/", chair_views.chair_day, name="chairs"),
+    path("fauteuils/construire/", chair_views.chair_build, name="chairs_build"),
+    path(
+        "fauteuils/plan/<uuid:plan_id>/publier/", chair_views.chair_publish, name="chairs_publish"
+    ),
 ]

@@ -14,6 +14,7 @@ from django.db import connection
 from oncoparcours.demo.boards import BoardsDemo
 from oncoparcours.demo.care_teams import backdate_joins
 from oncoparcours.demo.celltherapy import CellTherapyDemo
+from oncoparcours.demo.chairs import ChairsDemo
 from oncoparcours.demo.consents import ConsentsDemo
 from oncoparcours.demo.fhir import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, register_demo_fhir_client
 from oncoparcours.demo.generator import Generator
@@ -97,6 +98,8 @@ class Command(BaseCommand):
         refresh_planner_statistics()
         # Today's nurse tours of the idec's patients, published (issue 18): last, own random.
         ToursDemo(seed=seed).run()
+        # Today's chair and apheresis-machine plans (issue 18): after the tours, own random.
+        ChairsDemo(seed=seed).run()
         DemoDataset.objects.create(
             seed=seed,
             patients=patients,

@@ -1,0 +1,27 @@
+"""The chairs demo step: a centre with chairs for the `idec` login, today's plan published."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from oncoparcours.demo.chairs import ChairsDemo
+from oncoparcours.directory.models import OrganisationMembership
+from oncoparcours.planning.models import ChairPlan, PlanStatus, Resource
+from oncoparcours.testing.factories import OrganisationFactory, ProfessionalFactory
+
+
+@pytest.mark.django_db
+def test_chairs_demo_publishes_todays_plan() -> None:
+    idec = ProfessionalFactory(user__username="idec", user__role="coordination_nurse")
+    organisation = OrganisationFactory(name="Centre Léon Bérard")
+    OrganisationMembership.objects.create(
+        professional=idec, organisation=organisation, start=dt.date(2024, 1, 1)
+    )
+    ChairsDemo(seed=42).run()
+    plan = ChairPlan.objects.get()
+    assert plan.status == PlanStatus.PUBLISHED and plan.centre.organisation == organisation
+    assert 10 <= Resource.objects.filter(centre=plan.centre).count() <= 14
+    ChairsDemo(seed=42).run()  # again: a new version, no new chairs
+    assert ChairPlan.objects.count() == 2
