@@ -110,15 +110,21 @@ def derived_of(report: Report) -> list[Derived]:
         if _measured(report, sign.field):
             found.append(Derived(report, sign.slug, (systems.LOINC, sign.loinc), ("vital-signs",)))
     result = report.result or {}
-    grades = [dict(g) for g in result.get("grades") or [] if g.get("term")]
+    grades = [dict(g) for g in result.get("grades") or [] if isinstance(g, dict) and g.get("term")]
     for key in ("crs", "icans"):
-        if result.get(key):
+        if isinstance(result.get(key), dict):
             grades.append({"term": key, **result[key]})
+    seen: set[str] = set()
     for grade in grades:
+        slug = _term_slug(str(grade["term"]))
+        value = grade.get("grade")
+        if slug in seen or not isinstance(value, int) or isinstance(value, bool):
+            continue  # one Observation per term; a grade that is not a number is not sent
+        seen.add(slug)
         found.append(
             Derived(
                 report,
-                _term_slug(str(grade["term"])),
+                slug,
                 (systems.OWN_ADVERSE_TERM, str(grade["term"])),
                 (SURVEY_CATEGORY, GRADE_CATEGORY),
                 grade,

@@ -171,3 +171,37 @@ def test_query_count_does_not_grow_with_results(clinician):
     five, total_five = queries_for(client, "/fhir/Observation?_count=100")
     assert total_five == 5 * total_one
     assert five == one
+
+
+def test_ids_are_unique_per_report_and_never_uuids():
+    from oncoparcours.interop.report_observations import Derived, derived_of
+    from oncoparcours.monitoring.labels import TERM_LABELS
+    from oncoparcours.monitoring.models import Report
+
+    report = Report(
+        id=uuid.uuid4(),
+        patient_id=uuid.uuid4(),
+        submitted_at=timezone.now(),
+        observations={"temperature_c": 37.0},
+        vitals={"systolic_bp": 120, "weight_kg": 70.5},
+        result={
+            "grades": [{"term": term, "grade": 1, "system": "CTCAE-5.0"} for term in TERM_LABELS]
+            + [{"term": "fever", "grade": 2}, {"term": "nausea", "grade": None}],
+            "crs": {"grade": 1, "system": "ASTCT-2019"},
+            "icans": {"grade": 0, "system": "ASTCT-2019", "ice_score": 10},
+        },
+    )
+    found: list[Derived] = derived_of(report)
+    ids = [d.id for d in found]
+    assert len(ids) == len(set(ids)) == 3 + len(TERM_LABELS)
+    for key in ids:
+        assert len(key) <= 64
+        with pytest.raises(ValueError):
+            uuid.UUID(key)
+    pressure = next(d for d in found if d.slug == "vs-blood-pressure")
+    from oncoparcours.interop.report_observations import derived_observation
+
+    components = derived_observation(pressure)["component"]
+    assert components[1]["dataAbsentReason"]["coding"][0]["code"] == "not-performed"
+    for derived in found:
+        Observation.model_validate(derived_observation(derived))
