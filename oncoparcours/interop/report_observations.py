@@ -170,7 +170,9 @@ def _common(derived: Derived) -> dict[str, Any]:
         "resourceType": "Observation",
         "id": derived.id,
         "identifier": [{"system": systems.OWN_REPORT_OBSERVATION, "value": derived.id}],
-        "status": "final",
+        # A measured vital sign is final; a grade is the triage engine's reading of what was
+        # reported, not an adverse event a clinician confirmed, so it goes out as preliminary.
+        "status": "preliminary" if GRADE_CATEGORY in derived.categories else "final",
         "category": _category(*derived.categories),
         "subject": {"reference": f"Patient/{report.patient_id}"},
         "effectiveDateTime": report.submitted_at.isoformat(),

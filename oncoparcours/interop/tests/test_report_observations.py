@@ -70,6 +70,7 @@ def test_vital_signs_and_grades_of_a_report(patient, clinician):
         "value": 38.6, "unit": "°C", "system": "http://unitsofmeasure.org", "code": "Cel",
     }  # fmt: skip
     assert temperature["category"][0]["coding"][0]["code"] == "vital-signs"
+    assert temperature["status"] == "final"  # measured
     assert temperature["meta"]["profile"] == ["http://hl7.org/fhir/StructureDefinition/bodytemp"]
     pressure = codes["85354-9"]
     assert [
@@ -82,6 +83,7 @@ def test_vital_signs_and_grades_of_a_report(patient, clinician):
     assert diarrhea["code"]["coding"] == [{"system": TERM, "code": "diarrhea"}]
     assert diarrhea["code"]["text"] == "Diarrhée"
     assert diarrhea["valueInteger"] == 2
+    assert diarrhea["status"] == "preliminary"  # the engine's grade, not a confirmed event
     assert [c["coding"][0]["code"] for c in diarrhea["category"]] == ["survey", "toxicity-grade"]
     assert "CTCAE" in diarrhea["method"]["text"]
     assert codes["crs"]["valueInteger"] >= 1 and "ASTCT" in codes["crs"]["method"]["text"]
