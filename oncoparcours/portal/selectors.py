@@ -398,7 +398,8 @@ def staff_threads(user: User, *, show: str = "waiting") -> QuerySet[Thread]:
     threads = Thread.objects.filter(visible_patient_filter(user)).select_related("patient")
     urgent_first = F("urgent_since").asc(nulls_last=True)
     if show == "waiting":
-        return threads.filter(waiting_since__isnull=False).order_by(urgent_first, "waiting_since")
+        waiting = Q(waiting_since__isnull=False) | Q(urgent_since__isnull=False)
+        return threads.filter(waiting).order_by(urgent_first, "waiting_since")
     if show == "overdue":
         return threads.filter(answer_due__lt=timezone.now()).order_by(urgent_first, "answer_due")
     return threads.order_by(urgent_first, "-last_message_at")

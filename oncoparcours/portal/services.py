@@ -588,11 +588,13 @@ def message_post(
     )
     files = [attachments.attach(message, checked)] if checked else []
     thread.last_message_at = now
-    thread.waiting_since = None
-    thread.answer_due = None
     if user.role in CLINICAL_ANSWER_ROLES:
-        thread.urgent_since = None  # answered: a physician or nurse has taken it in hand
-    thread.late_escalated_at = None
+        # Answered: a physician or nurse has taken it in hand. Another role's reply ("je
+        # transmets") leaves the thread waiting, urgent and late-tracked on the team's worklist.
+        thread.waiting_since = None
+        thread.answer_due = None
+        thread.urgent_since = None
+        thread.late_escalated_at = None
     thread.save(
         update_fields=[
             "last_message_at",

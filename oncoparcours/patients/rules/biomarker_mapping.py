@@ -327,7 +327,12 @@ def marker_results(findings: Iterable[Any]) -> dict[str, str]:
             if f.gene != "ERBB2":  # HER2 status: read below from IHC and amplification
                 out.setdefault(f.gene, result)
         elif f.kind == "negative":
-            if f.gene == "ERBB2" and f.alteration_type in ("", "amplification"):
+            # Only a whole-gene result is a gene status: "EGFR exon 19 non muté" says nothing of
+            # the other exons, and only a negative of the amplification itself stands for an
+            # ISH result of ERBB2 (ASCO/CAP 2018; safer reading, docs/clinical-rules.md).
+            if f.exon:
+                continue
+            if f.gene == "ERBB2" and f.alteration_type == "amplification":
                 negative_amplification = True
             elif f.gene != "ERBB2":
                 out.setdefault(f.gene, "negative")

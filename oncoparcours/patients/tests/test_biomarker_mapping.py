@@ -203,3 +203,28 @@ def test_the_conversion_command_is_idempotent_audited_and_dry_run_changes_nothin
     from oncoparcours.patients import survival
 
     assert survival.facts_for(diagnosis).markers == {"ER": "positive", "KRAS": "equivocal"}
+
+
+def _finding(kind, gene="", alteration_type="", exon=None, **fields):
+    from types import SimpleNamespace
+
+    values = {"ihc_value": None, "ihc_marker": "", "ihc_scale": "", "classification": None,
+              "msi_status": "", "sampled_on": dt.date(2026, 1, 5)}  # fmt: skip
+    values.update(fields)
+    return SimpleNamespace(kind=kind, gene=gene, alteration_type=alteration_type, exon=exon,
+                           **values)  # fmt: skip
+
+
+def test_marker_status_reads_only_whole_gene_negatives():
+    from oncoparcours.patients.rules.biomarker_mapping import marker_results
+
+    # "EGFR exon 19 non muté" says nothing of the other exons: no gene status from it.
+    assert "EGFR" not in marker_results([_finding("negative", "EGFR", exon=19)])
+    assert marker_results([_finding("negative", "EGFR")])["EGFR"] == "negative"
+    her2_2 = _finding("ihc", ihc_marker="HER2", ihc_scale="her2_score", ihc_value=2)
+    # Only a negative of the amplification itself (an ISH result) makes a 2+ HER2-negative.
+    for not_ish in (_finding("negative", "ERBB2"), _finding("negative", "ERBB2", exon=20),
+                    _finding("negative", "ERBB2", "amplification", exon=20)):  # fmt: skip
+        assert marker_results([her2_2, not_ish])["HER2"] == "equivocal"
+    ish_negative = _finding("negative", "ERBB2", "amplification")
+    assert marker_results([her2_2, ish_negative])["HER2"] == "negative"

@@ -14,7 +14,7 @@ from django.test import Client
 from oncoparcours.core.models import AuditEvent, Notification
 from oncoparcours.monitoring.models import OnCallShift
 from oncoparcours.patients.models import CareTeamMember
-from oncoparcours.portal import services
+from oncoparcours.portal import selectors, services
 from oncoparcours.portal.models import Thread
 from oncoparcours.portal.tests.test_messages import portal_client
 from oncoparcours.testing.factories import ProfessionalFactory, UserFactory
@@ -116,6 +116,9 @@ def test_only_a_physician_or_nurse_answering_ends_the_urgent_wait(
     services.message_post(thread=thread, body="Je transmets au médecin.", user=secretary.user)
     thread.refresh_from_db()
     assert thread.urgent_since is not None
+    # ...and the thread stays on the team's worklist, still waiting for a clinical answer.
+    assert thread.waiting_since is not None and thread.answer_due is not None
+    assert thread in selectors.staff_threads(nurse.user)
     assert services.urgent_messages_escalate(now=SATURDAY_22 + dt.timedelta(minutes=5)) == 1
     services.message_post(thread=thread, body="Je vous appelle.", user=nurse.user)
     thread.refresh_from_db()

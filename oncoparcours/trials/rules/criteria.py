@@ -214,13 +214,18 @@ def her2_ish(f: PatientFacts) -> bool | None:
     """The ERBB2 amplification result (in situ hybridisation, or NGS) recorded beside the HER2
     IHC score: True amplified, False not amplified, None not recorded or contradictory. Read as
     ``patients.rules.biomarker_mapping.marker_results`` reads the HER2 status (a benign class
-    does not count as amplified; a gene-level ERBB2 negative covers the amplification)."""
+    does not count as amplified; only a whole-gene negative of the amplification counts as not
+    amplified)."""
     amplified = any(
         v.gene == "ERBB2" and v.alteration_type == "amplification" and not v.benign
         for v in f.variants
     )
+    # Only a negative about the amplification itself, for the whole gene, is an ISH-like result:
+    # a gene-level NGS negative or an exon-limited one ("ERBB2 exon 20", NSCLC) says nothing
+    # about the copy number (safer reading of ASCO/CAP 2018: only ISH decides a 2+).
     not_amplified = any(
-        n.gene == "ERBB2" and n.alteration_type in ("", "amplification") for n in f.negatives
+        n.gene == "ERBB2" and n.alteration_type == "amplification" and n.exon is None
+        for n in f.negatives
     )
     return None if amplified == not_amplified else amplified
 
@@ -234,13 +239,19 @@ def ihc(c: dict[str, Any], f: PatientFacts) -> Outcome:
     result = f.ihc.get(c["marker"])
     if result is None or result[0] != c["scale"]:
         return UNKNOWN, NOTHING
-    if c["scale"] == "her2_score" and result[1] == 2 and (c.get("min") == 3 or c.get("max") == 2):
-        amplified = her2_ish(f)
-        if amplified is None:
-            return UNKNOWN, "2+"  # positive (3+) or negative (≤ 2+) only after ISH
-        if amplified:
-            return _range(3.0, c, "2+ ISH+")
-        return _range(2.0, c, "2+ ISH-")
+    if c["scale"] == "her2_score":
+        score = result[1]
+        if score in (0, 1) and her2_ish(f) is True:
+            # ASCO/CAP 2018: an amplified ISH (group 1) is HER2-positive whatever the IHC score;
+            # a 0/1+ with an amplification is discordant: neither HER2-low nor 3+ until checked.
+            return UNKNOWN, f"{score:g}+ ISH+"
+        if score == 2 and _range(2.0, c, "")[0] != _range(3.0, c, "")[0]:
+            amplified = her2_ish(f)  # the criterion's answer depends on the ISH result
+            if amplified is None:
+                return UNKNOWN, "2+"  # positive (3+) or negative (≤ 2+) only after ISH
+            if amplified:
+                return _range(3.0, c, "2+ ISH+")
+            return _range(2.0, c, "2+ ISH-")
     return _range(result[1], c, f"{result[1]:g}")
 
 

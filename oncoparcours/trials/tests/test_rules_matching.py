@@ -315,7 +315,29 @@ REVIEW_CASES = [
      facts(ihc={"HER2": ("her2_score", 2.0)}, negatives=(NegativeFacts("ERBB2", "amplification"),)),
      MET),
     ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
-     facts(ihc={"HER2": ("her2_score", 2.0)}, negatives=(NegativeFacts("ERBB2"),)), NOT_MET),
+     facts(ihc={"HER2": ("her2_score", 2.0)}, negatives=(NegativeFacts("ERBB2", "amplification"),)),
+     NOT_MET),
+    # Only a whole-gene negative of the amplification is an ISH result: a gene-level NGS negative
+    # or the NSCLC exon-20 test decides nothing for a 2+.
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, negatives=(NegativeFacts("ERBB2"),)), UNKNOWN),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 1, "max": 2},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, negatives=(NegativeFacts("ERBB2", "", 20),)),
+     UNKNOWN),
+    # A HER2-negative criterion written "below 3" needs the ISH for a 2+ too.
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "below": 3},
+     facts(ihc={"HER2": ("her2_score", 2.0)}), UNKNOWN),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "below": 3},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, variants=(VariantFacts("ERBB2", "amplification"),)),
+     NOT_MET),
+    # IHC 0/1+ with an ERBB2 amplification: discordant (an amplified ISH is HER2-positive
+    # whatever the score, ASCO/CAP 2018): neither HER2-low nor 3+ until checked.
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 1, "max": 2},
+     facts(ihc={"HER2": ("her2_score", 1.0)}, variants=(VariantFacts("ERBB2", "amplification"),)),
+     UNKNOWN),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
+     facts(ihc={"HER2": ("her2_score", 0.0)}, variants=(VariantFacts("ERBB2", "amplification"),)),
+     UNKNOWN),
     ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
      facts(ihc={"HER2": ("her2_score", 2.0)}, variants=(VariantFacts("ERBB2", "amplification"),)),
      MET),
@@ -326,7 +348,7 @@ REVIEW_CASES = [
      facts(ihc={"HER2": ("her2_score", 2.0)}, negatives=(NegativeFacts("ERBB2"),)), MET),
     # Contradictory ISH results (amplified and not amplified) stay to verify.
     ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "max": 2},
-     facts(ihc={"HER2": ("her2_score", 2.0)}, negatives=(NegativeFacts("ERBB2"),),
+     facts(ihc={"HER2": ("her2_score", 2.0)}, negatives=(NegativeFacts("ERBB2", "amplification"),),
            variants=(VariantFacts("ERBB2", "amplification"),)), UNKNOWN),
     # Groups: MGUS is no malignancy; C97 and unspecified D47 are to verify.
     ({"criterion": "disease", "group": "haematological"},
