@@ -282,7 +282,10 @@ def test_only_the_centre_staff_sees_the_page(client, chairs_day) -> None:
     )
     other = ProfessionalFactory(user__role="coordination_nurse")
     client.force_login(other.user)
-    assert client.get(chairs_day.url()).status_code == 404
+    # A coordination nurse of another centre: no centre of hers, the plan is not shown.
+    page = client.get(chairs_day.url())
+    assert page.status_code == 200 and "Aucun hôpital de jour" in page.content.decode()
+    assert "Fauteuil 1" not in page.content.decode()
     assert client.post(reverse("planning:chairs_publish", args=[plan.pk])).status_code == 404
     response = client.post(
         reverse("planning:chairs_build"),
