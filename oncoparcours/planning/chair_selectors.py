@@ -30,6 +30,11 @@ from .models import (
 CHAIR_PLANNERS = frozenset({"coordination_nurse", "efs_staff", "centre_manager"})
 
 
+def may_plan_chairs(user: User) -> bool:
+    """The user's role plans chairs (in the centres she works in)."""
+    return user.is_authenticated and (user.role in CHAIR_PLANNERS or user.role == "administrator")
+
+
 def chair_centres_for(user: User) -> QuerySet[ChairCentre]:
     """The centres whose chairs the user plans: those of the organisations she works in."""
     centres = ChairCentre.objects.filter(is_active=True).select_related("organisation")

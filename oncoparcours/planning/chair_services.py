@@ -64,9 +64,10 @@ def day_sessions(centre: ChairCentre, day: dt.date) -> list[ActivityInstance]:
 
 
 def _other_appointments(
-    activities: list[ActivityInstance], day: dt.date
+    activities: list[ActivityInstance], day: dt.date, centre: ChairCentre
 ) -> dict[uuid.UUID, list[tuple[int, int]]]:
-    """The patients' other appointments that day (open activities with a time), with a margin."""
+    """The patients' other appointments that day, with a margin: open activities with a time,
+    and their sessions in the latest published plan of every other centre."""
     ids = {a.pk for a in activities}
     margin = config.chair_appointment_margin()
     busy: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
@@ -83,6 +84,19 @@ def _other_appointments(
             continue
         end = start + config.appointment_minutes(other.kind)
         busy[other.patient_id].append((max(0, start - margin), min(24 * 60, end + margin)))
+    latest: dict[uuid.UUID, uuid.UUID] = {}
+    for plan_id, centre_id in (
+        ChairPlan.objects.filter(day=day, status=PlanStatus.PUBLISHED)
+        .exclude(centre=centre)
+        .order_by("centre_id", "-version")
+        .values_list("pk", "centre_id")
+    ):
+        latest.setdefault(centre_id, plan_id)
+    elsewhere = ChairSession.objects.filter(
+        plan_id__in=latest.values(), patient_id__in={a.patient_id for a in activities}
+    ).exclude(activity_id__in=ids)
+    for patient_id, start, end in elsewhere.values_list("patient_id", "start", "end"):
+        busy[patient_id].append((max(0, start - margin), min(24 * 60, end + margin)))
     return busy
 
 
@@ -152,7 +166,7 @@ def chair_plan_build(*, actor: User, centre: ChairCentre, day: dt.date, seed: in
             )
         }
     activities = day_sessions(centre, day)
-    busy = _other_appointments(activities, day)
+    busy = _other_appointments(activities, day, centre)
     demands = [
         _demand_of(a, busy.get(a.patient_id, []), previous.get(str(a.pk)), day) for a in activities
     ]

@@ -38,9 +38,12 @@ def _uuid(text: str | None) -> uuid.UUID | None:
 
 @login_required
 def chair_day(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not selectors.may_plan_chairs(request.user):
+        raise Http404
     centre = selectors.centre_for_user(request.user, _uuid(request.GET.get("centre")))
     if centre is None:
-        raise Http404
+        # A planning role with no centre of hers (a membership to add in the directory).
+        return render(request, "planning/chairs.html", {"centre": None, "centres": []})
     day = timezone.localdate()
     error = ""
     if request.GET.get("jour"):

@@ -66,6 +66,10 @@ T = {
     "Preparation ready": "Préparation prête",
     "Sessions not placed": "Séances non placées",
     "Every session is placed.": "Toutes les séances sont placées.",
+    "No day hospital or EFS care centre whose chairs you plan: the directory lists none of "
+    "your workplaces with planned chairs or machines.": "Aucun hôpital de jour ni centre de "
+    "soins EFS dont vous planifiez les fauteuils : l'annuaire ne relie à votre compte aucun lieu "
+    "d'exercice dont les fauteuils ou machines sont planifiés.",
     "No chair plan for this day yet.": "Pas encore de plan des fauteuils pour ce jour.",
 }
 

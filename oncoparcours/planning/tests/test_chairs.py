@@ -282,7 +282,10 @@ def test_only_the_centre_staff_sees_the_page(client, chairs_day) -> None:
     )
     other = ProfessionalFactory(user__role="coordination_nurse")
     client.force_login(other.user)
-    assert client.get(chairs_day.url()).status_code == 404
+    # A coordination nurse of another centre: no centre of hers, the plan is not shown.
+    page = client.get(chairs_day.url())
+    assert page.status_code == 200 and "Aucun hôpital de jour" in page.content.decode()
+    assert "Fauteuil 1" not in page.content.decode()
     assert client.post(reverse("planning:chairs_publish", args=[plan.pk])).status_code == 404
     response = client.post(
         reverse("planning:chairs_build"),
@@ -311,3 +314,31 @@ def test_page_queries_do_not_grow_with_the_day(client, db) -> None:
         assert client.get(big.url()).status_code == 200
     assert len(many) == len(few)
     assert len(many) <= 25
+
+
+def test_a_session_in_another_centres_published_plan_is_an_appointment(chairs_day) -> None:
+    patient = chairs_day.patients[0]
+    efs = OrganisationFactory(name="EFS Lyon")
+    other = ChairCentre.objects.create(organisation=efs, opens=8 * 60, closes=18 * 60)
+    Resource.objects.create(centre=other, kind="apheresis", name="Séparateur")
+    OrganisationMembership.objects.create(
+        professional=chairs_day.nurse, organisation=efs, start=dt.date(2024, 1, 1)
+    )
+    _activity(
+        patient,
+        chairs_day.user,
+        efs,
+        chairs_day.day,
+        "apheresis",
+        "efs",
+        "rce",
+        template_activity="red-cell-exchange",
+    )
+    there = services.chair_plan_build(actor=chairs_day.user, centre=other, day=chairs_day.day)
+    services.chair_plan_publish(actor=chairs_day.user, plan=there)
+    exchange = there.sessions.get()
+    here = services.chair_plan_build(
+        actor=chairs_day.user, centre=chairs_day.centre, day=chairs_day.day
+    )
+    session = here.sessions.get(patient=patient)
+    assert session.end + 15 <= exchange.start or session.start >= exchange.end + 15
