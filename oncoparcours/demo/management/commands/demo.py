@@ -16,6 +16,7 @@ from oncoparcours.demo.care_teams import backdate_joins
 from oncoparcours.demo.celltherapy import CellTherapyDemo
 from oncoparcours.demo.consents import ConsentsDemo
 from oncoparcours.demo.fhir import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, register_demo_fhir_client
+from oncoparcours.demo.follow_up import AlertFollowUp
 from oncoparcours.demo.generator import Generator
 from oncoparcours.demo.history import HistoryDemo
 from oncoparcours.demo.institutions import DEMO_LOGINS, DEMO_PASSWORD
@@ -92,6 +93,8 @@ class Command(BaseCommand):
         PromsDemo(seed=seed).run()
         register_demo_fhir_client()
         IcuDemo(seed=seed).run()  # last: its own random, the login listed last
+        # The alerts of the past were handled in time: only recent ones stay open (own random).
+        AlertFollowUp(seed=seed).run()
         backdate_joins(seed)
         extract_refresh(actor=None)
         refresh_planner_statistics()
