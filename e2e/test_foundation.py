@@ -49,7 +49,7 @@ def test_find_a_patient_and_complete_the_record(page, team):
     expect(page.get_by_text("31 patients")).to_be_visible()
     page.get_by_label("Nom ou INS").fill("moreau")
     page.get_by_role("button", name="Rechercher").click()
-    expect(page.get_by_text("1 patient", exact=True)).to_be_visible()
+    expect(page.get_by_text("1 patient, par ordre alphabétique du nom", exact=True)).to_be_visible()
     page.get_by_role("link", name="MOREAU Jeanne").click()
     expect(page.get_by_role("heading", name="MOREAU Jeanne")).to_be_visible()
     expect(page.get_by_text("mauvais pronostic").first).to_be_visible()
@@ -79,7 +79,7 @@ def test_outsider_sees_a_plain_404(page, team):
     expect(page.get_by_role("heading", name="Page introuvable")).to_be_visible()
     assert "MOREAU" not in page.content()
     page.goto("/patients/")
-    expect(page.get_by_text("0 patient", exact=True)).to_be_visible()
+    expect(page.get_by_text("0 patient, par ordre alphabétique du nom", exact=True)).to_be_visible()
 
 
 def test_switch_to_english_and_back(page, team):

@@ -7,7 +7,7 @@ specification product awaiting the benefit–risk decision, another accepted by 
 and infused; a product thawed and left past its thaw-to-infusion limit (the gate shows it);
 the leukapheresis of tisagenlecleucel patients cryopreserved by the cell-therapy unit;
 tocilizumab and corticosteroids given during CRS/ICANS episodes; one order cancelled. Also the
-pharmacy's cryostorage tanks with two weeks of readings and an open temperature excursion, the
+pharmacy's cryostorage tanks with two weeks of readings and excursions handled in time, the
 EFS Tours care centre with its machines, chairs and a bed, opening hours and a busy week (no
 patient twice at once, phlebotomies with their haemoglobin), and the 8 haematology intensive care
 beds (seed 000) with stays that leave no bed free after one planned infusion.
@@ -247,8 +247,9 @@ class CellTherapyDemo:
             capability.save()
 
     def tank_log(self) -> None:
-        """Two weeks of readings every 6 hours; an excursion two days ago is still open on the
-        first tank, an older one on the second was acknowledged."""
+        """Two weeks of readings every 6 hours; an excursion two days ago on the first tank and
+        an older one on the second were acknowledged within the hour; a recent one on the empty
+        back-up tank is open."""
         for tank in self.tanks:
             moment = self.now - dt.timedelta(days=14)
             while moment < self.now - dt.timedelta(hours=1):
@@ -272,12 +273,33 @@ class CellTherapyDemo:
             actor=None,
         )
         assert open_one.excursion and closed.excursion
+        # Both were handled by the pharmacist on duty within the hour: no excursion is left open
+        # on a tank holding products.
+        storage.excursion_acknowledge(
+            excursion=TankExcursion.objects.get(reading=open_one),
+            actor=self.pharmacist,
+            action_taken=(
+                "Couvercle mal fermé après un retrait : refermé, niveau d'azote complété, "
+                "température revenue à −186 °C en 25 min. Produits contrôlés, restés sous −150 °C."
+            ),
+            at=open_one.at + dt.timedelta(minutes=35),
+        )
         storage.excursion_acknowledge(
             excursion=TankExcursion.objects.get(reading=closed),
             actor=self.pharmacist,
             action_taken=(
                 "Remplissage d'azote liquide effectué, température revenue à −188 °C en 40 min."
             ),
+            at=closed.at + dt.timedelta(minutes=50),
+        )
+        # The empty back-up tank warmed up this last hour during its refill: still open, the
+        # pharmacist on duty is on it (no product inside).
+        storage.reading_record(
+            tank=self.tanks[1],
+            temperature_c=-147.5,
+            at=self.now - dt.timedelta(minutes=40),
+            source="sonde PT100",
+            actor=None,
         )
 
     # Orders --------------------------------------------------------------------------------

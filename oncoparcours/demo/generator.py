@@ -103,6 +103,8 @@ class Generator:
         self.rng = random.Random(seed)
         # Oppositions draw from their own stream so the rest of the region stays as it was.
         self.opposition_rng = random.Random(f"{seed}-oppositions")
+        # Patients' names and communes: their own stream too (the main draws are kept).
+        self.people = names.PatientNames(random.Random(f"{seed}-patient-names"))
         self.seed = seed
         self.patient_count = patients
         self.today = today or timezone.localdate()
@@ -677,6 +679,17 @@ class Generator:
             expert_centre=expert,
             proximity_centre=proximity,
         )
+        # Real-looking people in real communes: a name for their generation from a large list,
+        # the commune of the table nearest to where they live, with its postcode.
+        patient.first_names = self.people.first_name(sex, birth.year)
+        patient.birth_last_name = self.people.last_name(group_key, dept)
+        if patient.used_last_name:
+            patient.used_last_name = self.people.last_name(
+                group_key, dept, not_=patient.birth_last_name
+            )
+        commune = names.nearest_commune(dept, lat, lon)
+        if commune is not None:
+            patient.city, patient.postcode = commune.name, commune.postcode
         patient.refresh_search_fields()
         rows.patients.append(patient)
         icd10 = rng.choice(mix.icd10)

@@ -30,6 +30,7 @@ from oncoparcours.monitoring.services.alerts import alert_acknowledge, alert_res
 from oncoparcours.pathways.models import ActivityInstance, PathwayInstance
 from oncoparcours.patients.models import CareTeamMember, Patient
 
+from .follow_up import AlertFollowUp
 from .pathways import loader_user
 
 BENIGN: tuple[dict[str, Any], ...] = (
@@ -69,6 +70,7 @@ RESOLUTIONS = (
 class MonitoringDemo:
     def __init__(self, *, seed: int, now: dt.datetime | None = None, scale: float = 1.0) -> None:
         self.rng = random.Random(seed + 2027)
+        self.seed = seed
         self.now = now or timezone.now()
         self.scale = min(scale, 3.0)
         self.loader = loader_user()
@@ -347,6 +349,9 @@ class MonitoringDemo:
             self.nurse_visits()
             self.car_t()
             self.adverse_events()
+            # The alerts of the past (the nurses' visit reports of the last days among them)
+            # were taken in charge and closed in time: only the last day's are left open.
+            AlertFollowUp(seed=self.seed, now=self.now, stream="monitoring").run()
             services.remind_missing_reports(today=self.now.date())
             # The worker would have escalated what nobody acknowledged in time.
             services.escalate_overdue_alerts(now=self.now - dt.timedelta(minutes=1))

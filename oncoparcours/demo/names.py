@@ -1,4 +1,16 @@
-"""Common French given names and surnames, combined at random into fictitious people."""
+"""Common French given names and surnames, combined at random into fictitious people, and the
+real communes demo patients live in (data/communes.csv)."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
 
 FEMALE_FIRST_NAMES = (
     "Marie",
@@ -348,3 +360,561 @@ STREETS = (
     "rue du Stade",
     "quartier Bellevue",
 )
+
+# --- patients' names (issue 14: people a clinician would believe) -------------------------------
+# Given names most given in France by birth period (INSEE, "Fichier des prénoms", births
+# 1900-2000): a woman born in 1945 is a Monique or a Jacqueline, not a Manon. Patients' surnames
+# are in data/surnames.txt (several hundred, so a page of the patient list shows few namesakes);
+# those of Martinique in ANTILLEAN_LAST_NAMES.
+FIRST_NAMES_BY_BIRTH: tuple[tuple[int, tuple[str, ...], tuple[str, ...]], ...] = (
+    # (born before, women, men)
+    (
+        1946,
+        (
+            "Jeanne",
+            "Marie",
+            "Marguerite",
+            "Germaine",
+            "Simone",
+            "Yvonne",
+            "Suzanne",
+            "Madeleine",
+            "Paulette",
+            "Odette",
+            "Denise",
+            "Lucienne",
+            "Renée",
+            "Andrée",
+            "Colette",
+            "Jacqueline",
+            "Monique",
+            "Ginette",
+            "Raymonde",
+            "Marcelle",
+            "Georgette",
+            "Huguette",
+            "Yvette",
+            "Josette",
+            "Micheline",
+            "Geneviève",
+            "Thérèse",
+            "Solange",
+            "Gisèle",
+            "Arlette",
+            "Janine",
+            "Lucette",
+            "Henriette",
+            "Christiane",
+            "Claudine",
+            "Paule",
+            "Mauricette",
+            "Marie-Louise",
+            "Bernadette",
+            "Éliane",
+        ),
+        (
+            "Jean",
+            "René",
+            "Marcel",
+            "Georges",
+            "André",
+            "Roger",
+            "Louis",
+            "Pierre",
+            "Robert",
+            "Henri",
+            "Paul",
+            "Maurice",
+            "Raymond",
+            "Fernand",
+            "Lucien",
+            "Jacques",
+            "Gilbert",
+            "Roland",
+            "Albert",
+            "Joseph",
+            "Émile",
+            "Guy",
+            "Michel",
+            "Claude",
+            "Bernard",
+            "Gérard",
+            "Yves",
+            "Edmond",
+            "Gaston",
+            "Léon",
+            "Armand",
+            "Marius",
+            "Francis",
+            "Charles",
+            "Daniel",
+            "Serge",
+            "Jean-Claude",
+            "Roger",
+            "Norbert",
+            "Robert",
+        ),
+    ),
+    (
+        1961,
+        (
+            "Monique",
+            "Nicole",
+            "Françoise",
+            "Martine",
+            "Christiane",
+            "Danielle",
+            "Michèle",
+            "Catherine",
+            "Chantal",
+            "Brigitte",
+            "Sylvie",
+            "Annie",
+            "Marie-Claude",
+            "Marie-Christine",
+            "Évelyne",
+            "Josiane",
+            "Dominique",
+            "Anne-Marie",
+            "Élisabeth",
+            "Joëlle",
+            "Marie-France",
+            "Claudine",
+            "Bernadette",
+            "Régine",
+            "Mireille",
+            "Maryse",
+            "Liliane",
+            "Éliane",
+            "Patricia",
+            "Christine",
+            "Nadine",
+            "Marie-Thérèse",
+            "Ghislaine",
+            "Jocelyne",
+            "Francine",
+            "Yolande",
+            "Odile",
+            "Agnès",
+            "Geneviève",
+            "Béatrice",
+            "Marie-Hélène",
+            "Annick",
+            "Maryvonne",
+            "Colette",
+            "Huguette",
+            "Arlette",
+        ),
+        (
+            "Michel",
+            "Jean-Pierre",
+            "Alain",
+            "Bernard",
+            "Gérard",
+            "Daniel",
+            "Jean-Claude",
+            "Jacques",
+            "Patrick",
+            "Philippe",
+            "Christian",
+            "Jean-Marie",
+            "Dominique",
+            "Serge",
+            "Claude",
+            "Guy",
+            "Jean-Louis",
+            "Jean-Paul",
+            "Jean-Jacques",
+            "Gilles",
+            "Didier",
+            "Jean-François",
+            "Yves",
+            "Roland",
+            "Joël",
+            "Francis",
+            "Marc",
+            "Pierre",
+            "Jean-Michel",
+            "Georges",
+            "Hervé",
+            "Jean-Luc",
+            "André",
+            "Bruno",
+            "Denis",
+            "René",
+            "Henri",
+            "Jean-Yves",
+            "Roger",
+            "Raymond",
+            "Jean-Noël",
+            "Gilbert",
+            "Marcel",
+        ),
+    ),
+    (
+        1976,
+        (
+            "Isabelle",
+            "Nathalie",
+            "Sylvie",
+            "Catherine",
+            "Christine",
+            "Valérie",
+            "Véronique",
+            "Sandrine",
+            "Pascale",
+            "Corinne",
+            "Laurence",
+            "Patricia",
+            "Brigitte",
+            "Florence",
+            "Hélène",
+            "Muriel",
+            "Karine",
+            "Fabienne",
+            "Martine",
+            "Anne",
+            "Frédérique",
+            "Carole",
+            "Agnès",
+            "Béatrice",
+            "Sophie",
+            "Virginie",
+            "Stéphanie",
+            "Céline",
+            "Delphine",
+            "Emmanuelle",
+            "Christelle",
+            "Claire",
+            "Cécile",
+            "Nadia",
+            "Évelyne",
+            "Joëlle",
+            "Laure",
+            "Marie-Pierre",
+            "Sabine",
+            "Estelle",
+            "Séverine",
+            "Myriam",
+            "Marie-Laure",
+        ),
+        (
+            "Philippe",
+            "Pascal",
+            "Thierry",
+            "Éric",
+            "Patrick",
+            "Christophe",
+            "Laurent",
+            "Frédéric",
+            "Stéphane",
+            "Bruno",
+            "Didier",
+            "Olivier",
+            "Franck",
+            "Lionel",
+            "Hervé",
+            "Dominique",
+            "Jean-Luc",
+            "Christian",
+            "Marc",
+            "Vincent",
+            "Denis",
+            "Fabrice",
+            "Gilles",
+            "Jérôme",
+            "Emmanuel",
+            "Xavier",
+            "Sébastien",
+            "Yannick",
+            "Jean-Marc",
+            "Arnaud",
+            "Nicolas",
+            "Ludovic",
+            "Jean-Philippe",
+            "Alain",
+            "Joël",
+            "Serge",
+            "Régis",
+            "Cyril",
+            "Jean-Christophe",
+            "Richard",
+            "Bertrand",
+            "Benoît",
+            "Hugues",
+            "Rémi",
+        ),
+    ),
+    (
+        2100,
+        (
+            "Céline",
+            "Aurélie",
+            "Émilie",
+            "Julie",
+            "Stéphanie",
+            "Sandrine",
+            "Audrey",
+            "Élodie",
+            "Virginie",
+            "Sophie",
+            "Caroline",
+            "Laetitia",
+            "Mélanie",
+            "Amandine",
+            "Jessica",
+            "Marion",
+            "Anne-Sophie",
+            "Vanessa",
+            "Élise",
+            "Camille",
+            "Laura",
+            "Sarah",
+            "Pauline",
+            "Marine",
+            "Claire",
+            "Charlotte",
+            "Anaïs",
+            "Lucie",
+            "Mathilde",
+            "Alexandra",
+            "Coralie",
+            "Hélène",
+            "Nadège",
+            "Karine",
+            "Émeline",
+            "Laure",
+            "Justine",
+            "Morgane",
+        ),
+        (
+            "Nicolas",
+            "Sébastien",
+            "Julien",
+            "Guillaume",
+            "Christophe",
+            "Jérôme",
+            "Cédric",
+            "Mickaël",
+            "Romain",
+            "Anthony",
+            "Alexandre",
+            "David",
+            "Thomas",
+            "Maxime",
+            "Kévin",
+            "Jonathan",
+            "Benjamin",
+            "Damien",
+            "Yoann",
+            "Fabien",
+            "Mathieu",
+            "Vincent",
+            "Florian",
+            "Ludovic",
+            "Arnaud",
+            "Grégory",
+            "Aurélien",
+            "Cyril",
+            "Xavier",
+            "Loïc",
+            "Jérémy",
+            "Sylvain",
+            "Franck",
+            "Raphaël",
+            "Antoine",
+            "Pierre",
+            "Adrien",
+            "Quentin",
+            "Hugo",
+        ),
+    ),
+)
+ANTILLEAN_LAST_NAMES = (
+    "Joseph-Angélique",
+    "Sainte-Rose",
+    "Zébina",
+    "Ursulet",
+    "Bellance",
+    "Louis-Sidney",
+    "Jean-Baptiste",
+    "Marie-Sainte",
+    "Nestoret",
+    "Lordinot",
+    "Rosier",
+    "Bélise",
+    "Larcher",
+    "Monrose",
+    "Saint-Cyr",
+    "Bourgade",
+    "Glaudon",
+    "Lapierre",
+    "Labeau",
+    "Bernabé",
+    "Pierre-Louis",
+    "Sévère",
+    "Polomat",
+    "Valcin",
+    "Désir",
+    "Jos",
+    "Cyrille",
+    "Marie-Louise",
+    "Ferdinand",
+    "Jean-Louis",
+    "Édouard",
+    "Alexis",
+    "Lutbert",
+    "Nelson",
+    "Théodose",
+    "Rapon",
+    "Crico",
+    "Beaujour",
+    "Plaisir",
+    "Hilaire",
+    "Placide",
+    "Zobda",
+    "Athanase",
+    "Louisy",
+    "Sylvestre",
+    "Narcisse",
+    "Céleste",
+    "Amédée",
+    "Charlery",
+    "Clairis",
+    "Dorwling",
+    "Éloi",
+    "Félicité",
+    "Gustave",
+    "Hurard",
+    "Jean-Marie",
+    "Laguerre",
+    "Lavenaire",
+    "Marc",
+    "Mérine",
+    "Nicolas",
+    "Octave",
+    "Panelle",
+    "Romil",
+    "Sainte-Luce",
+    "Tertullien",
+    "Victorin",
+    "Augustin",
+    "Baptiste",
+    "Calixte",
+    "Duville",
+    "Alcindor",
+    "Aliker",
+    "Bissol",
+    "Bruney",
+    "Cidalise",
+    "Darsières",
+    "Delblond",
+    "Edmond-Mariette",
+    "Fortuné",
+    "Grangenois",
+    "Jean-Alphonse",
+    "Joachim",
+    "Laventure",
+    "Lise",
+    "Manville",
+    "Marie-Jeanne",
+    "Nilor",
+    "Pinville",
+    "Rosine",
+    "Sainte-Croix",
+    "Saint-Louis",
+    "Sully",
+    "Valère",
+    "Victor",
+    "Rosette",
+    "Bellemare",
+    "Louis-Joseph",
+    "Mondésir",
+    "Dorival",
+)
+# Share of Martinique patients with a surname of the Antilles (the others: the common list).
+ANTILLEAN_SHARE = 0.35
+
+
+@functools.cache
+def patient_last_names() -> tuple[str, ...]:
+    """The surnames of data/surnames.txt, each once, in file order."""
+    lines = (DATA / "surnames.txt").read_text(encoding="utf-8").splitlines()
+    names = (line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class Commune:
+    departement: str
+    name: str
+    postcode: str
+    latitude: float
+    longitude: float
+
+
+@functools.cache
+def communes() -> dict[str, tuple[Commune, ...]]:
+    """The communes of data/communes.csv by département."""
+    with (DATA / "communes.csv").open(encoding="utf-8") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter=";")
+        by_dept: dict[str, list[Commune]] = {}
+        for row in rows:
+            commune = Commune(
+                row["departement"],
+                row["commune"],
+                row["postcode"],
+                float(row["latitude"]),
+                float(row["longitude"]),
+            )
+            by_dept.setdefault(commune.departement, []).append(commune)
+    return {dept: tuple(items) for dept, items in by_dept.items()}
+
+
+def nearest_commune(departement: str, latitude: float, longitude: float) -> Commune | None:
+    """The commune of the table nearest to a position in ``departement`` (None: not listed)."""
+    candidates = communes().get(departement)
+    if not candidates:
+        return None
+    scale = math.cos(math.radians(latitude))
+    return min(
+        candidates,
+        key=lambda c: (c.latitude - latitude) ** 2 + ((c.longitude - longitude) * scale) ** 2,
+    )
+
+
+class PatientNames:
+    """Names of demo patients drawn from their own random stream. Surnames are dealt like cards
+    from a shuffled deck (every name once before any twice), so namesakes stay as rare as in a
+    real list of a few thousand patients."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.decks: dict[str, list[str]] = {}
+
+    def _deal(self, key: str, pool: tuple[str, ...]) -> str:
+        deck = self.decks.get(key)
+        if not deck:
+            deck = list(pool)
+            self.rng.shuffle(deck)
+            self.decks[key] = deck
+        return deck.pop()
+
+    def last_name(self, region: str, departement: str, not_: str = "") -> str:
+        """A surname dealt from the region's own deck: a name comes back in a region only once
+        the others have all been given there."""
+        name = not_
+        for _attempt in range(3):
+            if departement == "972" and self.rng.random() < ANTILLEAN_SHARE:
+                name = self._deal(f"{region}-antilles", ANTILLEAN_LAST_NAMES)
+            else:
+                name = self._deal(region, patient_last_names())
+            if name != not_:
+                break
+        return name
+
+    def first_name(self, sex: str, birth_year: int) -> str:
+        for born_before, women, men in FIRST_NAMES_BY_BIRTH:
+            if birth_year < born_before:
+                return self.rng.choice(women if sex == "F" else men)
+        raise AssertionError("the last period covers every year")

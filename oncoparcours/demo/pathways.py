@@ -353,6 +353,9 @@ class PathwayDemo:
                 days=365 * self.rng.randint(22, 70) + self.rng.randint(0, 364)
             )
             dept = "37" if index % 2 else "94"
+            # Names of their generation from the patients' list (the generator's own stream).
+            first = generator.people.first_name(sex, birth.year)
+            last = generator.people.last_name("efs", dept)
             patient = Patient(
                 birth_last_name=last,
                 first_names=first,

@@ -140,18 +140,31 @@ def reading_record(
 
 @transaction.atomic
 def excursion_acknowledge(
-    *, excursion: TankExcursion, actor: User, action_taken: str
+    *, excursion: TankExcursion, actor: User, action_taken: str, at: dt.datetime | None = None
 ) -> ExcursionAcknowledgement:
+    """The pharmacist says what was done about an excursion, now or at ``at`` (a time already
+    past: never in the future, never before the excursion)."""
     if actor.role != "pharmacist":
         raise ApplicationError(_("Only a pharmacist can acknowledge an excursion."))
     if not action_taken.strip():
         raise ApplicationError(_("Say what was done (action taken)."), field="action_taken")
+    now = timezone.now()
+    if at is None:
+        at = now
+    elif at > now + dt.timedelta(minutes=5):
+        raise ApplicationError(_("An acknowledgement cannot be dated in the future."), field="at")
+    elif at < excursion.at:
+        raise ApplicationError(
+            _("An acknowledgement cannot be dated before the excursion (%(when)s).")
+            % {"when": timezone.localtime(excursion.at).strftime("%d/%m/%Y %H:%M")},
+            field="at",
+        )
     if ExcursionAcknowledgement.objects.filter(excursion=excursion).exists():
         raise ApplicationError(_("This excursion is already acknowledged."))
     try:
         with transaction.atomic():
             return ExcursionAcknowledgement.objects.create(
-                excursion=excursion, actor=actor, action_taken=action_taken.strip()
+                excursion=excursion, actor=actor, action_taken=action_taken.strip(), at=at
             )
     except IntegrityError as error:
         raise ApplicationError(_("This excursion is already acknowledged.")) from error

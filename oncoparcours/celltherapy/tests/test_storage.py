@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from oncoparcours.celltherapy.models import TankExcursion, TankReading
+from oncoparcours.celltherapy.models import ExcursionAcknowledgement, TankExcursion, TankReading
 from oncoparcours.celltherapy.services.storage import excursion_acknowledge, reading_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.monitoring.models import OnCallShift
@@ -71,3 +71,25 @@ def test_acknowledging_an_excursion_once_with_the_action_taken(setting):
     )
     with pytest.raises(ApplicationError, match="déjà acquittée"):
         excursion_acknowledge(excursion=excursion, actor=setting.pharmacist.user, action_taken="x")
+
+
+def test_an_excursion_acknowledged_at_a_past_time_never_future_nor_before_it(setting):
+    now = timezone.now()
+    reading = reading_record(
+        tank=setting.tank, temperature_c=-120.0, at=now - dt.timedelta(hours=5), actor=None
+    )
+    excursion = TankExcursion.objects.get(reading=reading)
+    for bad in (now + dt.timedelta(hours=2), now - dt.timedelta(hours=6)):
+        with pytest.raises(ApplicationError) as caught:
+            excursion_acknowledge(
+                excursion=excursion, actor=setting.pharmacist.user, action_taken="vu", at=bad
+            )
+        assert "at" in caught.value.errors
+    assert not ExcursionAcknowledgement.objects.exists()
+    done = excursion_acknowledge(
+        excursion=excursion,
+        actor=setting.pharmacist.user,
+        action_taken="Remplissage d'azote",
+        at=now - dt.timedelta(hours=4, minutes=30),
+    )
+    assert done.at == now - dt.timedelta(hours=4, minutes=30)

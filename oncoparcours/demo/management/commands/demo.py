@@ -17,6 +17,7 @@ from oncoparcours.demo.celltherapy import CellTherapyDemo
 from oncoparcours.demo.chairs import ChairsDemo
 from oncoparcours.demo.consents import ConsentsDemo
 from oncoparcours.demo.fhir import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, register_demo_fhir_client
+from oncoparcours.demo.follow_up import AlertFollowUp
 from oncoparcours.demo.generator import Generator
 from oncoparcours.demo.history import HistoryDemo
 from oncoparcours.demo.institutions import DEMO_LOGINS, DEMO_PASSWORD
@@ -93,6 +94,8 @@ class Command(BaseCommand):
         PromsDemo(seed=seed).run()
         register_demo_fhir_client()
         IcuDemo(seed=seed).run()  # last: its own random, the login listed last
+        # The alerts of the past were handled in time: only recent ones stay open (own random).
+        AlertFollowUp(seed=seed).run()
         backdate_joins(seed)
         extract_refresh(actor=None)
         refresh_planner_statistics()
