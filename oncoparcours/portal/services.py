@@ -781,15 +781,24 @@ def urgent_messages_escalate(*, now: dt.datetime | None = None) -> int:
             on_call = on_call_reach(
                 thread.patient, "on_call_physician", actor_label="OncoParcours (message urgent)"
             )
-            physicians = (
-                {on_call.user.pk: on_call.user}
-                if on_call is not None and on_call.user is not None and on_call.user.is_active
-                else {}
-            )
-            leads = {user.pk: user for user in _team_users(thread.patient_id, leads_only=True)}
-            for user in {**leads, **physicians}.values():
+            # The same on-call physician an alert's ``on_call_physician`` role reaches: with an
+            # account, in the application and by e-mail; without one, by e-mail at the address
+            # of the directory (no name nor symptom in it).
+            physicians: dict[str, Recipient] = {}
+            if on_call is not None:
+                if on_call.user is not None and on_call.user.is_active:
+                    physicians[f"user:{on_call.user.pk}"] = Recipient.for_user(on_call.user)
+                elif on_call.user is None and on_call.email:
+                    physicians[f"professional:{on_call.pk}"] = Recipient(
+                        label=f"{on_call.first_name} {on_call.last_name}", email=on_call.email
+                    )
+            leads = {
+                f"user:{user.pk}": Recipient.for_user(user)
+                for user in _team_users(thread.patient_id, leads_only=True)
+            }
+            for recipient in {**leads, **physicians}.values():
                 _tell_staff_urgently(
-                    user,
+                    recipient,
                     kind=ONCALL_KIND,
                     subject=_("On call: a patient's urgent message is unanswered"),
                     patient_id=thread.patient_id,
@@ -862,14 +871,25 @@ def thread_mark_seen(*, thread: Thread, account: PortalAccount) -> None:
 
 
 def _tell_staff_urgently(
-    user: User, *, kind: str, subject: str, patient_id: uuid.UUID, reference: str, now: dt.datetime
+    who: User | Recipient,
+    *,
+    kind: str,
+    subject: str,
+    patient_id: uuid.UUID,
+    reference: str,
+    now: dt.datetime,
 ) -> None:
     """In the application and by e-mail (an in-app notice is never passed on to e-mail, so both
-    are sent); the e-mail names neither the patient nor the symptoms."""
-    for chain in ((Channel.IN_APP,), (Channel.EMAIL,)) if user.email else ((Channel.IN_APP,),):
+    are sent; someone without an account by e-mail only); the e-mail names neither the patient
+    nor the symptoms."""
+    recipient = who if isinstance(who, Recipient) else Recipient.for_user(who)
+    chains: list[tuple[str, ...]] = [(Channel.IN_APP,)] if recipient.user is not None else []
+    if recipient.email:
+        chains.append((Channel.EMAIL,))
+    for chain in chains:
         notification_send(
             kind=kind,
-            recipient=Recipient.for_user(user),
+            recipient=recipient,
             context={"url": site_url("portal:staff_inbox"), "subject": subject},
             actor=None,
             patient_id=patient_id,

@@ -1,0 +1,7 @@
+"""French for the portal fixes after the cold try-out of issue 16 (2026-12-04)."""
+
+T = {
+    "The centre's on-call physician and the person in charge of your care team were told. If things get worse, call 15 without waiting; your care team will also read your message.": "Le médecin d'astreinte du centre et le responsable de votre équipe de soins ont été prévenus. Si cela s'aggrave, appelez le 15 sans attendre ; votre équipe de soins lira aussi votre message.",
+    "Call your centre now (see who to call), or 15 in an emergency; your care team will also read your message.": "Appelez votre centre maintenant (voir qui appeler), ou le 15 en cas d'urgence ; votre équipe de soins lira aussi votre message.",
+    "Your message is marked urgent: your care team sees it first and will also read it. It is not an emergency channel, so do not wait for a written answer: if things get worse, call 15 now (or fill in the questionnaire).": "Votre message est marqué urgent : votre équipe de soins le voit en premier et lira aussi votre message. Ce n'est pas un moyen d'appeler en urgence, n'attendez donc pas de réponse écrite : si cela s'aggrave, appelez le 15 maintenant (ou remplissez le questionnaire).",
+}
