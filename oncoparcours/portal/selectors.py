@@ -238,8 +238,8 @@ def report_history(account: PortalAccount, limit: int = 30) -> list[ReportLine]:
         if report.comment_warning_signs and report.level == "none":
             # Never "nothing worrying" when the comment is.
             words = _(
-                "Your comment mentions a warning sign: your care team sees it marked. It does "
-                "not raise an alert by itself: if things get worse, call 15."
+                "Your comment contains words that worry us: your care team is told and will "
+                "call you back, but if things get worse, do not wait: call 15."
             )
         line = ReportLine(report, words)
         alert: Alert | None = getattr(report, "alert", None)

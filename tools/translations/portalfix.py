@@ -5,3 +5,9 @@ T = {
     "Call your centre now (see who to call), or 15 in an emergency; your care team will also read your message.": "Appelez votre centre maintenant (voir qui appeler), ou le 15 en cas d'urgence ; votre équipe de soins lira aussi votre message.",
     "Your message is marked urgent: your care team sees it first and will also read it. It is not an emergency channel, so do not wait for a written answer: if things get worse, call 15 now (or fill in the questionnaire).": "Votre message est marqué urgent : votre équipe de soins le voit en premier et lira aussi votre message. Ce n'est pas un moyen d'appeler en urgence, n'attendez donc pas de réponse écrite : si cela s'aggrave, appelez le 15 maintenant (ou remplissez le questionnaire).",
 }
+T.update(
+    {
+        "Your comment contains words that worry us: your care team is told and will call you back, but if things get worse, do not wait: call 15.": "Votre commentaire contient des mots qui nous inquiètent : votre équipe de soins est prévenue et vous rappellera, mais si cela s'aggrave, n'attendez pas : appelez le 15.",
+        "The comment alone raises an urgent alert: read it and call the patient back.": "Le commentaire déclenche à lui seul une alerte urgente : lisez-le et rappelez le patient.",
+    }
+)
