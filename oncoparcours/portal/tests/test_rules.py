@@ -190,3 +190,21 @@ def test_oncall_due_at_is_two_hours_or_the_end_of_the_working_day():
     assert rules.oncall_due_at(_at(7, 9, 15)) == _at(7, 11, 15)
     assert rules.oncall_due_at(_at(7, 16, 30)) == _at(7, 18)
     assert rules.oncall_due_at(_at(7, 20)) == _at(7, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "first"),
+    [
+        ("je n'ai plus envie de rien", "suicide", "3114"),
+        ("brûlure en urinant", "urinary", "15"),
+        ("jambe gonflée et rouge", "thrombosis", "15"),
+    ],
+)
+def test_cold_try_out_phrasings_get_the_right_category_first(text, key, first):
+    """Cold try-out (2026-12-04): each phrase is filed under its own category, listed first,
+    with its own advice (3114 for distress, a possible phlebitis to call about)."""
+    found = config.alarming_in(text)
+    assert found and found[0].category.key == key, found
+    assert found[0].category.call[0] == first
+    if key == "thrombosis":
+        assert "phlébite" in found[0].category.advice and "appelez" in found[0].category.advice
