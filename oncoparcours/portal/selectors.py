@@ -328,7 +328,9 @@ def visible_threads(account: PortalAccount) -> QuerySet[Thread]:
     threads = Thread.objects.filter(patient_id=account.patient_id)
     if account.is_patient:
         return threads
-    return threads.filter(Q(private=False) | Q(started_by_account=account))
+    return threads.filter(kept_for_distress=False).filter(
+        Q(private=False) | Q(started_by_account=account)
+    )
 
 
 def threads_for_account(account: PortalAccount) -> list[Thread]:

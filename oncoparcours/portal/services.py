@@ -49,6 +49,8 @@ TEAM_KIND = "portal_message"
 URGENT_KIND = "portal_message_urgent"
 LATE_KIND = "portal_message_late"
 ONCALL_KIND = "portal_message_oncall"
+# Warning-word categories whose conversation is kept from the relatives (alarming_words.yaml).
+DISTRESS_CATEGORIES = frozenset({"suicide"})
 KINDS = (CODE_KIND, INVITATION_KIND, REPLY_KIND, TEAM_KIND, URGENT_KIND, LATE_KIND, ONCALL_KIND)
 SCRUBBED = {"code": "······"}
 TEAM_ROLES = ("coordination_nurse", "referring_oncologist", "haematologist")
@@ -656,6 +658,15 @@ def _post_from_patient_side(
         local = timezone.localtime(now)
         thread.answer_due = rules.add_working_days(local, level.working_days, level.holidays)
     thread.has_alarming_words = thread.has_alarming_words or bool(words)
+    if (
+        account.is_patient
+        and thread.privacy_chosen_at is None
+        and any(finding.category.key in DISTRESS_CATEGORIES for finding in findings)
+    ):
+        # Safer reading (clinician to confirm, docs/portal.md): the patient's words of distress
+        # are not read by the relatives, nor do they get the answer notice, unless the patient
+        # shares the conversation.
+        thread.kept_for_distress = True
     if words and thread.urgent_since is None:
         thread.urgent_since = now
     thread.save()
@@ -850,9 +861,13 @@ def thread_privacy_set(*, thread: Thread, account: PortalAccount, private: bool)
     if not account.is_patient or thread.patient_id != account.patient_id:
         raise ApplicationError(_("Only the patient chooses who reads a conversation."))
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
-    if thread.private != private:
+    if thread.private != private or thread.kept_for_distress:
         thread.private = private
-        thread.save(update_fields=["private", "updated_at"])
+        thread.kept_for_distress = False  # the patient's own choice wins from now on
+        thread.privacy_chosen_at = timezone.now()
+        thread.save(
+            update_fields=["private", "kept_for_distress", "privacy_chosen_at", "updated_at"]
+        )
         _audit_portal(
             account,
             AuditAction.UPDATE,

@@ -11,3 +11,10 @@ T.update(
         "The comment alone raises an urgent alert: read it and call the patient back.": "Le commentaire déclenche à lui seul une alerte urgente : lisez-le et rappelez le patient.",
     }
 )
+T.update(
+    {
+        "kept from the relatives (words of distress)": "caché aux proches (mots de détresse)",
+        "privacy chosen by the patient": "confidentialité choisie par le patient",
+        "Your message speaks of distress, so your relatives do not read it and are not told of the answer, unless you share it.": "Votre message parle de détresse : vos proches ne le lisent pas et ne sont pas prévenus de la réponse, sauf si vous le partagez.",
+    }
+)
