@@ -18,3 +18,9 @@ T.update(
         "Your message speaks of distress, so your relatives do not read it and are not told of the answer, unless you share it.": "Votre message parle de détresse : vos proches ne le lisent pas et ne sont pas prévenus de la réponse, sauf si vous le partagez.",
     }
 )
+T.update(
+    {
+        "You have used up the %(tries)s tries for this code: it no longer works, even typed correctly. Ask for a new code with the button below.": "Vous avez utilisé les %(tries)s essais de ce code : il ne fonctionne plus, même tapé correctement. Demandez un nouveau code avec le bouton ci-dessous.",
+        "Send me a new code": "Recevoir un nouveau code",
+    }
+)
