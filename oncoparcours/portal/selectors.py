@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from oncoparcours.boards.models import AgendaItem, Document, DocumentKind
 from oncoparcours.core.audit import audit_record
+from oncoparcours.core.french import title_for
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.monitoring.models import Alert, AlertEvent, AlertRecipient, Report
 from oncoparcours.monitoring.services.alerts import MISSING_REPORT_DAYS
@@ -305,7 +306,7 @@ def contacts(account: PortalAccount) -> dict[str, object]:
     team = [
         Contact(
             f"{m.professional.first_name} {m.professional.last_name}",
-            m.get_role_display(),
+            title_for(m.get_role_display(), m.professional),  # "Infirmière" for Madame
             m.professional.phone,
         )
         for m in members
