@@ -521,8 +521,10 @@ def thread_start(
     confirmed: bool = False,
     private: bool = False,
     upload: UploadedFile | None = None,
+    now: dt.datetime | None = None,
 ) -> Posted:
-    """A patient or a relative (with the right) writes to the care team."""
+    """A patient or a relative (with the right) writes to the care team (``now``: when, for
+    the demo's past conversations; the answer date is computed from it)."""
     if not account.may("messages"):
         raise ApplicationError(_("Your access does not include messages."))
     subject = subject.strip()
@@ -545,7 +547,7 @@ def thread_start(
         # Only the patient keeps a conversation from the relatives.
         private=private and account.is_patient,
     )
-    return _post_from_patient_side(thread, account, body, findings, checked)
+    return _post_from_patient_side(thread, account, body, findings, checked, now=now)
 
 
 @transaction.atomic
@@ -633,12 +635,14 @@ def _post_from_patient_side(
     body: str,
     findings: list[rules.Finding],
     checked: attachments.CheckedUpload | None = None,
+    *,
+    now: dt.datetime | None = None,
 ) -> Posted:
     """Store a patient-side message. One with warning signs was sent after the warning
     (questionnaire, numbers to call): the thread becomes urgent for the team (top of the inbox,
     marked) and every member is told at once, quiet hours ignored, in the application and by
     e-mail without medical content, until a member answers."""
-    now = timezone.now()
+    now = now or timezone.now()
     words = [finding.summary for finding in findings]
     message = Message.objects.create(
         thread=thread,
