@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from oncoparcours.monitoring.models import PatientAccessLink
 from oncoparcours.portal import services
-from oncoparcours.portal.models import PortalAccount, Thread
+from oncoparcours.portal.models import PortalAccount
 from oncoparcours.portal.services import message_post, thread_start
 
 
@@ -78,10 +78,13 @@ class PortalDemo:
                 body="Bonjour, oui : l'infirmière libérale passera entre 8 h 30 et 9 h.",
                 user=self.nurse,
             )
+            # Written 6 days ago, still unanswered: overdue, its answer date computed from its
+            # own message (never earlier than the message, as a date forced afterwards was).
             thread_start(
                 account=spouse,
                 subject="Transport pour la prochaine séance",
                 body="Bonjour, avons-nous droit à un bon de transport pour la prochaine séance ?",
+                now=timezone.now() - dt.timedelta(days=6),
             )
         car_t = (
             PatientAccessLink.objects.filter(label="Téléphone de l'aidant (démo)")
@@ -97,11 +100,6 @@ class PortalDemo:
                 channel="email",
                 user=self.haematologist,
             )
-        # Threads left waiting look like a real inbox: make one overdue.
-        Thread.objects.filter(subject="Transport pour la prochaine séance").update(
-            waiting_since=timezone.now() - dt.timedelta(days=4),
-            answer_due=timezone.now() - dt.timedelta(days=1),
-        )
 
 
 def portal_logins() -> list[PortalLogin]:

@@ -205,6 +205,16 @@ class Thread(BaseModel):
     # Kept by the patient to themselves: hidden from every caregiver (the one who started it
     # excepted). The patient sees every conversation about them.
     private = models.BooleanField(_("kept from my relatives"), default=False)
+    # Safer reading (cold try-out 2026-12-04, clinician to confirm): a patient's message with
+    # words of the suicide and distress category keeps the conversation from every relative,
+    # the one who started it included (no answer notice to them either), until the patient
+    # chooses otherwise (``privacy_chosen_at``: the patient's own choice is then kept).
+    kept_for_distress = models.BooleanField(
+        _("kept from the relatives (words of distress)"), default=False
+    )
+    privacy_chosen_at = models.DateTimeField(
+        _("privacy chosen by the patient"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("message thread")
@@ -228,9 +238,11 @@ class Thread(BaseModel):
         the relatives and the ones they started."""
         if account.patient_id != self.patient_id:
             return False
-        if account.is_patient or not self.private:
+        if account.is_patient:
             return True
-        return self.started_by_account_id == account.pk
+        if self.kept_for_distress:
+            return False
+        return not self.private or self.started_by_account_id == account.pk
 
 
 class Message(AppendOnlyModel):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from oncoparcours.boards.models import AgendaItem, Document, DocumentKind
 from oncoparcours.core.audit import audit_record
+from oncoparcours.core.french import title_for
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.monitoring.models import Alert, AlertEvent, AlertRecipient, Report
 from oncoparcours.monitoring.services.alerts import MISSING_REPORT_DAYS
@@ -238,8 +239,8 @@ def report_history(account: PortalAccount, limit: int = 30) -> list[ReportLine]:
         if report.comment_warning_signs and report.level == "none":
             # Never "nothing worrying" when the comment is.
             words = _(
-                "Your comment mentions a warning sign: your care team sees it marked. It does "
-                "not raise an alert by itself: if things get worse, call 15."
+                "Your comment contains words that worry us: your care team is told and will "
+                "call you back, but if things get worse, do not wait: call 15."
             )
         line = ReportLine(report, words)
         alert: Alert | None = getattr(report, "alert", None)
@@ -305,7 +306,7 @@ def contacts(account: PortalAccount) -> dict[str, object]:
     team = [
         Contact(
             f"{m.professional.first_name} {m.professional.last_name}",
-            m.get_role_display(),
+            title_for(m.get_role_display(), m.professional),  # "Infirmière" for Madame
             m.professional.phone,
         )
         for m in members
@@ -328,7 +329,9 @@ def visible_threads(account: PortalAccount) -> QuerySet[Thread]:
     threads = Thread.objects.filter(patient_id=account.patient_id)
     if account.is_patient:
         return threads
-    return threads.filter(Q(private=False) | Q(started_by_account=account))
+    return threads.filter(kept_for_distress=False).filter(
+        Q(private=False) | Q(started_by_account=account)
+    )
 
 
 def threads_for_account(account: PortalAccount) -> list[Thread]:

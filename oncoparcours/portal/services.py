@@ -49,6 +49,8 @@ TEAM_KIND = "portal_message"
 URGENT_KIND = "portal_message_urgent"
 LATE_KIND = "portal_message_late"
 ONCALL_KIND = "portal_message_oncall"
+# Warning-word categories whose conversation is kept from the relatives (alarming_words.yaml).
+DISTRESS_CATEGORIES = frozenset({"suicide"})
 KINDS = (CODE_KIND, INVITATION_KIND, REPLY_KIND, TEAM_KIND, URGENT_KIND, LATE_KIND, ONCALL_KIND)
 SCRUBBED = {"code": "······"}
 TEAM_ROLES = ("coordination_nurse", "referring_oncologist", "haematologist")
@@ -519,8 +521,10 @@ def thread_start(
     confirmed: bool = False,
     private: bool = False,
     upload: UploadedFile | None = None,
+    now: dt.datetime | None = None,
 ) -> Posted:
-    """A patient or a relative (with the right) writes to the care team."""
+    """A patient or a relative (with the right) writes to the care team (``now``: when, for
+    the demo's past conversations; the answer date is computed from it)."""
     if not account.may("messages"):
         raise ApplicationError(_("Your access does not include messages."))
     subject = subject.strip()
@@ -543,7 +547,7 @@ def thread_start(
         # Only the patient keeps a conversation from the relatives.
         private=private and account.is_patient,
     )
-    return _post_from_patient_side(thread, account, body, findings, checked)
+    return _post_from_patient_side(thread, account, body, findings, checked, now=now)
 
 
 # Safer reading (2026-12-04 review): only a physician or a nurse answering ends an urgent wait
@@ -640,12 +644,14 @@ def _post_from_patient_side(
     body: str,
     findings: list[rules.Finding],
     checked: attachments.CheckedUpload | None = None,
+    *,
+    now: dt.datetime | None = None,
 ) -> Posted:
     """Store a patient-side message. One with warning signs was sent after the warning
     (questionnaire, numbers to call): the thread becomes urgent for the team (top of the inbox,
     marked) and every member is told at once, quiet hours ignored, in the application and by
     e-mail without medical content, until a member answers."""
-    now = timezone.now()
+    now = now or timezone.now()
     words = [finding.summary for finding in findings]
     message = Message.objects.create(
         thread=thread,
@@ -665,6 +671,15 @@ def _post_from_patient_side(
         local = timezone.localtime(now)
         thread.answer_due = rules.add_working_days(local, level.working_days, level.holidays)
     thread.has_alarming_words = thread.has_alarming_words or bool(words)
+    if (
+        account.is_patient
+        and thread.privacy_chosen_at is None
+        and any(finding.category.key in DISTRESS_CATEGORIES for finding in findings)
+    ):
+        # Safer reading (clinician to confirm, docs/portal.md): the patient's words of distress
+        # are not read by the relatives, nor do they get the answer notice, unless the patient
+        # shares the conversation.
+        thread.kept_for_distress = True
     if words and thread.urgent_since is None:
         thread.urgent_since = now
     thread.save()
@@ -792,15 +807,24 @@ def urgent_messages_escalate(*, now: dt.datetime | None = None) -> int:
             on_call = on_call_reach(
                 thread.patient, "on_call_physician", actor_label="OncoParcours (message urgent)"
             )
-            physicians = (
-                {on_call.user.pk: on_call.user}
-                if on_call is not None and on_call.user is not None and on_call.user.is_active
-                else {}
-            )
-            leads = {user.pk: user for user in _team_users(thread.patient_id, leads_only=True)}
-            for user in {**leads, **physicians}.values():
+            # The same on-call physician an alert's ``on_call_physician`` role reaches: with an
+            # account, in the application and by e-mail; without one, by e-mail at the address
+            # of the directory (no name nor symptom in it).
+            physicians: dict[str, Recipient] = {}
+            if on_call is not None:
+                if on_call.user is not None and on_call.user.is_active:
+                    physicians[f"user:{on_call.user.pk}"] = Recipient.for_user(on_call.user)
+                elif on_call.user is None and on_call.email:
+                    physicians[f"professional:{on_call.pk}"] = Recipient(
+                        label=f"{on_call.first_name} {on_call.last_name}", email=on_call.email
+                    )
+            leads = {
+                f"user:{user.pk}": Recipient.for_user(user)
+                for user in _team_users(thread.patient_id, leads_only=True)
+            }
+            for recipient in {**leads, **physicians}.values():
                 _tell_staff_urgently(
-                    user,
+                    recipient,
                     kind=ONCALL_KIND,
                     subject=_("On call: a patient's urgent message is unanswered"),
                     patient_id=thread.patient_id,
@@ -852,9 +876,13 @@ def thread_privacy_set(*, thread: Thread, account: PortalAccount, private: bool)
     if not account.is_patient or thread.patient_id != account.patient_id:
         raise ApplicationError(_("Only the patient chooses who reads a conversation."))
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
-    if thread.private != private:
+    if thread.private != private or thread.kept_for_distress:
         thread.private = private
-        thread.save(update_fields=["private", "updated_at"])
+        thread.kept_for_distress = False  # the patient's own choice wins from now on
+        thread.privacy_chosen_at = timezone.now()
+        thread.save(
+            update_fields=["private", "kept_for_distress", "privacy_chosen_at", "updated_at"]
+        )
         _audit_portal(
             account,
             AuditAction.UPDATE,
@@ -873,14 +901,25 @@ def thread_mark_seen(*, thread: Thread, account: PortalAccount) -> None:
 
 
 def _tell_staff_urgently(
-    user: User, *, kind: str, subject: str, patient_id: uuid.UUID, reference: str, now: dt.datetime
+    who: User | Recipient,
+    *,
+    kind: str,
+    subject: str,
+    patient_id: uuid.UUID,
+    reference: str,
+    now: dt.datetime,
 ) -> None:
     """In the application and by e-mail (an in-app notice is never passed on to e-mail, so both
-    are sent); the e-mail names neither the patient nor the symptoms."""
-    for chain in ((Channel.IN_APP,), (Channel.EMAIL,)) if user.email else ((Channel.IN_APP,),):
+    are sent; someone without an account by e-mail only); the e-mail names neither the patient
+    nor the symptoms."""
+    recipient = who if isinstance(who, Recipient) else Recipient.for_user(who)
+    chains: list[tuple[str, ...]] = [(Channel.IN_APP,)] if recipient.user is not None else []
+    if recipient.email:
+        chains.append((Channel.EMAIL,))
+    for chain in chains:
         notification_send(
             kind=kind,
-            recipient=Recipient.for_user(user),
+            recipient=recipient,
             context={"url": site_url("portal:staff_inbox"), "subject": subject},
             actor=None,
             patient_id=patient_id,

@@ -26,7 +26,7 @@ from oncoparcours.monitoring.models import QuestionnaireDue, Report
 from oncoparcours.monitoring.report_forms import SelfReportForm
 from oncoparcours.monitoring.services.reports import treatment_context
 
-from . import attachments, config, selectors, services
+from . import attachments, config, rules, selectors, services
 from .forms import (
     AddressForm,
     CodeForm,
@@ -38,6 +38,8 @@ from .forms import (
 )
 from .models import AccountKind, PortalAccount
 from .session import ADDRESS_KEY, current_account, portal_login, portal_logout, portal_required
+
+CODE_FAILURES_KEY = "portal_code_failures"
 
 
 def _account(request: HttpRequest) -> PortalAccount:
@@ -66,6 +68,7 @@ def login(request: HttpRequest) -> HttpResponse:
         address = form.cleaned_data["address"].strip()
         services.code_request(address=address, ip=client_ip(request))
         request.session[ADDRESS_KEY] = address
+        request.session[CODE_FAILURES_KEY] = 0  # a new code: its tries start again
         # The same answer in the same time whether or not a code was sent (sending takes time).
         time.sleep(max(0.0, settings.PORTAL_LOGIN_ANSWER_SECONDS - (time.monotonic() - started)))
         return redirect("portal:code")
@@ -80,17 +83,37 @@ def code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         account = services.code_verify(address=address, code=form.cleaned_data["code"])
         if account is not None:
+            request.session.pop(CODE_FAILURES_KEY, None)
             portal_login(request, account)
             return redirect("portal:home")
-        form.add_error(
-            "code",
-            _(
-                "This code is not valid. Check it, or ask for a new code (a code lasts 10 "
-                "minutes and allows 5 tries)."
-            ),
-        )
+        # Counted in this browser's session (the same for a known or an unknown address, so it
+        # says nothing about the address): past the code's tries, even the right code is
+        # refused, so the page says so and offers a new code.
+        failures = int(request.session.get(CODE_FAILURES_KEY, 0)) + 1
+        request.session[CODE_FAILURES_KEY] = failures
+        if failures >= rules.MAX_TRIES:
+            form.add_error(
+                "code",
+                _(
+                    "You have used up the %(tries)s tries for this code: it no longer works, "
+                    "even typed correctly. Ask for a new code with the button below."
+                )
+                % {"tries": rules.MAX_TRIES},
+            )
+        else:
+            form.add_error(
+                "code",
+                _(
+                    "This code is not valid. Check it, or ask for a new code (a code lasts 10 "
+                    "minutes and allows 5 tries)."
+                ),
+            )
+    used_up = int(request.session.get(CODE_FAILURES_KEY, 0)) >= rules.MAX_TRIES
     return render(
-        request, "portal/code.html", {"form": form, "address": address}, status=form_status(request)
+        request,
+        "portal/code.html",
+        {"form": form, "address": address, "used_up": used_up},
+        status=form_status(request),
     )
 
 

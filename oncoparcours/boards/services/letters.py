@@ -6,6 +6,7 @@ at once after the commit (not at the worker's next pass)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -55,6 +56,15 @@ def _attachments(decision: Decision) -> list[dict[str, str]]:
     ]
 
 
+def _decided_at(decision: Decision) -> dt.datetime:
+    """When the board made the decision: its validation time, a correction within the same
+    session keeping the first version's (the day the case was discussed)."""
+    first = decision
+    while first.amends is not None and first.amends.session_id == first.session_id:
+        first = first.amends
+    return first.validated_at
+
+
 def letter_send(*, message: OutboxMessage, actor: User | None) -> OutboxMessage:
     """Hand the decision's documents to the notification service for the GP's secure mail."""
     document = message.document
@@ -74,7 +84,8 @@ def letter_send(*, message: OutboxMessage, actor: User | None) -> OutboxMessage:
             "patient": patient.display_name,
             "birth_date": patient.birth_date.strftime("%d/%m/%Y"),
             "board": decision.session.board.name,
-            "session_date": timezone.localtime(decision.session.starts_at).strftime("%d/%m/%Y"),
+            # The day the board decided (the session may be held before its planned date).
+            "session_date": timezone.localtime(_decided_at(decision)).strftime("%d/%m/%Y"),
             "version": decision.version,
             "acknowledge_url": f"{settings.SITE_URL.rstrip('/')}{link}",
         },

@@ -126,3 +126,24 @@ def test_without_a_secure_address_the_case_shows_not_delivered_and_it_can_be_sen
     assert [r for r, _mail in mssante.messages] == [["dr.sansadresse@medecin.mssante.example"]]
     message.refresh_from_db()
     assert message.notification.status == "sent"
+
+
+def test_the_letter_gives_the_day_the_board_decided_not_the_planned_session_day(
+    mssante, complete_case, session, clinician, specialists
+):
+    """Cold try-out (2026-12-04): a session planned for 07/12 held on 04/12 wrote "discuté en
+    RCP le 07/12/2026" to the GP, a future date."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    type(session).objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() + dt.timedelta(days=3)
+    )
+    session.refresh_from_db()
+    gp = ProfessionalFactory(
+        specialty="general_practice", secure_mail_address="gp@medecin.mssante.example"
+    )
+    message = decide(complete_case, session, clinician, specialists, gp)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert message.notification.context["session_date"] == today

@@ -80,10 +80,8 @@ def route(patient: Patient, roles: list[str], *, actor_label: str) -> Routing:
     for role in dict.fromkeys(roles):
         reached = False
         if role in ON_CALL_ROLES:
-            on_call = _on_call(patient, role)
+            on_call = on_call_reach(patient, role, actor_label=actor_label, team=team)
             if on_call is not None:
-                if not any(member.professional_id == on_call.pk for member in team):
-                    _grant_on_call_access(patient, on_call, role, actor_label)
                 chosen.setdefault(on_call.pk, (on_call, role))
                 continue
         for member in team:
@@ -98,14 +96,23 @@ def route(patient: Patient, roles: list[str], *, actor_label: str) -> Routing:
     return Routing(list(chosen.values()), unreached)
 
 
-def on_call_reach(patient: Patient, role: str, *, actor_label: str) -> Professional | None:
-    """The professional on the patient's centre rota for ``role`` right now, given access to
-    the record for the on-call time (as for an alert) when not already in the care team; None
-    when nobody is on the rota (no fallback: the caller says so truthfully)."""
+def on_call_reach(
+    patient: Patient,
+    role: str,
+    *,
+    actor_label: str,
+    team: list[CareTeamMember] | None = None,
+) -> Professional | None:
+    """The one on-call resolution, shared by alert routing (``route``), the portal's urgent
+    messages and worrying questionnaire answers: the professional on the rota for ``role`` right
+    now at the patient's expert centre (else proximity centre), given access to the record for
+    the on-call time (as for an alert) when not already in the care team; None when nobody is on
+    the rota (no fallback here: the caller says so truthfully). Whether the person has an
+    account is the caller's concern (told in the application, else by e-mail)."""
     on_call = _on_call(patient, role)
-    if on_call is not None and not any(
-        member.professional_id == on_call.pk for member in _current_team(patient)
-    ):
+    if team is None:
+        team = _current_team(patient)
+    if on_call is not None and not any(member.professional_id == on_call.pk for member in team):
         _grant_on_call_access(patient, on_call, role, actor_label)
     return on_call
 

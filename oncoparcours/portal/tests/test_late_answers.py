@@ -65,3 +65,22 @@ def test_a_thread_within_its_answer_date_is_not_escalated(account):
     services.thread_start(account=account, subject="Question", body="Bonjour")
     assert services.late_answers_escalate() == 0
     assert HONEST not in portal_client(account).get("/portail/messages/").content.decode()
+
+
+def test_the_answer_date_follows_the_message_it_answers_never_before_it(account):
+    """Cold try-out (2026-12-04): a demo thread showed "réponse attendue 03/12" beside its
+    only message of 04/12 (a date forced afterwards). The date is computed from the message."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from oncoparcours.portal import services as portal_services
+
+    written = timezone.now() - dt.timedelta(days=6)
+    posted = portal_services.thread_start(
+        account=account, subject="Transport", body="Un bon de transport ?", now=written
+    )
+    thread = posted.thread
+    assert posted.message.created_at == written == thread.waiting_since
+    assert thread.answer_due > posted.message.created_at
+    assert thread.answer_due < timezone.now()  # overdue, as the demo wants it

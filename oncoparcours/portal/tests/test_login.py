@@ -104,8 +104,16 @@ def test_five_wrong_tries_lock_the_code(client, smtp, account):
     assert LoginCode.objects.get().locked_at is not None
     answer = enter(client, code)  # the right code, too late
     assert answer.status_code == 400
-    assert "pas valable" in answer.content.decode()
+    page = answer.content.decode()
+    # Cold try-out (2026-12-04): the page says the tries are used up and offers a new code.
+    assert "pas valable" not in page
+    assert "Vous avez utilisé les 5 essais de ce code" in page
+    assert 'id="new-code"' in page and "Recevoir un nouveau code" in page
     assert AuditEvent.objects.filter(action="login_failed").count() == 6
+    # The button asks for a new code for the same address; the new code logs in.
+    assert client.post("/portail/connexion/", {"address": ADDRESS}).status_code == 302
+    fresh = code_in(smtp)
+    assert enter(client, fresh).status_code == 302
 
 
 def test_a_code_lasts_ten_minutes(smtp, account):

@@ -134,7 +134,7 @@ def test_a_message_sent_anyway_is_urgent_for_the_team(smtp, account, nurse):
     patient_page = answer.content.decode()
     # The patient is told it is marked urgent but is not an emergency channel.
     assert "marqué urgent" in patient_page and "appelez le 15" in patient_page
-    assert "marquée urgente" in patient_page
+    assert "Votre message est marqué urgent" in patient_page
     urgent = Thread.objects.get(subject="Ce soir")
     assert urgent.urgent_since is not None
 

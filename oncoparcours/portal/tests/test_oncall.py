@@ -167,3 +167,48 @@ def test_a_file_chosen_before_the_warning_is_asked_for_again(account):
     assert "ordonnance.pdf" in page and "choisissez-le à nouveau" in page
     assert 'id="id_confirm_attachment"' in page and 'enctype="multipart/form-data"' in page
     assert not Thread.objects.exists()
+
+
+def test_the_on_call_an_alert_would_reach_gets_the_urgent_message_even_without_an_account(
+    account, clinician
+):
+    """Cold try-out (2026-12-04): the centre's rota physician, reached by a questionnaire alert
+    ("médecin d'astreinte"), was skipped by the portal for having no account. Both paths now
+    resolve the on-call physician with ``monitoring.services.routing.on_call_reach``."""
+    from oncoparcours.monitoring.services.routing import route
+
+    rota = ProfessionalFactory(
+        organisation=account.patient.expert_centre,
+        first_name="Rose-Aimée",
+        last_name="Benoît",
+        email="r.benoit@clb.example",
+        user=None,
+    )
+    OnCallShift.objects.create(
+        organisation=account.patient.expert_centre,
+        role="on_call_physician",
+        professional=rota,
+        starts_at=dt.datetime(2026, 12, 1, tzinfo=PARIS),
+        ends_at=dt.datetime(2027, 1, 1, tzinfo=PARIS),
+    )
+    friday_18 = dt.datetime(2026, 12, 4, 18, 2, tzinfo=PARIS)
+    routed = route(account.patient, ["on_call_physician"], actor_label="test").recipients
+    assert [p for p, _role in routed] == [rota]
+
+    thread = _urgent(account, friday_18)
+    assert services.urgent_messages_escalate(now=friday_18 + dt.timedelta(minutes=3)) == 1
+    thread.refresh_from_db()
+    assert thread.oncall_reached is True
+    told = Notification.objects.filter(kind=services.ONCALL_KIND)
+    assert "r.benoit@clb.example" in {n.email for n in told}
+    assert {n.recipient_user for n in told if n.recipient_user} == {clinician.user}
+    page = portal_client(account).get(f"/portail/messages/{thread.pk}/").content.decode()
+    assert "Transmis à l'astreinte le" in page
+    assert "aucun médecin d'astreinte" not in page
+
+
+def test_an_urgent_thread_shows_no_routine_answer_date(account, on_call):
+    thread = _urgent(account, SATURDAY_22)
+    page = portal_client(account).get(f"/portail/messages/{thread.pk}/").content.decode()
+    assert "répond au plus tard" not in page
+    assert "15" in page and "lira aussi votre message" in page

@@ -123,6 +123,15 @@ def test_information_and_who_to_call(account):
     assert "2 jours ouvrés" in calls
 
 
+def test_who_to_call_gives_a_woman_her_feminine_title(account, nurse):
+    """Cold try-out (2026-12-04): "Sophie Renaud — Infirmier de coordination"."""
+    nurse.civility = "mme"
+    nurse.save(update_fields=["civility"])
+    calls = portal_client(account).get("/portail/contacts/").content.decode()
+    assert "Sophie Renaud — Infirmière de coordination" in calls
+    assert "Infirmier de coordination" not in calls
+
+
 def test_a_caregiver_has_only_the_rights_chosen(caregiver):
     client = portal_client(caregiver)
     assert client.get("/portail/calendrier/").status_code == 200

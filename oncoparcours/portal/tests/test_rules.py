@@ -232,3 +232,21 @@ def test_a_holiday_list_in_the_past_logs_a_warning(monkeypatch, caplog):
         assert config.team_away(now)
     finally:
         config.service_level.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "first"),
+    [
+        ("je n'ai plus envie de rien", "suicide", "3114"),
+        ("brûlure en urinant", "urinary", "15"),
+        ("jambe gonflée et rouge", "thrombosis", "15"),
+    ],
+)
+def test_cold_try_out_phrasings_get_the_right_category_first(text, key, first):
+    """Cold try-out (2026-12-04): each phrase is filed under its own category, listed first,
+    with its own advice (3114 for distress, a possible phlebitis to call about)."""
+    found = config.alarming_in(text)
+    assert found and found[0].category.key == key, found
+    assert found[0].category.call[0] == first
+    if key == "thrombosis":
+        assert "phlébite" in found[0].category.advice and "appelez" in found[0].category.advice

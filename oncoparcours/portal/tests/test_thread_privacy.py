@@ -103,3 +103,35 @@ def test_a_relative_can_neither_keep_a_conversation_private_nor_change_it(accoun
     assert "Ne pas montrer cette conversation à mes proches" not in form
     relative_side.post(f"/portail/messages/{mine.thread.pk}/confidentialite/", {"private": "on"})
     assert not Thread.objects.get(pk=mine.thread.pk).private
+
+
+def test_words_of_distress_keep_the_conversation_from_the_relatives_until_the_patient_shares(
+    account, relative, nurse
+):
+    """Safer reading (cold try-out 2026-12-04, clinician to confirm): a thread the relative
+    started and can read; the patient then writes suicidal words in it: the relative no longer
+    reads it, nor gets the answer notice, until the patient shares it."""
+    started = services.thread_start(account=relative, subject="Moral de maman", body="Bonjour")
+    thread = started.thread
+    services.message_post(
+        thread=thread, body="Je n'ai plus envie de rien", account=account, confirmed=True
+    )
+    thread.refresh_from_db()
+    assert thread.kept_for_distress
+    relative_side = portal_client(relative)
+    assert relative_side.get(f"/portail/messages/{thread.pk}/").status_code == 404
+    assert "Moral de maman" not in relative_side.get("/portail/messages/").content.decode()
+
+    before = set(Notification.objects.values_list("pk", flat=True))
+    services.message_post(thread=thread, body="Je vous appelle maintenant.", user=nurse.user)
+    replies = Notification.objects.filter(kind="portal_reply").exclude(pk__in=before)
+    assert {n.recipient_label for n in replies} == {"Jeanne Moreau"}
+
+    patient_side = portal_client(account)
+    page = patient_side.get(f"/portail/messages/{thread.pk}/").content.decode()
+    assert "vos proches ne le lisent pas" in page
+    patient_side.post(f"/portail/messages/{thread.pk}/confidentialite/", {"private": ""})
+    assert relative_side.get(f"/portail/messages/{thread.pk}/").status_code == 200
+    # The patient's choice is kept: new words of distress do not hide it again.
+    services.message_post(thread=thread, body="envie de mourir", account=account, confirmed=True)
+    assert relative_side.get(f"/portail/messages/{thread.pk}/").status_code == 200
