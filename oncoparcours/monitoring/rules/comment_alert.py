@@ -23,17 +23,32 @@ RULE = "comment-warning-words"
 def _policy() -> dict[str, Any]:
     with POLICY_FILE.open(encoding="utf-8") as handle:
         data: dict[str, Any] = yaml.safe_load(handle)
-    rows = [data, *(data.get("by_treatment") or {}).values()]
+    rows = [data, *(data.get("by_treatment") or {}).values(), *(data.get("by_sign") or [])]
     for row in rows:
         if row.get("level") not in LEVELS[1:] or not row.get("notify"):
             raise ValueError(f"{POLICY_FILE.name}: each row needs a level and roles to notify")
     return data
 
 
-def _row(treatment: str, after_hours: bool) -> dict[str, Any]:
+def _strictness(level: str, minutes: int) -> tuple[int, int]:
+    return LEVELS.index(level), -minutes
+
+
+def _row(treatment: str, after_hours: bool, keys: Sequence[str] = ()) -> dict[str, Any]:
     data = _policy()
     row = {**data, **((data.get("by_treatment") or {}).get(treatment) or {})}
     notify = list(row["notify"])
+    for sign in data.get("by_sign") or []:
+        holds = set(sign["categories"]) & set(keys) and treatment in sign.get(
+            "treatments", [treatment]
+        )
+        if not holds:
+            continue
+        notify += [role for role in sign["notify"] if role not in notify]
+        mine = _strictness(row["level"], int(row["respond_within_minutes"]))
+        if _strictness(sign["level"], int(sign["respond_within_minutes"])) > mine:
+            row = {**row, "level": sign["level"], "respond_within_minutes": sign[
+                "respond_within_minutes"]}  # fmt: skip
     if after_hours:
         notify += [role for role in data.get("after_hours_notify", []) if role not in notify]
     return {**row, "notify": notify}
@@ -49,14 +64,20 @@ def _stricter(decision: Decision, level: str, minutes: int) -> bool:
 
 
 def comment_decision(
-    decision: Decision, categories: Sequence[str], *, treatment: str = "", after_hours: bool = False
+    decision: Decision,
+    categories: Sequence[str],
+    *,
+    treatment: str = "",
+    after_hours: bool = False,
+    keys: Sequence[str] = (),
 ) -> Decision:
     """``decision`` when the comment carries no warning sign or the answers' alert is already at
     least as strict; otherwise the comment's alert, which also notifies whoever the answers'
-    alert would have."""
+    alert would have. ``categories``: the signs' labels (for the advice); ``keys``: their
+    category keys (for the rows by sign)."""
     if not categories:
         return decision
-    row = _row(treatment, after_hours)
+    row = _row(treatment, after_hours, keys)
     minutes = int(row["respond_within_minutes"])
     if _stricter(decision, row["level"], minutes):
         return decision

@@ -236,6 +236,7 @@ def _store(
         [sign["label"] for sign in signs],
         treatment=triaged.treatment,
         after_hours=bool(signs) and comment_checks.after_hours(timezone.localtime(now)),
+        keys=[sign["category"] for sign in signs],
     )
     previous = (
         Report.objects.filter(patient=patient, submitted_at__lte=now)
