@@ -754,9 +754,11 @@ class MolecularFinding(BaseModel):
             )
             return f"{self.gene} {self.get_alteration_type_display()} {detail}".strip()
         if self.kind == MolecularKind.NEGATIVE:
+            from .rules.biomarker_wording import gene_scope
+
             scope = self.get_alteration_type_display() if self.alteration_type else ""
             return str(_("%(gene)s: no alteration found %(scope)s")) % {
-                "gene": self.gene,
+                "gene": gene_scope(self.gene, self.exon),
                 "scope": f"({scope})" if scope else "",
             }
         if self.kind == MolecularKind.TMB:
