@@ -14,3 +14,12 @@ T.update({
         "depuis la page du dossier RCP."
     ),
 })
+T.update({
+    "A measured value cannot be negative: check the report.": (
+        "Une valeur mesurée ne peut pas être négative : vérifiez le compte rendu."
+    ),
+    "The value is out of range: a percentage of stained cells (ER, PR, PD-L1 TPS) or a CPS goes from 0 to 100.": (
+        "Valeur hors limites : un pourcentage de cellules marquées (RE, RP, PD-L1 TPS) ou un "
+        "CPS va de 0 à 100."
+    ),
+})
