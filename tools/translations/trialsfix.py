@@ -23,3 +23,16 @@ T.update({
         "CPS va de 0 à 100."
     ),
 })
+T.update({
+    "unknown gene: not an HGNC symbol the platform knows (e.g. BRAF, KRAS)": (
+        "gène inconnu : pas un symbole HGNC connu de la plateforme (par ex. BRAF, KRAS)"
+    ),
+    "ICD-10 codes, e.g. C18 or C50.4": "des codes CIM-10, par ex. C18 ou C50.4",
+    "ECOG performance status goes from 0 to 5": "l'indice de performance ECOG va de 0 à 5",
+    "an age goes from 0 to 120 years": "un âge va de 0 à 120 ans",
+    "TMB goes from 0 to 1000 mutations/Mb": "la TMB va de 0 à 1000 mutations/Mb",
+    "a number of prior lines goes from 0 to 100": "un nombre de lignes antérieures va de 0 à 100",
+    "a HER2 IHC score goes from 0 to 3 (3+)": "un score HER2 en IHC va de 0 à 3 (3+)",
+    "a percentage or a CPS goes from 0 to 100": "un pourcentage ou un CPS va de 0 à 100",
+    "the minimum is above the maximum": "le minimum est au-dessus du maximum",
+})
