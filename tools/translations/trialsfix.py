@@ -36,3 +36,27 @@ T.update({
     "a percentage or a CPS goes from 0 to 100": "un pourcentage ou un CPS va de 0 à 100",
     "the minimum is above the maximum": "le minimum est au-dessus du maximum",
 })
+T.update({
+    "ClinicalTrials.gov record (JSON, API v2)": "Fiche ClinicalTrials.gov (JSON, API v2)",
+    "CTML file (YAML)": "Fichier CTML (YAML)",
+    "Format": "Format",
+    "File": "Fichier",
+    "The file is larger than 5 MB.": "Le fichier dépasse 5 Mo.",
+    "The file is not text in UTF-8: a JSON or YAML export is expected.": (
+        "Le fichier n'est pas du texte en UTF-8 : un export JSON ou YAML est attendu."
+    ),
+    "Only the clinical-trial curators import trials: ask the clinical research unit of your centre to be named curator.": (
+        "Seuls les curateurs des essais cliniques importent des essais : demandez à l'unité de "
+        "recherche clinique de votre centre d'être nommé curateur."
+    ),
+    "Import trials": "Importer des essais",
+    "A ClinicalTrials.gov record (JSON, one study or a list) or a CTML file (YAML, one or more documents). All or nothing: if one record has an error, nothing is imported.": (
+        "Une fiche ClinicalTrials.gov (JSON, une étude ou une liste) ou un fichier CTML (YAML, "
+        "un ou plusieurs documents). Tout ou rien : si une fiche contient une erreur, rien "
+        "n'est importé."
+    ),
+    "Imported:": "Importé :",
+    "created in the registry": "créé dans le registre",
+    "updated in the registry": "mis à jour dans le registre",
+    "Import": "Importer",
+})

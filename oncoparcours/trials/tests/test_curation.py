@@ -264,3 +264,36 @@ def test_the_ctml_import_refuses_an_unknown_gene():
         services.trials_import_ctml(actor=None, content=content)
     assert "gène inconnu" in str(refused.value) and "gene" in str(refused.value)
     assert not Trial.objects.exists()
+
+
+def test_curators_import_trials_from_the_web_all_or_nothing(curator, clinician, outsider, client):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oncoparcours.trials.models import Trial
+
+    url = reverse("trials:import")
+    client.force_login(outsider.user)
+    assert client.get(url).status_code == 403
+    client.force_login(clinician.user)
+    assert 'href="/essais/import/"' in client.get(reverse("trials:list")).content.decode()
+    demo = (Path(__file__).resolve().parents[1] / "data" / "demo_trials.yaml").read_text()
+    bad = demo.replace("hugo_symbol: BRAF", "hugo_symbol: BRAFF", 1)
+    with translation.override("fr"):
+        refused = client.post(
+            url, {"source": "ctml", "file": SimpleUploadedFile("t.yaml", bad.encode())}
+        )
+    assert refused.status_code == 400 and "gène inconnu" in refused.content.decode()
+    assert not Trial.objects.exists()
+    binary = client.post(
+        url, {"source": "ctgov", "file": SimpleUploadedFile("t.json", b"\xff\xfe\x00")}
+    )
+    assert binary.status_code == 400 and "UTF-8" in binary.content.decode()
+    done = client.post(url, {"source": "ctml", "file": SimpleUploadedFile("t.yaml", demo.encode())})
+    assert done.status_code == 200 and Trial.objects.count() == 5
+    assert "NCT09900001" in done.content.decode() and "créé" in done.content.decode()
+    again = client.post(
+        url, {"source": "ctml", "file": SimpleUploadedFile("t.yaml", demo.encode())}
+    )
+    assert "mis à jour" in again.content.decode()
