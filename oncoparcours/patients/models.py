@@ -762,7 +762,10 @@ class MolecularFinding(BaseModel):
                 "scope": f"({scope})" if scope else "",
             }
         if self.kind == MolecularKind.TMB:
-            return f"TMB {self.tmb:g} mut/Mb"
+            from django.utils.formats import number_format
+
+            tmb = int(self.tmb) if float(self.tmb).is_integer() else self.tmb
+            return f"TMB {number_format(tmb)} mut/Mb"  # "12,5" in French
         if self.kind == MolecularKind.MSI:
             return str(self.get_msi_status_display())
         if self.kind == MolecularKind.TO_VERIFY:

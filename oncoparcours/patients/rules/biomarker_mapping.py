@@ -297,7 +297,10 @@ def structure(marker: str, result: str, alteration: str = "", value: str = "") -
     ):
         return _ihc(name, result, alteration, value)
     if name in MSI_MARKERS:
-        return _msi(name, result, f"{name} {alteration}")
+        mapped = _msi(name, result, f"{name} {alteration}")
+        if mapped.problem == ("alteration", "msi_low") and MSI_WORDS["msi_l"].search(_plain(name)):
+            return _refuse("marker", "msi_low")  # typed in "Gène ou marqueur": name that field
+        return mapped
     if name in TMB_MARKERS:
         return _tmb(result, alteration, value)
     if name in GENE_FAMILIES:

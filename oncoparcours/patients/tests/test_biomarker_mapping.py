@@ -130,7 +130,7 @@ REFUSED = [
     # H6: the MSI / MMR status said in words is read, never overridden by the result.
     (("MSI", "positive", "MSI-L", ""), ("alteration", "msi_low")),
     (("MSI", "positive", "instabilité faible", ""), ("alteration", "msi_low")),
-    (("MSI-L", "negative", "", ""), ("alteration", "msi_low")),
+    (("MSI-L", "negative", "", ""), ("marker", "msi_low")),  # typed in the marker field
     (("MSI", "positive", "MSS", ""), ("result", "value_contradicts_result")),
     (("MSI", "negative", "MSI-H", ""), ("result", "value_contradicts_result")),
     (("MSI", "positive", "MSS, instabilité élevée", ""),
