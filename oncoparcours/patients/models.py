@@ -764,8 +764,8 @@ class MolecularFinding(BaseModel):
         if self.kind == MolecularKind.TMB:
             from django.utils.formats import number_format
 
-            tmb = int(self.tmb) if float(self.tmb).is_integer() else self.tmb
-            return f"TMB {number_format(tmb)} mut/Mb"  # "12,5" in French
+            value = float(self.tmb or 0)
+            return f"TMB {number_format(int(value) if value.is_integer() else value)} mut/Mb"
         if self.kind == MolecularKind.MSI:
             return str(self.get_msi_status_display())
         if self.kind == MolecularKind.TO_VERIFY:
