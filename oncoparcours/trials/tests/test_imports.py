@@ -258,3 +258,13 @@ def test_each_imported_criterion_keeps_its_own_ctml_fragment():
     )
     assert all("NTRK2" not in text for gene, text in texts if gene != "NTRK2")
     assert all(len(text) < 200 for _gene, text in texts)
+
+
+def test_cli_binary_file_gives_a_french_error_not_a_traceback(tmp_path):
+    from django.utils import translation
+
+    path = tmp_path / "bin.json"
+    path.write_bytes(b"\xff\xfe\x00\x89PNG")
+    with translation.override("fr"), pytest.raises(CommandError, match="pas du texte en UTF-8"):
+        call_command("trials", "import-ctgov", str(path))
+    assert not Trial.objects.exists()
