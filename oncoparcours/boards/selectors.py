@@ -151,6 +151,46 @@ def case_for_patient(access: PatientAccess, case_id: uuid.UUID) -> Case:
     return case
 
 
+def results_since_submission(case: Case) -> dict[str, list[dict[str, str]]]:
+    """The molecular results the case's dataset (read from the record at submission or at the
+    last re-read) does not show: ``added`` — current results it lacks (new, or the new version
+    of a corrected one) — and ``gone`` — results it shows that were since corrected or
+    withdrawn. The board never decides on a stale list without seeing it; the dataset itself,
+    and the records already signed, do not change. Empty once the case is decided or
+    withdrawn (the decision was taken on its dataset)."""
+    from oncoparcours.patients.models import MolecularFinding
+
+    if case.status in (CaseStatus.DECIDED, CaseStatus.WITHDRAWN):
+        return {"added": [], "gone": []}
+    shown = [b for b in (case.dataset or {}).get("biomarkers", []) if b.get("text")]
+    current = list(
+        MolecularFinding.objects.current()
+        .filter(patient_id=case.patient_id)
+        .order_by("-sampled_on", "kind", "gene")
+    )
+
+    def key(item_id: str, text: str, sampled_on: str) -> str:
+        # Older datasets did not keep the result's id: compare the wording and the date.
+        return item_id or f"{text}|{sampled_on}"
+
+    with_ids = any(b.get("id") for b in shown)
+    shown_keys = {key(b.get("id", ""), b["text"], b.get("sampled_on", "")) for b in shown}
+    current_keys = {
+        key(str(f.pk) if with_ids else "", f.summary, f.sampled_on.isoformat()): f for f in current
+    }
+    added = [
+        {"text": f.summary, "sampled_on": f.sampled_on.isoformat()}
+        for k, f in current_keys.items()
+        if k not in shown_keys
+    ]
+    gone = [
+        {"text": b["text"], "sampled_on": b.get("sampled_on", "")}
+        for b in shown
+        if key(b.get("id", ""), b["text"], b.get("sampled_on", "")) not in current_keys
+    ]
+    return {"added": added, "gone": gone}
+
+
 def cases_for_patient(patient_id: uuid.UUID) -> list[Case]:
     return list(
         Case.objects.filter(patient_id=patient_id)

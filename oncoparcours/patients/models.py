@@ -754,13 +754,18 @@ class MolecularFinding(BaseModel):
             )
             return f"{self.gene} {self.get_alteration_type_display()} {detail}".strip()
         if self.kind == MolecularKind.NEGATIVE:
+            from .rules.biomarker_wording import gene_scope
+
             scope = self.get_alteration_type_display() if self.alteration_type else ""
             return str(_("%(gene)s: no alteration found %(scope)s")) % {
-                "gene": self.gene,
+                "gene": gene_scope(self.gene, self.exon),
                 "scope": f"({scope})" if scope else "",
             }
         if self.kind == MolecularKind.TMB:
-            return f"TMB {self.tmb:g} mut/Mb"
+            from django.utils.formats import number_format
+
+            value = float(self.tmb or 0)
+            return f"TMB {number_format(int(value) if value.is_integer() else value)} mut/Mb"
         if self.kind == MolecularKind.MSI:
             return str(self.get_msi_status_display())
         if self.kind == MolecularKind.TO_VERIFY:

@@ -328,6 +328,12 @@ def entry_problem_message(code: str) -> str:
             "cells (ER, PR, PD-L1 TPS), PD-L1 CPS, TMB in mutations/Mb."
         ),
         "value_unreadable": _("The value cannot be read: give one number (e.g. 60 %, CPS 10)."),
+        "value_negative": _("A measured value cannot be negative: check the report."),
+        "value_out_of_range": _(
+            "The value is out of range: a percentage of stained cells (ER, PR, PD-L1 TPS) or a "
+            "CPS goes from 0 to 100."
+        ),
+        "tmb_out_of_range": _("TMB is 0 to 1000 mutations per megabase."),
         "not_her2_score": _("A HER2 score is IHC 0, 1+, 2+ or 3+."),
         "her2_2plus_needs_ish": _(
             "HER2 2+ is negative only after in situ hybridisation: record the IHC 2+ and the "

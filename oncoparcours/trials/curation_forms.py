@@ -57,6 +57,15 @@ FIELDS: dict[str, tuple[str, str]] = {
 }
 PROBLEMS = {
     "not_gene": _("an HGNC gene symbol in capitals, e.g. BRAF"),
+    "unknown_gene": _("unknown gene: not an HGNC symbol the platform knows (e.g. BRAF, KRAS)"),
+    "not_icd10": _("ICD-10 codes, e.g. C18 or C50.4"),
+    "ecog_out_of_range": _("ECOG performance status goes from 0 to 5"),
+    "age_out_of_range": _("an age goes from 0 to 120 years"),
+    "tmb_out_of_range": _("TMB goes from 0 to 1000 mutations/Mb"),
+    "line_out_of_range": _("a number of prior lines goes from 0 to 100"),
+    "her2_score_out_of_range": _("a HER2 IHC score goes from 0 to 3 (3+)"),
+    "percent_out_of_range": _("a percentage or a CPS goes from 0 to 100"),
+    "min_above_max": _("the minimum is above the maximum"),
     "not_protein_change": _("an HGVS protein change, e.g. p.V600E"),
     "not_protein_position": _("a residue and its position, e.g. p.V600"),
     "not_icdo_morphology": _(

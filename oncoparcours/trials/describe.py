@@ -224,7 +224,9 @@ def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
             "2+ ISH-": _("2+, ERBB2 not amplified (in situ hybridisation)"),
         }
         return _("Recorded immunohistochemistry result: %(value)s.") % {
-            "value": her2.get(found) or _number(found) + _ihc_unit(criterion)
+            # A HER2 score comes with its "+" ("3+"): never "3++".
+            "value": her2.get(found)
+            or (found if found.endswith("+") else _number(found) + _ihc_unit(criterion))
         }
     if kind == "line":
         count = int(float(found)) if found.replace(".", "", 1).isdigit() else 0

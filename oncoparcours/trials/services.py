@@ -23,7 +23,10 @@ from .rules.tree import document_problems
 
 
 def _problem_text(problems: list[tuple[str, str]]) -> str:
-    return "; ".join(f"{path}: {code}" for path, code in problems[:20])
+    """Every problem with its path, in words ("tree.0.max : ECOG … de 0 à 5")."""
+    from .curation_forms import PROBLEMS
+
+    return "; ".join(f"{path} : {PROBLEMS.get(code, code)}" for path, code in problems[:20])
 
 
 @transaction.atomic

@@ -52,7 +52,11 @@ def trial_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(trials, 50).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [(trial, trial.is_stale(now)) for trial in page]
-    return render(request, "trials/trial_list.html", {"form": form, "page_obj": page, "rows": rows})
+    return render(
+        request,
+        "trials/trial_list.html",
+        {"form": form, "page_obj": page, "rows": rows, "can_curate": may_curate(request.user)},
+    )
 
 
 @login_required
@@ -232,3 +236,58 @@ def _criteria_edit(
         criterion_form.add_error(None, _("An arm needs at least one criterion."))
         return None, True
     return tree, False
+
+
+class ImportForm(forms.Form):
+    FORMATS = (
+        ("ctgov", _("ClinicalTrials.gov record (JSON, API v2)")),
+        ("ctml", _("CTML file (YAML)")),
+    )
+    source = forms.ChoiceField(label=_("Format"), choices=FORMATS)
+    file = forms.FileField(label=_("File"))
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        try:
+            return str(upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(
+                _("The file is not text in UTF-8: a JSON or YAML export is expected.")
+            ) from error
+
+
+@login_required
+def trial_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Import trials from a ClinicalTrials.gov JSON record or a CTML file (curators): all or
+    nothing, every error named by record and path; lists what was created or updated."""
+    from . import services
+
+    if not may_curate(request.user):
+        reason = _(
+            "Only the clinical-trial curators import trials: ask the clinical research unit of "
+            "your centre to be named curator."
+        )
+        return render(request, "403.html", {"reason": reason}, status=403)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    done: list[dict[str, Any]] = []
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        existing = set(Trial.objects.values_list("pk", flat=True))
+        run = (
+            services.trials_import_ctgov
+            if form.cleaned_data["source"] == "ctgov"
+            else services.trials_import_ctml
+        )
+        try:
+            trials = run(actor=request.user, content=form.cleaned_data["file"])
+        except ApplicationError as error:
+            head, _sep, rest = error.message.partition(". ")
+            errors = [head + "."] + [e for e in rest.split(" | ") if e] if rest else [error.message]
+        else:
+            done = [{"trial": t, "created": t.pk not in existing} for t in trials]
+    status = 400 if errors or form.errors else 200
+    return render(
+        request, "trials/import.html", {"form": form, "done": done, "errors": errors}, status=status
+    )

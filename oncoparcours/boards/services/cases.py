@@ -95,6 +95,7 @@ def dataset_from_record(case: Case) -> dict[str, Any]:
         # (results "to verify" shown as such); older cases keep their marker / result rows.
         "biomarkers": [
             {
+                "id": str(f.pk),
                 "text": f.summary,
                 "kind": f.kind,
                 "to_verify": f.kind == MolecularKind.TO_VERIFY,

@@ -177,3 +177,48 @@ def test_the_case_dataset_and_its_pdf_read_the_structured_molecular_results(
         )
     row = html.split("<th>Biomarqueurs</th>")[1].split("</tr>")[0]
     assert "p.G12C" in row and "MGMT" in row and "MSI" not in row
+
+
+def test_results_recorded_after_submission_are_shown_on_the_case_and_in_session(
+    session, clinician, specialists, braf_case
+):
+    """Cold try-out: the case kept the list read at submission, without a BRAF p.V600E recorded
+    later that the trials panel used. Both case pages list it under "added since"; a corrected
+    result shows as gone; once decided, the dataset (and the signed record) do not change."""
+    from oncoparcours.boards.models import Case
+    from oncoparcours.boards.services.cases import case_submit
+    from oncoparcours.patients.models import MolecularFinding
+
+    # braf_case's BRAF was recorded before submission: resubmit-free path, a new case.
+    patient = braf_case.patient
+    Case.objects.filter(pk=braf_case.pk).update(status="withdrawn")
+    case = case_submit(
+        actor=clinician.user, patient=patient, board=braf_case.board,
+        diagnosis=braf_case.diagnosis, question="Essai ?", context="new_diagnosis",
+        informed_today=True,
+    )  # fmt: skip
+    client = client_for(clinician)
+    assert "depuis l'inscription" not in client.get(case.get_absolute_url()).content.decode()
+    molecular_finding_add(
+        actor=clinician.user,
+        patient=patient,
+        raw={"kind": "tmb", "tmb": "12", "sampled_on": "2025-02-10", "source": "NGS"},
+    )
+    old = MolecularFinding.objects.get(patient=patient, gene="BRAF")
+    from oncoparcours.patients.molecular_services import molecular_finding_withdraw
+
+    molecular_finding_withdraw(actor=clinician.user, finding=old, reason="Saisi par erreur")
+    page = client.get(case.get_absolute_url()).content.decode()
+    block = page.split("Résultats ajoutés depuis l'inscription du dossier")[1]
+    assert "TMB 12" in block.split("</ul>")[0]
+    gone = page.split("Résultats corrigés ou retirés depuis l'inscription du dossier")[1]
+    assert "BRAF" in gone.split("</ul>")[0]
+    client, _url, item = run_session(session, clinician, specialists, case)
+    panel = client.get(reverse("boards:case_panel", args=[session.pk, item.pk])).content.decode()
+    assert "Résultats ajoutés depuis l'inscription du dossier" in panel
+    client.post(reverse("boards:case_panel", args=[session.pk, item.pk]), DECISION)
+    case.refresh_from_db()
+    assert case.status == "decided"
+    assert "TMB" not in " ".join(b["text"] for b in case.dataset["biomarkers"])
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "Résultats ajoutés depuis" not in page

@@ -182,6 +182,7 @@ def case_detail(
                 )
             ],
             "templates": suggested_templates(found_decisions[0]) if found_decisions else [],
+            "since_submission": selectors.results_since_submission(case),
         },
         status=form_status(request),
     )

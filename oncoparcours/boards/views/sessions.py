@@ -178,6 +178,7 @@ def case_panel(
         "documents": selectors.documents(item.case),
         "refreshed": refreshed,
         "trials": found,
+        "since_submission": selectors.results_since_submission(item.case),
     }
     template = (
         "boards/partials/case_panel.html" if _htmx(request) else "boards/case_in_session.html"

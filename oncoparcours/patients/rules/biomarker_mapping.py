@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .molecular import KNOWN_GENES, PROTEIN_CHANGE, normalise_protein_change
+from .molecular import KNOWN_GENES, MAX_TMB, PROTEIN_CHANGE, normalise_protein_change
 
 RESULTS = ("positive", "negative", "equivocal", "not_assessable")
 IHC_MARKERS = {
@@ -61,6 +61,9 @@ PROTEIN_TOKEN = re.compile(
 LIMITED_TEST = re.compile(r"\b[a-z][0-9]+|\bc\.[0-9]|\bcodons?\b|hotspot")
 EXON = re.compile(r"\bexons?\s*([0-9]+(?:\s*(?:/|,|et|and|ou|or|-|\+|a|au|to)\s*[0-9]+)*)")
 NUMBER = re.compile(r"([0-9]+(?:[.,][0-9]+)?)")
+# A minus sign before a number ("-5", "− 5"), not a hyphen inside a range ("1-49") or a name
+# ("PD-L1"): a measured value is never negative, and reading "-5" as 5 would flip it.
+SIGNED = re.compile(r"(?<![0-9a-z])[-−–]\s*[0-9]")
 # In situ hybridisation (FISH, CISH, SISH, "ISH", "hybridation in situ").
 ISH = re.compile(r"\b(?:[fcs]?ish|hybridation|hybridization)\b")
 HER2_SCORE = re.compile(r"(?<![0-9])([0-3])\s*\+|(?:ihc|score)\s*0\b|^\s*0\s*$")
@@ -121,6 +124,8 @@ def _ihc(marker: str, result: str, alteration: str, value: str) -> Mapped:
         return _refuse("result", "result_not_structured")
     if not NUMBER.search(plain):
         return _refuse("value", "value_required")
+    if SIGNED.search(plain):
+        return _refuse("value", "value_negative")
     if name == "HER2":
         found = {m.group(1) or "0" for m in HER2_SCORE.finditer(plain)}
         if len(found) != 1:
@@ -143,7 +148,7 @@ def _ihc(marker: str, result: str, alteration: str, value: str) -> Mapped:
     if name == "PD-L1" and scale == "percent" and "%" not in text and "tps" not in plain:
         return _refuse("value", "pdl1_scale_required")  # TPS % or CPS: the scale must be said
     if not 0 <= number <= 100:
-        return _refuse("value", "value_unreadable")
+        return _refuse("value", "value_out_of_range")
     if result == "equivocal":
         return _refuse("result", "result_not_structured")
     if scale == "percent":  # ER, PR (ASCO/CAP 2020) and PD-L1 TPS: positive from 1 %
@@ -196,9 +201,14 @@ def _msi(marker: str, result: str, alteration: str) -> Mapped:
 
 
 def _tmb(result: str, alteration: str, value: str) -> Mapped:
-    numbers = NUMBER.findall(_plain(f"{value} {alteration}"))
+    plain = _plain(f"{value} {alteration}")
+    numbers = NUMBER.findall(plain)
     if len(numbers) != 1:
         return _refuse("value", "value_required" if not numbers else "value_unreadable")
+    if SIGNED.search(plain):
+        return _refuse("value", "value_negative")
+    if float(numbers[0].replace(",", ".")) > MAX_TMB:
+        return _refuse("value", "tmb_out_of_range")
     return Mapped({"kind": "tmb", "tmb": numbers[0].replace(",", ".")})
 
 
@@ -287,7 +297,10 @@ def structure(marker: str, result: str, alteration: str = "", value: str = "") -
     ):
         return _ihc(name, result, alteration, value)
     if name in MSI_MARKERS:
-        return _msi(name, result, f"{name} {alteration}")
+        mapped = _msi(name, result, f"{name} {alteration}")
+        if mapped.problem == ("alteration", "msi_low") and MSI_WORDS["msi_l"].search(_plain(name)):
+            return _refuse("marker", "msi_low")  # typed in "Gène ou marqueur": name that field
+        return mapped
     if name in TMB_MARKERS:
         return _tmb(result, alteration, value)
     if name in GENE_FAMILIES:

@@ -74,3 +74,13 @@ def result_label(marker: str, result: str, alteration: str = "") -> str:
         return str(COMMON[result])
     wording = WORDING[marker_kind(marker, alteration)]
     return str(wording.get(result, result))
+
+
+def gene_scope(gene: str, exon: int | None = None) -> str:
+    """The part of the gene a result speaks of: "EGFR exon 19", or "EGFR" for the whole gene.
+
+    Every wording of a molecular result goes through it: a negative limited to one exon must
+    never read as the whole gene wild type ("EGFR exon 19 non muté", not "EGFR non muté")."""
+    if not exon:
+        return gene
+    return str(_("%(gene)s exon %(exon)s")) % {"gene": gene, "exon": exon}

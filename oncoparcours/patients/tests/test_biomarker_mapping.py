@@ -4,6 +4,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from oncoparcours.patients.rules import molecular
 from oncoparcours.patients.rules.biomarker_mapping import structure
@@ -129,7 +130,7 @@ REFUSED = [
     # H6: the MSI / MMR status said in words is read, never overridden by the result.
     (("MSI", "positive", "MSI-L", ""), ("alteration", "msi_low")),
     (("MSI", "positive", "instabilité faible", ""), ("alteration", "msi_low")),
-    (("MSI-L", "negative", "", ""), ("alteration", "msi_low")),
+    (("MSI-L", "negative", "", ""), ("marker", "msi_low")),  # typed in the marker field
     (("MSI", "positive", "MSS", ""), ("result", "value_contradicts_result")),
     (("MSI", "negative", "MSI-H", ""), ("result", "value_contradicts_result")),
     (("MSI", "positive", "MSS, instabilité élevée", ""),
@@ -142,6 +143,15 @@ REFUSED = [
     (("PD-L1", "positive", "", "IC 5 %"), ("value", "pdl1_ic_not_structured")),
     (("CDKN2A", "positive", "perte d'hétérozygotie", ""), ("alteration", "ambiguous_alteration")),
     (("PTEN", "positive", "perte d'expression", ""), ("alteration", "ambiguous_alteration")),
+    # Cold try-out: "-5" was saved as TMB 5; "150" read "give one number".
+    (("TMB", "positive", "", "-5"), ("value", "value_negative")),
+    (("TMB", "positive", "", "− 5 mut/Mb"), ("value", "value_negative")),
+    (("TMB", "positive", "", "5000"), ("value", "tmb_out_of_range")),
+    (("PD-L1", "positive", "", "TPS -50 %"), ("value", "value_negative")),
+    (("PD-L1", "positive", "", "TPS 150 %"), ("value", "value_out_of_range")),
+    (("RE", "positive", "", "150 %"), ("value", "value_out_of_range")),
+    (("PD-L1", "positive", "", "CPS 150"), ("value", "value_out_of_range")),
+    (("HER2", "negative", "", "-1+"), ("value", "value_negative")),
 ]  # fmt: skip
 
 
@@ -228,3 +238,26 @@ def test_marker_status_reads_only_whole_gene_negatives():
         assert marker_results([her2_2, not_ish])["HER2"] == "equivocal"
     ish_negative = _finding("negative", "ERBB2", "amplification")
     assert marker_results([her2_2, ish_negative])["HER2"] == "negative"
+
+
+@pytest.mark.django_db
+def test_a_negative_tmb_is_refused_on_the_simple_entry_not_flipped(clinician, patient):
+    from oncoparcours.core.errors import ApplicationError
+    from oncoparcours.patients.molecular_services import molecular_entry_add
+
+    with translation.override("fr"), pytest.raises(ApplicationError) as refused:
+        molecular_entry_add(
+            actor=clinician.user, patient=patient, marker="TMB", result="positive",
+            tested_on=dt.date(2025, 1, 10), value="-5",
+        )  # fmt: skip
+    assert refused.value.errors == {
+        "value": ["Une valeur mesurée ne peut pas être négative : vérifiez le compte rendu."]
+    }
+    assert not patient.molecular.exists()
+    with translation.override("fr"), pytest.raises(ApplicationError) as refused:
+        molecular_entry_add(
+            actor=clinician.user, patient=patient, marker="PD-L1", result="positive",
+            tested_on=dt.date(2025, 1, 10), value="TPS 150 %",
+        )  # fmt: skip
+    assert "hors limites" in refused.value.errors["value"][0]
+    assert not patient.molecular.exists()

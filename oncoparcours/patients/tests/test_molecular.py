@@ -302,3 +302,37 @@ def test_others_cannot_correct_and_outsiders_get_404(outsider_client, clinician,
     url = reverse("patients:molecular_withdraw", args=[patient.pk, old.pk])
     assert outsider_client.post(url, {"reason": "x"}).status_code == 404
     assert patient.molecular.current().count() == 1
+
+
+@pytest.mark.django_db
+def test_a_negative_limited_to_one_exon_keeps_its_scope_in_every_summary(
+    clinician_client, clinician, patient
+):
+    """EGFR exon 19 negative never reads as the whole gene wild type: record summary, board
+    dataset line (``summary``), trial reasons."""
+    from oncoparcours.testing.factories import DiagnosisFactory
+    from oncoparcours.trials.describe import found_sentence
+    from oncoparcours.trials.rules.criteria import EVALUATORS, MET, NOT_MET, UNKNOWN
+    from oncoparcours.trials.selectors import patient_facts
+
+    DiagnosisFactory(patient=patient, icd10="C34.1")
+    finding = molecular_finding_add(
+        actor=clinician.user, patient=patient,
+        raw={"kind": "negative", "gene": "EGFR", "alteration_type": "mutation", "exon": "19",
+             "sampled_on": "2025-01-10", "source": "NGS"},
+    )  # fmt: skip
+    with translation.override("fr"):
+        assert str(finding).startswith("EGFR exon 19 : aucune altération retrouvée")
+        assert "EGFR exon 19" in finding.summary
+        page = clinician_client.get(patient.get_absolute_url()).content.decode()
+    summary_line = page.split("<dt>Biomarqueurs</dt>")[1].split("</dd>")[0]
+    assert "EGFR exon 19 : aucune altération retrouvée" in summary_line
+    facts = patient_facts(patient)
+    wild = {"criterion": "variant", "gene": "EGFR", "wild_type": True}
+    assert EVALUATORS["variant"](wild, facts)[0] == UNKNOWN
+    exon19 = {"criterion": "variant", "gene": "EGFR", "alteration_type": "mutation", "exon": 19}
+    value, found = EVALUATORS["variant"](exon19, facts)
+    assert value == NOT_MET and found == "EGFR exon 19|wt"
+    with translation.override("fr"):
+        assert "EGFR exon 19" in found_sentence(exon19, found, value)
+    assert EVALUATORS["variant"]({**exon19, "wild_type": True}, facts) == (MET, "EGFR exon 19|wt")

@@ -160,7 +160,15 @@ def variant(c: dict[str, Any], f: PatientFacts) -> Outcome:
     benign one (class 1–2) does not meet it. The absence of a variant proves nothing (which
     genes a test covered is not recorded), unless a negative result of the gene covers what the
     criterion asks: then not met — and a wild-type criterion met (docs/clinical-rules.md §8)."""
-    covered = any(negative_covers(c, n) for n in f.negatives)
+    covering = [n for n in f.negatives if negative_covers(c, n)]
+    covered = bool(covering)
+    # The reason names the scope the negative result covered ("EGFR exon 19|wt"): a negative
+    # limited to one exon never reads as the whole gene wild type.
+    wt = (
+        f"{c['gene']} exon {covering[0].exon}|wt"
+        if covering and covering[0].exon
+        else (f"{c['gene']}|wt")
+    )
     if c.get("wild_type"):
         broken = [v for v in f.variants if wild_type_broken_by(c, v)]
         proven = [v for v in broken if v.pathogenic]
@@ -169,7 +177,7 @@ def variant(c: dict[str, Any], f: PatientFacts) -> Outcome:
         unsure = [v for v in broken if not v.benign]
         if unsure:
             return UNKNOWN, unsure[0].label()
-        return (MET, f"{c['gene']}|wt") if covered else (UNKNOWN, NOTHING)
+        return (MET, wt) if covered else (UNKNOWN, NOTHING)
     found = [v for v in f.variants if variant_matches(c, v)]
     proven = [v for v in found if v.pathogenic]
     if proven:
@@ -180,7 +188,7 @@ def variant(c: dict[str, Any], f: PatientFacts) -> Outcome:
     if found:
         return NOT_MET, found[0].label()
     if covered:
-        return NOT_MET, f"{c['gene']}|wt"
+        return NOT_MET, wt
     in_gene = [v for v in f.variants if involves(v, c["gene"])]
     return UNKNOWN, in_gene[0].label() if in_gene else NOTHING
 

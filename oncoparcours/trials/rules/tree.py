@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from oncoparcours.patients.rules.molecular import KNOWN_GENES, MAX_TMB
+
 from .criteria import EVALUATORS, MET, NOT_MET, UNKNOWN
 from .diseases import CRITERION_MORPHOLOGY, CRITERION_TOPOGRAPHY, GROUPS
 from .facts import PatientFacts
@@ -21,11 +23,11 @@ META_FIELDS = {"criterion", "text", "provenance", "curator", "date"}
 _str_list = "str_list"
 SCHEMA: dict[str, dict[str, str]] = {
     "disease": {
-        "icd10": _str_list,
+        "icd10": "icd10_list",
         "topography": "icdo_topography_list",
         "morphology": "icdo_morphology_list",
         "group": "group",
-        "exclude_icd10": _str_list,
+        "exclude_icd10": "icd10_list",
         "exclude_morphology": "icdo_morphology_list",
     },
     "variant": {
@@ -60,6 +62,21 @@ GENE = re.compile(r"^[A-Z][A-Z0-9-]*$")
 PROTEIN = re.compile(r"^p\.[A-Z*][0-9]+[A-Za-z0-9_*=]*$")
 # A residue and its position ("p.V600"): any change at that position (MatchMiner's wildcard).
 PROTEIN_POSITION = re.compile(r"^p\.[A-Z][0-9]+$")
+# ICD-10 code or prefix of a disease criterion: a letter and a digit (C5: C50–C59), a third
+# character (C18, C7A), an optional subdivision (C50.4, C18.7); "ZZZ" or "cancer" is refused.
+ICD10 = re.compile(r"^[A-Z][0-9](?:[0-9A-Z](?:\.[0-9A-Z]{1,2})?)?$")
+# What each limit can be, by kind of criterion (the patient side refuses the same values): ECOG
+# 0–5 (WHO), age 0–120 years, TMB 0–1000 mut/Mb, HER2 IHC 0–3+, percentages and CPS 0–100,
+# prior lines 0–100.
+LIMITS: dict[str, tuple[float, float, str]] = {
+    "ecog": (0, 5, "ecog_out_of_range"),
+    "age": (0, 120, "age_out_of_range"),
+    "tmb": (0, MAX_TMB, "tmb_out_of_range"),
+    "line": (0, 100, "line_out_of_range"),
+    "her2_score": (0, 3, "her2_score_out_of_range"),
+    "percent": (0, 100, "percent_out_of_range"),
+    "cps": (0, 100, "percent_out_of_range"),
+}
 CHOICES = {
     "group": GROUPS,
     "alteration_type": ("snv", "indel", "fusion", "amplification", "deletion", "mutation", "cnv"),
@@ -92,7 +109,13 @@ def _value_problem(kind: str, value: Any) -> str:
     if kind == "bool":
         return "" if isinstance(value, bool) else "not_boolean"
     if kind == "gene":
-        return "" if isinstance(value, str) and GENE.match(value) else "not_gene"
+        if not (isinstance(value, str) and GENE.match(value)):
+            return "not_gene"
+        return "" if value in KNOWN_GENES else "unknown_gene"
+    if kind == "icd10_list":
+        if problem := _value_problem(_str_list, value):
+            return problem
+        return "" if all(ICD10.match(v.strip()) for v in value) else "not_icd10"
     if kind == "protein":
         return "" if isinstance(value, str) and PROTEIN.match(value) else "not_protein_change"
     if kind == "protein_position":
@@ -133,6 +156,7 @@ def tree_problems(node: Any, path: str = "tree") -> list[tuple[str, str]]:
     problems += [(f"{path}.{n}", "required") for n in REQUIRED.get(kind, ()) if n not in node]
     if node.get("provenance", "curated") not in PROVENANCES:
         problems.append((f"{path}.provenance", "unknown_choice"))
+    problems += _limit_problems(kind, node, path)
     if (
         kind == "variant"
         and node.get("fusion_partner")
@@ -143,6 +167,24 @@ def tree_problems(node: Any, path: str = "tree") -> list[tuple[str, str]]:
         )
     ):
         problems.append((f"{path}.fusion_partner", "partner_without_fusion"))
+    return problems
+
+
+def _limit_problems(kind: str, node: dict[str, Any], path: str) -> list[tuple[str, str]]:
+    """Limits outside what the measure can be (ECOG ≤ 9, HER2 ≥ 7+) and a minimum above the
+    maximum (age 90–18): such a criterion can never be met, or is a typing error."""
+    problems = []
+    numbers = {
+        n: node[n]
+        for n in ("min", "max", "below")
+        if isinstance(node.get(n), int | float) and not isinstance(node.get(n), bool)
+    }
+    limits = LIMITS.get(node.get("scale", "") if kind == "ihc" else kind)
+    if limits is not None:
+        low, high, code = limits
+        problems += [(f"{path}.{n}", code) for n, v in numbers.items() if not low <= v <= high]
+    if "min" in numbers and "max" in numbers and numbers["min"] > numbers["max"]:
+        problems.append((f"{path}.min", "min_above_max"))
     return problems
 
 

@@ -55,8 +55,12 @@ patient = st.builds(
     ihc=st.dictionaries(st.sampled_from(["HER2", "ER"]), st.sampled_from(
         [("her2_score", 2.0), ("her2_score", 3.0), ("percent", 0.5), ("percent", 40.0)])),
 )  # fmt: skip
+# A minimum above the maximum is refused by the tree validation (it can never be met).
 bounds = st.fixed_dictionaries({}, optional={"min": st.sampled_from([1, 10, 18]),
-                                             "max": st.sampled_from([2, 20, 75])})  # fmt: skip
+                                             "max": st.sampled_from([2, 20, 75])}).filter(
+    lambda b: b.get("min", 0) <= b.get("max", 1000))  # fmt: skip
+ecog_bounds = st.fixed_dictionaries({}, optional={"min": st.sampled_from([0, 1, 2]),
+                                                  "max": st.sampled_from([2, 3, 5])})  # fmt: skip
 codes = st.lists(st.sampled_from(["C18", "C34", "C43", "C5", "C92", "D47"]), min_size=1,
                  max_size=2)  # fmt: skip
 criterion = st.one_of(
@@ -75,7 +79,7 @@ criterion = st.one_of(
     bounds.map(lambda b: {"criterion": "tmb", **b}),
     bounds.map(lambda b: {"criterion": "age", **b}),
     bounds.map(lambda b: {"criterion": "line", **b}),
-    bounds.map(lambda b: {"criterion": "ecog", **b}),
+    ecog_bounds.map(lambda b: {"criterion": "ecog", **b}),
     bounds.map(lambda b: {"criterion": "lab", "test": "creatinine", **b}),
     st.sampled_from([{"criterion": "msi", "status": "msi_h"}, {"criterion": "msi", "status": "mss"},
         {"criterion": "sex", "sex": "F"}, {"criterion": "stage", "metastatic": True},

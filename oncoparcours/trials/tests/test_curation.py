@@ -199,3 +199,101 @@ def test_criterion_ranges_and_lab_units_are_checked(curator, clinician, client):
            "c-text": "Créatinine ≤ 1,5"}  # fmt: skip
     answer = client.post(url, lab)
     assert answer.status_code == 400 and "Indiquez l&#x27;unité" in answer.content.decode()
+
+
+IMPOSSIBLE = [
+    # Cold try-out: each was saved. ECOG 0–5, age min ≤ max, HER2 IHC 0–3+, ICD-10 format,
+    # HGNC symbols the patient side knows.
+    ({"criterion": "ecog", "max": 9}, ("tree.max", "ecog_out_of_range")),
+    ({"criterion": "age", "min": 90, "max": 18}, ("tree.min", "min_above_max")),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 7},
+     ("tree.min", "her2_score_out_of_range")),
+    ({"criterion": "ihc", "marker": "PD-L1", "scale": "percent", "min": 150},
+     ("tree.min", "percent_out_of_range")),
+    ({"criterion": "tmb", "min": -1}, ("tree.min", "tmb_out_of_range")),
+    ({"criterion": "disease", "icd10": ["ZZZ"]}, ("tree.icd10", "not_icd10")),
+    ({"criterion": "disease", "exclude_icd10": ["cancer"]}, ("tree.exclude_icd10", "not_icd10")),
+    ({"criterion": "variant", "gene": "BRAFF"}, ("tree.gene", "unknown_gene")),
+    ({"criterion": "variant", "gene": "ALK", "fusion_partner": "EML44"},
+     ("tree.fusion_partner", "unknown_gene")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("criterion", "problem"), IMPOSSIBLE)
+def test_impossible_criteria_are_refused_by_path(criterion, problem):
+    from oncoparcours.trials.rules.tree import tree_problems
+
+    assert problem in tree_problems(criterion)
+    fine = {"criterion": "disease", "icd10": ["C18", "C50.4", "C7A"]}
+    assert tree_problems(fine) == []
+
+
+def test_the_json_editor_and_the_form_refuse_impossible_criteria_in_french(
+    curator, clinician, client
+):
+    import_demo()
+    arm = Arm.objects.get(code="BRAF-V600")
+    url = reverse("trials:curate", args=[arm.trial_id, arm.pk])
+    client.force_login(clinician.user)
+    tree = {"and": [{"criterion": "ecog", "max": 9}, {"criterion": "variant", "gene": "BRAFF"}]}
+    with translation.override("fr"):
+        bad = client.post(url, {"do": "preview", "tree": json.dumps(tree), "note": "x"})
+    html = bad.content.decode()
+    assert bad.status_code == 400
+    assert "tree.0.max" in html and "de 0 à 5" in html
+    assert "tree.1.gene" in html and "gène inconnu" in html
+    form = client.post(url, {"do": "criteria", "c-kind": "ecog", "c-text": "ECOG 0-9",
+                             "c-minimum": "0", "c-maximum": "9"})  # fmt: skip
+    assert form.status_code == 400 and "de 0 à 5" in form.content.decode()
+    form = client.post(url, {"do": "criteria", "c-kind": "age", "c-text": "Âge 90 à 18",
+                             "c-minimum": "90", "c-maximum": "18"})  # fmt: skip
+    assert form.status_code == 400 and "minimum est au-dessus du maximum" in form.content.decode()
+    assert ArmTreeVersion.objects.filter(arm=arm).count() == 1
+
+
+def test_the_ctml_import_refuses_an_unknown_gene():
+    from pathlib import Path
+
+    from oncoparcours.core.errors import ApplicationError
+    from oncoparcours.trials import services
+    from oncoparcours.trials.models import Trial
+
+    demo = Path(__file__).resolve().parents[1] / "data" / "demo_trials.yaml"
+    content = demo.read_text().replace("hugo_symbol: BRAF", "hugo_symbol: BRAFF")
+    with translation.override("fr"), pytest.raises(ApplicationError) as refused:
+        services.trials_import_ctml(actor=None, content=content)
+    assert "gène inconnu" in str(refused.value) and "gene" in str(refused.value)
+    assert not Trial.objects.exists()
+
+
+def test_curators_import_trials_from_the_web_all_or_nothing(curator, clinician, outsider, client):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oncoparcours.trials.models import Trial
+
+    url = reverse("trials:import")
+    client.force_login(outsider.user)
+    assert client.get(url).status_code == 403
+    client.force_login(clinician.user)
+    assert 'href="/essais/import/"' in client.get(reverse("trials:list")).content.decode()
+    demo = (Path(__file__).resolve().parents[1] / "data" / "demo_trials.yaml").read_text()
+    bad = demo.replace("hugo_symbol: BRAF", "hugo_symbol: BRAFF", 1)
+    with translation.override("fr"):
+        refused = client.post(
+            url, {"source": "ctml", "file": SimpleUploadedFile("t.yaml", bad.encode())}
+        )
+    assert refused.status_code == 400 and "gène inconnu" in refused.content.decode()
+    assert not Trial.objects.exists()
+    binary = client.post(
+        url, {"source": "ctgov", "file": SimpleUploadedFile("t.json", b"\xff\xfe\x00")}
+    )
+    assert binary.status_code == 400 and "UTF-8" in binary.content.decode()
+    done = client.post(url, {"source": "ctml", "file": SimpleUploadedFile("t.yaml", demo.encode())})
+    assert done.status_code == 200 and Trial.objects.count() == 5
+    assert "NCT09900001" in done.content.decode() and "créé" in done.content.decode()
+    again = client.post(
+        url, {"source": "ctml", "file": SimpleUploadedFile("t.yaml", demo.encode())}
+    )
+    assert "mis à jour" in again.content.decode()

@@ -92,3 +92,18 @@ def test_her2_2plus_says_the_ish_result_read_beside_it():
     with translation.override("en"):
         assert "2+, ERBB2 not amplified" in found_sentence(criterion, "2+ ISH-", MET)
         assert found_sentence(criterion, "2+", UNKNOWN).endswith(": 2+.")  # never "2++"
+
+
+def test_cold_tryout_texts_her2_score_and_decimal_comma(db):
+    """ "noté : 2++" for HER2, "TMB 12.5 mut/Mb" on a French page."""
+    from django.utils import translation
+
+    from oncoparcours.patients.models import MolecularFinding
+    from oncoparcours.trials.describe import found_sentence
+
+    her2 = {"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3}
+    with translation.override("fr"):
+        assert "3++" not in found_sentence(her2, "3+", 2)
+        assert "3+." in found_sentence(her2, "3+", 2)
+        assert str(MolecularFinding(kind="tmb", tmb=12.5)) == "TMB 12,5 mut/Mb"
+        assert str(MolecularFinding(kind="tmb", tmb=12.0)) == "TMB 12 mut/Mb"

@@ -92,7 +92,7 @@ def test_tree_edit_is_a_new_version_and_invalid_tree_refused(clinician):
     services.arm_tree_save(actor=clinician.user, arm=arm, document=new, note="ECOG")
     arm.refresh_from_db()
     assert arm.tree == new and list(arm.tree_versions.values_list("number", flat=True)) == [2, 1]
-    with pytest.raises(ApplicationError, match=r"tree\.0\.max: not_number"):
+    with pytest.raises(ApplicationError, match=r"tree\.0\.max : (pas un nombre|not a number)"):
         services.arm_tree_save(
             actor=clinician.user, arm=arm,
             document={"schema": 1, "tree": {"and": [{"criterion": "ecog", "max": "1"}]}},
@@ -258,3 +258,13 @@ def test_each_imported_criterion_keeps_its_own_ctml_fragment():
     )
     assert all("NTRK2" not in text for gene, text in texts if gene != "NTRK2")
     assert all(len(text) < 200 for _gene, text in texts)
+
+
+def test_cli_binary_file_gives_a_french_error_not_a_traceback(tmp_path):
+    from django.utils import translation
+
+    path = tmp_path / "bin.json"
+    path.write_bytes(b"\xff\xfe\x00\x89PNG")
+    with translation.override("fr"), pytest.raises(CommandError, match="pas du texte en UTF-8"):
+        call_command("trials", "import-ctgov", str(path))
+    assert not Trial.objects.exists()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.trials import services
@@ -33,7 +34,12 @@ class Command(BaseCommand):
             path = Path(target)
             if not path.is_file():
                 raise CommandError(f"no file {target}")
-            content = path.read_text(encoding="utf-8")
+            try:
+                content = path.read_text(encoding="utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise CommandError(
+                    _("The file is not text in UTF-8: a JSON or YAML export is expected.")
+                ) from error
             importer = (
                 services.trials_import_ctgov
                 if action == "import-ctgov"
