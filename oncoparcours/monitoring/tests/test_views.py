@@ -403,10 +403,10 @@ def test_a_worrying_comment_shows_the_advice_and_3114_and_is_flagged_for_the_tea
     staff = client.get(report.get_absolute_url()).content.decode()
     assert "Commentaire inquiétant" in staff and "idées de suicide" in staff
     # The wording is true: a worrying comment alone raises an urgent alert (comment-alert.yaml).
-    assert report.alert.level == "urgent"
+    assert report.alert.level == "immediate"  # self-harm words (comment-alert 2026.3)
     assert "ne déclenche pas d'alerte" not in body and "ne déclenche pas d'alerte" not in staff
     assert "contient des mots qui nous inquiètent : votre équipe de soins est prévenue" in body
-    assert "déclenche à lui seul une alerte urgente" in staff
+    assert "déclenche à lui seul une alerte" in staff
 
 
 def test_an_emergency_with_a_worrying_comment_keeps_one_call_15_button(client, link_token):

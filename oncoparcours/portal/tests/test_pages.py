@@ -283,9 +283,10 @@ def test_a_worrying_comment_in_the_portal_questionnaire_is_never_nothing_worryin
     ).content.decode()
     assert "Votre commentaire mentionne un signe d'alerte" in done and 'href="tel:15"' in done
     report = Report.objects.get()
-    # The answers alone raise nothing; the comment raises an urgent alert somebody must take.
-    assert report.level == "urgent" and report.alert.rule == "comment-warning-words"
-    assert report.alert.respond_within_minutes == 120
+    # The answers alone raise nothing; the comment raises an alert somebody must take: a
+    # neurological sign (the portal sends it to 15 at once) is immediate (comment-alert 2026.3).
+    assert report.level == "immediate" and report.alert.rule == "comment-warning-words"
+    assert report.alert.respond_within_minutes == 60
     assert "mots d'alerte" in report.alert.advice
     assert [s["category"] for s in report.comment_warning_signs] == ["neurological"]
     history = visible(client.get("/portail/suivi/").content.decode())
