@@ -237,15 +237,23 @@ def _tell_the_nurse(answer: PromAnswer, due: QuestionnaireDue, dropped: bool) ->
         "monitoring:proms", kwargs={"patient_id": due.patient_id}
     )
     users = {m.professional.user.pk: m.professional.user for m in nurses if m.professional.user}
-    if not users:
+    told: list[tuple[Recipient, tuple[str, ...]]] = [
+        (Recipient.for_user(user), (Channel.IN_APP,)) for user in users.values()
+    ]
+    if not told:
         from .routing import on_call_reach
 
         on_call = on_call_reach(
             due.patient, "on_call_physician", actor_label="OncoParcours (questionnaire)"
         )
         if on_call is not None and on_call.user is not None and on_call.user.is_active:
-            users = {on_call.user.pk: on_call.user}
-    if not users:
+            told = [(Recipient.for_user(on_call.user), (Channel.IN_APP,))]
+        elif on_call is not None and on_call.user is None and on_call.email:
+            # On the rota without an account (as for an urgent portal message): by e-mail at the
+            # directory address; the notice names neither the patient nor the answers.
+            label = f"{on_call.first_name} {on_call.last_name}"
+            told = [(Recipient(label=label, email=on_call.email), (Channel.EMAIL,))]
+    if not told:
         logger.warning("Worrying PROM answer %s: nobody in the care team nor on call", answer.pk)
         audit_record(
             actor=None,
@@ -255,10 +263,10 @@ def _tell_the_nurse(answer: PromAnswer, due: QuestionnaireDue, dropped: bool) ->
             obj=answer,
             details={"event": "prom_worrying_nobody_told", "worrying": list(answer.worrying)},
         )
-    for user in users.values():
+    for recipient, chain in told:
         notification_send(
             kind=WORRYING_KIND,
-            recipient=Recipient.for_user(user),
+            recipient=recipient,
             context={
                 "subject": _("A worrying questionnaire answer: call the patient"),
                 "questionnaire": prom_catalogue.title(due.instrument, due.instrument_version),
@@ -267,7 +275,7 @@ def _tell_the_nurse(answer: PromAnswer, due: QuestionnaireDue, dropped: bool) ->
             },
             actor=None,
             patient_id=due.patient_id,
-            chain=(Channel.IN_APP,),
+            chain=chain,
             reference=f"prom-worrying:{answer.pk}",
         )
 

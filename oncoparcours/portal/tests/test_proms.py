@@ -160,10 +160,23 @@ def test_without_nurse_nor_lead_the_oncologist_then_the_on_call_is_told_else_it_
     _answer(_next_due(due, "every-28d-1"), {**CALM, "self_care": 5}, 60)
     assert _worrying_notices().filter(recipient_user=doctor.user).count() == 1
 
+    # On the rota without an account: told by e-mail at the directory address.
+    CareTeamMember.objects.filter(patient=due.patient).delete()
+    no_account = ProfessionalFactory(
+        organisation=due.patient.expert_centre, user=None, email="garde@centre.invalid"
+    )
+    shift.professional = no_account
+    shift.save()
+    _answer(_next_due(due, "every-28d-3"), {**CALM, "self_care": 5}, 60)
+    mailed = _worrying_notices().filter(recipient_user=None).get()
+    assert mailed.email == "garde@centre.invalid" and mailed.channel == "email"
+    shift.professional = doctor
+    shift.save()
+
     CareTeamMember.objects.filter(patient=due.patient).delete()  # the on-call access too
     shift.delete()
     third = _answer(_next_due(due, "every-28d-2"), {**CALM, "self_care": 5}, 60)
-    assert _worrying_notices().count() == 2
+    assert _worrying_notices().count() == 3
     event = AuditEvent.objects.get(details__event="prom_worrying_nobody_told")
     assert event.object_id == str(third.pk) and event.patient_id == due.patient_id
 
