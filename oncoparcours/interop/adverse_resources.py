@@ -45,7 +45,7 @@ def _severity(grade: int) -> str:
 # outcome, a hospitalisation or its prolongation, and an outcome "resolved with sequelae" (safer
 # reading: a sequela is taken as a persistent disability, docs/clinical-rules.md §11).
 # Seriousness is not severity: ICH E2A says "serious" and "severe" are different notions, so a
-# CTCAE grade 3 (severe) event without any of these criteria stays "non-serious".
+# CTCAE grade 3 (severe) event without any of these criteria is not sent as serious.
 SERIOUS_ACTIONS = frozenset(
     {AdverseAction.HOSPITALISATION, AdverseAction.HOSPITALISATION_PROLONGED}
 )
@@ -85,7 +85,12 @@ def adverse_event_resource(event: AdverseEvent) -> dict[str, Any]:
                 "valueReference": {"reference": f"AdverseEvent/{replaced_by.pk}"},
             }
         )
-    seriousness = "serious" if _serious(event) else "non-serious"
+    # "serious" when a criterion the record holds is met; otherwise the element is left out
+    # (0..1 in R4): "non-serious" would claim a judgement nobody made (a medically important
+    # event or a congenital anomaly is not recorded) — safer reading, docs/clinical-rules.md §11.
+    seriousness = (
+        {"seriousness": _coding(systems.AE_SERIOUSNESS, "serious")} if _serious(event) else {}
+    )
     return validated(
         {
             "resourceType": "AdverseEvent",
@@ -100,7 +105,7 @@ def adverse_event_resource(event: AdverseEvent) -> dict[str, Any]:
             "subject": {"reference": f"Patient/{event.patient_id}"},
             "date": event.onset.isoformat(),
             "recordedDate": event.recorded_at.isoformat(),
-            "seriousness": _coding(systems.AE_SERIOUSNESS, seriousness),
+            **seriousness,
             "severity": _coding(systems.AE_SEVERITY, _severity(event.grade)),
             "outcome": _coding(systems.AE_OUTCOME, OUTCOME_CODES[Outcome(event.outcome)]),
         }

@@ -48,7 +48,7 @@ def test_grade_3_colitis_is_severe_not_serious_unless_hospitalised(patient, clin
     assert resource["event"]["text"] == "Colite"
     assert extension(resource, "toxicity-grade")[0]["valueInteger"] == 3
     assert resource["severity"]["coding"][0]["code"] == "severe"
-    assert resource["seriousness"]["coding"][0]["code"] == "non-serious"
+    assert "seriousness" not in resource  # no criterion met: no judgement claimed
     assert {e["valueCode"] for e in extension(resource, "adverse-event-action")} == {
         "hold",
         "steroids",
@@ -73,14 +73,15 @@ def test_a_grade_4_event_is_serious(patient, clinician):
         ({"actions": ["hospitalisation_prolonged"]}, "serious"),  # ICH E2A: prolongation
         ({"outcome": "sequelae"}, "serious"),  # persistent disability (safer reading)
         ({"outcome": "fatal", "grade": 5}, "serious"),
-        ({"outcome": "resolved"}, "non-serious"),  # grade 3 is severe, not serious by itself
-        ({"actions": ["stop"]}, "non-serious"),
+        ({"outcome": "resolved"}, None),  # grade 3 is severe, not serious by itself
+        ({"actions": ["stop"]}, None),  # "non-serious" is never claimed: the element is left out
     ],
 )
 def test_ich_e2a_seriousness_criteria_beyond_the_grade(patient, clinician, fields, seriousness):
     event = record(patient, clinician, **fields)
     resource = logged_in(clinician).get(f"/fhir/AdverseEvent/{event.pk}").json()
-    assert resource["seriousness"]["coding"][0]["code"] == seriousness
+    found = resource.get("seriousness", {"coding": [{"code": None}]})["coding"][0]["code"]
+    assert found == seriousness
 
 
 def test_correction_replaces_the_event_in_searches(patient, clinician):
