@@ -334,6 +334,16 @@ def visible_threads(account: PortalAccount) -> QuerySet[Thread]:
     )
 
 
+def kept_from_relative(account: PortalAccount) -> int:
+    """How many conversations this relative started that the patient's words of distress now
+    keep between the patient and the team (the relative is told they continue, nothing more)."""
+    if account.is_patient:
+        return 0
+    return Thread.objects.filter(
+        patient_id=account.patient_id, kept_for_distress=True, started_by_account=account
+    ).count()
+
+
 def threads_for_account(account: PortalAccount) -> list[Thread]:
     threads = list(visible_threads(account).order_by("-last_message_at")[:100])
     if threads:

@@ -284,7 +284,11 @@ def messages_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/messages.html",
-        _base(request, threads=selectors.threads_for_account(_account(request))),
+        _base(
+            request,
+            threads=selectors.threads_for_account(_account(request)),
+            kept=selectors.kept_from_relative(_account(request)),
+        ),
     )
 
 

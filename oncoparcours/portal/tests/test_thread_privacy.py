@@ -6,8 +6,10 @@ ones they started, never one the patient keeps private — not in the list, not 
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
+from django.test import Client
 
 from oncoparcours.core.models import AuditEvent, Notification
 from oncoparcours.portal import services
@@ -47,7 +49,7 @@ def test_a_conversation_the_patient_keeps_private_is_hidden_from_the_relative(
     services.thread_start(account=account, subject="Transport jeudi", body="Qui m'emmène ?")
 
     relative_side = portal_client(relative)
-    listing = relative_side.get("/portail/messages/").content.decode()
+    listing = html.unescape(relative_side.get("/portail/messages/").content.decode())
     assert "Transport jeudi" in listing
     assert "Question intime" not in listing
     assert relative_side.get(f"/portail/messages/{private.pk}/").status_code == 404
@@ -120,7 +122,17 @@ def test_words_of_distress_keep_the_conversation_from_the_relatives_until_the_pa
     assert thread.kept_for_distress
     relative_side = portal_client(relative)
     assert relative_side.get(f"/portail/messages/{thread.pk}/").status_code == 404
-    assert "Moral de maman" not in relative_side.get("/portail/messages/").content.decode()
+    listing = html.unescape(relative_side.get("/portail/messages/").content.decode())
+    assert "Moral de maman" not in listing
+    # The relative who started it is told it continues between the patient and the team, not why.
+    assert "se poursuit désormais entre le patient et l'équipe de soins" in listing
+    assert "plus envie de rien" not in listing
+    staff = Client()
+    staff.force_login(nurse.user)
+    page = html.unescape(
+        staff.get(f"/patients/{thread.patient_id}/messages/{thread.pk}/").content.decode()
+    )
+    assert "Cachée aux proches (mots de détresse)" in page
 
     before = set(Notification.objects.values_list("pk", flat=True))
     services.message_post(thread=thread, body="Je vous appelle maintenant.", user=nurse.user)
