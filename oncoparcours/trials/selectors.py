@@ -178,7 +178,15 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
         lines = [t["line"] for t in given if t["line"]]
         variants, tmb, msi, ihc, sequenced = [], None, "", {}, False
         negatives = []
+        her2_specimen, erbb2_amplification = None, []
         for finding in molecular.get(patient.pk, ()):  # later results overwrite
+            amplification = finding.gene == "ERBB2" and finding.alteration_type == "amplification"
+            if amplification and finding.kind == MolecularKind.VARIANT:
+                benign = finding.classification is not None and finding.classification <= 2
+                if not benign:
+                    erbb2_amplification.append((finding.sampled_on, True))
+            elif amplification and finding.kind == MolecularKind.NEGATIVE and not finding.exon:
+                erbb2_amplification.append((finding.sampled_on, False))
             if finding.kind == MolecularKind.VARIANT:
                 sequenced = True
                 variants.append(VariantFacts(finding.gene, finding.alteration_type,
@@ -192,6 +200,14 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
                 msi = finding.msi_status
             elif finding.ihc_value is not None:
                 ihc[finding.ihc_marker] = (finding.ihc_scale, finding.ihc_value)
+                if finding.ihc_marker == "HER2":
+                    her2_specimen = finding.sampled_on
+        # Only the ISH of the latest HER2 score's specimen (same sampling date) decides a 2+.
+        her2_ish = (
+            tuple(value for day, value in erbb2_amplification if day == her2_specimen)
+            if her2_specimen is not None
+            else None
+        )
         out[patient.pk] = PatientFacts(
             age=patient.age_on(today),
             sex=patient.sex,
@@ -210,6 +226,7 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
             tmb=tmb,
             msi=msi,
             ihc=ihc,
+            her2_ish=her2_ish,
             latitude=patient.latitude,
             longitude=patient.longitude,
         )

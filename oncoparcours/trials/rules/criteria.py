@@ -224,6 +224,10 @@ def her2_ish(f: PatientFacts) -> bool | None:
     ``patients.rules.biomarker_mapping.marker_results`` reads the HER2 status (a benign class
     does not count as amplified; only a whole-gene negative of the amplification counts as not
     amplified)."""
+    if f.her2_ish is not None:  # narrowed to the IHC's own specimen (HER2 may differ between
+        # a primary tumour and a metastasis: an ISH of another specimen decides nothing)
+        amplified, not_amplified = True in f.her2_ish, False in f.her2_ish
+        return None if amplified == not_amplified else amplified
     amplified = any(
         v.gene == "ERBB2" and v.alteration_type == "amplification" and not v.benign
         for v in f.variants

@@ -72,6 +72,9 @@ class PatientFacts:
     tmb: float | None = None
     msi: str = ""  # msi_h, msi_l, mss, dmmr, pmmr or ""
     ihc: dict[str, tuple[str, float]] = field(default_factory=dict)  # marker -> (scale, value)
+    # ERBB2 amplification results (True amplified, False not) of the specimen the latest HER2
+    # IHC score was measured on; None: not narrowed (every ERBB2 amplification result counts).
+    her2_ish: tuple[bool, ...] | None = None
     latitude: float | None = None
     longitude: float | None = None
 

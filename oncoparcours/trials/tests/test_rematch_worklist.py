@@ -212,3 +212,25 @@ def test_the_simple_biomarker_entry_re_matches_and_notifies(clinician):
     assert PatientArmMatch.objects.get(patient=patient, arm__code="HER2-POS").value == 2
     [text] = notices(clinician.user)
     assert "NCT09900004" in text and "GARNIER" in text.upper()
+
+
+def test_only_the_ish_of_the_her2_score_s_own_specimen_decides_a_2plus(clinician):
+    """Review M5 (2026-12-04): HER2 may differ between a primary tumour and a metastasis; an ISH
+    of another specimen (another sampling date) does not decide a 2+ (ASCO/CAP 2018)."""
+    from oncoparcours.trials.rules.criteria import MET, UNKNOWN, ihc
+    from oncoparcours.trials.selectors import patient_facts
+
+    patient = lung_patient(clinician)
+    her2_low = {"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 1, "max": 2}
+
+    def add(raw):
+        molecular_finding_add(actor=clinician.user, patient=patient, raw={"source": "CR", **raw})
+
+    add({"kind": "negative", "gene": "ERBB2", "alteration_type": "amplification",
+         "sampled_on": "2019-05-02"})  # fmt: skip
+    add({"kind": "ihc", "ihc_marker": "HER2", "ihc_scale": "her2_score", "ihc_value": "2+",
+         "sampled_on": "2026-01-10"})  # fmt: skip
+    assert ihc(her2_low, patient_facts(patient))[0] == UNKNOWN
+    add({"kind": "negative", "gene": "ERBB2", "alteration_type": "amplification",
+         "sampled_on": "2026-01-10"})  # fmt: skip
+    assert ihc(her2_low, patient_facts(patient))[0] == MET
