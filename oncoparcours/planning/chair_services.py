@@ -25,7 +25,6 @@ from oncoparcours.pathways.models import ActivityInstance, ActivityStatus
 from . import config
 from .chair_selectors import can_plan_chairs
 from .models import (
-    PLAN_TRANSITIONS,
     ChairCentre,
     ChairPlan,
     ChairSession,
@@ -33,6 +32,7 @@ from .models import (
     PlanStatus,
     Resource,
 )
+from .publishing import publish_version
 from .rules import chair_schedule as rules
 
 OPEN = (ActivityStatus.PLANNED, ActivityStatus.SCHEDULED)
@@ -259,22 +259,8 @@ def chair_plan_build(*, actor: User, centre: ChairCentre, day: dt.date, seed: in
 def chair_plan_publish(*, actor: User, plan: ChairPlan) -> ChairPlan:
     _require_planner(actor, plan.centre)
     plan = ChairPlan.objects.select_for_update().get(pk=plan.pk)
-    if PlanStatus.PUBLISHED not in PLAN_TRANSITIONS[plan.status]:
-        raise ApplicationError(_("Status: this plan is already published."), field="status")
-    if ChairPlan.objects.filter(
+    newer = ChairPlan.objects.filter(
         centre_id=plan.centre_id, day=plan.day, version__gt=plan.version
-    ).exists():
-        raise ApplicationError(
-            _("Version: a newer version of this day's plan exists."), field="version"
-        )
-    plan.status = PlanStatus.PUBLISHED
-    plan.published_at = timezone.now()
-    plan.published_by = actor
-    plan.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=plan,
-        details={"status": "published", "day": plan.day.isoformat(), "version": plan.version},
-    )
-    return plan
+    ).exists()
+    published: ChairPlan = publish_version(actor=actor, plan=plan, newer_exists=newer)
+    return published

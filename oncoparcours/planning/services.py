@@ -21,7 +21,6 @@ from oncoparcours.pathways.selectors import worklist
 
 from . import config
 from .models import (
-    PLAN_TRANSITIONS,
     PlanStatus,
     Tour,
     TourNurse,
@@ -30,6 +29,7 @@ from .models import (
     UnassignedReason,
     UnassignedVisit,
 )
+from .publishing import publish_version
 from .rules import tours as rules
 from .selectors import can_plan
 
@@ -214,22 +214,9 @@ def plan_build(*, actor: User, day: dt.date, seed: int = 1) -> TourPlan:
 def plan_publish(*, actor: User, plan: TourPlan) -> TourPlan:
     _require_planner(actor)
     plan = TourPlan.objects.select_for_update().get(pk=plan.pk)
-    if PlanStatus.PUBLISHED not in PLAN_TRANSITIONS[plan.status]:
-        raise ApplicationError(_("This plan is already published."), field="status")
     newer = TourPlan.objects.filter(day=plan.day, version__gt=plan.version).exists()
-    if newer:
-        raise ApplicationError(_("A newer version of this day's plan exists."), field="version")
-    plan.status = PlanStatus.PUBLISHED
-    plan.published_at = timezone.now()
-    plan.published_by = actor
-    plan.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=plan,
-        details={"status": "published", "day": plan.day.isoformat(), "version": plan.version},
-    )
-    return plan
+    published: TourPlan = publish_version(actor=actor, plan=plan, newer_exists=newer)
+    return published
 
 
 @transaction.atomic
