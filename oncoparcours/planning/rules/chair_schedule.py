@@ -299,12 +299,17 @@ def schedule(
             model.add(start == previous_start).only_enforce_if(~moved)
             moved_terms.append(moved)
 
-    # Interchangeable sessions (same kind, duration, window, no appointment, no previous place):
-    # take them in key order — placed ones first, earlier starts first — so the solver does not
-    # explore their permutations.
+    # Interchangeable sessions (same kind, duration, window, no appointment, no previous place,
+    # and the patient's only session that day): take them in key order — placed ones first,
+    # earlier starts first — so the solver does not explore their permutations. A patient with
+    # another session that day is not interchangeable: ordering it by key would cut optimal plans.
+    sessions_of_patient: dict[str, int] = defaultdict(int)
+    for demand, _window in candidates:
+        sessions_of_patient[demand.patient] += 1
     groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
     for demand, window in candidates:
-        if not demand.busy and demand.previous is None:
+        alone = sessions_of_patient[demand.patient] == 1
+        if alone and not demand.busy and demand.previous is None:
             groups[(demand.kind, demand.duration, window, demand.recurring)].append(demand.key)
     for members in groups.values():
         for one, two in pairwise(members):

@@ -147,3 +147,22 @@ def test_bad_input_is_refused() -> None:
         demand("x", duration=0)
     with pytest.raises(ValueError):
         cs.schedule(CENTRE, chairs(1), [demand("x"), demand("x")])
+
+
+@pytest.mark.parametrize("order", range(6))
+def test_the_best_plan_does_not_depend_on_the_session_keys(order) -> None:
+    """Five patients each have a chair session and a machine session; one machine fits four
+    150-min exchanges in ten hours. Whatever the keys' order (they are random ids in the
+    application), four exchanges are placed: a patient's sessions are never treated as
+    interchangeable with another patient's."""
+    rng = random.Random(order)
+    names = [f"k{n:02d}" for n in rng.sample(range(40), 16)]
+    demands = [demand(names[i], patient=f"p{i}", ready=9 * 60) for i in range(8)]
+    demands += [
+        demand(names[8 + i], patient=f"p{1 + i}", kind="apheresis", duration=150, ready=8 * 60)
+        for i in range(5)
+    ]
+    result = cs.schedule(CENTRE, chairs(3) + chairs(1, "apheresis"), demands)
+    machine = [a for a in result.assignments if a.resource == "apheresis0"]
+    assert len(machine) == 4
+    assert len(result.assignments) == 12
