@@ -161,7 +161,7 @@ def results_since_submission(case: Case) -> dict[str, list[dict[str, str]]]:
     from oncoparcours.patients.models import MolecularFinding
 
     if case.status in (CaseStatus.DECIDED, CaseStatus.WITHDRAWN):
-        return {"added": [], "gone": []}
+        return {"added": [], "gone": [], "changed": []}
     shown = [b for b in (case.dataset or {}).get("biomarkers", []) if b.get("text")]
     current = list(
         MolecularFinding.objects.current()
@@ -188,7 +188,47 @@ def results_since_submission(case: Case) -> dict[str, list[dict[str, str]]]:
         for b in shown
         if key(b.get("id", ""), b["text"], b.get("sampled_on", "")) not in current_keys
     ]
-    return {"added": added, "gone": gone}
+    return {"added": added, "gone": gone, "changed": _facts_changed_since_submission(case)}
+
+
+def _performance_text(scale: str, value: object, recorded_on: str) -> str:
+    day = dt.date.fromisoformat(recorded_on).strftime("%d/%m/%Y") if recorded_on else ""
+    return f"{scale.upper()} {value} ({day})" if scale else ""
+
+
+def _facts_changed_since_submission(case: Case) -> list[dict[str, str]]:
+    """The stage and the performance status the record gives now when they differ from the
+    case's dataset (review finding: a new stage or a worse status recorded after registration
+    was not shown to the board). Older datasets without the key are not compared."""
+    from oncoparcours.patients.models import PerformanceStatus
+
+    dataset = case.dataset or {}
+    changed = []
+    if "stage" in dataset and case.diagnosis is not None:
+        staging = case.diagnosis.stagings.order_by("-staged_on").first()
+        now = str(staging) if staging is not None else ""
+        if now != (dataset.get("stage") or ""):
+            changed.append({"what": _("Stage"), "before": dataset.get("stage") or "—", "now": now})
+    if "performance" in dataset:
+        latest = (
+            PerformanceStatus.objects.filter(patient_id=case.patient_id)
+            .order_by("-recorded_on")
+            .first()
+        )
+        before = dataset.get("performance") or {}
+        now = (
+            _performance_text(latest.scale, latest.value, latest.recorded_on.isoformat())
+            if latest
+            else ""
+        )
+        shown = _performance_text(
+            before.get("scale", ""), before.get("value", ""), before.get("recorded_on", "")
+        )
+        if now != shown:
+            changed.append(
+                {"what": _("Performance status"), "before": shown or "—", "now": now or "—"}
+            )
+    return changed
 
 
 def cases_for_patient(patient_id: uuid.UUID) -> list[Case]:

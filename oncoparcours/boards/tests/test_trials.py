@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from oncoparcours.boards.models import Decision
 from oncoparcours.boards.services import decisions
@@ -222,3 +223,27 @@ def test_results_recorded_after_submission_are_shown_on_the_case_and_in_session(
     assert "TMB" not in " ".join(b["text"] for b in case.dataset["biomarkers"])
     page = client.get(case.get_absolute_url()).content.decode()
     assert "Résultats ajoutés depuis" not in page
+
+
+def test_a_new_stage_or_performance_status_after_registration_is_shown(complete_case, clinician):
+    """Review finding: only molecular results were compared with the case's dataset; a stage
+    or a performance status recorded after registration reached the board unseen."""
+    from oncoparcours.patients.services import performance_status_add, staging_add
+
+    client = client_for(clinician)
+    page = client.get(complete_case.get_absolute_url()).content.decode()
+    assert "depuis l'inscription" not in page
+    today = timezone.localdate()
+    staging_add(
+        actor=clinician.user, diagnosis=complete_case.diagnosis, kind="clinical",
+        t="T3", n="N1", m="M1", stage_group="IV", staged_on=today,
+    )  # fmt: skip
+    performance_status_add(
+        actor=clinician.user, patient=complete_case.patient, scale="ecog", value=3,
+        recorded_on=today,
+    )  # fmt: skip
+    page = client.get(complete_case.get_absolute_url()).content.decode()
+    stage = page.split("Stade modifié depuis l'inscription du dossier")[1].split("</p>")[0]
+    assert "III" in stage and "IV" in stage and "M1" in stage
+    status = page.split("État général modifié depuis")[1].split("</p>")[0]
+    assert "ECOG 1" in status and f"ECOG 3 ({today:%d/%m/%Y})" in status
