@@ -1,12 +1,13 @@
 """``Patient/<id>/$everything``: one patient's record as a FHIR bundle — the patient, their
-cancer conditions, stage groups, performance statuses, molecular results, the vital signs and
-grades of their follow-up reports, treatments, care pathways (CarePlan) and their steps (Task),
+cancer conditions, stage groups, performance statuses, molecular results, EFS haemoglobin
+results, the vital signs, lab values and grades of their follow-up reports, treatments, care pathways (CarePlan) and their steps (Task),
 home nurse visits (Appointment), board discussions (Encounter) and general practitioner."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from oncoparcours.celltherapy.models import HaemoglobinResult
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.models import AuditAction
 from oncoparcours.monitoring.models import Report
@@ -68,6 +69,10 @@ def patient_everything(*, reader: Reader, patient_id: str, base: str) -> dict[st
             .order_by("sampled_on", "pk")
         )
         resources += [record_resources.molecular_observation(f) for f in findings]
+        haemoglobins = HaemoglobinResult.objects.filter(patient=patient).order_by(
+            "measured_on", "pk"
+        )
+        resources += [observations.observation_resource(result) for result in haemoglobins]
         reports = Report.objects.filter(patient=patient).order_by("submitted_at", "pk")
         resources += [
             report_observations.derived_observation(derived)

@@ -102,6 +102,10 @@ DATA_ABSENT_REASON = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 OWN_OBSERVATION_CATEGORY = OWN + "CodeSystem/observation-category"  # toxicity-grade
 OWN_GRADING_SYSTEM = OWN + "CodeSystem/grading-system"  # CTCAE-5.0, ASTCT-2019
 OWN_REPORT_OBSERVATION = OWN + "NamingSystem/report-observation"  # <report hex>-<suffix>
+# Laboratory values with no LOINC code for what is stored (multiples of the upper limit of
+# normal): code = the stored key (interop/data/lab_codes.json says why for each).
+OWN_LAB_RESULT = OWN + "CodeSystem/lab-result"
+OWN_HAEMOGLOBIN_RESULT = OWN + "NamingSystem/efs-haemoglobin-result"
 
 # Pathway steps (Task), appointments and board discussions (Encounter).
 OWN_TASK_DUE = OWN_ACTIVITY_DUE
