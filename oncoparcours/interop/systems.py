@@ -114,5 +114,8 @@ OWN_ENCOUNTER_CLASS = OWN + "CodeSystem/encounter-class"  # in-person-meeting
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 OWN_BOARD = OWN + "NamingSystem/board"
 OWN_TOUR_VISIT = OWN + "NamingSystem/tour-visit"  # a home nurse visit of a published tour plan
+OWN_EFS_BOOKING = OWN + "NamingSystem/efs-booking"  # a procedure booked at an EFS care centre
+# EFS procedures (celltherapy/data/procedures.yaml codes) and car-t-infusion.
+OWN_EFS_PROCEDURE = OWN + "CodeSystem/cell-therapy-procedure"
 OWN_CARRY_REASON = OWN + "StructureDefinition/board-carry-over-reason"
 OWN_PAUSE_REASON = OWN + "CodeSystem/pathway-pause-reason"  # toxicity, hospitalisation…
