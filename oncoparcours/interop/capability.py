@@ -18,6 +18,22 @@ from . import task_resources as tasks
 from . import trial_resources as trials
 
 EVERYTHING = "http://hl7.org/fhir/OperationDefinition/Patient-everything"
+EXPORT = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"
+# What a search parameter accepts, where the type alone does not say it.
+DOCUMENTATION = {
+    ("Observation", "category"): "vital-signs, survey, laboratory, toxicity-grade (own system)",
+    ("Observation", "code"): (
+        "LOINC (stage groups, performance status, vital signs, 26499-4 neutrophils, 718-7 "
+        "haemoglobin), https://oncoparcours.fr/fhir/CodeSystem/lab-result (lab values as "
+        "multiples of the upper limit of normal), "
+        "https://oncoparcours.fr/fhir/CodeSystem/adverse-event-term (grades)"
+    ),
+    ("Appointment", "status"): "proposed, booked, fulfilled, cancelled, noshow",
+    ("Appointment", "date"): (
+        "home visits: the plan's day; EFS bookings: the slot's day, else the first day wanted; "
+        "CAR-T infusions: the day infused, else the day planned"
+    ),
+}
 SEARCH_TYPES = {
     "_id": "token",
     "identifier": "token",
@@ -87,7 +103,16 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                 else {}
             ),
             "searchParam": [
-                {"name": parameter, "type": SEARCH_TYPES[parameter]} for parameter in parameters
+                {
+                    "name": parameter,
+                    "type": SEARCH_TYPES[parameter],
+                    **(
+                        {"documentation": DOCUMENTATION[(name, parameter)]}
+                        if (name, parameter) in DOCUMENTATION
+                        else {}
+                    ),
+                }
+                for parameter in parameters
             ]
             + [{"name": "_count", "type": "number"}],
         }
@@ -103,6 +128,13 @@ def capability_statement(base_url: str) -> dict[str, Any]:
             "implementation": {"description": "OncoParcours FHIR API", "url": base_url},
             "fhirVersion": "4.0.1",
             "format": ["application/fhir+json"],
-            "rest": [{"mode": "server", "resource": resources}],
+            "rest": [
+                {
+                    "mode": "server",
+                    "resource": resources,
+                    # Bulk export (system level): every patient-data type, see bulk_export.
+                    "operation": [{"name": "export", "definition": EXPORT}],
+                }
+            ],
         }
     )

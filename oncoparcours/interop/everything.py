@@ -1,12 +1,14 @@
 """``Patient/<id>/$everything``: one patient's record as a FHIR bundle — the patient, their
-cancer conditions, stage groups, performance statuses, molecular results, the vital signs and
-grades of their follow-up reports, treatments, care pathways (CarePlan) and their steps (Task),
-home nurse visits (Appointment), board discussions (Encounter) and general practitioner."""
+cancer conditions, stage groups, performance statuses, molecular results, EFS haemoglobin
+results, the vital signs, lab values and grades of their follow-up reports, treatments, care
+pathways (CarePlan) and their steps (Task), home nurse visits, EFS bookings and CAR-T infusions
+(Appointment), board discussions (Encounter) and general practitioner."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from oncoparcours.celltherapy.models import HaemoglobinResult
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.models import AuditAction
 from oncoparcours.monitoring.models import Report
@@ -21,6 +23,7 @@ from oncoparcours.patients.models import (
 from . import appointment_resources as appointments
 from . import builders, observations, record_resources, report_observations
 from . import careplan_resources as careplans
+from . import celltherapy_appointments as cell
 from . import encounter_resources as encounters
 from . import task_resources as tasks
 from .directory_resources import practitioner_resource
@@ -68,6 +71,10 @@ def patient_everything(*, reader: Reader, patient_id: str, base: str) -> dict[st
             .order_by("sampled_on", "pk")
         )
         resources += [record_resources.molecular_observation(f) for f in findings]
+        haemoglobins = HaemoglobinResult.objects.filter(patient=patient).order_by(
+            "measured_on", "pk"
+        )
+        resources += [observations.observation_resource(result) for result in haemoglobins]
         reports = Report.objects.filter(patient=patient).order_by("submitted_at", "pk")
         resources += [
             report_observations.derived_observation(derived)
@@ -87,6 +94,10 @@ def patient_everything(*, reader: Reader, patient_id: str, base: str) -> dict[st
         visits = appointments.visits_in_force().filter(patient=patient)
         visits = visits.order_by("tour__plan__day", "start")
         resources += [appointments.appointment_resource(visit) for visit in visits]
+        bookings = cell.bookings().filter(patient=patient).order_by("day", "pk")
+        infusions = cell.infusions().filter(patient=patient).order_by("day", "pk")
+        cell_rows: list[Any] = [*bookings, *infusions]
+        resources += [appointments.appointment_resource(row) for row in cell_rows]
     if "Encounter" in allowed:
         items = encounters.agenda_items().filter(case__patient=patient)
         items = items.order_by("session__starts_at", "pk")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oncoparcours.celltherapy.models import HaemoglobinResult
 from oncoparcours.patients.models import (
     MolecularFinding,
     PerformanceScale,
@@ -15,6 +16,7 @@ from oncoparcours.patients.models import (
 
 from . import systems
 from .builders import own_identifier, validated
+from .lab_observations import haemoglobin_observation
 from .record_resources import molecular_observation
 from .report_observations import Derived, derived_observation
 
@@ -85,8 +87,10 @@ def performance_observation(status: PerformanceStatus) -> dict[str, Any]:
 
 
 def observation_resource(
-    row: Staging | PerformanceStatus | MolecularFinding | Derived,
+    row: Staging | PerformanceStatus | MolecularFinding | Derived | HaemoglobinResult,
 ) -> dict[str, Any]:
+    if isinstance(row, HaemoglobinResult):
+        return haemoglobin_observation(row)
     if isinstance(row, Derived):
         return derived_observation(row)
     if isinstance(row, MolecularFinding):

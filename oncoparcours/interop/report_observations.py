@@ -1,7 +1,8 @@
 """Observations derived from the home follow-up reports (self-reports, nurse visits, clinician
-assessments): vital signs as the FHIR vital-signs profiles code them (LOINC, UCUM units) and the
-grades the triage engine gave (CTCAE v5 terms and ASTCT 2019 CRS / ICANS grades, under our own
-term codes: no MedDRA code is shipped).
+assessments): vital signs as the FHIR vital-signs profiles code them (LOINC, UCUM units), the
+laboratory values reported (LOINC-coded through the sourced mapping table
+``interop/data/lab_codes.json``) and the grades the triage engine gave (CTCAE v5 terms and ASTCT
+2019 CRS / ICANS grades, under our own term codes: no MedDRA code is shipped).
 
 A report is one row; each measured vital sign and each grade becomes one Observation whose id is
 the report's id (32 hexadecimal digits) followed by a fixed suffix (``-vs-heart-rate``,
@@ -15,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils import translation
 
 from oncoparcours.monitoring.labels import term_label
@@ -22,9 +24,12 @@ from oncoparcours.monitoring.models import Report, Source
 
 from . import systems
 from .builders import validated
+from .rules import lab_codes
+from .rules.lab_codes import Lab
 
 UCUM = "http://unitsofmeasure.org"
 VITAL_SIGNS_CATEGORY = "vital-signs"
+LABORATORY_CATEGORY = "laboratory"
 SURVEY_CATEGORY = "survey"
 GRADE_CATEGORY = "toxicity-grade"  # own category code (systems.OWN_OBSERVATION_CATEGORY)
 
@@ -82,6 +87,7 @@ class Derived:
     code: tuple[str, str]
     categories: tuple[str, ...]
     grade: dict[str, Any] | None = None
+    lab: Lab | None = None
 
     @property
     def id(self) -> str:
@@ -109,6 +115,9 @@ def derived_of(report: Report) -> list[Derived]:
     for sign in VITAL_SIGNS[2:]:
         if _measured(report, sign.field):
             found.append(Derived(report, sign.slug, (systems.LOINC, sign.loinc), ("vital-signs",)))
+    for lab in lab_codes.report_labs():
+        if _measured(report, lab.key):
+            found.append(Derived(report, lab.slug, lab_code(lab), (LABORATORY_CATEGORY,), lab=lab))
     result = report.result or {}
     grades = [dict(g) for g in result.get("grades") or [] if isinstance(g, dict) and g.get("term")]
     for key in ("crs", "icans"):
@@ -133,10 +142,58 @@ def derived_of(report: Report) -> list[Derived]:
     return found
 
 
+def lab_code(lab: Lab) -> tuple[str, str]:
+    """The searchable (system, code) of a lab value: LOINC, or our own code when LOINC has none."""
+    return (systems.LOINC, lab.loinc) if lab.loinc else (systems.OWN_LAB_RESULT, lab.key)
+
+
+# Fields read from Report.observations rather than Report.vitals.
+OBSERVATION_FIELDS = frozenset({"temperature_c", *(lab.key for lab in lab_codes.report_labs())})
+
+
 def _value(report: Report, field: str) -> Any:
-    if field == "temperature_c":
+    if field in OBSERVATION_FIELDS:
         return (report.observations or {}).get(field)
     return (report.vitals or {}).get(field)
+
+
+def _has(field: str) -> Q:
+    column = "observations" if field in OBSERVATION_FIELDS else "vitals"
+    return Q(**{f"{column}__has_key": field})
+
+
+def rows_holding(code: tuple[str, str]) -> Q | None:
+    """A database condition every report yielding an Observation of ``code`` meets (a superset:
+    the exact check stays ``derived_of``), or None when the code cannot be told by the database
+    (grades live in a JSON list)."""
+    system, value = code
+    if system == systems.LOINC and value == BLOOD_PRESSURE:
+        return _has(BP_COMPONENTS[0][0]) | _has(BP_COMPONENTS[1][0])
+    for sign in VITAL_SIGNS:
+        if system == systems.LOINC and value == sign.loinc:
+            return _has(sign.field)
+    for lab in lab_codes.report_labs():
+        if lab_code(lab) == code:
+            return _has(lab.key)
+    return None
+
+
+def rows_of_category(category: str) -> Q | None:
+    """As ``rows_holding``, for a category: vital signs and laboratory values are told by their
+    keys; the grades (survey, toxicity-grade) are not."""
+    if category == VITAL_SIGNS_CATEGORY:
+        codes = [(systems.LOINC, sign.loinc) for sign in VITAL_SIGNS]
+        codes.append((systems.LOINC, BLOOD_PRESSURE))
+    elif category == LABORATORY_CATEGORY:
+        codes = [lab_code(lab) for lab in lab_codes.report_labs()]
+    else:
+        return None
+    condition = Q(pk__in=[])
+    for code in codes:
+        found = rows_holding(code)
+        assert found is not None
+        condition |= found
+    return condition
 
 
 def _measured(report: Report, field: str) -> bool:
@@ -260,7 +317,25 @@ def _grade(derived: Derived) -> dict[str, Any]:
     return resource
 
 
+def lab_coding(lab: Lab) -> dict[str, Any]:
+    system, code = lab_code(lab)
+    return {
+        "coding": [{"system": system, "code": code, "display": lab.display}],
+        "text": lab.display,
+    }
+
+
+def _lab(derived: Derived) -> dict[str, Any]:
+    assert derived.lab is not None
+    lab, resource = derived.lab, _common(derived)
+    resource["code"] = lab_coding(lab)
+    resource["valueQuantity"] = _quantity(_value(derived.report, lab.key), lab.unit, lab.ucum)
+    return resource
+
+
 def derived_observation(derived: Derived) -> dict[str, Any]:
+    if derived.lab is not None:
+        return validated(_lab(derived))
     if derived.grade is not None:
         return validated(_grade(derived))
     return validated(_vital_sign(derived))

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from oncoparcours.celltherapy.models import HaemoglobinResult
 from oncoparcours.core.audit import audit_record, audit_record_many
 from oncoparcours.core.models import AuditAction
 from oncoparcours.directory.rules import icd10
@@ -25,8 +26,9 @@ from oncoparcours.patients.models import (
     search_key,
 )
 
-from . import report_observations
+from . import lab_observations, report_observations
 from .readers import Reader
+from .rules import lab_codes
 from .rules.search import (
     DateRange,
     SearchError,
@@ -41,6 +43,7 @@ from .systems import (
     LOINC,
     OBSERVATION_CATEGORY,
     OWN_ADVERSE_TERM,
+    OWN_LAB_RESULT,
     OWN_OBSERVATION_CATEGORY,
     RFC3986,
     STAGE_GROUP_CODE,
@@ -226,7 +229,8 @@ OBSERVATION_PARAMETERS = ("_id", "patient", "subject", "category", "code", "date
 STAGE_CODES = {code: kind for kind, code in STAGE_GROUP_CODE.items()}
 PERFORMANCE_CODES = {ECOG_CODE: "ecog", KARNOFSKY_CODE: "karnofsky"}
 # Category codes a search may ask for (HL7 observation-category, and our toxicity-grade): stage
-# groups carry none, performance statuses "survey", molecular results "laboratory".
+# groups carry none, performance statuses "survey", molecular results and lab values
+# "laboratory".
 CATEGORIES = ("vital-signs", "survey", "laboratory", report_observations.GRADE_CATEGORY)
 NOTHING = Q(pk__in=[])
 
@@ -234,12 +238,14 @@ NOTHING = Q(pk__in=[])
 @dataclass
 class ObservationFilters:
     """One filter per source table, and what the report-derived Observations must match (their
-    code and category live in the report's JSON: checked in Python after one query)."""
+    code and category live in the report's JSON: the database keeps only the reports holding
+    the keys asked for, then each derived Observation is checked exactly in Python)."""
 
     staging: Q
     performance: Q
     markers: Q
     reports: Q
+    haemoglobin: Q
     derived_ids: set[str] | None = None
     derived_codes: list[set[tuple[str | None, str]]] | None = None
     derived_categories: list[set[str]] | None = None
@@ -257,48 +263,83 @@ class ObservationFilters:
 
 def _observation_id(raw: str, filters: ObservationFilters) -> None:
     derived = report_observations.ID_PATTERN.match(raw)
-    if derived is None:
+    haemoglobin = lab_observations.ID_PATTERN.match(raw)
+    if derived is None and haemoglobin is None:
         key = _uuid("_id", raw)
         filters.staging &= Q(pk=key)
         filters.performance &= Q(pk=key)
         filters.markers &= Q(pk=key)
         filters.reports &= NOTHING
+        filters.haemoglobin &= NOTHING
         return
     filters.staging &= NOTHING
     filters.performance &= NOTHING
     filters.markers &= NOTHING
+    if haemoglobin is not None:
+        filters.reports &= NOTHING
+        filters.haemoglobin &= Q(pk=int(haemoglobin["key"]))
+        return
+    assert derived is not None
+    filters.haemoglobin &= NOTHING
     filters.reports &= Q(pk=uuid.UUID(derived["report"]))
     filters.derived_ids = {raw} if filters.derived_ids is None else filters.derived_ids & {raw}
+
+
+def _holding(reports: Q, wanted: tuple[str, str]) -> Q:
+    found = report_observations.rows_holding(wanted)
+    # OR-ing an empty Q() would keep ``reports`` unchanged (Django drops it): be explicit.
+    return Q() if found is None else reports | found
 
 
 def _observation_code(raw: str, filters: ObservationFilters) -> None:
     """A comma-separated list is an OR; repeated ``code`` parameters are an AND. Molecular
     results are not searchable by code (their marker is read from several fields)."""
-    staging, performance, reports = NOTHING, NOTHING, NOTHING
+    staging, performance, reports, haemoglobin = NOTHING, NOTHING, NOTHING, NOTHING
+    any_report = False  # a grade is asked for: the database cannot tell which reports hold it
     derived: set[tuple[str | None, str]] = set()
+    report_labs = {report_observations.lab_code(lab): lab for lab in lab_codes.report_labs()}
     for token in raw.split(","):
         system, code = parse_token(token)
         if system in (None, LOINC) and code in STAGE_CODES:
             staging |= Q(kind=STAGE_CODES[code])
         elif system in (None, LOINC) and code in PERFORMANCE_CODES:
             performance |= Q(scale=PERFORMANCE_CODES[code])
+        elif system in (None, LOINC) and code == lab_codes.haemoglobin().loinc:
+            haemoglobin = Q()
         elif system in (None, LOINC) and code in report_observations.VITAL_CODES:
-            reports = Q()
             pulse = code == report_observations.PULSE_OXIMETRY
-            derived.add((LOINC, report_observations.VITAL_SIGNS[2].loinc if pulse else code))
+            wanted = (LOINC, report_observations.VITAL_SIGNS[2].loinc if pulse else code)
+            derived.add(wanted)
+            reports = _holding(reports, wanted)
+        elif (system or LOINC, code) in report_labs or (system or OWN_LAB_RESULT, code) in (
+            report_labs
+        ):
+            wanted = (LOINC, code) if (LOINC, code) in report_labs else (OWN_LAB_RESULT, code)
+            derived.add(wanted)
+            reports = _holding(reports, wanted)
         elif system in (None, OWN_ADVERSE_TERM) and code in TERM_LABELS:
-            reports = Q()
+            any_report = True
             derived.add((OWN_ADVERSE_TERM, code))
         else:
-            known = ", ".join([*STAGE_CODES, *PERFORMANCE_CODES, *report_observations.VITAL_CODES])
+            known = ", ".join(
+                [
+                    *STAGE_CODES,
+                    *PERFORMANCE_CODES,
+                    *report_observations.VITAL_CODES,
+                    *(code for system, code in report_labs if system == LOINC),
+                    str(lab_codes.haemoglobin().loinc),
+                ]
+            )
             raise SearchError(
                 "code",
-                f"a LOINC code among {known}, or a term of {OWN_ADVERSE_TERM}, is expected",
+                f"a LOINC code among {known}, a code of {OWN_LAB_RESULT}, or a term of "
+                f"{OWN_ADVERSE_TERM}, is expected",
             )
     filters.staging &= staging
     filters.performance &= performance
     filters.markers &= NOTHING
-    filters.reports &= reports
+    filters.reports &= Q() if any_report else reports
+    filters.haemoglobin &= haemoglobin
     filters.derived_codes = [*(filters.derived_codes or []), derived]
 
 
@@ -318,12 +359,20 @@ def _observation_category(raw: str, filters: ObservationFilters) -> None:
         filters.performance &= NOTHING
     if "laboratory" not in wanted:
         filters.markers &= NOTHING
+        filters.haemoglobin &= NOTHING
+    told = [report_observations.rows_of_category(code) for code in sorted(wanted)]
+    if all(condition is not None for condition in told):
+        reports = NOTHING
+        for condition in told:
+            assert condition is not None
+            reports |= condition
+        filters.reports &= reports
     filters.derived_categories = [*(filters.derived_categories or []), wanted]
 
 
 def _observation_filters(params: Mapping[str, list[str]]) -> ObservationFilters:
     """A code or category of one kind empties the tables of the other kinds."""
-    filters = ObservationFilters(Q(), Q(), Q(), Q())
+    filters = ObservationFilters(Q(), Q(), Q(), Q(), Q())
     for raw in params.get("_id", []):
         _observation_id(raw, filters)
     for name in ("patient", "subject"):
@@ -333,6 +382,7 @@ def _observation_filters(params: Mapping[str, list[str]]) -> ObservationFilters:
             filters.performance &= Q(patient_id=key)
             filters.markers &= Q(patient_id=key)
             filters.reports &= Q(patient_id=key)
+            filters.haemoglobin &= Q(patient_id=key)
     for raw in params.get("code", []):
         _observation_code(raw, filters)
     for raw in params.get("category", []):
@@ -343,6 +393,7 @@ def _observation_filters(params: Mapping[str, list[str]]) -> ObservationFilters:
         filters.performance &= _date_filter("recorded_on", found)
         filters.markers &= _date_filter("sampled_on", found)
         filters.reports &= _date_filter("submitted_at__date", found)
+        filters.haemoglobin &= _date_filter("measured_on", found)
     return filters
 
 
@@ -372,8 +423,8 @@ def observation_search(
     *, reader: Reader, params: Mapping[str, list[str]], count: int, page: int
 ) -> Page:
     """Stage groups first, then performance statuses, each newest first, then the molecular
-    results in force, then the vital signs and grades of the follow-up reports, newest report
-    first; one page may span them."""
+    results in force, then the EFS haemoglobin results, then the vital signs, lab values and
+    grades of the follow-up reports, newest report first; one page may span them."""
     filters = _observation_filters(params)
     tables: list[QuerySet[Any]] = [
         Staging.objects.filter(reader.patient_filter("diagnosis__patient_id"), filters.staging)
@@ -383,6 +434,9 @@ def observation_search(
             "-recorded_on", "pk"
         ),
         _markers().filter(reader.patient_filter(), filters.markers).order_by("-sampled_on", "pk"),
+        HaemoglobinResult.objects.filter(reader.patient_filter(), filters.haemoglobin).order_by(
+            "-measured_on", "-pk"
+        ),
     ]
     derived = _report_rows(reader, filters)
     start, end = (page - 1) * count, page * count
@@ -409,10 +463,17 @@ def _derived_read(reader: Reader, observation_id: str) -> Any:
 
 
 def observation_read(*, reader: Reader, observation_id: str) -> Any:
+    haemoglobin = lab_observations.ID_PATTERN.match(observation_id)
     try:
         key = uuid.UUID(observation_id)
     except ValueError:
-        row: Any = _derived_read(reader, observation_id)
+        row: Any = (
+            HaemoglobinResult.objects.filter(
+                reader.patient_filter(), pk=int(haemoglobin["key"])
+            ).first()
+            if haemoglobin is not None
+            else _derived_read(reader, observation_id)
+        )
     else:
         row = (
             Staging.objects.filter(reader.patient_filter("diagnosis__patient_id"), pk=key)

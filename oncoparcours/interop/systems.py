@@ -102,6 +102,10 @@ DATA_ABSENT_REASON = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 OWN_OBSERVATION_CATEGORY = OWN + "CodeSystem/observation-category"  # toxicity-grade
 OWN_GRADING_SYSTEM = OWN + "CodeSystem/grading-system"  # CTCAE-5.0, ASTCT-2019
 OWN_REPORT_OBSERVATION = OWN + "NamingSystem/report-observation"  # <report hex>-<suffix>
+# Laboratory values with no LOINC code for what is stored (multiples of the upper limit of
+# normal): code = the stored key (interop/data/lab_codes.json says why for each).
+OWN_LAB_RESULT = OWN + "CodeSystem/lab-result"
+OWN_HAEMOGLOBIN_RESULT = OWN + "NamingSystem/efs-haemoglobin-result"
 
 # Pathway steps (Task), appointments and board discussions (Encounter).
 OWN_TASK_DUE = OWN_ACTIVITY_DUE
@@ -110,5 +114,8 @@ OWN_ENCOUNTER_CLASS = OWN + "CodeSystem/encounter-class"  # in-person-meeting
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 OWN_BOARD = OWN + "NamingSystem/board"
 OWN_TOUR_VISIT = OWN + "NamingSystem/tour-visit"  # a home nurse visit of a published tour plan
+OWN_EFS_BOOKING = OWN + "NamingSystem/efs-booking"  # a procedure booked at an EFS care centre
+# EFS procedures (celltherapy/data/procedures.yaml codes) and car-t-infusion.
+OWN_EFS_PROCEDURE = OWN + "CodeSystem/cell-therapy-procedure"
 OWN_CARRY_REASON = OWN + "StructureDefinition/board-carry-over-reason"
 OWN_PAUSE_REASON = OWN + "CodeSystem/pathway-pause-reason"  # toxicity, hospitalisation…

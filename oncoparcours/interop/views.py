@@ -363,7 +363,15 @@ def _export_request(request: HttpRequest, reader: Reader) -> tuple[str, set[str]
     purpose = request.GET.get("purpose", "")
     if purpose not in EXPORT_PURPOSES:
         raise SearchError("purpose", f"one of {', '.join(EXPORT_PURPOSES)} is required")
-    asked = request.GET.get("_type", ",".join(EXPORT_TYPES)).split(",")
+    if "_type" not in request.GET:
+        # FHIR Bulk Data: without _type, every exported type the client's scopes grant.
+        granted = [
+            name for name in EXPORT_TYPES if scopes.grants(list(reader.scopes), name, "search")
+        ]
+        if not granted:
+            _check_scope(reader, "Patient", "search")
+        return purpose, set(granted)
+    asked = request.GET.get("_type", "").split(",")
     wrong = [name for name in asked if name not in EXPORT_TYPES]
     if wrong:
         raise SearchError("_type", f"{wrong[0]} is not exported (only {', '.join(EXPORT_TYPES)})")

@@ -82,7 +82,7 @@ def test_export_is_pseudonymised_valid_and_leaves_out_who_objects(lyon_patient, 
     [
         ("", "purpose"),
         ("?purpose=marketing", "purpose"),
-        ("?purpose=research&_type=Appointment", "_type"),
+        ("?purpose=research&_type=Practitioner", "_type"),
         ("?purpose=research&_since=2020", "_since"),
     ],
 )

@@ -1,0 +1,232 @@
+"""Cell-therapy appointments as FHIR Appointment, beside the home nurse visits
+(``appointment_resources``):
+
+- **EFS bookings** (``celltherapy.Booking``): a procedure at an EFS care centre (the apheresis
+  for CAR-T cells first, and the centre's other procedures: exchanges, photopheresis,
+  phlebotomy…). Id ``efs-booking-<uuid>``. A request not yet scheduled is ``proposed`` with the
+  wanted period as ``requestedPeriod``; a scheduled one is ``booked`` with the machine slot as
+  ``start`` / ``end``; done → ``fulfilled``; declined or cancelled → ``cancelled`` (the decline
+  reason as ``cancelationReason``).
+- **CAR-T infusions** (``celltherapy.CarTOrder.planned_infusion_on``): id
+  ``car-t-infusion-<order uuid>``. The record holds the planned day, not a time: the appointment
+  is ``proposed`` with that day as ``requestedPeriod`` (a booked Appointment needs a start and an
+  end); once infused it is ``fulfilled`` with the infusion time of the custody ledger as
+  ``start`` and ``end``; a cancelled order → ``cancelled``.
+
+Both carry the patient as participant, the CAR-T product (BiologicallyDerivedProduct) and the
+pathway step (Task) they belong to as ``supportingInformation``, and the centre as an
+Organization reference there too (an Organization cannot be an Appointment participant)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from typing import Any
+
+from django.db.models import DateField, DateTimeField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import translation
+
+from oncoparcours.celltherapy import catalogue
+from oncoparcours.celltherapy.models import (
+    Booking,
+    BookingStatus,
+    CarTOrder,
+    CustodyEvent,
+    CustodyKind,
+    OrderState,
+)
+
+from . import systems
+from .builders import validated
+from .rules.search import DateRange, SearchError, parse_token
+
+BOOKING_ID = re.compile(r"^efs-booking-(?P<key>[0-9a-f-]{36})$")
+INFUSION_ID = re.compile(r"^car-t-infusion-(?P<key>[0-9a-f-]{36})$")
+INFUSION_CODE = "car-t-infusion"
+BOOKING_STATUS = {
+    BookingStatus.REQUESTED: "proposed",
+    BookingStatus.SCHEDULED: "booked",
+    BookingStatus.DONE: "fulfilled",
+    BookingStatus.DECLINED: "cancelled",
+    BookingStatus.CANCELLED: "cancelled",
+}
+# What each FHIR status means for an infusion (order states); the other states are "proposed".
+INFUSION_STATES = {
+    "fulfilled": (OrderState.INFUSED,),
+    "cancelled": (OrderState.CANCELLED,),
+}
+INFUSION_LABEL = "Perfusion de cellules CAR-T"
+
+
+def _uuid(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None
+
+
+def _french_procedure(code: str) -> str:
+    found = catalogue.procedure(code)
+    return found.fr if found is not None else code
+
+
+def _day(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def _supporting(*references: str) -> list[dict[str, str]]:
+    return [{"reference": reference} for reference in references]
+
+
+def booking_appointment(booking: Booking) -> dict[str, Any]:
+    status = BOOKING_STATUS[BookingStatus(booking.status)]
+    label = _french_procedure(booking.procedure)
+    references = [f"Organization/{booking.centre_id}"]
+    if booking.order_id:
+        references.append(f"BiologicallyDerivedProduct/{booking.order_id}")
+    if booking.activity_id:
+        references.append(f"Task/{booking.activity_id}")
+    resource: dict[str, Any] = {
+        "resourceType": "Appointment",
+        "id": f"efs-booking-{booking.pk}",
+        "identifier": [{"system": systems.OWN_EFS_BOOKING, "value": str(booking.pk)}],
+        "status": status,
+        "serviceType": [
+            {
+                "coding": [{"system": systems.OWN_EFS_PROCEDURE, "code": booking.procedure}],
+                "text": label,
+            }
+        ],
+        "description": label,
+        "created": booking.created_at.date().isoformat(),
+        "supportingInformation": _supporting(*references),
+        "participant": [
+            {
+                "actor": {"reference": f"Patient/{booking.patient_id}"},
+                "status": "accepted" if status != "proposed" else "needs-action",
+            }
+        ],
+    }
+    if booking.starts_at and booking.ends_at:
+        resource["start"] = booking.starts_at.isoformat()
+        resource["end"] = booking.ends_at.isoformat()
+        resource["minutesDuration"] = int(
+            (booking.ends_at - booking.starts_at).total_seconds() // 60
+        )
+    else:
+        resource["requestedPeriod"] = [
+            {"start": _day(booking.wanted_from), "end": _day(booking.wanted_until)}
+        ]
+    if status == "cancelled" and booking.decline_reason:
+        resource["cancelationReason"] = {"text": booking.decline_reason}
+    return validated(resource)
+
+
+def infusion_appointment(order: CarTOrder) -> dict[str, Any]:
+    infused_at: dt.datetime | None = getattr(order, "infused_at", None)
+    if order.state == OrderState.INFUSED:
+        status = "fulfilled"
+    elif order.state == OrderState.CANCELLED:
+        status = "cancelled"
+    else:
+        status = "proposed"
+    references = [
+        f"Organization/{order.treating_centre_id}",
+        f"BiologicallyDerivedProduct/{order.pk}",
+    ]
+    resource: dict[str, Any] = {
+        "resourceType": "Appointment",
+        "id": f"car-t-infusion-{order.pk}",
+        "identifier": [{"system": systems.OWN_COI, "value": order.coi}],
+        "status": status,
+        "serviceType": [
+            {
+                "coding": [{"system": systems.OWN_EFS_PROCEDURE, "code": INFUSION_CODE}],
+                "text": INFUSION_LABEL,
+            }
+        ],
+        "description": f"{INFUSION_LABEL} ({order.product})",
+        "supportingInformation": _supporting(*references),
+        "participant": [
+            {
+                "actor": {"reference": f"Patient/{order.patient_id}"},
+                "status": "accepted" if status != "proposed" else "needs-action",
+            }
+        ],
+    }
+    if status == "fulfilled" and infused_at is not None:
+        resource["start"] = resource["end"] = infused_at.isoformat()
+    if order.planned_infusion_on:
+        planned = _day(order.planned_infusion_on)
+        resource["requestedPeriod"] = [{"start": planned, "end": planned}]
+    with translation.override("fr"):
+        resource["comment"] = str(OrderState(order.state).label)
+    return validated(resource)
+
+
+def bookings() -> QuerySet[Any]:
+    return Booking.objects.annotate(
+        day=Coalesce(TruncDate("starts_at"), "wanted_from", output_field=DateField())
+    )
+
+
+def infusions() -> QuerySet[Any]:
+    """The CAR-T orders with a planned or a recorded infusion, with the infusion time of the
+    custody ledger (one subquery)."""
+    infused = CustodyEvent.objects.filter(order=OuterRef("pk"), kind=CustodyKind.INFUSED).order_by(
+        "sequence"
+    )
+    return (
+        CarTOrder.objects.annotate(
+            infused_at=Subquery(infused.values("at")[:1], output_field=DateTimeField())
+        )
+        .annotate(
+            day=Coalesce(TruncDate("infused_at"), "planned_infusion_on", output_field=DateField())
+        )
+        .filter(day__isnull=False)
+    )
+
+
+def booking_status(value: str) -> Q | None:
+    statuses = [status for status, fhir in BOOKING_STATUS.items() if fhir == value]
+    return Q(status__in=statuses) if statuses else None
+
+
+def infusion_status(value: str) -> Q | None:
+    if value in INFUSION_STATES:
+        return Q(state__in=INFUSION_STATES[value])
+    if value == "proposed":
+        return ~Q(state__in=[s for states in INFUSION_STATES.values() for s in states])
+    return None
+
+
+STATUSES = ("proposed", "booked", "fulfilled", "cancelled", "noshow")
+
+
+def status_filters(raw: str) -> tuple[Q, Q]:
+    """A comma-separated status list (OR) as a condition on bookings and one on infusions."""
+    nothing = Q(pk__in=[])
+    on_bookings, on_infusions = nothing, nothing
+    for code in raw.split(","):
+        _, value = parse_token(code)
+        if value not in STATUSES:
+            raise SearchError("status", f"one of {', '.join(STATUSES)} is expected")
+        on_bookings |= booking_status(value) or nothing
+        on_infusions |= infusion_status(value) or nothing
+    return on_bookings, on_infusions
+
+
+def date_filter(found: DateRange) -> Q:
+    condition = Q()
+    if found.start is not None:
+        condition &= Q(day__gte=found.start)
+    if found.end is not None:
+        condition &= Q(day__lt=found.end)
+    return ~condition if found.negate else condition
+
+
+def id_key(pattern: re.Pattern[str], raw: str) -> uuid.UUID | None:
+    found = pattern.match(raw)
+    return _uuid(found["key"]) if found else None
