@@ -298,7 +298,8 @@ def ihc(c: dict[str, Any], f: PatientFacts) -> Outcome:
     outcomes = [_ihc_one(c, f, result) for result in on_scale]
     if len({value for value, _found in outcomes}) > 1:
         return discordant(*(found for _value, found in outcomes))
-    return outcomes[-1]
+    latest = f.ihc.get(c["marker"])  # they agree: the latest result is the one named
+    return _ihc_one(c, f, latest) if latest is not None and latest in on_scale else outcomes[-1]
 
 
 def _ihc_one(c: dict[str, Any], f: PatientFacts, result: tuple[str, float]) -> Outcome:
