@@ -199,6 +199,8 @@ def _found_value(criterion: dict[str, Any], found: str) -> str:
         )
     if kind == "msi":
         return MSI_LABELS.get(found, found)
+    if kind == "tmb":
+        return _("%(value)s mut/Mb") % {"value": _number(found)}
     if kind == "variant":
         label, _sep, tag = found.rpartition("|")
         if tag == "wt":

@@ -183,6 +183,7 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
         # are discordant (``criteria.discordant``), whatever order the records came in.
         ihc_days: dict[str, tuple[Any, list[tuple[str, float]]]] = {}
         msi_day: tuple[Any, list[str]] = (None, [])
+        tmb_day: tuple[Any, list[float]] = (None, [])
         for finding in molecular.get(patient.pk, ()):  # later results overwrite
             amplification = finding.gene == "ERBB2" and finding.alteration_type == "amplification"
             if amplification and finding.kind == MolecularKind.VARIANT:
@@ -200,6 +201,10 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
                 negatives.append(NegativeFacts(finding.gene, finding.alteration_type, finding.exon))
             elif finding.kind == MolecularKind.TMB:
                 tmb = finding.tmb
+                if tmb_day[0] != finding.sampled_on:
+                    tmb_day = (finding.sampled_on, [])
+                if tmb is not None:
+                    tmb_day[1].append(tmb)
             elif finding.kind == MolecularKind.MSI:
                 msi = finding.msi_status
                 if msi_day[0] != finding.sampled_on:
@@ -240,6 +245,7 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
             ihc=ihc,
             ihc_values={m: tuple(v) for m, (_d, v) in ihc_days.items() if len(set(v)) > 1},
             msi_values=tuple(msi_day[1]) if len(set(msi_day[1])) > 1 else (),
+            tmb_values=tuple(tmb_day[1]) if len(set(tmb_day[1])) > 1 else (),
             her2_ish=her2_ish,
             latitude=patient.latitude,
             longitude=patient.longitude,

@@ -11,6 +11,7 @@ T = {
     "%(gene)s: no alteration found": "%(gene)s : aucune altération trouvée",
     "%(label)s classified benign": "%(label)s classé bénin",
     "%(label)s classified pathogenic": "%(label)s classé pathogène",
+    "%(value)s mut/Mb": "%(value)s mut/Mb",
     # Trials importers (ClinicalTrials.gov JSON, CTML YAML): every refusal in French.
     "age: %(value)s is not “N Years”, “N Months”, “N Weeks” or “N Days”": "âge : %(value)s "
     "n'est pas « N Years », « N Months », « N Weeks » ou « N Days »",

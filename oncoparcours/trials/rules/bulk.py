@@ -51,7 +51,7 @@ PROJECTIONS: dict[str, Callable[[dict[str, Any], PatientFacts], Hashable]] = {
     "stage": lambda c, f: (f.metastatic, f.stage_group),
     "line": lambda c, f: f.prior_lines,
     "ecog": lambda c, f: f.ecog,
-    "tmb": lambda c, f: f.tmb,
+    "tmb": lambda c, f: (f.tmb, f.tmb_values),
     "msi": lambda c, f: (f.msi, f.msi_values),
     # HER2 also reads the ERBB2 amplification (in situ hybridisation) beside the IHC score; the
     # other results of the same specimen may be discordant (``criteria.discordant``).

@@ -231,6 +231,9 @@ def _range(value: float | None, c: dict[str, Any], label: str) -> Outcome:
 
 
 def tmb(c: dict[str, Any], f: PatientFacts) -> Outcome:
+    outcomes = [_range(value, c, f"{value:g}") for value in f.tmb_values]
+    if len({value for value, _found in outcomes}) > 1:  # two TMB of one specimen disagree
+        return discordant(*(found for _value, found in outcomes))
     return _range(f.tmb, c, f"{f.tmb:g}" if f.tmb is not None else "")
 
 

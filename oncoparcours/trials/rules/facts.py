@@ -70,6 +70,7 @@ class PatientFacts:
     variants: tuple[VariantFacts, ...] = ()
     negatives: tuple[NegativeFacts, ...] = ()
     tmb: float | None = None
+    tmb_values: tuple[float, ...] = ()  # every TMB of the latest TMB result's specimen
     msi: str = ""  # msi_h, msi_l, mss, dmmr, pmmr or ""
     msi_values: tuple[str, ...] = ()  # every status of the latest MSI result's specimen
     ihc: dict[str, tuple[str, float]] = field(default_factory=dict)  # marker -> (scale, value)

@@ -240,7 +240,7 @@ def test_two_her2_scores_of_one_specimen_that_differ_are_to_verify(clinician):
     """Two HER2 scores recorded for the same specimen (same sampling date), 2+ and 3+: the
     order of the records never decides; "to verify", naming both. A later specimen's score
     alone decides again."""
-    from oncoparcours.trials.rules.criteria import DISCORDANT, MET, UNKNOWN, ihc, msi
+    from oncoparcours.trials.rules.criteria import DISCORDANT, MET, UNKNOWN, ihc, msi, tmb
     from oncoparcours.trials.selectors import patient_facts
 
     patient = lung_patient(clinician)
@@ -260,3 +260,6 @@ def test_two_her2_scores_of_one_specimen_that_differ_are_to_verify(clinician):
     for status in ("msi_h", "mss"):
         add({"kind": "msi", "msi_status": status, "sampled_on": "2026-02-10"})
     assert msi({"criterion": "msi", "status": "msi_h"}, patient_facts(patient))[0] == UNKNOWN
+    for value in ("8", "12"):
+        add({"kind": "tmb", "tmb": value, "sampled_on": "2026-02-10"})
+    assert tmb({"criterion": "tmb", "min": 10}, patient_facts(patient))[0] == UNKNOWN

@@ -586,6 +586,7 @@ DISCORDANT_CASES = [
     (HER2_LOW, facts(ihc={"HER2": ("her2_score", 2.0)}, variants=(ERBB2_AMP,),
                      negatives=(NegativeFacts("ERBB2", "amplification"),)), UNKNOWN),
     (MSI_H, facts(msi="msi_h", msi_values=("mss", "msi_h")), UNKNOWN),
+    ({"criterion": "tmb", "min": 10}, facts(tmb=12.0, tmb_values=(8.0, 12.0)), UNKNOWN),
 ]  # fmt: skip
 AGREEING_CASES = [
     # Results that differ without changing the answer are not discordant for the criterion.
@@ -594,6 +595,7 @@ AGREEING_CASES = [
     (HER2_3, facts(ihc={"HER2": ("her2_score", 1.0)},
                    ihc_values={"HER2": (("her2_score", 0.0), ("her2_score", 1.0))}), NOT_MET),
     (MSI_H, facts(msi="dmmr", msi_values=("msi_h", "dmmr")), MET),
+    ({"criterion": "tmb", "min": 10}, facts(tmb=12.0, tmb_values=(14.0, 12.0)), MET),
     # A benign class of another variant of the gene is no discordance.
     (EGFR_L858R, facts(variants=(PV("EGFR", "snv", 21, "p.L858R"),
                                  VariantFacts("EGFR", "snv", 20, "p.Q787Q", "", 1))), MET),
