@@ -38,10 +38,16 @@ class ArmChoices:
 
     matching: list[tuple[Arm, str]]  # (arm, result label)
     others: list[Arm]
+    # Trials enrolling by invitation only (the trial, or every French site not closed): one
+    # cannot simply refer a patient there, the option says so ("sur invitation").
+    invitation: frozenset[Any] = frozenset()
 
     def choices(self) -> list[Any]:
         def label(arm: Arm) -> str:
-            return f"{arm.trial.identifier} — {arm.code} — {arm.trial.title}"[:160]
+            text = f"{arm.trial.identifier} — {arm.code} — {arm.trial.title}"[:160]
+            if arm.trial_id in self.invitation:
+                text = f"{text} — {_('by invitation')}"
+            return text
 
         groups: list[Any] = [("", _("No trial from the registry"))]
         if self.matching:

@@ -371,6 +371,7 @@ class CaseTrials:
     rows: list[dict[str, Any]]
     matching: list[tuple[Arm, str]]
     others: list[Arm]
+    invitation: frozenset[Any] = frozenset()  # trial ids enrolling by invitation only
 
 
 def case_trials(*, user: User, patient: Any, keep_arm: Arm | None = None) -> CaseTrials:
@@ -388,7 +389,25 @@ def case_trials(*, user: User, patient: Any, keep_arm: Arm | None = None) -> Cas
     others = [arm for arm in trials.open_arms() if arm.pk not in seen]
     if keep_arm is not None and keep_arm.pk not in seen and keep_arm not in others:
         others.insert(0, keep_arm)
-    return CaseTrials(match_rows(matches), matching, others)
+    arms = [arm for arm, _result in matching] + others
+    return CaseTrials(match_rows(matches), matching, others, _by_invitation(arms))
+
+
+def _by_invitation(arms: list[Arm]) -> frozenset[Any]:
+    """The trials of ``arms`` enrolling by invitation only: the trial itself, or its French
+    sites, none recruiting and at least one by invitation (one query)."""
+    from oncoparcours.trials.models import TrialSite, TrialStatus
+
+    out = {arm.trial_id for arm in arms if arm.trial.by_invitation}
+    statuses: dict[Any, set[str]] = {}
+    for trial_id, status in TrialSite.objects.filter(
+        trial_id__in={arm.trial_id for arm in arms}
+    ).values_list("trial_id", "status"):
+        statuses.setdefault(trial_id, set()).add(status)
+    for trial_id, found in statuses.items():
+        if TrialStatus.ENROLLING_BY_INVITATION in found and TrialStatus.RECRUITING not in found:
+            out.add(trial_id)
+    return frozenset(out)
 
 
 @dataclass

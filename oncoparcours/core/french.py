@@ -83,6 +83,19 @@ def sort_key(text: str) -> tuple[str, str]:
     return base.replace("’", "'"), str(text)
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Order names holding numbers as a reader expects: "Fauteuil 2" before "Fauteuil 10"
+    (text parts compared as ``sort_key`` does, number parts as numbers)."""
+    parts = _DIGITS.split(str(text))
+    keys: list[tuple[int, int | str]] = [
+        (1, int(part)) if index % 2 else (0, sort_key(part)[0]) for index, part in enumerate(parts)
+    ]
+    return (*keys, (0, str(text)))
+
+
 # Job titles for a woman (docs/french-writing.md, "One inclusive-writing convention"): the
 # masculine generic names a role or a function; a named woman is given the feminine form. Word
 # by word on the French text; epicene words (médecin, oncologue, secrétaire, pharmacologue…)

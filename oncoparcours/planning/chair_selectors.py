@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from oncoparcours.core.audit import audit_record
+from oncoparcours.core.french import natural_key
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.directory.selectors import organisations_of
 from oncoparcours.patients.selectors import professional_for, visible_patient_filter
@@ -153,7 +154,7 @@ def plan_view(*, user: User, plan: ChairPlan) -> PlanView:
         .filter(visible_patient_filter(user))
         .values_list("patient_id", flat=True)
     )
-    resources = list(centre.resources.order_by("kind", "name"))
+    resources = sorted(centre.resources.all(), key=lambda r: (r.kind, natural_key(r.name)))
     lines = {r.pk: Line(r) for r in resources}
     for s in sessions:
         shown = s.patient_id in visible

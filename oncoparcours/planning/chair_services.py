@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from oncoparcours.core.audit import audit_record, audit_record_many
 from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.french import natural_key
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.pathways.models import ActivityInstance, ActivityStatus
 
@@ -170,8 +171,11 @@ def chair_plan_build(*, actor: User, centre: ChairCentre, day: dt.date, seed: in
     demands = [
         _demand_of(a, busy.get(a.patient_id, []), previous.get(str(a.pk)), day) for a in activities
     ]
-    resources = list(
-        Resource.objects.filter(centre=centre, is_active=True).order_by("kind", "name")
+    # Chairs in the order the page shows them (natural: "Fauteuil 2" before "Fauteuil 10"): the
+    # first free one of the list takes the next session, so the day fills chairs 1, 2, 3…
+    resources = sorted(
+        Resource.objects.filter(centre=centre, is_active=True),
+        key=lambda r: (r.kind, natural_key(r.name)),
     )
     result = rules.schedule(
         _centre_of(centre),

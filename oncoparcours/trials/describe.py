@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from oncoparcours.directory.referential import icd10_label
 
-from .rules.criteria import MET, NOT_MET
+from .rules.criteria import DISCORDANT, DISCORDANT_SEP, MET, NOT_MET
 from .rules.tree import LeafResult
 
 GROUP_LABELS = {"solid": "any solid tumour", "haematological": "any haematological malignancy"}
@@ -184,6 +184,35 @@ def _variant_found(found: str) -> str:
     }
 
 
+def _found_value(criterion: dict[str, Any], found: str) -> str:
+    """One result as a short phrase, for a list of discordant results ("HER2 2+ ≠ 3+")."""
+    kind = criterion.get("criterion")
+    if kind == "ihc":
+        her2 = {  # HER2 2+ and the ISH result read beside it (``criteria.ihc``)
+            "2+": "2+",
+            "2+ ISH+": _("2+, ERBB2 amplified (in situ hybridisation)"),
+            "2+ ISH-": _("2+, ERBB2 not amplified (in situ hybridisation)"),
+        }
+        # A HER2 score comes with its "+" ("3+"): never "3++".
+        return her2.get(found) or (
+            found if found.endswith("+") else _number(found) + _ihc_unit(criterion)
+        )
+    if kind == "msi":
+        return MSI_LABELS.get(found, found)
+    if kind == "tmb":
+        return _("%(value)s mut/Mb") % {"value": _number(found)}
+    if kind == "variant":
+        label, _sep, tag = found.rpartition("|")
+        if tag == "wt":
+            return _("%(gene)s: no alteration found") % {"gene": label}
+        if tag in ("c1", "c2"):
+            return _("%(label)s classified benign") % {"label": label}
+        if tag in ("c4", "c5"):
+            return _("%(label)s classified pathogenic") % {"label": label}
+        return label or found
+    return found
+
+
 def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
     """What the record says for one criterion, as a sentence: the rules give raw values ("F",
     "M1", "12.5"), this words them ("the patient is a woman", "metastatic disease (M1)")."""
@@ -192,6 +221,12 @@ def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
             return _("Nothing matching is recorded for the patient.")
         return _("Not recorded in the patient's file.")
     kind = criterion.get("criterion")
+    if found.startswith(DISCORDANT):
+        results = found.removeprefix(DISCORDANT).split(DISCORDANT_SEP)
+        return _(
+            "Discordant results for the same marker: %(results)s. Which one holds is to verify "
+            "in the reports."
+        ) % {"results": " ≠ ".join(_found_value(criterion, r) for r in results)}
     if kind == "sex":
         return {"F": _("The patient is a woman."), "M": _("The patient is a man.")}.get(
             found, _("Sex recorded: %(value)s.") % {"value": found}
@@ -218,15 +253,8 @@ def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
             "value": MSI_LABELS.get(found, found)
         }
     if kind == "ihc":
-        her2 = {  # HER2 2+ and the ISH result read beside it (``criteria.ihc``)
-            "2+": "2+",
-            "2+ ISH+": _("2+, ERBB2 amplified (in situ hybridisation)"),
-            "2+ ISH-": _("2+, ERBB2 not amplified (in situ hybridisation)"),
-        }
         return _("Recorded immunohistochemistry result: %(value)s.") % {
-            # A HER2 score comes with its "+" ("3+"): never "3++".
-            "value": her2.get(found)
-            or (found if found.endswith("+") else _number(found) + _ihc_unit(criterion))
+            "value": _found_value(criterion, found)
         }
     if kind == "line":
         count = int(float(found)) if found.replace(".", "", 1).isdigit() else 0

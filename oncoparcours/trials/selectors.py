@@ -179,6 +179,11 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
         variants, tmb, msi, ihc, sequenced = [], None, "", {}, False
         negatives = []
         her2_specimen, erbb2_amplification = None, []
+        # Results of the latest specimen per marker (same sampling date): two that differ there
+        # are discordant (``criteria.discordant``), whatever order the records came in.
+        ihc_days: dict[str, tuple[Any, list[tuple[str, float]]]] = {}
+        msi_day: tuple[Any, list[str]] = (None, [])
+        tmb_day: tuple[Any, list[float]] = (None, [])
         for finding in molecular.get(patient.pk, ()):  # later results overwrite
             amplification = finding.gene == "ERBB2" and finding.alteration_type == "amplification"
             if amplification and finding.kind == MolecularKind.VARIANT:
@@ -196,10 +201,22 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
                 negatives.append(NegativeFacts(finding.gene, finding.alteration_type, finding.exon))
             elif finding.kind == MolecularKind.TMB:
                 tmb = finding.tmb
+                if tmb_day[0] != finding.sampled_on:
+                    tmb_day = (finding.sampled_on, [])
+                if tmb is not None:
+                    tmb_day[1].append(tmb)
             elif finding.kind == MolecularKind.MSI:
                 msi = finding.msi_status
+                if msi_day[0] != finding.sampled_on:
+                    msi_day = (finding.sampled_on, [])
+                msi_day[1].append(finding.msi_status)
             elif finding.ihc_value is not None:
                 ihc[finding.ihc_marker] = (finding.ihc_scale, finding.ihc_value)
+                day, same = ihc_days.get(finding.ihc_marker, (None, []))
+                if day != finding.sampled_on:
+                    same = []
+                same.append(ihc[finding.ihc_marker])
+                ihc_days[finding.ihc_marker] = (finding.sampled_on, same)
                 if finding.ihc_marker == "HER2":
                     her2_specimen = finding.sampled_on
         # Only the ISH of the latest HER2 score's specimen (same sampling date) decides a 2+.
@@ -226,6 +243,9 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
             tmb=tmb,
             msi=msi,
             ihc=ihc,
+            ihc_values={m: tuple(v) for m, (_d, v) in ihc_days.items() if len(set(v)) > 1},
+            msi_values=tuple(msi_day[1]) if len(set(msi_day[1])) > 1 else (),
+            tmb_values=tuple(tmb_day[1]) if len(set(tmb_day[1])) > 1 else (),
             her2_ish=her2_ish,
             latitude=patient.latitude,
             longitude=patient.longitude,

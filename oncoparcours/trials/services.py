@@ -68,7 +68,10 @@ def _organisation_for(name: str, city: str) -> Organisation | None:
 def _save_trial(actor: User | None, data: ctgov.TrialData) -> Trial:
     for checked in data.arms:
         if problems := document_problems(checked.tree):
-            raise ctgov.RecordError(f"arm {checked.code}: {_problem_text(problems)}")
+            raise ctgov.RecordError(
+                _("arm %(code)s: %(problems)s")
+                % {"code": checked.code, "problems": _problem_text(problems)}
+            )
     trial = Trial.objects.filter(nct_id=data.nct_id).first() if data.nct_id else None
     created = trial is None
     trial = trial or Trial()
@@ -123,8 +126,13 @@ def _import(
     for label, record in records:
         try:
             parsed.append(parse(record, retrieved=retrieved))
-        except (ctgov.RecordError, KeyError, TypeError, ValueError) as error:
-            errors.append(f"{label}: {error}")
+        except ctgov.RecordError as error:  # every problem of the record, in words
+            errors.append(_("%(record)s: %(problems)s") % {"record": label, "problems": error})
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            errors.append(
+                _("%(record)s: unexpected content (%(error)s)")
+                % {"record": label, "error": repr(error)}
+            )
     if errors:
         raise ApplicationError(_("Nothing imported. %(errors)s") % {"errors": " | ".join(errors)})
     with transaction.atomic():
@@ -133,8 +141,9 @@ def _import(
             try:
                 trials.append(_save_trial(actor, data))
             except ctgov.RecordError as error:
+                problems = _("%(record)s: %(problems)s") % {"record": label, "problems": error}
                 raise ApplicationError(
-                    _("Nothing imported. %(errors)s") % {"errors": f"{label}: {error}"}
+                    _("Nothing imported. %(errors)s") % {"errors": problems}
                 ) from error
         changed = [arm for trial in trials for arm in trial.changed_arms]  # type: ignore[attr-defined]
         if changed:  # new arms, status or eligibility changes: the patients are matched again
@@ -155,7 +164,8 @@ def trials_import_ctgov(*, actor: User | None, content: str, notify: bool = True
             nct = ((study.get("protocolSection") or {}).get("identificationModule") or {}).get(
                 "nctId", ""
             )
-        records.append((f"record {index + 1}" + (f" ({nct})" if nct else ""), study))
+        label = _("record %(number)s") % {"number": index + 1}
+        records.append((label + (f" ({nct})" if nct else ""), study))
     return _import(actor, records, ctgov.parse_study, notify)
 
 
@@ -164,7 +174,8 @@ def trials_import_ctml(*, actor: User | None, content: str, notify: bool = True)
         documents = [d for d in yaml.safe_load_all(content) if d is not None]
     except yaml.YAMLError as error:
         raise ApplicationError(_("Not YAML: %(error)s") % {"error": error}) from error
-    records = [(f"document {i + 1} ({d.get('nct_id', '?') if isinstance(d, dict) else '?'})", d)
+    records = [(_("document %(number)s") % {"number": i + 1}
+                + f" ({d.get('nct_id', '?') if isinstance(d, dict) else '?'})", d)
                for i, d in enumerate(documents)]  # fmt: skip
     return _import(actor, records, ctml.parse_ctml, notify)
 

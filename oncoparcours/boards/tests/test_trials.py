@@ -247,3 +247,27 @@ def test_a_new_stage_or_performance_status_after_registration_is_shown(complete_
     assert "III" in stage and "IV" in stage and "M1" in stage
     status = page.split("État général modifié depuis")[1].split("</p>")[0]
     assert "ECOG 1" in status and f"ECOG 3 ({today:%d/%m/%Y})" in status
+
+
+def test_an_arm_enrolling_by_invitation_says_so_where_the_decision_proposes_it(
+    session, clinician, specialists, braf_case
+):
+    """A trial whose French sites all enrol by invitation (or the trial itself): the decision
+    form's option says "sur invitation" (one cannot simply refer the patient there), and the
+    decision shows the badge."""
+    client, _url, item = run_session(session, clinician, specialists, braf_case)
+    panel = reverse("boards:case_panel", args=[session.pk, item.pk])
+    arm = braf_arm()
+    page = client.get(panel).content.decode()
+    option = page.split(f'value="{arm.pk}"')[1].split("</option>")[0]
+    assert "sur invitation" not in option  # its site recruits
+    TrialSite.objects.filter(trial=arm.trial).update(status="ENROLLING_BY_INVITATION")
+    page = client.get(panel).content.decode()
+    option = page.split(f'value="{arm.pk}"')[1].split("</option>")[0]
+    assert "NCT09900001 — BRAF-V600" in option and "— sur invitation" in option
+    arm.trial.overall_status = "ENROLLING_BY_INVITATION"
+    arm.trial.save()
+    assert client.post(panel, {**DECISION, "trial_arm": arm.pk}).status_code == 302
+    page = client.get(braf_case.get_absolute_url()).content.decode()
+    decision = page.split('class="decision"')[1].split("</article>")[0]
+    assert '<span class="badge badge--warning">sur invitation</span>' in decision

@@ -276,7 +276,7 @@ def decision_amend(
     form = AmendForm(
         request.POST or None,
         initial=DecisionForm.initial_from(decision),
-        arm_choices=ArmChoices(found.matching, found.others),
+        arm_choices=ArmChoices(found.matching, found.others, found.invitation),
     )
     if request.method == "POST" and form.is_valid():
         try:

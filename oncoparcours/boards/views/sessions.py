@@ -139,7 +139,9 @@ def case_panel(
         details={"what": "case in session"},
     )
     found = selectors.case_trials(user=request.user, patient=item.case.patient)
-    form = DecisionForm(request.POST or None, arm_choices=ArmChoices(found.matching, found.others))
+    form = DecisionForm(
+        request.POST or None, arm_choices=ArmChoices(found.matching, found.others, found.invitation)
+    )
     status = 200
     refreshed: dict[str, Any] | None = None
     if request.method == "POST":

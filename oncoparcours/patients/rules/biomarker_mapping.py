@@ -320,21 +320,30 @@ def marker_results(findings: Iterable[Any]) -> dict[str, str]:
     alone (ASCO/CAP 2018); PD-L1 TPS positive from 1 %; MSI-H / dMMR positive; a gene with a
     class 4–5 variant positive, with a variant of uncertain or unrecorded class equivocal, tested
     without alteration negative. Results "to verify" are not read. ``findings``: objects with
-    the fields of a molecular result (newest first is not required)."""
+    the fields of a molecular result (newest first is not required).
+
+    As trial matching reads it (``trials.selectors.facts_for_patients``), only the ERBB2
+    amplification results of the latest HER2 score's own specimen (same sampling date) count
+    beside that score: HER2 may differ between a primary tumour and a metastasis, and an
+    amplified and a not-amplified result of that specimen decide nothing. Without a HER2 score,
+    an amplification of any specimen is HER2-positive."""
     rows = sorted(findings, key=lambda f: f.sampled_on, reverse=True)
     out: dict[str, str] = {}
-    amplified = negative_amplification = False
+    her2_day = None
+    ish: list[tuple[Any, bool]] = []  # (sampling date, amplified) of ERBB2 amplification results
     for f in rows:
         if f.kind == "ihc" and f.ihc_value is not None:
             if f.ihc_marker == "HER2" and f.ihc_scale == "her2_score":
                 score = int(f.ihc_value)
+                if "HER2" not in out:
+                    her2_day = f.sampled_on
                 out.setdefault("HER2", {3: "positive", 2: "equivocal"}.get(score, "negative"))
             elif f.ihc_scale == "percent":
                 out.setdefault(f.ihc_marker, "positive" if f.ihc_value >= 1 else "negative")
         elif f.kind == "variant":
             benign = f.classification is not None and f.classification <= 2
             if f.gene == "ERBB2" and f.alteration_type == "amplification" and not benign:
-                amplified = True
+                ish.append((f.sampled_on, True))
             proven = f.classification is not None and f.classification >= 4
             result = "positive" if proven else "negative" if benign else "equivocal"
             if f.gene != "ERBB2":  # HER2 status: read below from IHC and amplification
@@ -346,13 +355,17 @@ def marker_results(findings: Iterable[Any]) -> dict[str, str]:
             if f.exon:
                 continue
             if f.gene == "ERBB2" and f.alteration_type == "amplification":
-                negative_amplification = True
+                ish.append((f.sampled_on, False))
             elif f.gene != "ERBB2":
                 out.setdefault(f.gene, "negative")
         elif f.kind == "msi":
             out.setdefault("MSI", "positive" if f.msi_status in ("msi_h", "dmmr") else "negative")
-    if amplified:
+    if "HER2" in out:
+        same = {amplified for day, amplified in ish if day == her2_day}
+        if same == {True}:
+            out["HER2"] = "positive"
+        elif same == {False} and out["HER2"] == "equivocal":
+            out["HER2"] = "negative"
+    elif any(amplified for _day, amplified in ish):
         out["HER2"] = "positive"
-    elif out.get("HER2") == "equivocal" and negative_amplification:
-        out["HER2"] = "negative"
     return out

@@ -240,6 +240,26 @@ def test_marker_status_reads_only_whole_gene_negatives():
     assert marker_results([her2_2, ish_negative])["HER2"] == "negative"
 
 
+def test_marker_status_reads_only_the_ish_of_the_her2_score_s_own_specimen():
+    """As trial matching: an ERBB2 result of another specimen (another sampling date) does not
+    decide the latest HER2 score; amplified and not amplified on that specimen decide nothing."""
+    from oncoparcours.patients.rules.biomarker_mapping import marker_results
+
+    her2_2 = _finding("ihc", ihc_marker="HER2", ihc_scale="her2_score", ihc_value=2)
+    amplified = _finding("variant", "ERBB2", "amplification", classification=5)
+    not_amplified = _finding("negative", "ERBB2", "amplification")
+    other = {"sampled_on": dt.date(2019, 5, 2)}
+    old_amplified = _finding("variant", "ERBB2", "amplification", classification=5, **other)
+    old_not_amplified = _finding("negative", "ERBB2", "amplification", **other)
+    assert marker_results([her2_2, amplified])["HER2"] == "positive"
+    assert marker_results([her2_2, old_amplified])["HER2"] == "equivocal"
+    assert marker_results([her2_2, old_not_amplified])["HER2"] == "equivocal"
+    assert marker_results([her2_2, amplified, not_amplified])["HER2"] == "equivocal"
+    assert marker_results([her2_2, old_amplified, not_amplified])["HER2"] == "negative"
+    # Without a HER2 score, an amplification of any specimen is HER2-positive.
+    assert marker_results([old_amplified])["HER2"] == "positive"
+
+
 @pytest.mark.django_db
 def test_a_negative_tmb_is_refused_on_the_simple_entry_not_flipped(clinician, patient):
     from oncoparcours.core.errors import ApplicationError

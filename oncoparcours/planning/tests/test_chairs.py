@@ -342,3 +342,19 @@ def test_a_session_in_another_centres_published_plan_is_an_appointment(chairs_da
     )
     session = here.sessions.get(patient=patient)
     assert session.end + 15 <= exchange.start or session.start >= exchange.end + 15
+
+
+def test_chairs_are_in_natural_order_and_filled_from_the_first(client, db) -> None:
+    """Eleven chairs: "Fauteuil 2" comes before "Fauteuil 10" on the page, and the day fills
+    chairs 1, 2, 3… (not 1, 10, 11). The sessions table reads "Début" / "Fin"."""
+    setup = Setup(sessions=8, chairs=11)
+    plan = services.chair_plan_build(actor=setup.user, centre=setup.centre, day=setup.day)
+    used = {s.resource.name for s in plan.sessions.select_related("resource")}
+    assert len(used) >= 2
+    assert used == {f"Fauteuil {i + 1}" for i in range(len(used))}
+    client.force_login(setup.user)
+    page = client.get(setup.url()).content.decode()
+    gantt = page.split('class="table-wrap chair-gantt"', 1)[1].split("</table>", 1)[0]
+    positions = [gantt.index(f"Fauteuil {i}<br>") for i in range(1, 12)]
+    assert positions == sorted(positions)
+    assert ">Début</th>" in page and ">Fin</th>" in page and "Terminer" not in page

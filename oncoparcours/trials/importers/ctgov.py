@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 STATUSES = {
     "NOT_YET_RECRUITING", "RECRUITING", "ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING",
     "SUSPENDED", "TERMINATED", "COMPLETED", "WITHDRAWN", "UNKNOWN",
@@ -24,7 +26,16 @@ PHASES = {"EARLY_PHASE1": "0/I", "PHASE1": "I", "PHASE2": "II", "PHASE3": "III",
 
 
 class RecordError(ValueError):
-    """A record refused, with the reason (the record is named by the caller)."""
+    """A record refused, with every reason found (the record is named by the caller), in the
+    user's language."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__(" ; ".join(messages))
+        self.messages = list(messages)
+
+    @classmethod
+    def of(cls, errors: list[RecordError]) -> RecordError:
+        return cls(*(m for e in errors for m in e.messages))
 
 
 @dataclass
@@ -63,9 +74,12 @@ class TrialData:
 
 
 def parse_age(text: str) -> float:
-    match = AGE.match(text.strip())
+    match = AGE.match(str(text).strip())
     if not match:
-        raise RecordError(f"age {text!r} is not 'N Years/Months/Weeks/Days'")
+        raise RecordError(
+            _("age: %(value)s is not “N Years”, “N Months”, “N Weeks” or “N Days”")
+            % {"value": repr(text)}
+        )
     unit = match.group(2).rstrip("s")
     value = float(match.group(1)) / PER_YEAR[unit]
     return int(value) if value == int(value) else round(value, 2)
@@ -74,20 +88,27 @@ def parse_age(text: str) -> float:
 def structured_tree(eligibility: dict[str, Any], retrieved: str) -> dict[str, Any]:
     meta = {"provenance": "imported", "curator": "", "date": retrieved}
     criteria: list[dict[str, Any]] = []
+    errors: list[RecordError] = []
     low, high = eligibility.get("minimumAge"), eligibility.get("maximumAge")
     if low or high:
         age: dict[str, Any] = {"criterion": "age", **meta}
         age["text"] = " – ".join(x for x in (low, high) if x)
-        if low:
-            age["min"] = parse_age(low)
-        if high:
-            age["max"] = parse_age(high)
+        for key, text in (("min", low), ("max", high)):
+            if text:
+                try:
+                    age[key] = parse_age(text)
+                except RecordError as error:
+                    errors.append(error)
         criteria.append(age)
     sex = eligibility.get("sex", "ALL")
     if sex in ("FEMALE", "MALE"):
         criteria.append({"criterion": "sex", "sex": sex[0], "text": sex, **meta})
     elif sex != "ALL":
-        raise RecordError(f"sex {sex!r} is not ALL, FEMALE or MALE")
+        errors.append(
+            RecordError(_("sex: %(value)s is not ALL, FEMALE or MALE") % {"value": repr(sex)})
+        )
+    if errors:
+        raise RecordError.of(errors)
     criteria.append(
         {"criterion": "to_curate", "text": "eligibilityModule.eligibilityCriteria", **meta}
     )
@@ -98,7 +119,7 @@ def _site(location: dict[str, Any], overall: str) -> SiteData:
     point = location.get("geoPoint") or {}
     status = location.get("status", overall)
     if status not in STATUSES:
-        raise RecordError(f"site status {status!r} unknown")
+        raise RecordError(_("site status: %(value)s unknown") % {"value": repr(status)})
     contacts = location.get("contacts") or []
     contact = ", ".join(
         x for x in (contacts[0].get("name", ""), contacts[0].get("email", "")) if x
@@ -115,25 +136,43 @@ def _site(location: dict[str, Any], overall: str) -> SiteData:
 
 def parse_study(study: dict[str, Any], *, retrieved: str) -> TrialData:
     if not isinstance(study, dict) or "protocolSection" not in study:
-        raise RecordError("not a ClinicalTrials.gov API v2 study (no protocolSection)")
+        raise RecordError(_("not a ClinicalTrials.gov API v2 study (no protocolSection)"))
     protocol = study["protocolSection"]
     ident = protocol.get("identificationModule") or {}
+    errors: list[RecordError] = []  # every problem of the record, not only the first
     nct = ident.get("nctId", "")
-    if not NCT.match(nct):
-        raise RecordError(f"nctId {nct!r} is not NCT followed by 8 digits")
+    if not isinstance(nct, str) or not NCT.match(nct):
+        errors.append(
+            RecordError(
+                _("nctId: %(value)s is not NCT followed by 8 digits") % {"value": repr(nct)}
+            )
+        )
     status = (protocol.get("statusModule") or {}).get("overallStatus", "")
     if status not in STATUSES:
-        raise RecordError(f"overallStatus {status!r} unknown")
+        errors.append(RecordError(_("overallStatus: %(value)s unknown") % {"value": repr(status)}))
     title = ident.get("briefTitle") or ident.get("officialTitle") or ""
     if not title:
-        raise RecordError("no briefTitle")
+        errors.append(RecordError(_("no briefTitle")))
     secondary = ident.get("secondaryIdInfos") or []
     eudract = next((s["id"] for s in secondary if s.get("type") == "EUDRACT_NUMBER"), "")
     eu_ct = next((s["id"] for s in secondary if s.get("type") == "CTIS"), "")
     eligibility = protocol.get("eligibilityModule") or {}
     locations = (protocol.get("contactsLocationsModule") or {}).get("locations") or []
     groups = (protocol.get("armsInterventionsModule") or {}).get("armGroups") or []
-    tree = structured_tree(eligibility, retrieved)
+    tree: dict[str, Any] = {}
+    try:
+        tree = structured_tree(eligibility, retrieved)
+    except RecordError as error:
+        errors.append(error)
+    sites = []
+    for location in locations:
+        if location.get("country") in FRENCH_COUNTRIES:
+            try:
+                sites.append(_site(location, status))
+            except RecordError as error:
+                errors.append(error)
+    if errors:
+        raise RecordError.of(errors)
     arm_status = "open" if status in ("RECRUITING", "ENROLLING_BY_INVITATION") else "closed"
     arms = [
         ArmData(str(g.get("label", f"arm {i + 1}"))[:40], str(g.get("description", ""))[:500],
@@ -157,7 +196,7 @@ def parse_study(study: dict[str, Any], *, retrieved: str) -> TrialData:
         source="ctgov",
         conditions=[str(c) for c in (protocol.get("conditionsModule") or {}).get("conditions", [])],
         eligibility_text=str(eligibility.get("eligibilityCriteria", "")),
-        sites=[_site(loc, status) for loc in locations if loc.get("country") in FRENCH_COUNTRIES],
+        sites=sites,
         arms=arms,
     )
 

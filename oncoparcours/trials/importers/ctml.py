@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
 
 from .ctgov import ArmData, RecordError, TrialData
 
@@ -82,17 +83,37 @@ MSI = {("mmr_status", "MMR-Deficient"): "msi_h", ("mmr_status", "MMR-Proficient"
        ("ms_status", "MSI-H"): "msi_h", ("ms_status", "MSS"): "mss"}  # fmt: skip
 
 
+def _each(items: Any, parse: Any) -> list[Any]:
+    """``parse`` applied to every item; every refusal of every item is reported together (one
+    RecordError naming them all), never only the first one."""
+    out, errors = [], []
+    for item in items:
+        try:
+            out.append(parse(item))
+        except RecordError as error:
+            errors.append(error)
+    if errors:
+        raise RecordError.of(errors)
+    return out
+
+
 def _bounds(text: Any, path: str, *, whole: bool) -> dict[str, float]:
     match = COMPARISON.match(str(text).strip())
     if not match:
-        raise RecordError(f"{path}: {text!r} is not a comparison like '>=18'")
+        raise RecordError(
+            _("%(path)s: %(value)s is not a comparison like “>=18”")
+            % {"path": path, "value": repr(text)}
+        )
     op, number = match.group(1), float(match.group(2))
     # Ages are completed years: "> 18" (older than 18.0 years, as MatchMiner compares birth dates)
     # is everyone past the 18th birthday, i.e. >= 18; "< 18" is <= 17.
     step = 1 if whole else 0
     value = {">=": number, ">": number, "<=": number, "<": number - step}[op]
     if not whole and op in (">", "<"):
-        raise RecordError(f"{path}: strict comparison {text!r} unsupported, use >= or <=")
+        raise RecordError(
+            _("%(path)s: strict comparison %(value)s unsupported, use >= or <=")
+            % {"path": path, "value": repr(text)}
+        )
     value = int(value) if value == int(value) else value
     return {"min": value} if op.startswith(">") else {"max": value}
 
@@ -102,10 +123,16 @@ def _disease(name: str, path: str) -> dict[str, Any]:
     name = name.lstrip("!")
     if name in ONCOTREE_GROUP:
         if negated:
-            raise RecordError(f"{path}: negated group {name!r} unsupported")
+            raise RecordError(
+                _("%(path)s: negated group %(value)s unsupported")
+                % {"path": path, "value": repr(name)}
+            )
         return {"criterion": "disease", "group": ONCOTREE_GROUP[name]}
     if name not in ONCOTREE:
-        raise RecordError(f"{path}: OncoTree diagnosis {name!r} not in our mapping table")
+        raise RecordError(
+            _("%(path)s: OncoTree diagnosis %(value)s not in our mapping table")
+            % {"path": path, "value": repr(name)}
+        )
     fields = ONCOTREE[name]
     if negated and list(fields) == ["icd10"]:
         return {"criterion": "disease", "exclude_icd10": list(fields["icd10"])}
@@ -125,10 +152,13 @@ def _stamp(node: dict[str, Any], text: str) -> dict[str, Any]:
 
 
 def _clinical(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
-    return [
-        _stamp(_clinical_field(key, value, f"{path}.{key}"), _verbatim({"clinical": {key: value}}))
-        for key, value in node.items()
-    ]
+    return _each(
+        node.items(),
+        lambda item: _stamp(
+            _clinical_field(item[0], item[1], f"{path}.{item[0]}"),
+            _verbatim({"clinical": {item[0]: item[1]}}),
+        ),
+    )
 
 
 def _clinical_field(key: str, value: Any, where: str) -> dict[str, Any]:
@@ -146,55 +176,92 @@ def _clinical_field(key: str, value: Any, where: str) -> dict[str, Any]:
         if scale == "percent" and value == "Negative":
             bound = {"below": 1}  # ER/PR negative: < 1 % (ASCO/CAP 2020)
         return {"criterion": "ihc", "marker": marker, "scale": scale, **bound}
-    raise RecordError(f"{where}: clinical field or value {value!r} unsupported")
+    raise RecordError(
+        _("%(path)s: clinical field or value %(value)s unsupported")
+        % {"path": where, "value": repr(value)}
+    )
 
 
 def _genomic(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
+    """Every problem of the node is reported, not only the first."""
     node = dict(node)
     out: list[dict[str, Any]] = []
+    errors: list[RecordError] = []
+
+    def refuse(message: str, **values: str) -> None:
+        errors.append(RecordError(message % values))
+
     for key in ("mmr_status", "ms_status"):
         if key in node:
             text = _verbatim({"genomic": {key: node[key]}})
             status = MSI.get((key, node.pop(key)))
             if status is None:
-                raise RecordError(f"{path}.{key}: value unsupported")
+                refuse(_("%(path)s: value unsupported"), path=f"{path}.{key}")
             out.append({"criterion": "msi", "status": status, "text": text})
     if "tmb_numerical" in node:
         text = _verbatim({"genomic": {"tmb_numerical": node["tmb_numerical"]}})
-        bounds = _bounds(node.pop("tmb_numerical"), path, whole=False)
-        out.append({"criterion": "tmb", **bounds, "text": text})
-    if not node:
-        return out
-    variant_text = _verbatim({"genomic": dict(node)})
-    gene = node.pop("hugo_symbol", None)
-    if not gene:
-        raise RecordError(f"{path}: genomic node without hugo_symbol")
-    criterion: dict[str, Any] = {"criterion": "variant", "gene": str(gene)}
-    category = node.pop("variant_category", None)
-    if category not in (None, "Any Variation"):
-        if category not in VARIANT_CATEGORY:
-            raise RecordError(f"{path}.variant_category: {category!r} unsupported")
-        criterion["alteration_type"] = VARIANT_CATEGORY[category]
-    if "cnv_call" in node:
-        call = node.pop("cnv_call")
-        if call not in CNV_CALL:
-            raise RecordError(f"{path}.cnv_call: {call!r} unsupported")
-        criterion["alteration_type"] = CNV_CALL[call]
-    if "protein_change" in node:
-        criterion["protein_change"] = str(node.pop("protein_change"))
-    if "wildcard_protein_change" in node:
-        criterion["protein_position"] = str(node.pop("wildcard_protein_change"))
-    if "exon" in node:
-        criterion["exon"] = int(node.pop("exon"))
-    if "wildtype" in node:
-        wild = node.pop("wildtype")
-        if not isinstance(wild, bool):  # "True" as text would be dropped: BRAF altered instead
-            raise RecordError(f"{path}.wildtype: {wild!r} is not true or false")
-        if wild:
-            criterion["wild_type"] = True
+        try:
+            bounds = _bounds(node.pop("tmb_numerical"), path, whole=False)
+            out.append({"criterion": "tmb", **bounds, "text": text})
+        except RecordError as error:
+            errors.append(error)
     if node:
-        raise RecordError(f"{path}: genomic fields unsupported: {', '.join(sorted(node))}")
-    return [*out, {**criterion, "text": variant_text}]
+        variant_text = _verbatim({"genomic": dict(node)})
+        gene = node.pop("hugo_symbol", None)
+        if not gene:
+            refuse(_("%(path)s: genomic node without hugo_symbol"), path=path)
+        criterion: dict[str, Any] = {"criterion": "variant", "gene": str(gene)}
+        category = node.pop("variant_category", None)
+        if category not in (None, "Any Variation"):
+            if category not in VARIANT_CATEGORY:
+                refuse(
+                    _("%(path)s: %(value)s unsupported"),
+                    path=f"{path}.variant_category",
+                    value=repr(category),
+                )
+            criterion["alteration_type"] = VARIANT_CATEGORY.get(category, "")
+        if "cnv_call" in node:
+            call = node.pop("cnv_call")
+            if call not in CNV_CALL:
+                refuse(
+                    _("%(path)s: %(value)s unsupported"), path=f"{path}.cnv_call", value=repr(call)
+                )
+            criterion["alteration_type"] = CNV_CALL.get(call, "")
+        if "protein_change" in node:
+            criterion["protein_change"] = str(node.pop("protein_change"))
+        if "wildcard_protein_change" in node:
+            criterion["protein_position"] = str(node.pop("wildcard_protein_change"))
+        if "exon" in node:
+            exon = node.pop("exon")
+            if isinstance(exon, str) and exon.strip().isdigit():
+                exon = int(exon)
+            if not isinstance(exon, int) or isinstance(exon, bool):
+                refuse(
+                    _("%(path)s: %(value)s is not a whole number"),
+                    path=f"{path}.exon",
+                    value=repr(exon),
+                )
+            criterion["exon"] = exon
+        if "wildtype" in node:
+            wild = node.pop("wildtype")
+            if not isinstance(wild, bool):  # "True" as text would be dropped: BRAF altered then
+                refuse(
+                    _("%(path)s: %(value)s is not true or false"),
+                    path=f"{path}.wildtype",
+                    value=repr(wild),
+                )
+            elif wild:
+                criterion["wild_type"] = True
+        if node:
+            refuse(
+                _("%(path)s: genomic fields unsupported: %(fields)s"),
+                path=path,
+                fields=", ".join(sorted(node)),
+            )
+        out.append({**criterion, "text": variant_text})
+    if errors:
+        raise RecordError.of(errors)
+    return out
 
 
 def _all_of(children: list[dict[str, Any]]) -> dict[str, Any]:
@@ -206,22 +273,27 @@ def _all_of(children: list[dict[str, Any]]) -> dict[str, Any]:
 def ctml_to_tree(node: Any, path: str = "match") -> dict[str, Any]:
     """A CTML match tree → our tree (without provenance; see ``with_provenance``)."""
     if isinstance(node, list):
-        return _all_of([ctml_to_tree(child, f"{path}.{i}") for i, child in enumerate(node)])
+        return _all_of(_each(enumerate(node), lambda ic: ctml_to_tree(ic[1], f"{path}.{ic[0]}")))
     if not isinstance(node, dict) or len(node) != 1:
-        raise RecordError(f"{path}: a node has exactly one key (and, or, clinical, genomic)")
+        raise RecordError(
+            _("%(path)s: a node has exactly one key (and, or, clinical, genomic)") % {"path": path}
+        )
     key, value = next(iter(node.items()))
     if key in ("and", "or"):
         if not isinstance(value, list) or not value:
-            raise RecordError(f"{path}.{key}: needs a non-empty list")
-        children = [ctml_to_tree(child, f"{path}.{key}.{i}") for i, child in enumerate(value)]
+            raise RecordError(_("%(path)s: needs a non-empty list") % {"path": f"{path}.{key}"})
+        children = _each(enumerate(value), lambda ic: ctml_to_tree(ic[1], f"{path}.{key}.{ic[0]}"))
         return _all_of(children) if key == "and" else {"or": children}
     if key in ("clinical", "genomic") and isinstance(value, dict):
         parse = _clinical if key == "clinical" else _genomic
         criteria = parse(value, f"{path}.{key}")
         if not criteria:
-            raise RecordError(f"{path}.{key}: empty node")
+            raise RecordError(_("%(path)s: empty node") % {"path": f"{path}.{key}"})
         return _all_of(criteria)
-    raise RecordError(f"{path}: {key!r} unsupported (and, or, clinical, genomic)")
+    raise RecordError(
+        _("%(path)s: %(value)s unsupported (and, or, clinical, genomic)")
+        % {"path": path, "value": repr(key)}
+    )
 
 
 def with_provenance(node: dict[str, Any], *, text: str, date: str) -> dict[str, Any]:
@@ -234,40 +306,60 @@ def with_provenance(node: dict[str, Any], *, text: str, date: str) -> dict[str, 
     return {**node, "text": own, "provenance": "imported", "curator": "", "date": date}
 
 
+def _arm(arm: dict[str, Any], path: str, index: int, retrieved: str) -> ArmData:
+    if not isinstance(arm, dict):
+        raise RecordError(_("%(path)s: an arm is a mapping of fields") % {"path": path})
+    errors = []
+    if "dose_level" in arm:
+        errors.append(
+            RecordError(_("%(path)s: dose levels unsupported") % {"path": f"{path}.dose_level"})
+        )
+    if "match" not in arm:
+        errors.append(RecordError(_("%(path)s: arm without match tree") % {"path": path}))
+    else:
+        try:
+            tree = ctml_to_tree(arm["match"], f"{path}.match")
+        except RecordError as error:
+            errors.append(error)
+    if errors:
+        raise RecordError.of(errors)
+    text = yaml.safe_dump(arm["match"], allow_unicode=True, sort_keys=False)[:2000]
+    suspended = str(arm.get("arm_suspended", "N")).upper() in ("Y", "TRUE")
+    return ArmData(
+        code=str(arm.get("arm_code") or f"arm {index + 1}")[:40],
+        description=str(arm.get("arm_description", ""))[:500],
+        status="suspended" if suspended else "open",
+        tree={"schema": 1, "tree": with_provenance(tree, text=text, date=retrieved)},
+    )
+
+
 def parse_ctml(document: Any, *, retrieved: str) -> TrialData:
+    """The trial of one CTML document; every problem of the document is reported together."""
     if not isinstance(document, dict):
-        raise RecordError("a CTML file is a mapping")
+        raise RecordError(_("a CTML document is a mapping of fields"))
+    errors: list[RecordError] = []
     nct = document.get("nct_id")
     title = document.get("long_title") or document.get("short_title")
     if not nct and not document.get("protocol_no"):
-        raise RecordError("no nct_id nor protocol_no")
+        errors.append(RecordError(_("no nct_id nor protocol_no")))
     if not title:
-        raise RecordError("no long_title nor short_title")
+        errors.append(RecordError(_("no long_title nor short_title")))
     status_list = (document.get("_summary") or {}).get("status") or [{}]
     status = status_list[0].get("value") or document.get("status") or ""
     # As MatchMiner: open only when said so (case and spaces ignored); no status is not open.
     open_trial = str(status).strip().lower() == "open to accrual"
-    arms = []
+    arms, seen = [], 0
     for s, step in enumerate((document.get("treatment_list") or {}).get("step") or []):
         for a, arm in enumerate(step.get("arm") or []):
-            path = f"treatment_list.step.{s}.arm.{a}"
-            if "dose_level" in arm:
-                raise RecordError(f"{path}.dose_level: dose levels unsupported")
-            if "match" not in arm:
-                raise RecordError(f"{path}: arm without match tree")
-            tree = ctml_to_tree(arm["match"], f"{path}.match")
-            text = yaml.safe_dump(arm["match"], allow_unicode=True, sort_keys=False)[:2000]
-            suspended = str(arm.get("arm_suspended", "N")).upper() in ("Y", "TRUE")
-            arms.append(
-                ArmData(
-                    code=str(arm.get("arm_code") or f"arm {a + 1}")[:40],
-                    description=str(arm.get("arm_description", ""))[:500],
-                    status="suspended" if suspended else "open",
-                    tree={"schema": 1, "tree": with_provenance(tree, text=text, date=retrieved)},
-                )
-            )
-    if not arms:
-        raise RecordError("treatment_list.step.arm: no arm")
+            seen += 1
+            try:
+                arms.append(_arm(arm, f"treatment_list.step.{s}.arm.{a}", a, retrieved))
+            except RecordError as error:
+                errors.append(error)
+    if not seen:
+        errors.append(RecordError(_("%(path)s: no arm") % {"path": "treatment_list.step.arm"}))
+    if errors:
+        raise RecordError.of(errors)
     return TrialData(
         nct_id=str(nct) if nct else None,
         sponsor_code=str(document.get("protocol_no", ""))[:60],

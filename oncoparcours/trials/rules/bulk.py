@@ -12,6 +12,8 @@ reverse; NOT swaps them. A criterion is computed once per distinct value of what
   ``criteria.disease``;
 - variant: per distinct variant; met when one matches, never "not met" (absence proves nothing)
   except a wild-type criterion, not met by a variant in the gene (``criteria.variant``);
+  discordant results (a pathogenic variant and a negative result covering it, one variant
+  classified both pathogenic and benign) are to verify;
 - prior drug: per regimen word and treatment kind; never "not met" (``criteria.prior_drug``);
 - every other criterion reads one value of the patient (age, sex, stage, lines, ECOG, TMB,
   MSI, one IHC marker, one laboratory test): the scalar evaluator is run once per distinct value
@@ -31,6 +33,7 @@ from .criteria import (
     NOT_MET,
     UNKNOWN,
     _disease_one,
+    _same_variant,
     her2_ish,
     negative_covers,
     variant_matches,
@@ -48,10 +51,15 @@ PROJECTIONS: dict[str, Callable[[dict[str, Any], PatientFacts], Hashable]] = {
     "stage": lambda c, f: (f.metastatic, f.stage_group),
     "line": lambda c, f: f.prior_lines,
     "ecog": lambda c, f: f.ecog,
-    "tmb": lambda c, f: f.tmb,
-    "msi": lambda c, f: f.msi,
-    # HER2 also reads the ERBB2 amplification (in situ hybridisation) beside the IHC score.
-    "ihc": lambda c, f: (f.ihc.get(c["marker"]), her2_ish(f) if c["marker"] == "HER2" else None),
+    "tmb": lambda c, f: (f.tmb, f.tmb_values),
+    "msi": lambda c, f: (f.msi, f.msi_values),
+    # HER2 also reads the ERBB2 amplification (in situ hybridisation) beside the IHC score; the
+    # other results of the same specimen may be discordant (``criteria.discordant``).
+    "ihc": lambda c, f: (
+        f.ihc.get(c["marker"]),
+        f.ihc_values.get(c["marker"]),
+        her2_ish(f) if c["marker"] == "HER2" else None,
+    ),
     "lab": lambda c, f: f.labs.get(c["test"]),
     "to_curate": lambda c, f: None,
 }
@@ -160,20 +168,28 @@ class Cohort:
         class 1–2 and a covering negative result answer "no"."""
         proven = unsure = benign = covered = 0
         matches = wild_type_broken_by if c.get("wild_type") else variant_matches
-        for v, bits in self.variants.items():
-            if matches(c, v):
-                if v.pathogenic:
-                    proven |= bits
-                elif v.benign:
-                    benign |= bits
-                else:
-                    unsure |= bits
+        matched = [(v, bits) for v, bits in self.variants.items() if matches(c, v)]
+        for v, bits in matched:
+            if v.pathogenic:
+                proven |= bits
+            elif v.benign:
+                benign |= bits
+            else:
+                unsure |= bits
         for n, bits in self.negatives.items():
             if negative_covers(c, n):
                 covered |= bits
+        # Discordant results are to verify: a class 4–5 variant and a covering negative result,
+        # or (gene criterion) the same variant classified pathogenic and benign.
         if c.get("wild_type"):
-            return covered & ~proven & ~unsure, proven
-        return proven, (benign | covered) & ~proven & ~unsure
+            return covered & ~proven & ~unsure, proven & ~covered
+        classes = 0
+        for v, bits in matched:
+            if v.pathogenic:
+                for w, other in matched:
+                    if w.benign and _same_variant(w, v):
+                        classes |= bits & other
+        return proven & ~covered & ~classes, (benign | covered) & ~proven & ~unsure
 
     def _prior_drug(self, c: dict[str, Any]) -> Pair:
         hit = 0

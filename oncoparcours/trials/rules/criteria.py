@@ -22,6 +22,16 @@ from .facts import NegativeFacts, PatientFacts, VariantFacts
 NOT_MET, UNKNOWN, MET = 0, 1, 2
 Outcome = tuple[int, str]
 NOTHING = ""
+# Two results of the same marker that disagree (a variant and a negative result of what the
+# criterion asks, two classes of one variant, two scores or statuses of one specimen) are never
+# resolved silently: the criterion is to verify and "what the patient has" names both results,
+# "discordant|" then the results as the criterion's own found values, joined by DISCORDANT_SEP.
+DISCORDANT = "discordant|"
+DISCORDANT_SEP = "\x1f"
+
+
+def discordant(*found: str) -> Outcome:
+    return UNKNOWN, DISCORDANT + DISCORDANT_SEP.join(dict.fromkeys(found))
 
 
 def _disease_one(c: dict[str, Any], icd10: str, topography: str, morphology: str) -> int:
@@ -154,6 +164,16 @@ def negative_covers(c: dict[str, Any], n: NegativeFacts) -> bool:
     return type_ok and exon_ok
 
 
+def _same_variant(a: VariantFacts, b: VariantFacts) -> bool:
+    return (a.gene, a.alteration_type, a.exon, _bare(a.protein_change), a.fusion_partner) == (
+        b.gene,
+        b.alteration_type,
+        b.exon,
+        _bare(b.protein_change),
+        b.fusion_partner,
+    )
+
+
 def variant(c: dict[str, Any], f: PatientFacts) -> Outcome:
     """Only a pathogenic / likely pathogenic variant (class 4–5) meets a gene criterion; a
     matching variant of uncertain significance (class 3) or without its class is to verify, a
@@ -172,6 +192,8 @@ def variant(c: dict[str, Any], f: PatientFacts) -> Outcome:
     if c.get("wild_type"):
         broken = [v for v in f.variants if wild_type_broken_by(c, v)]
         proven = [v for v in broken if v.pathogenic]
+        if proven and covered:  # a pathogenic variant and a result without it
+            return discordant(proven[0].label(), wt)
         if proven:
             return NOT_MET, proven[0].label()
         unsure = [v for v in broken if not v.benign]
@@ -180,7 +202,13 @@ def variant(c: dict[str, Any], f: PatientFacts) -> Outcome:
         return (MET, wt) if covered else (UNKNOWN, NOTHING)
     found = [v for v in f.variants if variant_matches(c, v)]
     proven = [v for v in found if v.pathogenic]
+    if proven and covered:  # a pathogenic variant and a result without it
+        return discordant(proven[0].label(), wt)
     if proven:
+        # The same variant classified benign by another report: which class holds is to verify.
+        benign = [v for v in found if v.benign and any(_same_variant(v, p) for p in proven)]
+        if benign:
+            return discordant(proven[0].label(), benign[0].label())
         return MET, proven[0].label()
     unsure = [v for v in found if not v.benign]
     if unsure:
@@ -203,6 +231,9 @@ def _range(value: float | None, c: dict[str, Any], label: str) -> Outcome:
 
 
 def tmb(c: dict[str, Any], f: PatientFacts) -> Outcome:
+    outcomes = [_range(value, c, f"{value:g}") for value in f.tmb_values]
+    if len({value for value, _found in outcomes}) > 1:  # two TMB of one specimen disagree
+        return discordant(*(found for _value, found in outcomes))
     return _range(f.tmb, c, f"{f.tmb:g}" if f.tmb is not None else "")
 
 
@@ -213,6 +244,9 @@ MSI_LOW = frozenset({"mss", "msi_l", "pmmr"})
 def msi(c: dict[str, Any], f: PatientFacts) -> Outcome:
     if not f.msi:
         return UNKNOWN, NOTHING
+    statuses = f.msi_values or (f.msi,)
+    if len({s in MSI_HIGH for s in statuses}) > 1:  # MSI-H and MSS on one specimen
+        return discordant(*statuses)
     wanted_high = c.get("status", "msi_h") == "msi_h"
     high = f.msi in MSI_HIGH
     return (MET if high == wanted_high else NOT_MET), f.msi
@@ -242,14 +276,42 @@ def her2_ish(f: PatientFacts) -> bool | None:
     return None if amplified == not_amplified else amplified
 
 
+def _ish_discordant(f: PatientFacts) -> bool:
+    """An amplified and a not-amplified ERBB2 result where ``her2_ish`` reads them."""
+    if f.her2_ish is not None:
+        return True in f.her2_ish and False in f.her2_ish
+    return any(
+        v.gene == "ERBB2" and v.alteration_type == "amplification" and not v.benign
+        for v in f.variants
+    ) and any(
+        n.gene == "ERBB2" and n.alteration_type == "amplification" and n.exon is None
+        for n in f.negatives
+    )
+
+
 def ihc(c: dict[str, Any], f: PatientFacts) -> Outcome:
+    """One IHC result, or several of the same specimen: when they give the criterion different
+    answers (HER2 2+ and 3+ on one block), the criterion is to verify, naming both."""
+    results = f.ihc_values.get(c["marker"]) or (
+        (f.ihc[c["marker"]],) if c["marker"] in f.ihc else ()
+    )
+    on_scale = [r for r in dict.fromkeys(results) if r[0] == c["scale"]]
+    if not on_scale:
+        return UNKNOWN, NOTHING
+    outcomes = [_ihc_one(c, f, result) for result in on_scale]
+    if len({value for value, _found in outcomes}) > 1:
+        return discordant(*(found for _value, found in outcomes))
+    latest = f.ihc.get(c["marker"])  # they agree: the latest result is the one named
+    return _ihc_one(c, f, latest) if latest is not None and latest in on_scale else outcomes[-1]
+
+
+def _ihc_one(c: dict[str, Any], f: PatientFacts, result: tuple[str, float]) -> Outcome:
     """HER2 2+ is equivocal (ASCO/CAP 2018: positive or negative only after in situ
     hybridisation). The IHC score is kept; the ISH result is an additional fact: where ISH
     decides (a limit at 3+ or at 2+), 2+ without ISH is to verify, 2+ ISH-negative reads as
     HER2-negative (≤ 2+: met by a HER2-low criterion "1+ to 2+") and 2+ ISH-positive as
     HER2-positive (≥ 3+: met; "≤ 2+" or HER2-low: not met)."""
-    result = f.ihc.get(c["marker"])
-    if result is None or result[0] != c["scale"]:
+    if result[0] != c["scale"]:
         return UNKNOWN, NOTHING
     if c["scale"] == "her2_score":
         score = result[1]
@@ -259,6 +321,8 @@ def ihc(c: dict[str, Any], f: PatientFacts) -> Outcome:
             return UNKNOWN, f"{score:g}+ ISH+"
         if score == 2 and _range(2.0, c, "")[0] != _range(3.0, c, "")[0]:
             amplified = her2_ish(f)  # the criterion's answer depends on the ISH result
+            if amplified is None and _ish_discordant(f):
+                return discordant("2+ ISH+", "2+ ISH-")
             if amplified is None:
                 return UNKNOWN, "2+"  # positive (3+) or negative (≤ 2+) only after ISH
             if amplified:

@@ -70,8 +70,14 @@ class PatientFacts:
     variants: tuple[VariantFacts, ...] = ()
     negatives: tuple[NegativeFacts, ...] = ()
     tmb: float | None = None
+    tmb_values: tuple[float, ...] = ()  # every TMB of the latest TMB result's specimen
     msi: str = ""  # msi_h, msi_l, mss, dmmr, pmmr or ""
+    msi_values: tuple[str, ...] = ()  # every status of the latest MSI result's specimen
     ihc: dict[str, tuple[str, float]] = field(default_factory=dict)  # marker -> (scale, value)
+    # Every (scale, value) of a marker recorded on the specimen of its latest result (same
+    # sampling date), when there are several: two scores of one specimen that differ are
+    # discordant, never silently resolved by the order of the records. Empty: ``ihc`` only.
+    ihc_values: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     # ERBB2 amplification results (True amplified, False not) of the specimen the latest HER2
     # IHC score was measured on; None: not narrowed (every ERBB2 amplification result counts).
     her2_ish: tuple[bool, ...] | None = None

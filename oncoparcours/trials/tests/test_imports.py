@@ -71,8 +71,12 @@ def test_list_of_studies_with_one_bad_record_imports_nothing_and_names_it():
             actor=None, content=json.dumps({"studies": [good, bad, worse]})
         )
     message = str(error.value)
-    assert "record 2 (NCT123): nctId 'NCT123'" in message
-    assert "record 3 (NCT00000001): overallStatus 'OPEN' unknown" in message
+    assert "enregistrement 2 (NCT123) : nctId : 'NCT123'" in message
+    # Every problem of a record, not only the first.
+    assert (
+        "enregistrement 3 (NCT00000001) : overallStatus : 'OPEN' inconnu ; pas de briefTitle"
+        in (message)
+    )
     assert not Trial.objects.exists()
 
 
@@ -129,11 +133,12 @@ def test_ctml_round_trip_of_the_demo_trials():
 @pytest.mark.parametrize(
     ("fragment", "message"),
     [
-        ({"clinical": {"oncotree_primary_diagnosis": "Chordoma"}}, "'Chordoma' not in our mapping"),
+        ({"clinical": {"oncotree_primary_diagnosis": "Chordoma"}},
+         "'Chordoma' absent de notre table de correspondance"),
         ({"genomic": {"hugo_symbol": "BRAF", "variant_classification": "Missense"}},
-         "genomic fields unsupported: variant_classification"),
-        ({"clinical": {"tumor_stage": "IV"}}, "clinical field or value"),
-        ({"xor": []}, "'xor' unsupported"),
+         "champs génomiques non pris en charge : variant_classification"),
+        ({"clinical": {"tumor_stage": "IV"}}, "champ ou valeur clinique"),
+        ({"xor": []}, "'xor' non pris en charge"),
     ],
 )  # fmt: skip
 def test_unsupported_ctml_refused_by_path_and_nothing_imported(fragment, message):
@@ -142,7 +147,9 @@ def test_unsupported_ctml_refused_by_path_and_nothing_imported(fragment, message
     content = DEMO.read_text().split("---")[1] + "\n---\n" + yaml.safe_dump(document)
     with pytest.raises(ApplicationError, match=message) as error:
         services.trials_import_ctml(actor=None, content=content)
-    assert "document 2 (NCT09900001): treatment_list.step.0.arm.0.match.0.and.0" in str(error.value)
+    assert "document 2 (NCT09900001) : treatment_list.step.0.arm.0.match.0.and.0" in str(
+        error.value
+    )
     assert not Trial.objects.exists()
 
 
@@ -225,7 +232,7 @@ def test_ctml_wildtype_as_text_status_and_strict_ages():
     """Clinical review: 'wildtype: "True"' was dropped (the arm then wanted the gene altered); a
     file without a status was taken as recruiting; '> 18' excluded 18-year-olds."""
     node = {"genomic": {"hugo_symbol": "KRAS", "wildtype": "True"}}
-    with pytest.raises(ctml.RecordError, match="wildtype: 'True' is not true or false"):
+    with pytest.raises(ctml.RecordError, match="wildtype : 'True' n'est ni true ni false"):
         ctml.parse_ctml(_ctml_arm(node), retrieved="2026-12-03")
     document = _ctml_arm({"clinical": {"age_numerical": ">18"}})
     trial = ctml.parse_ctml(document, retrieved="2026-12-03")
@@ -267,4 +274,47 @@ def test_cli_binary_file_gives_a_french_error_not_a_traceback(tmp_path):
     path.write_bytes(b"\xff\xfe\x00\x89PNG")
     with translation.override("fr"), pytest.raises(CommandError, match="pas du texte en UTF-8"):
         call_command("trials", "import-ctgov", str(path))
+    assert not Trial.objects.exists()
+
+
+def test_a_ctml_document_is_refused_with_all_its_problems_in_french():
+    """Every problem of a refused CTML document is reported at once (not only the first), in
+    French, each with its path; nothing is imported (all or nothing)."""
+    document = _ctml_arm(
+        {"clinical": {"oncotree_primary_diagnosis": "Chordoma", "age_numerical": "adult"}},
+        {"genomic": {"hugo_symbol": "KRAS", "wildtype": "True", "exon": "two"}},
+    )
+    del document["long_title"]
+    document["treatment_list"]["step"][0]["arm"].append({"arm_code": "B", "dose_level": [1]})
+    good = DEMO.read_text().split("---")[0]
+    with pytest.raises(ApplicationError) as error:
+        services.trials_import_ctml(actor=None, content=good + "\n---\n" + yaml.safe_dump(document))
+    text = str(error.value)
+    assert text.startswith("Rien n'a été importé."), text
+    path = "treatment_list.step.0.arm.0.match.0.and"
+    for expected in (
+        "document 2 (NCT09990001) : ni long_title ni short_title",
+        f"{path}.0.clinical.oncotree_primary_diagnosis : diagnostic OncoTree 'Chordoma'",
+        f"{path}.0.clinical.age_numerical : 'adult' n'est pas une comparaison",
+        f"{path}.1.genomic.wildtype : 'True' n'est ni true ni false",
+        f"{path}.1.genomic.exon : 'two' n'est pas un nombre entier",
+        "treatment_list.step.0.arm.1.dose_level : niveaux de dose non pris en charge",
+        "treatment_list.step.0.arm.1 : bras sans arbre match",
+    ):
+        assert expected in text, expected
+    assert not Trial.objects.exists()
+
+
+def test_a_clinicaltrials_gov_record_is_refused_in_french_with_all_its_problems():
+    study = sample_study()
+    protocol = study["protocolSection"]
+    protocol["identificationModule"]["nctId"] = "NCT123"
+    protocol["statusModule"]["overallStatus"] = "OPEN"
+    protocol["eligibilityModule"]["sex"] = "BOTH"
+    with pytest.raises(ApplicationError) as error:
+        services.trials_import_ctgov(actor=None, content=json.dumps([sample_study(), study]))
+    text = str(error.value)
+    assert "enregistrement 2 (NCT123) : nctId : 'NCT123' n'est pas NCT suivi de 8 chiffres" in text
+    assert "overallStatus : 'OPEN' inconnu" in text
+    assert "sexe : 'BOTH' n'est pas ALL, FEMALE ou MALE" in text
     assert not Trial.objects.exists()

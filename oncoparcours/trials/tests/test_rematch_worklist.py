@@ -234,3 +234,32 @@ def test_only_the_ish_of_the_her2_score_s_own_specimen_decides_a_2plus(clinician
     add({"kind": "negative", "gene": "ERBB2", "alteration_type": "amplification",
          "sampled_on": "2026-01-10"})  # fmt: skip
     assert ihc(her2_low, patient_facts(patient))[0] == MET
+
+
+def test_two_her2_scores_of_one_specimen_that_differ_are_to_verify(clinician):
+    """Two HER2 scores recorded for the same specimen (same sampling date), 2+ and 3+: the
+    order of the records never decides; "to verify", naming both. A later specimen's score
+    alone decides again."""
+    from oncoparcours.trials.rules.criteria import DISCORDANT, MET, UNKNOWN, ihc, msi, tmb
+    from oncoparcours.trials.selectors import patient_facts
+
+    patient = lung_patient(clinician)
+    her2_pos = {"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3}
+
+    def add(raw):
+        molecular_finding_add(actor=clinician.user, patient=patient, raw={"source": "CR", **raw})
+
+    for value in ("3+", "2+"):
+        add({"kind": "ihc", "ihc_marker": "HER2", "ihc_scale": "her2_score", "ihc_value": value,
+             "sampled_on": "2026-01-10"})  # fmt: skip
+    value, found = ihc(her2_pos, patient_facts(patient))
+    assert value == UNKNOWN and found.startswith(DISCORDANT) and "3" in found
+    add({"kind": "ihc", "ihc_marker": "HER2", "ihc_scale": "her2_score", "ihc_value": "3+",
+         "sampled_on": "2026-02-10"})  # fmt: skip
+    assert ihc(her2_pos, patient_facts(patient))[0] == MET
+    for status in ("msi_h", "mss"):
+        add({"kind": "msi", "msi_status": status, "sampled_on": "2026-02-10"})
+    assert msi({"criterion": "msi", "status": "msi_h"}, patient_facts(patient))[0] == UNKNOWN
+    for value in ("8", "12"):
+        add({"kind": "tmb", "tmb": value, "sampled_on": "2026-02-10"})
+    assert tmb({"criterion": "tmb", "min": 10}, patient_facts(patient))[0] == UNKNOWN

@@ -396,7 +396,8 @@ SIGNIFICANCE_CASES = [
     (KRAS_WT, facts(negatives=(NegativeFacts("KRAS"),)), MET),
     (KRAS_WT, facts(negatives=(NegativeFacts("KRAS", "snv"),)), UNKNOWN),  # indels not tested
     (KRAS_WT, facts(negatives=(NegativeFacts("KRAS", "", 2),)), UNKNOWN),  # one exon only
-    (KRAS_WT, facts(negatives=(NegativeFacts("KRAS"),), variants=(KRAS_G12D,)), NOT_MET),
+    # A variant and a negative result of the same gene disagree: to verify (discordant).
+    (KRAS_WT, facts(negatives=(NegativeFacts("KRAS"),), variants=(KRAS_G12D,)), UNKNOWN),
     (ALK_FUSION, facts(negatives=(NegativeFacts("ALK", "fusion"),)), NOT_MET),
     (ALK_FUSION, facts(negatives=(NegativeFacts("ALK", "snv"),)), UNKNOWN),
     (ALK_FUSION, facts(negatives=(NegativeFacts("ROS1"),)), UNKNOWN),
@@ -560,3 +561,63 @@ def test_a_mutation_reported_without_its_type(criterion, patient, expected):
 
     cohort = Cohort([patient])
     assert cohort.value_of(cohort.arm_sets(criterion), 0) == expected
+
+
+EGFR_L858R = {"criterion": "variant", "gene": "EGFR", "protein_change": "p.L858R"}
+HER2_3 = {"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3}
+HER2_LOW = {"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 1, "max": 2}
+PDL1_50 = {"criterion": "ihc", "marker": "PD-L1", "scale": "percent", "min": 50}
+MSI_H = {"criterion": "msi", "status": "msi_h"}
+ERBB2_AMP = PV("ERBB2", "amplification")
+DISCORDANT_CASES = [
+    # A pathogenic variant and a negative result covering it.
+    (EGFR_L858R, facts(variants=(PV("EGFR", "snv", 21, "p.L858R"),),
+                       negatives=(NegativeFacts("EGFR"),)), UNKNOWN),
+    (KRAS_WT, facts(variants=(KRAS_G12D,), negatives=(NegativeFacts("KRAS"),)), UNKNOWN),
+    # The same variant classified pathogenic by one report and benign by another.
+    (EGFR_L858R, facts(variants=(PV("EGFR", "snv", 21, "p.L858R"),
+                                 VariantFacts("EGFR", "snv", 21, "p.(L858R)", "", 1))), UNKNOWN),
+    # Two HER2 scores of one specimen giving different answers; ISH amplified and not amplified.
+    (HER2_3, facts(ihc={"HER2": ("her2_score", 3.0)},
+                   ihc_values={"HER2": (("her2_score", 2.0), ("her2_score", 3.0))}), UNKNOWN),
+    (HER2_LOW, facts(ihc={"HER2": ("her2_score", 2.0)},
+                     ihc_values={"HER2": (("her2_score", 1.0), ("her2_score", 3.0))}), UNKNOWN),
+    (HER2_LOW, facts(ihc={"HER2": ("her2_score", 2.0)}, her2_ish=(True, False)), UNKNOWN),
+    (HER2_LOW, facts(ihc={"HER2": ("her2_score", 2.0)}, variants=(ERBB2_AMP,),
+                     negatives=(NegativeFacts("ERBB2", "amplification"),)), UNKNOWN),
+    (MSI_H, facts(msi="msi_h", msi_values=("mss", "msi_h")), UNKNOWN),
+    ({"criterion": "tmb", "min": 10}, facts(tmb=12.0, tmb_values=(8.0, 12.0)), UNKNOWN),
+]  # fmt: skip
+AGREEING_CASES = [
+    # Results that differ without changing the answer are not discordant for the criterion.
+    (PDL1_50, facts(ihc={"PD-L1": ("percent", 70.0)},
+                    ihc_values={"PD-L1": (("percent", 60.0), ("percent", 70.0))}), MET),
+    (HER2_3, facts(ihc={"HER2": ("her2_score", 1.0)},
+                   ihc_values={"HER2": (("her2_score", 0.0), ("her2_score", 1.0))}), NOT_MET),
+    (MSI_H, facts(msi="dmmr", msi_values=("msi_h", "dmmr")), MET),
+    ({"criterion": "tmb", "min": 10}, facts(tmb=12.0, tmb_values=(14.0, 12.0)), MET),
+    # A benign class of another variant of the gene is no discordance.
+    (EGFR_L858R, facts(variants=(PV("EGFR", "snv", 21, "p.L858R"),
+                                 VariantFacts("EGFR", "snv", 20, "p.Q787Q", "", 1))), MET),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("criterion", "patient", "expected"), DISCORDANT_CASES + AGREEING_CASES)
+def test_discordant_results_of_one_marker_are_to_verify_naming_both(criterion, patient, expected):
+    """Two results of the same marker that disagree are never resolved silently (by the order
+    of the records or by the first one found): "to verify", the reason naming both. Both
+    engines."""
+    from django.utils import translation
+
+    from oncoparcours.trials.describe import found_sentence
+    from oncoparcours.trials.rules.bulk import Cohort
+
+    value, found = EVALUATORS[criterion["criterion"]](criterion, patient)
+    assert value == expected
+    cohort = Cohort([patient])
+    assert cohort.value_of(cohort.arm_sets(criterion), 0) == expected
+    with translation.override("fr"):
+        sentence = found_sentence(criterion, found, value)
+    assert ("Résultats discordants pour le même marqueur" in sentence) == (
+        (criterion, patient, expected) in DISCORDANT_CASES
+    ), sentence
