@@ -21,11 +21,19 @@ from oncoparcours.planning.models import ChairCentre, Resource, ResourceKind
 
 class ChairsDemo:
     def __init__(self, *, seed: int) -> None:
+        self.seed = seed
         self.rng = random.Random(f"{seed}-chairs")
 
     @transaction.atomic
     def run(self) -> None:
-        for username, efs in (("idec", False), ("efs", True)):
+        self._plan_for(("idec", False), ("efs", True))
+        # Appended (cold pass): the `directeur` login's hospital gets its day hospital too, so
+        # the menu's "Fauteuils et séparateurs" is not a dead end; its own random.
+        self.rng = random.Random(f"{self.seed}-chairs-manager")
+        self._plan_for(("directeur", False))
+
+    def _plan_for(self, *logins: tuple[str, bool]) -> None:
+        for username, efs in logins:
             user = User.objects.filter(username=username).first()
             if user is None:
                 continue

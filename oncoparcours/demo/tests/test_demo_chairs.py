@@ -25,3 +25,17 @@ def test_chairs_demo_publishes_todays_plan() -> None:
     assert 10 <= Resource.objects.filter(centre=plan.centre).count() <= 14
     ChairsDemo(seed=42).run()  # again: a new version, no new chairs
     assert ChairPlan.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_directors_hospital_has_its_day_hospital_too() -> None:
+    """Cold pass: the directeur's menu offered /fauteuils/ but no centre of theirs had chairs."""
+    director = ProfessionalFactory(user__username="directeur", user__role="centre_manager")
+    hospital = OrganisationFactory(name="CHRU de Tours")
+    OrganisationMembership.objects.create(
+        professional=director, organisation=hospital, start=dt.date(2024, 1, 1)
+    )
+    ChairsDemo(seed=42).run()
+    plan = ChairPlan.objects.get(centre__organisation=hospital)
+    assert plan.status == PlanStatus.PUBLISHED
+    assert Resource.objects.filter(centre=plan.centre, kind="chair").count() >= 10
