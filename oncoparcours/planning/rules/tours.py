@@ -460,7 +460,19 @@ def _finish(
     candidates: Sequence[Visit],
     travel: TravelModel,
 ) -> None:
-    """Time every tour, mark partners and unmet preferences, list what is not in a tour."""
+    """Time every tour, mark partners and unmet preferences, list what is not in a tour.
+    Safety net: a sequence that no longer fits (a window changed since it was published) loses
+    visits until it does — a double visit leaves both tours — and they are listed."""
+    by_nurse = {nurse.key: nurse for nurse in nurses}
+    for key in sorted(routes):
+        if key not in by_nurse:
+            continue
+        while routes[key] and schedule(by_nurse[key], routes[key], travel) is None:
+            kept = _drop_one(by_nurse[key], routes[key], travel)
+            gone = {v.key for v in routes[key]} - {v.key for v in kept}
+            routes[key] = kept
+            for other in routes:
+                routes[other] = [v for v in routes[other] if v.key not in gone]
     holders: dict[str, list[str]] = {}
     for nurse in nurses:
         for visit in routes.get(nurse.key, []):

@@ -148,3 +148,16 @@ def test_insertion_finds_a_second_nurse_at_the_same_start_or_drops_the_visit() -
     )
     assert alone.tours == [] and alone.unassigned[0].reason == NO_SECOND_NURSE
     assert qualified(nurses[2], double)
+
+
+def test_a_sequence_that_no_longer_fits_loses_visits_that_are_then_listed() -> None:
+    rng = random.Random(9)
+    nurses = _nurses(rng, count=2)
+    late = Visit("late", _point(rng), 30, (480, 490))
+    early = Visit("early", _point(rng), 400, (480, 480))
+    # Both at 8:00 for n0: impossible together; nothing new to insert.
+    plan, _changed = insert_visits(nurses, {"n0": [early, late]}, [], TRAVEL)
+    placed = {s.visit for t in plan.tours for s in t.stops}
+    listed = {u.visit for u in plan.unassigned}
+    assert placed | listed == {"late", "early"} and not placed & listed
+    assert listed
