@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from .geo import Point, TravelModel
+from .geo import Point, TravelModel, haversine_km
 
 # Why a visit is not in a tour.
 NO_QUALIFIED_NURSE = "no_qualified_nurse"
@@ -40,6 +40,7 @@ NO_ROOM = "no_room"
 NO_SECOND_NURSE = "no_second_nurse"
 UNASSIGNED_REASONS = (NO_QUALIFIED_NURSE, OUTSIDE_SHIFTS, NO_ROOM, NO_SECOND_NURSE)
 
+NEAREST_TOURS = 5  # insertion tries these nearest tours first (all when none can take it)
 SYNC_STEP = 5  # minutes between the start times tried when synchronising a double visit
 
 PRIZE = 10_000_000  # metres: above any detour, so the solver leaves a visit out only if it must
@@ -348,9 +349,19 @@ def _insertion(
 def _best_nurse(
     able: Sequence[Nurse], routes: dict[str, list[Visit]], visit: Visit, travel: TravelModel
 ) -> tuple[str, list[Visit]] | None:
-    """The nurse (preferred one first) and her new sequence taking the visit, or None."""
-    options = []
-    for nurse in able:
+    """The nurse (preferred one first) and her new sequence taking the visit, or None. The
+    nearest tours are tried first (the visit's distance to the nurse's home or to one of her
+    visits); the farther ones only when none of the nearest can take it."""
+
+    def nearness(nurse: Nurse) -> tuple[bool, float]:
+        places = [nurse.home, *(v.place for v in routes[nurse.key])]
+        return nurse.key != visit.preferred, min(haversine_km(p, visit.place) for p in places)
+
+    ordered = sorted(able, key=nearness)
+    options: list[tuple[bool, int, str, list[Visit]]] = []
+    for index, nurse in enumerate(ordered):
+        if index >= NEAREST_TOURS and options:
+            break
         found = _insertion(nurse, routes[nurse.key], visit, travel)
         if found is not None:
             options.append((nurse.key != visit.preferred, found[0], nurse.key, found[1]))
