@@ -29,7 +29,8 @@ T = {
     "Version %(version)s published: the added visits were inserted in the tours.": "Version "
     "%(version)s publiée : les visites ajoutées ont été insérées dans les tournées.",
     "Absent:": "Absentes :",
-    "Re-plan the published tours": "Replanifier les tournées publiées",
+    "Re-plan: an absent nurse, added visits": "Replanifier : infirmière absente, visites "
+    "ajoutées",
     "A new version is published; the other tours keep their visits in order.": "Une nouvelle "
     "version est publiée ; les autres tournées gardent leurs visites dans l'ordre.",
     "Re-plan without this nurse": "Replanifier sans cette infirmière",
