@@ -142,7 +142,10 @@ def _store_tour(
     tour: rules.Tour,
     visits: dict[str, rules.Visit],
     kept: bool = False,
+    holders: dict[str, list[str]] | None = None,
 ) -> Tour:
+    """Store a timed tour. ``holders`` (visit → nurses of the whole plan) names the partner of a
+    double visit when the tour was re-planned alone (the rules then saw one of its nurses)."""
     row = Tour.objects.create(
         plan=plan,
         nurse=nurse,
@@ -158,8 +161,16 @@ def _store_tour(
         [uuid.UUID(stop.visit) for stop in tour.stops]
     )
 
+    def partner(stop: rules.Stop) -> str | None:
+        if holders is None or stop.visit not in holders:
+            return stop.partner
+        return next((key for key in holders[stop.visit] if key != str(nurse.pk)), None)
+
     def preferred(stop: rules.Stop) -> str | None:
-        return visits[stop.visit].preferred if stop.preferred_missed else None
+        missed = stop.preferred_missed
+        if holders is not None and stop.visit in holders and stop.visit in visits:
+            missed = visits[stop.visit].preferred not in (None, *holders[stop.visit])
+        return visits[stop.visit].preferred if missed else None
 
     TourVisit.objects.bulk_create(
         [
@@ -175,8 +186,8 @@ def _store_tour(
                 distance_m=stop.distance_m,
                 latitude=activities[uuid.UUID(stop.visit)].patient.latitude or 0.0,
                 longitude=activities[uuid.UUID(stop.visit)].patient.longitude or 0.0,
-                partner_id=uuid.UUID(stop.partner) if stop.partner else None,
-                preferred_unavailable_id=uuid.UUID(p) if (p := preferred(stop)) else None,
+                partner_id=uuid.UUID(p) if (p := partner(stop)) else None,
+                preferred_unavailable_id=uuid.UUID(q) if (q := preferred(stop)) else None,
             )
             for index, stop in enumerate(tour.stops, start=1)
         ]
@@ -499,8 +510,18 @@ def visit_cancel(*, actor: User, plan: TourPlan, activity_id: uuid.UUID, reason:
     others = {k: t for k, t in current.tours.items() if k not in affected}
     for stored in others.values():
         _copy_tour(new, stored)
+    # Who does each visit in the new version: the tours copied as they were, and the re-planned.
+    holders = {
+        key: [nurse for nurse in nurses if nurse not in affected]
+        for key, nurses in current.holders.items()
+    }
     for timed in result.tours:
-        _store_tour(new, nurse_rows[timed.nurse], timed, {**current.visits})
+        for stop in timed.stops:
+            holders.setdefault(stop.visit, [])
+            if timed.nurse not in holders[stop.visit]:
+                holders[stop.visit].append(timed.nurse)
+    for timed in result.tours:
+        _store_tour(new, nurse_rows[timed.nurse], timed, {**current.visits}, holders=holders)
     placed = _placed(result)
     # A waiting double visit needs both its nurses among the affected ones; anything else keeps
     # its previous reason.

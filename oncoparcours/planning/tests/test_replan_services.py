@@ -207,3 +207,22 @@ def test_an_added_visit_is_inserted_and_the_published_tours_are_kept(tour_day) -
         old = before.get(tour.nurse_id, [])
         assert [a for a in _signature(tour) if a != str(added.pk)] == old
         assert tour.kept == (str(added.pk) not in _signature(tour))
+
+
+def test_cancelling_another_visit_keeps_a_double_visits_partner_and_start(tour_day) -> None:
+    infusion = next(a for a in tour_day.activities if IMMUNO in a.qualifications)
+    _double(infusion)
+    plan = _published(tour_day)
+    rows = list(TourVisit.objects.filter(tour__plan=plan, activity=infusion))
+    assert len(rows) == 2
+    other = rows[0].tour.visits.exclude(activity=infusion).first()
+    new = services.visit_cancel(
+        actor=tour_day.coordinator.user, plan=plan, activity_id=other.activity_id, reason="Annulé"
+    )
+    after = {r.tour.nurse: r for r in TourVisit.objects.filter(tour__plan=new, activity=infusion)}
+    assert set(after) == {rows[0].tour.nurse, rows[1].tour.nurse}
+    assert len({r.start for r in after.values()}) == 1 and rows[1].start in {
+        r.start for r in after.values()
+    }
+    for nurse, row in after.items():
+        assert row.partner is not None and row.partner != nurse
