@@ -588,6 +588,7 @@ def nurse_absent(*, actor: User, plan: TourPlan, nurse: TourNurse, reason: str) 
     rows_by_key = {str(n.pk): n for n in present}
     moved: list[rules.Visit] = []
     seconds: dict[str, str] = {}
+    no_address: list[str] = []
     for visit in current.routes.get(absent_key, []):
         partners = [k for k in current.holders[visit.key] if k != absent_key]
         if partners and partners[0] in rows_by_key:
@@ -596,6 +597,8 @@ def nurse_absent(*, actor: User, plan: TourPlan, nurse: TourNurse, reason: str) 
             found = current.visit(visit.key)
             if found is not None:
                 moved.append(found)
+            else:  # the patient's home lost its coordinates since: listed, not dropped
+                no_address.append(visit.key)
     routes = {k: seq for k, seq in current.routes.items() if k != absent_key}
     name = str(nurse)
     new = _new_version(
@@ -623,6 +626,15 @@ def nurse_absent(*, actor: User, plan: TourPlan, nurse: TourNurse, reason: str) 
             note=note[:REASON_MAX],
         )
         for u in result.unassigned
+    ] + [
+        UnassignedVisit(
+            plan=new,
+            activity_id=uuid.UUID(key),
+            patient_id=current.activities[key].patient_id,
+            reason=UnassignedReason.NO_ADDRESS,
+            note=note[:REASON_MAX],
+        )
+        for key in no_address
     ]
     _carry_unassigned(new, current, placed, rows)
     _publish_now(new, actor)

@@ -226,3 +226,16 @@ def test_cancelling_another_visit_keeps_a_double_visits_partner_and_start(tour_d
     }
     for nurse, row in after.items():
         assert row.partner is not None and row.partner != nurse
+
+
+def test_an_absent_nurses_visit_whose_address_was_removed_is_listed(tour_day) -> None:
+    plan = _published(tour_day)
+    tour = plan.tours.first()
+    row = tour.visits.first()
+    row.patient.latitude = None
+    row.patient.longitude = None
+    row.patient.save()
+    new = services.nurse_absent(
+        actor=tour_day.coordinator.user, plan=plan, nurse=tour.nurse, reason="Malade"
+    )
+    assert new.unassigned.get(activity_id=row.activity_id).reason == UnassignedReason.NO_ADDRESS
