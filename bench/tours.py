@@ -4,7 +4,9 @@
    several seeds; cost with DIMACS rounding (distances truncated to one decimal), best-known
    776.1. Gap % = 100 × (cost − BKS) / BKS.
 2. Re-planning one cancelled visit in a 200-visit day (20 nurses around Lyon, seeded): the time
-   to re-plan the affected tour alone (target ≤ 2 s), as ``visit_cancel`` does.
+   to re-plan the affected tour alone (target ≤ 2 s), as ``visit_cancel`` does (its other visits
+   kept in order, the day's unassigned ones inserted where they fit); and, as ``nurse_absent``
+   does, the time to insert the busiest nurse's visits into the 19 other tours.
 
     .venv/bin/python bench/tours.py [--budget 10] [--seeds 1 2 3]
 """
@@ -23,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import common
 
 from oncoparcours.planning.rules.geo import TravelModel
-from oncoparcours.planning.rules.tours import Nurse, Visit, plan_tours
+from oncoparcours.planning.rules.tours import Nurse, Visit, insert_visits, plan_tours
 
 # ../shared/benchmarks from the main checkout (or from a worktree one level deeper).
 INSTANCE = next(
@@ -98,14 +100,28 @@ def replan(seed: int) -> dict[str, object]:
     remaining = [by_key[s.visit] for s in tour.stops[1:]]
     waiting = [by_key[u.visit] for u in plan.unassigned]
     started = time.monotonic()
-    plan_tours([nurse], remaining + waiting, travel, seed=seed)
+    insert_visits([nurse], {nurse.key: remaining}, waiting, travel)
     replan_s = time.monotonic() - started
+    routes = {t.nurse: [by_key[s.visit] for s in t.stops] for t in plan.tours}
+    moved = routes.pop(tour.nurse)
+    started = time.monotonic()
+    absent, _changed = insert_visits(
+        [n for n in nurses if n.key != tour.nurse], routes, moved, travel
+    )
+    absent_s = time.monotonic() - started
     placed = sum(len(t.stops) for t in plan.tours)
     print(
         f"200-visit day: built in {build_s:.1f} s ({placed} placed, {len(plan.unassigned)} "
-        f"unassigned); re-planning the cancelled visit's tour: {replan_s:.2f} s"
+        f"unassigned); re-planning the cancelled visit's tour: {replan_s:.2f} s; the busiest "
+        f"nurse absent ({len(moved)} visits, {len(absent.unassigned)} left out): {absent_s:.2f} s"
     )
-    return {"build_s": round(build_s, 2), "placed": placed, "replan_s": round(replan_s, 2)}
+    return {
+        "build_s": round(build_s, 2),
+        "placed": placed,
+        "replan_s": round(replan_s, 2),
+        "absent_s": round(absent_s, 2),
+        "absent_moved": len(moved),
+    }
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """Nurse tours in Chromium: the coordination nurse builds and publishes a day's tours, cancels one
-visit and sees the re-plan (a new version, only one tour re-planned); the liberal nurse then sees
-her own tour only. Pages pass axe (WCAG 2.1 AA, serious and critical)."""
+visit and sees the re-plan (a new version, only one tour re-planned), re-plans without an absent
+nurse; the liberal nurse then sees her own tour only. Pages pass axe (WCAG 2.1 AA, serious and
+critical)."""
 
 from __future__ import annotations
 
@@ -46,8 +47,18 @@ def test_publish_cancel_and_see_the_replan(page, day):  # type: ignore[no-untype
     expect(kept).to_have_count(TourPlan.objects.get(version=2).tours.filter(kept=True).count())
     assert TourPlan.objects.get(version=2).tours.filter(kept=False).count() <= 1
 
+    # A nurse is absent: version 3 is published without her tour.
+    assert axe_violations(page) == []
+    absent = TourPlan.objects.get(version=2).tours.select_related("nurse__professional")[0].nurse
+    page.get_by_label("Infirmière absente", exact=True).select_option(str(absent.pk))
+    page.get_by_label("Motif de l'absence").fill("Malade")
+    page.get_by_role("button", name="Replanifier sans cette infirmière").click()
+    expect(page.get_by_text("absente : version 3 publiée")).to_be_visible()
+    expect(page.get_by_role("heading", name="Version 3 — Publiée")).to_be_visible()
+    assert not TourPlan.objects.get(version=3).tours.filter(nurse=absent).exists()
+
     # The liberal nurse of the re-planned plan's first tour sees that tour only.
-    tour = TourPlan.objects.get(version=2).tours.select_related("nurse__professional__user")[0]
+    tour = TourPlan.objects.get(version=3).tours.select_related("nurse__professional__user")[0]
     nurse_user = tour.nurse.professional.user
     nurse_user.username = "idel-tours"
     nurse_user.save()

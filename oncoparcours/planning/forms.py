@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from .models import TourNurse, TourPlan
 
 
 class DayForm(forms.Form):
@@ -10,6 +14,24 @@ class DayForm(forms.Form):
 
 class CancelVisitForm(forms.Form):
     reason = forms.CharField(label=_("Reason for cancelling"), max_length=300)
+
+
+class AbsentNurseForm(forms.Form):
+    """A nurse absent on a published plan's day: her visits go to the others."""
+
+    nurse = forms.ModelChoiceField(
+        label=_("Absent nurse"), queryset=TourNurse.objects.none(), empty_label=None
+    )
+    reason = forms.CharField(label=_("Reason for the absence"), max_length=300)
+
+    def __init__(self, *args: Any, plan: TourPlan | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["nurse"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if plan is not None:
+            field.queryset = TourNurse.objects.filter(tours__plan=plan).select_related(
+                "professional"
+            )
 
 
 class ChairDayForm(forms.Form):

@@ -1,7 +1,8 @@
 """Nurse tours: the liberal nurses who take tours, and the day's plans (versions).
 
 A plan is built as a draft, then published; a published plan is never changed — a change
-(a cancelled visit) makes a new version, copied from it, with only the affected tour re-planned.
+(a cancelled or added visit, an absent nurse) makes a new version, copied from it, with only
+the affected tours re-planned.
 Tours, their visits and the unassigned visits are inserted once with their plan (append-only).
 Times are minutes after midnight (local time), distances metres.
 """
@@ -98,6 +99,10 @@ class TourPlan(BaseModel):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Nurses absent that day (carried to the later versions): no tour, never re-planned in.
+    absent_nurses = models.ManyToManyField(
+        TourNurse, blank=True, related_name="+", verbose_name=_("absent nurses")
+    )
 
     class Meta:
         verbose_name = _("tour plan")
@@ -167,6 +172,24 @@ class TourVisit(AppendOnlyModel):
     distance_m = models.PositiveIntegerField(_("distance (m)"))
     latitude = models.FloatField()
     longitude = models.FloatField()
+    # A double-staffed visit: the other nurse, there at the same start.
+    partner = models.ForeignKey(
+        TourNurse,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("second nurse"),
+    )
+    # Set when the patient's preferred nurse could not take the visit (she is named).
+    preferred_unavailable = models.ForeignKey(
+        TourNurse,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("preferred nurse unavailable"),
+    )
 
     class Meta:
         verbose_name = _("tour visit")
@@ -185,6 +208,8 @@ class UnassignedReason(models.TextChoices):
     OUTSIDE_SHIFTS = "outside_shifts", _("its time window is outside every nurse's shift")
     NO_ROOM = "no_room", _("no tour has room for it")
     NO_ADDRESS = "no_address", _("the patient's home has no coordinates")
+    NO_SECOND_NURSE = "no_second_nurse", _("second nurse unavailable (two nurses needed)")
+    NURSE_ABSENT = "nurse_absent", _("its nurse is absent and no other tour has room for it")
     CANCELLED = "cancelled", _("cancelled")
 
 

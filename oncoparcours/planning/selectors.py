@@ -48,7 +48,12 @@ def plan_shown(user: User, day: dt.date) -> TourPlan | None:
 def _visits() -> Prefetch:
     return Prefetch(
         "visits",
-        queryset=TourVisit.objects.select_related("patient", "activity").order_by("order"),
+        queryset=TourVisit.objects.select_related(
+            "patient",
+            "activity",
+            "partner__professional",
+            "preferred_unavailable__professional",
+        ).order_by("order"),
     )
 
 

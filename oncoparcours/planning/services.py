@@ -1,14 +1,17 @@
-"""Writes of tour plans: build a draft from the day's worklist, publish it, cancel a visit of a
-published plan (a new version where only the affected tour is re-planned). Atomic and audited."""
+"""Writes of tour plans: build a draft from the day's worklist, publish it, and re-plan a published
+plan as a new version changing as little as possible — a visit cancelled, a nurse absent, visits
+added to the worklist since (insertion only: the other tours keep their order). Atomic, audited."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +21,7 @@ from oncoparcours.core.models import AuditAction, User
 from oncoparcours.directory.models import ProfessionalQualification
 from oncoparcours.pathways.models import ActivityInstance, Place
 from oncoparcours.pathways.selectors import worklist
+from oncoparcours.patients.models import CareTeamMember, CareTeamRole
 
 from . import config
 from .models import (
@@ -34,6 +38,7 @@ from .rules import tours as rules
 from .selectors import can_plan
 
 PERFORMER = "liberal_nurse"
+REASON_MAX = 300
 
 
 def _require_planner(actor: User) -> None:
@@ -49,12 +54,45 @@ def day_activities(*, actor: User, day: dt.date) -> list[ActivityInstance]:
     )
     return list(
         ActivityInstance.objects.filter(pk__in=ids, performer_role=PERFORMER)
-        .select_related("patient")
+        .select_related("patient", "instance__template")
         .order_by("patient__sort_name", "key")
     )
 
 
-def _visit_of(activity: ActivityInstance) -> rules.Visit | None:
+def nurses_needed(activity: ActivityInstance) -> int:
+    """How many nurses the activity's template asks for (``nurses: 2``: double-staffed)."""
+    definition = activity.instance.template.definition or {}
+    for phase in definition.get("phases") or []:
+        for entry in phase.get("activities") or []:
+            if entry.get("id") == activity.template_activity:
+                return 2 if entry.get("nurses") == 2 else 1
+    return 1
+
+
+def preferred_nurses(patient_ids: Iterable[uuid.UUID], day: dt.date) -> dict[uuid.UUID, TourNurse]:
+    """Each patient's preferred tour nurse: the liberal nurse of the care team on the day (the
+    lead one first, then the earliest), when she takes tours."""
+    members = (
+        CareTeamMember.objects.filter(
+            patient_id__in=set(patient_ids), role=CareTeamRole.LIBERAL_NURSE, start__lte=day
+        )
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .order_by("-is_lead", "start", "pk")
+    )
+    nurses = TourNurse.objects.in_bulk(
+        [m.professional_id for m in members], field_name="professional_id"
+    )
+    preferred: dict[uuid.UUID, TourNurse] = {}
+    for member in members:
+        nurse = nurses.get(member.professional_id)
+        if nurse is not None and member.patient_id not in preferred:
+            preferred[member.patient_id] = nurse
+    return preferred
+
+
+def _visit_of(
+    activity: ActivityInstance, preferred: dict[uuid.UUID, TourNurse] | None = None
+) -> rules.Visit | None:
     patient = activity.patient
     if patient.latitude is None or patient.longitude is None:
         return None
@@ -65,12 +103,15 @@ def _visit_of(activity: ActivityInstance) -> rules.Visit | None:
             start = at.hour * 60 + at.minute
             margin = config.appointment_margin()
             window = (max(0, start - margin), min(24 * 60 - duration, start + margin))
+    nurse = (preferred or {}).get(activity.patient_id)
     return rules.Visit(
         key=str(activity.pk),
         place=(patient.latitude, patient.longitude),
         duration=duration,
         window=window,
         qualifications=frozenset(activity.qualifications or []),
+        preferred=str(nurse.pk) if nurse else None,
+        nurses=nurses_needed(activity),
     )
 
 
@@ -95,7 +136,16 @@ def _next_version(day: dt.date) -> int:
     return (current or 0) + 1
 
 
-def _store_tour(plan: TourPlan, nurse: TourNurse, tour: rules.Tour, kept: bool = False) -> Tour:
+def _store_tour(
+    plan: TourPlan,
+    nurse: TourNurse,
+    tour: rules.Tour,
+    visits: dict[str, rules.Visit],
+    kept: bool = False,
+    holders: dict[str, list[str]] | None = None,
+) -> Tour:
+    """Store a timed tour. ``holders`` (visit → nurses of the whole plan) names the partner of a
+    double visit when the tour was re-planned alone (the rules then saw one of its nurses)."""
     row = Tour.objects.create(
         plan=plan,
         nurse=nurse,
@@ -110,6 +160,18 @@ def _store_tour(plan: TourPlan, nurse: TourNurse, tour: rules.Tour, kept: bool =
     activities = ActivityInstance.objects.select_related("patient").in_bulk(
         [uuid.UUID(stop.visit) for stop in tour.stops]
     )
+
+    def partner(stop: rules.Stop) -> str | None:
+        if holders is None or stop.visit not in holders:
+            return stop.partner
+        return next((key for key in holders[stop.visit] if key != str(nurse.pk)), None)
+
+    def preferred(stop: rules.Stop) -> str | None:
+        missed = stop.preferred_missed
+        if holders is not None and stop.visit in holders and stop.visit in visits:
+            missed = visits[stop.visit].preferred not in (None, *holders[stop.visit])
+        return visits[stop.visit].preferred if missed else None
+
     TourVisit.objects.bulk_create(
         [
             TourVisit(
@@ -124,11 +186,48 @@ def _store_tour(plan: TourPlan, nurse: TourNurse, tour: rules.Tour, kept: bool =
                 distance_m=stop.distance_m,
                 latitude=activities[uuid.UUID(stop.visit)].patient.latitude or 0.0,
                 longitude=activities[uuid.UUID(stop.visit)].patient.longitude or 0.0,
+                partner_id=uuid.UUID(p) if (p := partner(stop)) else None,
+                preferred_unavailable_id=uuid.UUID(q) if (q := preferred(stop)) else None,
             )
             for index, stop in enumerate(tour.stops, start=1)
         ]
     )
     return row
+
+
+def _copy_tour(new: TourPlan, tour: Tour) -> Tour:
+    copy = Tour.objects.create(
+        plan=new,
+        nurse=tour.nurse,
+        depart=tour.depart,
+        back=tour.back,
+        distance_m=tour.distance_m,
+        lunch_start=tour.lunch_start,
+        lunch_minutes=tour.lunch_minutes,
+        lunch_after=tour.lunch_after,
+        kept=True,
+    )
+    TourVisit.objects.bulk_create(
+        [
+            TourVisit(
+                tour=copy,
+                activity_id=v.activity_id,
+                patient_id=v.patient_id,
+                order=v.order,
+                arrival=v.arrival,
+                start=v.start,
+                end=v.end,
+                travel_minutes=v.travel_minutes,
+                distance_m=v.distance_m,
+                latitude=v.latitude,
+                longitude=v.longitude,
+                partner_id=v.partner_id,
+                preferred_unavailable_id=v.preferred_unavailable_id,
+            )
+            for v in tour.visits.all()
+        ]
+    )
+    return copy
 
 
 def _audit_patients(actor: User, plan: TourPlan, patient_ids: set[uuid.UUID], what: str) -> None:
@@ -162,9 +261,10 @@ def plan_build(*, actor: User, day: dt.date, seed: int = 1) -> TourPlan:
     )
     visits = []
     by_key = {str(activity.pk): activity for activity in activities}
+    preferred = preferred_nurses({a.patient_id for a in activities}, day)
     missing = []
     for activity in activities:
-        visit = _visit_of(activity)
+        visit = _visit_of(activity, preferred)
         if visit is None:
             missing.append(activity)
         else:
@@ -173,8 +273,9 @@ def plan_build(*, actor: User, day: dt.date, seed: int = 1) -> TourPlan:
         [_nurse_of(nurse, day) for nurse in nurses], visits, config.travel_model(), seed=seed
     )
     nurse_by_key = {str(nurse.pk): nurse for nurse in nurses}
+    visit_by_key = {visit.key: visit for visit in visits}
     for tour in result.tours:
-        _store_tour(plan, nurse_by_key[tour.nurse], tour)
+        _store_tour(plan, nurse_by_key[tour.nurse], tour, visit_by_key)
     UnassignedVisit.objects.bulk_create(
         [
             UnassignedVisit(
@@ -219,30 +320,81 @@ def plan_publish(*, actor: User, plan: TourPlan) -> TourPlan:
     return published
 
 
-@transaction.atomic
-def visit_cancel(*, actor: User, plan: TourPlan, activity_id: uuid.UUID, reason: str) -> TourPlan:
-    """A new published version of the day's plan without this visit: the tour that had it is
-    re-planned (with the day's unassigned visits its nurse could now take); every other tour is
-    copied unchanged."""
-    _require_planner(actor)
+# --- Re-planning a published plan (a new published version) --------------------------------------
+
+
+def _clean_reason(reason: str | None, empty: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError(_("Say why the visit is cancelled."), field="reason")
-    if len(reason) > 300:
+        raise ApplicationError(empty, field="reason")
+    if len(reason) > REASON_MAX:
         raise ApplicationError(_("Keep the reason under 300 characters."), field="reason")
+    return reason
+
+
+def _latest_published(plan: TourPlan, refused: str) -> TourPlan:
     plan = TourPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.PUBLISHED:
-        raise ApplicationError(_("Only a published plan's visits are cancelled."), field="plan")
+        raise ApplicationError(refused, field="plan")
     if TourPlan.objects.filter(day=plan.day, version__gt=plan.version).exists():
         raise ApplicationError(_("A newer version of this day's plan exists."), field="version")
-    cancelled = (
-        TourVisit.objects.select_related("tour__nurse", "activity", "patient")
-        .filter(tour__plan=plan, activity_id=activity_id)
-        .first()
-    )
-    if cancelled is None:
-        raise ApplicationError(_("This visit is not in a tour of this plan."), field="activity")
-    affected = cancelled.tour
+    return plan
+
+
+class _Current:
+    """A published plan read back as the rules see it: each nurse's visits in order (a double
+    visit fixed at its stored start), with the activities and the preferred nurses."""
+
+    def __init__(self, plan: TourPlan) -> None:
+        self.plan = plan
+        self.tours = {
+            str(t.nurse_id): t
+            for t in plan.tours.select_related("nurse").prefetch_related("visits")
+        }
+        rows = [v for t in self.tours.values() for v in t.visits.all()]
+        waiting = list(plan.unassigned.all())
+        ids = {v.activity_id for v in rows} | {u.activity_id for u in waiting}
+        self.activities = {
+            str(a.pk): a
+            for a in ActivityInstance.objects.select_related(
+                "patient", "instance__template"
+            ).filter(pk__in=ids)
+        }
+        self.preferred = preferred_nurses(
+            {a.patient_id for a in self.activities.values()}, plan.day
+        )
+        self.visits: dict[str, rules.Visit] = {}
+        self.holders: dict[str, list[str]] = {}
+        for row in rows:
+            self.holders.setdefault(str(row.activity_id), []).append(str(row.tour.nurse_id))
+        self.routes: dict[str, list[rules.Visit]] = {}
+        for key, tour in self.tours.items():
+            sequence = []
+            for row in sorted(tour.visits.all(), key=lambda v: v.order):
+                visit = self.visit(str(row.activity_id))
+                if visit is None:  # the address was removed since: kept where it was
+                    visit = rules.Visit(
+                        str(row.activity_id),
+                        (row.latitude, row.longitude),
+                        row.end - row.start,
+                        (row.start, row.start),
+                    )
+                if len(self.holders[visit.key]) > 1:
+                    visit = visit.at(row.start)
+                sequence.append(visit)
+            self.routes[key] = sequence
+        self.waiting = waiting
+
+    def visit(self, key: str) -> rules.Visit | None:
+        if key not in self.visits:
+            found = _visit_of(self.activities[key], self.preferred)
+            if found is None:
+                return None
+            self.visits[key] = found
+        return self.visits[key]
+
+
+def _new_version(plan: TourPlan, actor: User, change: str) -> TourPlan:
     new = TourPlan.objects.create(
         day=plan.day,
         version=plan.version + 1,
@@ -250,90 +402,151 @@ def visit_cancel(*, actor: User, plan: TourPlan, activity_id: uuid.UUID, reason:
         created_by=actor,
         rules_version=config.rules_version(),
         seed=plan.seed,
-        change=_("Visit cancelled: %(reason)s") % {"reason": reason},
+        change=change[:REASON_MAX],
     )
-    # Other tours: copied as they are.
-    for tour in plan.tours.exclude(pk=affected.pk).select_related("nurse"):
-        copy = Tour.objects.create(
+    new.absent_nurses.set(plan.absent_nurses.all())
+    return new
+
+
+def _publish_now(new: TourPlan, actor: User) -> None:
+    new.status = PlanStatus.PUBLISHED
+    new.published_at = timezone.now()
+    new.published_by = actor
+    new.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+
+
+def _store_replan(
+    new: TourPlan,
+    current: _Current,
+    result: rules.Plan,
+    changed: set[str],
+    nurses: dict[str, TourNurse],
+    dropped: Iterable[str] = (),
+) -> None:
+    """Tours not changed are copied as they were (``kept``); the changed ones are stored as the
+    rules timed them. Tours of nurses in ``dropped`` are not carried over."""
+    visits = dict(current.visits)
+    for tour in result.tours:
+        for stop in tour.stops:
+            if stop.visit not in visits:
+                found = current.visit(stop.visit)
+                if found is not None:
+                    visits[stop.visit] = found
+    for tour in result.tours:
+        stored = current.tours.get(tour.nurse)
+        if tour.nurse not in changed and stored is not None:
+            _copy_tour(new, stored)
+        else:
+            _store_tour(new, nurses[tour.nurse], tour, visits)
+    for key, stored in current.tours.items():
+        if key in dropped or key in changed or result.tour_of(key) is not None:
+            continue
+        _copy_tour(new, stored)
+
+
+def _carry_unassigned(
+    new: TourPlan, current: _Current, placed: set[str], rows: list[UnassignedVisit]
+) -> None:
+    """The previous version's unassigned visits not placed now, then the new rows."""
+    fresh = {str(r.activity_id) for r in rows}
+    carried = [
+        UnassignedVisit(
             plan=new,
-            nurse=tour.nurse,
-            depart=tour.depart,
-            back=tour.back,
-            distance_m=tour.distance_m,
-            lunch_start=tour.lunch_start,
-            lunch_minutes=tour.lunch_minutes,
-            lunch_after=tour.lunch_after,
-            kept=True,
+            activity_id=u.activity_id,
+            patient_id=u.patient_id,
+            reason=u.reason,
+            note=u.note,
         )
-        TourVisit.objects.bulk_create(
-            [
-                TourVisit(
-                    tour=copy,
-                    activity_id=v.activity_id,
-                    patient_id=v.patient_id,
-                    order=v.order,
-                    arrival=v.arrival,
-                    start=v.start,
-                    end=v.end,
-                    travel_minutes=v.travel_minutes,
-                    distance_m=v.distance_m,
-                    latitude=v.latitude,
-                    longitude=v.longitude,
-                )
-                for v in tour.visits.all()
-            ]
-        )
-    # The affected tour: its remaining visits and the plan's unassigned ones, for its nurse only.
-    remaining = [
-        v.activity
-        for v in affected.visits.select_related("activity__patient").exclude(pk=cancelled.pk)
+        for u in current.waiting
+        if str(u.activity_id) not in placed and str(u.activity_id) not in fresh
     ]
+    UnassignedVisit.objects.bulk_create(carried + rows)
+
+
+def _present_nurses(plan: TourPlan, *, also_absent: TourNurse | None = None) -> list[TourNurse]:
+    absent = set(plan.absent_nurses.values_list("pk", flat=True))
+    if also_absent is not None:
+        absent.add(also_absent.pk)
+    with_tour = set(plan.tours.values_list("nurse_id", flat=True))
+    return [
+        nurse
+        for nurse in TourNurse.objects.filter(Q(is_active=True) | Q(pk__in=with_tour))
+        if nurse.pk not in absent
+    ]
+
+
+def _placed(result: rules.Plan) -> set[str]:
+    return {stop.visit for tour in result.tours for stop in tour.stops}
+
+
+@transaction.atomic
+def visit_cancel(*, actor: User, plan: TourPlan, activity_id: uuid.UUID, reason: str) -> TourPlan:
+    """A new published version of the day's plan without this visit: the tour(s) that had it are
+    re-timed (their other visits kept in order) and take the day's unassigned visits they now have
+    room for; every other tour is copied unchanged."""
+    _require_planner(actor)
+    reason = _clean_reason(reason, _("Say why the visit is cancelled."))
+    plan = _latest_published(plan, _("Only a published plan's visits are cancelled."))
+    current = _Current(plan)
+    key = str(activity_id)
+    affected = current.holders.get(key, [])
+    if not affected:
+        raise ApplicationError(_("This visit is not in a tour of this plan."), field="activity")
+    cancelled = current.activities[key]
+    new = _new_version(plan, actor, _("Visit cancelled: %(reason)s") % {"reason": reason})
+    day = plan.day
+    nurse_rows = {str(n.pk): n for n in (current.tours[k].nurse for k in affected)}
+    routes = {k: [v for v in current.routes[k] if v.key != key] for k in affected}
     waiting = [
-        u
-        for u in plan.unassigned.select_related("activity__patient")
+        v
+        for u in current.waiting
         if u.reason != UnassignedReason.CANCELLED
+        for v in [current.visit(str(u.activity_id))]
+        if v is not None
     ]
-    candidates = remaining + [u.activity for u in waiting]
-    visits = [v for v in (_visit_of(a) for a in candidates) if v is not None]
-    nurse = _nurse_of(affected.nurse, plan.day)
-    result = rules.plan_tours([nurse], visits, config.travel_model(), seed=plan.seed)
-    replanned = result.tour_of(nurse.key)
-    placed = {stop.visit for stop in replanned.stops} if replanned else set()
-    if replanned is not None:
-        _store_tour(new, affected.nurse, replanned)
-    lost = [a for a in remaining if str(a.pk) not in placed]
+    result, _changed = rules.insert_visits(
+        [_nurse_of(nurse_rows[k], day) for k in affected], routes, waiting, config.travel_model()
+    )
+    others = {k: t for k, t in current.tours.items() if k not in affected}
+    for stored in others.values():
+        _copy_tour(new, stored)
+    # Who does each visit in the new version: the tours copied as they were, and the re-planned.
+    holders = {
+        key: [nurse for nurse in nurses if nurse not in affected]
+        for key, nurses in current.holders.items()
+    }
+    for timed in result.tours:
+        for stop in timed.stops:
+            holders.setdefault(stop.visit, [])
+            if timed.nurse not in holders[stop.visit]:
+                holders[stop.visit].append(timed.nurse)
+    for timed in result.tours:
+        _store_tour(new, nurse_rows[timed.nurse], timed, {**current.visits}, holders=holders)
+    placed = _placed(result)
+    # A waiting double visit needs both its nurses among the affected ones; anything else keeps
+    # its previous reason.
     rows = [
         UnassignedVisit(
             plan=new,
-            activity=cancelled.activity,
+            activity=cancelled,
             patient_id=cancelled.patient_id,
             reason=UnassignedReason.CANCELLED,
             note=reason,
         )
     ]
-    for u in plan.unassigned.all():
-        if str(u.activity_id) in placed:
-            continue
-        rows.append(
-            UnassignedVisit(
-                plan=new,
-                activity_id=u.activity_id,
-                patient_id=u.patient_id,
-                reason=u.reason,
-                note=u.note,
-            )
-        )
+    remaining = {v.key for k in affected for v in routes[k]}
     rows += [
         UnassignedVisit(
-            plan=new, activity=a, patient_id=a.patient_id, reason=UnassignedReason.NO_ROOM
+            plan=new,
+            activity_id=uuid.UUID(u.visit),
+            patient_id=current.activities[u.visit].patient_id,
+            reason=u.reason,
         )
-        for a in lost
+        for u in result.unassigned
+        if u.visit in remaining and u.visit not in placed
     ]
-    UnassignedVisit.objects.bulk_create(rows)
-    new.status = PlanStatus.PUBLISHED
-    new.published_at = timezone.now()
-    new.published_by = actor
-    new.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    _carry_unassigned(new, current, placed, rows)
+    _publish_now(new, actor)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -341,13 +554,179 @@ def visit_cancel(*, actor: User, plan: TourPlan, activity_id: uuid.UUID, reason:
         obj=new,
         reason=reason,
         details={
-            "cancelled": str(cancelled.activity_id),
-            "replanned_tour_nurse": str(affected.nurse_id),
+            "cancelled": key,
+            "replanned_tour_nurse": ",".join(affected),
             "from_version": plan.version,
             "version": new.version,
         },
     )
     _audit_patients(
-        actor, new, {a.patient_id for a in remaining} | {u.patient_id for u in waiting}, "re-plan"
+        actor,
+        new,
+        {current.activities[v].patient_id for v in remaining | placed},
+        "re-plan",
     )
+    return new
+
+
+@transaction.atomic
+def nurse_absent(*, actor: User, plan: TourPlan, nurse: TourNurse, reason: str) -> TourPlan:
+    """A new published version without this nurse: only her visits are given to the others, by
+    insertion into their tours (each keeps her visits in order). A double visit she shared keeps
+    its other nurse and start, and gets a new second nurse — or leaves both tours. Visits no tour
+    can take are listed with the reason."""
+    _require_planner(actor)
+    reason = _clean_reason(reason, _("Reason: say why the nurse is absent."))
+    plan = _latest_published(plan, _("Plan: only a published plan is re-planned."))
+    if plan.absent_nurses.filter(pk=nurse.pk).exists():
+        raise ApplicationError(
+            _("Nurse: this nurse is already absent in this plan."), field="nurse"
+        )
+    current = _Current(plan)
+    absent_key = str(nurse.pk)
+    present = _present_nurses(plan, also_absent=nurse)
+    rows_by_key = {str(n.pk): n for n in present}
+    moved: list[rules.Visit] = []
+    seconds: dict[str, str] = {}
+    no_address: list[str] = []
+    for visit in current.routes.get(absent_key, []):
+        partners = [k for k in current.holders[visit.key] if k != absent_key]
+        if partners and partners[0] in rows_by_key:
+            seconds[visit.key] = partners[0]
+        else:
+            found = current.visit(visit.key)
+            if found is not None:
+                moved.append(found)
+            else:  # the patient's home lost its coordinates since: listed, not dropped
+                no_address.append(visit.key)
+    routes = {k: seq for k, seq in current.routes.items() if k != absent_key}
+    name = str(nurse)
+    new = _new_version(
+        plan, actor, _("%(nurse)s absent: %(reason)s") % {"nurse": name, "reason": reason}
+    )
+    new.absent_nurses.add(nurse)
+    result, changed = rules.insert_visits(
+        [_nurse_of(n, plan.day) for n in present],
+        routes,
+        moved,
+        config.travel_model(),
+        seconds=seconds,
+    )
+    # The nurses keeping a double visit she shared get their new partner written down.
+    changed |= {holder for key, holder in seconds.items() if key in _placed(result)}
+    _store_replan(new, current, result, changed, rows_by_key, dropped={absent_key})
+    placed = _placed(result)
+    note = _("Absent nurse: %(reason)s") % {"reason": reason}
+    rows = [
+        UnassignedVisit(
+            plan=new,
+            activity_id=uuid.UUID(u.visit),
+            patient_id=current.activities[u.visit].patient_id,
+            reason=UnassignedReason.NURSE_ABSENT if u.reason == rules.NO_ROOM else u.reason,
+            note=note[:REASON_MAX],
+        )
+        for u in result.unassigned
+    ] + [
+        UnassignedVisit(
+            plan=new,
+            activity_id=uuid.UUID(key),
+            patient_id=current.activities[key].patient_id,
+            reason=UnassignedReason.NO_ADDRESS,
+            note=note[:REASON_MAX],
+        )
+        for key in no_address
+    ]
+    _carry_unassigned(new, current, placed, rows)
+    _publish_now(new, actor)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=new,
+        reason=reason,
+        details={
+            "absent_nurse": absent_key,
+            "redistributed": sorted(v.key for v in current.routes.get(absent_key, [])),
+            "changed_tours": sorted(changed),
+            "from_version": plan.version,
+            "version": new.version,
+        },
+    )
+    _audit_patients(
+        actor,
+        new,
+        {current.activities[v.key].patient_id for v in current.routes.get(absent_key, [])},
+        "re-plan",
+    )
+    return new
+
+
+@transaction.atomic
+def visits_add(*, actor: User, plan: TourPlan) -> TourPlan:
+    """A new published version with the visits added to the day's worklist since this plan:
+    each is inserted where it adds the least (the published tours keep their visits in order);
+    those no tour can take are listed with the reason."""
+    _require_planner(actor)
+    plan = _latest_published(plan, _("Plan: only a published plan takes added visits."))
+    current = _Current(plan)
+    known = set(current.holders) | {str(u.activity_id) for u in current.waiting}
+    added = [a for a in day_activities(actor=actor, day=plan.day) if str(a.pk) not in known]
+    if not added:
+        raise ApplicationError(
+            _("Plan: no visit was added to the day's worklist since this version."), field="plan"
+        )
+    preferred = {**current.preferred, **preferred_nurses({a.patient_id for a in added}, plan.day)}
+    visits = []
+    missing = []
+    for activity in added:
+        visit = _visit_of(activity, preferred)
+        if visit is None:
+            missing.append(activity)
+        else:
+            visits.append(visit)
+            current.activities[visit.key] = activity
+            current.visits[visit.key] = visit
+    present = _present_nurses(plan)
+    rows_by_key = {str(n.pk): n for n in present}
+    new = _new_version(
+        plan,
+        actor,
+        _("%(count)s visit(s) added to the worklist") % {"count": len(added)},
+    )
+    result, changed = rules.insert_visits(
+        [_nurse_of(n, plan.day) for n in present],
+        current.routes,
+        visits,
+        config.travel_model(),
+    )
+    _store_replan(new, current, result, changed, rows_by_key)
+    placed = _placed(result)
+    by_key = {str(a.pk): a for a in added}
+    rows = [
+        UnassignedVisit(
+            plan=new,
+            activity=by_key[u.visit],
+            patient_id=by_key[u.visit].patient_id,
+            reason=u.reason,
+        )
+        for u in result.unassigned
+        if u.visit in by_key
+    ] + [
+        UnassignedVisit(
+            plan=new,
+            activity=activity,
+            patient_id=activity.patient_id,
+            reason=UnassignedReason.NO_ADDRESS,
+        )
+        for activity in missing
+    ]
+    _carry_unassigned(new, current, placed, rows)
+    _publish_now(new, actor)
+    details: dict[str, Any] = {
+        "added": sorted(by_key),
+        "changed_tours": sorted(changed),
+        "from_version": plan.version,
+        "version": new.version,
+    }
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=new, details=details)
+    _audit_patients(actor, new, {a.patient_id for a in added}, "re-plan")
     return new

@@ -13,6 +13,8 @@ urlpatterns = [
         views.visit_cancel,
         name="cancel",
     ),
+    path("tournees/plan/<uuid:plan_id>/absence/", views.nurse_absent, name="absent"),
+    path("tournees/plan/<uuid:plan_id>/ajouts/", views.visits_add, name="add_visits"),
     path("tournees/tournee/<int:tour_id>/", views.tour_detail, name="tour"),
     path("tournees/tournee/<int:tour_id>/feuille/", views.tour_sheet, name="sheet"),
     path("fauteuils/", chair_views.chair_day, name="chairs"),

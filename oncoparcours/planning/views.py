@@ -19,7 +19,7 @@ from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.http import AuthenticatedHttpRequest
 
 from . import selectors, services
-from .forms import CancelVisitForm, DayForm
+from .forms import AbsentNurseForm, CancelVisitForm, DayForm, form_errors
 from .models import PlanStatus, Tour, TourPlan
 from .rules.svgmap import project
 
@@ -45,6 +45,7 @@ def day_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     planner = selectors.can_plan(request.user)
     tours = selectors.plan_tours(user=request.user, plan=plan) if plan else []
     unassigned = selectors.plan_unassigned(user=request.user, plan=plan) if plan else []
+    replannable = planner and plan is not None and plan.status == PlanStatus.PUBLISHED
     return render(
         request,
         "planning/day.html",
@@ -58,6 +59,11 @@ def day_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
             "unassigned": unassigned,
             "planner": planner,
             "day_form": DayForm(initial={"day": day}),
+            "replannable": replannable,
+            "absent_form": AbsentNurseForm(plan=plan) if replannable else None,
+            "absent_nurses": list(plan.absent_nurses.select_related("professional"))
+            if plan
+            else [],
         },
     )
 
@@ -127,6 +133,54 @@ def visit_cancel(
     messages.success(
         request,
         _("Visit cancelled: version %(version)s published, only this nurse's tour re-planned.")
+        % {"version": new.version},
+    )
+    return redirect(_day_url(new.day))
+
+
+@login_required
+@require_POST
+def nurse_absent(request: AuthenticatedHttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    if not selectors.can_plan(request.user):
+        raise Http404
+    plan = get_object_or_404(TourPlan, pk=plan_id)
+    form = AbsentNurseForm(request.POST, plan=plan)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect(_day_url(plan.day))
+    nurse = form.cleaned_data["nurse"]
+    try:
+        new = services.nurse_absent(
+            actor=request.user, plan=plan, nurse=nurse, reason=form.cleaned_data["reason"]
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(_day_url(plan.day))
+    messages.success(
+        request,
+        _(
+            "%(nurse)s absent: version %(version)s published, only her visits were given to "
+            "the other nurses."
+        )
+        % {"nurse": nurse, "version": new.version},
+    )
+    return redirect(_day_url(new.day))
+
+
+@login_required
+@require_POST
+def visits_add(request: AuthenticatedHttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    if not selectors.can_plan(request.user):
+        raise Http404
+    plan = get_object_or_404(TourPlan, pk=plan_id)
+    try:
+        new = services.visits_add(actor=request.user, plan=plan)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(_day_url(plan.day))
+    messages.success(
+        request,
+        _("Version %(version)s published: the added visits were inserted in the tours.")
         % {"version": new.version},
     )
     return redirect(_day_url(new.day))

@@ -65,6 +65,7 @@ ACTIVITY_KEYS = {
     "performer_role",
     "recipient_role",
     "qualifications",
+    "nurses",
     "start",
     "recurrence",
     "delay_target",
@@ -349,6 +350,12 @@ def _activity(checker: _Checker, activity: Any, path: str) -> bool:
     for q_index, code in enumerate(activity.get("qualifications", []) or []):
         if code not in checker.qualifications:
             checker.problem(f"{path}.qualifications[{q_index}]", f"unknown qualification {code!r}")
+    if "nurses" in activity:
+        # Double-staffed home visits (the nurse-tour planner sends two nurses at the same time).
+        if activity["nurses"] not in (1, 2) or isinstance(activity["nurses"], bool):
+            checker.problem(f"{path}.nurses", "must be 1 or 2")
+        elif activity.get("performer_role") != "liberal_nurse":
+            checker.problem(f"{path}.nurses", "only activities performed by a liberal_nurse")
     start_ok = checker.keys(activity["start"], START_KEYS, f"{path}.start", required=("after",))
     if start_ok and "offset" in activity["start"]:
         checker.duration(activity["start"]["offset"], f"{path}.start.offset", allow_negative=True)

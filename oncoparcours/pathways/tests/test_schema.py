@@ -114,3 +114,19 @@ def test_a_non_mapping_file_is_refused():
 
 def test_fixture_dir_exists():
     assert Path(TEMPLATE_DIR).is_dir()
+
+
+def test_nurses_is_one_or_two_on_a_liberal_nurse_activity():
+    def double(data, value, performer="liberal_nurse"):
+        activity = data["phases"][0]["activities"][0]
+        activity["performer_role"] = performer
+        activity["nurses"] = value
+
+    def about_nurses(found):
+        return [reason for path, reason in found if path.endswith(".nurses")]
+
+    assert about_nurses(mutate(lambda d: double(d, 2))) == []
+    assert about_nurses(mutate(lambda d: double(d, 3))) == ["must be 1 or 2"]
+    assert about_nurses(mutate(lambda d: double(d, 2, "coordination_nurse"))) == [
+        "only activities performed by a liberal_nurse"
+    ]

@@ -12,7 +12,16 @@ checked and repaired here, so that the rules hold whatever the solver returns:
 * every visit starts inside its time window and every tour fits the nurse's shift;
 * the lunch break is placed in the lunch window between two visits (repair step); a visit that
   leaves no room for it is moved out of the tour;
-* every visit not in a tour is listed with a reason — none is dropped silently.
+* every visit not in a tour is listed with a reason — none is dropped silently;
+* a patient's preferred nurse gets the visit when her tour can take it (repair step: the visit is
+  moved into her tour); otherwise the plan says the preference was not met;
+* a visit needing two nurses is done by two qualified nurses starting at the same minute
+  (synchronised): the solver places it in one tour, the repair step places the second nurse at
+  the same start (re-timing it inside its window if needed) — or leaves the visit out of every
+  tour (never half-staffed).
+
+Re-planning a published plan (``insert_visits``) keeps every tour's order and only inserts visits
+(cheapest feasible insertion), so the rest of the plan changes as little as possible.
 
 Times are minutes after midnight; distances are metres.
 """
@@ -20,15 +29,19 @@ Times are minutes after midnight; distances are metres.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from .geo import Point, TravelModel
+from .geo import Point, TravelModel, haversine_km
 
 # Why a visit is not in a tour.
 NO_QUALIFIED_NURSE = "no_qualified_nurse"
 OUTSIDE_SHIFTS = "outside_shifts"
 NO_ROOM = "no_room"
-UNASSIGNED_REASONS = (NO_QUALIFIED_NURSE, OUTSIDE_SHIFTS, NO_ROOM)
+NO_SECOND_NURSE = "no_second_nurse"
+UNASSIGNED_REASONS = (NO_QUALIFIED_NURSE, OUTSIDE_SHIFTS, NO_ROOM, NO_SECOND_NURSE)
+
+NEAREST_TOURS = 5  # insertion tries these nearest tours first (all when none can take it)
+SYNC_STEP = 5  # minutes between the start times tried when synchronising a double visit
 
 PRIZE = 10_000_000  # metres: above any detour, so the solver leaves a visit out only if it must
 
@@ -59,10 +72,18 @@ class Visit:
     duration: int
     window: tuple[int, int]  # earliest and latest start
     qualifications: frozenset[str] = frozenset()
+    preferred: str | None = None  # the patient's preferred nurse (her key)
+    nurses: int = 1  # 2: double-staffed, both nurses start together
 
     def __post_init__(self) -> None:
         if self.duration < 0 or self.window[0] > self.window[1]:
             raise ValueError(f"visit {self.key}: invalid duration or time window")
+        if self.nurses not in (1, 2):
+            raise ValueError(f"visit {self.key}: nurses must be 1 or 2")
+
+    def at(self, start: int) -> Visit:
+        """The same visit with its start fixed (a synchronised double visit)."""
+        return replace(self, window=(start, start))
 
 
 @dataclass(frozen=True)
@@ -73,6 +94,8 @@ class Stop:
     end: int
     travel_minutes: int
     distance_m: int
+    partner: str | None = None  # the other nurse of a double visit
+    preferred_missed: bool = False  # the patient's preferred nurse could not take it
 
 
 @dataclass(frozen=True)
@@ -99,6 +122,9 @@ class Plan:
 
     def tour_of(self, nurse: str) -> Tour | None:
         return next((tour for tour in self.tours if tour.nurse == nurse), None)
+
+    def nurses_of(self, visit: str) -> list[str]:
+        return [tour.nurse for tour in self.tours if any(s.visit == visit for s in tour.stops)]
 
 
 def qualified(nurse: Nurse, visit: Visit) -> bool:
@@ -220,30 +246,270 @@ def plan_tours(
         able = [nurse for nurse in nurses if qualified(nurse, visit)]
         if not able:
             plan.unassigned.append(Unassigned(visit.key, NO_QUALIFIED_NURSE))
-        elif not any(_reachable_alone(nurse, visit, travel) for nurse in able):
+        elif len(able) < visit.nurses:
+            plan.unassigned.append(Unassigned(visit.key, NO_SECOND_NURSE))
+        elif sum(_reachable_alone(nurse, visit, travel) for nurse in able) < visit.nurses:
             plan.unassigned.append(Unassigned(visit.key, OUTSIDE_SHIFTS))
         else:
             candidates.append(visit)
     if not candidates:
         return plan
-    routes = _solve(nurses, candidates, travel, seed, max_iterations, max_seconds)
+    solved = _solve(nurses, candidates, travel, seed, max_iterations, max_seconds)
     by_key = {visit.key: visit for visit in candidates}
-    placed: set[str] = set()
+    routes: dict[str, list[Visit]] = {}
     for nurse in nurses:
-        ordered = [by_key[key] for key in routes.get(nurse.key, [])]
+        ordered = [by_key[key] for key in solved.get(nurse.key, [])]
         # Safety net: the qualification rule holds whatever the solver returned.
         ordered = [visit for visit in ordered if qualified(nurse, visit)]
         tour = schedule(nurse, ordered, travel)
         while tour is None and ordered:
             ordered = _drop_one(nurse, ordered, travel)
             tour = schedule(nurse, ordered, travel)
-        if tour is not None and tour.stops:
-            plan.tours.append(tour)
-            placed.update(stop.visit for stop in tour.stops)
-    for visit in candidates:
-        if visit.key not in placed:
-            plan.unassigned.append(Unassigned(visit.key, NO_ROOM))
+        routes[nurse.key] = ordered
+    _honour_preferences(nurses, routes, travel)
+    doubles = [visit for visit in candidates if visit.nurses == 2]
+    for visit in doubles:
+        primary = next((key for key, seq in routes.items() if _index(seq, visit.key) >= 0), None)
+        if primary is None:
+            continue
+        if not _add_second(nurses, routes, visit, primary, travel):
+            routes[primary] = [v for v in routes[primary] if v.key != visit.key]
+            plan.unassigned.append(Unassigned(visit.key, NO_SECOND_NURSE))
+    _finish(plan, nurses, routes, candidates, travel)
     return plan
+
+
+def insert_visits(
+    nurses: Sequence[Nurse],
+    routes: dict[str, list[Visit]],
+    visits: Sequence[Visit],
+    travel: TravelModel,
+    *,
+    seconds: dict[str, str] | None = None,
+) -> tuple[Plan, set[str]]:
+    """Re-plan by insertion only: every nurse keeps her visits in their order (a double visit
+    already placed keeps its start: give it as ``visit.at(start)``), and each new visit goes
+    where it adds the least distance (its preferred nurse first when she can take it).
+    ``seconds`` maps a double visit already done by one nurse (in ``routes``) to that nurse: only
+    its second nurse is sought, at the same start — failing that the visit leaves that tour too.
+    Returns the plan and the keys of the nurses whose tour changed."""
+    routes = {nurse.key: list(routes.get(nurse.key, [])) for nurse in nurses}
+    before = {key: [v.key for v in seq] for key, seq in routes.items()}
+    plan = Plan()
+    every = [v for seq in routes.values() for v in seq]
+    for key, holder in (seconds or {}).items():
+        visit = next(v for v in routes[holder] if v.key == key)
+        if not _add_second(nurses, routes, visit, holder, travel, fixed=True):
+            routes[holder] = [v for v in routes[holder] if v.key != key]
+            plan.unassigned.append(Unassigned(key, NO_SECOND_NURSE))
+    # Double visits first, then the tightest windows.
+    for visit in sorted(visits, key=lambda v: (-v.nurses, v.window[1] - v.window[0], v.key)):
+        able = [nurse for nurse in nurses if qualified(nurse, visit)]
+        if not able:
+            plan.unassigned.append(Unassigned(visit.key, NO_QUALIFIED_NURSE))
+            continue
+        if len(able) < visit.nurses:
+            plan.unassigned.append(Unassigned(visit.key, NO_SECOND_NURSE))
+            continue
+        if visit.nurses == 1:
+            best = _best_nurse(able, routes, visit, travel)
+            if best is None:
+                plan.unassigned.append(Unassigned(visit.key, NO_ROOM))
+            else:
+                routes[best[0]] = best[1]
+            continue
+        if not _insert_double(able, routes, visit, travel):
+            plan.unassigned.append(Unassigned(visit.key, NO_SECOND_NURSE))
+    every += list(visits)
+    unique = list({v.key: v for v in every}.values())
+    _finish(plan, nurses, routes, unique, travel)
+    changed = {key for key, seq in routes.items() if [v.key for v in seq] != before[key]}
+    return plan, changed
+
+
+def _index(seq: Sequence[Visit], key: str) -> int:
+    return next((i for i, v in enumerate(seq) if v.key == key), -1)
+
+
+def _insertion(
+    nurse: Nurse, seq: list[Visit], visit: Visit, travel: TravelModel
+) -> tuple[int, list[Visit], Tour] | None:
+    """The cheapest feasible place for the visit in this nurse's sequence (order kept)."""
+    current = schedule(nurse, seq, travel)
+    base = current.distance_m if current is not None else 0
+    best: tuple[int, list[Visit], Tour] | None = None
+    for position in range(len(seq) + 1):
+        trial = [*seq[:position], visit, *seq[position:]]
+        tour = schedule(nurse, trial, travel)
+        if tour is not None and (best is None or tour.distance_m - base < best[0]):
+            best = (tour.distance_m - base, trial, tour)
+    return best
+
+
+def _best_nurse(
+    able: Sequence[Nurse], routes: dict[str, list[Visit]], visit: Visit, travel: TravelModel
+) -> tuple[str, list[Visit]] | None:
+    """The nurse (preferred one first) and her new sequence taking the visit, or None. The
+    nearest tours are tried first (the visit's distance to the nurse's home or to one of her
+    visits); the farther ones only when none of the nearest can take it."""
+
+    def nearness(nurse: Nurse) -> tuple[bool, float]:
+        places = [nurse.home, *(v.place for v in routes[nurse.key])]
+        return nurse.key != visit.preferred, min(haversine_km(p, visit.place) for p in places)
+
+    ordered = sorted(able, key=nearness)
+    options: list[tuple[bool, int, str, list[Visit]]] = []
+    for index, nurse in enumerate(ordered):
+        if index >= NEAREST_TOURS and options:
+            break
+        found = _insertion(nurse, routes[nurse.key], visit, travel)
+        if found is not None:
+            options.append((nurse.key != visit.preferred, found[0], nurse.key, found[1]))
+    if not options:
+        return None
+    _pref, _cost, key, seq = min(options, key=lambda o: (o[0], o[1], o[2]))
+    return key, seq
+
+
+def _start_in(tour: Tour, key: str) -> int:
+    return next(stop.start for stop in tour.stops if stop.visit == key)
+
+
+def _starts(visit: Visit, first: int) -> list[int]:
+    """Start times to try for a synchronised visit: the current one, then the nearest ones."""
+    low, high = visit.window
+    others = [t for t in range(low, high + 1, SYNC_STEP) if t != first] + (
+        [high] if high != first and (high - low) % SYNC_STEP else []
+    )
+    return [first, *sorted(others, key=lambda t: (abs(t - first), t))]
+
+
+def _add_second(
+    nurses: Sequence[Nurse],
+    routes: dict[str, list[Visit]],
+    visit: Visit,
+    holder: str,
+    travel: TravelModel,
+    *,
+    fixed: bool = False,
+) -> bool:
+    """Give this double visit (in ``holder``'s tour) a second qualified nurse starting at the
+    same minute; both copies are then fixed at that start. ``fixed``: the holder's start may not
+    move. Changes ``routes`` only on success."""
+    by_key = {nurse.key: nurse for nurse in nurses}
+    first_nurse = by_key[holder]
+    seq = routes[holder]
+    tour = schedule(first_nurse, seq, travel)
+    if tour is None:
+        return False
+    current = _start_in(tour, visit.key)
+    original = next(v for v in seq if v.key == visit.key)
+    others = [
+        nurse
+        for nurse in nurses
+        if nurse.key != holder
+        and qualified(nurse, visit)
+        and _index(routes[nurse.key], visit.key) < 0
+    ]
+    starts = [current] if fixed else _starts(original, current)
+    for start in starts:
+        pinned = original.at(start)
+        first_seq = [pinned if v.key == visit.key else v for v in seq]
+        if schedule(first_nurse, first_seq, travel) is None:
+            continue
+        best = _best_nurse(others, routes, pinned, travel)
+        if best is not None:
+            routes[holder] = first_seq
+            routes[best[0]] = best[1]
+            return True
+    return False
+
+
+def _insert_double(
+    able: Sequence[Nurse], routes: dict[str, list[Visit]], visit: Visit, travel: TravelModel
+) -> bool:
+    """Insert a double visit into two tours at the same start (insertion only)."""
+    for start in _starts(visit, visit.window[0]):
+        pinned = visit.at(start)
+        first = _best_nurse(able, routes, pinned, travel)
+        if first is None:
+            continue
+        rest = [nurse for nurse in able if nurse.key != first[0]]
+        second = _best_nurse(rest, routes, replace(pinned, preferred=None), travel)
+        if second is None:
+            continue
+        routes[first[0]] = first[1]
+        routes[second[0]] = second[1]
+        return True
+    return False
+
+
+def _honour_preferences(
+    nurses: Sequence[Nurse], routes: dict[str, list[Visit]], travel: TravelModel
+) -> None:
+    """Move each visit whose patient prefers another nurse into her tour when she is qualified
+    and her tour can take it (and the tour it leaves still holds)."""
+    by_key = {nurse.key: nurse for nurse in nurses}
+    for holder in sorted(routes):
+        for visit in list(routes[holder]):
+            preferred = by_key.get(visit.preferred or "")
+            if preferred is None or preferred.key == holder or not qualified(preferred, visit):
+                continue
+            rest = [v for v in routes[holder] if v.key != visit.key]
+            if schedule(by_key[holder], rest, travel) is None:
+                continue
+            found = _insertion(preferred, routes[preferred.key], visit, travel)
+            if found is not None:
+                routes[holder] = rest
+                routes[preferred.key] = found[1]
+
+
+def _finish(
+    plan: Plan,
+    nurses: Sequence[Nurse],
+    routes: dict[str, list[Visit]],
+    candidates: Sequence[Visit],
+    travel: TravelModel,
+) -> None:
+    """Time every tour, mark partners and unmet preferences, list what is not in a tour.
+    Safety net: a sequence that no longer fits (a window changed since it was published) loses
+    visits until it does — a double visit leaves both tours — and they are listed."""
+    by_nurse = {nurse.key: nurse for nurse in nurses}
+    for key in sorted(routes):
+        if key not in by_nurse:
+            continue
+        while routes[key] and schedule(by_nurse[key], routes[key], travel) is None:
+            kept = _drop_one(by_nurse[key], routes[key], travel)
+            gone = {v.key for v in routes[key]} - {v.key for v in kept}
+            routes[key] = kept
+            for other in routes:
+                routes[other] = [v for v in routes[other] if v.key not in gone]
+    holders: dict[str, list[str]] = {}
+    for nurse in nurses:
+        for visit in routes.get(nurse.key, []):
+            holders.setdefault(visit.key, []).append(nurse.key)
+    by_key = {visit.key: visit for visit in candidates}
+    for nurse in nurses:
+        tour = schedule(nurse, routes.get(nurse.key, []), travel)
+        if tour is None or not tour.stops:
+            continue
+        stops = []
+        for stop in tour.stops:
+            visit = by_key[stop.visit]
+            others = [key for key in holders[stop.visit] if key != nurse.key]
+            stops.append(
+                replace(
+                    stop,
+                    partner=others[0] if others else None,
+                    preferred_missed=visit.preferred is not None
+                    and visit.preferred not in holders[stop.visit],
+                )
+            )
+        plan.tours.append(replace(tour, stops=tuple(stops)))
+    listed = {u.visit for u in plan.unassigned}
+    for visit in candidates:
+        if visit.key not in holders and visit.key not in listed:
+            plan.unassigned.append(Unassigned(visit.key, NO_ROOM))
 
 
 def _drop_one(nurse: Nurse, ordered: list[Visit], travel: TravelModel) -> list[Visit]:
