@@ -328,6 +328,18 @@ def lab_coding(lab: Lab) -> dict[str, Any]:
 def _lab(derived: Derived) -> dict[str, Any]:
     assert derived.lab is not None
     lab, resource = derived.lab, _common(derived)
+    report = derived.report
+    resource["issued"] = report.submitted_at.isoformat()
+    if report.source in (Source.PATIENT, Source.CAREGIVER):
+        # Review M5: a value the patient or a relative typed in is not a validated result, and
+        # the report does not say when the sample was taken: preliminary, and said so.
+        resource["status"] = "preliminary"
+        resource["note"] = [
+            {
+                "text": "Reported by the patient or a relative from a laboratory result; the "
+                "sampling date is not recorded (the effective time is the report's)."
+            }
+        ]
     resource["code"] = lab_coding(lab)
     resource["valueQuantity"] = _quantity(_value(derived.report, lab.key), lab.unit, lab.ucum)
     return resource

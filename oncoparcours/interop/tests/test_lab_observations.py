@@ -153,3 +153,19 @@ def test_everything_holds_the_lab_observations(patient, clinician):
     ids = {e["resource"]["id"] for e in bundle["entry"]}
     assert f"efs-hb-{result.pk}" in ids
     assert any(key.endswith("-lab-neutrophils") for key in ids)
+
+
+def test_a_value_the_patient_typed_in_is_preliminary_and_says_so(patient, clinician):
+    """Review M5: a neutrophil count a patient copied into a home report is not a validated
+    result dated at the sample: it goes out preliminary, with the report time as `issued`."""
+    typed = submit(patient, source="patient", observations={"neutrophils_g_per_l": 0.4}, vitals={})
+    measured = labs_report(patient)
+    client = logged_in(clinician)
+    own = client.get(f"/fhir/Observation/{typed.pk.hex}-lab-neutrophils").json()
+    Observation.model_validate(own)
+    assert (
+        own["status"] == "preliminary" and "sampling date is not recorded" in own["note"][0]["text"]
+    )
+    assert own["issued"] == typed.submitted_at.isoformat()
+    checked = client.get(f"/fhir/Observation/{measured.pk.hex}-lab-neutrophils").json()
+    assert checked["status"] == "final" and "note" not in checked
