@@ -41,3 +41,5 @@ T.update(
         "Triage contract default@2; ASTCT 2019: a seizure is ICANS grade >= 3": "Contrat de tri default@2 ; ASTCT 2019 : une convulsion est un ICANS de grade ≥ 3",
     }
 )
+
+T.update({"Missing report": "Signalement manquant"})
