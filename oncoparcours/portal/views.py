@@ -4,6 +4,8 @@ parses a form, calls one service or selector, renders."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import time
 import uuid
 
@@ -264,6 +266,9 @@ def reports(request: HttpRequest) -> HttpResponse:
 @portal_required()
 def information(request: HttpRequest) -> HttpResponse:
     version, topics = selectors.education_topics(_account(request))
+    # the content's version is its date ("2026-12-03"): shown as people write it
+    with contextlib.suppress(ValueError):
+        version = dt.date.fromisoformat(str(version)).strftime("%d/%m/%Y")
     return render(
         request, "portal/information.html", _base(request, topics=topics, version=version)
     )

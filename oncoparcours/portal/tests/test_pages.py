@@ -117,6 +117,9 @@ def test_information_and_who_to_call(account):
     info = visible(client.get("/portail/informations/").content.decode())
     assert "Immunothérapie" in info and "Source" in info
     assert "Cellules CAR-T" not in info
+    # the content's version is a date, written as people write it
+    assert re.search(r"Version du contenu : \d{2}/\d{2}/\d{4}\.", info)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", info)
     calls = client.get("/portail/contacts/").content.decode()
     assert 'href="tel:15"' in calls and 'href="tel:112"' in calls
     assert "Renaud" in calls
