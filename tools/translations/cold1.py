@@ -43,3 +43,16 @@ T.update(
 )
 
 T.update({"Missing report": "Signalement manquant"})
+
+T.update(
+    {
+        "Composition rules (version %(version)s): INCa RCP reference, December 2023 update.": "Règles de composition (version %(version)s) : référentiel RCP de l'INCa, actualisation de décembre 2023.",
+    }
+)
+
+T.update(
+    {
+        "Every indicator is defined once, the same for every organisation, and computed over the pseudonymised extract of the care events. Strata of fewer than 5 patients are hidden.": "Chaque indicateur est défini une seule fois, de la même façon pour tous les établissements, et calculé sur l'extraction pseudonymisée des événements de soins. Les strates de moins de 5 patients sont masquées.",
+        "Code for analysts": "Code pour les analystes",
+    }
+)

@@ -72,3 +72,10 @@ def percent(value: Any) -> str:
 @register.filter
 def lookup(mapping: dict, key: str) -> Any:
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def rules_version(version: object) -> str:
+    """The composition rules' version without its file prefix ("rcp-compositions-2023-12.1" →
+    "2023-12.1"): users read "Composition rules (version 2023-12.1)"."""
+    return str(version or "").removeprefix("rcp-compositions-")
