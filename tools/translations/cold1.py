@@ -56,3 +56,5 @@ T.update(
         "Code for analysts": "Code pour les analystes",
     }
 )
+
+T.update({"Paris time": "heure de Paris"})
