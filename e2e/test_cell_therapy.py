@@ -100,9 +100,9 @@ def test_an_order_from_qualification_to_infusion(page, people):  # type: ignore[
     expect(page.locator("#label")).to_contain_text("pendant 10 jours après la perfusion")
     # Breyanzi: daily D1-D10 is the project's stricter reading; each value cites its document.
     expect(page.locator("#label-monitoring")).to_contain_text("lecture plus stricte du projet")
-    expect(page.locator("#label-thaw")).to_contain_text("RCP européen à confirmer")
+    expect(page.locator("#label-thaw")).to_contain_text("à confirmer dans le RCP du produit")
     page.get_by_text("D'où vient chaque valeur").click()
-    expect(page.locator("#label-sources")).to_contain_text("EMA EPAR Breyanzi")
+    expect(page.locator("#label-sources")).to_contain_text("version du 28/04/2023")
     assert axe_violations(page) == []
     order_url = page.url
 
@@ -133,7 +133,9 @@ def test_an_order_from_qualification_to_infusion(page, people):  # type: ignore[
     page.goto(order_url)
     page.get_by_role("link", name="Confirmer les doses réservées").click()
     page.get_by_label("Doses de tocilizumab réservées sur place pour ce patient").fill("2")
-    page.get_by_label("Une dose supplémentaire peut être obtenue dans le délai du RCP").check()
+    page.get_by_label(
+        "Une dose supplémentaire peut être obtenue dans le délai du RCP du produit"
+    ).check()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Confirmer").click()
     expect(page.locator("#tocilizumab")).to_contain_text(

@@ -21,9 +21,9 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, 
 
 # An internal code: a snake_case token (`relieved_by_rest`, `tpe_40h`) in the visible text.
 CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-# Legitimate tokens of the visible text that look like codes: `also_notify` is the section of a
-# triage rule file that a rule's source cites, on the page where a physician validates the file.
-ALLOWED_CODES: frozenset[str] = frozenset({"also_notify"})
+# Legitimate tokens of the visible text that look like codes (none left: the triage rules' sources
+# no longer show the rule file's `also_notify` key).
+ALLOWED_CODES: frozenset[str] = frozenset()
 # English left on a French page: words and phrases of our own English wording that French never
 # uses (capitalised buttons, joining phrases, Python values). Citations of English publications
 # stay legitimate, so common words ("the", "of", "cells") are not listed alone.

@@ -4,6 +4,7 @@ the drugs of a CRS/ICANS episode, EFS procedure types and their haemoglobin gate
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -12,6 +13,7 @@ from typing import Any
 
 import yaml
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from .rules import safety
 
@@ -57,6 +59,7 @@ class ProductLabel:
     tocilizumab_further_within_hours: int
     thaw_limit_minutes: int
     sources: dict[str, ValueSource]
+    smpc_revision: dt.date | None = None
 
     def source(self, name: str) -> ValueSource:
         return self.sources[name]
@@ -64,6 +67,11 @@ class ProductLabel:
     def confirmed(self, name: str) -> bool:
         """True when the value was read in the EU SmPC."""
         return self.sources[name].status == "eu_smpc"
+
+    @property
+    def all_confirmed(self) -> bool:
+        """True when every value was read in the EU SmPC."""
+        return all(source.status == "eu_smpc" for source in self.sources.values())
 
     def periods(self) -> dict[str, int]:
         """The floors of the CAR-T pathway's period parameters, in weeks."""
@@ -177,6 +185,7 @@ def _label(data: dict[str, Any]) -> ProductLabel:
         tocilizumab_further_within_hours=int(data["tocilizumab"]["further_dose_within_hours"]),
         thaw_limit_minutes=int(data["thaw_limit_minutes"]),
         sources=_sources(data),
+        smpc_revision=data.get("smpc_revision"),
     )
 
 
@@ -289,6 +298,36 @@ def sources() -> dict[str, str]:
         name: f"{_load(name)['source']} (version {_load(name)['version']})"
         for name in ("products.yaml", "procedures.yaml", "crs_icans_treatments.yaml")
     }
+
+
+def _month(version: str) -> str:
+    """ "2026-12" → "12/2026" (the data files' versions are months)."""
+    year, _sep, month = str(version).partition("-")
+    return f"{month}/{year}" if month else str(version)
+
+
+def sources_for_users() -> list[str]:
+    """The sources of the CAR-T, EFS and CRS/ICANS data as users read them: plain words in the
+    page's language, no file names (the data files' ``source`` texts are developer-facing)."""
+    return [
+        _(
+            "Summaries of product characteristics of each CAR-T product (European, EMA) and the "
+            "ANSM list of authorised advanced therapy medicinal products; some values still to "
+            "confirm in the product's summary of characteristics (update of %(version)s)"
+        )
+        % {"version": _month(_load("products.yaml")["version"])},
+        _(
+            "French blood establishment (EFS), care offer of its health centres, and the French "
+            "haemapheresis society's practice recommendations (update of %(version)s)"
+        )
+        % {"version": _month(_load("procedures.yaml")["version"])},
+        _(
+            "CRS and ICANS treatments: the CAR-T products' summaries of characteristics "
+            "(tocilizumab, corticosteroids), limits to confirm with the centre's protocol; "
+            "ASTCT 2019 consensus grading (update of %(version)s)"
+        )
+        % {"version": _month(_load("crs_icans_treatments.yaml")["version"])},
+    ]
 
 
 def icu_bed_days() -> dict[str, int]:

@@ -1,6 +1,7 @@
 """Demo portal accesses: the home-immunotherapy patient whose reporting link `make demo` prints
-(code by SMS, in the idec's care team), her husband as a caregiver (code by e-mail: calendar and
-messages), a CAR-T patient (code by e-mail); a few messages, one answered, some waiting."""
+(code by SMS, in the idec's care team), the patient's spouse as a caregiver (code by e-mail:
+calendar and messages), a CAR-T patient (code by e-mail); a few messages, one answered, some
+waiting."""
 
 from __future__ import annotations
 

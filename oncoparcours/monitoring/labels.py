@@ -152,6 +152,8 @@ RULE_LABELS = {
     "hypophysitis-oncologist": _("Suspected hypophysitis: oncologist"),
     "suspected-myocarditis-myositis": _("Suspected immune myocarditis / myositis"),
     "myocarditis-oncologist": _("Suspected myocarditis: oncologist"),
+    # not a rule set's rule: the weekly reminder of a patient who stopped reporting
+    "missing-report": _("Missing report"),
 }
 
 

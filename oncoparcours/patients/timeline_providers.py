@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
+from oncoparcours.core.french import title_for
+
 from .models import Patient, Staging
 from .timeline import TimelineEntry
 
@@ -46,7 +48,10 @@ def care_team(patient: Patient) -> Iterable[TimelineEntry]:
             member.start,
             "care_team",
             _("Joined the care team"),
-            f"{member.professional.full_name} ({member.get_role_display()})",
+            # the role as the care-team card says it (gendered), after a dash: a role may carry
+            # its own parentheses ("Infirmière de coordination (IDEC)")
+            f"{member.professional.full_name} — "
+            f"{title_for(member.get_role_display(), member.professional)}",
         )
         if member.end:
             yield TimelineEntry(

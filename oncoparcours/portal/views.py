@@ -4,6 +4,8 @@ parses a form, calls one service or selector, renders."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import time
 import uuid
 
@@ -126,15 +128,27 @@ def logout(request: HttpRequest) -> HttpResponse:
 # --- pages --------------------------------------------------------------------------------------
 
 
+# A date without an hour is a daytime appointment: after this hour, today's are no longer "next".
+DAY_ENDS = dt.time(18, 0)
+
+
+def _still_ahead(entry: selectors.CalendarEntry, now: dt.datetime) -> bool:
+    """Whether a calendar entry is still to come: a later day, or today and its hour (or, without
+    one, the end of the working day) not passed; never a done or cancelled one."""
+    if entry.cancelled or entry.done or entry.day < now.date():
+        return False
+    if entry.day > now.date():
+        return True
+    return entry.time >= now if entry.time else now.time() < DAY_ENDS
+
+
 @portal_required()
 def home(request: HttpRequest) -> HttpResponse:
     account = _account(request)
-    today = timezone.localdate()
     upcoming = []
     if account.may("calendar"):
-        upcoming = [e for e in selectors.calendar(account) if e.day >= today and not e.cancelled][
-            :3
-        ]
+        now = timezone.localtime()
+        upcoming = [e for e in selectors.calendar(account) if _still_ahead(e, now)][:3]
     threads = selectors.threads_for_account(account) if account.may("messages") else []
     unread = [t for t in threads if t.unread]  # type: ignore[attr-defined]
     may_answer = account.may("questionnaires")
@@ -264,6 +278,9 @@ def reports(request: HttpRequest) -> HttpResponse:
 @portal_required()
 def information(request: HttpRequest) -> HttpResponse:
     version, topics = selectors.education_topics(_account(request))
+    # the content's version is its date ("2026-12-03"): shown as people write it
+    with contextlib.suppress(ValueError):
+        version = dt.date.fromisoformat(str(version)).strftime("%d/%m/%Y")
     return render(
         request, "portal/information.html", _base(request, topics=topics, version=version)
     )

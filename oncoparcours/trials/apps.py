@@ -21,7 +21,8 @@ class TrialsConfig(AppConfig):
                 _("Clinical trials"),
                 "trials:list",
                 order=40,
-                roles=frozenset({*CARE_ROLES, "administrator"}),
+                # the network coordinator curates the network's trials (list and import)
+                roles=frozenset({*CARE_ROLES, "administrator", "network_coordinator"}),
             )
         )
         register_record_section("trials", record.trials_section, order=6)

@@ -6,7 +6,7 @@ T = {
     "No step recorded yet.": "Aucune étape enregistrée pour l'instant.",
     "A step cannot be dated in the future.": "Une étape ne peut pas être datée dans le futur.",
     "This step cannot be dated before the previous one (%(time)s).": "Cette étape ne peut pas être datée avant la précédente (%(time)s).",
-    "Infused on %(day)s at %(time)s, %(elapsed)s min after the start of the thaw at %(at)s (label limit %(limit)s min).": "Perfusé le %(day)s à %(time)s, %(elapsed)s min après le début de la décongélation à %(at)s (limite du RCP %(limit)s min).",
+    "Infused on %(day)s at %(time)s, %(elapsed)s min after the start of the thaw at %(at)s (label limit %(limit)s min).": "Perfusé le %(day)s à %(time)s, %(elapsed)s min après le début de la décongélation à %(at)s (limite du RCP du produit %(limit)s min).",
     "Last event": "Dernier événement",
     "Order placed": "Commande passée",
 }

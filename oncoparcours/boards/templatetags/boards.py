@@ -72,3 +72,21 @@ def percent(value: Any) -> str:
 @register.filter
 def lookup(mapping: dict, key: str) -> Any:
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def rules_version(version: object) -> str:
+    """The composition rules' version without its file prefix ("rcp-compositions-2023-12.1" →
+    "2023-12.1"): users read "Composition rules (version 2023-12.1)"."""
+    return str(version or "").removeprefix("rcp-compositions-")
+
+
+@register.filter
+def in_zone(moment: Any, zone: object) -> Any:
+    """``{{ session.starts_at|in_zone:board.time_zone }}``: the same instant on the board's clock
+    (render it inside ``{% localtime off %}``)."""
+    from zoneinfo import ZoneInfo
+
+    if moment is None:
+        return moment
+    return moment.astimezone(ZoneInfo(str(zone or "Europe/Paris")))

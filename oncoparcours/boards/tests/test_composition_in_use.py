@@ -315,7 +315,8 @@ def test_the_board_page_shows_its_network_centre_and_its_quorum(
     assert gliorec.name in page and "centre expert" in page
     assert "au moins 3 médecins de spécialités différentes" in page
     assert "dont chirurgien, oncologue médical, radiothérapeute" in page
-    assert "rcp-compositions-2023-12.1" in page
+    assert "Règles de composition (version 2023-12.1)" in page
+    assert "rcp-compositions-" not in page  # the data file's key, not for users
 
 
 def test_the_session_page_marks_what_counts(session, clinician, specialists):

@@ -186,3 +186,22 @@ def test_the_session_page_shows_each_site_s_own_time(clinician_client, board, se
     assert "Martinique (UTC−4)" in board_page and "America/" not in board_page
     organisation = reverse("directory:organisation", args=[martinique.pk])
     assert "Martinique (UTC−4)" in clinician_client.get(organisation).content.decode()
+
+
+def test_the_board_page_gives_the_zone_of_its_sessions_and_the_board_s_own_time(
+    clinician_client, board, session, clinician
+):
+    """Cold try-out: the schedule said "jeudi 07:30 (Martinique (UTC−4))" but the sessions list
+    "jeudi 17/12/2026 12:30" with no zone; "président" was stuck to the member's site."""
+    board.time_zone = "America/Martinique"
+    board.save()
+    clinician.civility = "mme"
+    clinician.save()
+    page = clinician_client.get(board.get_absolute_url()).content.decode()
+    paris = session.starts_at.astimezone(ZoneInfo("Europe/Paris"))
+    local = session.starts_at.astimezone(ZoneInfo("America/Martinique"))
+    line = page.split(paris.strftime("%d/%m/%Y %H:%M") + "</a>")[1].split("</li>")[0]
+    assert line.startswith(
+        " heure de Paris · " + local.strftime("%H:%M") + " heure de Martinique (UTC−4) — "
+    )
+    assert '· <span class="badge badge--info">présidente</span>' in page

@@ -49,11 +49,48 @@ def label_source(label: object, name: str) -> object:
 
 @register.simple_tag
 def source_status_label(status: str) -> str:
+    # "RCP" is also the tumour board in French: the badge says "RCP du produit".
     return {
-        "eu_smpc": _("EU SmPC"),
-        "to_confirm": _("EU SmPC to confirm"),
+        "eu_smpc": _("product's SmPC (EU)"),
+        "to_confirm": _("to confirm in the product's SmPC"),
         "stricter_reading": _("project's stricter reading"),
     }.get(status, status)
+
+
+@register.simple_tag
+def source_status_explanation(status: str) -> str:
+    """Where a label value was read, in plain words (the documents themselves are developer
+    notes in products.yaml: file names, copies read, review passes)."""
+    return {
+        "eu_smpc": _("Read in the product's European summary of product characteristics."),
+        "to_confirm": _(
+            "Taken from another document than the product's European summary of product "
+            "characteristics (summary of the labels, Swiss, UK or US product information): "
+            "to confirm in the product's summary of characteristics."
+        ),
+        "stricter_reading": _(
+            "The team's stricter reading: the value applied asks more than the product's "
+            "summary of characteristics."
+        ),
+    }.get(status, "")
+
+
+@register.simple_tag
+def label_reference(label: object, product_code: str) -> str:
+    """ "Summary of product characteristics (EU SmPC) of Breyanzi, EMA, revision of 28/04/2023"."""
+    from ..catalogue import product
+
+    found = product(product_code)
+    brand = found.brand if found else product_code
+    revision = getattr(label, "smpc_revision", None)
+    if revision:
+        return _(
+            "European summary of product characteristics of %(brand)s (product's SmPC, EMA), "
+            "revision of %(date)s"
+        ) % {"brand": brand, "date": revision.strftime("%d/%m/%Y")}
+    return _("European summary of product characteristics of %(brand)s (product's SmPC, EMA)") % {
+        "brand": brand
+    }
 
 
 @register.filter

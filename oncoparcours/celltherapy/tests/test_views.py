@@ -416,8 +416,26 @@ def test_the_order_page_cites_where_each_label_value_comes_from(
     assert 'id="label-sources"' in page
     monitoring = page.split('id="label-monitoring"')[1].split("</li>")[0]
     assert "lecture plus stricte du projet" in monitoring
-    assert "RCP européen à confirmer" in page.split('id="label-thaw"')[1].split("</li>")[0]
-    assert "EMA EPAR Breyanzi" in page and "Union register" in page
+    assert (
+        "à confirmer dans le RCP du produit" in page.split('id="label-thaw"')[1].split("</li>")[0]
+    )
+    sources = page.split('id="label-sources"')[1].split("</details>")[0]
+    assert "Résumé des caractéristiques du produit Breyanzi" in sources
+    assert "version du 28/04/2023 — à confirmer" in sources
+    # Developer notes stay in the data file: no file names, English notes or ISO dates.
+    for note in ("DOMAIN.md", "was not read", "2023-04-28", "EMA EPAR", "RCP européen à"):
+        assert note not in sources
+
+
+def test_the_order_form_cites_its_sources_in_plain_french(clinician_client, car_t_patient):
+    page = clinician_client.get(
+        reverse("celltherapy:order_create", args=[car_t_patient.pk])
+    ).content.decode()
+    sources = page.split("Sources :")[1].split("</p>")[0]
+    assert "Résumés des caractéristiques de chaque produit CAR-T" in sources
+    assert "mise à jour de 12/2026" in sources
+    for note in ("DOMAIN.md", "label.sources", "Reference:", "2026-12", "EU SmPC"):
+        assert note not in sources
 
 
 def test_applying_the_car_t_pathway_below_the_label_is_refused_on_the_field(

@@ -108,7 +108,7 @@ def order_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> Ht
     return render(
         request,
         "celltherapy/order_form.html",
-        {"patient": patient, "form": form, "sources": catalogue.sources()},
+        {"patient": patient, "form": form, "sources": catalogue.sources_for_users()},
         status=form_status(request),
     )
 

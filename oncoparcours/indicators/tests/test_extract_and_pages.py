@@ -272,3 +272,14 @@ def test_the_extract_knows_overseas_boards_and_where_patients_are_treated(region
         ).fetchall()
     )
     assert [mainland[pseudonym(p.pk)] for p in region[:3]] == [0.0, 1.0, None]
+
+
+def test_the_catalogue_names_indicators_in_french_without_code_paths(client, region):
+    """Cold try-out: the catalogue showed snake_case ids beside each title, the code's file path
+    and the database engine."""
+    client.force_login(UserFactory(username="ars-cat", role="ars_evaluator"))
+    body = client.get(reverse("indicators:catalogue")).content.decode()
+    assert "catalogue.py" not in body and "DuckDB" not in body
+    heading = body.split('id="delay_rcp_treatment"')[1].split("</h3>")[0]
+    assert "<code>delay_rcp_treatment</code>" not in heading
+    assert "Code pour les analystes" in body

@@ -144,6 +144,68 @@ def matches(when: dict[str, Any], assessment: Assessment, grading: Grading) -> b
     return not ("any_of" in when and not any(_term_condition(c, grading) for c in when["any_of"]))
 
 
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _grade_floor(when: dict[str, Any]) -> int:
+    """The lowest highest-grade a condition lets through (0 when it says nothing of grades)."""
+    return max(int(when.get("max_grade_at_least", 0)), int(when.get("max_grade", 0)))
+
+
+def _term_implied(term: dict[str, Any], when: dict[str, Any]) -> bool:
+    """Whether every report matching ``when`` satisfies the term condition ``term``."""
+    if "grade" in term:
+        return False  # an exact grade is never implied by the conditions rules use
+    needed = int(term.get("grade_at_least", 0))
+    if term["term"] == "any" and _grade_floor(when) >= needed:
+        return True
+    own = [when] if "term" in when else []
+    alternatives = when.get("any_of") or []
+    if alternatives and all(_term_implied(term, alt) for alt in alternatives):
+        return True
+    return any(
+        c["term"] == term["term"] and int(c.get("grade_at_least", c.get("grade", 0))) >= needed
+        for c in own
+    )
+
+
+def implies(when: dict[str, Any], condition: dict[str, Any]) -> bool:
+    """Whether every report matching ``when`` (a rule's condition) also matches ``condition``
+    (an ``also_notify`` one). Conservative: False when it cannot be shown from the two texts."""
+    for key in ("treatment", "source"):
+        if key in condition and (
+            key not in when or not set(_as_list(when[key])) <= set(_as_list(condition[key]))
+        ):
+            return False
+    if "flag" in condition and not set(_as_list(condition["flag"])) <= set(
+        _as_list(when.get("flag", []))
+    ):
+        return False
+    if "max_grade_at_least" in condition and _grade_floor(when) < condition["max_grade_at_least"]:
+        return False
+    if "max_grade" in condition and when.get("max_grade") != condition["max_grade"]:
+        return False
+    for key, item in (condition.get("observation_includes") or {}).items():
+        if (when.get("observation_includes") or {}).get(key) != item:
+            return False
+    if "term" in condition and not _term_implied(condition, when):
+        return False
+    return not (
+        "any_of" in condition and not any(_term_implied(c, when) for c in condition["any_of"])
+    )
+
+
+def also_notified(rule_set: RuleSet, rule: Rule) -> tuple[str, ...]:
+    """The roles an ``also_notify`` addition always adds to what this rule notifies (shown beside
+    the rule, so the rule set's page lists everyone a matching report reaches)."""
+    extra: list[str] = []
+    for addition in rule_set.also_notify:
+        if implies(rule.when, addition.when):
+            extra += [r for r in addition.notify if r not in rule.notify and r not in extra]
+    return tuple(extra)
+
+
 def _minutes(rule: Rule) -> int:
     return rule.respond_within_minutes if rule.respond_within_minutes is not None else 10**9
 

@@ -4,7 +4,7 @@ import re
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from ..labels import (
@@ -98,6 +98,10 @@ def cite(text: object) -> str:
         return match.group(0) if found == match.group(0) else f"« {found} »"
 
     cited = str(text or "")
+    # "(also_notify)" is the rule set file's key: who else is told shows in the Notify column.
+    cited = cited.replace(" (also_notify)", "")
+    if cited in SOURCE_LINES:
+        cited = gettext(cited)
     for english, words in SOURCE_PHRASES.items():
         cited = cited.replace(english, str(words))
     return RULE_SET_LABEL.sub(title, cited)
@@ -108,6 +112,59 @@ def cite(text: object) -> str:
 SOURCE_PHRASES = {
     "on top of the default policy": _("in addition to the default policy"),
 }
+
+
+# The rules' source lines as published in the (checksummed) rule set files, in the page's
+# language; a line not listed here is shown as written.
+SOURCE_LINES = frozenset(
+    {
+        gettext_noop(
+            "ASCO 2021, ESMO 2022: headache on immune checkpoint inhibitors may reveal hypophysitis"
+        ),
+        gettext_noop(
+            "ASCO 2021, ESMO 2022: immune myocarditis (chest pain, often with myositis) can "
+            "be fatal if missed"
+        ),
+        gettext_noop("ASCO 2021: colitis grade 2, hold and corticosteroids"),
+        gettext_noop("ASCO 2021: diarrhoea/colitis grade 2 on immune checkpoint inhibitors"),
+        gettext_noop("ASCO 2021: hepatitis grade 3, admission above 8 x ULN"),
+        gettext_noop("ASCO 2021: pneumonitis grade 2, chest imaging"),
+        gettext_noop(
+            "ASTCT 2019; CAR-T SmPCs 4.4: any fever or neurological sign after infusion needs"
+            " immediate assessment"
+        ),
+        gettext_noop(
+            "CAR-T SmPCs 4.4: relatives watch for neurological signs and call at once; ASTCT "
+            "2019 ICANS"
+        ),
+        gettext_noop("CTCAE v5.0 / ASTCT 2019 grade 4; the CAR-T on-call is told too"),
+        gettext_noop("CTCAE v5.0 grade 1; ASCO 2021: continue treatment at grade 1 (most organs)"),
+        gettext_noop(
+            "CTCAE v5.0 grade 2; ASCO 2021: hold immunotherapy at grade 2, resume at grade <= 1"
+        ),
+        gettext_noop("CTCAE v5.0 grade 3 (severe); ASCO 2021: hold and corticosteroids at grade 3"),
+        gettext_noop("CTCAE v5.0 grade 4: life-threatening consequences"),
+        gettext_noop(
+            "CTCAE v5.0 grade 4; ESMO 2016: antibiotics within the hour; the oncologist is told too"
+        ),
+        gettext_noop(
+            "ESMO 2016; ASCO/IDSA 2018: a febrile patient on chemotherapy is managed as "
+            "neutropenic until a count says otherwise; antibiotics within the hour"
+        ),
+        gettext_noop(
+            "Triage contract default@2: fever on chemotherapy or immunotherapy is never routine"
+        ),
+        gettext_noop("Triage contract default@2; ASTCT 2019: a seizure is ICANS grade >= 3"),
+    }
+)
+
+
+@register.filter
+def also_notified(rule: Any, rule_set: Any) -> tuple[str, ...]:
+    """The roles the rule set's ``also_notify`` additions always add to this rule's."""
+    from ..rules.policy import also_notified as extra
+
+    return extra(rule_set, rule)
 
 
 @register.filter(name="rule_sentence")

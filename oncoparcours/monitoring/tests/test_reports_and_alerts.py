@@ -262,3 +262,13 @@ def test_a_patient_on_home_treatment_without_report_for_a_week_gets_one_reminder
     alert = Alert.objects.get(patient=patient)
     assert (alert.kind, alert.level) == ("missing_report", "routine")
     assert [r.professional for r in alert.recipients.all()] == [nurse]
+    # Its page names the reminder in words, not by an internal id nor an empty rule set.
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(nurse.user)
+    page = client.get(reverse("monitoring:alert", args=[patient.pk, alert.pk])).content.decode()
+    header = page.split("Émise le")[1].split("</p>")[0]
+    assert "Signalement manquant" in header
+    assert "missing-report</span>" not in header and "jeu de règles" not in header

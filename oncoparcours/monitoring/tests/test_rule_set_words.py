@@ -223,3 +223,42 @@ def test_a_source_line_joins_its_citations_in_french():
     assert "on top of" not in cited and "default@2" not in cited
     assert "en complément de la politique par défaut « " in cited
     assert "Schneider et al., J Clin Oncol 2021" in cited  # the citation itself is kept
+
+
+def test_the_rules_page_lists_everyone_notified_and_french_references(client: Client, clinician):
+    """Cold try-out: the grade 4 rules named only the on-call physician while the oncologist
+    (febrile neutropenia) or the CAR-T on-call is always told too; the reference said so in
+    English with an internal key "(also_notify)"."""
+    client.force_login(clinician.user)
+    default = TriageRuleSet.objects.get(code="default", version=2)
+    body = client.get(reverse("monitoring:rule_set", args=[default.pk])).content.decode()
+    rows = {
+        rule.id: body.split(f'title="{rule.id}"')[1].split("</tr>")[0]
+        for rule in compiled(default).rules
+    }
+    febrile = rows["emergency-febrile-on-chemotherapy"]
+    assert "Également prévenus : oncologue" in febrile
+    assert "antibiotiques dans l&#x27;heure" in febrile
+    assert "also_notify" not in body and "is told too" not in body
+    car_t = rows["emergency-after-car-t"]
+    assert "Également prévenus" in car_t and "CAR-T" in car_t.split("Également prévenus")[1]
+    # A rule the additions do not always cover lists only its own roles.
+    assert "Également prévenus" not in rows["grade-1"]
+
+
+def test_a_rule_implies_an_addition_only_when_every_report_it_matches_does():
+    febrile = {"flag": "suspected_febrile_neutropenia"}
+    car_t_team = {
+        "treatment": "car_t",
+        "any_of": [{"term": "crs", "grade_at_least": 1}, {"term": "any", "grade_at_least": 3}],
+    }
+    assert policy.implies(
+        {"flag": "suspected_febrile_neutropenia", "max_grade_at_least": 4}, febrile
+    )
+    assert not policy.implies({"max_grade_at_least": 4}, febrile)
+    assert policy.implies({"treatment": "car_t", "max_grade_at_least": 4}, car_t_team)
+    assert not policy.implies({"max_grade_at_least": 4}, car_t_team)  # not always under CAR-T
+    assert not policy.implies(
+        {"treatment": "car_t", "max_grade": 2}, car_t_team
+    )  # grade 2 of what?
+    assert policy.implies({"treatment": "car_t", "term": "crs", "grade_at_least": 2}, car_t_team)

@@ -340,3 +340,21 @@ def test_the_edit_form_and_record_show_numbers_the_french_way(clinician_client, 
     assert 'value="06 00 00 00 01"' in form and "+33600000001" not in form
     record = clinician_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
     assert "06 00 00 00 01" in record and "+33600000001" not in record
+
+
+def test_the_timeline_names_care_team_roles_as_the_care_team_card_does(client, patient, clinician):
+    """Cold try-out: the timeline said "Hélène VASSEUR (Oncologue référent)" and "(Infirmier de
+    coordination (IDEC))" while the card said "Oncologue référente"."""
+    from oncoparcours.testing.factories import CareTeamMemberFactory, ProfessionalFactory
+
+    clinician.civility = "mme"
+    clinician.save()
+    nurse = ProfessionalFactory(civility="mme", first_name="Sophie", last_name="Renaud")
+    CareTeamMemberFactory(
+        patient=patient, professional=nurse, role="coordination_nurse", is_lead=False
+    )
+    client.force_login(clinician.user)
+    page = client.get(patient.get_absolute_url()).content.decode()
+    assert f"{clinician.full_name} — Oncologue référente" in page
+    assert f"{nurse.full_name} — Infirmière de coordination (IDEC)" in page
+    assert "(Infirmier de coordination (IDEC))" not in page and "(Oncologue référent)" not in page

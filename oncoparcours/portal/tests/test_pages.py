@@ -117,6 +117,9 @@ def test_information_and_who_to_call(account):
     info = visible(client.get("/portail/informations/").content.decode())
     assert "Immunothérapie" in info and "Source" in info
     assert "Cellules CAR-T" not in info
+    # the content's version is a date, written as people write it
+    assert re.search(r"Version du contenu : \d{2}/\d{2}/\d{4}\.", info)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", info)
     calls = client.get("/portail/contacts/").content.decode()
     assert 'href="tel:15"' in calls and 'href="tel:112"' in calls
     assert "Renaud" in calls
@@ -346,3 +349,46 @@ def test_what_was_done_never_claims_someone_was_told_when_nobody_was(account):
     text = visible(portal_client(account).get("/portail/suivi/").content.decode())
     assert "a été prévenue" not in text and "Prévenu(s)" not in text
     assert "Personne de votre équipe de soins n&#x27;a pu être prévenu automatiquement" in text
+
+
+def test_next_appointments_are_still_ahead_with_their_time(account, pathway):
+    """Cold try-out: at 21:50 the home page listed today's appointments, already past, as
+    "Prochains rendez-vous" and without their time."""
+    from django.utils import dateformat, timezone, translation
+
+    from oncoparcours.pathways.models import ActivityStatus
+    from oncoparcours.portal.selectors import CalendarEntry
+    from oncoparcours.portal.views import _still_ahead
+
+    now = timezone.localtime()
+    activities = list(pathway.activities.filter(kind__in=["lab_test", "consultation"])[:2])
+    past, later = activities
+    past.status, past.scheduled_for = ActivityStatus.SCHEDULED, now - dt.timedelta(minutes=1)
+    past.save()
+    # tomorrow at 10:30
+    morning = (now + dt.timedelta(days=1)).replace(hour=10, minute=30, second=0, microsecond=0)
+    later.status, later.scheduled_for = ActivityStatus.SCHEDULED, morning
+    later.save()
+    ActivityInstance = type(past)
+    ActivityInstance.objects.filter(patient=account.patient, day__lte=morning.date()).exclude(
+        pk__in=[past.pk, later.pk]
+    ).update(status=ActivityStatus.CANCELLED)
+    page = portal_client(account).get("/portail/").content.decode()
+    section = page.split("Prochains rendez-vous")[1].split("</section>")[0]
+    with translation.override("fr"):
+        shown_past = dateformat.format(past.scheduled_for, "l j F Y · H:i")
+        shown_later = dateformat.format(morning, "l j F Y · H:i")
+    assert shown_past not in section
+    assert shown_later in section  # with its time
+
+    def entry(day, time=None):
+        return CalendarEntry(day, time, "Traitement", "x", "", False, False)
+
+    evening = now.replace(hour=21, minute=50)
+    assert not _still_ahead(entry(evening.date()), evening)  # a date without an hour, evening
+    assert _still_ahead(entry(evening.date()), evening.replace(hour=9))
+    assert not _still_ahead(entry(evening.date(), evening.replace(hour=14)), evening)
+    assert _still_ahead(entry(evening.date(), evening.replace(hour=22)), evening)
+    assert _still_ahead(entry(evening.date() + dt.timedelta(days=1)), evening)
+    done = CalendarEntry(evening.date() + dt.timedelta(days=1), None, "T", "x", "", True, False)
+    assert not _still_ahead(done, evening)

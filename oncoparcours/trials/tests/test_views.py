@@ -130,3 +130,16 @@ def test_a_site_by_invitation_is_listed_but_never_the_nearest_open_site(
     assert "IUCT (Toulouse)" in first and "sur invitation" in first
     assert "Sur invitation (non compté comme ouvert) : HCL (Lyon)" in first
     assert not TrialSite.objects.get(trial__nct_id="NCT09900001", name="HCL").is_open
+
+
+def test_the_network_coordinator_s_menu_links_to_the_trials_she_uses(client, db):
+    """Cold try-out: /essais/ and its import worked for the coordinator but her menu had no
+    "Essais cliniques" link."""
+    from oncoparcours.core.navigation import nav_items_for
+    from oncoparcours.testing.factories import UserFactory
+
+    assert "trials" in [item.key for item in nav_items_for("network_coordinator")]
+    client.force_login(UserFactory(username="coord-trials", role="network_coordinator"))
+    page = client.get(reverse("core:home")).content.decode()
+    assert f'href="{reverse("trials:list")}"' in page
+    assert client.get(reverse("trials:list")).status_code == 200
