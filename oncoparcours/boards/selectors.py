@@ -191,43 +191,47 @@ def results_since_submission(case: Case) -> dict[str, list[dict[str, str]]]:
     return {"added": added, "gone": gone, "changed": _facts_changed_since_submission(case)}
 
 
-def _performance_text(scale: str, value: object, recorded_on: str) -> str:
-    day = dt.date.fromisoformat(recorded_on).strftime("%d/%m/%Y") if recorded_on else ""
-    return f"{scale.upper()} {value} ({day})" if scale else ""
-
-
 def _facts_changed_since_submission(case: Case) -> list[dict[str, str]]:
-    """The stage and the performance status the record gives now when they differ from the
-    case's dataset (review finding: a new stage or a worse status recorded after registration
-    was not shown to the board). Older datasets without the key are not compared."""
-    from oncoparcours.patients.models import PerformanceStatus
+    """Diagnoses, stagings (of any of the patient's diagnoses) and performance statuses
+    recorded since the case's dataset was read from the record (review findings: a new stage,
+    a metastatic relapse staged on another diagnosis or a worse status recorded after
+    registration was not shown to the board). Read by entry time, not by clinical date, so a
+    staging dated earlier but entered later is shown too; datasets older than the read time
+    count from the registration."""
+    from oncoparcours.patients.models import Diagnosis, PerformanceStatus, Staging
 
-    dataset = case.dataset or {}
-    changed = []
-    if "stage" in dataset and case.diagnosis is not None:
-        staging = case.diagnosis.stagings.order_by("-staged_on").first()
-        now = str(staging) if staging is not None else ""
-        if now != (dataset.get("stage") or ""):
-            changed.append({"what": _("Stage"), "before": dataset.get("stage") or "—", "now": now})
-    if "performance" in dataset:
-        latest = (
-            PerformanceStatus.objects.filter(patient_id=case.patient_id)
-            .order_by("-recorded_on")
-            .first()
+    read = (case.dataset or {}).get("read_at")
+    since = dt.datetime.fromisoformat(read) if read else case.submitted_at
+    changed: list[dict[str, str]] = []
+    for diagnosis in Diagnosis.objects.filter(
+        patient_id=case.patient_id, created_at__gt=since
+    ).order_by("created_at", "id"):
+        changed.append(
+            {
+                "what": _("New diagnosis"),
+                "text": f"{diagnosis.icd10} ({diagnosis.diagnosed_on:%d/%m/%Y})",
+            }
         )
-        before = dataset.get("performance") or {}
-        now = (
-            _performance_text(latest.scale, latest.value, latest.recorded_on.isoformat())
-            if latest
-            else ""
+    for staging in (
+        Staging.objects.filter(diagnosis__patient_id=case.patient_id, created_at__gt=since)
+        .select_related("diagnosis")
+        .order_by("created_at", "id")
+    ):
+        changed.append(
+            {
+                "what": _("New staging"),
+                "text": f"{staging.diagnosis.icd10} : {staging} ({staging.staged_on:%d/%m/%Y})",
+            }
         )
-        shown = _performance_text(
-            before.get("scale", ""), before.get("value", ""), before.get("recorded_on", "")
+    for status in PerformanceStatus.objects.filter(
+        patient_id=case.patient_id, created_at__gt=since
+    ).order_by("created_at", "id"):
+        changed.append(
+            {
+                "what": _("New performance status"),
+                "text": f"{status} ({status.recorded_on:%d/%m/%Y})",
+            }
         )
-        if now != shown:
-            changed.append(
-                {"what": _("Performance status"), "before": shown or "—", "now": now or "—"}
-            )
     return changed
 
 

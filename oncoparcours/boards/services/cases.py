@@ -117,6 +117,8 @@ def dataset_from_record(case: Case) -> dict[str, Any]:
         "patient_informed": patient_informed(case.patient),
         "patient_opposed": review_opposition(case.patient) is not None,
         "attachments": list(case.attachments.values_list("kind", flat=True)) if case.pk else [],
+        # When the record was read: what is entered after it is shown to the board as new.
+        "read_at": timezone.now().isoformat(),
     }
     return data
 

@@ -3,6 +3,7 @@ session, and a decision that proposes a registry arm (linked), the free text as 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -226,9 +227,11 @@ def test_results_recorded_after_submission_are_shown_on_the_case_and_in_session(
 
 
 def test_a_new_stage_or_performance_status_after_registration_is_shown(complete_case, clinician):
-    """Review finding: only molecular results were compared with the case's dataset; a stage
-    or a performance status recorded after registration reached the board unseen."""
+    """Review findings: only molecular results were compared with the case's dataset; a stage
+    (also on another diagnosis, or dated earlier than the last one), a performance status or a
+    new diagnosis recorded after registration reached the board unseen."""
     from oncoparcours.patients.services import performance_status_add, staging_add
+    from oncoparcours.testing.factories import DiagnosisFactory
 
     client = client_for(clinician)
     page = client.get(complete_case.get_absolute_url()).content.decode()
@@ -236,17 +239,29 @@ def test_a_new_stage_or_performance_status_after_registration_is_shown(complete_
     today = timezone.localdate()
     staging_add(
         actor=clinician.user, diagnosis=complete_case.diagnosis, kind="clinical",
-        t="T3", n="N1", m="M1", stage_group="IV", staged_on=today,
+        t="T3", n="N1", m="M1", stage_group="IV", staged_on=today - dt.timedelta(days=15),
     )  # fmt: skip
     performance_status_add(
         actor=clinician.user, patient=complete_case.patient, scale="ecog", value=3,
         recorded_on=today,
     )  # fmt: skip
+    second = DiagnosisFactory(patient=complete_case.patient, icd10="C78.7")
     page = client.get(complete_case.get_absolute_url()).content.decode()
-    stage = page.split("Stade modifié depuis l'inscription du dossier")[1].split("</p>")[0]
-    assert "III" in stage and "IV" in stage and "M1" in stage
-    status = page.split("État général modifié depuis")[1].split("</p>")[0]
-    assert "ECOG 1" in status and f"ECOG 3 ({today:%d/%m/%Y})" in status
+    block = page.split("Saisi dans le dossier du patient depuis l'inscription du dossier")[1]
+    block = block.split("</ul>")[0]
+    staged = (today - dt.timedelta(days=15)).strftime("%d/%m/%Y")
+    assert "Nouvelle stadification" in block and "M1" in block and staged in block
+    assert f"Nouvel état général : ECOG / OMS 3 ({today:%d/%m/%Y})" in block
+    assert f"Nouveau diagnostic : {second.icd10}" in block
+    # Re-read from the case page: the dataset is current again, nothing is listed.
+    complete_case.refresh_from_db()
+    from oncoparcours.boards.services.cases import _refresh
+
+    _refresh(complete_case)
+    complete_case.save()
+    assert (
+        "depuis l'inscription" not in client.get(complete_case.get_absolute_url()).content.decode()
+    )
 
 
 def test_an_arm_enrolling_by_invitation_says_so_where_the_decision_proposes_it(
