@@ -132,3 +132,33 @@ def test_the_directory_import_page_fits_a_phone_screen(browser, live_server, tea
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+def test_a_table_wider_than_the_screen_says_it_scrolls(browser, live_server, team):
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    check = """() => Array.from(document.querySelectorAll('.table-wrap')).map(w => {
+        const hint = w.getAttribute('aria-describedby')
+            ? document.getElementById(w.getAttribute('aria-describedby')) : null;
+        return [w.scrollWidth > w.clientWidth + 1, !!hint && !hint.hidden,
+                hint ? hint.textContent : '', getComputedStyle(w).backgroundImage];
+    })"""
+    try:
+        login(page, "hvasseur")
+        page.goto("/patients/")
+        wraps = page.evaluate(check)
+        assert any(overflows for overflows, *_ in wraps), wraps
+        for overflows, shown, text, background in wraps:
+            # A hint where the table scrolls, none where it fits; shadows (pure CSS) on the frame.
+            assert shown is overflows
+            assert not overflows or text == "Faites défiler le tableau →"
+            assert "gradient" in background
+        expect(page.get_by_text("Faites défiler le tableau →").first).to_be_visible()
+        assert axe_violations(page) == []
+        # On a wide screen the table fits: the hint goes.
+        page.set_viewport_size({"width": 1600, "height": 900})
+        expect(page.get_by_text("Faites défiler le tableau →").first).to_be_hidden()
+    finally:
+        context.close()

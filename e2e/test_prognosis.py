@@ -49,7 +49,7 @@ def test_breast_cancer_from_to_check_to_poor_prognosis(page, transactional_db):
     ).to_be_visible()
     assert axe_violations(page) == []
 
-    page.get_by_role("link", name="ajouter", exact=True).first.click()
+    page.get_by_role("link", name="ajouter une stadification", exact=True).first.click()
     page.get_by_label("Type").select_option("clinical")
     page.locator("#id_t").fill("T2")  # labels "T", "N", "M": one letter each
     page.locator("#id_n").fill("N1")

@@ -14,6 +14,7 @@ from oncoparcours.patients.timeline import TimelineEntry
 
 from .models import Decision, Referral
 from .selectors import cases_for_patient
+from .services.cases import may_submit_case
 
 
 def boards_section(access: Any, request: Any) -> RecordSection:
@@ -24,6 +25,7 @@ def boards_section(access: Any, request: Any) -> RecordSection:
         context={
             "patient": patient,
             "cases": cases_for_patient(patient.pk),
+            "may_submit": may_submit_case(request.user, patient, access),
             "referrals": list(
                 Referral.objects.filter(patient=patient).select_related("network", "expert_centre")[
                     :5

@@ -306,6 +306,11 @@ class UnitOccupancy:
     days: list[tuple[dt.date, int]]
     full_days: int
 
+    @property
+    def full_dates(self) -> list[dt.date]:
+        """The days with no free bed (named beside the count: the table scrolls)."""
+        return [day for day, n in self.days if n >= self.unit.beds]
+
 
 def occupancy(units: QuerySet[BedUnit], start: dt.date, days: int) -> list[UnitOccupancy]:
     """Occupied beds per day for each unit, from its stays (one query for all units)."""

@@ -24,7 +24,7 @@ from oncoparcours.directory.models import Professional, Specialty
 from oncoparcours.directory.referential import departements, icd10_problem
 from oncoparcours.directory.rules import icd10 as icd10_rules
 
-from . import survival
+from . import permissions, survival
 from .identity import HOMONYM_KEYS, HOMONYM_TRIGGERS, check_traits
 from .models import (
     Biomarker,
@@ -362,6 +362,7 @@ def patient_update(
     """Update the record; a correction of an identity field needs a reason and keeps the
     previous value (``IdentityCorrection``). Changed traits are checked as on creation, and a
     change of names or birth date that makes a homonym needs the same confirmation."""
+    permissions.require_identity_editor(actor, patient.pk)
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     previous = {key: getattr(patient, key) for key in IDENTITY_FIELDS}
     changed = []
@@ -436,6 +437,7 @@ def diagnosis_add(
     is_primary: bool = True,
     note: str = "",
 ) -> Diagnosis:
+    permissions.require_diagnosis_author(actor, patient.pk)
     errors: dict[str, list[str]] = {}
     code = (icd10 or "").strip().upper()
     problem = icd10_problem(code)
@@ -579,6 +581,7 @@ def staging_add(
     staged_on: dt.date,
     edition: int = 8,
 ) -> Staging:
+    permissions.require_diagnosis_author(actor, diagnosis.patient_id)
     errors: dict[str, list[str]] = {}
     t, n, m, stage_group = t.strip(), n.strip(), m.strip(), stage_group.strip()
     # Blank categories are accepted only beside a stage group (a group received without them).
@@ -664,6 +667,7 @@ def care_team_add(
     end: dt.date | None = None,
     reason: str = "",
 ) -> CareTeamMember:
+    permissions.require_care_team_manager(actor, patient.pk)
     start = start or timezone.localdate()
     if not professional.is_active:
         raise ApplicationError(_("This professional is no longer active."), field="professional")
@@ -702,6 +706,7 @@ def care_team_add(
 def care_team_end(
     *, actor: User, member: CareTeamMember, end: dt.date, reason: str
 ) -> CareTeamMember:
+    permissions.require_care_team_manager(actor, member.patient_id)
     member = CareTeamMember.objects.select_for_update().get(pk=member.pk)
     if member.end is not None and member.end < timezone.localdate():
         raise ApplicationError(_("This membership has already ended."))

@@ -22,7 +22,7 @@ from oncoparcours.core.french import contract
 from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.models import AuditAction, Role
 
-from . import selectors, services, survival
+from . import permissions, selectors, services, survival
 from .consent import patient_exclusions
 from .forms import (
     BiomarkerForm,
@@ -220,6 +220,7 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
             "may_enter_molecular": may_enter_molecular(
                 request.user, in_care_team=access.membership is not None
             ),
+            **permissions.record_permissions(request.user, access),
         },
     )
 
@@ -227,6 +228,8 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
 @login_required
 def patient_edit(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     access = selectors.patient_get_for_user(user=request.user, patient_id=patient_id, what="edit")
+    if not permissions.may_edit_identity(request.user, access):
+        raise PermissionDenied
     form = PatientForm(
         request.POST or None, initial=PatientForm.initial_from(access.patient), editing=True
     )
@@ -250,6 +253,8 @@ def diagnosis_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -
     access = selectors.patient_get_for_user(
         user=request.user, patient_id=patient_id, what="diagnosis form"
     )
+    if not permissions.may_enter_diagnosis(request.user, access):
+        raise PermissionDenied
     form = DiagnosisForm(request.POST or None)
     return _form_view(
         request,
@@ -273,6 +278,8 @@ def staging_create(
     access = selectors.patient_get_for_user(
         user=request.user, patient_id=patient_id, what="staging form"
     )
+    if not permissions.may_enter_diagnosis(request.user, access):
+        raise PermissionDenied
     diagnosis = _diagnosis_of(access, diagnosis_id)
     form = StagingForm(request.POST or None)
     return _form_view(
@@ -342,6 +349,8 @@ def care_team_add(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> H
     access = selectors.patient_get_for_user(
         user=request.user, patient_id=patient_id, what="care team form"
     )
+    if not permissions.may_manage_care_team(request.user, access):
+        raise PermissionDenied
     form = CareTeamAddForm(request.POST or None)
 
     def add(data: dict) -> None:
@@ -371,6 +380,8 @@ def care_team_end(
     access = selectors.patient_get_for_user(
         user=request.user, patient_id=patient_id, what="care team end form"
     )
+    if not permissions.may_manage_care_team(request.user, access):
+        raise PermissionDenied
     member = get_object_or_404(
         CareTeamMember.objects.select_related("professional"), pk=member_id, patient=access.patient
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
-from oncoparcours.core.models import AuditAction, User
+from oncoparcours.core.models import AuditAction, Role, User
 from oncoparcours.directory.models import Profession
 from oncoparcours.patients.models import (
     ConsentDecision,
@@ -25,7 +25,11 @@ from oncoparcours.patients.models import (
     Patient,
     PerformanceStatus,
 )
-from oncoparcours.patients.selectors import patient_access_for_user, professional_for
+from oncoparcours.patients.selectors import (
+    PatientAccess,
+    patient_access_for_user,
+    professional_for,
+)
 from oncoparcours.patients.services import consent_record
 
 from ..models import Board, Case, CaseStatus
@@ -123,15 +127,23 @@ def dataset_from_record(case: Case) -> dict[str, Any]:
     return data
 
 
-def _require_treating_physician(actor: User, patient: Patient) -> None:
+def may_submit_case(actor: User, patient: Patient, access: PatientAccess | None = None) -> bool:
+    """A physician of the patient's care team working as a clinician (the EFS centre's
+    physicians, role ``efs_staff``, do not present cases; a break-glass access does not submit)."""
     professional = professional_for(actor)
-    access = patient_access_for_user(user=actor, patient_id=patient.pk)
     if (
-        professional is None
+        actor.role != Role.CLINICIAN
+        or professional is None
         or professional.profession != Profession.PHYSICIAN
-        or access is None
-        or access.membership is None
     ):
+        return False
+    if access is None or access.patient.pk != patient.pk:
+        access = patient_access_for_user(user=actor, patient_id=patient.pk)
+    return access is not None and access.membership is not None
+
+
+def _require_treating_physician(actor: User, patient: Patient) -> None:
+    if not may_submit_case(actor, patient):
         raise ApplicationError(_("A case is submitted by a physician of the patient's care team."))
 
 

@@ -7,6 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,6 +30,10 @@ from ..services.sessions import board_member
 @login_required
 def case_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     access = patient_get_for_user(user=request.user, patient_id=patient_id, what="case form")
+    # Cases are submitted by a physician of the care team (the service refuses the others): the
+    # others get 403 and the record shows them no link.
+    if not cases.may_submit_case(request.user, access.patient, access):
+        raise PermissionDenied
     form = CaseForm(request.POST or None, patient=access.patient)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -7,6 +7,7 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from oncoparcours.celltherapy.efs_selectors import day_grid, free_slots, infusion_bed_warning
@@ -529,3 +530,22 @@ def test_a_session_is_scheduled_within_the_period_asked_for(car_t_patient, setti
     assert "starts_at" in caught.value.errors
     booking.refresh_from_db()
     assert booking.status == "requested"
+
+
+def test_the_beds_page_names_the_days_with_no_free_bed(
+    client, car_t_patient, setting, haematologist
+):
+    # The 4-week table scrolls: the full days far right are named beside their count.
+    unit = BedUnit.objects.get(organisation=setting.hospital)
+    first = timezone.localdate() + dt.timedelta(days=24)
+    for _ in range(unit.beds):
+        BedStay.objects.create(
+            unit=unit, patient=car_t_patient, start=first, end=first + dt.timedelta(days=2)
+        )
+    client.force_login(setting.nurse.user)  # a nurse of the hospital
+    page = client.get(reverse("celltherapy:beds")).content.decode()
+    assert "2 jours sans lit libre" in page
+    badge = page.split("2 jours sans lit libre", 1)[1].split("</p>", 1)[0]
+    for day in (first, first + dt.timedelta(days=1)):
+        assert f'<time datetime="{day.isoformat()}">' in badge
+    assert f'<time datetime="{(first + dt.timedelta(days=2)).isoformat()}">' not in badge

@@ -461,3 +461,23 @@ def test_free_icu_beds_do_not_silence_the_monitoring_unit_warning(car_t_patient,
         BedStay.objects.create(unit=monitoring, patient=car_t_patient, start=infusion, end=None)
     warnings = infusion_bed_warning(setting.hospital.pk, infusion)
     assert [w[0] for w in warnings] == [monitoring]
+
+
+def test_an_answer_keeps_the_week_being_viewed_even_when_refused(
+    client, order, icu, haematologist, intensivist
+):
+    reservation = icu_beds.reservation_request(
+        actor=haematologist, order=order, unit=icu, infusion_on=in_days(9)
+    )
+    client.force_login(intensivist.user)
+    week = timezone.localdate().isoformat()
+    page = client.get(reverse("celltherapy:icu_beds"), {"jour": week}).content.decode()
+    assert f'name="jour" value="{week}"' in page
+    answer = reverse("celltherapy:reservation_answer", args=[reservation.pk])
+    refused = client.post(answer, {"to": "refused", "version": reservation.version, "jour": week})
+    assert refused["Location"].endswith(f"?jour={week}")
+    reservation.refresh_from_db()
+    assert reservation.status == "requested"  # no reason: nothing changed
+    # Without the week (an old form): today's week, not the reservation's.
+    refused = client.post(answer, {"to": "refused", "version": reservation.version})
+    assert refused["Location"].endswith(f"?jour={timezone.localdate().isoformat()}")

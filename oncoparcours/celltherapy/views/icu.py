@@ -106,7 +106,9 @@ def reservation_answer(
         )
         raise Http404
     form = ReservationMoveForm(request.POST)
-    back = redirect(f"{_page_url()}?jour={reservation.first_day.isoformat()}")
+    # Back to the week being viewed (the form sends it), today's week without it: never the
+    # reservation's own week (a refused answer would move the user elsewhere).
+    back = redirect(f"{_page_url()}?jour={_posted_week(request).isoformat()}")
     if not form.is_valid():
         _form_errors(request, form)
         return back
@@ -126,6 +128,13 @@ def reservation_answer(
             _("Reservation %(status)s.") % {"status": icu_beds.status_label(reservation.status)},
         )
     return back
+
+
+def _posted_week(request: AuthenticatedHttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.POST.get("jour", ""))
+    except ValueError:
+        return timezone.localdate()
 
 
 def _page_url() -> str:

@@ -285,3 +285,39 @@ def test_the_record_audit_page_says_what_was_seen_in_words(clinician_client, pat
     page = clinician_client.get(reverse("patients:audit", args=[patient.pk])).content.decode()
     assert "Le dossier du patient" in page
     assert ">patients.Patient" not in page
+
+
+# The pages that change the record beyond what every member records (patients/permissions.py,
+# boards may_submit_case): members of these roles read the record but get 403 on them.
+RECORD_CHANGING_PAGES = {
+    "patients:edit",
+    "patients:diagnosis_create",
+    "patients:staging_create",
+    "patients:care_team_add",
+    "patients:care_team_end",
+    "boards:case_create",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "profession", "specialty", "team_role"),
+    [
+        ("liberal_nurse", "nurse", "liberal_nursing", "liberal_nurse"),
+        ("efs_staff", "physician", "transfusion_medicine", "efs_physician"),
+        ("pharmacist", "pharmacist", "hospital_pharmacy", "pharmacist"),
+    ],
+)
+def test_members_who_only_read_get_403_on_the_record_changing_pages(
+    client, patient, role, profession, specialty, team_role
+):
+    member = ProfessionalFactory(profession=profession, specialty=specialty, user__role=role)
+    CareTeamMemberFactory(patient=patient, professional=member, role=team_role, is_lead=False)
+    client.force_login(member.user)
+    patterns = dict(patient_patterns())
+    assert set(patterns) >= RECORD_CHANGING_PAGES
+    assert client.get(reverse("patients:detail", args=[patient.pk])).status_code == 200
+    for name in sorted(RECORD_CHANGING_PAGES):
+        url = reverse(name, kwargs={k: KWARG_BUILDERS[k](patient) for k in patterns[name]})
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {}).status_code == 403, url

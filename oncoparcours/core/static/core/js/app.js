@@ -21,15 +21,45 @@
         header.classList.toggle("nav-open", open);
       });
     }
-    // A table wider than the screen scrolls in its own frame: name it and let the keyboard in.
-    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
-      if (wrap.scrollWidth <= wrap.clientWidth) { return; }
-      var caption = wrap.querySelector("caption");
-      var heading = wrap.previousElementSibling;
-      var label = caption ? caption.textContent : (heading && /^H[1-6]$/.test(heading.tagName) ? heading.textContent : "");
-      wrap.setAttribute("tabindex", "0");
-      wrap.setAttribute("role", "region");
-      if (label) { wrap.setAttribute("aria-label", label.trim()); }
+    // A table wider than the screen scrolls in its own frame: name it, let the keyboard in and
+    // say so above it ("Scroll the table →", from the page: translated). Checked again when the
+    // window is resized (a phone turned sideways).
+    var hintText = document.body.getAttribute("data-table-scroll-hint") || "";
+    var wraps = document.querySelectorAll(".table-wrap");
+    var hintCount = 0;
+    function markOverflow(wrap) {
+      var hint = wrap.previousElementSibling && wrap.previousElementSibling.classList.contains("table-scroll-hint")
+        ? wrap.previousElementSibling : null;
+      var overflows = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (!overflows) {
+        if (hint) { hint.hidden = true; }
+        return;
+      }
+      if (!wrap.hasAttribute("role")) {
+        var caption = wrap.querySelector("caption");
+        var heading = wrap.previousElementSibling;
+        var label = caption ? caption.textContent : (heading && /^H[1-6]$/.test(heading.tagName) ? heading.textContent : "");
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        if (label) { wrap.setAttribute("aria-label", label.trim()); }
+      }
+      if (!hintText) { return; }
+      if (!hint) {
+        hintCount += 1;
+        hint = document.createElement("p");
+        hint.className = "table-scroll-hint";
+        hint.id = "table-scroll-hint-" + hintCount;
+        hint.textContent = hintText;
+        wrap.parentNode.insertBefore(hint, wrap);
+        wrap.setAttribute("aria-describedby", hint.id);
+      }
+      hint.hidden = false;
+    }
+    wraps.forEach(markOverflow);
+    var resizeTimer = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(resizeTimer);
+      resizeTimer = window.setTimeout(function () { wraps.forEach(markOverflow); }, 150);
     });
     // Move focus to the error summary so screen-reader users hear what to correct.
     var summary = document.getElementById("error-summary");

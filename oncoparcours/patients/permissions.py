@@ -1,0 +1,84 @@
+"""Who changes what on a patient record, beyond reading it (every current member of the care team
+and a break-glass access read it; a break-glass access never writes).
+
+- The care team (add or end a member): its physicians, its coordination nurses (IDEC) and its
+  lead, whatever the lead's role (the professional who opened the record answers for it).
+- The identity (names, birth date, INS, address, GP and centres): the same people.
+- Diagnoses and their TNM staging: the physicians of the care team and its lead.
+
+Liberal nurses (IDEL), pharmacists and EFS staff of the care team read these and record what
+they do themselves (reports, visits, bookings). Roles without patient records (board secretary,
+managers, evaluators, administrators) are never members. Molecular results have their own rule
+(``molecular_services.MOLECULAR_ENTRY_ROLES``); board submissions too (``boards``: a physician
+of the care team). The views answer 403 and the record hides the links; the services refuse.
+See docs/security.md "Who changes a patient record"."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.utils.translation import gettext as _
+
+from oncoparcours.core.errors import ApplicationError
+from oncoparcours.core.models import Role, User
+
+from .selectors import PatientAccess, patient_access_for_user
+
+CARE_TEAM_MANAGING_ROLES = frozenset({Role.CLINICIAN, Role.COORDINATION_NURSE})
+IDENTITY_EDITING_ROLES = frozenset({Role.CLINICIAN, Role.COORDINATION_NURSE})
+CLINICAL_ENTRY_ROLES = frozenset({Role.CLINICIAN})
+
+
+def _member_with(user: User, access: PatientAccess | None, roles: frozenset[str]) -> bool:
+    if access is None or access.membership is None:
+        return False
+    return user.role in roles or access.membership.is_lead
+
+
+def may_manage_care_team(user: User, access: PatientAccess | None) -> bool:
+    return _member_with(user, access, CARE_TEAM_MANAGING_ROLES)
+
+
+def may_edit_identity(user: User, access: PatientAccess | None) -> bool:
+    return _member_with(user, access, IDENTITY_EDITING_ROLES)
+
+
+def may_enter_diagnosis(user: User, access: PatientAccess | None) -> bool:
+    return _member_with(user, access, CLINICAL_ENTRY_ROLES)
+
+
+def record_permissions(user: User, access: PatientAccess | None) -> dict[str, bool]:
+    """The flags the record page uses to show or hide its links."""
+    return {
+        "may_manage_care_team": may_manage_care_team(user, access),
+        "may_edit_identity": may_edit_identity(user, access),
+        "may_enter_diagnosis": may_enter_diagnosis(user, access),
+    }
+
+
+def _access(actor: User, patient_id: uuid.UUID) -> PatientAccess | None:
+    return patient_access_for_user(user=actor, patient_id=patient_id)
+
+
+def require_care_team_manager(actor: User, patient_id: uuid.UUID) -> None:
+    if not may_manage_care_team(actor, _access(actor, patient_id)):
+        raise ApplicationError(
+            _("The care team is changed by its physicians, its coordination nurses and its lead.")
+        )
+
+
+def require_identity_editor(actor: User, patient_id: uuid.UUID) -> None:
+    if not may_edit_identity(actor, _access(actor, patient_id)):
+        raise ApplicationError(
+            _(
+                "The identity is corrected by the care team's physicians, its coordination "
+                "nurses and its lead."
+            )
+        )
+
+
+def require_diagnosis_author(actor: User, patient_id: uuid.UUID) -> None:
+    if not may_enter_diagnosis(actor, _access(actor, patient_id)):
+        raise ApplicationError(
+            _("Diagnoses and stagings are entered by the care team's physicians and its lead.")
+        )
