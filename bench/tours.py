@@ -100,7 +100,10 @@ def replan(seed: int) -> dict[str, object]:
     remaining = [by_key[s.visit] for s in tour.stops[1:]]
     waiting = [by_key[u.visit] for u in plan.unassigned]
     started = time.monotonic()
-    insert_visits([nurse], {nurse.key: remaining}, waiting, travel)
+    # As visit_cancel: every tour is checked, only the cancelled visit's tour takes visits.
+    cancel_routes = {t.nurse: [by_key[s.visit] for s in t.stops] for t in plan.tours}
+    cancel_routes[nurse.key] = remaining
+    insert_visits(nurses, cancel_routes, waiting, travel, open_to={nurse.key})
     replan_s = time.monotonic() - started
     routes = {t.nurse: [by_key[s.visit] for s in t.stops] for t in plan.tours}
     moved = routes.pop(tour.nurse)
