@@ -198,3 +198,16 @@ def test_a_new_visit_goes_only_to_the_tours_open_to_it() -> None:
     near_n3 = Visit("near", nurses[3].home, 30, (480, 900))
     plan, changed = insert_visits(nurses, {}, [near_n3], TRAVEL, open_to={"n1"})
     assert plan.nurses_of("near") == ["n1"] and changed == {"n1"}
+
+
+def test_a_double_visit_dropped_from_an_open_tour_leaves_its_partners_tour_too() -> None:
+    rng = random.Random(11)
+    nurses = _nurses(rng)
+    double = Visit("double", nurses[0].home, 45, (600, 600), frozenset({IMMUNO}), nurses=2)
+    # Its window moved since publication: n0's stored sequence no longer fits with the double.
+    clash = Visit("clash", nurses[0].home, 30, (600, 600))
+    routes = {"n0": [clash, double], "n1": [double]}
+    plan, changed = insert_visits(nurses, routes, [], TRAVEL, open_to={"n0"})
+    assert plan.nurses_of("double") == [] and plan.nurses_of("clash") == ["n0"]
+    assert [(u.visit, u.reason) for u in plan.unassigned] == [("double", "no_room")]
+    assert changed == {"n0", "n1"}
