@@ -372,12 +372,16 @@ class _Current:
             sequence = []
             for row in sorted(tour.visits.all(), key=lambda v: v.order):
                 visit = self.visit(str(row.activity_id))
-                if visit is None:  # the address was removed since: kept where it was
+                if visit is None:  # the address was removed since: kept where it was, with
+                    # what it needs (qualifications, nurses) so that no re-plan forgets them
+                    activity = self.activities[str(row.activity_id)]
                     visit = rules.Visit(
                         str(row.activity_id),
                         (row.latitude, row.longitude),
                         row.end - row.start,
                         (row.start, row.start),
+                        qualifications=frozenset(activity.qualifications or []),
+                        nurses=nurses_needed(activity),
                     )
                 if len(self.holders[visit.key]) > 1:
                     visit = visit.at(row.start)
@@ -483,7 +487,9 @@ def _placed(result: rules.Plan) -> set[str]:
 def visit_cancel(*, actor: User, plan: TourPlan, activity_id: uuid.UUID, reason: str) -> TourPlan:
     """A new published version of the day's plan without this visit: the tour(s) that had it are
     re-timed (their other visits kept in order) and take the day's unassigned visits they now have
-    room for; every other tour is copied unchanged."""
+    room for; every other tour is copied unchanged — unless it shares a double visit that had to
+    leave a re-timed tour, or holds a visit its nurse is no longer qualified for (the visit then
+    leaves it, is listed, and the tour is re-timed)."""
     _require_planner(actor)
     reason = _clean_reason(reason, _("Say why the visit is cancelled."))
     plan = _latest_published(plan, _("Only a published plan's visits are cancelled."))
@@ -495,8 +501,8 @@ def visit_cancel(*, actor: User, plan: TourPlan, activity_id: uuid.UUID, reason:
     cancelled = current.activities[key]
     new = _new_version(plan, actor, _("Visit cancelled: %(reason)s") % {"reason": reason})
     day = plan.day
-    nurse_rows = {str(n.pk): n for n in (current.tours[k].nurse for k in affected)}
-    routes = {k: [v for v in current.routes[k] if v.key != key] for k in affected}
+    nurse_rows = {k: t.nurse for k, t in current.tours.items()}
+    routes = {k: [v for v in seq if v.key != key] for k, seq in current.routes.items()}
     waiting = [
         v
         for u in current.waiting
@@ -504,27 +510,21 @@ def visit_cancel(*, actor: User, plan: TourPlan, activity_id: uuid.UUID, reason:
         for v in [current.visit(str(u.activity_id))]
         if v is not None
     ]
-    result, _changed = rules.insert_visits(
-        [_nurse_of(nurse_rows[k], day) for k in affected], routes, waiting, config.travel_model()
+    # Every tour is checked (a double visit shared with a re-planned tour, a qualification
+    # lapsed since), but only the affected tours take waiting visits; a tour whose visits stay
+    # the same is copied as it was.
+    result, changed = rules.insert_visits(
+        [_nurse_of(nurse_rows[k], day) for k in sorted(nurse_rows)],
+        routes,
+        waiting,
+        config.travel_model(),
+        open_to=set(affected),
     )
-    others = {k: t for k, t in current.tours.items() if k not in affected}
-    for stored in others.values():
-        _copy_tour(new, stored)
-    # Who does each visit in the new version: the tours copied as they were, and the re-planned.
-    holders = {
-        key: [nurse for nurse in nurses if nurse not in affected]
-        for key, nurses in current.holders.items()
-    }
-    for timed in result.tours:
-        for stop in timed.stops:
-            holders.setdefault(stop.visit, [])
-            if timed.nurse not in holders[stop.visit]:
-                holders[stop.visit].append(timed.nurse)
-    for timed in result.tours:
-        _store_tour(new, nurse_rows[timed.nurse], timed, {**current.visits}, holders=holders)
+    changed |= set(affected)
+    _store_replan(new, current, result, changed, nurse_rows)
     placed = _placed(result)
-    # A waiting double visit needs both its nurses among the affected ones; anything else keeps
-    # its previous reason.
+    # Visits of the previous version's tours now out of every tour get a row with the reason;
+    # waiting visits not placed keep their previous reason.
     rows = [
         UnassignedVisit(
             plan=new,
@@ -534,7 +534,7 @@ def visit_cancel(*, actor: User, plan: TourPlan, activity_id: uuid.UUID, reason:
             note=reason,
         )
     ]
-    remaining = {v.key for k in affected for v in routes[k]}
+    remaining = {v.key for k in changed for v in routes.get(k, [])}
     rows += [
         UnassignedVisit(
             plan=new,
@@ -543,7 +543,7 @@ def visit_cancel(*, actor: User, plan: TourPlan, activity_id: uuid.UUID, reason:
             reason=u.reason,
         )
         for u in result.unassigned
-        if u.visit in remaining and u.visit not in placed
+        if u.visit in current.holders and u.visit != key and u.visit not in placed
     ]
     _carry_unassigned(new, current, placed, rows)
     _publish_now(new, actor)
@@ -555,7 +555,7 @@ def visit_cancel(*, actor: User, plan: TourPlan, activity_id: uuid.UUID, reason:
         reason=reason,
         details={
             "cancelled": key,
-            "replanned_tour_nurse": ",".join(affected),
+            "replanned_tour_nurse": ",".join(sorted(changed)),
             "from_version": plan.version,
             "version": new.version,
         },
@@ -701,15 +701,17 @@ def visits_add(*, actor: User, plan: TourPlan) -> TourPlan:
     _store_replan(new, current, result, changed, rows_by_key)
     placed = _placed(result)
     by_key = {str(a.pk): a for a in added}
+    # The added visits not placed, and the published ones that had to leave their tour (a
+    # qualification lapsed, a sequence that no longer fits).
     rows = [
         UnassignedVisit(
             plan=new,
-            activity=by_key[u.visit],
-            patient_id=by_key[u.visit].patient_id,
+            activity_id=uuid.UUID(u.visit),
+            patient_id=current.activities[u.visit].patient_id,
             reason=u.reason,
         )
         for u in result.unassigned
-        if u.visit in by_key
+        if u.visit in by_key or u.visit in current.holders
     ] + [
         UnassignedVisit(
             plan=new,
@@ -728,5 +730,6 @@ def visits_add(*, actor: User, plan: TourPlan) -> TourPlan:
         "version": new.version,
     }
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=new, details=details)
-    _audit_patients(actor, new, {a.patient_id for a in added}, "re-plan")
+    left = {current.activities[u.visit].patient_id for u in result.unassigned}
+    _audit_patients(actor, new, {a.patient_id for a in added} | left, "re-plan")
     return new

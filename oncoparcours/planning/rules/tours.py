@@ -28,7 +28,7 @@ Times are minutes after midnight; distances are metres.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .geo import Point, TravelModel, haversine_km
@@ -286,27 +286,38 @@ def insert_visits(
     travel: TravelModel,
     *,
     seconds: dict[str, str] | None = None,
+    open_to: Collection[str] | None = None,
 ) -> tuple[Plan, set[str]]:
     """Re-plan by insertion only: every nurse keeps her visits in their order (a double visit
     already placed keeps its start: give it as ``visit.at(start)``), and each new visit goes
     where it adds the least distance (its preferred nurse first when she can take it).
     ``seconds`` maps a double visit already done by one nurse (in ``routes``) to that nurse: only
     its second nurse is sought, at the same start — failing that the visit leaves that tour too.
+    ``open_to``: the only nurses whose tours may take new visits (all when None); the other
+    tours are still checked (qualifications, fit, double visits with two nurses).
     Returns the plan and the keys of the nurses whose tour changed."""
     routes = {nurse.key: list(routes.get(nurse.key, [])) for nurse in nurses}
     before = {key: [v.key for v in seq] for key, seq in routes.items()}
     plan = Plan()
     every = [v for seq in routes.values() for v in seq]
+    # A qualification lapsed since publication: the visit leaves that tour (both, if double).
+    _drop_unqualified(plan, nurses, routes)
+    taking = [n for n in nurses if open_to is None or n.key in open_to]
     for key, holder in (seconds or {}).items():
-        visit = next(v for v in routes[holder] if v.key == key)
-        if not _add_second(nurses, routes, visit, holder, travel, fixed=True):
+        visit = next((v for v in routes.get(holder, []) if v.key == key), None)
+        if visit is None:  # already left the tour (and listed)
+            continue
+        if not _add_second(taking, routes, visit, holder, travel, fixed=True, among=nurses):
             routes[holder] = [v for v in routes[holder] if v.key != key]
             plan.unassigned.append(Unassigned(key, NO_SECOND_NURSE))
     # Double visits first, then the tightest windows.
     for visit in sorted(visits, key=lambda v: (-v.nurses, v.window[1] - v.window[0], v.key)):
-        able = [nurse for nurse in nurses if qualified(nurse, visit)]
-        if not able:
+        if not any(qualified(nurse, visit) for nurse in nurses):
             plan.unassigned.append(Unassigned(visit.key, NO_QUALIFIED_NURSE))
+            continue
+        able = [nurse for nurse in taking if qualified(nurse, visit)]
+        if not able:  # qualified nurses exist, but not among the tours open to it
+            plan.unassigned.append(Unassigned(visit.key, NO_ROOM))
             continue
         if len(able) < visit.nurses:
             plan.unassigned.append(Unassigned(visit.key, NO_SECOND_NURSE))
@@ -392,11 +403,13 @@ def _add_second(
     travel: TravelModel,
     *,
     fixed: bool = False,
+    among: Sequence[Nurse] = (),
 ) -> bool:
     """Give this double visit (in ``holder``'s tour) a second qualified nurse starting at the
     same minute; both copies are then fixed at that start. ``fixed``: the holder's start may not
-    move. Changes ``routes`` only on success."""
-    by_key = {nurse.key: nurse for nurse in nurses}
+    move. ``among``: more nurses (the holder among them) not to be given the visit. Changes
+    ``routes`` only on success."""
+    by_key = {nurse.key: nurse for nurse in [*among, *nurses]}
     first_nurse = by_key[holder]
     seq = routes[holder]
     tour = schedule(first_nurse, seq, travel)
@@ -473,8 +486,12 @@ def _finish(
 ) -> None:
     """Time every tour, mark partners and unmet preferences, list what is not in a tour.
     Safety net: a sequence that no longer fits (a window changed since it was published) loses
-    visits until it does — a double visit leaves both tours — and they are listed."""
+    visits until it does — a double visit leaves both tours — and they are listed; so does a
+    visit in the tour of a nurse lacking one of its qualifications (no_qualified_nurse) and a
+    double visit not held by exactly two nurses (no_second_nurse)."""
     by_nurse = {nurse.key: nurse for nurse in nurses}
+    _drop_unqualified(plan, nurses, routes)
+    _drop_half_staffed(plan, routes)
     for key in sorted(routes):
         if key not in by_nurse:
             continue
@@ -510,6 +527,47 @@ def _finish(
     for visit in candidates:
         if visit.key not in holders and visit.key not in listed:
             plan.unassigned.append(Unassigned(visit.key, NO_ROOM))
+
+
+def _leave_all(routes: dict[str, list[Visit]], gone: set[str]) -> None:
+    for key in routes:
+        routes[key] = [v for v in routes[key] if v.key not in gone]
+
+
+def _list(plan: Plan, keys: Iterable[str], reason: str) -> None:
+    listed = {u.visit for u in plan.unassigned}
+    for key in sorted(set(keys) - listed):
+        plan.unassigned.append(Unassigned(key, reason))
+
+
+def _drop_unqualified(plan: Plan, nurses: Sequence[Nurse], routes: dict[str, list[Visit]]) -> None:
+    """Safety net (clinical rule): a visit in the tour of a nurse lacking one of its
+    qualifications leaves every tour (a double visit is never half-staffed) and is listed."""
+    gone = {
+        visit.key
+        for nurse in nurses
+        for visit in routes.get(nurse.key, [])
+        if not qualified(nurse, visit)
+    }
+    if gone:
+        _leave_all(routes, gone)
+        _list(plan, gone, NO_QUALIFIED_NURSE)
+
+
+def _drop_half_staffed(plan: Plan, routes: dict[str, list[Visit]]) -> None:
+    """Safety net: a double visit not held by exactly two tours leaves every tour and is
+    listed."""
+    holders: dict[str, list[str]] = {}
+    doubles: set[str] = set()
+    for key in sorted(routes):
+        for visit in routes[key]:
+            holders.setdefault(visit.key, []).append(key)
+            if visit.nurses == 2:
+                doubles.add(visit.key)
+    gone = {key for key in doubles if len(set(holders[key])) != 2}
+    if gone:
+        _leave_all(routes, gone)
+        _list(plan, gone, NO_SECOND_NURSE)
 
 
 def _drop_one(nurse: Nurse, ordered: list[Visit], travel: TravelModel) -> list[Visit]:

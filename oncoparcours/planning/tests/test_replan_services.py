@@ -4,10 +4,13 @@ possible."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditEvent
+from oncoparcours.directory.models import ProfessionalQualification
 from oncoparcours.pathways.models import PathwayTemplate
 from oncoparcours.planning import services
 from oncoparcours.planning.models import (
@@ -239,3 +242,90 @@ def test_an_absent_nurses_visit_whose_address_was_removed_is_listed(tour_day) ->
         actor=tour_day.coordinator.user, plan=plan, nurse=tour.nurse, reason="Malade"
     )
     assert new.unassigned.get(activity_id=row.activity_id).reason == UnassignedReason.NO_ADDRESS
+
+
+# --- Safety of re-plans (clinical review) -------------------------------------------------------
+
+
+def _lapse(nurse, day) -> None:
+    """The nurse's Article 51 training expired the day before the plan's day."""
+    ProfessionalQualification.objects.filter(
+        professional=nurse.professional, qualification__code=IMMUNO
+    ).update(expires_on=day - dt.timedelta(days=1))
+
+
+def _trained(tour_day) -> list:
+    return [
+        n
+        for n in tour_day.nurses
+        if ProfessionalQualification.objects.filter(
+            professional=n.professional, qualification__code=IMMUNO
+        ).exists()
+    ]
+
+
+def test_an_absent_nurses_double_visit_without_address_keeps_its_qualification(tour_day) -> None:
+    infusion = next(a for a in tour_day.activities if IMMUNO in a.qualifications)
+    _double(infusion)
+    plan = _published(tour_day)
+    rows = list(TourVisit.objects.filter(tour__plan=plan, activity=infusion))
+    assert len(rows) == 2
+    infusion.patient.latitude = None
+    infusion.patient.longitude = None
+    infusion.patient.save()
+    new = services.nurse_absent(
+        actor=tour_day.coordinator.user, plan=plan, nurse=rows[0].tour.nurse, reason="Malade"
+    )
+    # The only other trained nurse already holds it: no untrained nurse may become the second.
+    holders = [r.tour.nurse for r in TourVisit.objects.filter(tour__plan=new, activity=infusion)]
+    trained = _trained(tour_day)
+    assert all(nurse in trained for nurse in holders)
+    assert not holders
+    assert new.unassigned.get(activity=infusion).reason == UnassignedReason.NO_SECOND_NURSE
+
+
+def test_a_lapsed_qualification_takes_the_visit_out_of_an_added_visits_re_plan(tour_day) -> None:
+    user = tour_day.coordinator.user
+    plan = _published(tour_day)
+    infusion = next(
+        r for r in TourVisit.objects.filter(tour__plan=plan) if IMMUNO in r.activity.qualifications
+    )
+    nurse = infusion.tour.nurse
+    _lapse(nurse, tour_day.day)
+    patient = PatientFactory(latitude=CENTRE[0], longitude=CENTRE[1], city="Lyon")
+    CareTeamMemberFactory(
+        patient=patient, professional=tour_day.coordinator, role="coordination_nurse"
+    )
+    home_activity(patient, user, tour_day.day, "nurse_home_visit", key="late")
+    new = services.visits_add(actor=user, plan=plan)
+    assert not [
+        r
+        for r in TourVisit.objects.filter(tour__plan=new, tour__nurse=nurse)
+        if IMMUNO in r.activity.qualifications
+    ]
+    listed = new.unassigned.get(activity_id=infusion.activity_id)
+    assert listed.reason == UnassignedReason.NO_QUALIFIED_NURSE
+
+
+def test_a_cancel_takes_a_shared_double_visit_out_of_the_partners_copied_tour(tour_day) -> None:
+    infusion = next(a for a in tour_day.activities if IMMUNO in a.qualifications)
+    _double(infusion)
+    plan = _published(tour_day)
+    rows = list(TourVisit.objects.filter(tour__plan=plan, activity=infusion))
+    assert len(rows) == 2
+    lapsed = rows[0].tour.nurse
+    _lapse(lapsed, tour_day.day)
+    other = rows[0].tour.visits.exclude(activity=infusion).first()
+    assert other is not None
+    new = services.visit_cancel(
+        actor=tour_day.coordinator.user, plan=plan, activity_id=other.activity_id, reason="Annulé"
+    )
+    # The re-planned tour loses the visit (its nurse's training lapsed): the partner's tour,
+    # otherwise unchanged, must not keep it alone.
+    assert not TourVisit.objects.filter(tour__plan=new, activity=infusion).exists()
+    assert new.unassigned.get(activity=infusion).reason == UnassignedReason.NO_QUALIFIED_NURSE
+    assert not [
+        r
+        for r in TourVisit.objects.filter(tour__plan=new, tour__nurse=lapsed)
+        if IMMUNO in r.activity.qualifications
+    ]

@@ -9,6 +9,7 @@ import pytest
 
 from oncoparcours.planning.rules.geo import TravelModel
 from oncoparcours.planning.rules.tours import (
+    NO_QUALIFIED_NURSE,
     NO_SECOND_NURSE,
     Nurse,
     Visit,
@@ -161,3 +162,52 @@ def test_a_sequence_that_no_longer_fits_loses_visits_that_are_then_listed() -> N
     listed = {u.visit for u in plan.unassigned}
     assert placed | listed == {"late", "early"} and not placed & listed
     assert listed
+
+
+# --- Safety nets of a re-plan (clinical review) --------------------------------------------------
+
+
+def test_a_replan_takes_a_visit_out_of_an_unqualified_nurses_tour() -> None:
+    rng = random.Random(8)
+    nurses = _nurses(rng)  # n0, n1 trained; n2, n3 not (or no longer)
+    infusion = Visit("immuno", nurses[2].home, 60, (480, 900), frozenset({IMMUNO}))
+    plain = Visit("plain", nurses[2].home, 30, (480, 900))
+    plan, changed = insert_visits(nurses, {"n2": [infusion, plain]}, [], TRAVEL)
+    assert plan.nurses_of("immuno") == [] and plan.nurses_of("plain") == ["n2"]
+    assert [(u.visit, u.reason) for u in plan.unassigned] == [("immuno", NO_QUALIFIED_NURSE)]
+    assert "n2" in changed
+
+
+def test_a_replan_never_keeps_a_double_visit_with_one_nurse_or_an_unqualified_second() -> None:
+    rng = random.Random(9)
+    nurses = _nurses(rng)
+    double = Visit("double", nurses[0].home, 45, (600, 600), frozenset({IMMUNO}), nurses=2)
+    # Held by one nurse only: leaves her tour too.
+    plan, _changed = insert_visits(nurses, {"n0": [double]}, [], TRAVEL)
+    assert plan.nurses_of("double") == []
+    assert [(u.visit, u.reason) for u in plan.unassigned] == [("double", NO_SECOND_NURSE)]
+    # Held with an untrained nurse: leaves both tours.
+    plan, _changed = insert_visits(nurses, {"n0": [double], "n3": [double]}, [], TRAVEL)
+    assert plan.nurses_of("double") == []
+    assert [(u.visit, u.reason) for u in plan.unassigned] == [("double", NO_QUALIFIED_NURSE)]
+
+
+def test_a_new_visit_goes_only_to_the_tours_open_to_it() -> None:
+    rng = random.Random(10)
+    nurses = _nurses(rng)
+    near_n3 = Visit("near", nurses[3].home, 30, (480, 900))
+    plan, changed = insert_visits(nurses, {}, [near_n3], TRAVEL, open_to={"n1"})
+    assert plan.nurses_of("near") == ["n1"] and changed == {"n1"}
+
+
+def test_a_double_visit_dropped_from_an_open_tour_leaves_its_partners_tour_too() -> None:
+    rng = random.Random(11)
+    nurses = _nurses(rng)
+    double = Visit("double", nurses[0].home, 45, (600, 600), frozenset({IMMUNO}), nurses=2)
+    # Its window moved since publication: n0's stored sequence no longer fits with the double.
+    clash = Visit("clash", nurses[0].home, 30, (600, 600))
+    routes = {"n0": [clash, double], "n1": [double]}
+    plan, changed = insert_visits(nurses, routes, [], TRAVEL, open_to={"n0"})
+    assert plan.nurses_of("double") == [] and plan.nurses_of("clash") == ["n0"]
+    assert [(u.visit, u.reason) for u in plan.unassigned] == [("double", "no_room")]
+    assert changed == {"n0", "n1"}
