@@ -192,6 +192,9 @@ def _found_value(criterion: dict[str, Any], found: str) -> str:
             "2+": "2+",
             "2+ ISH+": _("2+, ERBB2 amplified (in situ hybridisation)"),
             "2+ ISH-": _("2+, ERBB2 not amplified (in situ hybridisation)"),
+            # An ISH result named beside a score it contradicts ("1+ ≠ ERBB2 amplified").
+            "ISH+": _("ERBB2 amplified"),
+            "ISH-": _("ERBB2 not amplified"),
         }
         # A HER2 score comes with its "+" ("3+"): never "3++".
         return her2.get(found) or (

@@ -33,8 +33,8 @@ from .criteria import (
     NOT_MET,
     UNKNOWN,
     _disease_one,
+    _ish_results,
     _same_variant,
-    her2_ish,
     negative_covers,
     variant_matches,
     wild_type_broken_by,
@@ -54,11 +54,13 @@ PROJECTIONS: dict[str, Callable[[dict[str, Any], PatientFacts], Hashable]] = {
     "tmb": lambda c, f: (f.tmb, f.tmb_values),
     "msi": lambda c, f: (f.msi, f.msi_values),
     # HER2 also reads the ERBB2 amplification (in situ hybridisation) beside the IHC score; the
-    # other results of the same specimen may be discordant (``criteria.discordant``).
+    # other results of the same specimen may be discordant (``criteria.discordant``). The key
+    # tells "no ISH" from "contradictory ISH" (both ``her2_ish`` None): the raw results of the
+    # specimen and (amplified, not amplified) as ``criteria.ihc`` reads them.
     "ihc": lambda c, f: (
         f.ihc.get(c["marker"]),
         f.ihc_values.get(c["marker"]),
-        her2_ish(f) if c["marker"] == "HER2" else None,
+        (f.her2_ish, _ish_results(f)) if c["marker"] == "HER2" else None,
     ),
     "lab": lambda c, f: f.labs.get(c["test"]),
     "to_curate": lambda c, f: None,

@@ -252,16 +252,13 @@ def msi(c: dict[str, Any], f: PatientFacts) -> Outcome:
     return (MET if high == wanted_high else NOT_MET), f.msi
 
 
-def her2_ish(f: PatientFacts) -> bool | None:
-    """The ERBB2 amplification result (in situ hybridisation, or NGS) recorded beside the HER2
-    IHC score: True amplified, False not amplified, None not recorded or contradictory. Read as
-    ``patients.rules.biomarker_mapping.marker_results`` reads the HER2 status (a benign class
-    does not count as amplified; only a whole-gene negative of the amplification counts as not
-    amplified)."""
+def _ish_results(f: PatientFacts) -> tuple[bool, bool]:
+    """(an amplified result, a not-amplified result) among the ERBB2 amplification results read
+    beside the HER2 IHC score (``her2_ish``): (False, False) none recorded, (True, True)
+    contradictory."""
     if f.her2_ish is not None:  # narrowed to the IHC's own specimen (HER2 may differ between
         # a primary tumour and a metastasis: an ISH of another specimen decides nothing)
-        amplified, not_amplified = True in f.her2_ish, False in f.her2_ish
-        return None if amplified == not_amplified else amplified
+        return True in f.her2_ish, False in f.her2_ish
     amplified = any(
         v.gene == "ERBB2" and v.alteration_type == "amplification" and not v.benign
         for v in f.variants
@@ -273,20 +270,17 @@ def her2_ish(f: PatientFacts) -> bool | None:
         n.gene == "ERBB2" and n.alteration_type == "amplification" and n.exon is None
         for n in f.negatives
     )
+    return amplified, not_amplified
+
+
+def her2_ish(f: PatientFacts) -> bool | None:
+    """The ERBB2 amplification result (in situ hybridisation, or NGS) recorded beside the HER2
+    IHC score: True amplified, False not amplified, None not recorded or contradictory. Read as
+    ``patients.rules.biomarker_mapping.marker_results`` reads the HER2 status (a benign class
+    does not count as amplified; only a whole-gene negative of the amplification counts as not
+    amplified)."""
+    amplified, not_amplified = _ish_results(f)
     return None if amplified == not_amplified else amplified
-
-
-def _ish_discordant(f: PatientFacts) -> bool:
-    """An amplified and a not-amplified ERBB2 result where ``her2_ish`` reads them."""
-    if f.her2_ish is not None:
-        return True in f.her2_ish and False in f.her2_ish
-    return any(
-        v.gene == "ERBB2" and v.alteration_type == "amplification" and not v.benign
-        for v in f.variants
-    ) and any(
-        n.gene == "ERBB2" and n.alteration_type == "amplification" and n.exon is None
-        for n in f.negatives
-    )
 
 
 def ihc(c: dict[str, Any], f: PatientFacts) -> Outcome:
@@ -315,15 +309,20 @@ def _ihc_one(c: dict[str, Any], f: PatientFacts, result: tuple[str, float]) -> O
         return UNKNOWN, NOTHING
     if c["scale"] == "her2_score":
         score = result[1]
-        if score in (0, 1) and her2_ish(f) is True:
-            # ASCO/CAP 2018: an amplified ISH (group 1) is HER2-positive whatever the IHC score;
-            # a 0/1+ with an amplification is discordant: neither HER2-low nor 3+ until checked.
-            return UNKNOWN, f"{score:g}+ ISH+"
+        amplified, not_amplified = _ish_results(f)
+        # ASCO/CAP 2018 (Wolff et al., J Clin Oncol 2018): a 0/1+ with an amplification, or a
+        # 3+ with a not-amplified result, is discordant — the record holds only "amplified /
+        # not amplified" (not the ISH group), so neither HER2-low, "≤ 1+" nor 3+ until checked.
+        # Contradictory ISH results (amplified and not) contradict the score either way: never
+        # read as "no ISH".
+        if (score in (0, 1) and amplified) or (score == 3 and not_amplified):
+            ish = [label for label, hit in (("ISH+", amplified), ("ISH-", not_amplified)) if hit]
+            return discordant(f"{score:g}+", *ish)
         if score == 2 and _range(2.0, c, "")[0] != _range(3.0, c, "")[0]:
-            amplified = her2_ish(f)  # the criterion's answer depends on the ISH result
-            if amplified is None and _ish_discordant(f):
+            # The criterion's answer depends on the ISH result.
+            if amplified and not_amplified:
                 return discordant("2+ ISH+", "2+ ISH-")
-            if amplified is None:
+            if not amplified and not not_amplified:
                 return UNKNOWN, "2+"  # positive (3+) or negative (≤ 2+) only after ISH
             if amplified:
                 return _range(3.0, c, "2+ ISH+")
