@@ -226,6 +226,11 @@ def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
     kind = criterion.get("criterion")
     if found.startswith(DISCORDANT):
         results = found.removeprefix(DISCORDANT).split(DISCORDANT_SEP)
+        if value == NOT_MET:  # a wild-type criterion and a pathogenic variant (``variant``)
+            return _(
+                "Discordant results for the same marker: %(results)s. The pathogenic variant "
+                "found rules the criterion out; the reports are to check."
+            ) % {"results": " ≠ ".join(_found_value(criterion, r) for r in results)}
         return _(
             "Discordant results for the same marker: %(results)s. Which one holds is to verify "
             "in the reports."

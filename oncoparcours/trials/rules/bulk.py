@@ -13,7 +13,8 @@ reverse; NOT swaps them. A criterion is computed once per distinct value of what
 - variant: per distinct variant; met when one matches, never "not met" (absence proves nothing)
   except a wild-type criterion, not met by a variant in the gene (``criteria.variant``);
   discordant results (a pathogenic variant and a negative result covering it, one variant
-  classified both pathogenic and benign) are to verify;
+  classified both pathogenic and benign) are to verify, except for a wild-type criterion,
+  not met by the pathogenic variant;
 - prior drug: per regimen word and treatment kind; never "not met" (``criteria.prior_drug``);
 - every other criterion reads one value of the patient (age, sex, stage, lines, ECOG, TMB,
   MSI, one IHC marker, one laboratory test): the scalar evaluator is run once per distinct value
@@ -181,10 +182,10 @@ class Cohort:
         for n, bits in self.negatives.items():
             if negative_covers(c, n):
                 covered |= bits
-        # Discordant results are to verify: a class 4–5 variant and a covering negative result,
-        # or (gene criterion) the same variant classified pathogenic and benign.
-        if c.get("wild_type"):
-            return covered & ~proven & ~unsure, proven & ~covered
+        # Discordant results are to verify: a class 4–5 variant and a covering negative result
+        # (wild type: not met), or the same variant classified pathogenic and benign.
+        if c.get("wild_type"):  # a pathogenic variant breaks it even beside a negative
+            return covered & ~proven & ~unsure, proven
         classes = 0
         for v, bits in matched:
             if v.pathogenic:

@@ -192,8 +192,10 @@ def variant(c: dict[str, Any], f: PatientFacts) -> Outcome:
     if c.get("wild_type"):
         broken = [v for v in f.variants if wild_type_broken_by(c, v)]
         proven = [v for v in broken if v.pathogenic]
-        if proven and covered:  # a pathogenic variant and a result without it
-            return discordant(proven[0].label(), wt)
+        if proven and covered:
+            # A pathogenic variant and a result without it: the variant is positive evidence
+            # against wild type (review M4) — not met, the reason naming both results.
+            return NOT_MET, discordant(proven[0].label(), wt)[1]
         if proven:
             return NOT_MET, proven[0].label()
         unsure = [v for v in broken if not v.benign]

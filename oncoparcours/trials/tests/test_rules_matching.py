@@ -396,8 +396,9 @@ SIGNIFICANCE_CASES = [
     (KRAS_WT, facts(negatives=(NegativeFacts("KRAS"),)), MET),
     (KRAS_WT, facts(negatives=(NegativeFacts("KRAS", "snv"),)), UNKNOWN),  # indels not tested
     (KRAS_WT, facts(negatives=(NegativeFacts("KRAS", "", 2),)), UNKNOWN),  # one exon only
-    # A variant and a negative result of the same gene disagree: to verify (discordant).
-    (KRAS_WT, facts(negatives=(NegativeFacts("KRAS"),), variants=(KRAS_G12D,)), UNKNOWN),
+    # A pathogenic variant and a negative result of the same gene disagree; for wild type the
+    # variant is positive evidence: not met, the discordance named (review M4).
+    (KRAS_WT, facts(negatives=(NegativeFacts("KRAS"),), variants=(KRAS_G12D,)), NOT_MET),
     (ALK_FUSION, facts(negatives=(NegativeFacts("ALK", "fusion"),)), NOT_MET),
     (ALK_FUSION, facts(negatives=(NegativeFacts("ALK", "snv"),)), UNKNOWN),
     (ALK_FUSION, facts(negatives=(NegativeFacts("ROS1"),)), UNKNOWN),
@@ -573,7 +574,9 @@ DISCORDANT_CASES = [
     # A pathogenic variant and a negative result covering it.
     (EGFR_L858R, facts(variants=(PV("EGFR", "snv", 21, "p.L858R"),),
                        negatives=(NegativeFacts("EGFR"),)), UNKNOWN),
-    (KRAS_WT, facts(variants=(KRAS_G12D,), negatives=(NegativeFacts("KRAS"),)), UNKNOWN),
+    # Review M4: for a wild-type criterion the pathogenic variant is positive evidence: not met,
+    # the discordance named in the reason.
+    (KRAS_WT, facts(variants=(KRAS_G12D,), negatives=(NegativeFacts("KRAS"),)), NOT_MET),
     # The same variant classified pathogenic by one report and benign by another.
     (EGFR_L858R, facts(variants=(PV("EGFR", "snv", 21, "p.L858R"),
                                  VariantFacts("EGFR", "snv", 21, "p.(L858R)", "", 1))), UNKNOWN),
