@@ -165,13 +165,15 @@ def negative_covers(c: dict[str, Any], n: NegativeFacts) -> bool:
 
 
 def _same_variant(a: VariantFacts, b: VariantFacts) -> bool:
-    return (a.gene, a.alteration_type, a.exon, _bare(a.protein_change), a.fusion_partner) == (
-        b.gene,
-        b.alteration_type,
-        b.exon,
-        _bare(b.protein_change),
-        b.fusion_partner,
-    )
+    """One variant in two reports: same gene, protein change (and fusion partner), and
+    alteration types that agree ("snv" is a "mutation"). The exon is not compared: one report
+    may give it and another not (review L3)."""
+    return (
+        (a.gene, _bare(a.protein_change), a.fusion_partner)
+        == (b.gene, _bare(b.protein_change), b.fusion_partner)
+        and (type_matches(a.alteration_type, b.alteration_type)
+             or type_matches(b.alteration_type, a.alteration_type))
+    )  # fmt: skip
 
 
 def variant(c: dict[str, Any], f: PatientFacts) -> Outcome:

@@ -580,6 +580,11 @@ DISCORDANT_CASES = [
     # The same variant classified pathogenic by one report and benign by another.
     (EGFR_L858R, facts(variants=(PV("EGFR", "snv", 21, "p.L858R"),
                                  VariantFacts("EGFR", "snv", 21, "p.(L858R)", "", 1))), UNKNOWN),
+    # Review L3: the same variant reported with and without its exon (or as a "mutation").
+    (EGFR_L858R, facts(variants=(PV("EGFR", "snv", 21, "p.L858R"),
+                                 VariantFacts("EGFR", "snv", None, "p.L858R", "", 1))), UNKNOWN),
+    (EGFR_L858R, facts(variants=(PV("EGFR", "snv", None, "p.L858R"),
+                                 VariantFacts("EGFR", "mutation", 21, "p.L858R", "", 2))), UNKNOWN),
     # Two HER2 scores of one specimen giving different answers; ISH amplified and not amplified.
     (HER2_3, facts(ihc={"HER2": ("her2_score", 3.0)},
                    ihc_values={"HER2": (("her2_score", 2.0), ("her2_score", 3.0))}), UNKNOWN),
