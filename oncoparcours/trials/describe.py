@@ -192,6 +192,9 @@ def _found_value(criterion: dict[str, Any], found: str) -> str:
             "2+": "2+",
             "2+ ISH+": _("2+, ERBB2 amplified (in situ hybridisation)"),
             "2+ ISH-": _("2+, ERBB2 not amplified (in situ hybridisation)"),
+            # An ISH result named beside a score it contradicts ("1+ ≠ ERBB2 amplified").
+            "ISH+": _("ERBB2 amplified"),
+            "ISH-": _("ERBB2 not amplified"),
         }
         # A HER2 score comes with its "+" ("3+"): never "3++".
         return her2.get(found) or (
@@ -223,6 +226,11 @@ def found_sentence(criterion: dict[str, Any], found: str, value: int) -> str:
     kind = criterion.get("criterion")
     if found.startswith(DISCORDANT):
         results = found.removeprefix(DISCORDANT).split(DISCORDANT_SEP)
+        if value == NOT_MET:  # a wild-type criterion and a pathogenic variant (``variant``)
+            return _(
+                "Discordant results for the same marker: %(results)s. The pathogenic variant "
+                "found rules the criterion out; the reports are to check."
+            ) % {"results": " ≠ ".join(_found_value(criterion, r) for r in results)}
         return _(
             "Discordant results for the same marker: %(results)s. Which one holds is to verify "
             "in the reports."

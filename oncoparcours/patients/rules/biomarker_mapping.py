@@ -315,29 +315,36 @@ def structure(marker: str, result: str, alteration: str = "", value: str = "") -
 
 def marker_results(findings: Iterable[Any]) -> dict[str, str]:
     """The latest result per marker as the prognosis rules read it ("positive", "negative",
-    "equivocal"): ER / PR positive from 1 % (ASCO/CAP 2020); HER2 positive at IHC 3+ or with an
-    ERBB2 amplification, negative at 0 / 1+ or at 2+ with no amplification, equivocal at 2+
-    alone (ASCO/CAP 2018); PD-L1 TPS positive from 1 %; MSI-H / dMMR positive; a gene with a
-    class 4–5 variant positive, with a variant of uncertain or unrecorded class equivocal, tested
-    without alteration negative. Results "to verify" are not read. ``findings``: objects with
-    the fields of a molecular result (newest first is not required).
+    "equivocal"): ER / PR positive from 1 % (ASCO/CAP 2020); HER2 positive at IHC 3+ or 2+ with
+    an ERBB2 amplification, negative at 0 / 1+ or at 2+ with no amplification, equivocal at 2+
+    alone (ASCO/CAP 2018, Wolff et al. J Clin Oncol 2018); PD-L1 TPS positive from 1 %; MSI-H /
+    dMMR positive; a gene with a class 4–5 variant positive, with a variant of uncertain or
+    unrecorded class equivocal, tested without alteration negative. Results "to verify" are
+    not read. ``findings``: objects with the fields of a molecular result (newest first is not
+    required).
 
     As trial matching reads it (``trials.selectors.facts_for_patients``), only the ERBB2
     amplification results of the latest HER2 score's own specimen (same sampling date) count
     beside that score: HER2 may differ between a primary tumour and a metastasis, and an
-    amplified and a not-amplified result of that specimen decide nothing. Without a HER2 score,
-    an amplification of any specimen is HER2-positive."""
+    amplified and a not-amplified result of that specimen decide nothing. A score contradicted
+    on its specimen is equivocal (safer reading, docs/clinical-rules.md): 0 / 1+ with an
+    amplification (ASCO/CAP 2018 ISH groups 2–4 with 0 / 1+ are negative, and the record holds
+    only "amplified / not amplified", possibly by NGS), 3+ with a not-amplified result, two
+    scores of the latest specimen that read differently. Without a HER2 score, only the latest
+    ERBB2 amplification specimen is read (amplified: positive; amplified and not: equivocal)."""
     rows = sorted(findings, key=lambda f: f.sampled_on, reverse=True)
     out: dict[str, str] = {}
     her2_day = None
+    her2_scores: list[int] = []  # the HER2 scores of the latest score's specimen
     ish: list[tuple[Any, bool]] = []  # (sampling date, amplified) of ERBB2 amplification results
     for f in rows:
         if f.kind == "ihc" and f.ihc_value is not None:
             if f.ihc_marker == "HER2" and f.ihc_scale == "her2_score":
-                score = int(f.ihc_value)
-                if "HER2" not in out:
+                if her2_day is None:
                     her2_day = f.sampled_on
-                out.setdefault("HER2", {3: "positive", 2: "equivocal"}.get(score, "negative"))
+                if f.sampled_on == her2_day:
+                    her2_scores.append(int(f.ihc_value))
+                out.setdefault("HER2", "equivocal")  # read below with the ISH of its specimen
             elif f.ihc_scale == "percent":
                 out.setdefault(f.ihc_marker, "positive" if f.ihc_value >= 1 else "negative")
         elif f.kind == "variant":
@@ -360,12 +367,24 @@ def marker_results(findings: Iterable[Any]) -> dict[str, str]:
                 out.setdefault(f.gene, "negative")
         elif f.kind == "msi":
             out.setdefault("MSI", "positive" if f.msi_status in ("msi_h", "dmmr") else "negative")
-    if "HER2" in out:
+    if her2_scores:
         same = {amplified for day, amplified in ish if day == her2_day}
-        if same == {True}:
-            out["HER2"] = "positive"
-        elif same == {False} and out["HER2"] == "equivocal":
-            out["HER2"] = "negative"
-    elif any(amplified for _day, amplified in ish):
-        out["HER2"] = "positive"
+        readings = {_her2_reading(score, same) for score in her2_scores}
+        out["HER2"] = readings.pop() if len(readings) == 1 else "equivocal"
+    elif ish:
+        latest = max(day for day, _amplified in ish)
+        same = {amplified for day, amplified in ish if day == latest}
+        if True in same:  # not amplified alone, without a score: not read (as before)
+            out["HER2"] = "positive" if same == {True} else "equivocal"
     return out
+
+
+def _her2_reading(score: int, ish: set[bool]) -> str:
+    """One HER2 IHC score read with the ERBB2 amplification results of its specimen."""
+    if score == 2:
+        return {frozenset({True}): "positive", frozenset({False}): "negative"}.get(
+            frozenset(ish), "equivocal"
+        )
+    if score == 3:
+        return "equivocal" if False in ish else "positive"
+    return "equivocal" if True in ish else "negative"

@@ -256,8 +256,42 @@ def test_marker_status_reads_only_the_ish_of_the_her2_score_s_own_specimen():
     assert marker_results([her2_2, old_not_amplified])["HER2"] == "equivocal"
     assert marker_results([her2_2, amplified, not_amplified])["HER2"] == "equivocal"
     assert marker_results([her2_2, old_amplified, not_amplified])["HER2"] == "negative"
-    # Without a HER2 score, an amplification of any specimen is HER2-positive.
+    # Without a HER2 score, the latest ERBB2 amplification specimen decides (review H2).
     assert marker_results([old_amplified])["HER2"] == "positive"
+
+
+def test_a_her2_score_contradicted_on_its_specimen_is_equivocal():
+    """Review H2 (2026-12-04; ASCO/CAP 2018, Wolff et al. J Clin Oncol 2018): an amplification
+    beside IHC 0/1+ is not HER2-positive (ISH groups 2–4 with 0/1+ are negative, and the record
+    holds only "amplified / not amplified", possibly by NGS); a 0/1+ or 3+ contradicted by an
+    amplification result of its specimen, two HER2 scores of the latest specimen reading
+    differently, or contradictory ISH: equivocal (missing, to check)."""
+    from oncoparcours.patients.rules.biomarker_mapping import marker_results
+
+    def her2(score, **fields):
+        return _finding("ihc", ihc_marker="HER2", ihc_scale="her2_score", ihc_value=score,
+                        **fields)  # fmt: skip
+
+    amplified = _finding("variant", "ERBB2", "amplification", classification=5)
+    not_amplified = _finding("negative", "ERBB2", "amplification")
+    other = {"sampled_on": dt.date(2019, 5, 2)}
+    for score in (0, 1):
+        assert marker_results([her2(score), amplified])["HER2"] == "equivocal"
+        assert marker_results([her2(score), amplified, not_amplified])["HER2"] == "equivocal"
+        assert marker_results([her2(score), not_amplified])["HER2"] == "negative"
+        assert marker_results([her2(score)])["HER2"] == "negative"
+    assert marker_results([her2(3), not_amplified])["HER2"] == "equivocal"
+    assert marker_results([her2(3), amplified, not_amplified])["HER2"] == "equivocal"
+    assert marker_results([her2(3), amplified])["HER2"] == "positive"
+    # Two scores of the latest specimen reading differently; an older score decides nothing.
+    assert marker_results([her2(1), her2(3)])["HER2"] == "equivocal"
+    assert marker_results([her2(3), her2(2)])["HER2"] == "equivocal"
+    assert marker_results([her2(0), her2(1)])["HER2"] == "negative"
+    assert marker_results([her2(3), her2(1, **other)])["HER2"] == "positive"
+    # Without a score: only the latest ISH specimen is read.
+    old_amplified = _finding("variant", "ERBB2", "amplification", classification=5, **other)
+    assert "HER2" not in marker_results([old_amplified, not_amplified])
+    assert marker_results([amplified, not_amplified])["HER2"] == "equivocal"
 
 
 @pytest.mark.django_db

@@ -13,7 +13,8 @@ reverse; NOT swaps them. A criterion is computed once per distinct value of what
 - variant: per distinct variant; met when one matches, never "not met" (absence proves nothing)
   except a wild-type criterion, not met by a variant in the gene (``criteria.variant``);
   discordant results (a pathogenic variant and a negative result covering it, one variant
-  classified both pathogenic and benign) are to verify;
+  classified both pathogenic and benign) are to verify, except for a wild-type criterion,
+  not met by the pathogenic variant;
 - prior drug: per regimen word and treatment kind; never "not met" (``criteria.prior_drug``);
 - every other criterion reads one value of the patient (age, sex, stage, lines, ECOG, TMB,
   MSI, one IHC marker, one laboratory test): the scalar evaluator is run once per distinct value
@@ -33,8 +34,8 @@ from .criteria import (
     NOT_MET,
     UNKNOWN,
     _disease_one,
+    _ish_results,
     _same_variant,
-    her2_ish,
     negative_covers,
     variant_matches,
     wild_type_broken_by,
@@ -54,11 +55,13 @@ PROJECTIONS: dict[str, Callable[[dict[str, Any], PatientFacts], Hashable]] = {
     "tmb": lambda c, f: (f.tmb, f.tmb_values),
     "msi": lambda c, f: (f.msi, f.msi_values),
     # HER2 also reads the ERBB2 amplification (in situ hybridisation) beside the IHC score; the
-    # other results of the same specimen may be discordant (``criteria.discordant``).
+    # other results of the same specimen may be discordant (``criteria.discordant``). The key
+    # tells "no ISH" from "contradictory ISH" (both ``her2_ish`` None): the raw results of the
+    # specimen and (amplified, not amplified) as ``criteria.ihc`` reads them.
     "ihc": lambda c, f: (
         f.ihc.get(c["marker"]),
         f.ihc_values.get(c["marker"]),
-        her2_ish(f) if c["marker"] == "HER2" else None,
+        (f.her2_ish, _ish_results(f)) if c["marker"] == "HER2" else None,
     ),
     "lab": lambda c, f: f.labs.get(c["test"]),
     "to_curate": lambda c, f: None,
@@ -179,10 +182,10 @@ class Cohort:
         for n, bits in self.negatives.items():
             if negative_covers(c, n):
                 covered |= bits
-        # Discordant results are to verify: a class 4–5 variant and a covering negative result,
-        # or (gene criterion) the same variant classified pathogenic and benign.
-        if c.get("wild_type"):
-            return covered & ~proven & ~unsure, proven & ~covered
+        # Discordant results are to verify: a class 4–5 variant and a covering negative result
+        # (wild type: not met), or the same variant classified pathogenic and benign.
+        if c.get("wild_type"):  # a pathogenic variant breaks it even beside a negative
+            return covered & ~proven & ~unsure, proven
         classes = 0
         for v, bits in matched:
             if v.pathogenic:

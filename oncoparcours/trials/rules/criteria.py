@@ -165,13 +165,15 @@ def negative_covers(c: dict[str, Any], n: NegativeFacts) -> bool:
 
 
 def _same_variant(a: VariantFacts, b: VariantFacts) -> bool:
-    return (a.gene, a.alteration_type, a.exon, _bare(a.protein_change), a.fusion_partner) == (
-        b.gene,
-        b.alteration_type,
-        b.exon,
-        _bare(b.protein_change),
-        b.fusion_partner,
-    )
+    """One variant in two reports: same gene, protein change (and fusion partner), and
+    alteration types that agree ("snv" is a "mutation"). The exon is not compared: one report
+    may give it and another not (review L3)."""
+    return (
+        (a.gene, _bare(a.protein_change), a.fusion_partner)
+        == (b.gene, _bare(b.protein_change), b.fusion_partner)
+        and (type_matches(a.alteration_type, b.alteration_type)
+             or type_matches(b.alteration_type, a.alteration_type))
+    )  # fmt: skip
 
 
 def variant(c: dict[str, Any], f: PatientFacts) -> Outcome:
@@ -192,8 +194,10 @@ def variant(c: dict[str, Any], f: PatientFacts) -> Outcome:
     if c.get("wild_type"):
         broken = [v for v in f.variants if wild_type_broken_by(c, v)]
         proven = [v for v in broken if v.pathogenic]
-        if proven and covered:  # a pathogenic variant and a result without it
-            return discordant(proven[0].label(), wt)
+        if proven and covered:
+            # A pathogenic variant and a result without it: the variant is positive evidence
+            # against wild type (review M4) — not met, the reason naming both results.
+            return NOT_MET, discordant(proven[0].label(), wt)[1]
         if proven:
             return NOT_MET, proven[0].label()
         unsure = [v for v in broken if not v.benign]
@@ -252,16 +256,13 @@ def msi(c: dict[str, Any], f: PatientFacts) -> Outcome:
     return (MET if high == wanted_high else NOT_MET), f.msi
 
 
-def her2_ish(f: PatientFacts) -> bool | None:
-    """The ERBB2 amplification result (in situ hybridisation, or NGS) recorded beside the HER2
-    IHC score: True amplified, False not amplified, None not recorded or contradictory. Read as
-    ``patients.rules.biomarker_mapping.marker_results`` reads the HER2 status (a benign class
-    does not count as amplified; only a whole-gene negative of the amplification counts as not
-    amplified)."""
+def _ish_results(f: PatientFacts) -> tuple[bool, bool]:
+    """(an amplified result, a not-amplified result) among the ERBB2 amplification results read
+    beside the HER2 IHC score (``her2_ish``): (False, False) none recorded, (True, True)
+    contradictory."""
     if f.her2_ish is not None:  # narrowed to the IHC's own specimen (HER2 may differ between
         # a primary tumour and a metastasis: an ISH of another specimen decides nothing)
-        amplified, not_amplified = True in f.her2_ish, False in f.her2_ish
-        return None if amplified == not_amplified else amplified
+        return True in f.her2_ish, False in f.her2_ish
     amplified = any(
         v.gene == "ERBB2" and v.alteration_type == "amplification" and not v.benign
         for v in f.variants
@@ -273,20 +274,17 @@ def her2_ish(f: PatientFacts) -> bool | None:
         n.gene == "ERBB2" and n.alteration_type == "amplification" and n.exon is None
         for n in f.negatives
     )
+    return amplified, not_amplified
+
+
+def her2_ish(f: PatientFacts) -> bool | None:
+    """The ERBB2 amplification result (in situ hybridisation, or NGS) recorded beside the HER2
+    IHC score: True amplified, False not amplified, None not recorded or contradictory. Read as
+    ``patients.rules.biomarker_mapping.marker_results`` reads the HER2 status (a benign class
+    does not count as amplified; only a whole-gene negative of the amplification counts as not
+    amplified)."""
+    amplified, not_amplified = _ish_results(f)
     return None if amplified == not_amplified else amplified
-
-
-def _ish_discordant(f: PatientFacts) -> bool:
-    """An amplified and a not-amplified ERBB2 result where ``her2_ish`` reads them."""
-    if f.her2_ish is not None:
-        return True in f.her2_ish and False in f.her2_ish
-    return any(
-        v.gene == "ERBB2" and v.alteration_type == "amplification" and not v.benign
-        for v in f.variants
-    ) and any(
-        n.gene == "ERBB2" and n.alteration_type == "amplification" and n.exon is None
-        for n in f.negatives
-    )
 
 
 def ihc(c: dict[str, Any], f: PatientFacts) -> Outcome:
@@ -315,15 +313,20 @@ def _ihc_one(c: dict[str, Any], f: PatientFacts, result: tuple[str, float]) -> O
         return UNKNOWN, NOTHING
     if c["scale"] == "her2_score":
         score = result[1]
-        if score in (0, 1) and her2_ish(f) is True:
-            # ASCO/CAP 2018: an amplified ISH (group 1) is HER2-positive whatever the IHC score;
-            # a 0/1+ with an amplification is discordant: neither HER2-low nor 3+ until checked.
-            return UNKNOWN, f"{score:g}+ ISH+"
+        amplified, not_amplified = _ish_results(f)
+        # ASCO/CAP 2018 (Wolff et al., J Clin Oncol 2018): a 0/1+ with an amplification, or a
+        # 3+ with a not-amplified result, is discordant — the record holds only "amplified /
+        # not amplified" (not the ISH group), so neither HER2-low, "≤ 1+" nor 3+ until checked.
+        # Contradictory ISH results (amplified and not) contradict the score either way: never
+        # read as "no ISH".
+        if (score in (0, 1) and amplified) or (score == 3 and not_amplified):
+            ish = [label for label, hit in (("ISH+", amplified), ("ISH-", not_amplified)) if hit]
+            return discordant(f"{score:g}+", *ish)
         if score == 2 and _range(2.0, c, "")[0] != _range(3.0, c, "")[0]:
-            amplified = her2_ish(f)  # the criterion's answer depends on the ISH result
-            if amplified is None and _ish_discordant(f):
+            # The criterion's answer depends on the ISH result.
+            if amplified and not_amplified:
                 return discordant("2+ ISH+", "2+ ISH-")
-            if amplified is None:
+            if not amplified and not not_amplified:
                 return UNKNOWN, "2+"  # positive (3+) or negative (≤ 2+) only after ISH
             if amplified:
                 return _range(3.0, c, "2+ ISH+")

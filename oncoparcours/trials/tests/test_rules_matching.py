@@ -396,8 +396,9 @@ SIGNIFICANCE_CASES = [
     (KRAS_WT, facts(negatives=(NegativeFacts("KRAS"),)), MET),
     (KRAS_WT, facts(negatives=(NegativeFacts("KRAS", "snv"),)), UNKNOWN),  # indels not tested
     (KRAS_WT, facts(negatives=(NegativeFacts("KRAS", "", 2),)), UNKNOWN),  # one exon only
-    # A variant and a negative result of the same gene disagree: to verify (discordant).
-    (KRAS_WT, facts(negatives=(NegativeFacts("KRAS"),), variants=(KRAS_G12D,)), UNKNOWN),
+    # A pathogenic variant and a negative result of the same gene disagree; for wild type the
+    # variant is positive evidence: not met, the discordance named (review M4).
+    (KRAS_WT, facts(negatives=(NegativeFacts("KRAS"),), variants=(KRAS_G12D,)), NOT_MET),
     (ALK_FUSION, facts(negatives=(NegativeFacts("ALK", "fusion"),)), NOT_MET),
     (ALK_FUSION, facts(negatives=(NegativeFacts("ALK", "snv"),)), UNKNOWN),
     (ALK_FUSION, facts(negatives=(NegativeFacts("ROS1"),)), UNKNOWN),
@@ -573,10 +574,17 @@ DISCORDANT_CASES = [
     # A pathogenic variant and a negative result covering it.
     (EGFR_L858R, facts(variants=(PV("EGFR", "snv", 21, "p.L858R"),),
                        negatives=(NegativeFacts("EGFR"),)), UNKNOWN),
-    (KRAS_WT, facts(variants=(KRAS_G12D,), negatives=(NegativeFacts("KRAS"),)), UNKNOWN),
+    # Review M4: for a wild-type criterion the pathogenic variant is positive evidence: not met,
+    # the discordance named in the reason.
+    (KRAS_WT, facts(variants=(KRAS_G12D,), negatives=(NegativeFacts("KRAS"),)), NOT_MET),
     # The same variant classified pathogenic by one report and benign by another.
     (EGFR_L858R, facts(variants=(PV("EGFR", "snv", 21, "p.L858R"),
                                  VariantFacts("EGFR", "snv", 21, "p.(L858R)", "", 1))), UNKNOWN),
+    # Review L3: the same variant reported with and without its exon (or as a "mutation").
+    (EGFR_L858R, facts(variants=(PV("EGFR", "snv", 21, "p.L858R"),
+                                 VariantFacts("EGFR", "snv", None, "p.L858R", "", 1))), UNKNOWN),
+    (EGFR_L858R, facts(variants=(PV("EGFR", "snv", None, "p.L858R"),
+                                 VariantFacts("EGFR", "mutation", 21, "p.L858R", "", 2))), UNKNOWN),
     # Two HER2 scores of one specimen giving different answers; ISH amplified and not amplified.
     (HER2_3, facts(ihc={"HER2": ("her2_score", 3.0)},
                    ihc_values={"HER2": (("her2_score", 2.0), ("her2_score", 3.0))}), UNKNOWN),
@@ -621,3 +629,41 @@ def test_discordant_results_of_one_marker_are_to_verify_naming_both(criterion, p
     assert ("Résultats discordants pour le même marqueur" in sentence) == (
         (criterion, patient, expected) in DISCORDANT_CASES
     ), sentence
+
+
+HER2_AT_MOST_1 = {"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "max": 1}
+HER2_CONTRADICTED_CASES = [
+    # HER2 0/1+ with an amplified ERBB2 (ASCO/CAP 2018, Wolff et al. J Clin Oncol 2018) or with
+    # contradictory ISH results of its specimen: neither HER2-low nor "≤ 1+" until checked.
+    (HER2_LOW, facts(ihc={"HER2": ("her2_score", 1.0)}, her2_ish=(True, False))),
+    (HER2_AT_MOST_1, facts(ihc={"HER2": ("her2_score", 0.0)}, her2_ish=(True, False))),
+    (HER2_AT_MOST_1, facts(ihc={"HER2": ("her2_score", 1.0)}, her2_ish=(True,))),
+    (HER2_LOW, facts(ihc={"HER2": ("her2_score", 1.0)}, variants=(ERBB2_AMP,),
+                     negatives=(NegativeFacts("ERBB2", "amplification"),))),
+    # HER2 3+ with a not-amplified (or contradictory) ISH of its specimen: not read as 3+ either.
+    (HER2_3, facts(ihc={"HER2": ("her2_score", 3.0)}, her2_ish=(False,))),
+    (HER2_3, facts(ihc={"HER2": ("her2_score", 3.0)}, her2_ish=(True, False))),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("criterion", "patient"), HER2_CONTRADICTED_CASES)
+def test_her2_score_contradicted_by_the_ish_is_to_verify_naming_both(criterion, patient):
+    """Review H1 (2026-12-04): an amplified or contradictory ISH never lets a HER2 0/1+ meet a
+    HER2-low or "≤ 1+" criterion (nor a not-amplified ISH a 3+ meet "≥ 3+"). Both engines, and
+    the vectorised one never groups "no ISH" with "contradictory ISH"."""
+    from django.utils import translation
+
+    from oncoparcours.trials.describe import found_sentence
+    from oncoparcours.trials.rules.bulk import Cohort
+
+    value, found = EVALUATORS["ihc"](criterion, patient)
+    assert value == UNKNOWN
+    without_ish = facts(ihc=patient.ihc)  # read first: the representative of a shared group
+    cohort = Cohort([without_ish, patient])
+    sets = cohort.arm_sets(criterion)
+    assert cohort.value_of(sets, 0) == EVALUATORS["ihc"](criterion, without_ish)[0] == MET
+    assert cohort.value_of(sets, 1) == UNKNOWN
+    with translation.override("fr"):
+        sentence = found_sentence(criterion, found, value)
+    assert "Résultats discordants pour le même marqueur" in sentence, sentence
+    assert f"{patient.ihc['HER2'][1]:g}+" in sentence and "ERBB2" in sentence, sentence
