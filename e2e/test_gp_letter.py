@@ -85,7 +85,7 @@ def test_a_board_decision_reaches_the_gp_s_mailbox_with_its_pdf(
         panel.get_by_label("Près du domicile (centre de proximité)").check()
         started = time.monotonic()
         panel.get_by_role("button", name="Valider la décision (président)").click()
-        expect(panel).to_contain_text("Décision, version 1")
+        expect(panel).to_contain_text("Décision, version 1", timeout=20_000)
 
         # The GP's secure mailbox receives the letter with the RCP record as a PDF.
         while len(mailbox.messages) == already and time.monotonic() - started < 15:

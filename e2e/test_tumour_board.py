@@ -148,7 +148,7 @@ def test_a_chair_runs_a_live_session(board_setup, page):
     expect(page.locator(".quorum")).to_contain_text("Quorum atteint")
     decide()
     panel = page.locator("#case-panel")
-    expect(panel).to_contain_text("Décision, version 1")
+    expect(panel).to_contain_text("Décision, version 1", timeout=20_000)
     expect(page.locator(".agenda-item").first).to_contain_text("Décidé")
     pdf_link = panel.get_by_role("link", name="Fiche RCP")
     response = page.request.get(pdf_link.get_attribute("href"))
