@@ -115,6 +115,20 @@ def _visit_of(
     )
 
 
+def _visits_of(
+    activities: list[ActivityInstance], preferred: dict[uuid.UUID, TourNurse]
+) -> tuple[list[rules.Visit], list[ActivityInstance]]:
+    """The activities as visits, and those that cannot be one (no address)."""
+    visits, missing = [], []
+    for activity in activities:
+        visit = _visit_of(activity, preferred)
+        if visit is None:
+            missing.append(activity)
+        else:
+            visits.append(visit)
+    return visits, missing
+
+
 def _nurse_of(nurse: TourNurse, day: dt.date) -> rules.Nurse:
     held = ProfessionalQualification.objects.filter(
         professional_id=nurse.professional_id, obtained_on__lte=day
@@ -259,16 +273,9 @@ def plan_build(*, actor: User, day: dt.date, seed: int = 1) -> TourPlan:
         seed=seed,
         change=_("Built from the worklist"),
     )
-    visits = []
     by_key = {str(activity.pk): activity for activity in activities}
     preferred = preferred_nurses({a.patient_id for a in activities}, day)
-    missing = []
-    for activity in activities:
-        visit = _visit_of(activity, preferred)
-        if visit is None:
-            missing.append(activity)
-        else:
-            visits.append(visit)
+    visits, missing = _visits_of(activities, preferred)
     result = rules.plan_tours(
         [_nurse_of(nurse, day) for nurse in nurses], visits, config.travel_model(), seed=seed
     )
@@ -675,16 +682,11 @@ def visits_add(*, actor: User, plan: TourPlan) -> TourPlan:
             _("Plan: no visit was added to the day's worklist since this version."), field="plan"
         )
     preferred = {**current.preferred, **preferred_nurses({a.patient_id for a in added}, plan.day)}
-    visits = []
-    missing = []
-    for activity in added:
-        visit = _visit_of(activity, preferred)
-        if visit is None:
-            missing.append(activity)
-        else:
-            visits.append(visit)
-            current.activities[visit.key] = activity
-            current.visits[visit.key] = visit
+    visits, missing = _visits_of(added, preferred)
+    by_added_key = {str(activity.pk): activity for activity in added}
+    for visit in visits:
+        current.activities[visit.key] = by_added_key[visit.key]
+        current.visits[visit.key] = visit
     present = _present_nurses(plan)
     rows_by_key = {str(n.pk): n for n in present}
     new = _new_version(
