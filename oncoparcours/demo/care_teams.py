@@ -23,11 +23,12 @@ def _first(queryset, field: str) -> dict:
     return {row["patient_id"]: row["first"] for row in rows}
 
 
-def backdate_joins(seed: int) -> int:
-    """Returns how many joins were dated."""
+def backdate_joins(seed: int, today: dt.date | None = None) -> int:
+    """Returns how many joins were dated. ``today`` is the day the demo load began: a load that
+    runs past midnight has joins dated on both days, and all of them are the load's."""
     rng = random.Random(seed + 1414)
-    today = timezone.localdate()
-    members = list(CareTeamMember.objects.filter(start=today).order_by("patient_id", "id"))
+    today = today or timezone.localdate()
+    members = list(CareTeamMember.objects.filter(start__gte=today).order_by("patient_id", "id"))
     patients = {m.patient_id for m in members}
     first_care = {
         row["patient_id"]: row["first"]

@@ -286,15 +286,21 @@ def walk_to(order: CarTOrder, state: str, start: dt.datetime | None = None) -> C
             **extra,
         )
         if target == "dispensed":
-            # No infusion without a confirmed intensive-care bed covering its day.
-            confirm_bed(order, timezone.localdate(at) if at else None)
+            # No infusion without a confirmed intensive-care bed covering its day. Tests infuse
+            # within hours of the dispensing, which may fall on the next local day (a walk
+            # dated 22:30 in Paris, infused after midnight): the bed covers that day too.
+            day = timezone.localdate(at) if at else timezone.localdate()
+            confirm_bed(order, day, latest_infusion=day + dt.timedelta(days=1))
     return order
 
 
-def confirm_bed(order: CarTOrder, day: dt.date | None = None) -> BedReservation:
-    """A confirmed intensive-care bed for an infusion on ``day`` (today when not given) and the
-    product's days after it, written directly (a test's shortcut: a past day is accepted, the
-    request/answer services refuse it), with its event."""
+def confirm_bed(
+    order: CarTOrder, day: dt.date | None = None, latest_infusion: dt.date | None = None
+) -> BedReservation:
+    """A confirmed intensive-care bed for an infusion on ``day`` (today when not given), or on
+    any day up to ``latest_infusion``, and the product's days after it, written directly (a
+    test's shortcut: a past day is accepted, the request/answer services refuse it), with its
+    event."""
     from oncoparcours.celltherapy.rules import icu_beds as rules
     from oncoparcours.celltherapy.services import icu_beds
 
@@ -310,7 +316,7 @@ def confirm_bed(order: CarTOrder, day: dt.date | None = None) -> BedReservation:
         unit=unit,
         patient_id=order.patient_id,
         first_day=first,
-        last_day=rules.last_day(first, icu_beds.days_held(order)),
+        last_day=rules.last_day(latest_infusion or first, icu_beds.days_held(order)),
         status="confirmed",
         requested_by=order.ordered_by,
     )

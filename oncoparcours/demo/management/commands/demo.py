@@ -96,7 +96,7 @@ class Command(BaseCommand):
         IcuDemo(seed=seed).run()  # last: its own random, the login listed last
         # The alerts of the past were handled in time: only recent ones stay open (own random).
         AlertFollowUp(seed=seed).run()
-        backdate_joins(seed)
+        backdate_joins(seed, today=generator.today)
         extract_refresh(actor=None)
         refresh_planner_statistics()
         # Today's nurse tours of the idec's patients, published (issue 18): last, own random.
