@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +22,7 @@ from oncoparcours.core.forms import add_application_error
 from oncoparcours.core.http import AuthenticatedHttpRequest, form_status
 from oncoparcours.core.medicines import inn_label
 from oncoparcours.core.models import AuditAction
+from oncoparcours.patients.permissions import may_plan_care
 from oncoparcours.patients.selectors import patient_get_for_user
 
 from . import selectors, services
@@ -56,11 +58,19 @@ def _handle(
     return redirect(redirect_to)
 
 
+def _require_care_planner(request: AuthenticatedHttpRequest, access: Any) -> None:
+    """Pathways are applied, moved on, paused, resumed and ended by the care team's physicians,
+    coordination nurses and lead (``patients/permissions.py``); others answer 403."""
+    if not may_plan_care(request.user, access):
+        raise PermissionDenied
+
+
 @login_required
 def pathway_apply(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     access = patient_get_for_user(
         user=request.user, patient_id=patient_id, what="apply pathway form"
     )
+    _require_care_planner(request, access)
     templates = list(selectors.latest_templates())
     code = request.POST.get("template") or request.GET.get("template")
     template = next((t for t in templates if t.code == code), None)
@@ -120,6 +130,7 @@ def instance_detail(
             "instance": instance,
             "phases": selectors.instance_phases(instance),
             "criteria": services.phase_criteria(instance) if instance.status == "active" else [],
+            "may_plan_care": may_plan_care(request.user, found.access),
             "events": selectors.instance_events(instance),
             "today": timezone.localdate(),
             "parameters": [
@@ -248,6 +259,7 @@ def phase_advance(
     found = selectors.instance_get_for_user(
         user=request.user, patient_id=patient_id, instance_id=instance_id, what="phase transition"
     )
+    _require_care_planner(request, found.access)
     instance = found.instance
     current = instance.current_phase
     form = PhaseAdvanceForm(
@@ -291,6 +303,7 @@ def _lifecycle_view(action: str, form_class: type, run: Callable, success: str, 
             instance_id=instance_id,
             what=f"pathway {action}",
         )
+        _require_care_planner(request, found.access)
         form = form_class(request.POST or None)
         response = _handle(
             request,
@@ -342,6 +355,7 @@ def refusal_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
     access = patient_get_for_user(
         user=request.user, patient_id=patient_id, what="programme refusal form"
     )
+    _require_care_planner(request, access)
     form = RefusalForm(request.POST or None, templates=list(selectors.latest_templates()))
     response = _handle(
         request,

@@ -5,6 +5,11 @@ and a break-glass access read it; a break-glass access never writes).
   lead, whatever the lead's role (the professional who opened the record answers for it).
 - The identity (names, birth date, INS, address, GP and centres): the same people.
 - Diagnoses and their TNM staging: the physicians of the care team and its lead.
+- Treatments in course (start, end), pathways (apply, record a refusal, next phase, pause,
+  resume, end) and a patient's non-objection: the physicians, the coordination nurses and the
+  lead. A treatment in course decides how home reports are graded, so it is not for the people
+  who only carry out a part of the care. An objection is recorded by any member of the care team
+  (a patient may tell it to whoever is at the bedside; it only ever restricts).
 
 Liberal nurses (IDEL), pharmacists and EFS staff of the care team read these and record what
 they do themselves (reports, visits, bookings). Roles without patient records (board secretary,
@@ -27,6 +32,7 @@ from .selectors import PatientAccess, patient_access_for_user
 CARE_TEAM_MANAGING_ROLES = frozenset({Role.CLINICIAN, Role.COORDINATION_NURSE})
 IDENTITY_EDITING_ROLES = frozenset({Role.CLINICIAN, Role.COORDINATION_NURSE})
 CLINICAL_ENTRY_ROLES = frozenset({Role.CLINICIAN})
+CARE_PLAN_ROLES = frozenset({Role.CLINICIAN, Role.COORDINATION_NURSE})
 
 
 def _member_with(user: User, access: PatientAccess | None, roles: frozenset[str]) -> bool:
@@ -47,12 +53,18 @@ def may_enter_diagnosis(user: User, access: PatientAccess | None) -> bool:
     return _member_with(user, access, CLINICAL_ENTRY_ROLES)
 
 
+def may_plan_care(user: User, access: PatientAccess | None) -> bool:
+    """Treatments in course, pathways and a non-objection (see the module's description)."""
+    return _member_with(user, access, CARE_PLAN_ROLES)
+
+
 def record_permissions(user: User, access: PatientAccess | None) -> dict[str, bool]:
     """The flags the record page uses to show or hide its links."""
     return {
         "may_manage_care_team": may_manage_care_team(user, access),
         "may_edit_identity": may_edit_identity(user, access),
         "may_enter_diagnosis": may_enter_diagnosis(user, access),
+        "may_plan_care": may_plan_care(user, access),
     }
 
 

@@ -7,13 +7,14 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from oncoparcours.core.http import AuthenticatedHttpRequest
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import TreatmentEndForm, TreatmentStartForm
 from .models import TreatmentCourse
 from .record import RecordSection
@@ -25,7 +26,11 @@ def treatments_section(access: Any, request: Any) -> RecordSection:
     return RecordSection(
         title=_("Anticancer treatments"),
         template="patients/record/treatments.html",
-        context={"courses": courses, "patient": access.patient},
+        context={
+            "courses": courses,
+            "patient": access.patient,
+            "may_plan_care": permissions.may_plan_care(request.user, access),
+        },
         order=2,
     )
 
@@ -35,6 +40,8 @@ def treatment_start(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) ->
     access = selectors.patient_get_for_user(
         user=request.user, patient_id=patient_id, what="treatment form"
     )
+    if not permissions.may_plan_care(request.user, access):
+        raise PermissionDenied
     form = TreatmentStartForm(request.POST or None)
     return _form_view(
         request,
@@ -54,6 +61,8 @@ def treatment_end(
     access = selectors.patient_get_for_user(
         user=request.user, patient_id=patient_id, what="treatment end form"
     )
+    if not permissions.may_plan_care(request.user, access):
+        raise PermissionDenied
     course = get_object_or_404(TreatmentCourse, pk=treatment_id, patient=access.patient)
     form = TreatmentEndForm(request.POST or None)
     return _form_view(

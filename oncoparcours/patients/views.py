@@ -36,7 +36,7 @@ from .forms import (
     PerformanceStatusForm,
     StagingForm,
 )
-from .models import CareTeamMember, Diagnosis, Staging
+from .models import CareTeamMember, ConsentDecision, Diagnosis, Staging
 from .molecular_services import may_enter_molecular
 from .record import record_sections
 from .timeline import timeline_for
@@ -408,10 +408,23 @@ def consent_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
         user=request.user, patient_id=patient_id, what="consent form"
     )
     form = ConsentForm(request.POST or None)
+    may_plan_care = permissions.may_plan_care(request.user, access)
+
+    def record(data: dict) -> Any:
+        if data["decision"] != ConsentDecision.OPPOSITION and not may_plan_care:
+            raise ApplicationError(
+                _(
+                    "A non-objection is recorded by the care team's physicians, its coordination "
+                    "nurses and its lead; you may record an objection."
+                ),
+                field="decision",
+            )
+        return services.consent_record(actor=request.user, patient=access.patient, **data)
+
     return _form_view(
         request,
         form,
-        lambda data: services.consent_record(actor=request.user, patient=access.patient, **data),
+        record,
         "patients/simple_form.html",
         {"patient": access.patient, "title": _("Record the patient's decision")},
         access.patient.get_absolute_url(),

@@ -1,0 +1,99 @@
+"""Who plans a patient's care (``patients/permissions.py`` ``may_plan_care``): treatments in
+course, pathways and a non-objection are for the care team's physicians, coordination nurses and
+lead. The other members (liberal nurses, pharmacists, EFS staff) read them, get 403 on the forms,
+see no link to them, and may still record a patient's objection."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from oncoparcours.pathways.models import PathwayInstance
+from oncoparcours.patients.models import ConsentRecord, TreatmentCourse
+from oncoparcours.testing.factories import (
+    CareTeamMemberFactory,
+    ProfessionalFactory,
+    TreatmentCourseFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TREATMENT = {"kind": "chemotherapy", "regimen": "FOLFOX", "line": "1", "started_on": "01/10/2026"}
+
+
+def member(patient, role, specialty):
+    professional = ProfessionalFactory(user__role=role, specialty=specialty)
+    CareTeamMemberFactory(patient=patient, professional=professional, is_lead=False)
+    return professional
+
+
+@pytest.mark.parametrize(
+    "role,specialty",
+    [
+        ("liberal_nurse", "liberal_nursing"),
+        ("pharmacist", "hospital_pharmacy"),
+        ("efs_staff", "haematology"),
+    ],
+)
+def test_other_members_read_the_care_plan_but_cannot_change_it(
+    client, instance, template, role, specialty
+):
+    patient = instance.patient
+    course = TreatmentCourseFactory(patient=patient, regimen="Pembrolizumab")
+    client.force_login(member(patient, role, specialty).user)
+    record = client.get(patient.get_absolute_url()).content.decode()
+    assert template.title in record and "Pembrolizumab" in record  # the sections are read
+    forms = {
+        reverse("patients:treatment_start", args=[patient.pk]): TREATMENT,
+        reverse("patients:treatment_end", args=[patient.pk, course.pk]): {
+            "ended_on": dt.date.today().strftime("%d/%m/%Y"),
+            "end_reason": "completed",
+        },
+        reverse("pathways:apply", args=[patient.pk]): {"template": "chemotherapy-cycles"},
+        reverse("pathways:refusal", args=[patient.pk]): {},
+        reverse("pathways:pause", args=[patient.pk, instance.pk]): {"reason": "hospitalisation"},
+        reverse("pathways:end", args=[patient.pk, instance.pk]): {},
+        reverse("pathways:phase_advance", args=[patient.pk, instance.pk]): {},
+    }
+    for url, data in forms.items():
+        assert url not in record, url
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, data).status_code == 403, url
+    detail = client.get(instance.get_absolute_url()).content.decode()
+    assert reverse("pathways:pause", args=[patient.pk, instance.pk]) not in detail
+    instance.refresh_from_db()
+    course.refresh_from_db()
+    assert instance.status == "active" and course.ended_on is None
+    assert TreatmentCourse.objects.filter(patient=patient).count() == 1
+    assert PathwayInstance.objects.filter(patient=patient).count() == 1
+
+
+def test_the_coordination_nurse_records_a_treatment_and_sees_the_links(
+    client, instance, coordination_nurse
+):
+    patient = instance.patient
+    client.force_login(coordination_nurse.user)
+    start = reverse("patients:treatment_start", args=[patient.pk])
+    record = client.get(patient.get_absolute_url()).content.decode()
+    assert start in record and reverse("pathways:apply", args=[patient.pk]) in record
+    assert client.post(start, TREATMENT).status_code == 302
+    assert TreatmentCourse.objects.get(patient=patient).regimen == "FOLFOX"
+    detail = client.get(instance.get_absolute_url()).content.decode()
+    assert reverse("pathways:pause", args=[patient.pk, instance.pk]) in detail
+
+
+def test_any_member_records_an_objection_but_not_a_non_objection(client, patient):
+    client.force_login(member(patient, "liberal_nurse", "liberal_nursing").user)
+    url = reverse("patients:consent_create", args=[patient.pk])
+    decision = {"kind": "data_sharing", "scope": "research", "recorded_on": "01/12/2026"}
+    refused = client.post(url, {**decision, "decision": "non_opposition"})
+    assert refused.status_code == 400
+    assert (
+        "non-opposition est enregistrée par les médecins"
+        in refused.context["form"].errors["decision"][0]
+    )
+    assert not ConsentRecord.objects.filter(patient=patient).exists()
+    assert client.post(url, {**decision, "decision": "opposition"}).status_code == 302
+    assert ConsentRecord.objects.get(patient=patient).decision == "opposition"
