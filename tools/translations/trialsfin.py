@@ -21,4 +21,16 @@ T = {
     "No trial with the NCT number %(value)s in the registry.": "Aucun essai de numéro NCT %(value)s dans le registre.",
     "No file %(path)s.": "Pas de fichier %(path)s.",
     "%(trial)s: %(arms)s arm(s), %(sites)s French site(s) — %(title)s": "%(trial)s : %(arms)s bras, %(sites)s site(s) français — %(title)s",
+    # HER2 2+ and an ERBB2 amplification result not by in situ hybridisation.
+    "2+, ERBB2 amplified by sequencing (NGS) or by a method not recorded: an in situ hybridisation (ISH) is needed to conclude (ASCO/CAP 2018)": "2+, ERBB2 amplifié en séquençage (NGS) ou par une méthode non notée : une hybridation in situ (ISH) est nécessaire pour conclure (ASCO/CAP 2018)",
+    "2+, ERBB2 not amplified by sequencing (NGS) or by a method not recorded: an in situ hybridisation (ISH) is needed to conclude (ASCO/CAP 2018)": "2+, ERBB2 non amplifié en séquençage (NGS) ou par une méthode non notée : une hybridation in situ (ISH) est nécessaire pour conclure (ASCO/CAP 2018)",
+    # The method of a molecular result.
+    "In situ hybridisation (FISH, CISH, SISH)": "Hybridation in situ (FISH, CISH, SISH)",
+    "Sequencing (NGS)": "Séquençage (NGS)",
+    "PCR": "PCR",
+    "Other method": "Autre méthode",
+    "method": "méthode",
+    "Method": "Méthode",
+    "As in the report. An ERBB2 amplification decides a HER2 2+ only by in situ hybridisation (ASCO/CAP 2018): by NGS or without the method, the 2+ stays to verify.": "Comme dans le compte rendu. Une amplification d'ERBB2 ne conclut un HER2 2+ que par hybridation in situ (ASCO/CAP 2018) : en NGS ou sans méthode notée, le 2+ reste à vérifier.",
+    "One result per row; columns: type, gène, altération, exon, modification protéique, partenaire de fusion, classe, TMB, statut MSI, marqueur IHC, échelle IHC, valeur IHC, date de prélèvement, source, méthode (facultative : FISH, NGS…).": "Un résultat par ligne ; colonnes : type, gène, altération, exon, modification protéique, partenaire de fusion, classe, TMB, statut MSI, marqueur IHC, échelle IHC, valeur IHC, date de prélèvement, source, méthode (facultative : FISH, NGS…).",
 }
