@@ -17,6 +17,10 @@ T = {
     "%(path)s: a list of steps is expected": "%(path)s : une liste d'étapes est attendue",
     "%(path)s: a list of arms is expected": "%(path)s : une liste de bras est attendue",
     "%(path)s: a list of mappings with a value is expected": "%(path)s : une liste de tables avec une valeur (value) est attendue",
+    # ClinicalTrials.gov records: parts of the wrong shape, by path.
+    "%(path)s: a list of mappings is expected": "%(path)s : une liste de tables est attendue",
+    "%(path)s: %(value)s is not a number": "%(path)s : %(value)s n'est pas un nombre",
+    "site %(name)s": "site %(name)s",
     # The trials command.
     "No trial with the NCT number %(value)s in the registry.": "Aucun essai de numéro NCT %(value)s dans le registre.",
     "No file %(path)s.": "Pas de fichier %(path)s.",

@@ -392,3 +392,33 @@ def test_a_clinicaltrials_gov_record_is_refused_in_french_with_all_its_problems(
     assert "overallStatus : 'OPEN' inconnu" in text
     assert "sexe : 'BOTH' n'est pas ALL, FEMALE ou MALE" in text
     assert not Trial.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda p: p.update(identificationModule=["NCT02513394"]),
+         "identificationModule : une table de champs est attendue"),
+        (lambda p: p["statusModule"].update(overallStatus=["RECRUITING"]),
+         "overallStatus : ['RECRUITING'] inconnu"),
+        (lambda p: p.update(contactsLocationsModule={"locations": "Villejuif"}),
+         "contactsLocationsModule.locations : une liste de tables est attendue"),
+        (lambda p: p.update(contactsLocationsModule={"locations": [
+            {"facility": "IGR", "country": "France", "status": "RECRUITING",
+             "geoPoint": {"lat": "48,79", "lon": 2.36}}]}),
+         "site IGR: geoPoint.lat : '48,79' n'est pas un nombre"),
+        (lambda p: p["identificationModule"].update(secondaryIdInfos="2015-001234-56"),
+         "identificationModule.secondaryIdInfos : une liste de tables est attendue"),
+    ],
+)  # fmt: skip
+def test_a_clinicaltrials_gov_part_of_the_wrong_shape_is_named_in_french(change, message):
+    """These gave a Python error text ("contenu inattendu (AttributeError(...))") or a database
+    error at saving (a latitude written as text)."""
+    study = sample_study()
+    change(study["protocolSection"])
+    with pytest.raises(ApplicationError) as error:
+        services.trials_import_ctgov(actor=None, content=json.dumps(study))
+    assert str(error.value).startswith("Rien n'a été importé. enregistrement 1 ")
+    assert message in str(error.value)
+    assert "contenu inattendu" not in str(error.value)
+    assert not Trial.objects.exists()
