@@ -27,6 +27,7 @@ from .models import (
     IhcScale,
     Laterality,
     MolecularKind,
+    MolecularMethod,
     MsiStatus,
     PerformanceScale,
     Sex,
@@ -432,6 +433,15 @@ class MolecularFindingForm(forms.Form):
             "class 3 or no class: to verify."
         ),
     )
+    method = forms.ChoiceField(
+        label=_("Method"),
+        choices=_blank_choices(MolecularMethod.choices),
+        required=False,
+        help_text=_(
+            "As in the report. An ERBB2 amplification decides a HER2 2+ only by in situ "
+            "hybridisation (ASCO/CAP 2018): by NGS or without the method, the 2+ stays to verify."
+        ),
+    )
     tmb = forms.CharField(label=_("TMB (mutations/Mb)"), max_length=10, required=False)
     msi_status = forms.ChoiceField(
         label=_("MSI / MMR status"), choices=_blank_choices(MsiStatus.choices), required=False
@@ -471,6 +481,6 @@ class MolecularImportForm(forms.Form):
         help_text=_(
             "One result per row; columns: type, gène, altération, exon, modification protéique, "
             "partenaire de fusion, classe, TMB, statut MSI, marqueur IHC, échelle IHC, "
-            "valeur IHC, date de prélèvement, source."
+            "valeur IHC, date de prélèvement, source, méthode (facultative : FISH, NGS…)."
         ),
     )

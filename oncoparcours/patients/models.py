@@ -613,6 +613,18 @@ class MolecularKind(models.TextChoices):
     TO_VERIFY = "to_verify", _("To verify: enter again as a structured result")
 
 
+class MolecularMethod(models.TextChoices):
+    """How a gene result was obtained, when the report says so (blank: not recorded). Only an
+    ERBB2 amplification result by in situ hybridisation decides a HER2 IHC 2+ (ASCO/CAP 2018,
+    Wolff et al., J Clin Oncol 2018): by sequencing, or by a method not recorded, the 2+ stays to
+    verify (trials.rules.criteria)."""
+
+    ISH = "ish", _("In situ hybridisation (FISH, CISH, SISH)")
+    NGS = "ngs", _("Sequencing (NGS)")
+    PCR = "pcr", _("PCR")
+    OTHER = "other", _("Other method")
+
+
 class AlterationType(models.TextChoices):
     SNV = "snv", _("Single-nucleotide variant")
     INDEL = "indel", _("Insertion / deletion")
@@ -680,6 +692,9 @@ class MolecularFinding(BaseModel):
     ihc_value = models.FloatField(_("IHC value"), null=True, blank=True)
     classification = models.PositiveSmallIntegerField(
         _("variant class"), choices=VariantClass.choices, null=True, blank=True
+    )
+    method = models.CharField(
+        _("method"), max_length=5, choices=MolecularMethod.choices, blank=True, default=""
     )
     # Append-only history: a correction or a withdrawal is a new row replacing the previous
     # version (a withdrawal keeps its values, flagged ``withdrawn``); current = not replaced.
@@ -785,6 +800,8 @@ class MolecularFinding(BaseModel):
                 if self.classification
                 else str(_("class not recorded (to verify)"))
             )
+        if self.method and self.kind in (MolecularKind.VARIANT, MolecularKind.NEGATIVE):
+            text += " · " + str(self.get_method_display())
         return text
 
     @property

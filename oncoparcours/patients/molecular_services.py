@@ -36,6 +36,7 @@ CSV_COLUMNS = {
     "valeur ihc": "ihc_value",
     "date de prélèvement": "sampled_on",
     "source": "source",
+    "méthode": "method",
 }
 FIELD_COLUMNS = {name: header for header, name in CSV_COLUMNS.items()}
 COLUMN_ALIASES = {
@@ -46,6 +47,7 @@ COLUMN_ALIASES = {
     "modification proteique": "protein_change",
     "echelle ihc": "ihc_scale",
     "date de prelevement": "sampled_on",
+    "methode": "method",
 }
 # Values typed in French in a table (the form offers the choices).
 VALUE_ALIASES = {
@@ -172,7 +174,7 @@ def _row(names: list[str], cells: list[str]) -> dict[str, str]:
 VALUE_FIELDS = (
     "kind", "gene", "alteration_type", "exon", "protein_change", "fusion_partner",
     "classification", "tmb", "msi_status", "ihc_marker", "ihc_scale", "ihc_value",
-    "sampled_on", "source",
+    "sampled_on", "source", "method",
 )  # fmt: skip
 
 

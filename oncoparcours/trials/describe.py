@@ -192,6 +192,15 @@ def _found_value(criterion: dict[str, Any], found: str) -> str:
             "2+": "2+",
             "2+ ISH+": _("2+, ERBB2 amplified (in situ hybridisation)"),
             "2+ ISH-": _("2+, ERBB2 not amplified (in situ hybridisation)"),
+            # An amplification result not by in situ hybridisation does not conclude a 2+.
+            "2+ other+": _(
+                "2+, ERBB2 amplified by sequencing (NGS) or by a method not recorded: an in "
+                "situ hybridisation (ISH) is needed to conclude (ASCO/CAP 2018)"
+            ),
+            "2+ other-": _(
+                "2+, ERBB2 not amplified by sequencing (NGS) or by a method not recorded: an "
+                "in situ hybridisation (ISH) is needed to conclude (ASCO/CAP 2018)"
+            ),
             # An ISH result named beside a score it contradicts ("1+ ≠ ERBB2 amplified").
             "ISH+": _("ERBB2 amplified"),
             "ISH-": _("ERBB2 not amplified"),

@@ -19,6 +19,7 @@ from oncoparcours.patients.models import (
     Diagnosis,
     MolecularFinding,
     MolecularKind,
+    MolecularMethod,
     Patient,
     PerformanceScale,
     PerformanceStatus,
@@ -186,12 +187,13 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
         tmb_day: tuple[Any, list[float]] = (None, [])
         for finding in molecular.get(patient.pk, ()):  # later results overwrite
             amplification = finding.gene == "ERBB2" and finding.alteration_type == "amplification"
+            by_ish = finding.method == MolecularMethod.ISH
             if amplification and finding.kind == MolecularKind.VARIANT:
                 benign = finding.classification is not None and finding.classification <= 2
                 if not benign:
-                    erbb2_amplification.append((finding.sampled_on, True))
+                    erbb2_amplification.append((finding.sampled_on, True, by_ish))
             elif amplification and finding.kind == MolecularKind.NEGATIVE and not finding.exon:
-                erbb2_amplification.append((finding.sampled_on, False))
+                erbb2_amplification.append((finding.sampled_on, False, by_ish))
             if finding.kind == MolecularKind.VARIANT:
                 sequenced = True
                 variants.append(VariantFacts(finding.gene, finding.alteration_type,
@@ -219,12 +221,15 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
                 ihc_days[finding.ihc_marker] = (finding.sampled_on, same)
                 if finding.ihc_marker == "HER2":
                     her2_specimen = finding.sampled_on
-        # Only the ISH of the latest HER2 score's specimen (same sampling date) decides a 2+.
-        her2_ish = (
-            tuple(value for day, value in erbb2_amplification if day == her2_specimen)
-            if her2_specimen is not None
-            else None
-        )
+        # Only the ERBB2 amplification results of the latest HER2 score's specimen (same sampling
+        # date) are read beside it; of those, only the ones by in situ hybridisation decide a 2+
+        # (by NGS or a method not recorded: to verify, ``criteria.ihc``).
+        her2_ish: tuple[bool, ...] | None = None
+        her2_other: tuple[bool, ...] = ()
+        if her2_specimen is not None:
+            own = [(hit, ish) for day, hit, ish in erbb2_amplification if day == her2_specimen]
+            her2_ish = tuple(hit for hit, ish in own if ish)
+            her2_other = tuple(hit for hit, ish in own if not ish)
         out[patient.pk] = PatientFacts(
             age=patient.age_on(today),
             sex=patient.sex,
@@ -247,6 +252,7 @@ def facts_for_patients(patients: list[Patient]) -> dict[uuid.UUID, PatientFacts]
             msi_values=tuple(msi_day[1]) if len(set(msi_day[1])) > 1 else (),
             tmb_values=tuple(tmb_day[1]) if len(set(tmb_day[1])) > 1 else (),
             her2_ish=her2_ish,
+            her2_other=her2_other,
             latitude=patient.latitude,
             longitude=patient.longitude,
         )

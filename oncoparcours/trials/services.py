@@ -159,11 +159,11 @@ def trials_import_ctgov(*, actor: User | None, content: str, notify: bool = True
     studies = ctgov.studies_of(document)
     records = []
     for index, study in enumerate(studies):
-        nct = ""
-        if isinstance(study, dict):
-            nct = ((study.get("protocolSection") or {}).get("identificationModule") or {}).get(
-                "nctId", ""
-            )
+        nct: Any = ""
+        protocol = study.get("protocolSection") if isinstance(study, dict) else None
+        ident = protocol.get("identificationModule") if isinstance(protocol, dict) else None
+        if isinstance(ident, dict):
+            nct = ident.get("nctId", "")
         label = _("record %(number)s") % {"number": index + 1}
         records.append((label + (f" ({nct})" if nct else ""), study))
     return _import(actor, records, ctgov.parse_study, notify)

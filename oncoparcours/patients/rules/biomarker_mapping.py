@@ -116,11 +116,18 @@ def _ihc(marker: str, result: str, alteration: str, value: str) -> Mapped:
         # amplification alone was kept and the IHC score lost (a HER2-low trial reads the score).
         return _refuse("value", "her2_score_and_ish")
     if name == "HER2" and any(w in plain for w in AMPLIFICATION_WORDS):
-        # HER2 amplified (in situ hybridisation or NGS): the ERBB2 gene, not the IHC score.
+        # HER2 amplified (in situ hybridisation or NGS): the ERBB2 gene, not the IHC score. The
+        # method is kept when the text names in situ hybridisation ("amplifié en FISH"): only
+        # then does it decide a 2+ (ASCO/CAP 2018); otherwise it is not recorded.
+        method = {"method": "ish"} if ISH.search(plain) else {}
         if result == "positive":
-            return Mapped({"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification"})
+            return Mapped(
+                {"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification", **method}
+            )
         if result == "negative":
-            return Mapped({"kind": "negative", "gene": "ERBB2", "alteration_type": "amplification"})
+            return Mapped(
+                {"kind": "negative", "gene": "ERBB2", "alteration_type": "amplification", **method}
+            )
         return _refuse("result", "result_not_structured")
     if not NUMBER.search(plain):
         return _refuse("value", "value_required")
@@ -316,8 +323,9 @@ def structure(marker: str, result: str, alteration: str = "", value: str = "") -
 def marker_results(findings: Iterable[Any]) -> dict[str, str]:
     """The latest result per marker as the prognosis rules read it ("positive", "negative",
     "equivocal"): ER / PR positive from 1 % (ASCO/CAP 2020); HER2 positive at IHC 3+ or 2+ with
-    an ERBB2 amplification, negative at 0 / 1+ or at 2+ with no amplification, equivocal at 2+
-    alone (ASCO/CAP 2018, Wolff et al. J Clin Oncol 2018); PD-L1 TPS positive from 1 %; MSI-H /
+    an ERBB2 amplification by in situ hybridisation, negative at 0 / 1+ or at 2+ not amplified by
+    ISH, equivocal at 2+ alone or with a result by NGS or by a method not recorded (ASCO/CAP
+    2018, Wolff et al. J Clin Oncol 2018); PD-L1 TPS positive from 1 %; MSI-H /
     dMMR positive; a gene with a class 4–5 variant positive, with a variant of uncertain or
     unrecorded class equivocal, tested without alteration negative. Results "to verify" are
     not read. ``findings``: objects with the fields of a molecular result (newest first is not
@@ -336,7 +344,8 @@ def marker_results(findings: Iterable[Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     her2_day = None
     her2_scores: list[int] = []  # the HER2 scores of the latest score's specimen
-    ish: list[tuple[Any, bool]] = []  # (sampling date, amplified) of ERBB2 amplification results
+    # (sampling date, amplified, by in situ hybridisation) of the ERBB2 amplification results
+    ish: list[tuple[Any, bool, bool]] = []
     for f in rows:
         if f.kind == "ihc" and f.ihc_value is not None:
             if f.ihc_marker == "HER2" and f.ihc_scale == "her2_score":
@@ -350,7 +359,7 @@ def marker_results(findings: Iterable[Any]) -> dict[str, str]:
         elif f.kind == "variant":
             benign = f.classification is not None and f.classification <= 2
             if f.gene == "ERBB2" and f.alteration_type == "amplification" and not benign:
-                ish.append((f.sampled_on, True))
+                ish.append((f.sampled_on, True, getattr(f, "method", "") == "ish"))
             proven = f.classification is not None and f.classification >= 4
             result = "positive" if proven else "negative" if benign else "equivocal"
             if f.gene != "ERBB2":  # HER2 status: read below from IHC and amplification
@@ -362,29 +371,35 @@ def marker_results(findings: Iterable[Any]) -> dict[str, str]:
             if f.exon:
                 continue
             if f.gene == "ERBB2" and f.alteration_type == "amplification":
-                ish.append((f.sampled_on, False))
+                ish.append((f.sampled_on, False, getattr(f, "method", "") == "ish"))
             elif f.gene != "ERBB2":
                 out.setdefault(f.gene, "negative")
         elif f.kind == "msi":
             out.setdefault("MSI", "positive" if f.msi_status in ("msi_h", "dmmr") else "negative")
     if her2_scores:
-        same = {amplified for day, amplified in ish if day == her2_day}
-        readings = {_her2_reading(score, same) for score in her2_scores}
+        own = [(amplified, by_ish) for day, amplified, by_ish in ish if day == her2_day]
+        readings = {_her2_reading(score, own) for score in her2_scores}
         out["HER2"] = readings.pop() if len(readings) == 1 else "equivocal"
     elif ish:
-        latest = max(day for day, _amplified in ish)
-        same = {amplified for day, amplified in ish if day == latest}
+        latest = max(day for day, _amplified, _by_ish in ish)
+        same = {amplified for day, amplified, _by_ish in ish if day == latest}
         if True in same:  # not amplified alone, without a score: not read (as before)
             out["HER2"] = "positive" if same == {True} else "equivocal"
     return out
 
 
-def _her2_reading(score: int, ish: set[bool]) -> str:
-    """One HER2 IHC score read with the ERBB2 amplification results of its specimen."""
+def _her2_reading(score: int, results: list[tuple[bool, bool]]) -> str:
+    """One HER2 IHC score read with the ERBB2 amplification results of its specimen, each
+    (amplified, by in situ hybridisation). Only an ISH decides a 2+ (ASCO/CAP 2018): by NGS or
+    by a method not recorded, the 2+ stays equivocal, as in trial matching."""
+    every = {amplified for amplified, _by_ish in results}
     if score == 2:
+        if len(every) > 1:  # contradictory results of the specimen, whatever the method
+            return "equivocal"
+        by_ish = frozenset(amplified for amplified, is_ish in results if is_ish)
         return {frozenset({True}): "positive", frozenset({False}): "negative"}.get(
-            frozenset(ish), "equivocal"
+            by_ish, "equivocal"
         )
     if score == 3:
-        return "equivocal" if False in ish else "positive"
-    return "equivocal" if True in ish else "negative"
+        return "equivocal" if False in every else "positive"
+    return "equivocal" if True in every else "negative"

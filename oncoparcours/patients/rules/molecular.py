@@ -39,6 +39,13 @@ CLASS_WORDS = {
     "pathogene": 5, "pathogène": 5,
 }  # fmt: skip
 HER2_SCORES = {"0": 0.0, "1+": 1.0, "2+": 2.0, "3+": 3.0}
+# How a gene result was obtained (optional): the words of a report or a table for each method.
+METHODS = ("ish", "ngs", "pcr", "other")
+METHOD_WORDS = {
+    "fish": "ish", "cish": "ish", "sish": "ish", "ddish": "ish", "hybridation in situ": "ish",
+    "in situ hybridisation": "ish", "in situ hybridization": "ish", "séquençage": "ngs",
+    "sequencage": "ngs", "sequencing": "ngs", "panel ngs": "ngs", "autre": "other",
+}  # fmt: skip
 MAX_TMB = 1000.0
 MAX_EXON = 200
 
@@ -136,6 +143,15 @@ def _check_variant(raw: dict[str, str], out: Checked) -> None:
     )  # fmt: skip
 
 
+def _method(raw: dict[str, str], out: Checked) -> None:
+    """Optional: blank is "not recorded" (an ERBB2 amplification then does not decide a 2+)."""
+    text = " ".join(raw.get("method", "").strip().lower().split())
+    value = text if text in METHODS else METHOD_WORDS.get(text)
+    if text and value is None:
+        out.problems["method"] = "unknown_choice"
+    out.values["method"] = value or ""
+
+
 def _check_tmb(raw: dict[str, str], out: Checked) -> None:
     value = _number(raw.get("tmb", ""))
     if value is None:
@@ -189,8 +205,9 @@ FIELDS = {
         "protein_change",
         "fusion_partner",
         "classification",
+        "method",
     ),
-    "negative": ("gene", "alteration_type", "exon"),
+    "negative": ("gene", "alteration_type", "exon", "method"),
     "tmb": ("tmb",),
     "msi": ("msi_status",),
     "ihc": ("ihc_marker", "ihc_scale", "ihc_value"),
@@ -210,6 +227,8 @@ def check_finding(raw: dict[str, str], *, birth_date: dt.date, today: dt.date) -
             for name in names if names is not mine else ():
                 if name not in mine and str(raw.get(name) or "").strip():
                     out.problems[name] = "not_for_this_kind"
+    if kind in ("variant", "negative"):
+        _method(raw, out)
     sampled_on = _date(raw.get("sampled_on", ""))
     if sampled_on is None:
         out.problems["sampled_on"] = "required" if not raw.get("sampled_on") else "not_date"

@@ -27,6 +27,11 @@ STRUCTURED = [
      {"kind": "ihc", "ihc_marker": "HER2", "ihc_scale": "her2_score", "ihc_value": "2+"}),
     (("HER2", "positive", "amplification", ""),
      {"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification"}),
+    # The method is kept when the text names in situ hybridisation (only then it decides a 2+).
+    (("HER2", "positive", "amplification", "FISH"),
+     {"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification", "method": "ish"}),
+    (("HER2", "negative", "non amplifié en CISH", ""),
+     {"kind": "negative", "gene": "ERBB2", "alteration_type": "amplification", "method": "ish"}),
     (("PD-L1 50 %", "positive", "", ""),
      {"kind": "ihc", "ihc_marker": "PD-L1", "ihc_scale": "percent", "ihc_value": "50"}),
     (("PD-L1", "negative", "", "TPS 0 %"),
@@ -236,8 +241,31 @@ def test_marker_status_reads_only_whole_gene_negatives():
     for not_ish in (_finding("negative", "ERBB2"), _finding("negative", "ERBB2", exon=20),
                     _finding("negative", "ERBB2", "amplification", exon=20)):  # fmt: skip
         assert marker_results([her2_2, not_ish])["HER2"] == "equivocal"
-    ish_negative = _finding("negative", "ERBB2", "amplification")
+    ish_negative = _finding("negative", "ERBB2", "amplification", method="ish")
     assert marker_results([her2_2, ish_negative])["HER2"] == "negative"
+    # The same result by NGS, or its method not recorded: a 2+ needs the ISH (ASCO/CAP 2018).
+    for method in ("ngs", ""):
+        ngs_negative = _finding("negative", "ERBB2", "amplification", method=method)
+        assert marker_results([her2_2, ngs_negative])["HER2"] == "equivocal"
+
+
+def test_her2_2plus_with_an_amplification_known_only_from_ngs_is_equivocal():
+    """ASCO/CAP 2018: an IHC 2+ is concluded by the reflex ISH; an ERBB2 amplification by NGS
+    (or by a method not recorded) does not make it HER2-positive. 3+ and 0/1+ read as before."""
+    from oncoparcours.patients.rules.biomarker_mapping import marker_results
+
+    def her2(score):
+        return _finding("ihc", ihc_marker="HER2", ihc_scale="her2_score", ihc_value=score)
+
+    def amplified(method):
+        return _finding("variant", "ERBB2", "amplification", classification=5, method=method)
+
+    assert marker_results([her2(2), amplified("ngs")])["HER2"] == "equivocal"
+    assert marker_results([her2(2), amplified("")])["HER2"] == "equivocal"
+    assert marker_results([her2(2), amplified("ish")])["HER2"] == "positive"
+    assert marker_results([her2(2), amplified("ish"), amplified("ngs")])["HER2"] == "positive"
+    assert marker_results([her2(3), amplified("ngs")])["HER2"] == "positive"
+    assert marker_results([her2(1), amplified("ngs")])["HER2"] == "equivocal"
 
 
 def test_marker_status_reads_only_the_ish_of_the_her2_score_s_own_specimen():
@@ -246,9 +274,10 @@ def test_marker_status_reads_only_the_ish_of_the_her2_score_s_own_specimen():
     from oncoparcours.patients.rules.biomarker_mapping import marker_results
 
     her2_2 = _finding("ihc", ihc_marker="HER2", ihc_scale="her2_score", ihc_value=2)
-    amplified = _finding("variant", "ERBB2", "amplification", classification=5)
-    not_amplified = _finding("negative", "ERBB2", "amplification")
-    other = {"sampled_on": dt.date(2019, 5, 2)}
+    ish = {"method": "ish"}
+    amplified = _finding("variant", "ERBB2", "amplification", classification=5, **ish)
+    not_amplified = _finding("negative", "ERBB2", "amplification", **ish)
+    other = {"sampled_on": dt.date(2019, 5, 2), **ish}
     old_amplified = _finding("variant", "ERBB2", "amplification", classification=5, **other)
     old_not_amplified = _finding("negative", "ERBB2", "amplification", **other)
     assert marker_results([her2_2, amplified])["HER2"] == "positive"

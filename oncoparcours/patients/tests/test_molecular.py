@@ -70,6 +70,14 @@ TODAY = dt.date(2026, 1, 1)
          {"protein_change": "protein_change_not_for_this_alteration"}),
         ({"kind": "variant", "gene": "KRAS", "alteration_type": "snv", "tmb": "5"},
          {"tmb": "not_for_this_kind"}),
+        # The method (optional; only an ISH decides a HER2 2+ with an ERBB2 amplification).
+        ({"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification",
+          "method": "FISH"}, {}),
+        ({"kind": "negative", "gene": "ERBB2", "alteration_type": "amplification",
+          "method": "ngs"}, {}),
+        ({"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification",
+          "method": "guess"}, {"method": "unknown_choice"}),
+        ({"kind": "tmb", "tmb": "5", "method": "ngs"}, {"method": "not_for_this_kind"}),
     ],
 )  # fmt: skip
 def test_validation_table(raw, problems):
@@ -101,6 +109,34 @@ def test_form_records_a_variant_audited(clinician_client, clinician, patient):
     ).exists()
     page = clinician_client.get(patient.get_absolute_url()).content.decode()
     assert "p.V600E" in page
+
+
+@pytest.mark.django_db
+def test_the_method_of_a_result_is_recorded_shown_and_refused_in_french_when_unknown(
+    clinician, clinician_client, patient
+):
+    url = reverse("patients:molecular_add", args=[patient.pk])
+    base = {"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification",
+            "classification": "5", "sampled_on": "2025-04-01", "source": "Anapath"}  # fmt: skip
+    response = clinician_client.post(url, {**base, "method": "ish"})
+    assert response.status_code == 302
+    finding = MolecularFinding.objects.get(patient=patient)
+    assert finding.method == "ish"
+    assert "Hybridation in situ (FISH, CISH, SISH)" in finding.summary
+    # Not one of the choices: refused, in French, on the method field; nothing recorded.
+    checked = check_finding({**base, "method": "guess"}, birth_date=BIRTH, today=TODAY)
+    assert checked.problems == {"method": "unknown_choice"}
+    response = clinician_client.post(url, {**base, "method": "guess"})
+    assert response.status_code == 400
+    assert "Sélectionnez un choix valide" in response.context["form"].errors["method"][0]
+    assert MolecularFinding.objects.count() == 1
+    # The CSV column "méthode" reads the words of a report.
+    csv = ("type;gène;altération;classe;date de prélèvement;source;méthode\n"
+           "variant;ERBB2;amplification;5;2025-03-01;NGS;NGS\n"
+           "négatif;ERBB2;amplification;;2025-03-01;CHU;FISH\n")  # fmt: skip
+    molecular_import_csv(actor=clinician.user, patient=patient, content=csv.encode())
+    methods = set(patient.molecular.values_list("kind", "method"))
+    assert {("variant", "ngs"), ("negative", "ish")} <= methods
 
 
 @pytest.mark.django_db

@@ -116,13 +116,27 @@ def structured_tree(eligibility: dict[str, Any], retrieved: str) -> dict[str, An
 
 
 def _site(location: dict[str, Any], overall: str) -> SiteData:
-    point = location.get("geoPoint") or {}
+    errors: list[RecordError] = []
+    where = _("site %(name)s") % {"name": location.get("facility") or location.get("city") or "?"}
+    point = _part(location, "geoPoint", f"{where}: geoPoint", errors)
     status = location.get("status", overall)
-    if status not in STATUSES:
-        raise RecordError(_("site status: %(value)s unknown") % {"value": repr(status)})
-    contacts = location.get("contacts") or []
+    if not isinstance(status, str) or status not in STATUSES:
+        errors.append(RecordError(_("site status: %(value)s unknown") % {"value": repr(status)}))
+    for key in ("lat", "lon"):
+        value = point.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            errors.append(
+                RecordError(
+                    _("%(path)s: %(value)s is not a number")
+                    % {"path": f"{where}: geoPoint.{key}", "value": repr(value)}
+                )
+            )
+            point = {}
+    contacts = _mappings(location, "contacts", where, errors)
+    if errors:
+        raise RecordError.of(errors)
     contact = ", ".join(
-        x for x in (contacts[0].get("name", ""), contacts[0].get("email", "")) if x
+        str(x) for x in (contacts[0].get("name", ""), contacts[0].get("email", "")) if x
     ) if contacts else ""  # fmt: skip
     return SiteData(
         name=str(location.get("facility") or location.get("city") or "?")[:250],
@@ -134,12 +148,46 @@ def _site(location: dict[str, Any], overall: str) -> SiteData:
     )
 
 
+def _part(parent: dict[str, Any], key: str, path: str, errors: list[RecordError]) -> Any:
+    """``parent[key]`` when it is a mapping (``{}`` when absent); another shape is refused by
+    its path (it gave a Python error text before)."""
+    value = parent.get(key) or {}
+    if isinstance(value, dict):
+        return value
+    errors.append(RecordError(_("%(path)s: a mapping of fields is expected") % {"path": path}))
+    return {}
+
+
+def _mappings(parent: dict[str, Any], key: str, path: str, errors: list[RecordError]) -> list:
+    """``parent[key]`` when it is a list of mappings (``[]`` when absent); else refused."""
+    value = parent.get(key) or []
+    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+        return value
+    errors.append(
+        RecordError(_("%(path)s: a list of mappings is expected") % {"path": f"{path}.{key}"})
+    )
+    return []
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A list field given as one value is that one value (a text is not its characters)."""
+    if value is None or value == "":
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 def parse_study(study: dict[str, Any], *, retrieved: str) -> TrialData:
     if not isinstance(study, dict) or "protocolSection" not in study:
         raise RecordError(_("not a ClinicalTrials.gov API v2 study (no protocolSection)"))
-    protocol = study["protocolSection"]
-    ident = protocol.get("identificationModule") or {}
     errors: list[RecordError] = []  # every problem of the record, not only the first
+    protocol = _part(study, "protocolSection", "protocolSection", errors)
+    modules = {
+        name: _part(protocol, name, name, errors)
+        for name in ("identificationModule", "statusModule", "eligibilityModule",
+                     "contactsLocationsModule", "armsInterventionsModule", "designModule",
+                     "sponsorCollaboratorsModule", "conditionsModule")
+    }  # fmt: skip
+    ident = modules["identificationModule"]
     nct = ident.get("nctId", "")
     if not isinstance(nct, str) or not NCT.match(nct):
         errors.append(
@@ -147,18 +195,24 @@ def parse_study(study: dict[str, Any], *, retrieved: str) -> TrialData:
                 _("nctId: %(value)s is not NCT followed by 8 digits") % {"value": repr(nct)}
             )
         )
-    status = (protocol.get("statusModule") or {}).get("overallStatus", "")
-    if status not in STATUSES:
+    status = modules["statusModule"].get("overallStatus", "")
+    if not isinstance(status, str) or status not in STATUSES:
         errors.append(RecordError(_("overallStatus: %(value)s unknown") % {"value": repr(status)}))
     title = ident.get("briefTitle") or ident.get("officialTitle") or ""
     if not title:
         errors.append(RecordError(_("no briefTitle")))
-    secondary = ident.get("secondaryIdInfos") or []
-    eudract = next((s["id"] for s in secondary if s.get("type") == "EUDRACT_NUMBER"), "")
-    eu_ct = next((s["id"] for s in secondary if s.get("type") == "CTIS"), "")
-    eligibility = protocol.get("eligibilityModule") or {}
-    locations = (protocol.get("contactsLocationsModule") or {}).get("locations") or []
-    groups = (protocol.get("armsInterventionsModule") or {}).get("armGroups") or []
+    secondary = _mappings(ident, "secondaryIdInfos", "identificationModule", errors)
+    eudract = next(
+        (str(s.get("id", "")) for s in secondary if s.get("type") == "EUDRACT_NUMBER"), ""
+    )
+    eu_ct = next((str(s.get("id", "")) for s in secondary if s.get("type") == "CTIS"), "")
+    eligibility = modules["eligibilityModule"]
+    locations = _mappings(
+        modules["contactsLocationsModule"], "locations", "contactsLocationsModule", errors
+    )
+    groups = _mappings(
+        modules["armsInterventionsModule"], "armGroups", "armsInterventionsModule", errors
+    )
     tree: dict[str, Any] = {}
     try:
         tree = structured_tree(eligibility, retrieved)
@@ -179,22 +233,22 @@ def parse_study(study: dict[str, Any], *, retrieved: str) -> TrialData:
                 arm_status, tree)
         for i, g in enumerate(groups)
     ] or [ArmData("main", "", arm_status, tree)]  # fmt: skip
-    phases = (protocol.get("designModule") or {}).get("phases") or []
+    phases = _as_list(modules["designModule"].get("phases"))
     return TrialData(
         nct_id=nct,
         eu_ct_number=eu_ct,
         eudract_number=eudract[:14],
         sponsor_code=str((ident.get("orgStudyIdInfo") or {}).get("id", ""))[:60],
-        title=title[:400],
-        phase="/".join(PHASES.get(p, p) for p in phases)[:30],
+        title=str(title)[:400],
+        phase="/".join(PHASES.get(str(p), str(p)) for p in phases)[:30],
         sponsor=str(
-            ((protocol.get("sponsorCollaboratorsModule") or {}).get("leadSponsor") or {}).get(
+            _part(modules["sponsorCollaboratorsModule"], "leadSponsor", "leadSponsor", []).get(
                 "name", ""
             )
         )[:200],
         overall_status=status,
         source="ctgov",
-        conditions=[str(c) for c in (protocol.get("conditionsModule") or {}).get("conditions", [])],
+        conditions=[str(c) for c in _as_list(modules["conditionsModule"].get("conditions"))],
         eligibility_text=str(eligibility.get("eligibilityCriteria", "")),
         sites=sites,
         arms=arms,

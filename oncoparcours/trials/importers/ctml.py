@@ -284,7 +284,11 @@ def ctml_to_tree(node: Any, path: str = "match") -> dict[str, Any]:
             raise RecordError(_("%(path)s: needs a non-empty list") % {"path": f"{path}.{key}"})
         children = _each(enumerate(value), lambda ic: ctml_to_tree(ic[1], f"{path}.{key}.{ic[0]}"))
         return _all_of(children) if key == "and" else {"or": children}
-    if key in ("clinical", "genomic") and isinstance(value, dict):
+    if key in ("clinical", "genomic") and not isinstance(value, dict):
+        raise RecordError(
+            _("%(path)s: a mapping of fields is expected") % {"path": f"{path}.{key}"}
+        )
+    if key in ("clinical", "genomic"):
         parse = _clinical if key == "clinical" else _genomic
         criteria = parse(value, f"{path}.{key}")
         if not criteria:
@@ -333,6 +337,30 @@ def _arm(arm: dict[str, Any], path: str, index: int, retrieved: str) -> ArmData:
     )
 
 
+def _steps(document: dict[str, Any], errors: list[RecordError]) -> list[dict[str, Any]]:
+    """The steps of ``treatment_list``; a part of another shape is refused by its path."""
+    treatment = document.get("treatment_list") or {}
+    steps = treatment.get("step") or [] if isinstance(treatment, dict) else None
+    if not isinstance(steps, list):
+        errors.append(RecordError(
+            _("%(path)s: a list of steps is expected") % {"path": "treatment_list.step"}
+            if isinstance(treatment, dict)
+            else _("%(path)s: a mapping of fields is expected") % {"path": "treatment_list"}
+        ))  # fmt: skip
+        return []
+    out = []
+    for s, step in enumerate(steps):
+        if isinstance(step, dict):
+            out.append(step)
+        else:
+            where = f"treatment_list.step.{s}"
+            errors.append(
+                RecordError(_("%(path)s: a mapping of fields is expected") % {"path": where})
+            )
+            out.append({})
+    return out
+
+
 def parse_ctml(document: Any, *, retrieved: str) -> TrialData:
     """The trial of one CTML document; every problem of the document is reported together."""
     if not isinstance(document, dict):
@@ -344,13 +372,26 @@ def parse_ctml(document: Any, *, retrieved: str) -> TrialData:
         errors.append(RecordError(_("no nct_id nor protocol_no")))
     if not title:
         errors.append(RecordError(_("no long_title nor short_title")))
-    status_list = (document.get("_summary") or {}).get("status") or [{}]
-    status = status_list[0].get("value") or document.get("status") or ""
+    summary = document.get("_summary") or {}
+    status_list = (summary.get("status") if isinstance(summary, dict) else None) or [{}]
+    first = status_list[0] if isinstance(status_list, list) else None
+    if not isinstance(first, dict):  # a status that cannot be read is never taken as "closed"
+        errors.append(RecordError(
+            _("%(path)s: a list of mappings with a value is expected") % {"path": "_summary.status"}
+        ))  # fmt: skip
+        first = {}
+    status = first.get("value") or document.get("status") or ""
     # As MatchMiner: open only when said so (case and spaces ignored); no status is not open.
     open_trial = str(status).strip().lower() == "open to accrual"
     arms, seen = [], 0
-    for s, step in enumerate((document.get("treatment_list") or {}).get("step") or []):
-        for a, arm in enumerate(step.get("arm") or []):
+    for s, step in enumerate(_steps(document, errors)):
+        arm_list = step.get("arm") or []
+        if not isinstance(arm_list, list):
+            errors.append(RecordError(
+                _("%(path)s: a list of arms is expected") % {"path": f"treatment_list.step.{s}.arm"}
+            ))  # fmt: skip
+            continue
+        for a, arm in enumerate(arm_list):
             seen += 1
             try:
                 arms.append(_arm(arm, f"treatment_list.step.{s}.arm.{a}", a, retrieved))
@@ -380,7 +421,13 @@ def _disease_name(c: dict[str, Any], path: str, *, negated: bool = False) -> str
     extra = set(c) - {"criterion", "group", "exclude_icd10", *DISEASE_FIELDS, "text",
                       "provenance", "curator", "date"}  # fmt: skip
     if extra or sum(k in c for k in ("group", "icd10", "exclude_icd10")) != 1:
-        raise ExportError(f"{path}: disease criterion not expressible in CTML")
+        raise ExportError(
+            _(
+                "%(path)s: this disease criterion cannot be written in CTML (one OncoTree name or "
+                "group, optionally negated, is all CTML says)"
+            )
+            % {"path": path}
+        )
     if "group" in c and not negated and not set(c) & set(DISEASE_FIELDS):
         return GROUP_ONCOTREE[c["group"]]
     if "exclude_icd10" in c and not negated:
@@ -389,7 +436,10 @@ def _disease_name(c: dict[str, Any], path: str, *, negated: bool = False) -> str
     else:
         name = _oncotree_name(c)
     if name is None:
-        raise ExportError(f"{path}: this disease criterion has no OncoTree name in our table")
+        raise ExportError(
+            _("%(path)s: this disease criterion has no OncoTree name in our mapping table")
+            % {"path": path}
+        )
     return ("!" if negated else "") + name
 
 
@@ -413,7 +463,13 @@ def _criterion_to_ctml(c: dict[str, Any], path: str) -> dict[str, Any]:
                 negative = 0 if scale == "percent" else threshold - 1
                 if c.get("max") == negative and "min" not in c:
                     return {"clinical": {key: "Negative"}}
-        raise ExportError(f"{path}: IHC criterion not expressible in CTML")
+        raise ExportError(
+            _(
+                "%(path)s: this IHC criterion cannot be written in CTML (CTML only says HER2, "
+                "ER or PR positive or negative)"
+            )
+            % {"path": path}
+        )
     if kind == "variant" and not c.get("fusion_partner"):
         node: dict[str, Any] = {"hugo_symbol": c["gene"]}
         alteration = c.get("alteration_type")
@@ -423,7 +479,10 @@ def _criterion_to_ctml(c: dict[str, Any], path: str) -> dict[str, Any]:
             node["variant_category"] = "CNV"
             node["cnv_call"] = CNV_CTML[alteration]
         elif alteration:
-            raise ExportError(f"{path}: alteration type {alteration} not expressible in CTML")
+            raise ExportError(
+                _("%(path)s: alteration type %(value)s cannot be written in CTML")
+                % {"path": path, "value": repr(alteration)}
+            )
         if c.get("protein_position"):
             node["wildcard_protein_change"] = c["protein_position"]
         if c.get("protein_change"):
@@ -433,7 +492,18 @@ def _criterion_to_ctml(c: dict[str, Any], path: str) -> dict[str, Any]:
         if c.get("wild_type"):
             node["wildtype"] = True
         return {"genomic": node}
-    raise ExportError(f"{path}: criterion {kind!r} not expressible in CTML")
+    if kind == "to_curate":
+        raise ExportError(
+            _(
+                "%(path)s: eligibility text still to curate cannot be written in CTML (curate it "
+                "into criteria first)"
+            )
+            % {"path": path}
+        )
+    raise ExportError(
+        _("%(path)s: criterion %(value)s cannot be written in CTML")
+        % {"path": path, "value": repr(kind)}
+    )
 
 
 def tree_to_ctml(node: dict[str, Any], path: str = "tree") -> dict[str, Any]:
@@ -445,7 +515,10 @@ def tree_to_ctml(node: dict[str, Any], path: str = "tree") -> dict[str, Any]:
         if inner.get("criterion") == "disease":  # "!Name" in CTML
             name = _disease_name(inner, f"{path}.not", negated=True)
             return {"clinical": {"oncotree_primary_diagnosis": name}}
-        raise ExportError(f"{path}: NOT has no CTML equivalent")
+        raise ExportError(
+            _("%(path)s: an exclusion (NOT) other than of a diagnosis cannot be written in CTML")
+            % {"path": path}
+        )
     return _criterion_to_ctml(node, path)
 
 
@@ -455,7 +528,7 @@ def trial_to_ctml(trial: TrialData) -> dict[str, Any]:
             "arm_code": arm.code,
             "arm_description": arm.description,
             "arm_suspended": "N" if arm.status == "open" else "Y",
-            "match": [tree_to_ctml(arm.tree["tree"], f"arm {arm.code}")],
+            "match": [tree_to_ctml(arm.tree["tree"], _("arm %(code)s") % {"code": arm.code})],
         }
         for arm in trial.arms
     ]

@@ -57,11 +57,12 @@ PROJECTIONS: dict[str, Callable[[dict[str, Any], PatientFacts], Hashable]] = {
     # HER2 also reads the ERBB2 amplification (in situ hybridisation) beside the IHC score; the
     # other results of the same specimen may be discordant (``criteria.discordant``). The key
     # tells "no ISH" from "contradictory ISH" (both ``her2_ish`` None): the raw results of the
-    # specimen and (amplified, not amplified) as ``criteria.ihc`` reads them.
+    # specimen (by ISH and by another method) and (amplified, not amplified) by ISH and by
+    # another method, as ``criteria.ihc`` reads them.
     "ihc": lambda c, f: (
         f.ihc.get(c["marker"]),
         f.ihc_values.get(c["marker"]),
-        (f.her2_ish, _ish_results(f)) if c["marker"] == "HER2" else None,
+        (f.her2_ish, f.her2_other, _ish_results(f)) if c["marker"] == "HER2" else None,
     ),
     "lab": lambda c, f: f.labs.get(c["test"]),
     "to_curate": lambda c, f: None,

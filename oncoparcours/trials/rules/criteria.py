@@ -256,34 +256,38 @@ def msi(c: dict[str, Any], f: PatientFacts) -> Outcome:
     return (MET if high == wanted_high else NOT_MET), f.msi
 
 
-def _ish_results(f: PatientFacts) -> tuple[bool, bool]:
-    """(an amplified result, a not-amplified result) among the ERBB2 amplification results read
-    beside the HER2 IHC score (``her2_ish``): (False, False) none recorded, (True, True)
-    contradictory."""
+Results = tuple[bool, bool]  # (an amplified result, a not-amplified result)
+
+
+def _ish_results(f: PatientFacts) -> tuple[Results, Results]:
+    """The ERBB2 amplification results read beside the HER2 IHC score: (amplified, not
+    amplified) by in situ hybridisation, then (amplified, not amplified) by another method or a
+    method not recorded (NGS). (False, False): none; (True, True): contradictory."""
     if f.her2_ish is not None:  # narrowed to the IHC's own specimen (HER2 may differ between
-        # a primary tumour and a metastasis: an ISH of another specimen decides nothing)
-        return True in f.her2_ish, False in f.her2_ish
+        # a primary tumour and a metastasis: a result of another specimen decides nothing)
+        return (True in f.her2_ish, False in f.her2_ish), (
+            True in f.her2_other,
+            False in f.her2_other,
+        )
+    # Not narrowed: the variants and negatives carry no method, so none is known to be an ISH.
     amplified = any(
         v.gene == "ERBB2" and v.alteration_type == "amplification" and not v.benign
         for v in f.variants
     )
-    # Only a negative about the amplification itself, for the whole gene, is an ISH-like result:
-    # a gene-level NGS negative or an exon-limited one ("ERBB2 exon 20", NSCLC) says nothing
-    # about the copy number (safer reading of ASCO/CAP 2018: only ISH decides a 2+).
+    # Only a negative about the amplification itself, for the whole gene, is an amplification
+    # result: a gene-level NGS negative or an exon-limited one ("ERBB2 exon 20", NSCLC) says
+    # nothing about the copy number.
     not_amplified = any(
         n.gene == "ERBB2" and n.alteration_type == "amplification" and n.exon is None
         for n in f.negatives
     )
-    return amplified, not_amplified
+    return (False, False), (amplified, not_amplified)
 
 
 def her2_ish(f: PatientFacts) -> bool | None:
-    """The ERBB2 amplification result (in situ hybridisation, or NGS) recorded beside the HER2
-    IHC score: True amplified, False not amplified, None not recorded or contradictory. Read as
-    ``patients.rules.biomarker_mapping.marker_results`` reads the HER2 status (a benign class
-    does not count as amplified; only a whole-gene negative of the amplification counts as not
-    amplified)."""
-    amplified, not_amplified = _ish_results(f)
+    """The ERBB2 amplification result by in situ hybridisation recorded beside the HER2 IHC
+    score: True amplified, False not amplified, None not recorded by ISH or contradictory."""
+    (amplified, not_amplified), _other = _ish_results(f)
     return None if amplified == not_amplified else amplified
 
 
@@ -306,14 +310,16 @@ def ihc(c: dict[str, Any], f: PatientFacts) -> Outcome:
 def _ihc_one(c: dict[str, Any], f: PatientFacts, result: tuple[str, float]) -> Outcome:
     """HER2 2+ is equivocal (ASCO/CAP 2018: positive or negative only after in situ
     hybridisation). The IHC score is kept; the ISH result is an additional fact: where ISH
-    decides (a limit at 3+ or at 2+), 2+ without ISH is to verify, 2+ ISH-negative reads as
-    HER2-negative (≤ 2+: met by a HER2-low criterion "1+ to 2+") and 2+ ISH-positive as
-    HER2-positive (≥ 3+: met; "≤ 2+" or HER2-low: not met)."""
+    decides (a limit at 3+ or at 2+), 2+ without ISH is to verify — an amplification result by
+    NGS or by a method not recorded included —, 2+ ISH-negative reads as HER2-negative (≤ 2+:
+    met by a HER2-low criterion "1+ to 2+") and 2+ ISH-positive as HER2-positive (≥ 3+: met;
+    "≤ 2+" or HER2-low: not met)."""
     if result[0] != c["scale"]:
         return UNKNOWN, NOTHING
     if c["scale"] == "her2_score":
         score = result[1]
-        amplified, not_amplified = _ish_results(f)
+        (ish_amplified, ish_not), (other_amplified, other_not) = _ish_results(f)
+        amplified, not_amplified = ish_amplified or other_amplified, ish_not or other_not
         # ASCO/CAP 2018 (Wolff et al., J Clin Oncol 2018): a 0/1+ with an amplification, or a
         # 3+ with a not-amplified result, is discordant — the record holds only "amplified /
         # not amplified" (not the ISH group), so neither HER2-low, "≤ 1+" nor 3+ until checked.
@@ -324,13 +330,21 @@ def _ihc_one(c: dict[str, Any], f: PatientFacts, result: tuple[str, float]) -> O
             return discordant(f"{score:g}+", *ish)
         if score == 2 and _range(2.0, c, "")[0] != _range(3.0, c, "")[0]:
             # The criterion's answer depends on the ISH result.
-            if amplified and not_amplified:
-                return discordant("2+ ISH+", "2+ ISH-")
-            if not amplified and not not_amplified:
-                return UNKNOWN, "2+"  # positive (3+) or negative (≤ 2+) only after ISH
-            if amplified:
+            if amplified and not_amplified:  # contradictory results of the specimen, any method
+                found = (("2+ ISH+", ish_amplified), ("2+ ISH-", ish_not),
+                         ("2+ other+", other_amplified), ("2+ other-", other_not))  # fmt: skip
+                return discordant(*(label for label, hit in found if hit))
+            if ish_amplified:
                 return _range(3.0, c, "2+ ISH+")
-            return _range(2.0, c, "2+ ISH-")
+            if ish_not:
+                return _range(2.0, c, "2+ ISH-")
+            # An amplification result by NGS (or by a method not recorded) does not replace the
+            # reflex ISH of an equivocal 2+ (ASCO/CAP 2018): to verify, the reason saying so.
+            if other_amplified:
+                return UNKNOWN, "2+ other+"
+            if other_not:
+                return UNKNOWN, "2+ other-"
+            return UNKNOWN, "2+"  # positive (3+) or negative (≤ 2+) only after ISH
     return _range(result[1], c, f"{result[1]:g}")
 
 

@@ -78,9 +78,14 @@ class PatientFacts:
     # sampling date), when there are several: two scores of one specimen that differ are
     # discordant, never silently resolved by the order of the records. Empty: ``ihc`` only.
     ihc_values: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
-    # ERBB2 amplification results (True amplified, False not) of the specimen the latest HER2
-    # IHC score was measured on; None: not narrowed (every ERBB2 amplification result counts).
+    # ERBB2 amplification results (True amplified, False not) by in situ hybridisation of the
+    # specimen the latest HER2 IHC score was measured on. None: not narrowed — the amplification
+    # results among ``variants`` / ``negatives`` are read, their method unknown (not ISH).
     her2_ish: tuple[bool, ...] | None = None
+    # The other ERBB2 amplification results of that specimen: by sequencing (NGS) or a method
+    # not recorded. They make a 0/1+ or a 3+ discordant, but never decide a 2+ (ASCO/CAP 2018:
+    # an equivocal IHC needs an ISH).
+    her2_other: tuple[bool, ...] = ()
     latitude: float | None = None
     longitude: float | None = None
 

@@ -297,3 +297,26 @@ def test_curators_import_trials_from_the_web_all_or_nothing(curator, clinician, 
         url, {"source": "ctml", "file": SimpleUploadedFile("t.yaml", demo.encode())}
     )
     assert "mis à jour" in again.content.decode()
+
+
+def test_the_import_page_names_a_part_of_the_wrong_shape_in_french(curator, clinician, client):
+    """A CTML step written as a text gave "contenu inattendu (AttributeError(...))" on the page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oncoparcours.trials.models import Trial
+
+    client.force_login(clinician.user)
+    bad = "nct_id: NCT09990003\nlong_title: T\ntreatment_list:\n  step:\n    - arm A\n"
+    page = client.post(
+        reverse("trials:import"),
+        {"source": "ctml", "file": SimpleUploadedFile("t.yaml", bad.encode())},
+    )
+    body = page.content.decode()
+    assert page.status_code == 400
+    assert "<strong>Rien n&#x27;a été importé.</strong>" in body
+    assert (
+        "document 1 (NCT09990003) : treatment_list.step.0 : une table de champs est attendue"
+        in (body.replace("&#x27;", "'"))
+    )
+    assert "AttributeError" not in body and "contenu inattendu" not in body
+    assert not Trial.objects.exists()

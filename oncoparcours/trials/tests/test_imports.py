@@ -155,8 +155,67 @@ def test_unsupported_ctml_refused_by_path_and_nothing_imported(fragment, message
 
 def test_export_refuses_what_ctml_cannot_say():
     services.trials_import_ctgov(actor=None, content=json.dumps(sample_study()))
-    with pytest.raises(ApplicationError, match="'to_curate' not expressible in CTML"):
+    with pytest.raises(ApplicationError) as error:
         services.trial_export_ctml(trial=Trial.objects.get())
+    assert str(error.value).startswith("Export CTML impossible : bras ")
+    assert (
+        ".1 : un texte d'éligibilité encore à structurer ne peut pas s'écrire en CTML "
+        "(structurez-le d'abord en critères)" in str(error.value)
+    )
+
+
+@pytest.mark.parametrize(
+    ("tree", "message"),
+    [
+        ({"and": [{"criterion": "age", "min": 18},
+                  {"criterion": "ihc", "marker": "PD-L1", "scale": "cps", "min": 10}]},
+         "bras A.1 : ce critère d'immunohistochimie ne peut pas s'écrire en CTML (CTML ne dit "
+         "que HER2, RE ou RP positif ou négatif)"),
+        ({"not": {"criterion": "variant", "gene": "KRAS"}},
+         "bras A : une exclusion (NOT) autre que celle d'un diagnostic ne peut pas s'écrire "
+         "en CTML"),
+        ({"criterion": "disease", "icd10": ["C16"]},
+         "bras A : ce critère de diagnostic n'a pas de nom OncoTree dans notre table"),
+        ({"criterion": "variant", "gene": "MET", "alteration_type": "snv"},
+         "bras A : le type d'altération 'snv' ne peut pas s'écrire en CTML"),
+        ({"criterion": "ecog", "max": 1},
+         "bras A : le critère 'ecog' ne peut pas s'écrire en CTML"),
+    ],
+)  # fmt: skip
+def test_export_refusals_are_in_french_with_the_path_and_the_reason(tree, message):
+    data = ctml.TrialData(
+        title="T", overall_status="RECRUITING", source="manual", nct_id="NCT09990002",
+        arms=[ctml.ArmData("A", "", "open", {"schema": 1, "tree": tree})],
+    )  # fmt: skip
+    with pytest.raises(ctml.ExportError) as error:
+        ctml.trial_to_ctml(data)
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(treatment_list=["step"]),
+         "treatment_list : une table de champs est attendue"),
+        (lambda d: d["treatment_list"].update(step={"arm": []}),
+         "treatment_list.step : une liste d'étapes est attendue"),
+        (lambda d: d["treatment_list"]["step"][0].update(arm={"arm_code": "A"}),
+         "treatment_list.step.0.arm : une liste de bras est attendue"),
+        (lambda d: d.update(_summary={"status": "open to accrual"}),
+         "_summary.status : une liste de tables avec une valeur (value) est attendue"),
+        (lambda d: d["treatment_list"]["step"][0]["arm"][0].update(match=[{"clinical": ["x"]}]),
+         "treatment_list.step.0.arm.0.match.0.clinical : une table de champs est attendue"),
+    ],
+)  # fmt: skip
+def test_a_ctml_part_of_the_wrong_shape_is_named_in_french_not_a_python_error(change, message):
+    """These gave "contenu inattendu (AttributeError(\"'str' object has no attribute 'get'\"))"."""
+    document = _ctml_arm({"clinical": {"age_numerical": ">=18"}})
+    change(document)
+    with pytest.raises(ApplicationError) as error:
+        services.trials_import_ctml(actor=None, content=yaml.safe_dump(document))
+    assert f"document 1 (NCT09990001) : {message}" in str(error.value)
+    assert "contenu inattendu" not in str(error.value)
+    assert not Trial.objects.exists()
 
 
 def test_cli_import_and_export(tmp_path, capsys):
@@ -277,6 +336,21 @@ def test_cli_binary_file_gives_a_french_error_not_a_traceback(tmp_path):
     assert not Trial.objects.exists()
 
 
+def test_cli_messages_are_in_french(tmp_path, capsys):
+    with pytest.raises(CommandError) as error:
+        call_command("trials", "export-ctml", "NCT00000000")
+    assert str(error.value) == "Aucun essai de numéro NCT 'NCT00000000' dans le registre."
+    with pytest.raises(CommandError) as error:
+        call_command("trials", "import-ctml", str(tmp_path / "absent.yaml"))
+    assert str(error.value) == f"Pas de fichier {str(tmp_path / 'absent.yaml')!r}."
+    call_command("trials", "import-ctml", str(DEMO))
+    out = capsys.readouterr().out
+    assert "NCT09900002 : 1 bras, 0 site(s) français — " in out
+    services.trials_import_ctgov(actor=None, content=json.dumps(sample_study()))
+    with pytest.raises(CommandError, match=r"Export CTML impossible : bras .*à structurer"):
+        call_command("trials", "export-ctml", "NCT02513394")
+
+
 def test_a_ctml_document_is_refused_with_all_its_problems_in_french():
     """Every problem of a refused CTML document is reported at once (not only the first), in
     French, each with its path; nothing is imported (all or nothing)."""
@@ -317,4 +391,34 @@ def test_a_clinicaltrials_gov_record_is_refused_in_french_with_all_its_problems(
     assert "enregistrement 2 (NCT123) : nctId : 'NCT123' n'est pas NCT suivi de 8 chiffres" in text
     assert "overallStatus : 'OPEN' inconnu" in text
     assert "sexe : 'BOTH' n'est pas ALL, FEMALE ou MALE" in text
+    assert not Trial.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda p: p.update(identificationModule=["NCT02513394"]),
+         "identificationModule : une table de champs est attendue"),
+        (lambda p: p["statusModule"].update(overallStatus=["RECRUITING"]),
+         "overallStatus : ['RECRUITING'] inconnu"),
+        (lambda p: p.update(contactsLocationsModule={"locations": "Villejuif"}),
+         "contactsLocationsModule.locations : une liste de tables est attendue"),
+        (lambda p: p.update(contactsLocationsModule={"locations": [
+            {"facility": "IGR", "country": "France", "status": "RECRUITING",
+             "geoPoint": {"lat": "48,79", "lon": 2.36}}]}),
+         "site IGR: geoPoint.lat : '48,79' n'est pas un nombre"),
+        (lambda p: p["identificationModule"].update(secondaryIdInfos="2015-001234-56"),
+         "identificationModule.secondaryIdInfos : une liste de tables est attendue"),
+    ],
+)  # fmt: skip
+def test_a_clinicaltrials_gov_part_of_the_wrong_shape_is_named_in_french(change, message):
+    """These gave a Python error text ("contenu inattendu (AttributeError(...))") or a database
+    error at saving (a latitude written as text)."""
+    study = sample_study()
+    change(study["protocolSection"])
+    with pytest.raises(ApplicationError) as error:
+        services.trials_import_ctgov(actor=None, content=json.dumps(study))
+    assert str(error.value).startswith("Rien n'a été importé. enregistrement 1 ")
+    assert message in str(error.value)
+    assert "contenu inattendu" not in str(error.value)
     assert not Trial.objects.exists()

@@ -232,8 +232,59 @@ def test_only_the_ish_of_the_her2_score_s_own_specimen_decides_a_2plus(clinician
          "sampled_on": "2026-01-10"})  # fmt: skip
     assert ihc(her2_low, patient_facts(patient))[0] == UNKNOWN
     add({"kind": "negative", "gene": "ERBB2", "alteration_type": "amplification",
-         "sampled_on": "2026-01-10"})  # fmt: skip
+         "method": "ish", "sampled_on": "2026-01-10"})  # fmt: skip
     assert ihc(her2_low, patient_facts(patient))[0] == MET
+
+
+def test_her2_2plus_with_an_erbb2_amplification_known_only_from_ngs_is_to_verify(clinician):
+    """ASCO/CAP 2018: an IHC 2+ is concluded by the reflex in situ hybridisation. An ERBB2
+    amplification reported by NGS (or recorded without its method) beside it does not make the
+    HER2-positive arm met: to verify, the reason asking for the ISH; an ISH amplification of the
+    same specimen then makes it met. A 3+ is HER2-positive whatever the method."""
+    from oncoparcours.trials.rules.criteria import MET, UNKNOWN, ihc
+    from oncoparcours.trials.selectors import patient_facts, patient_trial_matches
+
+    import_demo()
+    patient = PatientFactory(birth_last_name="Garnier", birth_date=dt.date(1970, 1, 1), sex="F")
+    CareTeamMemberFactory(patient=patient, professional=clinician, is_lead=True)
+    DiagnosisFactory(patient=patient, icd10="C50.4", icdo3_morphology="8500/3")
+    her2_pos = {"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3}
+
+    def add(raw):
+        molecular_finding_add(actor=clinician.user, patient=patient, raw={"source": "CR", **raw})
+
+    add({"kind": "ihc", "ihc_marker": "HER2", "ihc_scale": "her2_score", "ihc_value": "2+",
+         "sampled_on": "2026-01-10"})  # fmt: skip
+    add({"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification",
+         "classification": "5", "method": "ngs", "sampled_on": "2026-01-10"})  # fmt: skip
+    # The same, its method not recorded: not an ISH either.
+    add({"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification",
+         "classification": "5", "sampled_on": "2026-01-10"})  # fmt: skip
+    assert ihc(her2_pos, patient_facts(patient)) == (UNKNOWN, "2+ other+")
+    assert PatientArmMatch.objects.get(patient=patient, arm__code="HER2-POS").value == 1
+    [match] = [m for m in patient_trial_matches(user=clinician.user, patient=patient)
+               if m.arm.payload.code == "HER2-POS"]  # fmt: skip
+    [leaf] = [leaf for leaf in match.leaves if leaf.criterion["criterion"] == "ihc"]
+    assert (leaf.value, leaf.found) == (UNKNOWN, "2+ other+")
+    page = clinician_page(clinician, patient)
+    assert "une hybridation in situ (ISH) est nécessaire pour conclure" in page
+    add({"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification",
+         "classification": "5", "method": "FISH", "sampled_on": "2026-01-10"})  # fmt: skip
+    assert ihc(her2_pos, patient_facts(patient)) == (MET, "2+ ISH+")
+    assert PatientArmMatch.objects.get(patient=patient, arm__code="HER2-POS").value == 2
+    add({"kind": "ihc", "ihc_marker": "HER2", "ihc_scale": "her2_score", "ihc_value": "3+",
+         "sampled_on": "2026-03-01"})  # fmt: skip
+    add({"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification",
+         "classification": "5", "method": "ngs", "sampled_on": "2026-03-01"})  # fmt: skip
+    assert ihc(her2_pos, patient_facts(patient)) == (MET, "3")
+
+
+def clinician_page(clinician, patient) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(clinician.user)
+    return client.get(patient.get_absolute_url()).content.decode()
 
 
 def test_two_her2_scores_of_one_specimen_that_differ_are_to_verify(clinician):

@@ -309,14 +309,19 @@ REVIEW_CASES = [
      facts(ihc={"HER2": ("her2_score", 2.0)}), MET),
     ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "max": 1},
      facts(ihc={"HER2": ("her2_score", 2.0)}), NOT_MET),
-    # HER2 2+ keeps its IHC score; an ERBB2 amplification result (ISH) recorded beside it decides
+    # HER2 2+ keeps its IHC score; an ERBB2 amplification result by ISH recorded beside it decides
     # where ISH decides (ASCO/CAP 2018): ISH- is HER2-negative (HER2-low), ISH+ HER2-positive.
     ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 1, "max": 2},
-     facts(ihc={"HER2": ("her2_score", 2.0)}, negatives=(NegativeFacts("ERBB2", "amplification"),)),
-     MET),
+     facts(ihc={"HER2": ("her2_score", 2.0)}, her2_ish=(False,)), MET),
     ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, her2_ish=(False,)), NOT_MET),
+    # The same results by NGS or without their method (the variants and negatives carry none):
+    # an equivocal 2+ needs the ISH, to verify (ASCO/CAP 2018).
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 1, "max": 2},
      facts(ihc={"HER2": ("her2_score", 2.0)}, negatives=(NegativeFacts("ERBB2", "amplification"),)),
-     NOT_MET),
+     UNKNOWN),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, her2_ish=(), her2_other=(False,)), UNKNOWN),
     # Only a whole-gene negative of the amplification is an ISH result: a gene-level NGS negative
     # or the NSCLC exon-20 test decides nothing for a 2+.
     ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
@@ -328,8 +333,10 @@ REVIEW_CASES = [
     ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "below": 3},
      facts(ihc={"HER2": ("her2_score", 2.0)}), UNKNOWN),
     ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "below": 3},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, her2_ish=(True,)), NOT_MET),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "below": 3},
      facts(ihc={"HER2": ("her2_score", 2.0)}, variants=(VariantFacts("ERBB2", "amplification"),)),
-     NOT_MET),
+     UNKNOWN),
     # IHC 0/1+ with an ERBB2 amplification: discordant (an amplified ISH is HER2-positive
     # whatever the score, ASCO/CAP 2018): neither HER2-low nor 3+ until checked.
     ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 1, "max": 2},
@@ -339,11 +346,34 @@ REVIEW_CASES = [
      facts(ihc={"HER2": ("her2_score", 0.0)}, variants=(VariantFacts("ERBB2", "amplification"),)),
      UNKNOWN),
     ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
-     facts(ihc={"HER2": ("her2_score", 2.0)}, variants=(VariantFacts("ERBB2", "amplification"),)),
-     MET),
+     facts(ihc={"HER2": ("her2_score", 2.0)}, her2_ish=(True,)), MET),
     ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 1, "max": 2},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, her2_ish=(True,)), NOT_MET),
+    # An ERBB2 amplification known only from NGS (or without its method) beside a 2+: neither
+    # HER2-positive nor HER2-low until an ISH is done (ASCO/CAP 2018).
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
      facts(ihc={"HER2": ("her2_score", 2.0)}, variants=(VariantFacts("ERBB2", "amplification"),)),
-     NOT_MET),
+     UNKNOWN),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, her2_ish=(), her2_other=(True,)), UNKNOWN),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 1, "max": 2},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, her2_ish=(), her2_other=(True,)), UNKNOWN),
+    # The ISH decides the 2+ (an NGS result agreeing with it changes nothing); an NGS result
+    # contradicting it leaves it to verify (discordant), as two contradictory ISH results do.
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, her2_ish=(True,), her2_other=(True,)), MET),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
+     facts(ihc={"HER2": ("her2_score", 2.0)}, her2_ish=(True,), her2_other=(False,)), UNKNOWN),
+    # 3+ and 0/1+ are unchanged by the method: an NGS amplification with 1+, or an NGS
+    # not-amplified result with 3+, is discordant; 3+ with an NGS amplification is met.
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
+     facts(ihc={"HER2": ("her2_score", 3.0)}, her2_ish=(), her2_other=(True,)), MET),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3},
+     facts(ihc={"HER2": ("her2_score", 3.0)}, her2_ish=(), her2_other=(False,)), UNKNOWN),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 1, "max": 2},
+     facts(ihc={"HER2": ("her2_score", 1.0)}, her2_ish=(), her2_other=(True,)), UNKNOWN),
+    ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "max": 1},
+     facts(ihc={"HER2": ("her2_score", 1.0)}, her2_ish=(), her2_other=(False,)), MET),
     ({"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 2},
      facts(ihc={"HER2": ("her2_score", 2.0)}, negatives=(NegativeFacts("ERBB2"),)), MET),
     # Contradictory ISH results (amplified and not amplified) stay to verify.
@@ -667,3 +697,23 @@ def test_her2_score_contradicted_by_the_ish_is_to_verify_naming_both(criterion, 
         sentence = found_sentence(criterion, found, value)
     assert "Résultats discordants pour le même marqueur" in sentence, sentence
     assert f"{patient.ihc['HER2'][1]:g}+" in sentence and "ERBB2" in sentence, sentence
+
+
+def test_her2_2plus_with_an_amplification_known_only_from_ngs_is_to_verify_saying_ish_is_needed():
+    """ASCO/CAP 2018 (Wolff et al., J Clin Oncol 2018): an IHC 2+ is equivocal and concluded by
+    the reflex in situ hybridisation; an ERBB2 amplification reported by NGS does not replace it.
+    The criterion is to verify, and its reason says why."""
+    from django.utils import translation
+
+    from oncoparcours.trials.describe import found_sentence
+
+    positive = {"criterion": "ihc", "marker": "HER2", "scale": "her2_score", "min": 3}
+    ngs = facts(ihc={"HER2": ("her2_score", 2.0)}, her2_ish=(), her2_other=(True,))
+    value, found = EVALUATORS["ihc"](positive, ngs)
+    assert (value, found) == (UNKNOWN, "2+ other+")
+    with translation.override("fr"):
+        sentence = found_sentence(positive, found, value)
+    assert "2+, ERBB2 amplifié en séquençage (NGS) ou par une méthode non notée" in sentence
+    assert "une hybridation in situ (ISH) est nécessaire pour conclure" in sentence
+    ish = facts(ihc={"HER2": ("her2_score", 2.0)}, her2_ish=(True,))
+    assert EVALUATORS["ihc"](positive, ish) == (MET, "2+ ISH+")  # explicitly ISH: as before

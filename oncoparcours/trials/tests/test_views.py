@@ -132,6 +132,55 @@ def test_a_site_by_invitation_is_listed_but_never_the_nearest_open_site(
     assert not TrialSite.objects.get(trial__nct_id="NCT09900001", name="HCL").is_open
 
 
+def test_each_site_by_invitation_carries_its_badge_and_an_open_site_is_the_nearest(
+    clinician_client, clinician, patient
+):
+    """A French site enrolling by invitation (ClinicalTrials.gov ENROLLING_BY_INVITATION) shows
+    "sur invitation" beside its own name and is never presented as the nearest open site: the
+    open site 400 km away is chosen over the one by invitation in the patient's city. With no
+    recruiting French site, the row says there is no open site and still lists the invited one."""
+    from oncoparcours.trials.rules.matching import Matcher
+    from oncoparcours.trials.selectors import open_arm_specs, patient_facts
+
+    for trial in services.trials_import_ctml(actor=None, content=DEMO):
+        TrialSite.objects.create(
+            trial=trial, name="HCL", city="Lyon", latitude=45.75, longitude=4.85,
+            status="ENROLLING_BY_INVITATION",
+        )  # fmt: skip
+        if trial.nct_id == "NCT09900001":
+            TrialSite.objects.create(
+                trial=trial, name="IUCT", city="Toulouse", latitude=43.6, longitude=1.44,
+                status="RECRUITING",
+            )  # fmt: skip
+    braf_patient(clinician, patient)  # lives in Lyon
+    # The selector: only the recruiting site counts for the distance; the invited one is listed.
+    specs = {spec.payload.trial.nct_id: spec for spec in open_arm_specs()}
+    braf = specs["NCT09900001"]
+    assert (braf.site_names, braf.invitation_sites) == (("IUCT (Toulouse)",), ("HCL (Lyon)",))
+    assert braf.sites == ((43.6, 1.44),)
+    [match] = [m for m in Matcher(open_arm_specs()).match(patient_facts(patient))
+               if m.arm.payload.trial.nct_id == "NCT09900001"]  # fmt: skip
+    assert match.site == "IUCT (Toulouse)" and 350 < match.distance_km < 450
+    # The page (Django test client).
+    body = clinician_client.get(patient.get_absolute_url()).content.decode()
+    rows = body.split('class="plain-list trial-matches"')[1].split('class="trial-match"')[1:]
+    [braf_row] = [row for row in rows if "NCT09900001" in row]
+    assert "Centre français ouvert le plus proche : " in braf_row
+    assert "IUCT (Toulouse)" in braf_row
+    assert 'HCL (Lyon) <span class="badge badge--warning">sur invitation</span>' in braf_row
+    assert "HCL (Lyon)" not in braf_row.split("Sur invitation (non compté comme ouvert)")[0]
+    # A trial whose only French site enrols by invitation: no open site, the invited one listed.
+    others = [row for row in rows if "NCT09900001" not in row]
+    assert others, "the basket arm (any solid tumour) is listed too"
+    for row in others:
+        assert "Aucun centre français ouvert de localisation connue." in row
+        assert 'HCL (Lyon) <span class="badge badge--warning">sur invitation</span>' in row
+    # The trial page marks the site too.
+    trial = Trial.objects.get(nct_id="NCT09900001")
+    page = clinician_client.get(reverse("trials:detail", args=[trial.pk])).content.decode()
+    assert '<span class="badge badge--warning">sur invitation</span>' in page
+
+
 def test_the_network_coordinator_s_menu_links_to_the_trials_she_uses(client, db):
     """Cold try-out: /essais/ and its import worked for the coordinator but her menu had no
     "Essais cliniques" link."""

@@ -28,12 +28,15 @@ class Command(BaseCommand):
             if action == "export-ctml":
                 trial = Trial.objects.filter(nct_id=target.strip().upper()).first()
                 if trial is None:
-                    raise CommandError(f"no trial {target}")
+                    raise CommandError(
+                        _("No trial with the NCT number %(value)s in the registry.")
+                        % {"value": repr(target)}
+                    )
                 self.stdout.write(services.trial_export_ctml(trial=trial))
                 return
             path = Path(target)
             if not path.is_file():
-                raise CommandError(f"no file {target}")
+                raise CommandError(_("No file %(path)s.") % {"path": repr(target)})
             try:
                 content = path.read_text(encoding="utf-8-sig")
             except UnicodeDecodeError as error:
@@ -50,6 +53,11 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         for trial in trials:
             self.stdout.write(
-                f"{trial.identifier}: {trial.arms.count()} arm(s), {trial.sites.count()} French "
-                f"site(s) — {trial.title}"
+                _("%(trial)s: %(arms)s arm(s), %(sites)s French site(s) — %(title)s")
+                % {
+                    "trial": trial.identifier,
+                    "arms": trial.arms.count(),
+                    "sites": trial.sites.count(),
+                    "title": trial.title,
+                }
             )
