@@ -16,7 +16,9 @@ resources still point to each other); the Patient keeps sex, birth year and year
 (no name, address, phone, INS or GP); clinical dates are kept (delays are what evaluators
 measure); our identifiers, the names shown beside references, and free text (notes, comments,
 reasons written by staff or patients) are dropped. Each chunk reads each type in one query for
-all its patients."""
+all its patients (the reports once for their Observations and QuestionnaireResponse, the
+activities once for the CarePlans and the Tasks), and nothing of a chunk is kept while the next
+one is read: memory stays flat whatever the number of patients."""
 
 from __future__ import annotations
 
