@@ -16,25 +16,29 @@ resources still point to each other); the Patient keeps sex, birth year and year
 (no name, address, phone, INS or GP); clinical dates are kept (delays are what evaluators
 measure); our identifiers, the names shown beside references, and free text (notes, comments,
 reasons written by staff or patients) are dropped. Each chunk reads each type in one query for
-all its patients."""
+all its patients (the reports once for their Observations and QuestionnaireResponse, the
+activities once for the CarePlans and the Tasks), and nothing of a chunk is kept while the next
+one is read: memory stays flat whatever the number of patients."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 
 from oncoparcours.celltherapy.models import HaemoglobinResult
 from oncoparcours.core.audit import audit_record, audit_record_many
 from oncoparcours.core.models import AuditAction
 from oncoparcours.core.pseudonyms import derived_key
 from oncoparcours.monitoring.models import Report
+from oncoparcours.pathways.models import ActivityInstance, PathwayInstance
 from oncoparcours.patients.consent import excluded_patient_ids
 from oncoparcours.patients.models import Diagnosis, MolecularFinding, Patient, Sex
 from oncoparcours.patients.rules import consent as consent_rules
@@ -69,11 +73,23 @@ PSEUDONYM = systems.OWN + "NamingSystem/export-pseudonym"
 
 
 class Pseudonyms:
+    """HMAC pseudonyms; those of the current chunk are remembered (a patient's id is in every
+    reference of their resources), and forgotten at the next chunk (``forget``)."""
+
     def __init__(self, purpose: str) -> None:
         self.key = derived_key(b"oncoparcours-fhir-export-" + purpose.encode())
+        self.known: dict[str, str] = {}
 
     def __call__(self, value: Any) -> str:
-        return hmac.new(self.key, str(value).encode(), hashlib.sha256).hexdigest()[:32]
+        text = str(value)
+        found = self.known.get(text)
+        if found is None:
+            found = hmac.new(self.key, text.encode(), hashlib.sha256).hexdigest()[:32]
+            self.known[text] = found
+        return found
+
+    def forget(self) -> None:
+        self.known = {}
 
 
 def _patient(patient: Patient, alias: str) -> dict[str, Any]:
@@ -98,36 +114,66 @@ FREE_TEXT_EXTENSIONS = frozenset({systems.OWN_CARRY_REASON})
 FREE_TEXT_ITEMS = frozenset({"comment"})  # QuestionnaireResponse linkId of the free comment
 
 
-def _scrub(node: Any, alias: Any) -> Any:
-    if isinstance(node, list):
-        kept = [_scrub(item, alias) for item in node if not _free_text(item)]
-        return [item for item in kept if item not in ({}, [], None)]
-    if not isinstance(node, dict):
-        return node
+# The keys ``_scrub`` looks at; every other key is copied (its value scrubbed).
+SPECIAL = DROPPED | CODING_ONLY | {"reference", "display"}
+PLAIN = (str, int, float, bool)
+
+
+def _scrub(node: dict[str, Any], alias: Any) -> dict[str, Any]:
+    """A copy of ``node`` without the dropped elements, references pseudonymised; elements left
+    empty ({}, [] or None) are dropped. Called for every element of every resource: the common
+    case (a key not in ``SPECIAL``, a string value) is tested first."""
     result: dict[str, Any] = {}
     for key, value in node.items():
-        if key in DROPPED:
-            continue
-        if key in CODING_ONLY:
-            value = (
-                {"coding": value["coding"]}
-                if isinstance(value, dict) and "coding" in value
-                else None
-            )
-            if value is None:
+        if key in SPECIAL:
+            if key in DROPPED:
                 continue
-        if key == "reference" and isinstance(value, str) and "/" in value:
-            kind, _, target = value.partition("/")
-            value = f"{kind}/{alias(target)}"
-        elif key == "display" and "reference" in node:
-            continue  # the name of the professional or place referred to
-        result[key] = _scrub(value, alias)
-    return {key: value for key, value in result.items() if value not in ({}, [], None)}
+            if key == "display":
+                if "reference" in node:
+                    continue  # the name of the professional or place referred to
+            elif key == "reference":
+                if isinstance(value, str) and "/" in value:
+                    kind, _, target = value.partition("/")
+                    result[key] = f"{kind}/{alias(target)}"
+                    continue
+            else:  # CODING_ONLY
+                if not (isinstance(value, dict) and "coding" in value):
+                    continue
+                value = {"coding": value["coding"]}
+        if value.__class__ in PLAIN:
+            result[key] = value
+        elif isinstance(value, dict):
+            value = _scrub(value, alias)
+            if value:
+                result[key] = value
+        elif isinstance(value, list):
+            value = _scrub_list(value, alias)
+            if value:
+                result[key] = value
+        elif value is not None:
+            result[key] = value
+    return result
 
 
-def _free_text(item: Any) -> bool:
-    if not isinstance(item, dict):
-        return False
+def _scrub_list(node: list[Any], alias: Any) -> list[Any]:
+    kept: list[Any] = []
+    for item in node:
+        if isinstance(item, dict):
+            if ("url" in item or "linkId" in item) and _free_text(item):
+                continue
+            item = _scrub(item, alias)
+            if item:
+                kept.append(item)
+        elif isinstance(item, list):
+            item = _scrub_list(item, alias)
+            if item:
+                kept.append(item)
+        elif item is not None:
+            kept.append(item)
+    return kept
+
+
+def _free_text(item: dict[str, Any]) -> bool:
     return item.get("url") in FREE_TEXT_EXTENSIONS or item.get("linkId") in FREE_TEXT_ITEMS
 
 
@@ -139,13 +185,44 @@ def _rewrite(resource: dict[str, Any], alias: Any, patient_alias: str) -> dict[s
     return scrubbed
 
 
+class Chunk:
+    """The patient ids of one chunk, and the rows two sources share (read once, when first
+    asked): the reports (their Observations and QuestionnaireResponse) and the pathway
+    instances with their activities (CarePlan, and the activities as Task)."""
+
+    def __init__(self, ids: list[Any]) -> None:
+        self.ids = ids
+
+    @functools.cached_property
+    def reports(self) -> list[Report]:
+        return list(Report.objects.filter(patient_id__in=self.ids).order_by("submitted_at", "pk"))
+
+    @functools.cached_property
+    def plans(self) -> list[PathwayInstance]:
+        return list(
+            careplans.export_instances()
+            .filter(patient_id__in=self.ids)
+            .order_by("start_date", "pk")
+        )
+
+    def steps(self) -> list[ActivityInstance]:
+        """The activities of the plans, in the order of the Task search: by instance id, then
+        day and key (``plans`` holds each plan's activities by day and key)."""
+        found = []
+        for plan in sorted(self.plans, key=lambda plan: plan.pk):
+            for activity in plan.activities.all():
+                activity.instance = plan
+                found.append(activity)
+        return found
+
+
 @dataclass(frozen=True)
 class Source:
     """One more table read per chunk: the rows of the chunk's patients, the patient each row
     belongs to, and the resources it yields."""
 
     type: str
-    rows: Callable[[list[Any]], QuerySet[Any]]
+    rows: Callable[[Chunk], Iterable[Any]]
     patient_of: Callable[[Any], Any]
     build: Callable[[Any], list[dict[str, Any]]]
 
@@ -164,49 +241,37 @@ def _own_patient(row: Any) -> Any:
 SOURCES = (
     Source(
         "Observation",
-        lambda ids: HaemoglobinResult.objects.filter(patient_id__in=ids).order_by(
+        lambda chunk: HaemoglobinResult.objects.filter(patient_id__in=chunk.ids).order_by(
             "measured_on", "pk"
         ),
         _own_patient,
         lambda row: [observations.observation_resource(row)],
     ),
-    Source(
-        "Observation",
-        lambda ids: Report.objects.filter(patient_id__in=ids).order_by("submitted_at", "pk"),
-        _own_patient,
-        _derived,
-    ),
+    Source("Observation", lambda chunk: chunk.reports, _own_patient, _derived),
     Source(
         "QuestionnaireResponse",
-        lambda ids: Report.objects.filter(patient_id__in=ids).order_by("submitted_at", "pk"),
+        lambda chunk: chunk.reports,
         _own_patient,
         lambda row: [reports.report_resource(row)],
     ),
     Source(
         "AdverseEvent",
-        lambda ids: adverse._events().filter(patient_id__in=ids).order_by("onset", "pk"),
+        lambda chunk: adverse._events().filter(patient_id__in=chunk.ids).order_by("onset", "pk"),
         _own_patient,
         lambda row: [adverse.adverse_event_resource(row)],
     ),
     Source(
         "CarePlan",
-        lambda ids: careplans._instances().filter(patient_id__in=ids).order_by("start_date", "pk"),
+        lambda chunk: chunk.plans,
         _own_patient,
         lambda row: [careplans.careplan_resource(row)],
     ),
-    Source(
-        "Task",
-        lambda ids: (
-            tasks.pathway_steps().filter(patient_id__in=ids).order_by("instance_id", "day", "key")
-        ),
-        _own_patient,
-        lambda row: [tasks.task_resource(row)],
-    ),
+    Source("Task", Chunk.steps, _own_patient, lambda row: [tasks.task_resource(row)]),
     Source(
         "Appointment",
-        lambda ids: (
+        lambda chunk: (
             appointments.visits_in_force()
-            .filter(patient_id__in=ids)
+            .filter(patient_id__in=chunk.ids)
             .order_by("tour__plan__day", "start", "pk")
         ),
         _own_patient,
@@ -214,21 +279,21 @@ SOURCES = (
     ),
     Source(
         "Appointment",
-        lambda ids: cell.bookings().filter(patient_id__in=ids).order_by("day", "pk"),
+        lambda chunk: cell.bookings().filter(patient_id__in=chunk.ids).order_by("day", "pk"),
         _own_patient,
         lambda row: [appointments.appointment_resource(row)],
     ),
     Source(
         "Appointment",
-        lambda ids: cell.infusions().filter(patient_id__in=ids).order_by("day", "pk"),
+        lambda chunk: cell.infusions().filter(patient_id__in=chunk.ids).order_by("day", "pk"),
         _own_patient,
         lambda row: [appointments.appointment_resource(row)],
     ),
     Source(
         "Encounter",
-        lambda ids: (
+        lambda chunk: (
             encounters.agenda_items()
-            .filter(case__patient_id__in=ids)
+            .filter(case__patient_id__in=chunk.ids)
             .order_by("session__starts_at", "pk")
         ),
         lambda row: row.case.patient_id,
@@ -236,7 +301,9 @@ SOURCES = (
     ),
     Source(
         "BiologicallyDerivedProduct",
-        lambda ids: products._orders().filter(patient_id__in=ids).order_by("created_at", "pk"),
+        lambda chunk: (
+            products._orders().filter(patient_id__in=chunk.ids).order_by("created_at", "pk")
+        ),
         _own_patient,
         lambda row: [products.product_resource(row)],
     ),
@@ -245,11 +312,11 @@ SOURCES = (
 
 def _chunk_rows(chunk: Sequence[Patient], types: set[str]) -> dict[Any, list[tuple[Source, Any]]]:
     """The rows of every further source for the chunk's patients (one query each), by patient."""
-    ids = [patient.pk for patient in chunk]
+    shared = Chunk([patient.pk for patient in chunk])
     by_patient: dict[Any, list[tuple[Source, Any]]] = defaultdict(list)
     for source in SOURCES:
         if source.type in types:
-            for row in source.rows(ids):
+            for row in source.rows(shared):
                 by_patient[source.patient_of(row)].append((source, row))
     return by_patient
 
@@ -260,12 +327,12 @@ def _resources(
     patient_alias = alias(patient.pk)
     if "Patient" in types:
         yield _patient(patient, patient_alias)
-    for diagnosis in patient.diagnoses.all():
+    for diagnosis in patient.export_diagnoses:  # type: ignore[attr-defined]
         if "Condition" in types:
             condition = builders.condition_resource(diagnosis)
             yield _rewrite(condition, alias, patient_alias)
         if "Observation" in types:
-            for staging in diagnosis.stagings.all():
+            for staging in diagnosis.export_stagings:
                 staging.diagnosis = diagnosis
                 yield _rewrite(observations.staging_observation(staging), alias, patient_alias)
     if "Observation" in types:
@@ -273,14 +340,31 @@ def _resources(
         for finding in patient.current_molecular:  # type: ignore[attr-defined]
             found = record_resources.molecular_observation(finding)
             yield _rewrite(found, alias, patient_alias)
-        for status in patient.performance_statuses.all():
+        for status in patient.export_performance:  # type: ignore[attr-defined]
             yield _rewrite(observations.performance_observation(status), alias, patient_alias)
     if "MedicationStatement" in types:
-        for course in patient.treatments.all():
+        for course in patient.export_treatments:  # type: ignore[attr-defined]
             yield _rewrite(record_resources.medication_statement(course), alias, patient_alias)
     for source, row in more:
         for resource in source.build(row):
             yield _rewrite(resource, alias, patient_alias)
+
+
+ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _chunk_block(chunk: Sequence[Patient], alias: Pseudonyms, types: set[str]) -> bytes:
+    """The NDJSON lines of one chunk's patients, one resource a line."""
+    more = _chunk_rows(chunk, types)
+    lines = [
+        ENCODE(resource)
+        for patient in chunk
+        for resource in _resources(patient, alias, types, more.get(patient.pk, []))
+    ]
+    if not lines:
+        return b""
+    lines.append("")
+    return "\n".join(lines).encode()
 
 
 def export_lines(*, reader: Reader, purpose: str, types: set[str]) -> Iterator[bytes]:
@@ -291,10 +375,14 @@ def export_lines(*, reader: Reader, purpose: str, types: set[str]) -> Iterator[b
         Patient.objects.filter(reader.patient_filter("pk"))
         .exclude(pk__in=excluded)
         .order_by("pk")
+        # Prefetched as lists (``to_attr``): no queryset made per patient.
         .prefetch_related(
             Prefetch(
                 "diagnoses",
-                queryset=Diagnosis.objects.prefetch_related("stagings"),
+                queryset=Diagnosis.objects.prefetch_related(
+                    Prefetch("stagings", to_attr="export_stagings")
+                ),
+                to_attr="export_diagnoses",
             ),
             Prefetch(
                 "molecular",
@@ -303,8 +391,8 @@ def export_lines(*, reader: Reader, purpose: str, types: set[str]) -> Iterator[b
                 .order_by("sampled_on", "pk"),
                 to_attr="current_molecular",
             ),
-            "performance_statuses",
-            "treatments",
+            Prefetch("performance_statuses", to_attr="export_performance"),
+            Prefetch("treatments", to_attr="export_treatments"),
         )
     )
     last = None
@@ -315,12 +403,7 @@ def export_lines(*, reader: Reader, purpose: str, types: set[str]) -> Iterator[b
             chunk = list((patients.filter(pk__gt=last) if last else patients)[:CHUNK])
             if not chunk:
                 break
-            more = _chunk_rows(chunk, types)
-            lines = [
-                json.dumps(resource, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-                for patient in chunk
-                for resource in _resources(patient, alias, types, more.get(patient.pk, []))
-            ]
+            block = _chunk_block(chunk, alias, types)
             audit_record_many(
                 [
                     {
@@ -334,7 +417,11 @@ def export_lines(*, reader: Reader, purpose: str, types: set[str]) -> Iterator[b
             )
             exported += len(chunk)
             last = chunk[-1].pk
-            yield b"".join(lines)
+            # Nothing of this chunk is kept while the next one is read (memory flat).
+            del chunk
+            alias.forget()
+            yield block
+            del block
     finally:
         builders.VALIDATE.reset(token)
     audit_record(

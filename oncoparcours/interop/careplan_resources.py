@@ -4,10 +4,11 @@ Care team only, audited per patient."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Choices, Prefetch, Q, QuerySet
 from django.utils import translation
 
 from oncoparcours.pathways.models import (
@@ -46,6 +47,13 @@ def _french(label: Any) -> str:
         return str(label)
 
 
+@functools.lru_cache(maxsize=256)
+def french_label(choice: Choices) -> str:
+    """The French label of a choice, translated once (the bulk export asks it for every
+    activity); bounded by the number of choices."""
+    return _french(choice.label)
+
+
 # A paused pathway's open activities (planned or scheduled) are on hold with it: exported as
 # "scheduled" or "not-started" a receiving system would expect them to happen (FHIR R4
 # CarePlanActivityStatus "on-hold": "the planned care is paused"). Done, cancelled and missed
@@ -67,17 +75,17 @@ def _activity(activity: ActivityInstance, paused: bool = False) -> dict[str, Any
         },
         "status": ACTIVITY_STATUS[ActivityStatus(activity.status)],
         "scheduledPeriod": {"start": start},
-        "location": {"display": _french(Place(activity.place).label)},
+        "location": {"display": french_label(Place(activity.place))},
     }
     if activity.status in (ActivityStatus.MISSED, ActivityStatus.CANCELLED):
-        label = _french(ActivityStatus(activity.status).label)
+        label = french_label(ActivityStatus(activity.status))
         detail["statusReason"] = {"text": f"{label} : {activity.note}" if activity.note else label}
     if paused and activity.status in OPEN_ACTIVITIES:
         detail["status"] = "on-hold"
         detail["statusReason"] = {"text": "Parcours suspendu"}
     if activity.organisation is not None:
         detail["location"] = {
-            "display": f"{_french(Place(activity.place).label)} — {activity.organisation.name}"
+            "display": f"{french_label(Place(activity.place))} — {activity.organisation.name}"
         }
     if activity.assigned_to_id:
         detail["performer"] = [{"reference": f"Practitioner/{activity.assigned_to_id}"}]
@@ -125,6 +133,31 @@ def _instances() -> QuerySet[PathwayInstance]:
     activities = ActivityInstance.objects.select_related("organisation").order_by("day", "key")
     return PathwayInstance.objects.select_related("template").prefetch_related(
         Prefetch("activities", queryset=activities)
+    )
+
+
+# What the CarePlan activity and the Task read of an activity (``export_instances``).
+ACTIVITY_FIELDS = (
+    "instance", "patient", "key", "kind", "title_fr", "status", "place", "note", "day",
+    "due_date", "scheduled_for", "done_on", "updated_at", "result_value", "result_unit",
+    "assigned_to", "organisation__name",
+)  # fmt: skip
+
+
+def export_instances() -> QuerySet[PathwayInstance]:
+    """``_instances`` for the bulk export, which reads every activity of every patient: only
+    the columns the CarePlan and Task resources read (``ACTIVITY_FIELDS``; the template's
+    definition and the instance's parameters are not loaded either). A resource reading another
+    column would cost one query per row: the export's query-count test would see it."""
+    activities = (
+        ActivityInstance.objects.select_related("organisation")
+        .only(*ACTIVITY_FIELDS)
+        .order_by("day", "key")
+    )
+    return (
+        PathwayInstance.objects.select_related("template")
+        .defer("parameters", "template__definition")
+        .prefetch_related(Prefetch("activities", queryset=activities))
     )
 
 

@@ -6,12 +6,21 @@
   phlebotomy…). Id ``efs-booking-<uuid>``. A request not yet scheduled is ``proposed`` with the
   wanted period as ``requestedPeriod``; a scheduled one is ``booked`` with the machine slot as
   ``start`` / ``end``; done → ``fulfilled``; declined or cancelled → ``cancelled`` (the decline
-  reason as ``cancelationReason``).
+  reason as ``cancelationReason``). A booking marked scheduled but without its slot (start and
+  end) is still ``proposed`` with its wanted period: FHIR R4 allows an Appointment without
+  start / end only when proposed, cancelled or waitlisted (invariant app-3), and ``booked``
+  without a time would tell the receiver a slot exists.
 - **CAR-T infusions** (``celltherapy.CarTOrder.planned_infusion_on``): id
   ``car-t-infusion-<order uuid>``. The record holds the planned day, not a time: the appointment
   is ``proposed`` with that day as ``requestedPeriod`` (a booked Appointment needs a start and an
   end); once infused it is ``fulfilled`` with the infusion time of the custody ledger as
-  ``start`` and ``end``; a cancelled order → ``cancelled``.
+  ``start`` and ``end``; a cancelled order → ``cancelled``. An order **out of specification**
+  (the product quarantined, awaiting the benefit–risk decision) has **no** infusion Appointment
+  while it is so: a ``proposed`` infusion would read as planned and on track, and ``pending``
+  needs a start time the record does not hold (app-3). The BiologicallyDerivedProduct carries
+  the state (``out_of_specification``, unavailable); the appointment comes back, proposed, when
+  the countersigned decision resumes the order (a product is declared out of specification
+  only before its infusion).
 
 Both carry the patient as participant, the CAR-T product (BiologicallyDerivedProduct) and the
 pathway step (Task) they belong to as ``supportingInformation``, and the centre as an
@@ -82,6 +91,9 @@ def _supporting(*references: str) -> list[dict[str, str]]:
 
 def booking_appointment(booking: Booking) -> dict[str, Any]:
     status = BOOKING_STATUS[BookingStatus(booking.status)]
+    starts, ends = booking.starts_at, booking.ends_at
+    if status == "booked" and (starts is None or ends is None):
+        status = "proposed"  # scheduled without its slot: no start, so not booked (app-3)
     label = _french_procedure(booking.procedure)
     references = [f"Organization/{booking.centre_id}"]
     if booking.order_id:
@@ -109,12 +121,10 @@ def booking_appointment(booking: Booking) -> dict[str, Any]:
             }
         ],
     }
-    if booking.starts_at and booking.ends_at:
-        resource["start"] = booking.starts_at.isoformat()
-        resource["end"] = booking.ends_at.isoformat()
-        resource["minutesDuration"] = int(
-            (booking.ends_at - booking.starts_at).total_seconds() // 60
-        )
+    if starts is not None and ends is not None:
+        resource["start"] = starts.isoformat()
+        resource["end"] = ends.isoformat()
+        resource["minutesDuration"] = int((ends - starts).total_seconds() // 60)
     else:
         resource["requestedPeriod"] = [
             {"start": _day(booking.wanted_from), "end": _day(booking.wanted_until)}
@@ -174,7 +184,8 @@ def bookings() -> QuerySet[Any]:
 
 def infusions() -> QuerySet[Any]:
     """The CAR-T orders with a planned or a recorded infusion, with the infusion time of the
-    custody ledger (one subquery)."""
+    custody ledger (one subquery); not an order out of specification (quarantined before any
+    infusion, awaiting the benefit–risk decision: see the module docstring)."""
     infused = CustodyEvent.objects.filter(order=OuterRef("pk"), kind=CustodyKind.INFUSED).order_by(
         "sequence"
     )
@@ -186,11 +197,21 @@ def infusions() -> QuerySet[Any]:
             day=Coalesce(TruncDate("infused_at"), "planned_infusion_on", output_field=DateField())
         )
         .filter(day__isnull=False)
+        .exclude(state=OrderState.OUT_OF_SPECIFICATION)
     )
 
 
+SLOT = Q(starts_at__isnull=False, ends_at__isnull=False)
+
+
 def booking_status(value: str) -> Q | None:
+    """The bookings ``booking_appointment`` gives that status (scheduled without a slot:
+    proposed)."""
     statuses = [status for status, fhir in BOOKING_STATUS.items() if fhir == value]
+    if value == "booked":
+        return Q(status__in=statuses) & SLOT
+    if value == "proposed":
+        return Q(status__in=statuses) | (Q(status=BookingStatus.SCHEDULED) & ~SLOT)
     return Q(status__in=statuses) if statuses else None
 
 

@@ -14,7 +14,7 @@ from oncoparcours.pathways.models import ActivityInstance, ActivityStatus, Insta
 
 from . import systems
 from .builders import own_identifier, validated
-from .careplan_resources import _french
+from .careplan_resources import _french, french_label
 from .readers import Reader
 from .rules.search import SearchError, parse_reference, parse_token
 from .selectors import Page, _audit_reads, _id_and_patient, _row_read, _uuid, page_of
@@ -58,7 +58,7 @@ def _status_reason(activity: ActivityInstance, status: str) -> str:
     if status == "cancelled" and activity.status in OPEN:
         return f"Parcours terminé : {_french(instance.get_end_reason_display())}"
     if activity.status in (ActivityStatus.MISSED, ActivityStatus.CANCELLED):
-        label = _french(ActivityStatus(activity.status).label)
+        label = french_label(ActivityStatus(activity.status))
         return f"{label} : {activity.note}" if activity.note else label
     return ""
 

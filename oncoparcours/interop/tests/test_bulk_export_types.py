@@ -187,3 +187,37 @@ def test_the_capability_statement_declares_the_export(lyon_patient):
     observation = next(r for r in rest["resource"] if r["type"] == "Observation")
     code = next(p for p in observation["searchParam"] if p["name"] == "code")
     assert "26499-4" in code["documentation"] and "718-7" in code["documentation"]
+
+
+def test_care_plans_and_tasks_are_those_of_the_api_in_the_task_search_order(two_patients, exporter):
+    """The export reads the activities once, with the care plans and only the columns the
+    resources use: its CarePlans and Tasks are the API's resources, pseudonymised, the Tasks in
+    the Task search's order (pathway, day, key), with or without the CarePlans asked."""
+    from oncoparcours.interop.bulk_export import _rewrite
+    from oncoparcours.interop.careplan_resources import _instances, careplan_resource
+    from oncoparcours.interop.task_resources import pathway_steps, task_resource
+    from oncoparcours.pathways.models import ActivityInstance
+
+    kept, _ = two_patients
+    steps = ActivityInstance.objects.filter(patient=kept).order_by("day", "key")
+    done, missed = steps[0], steps[1]
+    ActivityInstance.objects.filter(pk=done.pk).update(
+        status="done", done_on=done.day, result_value=Decimal("1.5"), result_unit="g/L"
+    )
+    ActivityInstance.objects.filter(pk=missed.pk).update(status="missed", note=SECRET)
+    alias = Pseudonyms("evaluation")
+    patient_alias = alias(kept.pk)
+    tasks = [
+        _rewrite(task_resource(step), alias, patient_alias)
+        for step in pathway_steps().filter(patient=kept).order_by("instance_id", "day", "key")
+    ]
+    plans = [
+        _rewrite(careplan_resource(plan), alias, patient_alias)
+        for plan in _instances().filter(patient=kept).order_by("start_date", "pk")
+    ]
+    assert len(tasks) > 2 and plans
+    for asked in ("Task", "CarePlan,Task"):
+        found = lines(call(exporter, f"/fhir/$export?purpose=evaluation&_type={asked}"))
+        assert [r for r in found if r["resourceType"] == "Task"] == tasks
+    assert [r for r in found if r["resourceType"] == "CarePlan"] == plans
+    assert SECRET not in json.dumps(found, ensure_ascii=False)

@@ -2,7 +2,8 @@
 home nurse visits: a request is proposed with its wanted period, a scheduled booking is booked
 with its machine slot, a planned infusion is proposed on its day (the record holds no time), an
 infused one fulfilled at the time of the custody ledger; searchable by patient, date and status;
-care team only, audited."""
+care team only, audited. A scheduled booking without its slot stays proposed; a product out of
+specification has no infusion appointment until the benefit-risk decision resumes it."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from django.utils import timezone
 from fhir.resources.R4B.appointment import Appointment
 
 from oncoparcours.celltherapy.models import Booking, CarTOrder, CustodyEvent
+from oncoparcours.celltherapy.services import infusion
 from oncoparcours.core.models import AuditEvent
-from oncoparcours.testing.celltherapy import car_t_setting, order_for
+from oncoparcours.testing.celltherapy import advance, car_t_setting, order_for, walk_to
 from oncoparcours.testing.factories import CareTeamMemberFactory, PatientFactory
 
 from .test_appointments import logged_in
@@ -195,3 +197,54 @@ def test_query_count_does_not_grow_with_results(clinician):
     five, shown_five = measure()
     assert (shown_one, shown_five) == (2, 10)
     assert five == one
+
+
+def test_a_scheduled_booking_without_its_slot_is_proposed_not_booked(patient, clinician):
+    # FHIR R4 (app-3): only a proposed, cancelled or waitlisted Appointment may lack start/end.
+    order = order_for(patient)
+    unslotted = booking(patient, order, "scheduled")
+    client = logged_in(clinician)
+    resource = client.get(f"/fhir/Appointment/efs-booking-{unslotted.pk}").json()
+    Appointment.model_validate(resource)
+    assert resource["status"] == "proposed"
+    assert "start" not in resource and "end" not in resource
+    assert resource["requestedPeriod"] == [{"start": "2026-03-12", "end": "2026-03-19"}]
+    assert resource["participant"][0]["status"] == "needs-action"
+    key = f"efs-booking-{unslotted.pk}"
+    assert key in resources(client.get("/fhir/Appointment?status=proposed").json())
+    assert client.get("/fhir/Appointment?status=booked").json()["total"] == 0
+
+
+def test_an_out_of_specification_product_has_no_infusion_appointment(patient, clinician):
+    """Quarantined, awaiting the benefit-risk decision: not shown as a proposed infusion (and
+    ``pending`` would need a start time); back, proposed, once the decision is countersigned."""
+    setting = car_t_setting()
+    order = planned(walk_to(order_for(patient), "in_manufacturing"))
+    key = f"car-t-infusion-{order.pk}"
+    client = logged_in(clinician)
+    assert client.get(f"/fhir/Appointment/{key}").json()["status"] == "proposed"
+    order = advance(order, "out_of_specification", setting.pharmacist.user, reason="Viabilité 68 %")
+    assert client.get(f"/fhir/Appointment/{key}").status_code == 404
+    for query in (f"patient={patient.pk}", "status=proposed", "date=2026-03-12"):
+        assert key not in resources(client.get(f"/fhir/Appointment?{query}").json())
+    product = client.get(f"/fhir/BiologicallyDerivedProduct/{order.pk}").json()
+    assert product["status"] == "unavailable"
+    assert product["extension"][0]["valueCoding"]["code"] == "out_of_specification"
+
+    clinician.specialty = "haematology"
+    clinician.save()
+    decision = infusion.benefit_risk_record(
+        order=order,
+        actor=clinician.user,
+        data=infusion.BenefitRiskInput(
+            "Viabilité 68 % (spécification ≥ 80 %)",
+            "Pas d'alternative thérapeutique.",
+            True,
+            timezone.localdate(),
+        ),
+    )
+    infusion.benefit_risk_countersign(decision=decision, actor=setting.pharmacist.user)
+    resource = client.get(f"/fhir/Appointment/{key}").json()
+    Appointment.model_validate(resource)
+    assert resource["status"] == "proposed"
+    assert resource["requestedPeriod"] == [{"start": "2026-03-12", "end": "2026-03-12"}]
