@@ -54,7 +54,7 @@ def biomarker_observation(marker: Biomarker) -> dict[str, Any]:
 # receiving OncoParcours keeps them; the reported wording travels as marker / alteration / value.
 STRUCTURED_FIELDS = (
     "kind", "gene", "alteration_type", "exon", "protein_change", "fusion_partner",
-    "classification", "tmb", "msi_status", "ihc_marker", "ihc_scale", "ihc_value",
+    "classification", "tmb", "msi_status", "ihc_marker", "ihc_scale", "ihc_value", "method",
 )  # fmt: skip
 
 
@@ -144,6 +144,8 @@ def molecular_observation(finding: MolecularFinding) -> dict[str, Any]:
             "coding": results,
             "text": result_label(marker, coded, alteration),
         }
+    if finding.method:
+        resource["method"] = {"text": str(finding.get_method_display())}
     if finding.from_biomarker_id and finding.from_biomarker is not None:
         resource["focus"] = [{"reference": f"Condition/{finding.from_biomarker.diagnosis_id}"}]
     return validated(resource)

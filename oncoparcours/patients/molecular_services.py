@@ -170,6 +170,9 @@ def _row(names: list[str], cells: list[str]) -> dict[str, str]:
     return row
 
 
+# The results that carry a method (a gene tested by ISH, NGS, PCR…).
+GENE_KINDS = frozenset({MolecularKind.VARIANT, MolecularKind.NEGATIVE})
+
 # Fields copied from one version to the next (a withdrawal keeps the values it withdraws).
 VALUE_FIELDS = (
     "kind", "gene", "alteration_type", "exon", "protein_change", "fusion_partner",
@@ -387,9 +390,11 @@ ENTRY_FIELDS = {
 
 def _entry_values(
     patient: Patient, *, marker: str, result: str, tested_on: dt.date | None, alteration: str,
-    value: str, source: str,
+    value: str, source: str, method: str = "",
 ) -> tuple[dict[str, object], dict[str, str], tuple[str, str] | None]:  # fmt: skip
-    """(structured values, reported wording, problem (entry field, message) or None)."""
+    """(structured values, reported wording, problem (entry field, message) or None). A
+    ``method`` given by the sender (an OncoParcours export) is kept on a gene result; otherwise
+    the wording decides (e.g. "FISH")."""
     reported = {
         "reported_marker": " ".join(marker.split()).upper()[:40],
         "reported_alteration": alteration.strip()[:100],
@@ -402,6 +407,7 @@ def _entry_values(
         return {}, reported, (name, entry_problem_message(code))
     raw = {
         **mapped.values,
+        **({"method": method} if method and mapped.values.get("kind") in GENE_KINDS else {}),
         "sampled_on": tested_on.isoformat() if tested_on else "",
         "source": source.strip() or _("Pathology or molecular biology report"),
     }
@@ -450,7 +456,7 @@ def molecular_entry_add(
 
 def entry_import(
     *, actor: User, patient: Patient, marker: str, result: str, tested_on: dt.date,
-    alteration: str = "", value: str = "", source: str = "",
+    alteration: str = "", value: str = "", source: str = "", method: str = "",
     from_biomarker: Biomarker | None = None, notify: bool = True,
 ) -> MolecularFinding:  # fmt: skip
     """A result received from another system or a former free-text biomarker (the caller checks
@@ -458,7 +464,7 @@ def entry_import(
     "to verify" with its wording — shown as such, read by neither matching nor prognosis."""
     values, reported, problem = _entry_values(
         patient, marker=marker, result=result, tested_on=tested_on, alteration=alteration,
-        value=value, source=source,
+        value=value, source=source, method=method,
     )  # fmt: skip
     if problem:
         values = {

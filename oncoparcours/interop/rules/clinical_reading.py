@@ -218,6 +218,8 @@ def _marker(
         "alteration": details.get("alteration", ""),
         "tested_on": day,
     }
+    if details.get("method"):  # an OncoParcours export: the gene result's method (ISH, NGS…)
+        values["method"] = details["method"]
     return "biomarker", values, [], []
 
 

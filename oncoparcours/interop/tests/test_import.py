@@ -291,3 +291,31 @@ def test_command_refuses_with_exit_status_and_prints_the_outcome(doctor, tmp_pat
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("fhir_import", str(path), "--as", doctor.user.username, "--source", "x")
     assert not Patient.objects.exists()
+
+
+def test_the_method_of_a_gene_result_travels_through_export_and_import(doctor):
+    """The method decides a HER2 2+ (only ISH concludes): an export re-imported elsewhere keeps
+    whether an amplification was found by ISH or by sequencing."""
+    from oncoparcours.patients.models import MolecularFinding
+
+    bundle_import(actor=doctor.user, bundle=corrected_eom(), source="ehr")
+    patient = Patient.objects.get()
+    for gene, method in (("ERBB2", "ish"), ("MET", "ngs")):
+        MolecularFinding.objects.create(
+            patient=patient, kind="variant", gene=gene, alteration_type="amplification",
+            classification=5, sampled_on=dt.date(2024, 2, 1), source="Compte rendu",
+            method=method, recorded_by=doctor.user,
+        )  # fmt: skip
+    exported = patient_everything(
+        reader=Reader(user=doctor.user), patient_id=str(patient.pk), base="https://x/fhir"
+    )
+    for entry in exported["entry"]:  # another system's copy: its own ids for the results
+        resource = entry["resource"]
+        if any(c["code"].get("text") == "method" for c in resource.get("component", [])):
+            resource["id"], resource["identifier"] = "copy-" + resource["id"], []
+    bundle_import(actor=doctor.user, bundle=exported, source="other-system")
+    imported = MolecularFinding.objects.filter(source__contains="other-system")
+    assert set(imported.values_list("gene", "alteration_type", "method")) == {
+        ("ERBB2", "amplification", "ish"),
+        ("MET", "amplification", "ngs"),
+    }
