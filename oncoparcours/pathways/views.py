@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
@@ -332,21 +333,25 @@ def _lifecycle_view(action: str, form_class: type, run: Callable, success: str, 
 
 
 pathway_pause = _lifecycle_view(
-    "pause", PauseForm, services.pathway_pause, "Pathway paused.", "Pause the pathway"
+    "pause",
+    PauseForm,
+    services.pathway_pause,
+    gettext_noop("Pathway paused."),
+    gettext_noop("Pause the pathway"),
 )
 pathway_resume = _lifecycle_view(
     "resume",
     ResumeForm,
     services.pathway_resume,
-    "Pathway resumed: future activities were moved by the pause.",
-    "Resume the pathway",
+    gettext_noop("Pathway resumed: future activities were moved by the pause."),
+    gettext_noop("Resume the pathway"),
 )
 pathway_end = _lifecycle_view(
     "end",
     EndForm,
     services.pathway_end,
-    "Pathway ended: open activities were cancelled.",
-    "End the pathway",
+    gettext_noop("Pathway ended: open activities were cancelled."),
+    gettext_noop("End the pathway"),
 )
 
 

@@ -6,8 +6,8 @@ and a break-glass access read it; a break-glass access never writes).
 - The identity (names, birth date, INS, address, GP and centres): the same people.
 - Diagnoses and their TNM staging: the physicians of the care team and its lead.
 - Treatments in course (start, end), pathways (apply, record a refusal, next phase, pause,
-  resume, end) and a patient's non-objection: the physicians, the coordination nurses and the
-  lead. A treatment in course decides how home reports are graded, so it is not for the people
+  resume, end) and a patient's non-objection: the physicians and the coordination nurses of the
+  care team (its lead only when one of them). A treatment in course decides how home reports are graded, so it is not for the people
   who only carry out a part of the care. An objection is recorded by any member of the care team
   (a patient may tell it to whoever is at the bedside; it only ever restricts).
 
@@ -54,8 +54,17 @@ def may_enter_diagnosis(user: User, access: PatientAccess | None) -> bool:
 
 
 def may_plan_care(user: User, access: PatientAccess | None) -> bool:
-    """Treatments in course, pathways and a non-objection (see the module's description)."""
-    return _member_with(user, access, CARE_PLAN_ROLES)
+    """Treatments in course, pathways and a non-objection (see the module's description): a
+    physician or a coordination nurse of the care team. Being its lead is not enough here (a
+    liberal nurse or EFS staff member who opened the record is its lead)."""
+    if access is None or access.membership is None:
+        return False
+    return user.role in CARE_PLAN_ROLES
+
+
+def may_record_objection(user: User, access: PatientAccess | None) -> bool:
+    """Any current member of the care team (not a break-glass access, which changes nothing)."""
+    return access is not None and access.membership is not None
 
 
 def record_permissions(user: User, access: PatientAccess | None) -> dict[str, bool]:
@@ -65,6 +74,7 @@ def record_permissions(user: User, access: PatientAccess | None) -> dict[str, bo
         "may_edit_identity": may_edit_identity(user, access),
         "may_enter_diagnosis": may_enter_diagnosis(user, access),
         "may_plan_care": may_plan_care(user, access),
+        "may_record_objection": may_record_objection(user, access),
     }
 
 

@@ -407,15 +407,22 @@ def consent_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
     access = selectors.patient_get_for_user(
         user=request.user, patient_id=patient_id, what="consent form"
     )
+    if not permissions.may_record_objection(request.user, access):
+        raise PermissionDenied
     form = ConsentForm(request.POST or None)
     may_plan_care = permissions.may_plan_care(request.user, access)
+    if not may_plan_care:
+        form.fields["decision"].help_text = _(
+            "You may record an objection; a non-objection is recorded by the care team's "
+            "physicians and coordination nurses."
+        )
 
     def record(data: dict) -> Any:
         if data["decision"] != ConsentDecision.OPPOSITION and not may_plan_care:
             raise ApplicationError(
                 _(
-                    "A non-objection is recorded by the care team's physicians, its coordination "
-                    "nurses and its lead; you may record an objection."
+                    "A non-objection is recorded by the care team's physicians and coordination "
+                    "nurses; you may record an objection."
                 ),
                 field="decision",
             )

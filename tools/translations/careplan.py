@@ -1,3 +1,12 @@
 T = {
-    "A non-objection is recorded by the care team's physicians, its coordination nurses and its lead; you may record an objection.": "Une non-opposition est enregistrée par les médecins de l'équipe de soins, ses infirmières de coordination et son responsable ; vous pouvez enregistrer une opposition.",
+    "A non-objection is recorded by the care team's physicians and coordination nurses; you may record an objection.": "Une non-opposition est enregistrée par les médecins et les infirmières de coordination de l'équipe de soins ; vous pouvez enregistrer une opposition.",
+    "You may record an objection; a non-objection is recorded by the care team's physicians and coordination nurses.": "Vous pouvez enregistrer une opposition ; une non-opposition est enregistrée par les médecins et les infirmières de coordination de l'équipe de soins.",
 }
+T.update({
+    "Pathway paused.": "Parcours suspendu.",
+    "Pause the pathway": "Suspendre le parcours",
+    "Pathway resumed: future activities were moved by the pause.": "Parcours repris : les activités à venir ont été décalées de la durée de la suspension.",
+    "Resume the pathway": "Reprendre le parcours",
+    "Pathway ended: open activities were cancelled.": "Parcours terminé : les activités ouvertes ont été annulées.",
+    "End the pathway": "Terminer le parcours",
+})

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ActivityStatus
+from ..models import ActivityStatus, InstanceStatus
 from ..roles import role_label as _role_label
 
 register = template.Library()
@@ -73,6 +75,23 @@ EVENT_LABELS = {
 def activity_status_label(status: str) -> str:
     """An activity's status in words (the trail stores the code)."""
     return str(dict(ActivityStatus.choices).get(status, status)).lower()
+
+
+@register.filter
+def state_label(code: str, phases: Any) -> str:
+    """A pathway event's state in words: a status of the pathway ("paused") or the title of a
+    phase (its key is stored), else the stored value."""
+    if code in InstanceStatus.values:
+        return str(InstanceStatus(code).label).lower()
+    titles = {phase.key: phase.title for phase in phases or ()}
+    return str(titles.get(code, code))
+
+
+@register.filter
+def pause_reason_label(code: str) -> str:
+    from ..forms import PauseForm
+
+    return str(dict(PauseForm.base_fields["reason"].choices).get(code, code))  # type: ignore[attr-defined]
 
 
 @register.filter

@@ -23,12 +23,13 @@ pytestmark = pytest.mark.django_db
 TREATMENT = {"kind": "chemotherapy", "regimen": "FOLFOX", "line": "1", "started_on": "01/10/2026"}
 
 
-def member(patient, role, specialty):
+def member(patient, role, specialty, lead=False):
     professional = ProfessionalFactory(user__role=role, specialty=specialty)
-    CareTeamMemberFactory(patient=patient, professional=professional, is_lead=False)
+    CareTeamMemberFactory(patient=patient, professional=professional, is_lead=lead)
     return professional
 
 
+@pytest.mark.parametrize("lead", [False, True])
 @pytest.mark.parametrize(
     "role,specialty",
     [
@@ -38,11 +39,12 @@ def member(patient, role, specialty):
     ],
 )
 def test_other_members_read_the_care_plan_but_cannot_change_it(
-    client, instance, template, role, specialty
+    client, instance, template, role, specialty, lead
 ):
+    """Even as the care team's lead (who opened the record): being lead is not enough."""
     patient = instance.patient
     course = TreatmentCourseFactory(patient=patient, regimen="Pembrolizumab")
-    client.force_login(member(patient, role, specialty).user)
+    client.force_login(member(patient, role, specialty, lead=lead).user)
     record = client.get(patient.get_absolute_url()).content.decode()
     assert template.title in record and "Pembrolizumab" in record  # the sections are read
     forms = {
@@ -91,9 +93,34 @@ def test_any_member_records_an_objection_but_not_a_non_objection(client, patient
     refused = client.post(url, {**decision, "decision": "non_opposition"})
     assert refused.status_code == 400
     assert (
-        "non-opposition est enregistrée par les médecins"
+        "non-opposition est enregistrée par les médecins et les infirmières de coordination"
         in refused.context["form"].errors["decision"][0]
     )
     assert not ConsentRecord.objects.filter(patient=patient).exists()
     assert client.post(url, {**decision, "decision": "opposition"}).status_code == 302
     assert ConsentRecord.objects.get(patient=patient).decision == "opposition"
+
+
+def test_a_break_glass_access_records_no_decision(client, patient):
+    from oncoparcours.patients import services
+
+    outsider = ProfessionalFactory(user__role="clinician")
+    services.break_glass_open(
+        actor=outsider.user, ins=patient.ins, reason="Patient inconscient aux urgences", minutes=30
+    )
+    client.force_login(outsider.user)
+    url = reverse("patients:consent_create", args=[patient.pk])
+    assert url not in client.get(patient.get_absolute_url()).content.decode()
+    data = {"kind": "data_sharing", "scope": "research", "recorded_on": "01/12/2026"}
+    assert client.post(url, {**data, "decision": "opposition"}).status_code == 403
+    assert not ConsentRecord.objects.filter(patient=patient).exists()
+
+
+def test_the_pathway_page_says_its_states_and_pause_reason_in_words(clinician_client, instance):
+    patient = instance.patient
+    url = reverse("pathways:pause", args=[patient.pk, instance.pk])
+    paused = clinician_client.post(url, {"reason": "toxicity", "note": ""}, follow=True)
+    page = paused.content.decode()
+    assert "Parcours suspendu." in page  # the message is French, as the page title
+    assert "(toxicity)" not in page and "active →" not in page and "→ paused" not in page
+    assert "(Toxicité)" in page and "(en cours → suspendu)" in page

@@ -64,8 +64,24 @@ NUMBER = re.compile(r"([0-9]+(?:[.,][0-9]+)?)")
 # A minus sign before a number ("-5", "− 5"), not a hyphen inside a range ("1-49") or a name
 # ("PD-L1"): a measured value is never negative, and reading "-5" as 5 would flip it.
 SIGNED = re.compile(r"(?<![0-9a-z])[-−–]\s*[0-9]")
-# In situ hybridisation (FISH, CISH, SISH, "ISH", "hybridation in situ").
-ISH = re.compile(r"\b(?:[fcs]?ish|hybridation|hybridization)\b")
+# In situ hybridisation (FISH, CISH, SISH, DDISH, "ISH", "hybridation in situ") named as the
+# test that gave the result. Bare "hybridation" is not enough (NGS hybrid capture, CGH array);
+# a text that also names another method or a test not done ("FISH à faire") records no method.
+ISH = re.compile(r"\b(?:[fcs]?ish|ddish|hybrid[ai]tion\s+in\s+situ)\b")
+NOT_ISH = re.compile(
+    r"\b(?:ngs|s[ée]quen\w*|sequencing|panel|cgh|pcr|capture|non\s+fait\w*|pas\s+fait\w*|"
+    r"[àa]\s+faire|en\s+attente|en\s+cours|pr[ée]vu\w*|pending|not\s+done|to\s+do)\b"
+)
+
+
+# Any mention of in situ hybridisation (to refuse a score and an ISH result typed as one).
+ISH_MENTION = re.compile(r"\b(?:[fcs]?ish|ddish|hybridation|hybridization)\b")
+
+
+def named_ish(plain: str) -> bool:
+    """The wording names in situ hybridisation as the method of this result, and nothing that
+    makes it doubtful (another method, a test pending or not done)."""
+    return bool(ISH.search(plain)) and not NOT_ISH.search(plain)
 HER2_SCORE = re.compile(r"(?<![0-9])([0-3])\s*\+|(?:ihc|score)\s*0\b|^\s*0\s*$")
 FUSION_PAIR = re.compile(r"\b([A-Z][A-Z0-9]+)\s*(?:::|-|/)\s*([A-Z][A-Z0-9]+)\b")
 
@@ -109,7 +125,7 @@ def _ihc(marker: str, result: str, alteration: str, value: str) -> Mapped:
     if (
         name == "HER2"
         and HER2_SCORE.search(plain)
-        and (ISH.search(plain) or any(w in plain for w in AMPLIFICATION_WORDS))
+        and (ISH_MENTION.search(plain) or any(w in plain for w in AMPLIFICATION_WORDS))
     ):
         # "HER2 2+ amplifié", "2+ FISH négatif": two results (the IHC score and the ERBB2
         # amplification by in situ hybridisation), each recorded on its own — read as one, the
@@ -119,7 +135,7 @@ def _ihc(marker: str, result: str, alteration: str, value: str) -> Mapped:
         # HER2 amplified (in situ hybridisation or NGS): the ERBB2 gene, not the IHC score. The
         # method is kept when the text names in situ hybridisation ("amplifié en FISH"): only
         # then does it decide a 2+ (ASCO/CAP 2018); otherwise it is not recorded.
-        method = {"method": "ish"} if ISH.search(plain) else {}
+        method = {"method": "ish"} if named_ish(plain) else {}
         if result == "positive":
             return Mapped(
                 {"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification", **method}
@@ -382,9 +398,12 @@ def marker_results(findings: Iterable[Any]) -> dict[str, str]:
         out["HER2"] = readings.pop() if len(readings) == 1 else "equivocal"
     elif ish:
         latest = max(day for day, _amplified, _by_ish in ish)
-        same = {amplified for day, amplified, _by_ish in ish if day == latest}
-        if True in same:  # not amplified alone, without a score: not read (as before)
-            out["HER2"] = "positive" if same == {True} else "equivocal"
+        same = {(amplified, by_ish) for day, amplified, by_ish in ish if day == latest}
+        if any(amplified for amplified, _by_ish in same):  # not amplified alone: not read
+            # Without a score, only an amplification by in situ hybridisation reads positive;
+            # by NGS or a method not recorded it is to check, as in trial matching (ASCO/CAP
+            # 2018 defines HER2 status by IHC and ISH).
+            out["HER2"] = "positive" if same == {(True, True)} else "equivocal"
     return out
 
 

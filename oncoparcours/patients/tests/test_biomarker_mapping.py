@@ -32,6 +32,17 @@ STRUCTURED = [
      {"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification", "method": "ish"}),
     (("HER2", "negative", "non amplifié en CISH", ""),
      {"kind": "negative", "gene": "ERBB2", "alteration_type": "amplification", "method": "ish"}),
+    (("HER2", "positive", "amplification en hybridation in situ", ""),
+     {"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification", "method": "ish"}),
+    # Not ISH (review H1): another method named, or the in situ test pending or not done.
+    (("HER2", "positive", "amplification par NGS, FISH non faite", ""),
+     {"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification"}),
+    (("HER2", "positive", "amplification", "NGS (hybridization capture)"),
+     {"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification"}),
+    (("HER2", "positive", "amplification", "CGH array (hybridation génomique comparative)"),
+     {"kind": "variant", "gene": "ERBB2", "alteration_type": "amplification"}),
+    (("HER2", "negative", "non amplifié, FISH à faire", ""),
+     {"kind": "negative", "gene": "ERBB2", "alteration_type": "amplification"}),
     (("PD-L1 50 %", "positive", "", ""),
      {"kind": "ihc", "ihc_marker": "PD-L1", "ihc_scale": "percent", "ihc_value": "50"}),
     (("PD-L1", "negative", "", "TPS 0 %"),
@@ -344,3 +355,15 @@ def test_a_negative_tmb_is_refused_on_the_simple_entry_not_flipped(clinician, pa
         )  # fmt: skip
     assert "hors limites" in refused.value.errors["value"][0]
     assert not patient.molecular.exists()
+
+
+@pytest.mark.parametrize(
+    "method,expected", [("ish", "positive"), ("ngs", "equivocal"), ("", "equivocal")]
+)
+def test_without_a_score_only_an_ish_amplification_reads_her2_positive(method, expected):
+    """ASCO/CAP 2018 defines HER2 status by IHC and ISH: an ERBB2 amplification found by NGS
+    (or by a method not recorded) is to check for the prognosis, as it is for trials."""
+    from oncoparcours.patients.rules.biomarker_mapping import marker_results
+
+    amplified = _finding("variant", "ERBB2", "amplification", classification=5, method=method)
+    assert marker_results([amplified])["HER2"] == expected
