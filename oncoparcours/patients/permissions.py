@@ -7,9 +7,10 @@ and a break-glass access read it; a break-glass access never writes).
 - Diagnoses and their TNM staging: the physicians of the care team and its lead.
 - Treatments in course (start, end), pathways (apply, record a refusal, next phase, pause,
   resume, end) and a patient's non-objection: the physicians and the coordination nurses of the
-  care team (its lead only when one of them). A treatment in course decides how home reports are graded, so it is not for the people
-  who only carry out a part of the care. An objection is recorded by any member of the care team
-  (a patient may tell it to whoever is at the bedside; it only ever restricts).
+  care team (its lead only when one of them). A treatment in course decides how home reports
+  are graded, so it is not for the people who only carry out a part of the care. An objection
+  is recorded by any current member of the care team (a patient may tell it to whoever is at
+  the bedside; it only ever restricts), never through a break-glass access.
 
 Liberal nurses (IDEL), pharmacists and EFS staff of the care team read these and record what
 they do themselves (reports, visits, bookings). Roles without patient records (board secretary,

@@ -82,6 +82,8 @@ def named_ish(plain: str) -> bool:
     """The wording names in situ hybridisation as the method of this result, and nothing that
     makes it doubtful (another method, a test pending or not done)."""
     return bool(ISH.search(plain)) and not NOT_ISH.search(plain)
+
+
 HER2_SCORE = re.compile(r"(?<![0-9])([0-3])\s*\+|(?:ihc|score)\s*0\b|^\s*0\s*$")
 FUSION_PAIR = re.compile(r"\b([A-Z][A-Z0-9]+)\s*(?:::|-|/)\s*([A-Z][A-Z0-9]+)\b")
 
