@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditAction, User
+from oncoparcours.patients import permissions
 from oncoparcours.patients import services as patient_services
 from oncoparcours.patients.identity import check_traits
 from oncoparcours.patients.models import (
@@ -28,7 +29,8 @@ from oncoparcours.patients.models import (
     Staging,
     TreatmentCourse,
 )
-from oncoparcours.patients.selectors import visible_patient_filter
+from oncoparcours.patients.molecular_services import may_enter_molecular
+from oncoparcours.patients.selectors import patient_access_for_user, visible_patient_filter
 
 from .models import ImportedResource
 from .rules import mcode_maps
@@ -130,9 +132,14 @@ class _Writer:
                         "care teams: ask that care team to add you."
                     )
                 )
+            self._require_right(entry.target, patient_id)
             changed = self._update(entry, row)
             self.counts["updated" if changed else "unchanged"] += 1
         else:
+            if entry.target in ("staging", "biomarker"):
+                self._require_right(entry.target, self._diagnosis(entry).patient_id)
+            elif entry.target != "patient":
+                self._require_right(entry.target, self._patient(entry).pk)
             row = self._create(entry)
             self.counts["created"] += 1
         self.rows[entry.index] = row
@@ -143,6 +150,27 @@ class _Writer:
                 source=source,
                 key=value,
                 defaults={"target": entry.target, "target_id": row.pk, "patient_id": patient_id},
+            )
+
+    def _require_right(self, target: str, patient_id: uuid.UUID) -> None:
+        """The import writes what its user may write on the record by hand
+        (``patients/permissions.py``): diagnoses and stagings by the physicians and the lead,
+        treatments by the physicians and coordination nurses, molecular results by the
+        physicians, performance status by any member; the identity is checked by its service."""
+        if target == "patient":
+            return
+        access = patient_access_for_user(user=self.actor, patient_id=patient_id)
+        allowed = {
+            "diagnosis": permissions.may_enter_diagnosis,
+            "staging": permissions.may_enter_diagnosis,
+            "treatment": permissions.may_plan_care,
+            "biomarker": lambda user, found: may_enter_molecular(
+                user, in_care_team=found is not None and found.membership is not None
+            ),
+        }.get(target, lambda _user, found: found is not None and found.membership is not None)
+        if not allowed(self.actor, access):
+            raise ApplicationError(
+                _("Your role in this patient's care team does not allow importing this entry.")
             )
 
     @staticmethod

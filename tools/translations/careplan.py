@@ -10,3 +10,4 @@ T.update({
     "Pathway ended: open activities were cancelled.": "Parcours terminé : les activités ouvertes ont été annulées.",
     "End the pathway": "Terminer le parcours",
 })
+T["Your role in this patient's care team does not allow importing this entry."] = "Votre rôle dans l'équipe de soins de ce patient ne permet pas d'importer cette entrée."

@@ -319,3 +319,26 @@ def test_the_method_of_a_gene_result_travels_through_export_and_import(doctor):
         ("ERBB2", "amplification", "ish"),
         ("MET", "amplification", "ngs"),
     }
+
+
+@pytest.mark.parametrize("role", ["liberal_nurse", "pharmacist", "efs_staff"])
+def test_an_import_writes_only_what_its_user_may_write_by_hand(doctor, role):
+    """A member of the care team who may not enter diagnoses, treatments or molecular results
+    on the record cannot write them through the import page either (all or nothing)."""
+    from oncoparcours.patients.models import CareTeamMember, TreatmentCourse
+
+    bundle_import(actor=doctor.user, bundle=corrected_eom(), source="ehr")
+    patient = Patient.objects.get()
+    member = ProfessionalFactory(user__role=role)
+    CareTeamMember.objects.create(
+        patient=patient, professional=member, role="pharmacist", start=dt.date(2024, 1, 1)
+    )
+    changed = corrected_eom()
+    changed["entry"][11]["resource"]["valueInteger"] = 2  # the ECOG score: any member may
+    courses = TreatmentCourse.objects.count()
+    with pytest.raises(ImportRefused) as refused:
+        bundle_import(actor=member.user, bundle=changed, source="ehr")
+    messages = {issue["diagnostics"] for issue in refused.value.outcome["issue"]}
+    assert any("ne permet pas d'importer" in message for message in messages), messages
+    assert PerformanceStatus.objects.get().value == 3  # nothing written
+    assert TreatmentCourse.objects.count() == courses
