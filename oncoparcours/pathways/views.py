@@ -59,6 +59,20 @@ def _handle(
     return redirect(redirect_to)
 
 
+def activity_actions_for(user: Any, access: Any, activity: Any) -> frozenset[str]:
+    """What a user may do with an activity: any member of the care team records it done (the
+    service checks the trainings it needs); its assignee and the care planners (physicians and
+    coordination nurses) reschedule it or record it cancelled or missed; only the planners
+    assign it. A break-glass access does none of these."""
+    if access.membership is None:
+        return frozenset()
+    if may_plan_care(user, access):
+        return frozenset({"done", "schedule", "status", "assign"})
+    if activity.assigned_to_id and activity.assigned_to_id == access.membership.professional_id:
+        return frozenset({"done", "schedule", "status"})
+    return frozenset({"done"})
+
+
 def _require_care_planner(request: AuthenticatedHttpRequest, access: Any) -> None:
     """Pathways are applied, moved on, paused, resumed and ended by the care team's physicians,
     coordination nurses and lead (``patients/permissions.py``); others answer 403."""
@@ -132,6 +146,9 @@ def instance_detail(
             "phases": selectors.instance_phases(instance),
             "criteria": services.phase_criteria(instance) if instance.status == "active" else [],
             "may_plan_care": may_plan_care(request.user, found.access),
+            "my_professional_id": (
+                found.access.membership.professional_id if found.access.membership else None
+            ),
             "events": selectors.instance_events(instance),
             "today": timezone.localdate(),
             "parameters": [
@@ -183,6 +200,8 @@ def activity_action(
         from django.http import Http404
 
         raise Http404
+    if action not in activity_actions_for(request.user, found.access, activity):
+        raise PermissionDenied
     initial = {"version": activity.version}
     form = form_class(request.POST or None, initial=initial)
     user = request.user

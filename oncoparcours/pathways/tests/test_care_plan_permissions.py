@@ -124,3 +124,33 @@ def test_the_pathway_page_says_its_states_and_pause_reason_in_words(clinician_cl
     assert "Parcours suspendu." in page  # the message is French, as the page title
     assert "(toxicity)" not in page and "active →" not in page and "→ paused" not in page
     assert "(Toxicité)" in page and "(en cours → suspendu)" in page
+
+
+def test_an_activity_is_cancelled_by_the_planners_or_its_assignee_only(client, instance):
+    """A liberal nurse records a visit done, but cancels, reschedules or assigns only what is
+    assigned to her (a cancelled CAR-T assessment is final and re-dates the pathway)."""
+    patient = instance.patient
+    nurse = member(patient, "liberal_nurse", "liberal_nursing")
+    first, second = instance.activities.filter(status__in=("planned", "scheduled")).order_by(
+        "due_date", "key"
+    )[:2]
+    second.assigned_to = nurse
+    second.save(update_fields=["assigned_to"])
+    client.force_login(nurse.user)
+
+    def url(activity, action):
+        return reverse(
+            "pathways:activity_action", args=[patient.pk, instance.pk, activity.pk, action]
+        )
+
+    cancel = {"to": "cancelled", "note": "Patient absent", "version": first.version}
+    assert client.get(url(first, "status")).status_code == 403
+    assert client.post(url(first, "status"), cancel).status_code == 403
+    assert client.get(url(first, "assign")).status_code == 403
+    assert client.get(url(first, "done")).status_code == 200
+    page = client.get(instance.get_absolute_url()).content.decode()
+    assert url(first, "status") not in page and url(second, "status") in page
+    assert url(second, "assign") not in page
+    assert client.get(url(second, "status")).status_code == 200
+    first.refresh_from_db()
+    assert first.status in ("planned", "scheduled")
