@@ -481,3 +481,19 @@ def test_an_answer_keeps_the_week_being_viewed_even_when_refused(
     # Without the week (an old form): today's week, not the reservation's.
     refused = client.post(answer, {"to": "refused", "version": reservation.version})
     assert refused["Location"].endswith(f"?jour={timezone.localdate().isoformat()}")
+
+
+def test_the_bed_gate_counts_days_in_paris_time(car_t_patient, setting, haematologist):
+    """A bed held D … D+held-1 covers an infusion at 23:30 in Paris on D, not one at 00:30 the
+    next day, although both are on D in UTC (the gate must use the local day)."""
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    order = place_order(car_t_patient, haematologist, product="lisocabtagene_maraleucel")
+    day = timezone.localdate() + dt.timedelta(days=1)
+    confirm_bed(order, day)
+    late_evening = dt.datetime.combine(day, dt.time(23, 30), tzinfo=paris)
+    after_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 30), tzinfo=paris)
+    assert late_evening.astimezone(dt.UTC).date() == after_midnight.astimezone(dt.UTC).date()
+    assert "bed" not in orders.infusion_blockers(order, late_evening.astimezone(dt.UTC))
+    assert "bed" in orders.infusion_blockers(order, after_midnight.astimezone(dt.UTC))
