@@ -11,3 +11,4 @@ T.update({
     "End the pathway": "Terminer le parcours",
 })
 T["Your role in this patient's care team does not allow importing this entry."] = "Votre rôle dans l'équipe de soins de ce patient ne permet pas d'importer cette entrée."
+T["method not recorded"] = "méthode non renseignée"

@@ -123,6 +123,8 @@ def test_the_method_of_a_result_is_recorded_shown_and_refused_in_french_when_unk
     finding = MolecularFinding.objects.get(patient=patient)
     assert finding.method == "ish"
     assert "Hybridation in situ (FISH, CISH, SISH)" in finding.summary
+    record = clinician_client.get(patient.get_absolute_url()).content.decode()
+    assert "Amplification (CNV) · Classe 5" in record and "Hybridation in situ (FISH" in record
     # Not one of the choices: refused, in French, on the method field; nothing recorded.
     checked = check_finding({**base, "method": "guess"}, birth_date=BIRTH, today=TODAY)
     assert checked.problems == {"method": "unknown_choice"}
