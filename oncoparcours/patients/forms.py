@@ -381,7 +381,9 @@ class TreatmentStartForm(forms.Form):
         max_length=200,
         help_text=_("E.g. FOLFOX, carboplatin–paclitaxel, pembrolizumab."),
     )
-    line = forms.IntegerField(label=_("Line of treatment"), min_value=1, required=False)
+    line = forms.IntegerField(
+        label=_("Line of treatment"), min_value=1, max_value=20, required=False
+    )
     started_on = forms.DateField(
         label=_("Started on"), widget=DateInput(), initial=timezone.localdate
     )

@@ -4,6 +4,7 @@ of each arm (an edit is a new version; earlier ones are kept)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.db import models
@@ -163,7 +164,18 @@ class Arm(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.trial.identifier} — {self.code}"
+        return f"{self.trial.identifier} — {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The arm's name as shown: the codes the ClinicalTrials.gov import gives a trial without
+        named arms ("main", "arm 2") are said in words; the stored code keeps re-imports stable."""
+        if self.code == "main":
+            return str(_("single arm"))
+        numbered = re.fullmatch(r"arm (\d+)", self.code)
+        if numbered:
+            return str(_("arm %(number)s")) % {"number": numbered.group(1)}
+        return self.code
 
 
 class ArmTreeVersion(AppendOnlyModel):

@@ -12,3 +12,5 @@ T.update({
 })
 T["Your role in this patient's care team does not allow importing this entry."] = "Votre rôle dans l'équipe de soins de ce patient ne permet pas d'importer cette entrée."
 T["method not recorded"] = "méthode non renseignée"
+T["single arm"] = "bras unique"
+T["arm %(number)s"] = "bras %(number)s"

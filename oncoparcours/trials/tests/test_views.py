@@ -192,3 +192,13 @@ def test_the_network_coordinator_s_menu_links_to_the_trials_she_uses(client, db)
     page = client.get(reverse("core:home")).content.decode()
     assert f'href="{reverse("trials:list")}"' in page
     assert client.get(reverse("trials:list")).status_code == 200
+
+
+def test_the_arms_of_a_trial_without_named_arms_are_said_in_words(clinician_client):
+    import_demo()
+    trial = Trial.objects.get(nct_id="NCT09900001")
+    arm = trial.arms.first()
+    arm.code = "main"  # the import's code for a trial without named arms (kept for re-imports)
+    arm.save(update_fields=["code"])
+    body = clinician_client.get(reverse("trials:detail", args=[trial.pk])).content.decode()
+    assert "bras unique" in body and ">main<" not in body and "main <span" not in body
