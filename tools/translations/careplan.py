@@ -14,3 +14,4 @@ T["Your role in this patient's care team does not allow importing this entry."] 
 T["method not recorded"] = "méthode non renseignée"
 T["single arm"] = "bras unique"
 T["arm %(number)s"] = "bras %(number)s"
+T["Every patient matched again: %(count)s match(es) changed."] = "Tous les patients ont été rapprochés à nouveau : %(count)s rapprochement(s) modifié(s)."

@@ -314,3 +314,22 @@ def test_two_her2_scores_of_one_specimen_that_differ_are_to_verify(clinician):
     for value in ("8", "12"):
         add({"kind": "tmb", "tmb": value, "sampled_on": "2026-02-10"})
     assert tmb({"criterion": "tmb", "min": 10}, patient_facts(patient))[0] == UNKNOWN
+
+
+def test_the_rematch_command_rewrites_stale_matches_after_a_rule_change(clinician):
+    """After a change of the matching rules is deployed (e.g. a HER2 2+ with an amplification
+    by NGS is now to verify), ``oncoparcours trials rematch`` rewrites the stored matches."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    import_demo()
+    patient = lung_patient(clinician)
+    matching_services.patient_rematch(actor=None, patient=patient, reason="initial", notify=False)
+    stored = PatientArmMatch.objects.get(patient=patient, arm__code="BRAF-V600")
+    assert stored.value == 1
+    PatientArmMatch.objects.filter(pk=stored.pk).update(value=2)  # as read by the former rules
+    out = StringIO()
+    call_command("trials", "rematch", stdout=out)
+    assert "rapprochés à nouveau : 1 rapprochement" in out.getvalue()
+    assert PatientArmMatch.objects.get(patient=patient, arm__code="BRAF-V600").value == 1

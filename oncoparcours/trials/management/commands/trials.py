@@ -1,6 +1,9 @@
-"""``oncoparcours trials import-ctgov FILE | import-ctml FILE | export-ctml NCT``: fill the
-registry from ClinicalTrials.gov API v2 JSON or CTML YAML (all-or-nothing per file; every bad
-record named), or print a trial as CTML (unsupported criteria refused by name)."""
+"""``oncoparcours trials import-ctgov FILE | import-ctml FILE | export-ctml NCT | rematch``: fill
+the registry from ClinicalTrials.gov API v2 JSON or CTML YAML (all-or-nothing per file; every bad
+record named), print a trial as CTML (unsupported criteria refused by name), or match every
+patient again against the open arms (after a change of the matching rules is deployed: the
+stored matches and the network worklist are rewritten, and the referring physicians are told
+of each change)."""
 
 from __future__ import annotations
 
@@ -19,11 +22,24 @@ class Command(BaseCommand):
     help = "Import trials (ClinicalTrials.gov JSON, CTML YAML) or export a trial as CTML."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["import-ctgov", "import-ctml", "export-ctml"])
-        parser.add_argument("target", help="a file to import, or an NCT number to export")
+        parser.add_argument(
+            "action", choices=["import-ctgov", "import-ctml", "export-ctml", "rematch"]
+        )
+        parser.add_argument(
+            "target", nargs="?", default="", help="a file to import, or an NCT number to export"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action, target = options["action"], options["target"]
+        if action == "rematch":
+            from oncoparcours.trials.matching_services import patients_rematch
+
+            changes = patients_rematch(actor=None)
+            self.stdout.write(
+                _("Every patient matched again: %(count)s match(es) changed.")
+                % {"count": len(changes)}
+            )
+            return
         try:
             if action == "export-ctml":
                 trial = Trial.objects.filter(nct_id=target.strip().upper()).first()
