@@ -441,7 +441,9 @@ class MolecularFindingForm(forms.Form):
         required=False,
         help_text=_(
             "As in the report. An ERBB2 amplification decides a HER2 2+ only by in situ "
-            "hybridisation (ASCO/CAP 2018): by NGS or without the method, the 2+ stays to verify."
+            "hybridisation (ASCO/CAP 2018): by NGS or without the method, the 2+ stays to verify. "
+            "Record the final ISH conclusion (for groups 2 to 4, after the IHC work-up), not the "
+            "raw ratio."
         ),
     )
     tmb = forms.CharField(label=_("TMB (mutations/Mb)"), max_length=10, required=False)

@@ -79,3 +79,13 @@ def version_month(code: object) -> object:
 def phone_filter(value: object) -> str:
     """An E.164 French number shown French style ("06 00 00 00 01")."""
     return french.phone(value)
+
+
+@register.filter
+def record_root(path: str) -> str:
+    """The patient record a page belongs to ("/patients/<id>/" for "/patients/<id>/…"), or ""
+    (the refusal page links back to it)."""
+    import re
+
+    found = re.match(r"^(/patients/[0-9a-f-]{36}/)", str(path))
+    return found.group(1) if found else ""

@@ -59,6 +59,9 @@ def test_other_members_read_the_care_plan_but_cannot_change_it(
         reverse("pathways:end", args=[patient.pk, instance.pk]): {},
         reverse("pathways:phase_advance", args=[patient.pk, instance.pk]): {},
     }
+    refused = client.get(reverse("patients:treatment_start", args=[patient.pk]))
+    assert "Retour au dossier du patient" in refused.content.decode()
+    assert f'href="{patient.get_absolute_url()}"' in refused.content.decode()
     for url, data in forms.items():
         assert url not in record, url
         assert client.get(url).status_code == 403, url
