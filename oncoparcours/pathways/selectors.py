@@ -314,3 +314,12 @@ def parameter_labels(template: PathwayTemplate) -> dict[str, dict[str, str]]:
     }
     labels.update({name: spec["label"] for name, spec in template.parameters.items()})
     return labels
+
+
+def followed_template_codes(patient_id: uuid.UUID) -> set[str]:
+    """The pathways the patient follows now (active or paused): not applied a second time."""
+    return set(
+        PathwayInstance.objects.filter(
+            patient_id=patient_id, status__in=(InstanceStatus.ACTIVE, InstanceStatus.PAUSED)
+        ).values_list("template__code", flat=True)
+    )

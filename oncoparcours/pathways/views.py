@@ -121,6 +121,7 @@ def pathway_apply(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> H
         {
             "patient": access.patient,
             "templates": templates,
+            "followed": selectors.followed_template_codes(access.patient.pk),
             "template": template,
             "form": form,
         },

@@ -157,3 +157,12 @@ def test_an_activity_is_cancelled_by_the_planners_or_its_assignee_only(client, i
     assert client.get(url(second, "status")).status_code == 200
     first.refresh_from_db()
     assert first.status in ("planned", "scheduled")
+
+
+def test_a_pathway_the_patient_follows_is_flagged_before_the_form(clinician_client, instance):
+    patient = instance.patient
+    url = reverse("pathways:apply", args=[patient.pk])
+    chooser = clinician_client.get(url).content.decode()
+    assert f'value="{instance.template.code}" disabled' in chooser and "déjà suivi" in chooser
+    chosen = clinician_client.get(url, {"template": instance.template.code}).content.decode()
+    assert "suit déjà ce parcours" in chosen
