@@ -389,6 +389,13 @@ class TreatmentStartForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
+    def clean_started_on(self) -> Any:
+        # Said with the form's other errors (the service checks it again, with the birth date).
+        day = self.cleaned_data["started_on"]
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return day
+
 
 class TreatmentEndForm(forms.Form):
     ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), initial=timezone.localdate)

@@ -166,3 +166,13 @@ def test_a_pathway_the_patient_follows_is_flagged_before_the_form(clinician_clie
     assert f'value="{instance.template.code}" disabled' in chooser and "déjà suivi" in chooser
     chosen = clinician_client.get(url, {"template": instance.template.code}).content.decode()
     assert "suit déjà ce parcours" in chosen
+
+
+def test_the_treatment_form_says_every_error_at_once(client, patient, coordination_nurse):
+    client.force_login(coordination_nurse.user)
+    url = reverse("patients:treatment_start", args=[patient.pk])
+    future = (dt.date.today() + dt.timedelta(days=30)).strftime("%d/%m/%Y")
+    refused = client.post(url, {**TREATMENT, "regimen": "", "line": "0", "started_on": future})
+    assert refused.status_code == 400
+    assert set(refused.context["form"].errors) == {"regimen", "line", "started_on"}
+    assert not TreatmentCourse.objects.filter(patient=patient).exists()
