@@ -86,6 +86,10 @@ def problem_message(code: str) -> str:
     return {
         "required": _("This field is required for this kind of result."),
         "unknown_choice": _("Not one of the allowed values."),
+        "erbb2_ish_is_amplification": _(
+            "An in situ hybridisation of ERBB2 looks for the amplification: choose the "
+            "alteration type “Amplification”."
+        ),
         "not_hgnc_symbol": _("Not an HGNC gene symbol (e.g. BRAF, NTRK1)."),
         "unknown_gene": _(
             "Unknown gene symbol: not in the list of HGNC-approved symbols the platform knows "

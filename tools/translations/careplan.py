@@ -18,3 +18,4 @@ T["Every patient matched again: %(count)s match(es) changed."] = "Tous les patie
 T["As in the report. An ERBB2 amplification decides a HER2 2+ only by in situ hybridisation (ASCO/CAP 2018): by NGS or without the method, the 2+ stays to verify. Record the final ISH conclusion (for groups 2 to 4, after the IHC work-up), not the raw ratio."] = "Comme dans le compte rendu. Une amplification d'ERBB2 ne conclut un HER2 2+ que par hybridation in situ (ASCO/CAP 2018) : en NGS ou sans méthode notée, le 2+ reste à vérifier. Notez la conclusion finale de l'ISH (pour les groupes 2 à 4, après l'IHC complémentaire), pas le ratio brut."
 T["Back to the patient record"] = "Retour au dossier du patient"
 T["already followed"] = "déjà suivi"
+T["An in situ hybridisation of ERBB2 looks for the amplification: choose the alteration type “Amplification”."] = "Une hybridation in situ d'ERBB2 recherche l'amplification : choisissez le type d'altération « Amplification »."

@@ -229,6 +229,15 @@ def check_finding(raw: dict[str, str], *, birth_date: dt.date, today: dt.date) -
                     out.problems[name] = "not_for_this_kind"
     if kind in ("variant", "negative"):
         _method(raw, out)
+        # An in situ hybridisation of ERBB2 tests its copy number: its result is about the
+        # amplification (otherwise the record would not read it as the ISH of a HER2 2+).
+        if (
+            out.values.get("gene") == "ERBB2"
+            and out.values.get("method") == "ish"
+            and out.values.get("alteration_type") != "amplification"
+            and "alteration_type" not in out.problems
+        ):
+            out.problems["alteration_type"] = "erbb2_ish_is_amplification"
     sampled_on = _date(raw.get("sampled_on", ""))
     if sampled_on is None:
         out.problems["sampled_on"] = "required" if not raw.get("sampled_on") else "not_date"

@@ -374,3 +374,23 @@ def test_a_negative_limited_to_one_exon_keeps_its_scope_in_every_summary(
     with translation.override("fr"):
         assert "EGFR exon 19" in found_sentence(exon19, found, value)
     assert EVALUATORS["variant"]({**exon19, "wild_type": True}, facts) == (MET, "EGFR exon 19|wt")
+
+
+def test_an_erbb2_ish_result_is_about_the_amplification():
+    """Otherwise an ISH negative entered without its alteration type would not be read as the
+    ISH of a HER2 2+ (found by the cold pass): refused, naming the field, in French."""
+    from oncoparcours.patients.molecular_services import problem_message
+
+    base = {"kind": "negative", "gene": "ERBB2", "method": "ish", "sampled_on": "2025-04-01",
+            "source": "Anapath"}  # fmt: skip
+    refused = check_finding(base, birth_date=BIRTH, today=TODAY)
+    assert refused.problems == {"alteration_type": "erbb2_ish_is_amplification"}
+    assert "choisissez le type d'altération « Amplification »" in problem_message(
+        "erbb2_ish_is_amplification"
+    )
+    kept = check_finding(
+        {**base, "alteration_type": "amplification"}, birth_date=BIRTH, today=TODAY
+    )
+    assert kept.problems == {} and kept.values["method"] == "ish"
+    by_ngs = check_finding({**base, "method": "ngs"}, birth_date=BIRTH, today=TODAY)
+    assert by_ngs.problems == {}
