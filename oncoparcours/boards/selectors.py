@@ -202,37 +202,31 @@ def _facts_changed_since_submission(case: Case) -> list[dict[str, str]]:
 
     read = (case.dataset or {}).get("read_at")
     since = dt.datetime.fromisoformat(read) if read else case.submitted_at
-    changed: list[dict[str, str]] = []
-    for diagnosis in Diagnosis.objects.filter(
-        patient_id=case.patient_id, created_at__gt=since
-    ).order_by("created_at", "id"):
-        changed.append(
-            {
-                "what": _("New diagnosis"),
-                "text": f"{diagnosis.icd10} ({diagnosis.diagnosed_on:%d/%m/%Y})",
-            }
-        )
-    for staging in (
-        Staging.objects.filter(diagnosis__patient_id=case.patient_id, created_at__gt=since)
-        .select_related("diagnosis")
-        .order_by("created_at", "id")
-    ):
-        changed.append(
-            {
-                "what": _("New staging"),
-                "text": f"{staging.diagnosis.icd10} : {staging} ({staging.staged_on:%d/%m/%Y})",
-            }
-        )
-    for status in PerformanceStatus.objects.filter(
-        patient_id=case.patient_id, created_at__gt=since
-    ).order_by("created_at", "id"):
-        changed.append(
-            {
-                "what": _("New performance status"),
-                "text": f"{status} ({status.recorded_on:%d/%m/%Y})",
-            }
-        )
-    return changed
+    patient = case.patient_id
+    sources = (
+        (
+            _("New diagnosis"),
+            Diagnosis.objects.filter(patient_id=patient, created_at__gt=since),
+            lambda row: f"{row.icd10} ({row.diagnosed_on:%d/%m/%Y})",
+        ),
+        (
+            _("New staging"),
+            Staging.objects.filter(
+                diagnosis__patient_id=patient, created_at__gt=since
+            ).select_related("diagnosis"),
+            lambda row: f"{row.diagnosis.icd10} : {row} ({row.staged_on:%d/%m/%Y})",
+        ),
+        (
+            _("New performance status"),
+            PerformanceStatus.objects.filter(patient_id=patient, created_at__gt=since),
+            lambda row: f"{row} ({row.recorded_on:%d/%m/%Y})",
+        ),
+    )
+    return [
+        {"what": what, "text": text(row)}
+        for what, rows, text in sources
+        for row in rows.order_by("created_at", "id")
+    ]
 
 
 def cases_for_patient(patient_id: uuid.UUID) -> list[Case]:

@@ -91,6 +91,7 @@ class _Writer:
         self.source = source
         self.homonym_confirmed = homonym_confirmed
         self.rows: dict[int, Any] = {}  # entry index → record row
+        self.accesses: dict[uuid.UUID, Any] = {}  # patient id → the actor's access (read once)
         self.issues: list[Issue] = []
         self.counts: Counter[str] = Counter()
         self.reason = _("FHIR import from %(source)s") % {"source": source}
@@ -159,7 +160,11 @@ class _Writer:
         physicians, performance status by any member; the identity is checked by its service."""
         if target == "patient":
             return
-        access = patient_access_for_user(user=self.actor, patient_id=patient_id)
+        if patient_id not in self.accesses:
+            self.accesses[patient_id] = patient_access_for_user(
+                user=self.actor, patient_id=patient_id
+            )
+        access = self.accesses[patient_id]
         allowed = {
             "diagnosis": permissions.may_enter_diagnosis,
             "staging": permissions.may_enter_diagnosis,
