@@ -91,6 +91,9 @@ def environment(database_url: str, data_dir: Path) -> dict[str, str]:
         "DEBUG": "false",
         "ONCOPARCOURS_ENV": "dev",
         "ONCOPARCOURS_DATA_DIR": str(data_dir),
+        # Each response says how long the server spent on it (Server-Timing), so the tables
+        # can show the server's own time beside what the (GIL-bound) load generator saw.
+        "ONCOPARCOURS_SERVER_TIMING": "1",
     }
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -158,6 +161,7 @@ class Client:
         self.port = port
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookies: dict[str, str] = {}
+        self.server_ms: float | None = None  # Server-Timing of the last response
 
     def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
         try:
@@ -177,6 +181,7 @@ class Client:
         self.connection.request(method, path, body=body, headers=headers)
         response = self.connection.getresponse()
         content = response.read().decode("utf-8", "replace")
+        self.server_ms = server_time(response.getheader("Server-Timing"))
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
@@ -194,6 +199,21 @@ class Client:
         status, _ = self.request("POST", "/connexion/", body)
         if status != 302:
             raise SystemExit(f"login failed for {username}: HTTP {status}")
+
+
+def server_time(header: str | None) -> float | None:
+    """The ``app;dur=`` milliseconds of a Server-Timing header (None without one)."""
+    match = re.search(r"app;dur=([0-9.]+)", header or "")
+    return float(match.group(1)) if match else None
+
+
+def record_latency(
+    results: dict[str, list[float]], kind: str, elapsed: float, client: Client
+) -> None:
+    """Client-side latency under ``kind``; the server's own time under ``kind (server)``."""
+    results.setdefault(kind, []).append(elapsed)
+    if client.server_ms is not None:
+        results.setdefault(f"{kind} (server)", []).append(client.server_ms)
 
 
 Chooser = Callable[[random.Random], tuple[str, str]]  # rng -> (kind, path)
@@ -217,7 +237,7 @@ def run_users(
             status, _ = client.request("GET", path)
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
-                results.setdefault(kind, []).append(elapsed)
+                record_latency(results, kind, elapsed, client)
                 if status != 200:
                     errors.append(f"{status} {path}")
             if think:

@@ -210,7 +210,8 @@ def main() -> None:
         server.wait(timeout=30)
     latencies = [(seen[k] - r[0]) * 1000 for k, r in accepted.items() if k in seen]
     stored = Report.objects.filter(submission_key__in=keys).count()
-    every = [v for values in pages.values() for v in values]
+    every = [v for kind, values in pages.items() if "(server)" not in kind for v in values]
+    every_server = [v for kind, values in pages.items() if "(server)" in kind for v in values]
     record = {
         "database": database,
         "patients": size,
@@ -224,6 +225,7 @@ def main() -> None:
         "first_errors": errors[:5],
         "pages": {kind: common.summary(values) for kind, values in sorted(pages.items())},
         "all_pages": common.summary(every),
+        "all_pages_server": common.summary(every_server),
         "reports_sent": len(keys),
         "report_errors": sum(1 for r in results if r[2] not in (200, 201)),
         "reports_stored": stored,
@@ -234,7 +236,7 @@ def main() -> None:
     }
     common.print_table(
         f"{database}, {size} patients, {args.users} users, {args.rate}/s reports",
-        {**record["pages"], "all": record["all_pages"]},
+        {**record["pages"], "all": record["all_pages"], "all (server)": record["all_pages_server"]},
     )
     print(json.dumps({k: v for k, v in record.items() if k != "pages"}, indent=2))
     print(f"saved {common.save('load-drill', record).relative_to(common.ROOT)}")
@@ -259,7 +261,7 @@ def browse(clients, duration: float, think: float):  # type: ignore[no-untyped-d
                 status = f"{error}"  # type: ignore[assignment]
             elapsed = (time.perf_counter() - began) * 1000
             with lock:
-                results.setdefault(kind, []).append(elapsed)
+                common.record_latency(results, kind, elapsed, client)
                 if status != 200:
                     errors.append(f"{status} {path}")
             time.sleep(rng.expovariate(1 / think))

@@ -100,6 +100,8 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
+# Server-Timing header with the server time of each response (benchmarks; off by default).
+SERVER_TIMING = env_bool("ONCOPARCOURS_SERVER_TIMING", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -133,6 +135,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "oncoparcours.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "oncoparcours.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
