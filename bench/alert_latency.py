@@ -62,6 +62,7 @@ class Sender(threading.Thread):
         super().__init__(daemon=True)
         self.port, self.jobs, self.results, self.lock = port, jobs, results, lock
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.server_ms: float | None = None
 
     def post(self, token: str, body: bytes) -> tuple[int, dict]:
         for attempt in range(2):
@@ -73,6 +74,7 @@ class Sender(threading.Thread):
                     headers={"Content-Type": "application/json"},
                 )
                 response = self.connection.getresponse()
+                self.server_ms = common.server_time(response.getheader("Server-Timing"))
                 return response.status, json.loads(response.read() or b"{}")
             except (http.client.HTTPException, ConnectionError):
                 self.connection.close()
@@ -92,10 +94,10 @@ class Sender(threading.Thread):
                 time.sleep(delay)
             started = time.monotonic()
             status, payload = self.post(token, body)
-            ended = time.monotonic()
+            ended, server_ms = time.monotonic(), self.server_ms
             again = self.post(token, body) if retry else None
             with self.lock:
-                self.results.append((started, ended, status, payload, again))
+                self.results.append((started, ended, status, payload, again, server_ms))
 
 
 def observe(

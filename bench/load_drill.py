@@ -227,6 +227,8 @@ def main() -> None:
         "all_pages": common.summary(every),
         "all_pages_server": common.summary(every_server),
         "reports_sent": len(keys),
+        "report_http_ms": common.summary([(r[1] - r[0]) * 1000 for r in results]),
+        "report_server_ms": common.summary([r[5] for r in results if r[5] is not None]),
         "report_errors": sum(1 for r in results if r[2] not in (200, 201)),
         "reports_stored": stored,
         "alerts_stored": Alert.objects.filter(report__submission_key__in=keys).count(),
