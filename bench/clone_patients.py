@@ -28,13 +28,13 @@ NOT_CLONED = {"patients.CareTeamMember", "patients.BreakGlassAccess"}
 NOT_CLONED_APPS = {"celltherapy"}  # a few hundred orders a region; chained integer ids
 
 
-def cloned_models() -> list:
-    """Patient and every model that references a cloned model (by a foreign key)."""
+def cloned_models(roots: tuple = ()) -> list:
+    """Patient (or ``roots``) and every model that references a cloned model (foreign key)."""
     from django.apps import apps
 
     from oncoparcours.patients.models import Patient
 
-    cloned = {Patient}
+    cloned = set(roots) or {Patient}
     changed = True
     while changed:
         changed = False
@@ -53,8 +53,9 @@ def cloned_models() -> list:
     return sorted(cloned, key=lambda m: m._meta.label)
 
 
-def select_list(model, cloned: set, copy: int) -> tuple[str, str]:
-    """(columns, expressions) for INSERT INTO model SELECT expressions FROM model."""
+def select_list(model, cloned: set, copy: int, shift_days: int = 0) -> tuple[str, str]:
+    """(columns, expressions) for INSERT INTO model SELECT expressions FROM model; with
+    ``shift_days`` every date and time is moved that many days back."""
     from django.db import models
 
     columns, values = [], []
@@ -81,7 +82,10 @@ def select_list(model, cloned: set, copy: int) -> tuple[str, str]:
         elif remap or (isinstance(field, models.UUIDField) and field.unique):
             value = f"md5({column}::text || ':{copy}')::uuid"
         elif field.column in unique_texts and isinstance(field, models.CharField):
-            value = f"left({column}, {field.max_length - 4}) || '~{copy:03d}'"
+            suffix = f"~{copy:03d}"
+            value = f"left({column}, {field.max_length - len(suffix)}) || '{suffix}'"
+        elif isinstance(field, models.DateTimeField | models.DateField) and shift_days:
+            value = f"{column} - interval '{shift_days} days'"
         elif isinstance(field, models.DateTimeField | models.DateField) and field.null:
             value = f"{column} - interval '{copy % 7} days'"
         else:
@@ -126,6 +130,53 @@ def clone(copies: int, first: int = 1) -> dict[str, float]:
     return timings
 
 
+HISTORY_EVERY_DAYS = 28
+
+
+def add_history(times: int) -> dict[str, float]:
+    """Older history for every patient already in the database: each self-report with its
+    alerts, alert events, recipients and adverse events, and each activity done, copied
+    ``times`` times, moved back 28 days per copy (the national extract's events; run after the
+    load drill: the copies are in every patient's past)."""
+    from django.db import connection, transaction
+
+    from oncoparcours.monitoring.models import Report
+    from oncoparcours.pathways.models import ActivityInstance
+
+    groups = [(cloned_models((Report,)), ""), ([ActivityInstance], "WHERE status = 'done'")]
+    timings = {}
+    with connection.cursor() as cursor:
+        for models_, where in groups:
+            for model in models_:
+                table = model._meta.db_table
+                cursor.execute(
+                    f'CREATE TABLE IF NOT EXISTS "bench_hist_{table}" AS '
+                    f'SELECT * FROM "{table}" {where}'
+                )
+    for index in range(1, times + 1):
+        started = time.monotonic()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for models_, _where in groups:
+                cloned = set(models_)
+                for model in models_:
+                    table = model._meta.db_table
+                    columns, values = select_list(
+                        model, cloned, 1000 + index, HISTORY_EVERY_DAYS * index
+                    )
+                    cursor.execute(
+                        f'INSERT INTO "{table}" ({columns}) SELECT {values} '
+                        f'FROM "bench_hist_{table}"'
+                    )
+        timings[f"history {index}"] = round(time.monotonic() - started, 1)
+        print(f"history {index}: {timings[f'history {index}']} s", flush=True)
+    with connection.cursor() as cursor:
+        for models_, _where in groups:
+            for model in models_:
+                cursor.execute(f'VACUUM ANALYZE "{model._meta.db_table}"')
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -133,13 +184,22 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--copies", type=int, default=9)
     parser.add_argument("--first", type=int, default=1, help="number of the first copy")
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        help="then copy every patient's reports, alerts and done activities this many times "
+        "into their past (for the national extract's event volume)",
+    )
     args = parser.parse_args()
     env = common.environment(args.database_url, common.ROOT / "var" / "bench")
     common.django_setup(env)
     from django.db import connection
 
     started = time.monotonic()
-    timings = clone(args.copies, args.first)
+    timings = clone(args.copies, args.first) if args.copies else {}
+    if args.history:
+        timings |= add_history(args.history)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM patients_patient")
         patients = cursor.fetchone()[0]
