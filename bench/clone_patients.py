@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 
 NOT_CLONED = {"patients.CareTeamMember", "patients.BreakGlassAccess"}
-NOT_CLONED_APPS = {"celltherapy"}  # a few hundred orders a region; chained integer ids
+NOT_CLONED_APPS = {"celltherapy", "planning"}  # a region's orders and day plans; chained ids
 
 
 def cloned_models(roots: tuple = ()) -> list:
@@ -83,7 +83,10 @@ def select_list(model, cloned: set, copy: int, shift_days: int = 0) -> tuple[str
             value = f"md5({column}::text || ':{copy}')::uuid"
         elif field.column in unique_texts and isinstance(field, models.CharField):
             suffix = f"~{copy:03d}"
-            value = f"left({column}, {field.max_length - len(suffix)}) || '{suffix}'"
+            value = (  # an empty value is outside the conditional unique constraints
+                f"CASE WHEN {column} = '' THEN {column} "
+                f"ELSE left({column}, {field.max_length - len(suffix)}) || '{suffix}' END"
+            )
         elif isinstance(field, models.DateTimeField | models.DateField) and shift_days:
             value = f"{column} - interval '{shift_days} days'"
         elif isinstance(field, models.DateTimeField | models.DateField) and field.null:
