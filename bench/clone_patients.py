@@ -138,7 +138,7 @@ HISTORY_EVERY_DAYS = 28
 
 def add_history(times: int) -> dict[str, float]:
     """Older history for every patient already in the database: each self-report with its
-    alerts, alert events, recipients and adverse events, and each activity done, copied
+    alerts, alert events, recipients and adverse events, and each administration done, copied
     ``times`` times, moved back 28 days per copy (the national extract's events; run after the
     load drill: the copies are in every patient's past)."""
     from django.db import connection, transaction
@@ -146,7 +146,8 @@ def add_history(times: int) -> dict[str, float]:
     from oncoparcours.monitoring.models import Report
     from oncoparcours.pathways.models import ActivityInstance
 
-    groups = [(cloned_models((Report,)), ""), ([ActivityInstance], "WHERE status = 'done'")]
+    done = "WHERE status = 'done' AND kind = 'treatment_administration'"
+    groups = [(cloned_models((Report,)), ""), ([ActivityInstance], done)]
     timings = {}
     with connection.cursor() as cursor:
         for models_, where in groups:
@@ -160,8 +161,10 @@ def add_history(times: int) -> dict[str, float]:
         started = time.monotonic()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            for models_, _where in groups:
-                cloned = set(models_)
+            for models_, where in groups:
+                # a filtered copy keeps its references to rows it did not copy (an activity's
+                # anchor activity) as they are
+                cloned = set() if where else set(models_)
                 for model in models_:
                     table = model._meta.db_table
                     columns, values = select_list(
