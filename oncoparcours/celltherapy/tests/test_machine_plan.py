@@ -93,6 +93,10 @@ def test_a_published_plan_gives_the_booking_its_time_and_machine_and_the_pages_s
     client.force_login(setting.efs_staff.user)
     page = client.get(reverse("celltherapy:booking", args=[booking.pk])).content.decode()
     assert when in page and "Séparateur 1" in page
+    grid = reverse("celltherapy:efs_centre_day", args=[setting.efs_centre.pk])
+    page = client.get(f"{grid}?jour={activity.day:%Y-%m-%d}").content.decode()
+    booked = page.split("efs-booking--scheduled", 1)[1].split("</td>", 1)[0]
+    assert f"{start:%H:%M}–" in booked and str(booking.pk) in booked
 
 
 def test_a_closed_booking_is_never_changed_and_a_broken_rule_is_said(
