@@ -87,3 +87,10 @@ class CellTherapyConfig(AppConfig):
         from .services.custody import custody_compare, custody_heads
 
         register_ledger("custody", heads=custody_heads, compare=custody_compare)
+        from oncoparcours.planning.hooks import register_chair_plan_published
+
+        from .services.machine_plan import bookings_follow_plan
+
+        # A published machine plan of an EFS care centre places its bookings (planning, floor 4,
+        # never imports cell therapy: it calls this receiver).
+        register_chair_plan_published("celltherapy.efs_bookings", bookings_follow_plan)

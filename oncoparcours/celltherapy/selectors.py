@@ -120,6 +120,14 @@ def transitions(order: CarTOrder) -> list:
     return list(order.transitions.select_related("actor").order_by("at", "id"))
 
 
+def order_bookings(order: CarTOrder) -> list:
+    """The order's EFS bookings (leukapheresis), with their time and machine when scheduled
+    (by the EFS team or the centre's published machine plan)."""
+    return list(
+        order.bookings.select_related("centre", "machine").order_by("starts_at", "created_at")
+    )
+
+
 def current_storage(order: CarTOrder) -> Storage | None:
     return (
         Storage.objects.filter(order=order, released_at__isnull=True).select_related("tank").first()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -23,7 +24,7 @@ from oncoparcours.core.french import natural_key
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.pathways.models import ActivityInstance, ActivityStatus
 
-from . import config
+from . import config, hooks
 from .chair_selectors import can_plan_chairs
 from .models import (
     ChairCentre,
@@ -259,12 +260,22 @@ def chair_plan_build(*, actor: User, centre: ChairCentre, day: dt.date, seed: in
     return plan
 
 
+@dataclass(frozen=True)
+class Published:
+    """A published plan and the notes of the apps that follow it (e.g. EFS bookings placed)."""
+
+    plan: ChairPlan
+    notes: list[str] = field(default_factory=list)
+
+
 @transaction.atomic
-def chair_plan_publish(*, actor: User, plan: ChairPlan) -> ChairPlan:
+def chair_plan_publish(*, actor: User, plan: ChairPlan) -> Published:
+    """Publish the draft; then the apps above planning follow it in the same transaction
+    (``hooks.register_chair_plan_published``: cell therapy writes the EFS bookings' slots)."""
     _require_planner(actor, plan.centre)
-    plan = ChairPlan.objects.select_for_update().get(pk=plan.pk)
+    plan = ChairPlan.objects.select_for_update().select_related("centre").get(pk=plan.pk)
     newer = ChairPlan.objects.filter(
         centre_id=plan.centre_id, day=plan.day, version__gt=plan.version
     ).exists()
     published: ChairPlan = publish_version(actor=actor, plan=plan, newer_exists=newer)
-    return published
+    return Published(published, hooks.chair_plan_published(actor=actor, plan=published))

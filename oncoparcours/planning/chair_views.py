@@ -103,9 +103,11 @@ def chair_publish(request: AuthenticatedHttpRequest, plan_id: uuid.UUID) -> Http
     if not selectors.can_plan_chairs(request.user, plan.centre):
         raise Http404
     try:
-        services.chair_plan_publish(actor=request.user, plan=plan)
+        published = services.chair_plan_publish(actor=request.user, plan=plan)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Chair plan published."))
+        for note in published.notes:
+            messages.info(request, note)
     return redirect(_url(plan.centre, plan.day))

@@ -7,7 +7,9 @@ booking requests."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 import zoneinfo
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -233,6 +235,31 @@ def _local(moment: dt.datetime, centre: Organisation) -> dt.datetime:
 
 
 def _check_slot(booking: Booking, machine: Machine, start: dt.datetime, end: dt.datetime) -> None:
+    check_machine_fits(booking, machine)
+    if start < timezone.now():
+        raise ApplicationError(_("A new booking cannot start in the past."), field="starts_at")
+    schedule = check_opening_hours(booking, start, end)
+    others = Booking.objects.filter(
+        status=BookingStatus.SCHEDULED, starts_at__lt=end, ends_at__gt=start
+    ).exclude(pk=booking.pk)
+    check_machine_free(booking, machine, start, end)
+    _check_patient_free(booking, start, end)
+    staff = schedule.staff if schedule else 1
+    running = [
+        (s, e)
+        for s, e in others.filter(centre_id=booking.centre_id).values_list("starts_at", "ends_at")
+        if s is not None and e is not None
+    ]
+    if rules.staff_exceeded(capacity.peak_concurrent(running, start, end), staff):
+        raise ApplicationError(
+            _("Only %(staff)s staff on duty: no one is free for one more procedure at that time.")
+            % {"staff": staff},
+            field="starts_at",
+        )
+
+
+def check_machine_fits(booking: Booking, machine: Machine) -> None:
+    """The machine is in service at the booking's centre and of a kind its procedure needs."""
     procedure = catalogue.procedure(booking.procedure)
     assert procedure is not None
     if machine.centre_id != booking.centre_id or not machine.active:
@@ -248,8 +275,12 @@ def _check_slot(booking: Booking, machine: Machine, start: dt.datetime, end: dt.
             },
             field="machine",
         )
-    if start < timezone.now():
-        raise ApplicationError(_("A new booking cannot start in the past."), field="starts_at")
+
+
+def check_opening_hours(
+    booking: Booking, start: dt.datetime, end: dt.datetime
+) -> CentreSchedule | None:
+    """The period is inside the centre's opening hours; returns the centre's schedule."""
     schedule = CentreSchedule.objects.filter(centre_id=booking.centre_id).first()
     hours = schedule.hours if schedule else {}
     if not capacity.within_hours(_local(start, booking.centre), _local(end, booking.centre), hours):
@@ -261,10 +292,27 @@ def _check_slot(booking: Booking, machine: Machine, start: dt.datetime, end: dt.
             },
             field="starts_at",
         )
-    others = Booking.objects.filter(
-        status=BookingStatus.SCHEDULED, starts_at__lt=end, ends_at__gt=start
-    ).exclude(pk=booking.pk)
-    clash = others.filter(machine=machine).select_related("machine").first()
+    return schedule
+
+
+def check_machine_free(
+    booking: Booking,
+    machine: Machine,
+    start: dt.datetime,
+    end: dt.datetime,
+    ignore: Collection[uuid.UUID] = (),
+) -> None:
+    """No other scheduled booking holds the machine then (``ignore``: bookings being moved
+    together, e.g. those of a machine plan)."""
+    clash = (
+        Booking.objects.filter(
+            status=BookingStatus.SCHEDULED, machine=machine, starts_at__lt=end, ends_at__gt=start
+        )
+        .exclude(pk=booking.pk)
+        .exclude(pk__in=list(ignore))
+        .order_by("starts_at")
+        .first()
+    )
     if clash is not None and clash.starts_at and clash.ends_at:
         raise ApplicationError(
             _("%(machine)s is already booked from %(start)s to %(end)s.")
@@ -274,19 +322,6 @@ def _check_slot(booking: Booking, machine: Machine, start: dt.datetime, end: dt.
                 "end": f"{_local(clash.ends_at, booking.centre):%H:%M}",
             },
             field="machine",
-        )
-    _check_patient_free(booking, start, end)
-    staff = schedule.staff if schedule else 1
-    running = [
-        (s, e)
-        for s, e in others.filter(centre_id=booking.centre_id).values_list("starts_at", "ends_at")
-        if s is not None and e is not None
-    ]
-    if rules.staff_exceeded(capacity.peak_concurrent(running, start, end), staff):
-        raise ApplicationError(
-            _("Only %(staff)s staff on duty: no one is free for one more procedure at that time.")
-            % {"staff": staff},
-            field="starts_at",
         )
 
 

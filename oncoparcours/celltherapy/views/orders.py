@@ -144,6 +144,7 @@ def _order_context(request: AuthenticatedHttpRequest, order: object) -> dict:
         "chain": selectors.custody_chain(order),
         "transitions": selectors.transitions(order),
         "storage": selectors.current_storage(order),
+        "bookings": selectors.order_bookings(order),
         "bedside": selectors.bedside(order)
         if order.state in bedside.CHECK_STATES or order.state == "infused"
         else None,

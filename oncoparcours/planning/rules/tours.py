@@ -13,8 +13,10 @@ checked and repaired here, so that the rules hold whatever the solver returns:
 * the lunch break is placed in the lunch window between two visits (repair step); a visit that
   leaves no room for it is moved out of the tour;
 * every visit not in a tour is listed with a reason — none is dropped silently;
-* a patient's preferred nurse gets the visit when her tour can take it (repair step: the visit is
-  moved into her tour); otherwise the plan says the preference was not met;
+* a patient's preferred nurse gets the visit when her tour can take it: inside the solver first (a
+  routing profile per nurse makes a visit cost ``PREFERENCE_METRES`` more in another nurse's
+  tour), then a repair step moves any visit still elsewhere into her tour when it fits;
+  otherwise the plan says the preference was not met;
 * a visit needing two nurses is done by two qualified nurses starting at the same minute
   (synchronised): the solver places it in one tour, the repair step places the second nurse at
   the same start (re-timing it inside its window if needed) — or leaves the visit out of every
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from .geo import Point, TravelModel, haversine_km
 
@@ -44,6 +47,10 @@ NEAREST_TOURS = 5  # insertion tries these nearest tours first (all when none ca
 SYNC_STEP = 5  # minutes between the start times tried when synchronising a double visit
 
 PRIZE = 10_000_000  # metres: above any detour, so the solver leaves a visit out only if it must
+# Metres a visit costs in the tour of a nurse other than the patient's preferred one (inside the
+# solver): the preferred nurse gets it when her detour is smaller. A planning choice (continuity
+# of care), far below PRIZE so a preference never leaves a visit out.
+PREFERENCE_METRES = 5_000
 
 
 @dataclass(frozen=True)
@@ -587,7 +594,7 @@ def _solve(
     max_iterations: int,
     max_seconds: float,
 ) -> dict[str, list[str]]:
-    from pyvrp import Model
+    from pyvrp import Model, solve
     from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
     skills = sorted(set().union(*(visit.qualifications for visit in visits)))
@@ -633,7 +640,8 @@ def _solve(
             metres = round(travel.road_km(points[i], points[j]) * 1000)
             model.add_edge(frm, to, distance=metres, duration=travel.minutes(points[i], points[j]))
     stop = MultipleCriteria([MaxIterations(max_iterations), MaxRuntime(max_seconds)])
-    result = model.solve(stop, seed=seed, display=False, collect_stats=False)
+    data = _with_preferences(model.data(), nurses, visits)
+    result = solve(data, stop, seed=seed, display=False, collect_stats=False)
     routes: dict[str, list[str]] = {}
     clients = model.clients
     for route in result.best.routes():
@@ -643,3 +651,43 @@ def _solve(
         ]
         routes[nurse.key] = visited
     return routes
+
+
+def _with_preferences(data: Any, nurses: Sequence[Nurse], visits: Sequence[Visit]) -> Any:
+    """The patients' preferred nurses inside the optimisation: one routing profile per group of
+    nurses, where reaching a visit whose patient prefers another nurse costs
+    ``PREFERENCE_METRES`` more. A preferred nurse thus gets the visit when it costs her tour
+    less than that detour; qualifications stay hard (load dimensions), so a preference never
+    gives a visit to an untrained nurse. ``data`` unchanged when no visit has a preferred nurse
+    among the tours. Locations: the nurses' homes, then the visits (``_solve``'s order)."""
+    import numpy as np
+
+    keys = {nurse.key for nurse in nurses}
+    wanted = {
+        len(nurses) + index: visit.preferred
+        for index, visit in enumerate(visits)
+        if visit.preferred in keys
+    }
+    if not wanted:
+        return data
+    base = np.asarray(data.distance_matrix(0), dtype=np.int64)
+    duration = np.asarray(data.duration_matrix(0), dtype=np.int64)
+    profiles: dict[frozenset[int], int] = {}
+    distances: list[Any] = []
+    durations: list[Any] = []
+    vehicle_types: list[Any] = []
+    for nurse, vehicle in zip(nurses, data.vehicle_types(), strict=True):
+        penalised = frozenset(col for col, key in wanted.items() if key != nurse.key)
+        if penalised not in profiles:
+            profiles[penalised] = len(distances)
+            matrix = base.copy()
+            columns = sorted(penalised)
+            matrix[:, columns] += PREFERENCE_METRES
+            for column in columns:
+                matrix[column, column] = 0
+            distances.append(matrix)
+            durations.append(duration)
+        vehicle_types.append(vehicle.replace(profile=profiles[penalised]))
+    return data.replace(
+        vehicle_types=vehicle_types, distance_matrices=distances, duration_matrices=durations
+    )
