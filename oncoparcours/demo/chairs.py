@@ -78,8 +78,9 @@ class ChairsDemo:
         )
         if created:
             if efs:
-                names = [(ResourceKind.APHERESIS, f"Séparateur {i}") for i in range(1, 4)]
-                names += [(ResourceKind.CHAIR, f"Fauteuil de saignée {i}") for i in range(1, 3)]
+                # the EFS machines' own names: a published plan places their bookings
+                names = [(ResourceKind.APHERESIS, f"Spectra Optia {i}") for i in range(1, 4)]
+                names += [(ResourceKind.CHAIR, f"Fauteuil saignée {i}") for i in range(1, 3)]
             else:
                 count = self.rng.randint(10, 14)
                 names = [(ResourceKind.CHAIR, f"Fauteuil {i}") for i in range(1, count + 1)]
