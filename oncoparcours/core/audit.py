@@ -10,6 +10,8 @@ from django.db import models
 from . import request_context
 from .models import AuditAction, AuditEvent, User
 
+ACTIONS = frozenset(AuditAction.values)
+
 
 def _object_ref(obj: models.Model | None) -> tuple[str, str]:
     if obj is None:
@@ -57,7 +59,7 @@ def _build(
     """One audit event, not saved yet. Request id, IP and path come from the request context.
     ``actor_label`` names an actor without a staff account (a patient or a caregiver in the
     portal); a staff actor is always named by their username."""
-    if action not in AuditAction.values:
+    if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     context = request_context.current()
     object_type, object_id = _object_ref(obj)
@@ -82,10 +84,12 @@ def audit_record_many(events: list[dict[str, Any]]) -> None:
     """Append many audit events in one insert (each signed like a single one); each dict holds
     the keyword arguments of ``audit_record``."""
     from .audit_chain import sign_row
+    from .ledger_keys import ledger_keys
 
+    keys = ledger_keys()  # read once for the batch (a file-based key is stat'ed per read)
     built = []
     for arguments in events:
         event = _build(**arguments)
-        sign_row(event)
+        sign_row(event, keys)
         built.append(event)
     AuditEvent.objects.bulk_create(built, batch_size=500)

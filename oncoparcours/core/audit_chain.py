@@ -79,8 +79,9 @@ def row_payload(row: dict[str, Any]) -> bytes:
     ).encode("utf-8")
 
 
-def sign_row(event: AuditEvent) -> None:
-    keys = ledger_keys()
+def sign_row(event: AuditEvent, keys: LedgerKeys | None = None) -> None:
+    """Sign with ``keys`` (the ledger keys of now when not given: a batch reads them once)."""
+    keys = keys or ledger_keys()
     event.key_id = keys.current_id
     ip_field = AuditEvent._meta.get_field("ip")
     row = {name: getattr(event, name) for name in ROW_FIELDS if name not in ("id", "mac")}

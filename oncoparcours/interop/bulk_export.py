@@ -25,7 +25,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -38,20 +37,25 @@ from oncoparcours.core.audit import audit_record, audit_record_many
 from oncoparcours.core.models import AuditAction
 from oncoparcours.core.pseudonyms import derived_key
 from oncoparcours.monitoring.models import Report
-from oncoparcours.pathways.models import ActivityInstance, PathwayInstance
 from oncoparcours.patients.consent import excluded_patient_ids
 from oncoparcours.patients.models import Diagnosis, MolecularFinding, Patient, Sex
 from oncoparcours.patients.rules import consent as consent_rules
 
 from . import adverse_resources as adverse
 from . import appointment_resources as appointments
-from . import builders, observations, record_resources, report_observations, systems
-from . import careplan_resources as careplans
+from . import (
+    builders,
+    export_pathways,
+    ndjson,
+    observations,
+    record_resources,
+    report_observations,
+    systems,
+)
 from . import celltherapy_appointments as cell
 from . import encounter_resources as encounters
 from . import product_resources as products
 from . import report_resources as reports
-from . import task_resources as tasks
 from .readers import Reader
 
 CHUNK = 500
@@ -78,18 +82,24 @@ class Pseudonyms:
 
     def __init__(self, purpose: str) -> None:
         self.key = derived_key(b"oncoparcours-fhir-export-" + purpose.encode())
-        self.known: dict[str, str] = {}
+        self.known: dict[Any, str] = {}
 
     def __call__(self, value: Any) -> str:
-        text = str(value)
-        found = self.known.get(text)
+        # Remembered under the value given (a UUID read, or the text of a reference): the same
+        # pseudonym either way, and no text made again for a value seen in this chunk.
+        found = self.known.get(value)
         if found is None:
+            text = str(value)
             found = hmac.new(self.key, text.encode(), hashlib.sha256).hexdigest()[:32]
-            self.known[text] = found
+            self.known[value] = found
         return found
 
     def forget(self) -> None:
         self.known = {}
+
+
+# What the export reads of the patient row itself (``_patient``); the rest is not loaded.
+PATIENT_FIELDS = ("pk", "sex", "birth_date", "deceased_on")
 
 
 def _patient(patient: Patient, alias: str) -> dict[str, Any]:
@@ -116,7 +126,7 @@ FREE_TEXT_ITEMS = frozenset({"comment"})  # QuestionnaireResponse linkId of the 
 
 # The keys ``_scrub`` looks at; every other key is copied (its value scrubbed).
 SPECIAL = DROPPED | CODING_ONLY | {"reference", "display"}
-PLAIN = (str, int, float, bool)
+PLAIN = (str, int, bool)  # floats: ``ndjson.number``
 
 
 def _scrub(node: dict[str, Any], alias: Any) -> dict[str, Any]:
@@ -142,6 +152,8 @@ def _scrub(node: dict[str, Any], alias: Any) -> dict[str, Any]:
                 value = {"coding": value["coding"]}
         if value.__class__ in PLAIN:
             result[key] = value
+        elif value.__class__ is float:
+            result[key] = ndjson.number(value)
         elif isinstance(value, dict):
             value = _scrub(value, alias)
             if value:
@@ -168,6 +180,8 @@ def _scrub_list(node: list[Any], alias: Any) -> list[Any]:
             item = _scrub_list(item, alias)
             if item:
                 kept.append(item)
+        elif item.__class__ is float:
+            kept.append(ndjson.number(item))
         elif item is not None:
             kept.append(item)
     return kept
@@ -177,7 +191,7 @@ def _free_text(item: dict[str, Any]) -> bool:
     return item.get("url") in FREE_TEXT_EXTENSIONS or item.get("linkId") in FREE_TEXT_ITEMS
 
 
-def _rewrite(resource: dict[str, Any], alias: Any, patient_alias: str) -> dict[str, Any]:
+def _rewrite(resource: dict[str, Any], alias: Any) -> dict[str, Any]:
     """Replace the row ids and references by pseudonyms; drop our own identifiers, the names
     beside references and free text."""
     scrubbed: dict[str, Any] = _scrub(resource, alias)
@@ -198,33 +212,26 @@ class Chunk:
         return list(Report.objects.filter(patient_id__in=self.ids).order_by("submitted_at", "pk"))
 
     @functools.cached_property
-    def plans(self) -> list[PathwayInstance]:
-        return list(
-            careplans.export_instances()
-            .filter(patient_id__in=self.ids)
-            .order_by("start_date", "pk")
-        )
-
-    def steps(self) -> list[ActivityInstance]:
-        """The activities of the plans, in the order of the Task search: by instance id, then
-        day and key (``plans`` holds each plan's activities by day and key)."""
-        found = []
-        for plan in sorted(self.plans, key=lambda plan: plan.pk):
-            for activity in plan.activities.all():
-                activity.instance = plan
-                found.append(activity)
-        return found
+    def pathways(self) -> export_pathways.Pathways:
+        return export_pathways.Pathways(self.ids)
 
 
 @dataclass(frozen=True)
 class Source:
     """One more table read per chunk: the rows of the chunk's patients, the patient each row
-    belongs to, and the resources it yields."""
+    belongs to, and the resources it yields, pseudonymised."""
 
     type: str
     rows: Callable[[Chunk], Iterable[Any]]
     patient_of: Callable[[Any], Any]
-    build: Callable[[Any], list[dict[str, Any]]]
+    build: Callable[[Any, Pseudonyms], list[dict[str, Any]]]
+
+
+def scrubbed(
+    builder: Callable[[Any], list[dict[str, Any]]],
+) -> Callable[[Any, Pseudonyms], list[dict[str, Any]]]:
+    """An API builder's resources, then scrubbed (``_rewrite``)."""
+    return lambda row, alias: [_rewrite(resource, alias) for resource in builder(row)]
 
 
 def _derived(report: Report) -> list[dict[str, Any]]:
@@ -245,28 +252,33 @@ SOURCES = (
             "measured_on", "pk"
         ),
         _own_patient,
-        lambda row: [observations.observation_resource(row)],
+        scrubbed(lambda row: [observations.observation_resource(row)]),
     ),
-    Source("Observation", lambda chunk: chunk.reports, _own_patient, _derived),
+    Source("Observation", lambda chunk: chunk.reports, _own_patient, scrubbed(_derived)),
     Source(
         "QuestionnaireResponse",
         lambda chunk: chunk.reports,
         _own_patient,
-        lambda row: [reports.report_resource(row)],
+        scrubbed(lambda row: [reports.report_resource(row)]),
     ),
     Source(
         "AdverseEvent",
         lambda chunk: adverse._events().filter(patient_id__in=chunk.ids).order_by("onset", "pk"),
         _own_patient,
-        lambda row: [adverse.adverse_event_resource(row)],
+        scrubbed(lambda row: [adverse.adverse_event_resource(row)]),
     ),
     Source(
         "CarePlan",
-        lambda chunk: chunk.plans,
-        _own_patient,
-        lambda row: [careplans.careplan_resource(row)],
+        lambda chunk: chunk.pathways.careplan_rows(),
+        lambda row: row[0][export_pathways.PLAN_PATIENT],
+        lambda row, alias: [export_pathways.careplan(row, alias)],
     ),
-    Source("Task", Chunk.steps, _own_patient, lambda row: [tasks.task_resource(row)]),
+    Source(
+        "Task",
+        lambda chunk: chunk.pathways.task_rows(),
+        lambda row: row[0][export_pathways.STEP_PATIENT],
+        lambda row, alias: [export_pathways.task(row, alias)],
+    ),
     Source(
         "Appointment",
         lambda chunk: (
@@ -275,19 +287,19 @@ SOURCES = (
             .order_by("tour__plan__day", "start", "pk")
         ),
         _own_patient,
-        lambda row: [appointments.appointment_resource(row)],
+        scrubbed(lambda row: [appointments.appointment_resource(row)]),
     ),
     Source(
         "Appointment",
         lambda chunk: cell.bookings().filter(patient_id__in=chunk.ids).order_by("day", "pk"),
         _own_patient,
-        lambda row: [appointments.appointment_resource(row)],
+        scrubbed(lambda row: [appointments.appointment_resource(row)]),
     ),
     Source(
         "Appointment",
         lambda chunk: cell.infusions().filter(patient_id__in=chunk.ids).order_by("day", "pk"),
         _own_patient,
-        lambda row: [appointments.appointment_resource(row)],
+        scrubbed(lambda row: [appointments.appointment_resource(row)]),
     ),
     Source(
         "Encounter",
@@ -297,7 +309,7 @@ SOURCES = (
             .order_by("session__starts_at", "pk")
         ),
         lambda row: row.case.patient_id,
-        lambda row: [encounters.encounter_resource(row)],
+        scrubbed(lambda row: [encounters.encounter_resource(row)]),
     ),
     Source(
         "BiologicallyDerivedProduct",
@@ -305,7 +317,7 @@ SOURCES = (
             products._orders().filter(patient_id__in=chunk.ids).order_by("created_at", "pk")
         ),
         _own_patient,
-        lambda row: [products.product_resource(row)],
+        scrubbed(lambda row: [products.product_resource(row)]),
     ),
 )
 
@@ -330,41 +342,37 @@ def _resources(
     for diagnosis in patient.export_diagnoses:  # type: ignore[attr-defined]
         if "Condition" in types:
             condition = builders.condition_resource(diagnosis)
-            yield _rewrite(condition, alias, patient_alias)
+            yield _rewrite(condition, alias)
         if "Observation" in types:
             for staging in diagnosis.export_stagings:
                 staging.diagnosis = diagnosis
-                yield _rewrite(observations.staging_observation(staging), alias, patient_alias)
+                yield _rewrite(observations.staging_observation(staging), alias)
     if "Observation" in types:
         # One Observation per molecular result in force (the single source, issue 15).
         for finding in patient.current_molecular:  # type: ignore[attr-defined]
             found = record_resources.molecular_observation(finding)
-            yield _rewrite(found, alias, patient_alias)
+            yield _rewrite(found, alias)
         for status in patient.export_performance:  # type: ignore[attr-defined]
-            yield _rewrite(observations.performance_observation(status), alias, patient_alias)
+            yield _rewrite(observations.performance_observation(status), alias)
     if "MedicationStatement" in types:
         for course in patient.export_treatments:  # type: ignore[attr-defined]
-            yield _rewrite(record_resources.medication_statement(course), alias, patient_alias)
+            yield _rewrite(record_resources.medication_statement(course), alias)
     for source, row in more:
-        for resource in source.build(row):
-            yield _rewrite(resource, alias, patient_alias)
-
-
-ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        yield from source.build(row, alias)
 
 
 def _chunk_block(chunk: Sequence[Patient], alias: Pseudonyms, types: set[str]) -> bytes:
     """The NDJSON lines of one chunk's patients, one resource a line."""
     more = _chunk_rows(chunk, types)
     lines = [
-        ENCODE(resource)
+        ndjson.encode(resource)
         for patient in chunk
         for resource in _resources(patient, alias, types, more.get(patient.pk, []))
     ]
     if not lines:
         return b""
-    lines.append("")
-    return "\n".join(lines).encode()
+    lines.append(b"")
+    return b"\n".join(lines)
 
 
 def export_lines(*, reader: Reader, purpose: str, types: set[str]) -> Iterator[bytes]:
@@ -375,6 +383,7 @@ def export_lines(*, reader: Reader, purpose: str, types: set[str]) -> Iterator[b
         Patient.objects.filter(reader.patient_filter("pk"))
         .exclude(pk__in=excluded)
         .order_by("pk")
+        .only(*PATIENT_FIELDS)
         # Prefetched as lists (``to_attr``): no queryset made per patient.
         .prefetch_related(
             Prefetch(

@@ -136,31 +136,6 @@ def _instances() -> QuerySet[PathwayInstance]:
     )
 
 
-# What the CarePlan activity and the Task read of an activity (``export_instances``).
-ACTIVITY_FIELDS = (
-    "instance", "patient", "key", "kind", "title_fr", "status", "place", "note", "day",
-    "due_date", "scheduled_for", "done_on", "updated_at", "result_value", "result_unit",
-    "assigned_to", "organisation__name",
-)  # fmt: skip
-
-
-def export_instances() -> QuerySet[PathwayInstance]:
-    """``_instances`` for the bulk export, which reads every activity of every patient: only
-    the columns the CarePlan and Task resources read (``ACTIVITY_FIELDS``; the template's
-    definition and the instance's parameters are not loaded either). A resource reading another
-    column would cost one query per row: the export's query-count test would see it."""
-    activities = (
-        ActivityInstance.objects.select_related("organisation")
-        .only(*ACTIVITY_FIELDS)
-        .order_by("day", "key")
-    )
-    return (
-        PathwayInstance.objects.select_related("template")
-        .defer("parameters", "template__definition")
-        .prefetch_related(Prefetch("activities", queryset=activities))
-    )
-
-
 def careplan_search(
     *, reader: Reader, params: Mapping[str, list[str]], count: int, page: int
 ) -> Page:

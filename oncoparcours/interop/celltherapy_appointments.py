@@ -9,18 +9,26 @@
   reason as ``cancelationReason``). A booking marked scheduled but without its slot (start and
   end) is still ``proposed`` with its wanted period: FHIR R4 allows an Appointment without
   start / end only when proposed, cancelled or waitlisted (invariant app-3), and ``booked``
-  without a time would tell the receiver a slot exists.
+  without a time would tell the receiver a slot exists. A booking **done without its slot**
+  cannot be ``fulfilled`` without a start and an end (app-3) and is not proposed, booked or
+  cancelled either: when it is the CAR-T leukapheresis of an order whose custody ledger records
+  the collection, it is ``fulfilled`` at that time (``start`` = ``end`` = the collection, the
+  time the ledger signs; no duration is claimed); otherwise it is **not** an Appointment (the
+  record holds no time of the procedure), and the pathway step it carried out (Task, completed)
+  still says it was done.
 - **CAR-T infusions** (``celltherapy.CarTOrder.planned_infusion_on``): id
   ``car-t-infusion-<order uuid>``. The record holds the planned day, not a time: the appointment
   is ``proposed`` with that day as ``requestedPeriod`` (a booked Appointment needs a start and an
   end); once infused it is ``fulfilled`` with the infusion time of the custody ledger as
-  ``start`` and ``end``; a cancelled order → ``cancelled``. An order **out of specification**
-  (the product quarantined, awaiting the benefit–risk decision) has **no** infusion Appointment
-  while it is so: a ``proposed`` infusion would read as planned and on track, and ``pending``
-  needs a start time the record does not hold (app-3). The BiologicallyDerivedProduct carries
-  the state (``out_of_specification``, unavailable); the appointment comes back, proposed, when
-  the countersigned decision resumes the order (a product is declared out of specification
-  only before its infusion).
+  ``start`` and ``end`` (without an infusion event in the ledger, the time the order's step to
+  infused was dated at; without either, no Appointment: ``fulfilled`` needs a start, app-3, and
+  the BiologicallyDerivedProduct still says infused); a cancelled order → ``cancelled``. An order
+  **out of specification** (the product quarantined, awaiting the benefit–risk decision) has
+  **no** infusion Appointment while it is so: a ``proposed`` infusion would read as planned and on
+  track, and ``pending`` needs a start time the record does not hold (app-3). The
+  BiologicallyDerivedProduct carries the state (``out_of_specification``, unavailable); the
+  appointment comes back, proposed, when the countersigned decision resumes the order (a product
+  is declared out of specification only before its infusion).
 
 Both carry the patient as participant, the CAR-T product (BiologicallyDerivedProduct) and the
 pathway step (Task) they belong to as ``supportingInformation``, and the centre as an
@@ -33,7 +41,7 @@ import re
 import uuid
 from typing import Any
 
-from django.db.models import DateField, DateTimeField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, DateField, DateTimeField, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import translation
 
@@ -45,6 +53,7 @@ from oncoparcours.celltherapy.models import (
     CustodyEvent,
     CustodyKind,
     OrderState,
+    OrderTransition,
 )
 
 from . import systems
@@ -94,6 +103,8 @@ def booking_appointment(booking: Booking) -> dict[str, Any]:
     starts, ends = booking.starts_at, booking.ends_at
     if status == "booked" and (starts is None or ends is None):
         status = "proposed"  # scheduled without its slot: no start, so not booked (app-3)
+    collected_at: dt.datetime | None = getattr(booking, "collected_at", None)
+    slotted = starts is not None and ends is not None
     label = _french_procedure(booking.procedure)
     references = [f"Organization/{booking.centre_id}"]
     if booking.order_id:
@@ -125,6 +136,9 @@ def booking_appointment(booking: Booking) -> dict[str, Any]:
         resource["start"] = starts.isoformat()
         resource["end"] = ends.isoformat()
         resource["minutesDuration"] = int((ends - starts).total_seconds() // 60)
+    elif status == "fulfilled" and collected_at is not None and not slotted:
+        # Done without its slot: the collection time of the custody ledger (``bookings``).
+        resource["start"] = resource["end"] = collected_at.isoformat()
     else:
         resource["requestedPeriod"] = [
             {"start": _day(booking.wanted_from), "end": _day(booking.wanted_until)}
@@ -176,32 +190,67 @@ def infusion_appointment(order: CarTOrder) -> dict[str, Any]:
     return validated(resource)
 
 
+SLOT = Q(starts_at__isnull=False, ends_at__isnull=False)
+LEUKAPHERESIS = "leukapheresis_cart"  # the procedure whose end the custody ledger records
+DONE_UNSLOTTED = Q(status=BookingStatus.DONE) & ~SLOT
+
+
 def bookings() -> QuerySet[Any]:
-    return Booking.objects.annotate(
-        day=Coalesce(TruncDate("starts_at"), "wanted_from", output_field=DateField())
+    """The EFS bookings, each with its day (slot, else first day wanted); a CAR-T leukapheresis
+    done without its slot with the collection time of its order's custody ledger; without a
+    booking done without its slot and without that time (see the module docstring)."""
+    collected = CustodyEvent.objects.filter(
+        order=OuterRef("order_id"), kind=CustodyKind.COLLECTED
+    ).order_by("sequence")
+    return (
+        Booking.objects.annotate(
+            collected_at=Case(
+                When(
+                    DONE_UNSLOTTED & Q(procedure=LEUKAPHERESIS),
+                    then=Subquery(collected.values("at")[:1]),
+                ),
+                default=None,
+                output_field=DateTimeField(),
+            )
+        )
+        .annotate(
+            day=Coalesce(
+                TruncDate("starts_at"),
+                TruncDate("collected_at"),
+                "wanted_from",
+                output_field=DateField(),
+            )
+        )
+        .exclude(DONE_UNSLOTTED & Q(collected_at__isnull=True))
     )
 
 
 def infusions() -> QuerySet[Any]:
     """The CAR-T orders with a planned or a recorded infusion, with the infusion time of the
-    custody ledger (one subquery); not an order out of specification (quarantined before any
-    infusion, awaiting the benefit–risk decision: see the module docstring)."""
+    custody ledger (else the time the step to infused was dated at; one subquery each); not an
+    order out of specification (quarantined before any infusion, awaiting the benefit–risk
+    decision), nor an infused order without either time (see the module docstring)."""
     infused = CustodyEvent.objects.filter(order=OuterRef("pk"), kind=CustodyKind.INFUSED).order_by(
         "sequence"
     )
+    stepped = OrderTransition.objects.filter(
+        order=OuterRef("pk"), to_state=OrderState.INFUSED
+    ).order_by("at", "id")
     return (
         CarTOrder.objects.annotate(
-            infused_at=Subquery(infused.values("at")[:1], output_field=DateTimeField())
+            infused_at=Coalesce(
+                Subquery(infused.values("at")[:1]),
+                Subquery(stepped.values("at")[:1]),
+                output_field=DateTimeField(),
+            )
         )
         .annotate(
             day=Coalesce(TruncDate("infused_at"), "planned_infusion_on", output_field=DateField())
         )
         .filter(day__isnull=False)
         .exclude(state=OrderState.OUT_OF_SPECIFICATION)
+        .exclude(Q(state=OrderState.INFUSED) & Q(infused_at__isnull=True))
     )
-
-
-SLOT = Q(starts_at__isnull=False, ends_at__isnull=False)
 
 
 def booking_status(value: str) -> Q | None:

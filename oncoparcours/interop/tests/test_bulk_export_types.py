@@ -206,13 +206,12 @@ def test_care_plans_and_tasks_are_those_of_the_api_in_the_task_search_order(two_
     )
     ActivityInstance.objects.filter(pk=missed.pk).update(status="missed", note=SECRET)
     alias = Pseudonyms("evaluation")
-    patient_alias = alias(kept.pk)
     tasks = [
-        _rewrite(task_resource(step), alias, patient_alias)
+        _rewrite(task_resource(step), alias)
         for step in pathway_steps().filter(patient=kept).order_by("instance_id", "day", "key")
     ]
     plans = [
-        _rewrite(careplan_resource(plan), alias, patient_alias)
+        _rewrite(careplan_resource(plan), alias)
         for plan in _instances().filter(patient=kept).order_by("start_date", "pk")
     ]
     assert len(tasks) > 2 and plans

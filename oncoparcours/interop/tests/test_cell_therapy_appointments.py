@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from fhir.resources.R4B.appointment import Appointment
 
-from oncoparcours.celltherapy.models import Booking, CarTOrder, CustodyEvent
+from oncoparcours.celltherapy.models import Booking, CarTOrder, CustodyEvent, OrderTransition
 from oncoparcours.celltherapy.services import infusion
 from oncoparcours.core.models import AuditEvent
 from oncoparcours.testing.celltherapy import advance, car_t_setting, order_for, walk_to
@@ -248,3 +248,75 @@ def test_an_out_of_specification_product_has_no_infusion_appointment(patient, cl
     Appointment.model_validate(resource)
     assert resource["status"] == "proposed"
     assert resource["requestedPeriod"] == [{"start": "2026-03-12", "end": "2026-03-12"}]
+
+
+def another_order(order, suffix):
+    """A second order of the same patient (a copy with its own chain-of-identity code)."""
+    copy = CarTOrder.objects.get(pk=order.pk)
+    copy.pk, copy.coi = None, f"{order.coi[:30]}-{suffix}"
+    copy._state.adding = True
+    copy.save()
+    return copy
+
+
+def custody(order, kind, at):
+    setting = car_t_setting()
+    CustodyEvent.objects.create(
+        order=order, sequence=50, kind=kind, actor=setting.nurse.user, actor_label="EFS",
+        organisation_label="EFS", holder="efs", at=at, prev_hash="0" * 64, hash="2" * 64,
+    )  # fmt: skip
+
+
+def test_a_booking_done_without_its_slot_is_fulfilled_at_the_collection_or_not_shown(
+    patient, clinician
+):
+    """FHIR R4 app-3: ``fulfilled`` needs a start and an end. A CAR-T leukapheresis done without
+    its slot takes the collection time of the custody ledger; another procedure done without a
+    slot (no time recorded anywhere) is no Appointment, rather than one claiming a time."""
+    collected_at = timezone.make_aware(dt.datetime.combine(DAY, dt.time(13, 40)))
+    order = order_for(patient)
+    custody(order, "collected", collected_at)
+    apheresis = booking(patient, order, "done")
+    exchange = booking(patient, status="done", procedure="plasma_exchange")
+    without_ledger = booking(patient, another_order(order, "B"), "done")
+    client = logged_in(clinician)
+    resource = client.get(f"/fhir/Appointment/efs-booking-{apheresis.pk}").json()
+    Appointment.model_validate(resource)
+    assert resource["status"] == "fulfilled"
+    assert dt.datetime.fromisoformat(resource["start"]) == collected_at
+    assert resource["end"] == resource["start"] and "minutesDuration" not in resource
+    for hidden in (exchange, without_ledger):
+        assert client.get(f"/fhir/Appointment/efs-booking-{hidden.pk}").status_code == 404
+    for query in (f"patient={patient.pk}", "status=fulfilled", "date=2026-03-12"):
+        assert set(resources(client.get(f"/fhir/Appointment?{query}").json())) == {
+            f"efs-booking-{apheresis.pk}"
+        }
+
+
+def test_an_infused_order_without_infusion_in_the_ledger_is_fulfilled_at_its_step_or_not_shown(
+    patient, clinician
+):
+    """No infusion event in the custody ledger: the time the order's step to infused was dated
+    at; without that either, no Appointment (a ``fulfilled`` one needs a start, app-3)."""
+    setting = car_t_setting()
+    stepped_at = timezone.make_aware(dt.datetime.combine(DAY, dt.time(15, 5)))
+    dated = planned(order_for(patient), state="infused")
+    OrderTransition.objects.create(
+        order=dated, from_state="thawed", to_state="infused", actor=setting.nurse.user,
+        at=stepped_at,
+    )  # fmt: skip
+    undated = planned(another_order(dated, "U"), state="infused")
+    client = logged_in(clinician)
+    resource = client.get(f"/fhir/Appointment/car-t-infusion-{dated.pk}").json()
+    Appointment.model_validate(resource)
+    assert resource["status"] == "fulfilled"
+    assert (
+        dt.datetime.fromisoformat(resource["start"])
+        == stepped_at
+        == (dt.datetime.fromisoformat(resource["end"]))
+    )
+    assert client.get(f"/fhir/Appointment/car-t-infusion-{undated.pk}").status_code == 404
+    found = resources(client.get(f"/fhir/Appointment?patient={patient.pk}").json())
+    assert set(found) == {f"car-t-infusion-{dated.pk}"}
+    product = client.get(f"/fhir/BiologicallyDerivedProduct/{undated.pk}").json()
+    assert product["resourceType"] == "BiologicallyDerivedProduct"
