@@ -49,7 +49,9 @@ def test_the_record_shows_each_lazy_section_as_a_busy_placeholder(clinician_clie
         assert f'<h2 id="h-{anchor}" tabindex="-1">{title(key)}</h2>' in body
         link = fr("Open the section “%(title)s” on its own page", title=title(key))
         assert f'<a href="{url}">{link}</a>' in body
-    assert 'id="record-status" class="visually-hidden" role="status"' in body
+    assert body.count('id="record-status"') == 1
+    assert '<p id="record-status" class="visually-hidden" role="status"></p>' in body
+    assert f"<title>{patient.display_name} · OncoParcours</title>" in body
     # Not computed with the page: the portal section's own words are absent.
     assert fr("Manage the portal accesses") not in body
 
