@@ -9,7 +9,9 @@ up, once with its SQL queries captured (count and time spent in SQL), and --repe
 
 Pages of a role: the entries of its main navigation (the registry in ``core.navigation``), plus
 the pages reached from them that the issue names: name search, patient record, board session,
-CAR-T order, and the patient portal's home for the demo patient.
+CAR-T order, and the patient portal's home for the demo patient. Each section the record loads
+on its own (htmx, ``patients.record.lazy_section_keys``) is measured as a page of its own,
+"record section <key>", requested as htmx does (``HX-Request: true``: the fragment only).
 
     .venv/bin/python bench/page_budget.py                       # var/oncoparcours.sqlite3
     .venv/bin/python bench/page_budget.py --database-url postgres://postgres@127.0.0.1/onco
@@ -17,7 +19,9 @@ CAR-T order, and the patient portal's home for the demo patient.
     .venv/bin/python bench/page_budget.py --queries-only        # deterministic: counts only
 
 Time budgets are for one request at a time on the project's 2-core machine; on a loaded machine
-scale them with --time-factor (e.g. 2) or check the query counts only (--queries-only).
+scale them with --time-factor (e.g. 2) or check the query counts only (--queries-only). The "CPU
+ms" column (this process's CPU time per request, median) moves much less than the wall-clock
+time when other processes share the cores: compare changes with it on a busy machine.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ ROLES = (
     "admin",
 )
 PORTAL_PHONE = "0600000001"
+FRAGMENT_PREFIX = "record section "  # pages requested as htmx fragments
 PAGE_NAMES = {  # navigation key -> page name in the budget file
     "patients": "patient list",
     "alerts": "alert inbox",
@@ -66,12 +71,17 @@ class Measure:
     path: str
     status: int = 0
     times_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)  # this process's CPU time per request
     queries: int = 0
     sql_ms: float = 0.0
 
     @property
     def median(self) -> float:
         return statistics.median(self.times_ms) if self.times_ms else float("nan")
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu_ms) if self.cpu_ms else float("nan")
 
     @property
     def p95(self) -> float:
@@ -115,9 +125,11 @@ def detail_pages(user: Any) -> dict[str, str]:
     """The detail pages of the issue for this user: a name search, a patient record, a board
     session, a CAR-T order (each where the user has one to see)."""
     from django.db.models import Count
+    from django.urls import reverse
 
     from oncoparcours.boards.models import Session
     from oncoparcours.celltherapy.models import CarTOrder
+    from oncoparcours.patients.record import lazy_section_keys
     from oncoparcours.patients.selectors import patients_for_user, professional_for
 
     pages: dict[str, str] = {}
@@ -130,6 +142,10 @@ def detail_pages(user: Any) -> dict[str, str]:
         order = CarTOrder.objects.filter(patient__in=visible).order_by("pk").first()
         patient_id = order.patient_id if order is not None else first[0]
         pages["patient record"] = f"/patients/{patient_id}/"
+        for key in lazy_section_keys():
+            pages[FRAGMENT_PREFIX + key] = reverse(
+                "patients:record_section", args=[patient_id, key]
+            )
         if order is not None:
             pages["CAR-T order"] = f"/patients/{order.patient_id}/car-t/{order.pk}/"
     professional = professional_for(user)
@@ -180,27 +196,35 @@ def measure(client: Any, role: str, page: str, path: str, repeat: int, queries_o
     from django.db import connection
 
     result = Measure(role, page, path)
-    client.get(path)  # warm-up: caches, template loading, first-request work
+    headers = _headers(page)
+    client.get(path, **headers)  # warm-up: caches, template loading, first-request work
     timer = QueryTimer()
     with connection.execute_wrapper(timer):
-        result.status = client.get(path).status_code
+        result.status = client.get(path, **headers).status_code
     result.queries = timer.count
     result.sql_ms = timer.seconds * 1000
     for _ in range(0 if queries_only else repeat):
-        started = time.perf_counter()
-        client.get(path)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        client.get(path, **headers)
         result.times_ms.append((time.perf_counter() - started) * 1000)
+        result.cpu_ms.append((time.process_time() - cpu_started) * 1000)
     return result
+
+
+def _headers(page: str) -> dict[str, str]:
+    """A lazy record section is requested as htmx does: its fragment alone."""
+    return {"HTTP_HX_REQUEST": "true"} if page.startswith(FRAGMENT_PREFIX) else {}
 
 
 def profile(client: Any, role: str, page: str, path: str, repeat: int) -> None:
     from pyinstrument import Profiler
 
-    client.get(path)
+    headers = _headers(page)
+    client.get(path, **headers)
     profiler = Profiler(interval=0.0005)
     with profiler:
         for _ in range(repeat):
-            client.get(path)
+            client.get(path, **headers)
     common.RESULTS.mkdir(exist_ok=True)
     target = common.RESULTS / f"profile-{role}-{page.replace(' ', '_')}.txt"
     target.write_text(profiler.output_text(unicode=True, show_all=False))
@@ -272,8 +296,8 @@ def main() -> None:
 
     results: list[tuple[Measure, list[str]]] = []
     print(f"{database}; {args.repeat} timed requests per page; load average {_load()}")
-    print("| role | page | status | median ms | p95 ms | queries | SQL ms | budget |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| role | page | status | median ms | p95 ms | CPU ms | queries | SQL ms | budget |")
+    print("|---|---|---|---|---|---|---|---|---|")
     only = {p.strip() for p in args.pages.split(",") if p.strip()}
     for username, client, pages in runs:
         for page, path in pages.items():
@@ -290,6 +314,7 @@ def main() -> None:
                 result.status,
                 f"{result.median:.1f}" if result.times_ms else "-",
                 f"{result.p95:.1f}" if result.times_ms else "-",
+                f"{result.cpu_median:.1f}" if result.cpu_ms else "-",
                 result.queries,
                 f"{result.sql_ms:.1f}",
                 "; ".join(breaches) or "ok",
@@ -308,6 +333,7 @@ def main() -> None:
                 "status": r.status,
                 "median_ms": round(r.median, 2) if r.times_ms else None,
                 "p95_ms": round(r.p95, 2) if r.times_ms else None,
+                "cpu_median_ms": round(r.cpu_median, 2) if r.cpu_ms else None,
                 "queries": r.queries,
                 "sql_ms": round(r.sql_ms, 2),
                 "breaches": b,

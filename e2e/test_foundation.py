@@ -72,6 +72,46 @@ def test_find_a_patient_and_complete_the_record(page, team):
     assert axe_violations(page) == []
 
 
+def test_record_sections_below_the_fold_load_on_their_own_and_keep_the_focus(page, team):
+    """Issue 19: the portal section loads (htmx) when it scrolls into view, busy until then; a
+    keyboard user on its placeholder's link lands on the loaded section's heading."""
+    login(page, "hvasseur")
+    page.set_viewport_size({"width": 1280, "height": 400})  # the portal section out of view
+    page.goto(f"/patients/{team['patient'].pk}/")
+    portal = page.locator("#record-portal")
+    expect(portal).to_have_attribute("aria-busy", "true")
+    expect(portal.locator(".record-lazy__loading")).to_be_visible()  # scripted: "Chargement…"
+    link = portal.get_by_role("link")
+    expect(link).to_have_attribute("href", re.compile(r"/rubriques/portal/$"))
+    link.focus()  # scrolls it into view: htmx loads the section
+    expect(portal).not_to_have_attribute("aria-busy", "true")
+    expect(portal.get_by_role("link", name="Gérer les accès au portail")).to_be_visible()
+    expect(page.locator("#h-record-portal")).to_be_focused()
+    expect(page.locator("#record-status")).not_to_be_empty()
+    assert axe_violations(page) == []
+    page.goto(f"/patients/{team['patient'].pk}/rubriques/portal/")  # the no-JavaScript page
+    expect(page.get_by_role("heading", name="MOREAU Jeanne", level=1)).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_without_javascript_a_lazy_section_opens_on_its_own_page(browser, live_server, team):
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        login(page, "hvasseur")
+        page.goto(f"/patients/{team['patient'].pk}/")
+        portal = page.locator("#record-portal")
+        expect(portal.locator(".record-lazy__loading")).to_be_hidden()  # no false "loading"
+        portal.get_by_role("link").click()
+        expect(page.get_by_role("heading", name="MOREAU Jeanne", level=1)).to_be_visible()
+        expect(page.get_by_role("link", name="Gérer les accès au portail")).to_be_visible()
+        # (axe-core needs JavaScript: the same page is checked in the test above.)
+    finally:
+        context.close()
+
+
 def test_outsider_sees_a_plain_404(page, team):
     login(page, "autre")
     response = page.goto(f"/patients/{team['patient'].pk}/")

@@ -58,6 +58,9 @@ def test_record_shows_the_ntrk_basket_trial_with_reasons(page, transactional_db)
     page.get_by_role("button", name="Enregistrer").click()
 
     section = page.locator("section", has=page.get_by_role("heading", name="Essais cliniques"))
+    # A lazy section (issue 19): htmx loads it when it scrolls into view.
+    section.scroll_into_view_if_needed()
+    expect(section).not_to_have_attribute("aria-busy", "true")
     first = section.locator("li.trial-match").first
     expect(first).to_contain_text("NCT09900002 — NTRK-FUSION")
     expect(first).to_contain_text("Maladie : toute tumeur solide")

@@ -19,7 +19,9 @@ class BoardsConfig(AppConfig):
         register_home_panel(
             "boards.secretary", home.secretary_panel, order=2, roles=["board_secretary"]
         )
-        register_record_section("boards", record.boards_section, order=3)
+        register_record_section(
+            "boards", record.boards_section, order=3, lazy_title=_("Tumour boards (RCP)")
+        )
         register_timeline_provider("boards", record.timeline_events)
 
         from oncoparcours.core.notifications.services import register_kind

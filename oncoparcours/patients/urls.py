@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import molecular_views, treatment_views, views
+from . import molecular_views, record_views, treatment_views, views
 
 app_name = "patients"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("nouveau/", views.patient_create, name="create"),
     path("acces-urgence/", views.break_glass, name="break_glass"),
     path("<uuid:patient_id>/", views.patient_detail, name="detail"),
+    path(
+        "<uuid:patient_id>/rubriques/<str:key>/",
+        record_views.record_section,
+        name="record_section",
+    ),
     path("<uuid:patient_id>/identite/", views.patient_edit, name="edit"),
     path("<uuid:patient_id>/diagnostics/nouveau/", views.diagnosis_create, name="diagnosis_create"),
     path(

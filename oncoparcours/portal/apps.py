@@ -33,7 +33,12 @@ class PortalConfig(AppConfig):
                 roles=frozenset(CARE_ROLES),
             )
         )
-        register_record_section("portal", record.portal_section, order=6)
+        register_record_section(
+            "portal",
+            record.portal_section,
+            order=6,
+            lazy_title=_("Patient portal and messages"),
+        )
         register_home_panel("portal.messages", home.messages_panel, order=2, roles=CARE_ROLES)
         register_periodic(
             "portal.scrub_login_codes",

@@ -25,7 +25,9 @@ class TrialsConfig(AppConfig):
                 roles=frozenset({*CARE_ROLES, "administrator", "network_coordinator"}),
             )
         )
-        register_record_section("trials", record.trials_section, order=6)
+        register_record_section(
+            "trials", record.trials_section, order=6, lazy_title=_("Clinical trials")
+        )
 
         from oncoparcours.core.notifications.services import register_kind
         from oncoparcours.patients.molecular_services import register_molecular_listener

@@ -55,8 +55,8 @@ def is_basket(tree: dict[str, Any]) -> bool:
 
 
 def trials_section(access: Any, request: Any) -> RecordSection:
-    # The record page's read of the patient is audited once (patients.selectors); this section
-    # is part of that read.
+    # Loaded on its own (a lazy record section, issue 19): its request's read of the patient is
+    # audited by patients.record_views; not a second time here.
     matches = selectors.patient_trial_matches(
         user=request.user, patient=access.patient, audit=False
     )

@@ -151,6 +151,7 @@ KWARG_BUILDERS = {
     "file_id": lambda patient: _message_file(patient).pk,
     "due_id": lambda patient: _prom_due(patient).pk,
     "finding_id": lambda patient: _finding(patient).pk,
+    "key": lambda patient: "trials",  # a lazy record section (issue 19)
 }
 
 

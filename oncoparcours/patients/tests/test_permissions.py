@@ -121,6 +121,9 @@ def test_the_form_pages_answer_403_and_the_record_hides_the_links(client, patien
         reverse("boards:case_create", args=[patient.pk]): may_case,
     }
     record = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    # The tumour boards section (its "submit a case" link) loads on its own (issue 19).
+    boards = reverse("patients:record_section", args=[patient.pk, "boards"])
+    record += client.get(boards, HTTP_HX_REQUEST="true").content.decode()
     for url, allowed in pages.items():
         assert client.get(url).status_code == (200 if allowed else 403), url
         assert (f'href="{url}"' in record) is allowed, url

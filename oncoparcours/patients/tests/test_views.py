@@ -84,11 +84,20 @@ def test_patient_pages_query_counts_do_not_grow_with_data(
     # 44: + the history of corrected / withdrawn molecular results (issue 15).
     # 40: diagnoses, stagings, care team and performance read once for the page and the
     # timeline; the break-the-glass grants once per request (issue 19).
-    with django_assert_max_num_queries(40):
+    # 30: the tumour boards, clinical trials and portal sections load on their own (htmx, when
+    # they scroll into view), each from its URL below (issue 19).
+    with django_assert_max_num_queries(30):
         assert (
             clinician_client.get(reverse("patients:detail", args=[patients[0].pk])).status_code
             == 200
         )
+    # Each lazy section: the request's session, user, lock check, access and audit event (7),
+    # plus its own reads: cases and referrals (2); the open arms, their sites and the patient's
+    # facts (6); the portal accesses and latest threads (2).
+    for key, ceiling in (("boards", 9), ("trials", 13), ("portal", 9)):
+        url = reverse("patients:record_section", args=[patients[0].pk, key])
+        with django_assert_max_num_queries(ceiling):
+            assert clinician_client.get(url, HTTP_HX_REQUEST="true").status_code == 200
     # 18: the week panel reads the user's roles from their additional specialties and current
     # organisations (hospital at home) in one query (issue 12); + the lock check (issue 13);
     # 21: + the patient messages waiting (the visible-patients filter and one count) (issue 16).

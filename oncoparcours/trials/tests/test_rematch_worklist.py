@@ -284,7 +284,9 @@ def clinician_page(clinician, patient) -> str:
 
     client = Client()
     client.force_login(clinician.user)
-    return client.get(patient.get_absolute_url()).content.decode()
+    # The record's trials section, loaded on its own (issue 19).
+    url = reverse("patients:record_section", args=[patient.pk, "trials"])
+    return client.get(url, HTTP_HX_REQUEST="true").content.decode()
 
 
 def test_two_her2_scores_of_one_specimen_that_differ_are_to_verify(clinician):

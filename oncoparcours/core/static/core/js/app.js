@@ -65,6 +65,40 @@
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
   });
+  // Record sections loaded after the page (issue 19): "Loading…" shown only when scripted;
+  // when one arrives, say so in the page's status region and, if the keyboard focus was in its
+  // placeholder, move it to the loaded section's heading (the focused link was replaced).
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".record-lazy__loading").forEach(function (el) { el.hidden = false; });
+  });
+  // Placeholder id -> [had the focus, "loaded" message], noted before it is replaced.
+  var lazyPending = {};
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var elt = event.detail.elt;
+    if (event.detail.shouldSwap && elt && elt.classList && elt.classList.contains("record-lazy")) {
+      lazyPending[elt.id] = [elt.contains(document.activeElement), elt.getAttribute("data-loaded-message") || ""];
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var section = event.target;
+    var pending = section && section.id ? lazyPending[section.id] : null;
+    if (!pending) { return; }
+    delete lazyPending[section.id];
+    var status = document.getElementById("record-status");
+    if (status) { status.textContent = pending[1]; }
+    var heading = section.querySelector("h2");
+    if (pending[0] && heading) { heading.focus(); }
+  });
+  function lazyFailed(event) {
+    var elt = event.detail.elt;
+    if (elt && elt.classList && elt.classList.contains("record-lazy")) {
+      elt.setAttribute("aria-busy", "false");  // the link to the section's own page stays
+      var loading = elt.querySelector(".record-lazy__loading");
+      if (loading) { loading.hidden = true; }
+    }
+  }
+  document.addEventListener("htmx:responseError", lazyFailed);
+  document.addEventListener("htmx:sendError", lazyFailed);
   // htmx sends the CSRF token from the meta tag.
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');
