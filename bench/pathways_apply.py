@@ -31,6 +31,7 @@ def apply_many(count: int, username: str) -> tuple[list[float], int]:
     from oncoparcours.pathways.models import PathwayInstance, PathwayTemplate
     from oncoparcours.pathways.services import pathway_apply
     from oncoparcours.patients.models import CareTeamMember, Patient
+    from oncoparcours.patients.permissions import system_writes
 
     template = PathwayTemplate.objects.get(code="home-immunotherapy", is_latest=True)
     actor = loader_user()
@@ -48,13 +49,14 @@ def apply_many(count: int, username: str) -> tuple[list[float], int]:
     for index, patient in enumerate(patients):
         start = today - dt.timedelta(days=index % 120)
         began = time.perf_counter()
-        pathway_apply(
-            template=template,
-            patient=patient,
-            start=start,
-            parameters={"interval_weeks": (2, 3, 4)[index % 3]},
-            actor=actor,
-        )
+        with system_writes():  # the demo loader's account, a member of no care team
+            pathway_apply(
+                template=template,
+                patient=patient,
+                start=start,
+                parameters={"interval_weeks": (2, 3, 4)[index % 3]},
+                actor=actor,
+            )
         timings.append((time.perf_counter() - began) * 1000)
         if index % 1000 == 999:
             print(f"  {index + 1} applied", flush=True)

@@ -31,6 +31,7 @@ from .models import (
     BreakGlassAccess,
     CareTeamMember,
     CareTeamRole,
+    ConsentDecision,
     ConsentKind,
     ConsentRecord,
     ConsentScope,
@@ -749,6 +750,9 @@ def consent_record(
     recorded_on: dt.date,
     note: str = "",
 ) -> ConsentRecord:
+    permissions.require_decision_recorder(
+        actor, patient.pk, objection=decision == ConsentDecision.OPPOSITION
+    )
     errors = _check_clinical_date(patient, recorded_on, "recorded_on")
     if kind == ConsentKind.RCP_INFORMATION and scope != ConsentScope.CARE_TEAM:
         errors["scope"] = [
@@ -837,6 +841,7 @@ def treatment_start(
     note: str = "",
 ) -> TreatmentCourse:
     """Record an anticancer treatment in course (home follow-up grades reports for it)."""
+    permissions.require_care_planner(actor, patient.pk)
     errors: dict[str, list[str]] = {}
     if kind not in TreatmentKind.values:
         errors["kind"] = [_("Choose a kind of treatment from the list.")]
@@ -870,6 +875,7 @@ def treatment_start(
 def treatment_end(
     *, actor: User, course: TreatmentCourse, ended_on: dt.date, end_reason: str
 ) -> TreatmentCourse:
+    permissions.require_care_planner(actor, course.patient_id)
     course = TreatmentCourse.objects.select_for_update().get(pk=course.pk)
     errors: dict[str, list[str]] = {}
     if course.ended_on is not None:

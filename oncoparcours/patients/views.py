@@ -36,7 +36,7 @@ from .forms import (
     PerformanceStatusForm,
     StagingForm,
 )
-from .models import CareTeamMember, ConsentDecision, Diagnosis, Staging
+from .models import CareTeamMember, Diagnosis, Staging
 from .molecular_services import may_enter_molecular
 from .record import record_sections
 from .timeline import timeline_for
@@ -418,14 +418,7 @@ def consent_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
         )
 
     def record(data: dict) -> Any:
-        if data["decision"] != ConsentDecision.OPPOSITION and not may_plan_care:
-            raise ApplicationError(
-                _(
-                    "A non-objection is recorded by the care team's physicians and coordination "
-                    "nurses; you may record an objection."
-                ),
-                field="decision",
-            )
+        # The service refuses a non-objection by whoever may not plan care, on "decision".
         return services.consent_record(actor=request.user, patient=access.patient, **data)
 
     return _form_view(

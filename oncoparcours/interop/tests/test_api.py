@@ -195,9 +195,10 @@ def test_medication_statement_search_and_read_carry_the_treatment(client_for, do
         started_on=dt.date(2026, 1, 5),
         line=2,
     )
-    outsider = PatientFactory()
+    other = ProfessionalFactory()  # the outsider is treated by a physician of its own team
+    outsider = in_team(other)
     patient_services.treatment_start(
-        actor=doctor.user,
+        actor=other.user,
         patient=outsider,
         kind="chemotherapy",
         regimen="X",

@@ -18,6 +18,7 @@ from oncoparcours.core.models import AuditAction, User
 from oncoparcours.directory.models import Organisation, OrganisationKind
 from oncoparcours.directory.rules import geo
 from oncoparcours.patients.models import Patient
+from oncoparcours.patients.permissions import require_care_planner
 
 from ..models import (
     ActivityInstance,
@@ -66,6 +67,7 @@ def pathway_apply(
     parameters: dict[str, Any] | None,
     actor: User,
 ) -> PathwayInstance:
+    require_care_planner(actor, patient.pk)
     if patient.deceased_on:
         raise ApplicationError(_("This patient is deceased."))
     if start < timezone.localdate() - dt.timedelta(days=365 * 3):

@@ -18,6 +18,7 @@ from oncoparcours.core.forms import application_error_from_validation
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.directory.models import Profession
 from oncoparcours.patients.models import Patient
+from oncoparcours.patients.permissions import require_care_planner
 from oncoparcours.patients.selectors import professional_for
 
 from .. import criteria
@@ -104,6 +105,7 @@ def phase_advance(
     override_reason: str = "",
     expected_phase: str | None = None,
 ) -> PathwayInstance:
+    require_care_planner(actor, instance.patient_id)
     instance = _locked_instance(instance)
     if instance.status != InstanceStatus.ACTIVE:
         raise ApplicationError(_("Only a pathway in progress moves to its next phase."))
@@ -179,6 +181,7 @@ def phase_advance(
 def pathway_pause(
     *, instance: PathwayInstance, actor: User, reason: str, note: str = ""
 ) -> PathwayInstance:
+    require_care_planner(actor, instance.patient_id)
     instance = _locked_instance(instance)
     _move(instance, InstanceStatus.PAUSED)
     if reason not in PAUSE_REASONS:
@@ -214,6 +217,7 @@ def pathway_pause(
 def pathway_resume(*, instance: PathwayInstance, actor: User, note: str = "") -> PathwayInstance:
     """Resume: the open activities planned after the pause start move by the pause's length
     (activities anchored on them follow), and the current phase lasts that much longer."""
+    require_care_planner(actor, instance.patient_id)
     instance = _locked_instance(instance)
     _move(instance, InstanceStatus.ACTIVE)
     assert instance.paused_on is not None
@@ -260,6 +264,7 @@ def pathway_resume(*, instance: PathwayInstance, actor: User, note: str = "") ->
 def pathway_end(
     *, instance: PathwayInstance, actor: User, reason: str, note: str = ""
 ) -> PathwayInstance:
+    require_care_planner(actor, instance.patient_id)
     instance = _locked_instance(instance)
     _move(instance, InstanceStatus.ENDED)
     if reason not in EndReason.values or reason == EndReason.COMPLETED:
@@ -313,6 +318,7 @@ def pathway_refusal_record(
     actor: User,
     recorded_on: dt.date | None = None,
 ) -> PathwayRefusal:
+    require_care_planner(actor, patient.pk)
     refusal = PathwayRefusal(
         patient=patient,
         template_code=template_code,

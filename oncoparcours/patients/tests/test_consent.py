@@ -130,6 +130,7 @@ def test_the_sql_query_agrees_with_the_rule_on_random_histories():
 @pytest.mark.django_db
 def test_tumour_board_information_is_for_the_care_team(clinician):
     patient = PatientFactory()
+    CareTeamMemberFactory(patient=patient, professional=clinician)  # who may record it
     with pytest.raises(ApplicationError) as error:
         services.consent_record(
             actor=clinician.user,

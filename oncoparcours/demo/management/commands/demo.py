@@ -32,6 +32,7 @@ from oncoparcours.demo.treatments import TreatmentsDemo
 from oncoparcours.demo.trials import TrialsDemo
 from oncoparcours.indicators.services import extract_refresh
 from oncoparcours.patients.molecular_services import biomarkers_to_structured
+from oncoparcours.patients.permissions import system_writes
 
 
 def refresh_planner_statistics() -> None:
@@ -74,6 +75,17 @@ class Command(BaseCommand):
                 existing.patient_link_token, existing.caregiver_link_token, options["base_url"]
             )
             return
+        # The loader stands for no member of the care teams it fills: the whole load writes as the
+        # system (``patients/permissions.py`` ``system_writes``: who may change a record is not
+        # checked, whichever account a step names as its actor).
+        with system_writes():
+            token, caregiver_token, elapsed = self.load(seed, patients, quiet)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo region loaded: {patients} patients in {elapsed:.1f} s.")
+        )
+        self.print_logins(token, caregiver_token, options["base_url"])
+
+    def load(self, seed: int, patients: int, quiet: bool) -> tuple[str, str, float]:
         started = time.monotonic()
         generator = Generator(seed=seed, patients=patients)
         generator.run(progress=None if quiet else self.progress)
@@ -111,12 +123,7 @@ class Command(BaseCommand):
         )
         if not quiet:
             sys.stderr.write("\n")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo region loaded: {patients} patients in {time.monotonic() - started:.1f} s."
-            )
-        )
-        self.print_logins(token, caregiver_token, options["base_url"])
+        return token, caregiver_token, time.monotonic() - started
 
     def progress(self, done: int, total: int) -> None:
         width = 40
