@@ -44,7 +44,7 @@ def test_the_record_shows_each_lazy_section_as_a_busy_placeholder(clinician_clie
         anchor = f"record-{key}"
         assert (
             f'id="{anchor}" aria-labelledby="h-{anchor}" aria-busy="true" hx-get="{url}" '
-            'hx-trigger="revealed" hx-swap="outerHTML"'
+            'hx-trigger="intersect once" hx-swap="outerHTML"'
         ) in body
         assert f'<h2 id="h-{anchor}" tabindex="-1">{title(key)}</h2>' in body
         link = fr("Open the section “%(title)s” on its own page", title=title(key))
