@@ -358,3 +358,15 @@ def test_chairs_are_in_natural_order_and_filled_from_the_first(client, db) -> No
     positions = [gantt.index(f"Fauteuil {i}<br>") for i in range(1, 12)]
     assert positions == sorted(positions)
     assert ">Début</th>" in page and ">Fin</th>" in page and "Terminer" not in page
+
+
+def test_a_plan_without_sessions_says_so_in_its_sessions_table(client, db) -> None:
+    """Cold pass: the "Séances" table of an empty plan showed its headers only."""
+    empty = Setup(sessions=0, chairs=2)
+    services.chair_plan_build(actor=empty.user, centre=empty.centre, day=empty.day)
+    client.force_login(empty.user)
+    assert "Aucune séance n'est placée dans ce plan." in client.get(empty.url()).content.decode()
+    busy = Setup(sessions=3, chairs=2)
+    services.chair_plan_build(actor=busy.user, centre=busy.centre, day=busy.day)
+    client.force_login(busy.user)
+    assert "Aucune séance n'est placée" not in client.get(busy.url()).content.decode()

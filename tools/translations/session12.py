@@ -1,0 +1,3 @@
+T = {
+    "No session is placed in this plan.": "Aucune séance n'est placée dans ce plan.",
+}
