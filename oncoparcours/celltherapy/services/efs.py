@@ -12,6 +12,7 @@ import zoneinfo
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -438,8 +439,28 @@ def booking_schedule(
     assert procedure is not None
     ends_at = starts_at + dt.timedelta(minutes=procedure.minutes)
     _check_slot(booking, machine, starts_at, ends_at)
-    _check_wanted_period(booking, starts_at)
-    _check_one_a_day(booking, starts_at)
+    return schedule_checked_slot(
+        booking, machine, starts_at, ends_at, actor=actor, haemoglobin=haemoglobin
+    )
+
+
+def schedule_checked_slot(
+    booking: Booking,
+    machine: Machine,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    actor: User,
+    haemoglobin: Haemoglobin | None = None,
+    details: dict[str, Any] | None = None,
+    order_step_optional: bool = False,
+) -> Booking:
+    """The rest of a scheduling once the slot itself was checked (machine, hours, overlaps):
+    the wanted period, one procedure a day, the haemoglobin gate, then the slot saved, audited
+    and followed by the order and the pathway activity. ``order_step_optional``: the order's
+    "apheresis scheduled" step is left to its team when this actor may not record it."""
+    _check_wanted_period(booking, start)
+    _check_one_a_day(booking, start)
     _haemoglobin_gate(
         patient=booking.patient,
         procedure=booking.procedure,
@@ -449,7 +470,7 @@ def booking_schedule(
         actor=actor,
         booking=booking,
     )
-    booking.machine, booking.starts_at, booking.ends_at = machine, starts_at, ends_at
+    booking.machine, booking.starts_at, booking.ends_at = machine, start, end
     booking.status = BookingStatus.SCHEDULED
     booking.version += 1
     _save_slot(booking)
@@ -458,21 +479,27 @@ def booking_schedule(
         action=AuditAction.UPDATE,
         patient_id=booking.patient_id,
         obj=booking,
-        details={"scheduled": starts_at.isoformat(), "machine": machine.name},
+        details={"scheduled": start.isoformat(), "machine": machine.name, **(details or {})},
     )
-    _follow_scheduled(booking, actor)
+    _follow_scheduled(booking, actor, order_step_optional=order_step_optional)
     return booking
 
 
-def _follow_scheduled(booking: Booking, actor: User) -> None:
+def _follow_scheduled(booking: Booking, actor: User, *, order_step_optional: bool) -> None:
     from oncoparcours.pathways.services.activities import activity_schedule
 
     from .orders import TransitionInput, order_transition
 
     if booking.order is not None and booking.order.state == "qualified":
-        order_transition(
-            order=booking.order, actor=actor, data=TransitionInput(to="apheresis_scheduled")
-        )
+        try:
+            with transaction.atomic():
+                order_transition(
+                    order=booking.order, actor=actor, data=TransitionInput(to="apheresis_scheduled")
+                )
+        except ApplicationError:
+            if not order_step_optional:
+                raise
+            # the order page shows the booked time; its step is recorded by its team
     if booking.activity is not None and booking.starts_at is not None:
         try:
             with transaction.atomic():

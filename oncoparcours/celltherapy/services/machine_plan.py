@@ -24,9 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
-from oncoparcours.core.models import AuditAction, User
+from oncoparcours.core.models import User
 from oncoparcours.planning.models import ChairPlan, ChairSession, hhmm
 
 from ..models import Booking, BookingStatus, Machine
@@ -76,58 +75,15 @@ def booking_place_from_plan(
     efs.check_opening_hours(booking, start, end)
     efs.check_machine_free(booking, machine, start, end, ignore=moving)
     efs._check_patient_free(booking, start, end)
-    efs._check_wanted_period(booking, start)
-    efs._check_one_a_day(booking, start)
-    efs._haemoglobin_gate(
-        patient=booking.patient,
-        procedure=booking.procedure,
-        given=efs.Haemoglobin(None, None),
-        on=timezone.localdate(),
-        moment="schedule",
+    return efs.schedule_checked_slot(
+        booking,
+        machine,
+        start,
+        end,
         actor=actor,
-        booking=booking,
+        details={"chair_plan": str(plan.pk), "plan_version": plan.version},
+        order_step_optional=True,
     )
-    booking.machine, booking.starts_at, booking.ends_at = machine, start, end
-    booking.status = BookingStatus.SCHEDULED
-    booking.version += 1
-    efs._save_slot(booking)
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        patient_id=booking.patient_id,
-        obj=booking,
-        details={
-            "scheduled": start.isoformat(),
-            "machine": machine.name,
-            "chair_plan": str(plan.pk),
-            "plan_version": plan.version,
-        },
-    )
-    _follow(booking, actor)
-    return booking
-
-
-def _follow(booking: Booking, actor: User) -> None:
-    """The pathway activity gets the time; a qualified CAR-T order becomes "apheresis
-    scheduled" when the planner may record it (else the EFS team or the clinician does)."""
-    from oncoparcours.pathways.services.activities import activity_schedule
-
-    from .orders import TransitionInput, order_transition
-
-    if booking.order is not None and booking.order.state == "qualified":
-        try:
-            with transaction.atomic():
-                order_transition(
-                    order=booking.order, actor=actor, data=TransitionInput(to="apheresis_scheduled")
-                )
-        except ApplicationError:
-            pass  # the order page shows the booked time; its step is recorded by its team
-    if booking.activity is not None and booking.starts_at is not None:
-        try:
-            with transaction.atomic():
-                activity_schedule(activity=booking.activity, when=booking.starts_at, actor=actor)
-        except ApplicationError:
-            pass  # the pathway keeps its own state (done/cancelled meanwhile)
 
 
 def _same_slot(booking: Booking, session: ChairSession, plan: ChairPlan) -> bool:
