@@ -9,7 +9,7 @@ from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.navigation import HomePanel
 from oncoparcours.pathways.worklist_sections import WorklistSection
 
-from .selectors import inbox, open_alert_counts
+from .selectors import RankedAlerts, inbox, open_alert_counts
 
 WORKLIST_ALERTS = 10
 
@@ -24,7 +24,7 @@ def alerts_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
         context={
             "counts": counts,
             "severe": counts.get("emergency", 0) + counts.get("immediate", 0),
-            "alerts": list(inbox(user=request.user, status="unacknowledged")[:6]),
+            "alerts": RankedAlerts(inbox(user=request.user, status="unacknowledged"))[:6],
         },
         order=1,
     )
@@ -32,7 +32,7 @@ def alerts_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
 
 def worklist_alerts(request: AuthenticatedHttpRequest) -> WorklistSection | None:
     """The alerts sent to me that nobody has acknowledged yet, at the top of my worklist."""
-    alerts = list(inbox(user=request.user, status="unacknowledged")[:WORKLIST_ALERTS])
+    alerts = RankedAlerts(inbox(user=request.user, status="unacknowledged"))[:WORKLIST_ALERTS]
     if not alerts:
         return None
     return WorklistSection(

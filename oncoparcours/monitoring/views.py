@@ -384,7 +384,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         overdue=bool(data.get("overdue")),
         scope=data.get("scope") or "mine",
     )
-    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.RankedAlerts(alerts), 50).get_page(request.GET.get("page"))
     audit_record(
         actor=request.user,
         action=AuditAction.LIST,

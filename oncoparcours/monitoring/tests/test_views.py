@@ -275,6 +275,20 @@ def test_the_inbox_query_count_does_not_grow_with_alerts(
         clinician_client.get(reverse("monitoring:inbox"))
 
 
+def test_the_inbox_pages_hold_every_alert_once_in_rank_order(clinician_client, submit):
+    """The inbox reads a page as ranked ids, then those alerts: no alert lost or repeated
+    between pages, and each carries its state."""
+    urgent = [submit({"stools_over_baseline_per_day": 5}).alert for _ in range(50)]
+    immediate = submit({"rash_bsa_percent": 40, "rash_symptoms": "moderate_or_severe"}).alert
+    first = clinician_client.get(reverse("monitoring:inbox")).context["page_obj"]
+    second = clinician_client.get(reverse("monitoring:inbox"), {"page": 2}).context["page_obj"]
+    assert first.paginator.count == 51
+    assert first[0].pk == immediate.pk
+    shown = [a.pk for a in first] + [a.pk for a in second]
+    assert len(shown) == 51 and set(shown) == {a.pk for a in urgent} | {immediate.pk}
+    assert all(a.acknowledged is False and a.step == 0 for a in second)
+
+
 def test_acknowledge_then_resolve_from_the_alert_page(clinician_client, submit, clinician):
     alert = submit({"rash_bsa_percent": 40, "rash_symptoms": "moderate_or_severe"}).alert
     url = alert.get_absolute_url()
