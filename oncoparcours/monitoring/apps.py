@@ -64,4 +64,9 @@ class MonitoringConfig(AppConfig):
             interval_seconds=tasks.PROM_SCHEDULE_INTERVAL_SECONDS,
             task=tasks.prom_schedule,
         )
+        register_periodic(
+            "monitoring.open_alerts_check",
+            interval_seconds=tasks.OPEN_ALERTS_CHECK_INTERVAL_SECONDS,
+            task=tasks.open_alerts_check,
+        )
         post_migrate.connect(_bootstrap_rule_sets, sender=self)

@@ -187,6 +187,23 @@ class ResolutionAction(models.TextChoices):
     NO_ACTION = "no_action", _("No action needed")
 
 
+class OpenAlert(models.Model):
+    """An alert not yet resolved: a derived index, written with the alert and removed in the
+    transaction that resolves it, so that the inbox reads the few open alerts instead of every
+    alert ever raised (issue 19). Never the source of truth: the inbox still derives each
+    alert's state from its events, so a row left behind cannot show a resolved alert as open,
+    and the escalation worker reads the events alone. ``monitoring verify_open_alerts`` checks
+    that the index and the events agree."""
+
+    alert = models.OneToOneField(
+        Alert, on_delete=models.CASCADE, primary_key=True, related_name="open_marker"
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"open alert {self.alert_id}"
+
+
 class AlertEvent(AppendOnlyModel):
     id = models.BigAutoField(primary_key=True)
     alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="events")

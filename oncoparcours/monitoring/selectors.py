@@ -27,7 +27,15 @@ from django.utils import timezone
 from oncoparcours.core.models import User
 from oncoparcours.patients.selectors import PatientAccess, professional_for, visible_patient_filter
 
-from .models import LEVEL_RANK, Alert, AlertEvent, AlertEventKind, AlertRecipient, Report
+from .models import (
+    LEVEL_RANK,
+    Alert,
+    AlertEvent,
+    AlertEventKind,
+    AlertRecipient,
+    OpenAlert,
+    Report,
+)
 
 
 class AlertState(TypedDict):
@@ -75,6 +83,12 @@ def inbox(
     else:
         mine = AlertRecipient.objects.filter(alert=OuterRef("pk"), professional=professional)
         alerts = with_state(Alert.objects.filter(Exists(mine), visible_patient_filter(user)))
+    if status in ("open", "unacknowledged"):
+        # Start from the open alerts' index (a few rows) rather than every alert ever sent;
+        # the state below still comes from the events.
+        alerts = alerts.filter(
+            pk__in=OpenAlert.objects.filter(visible_patient_filter(user)).values("alert_id")
+        )
     if status == "open":
         alerts = alerts.filter(Q(resolved=False))
     elif status == "unacknowledged":

@@ -29,3 +29,15 @@ def prom_schedule() -> int:
 
     result = proms_schedule()
     return result.created + result.missed
+
+
+OPEN_ALERTS_CHECK_INTERVAL_SECONDS = 300
+
+
+@task()
+def open_alerts_check() -> int:
+    """Compare the open alerts' index with the events and repair it (returns rows fixed)."""
+    from .services.open_alerts import open_alert_index_repair
+
+    difference = open_alert_index_repair()
+    return len(difference.missing) + len(difference.stale)

@@ -26,6 +26,7 @@ from ..models import (
     AlertEventKind,
     AlertKind,
     AlertRecipient,
+    OpenAlert,
     Report,
     ResolutionAction,
     TriageRuleSet,
@@ -131,6 +132,7 @@ def alert_resolve(
     event = AlertEvent.objects.create(
         alert=alert, kind=AlertEventKind.RESOLVED, actor=actor, action=action, note=note, at=at
     )
+    OpenAlert.objects.filter(alert=alert).delete()
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

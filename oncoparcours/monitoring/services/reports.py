@@ -25,6 +25,7 @@ from ..models import (
     AlertEventKind,
     AlertRecipient,
     Level,
+    OpenAlert,
     PatientAccessLink,
     Report,
 )
@@ -324,6 +325,7 @@ def create_alert(
         created_at=now,
     )
     alert.save()
+    OpenAlert.objects.create(alert=alert, patient=patient)
     routing = route(patient, [*decision.notify, *decision.also_notify], actor_label=rule_set_label)
     routed = routing.recipients
     AlertRecipient.objects.bulk_create(
