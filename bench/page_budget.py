@@ -11,7 +11,8 @@ Pages of a role: the entries of its main navigation (the registry in ``core.navi
 the pages reached from them that the issue names: name search, patient record, board session,
 CAR-T order, and the patient portal's home for the demo patient. Each section the record loads
 on its own (htmx, ``patients.record.lazy_section_keys``) is measured as a page of its own,
-"record section <key>", requested as htmx does (``HX-Request: true``: the fragment only).
+"record section <key>", requested as htmx does (``HX-Request: true``: the fragment only); so
+is each lazy home panel the role sees ("home panel <key>", ``core.navigation``).
 
     .venv/bin/python bench/page_budget.py                       # var/oncoparcours.sqlite3
     .venv/bin/python bench/page_budget.py --database-url postgres://postgres@127.0.0.1/onco
@@ -57,6 +58,7 @@ ROLES = (
 )
 PORTAL_PHONE = "0600000001"
 FRAGMENT_PREFIX = "record section "  # pages requested as htmx fragments
+HOME_PANEL_PREFIX = "home panel "  # the home's lazy panels, also htmx fragments
 PAGE_NAMES = {  # navigation key -> page name in the budget file
     "patients": "patient list",
     "alerts": "alert inbox",
@@ -129,10 +131,15 @@ def detail_pages(user: Any) -> dict[str, str]:
 
     from oncoparcours.boards.models import Session
     from oncoparcours.celltherapy.models import CarTOrder
+    from oncoparcours.core.navigation import home_panel_visible_to, lazy_home_panel_keys
     from oncoparcours.patients.record import lazy_section_keys
     from oncoparcours.patients.selectors import patients_for_user, professional_for
 
-    pages: dict[str, str] = {}
+    pages: dict[str, str] = {
+        HOME_PANEL_PREFIX + key: reverse("core:home_panel", args=[key])
+        for key in lazy_home_panel_keys()
+        if home_panel_visible_to(key, user.role)
+    }
     visible = patients_for_user(user)
     first = visible.order_by("sort_name", "pk").values_list("pk", "sort_name").first()
     if first is not None:
@@ -212,8 +219,9 @@ def measure(client: Any, role: str, page: str, path: str, repeat: int, queries_o
 
 
 def _headers(page: str) -> dict[str, str]:
-    """A lazy record section is requested as htmx does: its fragment alone."""
-    return {"HTTP_HX_REQUEST": "true"} if page.startswith(FRAGMENT_PREFIX) else {}
+    """A lazy record section or home panel is requested as htmx does: its fragment alone."""
+    fragment = page.startswith((FRAGMENT_PREFIX, HOME_PANEL_PREFIX))
+    return {"HTTP_HX_REQUEST": "true"} if fragment else {}
 
 
 def profile(client: Any, role: str, page: str, path: str, repeat: int) -> None:

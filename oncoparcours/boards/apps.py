@@ -15,7 +15,13 @@ class BoardsConfig(AppConfig):
         from . import home, record
 
         register_nav_item(NavItem("boards", _("Tumour boards"), "boards:boards", order=20))
-        register_home_panel("boards.my_cases", home.my_cases_panel, order=3, roles=["clinician"])
+        register_home_panel(
+            "boards.my_cases",
+            home.my_cases_panel,
+            order=3,
+            roles=["clinician"],
+            lazy_title=_("My tumour board cases"),
+        )
         register_home_panel(
             "boards.secretary", home.secretary_panel, order=2, roles=["board_secretary"]
         )

@@ -9,6 +9,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accueil/panneaux/<str:key>/", views.home_panel, name="home_panel"),
     path("connexion/", auth_views.OncoLoginView.as_view(), name="login"),
     path("connexion/verification/", auth_views.second_factor_verify, name="second_factor_verify"),
     path("compte/double-facteur/", auth_views.second_factor_enrol, name="second_factor_enrol"),

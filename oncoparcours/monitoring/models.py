@@ -200,6 +200,10 @@ class OpenAlert(models.Model):
     )
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
 
+    class Meta:
+        verbose_name = _("open alert")
+        verbose_name_plural = _("open alerts")
+
     def __str__(self) -> str:
         return f"open alert {self.alert_id}"
 

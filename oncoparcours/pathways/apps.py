@@ -39,7 +39,13 @@ class PathwaysConfig(AppConfig):
                 roles=frozenset(care_roles | {"centre_manager", "network_coordinator"}),
             )
         )
-        register_home_panel("pathways.week", home.week_panel, order=15, roles=care_roles)
+        register_home_panel(
+            "pathways.week",
+            home.week_panel,
+            order=15,
+            roles=care_roles,
+            lazy_title=_("My activities this week"),
+        )
         register_timeline_provider("pathways", timeline_providers.pathway_events)
         from oncoparcours.patients.record import register_record_section
 

@@ -21,7 +21,13 @@ class PatientsConfig(AppConfig):
                 "patients", _("Patients"), "patients:list", order=10, roles=frozenset(CARE_ROLES)
             )
         )
-        register_home_panel("patients.mine", home.my_patients_panel, order=10, roles=CARE_ROLES)
+        register_home_panel(
+            "patients.mine",
+            home.my_patients_panel,
+            order=10,
+            roles=CARE_ROLES,
+            lazy_title=_("My patients"),
+        )
         register_home_panel(
             "patients.break_glass", home.break_glass_panel, order=5, roles=CARE_ROLES
         )

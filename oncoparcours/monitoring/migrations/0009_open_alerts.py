@@ -19,6 +19,10 @@ class Migration(migrations.Migration):
                 ('alert', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='open_marker', serialize=False, to='monitoring.alert')),
                 ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='patients.patient')),
             ],
+            options={
+                'verbose_name': 'open alert',
+                'verbose_name_plural': 'open alerts',
+            },
         ),
         migrations.RunSQL(
             """
