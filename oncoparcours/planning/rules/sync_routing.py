@@ -35,6 +35,7 @@ from typing import Any
 
 SIMULTANEOUS = "simultaneous"
 SEQUENTIAL = "sequential"
+EMPTY_ROUTE = 10_000.0  # cost of an idle caregiver when every caregiver must work
 TOLERANCE = 1e-6  # minutes: float rounding allowed in the verifier's comparisons
 
 
@@ -443,8 +444,12 @@ def solve(
     max_iterations: int | None = None,
     slices: int | None = None,
     heat: float = 8.0,
+    every_caregiver: bool = False,
 ) -> Result:
-    """Routes minimising distance + total tardiness + max tardiness within ``seconds``."""
+    """Routes minimising distance + total tardiness + max tardiness within ``seconds``.
+
+    ``every_caregiver``: a route left empty costs ``EMPTY_ROUTE`` (every caregiver works when
+    the data allow it), to compare with references that always use every caregiver."""
     model = _Model(problem)
     rng = random.Random(seed)
     routes = _greedy(model)
@@ -458,7 +463,9 @@ def solve(
     lengths = [model.route_distance(route) for route in routes]
     distance = sum(lengths)
     total, worst = model.tardiness(start)
-    current = distance + total + worst
+    penalty = EMPTY_ROUTE if every_caregiver else 0.0
+    empty = sum(1 for route in routes if not route)
+    current = distance + total + worst + penalty * empty
     best, best_routes, best_start = current, [list(r) for r in routes], start
     start_cur = start
     temperature_shift = 30.0  # minutes: spread of the new start of a moved visit
@@ -499,6 +506,7 @@ def solve(
                         owner[t] = r
                 lengths = [model.route_distance(route) for route in routes]
                 distance, current, start_cur = sum(lengths), best, best_start
+                empty = sum(1 for route in routes if not route)
             fraction = min(1.0, (now - slice_start) / slice_length)
             temperature = t_high * (t_low / t_high) ** fraction
         iteration += 1
@@ -593,7 +601,12 @@ def solve(
             changed = [(ra, route[:lo] + route[lo : hi + 1][::-1] + route[hi + 1 :])]
         new_lengths = [model.route_distance(route) for _, route in changed]
         new_distance = distance + sum(new_lengths) - sum(lengths[r] for r, _ in changed)
-        if new_distance >= threshold:
+        new_empty = empty
+        if penalty:
+            new_empty += sum(1 for _, r in changed if not r) - sum(
+                1 for r, _ in changed if not routes[r]
+            )
+        if new_distance + penalty * new_empty >= threshold:
             continue  # tardiness cannot bring the cost under the threshold
         saved = [(r, routes[r]) for r, _ in changed]
         for r, route in changed:
@@ -603,9 +616,9 @@ def solve(
         start_new = model.schedule(routes, owner)
         if start_new is not None:
             total, worst = model.tardiness(start_new)
-            cost = new_distance + total + worst
+            cost = new_distance + total + worst + penalty * new_empty
             if cost < threshold:
-                current, distance, start_cur = cost, new_distance, start_new
+                current, distance, start_cur, empty = cost, new_distance, start_new, new_empty
                 for (r, _), length in zip(changed, new_lengths, strict=True):
                     lengths[r] = length
                 if cost < best - 1e-9:
@@ -617,6 +630,6 @@ def solve(
         for task, _, r in moved:
             owner[task] = r
     result.routes = model.stops(best_routes, best_start)
-    result.objective = best
+    result.objective = best - penalty * sum(1 for route in best_routes if not route)
     result.iterations = iteration
     return result

@@ -141,6 +141,22 @@ def test_the_solver_returns_a_verified_plan_no_worse_than_the_hand_made_one() ->
     assert check.objective <= 129 + 29 + 12
 
 
+def test_every_caregiver_can_be_made_to_work() -> None:
+    # Two patients 1 apart, both 10 from the office: one caregiver does both (10 + 1 + 10 = 21)
+    # unless every caregiver must work (10 + 10 each = 40).
+    problem = Problem(
+        (Patient("a", 1, (0, 500), (("s1", 10),)), Patient("b", 2, (0, 500), (("s1", 10),))),
+        (Caregiver("c1", frozenset({"s1"})), Caregiver("c3", frozenset({"s1"}))),
+        ((0.0, 10.0, 10.0), (10.0, 0.0, 1.0), (10.0, 1.0, 0.0)),
+    )
+    alone = solve(problem, seconds=0.2, seed=1)
+    assert sorted(len(route) for route in alone.routes) == [0, 2]
+    assert verify(problem, alone.routes).distance == pytest.approx(21)
+    both = solve(problem, seconds=0.2, seed=1, every_caregiver=True)
+    assert [len(route) for route in both.routes] == [1, 1]
+    assert both.objective == pytest.approx(verify(problem, both.routes).objective) == 40
+
+
 def test_bad_input_names_the_field() -> None:
     with pytest.raises(ValueError, match="distances: missing"):
         load({"patients": [], "services": [], "caregivers": []})
