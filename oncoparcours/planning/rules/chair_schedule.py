@@ -47,8 +47,10 @@ NO_WINDOW = "no_window"  # preparation ready too late / opening hours too short 
 PATIENT_BUSY = "patient_busy"  # the patient's other appointments leave no gap long enough
 RESOURCES_FULL = "resources_full"  # every chair / machine of its kind is taken when it could run
 NURSES_FULL = "nurses_full"  # a resource is free but the nurses cannot set it up or monitor it
-NOT_SOLVED = "not_solved"  # the time limit ran out before any solution
+NOT_SOLVED = "not_solved"  # no plan at all (older plans; the first plan now always exists)
 REASONS = (NO_RESOURCE, NO_WINDOW, PATIENT_BUSY, RESOURCES_FULL, NURSES_FULL, NOT_SOLVED)
+# Status of a schedule when the solver had no solution in time: the greedy first plan is returned.
+FIRST_PLAN = "FIRST_PLAN"
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,17 @@ def _start_cuts(firsts: Sequence[int], per_slot: int, last_slot: int) -> list[tu
             h = sum(i // per_slot for i in range(k))
             cuts.append((a, k, h))
     return cuts
+
+
+def _moved(demand: Demand, slot_number: int | None, centre: Centre, grid: Sequence[int]) -> bool:
+    """Whether a session of the previous plan is counted as moved (the model's rule: it starts
+    elsewhere when placed, or its previous start is no longer possible)."""
+    if demand.previous is None:
+        return False
+    offset = demand.previous[1] - centre.opens
+    if offset % centre.slot != 0 or offset // centre.slot not in grid:
+        return True
+    return slot_number is not None and slot_number != offset // centre.slot
 
 
 def _greedy(
@@ -481,20 +494,36 @@ def schedule(
     result.status = solver.status_name(status)
     result.wall_time = solver.wall_time
     by_key = {d.key: d for d, _window in candidates}
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        result.unplaced.extend(Unplaced(d.key, NOT_SOLVED) for d, _window in candidates)
-        return result
-    result.objective = solver.objective_value
-    result.bound = solver.best_objective_bound
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        result.objective = solver.objective_value
+        result.bound = solver.best_objective_bound
+        slots = {
+            demand.key: solver.value(starts[demand.key])
+            for demand, _window in candidates
+            if solver.boolean_value(presence[demand.key])
+        }
+    else:
+        # The wall-clock net stopped the solver before its first solution (a heavily loaded
+        # machine): the first plan (the hint) keeps every rule, so it is returned rather than
+        # nothing; its gap is measured against the trivial bound (every session placed).
+        result.status = FIRST_PLAN
+        slots = hint
+        result.objective = float(
+            sum(w_recurring if d.recurring else w_other for d, _w in candidates if d.key in hint)
+            - w_move
+            * sum(1 for d, _w in candidates if _moved(d, hint.get(d.key), centre, grids[d.key]))
+            - w_slot * sum(g - grids[key][0] for key, g in hint.items())
+        )
+        result.bound = float(sum(w_recurring if d.recurring else w_other for d, _w in candidates))
     chosen = [
-        (demand, centre.opens + slot * solver.value(starts[demand.key]))
+        (demand, centre.opens + slot * slots[demand.key])
         for demand, _window in candidates
-        if solver.boolean_value(presence[demand.key])
+        if demand.key in slots
     ]
     placed = _assign_resources(chosen, resources)
     result.assignments = sorted((a for a, _d in placed), key=lambda a: (a.resource, a.start))
     for demand, window in candidates:
-        if solver.boolean_value(presence[demand.key]):
+        if demand.key in slots:
             continue
         result.unplaced.append(
             Unplaced(demand.key, _explain(by_key[demand.key], window, centre, resources, placed))
