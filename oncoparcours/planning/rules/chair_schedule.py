@@ -4,7 +4,9 @@ machines with CP-SAT (OR-Tools).
 Model, per centre and day (times are minutes after midnight, local time):
 
 * every session (``Demand``) is an optional interval ``[start, start + duration)``; it is placed
-  or not (``presence``). Starts are on the slot grid (``Centre.slot`` minutes);
+  or not (``presence``). Starts are on the slot grid (``Centre.slot`` minutes): the variable is
+  the slot number from opening, and the intervals count time in the largest unit dividing the
+  slot and every duration (the slot itself on quarter-hour days) — no start-minute variable;
 * **chairs / machines**: at most as many sessions of a kind run at the same time as the centre
   has resources of that kind (a cumulative per kind). Identical chairs need no chair variable:
   taking the placed sessions by start time, a free chair always exists (interval graphs — the
@@ -17,18 +19,27 @@ Model, per centre and day (times are minutes after midnight, local time):
   time (cumulative);
 * **pharmacy preparation**: a session starts no earlier than its preparation is ready
   (``Demand.ready``), and ends before closing (``Demand.latest_end`` or ``Centre.closes``);
-* **the patient's other appointments** that day (``Demand.busy``) and the patient's other
-  sessions never overlap it (NoOverlap per patient);
+* **the patient's other appointments** that day (``Demand.busy``): the starts that would
+  overlap one are left out of the start's domain; the patient's other sessions never overlap it
+  (NoOverlap per patient);
 * objective, lexicographic by weights: place the **recurring programmes first** (red-cell
   exchange every 4–5 weeks…), then as many other sessions as possible, then keep the previous
   plan (a re-plan moves as few sessions as possible: the previous solution is hinted and every
-  move is penalised), then start early.
+  move is penalised), then start early;
+* **redundant bounds** on the early-start term, from the set-up limit (``_start_cuts``): they
+  never change the optimum (tested) but give the LP relaxation a real bound on how late the
+  placed sessions start;
+* **a first plan** (``_greedy``: slot after slot, recurring programmes first, then the most
+  urgent, then the shortest; a re-plan's sessions keep their start when it still fits) is the
+  solver's hint, complete and feasible. If the wall-clock safety net stops the solver before
+  any solution, this first plan is returned (status ``FIRST_PLAN``).
 
 Every session not placed is returned with a reason, checked alone against the centre (no
 resource of its kind, its window is shorter than the session, the patient's appointments leave no
 gap) or against the solution (every resource of its kind is taken, or the nurses are).
 
-Deterministic: fixed seed, a small fixed number of workers; the time limit bounds the search.
+Deterministic: fixed seed, a small fixed number of workers; the time limit, in CP-SAT's
+deterministic time, bounds the search (docs/planning.md).
 """
 
 from __future__ import annotations
@@ -280,9 +291,7 @@ def _greedy(
     (the fewest starts left), then the shortest. Every rule of the model is kept, so the solver
     starts from a full, feasible plan. Returns the slot of each placed session."""
     step = centre.slot // unit
-    horizon = max(
-        step * grid[-1] + d.duration // unit for d, _w in candidates for grid in [grids[d.key]]
-    )
+    horizon = max(step * grids[d.key][-1] + d.duration // unit for d, _w in candidates)
     running: dict[str, list[int]] = {kind: [0] * horizon for kind in kind_count}
     monitored = [0] * horizon
     setups: dict[int, int] = defaultdict(int)
@@ -384,6 +393,7 @@ def schedule(
     sessions: list[cp_model.IntervalVar] = []
     setups: list[cp_model.IntervalVar] = []
     moved_terms: list[cp_model.IntVar] = []
+    moved_of: dict[str, cp_model.IntVar] = {}
     slot_terms: list[cp_model.LinearExpr] = []
     kind_count: dict[str, int] = defaultdict(int)
     for resource in resources:
@@ -419,6 +429,7 @@ def schedule(
             else:
                 model.add(moved == 1)
             moved_terms.append(moved)
+            moved_of[key] = moved
 
     # Interchangeable sessions (same kind, duration, window, no appointment, no previous place,
     # and the patient's only session that day): take them in key order — placed ones first,
@@ -439,8 +450,14 @@ def schedule(
         taken = sorted(hint.pop(key) for key in members if key in hint)
         hint.update(zip(members, taken, strict=False))
     for demand, _window in candidates:
-        model.add_hint(presence[demand.key], demand.key in hint)
-        model.add_hint(starts[demand.key], hint.get(demand.key, grids[demand.key][0]))
+        key, grid = demand.key, grids[demand.key]
+        unplaced_at = grid[0]  # an unplaced session keeps its previous start: not counted moved
+        if demand.previous is not None and not _moved(demand, None, centre, grid):
+            unplaced_at = (demand.previous[1] - centre.opens) // slot
+        model.add_hint(presence[key], key in hint)
+        model.add_hint(starts[key], hint.get(key, unplaced_at))
+        if key in moved_of:
+            model.add_hint(moved_of[key], _moved(demand, hint.get(key), centre, grid))
     for members in groups.values():
         for one, two in pairwise(members):
             model.add(presence[one] >= presence[two])
