@@ -7,18 +7,20 @@ Seeded instances of one day (no database; the pure solver as ``chair_plan_build`
 2. an EFS care centre: 4 apheresis machines, 14 sessions (red-cell exchanges 150 min, a few
    leukapheresis 300 min), 2 nurses;
 3. the issue's target: a 30-chair day hospital, 200 sessions, gap to the CP-SAT bound at 30 s
-   (target ≤ 2 %).
+   (target ≤ 2 %), seeds 1..``--big-seeds``.
 
 Solve time (wall clock, model building included) median and p95 over the runs (one seed each).
 The limit is CP-SAT's deterministic time (``--limit``, about seconds of work on one core): on a
 loaded machine the wall clock is longer.
 
-    .venv/bin/python bench/chairs.py [--runs 5] [--limit 3] [--big-limit 30] [--no-big]
+    .venv/bin/python bench/chairs.py [--runs 5] [--limit 3] [--big-limit 30] [--big-seeds 3]
+                                     [--no-big | --only-big] [--workers 1]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -80,9 +82,12 @@ def efs_site(seed: int):
     return centre, resources, demands
 
 
-def run(name: str, build, runs: int, limit: float, workers: int = 1) -> dict[str, object]:
-    times, placed, gaps = [], [], []
-    for seed in range(1, runs + 1):
+def run(
+    name: str, build, runs: int, limit: float, workers: int = 1, first: int = 1
+) -> dict[str, object]:
+    times, placed, gaps, loads = [], [], [], []
+    for seed in range(first, first + runs):
+        loads.append(os.getloadavg()[0])
         centre, resources, demands = build(seed)
         started = time.perf_counter()
         result = cs.schedule(
@@ -94,7 +99,8 @@ def run(name: str, build, runs: int, limit: float, workers: int = 1) -> dict[str
         gaps.append(100 * result.gap)
         print(
             f"{name} seed {seed}: {len(result.assignments)}/{len(demands)} placed, "
-            f"{result.status}, gap {100 * result.gap:.2f} %, {times[-1]:.2f} s",
+            f"{result.status}, gap {100 * result.gap:.4f} %, {times[-1]:.2f} s, "
+            f"load {loads[-1]:.2f}",
             flush=True,
         )
     figures = common.summary(times)
@@ -102,7 +108,12 @@ def run(name: str, build, runs: int, limit: float, workers: int = 1) -> dict[str
         f"{name}: solve time median {figures['median']} s, p95 {figures['p95']} s; "
         f"placed {min(placed)}–{max(placed)}; gap max {max(gaps):.2f} %"
     )
-    return {"seconds": figures, "placed": placed, "gap_percent": [round(g, 3) for g in gaps]}
+    return {
+        "seconds": figures,
+        "placed": placed,
+        "gap_percent": [round(g, 5) for g in gaps],
+        "load_average": loads,
+    }
 
 
 def main() -> None:
@@ -113,6 +124,7 @@ def main() -> None:
     parser.add_argument("--no-big", action="store_true")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--only-big", action="store_true")
+    parser.add_argument("--big-seeds", type=int, default=3, help="seeds 1..N of the 30-chair day")
     args = parser.parse_args()
     record: dict[str, object] = {"limit": args.limit, "workers": args.workers}
     if args.only_big:
@@ -132,7 +144,7 @@ def main() -> None:
         record["day_hospital_30x200"] = run(
             "day hospital 30 chairs / 200 sessions",
             lambda seed: day_hospital(30, 200, 8, seed),
-            1,
+            args.big_seeds,
             args.big_limit,
             args.workers,
         )

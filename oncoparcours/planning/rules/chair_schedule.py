@@ -4,7 +4,9 @@ machines with CP-SAT (OR-Tools).
 Model, per centre and day (times are minutes after midnight, local time):
 
 * every session (``Demand``) is an optional interval ``[start, start + duration)``; it is placed
-  or not (``presence``). Starts are on the slot grid (``Centre.slot`` minutes);
+  or not (``presence``). Starts are on the slot grid (``Centre.slot`` minutes): the variable is
+  the slot number from opening, and the intervals count time in the largest unit dividing the
+  slot and every duration (the slot itself on quarter-hour days) — no start-minute variable;
 * **chairs / machines**: at most as many sessions of a kind run at the same time as the centre
   has resources of that kind (a cumulative per kind). Identical chairs need no chair variable:
   taking the placed sessions by start time, a free chair always exists (interval graphs — the
@@ -17,18 +19,27 @@ Model, per centre and day (times are minutes after midnight, local time):
   time (cumulative);
 * **pharmacy preparation**: a session starts no earlier than its preparation is ready
   (``Demand.ready``), and ends before closing (``Demand.latest_end`` or ``Centre.closes``);
-* **the patient's other appointments** that day (``Demand.busy``) and the patient's other
-  sessions never overlap it (NoOverlap per patient);
+* **the patient's other appointments** that day (``Demand.busy``): the starts that would
+  overlap one are left out of the start's domain; the patient's other sessions never overlap it
+  (NoOverlap per patient);
 * objective, lexicographic by weights: place the **recurring programmes first** (red-cell
   exchange every 4–5 weeks…), then as many other sessions as possible, then keep the previous
   plan (a re-plan moves as few sessions as possible: the previous solution is hinted and every
-  move is penalised), then start early.
+  move is penalised), then start early;
+* **redundant bounds** on the early-start term, from the set-up limit (``_start_cuts``): they
+  never change the optimum (tested) but give the LP relaxation a real bound on how late the
+  placed sessions start;
+* **a first plan** (``_greedy``: slot after slot, recurring programmes first, then the most
+  urgent, then the shortest; a re-plan's sessions keep their start when it still fits) is the
+  solver's hint, complete and feasible. If the wall-clock safety net stops the solver before
+  any solution, this first plan is returned (status ``FIRST_PLAN``).
 
 Every session not placed is returned with a reason, checked alone against the centre (no
 resource of its kind, its window is shorter than the session, the patient's appointments leave no
 gap) or against the solution (every resource of its kind is taken, or the nurses are).
 
-Deterministic: fixed seed, a small fixed number of workers; the time limit bounds the search.
+Deterministic: fixed seed, a small fixed number of workers; the time limit, in CP-SAT's
+deterministic time, bounds the search (docs/planning.md).
 """
 
 from __future__ import annotations
@@ -37,6 +48,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from math import gcd
 
 from ortools.sat.python import cp_model
 
@@ -46,8 +58,10 @@ NO_WINDOW = "no_window"  # preparation ready too late / opening hours too short 
 PATIENT_BUSY = "patient_busy"  # the patient's other appointments leave no gap long enough
 RESOURCES_FULL = "resources_full"  # every chair / machine of its kind is taken when it could run
 NURSES_FULL = "nurses_full"  # a resource is free but the nurses cannot set it up or monitor it
-NOT_SOLVED = "not_solved"  # the time limit ran out before any solution
+NOT_SOLVED = "not_solved"  # no plan at all (older plans; the first plan now always exists)
 REASONS = (NO_RESOURCE, NO_WINDOW, PATIENT_BUSY, RESOURCES_FULL, NURSES_FULL, NOT_SOLVED)
+# Status of a schedule when the solver had no solution in time: the greedy first plan is returned.
+FIRST_PLAN = "FIRST_PLAN"
 
 
 @dataclass(frozen=True)
@@ -224,6 +238,115 @@ def _assign_resources(
     return placed
 
 
+def _grid_starts(demand: Demand, centre: Centre, window: tuple[int, int]) -> list[int]:
+    """The session's possible starts as slot numbers from opening (the grid within its window
+    where the patient's other appointments leave room)."""
+    return [
+        (start - centre.opens) // centre.slot
+        for start in range(window[0], window[1] + 1, centre.slot)
+        if _fits_around(demand.busy, start, start + demand.duration)
+    ]
+
+
+def _start_cuts(firsts: Sequence[int], per_slot: int, last_slot: int) -> list[tuple[int, int, int]]:
+    """Redundant bounds on how late the placed sessions start, from the set-up limit alone.
+
+    Take the sessions whose earliest slot is ``a`` or later: if ``m`` of them are placed, they
+    start in slots ``a, a+1, …`` at most ``per_slot`` to a slot, so the slots they start after
+    ``a`` add up to at least ``h(m) = Σ_{i<m} ⌊i / per_slot⌋``. ``h`` is convex, so it lies
+    above each of its tangents ``h(k) + ⌊k / per_slot⌋ × (m − k)``; the tangents at multiples of
+    ``per_slot`` give them all. Returns (a, k, h(k)) for each distinct earliest slot ``a`` and
+    each useful ``k`` (at least one full slot, at most the set-ups left from ``a``)."""
+    cuts = []
+    for a in sorted(set(firsts)):
+        sessions = sum(1 for first in firsts if first >= a)
+        most = min(sessions, per_slot * (last_slot - a + 1))
+        for k in range(per_slot, most + 1, per_slot):
+            h = sum(i // per_slot for i in range(k))
+            cuts.append((a, k, h))
+    return cuts
+
+
+def _moved(demand: Demand, slot_number: int | None, centre: Centre, grid: Sequence[int]) -> bool:
+    """Whether a session of the previous plan is counted as moved (the model's rule: it starts
+    elsewhere when placed, or its previous start is no longer possible)."""
+    if demand.previous is None:
+        return False
+    offset = demand.previous[1] - centre.opens
+    if offset % centre.slot != 0 or offset // centre.slot not in grid:
+        return True
+    return slot_number is not None and slot_number != offset // centre.slot
+
+
+def _greedy(
+    candidates: Sequence[tuple[Demand, tuple[int, int]]],
+    grids: dict[str, list[int]],
+    centre: Centre,
+    kind_count: dict[str, int],
+    unit: int,
+) -> dict[str, int]:
+    """A first plan for the solver (its hint), by list scheduling on the slot grid: a re-plan's
+    sessions keep their previous start when it still fits; then, slot after slot, the sessions
+    that can start there take the free set-ups — recurring programmes first, then the most urgent
+    (the fewest starts left), then the shortest. Every rule of the model is kept, so the solver
+    starts from a full, feasible plan. Returns the slot of each placed session."""
+    step = centre.slot // unit
+    horizon = max(step * grids[d.key][-1] + d.duration // unit for d, _w in candidates)
+    running: dict[str, list[int]] = {kind: [0] * horizon for kind in kind_count}
+    monitored = [0] * horizon
+    setups: dict[int, int] = defaultdict(int)
+    patient_taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    chosen: dict[str, int] = {}
+
+    def fits(demand: Demand, g: int) -> bool:
+        begin, end = step * g, step * g + demand.duration // unit
+        if setups[g] >= centre.starts_per_slot:
+            return False
+        if not _fits_around(patient_taken[demand.patient], begin, end):
+            return False
+        load = running[demand.kind]
+        capacity = kind_count[demand.kind]
+        return all(
+            load[t] < capacity and monitored[t] < centre.monitoring for t in range(begin, end)
+        )
+
+    def take(demand: Demand, g: int) -> None:
+        begin, end = step * g, step * g + demand.duration // unit
+        setups[g] += 1
+        patient_taken[demand.patient].append((begin, end))
+        for t in range(begin, end):
+            running[demand.kind][t] += 1
+            monitored[t] += 1
+        chosen[demand.key] = g
+
+    for demand, _window in candidates:
+        if demand.previous is None:
+            continue
+        offset = demand.previous[1] - centre.opens
+        previous_slot = offset // centre.slot
+        on_grid = offset % centre.slot == 0 and previous_slot in grids[demand.key]
+        if on_grid and fits(demand, previous_slot):
+            take(demand, previous_slot)
+    waiting = [d for d, _w in candidates if d.key not in chosen]
+    grid_sets = {key: set(grid) for key, grid in grids.items()}
+    for g in range(max(grid[-1] for grid in grids.values()) + 1):
+        ready = [d for d in waiting if d.key not in chosen and g in grid_sets[d.key]]
+        ready.sort(
+            key=lambda d: (
+                not d.recurring,
+                sum(1 for x in grids[d.key] if x >= g),
+                d.duration,
+                d.key,
+            )
+        )
+        for demand in ready:
+            if setups[g] >= centre.starts_per_slot:
+                break
+            if fits(demand, g):
+                take(demand, g)
+    return chosen
+
+
 def schedule(
     centre: Centre,
     resources: Sequence[Resource],
@@ -232,8 +355,10 @@ def schedule(
     time_limit: float = 5.0,
     seed: int = 1,
     workers: int = 1,
+    redundant: bool = True,
 ) -> Schedule:
-    """Place the day's sessions; see the module's docstring for the model."""
+    """Place the day's sessions; see the module's docstring for the model. ``redundant=False``
+    leaves out the redundant bounds (they never change the optimum; the tests compare)."""
     keys = [d.key for d in demands]
     if len(set(keys)) != len(keys):
         raise ValueError("session keys must be unique")
@@ -250,54 +375,61 @@ def schedule(
         result.status = "OPTIMAL"
         return result
 
-    model = cp_model.CpModel()
+    # Time unit: the largest that divides the slot and every duration (the slot itself on the
+    # usual quarter-hour days), times counted from opening. A session's start is a slot number
+    # ``g`` (its start is ``opens + slot × g``), so its interval is ``[step × g, step × g +
+    # length)`` in units: no start-minute variable, no channelling, small domains.
     slot = centre.slot
-    horizon = centre.closes
+    unit = slot
+    for demand, _window in candidates:
+        unit = gcd(unit, demand.duration)
+    step = slot // unit
+    model = cp_model.CpModel()
     presence: dict[str, cp_model.IntVar] = {}
     starts: dict[str, cp_model.IntVar] = {}
-    ends: dict[str, cp_model.IntVar] = {}
+    grids: dict[str, list[int]] = {}
     per_kind: dict[str, list[cp_model.IntervalVar]] = defaultdict(list)
     per_patient: dict[str, list[cp_model.IntervalVar]] = defaultdict(list)
     sessions: list[cp_model.IntervalVar] = []
     setups: list[cp_model.IntervalVar] = []
     moved_terms: list[cp_model.IntVar] = []
-    slot_terms: list[cp_model.IntVar] = []
+    moved_of: dict[str, cp_model.IntVar] = {}
+    slot_terms: list[cp_model.LinearExpr] = []
     kind_count: dict[str, int] = defaultdict(int)
     for resource in resources:
         kind_count[resource.kind] += 1
 
-    for demand, (first, last) in candidates:
+    for demand, window in candidates:
         key = demand.key
+        grid = _grid_starts(demand, centre, window)  # never empty: _prechecked found a start
+        grids[key] = grid
+        length = demand.duration // unit
         present = model.new_bool_var(f"p_{key}")
-        index = model.new_int_var(0, (last - first) // slot, f"k_{key}")
-        start = model.new_int_var(first, last, f"s_{key}")
-        model.add(start == first + slot * index)
-        end = model.new_int_var(first + demand.duration, last + demand.duration, f"e_{key}")
-        presence[key], starts[key], ends[key] = present, start, end
-        interval = model.new_optional_interval_var(start, demand.duration, end, present, f"i_{key}")
+        # The patient's other appointments: the starts that would overlap one are not in the
+        # domain (exact, no disjunction).
+        start = model.new_int_var_from_domain(cp_model.Domain.from_values(grid), f"g_{key}")
+        presence[key], starts[key] = present, start
+        interval = model.new_optional_interval_var(
+            step * start, length, step * start + length, present, f"i_{key}"
+        )
         sessions.append(interval)
         per_kind[demand.kind].append(interval)
         per_patient[demand.patient].append(interval)
-        setups.append(model.new_optional_fixed_size_interval_var(start, slot, present, f"u_{key}"))
-        # The patient's other appointments.
-        for b_start, b_end in demand.busy:
-            if b_end <= first or last + demand.duration <= b_start:
-                continue
-            before = model.new_bool_var(f"b_{key}_{b_start}")
-            model.add(end <= b_start).only_enforce_if([present, before])
-            model.add(start >= b_end).only_enforce_if([present, ~before])
-        slot_terms.append(index)
+        setups.append(
+            model.new_optional_fixed_size_interval_var(step * start, step, present, f"u_{key}")
+        )
+        slot_terms.append(start - grid[0])  # slots after its earliest start
         # Keeping the previous plan: hint it, penalise a different start.
         if demand.previous is not None:
-            previous_start = demand.previous[1]
-            model.add_hint(present, 1)
-            if first <= previous_start <= last and (previous_start - first) % slot == 0:
-                model.add_hint(index, (previous_start - first) // slot)
-                model.add_hint(start, previous_start)
-                model.add_hint(end, previous_start + demand.duration)
             moved = model.new_bool_var(f"m_{key}")
-            model.add(start == previous_start).only_enforce_if(~moved)
+            offset = demand.previous[1] - centre.opens
+            previous_slot = offset // slot
+            if offset % slot == 0 and previous_slot in grid:
+                model.add(start == previous_slot).only_enforce_if(~moved)
+            else:
+                model.add(moved == 1)
             moved_terms.append(moved)
+            moved_of[key] = moved
 
     # Interchangeable sessions (same kind, duration, window, no appointment, no previous place,
     # and the patient's only session that day): take them in key order — placed ones first,
@@ -311,6 +443,21 @@ def schedule(
         alone = sessions_of_patient[demand.patient] == 1
         if alone and not demand.busy and demand.previous is None:
             groups[(demand.kind, demand.duration, window, demand.recurring)].append(demand.key)
+    # A first plan as the hint (the previous plan's starts kept where they fit), its
+    # interchangeable sessions renumbered in key order as the symmetry breaking below wants.
+    hint = _greedy(candidates, grids, centre, kind_count, unit)
+    for members in groups.values():
+        taken = sorted(hint.pop(key) for key in members if key in hint)
+        hint.update(zip(members, taken, strict=False))
+    for demand, _window in candidates:
+        key, grid = demand.key, grids[demand.key]
+        unplaced_at = grid[0]  # an unplaced session keeps its previous start: not counted moved
+        if demand.previous is not None and not _moved(demand, None, centre, grid):
+            unplaced_at = (demand.previous[1] - centre.opens) // slot
+        model.add_hint(presence[key], key in hint)
+        model.add_hint(starts[key], hint.get(key, unplaced_at))
+        if key in moved_of:
+            model.add_hint(moved_of[key], _moved(demand, hint.get(key), centre, grid))
     for members in groups.values():
         for one, two in pairwise(members):
             model.add(presence[one] >= presence[two])
@@ -323,9 +470,24 @@ def schedule(
     model.add_cumulative(setups, [1] * len(setups), centre.starts_per_slot)
     model.add_cumulative(sessions, [1] * len(sessions), centre.monitoring)
 
+    if redundant:
+        # Redundant bounds on the early-start term, implied by the set-up cumulative but visible
+        # to the LP relaxation: without them its bound believes the placed sessions all start
+        # at their earliest slot (issue 18's 30-chair day: 2 slots late in all instead of ~700).
+        # They tighten the bound and steer the search to earlier plans (docs/benchmarks.md).
+        firsts = {demand.key: grids[demand.key][0] for demand, _window in candidates}
+        last_slot = max(grid[-1] for grid in grids.values())
+        for a, k, h in _start_cuts(list(firsts.values()), centre.starts_per_slot, last_slot):
+            later = [key for key, first in firsts.items() if first >= a]
+            late = sum(
+                starts[key] - firsts[key] + (firsts[key] - a) * presence[key] for key in later
+            )
+            count = sum(presence[key] for key in later)
+            model.add(late >= h + (k // centre.starts_per_slot) * (count - k))
+
     # Lexicographic weights: recurring placed > other placed > moves > early starts.
     n = len(candidates)
-    max_slot = max(1, horizon // slot)
+    max_slot = max(1, centre.closes // slot)
     w_slot = 1
     w_move = w_slot * max_slot * n + 1
     w_other = w_move * (n + 1)
@@ -349,20 +511,36 @@ def schedule(
     result.status = solver.status_name(status)
     result.wall_time = solver.wall_time
     by_key = {d.key: d for d, _window in candidates}
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        result.unplaced.extend(Unplaced(d.key, NOT_SOLVED) for d, _window in candidates)
-        return result
-    result.objective = solver.objective_value
-    result.bound = solver.best_objective_bound
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        result.objective = solver.objective_value
+        result.bound = solver.best_objective_bound
+        slots = {
+            demand.key: solver.value(starts[demand.key])
+            for demand, _window in candidates
+            if solver.boolean_value(presence[demand.key])
+        }
+    else:
+        # The wall-clock net stopped the solver before its first solution (a heavily loaded
+        # machine): the first plan (the hint) keeps every rule, so it is returned rather than
+        # nothing; its gap is measured against the trivial bound (every session placed).
+        result.status = FIRST_PLAN
+        slots = hint
+        result.objective = float(
+            sum(w_recurring if d.recurring else w_other for d, _w in candidates if d.key in hint)
+            - w_move
+            * sum(1 for d, _w in candidates if _moved(d, hint.get(d.key), centre, grids[d.key]))
+            - w_slot * sum(g - grids[key][0] for key, g in hint.items())
+        )
+        result.bound = float(sum(w_recurring if d.recurring else w_other for d, _w in candidates))
     chosen = [
-        (demand, solver.value(starts[demand.key]))
+        (demand, centre.opens + slot * slots[demand.key])
         for demand, _window in candidates
-        if solver.boolean_value(presence[demand.key])
+        if demand.key in slots
     ]
     placed = _assign_resources(chosen, resources)
     result.assignments = sorted((a for a, _d in placed), key=lambda a: (a.resource, a.start))
     for demand, window in candidates:
-        if solver.boolean_value(presence[demand.key]):
+        if demand.key in slots:
             continue
         result.unplaced.append(
             Unplaced(demand.key, _explain(by_key[demand.key], window, centre, resources, placed))

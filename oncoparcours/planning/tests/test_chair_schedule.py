@@ -166,3 +166,104 @@ def test_the_best_plan_does_not_depend_on_the_session_keys(order) -> None:
     machine = [a for a in result.assignments if a.resource == "apheresis0"]
     assert len(machine) == 4
     assert len(result.assignments) == 12
+
+
+def tight_day(seed: int) -> tuple[cs.Centre, list[cs.Resource], list[cs.Demand]]:
+    """A short morning where set-ups, chairs and nurses all bind: one set-up per slot, sessions
+    ready at a few shared times, some patients with an appointment or two sessions."""
+    rng = random.Random(seed)
+    centre = cs.Centre(
+        opens=480, closes=720, slot=15, starts_per_slot=1, nurses=1, patients_per_nurse=3
+    )
+    demands = [
+        demand(
+            f"t{i}",
+            patient=f"p{i % 6}",
+            duration=rng.choice([30, 45, 60, 90, 120]),
+            ready=rng.choice([480, 480, 510, 540, 600]),
+            busy=((570, 615),) if rng.random() < 0.2 else (),
+            recurring=rng.random() < 0.3,
+        )
+        for i in range(9)
+    ]
+    return centre, chairs(rng.choice([2, 3])), demands
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_redundant_bounds_never_cut_an_optimal_plan(seed) -> None:
+    """The early-start bounds drawn from the set-up limit are implied by the model: with or
+    without them, the proved optimum is the same (placed, moves and starts)."""
+    centre, resources, demands = tight_day(seed)
+    with_bounds = cs.schedule(centre, resources, demands, time_limit=10)
+    without = cs.schedule(centre, resources, demands, time_limit=10, redundant=False)
+    assert with_bounds.status == without.status == "OPTIMAL"
+    assert with_bounds.objective == without.objective
+    assert cs.check(centre, resources, demands, with_bounds.assignments) == []
+
+
+def test_the_early_start_bound_holds_for_every_placement() -> None:
+    """Brute force on small grids: whichever sessions are placed, at most ``per_slot`` to a slot,
+    the slots they start late add up to no less than each bound says."""
+    rng = random.Random(7)
+    for _round in range(300):
+        per_slot = rng.choice([1, 2, 3])
+        last_slot = rng.randint(2, 8)
+        firsts = [rng.randint(0, last_slot) for _ in range(rng.randint(1, 10))]
+        free = dict.fromkeys(range(last_slot + 1), per_slot)
+        starts: dict[int, int | None] = {}
+        for i in rng.sample(range(len(firsts)), len(firsts)):
+            options = [g for g in range(firsts[i], last_slot + 1) if free[g]]
+            starts[i] = rng.choice(options) if options and rng.random() < 0.8 else None
+            if starts[i] is not None:
+                free[starts[i]] -= 1
+        for a, k, h in cs._start_cuts(firsts, per_slot, last_slot):
+            later = [i for i, first in enumerate(firsts) if first >= a]
+            placed = [i for i in later if starts[i] is not None]
+            late = sum(starts[i] - a for i in placed)
+            assert late >= h + (k // per_slot) * (len(placed) - k)
+
+
+def busy_day() -> list[cs.Demand]:
+    """More sessions than set-ups: one a slot over ten hours, 40 starts for 70 sessions."""
+    rng = random.Random(11)
+    return [
+        demand(
+            f"b{i:02d}",
+            duration=rng.choice([30, 60, 90, 120, 180]),
+            ready=rng.choice([480, 540, 600, 720]),
+            recurring=i % 5 == 0,
+        )
+        for i in range(70)
+    ]
+
+
+@pytest.mark.parametrize("limit", [0, 0.2])
+def test_a_busy_day_places_every_recurring_programme_at_once(limit) -> None:
+    """The first plan (no time at all: the solver has no solution and it is returned) and the
+    solver's plan both take every recurring programme and keep every rule."""
+    centre = cs.Centre(opens=480, closes=1080, slot=15, starts_per_slot=1, nurses=4)
+    demands, resources = busy_day(), chairs(12)
+    result = cs.schedule(centre, resources, demands, time_limit=limit)
+    assert result.status in ((cs.FIRST_PLAN,) if limit == 0 else ("FEASIBLE", "OPTIMAL"))
+    assert cs.check(centre, resources, demands, result.assignments) == []
+    placed = {a.demand for a in result.assignments}
+    assert {d.key for d in demands if d.recurring} <= placed
+    assert len(placed) >= 35
+    assert len(placed) + len(result.unplaced) == len(demands)
+    assert cs.NOT_SOLVED not in {u.reason for u in result.unplaced}
+    assert 0 <= result.gap < 0.05
+
+
+def test_the_first_plan_keeps_the_previous_plan() -> None:
+    """Even when only the first plan is returned, a re-plan keeps the sessions where they were."""
+    resources = chairs(6)
+    demands = random_day(24, seed=5)
+    first = cs.schedule(CENTRE, resources, demands, time_limit=0.5)
+    previous = {a.demand: (a.resource, a.start) for a in first.assignments}
+    again = [cs.Demand(**{**d.__dict__, "previous": previous.get(d.key)}) for d in demands]
+    second = cs.schedule(CENTRE, resources, again, time_limit=0)
+    assert second.status == cs.FIRST_PLAN
+    assert {(a.demand, a.resource, a.start) for a in second.assignments} == {
+        (a.demand, a.resource, a.start) for a in first.assignments
+    }
+    assert not [a for a in second.assignments if a.moved]
