@@ -85,7 +85,11 @@ class DayGrid:
 
 def day_grid(centre: Organisation, day: dt.date, user: User) -> DayGrid:
     hours = _hours(centre, day)
-    machines = list(Machine.objects.filter(centre=centre, active=True).order_by("kind", "name"))
+    machines = list(
+        Machine.objects.filter(centre=centre, active=True)
+        .select_related("resource")
+        .order_by("kind", "name")
+    )
     if hours is None:
         return DayGrid(None, [], [(m, []) for m in machines], [])
     opens, closes = hours

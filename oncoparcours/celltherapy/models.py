@@ -5,6 +5,7 @@ identity check, EFS care-centre resources and bookings, and beds for the monitor
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -494,6 +495,18 @@ class Machine(BaseModel):
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     active = models.BooleanField(_("in service"), default=True)
+    resource = models.OneToOneField(
+        "planning.Resource",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="efs_machine",
+        verbose_name=_("planned as"),
+        help_text=_(
+            "The machine of the centre's chair and machine plan that is this machine: a "
+            "published plan places the bookings on it."
+        ),
+    )
 
     class Meta:
         ordering = ["centre", "kind", "name"]
@@ -503,6 +516,22 @@ class Machine(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.resource_id is not None and self.centre_id is not None:
+            resource = self.resource
+            assert resource is not None
+            if resource.centre.organisation_id != self.centre_id:
+                raise ValidationError(
+                    {
+                        "resource": _(
+                            "“%(resource)s” is a machine of another centre's plan (%(centre)s): "
+                            "link a machine of this centre's plan."
+                        )
+                        % {"resource": resource.name, "centre": resource.centre.organisation}
+                    }
+                )
 
 
 class CentreSchedule(BaseModel):
@@ -597,6 +626,12 @@ class Booking(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.procedure} {self.starts_at or self.wanted_from}"
+
+    @property
+    def reference(self) -> str:
+        """A short reference that names the booking without naming the patient (planner's
+        notes, booking page)."""
+        return f"EFS-{self.pk.hex[:8].upper()}"
 
 
 class HaemoglobinResult(AppendOnlyModel):

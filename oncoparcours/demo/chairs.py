@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from oncoparcours.celltherapy.models import Machine
+from oncoparcours.celltherapy.services.machines import machine_link
 from oncoparcours.core.models import User
 from oncoparcours.directory.models import Organisation, OrganisationKind, OrganisationMembership
 from oncoparcours.pathways.models import ActivityInstance
@@ -59,14 +61,14 @@ class ChairsDemo:
                 .annotate(n=Count("pk"))
             }
             organisation = max(organisations, key=lambda o: sessions.get(o.pk, 0))
-            centre = self._centre(organisation, efs)
+            centre = self._centre(organisation, efs, user)
             if can_plan_chairs(user, centre):
                 plan = chair_services.chair_plan_build(
                     actor=user, centre=centre, day=timezone.localdate(), seed=1
                 )
                 chair_services.chair_plan_publish(actor=user, plan=plan)
 
-    def _centre(self, organisation: Organisation, efs: bool) -> ChairCentre:
+    def _centre(self, organisation: Organisation, efs: bool, user: User) -> ChairCentre:
         centre, created = ChairCentre.objects.get_or_create(
             organisation=organisation,
             defaults={
@@ -84,7 +86,19 @@ class ChairsDemo:
             else:
                 count = self.rng.randint(10, 14)
                 names = [(ResourceKind.CHAIR, f"Fauteuil {i}") for i in range(1, count + 1)]
-            Resource.objects.bulk_create(
+            resources = Resource.objects.bulk_create(
                 [Resource(centre=centre, kind=kind, name=name) for kind, name in names]
             )
+            if efs:
+                self._link_machines(organisation, resources, user)
         return centre
+
+    def _link_machines(
+        self, organisation: Organisation, resources: list[Resource], user: User
+    ) -> None:
+        """Each planned machine is the EFS machine made with it ("planned as")."""
+        machines = {m.name: m for m in Machine.objects.filter(centre=organisation)}
+        for resource in resources:
+            machine = machines.get(resource.name)
+            if machine is not None:
+                machine_link(actor=user, machine=machine, resource=resource)

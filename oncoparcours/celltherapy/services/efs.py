@@ -485,6 +485,27 @@ def schedule_checked_slot(
     return booking
 
 
+def release_slot(booking: Booking, *, actor: User, details: dict[str, Any]) -> Booking:
+    """Back to "requested" (to schedule): slot and machine cleared, version + 1, audited with the
+    slot it held. The caller holds the row lock and checked the move (``can_move``)."""
+    held = {
+        "unscheduled": booking.starts_at.isoformat() if booking.starts_at else None,
+        "machine": booking.machine.name if booking.machine else None,
+    }
+    booking.machine, booking.starts_at, booking.ends_at = None, None, None
+    booking.status = BookingStatus.REQUESTED
+    booking.version += 1
+    booking.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient_id=booking.patient_id,
+        obj=booking,
+        details={"status": BookingStatus.REQUESTED, **held, **details},
+    )
+    return booking
+
+
 def _follow_scheduled(booking: Booking, actor: User, *, order_step_optional: bool) -> None:
     from oncoparcours.pathways.services.activities import activity_schedule
 
@@ -525,7 +546,7 @@ def booking_close(
         pass  # the requesting physician may cancel their own request
     else:
         _check_staff(actor, booking.centre)
-    if not rules.can_move(booking.status, to) or to == BookingStatus.SCHEDULED:
+    if not rules.can_move(booking.status, to) or to not in rules.CLOSING:
         _refuse(booking, to)
     if to in (BookingStatus.DECLINED, BookingStatus.CANCELLED) and not reason.strip():
         raise ApplicationError(_("Say why (reason)."), field="reason")

@@ -6,7 +6,14 @@ booking page and the CAR-T order page then show the planned time. Registered as 
 ``planning.hooks`` (planning never imports cell therapy).
 
 * A booking done, declined or cancelled is never changed.
-* The plan's machine (a planning ``Resource``) is the EFS machine of the same name at the centre.
+* The plan's machine (a planning ``Resource``) is the EFS machine linked to it
+  (``Machine.resource``, "planned as"); a session on a machine no EFS machine is linked to
+  leaves the booking unchanged and the planner is told.
+* A booking that followed a session of the previous published version which this version no
+  longer places (unplaced, or no longer of the day) goes back to "requested" (to schedule: slot
+  and machine cleared), audited, version + 1: it must not hold a machine slot the plan no longer
+  reserves. One whose session has started keeps its slot and the planner is told (booking
+  reference, no patient). See docs/planning.md.
 * The booking's own rules still hold (machine kind, opening hours, machine free of the bookings
   outside the plan, patient free, one procedure a day, wanted period, haemoglobin gate): a booking
   that breaks one keeps its state and the planner is told why (no patient named: she may not be
@@ -19,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
+from collections.abc import Collection
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import User
-from oncoparcours.planning.models import ChairPlan, ChairSession, hhmm
+from oncoparcours.planning.models import ChairPlan, ChairSession, PlanStatus, hhmm
 
 from ..models import Booking, BookingStatus, Machine
 from ..rules import bookings as rules
@@ -41,14 +49,16 @@ def _at(day: dt.date, minutes: int, zone: str) -> dt.datetime:
 
 
 def _machine_for(session: ChairSession, booking: Booking) -> Machine:
-    wanted = session.resource.name.strip().casefold()
-    for machine in Machine.objects.filter(centre_id=booking.centre_id):
-        if machine.name.strip().casefold() == wanted:
-            return machine
-    raise ApplicationError(
-        _("no EFS machine of the centre is named “%(name)s”.") % {"name": session.resource.name},
-        field="machine",
-    )
+    machine = Machine.objects.filter(
+        centre_id=booking.centre_id, resource_id=session.resource_id
+    ).first()
+    if machine is None:
+        raise ApplicationError(
+            _("no EFS machine of the centre is linked to “%(name)s” (planned as).")
+            % {"name": session.resource.name},
+            field="machine",
+        )
+    return machine
 
 
 @transaction.atomic
@@ -90,21 +100,128 @@ def _same_slot(booking: Booking, session: ChairSession, plan: ChairPlan) -> bool
     if booking.status != BookingStatus.SCHEDULED or booking.starts_at is None:
         return False
     zone = booking.centre.time_zone
-    machine = booking.machine.name.strip().casefold() if booking.machine else ""
     return (
         booking.starts_at == _at(plan.day, session.start, zone)
         and booking.ends_at == _at(plan.day, session.end, zone)
-        and machine == session.resource.name.strip().casefold()
+        and booking.machine is not None
+        and booking.machine.resource_id == session.resource_id
     )
 
 
+@transaction.atomic
+def booking_unschedule_from_plan(
+    *, booking: Booking, actor: User, plan: ChairPlan, session: ChairSession
+) -> Booking:
+    """The plan no longer places the session the booking followed (``session``, of an earlier
+    version): the booking goes back to "requested" (slot and machine cleared). Refused for a
+    closed booking and for a session that has started. The planner's rights on the centre were
+    checked by the publication."""
+    booking = (
+        Booking.objects.select_for_update().select_related("centre", "machine").get(pk=booking.pk)
+    )
+    if not rules.can_move(booking.status, BookingStatus.REQUESTED):
+        raise ApplicationError(_("this booking is closed."), field="status")
+    if booking.starts_at is not None and booking.starts_at <= timezone.now():
+        raise ApplicationError(
+            _("its session has started: record it done or cancelled on the booking's page."),
+            field="starts_at",
+        )
+    return efs.release_slot(
+        booking,
+        actor=actor,
+        details={
+            "chair_plan": str(plan.pk),
+            "plan_version": plan.version,
+            "dropped_session": str(session.pk),
+        },
+    )
+
+
+def _previous_published(plan: ChairPlan) -> ChairPlan | None:
+    return (
+        ChairPlan.objects.filter(
+            centre_id=plan.centre_id,
+            day=plan.day,
+            status=PlanStatus.PUBLISHED,
+            version__lt=plan.version,
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def _dropped(plan: ChairPlan, placed: Collection[uuid.UUID]) -> list[tuple[Booking, ChairSession]]:
+    """The scheduled bookings that hold the slot of a session of the previous published version
+    which this version does not place (``placed``: the activities it places)."""
+    previous = _previous_published(plan)
+    if previous is None:
+        return []
+    gone = {
+        s.activity_id: s
+        for s in ChairSession.objects.filter(plan=previous)
+        .exclude(activity_id__in=list(placed))
+        .select_related("resource")
+    }
+    if not gone:
+        return []
+    bookings = (
+        Booking.objects.filter(
+            centre_id=plan.centre.organisation_id,
+            activity_id__in=list(gone),
+            status=BookingStatus.SCHEDULED,
+        )
+        .select_related("centre", "machine")
+        .order_by("starts_at", "pk")
+    )
+    return [
+        (b, gone[b.activity_id])
+        for b in bookings
+        if b.activity_id is not None and _same_slot(b, gone[b.activity_id], previous)
+    ]
+
+
+def _release_dropped(
+    plan: ChairPlan, actor: User, placed: Collection[uuid.UUID]
+) -> tuple[list[str], set[uuid.UUID]]:
+    """Unschedule the bookings of the dropped sessions; the notes, and the bookings noted."""
+    notes, noted = [], set()
+    for booking, session in _dropped(plan, placed):
+        noted.add(booking.pk)
+        values = {
+            "reference": booking.reference,
+            "time": hhmm(session.start),
+            "resource": session.resource.name,
+        }
+        try:
+            booking_unschedule_from_plan(booking=booking, actor=actor, plan=plan, session=session)
+        except ApplicationError as error:
+            notes.append(
+                _(
+                    "EFS booking %(reference)s: its slot at %(time)s (%(resource)s) is no longer "
+                    "in the plan, but it keeps it — %(reason)s"
+                )
+                % {**values, "reason": error.message}
+            )
+        else:
+            notes.append(
+                _(
+                    "EFS booking %(reference)s: its slot at %(time)s (%(resource)s) is no longer "
+                    "in the plan; it is back to be scheduled (slot and machine cleared)."
+                )
+                % values
+            )
+    return notes, noted
+
+
 def bookings_follow_plan(*, actor: User, plan: ChairPlan) -> list[str]:
-    """Receiver of a published chair / machine plan: place the centre's open bookings at their
-    sessions; notes for the planner (how many placed, which could not be and why, which bookings
-    lost their session in this version)."""
+    """Receiver of a published chair / machine plan: free the slots of the bookings whose session
+    this version dropped, then place the centre's open bookings at their sessions; notes for the
+    planner (how many placed, which could not be and why, which bookings lost their session)."""
     sessions = {
         s.activity_id: s for s in ChairSession.objects.filter(plan=plan).select_related("resource")
     }
+    # First free the slots of the sessions this version dropped: the plan may give them to others.
+    released, noted = _release_dropped(plan, actor, sessions.keys())
     bookings = list(
         Booking.objects.filter(
             centre_id=plan.centre.organisation_id,
@@ -138,23 +255,27 @@ def bookings_follow_plan(*, actor: User, plan: ChairPlan) -> list[str]:
             placed += 1
     if placed:
         notes.insert(0, _("EFS bookings placed at their planned time: %(n)s.") % {"n": placed})
-    return notes + _unplaced_notes(plan)
+    return notes + released + _unplaced_notes(plan, noted)
 
 
-def _unplaced_notes(plan: ChairPlan) -> list[str]:
-    """Bookings scheduled (by an earlier version) whose session this version does not place:
-    they keep their time, the EFS team changes it."""
-    left = Booking.objects.filter(
-        centre_id=plan.centre.organisation_id,
-        status=BookingStatus.SCHEDULED,
-        activity_id__in=plan.unplaced.values("activity_id"),
-    ).select_related("centre")
+def _unplaced_notes(plan: ChairPlan, noted: Collection[uuid.UUID]) -> list[str]:
+    """Bookings still scheduled whose session this version does not place (scheduled by hand,
+    not on a slot of the previous version): they keep their time, the EFS team changes it."""
+    left = (
+        Booking.objects.filter(
+            centre_id=plan.centre.organisation_id,
+            status=BookingStatus.SCHEDULED,
+            activity_id__in=plan.unplaced.values("activity_id"),
+        )
+        .exclude(pk__in=list(noted))
+        .select_related("centre")
+    )
     return [
         _(
-            "An EFS booking scheduled at %(time)s is not placed in this version: it keeps its "
-            "time; change it on the booking's page."
+            "EFS booking %(reference)s, scheduled at %(time)s, is not placed in this version: it "
+            "keeps its time; change it on the booking's page."
         )
-        % {"time": f"{efs._local(b.starts_at, b.centre):%H:%M}"}
+        % {"reference": b.reference, "time": f"{efs._local(b.starts_at, b.centre):%H:%M}"}
         for b in left.order_by("starts_at")
         if b.starts_at is not None
     ]

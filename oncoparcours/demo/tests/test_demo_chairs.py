@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from oncoparcours.celltherapy.models import Machine
 from oncoparcours.demo.chairs import ChairsDemo
 from oncoparcours.directory.models import OrganisationMembership
 from oncoparcours.planning.models import ChairPlan, PlanStatus, Resource
@@ -39,3 +40,21 @@ def test_the_directors_hospital_has_its_day_hospital_too() -> None:
     plan = ChairPlan.objects.get(centre__organisation=hospital)
     assert plan.status == PlanStatus.PUBLISHED
     assert Resource.objects.filter(centre=plan.centre, kind="chair").count() >= 10
+
+
+@pytest.mark.django_db
+def test_the_efs_centres_planned_machines_are_linked_to_its_machines() -> None:
+    efs = ProfessionalFactory(user__username="efs", user__role="efs_staff")
+    centre = OrganisationFactory(name="EFS Centre-Val de Loire", kind="efs_care_centre")
+    OrganisationMembership.objects.create(
+        professional=efs, organisation=centre, start=dt.date(2024, 1, 1)
+    )
+    machines = [
+        Machine.objects.create(centre=centre, name=name, kind=kind)
+        for name, kind in (("Spectra Optia 1", "apheresis"), ("Fauteuil saignée 1", "chair"))
+    ]
+    ChairsDemo(seed=42).run()
+    for machine in machines:
+        machine.refresh_from_db()
+        assert machine.resource is not None and machine.resource.name == machine.name
+        assert machine.resource.centre.organisation == centre
