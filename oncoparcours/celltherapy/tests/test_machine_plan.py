@@ -243,7 +243,7 @@ def test_a_booking_moved_by_hand_is_not_unscheduled_by_a_dropped_session(
     assert booking.status == "scheduled" and booking.machine == setting.second_apheresis
     assert booking.version == 3
     [note] = second.notes
-    assert booking.reference in note and "keeps its time" in note
+    assert booking.reference in note and "garde son horaire" in note
 
 
 def _clock(monkeypatch, moment: dt.datetime) -> None:
@@ -264,7 +264,7 @@ def test_a_started_or_done_session_keeps_its_booking(
     assert booking.status == "scheduled" and booking.version == 2
     assert booking.machine == setting.apheresis
     [note] = second.notes
-    assert booking.reference in note and "has started" in note
+    assert booking.reference in note and "a commencé" in note
     assert car_t_patient.last_name not in note
 
     # Done: never changed, nothing to say.
