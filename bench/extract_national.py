@@ -37,6 +37,7 @@ written = write_extract(Path(sys.argv[1]), now=now, incremental=sys.argv[3] == "
 print(json.dumps({"rows": written.rows, "seconds": written.seconds,
                   "patients_refreshed": written.patients_refreshed,
                   "open_periods_refreshed": written.open_periods_refreshed,
+                  "memory_limit": written.memory_limit,
                   "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
 """
 

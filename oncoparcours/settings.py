@@ -78,6 +78,10 @@ LEDGER_ANCHOR_FILE = os.environ.get(
 # Audit rows younger than this are left to the next sealing (late-committing transactions).
 LEDGER_SEAL_GRACE_SECONDS = float(os.environ.get("ONCOPARCOURS_LEDGER_SEAL_GRACE_SECONDS", "10"))
 BACKUP_DIR = os.environ.get("ONCOPARCOURS_BACKUP_DIR", str(DATA_DIR / "backups"))
+# DuckDB's memory limit while the indicators extract partitions its events (beyond it DuckDB
+# spills to the extract's temporary directory): bounds the extract's memory whatever the number
+# of events. A DuckDB size: 1GB, 512MiB, …
+INDICATORS_EXTRACT_MEMORY_LIMIT = os.environ.get("ONCOPARCOURS_EXTRACT_MEMORY_LIMIT", "1GB")
 # Key of the indicators' pseudonyms (HMAC). Production must have its own: deriving it from
 # SECRET_KEY would tie the pseudonyms to the session key (rotating one would re-identify nothing
 # but silently break every exclusion list and longitudinal extract), so there is no fallback.

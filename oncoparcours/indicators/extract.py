@@ -52,11 +52,22 @@ TEXT_COLUMNS = frozenset(
     ("patient", "kind", "organisation", "network", "board", "template", "category")
 )
 DECIMAL_COLUMNS = frozenset(("value", "value2"))  # DOUBLE: written "38,6" in CSV downloads
-SCHEMA = (
-    "patient VARCHAR, kind VARCHAR, event_at TIMESTAMP, end_at TIMESTAMP, organisation VARCHAR, "
-    "network VARCHAR, board VARCHAR, template VARCHAR, category VARCHAR, value DOUBLE, "
-    "value2 DOUBLE, count INTEGER, overseas BOOLEAN"
-)
+TYPES = {
+    "patient": "VARCHAR",
+    "kind": "VARCHAR",
+    "event_at": "TIMESTAMP",
+    "end_at": "TIMESTAMP",
+    "organisation": "VARCHAR",
+    "network": "VARCHAR",
+    "board": "VARCHAR",
+    "template": "VARCHAR",
+    "category": "VARCHAR",
+    "value": "DOUBLE",
+    "value2": "DOUBLE",
+    "count": "INTEGER",
+    "overseas": "BOOLEAN",
+}
+SCHEMA = ", ".join(f"{column} {TYPES[column]}" for column in COLUMNS)
 KINDS = {
     "diagnosis": "primary cancer diagnosed (category: ICD-10 3 characters; value2: 1 = poor prognosis, 0 = not poor, empty = not determined)",
     "suspicion": "fast-track diagnosis pathway started (suspicion of cancer)",
@@ -161,14 +172,15 @@ class Row:
 
 
 class Builder:
-    """Reads each kind of event with one query (streamed); with ``patients``, only the events of
-    those patients (the incremental refresh)."""
+    """Reads each kind of event with one query (streamed); with ``patients`` (a list of ids, or
+    a query of patient ids read as a subquery), only the events of those patients (the
+    incremental refresh)."""
 
     def __init__(
         self,
         now: dt.datetime | None = None,
         key: bytes | None = None,
-        patients: list[Any] | None = None,
+        patients: Any = None,
     ) -> None:
         from oncoparcours.patients.models import Patient
 
@@ -552,6 +564,7 @@ class Written:
     seconds: float
     patients_refreshed: int | None = None  # None: a full extract
     open_periods_refreshed: int | None = None  # patients whose open periods alone were re-read
+    memory_limit: str = ""  # DuckDB's, as the extract's connection reports it
 
 
 EVENTS = "events"  # the events, partitioned by the first character of the pseudonym
@@ -568,6 +581,53 @@ def events_source(directory: Path) -> str:
     """The DuckDB table expression reading the events of the extract in ``directory``."""
     pattern = str(directory / EVENTS / "*" / "*.parquet").replace("'", "''")
     return f"read_parquet('{pattern}', hive_partitioning = false)"
+
+
+def extract_connection(scratch: Path) -> Any:
+    """The DuckDB connection the extract writes with: a database file in ``scratch`` (the
+    extract's temporary directory), at most ``INDICATORS_EXTRACT_MEMORY_LIMIT`` of memory
+    (``ONCOPARCOURS_EXTRACT_MEMORY_LIMIT``, default 1GB) and what does not fit spilled to
+    ``scratch``, rows written in no particular order (so that DuckDB streams them). The
+    extract's memory is thus bounded whatever the number of events."""
+    import duckdb
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    limit = str(settings.INDICATORS_EXTRACT_MEMORY_LIMIT)
+    connection = duckdb.connect(str(scratch / "extract.duckdb"))
+    try:
+        connection.execute(f"SET memory_limit = {_literal(limit)}")
+    except duckdb.Error as error:
+        connection.close()
+        raise ImproperlyConfigured(
+            f"ONCOPARCOURS_EXTRACT_MEMORY_LIMIT: {limit!r} is not a memory size "
+            f"(for example 1GB or 512MiB): {error}"
+        ) from error
+    spill = scratch / "spill"
+    spill.mkdir(exist_ok=True)
+    connection.execute(f"SET temp_directory = {_literal(str(spill))}")
+    connection.execute("SET preserve_insertion_order = false")
+    return connection
+
+
+def _literal(text: str) -> str:
+    """``text`` as an SQL string literal (SET and table functions take no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def memory_limit(connection: Any) -> str:
+    """The memory limit a DuckDB connection runs with, as DuckDB reports it (``953.6 MiB``)."""
+    return str(connection.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+
+
+def _csv_source(path: Path) -> str:
+    """The DuckDB table expression reading an events CSV written by ``_write_rows`` (the columns
+    and their types given, nothing guessed; an empty cell is NULL)."""
+    columns = ", ".join(f"'{column}': '{TYPES[column]}'" for column in COLUMNS)
+    return (
+        f"read_csv({_literal(str(path))}, columns = {{{columns}}}, header = false, delim = ',', "
+        "quote = '\"', escape = '\"', nullstr = '', auto_detect = false)"
+    )
 
 
 def _copy_csv(connection: Any, table: str, schema: str, path: Path) -> None:
@@ -600,10 +660,12 @@ def _write_dimensions(connection: Any, scratch: Path, directory: Path) -> None:
         os.replace(scratch / f"{table}.parquet", directory / f"{table}.parquet")
 
 
-def _partition(connection: Any, target: Path) -> None:
-    """Write the ``events`` table as Parquet partitioned by the pseudonym's first character."""
+def _partition(connection: Any, source: Path, target: Path) -> None:
+    """Write the events CSV ``source`` as Parquet partitioned by the pseudonym's first character,
+    streamed from the file (never loaded whole)."""
+    query = "SELECT *, left(patient, 1) AS part FROM " + _csv_source(source)  # noqa: S608 (a quoted path)
     connection.execute(
-        "COPY (SELECT *, left(patient, 1) AS part FROM events) TO ? "
+        f"COPY ({query}) TO ? "
         "(FORMAT parquet, PARTITION_BY (part), FILENAME_PATTERN 'events_{uuid}')",
         [str(target)],
     )
@@ -650,19 +712,19 @@ def _save_state(directory: Path, state: dict[str, Any]) -> None:
 
 
 def _write_full(directory: Path, now: dt.datetime, key: bytes | None) -> Written:
-    import duckdb
-
     started = time.monotonic()
     directory.mkdir(parents=True, exist_ok=True)
     audit_id = _last_audit_id()  # before reading: later writes are taken by the next run
     with tempfile.TemporaryDirectory(dir=directory) as scratch_name:
         scratch = Path(scratch_name)
-        rows = _write_rows(Builder(now, key).rows(), scratch / "events.csv")
-        connection = duckdb.connect()
-        _copy_csv(connection, "events", SCHEMA, scratch / "events.csv")
-        _partition(connection, scratch / EVENTS)
-        _write_dimensions(connection, scratch, directory)
-        connection.close()
+        connection = extract_connection(scratch)  # first: a wrong setting stops before reading
+        try:
+            limit = memory_limit(connection)
+            rows = _write_rows(Builder(now, key).rows(), scratch / "events.csv")
+            _partition(connection, scratch / "events.csv", scratch / EVENTS)
+            _write_dimensions(connection, scratch, directory)
+        finally:
+            connection.close()
         stamp_key(scratch, key)
         old = directory / f"{EVENTS}.old"
         shutil.rmtree(old, ignore_errors=True)
@@ -673,7 +735,7 @@ def _write_full(directory: Path, now: dt.datetime, key: bytes | None) -> Written
         (directory / "events.parquet").unlink(missing_ok=True)  # the former single file
         os.replace(scratch / KEY_FILE, directory / KEY_FILE)
     _save_state(directory, _state(now, audit_id, key))
-    return Written(directory, rows, time.monotonic() - started)
+    return Written(directory, rows, time.monotonic() - started, memory_limit=limit)
 
 
 def changed_patients(since: dt.datetime, audit_id: int) -> set[Any]:
@@ -726,22 +788,26 @@ def changed_patients(since: dt.datetime, audit_id: int) -> set[Any]:
     return changed
 
 
-def open_period_patients() -> set[Any]:
-    """Patients with an open home pathway: their follow-up period and Article 51 sequence in
-    progress end at the extract time, so those rows change at every run."""
+def open_period_query() -> Any:
+    """The patients with an open home pathway (a query of patient ids, to be read as a
+    subquery): their follow-up period and Article 51 sequence in progress end at the extract
+    time, so those rows change at every run."""
     from oncoparcours.pathways.models import PathwayInstance
 
-    open_home = PathwayInstance.objects.filter(
-        template__code__in=HOME_TEMPLATES, ended_on__isnull=True
-    ).values_list("patient_id", flat=True)
+    return PathwayInstance.objects.filter(
+        template__code__in=HOME_TEMPLATES, ended_on__isnull=True, patient_id__isnull=False
+    ).values("patient_id")
+
+
+def open_period_patients() -> set[Any]:
+    """The ids of the patients with an open home pathway (``open_period_query``)."""
+    open_home = open_period_query().values_list("patient_id", flat=True)
     return set(open_home.distinct().order_by()) - {None}
 
 
 def _write_incremental(
     directory: Path, now: dt.datetime, key: bytes | None, previous: dict[str, Any]
 ) -> Written:
-    import duckdb
-
     started = time.monotonic()
     audit_id = _last_audit_id()
     since = dt.datetime.fromisoformat(previous["since"]) - LOOK_BACK
@@ -750,33 +816,44 @@ def _write_incremental(
     periods = sorted(open_period_patients() - changed, key=str)
     with tempfile.TemporaryDirectory(dir=directory) as scratch_name:
         scratch = Path(scratch_name)
-        _write_patient_list(scratch / "changed.csv", patients, key)
-        _write_patient_list(scratch / "periods.csv", periods, key)
-        with (scratch / "events.csv").open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            rows = _write_builder_rows(writer, now, key, patients, Builder.rows)
-            rows += _write_builder_rows(writer, now, key, periods, Builder.time_dependent_rows)
-        connection = duckdb.connect()
-        connection.execute("SET threads TO 2")
-        _copy_csv(connection, "events", SCHEMA, scratch / "events.csv")
-        for table in ("changed", "periods"):
-            connection.execute(f"CREATE TABLE {table} (patient VARCHAR PRIMARY KEY)")
-            connection.execute(
-                f"COPY {table} FROM ? (FORMAT csv, HEADER false)", [str(scratch / f"{table}.csv")]
-            )
-        parts = [
-            part
-            for (part,) in connection.execute(
-                "SELECT DISTINCT left(patient, 1) FROM "
-                "(SELECT patient FROM changed UNION SELECT patient FROM periods) ORDER BY 1"
-            ).fetchall()
-        ]
-        for part in parts:
-            _merge_part(connection, directory / EVENTS / f"part={part}", scratch, part)
-        _write_dimensions(connection, scratch, directory)
-        connection.close()
+        connection = extract_connection(scratch)
+        try:
+            limit = memory_limit(connection)
+            _write_patient_list(scratch / "changed.csv", patients, key)
+            _write_patient_list(scratch / "periods.csv", periods, key)
+            with (scratch / "events.csv").open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                rows = _write_builder_rows(writer, now, key, patients, Builder.rows)
+                rows += _write_open_periods(writer, now, key, changed)
+            connection.execute("SET threads TO 2")
+            _copy_csv(connection, "events", SCHEMA, scratch / "events.csv")
+            for table in ("changed", "periods"):
+                connection.execute(f"CREATE TABLE {table} (patient VARCHAR)")
+                connection.execute(
+                    f"COPY {table} FROM ? (FORMAT csv, HEADER false)",
+                    [str(scratch / f"{table}.csv")],
+                )
+            parts = [
+                part
+                for (part,) in connection.execute(
+                    "SELECT DISTINCT left(patient, 1) FROM "
+                    "(SELECT patient FROM changed UNION SELECT patient FROM periods) ORDER BY 1"
+                ).fetchall()
+            ]
+            for part in parts:
+                _merge_part(connection, directory / EVENTS / f"part={part}", scratch, part)
+            _write_dimensions(connection, scratch, directory)
+        finally:
+            connection.close()
     _save_state(directory, _state(now, audit_id, key))
-    return Written(directory, rows, time.monotonic() - started, len(patients), len(periods))
+    return Written(
+        directory,
+        rows,
+        time.monotonic() - started,
+        len(patients),
+        len(periods),
+        memory_limit=limit,
+    )
 
 
 def _write_patient_list(path: Path, patients: list[Any], key: bytes | None) -> None:
@@ -796,6 +873,20 @@ def _write_builder_rows(
     written = 0
     for start in range(0, len(patients), 5000):
         for row in produce(Builder(now, key, patients[start : start + 5000])):
+            writer.writerow(row.cells())
+            written += 1
+    return written
+
+
+def _write_open_periods(writer: Any, now: dt.datetime, key: bytes | None, changed: set[Any]) -> int:
+    """The time-dependent rows of every patient with an open home pathway, read set-wise (one
+    query per kind, the open pathways as a subquery), less those of the ``changed`` patients
+    (re-read whole)."""
+    builder = Builder(now, key, open_period_query())
+    skipped = {builder.pseudonym(patient) for patient in changed}
+    written = 0
+    for row in builder.time_dependent_rows():
+        if row.patient not in skipped:
             writer.writerow(row.cells())
             written += 1
     return written

@@ -9,6 +9,7 @@ import uuid
 
 import duckdb
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from oncoparcours.indicators.extract import events_source, write_extract
@@ -107,3 +108,26 @@ def test_incremental_refresh_equals_a_full_extract(region, clinician, tmp_path):
     # Once more with nothing changed: only the look-back window re-read, the same extract.
     again = write_extract(tmp_path / "kept", now=later, key=KEY, incremental=True)
     assert again.patients_refreshed == 3 and rows(tmp_path / "kept") == after
+
+
+def test_the_extract_runs_within_the_configured_memory_limit(region, clinician, tmp_path, settings):
+    """DuckDB partitions the events within ``INDICATORS_EXTRACT_MEMORY_LIMIT`` (spilling to the
+    extract's temporary directory beyond it), for the full extract and the incremental merge: the
+    connection reports the limit it ran with."""
+    open_home_immunotherapy(region[:2], clinician)
+    settings.INDICATORS_EXTRACT_MEMORY_LIMIT = "300MiB"
+    full = write_extract(tmp_path, key=KEY)
+    assert full.memory_limit == "300.0 MiB"
+    settings.INDICATORS_EXTRACT_MEMORY_LIMIT = "1GB"
+    refreshed = write_extract(tmp_path, key=KEY, incremental=True)
+    assert refreshed.patients_refreshed is not None and refreshed.memory_limit == "953.6 MiB"
+
+
+def test_a_wrong_memory_limit_is_refused_and_the_extract_kept(region, tmp_path, settings):
+    write_extract(tmp_path, key=KEY)
+    before = rows(tmp_path)
+    settings.INDICATORS_EXTRACT_MEMORY_LIMIT = "lots"
+    with pytest.raises(ImproperlyConfigured, match="ONCOPARCOURS_EXTRACT_MEMORY_LIMIT"):
+        write_extract(tmp_path, key=KEY)
+    assert rows(tmp_path) == before
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith("tmp")] == []
