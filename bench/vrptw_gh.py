@@ -1,0 +1,92 @@
+"""Gehring–Homberger 1,000-customer VRPTW subset (issue 18): the product's tour solver against
+plain PyVRP at a fixed wall-clock budget.
+
+The nurse-tour planner (``planning/rules/tours.py`` ``_solve``) hands its routing problem to
+``pyvrp.solve`` with PyVRP's default parameters; the issue's bar is "no worse than plain PyVRP +
+0.1 point" of gap. This script runs each instance of ``../shared/benchmarks/vrptw`` (one per
+class: C1, C2, R1, R2, RC1, RC2 ``_10_1``) with that call, DIMACS rounding (distances truncated
+to one decimal, cost = distance / 10), and reports the gap to the best-known solution of its
+``.sol`` file: gap % = 100 × (cost − BKS) / BKS. The vehicle count is not minimised first (the
+DIMACS cost is distance only).
+
+    .venv/bin/python bench/vrptw_gh.py [--budget 300] [--seed 1] [--instances C1_10_1 RC2_10_1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import common
+
+FOLDER = next(
+    (
+        base / "shared" / "benchmarks" / "vrptw"
+        for base in (common.ROOT.parent, common.ROOT.parent.parent)
+        if (base / "shared" / "benchmarks" / "vrptw").is_dir()
+    ),
+    common.ROOT.parent / "shared" / "benchmarks" / "vrptw",
+)
+INSTANCES = ("C1_10_1", "C2_10_1", "R1_10_1", "R2_10_1", "RC1_10_1", "RC2_10_1")
+
+
+def best_known(path: Path) -> float:
+    for line in path.read_text().splitlines():
+        if line.startswith("Cost"):
+            return float(line.split()[1])
+    raise SystemExit(f"no 'Cost' line in {path}")
+
+
+def run(name: str, budget: float, seed: int) -> dict[str, object]:
+    from pyvrp import read, solve
+    from pyvrp.stop import MaxRuntime
+
+    data = read(FOLDER / f"{name}.vrp", round_func="dimacs")
+    bks = best_known(FOLDER / f"{name}.sol")
+    load = os.getloadavg()[0]
+    started = time.monotonic()
+    result = solve(data, stop=MaxRuntime(budget), seed=seed, display=False)
+    elapsed = time.monotonic() - started
+    cost = result.best.distance() / 10
+    row = {
+        "instance": name,
+        "bks": bks,
+        "cost": round(cost, 1),
+        "feasible": result.best.is_feasible(),
+        "routes": result.best.num_routes(),
+        "gap_pct": round(100 * (cost - bks) / bks, 2),
+        "seconds": round(elapsed, 1),
+        "load_average": round(load, 1),
+    }
+    print(
+        f"{name}: cost {cost:.1f} ({'feasible' if row['feasible'] else 'INFEASIBLE'}), "
+        f"{row['routes']} routes, BKS {bks}, gap {row['gap_pct']} %, {elapsed:.0f} s, "
+        f"load {load:.1f}",
+        flush=True,
+    )
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--budget", type=float, default=300.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--instances", nargs="+", default=list(INSTANCES))
+    args = parser.parse_args()
+    rows = [run(name, args.budget, args.seed) for name in args.instances]
+    record = {
+        "machine": common.machine(),
+        "budget_s": args.budget,
+        "seed": args.seed,
+        "instances": rows,
+    }
+    print(common.save("vrptw_gh", record))
+
+
+if __name__ == "__main__":
+    main()
