@@ -24,7 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 
-NOT_CLONED = {"patients.CareTeamMember", "patients.BreakGlassAccess"}
+# The open alerts' index is kept by database triggers as the alerts are copied (and rebuilt
+# after the history copies, which run with triggers off).
+NOT_CLONED = {"patients.CareTeamMember", "patients.BreakGlassAccess", "monitoring.OpenAlert"}
 NOT_CLONED_APPS = {"celltherapy", "planning"}  # a region's orders and day plans; chained ids
 
 
@@ -179,6 +181,11 @@ def add_history(times: int, first: int = 1) -> dict[str, float]:
                     )
         timings[f"history {index}"] = round(time.monotonic() - started, 1)
         print(f"history {index}: {timings[f'history {index}']} s", flush=True)
+    if times:  # the copies ran with triggers off: index their open alerts as the triggers would
+        from oncoparcours.monitoring.services.open_alerts import open_alert_index_repair
+
+        repaired = open_alert_index_repair()
+        print(f"open alerts indexed after the history: {len(repaired.missing)}", flush=True)
     with connection.cursor() as cursor:
         for models_, _where in groups:
             for model in models_:

@@ -70,3 +70,6 @@ class MonitoringConfig(AppConfig):
             task=tasks.open_alerts_check,
         )
         post_migrate.connect(_bootstrap_rule_sets, sender=self)
+        from .open_alert_index import ensure_open_alert_triggers
+
+        post_migrate.connect(ensure_open_alert_triggers, sender=self)

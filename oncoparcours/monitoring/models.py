@@ -188,12 +188,13 @@ class ResolutionAction(models.TextChoices):
 
 
 class OpenAlert(models.Model):
-    """An alert not yet resolved: a derived index, written with the alert and removed in the
-    transaction that resolves it, so that the inbox reads the few open alerts instead of every
-    alert ever raised (issue 19). Never the source of truth: the inbox still derives each
-    alert's state from its events, so a row left behind cannot show a resolved alert as open,
-    and the escalation worker reads the events alone. ``monitoring verify_open_alerts`` checks
-    that the index and the events agree."""
+    """An alert not yet resolved: a derived index, so that the inbox reads the few open alerts
+    instead of every alert ever raised (issue 19). Kept by the database itself: a trigger adds
+    the row with the alert, another removes it with the "resolved" event
+    (``monitoring.open_alert_index``). Never the source of truth: the inbox still derives each
+    alert's state from its events, so a row left behind cannot show a resolved alert as open;
+    the worker checks the index against the events every 5 minutes
+    (``services.open_alerts``; ``oncoparcours open_alerts verify``)."""
 
     alert = models.OneToOneField(
         Alert, on_delete=models.CASCADE, primary_key=True, related_name="open_marker"

@@ -11,6 +11,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     Max,
     OuterRef,
@@ -108,8 +109,15 @@ def inbox(
         default=Value(0),
         output_field=IntegerField(),
     )
+    # Ties broken by id so that pages never repeat or skip an alert; alerts without a deadline
+    # last on every database (SQLite and PostgreSQL sort NULLs differently).
     return alerts.annotate(level_rank=rank).order_by(
-        "resolved", "acknowledged", "-level_rank", "current_deadline", "-created_at"
+        "resolved",
+        "acknowledged",
+        "-level_rank",
+        F("current_deadline").asc(nulls_last=True),
+        "-created_at",
+        "pk",
     )
 
 

@@ -1,8 +1,14 @@
-"""The open alerts' index (issue 19), filled from the event log: every alert without a
-"resolved" event."""
+"""The open alerts' index (issue 19), filled from the event log (every alert without a
+"resolved" event), then kept by two triggers (``monitoring.open_alert_index``)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
+
+from oncoparcours.monitoring.open_alert_index import install_open_alert_triggers
+
+
+def _install_triggers(apps, schema_editor):
+    install_open_alert_triggers(schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -35,4 +41,5 @@ class Migration(migrations.Migration):
             """,
             reverse_sql=migrations.RunSQL.noop,
         ),
+        migrations.RunPython(_install_triggers, migrations.RunPython.noop),
     ]

@@ -26,7 +26,6 @@ from ..models import (
     AlertEventKind,
     AlertKind,
     AlertRecipient,
-    OpenAlert,
     Report,
     ResolutionAction,
     TriageRuleSet,
@@ -132,7 +131,7 @@ def alert_resolve(
     event = AlertEvent.objects.create(
         alert=alert, kind=AlertEventKind.RESOLVED, actor=actor, action=action, note=note, at=at
     )
-    OpenAlert.objects.filter(alert=alert).delete()
+    # the "resolved" event removes the alert from the open alerts' index (database trigger)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

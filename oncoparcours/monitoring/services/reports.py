@@ -25,7 +25,6 @@ from ..models import (
     AlertEventKind,
     AlertRecipient,
     Level,
-    OpenAlert,
     PatientAccessLink,
     Report,
 )
@@ -324,8 +323,7 @@ def create_alert(
         organisation_id=patient.expert_centre_id or patient.proximity_centre_id,
         created_at=now,
     )
-    alert.save()
-    OpenAlert.objects.create(alert=alert, patient=patient)
+    alert.save()  # its open-alerts index row comes with it (database trigger)
     routing = route(patient, [*decision.notify, *decision.also_notify], actor_label=rule_set_label)
     routed = routing.recipients
     AlertRecipient.objects.bulk_create(

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from oncoparcours.core.models import AuditEvent
 from oncoparcours.monitoring import services
-from oncoparcours.monitoring.models import AlertEvent, OpenAlert
+from oncoparcours.monitoring.models import AlertEvent, AlertRecipient, OpenAlert
 from oncoparcours.monitoring.selectors import inbox
 from oncoparcours.monitoring.tasks import open_alerts_check
 
@@ -63,5 +63,46 @@ def test_a_missing_row_is_reported_then_put_back_by_the_worker(submit, clinician
     repaired = AuditEvent.objects.filter(details__what="open alerts index repaired").get()
     assert repaired.details["missing"] == [str(lost.pk)]
     assert repaired.details["stale"] == [str(resolved.pk)]
+    assert (repaired.details["missing_count"], repaired.details["stale_count"]) == (1, 1)
     call_command("open_alerts", "verify")  # agrees now: no error
     assert AlertEvent.objects.filter(alert=lost).count() == 1  # the alert itself untouched
+
+
+def test_the_database_keeps_the_index_whoever_writes_the_alert(submit, clinician):
+    """Triggers, not the services, keep the index: an alert written by any other path (raw ORM
+    here, raw SQL or an older process during a deploy) is indexed, and its "resolved" event
+    removes it."""
+    from oncoparcours.monitoring.models import Alert
+
+    model = submit(URGENT).alert
+    alert = Alert.objects.create(
+        patient=model.patient, level="urgent", organisation=model.organisation
+    )
+    AlertRecipient.objects.create(alert=alert, professional=clinician, role="oncologist")
+    assert OpenAlert.objects.filter(alert=alert, patient=model.patient).exists()
+    assert alert.pk in open_ids(clinician.user)
+    AlertEvent.objects.create(alert=alert, kind="resolved", actor=clinician.user)
+    assert not OpenAlert.objects.filter(alert=alert).exists()
+    assert OpenAlert.objects.filter(alert=model).exists()  # the other alert is untouched
+
+
+def test_alerts_that_tie_on_every_rank_are_paged_once_each(clinician_client, clinician, submit):
+    from django.urls import reverse
+
+    from oncoparcours.monitoring.models import Alert
+
+    model = submit(URGENT).alert
+    same = {
+        "patient": model.patient,
+        "level": model.level,
+        "organisation": model.organisation,
+        "deadline": model.deadline,
+        "created_at": model.created_at,
+    }
+    tied = [Alert.objects.create(**same) for _ in range(54)]
+    for alert in tied:
+        AlertRecipient.objects.create(alert=alert, professional=clinician, role="oncologist")
+    first = clinician_client.get(reverse("monitoring:inbox")).context["page_obj"]
+    second = clinician_client.get(reverse("monitoring:inbox"), {"page": 2}).context["page_obj"]
+    shown = [a.pk for a in first] + [a.pk for a in second]
+    assert len(shown) == 55 and set(shown) == {model.pk} | {a.pk for a in tied}
