@@ -117,7 +117,9 @@ def booking_unschedule_from_plan(
     closed booking and for a session that has started. The planner's rights on the centre were
     checked by the publication."""
     booking = (
-        Booking.objects.select_for_update().select_related("centre", "machine").get(pk=booking.pk)
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("centre", "machine")
+        .get(pk=booking.pk)
     )
     if not rules.can_move(booking.status, BookingStatus.REQUESTED):
         raise ApplicationError(_("this booking is closed."), field="status")
