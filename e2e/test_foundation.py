@@ -17,6 +17,7 @@ from oncoparcours.testing.factories import (
     OrganisationFactory,
     PatientFactory,
     ProfessionalFactory,
+    UserFactory,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -120,6 +121,15 @@ def test_outsider_sees_a_plain_404(page, team):
     assert "MOREAU" not in page.content()
     page.goto("/patients/")
     expect(page.get_by_text("0 patient, par ordre alphabétique du nom", exact=True)).to_be_visible()
+
+
+def test_a_home_whose_panels_all_come_back_empty_says_nothing_needs_you(page, team):
+    """Issue 19: the lazy panels remove themselves when empty; the page then says so instead of
+    staying blank (a care-role account not yet linked to a professional of the directory)."""
+    UserFactory(username="nouvelle", role="clinician")
+    login(page, "nouvelle", "correct horse battery")
+    expect(page.get_by_text("Rien ne vous attend pour le moment.")).to_be_visible()
+    expect(page.locator("section.record-lazy")).to_have_count(0)
 
 
 def test_switch_to_english_and_back(page, team):

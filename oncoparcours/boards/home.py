@@ -19,6 +19,7 @@ def my_cases_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
         template="boards/panels/my_cases.html",
         context={"cases": cases},
         order=3,
+        patient_ids=tuple(case.patient_id for case in cases),
     )
 
 

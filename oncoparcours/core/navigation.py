@@ -41,6 +41,8 @@ class HomePanel:
     order: int = 100
     key: str = ""
     lazy: bool = False  # a placeholder: the panel is loaded on its own request
+    # The patients the panel names, for the audit event of a panel loaded on its own request.
+    patient_ids: tuple[Any, ...] = ()
 
 
 HomePanelProvider = Callable[[AuthenticatedHttpRequest], HomePanel | None]

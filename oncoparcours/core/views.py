@@ -40,7 +40,14 @@ def home_panel(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
         raise Http404
     panel = home_panel_for(request, key)
     if panel is not None:
-        audit_record(actor=request.user, action=AuditAction.LIST, details={"what": f"home {key}"})
+        audit_record(
+            actor=request.user,
+            action=AuditAction.LIST,
+            details={
+                "what": f"home {key}",
+                "patients": sorted({str(p) for p in panel.patient_ids}),
+            },
+        )
     if request.headers.get("HX-Request") == "true":
         if panel is None:
             return HttpResponse("")

@@ -19,4 +19,5 @@ def week_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
         template="pathways/panels/week.html",
         context={"count": count, "late": late, "activities": activities},
         order=15,
+        patient_ids=tuple(activity.patient_id for activity in activities),
     )

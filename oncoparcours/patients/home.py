@@ -19,7 +19,7 @@ def my_patients_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
     if professional is None:
         return None
     today = timezone.localdate()
-    recent = (
+    recent = list(
         CareTeamMember.objects.filter(
             professional=professional, start__lte=today, start__gte=today - dt.timedelta(days=14)
         )
@@ -32,9 +32,10 @@ def my_patients_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
         template="patients/panels/my_patients.html",
         context={
             "count": patients_for_user(request.user).count(),
-            "recent": list(recent),
+            "recent": recent,
         },
         order=10,
+        patient_ids=tuple(member.patient_id for member in recent),
     )
 
 

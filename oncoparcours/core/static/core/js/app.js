@@ -68,8 +68,20 @@
   // Record sections loaded after the page (issue 19): "Loading…" shown only when scripted;
   // when one arrives, say so in the page's status region and, if the keyboard focus was in its
   // placeholder, move it to the loaded section's heading (the focused link was replaced).
+  // The server sends the placeholders idle (without JavaScript they stay a plain link); a
+  // scripted page marks them busy until htmx replaces them.
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".record-lazy").forEach(function (el) { el.setAttribute("aria-busy", "true"); });
     document.querySelectorAll(".record-lazy__loading").forEach(function (el) { el.hidden = false; });
+    // Home: when every panel came back empty (each removed itself), say that nothing needs
+    // the user rather than leave the page blank.
+    var grid = document.querySelector(".home-panels");
+    var empty = document.getElementById("home-empty");
+    if (grid && empty) {
+      new MutationObserver(function () {
+        if (!grid.querySelector("section")) { empty.hidden = false; }
+      }).observe(grid, { childList: true });
+    }
   });
   // Placeholder id -> [had the focus, "loaded" message], noted before it is replaced.
   var lazyPending = {};
