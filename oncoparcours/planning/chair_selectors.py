@@ -65,8 +65,23 @@ def centre_for_user(user: User, centre_id: uuid.UUID | None) -> ChairCentre | No
     return centres.first()
 
 
+def centre_among(centres: list[ChairCentre], centre_id: uuid.UUID | None) -> ChairCentre | None:
+    """``centre_for_user`` on the user's centres already read: the chosen one, else the first
+    by id (as ``first()`` orders an unordered query)."""
+    chosen = next((c for c in centres if c.pk == centre_id), None)
+    return chosen or min(centres, key=lambda c: c.pk, default=None)
+
+
 def centre_plans(centre: ChairCentre, day: dt.date) -> QuerySet[ChairPlan]:
     return ChairPlan.objects.filter(centre=centre, day=day).order_by("-version")
+
+
+def day_plans(centre: ChairCentre, day: dt.date) -> list[ChairPlan]:
+    """Every version of the centre's plan for the day, newest first, each knowing its centre."""
+    plans = list(centre_plans(centre, day))
+    for plan in plans:
+        plan.centre = centre  # the row just read: no query per plan for it
+    return plans
 
 
 @dataclass

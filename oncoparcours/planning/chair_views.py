@@ -40,7 +40,8 @@ def _uuid(text: str | None) -> uuid.UUID | None:
 def chair_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not selectors.may_plan_chairs(request.user):
         raise Http404
-    centre = selectors.centre_for_user(request.user, _uuid(request.GET.get("centre")))
+    centres = list(selectors.chair_centres_for(request.user))
+    centre = selectors.centre_among(centres, _uuid(request.GET.get("centre")))
     if centre is None:
         # A planning role with no centre of hers (a membership to add in the directory).
         return render(request, "planning/chairs.html", {"centre": None, "centres": []})
@@ -52,20 +53,21 @@ def chair_day(request: AuthenticatedHttpRequest) -> HttpResponse:
             day = form.cleaned_data["day"]
         else:
             error = form_errors(form)
-    plan = selectors.centre_plans(centre, day).first()
+    versions = selectors.day_plans(centre, day)
+    plan = versions[0] if versions else None
     view = selectors.plan_view(user=request.user, plan=plan) if plan else None
     return render(
         request,
         "planning/chairs.html",
         {
             "centre": centre,
-            "centres": list(selectors.chair_centres_for(request.user)),
+            "centres": centres,
             "day": day,
             "previous_day": day - dt.timedelta(days=1),
             "next_day": day + dt.timedelta(days=1),
             "plan": plan,
             "view": view,
-            "versions": list(selectors.centre_plans(centre, day)),
+            "versions": versions,
             "error": error,
         },
     )
