@@ -246,7 +246,7 @@ class Chunk:
         )
         return _by(rows, export_records.STAGING_DIAGNOSIS)
 
-    def of_patient(self, model: Any, fields: Sequence[str]) -> dict[Any, list[tuple[Any, ...]]]:
+    def of_patient(self, model: Any, fields: Sequence[Any]) -> dict[Any, list[tuple[Any, ...]]]:
         """The rows of a patient relation, by patient (in the model's own order); ``fields``
         start with the row's id and its patient's."""
         return _by(model.objects.filter(patient_id__in=self.ids).values_list(*fields), 1)

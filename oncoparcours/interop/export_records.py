@@ -23,6 +23,8 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils import translation
 
 from oncoparcours.directory.referential import icd10_label
@@ -44,6 +46,23 @@ from .report_observations import (
 )
 
 Alias = Callable[[Any], str]
+
+
+def id_text(field: str) -> Cast:
+    """A UUID column read as text, without the UUID object Django would make of each value: for
+    ids used only as pseudonyms (and to match rows read the same way). ``dashed`` gives the
+    text a pseudonym is computed from."""
+    return Cast(field, output_field=CharField())
+
+
+def dashed(text: str) -> str:
+    """A UUID read by ``id_text`` in its canonical text, the ``str()`` of the UUID the pseudonyms
+    are computed from: PostgreSQL gives it; SQLite stores the 32 hexadecimal digits."""
+    if len(text) == 36:
+        return text
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
 PATIENT_SOURCE, CAREGIVER_SOURCE = Source.PATIENT.value, Source.CAREGIVER.value
 
 # -- Follow-up reports ------------------------------------------------------------------------
@@ -68,11 +87,12 @@ class ReportRow:
 
 
 def report_rows(patient_ids: Iterable[Any]) -> list[ReportRow]:
-    """The reports of these patients, in the export's order (submission time, then id)."""
+    """The reports of these patients, in the export's order (submission time, then id); the id
+    as text (``id_text``)."""
     rows = (
         Report.objects.filter(patient_id__in=patient_ids)
         .order_by("submitted_at", "pk")
-        .values_list(*REPORT_FIELDS)
+        .values_list(id_text("pk"), *REPORT_FIELDS[1:])
     )
     return [ReportRow(row) for row in rows]
 
@@ -100,12 +120,12 @@ def _common(derived: Derived, report: ReportRow, alias: Alias) -> dict[str, Any]
     subject = f"Patient/{alias(report.patient_id)}"
     resource: dict[str, Any] = {
         "resourceType": "Observation",
-        "id": alias(f"{report.pk.hex}-{derived.slug}"),
+        "id": alias(f"{report.pk.replace('-', '')}-{derived.slug}"),
         "status": "preliminary" if GRADE_CATEGORY in derived.categories else "final",
         "category": _category(*derived.categories),
         "subject": {"reference": subject},
         "effectiveDateTime": report.submitted_at.isoformat(),
-        "derivedFrom": [{"reference": f"QuestionnaireResponse/{alias(report.pk)}"}],
+        "derivedFrom": [{"reference": f"QuestionnaireResponse/{alias(dashed(report.pk))}"}],
     }
     if report.source == PATIENT_SOURCE:
         resource["performer"] = [{"reference": subject}]
@@ -257,7 +277,7 @@ def questionnaire_response(report: ReportRow, alias: Alias) -> dict[str, Any]:
     subject = f"Patient/{alias(report.patient_id)}"
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
-        "id": alias(report.pk),
+        "id": alias(dashed(report.pk)),
         "extension": [{"url": systems.OWN_REPORT_CONTEXT, "extension": context}],
         "questionnaire": systems.OWN_REPORT_QUESTIONNAIRE,
         "status": "completed",
@@ -273,16 +293,18 @@ def questionnaire_response(report: ReportRow, alias: Alias) -> dict[str, Any]:
 
 # -- The record: diagnoses, stage groups, performance statuses, treatments ----------------------
 
+# The ids (but the patient's) are read as text (``id_text``): only their pseudonyms are needed.
 DIAGNOSIS_FIELDS = (
-    "pk", "patient_id", "icd10", "icdo3_topography", "icdo3_morphology", "laterality",
+    id_text("pk"), "patient_id", "icd10", "icdo3_topography", "icdo3_morphology", "laterality",
     "diagnosed_on", "is_primary",
 )  # fmt: skip
 STAGING_FIELDS = (
-    "pk", "diagnosis_id", "kind", "t", "n", "m", "stage_group", "edition", "staged_on",
+    id_text("pk"), id_text("diagnosis_id"), "kind", "t", "n", "m", "stage_group", "edition",
+    "staged_on",
 )  # fmt: skip
-PERFORMANCE_FIELDS = ("pk", "patient_id", "scale", "value", "recorded_on")
+PERFORMANCE_FIELDS = (id_text("pk"), "patient_id", "scale", "value", "recorded_on")
 TREATMENT_FIELDS = (
-    "pk", "patient_id", "kind", "regimen", "line", "started_on", "ended_on", "end_reason",
+    id_text("pk"), "patient_id", "kind", "regimen", "line", "started_on", "ended_on", "end_reason",
 )  # fmt: skip
 DIAGNOSIS_PK, DIAGNOSIS_PATIENT = 0, 1
 STAGING_DIAGNOSIS = 1
@@ -307,7 +329,7 @@ def condition(row: tuple[Any, ...], alias: Alias) -> dict[str, Any]:
     profile = systems.PRIMARY_CANCER_CONDITION if is_primary else systems.SECONDARY_CANCER_CONDITION
     resource: dict[str, Any] = {
         "resourceType": "Condition",
-        "id": alias(pk),
+        "id": alias(dashed(pk)),
         "meta": {"profile": [profile]},
         "extension": extensions,
         "category": _PROBLEM_LIST,
@@ -343,12 +365,12 @@ def staging(row: tuple[Any, ...], patient_id: Any, alias: Alias) -> dict[str, An
     ]
     resource: dict[str, Any] = {
         "resourceType": "Observation",
-        "id": alias(pk),
+        "id": alias(dashed(pk)),
         "meta": {"profile": [systems.TNM_STAGE_GROUP]},
         "status": "final",
         "code": _loinc(systems.STAGE_GROUP_CODE[kind], f"{kind} stage group"),
         "subject": {"reference": f"Patient/{alias(patient_id)}"},
-        "focus": [{"reference": f"Condition/{alias(diagnosis_id)}"}],
+        "focus": [{"reference": f"Condition/{alias(dashed(diagnosis_id))}"}],
         "effectiveDateTime": staged_on.isoformat(),
         "method": {"text": f"TNM UICC/AJCC, edition {edition}"},
     }
@@ -381,7 +403,7 @@ def performance(row: tuple[Any, ...], alias: Alias) -> dict[str, Any]:
     scale_of = _ECOG if scale == "ecog" else _KARNOFSKY
     return {
         "resourceType": "Observation",
-        "id": alias(pk),
+        "id": alias(dashed(pk)),
         "meta": scale_of["meta"],
         "status": "final",
         "category": _SURVEY,
@@ -404,7 +426,7 @@ def medication_statement(row: tuple[Any, ...], alias: Alias) -> dict[str, Any]:
         status = "completed" if end_reason == "completed" else "stopped"
     resource: dict[str, Any] = {
         "resourceType": "MedicationStatement",
-        "id": alias(pk),
+        "id": alias(dashed(pk)),
         "meta": {"profile": [systems.CANCER_MEDICATION]},
         "status": status,
         "medicationCodeableConcept": {
