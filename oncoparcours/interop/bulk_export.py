@@ -30,15 +30,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
-
 from oncoparcours.celltherapy.models import HaemoglobinResult
 from oncoparcours.core.audit import audit_record, audit_record_many
 from oncoparcours.core.models import AuditAction
 from oncoparcours.core.pseudonyms import derived_key
-from oncoparcours.monitoring.models import Report
 from oncoparcours.patients.consent import excluded_patient_ids
-from oncoparcours.patients.models import Diagnosis, MolecularFinding, Patient, Sex
+from oncoparcours.patients.models import (
+    Diagnosis,
+    MolecularFinding,
+    Patient,
+    PerformanceStatus,
+    Staging,
+    TreatmentCourse,
+)
 from oncoparcours.patients.rules import consent as consent_rules
 
 from . import adverse_resources as adverse
@@ -46,16 +50,15 @@ from . import appointment_resources as appointments
 from . import (
     builders,
     export_pathways,
+    export_records,
     ndjson,
     observations,
     record_resources,
-    report_observations,
     systems,
 )
 from . import celltherapy_appointments as cell
 from . import encounter_resources as encounters
 from . import product_resources as products
-from . import report_resources as reports
 from .readers import Reader
 
 CHUNK = 500
@@ -98,21 +101,23 @@ class Pseudonyms:
         self.known = {}
 
 
-# What the export reads of the patient row itself (``_patient``); the rest is not loaded.
+# What the export reads of the patient row itself (``_patient``), as a tuple; nothing else.
 PATIENT_FIELDS = ("pk", "sex", "birth_date", "deceased_on")
+GENDER = {sex.value: fhir for sex, fhir in builders.GENDER.items()}
 
 
-def _patient(patient: Patient, alias: str) -> dict[str, Any]:
+def _patient(patient: tuple[Any, ...], alias: str) -> dict[str, Any]:
+    _, sex, birth_date, deceased_on = patient
     resource: dict[str, Any] = {
         "resourceType": "Patient",
         "id": alias,
         "meta": {"profile": [systems.CANCER_PATIENT]},
         "identifier": [{"system": PSEUDONYM, "value": alias}],
-        "gender": builders.GENDER[Sex(patient.sex)],
-        "birthDate": str(patient.birth_date.year),
+        "gender": GENDER[sex],
+        "birthDate": str(birth_date.year),
     }
-    if patient.deceased_on:
-        resource["deceasedDateTime"] = str(patient.deceased_on.year)
+    if deceased_on:
+        resource["deceasedDateTime"] = str(deceased_on.year)
     return resource
 
 
@@ -200,20 +205,71 @@ def _rewrite(resource: dict[str, Any], alias: Any) -> dict[str, Any]:
 
 
 class Chunk:
-    """The patient ids of one chunk, and the rows two sources share (read once, when first
-    asked): the reports (their Observations and QuestionnaireResponse) and the pathway
-    instances with their activities (CarePlan, and the activities as Task)."""
+    """The patient ids of one chunk, and the rows several sources share (read once, when first
+    asked): the reports (their Observations and QuestionnaireResponse), the pathway instances
+    with their activities (CarePlan, and the activities as Task), and the record's rows (the
+    diagnoses for their Conditions and their stage groups' Observations), by patient."""
 
     def __init__(self, ids: list[Any]) -> None:
         self.ids = ids
 
     @functools.cached_property
-    def reports(self) -> list[Report]:
-        return list(Report.objects.filter(patient_id__in=self.ids).order_by("submitted_at", "pk"))
+    def reports(self) -> list[export_records.ReportRow]:
+        return export_records.report_rows(self.ids)
 
     @functools.cached_property
     def pathways(self) -> export_pathways.Pathways:
         return export_pathways.Pathways(self.ids)
+
+    @functools.cached_property
+    def diagnosis_rows(self) -> list[tuple[Any, ...]]:
+        """The diagnoses of the chunk's patients, in the order of the patient's ``diagnoses``."""
+        return list(
+            Diagnosis.objects.filter(patient_id__in=self.ids).values_list(
+                *export_records.DIAGNOSIS_FIELDS
+            )
+        )
+
+    @functools.cached_property
+    def diagnoses(self) -> dict[Any, list[tuple[Any, ...]]]:
+        return _by(self.diagnosis_rows, export_records.DIAGNOSIS_PATIENT)
+
+    @functools.cached_property
+    def stagings(self) -> dict[Any, list[tuple[Any, ...]]]:
+        """Each diagnosis' stagings (in the order of its ``stagings``), asked for the diagnoses
+        in their order, as the patients' prefetch did."""
+        diagnoses = [row[export_records.DIAGNOSIS_PK] for row in self.diagnosis_rows]
+        if not diagnoses:
+            return {}
+        rows = Staging.objects.filter(diagnosis_id__in=diagnoses).values_list(
+            *export_records.STAGING_FIELDS
+        )
+        return _by(rows, export_records.STAGING_DIAGNOSIS)
+
+    def of_patient(self, model: Any, fields: Sequence[Any]) -> dict[Any, list[tuple[Any, ...]]]:
+        """The rows of a patient relation, by patient (in the model's own order); ``fields``
+        start with the row's id and its patient's."""
+        return _by(model.objects.filter(patient_id__in=self.ids).values_list(*fields), 1)
+
+    @functools.cached_property
+    def molecular(self) -> dict[Any, list[MolecularFinding]]:
+        """The molecular results in force (read as models: their builder reads many fields)."""
+        found: dict[Any, list[MolecularFinding]] = defaultdict(list)
+        for finding in (
+            MolecularFinding.objects.current()
+            .filter(patient_id__in=self.ids)
+            .select_related("from_biomarker")
+            .order_by("sampled_on", "pk")
+        ):
+            found[finding.patient_id].append(finding)
+        return found
+
+
+def _by(rows: Iterable[tuple[Any, ...]], at: int) -> dict[Any, list[tuple[Any, ...]]]:
+    grouped: dict[Any, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        grouped[row[at]].append(row)
+    return grouped
 
 
 @dataclass(frozen=True)
@@ -234,13 +290,6 @@ def scrubbed(
     return lambda row, alias: [_rewrite(resource, alias) for resource in builder(row)]
 
 
-def _derived(report: Report) -> list[dict[str, Any]]:
-    return [
-        report_observations.derived_observation(derived)
-        for derived in report_observations.derived_of(report)
-    ]
-
-
 def _own_patient(row: Any) -> Any:
     return row.patient_id
 
@@ -254,12 +303,17 @@ SOURCES = (
         _own_patient,
         scrubbed(lambda row: [observations.observation_resource(row)]),
     ),
-    Source("Observation", lambda chunk: chunk.reports, _own_patient, scrubbed(_derived)),
+    Source(
+        "Observation",
+        lambda chunk: chunk.reports,
+        _own_patient,
+        export_records.report_observations_of,
+    ),
     Source(
         "QuestionnaireResponse",
         lambda chunk: chunk.reports,
         _own_patient,
-        scrubbed(lambda row: [reports.report_resource(row)]),
+        lambda row, alias: [export_records.questionnaire_response(row, alias)],
     ),
     Source(
         "AdverseEvent",
@@ -322,9 +376,31 @@ SOURCES = (
 )
 
 
-def _chunk_rows(chunk: Sequence[Patient], types: set[str]) -> dict[Any, list[tuple[Source, Any]]]:
+class Record:
+    """The record's rows of a chunk's patients that the asked types need (one query each), by
+    patient: diagnoses (Condition; with their stagings, Observation), molecular results and
+    performance statuses (Observation), treatments (MedicationStatement)."""
+
+    def __init__(self, shared: Chunk, types: set[str]) -> None:
+        empty: dict[Any, list[Any]] = {}
+        observation = "Observation" in types
+        self.diagnoses = shared.diagnoses if observation or "Condition" in types else empty
+        self.stagings = shared.stagings if observation else empty
+        self.molecular = shared.molecular if observation else empty
+        self.performance = (
+            shared.of_patient(PerformanceStatus, export_records.PERFORMANCE_FIELDS)
+            if observation
+            else empty
+        )
+        self.treatments = (
+            shared.of_patient(TreatmentCourse, export_records.TREATMENT_FIELDS)
+            if "MedicationStatement" in types
+            else empty
+        )
+
+
+def _chunk_rows(shared: Chunk, types: set[str]) -> dict[Any, list[tuple[Source, Any]]]:
     """The rows of every further source for the chunk's patients (one query each), by patient."""
-    shared = Chunk([patient.pk for patient in chunk])
     by_patient: dict[Any, list[tuple[Source, Any]]] = defaultdict(list)
     for source in SOURCES:
         if source.type in types:
@@ -333,41 +409,49 @@ def _chunk_rows(chunk: Sequence[Patient], types: set[str]) -> dict[Any, list[tup
     return by_patient
 
 
+NONE: list[Any] = []
+
+
 def _resources(
-    patient: Patient, alias: Pseudonyms, types: set[str], more: list[tuple[Source, Any]]
+    patient: tuple[Any, ...],
+    alias: Pseudonyms,
+    types: set[str],
+    record: Record,
+    more: list[tuple[Source, Any]],
 ) -> Iterator[dict[str, Any]]:
-    patient_alias = alias(patient.pk)
+    pk = patient[0]
+    patient_alias = alias(pk)
     if "Patient" in types:
         yield _patient(patient, patient_alias)
-    for diagnosis in patient.export_diagnoses:  # type: ignore[attr-defined]
-        if "Condition" in types:
-            condition = builders.condition_resource(diagnosis)
-            yield _rewrite(condition, alias)
-        if "Observation" in types:
-            for staging in diagnosis.export_stagings:
-                staging.diagnosis = diagnosis
-                yield _rewrite(observations.staging_observation(staging), alias)
-    if "Observation" in types:
+    condition, observation = "Condition" in types, "Observation" in types
+    for diagnosis in record.diagnoses.get(pk, NONE):
+        if condition:
+            yield export_records.condition(diagnosis, alias)
+        if observation:
+            for staging in record.stagings.get(diagnosis[0], NONE):
+                yield export_records.staging(staging, pk, alias)
+    if observation:
         # One Observation per molecular result in force (the single source, issue 15).
-        for finding in patient.current_molecular:  # type: ignore[attr-defined]
+        for finding in record.molecular.get(pk, NONE):
             found = record_resources.molecular_observation(finding)
             yield _rewrite(found, alias)
-        for status in patient.export_performance:  # type: ignore[attr-defined]
-            yield _rewrite(observations.performance_observation(status), alias)
-    if "MedicationStatement" in types:
-        for course in patient.export_treatments:  # type: ignore[attr-defined]
-            yield _rewrite(record_resources.medication_statement(course), alias)
+        for status in record.performance.get(pk, NONE):
+            yield export_records.performance(status, alias)
+    for course in record.treatments.get(pk, NONE):
+        yield export_records.medication_statement(course, alias)
     for source, row in more:
         yield from source.build(row, alias)
 
 
-def _chunk_block(chunk: Sequence[Patient], alias: Pseudonyms, types: set[str]) -> bytes:
+def _chunk_block(chunk: Sequence[tuple[Any, ...]], alias: Pseudonyms, types: set[str]) -> bytes:
     """The NDJSON lines of one chunk's patients, one resource a line."""
-    more = _chunk_rows(chunk, types)
+    shared = Chunk([patient[0] for patient in chunk])
+    record = Record(shared, types)
+    more = _chunk_rows(shared, types)
     lines = [
         ndjson.encode(resource)
         for patient in chunk
-        for resource in _resources(patient, alias, types, more.get(patient.pk, []))
+        for resource in _resources(patient, alias, types, record, more.get(patient[0], NONE))
     ]
     if not lines:
         return b""
@@ -383,26 +467,7 @@ def export_lines(*, reader: Reader, purpose: str, types: set[str]) -> Iterator[b
         Patient.objects.filter(reader.patient_filter("pk"))
         .exclude(pk__in=excluded)
         .order_by("pk")
-        .only(*PATIENT_FIELDS)
-        # Prefetched as lists (``to_attr``): no queryset made per patient.
-        .prefetch_related(
-            Prefetch(
-                "diagnoses",
-                queryset=Diagnosis.objects.prefetch_related(
-                    Prefetch("stagings", to_attr="export_stagings")
-                ),
-                to_attr="export_diagnoses",
-            ),
-            Prefetch(
-                "molecular",
-                queryset=MolecularFinding.objects.current()
-                .select_related("from_biomarker")
-                .order_by("sampled_on", "pk"),
-                to_attr="current_molecular",
-            ),
-            Prefetch("performance_statuses", to_attr="export_performance"),
-            Prefetch("treatments", to_attr="export_treatments"),
-        )
+        .values_list(*PATIENT_FIELDS)
     )
     last = None
     exported = 0
@@ -418,14 +483,14 @@ def export_lines(*, reader: Reader, purpose: str, types: set[str]) -> Iterator[b
                     {
                         **reader.audit(),
                         "action": AuditAction.EXPORT,
-                        "patient_id": patient.pk,
+                        "patient_id": patient[0],
                         "details": {"what": "FHIR $export", "purpose": purpose},
                     }
                     for patient in chunk
                 ]
             )
             exported += len(chunk)
-            last = chunk[-1].pk
+            last = chunk[-1][0]
             # Nothing of this chunk is kept while the next one is read (memory flat).
             del chunk
             alias.forget()

@@ -27,18 +27,21 @@ from oncoparcours.pathways.models import (
 
 from . import ndjson, systems
 from .careplan_resources import ACTIVITY_STATUS, OPEN_ACTIVITIES, PLAN_STATUS, french_label
+from .export_records import dashed, id_text
 from .task_resources import STEP_STATUS
 
 Alias = Callable[[Any], str]
 
+# The ids (but the patient's) are read as text (``export_records.id_text``): only their
+# pseudonyms are needed, and the activities match their pathway by the same text.
 PLAN_FIELDS = (
-    "pk", "patient_id", "template__code", "template__version", "template__title_fr", "status",
-    "start_date", "ended_on", "pause_reason",
+    id_text("pk"), "patient_id", "template__code", "template__version", "template__title_fr",
+    "status", "start_date", "ended_on", "pause_reason",
 )  # fmt: skip
 STEP_FIELDS = (
-    "pk", "instance_id", "patient_id", "key", "kind", "title_fr", "status", "place", "day",
-    "due_date", "scheduled_for", "done_on", "updated_at", "result_value", "result_unit",
-    "assigned_to_id", "organisation_id", "organisation__name",
+    id_text("pk"), id_text("instance_id"), "patient_id", "key", "kind", "title_fr", "status",
+    "place", "day", "due_date", "scheduled_for", "done_on", "updated_at", "result_value",
+    "result_unit", id_text("assigned_to_id"), "organisation_id", "organisation__name",
 )  # fmt: skip
 PLAN_PK, PLAN_PATIENT, PLAN_STATUS_AT, PLAN_PAUSE_REASON = 0, 1, 5, 8
 STEP_INSTANCE, STEP_PATIENT = 1, 2
@@ -113,7 +116,7 @@ def _activity(step: tuple[Any, ...], paused: bool, alias: Alias) -> dict[str, An
         },
     }
     if assigned_to_id:
-        detail["performer"] = [{"reference": f"Practitioner/{alias(assigned_to_id)}"}]
+        detail["performer"] = [{"reference": f"Practitioner/{alias(dashed(assigned_to_id))}"}]
     return {"detail": detail}
 
 
@@ -126,7 +129,7 @@ def careplan(row: tuple[tuple[Any, ...], list[tuple[Any, ...]]], alias: Alias) -
         period["end"] = ended_on.isoformat()
     resource: dict[str, Any] = {
         "resourceType": "CarePlan",
-        "id": alias(pk),
+        "id": alias(dashed(pk)),
         "instantiatesUri": [f"{systems.OWN_PATHWAY_TEMPLATE}/{code}/{version}"],
         "status": PLAN_STATUS[status],
         "intent": "plan",
@@ -164,9 +167,9 @@ def task(row: tuple[tuple[Any, ...], tuple[Any, ...]], alias: Alias) -> dict[str
     status = _task_status(raw_status, plan[PLAN_STATUS_AT])
     resource: dict[str, Any] = {
         "resourceType": "Task",
-        "id": alias(pk),
+        "id": alias(dashed(pk)),
         "extension": _extensions(key, due),
-        "basedOn": [{"reference": f"CarePlan/{alias(instance_id)}"}],
+        "basedOn": [{"reference": f"CarePlan/{alias(dashed(instance_id))}"}],
         "status": status,
         "intent": "plan",
         "code": _code(kind, title),
@@ -181,7 +184,7 @@ def task(row: tuple[tuple[Any, ...], tuple[Any, ...]], alias: Alias) -> dict[str
             "coding": [{"system": systems.OWN_PAUSE_REASON, "code": pause_reason}]
         }
     if assigned_to_id:
-        resource["owner"] = {"reference": f"Practitioner/{alias(assigned_to_id)}"}
+        resource["owner"] = {"reference": f"Practitioner/{alias(dashed(assigned_to_id))}"}
     if raw_status == DONE and result_value is not None:
         quantity: dict[str, Any] = {"value": ndjson.number(float(result_value))}
         if result_unit:

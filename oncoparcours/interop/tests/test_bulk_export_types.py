@@ -1,8 +1,8 @@
-"""``$export`` of every patient-data type the API serves (QuestionnaireResponse, AdverseEvent,
-CarePlan, Task, Appointment, Encounter, BiologicallyDerivedProduct, and the report and lab
-Observations): each valid, pseudonymised (references point to the pseudonyms, free text and
-names dropped), and **never for a patient who objects** to the export's purpose (safety rule:
-one test per type)."""
+"""``$export`` of every patient-data type the API serves (Condition, MedicationStatement,
+QuestionnaireResponse, AdverseEvent, CarePlan, Task, Appointment, Encounter,
+BiologicallyDerivedProduct, and the record's, report and lab Observations): each valid,
+pseudonymised (references point to the pseudonyms, free text and names dropped), and **never
+for a patient who objects** to the export's purpose (safety rule: one test per type)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,14 @@ from oncoparcours.interop.bulk_export import TYPES, Pseudonyms
 from oncoparcours.monitoring.services.reports import report_submit
 from oncoparcours.pathways import services as pathway_services
 from oncoparcours.pathways.models import PathwayTemplate
+from oncoparcours.patients.models import PerformanceStatus, Staging
 from oncoparcours.testing.celltherapy import car_t_setting, place_order
-from oncoparcours.testing.factories import CareTeamMemberFactory, PatientFactory
+from oncoparcours.testing.factories import (
+    CareTeamMemberFactory,
+    DiagnosisFactory,
+    PatientFactory,
+    TreatmentCourseFactory,
+)
 
 from .test_adverse_events import record as adverse_event
 from .test_bulk_export import lines, objecting
@@ -31,7 +37,9 @@ from .test_system_access import call, register, token
 pytestmark = pytest.mark.django_db
 SECRET = "TEXTE-LIBRE-SECRET"
 NEW_TYPES = (
+    "Condition",
     "Observation",
+    "MedicationStatement",
     "QuestionnaireResponse",
     "AdverseEvent",
     "CarePlan",
@@ -55,6 +63,12 @@ def full_record(patient, doctor):
         moment="request", recorded_by=doctor.user,
     )  # fmt: skip
     adverse_event(patient, doctor)
+    diagnosis = DiagnosisFactory(patient=patient, note=SECRET, icdo3_topography="C34.1")
+    Staging.objects.create(diagnosis=diagnosis, kind="clinical", t="T2", n="N0", m="M0",
+                           stage_group="IB", staged_on=timezone.localdate())  # fmt: skip
+    PerformanceStatus.objects.create(patient=patient, value=1, recorded_on=timezone.localdate())
+    TreatmentCourseFactory(patient=patient, recorded_by=doctor.user, note=SECRET, line=2,
+                           ended_on=timezone.localdate(), end_reason="other")  # fmt: skip
     pathway_services.pathway_apply(
         template=PathwayTemplate.objects.get(code="home-immunotherapy", is_latest=True),
         patient=patient,
