@@ -8,6 +8,7 @@ from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.navigation import HomePanel
 
 from .selectors import week_activities
+from .worklist_rows import activity_rows
 
 
 def week_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
@@ -17,7 +18,7 @@ def week_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
     return HomePanel(
         title=_("My activities this week"),
         template="pathways/panels/week.html",
-        context={"count": count, "late": late, "activities": activities},
+        context={"count": count, "late": late, "activities": activity_rows(activities)},
         order=15,
         patient_ids=tuple(activity.patient_id for activity in activities),
     )

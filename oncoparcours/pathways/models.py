@@ -22,8 +22,14 @@ from oncoparcours.patients.models import Patient
 from .rules.dates import Offset
 
 
-def _localised(fr: str, en: str) -> str:
-    return en if (get_language() or "fr").startswith("en") and en else fr
+def english_active() -> bool:
+    return (get_language() or "fr").startswith("en")
+
+
+def localised(fr: str, en: str, english: bool | None = None) -> str:
+    """The English text when English is active (or ``english`` says so) and there is one.
+    A list passes ``english`` once for all its rows (``get_language`` is not free)."""
+    return en if (english_active() if english is None else english) and en else fr
 
 
 class PathwayTemplate(BaseModel):
@@ -55,12 +61,12 @@ class PathwayTemplate(BaseModel):
 
     @property
     def title(self) -> str:
-        return _localised(self.title_fr, self.title_en)
+        return localised(self.title_fr, self.title_en)
 
     @property
     def summary(self) -> str:
         summary = self.definition.get("summary") or {}
-        return _localised(summary.get("fr", ""), summary.get("en", ""))
+        return localised(summary.get("fr", ""), summary.get("en", ""))
 
     @property
     def parameters(self) -> dict[str, Any]:
@@ -176,7 +182,7 @@ class PhaseInstance(BaseModel):
 
     @property
     def title(self) -> str:
-        return _localised(self.title_fr, self.title_en)
+        return localised(self.title_fr, self.title_en)
 
     @property
     def duration(self) -> Offset:
@@ -297,7 +303,7 @@ class ActivityInstance(BaseModel):
 
     @property
     def title(self) -> str:
-        return _localised(self.title_fr, self.title_en)
+        return localised(self.title_fr, self.title_en)
 
     def expected_day(self) -> dt.date:
         if self.status == ActivityStatus.SCHEDULED and self.scheduled_for:
@@ -336,7 +342,7 @@ class ActivityInstance(BaseModel):
         return 0
 
     def checklist_items(self) -> list[str]:
-        return [_localised(item.get("fr", ""), item.get("en", "")) for item in self.checklist]
+        return [localised(item.get("fr", ""), item.get("en", "")) for item in self.checklist]
 
 
 class PathwayEvent(AppendOnlyModel):

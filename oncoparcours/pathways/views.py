@@ -41,6 +41,7 @@ from .forms import (
     WorklistFilterForm,
 )
 from .models import ActivityStatus
+from .worklist_rows import activity_rows
 from .worklist_sections import worklist_sections
 
 
@@ -415,11 +416,11 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
         place=data.get("place", ""),
     )
     page = Paginator(activities, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.activities_in_order(list(page.object_list))
+    rows = activity_rows(selectors.activities_in_order(list(page.object_list)))
     audit_record(
         actor=request.user,
         action=AuditAction.LIST,
-        details={"what": "worklist", "patients": sorted({str(a.patient_id) for a in rows})},
+        details={"what": "worklist", "patients": sorted({str(row.patient_id) for row in rows})},
     )
     params = request.GET.copy()
     params.pop("page", None)

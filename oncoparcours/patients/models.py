@@ -33,6 +33,22 @@ class Sex(models.TextChoices):
     UNDETERMINED = "X", _("Undetermined")
 
 
+def display_first_names(first_names: str) -> str:
+    """First names as entered; those stored in INS capitals are shown as "Marie-Claire"."""
+    if not first_names.isupper():
+        return first_names
+    return re.sub(r"[A-Z]+", lambda m: m.group(0).capitalize(), first_names)
+
+
+def list_label(
+    *, birth_last_name: str, used_last_name: str, first_names: str, birth_date: dt.date
+) -> str:
+    """``Patient.label`` from the columns alone, for lists that read values rather than models:
+    "DUPONT Marie (12/03/1957)"."""
+    last_name = used_last_name or birth_last_name
+    return f"{last_name.upper()} {display_first_names(first_names)} ({birth_date:%d/%m/%Y})"
+
+
 class Patient(BaseModel):
     ins = models.CharField(  # noqa: DJ001 (NULL = not known yet; unique when set)
         _("INS"),
@@ -128,9 +144,7 @@ class Patient(BaseModel):
     @property
     def display_first_names(self) -> str:
         """First names as entered; those stored in INS capitals are shown as "Marie-Claire"."""
-        if not self.first_names.isupper():
-            return self.first_names
-        return re.sub(r"[A-Z]+", lambda m: m.group(0).capitalize(), self.first_names)
+        return display_first_names(self.first_names)
 
     @property
     def display_name(self) -> str:
@@ -139,7 +153,12 @@ class Patient(BaseModel):
     @property
     def label(self) -> str:
         """Name and birth date, for lists: "DUPONT Marie (12/03/1957)"."""
-        return f"{self.display_name} ({self.birth_date:%d/%m/%Y})"
+        return list_label(
+            birth_last_name=self.birth_last_name,
+            used_last_name=self.used_last_name,
+            first_names=self.first_names,
+            birth_date=self.birth_date,
+        )
 
     def age_on(self, day: dt.date | None = None) -> int:
         day = day or timezone.localdate()

@@ -1,10 +1,13 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from oncoparcours.pathways import services
-from oncoparcours.pathways.models import PathwayInstance, PathwayTemplate
+from oncoparcours.pathways.models import ActivityInstance, PathwayInstance, PathwayTemplate
 from oncoparcours.testing.factories import CareTeamMemberFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +131,42 @@ def test_worklist_shows_late_activities_of_my_patients_only(
     body = clinician_client.get(reverse("pathways:worklist"), {"scope": "team"}).content.decode()
     assert "MOREAU" in body and "AILLEURS" not in body
     assert "en retard" in body or "late" in body
+
+
+def test_worklist_rows_link_and_name_what_each_activity_is(clinician_client, instance, clinician):
+    """A worklist row: the patient's label and record, the activity with its appointment time in
+    local time, the organisation, the assigned professional, the pathway and its phase, and the
+    "done" form and link of that very activity."""
+    activity = instance.activities.filter(status="planned").order_by("day", "key").first()
+    when = timezone.make_aware(
+        dt.datetime.combine(timezone.localdate() + dt.timedelta(days=2), dt.time(9, 5))
+    )
+    centre = instance.patient.proximity_centre
+    ActivityInstance.objects.filter(pk=activity.pk).update(
+        status="scheduled",
+        scheduled_for=when,
+        day=when.date(),
+        assigned_to=clinician,
+        organisation=centre,
+    )
+    body = clinician_client.get(
+        reverse("pathways:worklist"), {"scope": "team", "period": "next30"}
+    ).content.decode()
+    done = reverse(
+        "pathways:activity_action", args=[instance.patient_id, instance.pk, activity.pk, "done"]
+    )
+    rows = [row for row in re.findall(r"<tr[ >].*?</tr>", body, re.DOTALL) if done in row]
+    assert len(rows) == 1
+    row = rows[0]
+    record = reverse("patients:detail", args=[instance.patient_id])
+    assert f'<a href="{record}">{escape(instance.patient.label)}</a>' in row
+    assert f"{escape(activity.title)}<br>" in row and " · 09:05</span>" in row
+    assert f'<span class="muted">{escape(str(centre))}</span>' in row
+    assert f"<td>{clinician.full_name}</td>" in row
+    assert f'<a href="{instance.get_absolute_url()}">{escape(instance.template.title)}</a>' in row
+    assert f'<span class="muted">{escape(activity.phase.title)}</span>' in row
+    assert f'action="{done}"' in row and f'<a href="{done}?next=' in row
+    assert f'name="version" value="{activity.version}"' in row
 
 
 def test_programme_page_tracks_inclusions_against_the_target(clinician_client, instance):

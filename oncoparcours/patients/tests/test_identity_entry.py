@@ -9,7 +9,7 @@ from django.urls import reverse
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditEvent
 from oncoparcours.patients import services
-from oncoparcours.patients.models import Patient
+from oncoparcours.patients.models import Patient, list_label
 from oncoparcours.testing.factories import CareTeamMemberFactory, PatientFactory, valid_ins
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +41,23 @@ def test_a_valid_entry_is_stored_in_rniv_capitals_and_e164(clinician):
     )
     assert patient.phone == "+33612345678"
     assert patient.label == "DUPONT Marie Helene (12/03/1957)"
+    # Lists that read columns rather than models (the worklist) print the same label.
+    assert (
+        list_label(
+            birth_last_name=patient.birth_last_name,
+            used_last_name=patient.used_last_name,
+            first_names=patient.first_names,
+            birth_date=patient.birth_date,
+        )
+        == patient.label
+    )
+    married = {
+        "birth_last_name": "DUPONT",
+        "used_last_name": "MARTIN",
+        "first_names": "MARIE-CLAIRE",
+    }
+    assert list_label(**married, birth_date=BIRTH) == "MARTIN Marie-Claire (12/03/1957)"
+    assert Patient(**married, birth_date=BIRTH).label == "MARTIN Marie-Claire (12/03/1957)"
 
 
 INS_1957_F_37 = valid_ins("F", BIRTH, "37")
