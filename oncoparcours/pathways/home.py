@@ -15,10 +15,11 @@ def week_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
     count, late, activities = week_activities(request.user)
     if not count:
         return None
+    rows = activity_rows(activities)
     return HomePanel(
         title=_("My activities this week"),
         template="pathways/panels/week.html",
-        context={"count": count, "late": late, "activities": activity_rows(activities)},
+        context={"count": count, "late": late, "activities": rows},
         order=15,
-        patient_ids=tuple(activity.patient_id for activity in activities),
+        patient_ids=tuple(row.patient_id for row in rows),
     )

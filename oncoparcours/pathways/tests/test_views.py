@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from oncoparcours.core.models import AuditEvent
 from oncoparcours.pathways import services
 from oncoparcours.pathways.models import ActivityInstance, PathwayInstance, PathwayTemplate
 from oncoparcours.testing.factories import CareTeamMemberFactory, PatientFactory
@@ -193,6 +194,28 @@ def test_inclusion_chart_svg_uses_dot_decimals(clinician_client, instance):
     assert re.search(r'<rect class="bar" x="0" y="[\d.]+"', page)
     assert not re.search(r'(y|height)="\d+,\d', page)
     assert "En cours : 1" in page
+
+
+def test_the_home_week_panel_lists_my_due_activities_and_audits_their_patients(
+    clinician_client, instance, clinician
+):
+    """The home's "my activities this week" panel (loaded on its own request): the count, each
+    activity's day, patient (linking to the pathway) and title; its audit event names the
+    patients shown."""
+    activity = instance.activities.filter(status="planned").order_by("day", "key").first()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    ActivityInstance.objects.filter(instance=instance, status="planned").exclude(
+        pk=activity.pk
+    ).update(day=tomorrow + dt.timedelta(days=30))
+    ActivityInstance.objects.filter(pk=activity.pk).update(day=tomorrow, assigned_to=clinician)
+    panel = clinician_client.get(
+        reverse("core:home_panel", args=["pathways.week"]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert '<p class="stat">1</p>' in panel
+    link = f'<a href="{instance.get_absolute_url()}">{escape(instance.patient.label)}</a>'
+    assert f"{tomorrow:%d/%m} — {link} : {escape(activity.title)}</li>" in panel
+    event = AuditEvent.objects.get(action="list", details__what="home pathways.week")
+    assert event.details["patients"] == [str(instance.patient_id)]
 
 
 def test_worklist_by_organisation_shows_activities_at_my_sites(
