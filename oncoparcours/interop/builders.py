@@ -126,11 +126,7 @@ def condition_resource(diagnosis: Diagnosis) -> dict[str, Any]:
         "category": [
             {"coding": [{"system": systems.CONDITION_CATEGORY, "code": "problem-list-item"}]}
         ],
-        "code": {
-            "coding": [
-                {"system": systems.ICD10, "code": diagnosis.icd10, "display": diagnosis.label}
-            ]
-        },
+        "code": {"coding": [systems.icd10_coding(diagnosis.icd10, diagnosis.label)]},
         "bodySite": body_site,
         "subject": {"reference": f"Patient/{diagnosis.patient_id}"},
         "note": [{"text": diagnosis.note}] if diagnosis.note else [],

@@ -333,9 +333,7 @@ def condition(row: tuple[Any, ...], alias: Alias) -> dict[str, Any]:
         "meta": {"profile": [profile]},
         "extension": extensions,
         "category": _PROBLEM_LIST,
-        "code": {
-            "coding": [{"system": systems.ICD10, "code": icd10, "display": icd10_label(icd10)}]
-        },
+        "code": {"coding": [systems.icd10_coding(icd10, icd10_label(icd10))]},
     }
     if topography:
         resource["bodySite"] = [{"coding": [{"system": systems.ICDO3, "code": topography}]}]

@@ -119,3 +119,12 @@ OWN_EFS_BOOKING = OWN + "NamingSystem/efs-booking"  # a procedure booked at an E
 OWN_EFS_PROCEDURE = OWN + "CodeSystem/cell-therapy-procedure"
 OWN_CARRY_REASON = OWN + "StructureDefinition/board-carry-over-reason"
 OWN_PAUSE_REASON = OWN + "CodeSystem/pathway-pause-reason"  # toxicity, hospitalisation…
+
+
+def icd10_coding(code: str, label: str) -> dict[str, str]:
+    """An ICD-10 coding; without ``display`` when the code has no label in our table (FHIR
+    forbids an empty string)."""
+    coding = {"system": ICD10, "code": code}
+    if label:
+        coding["display"] = label
+    return coding

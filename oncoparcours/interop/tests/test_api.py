@@ -213,3 +213,17 @@ def test_medication_statement_search_and_read_carry_the_treatment(client_for, do
     assert resource["extension"][0]["valueInteger"] == 2
     assert get(client_for, f"/fhir/MedicationStatement/{course.pk}")["id"] == str(course.pk)
     assert get(client_for, "/fhir/MedicationStatement")["total"] == 1  # never the outsider's
+
+
+def test_a_condition_whose_code_has_no_label_is_served_valid(client_for, doctor):
+    """An ICD-10 code outside the label table (an imported or older code): the Condition is
+    served with the code alone, not refused nor an empty display."""
+    patient = in_team(doctor)
+    DiagnosisFactory(patient=patient, icd10="Z99.9")
+    bundle = get(client_for, f"/fhir/Condition?patient=Patient/{patient.pk}")
+    condition = bundle["entry"][0]["resource"]
+    Condition.model_validate(condition)
+    coding = condition["code"]["coding"][0]
+    assert coding["code"] == "Z99.9" and coding.get("display", "label") != ""
+    read = get(client_for, f"/fhir/Condition/{condition['id']}")
+    assert read["code"]["coding"][0]["code"] == "Z99.9"
