@@ -46,6 +46,7 @@ def team(transactional_db):
 def test_find_a_patient_and_complete_the_record(page, team):
     login(page, "hvasseur")
     expect(page.get_by_role("heading", name="Mes patients")).to_be_visible()
+    expect(page.get_by_text("Rien ne vous attend pour le moment.")).to_have_count(0)
     page.get_by_role("link", name="Patients", exact=True).click()
     expect(page.get_by_text("31 patients")).to_be_visible()
     page.get_by_label("Nom ou INS").fill("moreau")

@@ -66,10 +66,10 @@ def centre_for_user(user: User, centre_id: uuid.UUID | None) -> ChairCentre | No
 
 
 def centre_among(centres: list[ChairCentre], centre_id: uuid.UUID | None) -> ChairCentre | None:
-    """``centre_for_user`` on the user's centres already read: the chosen one, else the first
-    by id (as ``first()`` orders an unordered query)."""
+    """``centre_for_user`` on the user's centres already read (in the model's order, by name):
+    the chosen one if she plans it, else her first one."""
     chosen = next((c for c in centres if c.pk == centre_id), None)
-    return chosen or min(centres, key=lambda c: c.pk, default=None)
+    return chosen or (centres[0] if centres else None)
 
 
 def centre_plans(centre: ChairCentre, day: dt.date) -> QuerySet[ChairPlan]:

@@ -301,6 +301,24 @@ def test_only_the_centre_staff_sees_the_page(client, chairs_day) -> None:
     assert ChairPlan.objects.count() == 1
 
 
+def test_the_page_opens_on_her_first_centre_by_name_and_never_on_another_s(client, db) -> None:
+    first = Setup(sessions=1, chairs=1)  # "Hôpital de jour Lyon Sud"
+    other = Setup(sessions=1, chairs=1)  # another planner's centre
+    second = ChairCentre.objects.create(
+        organisation=OrganisationFactory(name="Zénith hôpital de jour"), opens=480, closes=1080
+    )
+    OrganisationMembership.objects.create(
+        professional=first.nurse, organisation=second.organisation, start=dt.date(2024, 1, 1)
+    )
+    client.force_login(first.user)
+    for query in ("", f"?centre={other.centre.pk}"):
+        page = client.get(reverse("planning:chairs") + query)
+        assert page.context["centre"] == first.centre  # first by name; not the other's centre
+        assert [c.pk for c in page.context["centres"]] == [first.centre.pk, second.pk]
+    chosen = client.get(f"{reverse('planning:chairs')}?centre={second.pk}")
+    assert chosen.context["centre"] == second
+
+
 def test_page_queries_do_not_grow_with_the_day(client, db) -> None:
     small = Setup(sessions=4, chairs=2)
     services.chair_plan_build(actor=small.user, centre=small.centre, day=small.day)

@@ -71,15 +71,16 @@
   // The server sends the placeholders idle (without JavaScript they stay a plain link); a
   // scripted page marks them busy until htmx replaces them.
   document.addEventListener("DOMContentLoaded", function () {
+    if (!window.htmx) { return; }  // htmx did not load: the placeholders stay plain links
     document.querySelectorAll(".record-lazy").forEach(function (el) { el.setAttribute("aria-busy", "true"); });
     document.querySelectorAll(".record-lazy__loading").forEach(function (el) { el.hidden = false; });
     // Home: when every panel came back empty (each removed itself), say that nothing needs
-    // the user rather than leave the page blank.
+    // the user rather than leave the page blank, in a status region (announced).
     var grid = document.querySelector(".home-panels");
     var empty = document.getElementById("home-empty");
     if (grid && empty) {
       new MutationObserver(function () {
-        if (!grid.querySelector("section")) { empty.hidden = false; }
+        if (!grid.querySelector("section")) { empty.textContent = empty.getAttribute("data-message"); }
       }).observe(grid, { childList: true });
     }
   });
