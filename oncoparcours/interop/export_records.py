@@ -33,14 +33,9 @@ from oncoparcours.monitoring.models import Report, Source
 
 from . import ndjson, report_observations, systems
 from .report_observations import (
-    BLOOD_PRESSURE,
-    BP_COMPONENTS,
     GRADE_CATEGORY,
-    PULSE_OXIMETRY,
-    VITAL_SIGNS,
     Derived,
     _category,
-    _measured,
     _value,
     lab_coding,
 )
@@ -112,10 +107,6 @@ def _term_label(term: str) -> str:
         return str(term_label(term))
 
 
-_SIGNS = {sign.slug: sign for sign in VITAL_SIGNS}
-_NOT_PERFORMED = {"coding": [{"system": systems.DATA_ABSENT_REASON, "code": "not-performed"}]}
-
-
 def _common(derived: Derived, report: ReportRow, alias: Alias) -> dict[str, Any]:
     subject = f"Patient/{alias(report.patient_id)}"
     resource: dict[str, Any] = {
@@ -134,44 +125,7 @@ def _common(derived: Derived, report: ReportRow, alias: Alias) -> dict[str, Any]
 
 def _vital_sign(derived: Derived, report: ReportRow, alias: Alias) -> dict[str, Any]:
     resource = _common(derived, report, alias)
-    if derived.slug == "vs-blood-pressure":
-        components = []
-        for field, code, display in BP_COMPONENTS:
-            component: dict[str, Any] = {
-                "code": {"coding": [{"system": systems.LOINC, "code": code, "display": display}]}
-            }
-            if _measured(cast(Report, report), field):
-                value = _value(cast(Report, report), field)
-                component["valueQuantity"] = _quantity(value, "mmHg", "mm[Hg]")
-            else:
-                component["dataAbsentReason"] = _NOT_PERFORMED
-            components.append(component)
-        resource["meta"] = {"profile": [systems.VS_BLOOD_PRESSURE]}
-        resource["code"] = {
-            "coding": [
-                {
-                    "system": systems.LOINC,
-                    "code": BLOOD_PRESSURE,
-                    "display": "Blood pressure panel with all children optional",
-                }
-            ]
-        }
-        resource["component"] = components
-        return resource
-    sign = _SIGNS[derived.slug]
-    codings = [{"system": systems.LOINC, "code": sign.loinc, "display": sign.display}]
-    if sign.slug == "vs-oxygen-saturation":
-        codings.append(
-            {
-                "system": systems.LOINC,
-                "code": PULSE_OXIMETRY,
-                "display": "Oxygen saturation in Arterial blood by Pulse oximetry",
-            }
-        )
-    resource["meta"] = {"profile": [sign.profile]}
-    resource["code"] = {"coding": codings}
-    value = _value(cast(Report, report), sign.field)
-    resource["valueQuantity"] = _quantity(value, sign.unit, sign.ucum)
+    resource.update(report_observations.vital_sign_fields(derived.slug, report, _quantity))
     return resource
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +64,7 @@ VITAL_SIGNS = (
         "kg", "kg",
     ),
 )  # fmt: skip
+_SIGNS = {sign.slug: sign for sign in VITAL_SIGNS}
 PULSE_OXIMETRY = "59408-5"  # second coding the oxygen-saturation profile asks for
 BLOOD_PRESSURE = "85354-9"
 BP_COMPONENTS = (
@@ -240,34 +242,39 @@ def _common(derived: Derived) -> dict[str, Any]:
     return resource
 
 
-def _vital_sign(derived: Derived) -> dict[str, Any]:
-    report, resource = derived.report, _common(derived)
-    if derived.slug == "vs-blood-pressure":
+def vital_sign_fields(
+    slug: str, report: Any, quantity: Callable[[Any, str, str], dict[str, Any]] = _quantity
+) -> dict[str, Any]:
+    """What a vital-sign Observation says of its sign: profile, LOINC code, and the value (the
+    blood pressure: its two components, each measured or "not performed"). Shared by the API's
+    resource and the pseudonymised export, which spells its numbers with its own ``quantity``."""
+    if slug == "vs-blood-pressure":
         components = []
         for field, code, display in BP_COMPONENTS:
             component: dict[str, Any] = {
                 "code": {"coding": [{"system": systems.LOINC, "code": code, "display": display}]}
             }
             if _measured(report, field):
-                component["valueQuantity"] = _quantity(_value(report, field), "mmHg", "mm[Hg]")
+                component["valueQuantity"] = quantity(_value(report, field), "mmHg", "mm[Hg]")
             else:
                 component["dataAbsentReason"] = {
                     "coding": [{"system": systems.DATA_ABSENT_REASON, "code": "not-performed"}]
                 }
             components.append(component)
-        resource["meta"] = {"profile": [systems.VS_BLOOD_PRESSURE]}
-        resource["code"] = {
-            "coding": [
-                {
-                    "system": systems.LOINC,
-                    "code": BLOOD_PRESSURE,
-                    "display": "Blood pressure panel with all children optional",
-                }
-            ]
+        return {
+            "meta": {"profile": [systems.VS_BLOOD_PRESSURE]},
+            "code": {
+                "coding": [
+                    {
+                        "system": systems.LOINC,
+                        "code": BLOOD_PRESSURE,
+                        "display": "Blood pressure panel with all children optional",
+                    }
+                ]
+            },
+            "component": components,
         }
-        resource["component"] = components
-        return resource
-    sign = next(s for s in VITAL_SIGNS if s.slug == derived.slug)
+    sign = _SIGNS[slug]
     codings = [{"system": systems.LOINC, "code": sign.loinc, "display": sign.display}]
     if sign.slug == "vs-oxygen-saturation":
         codings.append(
@@ -277,9 +284,16 @@ def _vital_sign(derived: Derived) -> dict[str, Any]:
                 "display": "Oxygen saturation in Arterial blood by Pulse oximetry",
             }
         )
-    resource["meta"] = {"profile": [sign.profile]}
-    resource["code"] = {"coding": codings}
-    resource["valueQuantity"] = _quantity(_value(report, sign.field), sign.unit, sign.ucum)
+    return {
+        "meta": {"profile": [sign.profile]},
+        "code": {"coding": codings},
+        "valueQuantity": quantity(_value(report, sign.field), sign.unit, sign.ucum),
+    }
+
+
+def _vital_sign(derived: Derived) -> dict[str, Any]:
+    resource = _common(derived)
+    resource.update(vital_sign_fields(derived.slug, derived.report))
     return resource
 
 
