@@ -7,8 +7,10 @@
 - ``$export`` (NDJSON, pseudonymised, oppositions left out) of every patient in the database:
   total time (wall and CPU), lines, and the process's resident memory at 10 %, 50 % and 100 % of
   the stream (flat = the same order of magnitude from start to end). Target: 100,000 patients
-  <= 60 s. The benchmark reads through a reader that sees every patient (the clones of
-  ``clone_patients.py`` have no care team); the access filter itself is one subquery.
+  <= 60 s. The chunks are built by ``ONCOPARCOURS_EXPORT_WORKERS`` worker processes (default
+  2; 0 = in process): their CPU time and resident memory are reported separately. The
+  benchmark reads through a reader that sees every patient (the clones of ``clone_patients.py``
+  have no care team); the access filter itself is one subquery.
 
     .venv/bin/python bench/fhir_api.py --database-url postgres://postgres@127.0.0.1:5432/x
 """
@@ -16,6 +18,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import sys
@@ -26,11 +29,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 
 
-def rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def rss_mib(pid: str = "self") -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # a worker that has just exited
+        return 0.0
+    for line in status.splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def children_rss_mib() -> list[float]:
+    """Resident memory of this process's children (the export's worker processes)."""
+    me = str(os.getpid())
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == me:
+            found.append(round(rss_mib(stat.parent.name)))
+    return found
 
 
 def search(searches: int, seed: int) -> dict[str, float]:
@@ -57,7 +78,8 @@ def search(searches: int, seed: int) -> dict[str, float]:
     return common.summary(timings)
 
 
-def export(purpose: str) -> dict[str, float]:
+def export(purpose: str) -> dict[str, object]:
+    from django.conf import settings
     from django.db.models import Q
 
     from oncoparcours.interop.bulk_export import TYPES, export_lines
@@ -73,8 +95,9 @@ def export(purpose: str) -> dict[str, float]:
 
     total = Patient.objects.count()
     started, cpu = time.perf_counter(), time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     lines = 0
-    memory = {"start": rss_mib()}
+    memory: dict[str, object] = {"start": rss_mib()}
     expected_chunks = max(1, -(-total // 500))
     stream = export_lines(reader=EveryPatient(), purpose=purpose, types=set(TYPES))
     for chunks, block in enumerate(stream, start=1):
@@ -82,14 +105,23 @@ def export(purpose: str) -> dict[str, float]:
         for mark in (10, 50):
             if chunks == max(1, expected_chunks * mark // 100) and f"{mark}%" not in memory:
                 memory[f"{mark}%"] = rss_mib()
+                memory[f"workers_{mark}%"] = children_rss_mib()
     memory["100%"] = rss_mib()
+    # The worker processes have exited (the stream's end shut their pool down and waited).
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
     return {
         "patients": total,
         "lines": lines,
+        "workers": settings.EXPORT_WORKERS,
         "seconds": round(time.perf_counter() - started, 1),
         # CPU time of this process: less moved than the wall time by other loads of the machine.
         "cpu_seconds": round(time.process_time() - cpu, 1),
-        **{f"rss_mib_{key}": round(value) for key, value in memory.items()},
+        "workers_cpu_seconds": round(workers_cpu, 1),
+        **{
+            f"rss_mib_{key}": round(value) if isinstance(value, float) else value
+            for key, value in memory.items()
+        },
     }
 
 

@@ -82,6 +82,9 @@ BACKUP_DIR = os.environ.get("ONCOPARCOURS_BACKUP_DIR", str(DATA_DIR / "backups")
 # spills to the extract's temporary directory): bounds the extract's memory whatever the number
 # of events. A DuckDB size: 1GB, 512MiB, …
 INDICATORS_EXTRACT_MEMORY_LIMIT = os.environ.get("ONCOPARCOURS_EXTRACT_MEMORY_LIMIT", "1GB")
+# Worker processes that build the FHIR bulk export's chunks side by side (``$export``); 0 or 1
+# builds them in the request's own process. Each worker holds one database connection.
+EXPORT_WORKERS = int(os.environ.get("ONCOPARCOURS_EXPORT_WORKERS", "2"))
 # Key of the indicators' pseudonyms (HMAC). Production must have its own: deriving it from
 # SECRET_KEY would tie the pseudonyms to the session key (rotating one would re-identify nothing
 # but silently break every exclusion list and longitudinal extract), so there is no fallback.

@@ -25,10 +25,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from django.conf import settings
+from django.db import connection
 
 from oncoparcours.celltherapy.models import HaemoglobinResult
 from oncoparcours.core.audit import audit_record, audit_record_many
@@ -59,6 +63,7 @@ from . import (
 from . import celltherapy_appointments as cell
 from . import encounter_resources as encounters
 from . import product_resources as products
+from .export_workers import ChunkWorkers, shareable_database
 from .readers import Reader
 
 CHUNK = 500
@@ -84,8 +89,19 @@ class Pseudonyms:
     reference of their resources), and forgotten at the next chunk (``forget``)."""
 
     def __init__(self, purpose: str) -> None:
-        self.key = derived_key(b"oncoparcours-fhir-export-" + purpose.encode())
+        self.key = self.key_of(purpose)
         self.known: dict[Any, str] = {}
+
+    @staticmethod
+    def key_of(purpose: str) -> bytes:
+        return derived_key(b"oncoparcours-fhir-export-" + purpose.encode())
+
+    @classmethod
+    def with_key(cls, key: bytes) -> Pseudonyms:
+        """The pseudonyms of a purpose whose key was derived elsewhere (a worker process)."""
+        alias = cls.__new__(cls)
+        alias.key, alias.known = key, {}
+        return alias
 
     def __call__(self, value: Any) -> str:
         # Remembered under the value given (a UUID read, or the text of a reference): the same
@@ -443,8 +459,9 @@ def _resources(
         yield from source.build(row, alias)
 
 
-def _chunk_block(chunk: Sequence[tuple[Any, ...]], alias: Pseudonyms, types: set[str]) -> bytes:
-    """The NDJSON lines of one chunk's patients, one resource a line."""
+def chunk_block(chunk: Sequence[tuple[Any, ...]], alias: Pseudonyms, types: set[str]) -> bytes:
+    """The NDJSON lines of one chunk's patients, one resource a line (its pseudonyms are
+    forgotten after it: nothing of a chunk is kept while the next one is built)."""
     shared = Chunk([patient[0] for patient in chunk])
     record = Record(shared, types)
     more = _chunk_rows(shared, types)
@@ -453,15 +470,48 @@ def _chunk_block(chunk: Sequence[tuple[Any, ...]], alias: Pseudonyms, types: set
         for patient in chunk
         for resource in _resources(patient, alias, types, record, more.get(patient[0], NONE))
     ]
+    alias.forget()
     if not lines:
         return b""
     lines.append(b"")
     return b"\n".join(lines)
 
 
+def _pages(patients: Any) -> Iterator[list[tuple[Any, ...]]]:
+    """The patients' rows, CHUNK at a time (keyset on the id)."""
+    last = None
+    while True:
+        chunk = list((patients.filter(pk__gt=last) if last else patients)[:CHUNK])
+        if not chunk:
+            return
+        last = chunk[-1][0]
+        yield chunk
+
+
+def _blocks(
+    pages: Iterator[list[tuple[Any, ...]]], purpose: str, types: set[str]
+) -> Iterator[tuple[list[tuple[Any, ...]], bytes]]:
+    """(chunk, its NDJSON) in order: built by worker processes once there is more than one
+    chunk and the database can be shared (``EXPORT_WORKERS`` > 1), in process otherwise."""
+    first = next(pages, None)
+    if first is None:
+        return
+    workers = settings.EXPORT_WORKERS
+    if len(first) < CHUNK or workers < 2 or not shareable_database(connection.settings_dict):
+        alias = Pseudonyms(purpose)
+        for chunk in itertools.chain([first], pages):
+            yield chunk, chunk_block(chunk, alias, types)
+        return
+    pool = ChunkWorkers(workers, Pseudonyms.key_of(purpose), types)
+    try:
+        yield from pool.blocks(itertools.chain([first], pages))
+    finally:
+        pool.close()
+
+
 def export_lines(*, reader: Reader, purpose: str, types: set[str]) -> Iterator[bytes]:
-    """NDJSON lines, chunk by chunk (keyset on the patient id), each chunk's patients audited."""
-    alias = Pseudonyms(purpose)
+    """NDJSON lines, chunk by chunk (keyset on the patient id), each chunk's patients audited
+    before its lines are sent."""
     excluded = excluded_patient_ids(purposes=[purpose])
     patients = (
         Patient.objects.filter(reader.patient_filter("pk"))
@@ -469,15 +519,10 @@ def export_lines(*, reader: Reader, purpose: str, types: set[str]) -> Iterator[b
         .order_by("pk")
         .values_list(*PATIENT_FIELDS)
     )
-    last = None
     exported = 0
     token = builders.VALIDATE.set(False)
     try:
-        while True:
-            chunk = list((patients.filter(pk__gt=last) if last else patients)[:CHUNK])
-            if not chunk:
-                break
-            block = _chunk_block(chunk, alias, types)
+        for chunk, block in _blocks(_pages(patients), purpose, types):
             audit_record_many(
                 [
                     {
@@ -490,10 +535,8 @@ def export_lines(*, reader: Reader, purpose: str, types: set[str]) -> Iterator[b
                 ]
             )
             exported += len(chunk)
-            last = chunk[-1][0]
             # Nothing of this chunk is kept while the next one is read (memory flat).
             del chunk
-            alias.forget()
             yield block
             del block
     finally:
