@@ -85,6 +85,12 @@ INDICATORS_EXTRACT_MEMORY_LIMIT = os.environ.get("ONCOPARCOURS_EXTRACT_MEMORY_LI
 # Worker processes that build the FHIR bulk export's chunks side by side (``$export``); 0 or 1
 # builds them in the request's own process. Each worker holds one database connection.
 EXPORT_WORKERS = int(os.environ.get("ONCOPARCOURS_EXPORT_WORKERS", "2"))
+# Files of the asynchronous bulk exports (FHIR Bulk Data), pseudonymised, kept this long after
+# the export ends (then removed by the worker), readable only by the system that asked.
+BULK_EXPORT_DIR = os.environ.get("ONCOPARCOURS_BULK_EXPORT_DIR", str(DATA_DIR / "bulk-exports"))
+BULK_EXPORT_RETENTION_HOURS = float(
+    os.environ.get("ONCOPARCOURS_BULK_EXPORT_RETENTION_HOURS", "24")
+)
 # Key of the indicators' pseudonyms (HMAC). Production must have its own: deriving it from
 # SECRET_KEY would tie the pseudonyms to the session key (rotating one would re-identify nothing
 # but silently break every exclusion list and longitudinal extract), so there is no fallback.

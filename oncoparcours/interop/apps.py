@@ -13,6 +13,14 @@ class InteropConfig(AppConfig):
     def ready(self) -> None:
         from oauth2_provider.signals import app_authorized
 
+        from oncoparcours.core.scheduling import register_periodic
+
+        from . import tasks
         from .oauth import audit_token_issued
 
         app_authorized.connect(audit_token_issued, dispatch_uid="interop-token-audit")
+        register_periodic(
+            "interop.expire_bulk_exports",
+            interval_seconds=tasks.EXPIRE_INTERVAL_SECONDS,
+            task=tasks.expire_bulk_exports,
+        )

@@ -509,16 +509,29 @@ def _blocks(
         pool.close()
 
 
-def export_lines(*, reader: Reader, purpose: str, types: set[str]) -> Iterator[bytes]:
-    """NDJSON lines, chunk by chunk (keyset on the patient id), each chunk's patients audited
-    before its lines are sent."""
+def exported_patients(reader: Reader, purpose: str) -> Any:
+    """The rows (``PATIENT_FIELDS``) of the patients ``reader`` may see who do not object to
+    ``purpose`` today, by id."""
     excluded = excluded_patient_ids(purposes=[purpose])
-    patients = (
+    return (
         Patient.objects.filter(reader.patient_filter("pk"))
         .exclude(pk__in=excluded)
         .order_by("pk")
         .values_list(*PATIENT_FIELDS)
     )
+
+
+def export_lines(
+    *,
+    reader: Reader,
+    purpose: str,
+    types: set[str],
+    on_chunk: Callable[[int], None] | None = None,
+) -> Iterator[bytes]:
+    """NDJSON lines, chunk by chunk (keyset on the patient id), each chunk's patients audited
+    before its lines are sent; ``on_chunk`` is told how many patients each chunk held (it may
+    raise to stop the export)."""
+    patients = exported_patients(reader, purpose)
     exported = 0
     token = builders.VALIDATE.set(False)
     try:
@@ -535,6 +548,8 @@ def export_lines(*, reader: Reader, purpose: str, types: set[str]) -> Iterator[b
                 ]
             )
             exported += len(chunk)
+            if on_chunk is not None:
+                on_chunk(len(chunk))
             # Nothing of this chunk is kept while the next one is read (memory flat).
             del chunk
             yield block

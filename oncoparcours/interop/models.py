@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from oauth2_provider.settings import oauth2_settings
 
 from oncoparcours.core.models import BaseModel
@@ -92,3 +93,43 @@ class ImportedResource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.key} → {self.target} {self.target_id}"
+
+
+class BulkExportJob(BaseModel):
+    """An asynchronous ``$export`` (FHIR Bulk Data kick-off): the worker writes one NDJSON file
+    per resource type under the export directory; the client that asked polls its status and
+    downloads the files with its token until they expire. Status changes follow
+    ``rules.bulk_jobs.TRANSITIONS``."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("bulk export", "queued")
+        RUNNING = "running", pgettext_lazy("bulk export", "running")
+        COMPLETED = "completed", pgettext_lazy("bulk export", "completed")
+        FAILED = "failed", pgettext_lazy("bulk export", "failed")
+        CANCELLED = "cancelled", pgettext_lazy("bulk export", "cancelled")
+        EXPIRED = "expired", pgettext_lazy("bulk export", "expired")
+
+    client = models.ForeignKey(
+        ApiClient, on_delete=models.PROTECT, related_name="bulk_exports", verbose_name=_("client")
+    )
+    purpose = models.CharField(_("purpose"), max_length=20)
+    types = models.JSONField(_("resource types"), default=list)
+    request_url = models.CharField(_("kick-off request"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    transaction_time = models.DateTimeField(_("data read at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    patients_total = models.PositiveIntegerField(_("patients to export"), null=True, blank=True)
+    patients_done = models.PositiveIntegerField(_("patients exported"), default=0)
+    # [{"type": "Patient", "count": 12}, …]: one file per type, in the order of TYPES.
+    outputs = models.JSONField(_("files"), default=list, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("bulk export")
+        verbose_name_plural = _("bulk exports")
+
+    def __str__(self) -> str:
+        return f"$export {self.purpose} ({self.get_status_display()})"

@@ -27,6 +27,7 @@ from oncoparcours.patients.models import (
 )
 
 from . import lab_observations, report_observations
+from .models import BulkExportJob
 from .readers import Reader
 from .rules import lab_codes
 from .rules.search import (
@@ -520,3 +521,14 @@ def medication_read(*, reader: Reader, statement_id: str) -> TreatmentCourse | N
         TreatmentCourse, reader, statement_id, "FHIR MedicationStatement"
     )
     return found
+
+
+def bulk_job_for(reader: Reader, job_id: str) -> BulkExportJob | None:
+    """The job if it is the reader's system's (anyone else: None, answered 404)."""
+    if reader.client is None:
+        return None
+    try:
+        key = uuid.UUID(job_id)
+    except ValueError:
+        return None
+    return BulkExportJob.objects.filter(pk=key, client=reader.client).first()

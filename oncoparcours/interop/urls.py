@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from oauth2_provider.views import TokenView
 
-from . import import_views, views
+from . import bulk_views, import_views, views
 
 app_name = "interop"
 
@@ -15,6 +15,12 @@ urlpatterns = [
         name="smart_configuration",
     ),
     re_path(r"^fhir/\$export$", views.bulk_export, name="bulk_export"),
+    path("fhir/bulkstatus/<str:job_id>", bulk_views.bulk_status, name="bulk_status"),
+    re_path(
+        r"^fhir/bulkfiles/(?P<job_id>[A-Za-z0-9\-]{1,64})/(?P<resource_type>[A-Z][A-Za-z]+)\.ndjson$",
+        bulk_views.bulk_file,
+        name="bulk_file",
+    ),
     re_path(
         r"^fhir/Patient/(?P<patient_id>[A-Za-z0-9\-.]{1,64})/\$everything$",
         views.everything,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from . import adverse_resources as adverse
 from . import appointment_resources as appointments
-from . import builders, capability, documents, observations, record_resources, selectors
+from . import builders, bulk_views, capability, documents, observations, record_resources, selectors
 from . import careplan_resources as careplans
 from . import directory_resources as directory
 from . import encounter_resources as encounters
@@ -24,9 +24,10 @@ from . import task_resources as tasks
 from . import trial_resources as trials
 from .bulk_export import EXPORT_PURPOSES, export_lines
 from .bulk_export import TYPES as EXPORT_TYPES
+from .callers import request_reader
 from .client_assertions import token_endpoint
 from .everything import patient_everything
-from .oauth import SmartScopes, bearer_client
+from .oauth import SmartScopes
 from .outcomes import FhirError, fhir_response, not_found, operation_outcome
 from .readers import Reader
 from .rules import scopes
@@ -167,28 +168,6 @@ READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
 }
 
 
-def _unauthorised(diagnostics: str, bearer_error: str = "") -> HttpResponse:
-    response = fhir_response(operation_outcome(FhirError(401, "login", diagnostics)), status=401)
-    challenge = 'Bearer realm="fhir"'
-    if bearer_error:
-        challenge += f', error="{bearer_error}"'
-    response["WWW-Authenticate"] = challenge
-    return response
-
-
-def _reader(request: HttpRequest) -> Reader | HttpResponse:
-    """A bearer token wins over a session; a bad token is never replaced by the session."""
-    if request.headers.get("Authorization", "").startswith("Bearer "):
-        found = bearer_client(request)
-        if found is None:
-            return _unauthorised("the access token is invalid or expired", "invalid_token")
-        client, granted = found
-        return Reader(client=client, scopes=tuple(granted))
-    if request.user.is_authenticated:
-        return Reader(user=request.user)
-    return _unauthorised("authentication is required")
-
-
 def _check_scope(reader: Reader, resource_type: str, interaction: str) -> None:
     if reader.client is not None and not scopes.grants(
         list(reader.scopes), resource_type, interaction
@@ -203,7 +182,7 @@ def _check_scope(reader: Reader, resource_type: str, interaction: str) -> None:
 
 
 def _answer(request: HttpRequest, build: Callable[[Reader], dict[str, Any]]) -> HttpResponse:
-    reader = _reader(request)
+    reader = request_reader(request)
     if isinstance(reader, HttpResponse):
         return reader
     try:
@@ -329,8 +308,9 @@ def everything(request: HttpRequest, patient_id: str) -> HttpResponse:
 @require_GET
 def bulk_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """``GET /fhir/$export?purpose=<network|evaluation|research|registry>[&_type=…]`` for a
-    registered system: NDJSON streamed, pseudonymised, objecting patients left out."""
-    reader = _reader(request)
+    registered system: NDJSON streamed, pseudonymised, objecting patients left out; with
+    ``Prefer: respond-async``, a job whose files are fetched later (FHIR Bulk Data)."""
+    reader = request_reader(request)
     if isinstance(reader, HttpResponse):
         return reader
     try:
@@ -340,6 +320,8 @@ def bulk_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     except SearchError as error:
         refused = FhirError(400, "invalid", error.reason, expression=error.parameter)
         return fhir_response(operation_outcome(refused), status=400)
+    if "respond-async" in request.headers.get("Prefer", ""):
+        return bulk_views.kick_off(request, reader, purpose, types)
     response = StreamingHttpResponse(
         export_lines(reader=reader, purpose=purpose, types=types),
         content_type="application/fhir+ndjson",
