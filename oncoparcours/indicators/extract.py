@@ -110,7 +110,11 @@ def stamp_key(directory: Path, key: bytes | None = None) -> None:
 
 
 class Pseudonymiser:
-    """Stable pseudonyms: the same patient gets the same one while the key is unchanged."""
+    """Stable pseudonyms: the same patient gets the same one while the key is unchanged. The
+    last ``REMEMBERED`` are kept (a patient's rows often follow each other), not every patient
+    of a national extract: memory stays bounded whatever the number of patients."""
+
+    REMEMBERED = 100_000
 
     def __init__(self, key: bytes | None = None) -> None:
         self.key = key or pseudonym_key()
@@ -119,9 +123,17 @@ class Pseudonymiser:
     def __call__(self, patient_id: Any) -> str:
         found = self.cache.get(patient_id)
         if found is None:
+            if len(self.cache) >= self.REMEMBERED:
+                self.cache.clear()
             digest = hmac.new(self.key, str(patient_id).encode(), hashlib.sha256).hexdigest()
             found = self.cache[patient_id] = digest[:20]
         return found
+
+
+def _number(patient_id: Any) -> int:
+    """A patient id as its 128-bit number (the key of the builder's per-patient maps: a tenth of
+    the memory of a UUID object per patient at national scale)."""
+    return patient_id.int if isinstance(patient_id, uuid.UUID) else uuid.UUID(str(patient_id)).int
 
 
 def _day(value: dt.date | None) -> dt.datetime | None:
@@ -187,16 +199,20 @@ class Builder:
         self.now = now or timezone.now()
         self.pseudonym = Pseudonymiser(key)
         self.patients = patients
-        self.centre: dict[Any, Any] = {}
-        self.overseas: set[Any] = set()
+        # Each patient's centre and whether they live overseas, by the id's number; the few
+        # centres are shared objects, not one copy per patient.
+        self.centre: dict[int, Any] = {}
+        self.overseas: set[int] = set()
+        centres: dict[Any, Any] = {}
         for pk, centre, departement in (
             self.scoped(Patient.objects, "pk")
             .values_list("pk", "expert_centre_id", "departement")
             .iterator(chunk_size=20000)
         ):
-            self.centre[pk] = centre
+            number = _number(pk)
+            self.centre[number] = centres.setdefault(centre, centre)
             if departement in OVERSEAS:
-                self.overseas.add(pk)
+                self.overseas.add(number)
 
     def scoped(self, query: Any, path: str) -> Any:
         """``query`` limited to the patients of an incremental refresh (``path`` leads to the
@@ -206,10 +222,9 @@ class Builder:
         return query.filter(**{f"{path}__in": self.patients})
 
     def row(self, patient_id: Any, kind: str, at: dt.datetime | None, **fields: Any) -> Row:
-        fields.setdefault("organisation", self.centre.get(patient_id))
-        return Row(
-            self.pseudonym(patient_id), kind, at, overseas=patient_id in self.overseas, **fields
-        )
+        number = _number(patient_id)
+        fields.setdefault("organisation", self.centre.get(number))
+        return Row(self.pseudonym(patient_id), kind, at, overseas=number in self.overseas, **fields)
 
     def time_dependent_rows(self) -> Iterator[Row]:
         """The rows whose content moves with the extract time alone (open periods run to it)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 from urllib.parse import unquote
 
 import duckdb
@@ -283,3 +284,14 @@ def test_the_catalogue_names_indicators_in_french_without_code_paths(client, reg
     heading = body.split('id="delay_rcp_treatment"')[1].split("</h3>")[0]
     assert "<code>delay_rcp_treatment</code>" not in heading
     assert "Code pour les analystes" in body
+
+
+def test_pseudonyms_stay_the_same_when_the_bounded_memory_forgets_them(monkeypatch):
+    monkeypatch.setattr(Pseudonymiser, "REMEMBERED", 3)
+    pseudonym = Pseudonymiser(key=b"k" * 32)
+    ids = [uuid.uuid4() for _ in range(10)]
+    first = [pseudonym(patient) for patient in ids]
+    assert len(pseudonym.cache) <= 3  # a national extract does not keep every patient
+    assert [pseudonym(patient) for patient in ids] == first
+    assert [Pseudonymiser(key=b"k" * 32)(str(patient)) for patient in ids] == first
+    assert len(set(first)) == 10
