@@ -235,7 +235,11 @@ class AlertEvent(AppendOnlyModel):
                 name="alert_event_once",
             ),
         ]
-        indexes = [models.Index(fields=["alert", "kind"], name="alert_event_kind")]
+        indexes = [
+            models.Index(fields=["alert", "kind"], name="alert_event_kind"),
+            # The indicators' incremental refresh finds what changed since its last run (issue 13).
+            models.Index(fields=["at"], name="alert_event_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.step}"

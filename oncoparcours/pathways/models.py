@@ -176,6 +176,8 @@ class PhaseInstance(BaseModel):
     class Meta:
         ordering = ["order"]
         constraints = [models.UniqueConstraint(fields=["instance", "key"], name="phase_key_unique")]
+        # The indicators' incremental refresh finds what changed since its last run (issue 13).
+        indexes = [models.Index(fields=["updated_at"], name="phase_updated")]
 
     def __str__(self) -> str:
         return self.title
@@ -296,6 +298,8 @@ class ActivityInstance(BaseModel):
                 fields=["assigned_to", "status", "due_date"], name="activity_assignee_due"
             ),
             models.Index(fields=["status", "due_date"], name="activity_status_due"),
+            # The indicators' incremental refresh finds what changed since its last run (issue 13).
+            models.Index(fields=["updated_at"], name="activity_updated"),
         ]
 
     def __str__(self) -> str:

@@ -122,6 +122,8 @@ class Patient(BaseModel):
             models.Index(fields=["birth_date"], name="patient_birth_date"),
             models.Index(fields=["expert_centre"], name="patient_expert_centre"),
             models.Index(fields=["proximity_centre"], name="patient_proximity_centre"),
+            # The indicators' incremental refresh finds what changed since its last run (issue 13).
+            models.Index(fields=["updated_at"], name="patient_updated"),
         ]
 
     def __str__(self) -> str:
@@ -238,6 +240,8 @@ class Diagnosis(BaseModel):
         indexes = [
             models.Index(fields=["icd10"], name="diagnosis_icd10"),
             models.Index(fields=["patient", "-diagnosed_on"], name="diagnosis_patient"),
+            # The indicators' incremental refresh finds what changed since its last run (issue 13).
+            models.Index(fields=["updated_at"], name="diagnosis_updated"),
         ]
 
     def __str__(self) -> str:
