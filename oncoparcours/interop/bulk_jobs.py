@@ -87,6 +87,10 @@ def _start(job_id: str) -> BulkExportJob | None:
         job = BulkExportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status != Status.QUEUED:
             return None  # cancelled before it started, or already taken
+        if not job.client.active:  # deactivated since it asked: nothing is read for it
+            _move(job, Status.RUNNING)
+            _move(job, Status.FAILED, finished_at=timezone.now(), error="client deactivated")
+            return None
         reader = Reader(client=job.client)
         total = exported_patients(reader, job.purpose).count()
         _move(job, Status.RUNNING, transaction_time=timezone.now(), patients_total=total)

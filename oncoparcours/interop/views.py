@@ -331,6 +331,10 @@ def bulk_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     return response
 
 
+# FHIR Bulk Data's names for NDJSON (the only output format).
+NDJSON_FORMATS = ("application/fhir+ndjson", "application/ndjson", "ndjson")
+
+
 def _export_request(request: HttpRequest, reader: Reader) -> tuple[str, set[str]]:
     if reader.client is None:
         raise FhirError(
@@ -339,9 +343,11 @@ def _export_request(request: HttpRequest, reader: Reader) -> tuple[str, set[str]
             "bulk export is for registered systems (OAuth2 client credentials)",
             expression="$export",
         )
-    unknown = unknown_parameters(list(request.GET), ("purpose", "_type"))
+    unknown = unknown_parameters(list(request.GET), ("purpose", "_type", "_outputFormat"))
     if unknown:
-        raise SearchError(unknown[0], "not a parameter of $export (purpose, _type)")
+        raise SearchError(unknown[0], "not a parameter of $export (purpose, _type, _outputFormat)")
+    if request.GET.get("_outputFormat", NDJSON_FORMATS[0]) not in NDJSON_FORMATS:
+        raise SearchError("_outputFormat", f"only NDJSON is written ({', '.join(NDJSON_FORMATS)})")
     purpose = request.GET.get("purpose", "")
     if purpose not in EXPORT_PURPOSES:
         raise SearchError("purpose", f"one of {', '.join(EXPORT_PURPOSES)} is required")

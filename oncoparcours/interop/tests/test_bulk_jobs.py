@@ -202,3 +202,27 @@ def test_job_states_change_only_along_the_table():
         check_transition("completed", "running")
     with pytest.raises(IllegalTransition, match=r"allowed: none \(final state\)"):
         check_transition("cancelled", "running")
+
+
+def test_output_formats_other_than_ndjson_are_refused_by_name(exporter):  # noqa: F811
+    accepted = call(exporter, "/fhir/$export?purpose=evaluation&_outputFormat=ndjson", **ASYNC)
+    assert accepted.status_code == 202
+    refused = call(exporter, "/fhir/$export?purpose=evaluation&_outputFormat=text/csv", **ASYNC)
+    assert refused.status_code == 400
+    assert refused.json()["issue"][0]["expression"] == ["_outputFormat"]
+    assert BulkExportJob.objects.count() == 1
+
+
+def test_a_system_deactivated_before_its_export_runs_gets_nothing(
+    two_patients,  # noqa: F811
+    exporter,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    kick_off(exporter, django_capture_on_commit_callbacks)
+    job = BulkExportJob.objects.get()
+    job.client.active = False
+    job.client.save()
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "failed" and job.error == "client deactivated"
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT, patient_id__isnull=False)
