@@ -85,16 +85,21 @@ PSEUDONYM = systems.OWN + "NamingSystem/export-pseudonym"
 
 
 class Pseudonyms:
-    """HMAC pseudonyms; those of the current chunk are remembered (a patient's id is in every
-    reference of their resources), and forgotten at the next chunk (``forget``)."""
+    """HMAC pseudonyms, keyed per purpose **and recipient** (the system the export is for): two
+    purposes' files, or two recipients' files of the same purpose, cannot be joined by id. Those
+    of the current chunk are remembered (a patient's id is in every reference of their
+    resources), and forgotten at the next chunk (``forget``)."""
 
-    def __init__(self, purpose: str) -> None:
-        self.key = self.key_of(purpose)
+    def __init__(self, purpose: str, *, recipient: str) -> None:
+        self.key = self.key_of(purpose, recipient=recipient)
         self.known: dict[Any, str] = {}
 
     @staticmethod
-    def key_of(purpose: str) -> bytes:
-        return derived_key(b"oncoparcours-fhir-export-" + purpose.encode())
+    def key_of(purpose: str, *, recipient: str) -> bytes:
+        if not recipient:
+            raise ValueError("an export's pseudonyms are keyed for one recipient")
+        context = f"oncoparcours-fhir-export-{purpose}/{recipient}".encode()
+        return derived_key(context)
 
     @classmethod
     def with_key(cls, key: bytes) -> Pseudonyms:
@@ -333,7 +338,12 @@ SOURCES = (
     ),
     Source(
         "AdverseEvent",
-        lambda chunk: adverse._events().filter(patient_id__in=chunk.ids).order_by("onset", "pk"),
+        # Events in force only: a corrected event is replaced by its correction, as in searches.
+        lambda chunk: (
+            adverse._events()
+            .filter(patient_id__in=chunk.ids, superseded_by__isnull=True)
+            .order_by("onset", "pk")
+        ),
         _own_patient,
         scrubbed(lambda row: [adverse.adverse_event_resource(row)]),
     ),
@@ -489,7 +499,7 @@ def _pages(patients: Any) -> Iterator[list[tuple[Any, ...]]]:
 
 
 def _blocks(
-    pages: Iterator[list[tuple[Any, ...]]], purpose: str, types: set[str]
+    pages: Iterator[list[tuple[Any, ...]]], key: bytes, types: set[str]
 ) -> Iterator[tuple[list[tuple[Any, ...]], bytes]]:
     """(chunk, its NDJSON) in order: built by worker processes once there is more than one
     chunk and the database can be shared (``EXPORT_WORKERS`` > 1), in process otherwise."""
@@ -498,15 +508,23 @@ def _blocks(
         return
     workers = settings.EXPORT_WORKERS
     if len(first) < CHUNK or workers < 2 or not shareable_database(connection.settings_dict):
-        alias = Pseudonyms(purpose)
+        alias = Pseudonyms.with_key(key)
         for chunk in itertools.chain([first], pages):
             yield chunk, chunk_block(chunk, alias, types)
         return
-    pool = ChunkWorkers(workers, Pseudonyms.key_of(purpose), types)
+    pool = ChunkWorkers(workers, key, types)
     try:
         yield from pool.blocks(itertools.chain([first], pages))
     finally:
         pool.close()
+
+
+def recipient_of(reader: Reader) -> str:
+    """Whom an export's pseudonyms are keyed for: the registered system (bulk export is for
+    systems only)."""
+    if reader.client is None:
+        raise ValueError("bulk export is for registered systems")
+    return f"client:{reader.client.pk}"
 
 
 def exported_patients(reader: Reader, purpose: str) -> Any:
@@ -527,22 +545,26 @@ def export_lines(
     purpose: str,
     types: set[str],
     on_chunk: Callable[[int], None] | None = None,
+    audit_details: dict[str, Any] | None = None,
 ) -> Iterator[bytes]:
     """NDJSON lines, chunk by chunk (keyset on the patient id), each chunk's patients audited
-    before its lines are sent; ``on_chunk`` is told how many patients each chunk held (it may
-    raise to stop the export)."""
+    (with ``audit_details``) before its lines are sent; ``on_chunk`` is told how many patients
+    each chunk held (it may raise to stop the export). Pseudonyms are keyed for the purpose and
+    the reader's system."""
     patients = exported_patients(reader, purpose)
+    key = Pseudonyms.key_of(purpose, recipient=recipient_of(reader))
+    details = {"what": "FHIR $export", "purpose": purpose, **(audit_details or {})}
     exported = 0
     token = builders.VALIDATE.set(False)
     try:
-        for chunk, block in _blocks(_pages(patients), purpose, types):
+        for chunk, block in _blocks(_pages(patients), key, types):
             audit_record_many(
                 [
                     {
                         **reader.audit(),
                         "action": AuditAction.EXPORT,
                         "patient_id": patient[0],
-                        "details": {"what": "FHIR $export", "purpose": purpose},
+                        "details": details,
                     }
                     for patient in chunk
                 ]
@@ -559,5 +581,5 @@ def export_lines(
     audit_record(
         **reader.audit(),
         action=AuditAction.EXPORT,
-        details={"what": "FHIR $export", "purpose": purpose, "patients": exported},
+        details={**details, "patients": exported},
     )

@@ -24,9 +24,18 @@ RETRY_AFTER_SECONDS = 5
 
 
 def kick_off(request: HttpRequest, reader: Reader, purpose: str, types: set[str]) -> HttpResponse:
-    job = bulk_jobs.bulk_job_request(
-        reader=reader, purpose=purpose, types=types, request_url=request.build_absolute_uri()
-    )
+    try:
+        job = bulk_jobs.bulk_job_request(
+            reader=reader, purpose=purpose, types=types, request_url=request.build_absolute_uri()
+        )
+    except bulk_jobs.ExportInProgress as busy:
+        status_url = request.build_absolute_uri(reverse("interop:bulk_status", args=[busy.job.pk]))
+        refused = FhirError(
+            429, "throttled", f"one export at a time: yours is {busy.job.status} at {status_url}"
+        )
+        response = fhir_response(operation_outcome(refused), status=429)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS * 12)
+        return response
     response = HttpResponse(status=202)
     response["Content-Location"] = request.build_absolute_uri(
         reverse("interop:bulk_status", args=[job.pk])
@@ -39,6 +48,14 @@ def _job(request: HttpRequest, job_id: str) -> BulkExportJob | HttpResponse:
     if isinstance(reader, HttpResponse):
         return reader
     job = selectors.bulk_job_for(reader, job_id)
+    if job is not None and bulk_jobs.bulk_job_withdrawn(job):
+        withdrawn = FhirError(
+            404,
+            "not-found",
+            f"export {job_id}: a patient objected to {job.purpose} after its files were written; "
+            "they were removed: ask for a new export",
+        )
+        return fhir_response(operation_outcome(withdrawn), status=404)
     if job is None or job.status in GONE:
         error = not_found("export", job_id)
         return fhir_response(operation_outcome(error), status=error.status)
@@ -65,7 +82,9 @@ def bulk_status(request: HttpRequest, job_id: str) -> HttpResponse:
         response["Cache-Control"] = "no-store"
         return response
     if job.status == Status.FAILED:
-        failed = FhirError(500, "exception", f"the export failed ({job.error}); ask for a new one")
+        failed = FhirError(
+            500, "exception", f"export {job.pk} failed ({job.error}); ask for a new one"
+        )
         return fhir_response(operation_outcome(failed), status=500)
     return fhir_response(_manifest(request, job))
 

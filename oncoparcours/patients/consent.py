@@ -127,3 +127,14 @@ def patient_exclusions(
         on=on or timezone.localdate(),
     )
     return [purposes()[key] for key in excluded]
+
+
+def oppositions_recorded_since(*, purpose: str, moment: dt.datetime) -> bool:
+    """Whether an opposition to ``purpose`` was recorded after ``moment`` (for any patient):
+    files exported before it may hold that patient and must not be handed out any more."""
+    return ConsentRecord.objects.filter(
+        kind=ConsentKind.DATA_SHARING,
+        scope=purpose,
+        decision=ConsentDecision.OPPOSITION,
+        recorded_at__gt=moment,
+    ).exists()

@@ -32,6 +32,14 @@ def exporter(lyon):
     )["access_token"]
 
 
+def exported_as(purpose):
+    """The pseudonyms of the (only) registered system's exports for ``purpose``."""
+    from oncoparcours.interop.bulk_export import Pseudonyms
+    from oncoparcours.interop.models import ApiClient
+
+    return Pseudonyms(purpose, recipient=f"client:{ApiClient.objects.get().pk}")
+
+
 def objecting(patient, purpose, doctor):
     patient_services.consent_record(
         actor=doctor.user,
@@ -112,3 +120,13 @@ def test_a_token_without_the_type_scope_is_refused(lyon, lyon_patient):
     response = call(access, "/fhir/$export?purpose=research&_type=Patient,Condition")
     assert response.status_code == 403
     assert "system/Condition.s" in response.json()["issue"][0]["diagnostics"]
+
+
+def test_two_systems_exporting_for_one_purpose_cannot_join_their_files(lyon, lyon_patient):
+    first = token(register(lyon, ["system/*.rs"]), "system/Patient.rs")["access_token"]
+    second = token(register(lyon, ["system/*.rs"]), "system/Patient.rs")["access_token"]
+    ids = [
+        lines(call(bearer, "/fhir/$export?purpose=evaluation"))[0]["id"]
+        for bearer in (first, second)
+    ]
+    assert ids[0] != ids[1]

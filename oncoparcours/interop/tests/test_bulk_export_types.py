@@ -16,7 +16,7 @@ from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 
 from oncoparcours.celltherapy.models import Booking, CarTOrder, HaemoglobinResult
-from oncoparcours.interop.bulk_export import TYPES, Pseudonyms
+from oncoparcours.interop.bulk_export import TYPES
 from oncoparcours.monitoring.services.reports import report_submit
 from oncoparcours.pathways import services as pathway_services
 from oncoparcours.pathways.models import PathwayTemplate
@@ -30,7 +30,7 @@ from oncoparcours.testing.factories import (
 )
 
 from .test_adverse_events import record as adverse_event
-from .test_bulk_export import lines, objecting
+from .test_bulk_export import exported_as, lines, objecting
 from .test_encounters import board, discussed, session
 from .test_system_access import call, register, token
 
@@ -122,7 +122,7 @@ def test_each_type_is_exported_pseudonymised_and_never_for_an_objecting_patient(
     assert len(patients) == 1
     exported = [r for r in found if r["resourceType"] == resource_type]
     assert exported, resource_type
-    alias = Pseudonyms("evaluation")
+    alias = exported_as("evaluation")
     text = json.dumps(found, ensure_ascii=False)
     # Nothing of the objecting patient: neither their pseudonym nor their rows' ids.
     assert alias(other.pk) not in text
@@ -219,7 +219,7 @@ def test_care_plans_and_tasks_are_those_of_the_api_in_the_task_search_order(two_
         status="done", done_on=done.day, result_value=Decimal("1.5"), result_unit="g/L"
     )
     ActivityInstance.objects.filter(pk=missed.pk).update(status="missed", note=SECRET)
-    alias = Pseudonyms("evaluation")
+    alias = exported_as("evaluation")
     tasks = [
         _rewrite(task_resource(step), alias)
         for step in pathway_steps().filter(patient=kept).order_by("instance_id", "day", "key")
@@ -234,3 +234,14 @@ def test_care_plans_and_tasks_are_those_of_the_api_in_the_task_search_order(two_
         assert [r for r in found if r["resourceType"] == "Task"] == tasks
     assert [r for r in found if r["resourceType"] == "CarePlan"] == plans
     assert SECRET not in json.dumps(found, ensure_ascii=False)
+
+
+def test_a_corrected_adverse_event_is_exported_once_as_corrected(lyon_patient, exporter):
+    doctor = lyon_patient.care_team.first().professional
+    first = adverse_event(lyon_patient, doctor, grade=3)
+    corrected = adverse_event(lyon_patient, doctor, grade=2, supersedes=first)
+    response = call(exporter, "/fhir/$export?purpose=evaluation&_type=AdverseEvent")
+    events = [r for r in lines(response) if r["resourceType"] == "AdverseEvent"]
+    alias = exported_as("evaluation")
+    assert [event["id"] for event in events] == [alias(str(corrected.pk))]
+    assert events[0]["severity"]["coding"][0]["code"] == "moderate"

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from oncoparcours.core.models import AuditAction, AuditEvent
 from oncoparcours.interop import bulk_jobs
-from oncoparcours.interop.bulk_export import Pseudonyms
-from oncoparcours.interop.models import BulkExportJob
+from oncoparcours.interop.models import ApiClient, BulkExportJob
 from oncoparcours.interop.rules.bulk_jobs import IllegalTransition, check_transition
 
+from .test_bulk_export import exported_as, objecting
 from .test_bulk_export_types import exporter, two_patients  # noqa: F401 (fixtures)
 from .test_system_access import register, token
 
@@ -84,7 +84,7 @@ def test_kick_off_poll_download_and_delete(
         written += lines
     stream = call(exporter, "/fhir/$export?purpose=evaluation")
     assert sorted(written) == sorted(b"".join(stream.streaming_content).splitlines())
-    alias = Pseudonyms("evaluation")
+    alias = exported_as("evaluation")
     assert not any(alias(objecting.pk).encode() in line for line in written)
     downloads = AuditEvent.objects.filter(details__what="FHIR $export file downloaded")
     assert downloads.count() == len(types)
@@ -168,7 +168,9 @@ def test_a_failed_export_says_so_and_leaves_no_file(
     assert failed.status_code == 500
     outcome = failed.json()
     assert outcome["resourceType"] == "OperationOutcome"
-    assert "the export failed" in outcome["issue"][0]["diagnostics"]
+    diagnostics = outcome["issue"][0]["diagnostics"]
+    assert "failed" in diagnostics and "ask for a new one" in diagnostics
+    assert str(blocked) not in diagnostics  # the server's detail stays in its log
     assert BulkExportJob.objects.get().status == "failed"
 
 
@@ -226,3 +228,94 @@ def test_a_system_deactivated_before_its_export_runs_gets_nothing(
     job.refresh_from_db()
     assert job.status == "failed" and job.error == "client deactivated"
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT, patient_id__isnull=False)
+
+
+def test_one_export_at_a_time_per_system(exporter, django_capture_on_commit_callbacks):  # noqa: F811
+    status_url = kick_off(exporter, django_capture_on_commit_callbacks)
+    second = call(exporter, "/fhir/$export?purpose=research", **ASYNC)
+    assert second.status_code == 429 and second["Retry-After"] == "60"
+    assert status_url in second.json()["issue"][0]["diagnostics"]
+    assert BulkExportJob.objects.count() == 1
+
+
+def test_files_are_private_and_each_exported_patient_audited_with_the_job(
+    two_patients,  # noqa: F811
+    exporter,  # noqa: F811
+    export_dir,
+    django_capture_on_commit_callbacks,
+):
+    kept, _ = two_patients
+    kick_off(exporter, django_capture_on_commit_callbacks)
+    run_worker()
+    job = BulkExportJob.objects.get()
+    folder = export_dir / str(job.pk)
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert {path.stat().st_mode & 0o777 for path in folder.iterdir()} == {0o600}
+    audited = AuditEvent.objects.get(action=AuditAction.EXPORT, patient_id=kept.pk)
+    assert audited.details["job"] == str(job.pk)
+
+
+def test_an_opposition_recorded_after_the_files_were_written_withdraws_them(
+    two_patients,  # noqa: F811
+    exporter,  # noqa: F811
+    export_dir,
+    django_capture_on_commit_callbacks,
+):
+    kept, _ = two_patients
+    status_url = kick_off(exporter, django_capture_on_commit_callbacks)
+    run_worker()
+    manifest = call(exporter, status_url).json()
+    objecting(kept, "evaluation", kept.care_team.first().professional)
+    file_url = manifest["output"][0]["url"].removeprefix("http://testserver")
+    refused = call(exporter, file_url)
+    assert refused.status_code == 404
+    assert "objected to evaluation" in refused.json()["issue"][0]["diagnostics"]
+    assert call(exporter, status_url).status_code == 404  # gone for good
+    job = BulkExportJob.objects.get()
+    assert job.status == "expired" and not (export_dir / str(job.pk)).exists()
+    assert AuditEvent.objects.filter(details__what__startswith="FHIR $export withdrawn").exists()
+
+
+def test_a_system_deactivated_while_its_export_runs_gets_no_file(
+    two_patients,  # noqa: F811
+    exporter,  # noqa: F811
+    export_dir,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    kick_off(exporter, django_capture_on_commit_callbacks)
+    job = BulkExportJob.objects.get()
+    real = bulk_jobs.export_lines
+
+    def deactivated_after_first_chunk(**arguments):
+        for block in real(**arguments):
+            ApiClient.objects.filter(pk=job.client_id).update(active=False)
+            yield block
+
+    monkeypatch.setattr(bulk_jobs, "export_lines", deactivated_after_first_chunk)
+    monkeypatch.setattr("oncoparcours.interop.bulk_export.CHUNK", 1)
+    assert bulk_jobs.bulk_job_run(str(job.pk)) == "failed"
+    job.refresh_from_db()
+    assert job.error == "client deactivated" and job.patients_done == 1
+    assert not (export_dir / str(job.pk)).exists()
+
+
+def test_a_running_export_that_lost_its_worker_is_failed_and_cleaned(
+    exporter,  # noqa: F811
+    export_dir,
+    django_capture_on_commit_callbacks,
+):
+    status_url = kick_off(exporter, django_capture_on_commit_callbacks)
+    job = BulkExportJob.objects.get()
+    BulkExportJob.objects.filter(pk=job.pk).update(
+        status="running", transaction_time=timezone.now()
+    )
+    (export_dir / str(job.pk)).mkdir(parents=True)
+    (export_dir / str(job.pk) / "Patient.ndjson").write_text("{}")
+    assert bulk_jobs.bulk_jobs_expire(now=timezone.now() + dt.timedelta(minutes=10)) == 0
+    assert bulk_jobs.bulk_jobs_expire(now=timezone.now() + dt.timedelta(minutes=31)) == 1
+    job.refresh_from_db()
+    assert job.status == "failed" and not (export_dir / str(job.pk)).exists()
+    failed = call(exporter, status_url)
+    assert failed.status_code == 500
+    assert "worker lost" in failed.json()["issue"][0]["diagnostics"]

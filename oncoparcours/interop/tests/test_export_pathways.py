@@ -49,7 +49,7 @@ def pathway(lyon_patient):
 
 
 def _expected(patient):
-    alias = Pseudonyms("evaluation")
+    alias = Pseudonyms("evaluation", recipient="client:test")
     plans = [
         _rewrite(careplan_resource(plan), alias)
         for plan in _instances().filter(patient=patient).order_by("start_date", "pk")
@@ -62,7 +62,7 @@ def _expected(patient):
 
 
 def _direct(patient):
-    alias = Pseudonyms("evaluation")
+    alias = Pseudonyms("evaluation", recipient="client:test")
     found = export_pathways.Pathways([patient.pk])
     plans = [export_pathways.careplan(row, alias) for row in found.careplan_rows()]
     tasks = [export_pathways.task(row, alias) for row in found.task_rows()]

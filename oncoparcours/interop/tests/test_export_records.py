@@ -121,7 +121,7 @@ REPORTS = {
 def test_report_resources_built_directly_are_the_scrubbed_api_resources(lyon_patient, variant):
     # As the export reads it: PostgreSQL's jsonb gives the answers back in its own key order.
     report = Report.objects.get(pk=_report(lyon_patient, **REPORTS[variant]).pk)
-    alias = Pseudonyms("evaluation")
+    alias = Pseudonyms("evaluation", recipient="client:test")
     expected_observations = [
         _rewrite(derived_observation(derived), alias) for derived in derived_of(report)
     ]
@@ -175,7 +175,7 @@ def record(lyon_patient):
 
 
 def test_record_resources_built_directly_are_the_scrubbed_api_resources(record):
-    alias = Pseudonyms("evaluation")
+    alias = Pseudonyms("evaluation", recipient="client:test")
     expected = []
     for diagnosis in Diagnosis.objects.filter(patient=record):
         expected.append(_rewrite(condition_resource(diagnosis), alias))

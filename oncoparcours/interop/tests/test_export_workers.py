@@ -10,11 +10,10 @@ from django.db import connection
 
 from oncoparcours.core.models import AuditAction, AuditEvent
 from oncoparcours.interop import bulk_export
-from oncoparcours.interop.bulk_export import Pseudonyms
 from oncoparcours.interop.export_workers import ChunkWorkers, shareable_database
 from oncoparcours.testing.factories import CareTeamMemberFactory, PatientFactory
 
-from .test_bulk_export import objecting
+from .test_bulk_export import exported_as, objecting
 from .test_bulk_export_types import full_record
 from .test_system_access import call, register, token
 
@@ -79,7 +78,7 @@ def test_worker_processes_export_the_same_bytes_in_order_and_the_request_audits_
     assert workers_spy == [2]  # 5 patients in chunks of 2: built by two worker processes
 
     assert by_workers == in_process
-    alias = Pseudonyms("evaluation")
+    alias = exported_as("evaluation")
     assert alias(opposed.pk).encode() not in by_workers
     ids = sorted(patient.pk for patient in patients)
     subjects = [f'"Patient/{alias(pk)}"'.encode() for pk in ids]
