@@ -29,6 +29,7 @@ def register_demo_fhir_client() -> ApiClient | None:
         name="DPI de démonstration",
         organisations=organisations,
         scopes=DEMO_SCOPES,
+        export_purposes=["network", "evaluation"],
     )
     application = new.client.application
     application.client_id = DEMO_CLIENT_ID

@@ -28,6 +28,10 @@ class ApiClient(BaseModel):
         Organisation, related_name="api_clients", verbose_name=_("organisations")
     )
     scopes = models.JSONField(_("scopes granted"), default=list)
+    # The purposes (patients/data/consent_purposes.yaml) this system may bulk export for: a
+    # system chooses its purpose at each export, so it must not pick one its patients did not
+    # object to in place of its own (a research team asking "network"). None by default.
+    export_purposes = models.JSONField(_("export purposes"), default=list, blank=True)
     # Public keys (JWK Set) of a client authenticating with signed assertions (private_key_jwt,
     # SMART Backend Services); such a client may not use its secret.
     jwks = models.JSONField(_("public keys (JWK Set)"), default=dict, blank=True)

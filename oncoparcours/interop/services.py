@@ -14,6 +14,7 @@ from oncoparcours.core.audit import audit_record
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.directory.models import Organisation
+from oncoparcours.patients.rules import consent as consent_rules
 
 from .models import ApiClient
 from .oauth import SmartScopes
@@ -34,9 +35,19 @@ def api_client_create(
     organisations: list[Organisation],
     scopes: list[str],
     jwks: dict[str, Any] | None = None,
+    export_purposes: list[str] | None = None,
 ) -> NewClient:
     """``jwks``: the client's public keys when it authenticates with signed assertions
-    (private_key_jwt); it then has no usable secret."""
+    (private_key_jwt); it then has no usable secret. ``export_purposes``: the purposes it may
+    bulk export for (none: no bulk export)."""
+    purposes = list(export_purposes or [])
+    unknown_purposes = [purpose for purpose in purposes if purpose not in consent_rules.PURPOSES]
+    if unknown_purposes:
+        raise ApplicationError(
+            _("Unknown export purpose: %(purposes)s. Known: %(known)s.")
+            % {"purposes": ", ".join(unknown_purposes), "known": ", ".join(consent_rules.PURPOSES)},
+            field="export_purposes",
+        )
     offered = SmartScopes().get_all_scopes()
     if jwks is not None and (problems := public_jwks_problems(jwks)):
         raise ApplicationError(problems[0], field="jwks")
@@ -66,6 +77,7 @@ def api_client_create(
             name=name.strip(),
             scopes=scopes,
             jwks=jwks or {},
+            export_purposes=purposes,
             created_by=actor,
         )
         client.organisations.set(organisations)
@@ -75,6 +87,7 @@ def api_client_create(
             obj=client,
             details={
                 "scopes": scopes,
+                "export_purposes": purposes,
                 "organisations": [str(o.pk) for o in organisations],
                 "authentication": "private_key_jwt" if jwks else "client_secret",
             },

@@ -351,6 +351,14 @@ def _export_request(request: HttpRequest, reader: Reader) -> tuple[str, set[str]
     purpose = request.GET.get("purpose", "")
     if purpose not in EXPORT_PURPOSES:
         raise SearchError("purpose", f"one of {', '.join(EXPORT_PURPOSES)} is required")
+    if purpose not in reader.client.export_purposes:
+        registered = ", ".join(reader.client.export_purposes) or "none"
+        raise FhirError(
+            403,
+            "forbidden",
+            f"this system is not registered to export for {purpose} (registered: {registered})",
+            expression="purpose",
+        )
     if "_type" not in request.GET:
         # FHIR Bulk Data: without _type, every exported type the client's scopes grant.
         granted = [

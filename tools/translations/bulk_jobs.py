@@ -19,4 +19,6 @@ T = {
     "error": "erreur",
     "bulk export": "export en masse",
     "bulk exports": "exports en masse",
+    "export purposes": "finalités d'export",
+    "Unknown export purpose: %(purposes)s. Known: %(known)s.": "Finalité d'export inconnue : %(purposes)s. Finalités connues : %(known)s.",
 }

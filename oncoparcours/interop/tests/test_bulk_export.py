@@ -130,3 +130,25 @@ def test_two_systems_exporting_for_one_purpose_cannot_join_their_files(lyon, lyo
         for bearer in (first, second)
     ]
     assert ids[0] != ids[1]
+
+
+def test_a_system_exports_only_for_the_purposes_it_is_registered_for(lyon, lyon_patient):
+    research = register(lyon, ["system/*.rs"], purposes=["research"])
+    bearer = token(research, "system/Patient.rs")["access_token"]
+    assert call(bearer, "/fhir/$export?purpose=research").status_code == 200
+    for headers in ({}, {"HTTP_PREFER": "respond-async"}):
+        refused = Client().get(
+            "/fhir/$export?purpose=network", HTTP_AUTHORIZATION=f"Bearer {bearer}", **headers
+        )
+        assert refused.status_code == 403
+        issue = refused.json()["issue"][0]
+        assert issue["expression"] == ["purpose"]
+        assert "registered: research" in issue["diagnostics"]
+
+
+def test_unknown_export_purposes_are_refused_when_a_system_is_registered(lyon):
+    from oncoparcours.core.errors import ApplicationError
+
+    with pytest.raises(ApplicationError) as refused:
+        register(lyon, ["system/*.rs"], purposes=["marketing"])
+    assert refused.value.field == "export_purposes"

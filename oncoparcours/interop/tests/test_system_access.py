@@ -20,11 +20,16 @@ from oncoparcours.testing.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+PURPOSES = ("network", "evaluation", "research", "registry")
 
 
-def register(organisation, scopes):
+def register(organisation, scopes, purposes=PURPOSES):
     return services.api_client_create(
-        actor=None, name="DPI du CHU", organisations=[organisation], scopes=scopes
+        actor=None,
+        name="DPI du CHU",
+        organisations=[organisation],
+        scopes=scopes,
+        export_purposes=list(purposes),
     )
 
 

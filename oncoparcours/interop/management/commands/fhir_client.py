@@ -30,6 +30,13 @@ class Command(BaseCommand):
         create.add_argument("--finess", action="append", default=[], required=True)
         create.add_argument("--scope", action="append", default=[], required=True)
         create.add_argument(
+            "--purpose",
+            action="append",
+            default=[],
+            help="a purpose it may bulk export for (network, evaluation, research, registry); "
+            "repeat for several; none: no bulk export",
+        )
+        create.add_argument(
             "--jwks",
             help="JSON file of the client's public keys: it then signs assertions "
             "(private_key_jwt) instead of using a secret",
@@ -63,6 +70,7 @@ class Command(BaseCommand):
             organisations=organisations,
             scopes=options["scope"],
             jwks=jwks,
+            export_purposes=options["purpose"],
         )
         self.stdout.write(f"client_id={new.client_id}")
         if new.client_secret:
