@@ -257,8 +257,9 @@ STAGING_FIELDS = (
     "staged_on",
 )  # fmt: skip
 PERFORMANCE_FIELDS = (id_text("pk"), "patient_id", "scale", "value", "recorded_on")
+# Not the regimen: staff type it freely (a name, a remark may be in it); the kind is coded.
 TREATMENT_FIELDS = (
-    id_text("pk"), "patient_id", "kind", "regimen", "line", "started_on", "ended_on", "end_reason",
+    id_text("pk"), "patient_id", "kind", "line", "started_on", "ended_on", "end_reason",
 )  # fmt: skip
 DIAGNOSIS_PK, DIAGNOSIS_PATIENT = 0, 1
 STAGING_DIAGNOSIS = 1
@@ -367,8 +368,9 @@ def performance(row: tuple[Any, ...], alias: Alias) -> dict[str, Any]:
 
 
 def medication_statement(row: tuple[Any, ...], alias: Alias) -> dict[str, Any]:
-    """``medication_statement`` pseudonymised: no note, no end reason (see the module's doc)."""
-    pk, patient_id, kind, regimen, line, started_on, ended_on, end_reason = row
+    """``medication_statement`` pseudonymised: no note, no end reason, no regimen text (typed
+    freely by staff; the treatment's kind is coded)."""
+    pk, patient_id, kind, line, started_on, ended_on, end_reason = row
     period = {"start": started_on.isoformat()}
     if ended_on:
         period["end"] = ended_on.isoformat()
@@ -383,7 +385,6 @@ def medication_statement(row: tuple[Any, ...], alias: Alias) -> dict[str, Any]:
         "status": status,
         "medicationCodeableConcept": {
             "coding": [{"system": systems.OWN_TREATMENT_KIND, "code": kind}],
-            "text": regimen,
         },
         "subject": {"reference": f"Patient/{alias(patient_id)}"},
         "effectivePeriod": period,

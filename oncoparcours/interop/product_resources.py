@@ -60,14 +60,9 @@ def _storage(order: CarTOrder) -> list[dict[str, Any]]:
         period = {"start": stored.stored_at.isoformat()}
         if stored.released_at:
             period["end"] = stored.released_at.isoformat()
-        periods.append(
-            {
-                "description": f"{stored.tank.name} {stored.position}",
-                "scale": "celsius",
-                "temperature": stored.tank.alarm_above_c,
-                "duration": period,
-            }
-        )
+        # No ``temperature``: the tank records its alarm threshold, not the temperature the
+        # product was kept at, and FHIR's element is the storage temperature.
+        periods.append({"description": f"{stored.tank.name} {stored.position}", "duration": period})
     return periods
 
 

@@ -346,7 +346,9 @@ def _export_request(request: HttpRequest, reader: Reader) -> tuple[str, set[str]
     unknown = unknown_parameters(list(request.GET), ("purpose", "_type", "_outputFormat"))
     if unknown:
         raise SearchError(unknown[0], "not a parameter of $export (purpose, _type, _outputFormat)")
-    if request.GET.get("_outputFormat", NDJSON_FORMATS[0]) not in NDJSON_FORMATS:
+    # A "+" left unencoded in the query string arrives as a space.
+    output_format = request.GET.get("_outputFormat", NDJSON_FORMATS[0]).replace(" ", "+")
+    if output_format not in NDJSON_FORMATS:
         raise SearchError("_outputFormat", f"only NDJSON is written ({', '.join(NDJSON_FORMATS)})")
     purpose = request.GET.get("purpose", "")
     if purpose not in EXPORT_PURPOSES:
@@ -367,7 +369,8 @@ def _export_request(request: HttpRequest, reader: Reader) -> tuple[str, set[str]
         if not granted:
             _check_scope(reader, "Patient", "search")
         return purpose, set(granted)
-    asked = request.GET.get("_type", "").split(",")
+    # ``_type=A,B`` or ``_type=A&_type=B`` (both are FHIR Bulk Data's spelling).
+    asked = ",".join(request.GET.getlist("_type")).split(",")
     wrong = [name for name in asked if name not in EXPORT_TYPES]
     if wrong:
         raise SearchError("_type", f"{wrong[0]} is not exported (only {', '.join(EXPORT_TYPES)})")

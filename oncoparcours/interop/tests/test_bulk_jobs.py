@@ -319,3 +319,20 @@ def test_a_running_export_that_lost_its_worker_is_failed_and_cleaned(
     failed = call(exporter, status_url)
     assert failed.status_code == 500
     assert "worker lost" in failed.json()["issue"][0]["diagnostics"]
+
+
+def test_repeated_types_and_an_unencoded_plus_are_read_as_bulk_clients_send_them(
+    two_patients,  # noqa: F811
+    exporter,  # noqa: F811
+):
+    response = call(
+        exporter,
+        "/fhir/$export?purpose=evaluation&_type=Patient&_type=Condition"
+        "&_outputFormat=application/fhir+ndjson",
+    )
+    assert response.status_code == 200
+    found = {
+        json.loads(line)["resourceType"]
+        for line in b"".join(response.streaming_content).splitlines()
+    }
+    assert found == {"Patient", "Condition"}

@@ -30,7 +30,9 @@ def test_stored_product_is_available_with_its_chain_of_identity(patient, clinici
     assert product["collection"]["source"] == {"reference": f"Patient/{patient.pk}"}
     assert "collectedDateTime" in product["collection"]
     (storage,) = product["storage"]
-    assert "end" not in storage["duration"] and storage["scale"] == "celsius"
+    assert "end" not in storage["duration"]
+    # The tank's alarm threshold is not the temperature the product was stored at.
+    assert "temperature" not in storage
     assert product["extension"][0]["valueCoding"]["code"] == "in_cryostorage"
     assert AuditEvent.objects.filter(
         action="view", patient_id=patient.pk, object_id=str(order.pk)
