@@ -425,6 +425,52 @@ def _check_clinical_date(patient: Patient, day: dt.date | None, field: str) -> d
     return {}
 
 
+def _staging_errors(
+    diagnosis: Diagnosis, t: str, n: str, m: str, stage_group: str, staged_on: dt.date | None
+) -> dict[str, list[str]]:
+    """What is wrong with a staging of ``diagnosis`` (entered, or corrected by a re-import)."""
+    errors: dict[str, list[str]] = {}
+    # Blank categories are accepted only beside a stage group (a group received without them).
+    blank_ok = bool(stage_group) and not all((t, n, m))
+    if not (blank_ok and not t) and not staging.t_ok(t):
+        errors["t"] = [_("Not a T category of TNM 8 (e.g. T2a, Tis, TX).")]
+    if not (blank_ok and not n) and not staging.n_ok(n):
+        errors["n"] = [_("Not an N category of TNM 8 (e.g. N0, N1mi, N2b, NX).")]
+    if not (blank_ok and not m) and not staging.m_ok(m):
+        errors["m"] = [_("Not an M category of TNM 8 (M0, M1, M1a...).")]
+    if stage_group and not staging.stage_ok(stage_group):
+        errors["stage_group"] = [_("Not a stage group (0, I, IA, IIB, IIIC, IV...).")]
+    errors.update(_check_clinical_date(diagnosis.patient, staged_on, "staged_on"))
+    if staged_on and staged_on < diagnosis.diagnosed_on - dt.timedelta(days=90):
+        errors["staged_on"] = [_("Staging more than 90 days before the diagnosis date.")]
+    return errors
+
+
+def _correction_errors(row: Any) -> dict[str, list[str]]:
+    """The entry rules a corrected row must still meet (a re-import corrects rows through
+    ``clinical_row_correct``; it must not write what the entry forms refuse)."""
+    if isinstance(row, Staging):
+        return _staging_errors(row.diagnosis, row.t, row.n, row.m, row.stage_group, row.staged_on)
+    if isinstance(row, Diagnosis):
+        errors = _check_clinical_date(row.patient, row.diagnosed_on, "diagnosed_on")
+        earliest = row.diagnosed_on - dt.timedelta(days=90)
+        if not errors and row.stagings.filter(staged_on__lt=earliest).exists():
+            errors["diagnosed_on"] = [
+                _("A staging of this diagnosis is more than 90 days before this date.")
+            ]
+        return errors
+    dates = {
+        TreatmentCourse: ("started_on",),
+        PerformanceStatus: ("recorded_on",),
+        Biomarker: ("tested_on",),
+    }.get(type(row), ())
+    patient = row.patient if hasattr(row, "patient") else row.diagnosis.patient
+    errors = {}
+    for name in dates:
+        errors.update(_check_clinical_date(patient, getattr(row, name), name))
+    return errors
+
+
 @transaction.atomic
 def diagnosis_add(
     *,
@@ -583,21 +629,8 @@ def staging_add(
     edition: int = 8,
 ) -> Staging:
     permissions.require_diagnosis_author(actor, diagnosis.patient_id)
-    errors: dict[str, list[str]] = {}
     t, n, m, stage_group = t.strip(), n.strip(), m.strip(), stage_group.strip()
-    # Blank categories are accepted only beside a stage group (a group received without them).
-    blank_ok = bool(stage_group) and not all((t, n, m))
-    if not (blank_ok and not t) and not staging.t_ok(t):
-        errors["t"] = [_("Not a T category of TNM 8 (e.g. T2a, Tis, TX).")]
-    if not (blank_ok and not n) and not staging.n_ok(n):
-        errors["n"] = [_("Not an N category of TNM 8 (e.g. N0, N1mi, N2b, NX).")]
-    if not (blank_ok and not m) and not staging.m_ok(m):
-        errors["m"] = [_("Not an M category of TNM 8 (M0, M1, M1a...).")]
-    if stage_group and not staging.stage_ok(stage_group):
-        errors["stage_group"] = [_("Not a stage group (0, I, IA, IIB, IIIC, IV...).")]
-    errors.update(_check_clinical_date(diagnosis.patient, staged_on, "staged_on"))
-    if staged_on and staged_on < diagnosis.diagnosed_on - dt.timedelta(days=90):
-        errors["staged_on"] = [_("Staging more than 90 days before the diagnosis date.")]
+    errors = _staging_errors(diagnosis, t, n, m, stage_group, staged_on)
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
     record = Staging.objects.create(
@@ -921,6 +954,9 @@ def clinical_row_correct(*, actor: User, row: Any, changes: dict[str, Any], reas
     for key, value in changed.items():
         setattr(row, key, value)
     _full_clean(row)
+    errors = _correction_errors(row)
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
     row.save(update_fields=list(changed))
     patient_id = row.patient_id if hasattr(row, "patient_id") else row.diagnosis.patient_id
     audit_record(
