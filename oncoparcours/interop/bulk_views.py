@@ -17,6 +17,7 @@ from .callers import request_reader
 from .models import BulkExportJob
 from .outcomes import FhirError, fhir_response, not_found, operation_outcome
 from .readers import Reader
+from .rules import scopes
 from .rules.bulk_jobs import GONE, IN_PROGRESS
 
 Status = BulkExportJob.Status
@@ -43,10 +44,26 @@ def kick_off(request: HttpRequest, reader: Reader, purpose: str, types: set[str]
     return response
 
 
-def _job(request: HttpRequest, job_id: str) -> BulkExportJob | HttpResponse:
+def _job(
+    request: HttpRequest, job_id: str, resource_type: str = ""
+) -> BulkExportJob | HttpResponse:
+    """The reader's job, or the answer to give; with ``resource_type``, the token must still
+    grant reading that type (a later token with fewer scopes gets only what it grants)."""
     reader = request_reader(request)
     if isinstance(reader, HttpResponse):
         return reader
+    if (
+        resource_type
+        and reader.client
+        and not scopes.grants(list(reader.scopes), resource_type, "search")
+    ):
+        refused = FhirError(
+            403,
+            "forbidden",
+            f"the token does not grant system/{resource_type}.s",
+            expression=resource_type,
+        )
+        return fhir_response(operation_outcome(refused), status=403)
     job = selectors.bulk_job_for(reader, job_id)
     if job is not None and bulk_jobs.bulk_job_withdrawn(job):
         withdrawn = FhirError(
@@ -114,7 +131,7 @@ def _manifest(request: HttpRequest, job: BulkExportJob) -> dict[str, Any]:
 @require_GET
 def bulk_file(request: HttpRequest, job_id: str, resource_type: str) -> HttpResponse | FileResponse:
     """One NDJSON file of a completed job, for the system that asked only (audited)."""
-    job = _job(request, job_id)
+    job = _job(request, job_id, resource_type)
     if isinstance(job, HttpResponse):
         return job
     if job.status != Status.COMPLETED or resource_type not in {o["type"] for o in job.outputs}:

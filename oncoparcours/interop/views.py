@@ -294,6 +294,11 @@ def _bundle(
 def everything(request: HttpRequest, patient_id: str) -> HttpResponse:
     def build(reader: Reader) -> dict[str, Any]:
         _check_scope(reader, "Patient", "read")
+        if request.GET:  # none of $everything's optional parameters is supported
+            name = sorted(request.GET)[0]
+            raise FhirError(
+                400, "not-supported", f"not a parameter of $everything: {name}", expression=name
+            )
         bundle = patient_everything(
             reader=reader, patient_id=patient_id, base=request.build_absolute_uri("/fhir")
         )
@@ -350,6 +355,8 @@ def _export_request(request: HttpRequest, reader: Reader) -> tuple[str, set[str]
     output_format = request.GET.get("_outputFormat", NDJSON_FORMATS[0]).replace(" ", "+")
     if output_format not in NDJSON_FORMATS:
         raise SearchError("_outputFormat", f"only NDJSON is written ({', '.join(NDJSON_FORMATS)})")
+    if len(request.GET.getlist("purpose")) > 1:
+        raise SearchError("purpose", "one purpose per export")
     purpose = request.GET.get("purpose", "")
     if purpose not in EXPORT_PURPOSES:
         raise SearchError("purpose", f"one of {', '.join(EXPORT_PURPOSES)} is required")
@@ -371,7 +378,7 @@ def _export_request(request: HttpRequest, reader: Reader) -> tuple[str, set[str]
         return purpose, set(granted)
     # ``_type=A,B`` or ``_type=A&_type=B`` (both are FHIR Bulk Data's spelling).
     asked = ",".join(request.GET.getlist("_type")).split(",")
-    wrong = [name for name in asked if name not in EXPORT_TYPES]
+    wrong = [name or "(empty)" for name in asked if name not in EXPORT_TYPES]
     if wrong:
         raise SearchError("_type", f"{wrong[0]} is not exported (only {', '.join(EXPORT_TYPES)})")
     for name in asked:

@@ -152,3 +152,14 @@ def test_unknown_export_purposes_are_refused_when_a_system_is_registered(lyon):
     with pytest.raises(ApplicationError) as refused:
         register(lyon, ["system/*.rs"], purposes=["marketing"])
     assert refused.value.field == "export_purposes"
+
+
+def test_one_purpose_per_export_and_everything_takes_no_parameter(lyon_patient, exporter):
+    twice = call(exporter, "/fhir/$export?purpose=marketing&purpose=evaluation")
+    assert twice.status_code == 400
+    assert twice.json()["issue"][0]["expression"] == ["purpose"]
+    for query in ("_type=Encounter", "_count=0", "_since=x", "foo=bar"):
+        refused = call(exporter, f"/fhir/Patient/{lyon_patient.pk}/$everything?{query}")
+        assert refused.status_code == 400, query
+        assert refused.json()["issue"][0]["expression"] == [query.split("=")[0]]
+    assert call(exporter, f"/fhir/Patient/{lyon_patient.pk}/$everything").status_code == 200

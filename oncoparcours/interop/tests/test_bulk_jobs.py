@@ -336,3 +336,23 @@ def test_repeated_types_and_an_unencoded_plus_are_read_as_bulk_clients_send_them
         for line in b"".join(response.streaming_content).splitlines()
     }
     assert found == {"Patient", "Condition"}
+
+
+def test_a_file_is_handed_out_only_to_a_token_granting_its_type(
+    two_patients,  # noqa: F811
+    lyon,
+    django_capture_on_commit_callbacks,
+):
+    client = register(lyon, ["system/*.rs"])
+    full = token(client, "system/*.rs")["access_token"]
+    status_url = kick_off(full, django_capture_on_commit_callbacks)
+    run_worker()
+    urls = {
+        output["type"]: output["url"].removeprefix("http://testserver")
+        for output in call(full, status_url).json()["output"]
+    }
+    narrow = token(client, "system/Patient.rs")["access_token"]
+    assert call(narrow, urls["Patient"]).status_code == 200
+    refused = call(narrow, urls["Observation"])
+    assert refused.status_code == 403
+    assert refused.json()["issue"][0]["expression"] == ["Observation"]
