@@ -37,11 +37,22 @@ def kick_off(request: HttpRequest, reader: Reader, purpose: str, types: set[str]
         response = fhir_response(operation_outcome(refused), status=429)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS * 12)
         return response
-    response = HttpResponse(status=202)
+    response = _accepted(f"export {job.pk} queued")
     response["Content-Location"] = request.build_absolute_uri(
         reverse("interop:bulk_status", args=[job.pk])
     )
     return response
+
+
+def _accepted(what: str) -> HttpResponse:
+    """202 with an informational OperationOutcome (FHIR JSON, as every answer of the API)."""
+    return fhir_response(
+        {
+            "resourceType": "OperationOutcome",
+            "issue": [{"severity": "information", "code": "informational", "diagnostics": what}],
+        },
+        status=202,
+    )
 
 
 def _job(
@@ -90,7 +101,7 @@ def bulk_status(request: HttpRequest, job_id: str) -> HttpResponse:
         return job
     if request.method == "DELETE":
         bulk_jobs.bulk_job_cancel(job=job)
-        return HttpResponse(status=202)
+        return _accepted(f"export {job.pk} deleted")
     if job.status in IN_PROGRESS:
         response = HttpResponse(status=202)
         total = "?" if job.patients_total is None else job.patients_total

@@ -356,3 +356,21 @@ def test_a_file_is_handed_out_only_to_a_token_granting_its_type(
     refused = call(narrow, urls["Observation"])
     assert refused.status_code == 403
     assert refused.json()["issue"][0]["expression"] == ["Observation"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/fhir/Patient"),
+        ("put", "/fhir/Patient"),
+        ("delete", "/fhir/Patient"),
+        ("post", "/fhir/$export?purpose=evaluation"),
+        ("post", "/fhir/metadata"),
+        ("post", "/fhir/bulkstatus/00000000-0000-0000-0000-000000000000"),
+    ],
+)
+def test_methods_the_api_does_not_answer_get_a_405_operation_outcome(exporter, method, path):  # noqa: F811
+    refused = call(exporter, path, method=method)
+    assert refused.status_code == 405
+    assert refused.json()["resourceType"] == "OperationOutcome"
+    assert method.upper() in refused.json()["issue"][0]["diagnostics"]
