@@ -15,6 +15,7 @@ DEMO_SCOPES = [
     "system/Condition.rs",
     "system/Observation.rs",
     "system/MedicationStatement.rs",
+    "system/Composition.r",
 ]
 
 

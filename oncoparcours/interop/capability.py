@@ -18,6 +18,7 @@ from . import task_resources as tasks
 from . import trial_resources as trials
 
 EVERYTHING = "http://hl7.org/fhir/OperationDefinition/Patient-everything"
+DOCUMENT = "http://hl7.org/fhir/OperationDefinition/Composition-document"
 EXPORT = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"
 # What a search parameter accepts, where the type alone does not say it.
 DOCUMENTATION = {
@@ -118,6 +119,13 @@ def capability_statement(base_url: str) -> dict[str, Any]:
         }
         for name, (parameters, profiles) in RESOURCES.items()
     ]
+    # A validated board decision as a document bundle: read by its id only, no search.
+    resources.append(
+        {
+            "type": "Composition",
+            "operation": [{"name": "document", "definition": DOCUMENT}],
+        }
+    )
     return validated(
         {
             "resourceType": "CapabilityStatement",

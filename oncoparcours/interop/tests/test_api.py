@@ -227,3 +227,14 @@ def test_a_condition_whose_code_has_no_label_is_served_valid(client_for, doctor)
     assert coding["code"] == "Z99.9" and coding.get("display", "label") != ""
     read = get(client_for, f"/fhir/Condition/{condition['id']}")
     assert read["code"]["coding"][0]["code"] == "Z99.9"
+
+
+def test_capability_statement_declares_the_board_decision_document(client):
+    statement = client.get("/fhir/metadata").json()
+    (composition,) = [r for r in statement["rest"][0]["resource"] if r["type"] == "Composition"]
+    assert composition["operation"] == [
+        {
+            "name": "document",
+            "definition": "http://hl7.org/fhir/OperationDefinition/Composition-document",
+        }
+    ]
