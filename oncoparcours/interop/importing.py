@@ -300,13 +300,16 @@ def bundle_import(
     if not source:
         raise ImportRefused(_outcome([Issue("error", "source", "name the sending system")]))
     reading = read_bundle(bundle)
-    if reading.refused:
-        raise ImportRefused(_outcome(reading.issues))
     writer = _Writer(actor, source[:200], homonym_confirmed)
     entries = sorted(reading.entries, key=lambda e: (ORDER.index(e.target), e.index))
     with transaction.atomic():
-        failed: set[int] = set()
+        # Entries refused on reading are not written, nor those that depend on them; the
+        # others are still tried (then rolled back), so that one answer lists every entry
+        # refused, on reading or by the record's rules, not one round at a time.
+        failed = {_entry_number(i) for i in reading.issues if i.severity == "error"}
         for entry in entries:
+            if entry.index in failed:
+                continue
             if {entry.patient, entry.condition} & failed:
                 failed.add(entry.index)  # refused with the entry it depends on
                 continue
@@ -316,7 +319,7 @@ def bundle_import(
             except ApplicationError as error:
                 failed.add(entry.index)
                 writer.issues += _entry_issue(entry, error)
-        if writer.issues:
+        if writer.issues or reading.refused:
             transaction.set_rollback(True)
             raise ImportRefused(_outcome(writer.issues + reading.issues))
         patient_ids = sorted({writer.rows[e.index].pk for e in entries if e.target == "patient"})

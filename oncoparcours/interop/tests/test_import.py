@@ -100,6 +100,9 @@ def snapshot(patient):
     }
 
 
+STAGED_TOO_EARLY = "Stadification plus de 90 jours avant la date du diagnostic."
+
+
 @pytest.fixture
 def doctor():
     return ProfessionalFactory()
@@ -108,7 +111,17 @@ def doctor():
 def test_patient_data_sample_is_refused_entry_by_entry_and_nothing_is_written(doctor):
     with pytest.raises(ImportRefused) as refused:
         bundle_import(actor=doctor.user, bundle=sample("patient_data.json"), source="mitre")
+    # Every refused entry in one answer: those refused on reading (observations about patients
+    # the bundle does not carry) and those refused by the record's rules (Synthea's digits in
+    # the patient's names), not one round at a time.
+    digits = (
+        "Un nom ne peut pas contenir de chiffres (RNIV : lettres, espace, trait d’union et "
+        "apostrophe uniquement)."
+    )
     assert errors(refused.value.outcome) == [
+        (f"Bundle.entry[0].resource ({name})", digits)
+        for name in ("birth_last_name", "used_last_name", "first_names")
+    ] + [
         (
             f"Bundle.entry[{index}].resource.subject",
             f"Patient/{other} n'est pas une ressource Patient de ce bundle (chaque entrée doit "
@@ -127,9 +140,11 @@ def test_patient_data_sample_is_refused_entry_by_entry_and_nothing_is_written(do
 def test_eom_sample_without_a_diagnosis_date_is_refused_on_that_element(doctor):
     with pytest.raises(ImportRefused) as refused:
         bundle_import(actor=doctor.user, bundle=sample("eom_patient_1.json"), source="ehr")
+    # With the stagings its primary condition's date (2024) leaves more than 90 days before:
+    # every refused entry in one answer.
     assert errors(refused.value.outcome) == [
         ("Bundle.entry[2].resource.onsetDateTime", "la date du diagnostic est obligatoire")
-    ]
+    ] + [(f"Bundle.entry[{index}].resource (staged_on)", STAGED_TOO_EARLY) for index in (4, 5)]
     assert not Patient.objects.exists()
 
 
