@@ -32,7 +32,12 @@ def staging_observation(staging: Staging) -> dict[str, Any]:
         {
             "code": _loinc(categories[letter], f"{letter} category"),
             "valueCodeableConcept": {
-                "coding": [{"system": systems.OWN_TNM_CATEGORY, "code": f"{prefix}{value}"}],
+                "coding": [
+                    {
+                        "system": systems.OWN_TNM_CATEGORY,
+                        "code": f"{prefix}{letter}{value.removeprefix(letter)}",
+                    }
+                ],
                 "text": f"{prefix}{letter}{value.removeprefix(letter)}",
             },
         }

@@ -22,7 +22,12 @@ ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
 # which refuses what the record cannot hold (y, r) or what contradicts the observation's code.
 STAGE_CODE = re.compile(r"^(?P<prefix>[a-z]{1,2})?(?P<digit>[0-4])(?P<sub>[A-C]?[1-3]?|is|a)$")
 # A TNM category with its prefix (c, p, yc, yp, rc, rp…), e.g. "cT3", "ypN1a", "M0".
-CATEGORY = r"(?P<prefix>[yr]?[cp]?)(?P<value>[TNM](?:X|is|\d)[A-Za-z0-9()+-]*)"
+# Sub-categories: letters a–e, digits, "mi", parenthesised suffixes ("(i+)", "(DCIS)", "(m)");
+# a word going on ("Tissue", "Mission") is not a category.
+CATEGORY = (
+    r"(?P<prefix>[yr]?[cp]?)"
+    r"(?P<value>[TNM](?:X|is|\d)(?:mi|[a-e]|\d|\([^()\s]*\))*)(?![A-Za-z])"
+)
 CATEGORY_CODE = re.compile(rf"^{CATEGORY}$")
 # The same read from a coded display or a text, e.g. "American Joint Committee on Cancer cT3".
 CATEGORY_IN_TEXT = re.compile(rf"\b{CATEGORY}")

@@ -267,3 +267,40 @@ def test_a_category_read_from_text_only_is_warned():
     reading = read_bundle(bundle)
     assert errors(reading) == []
     assert "Bundle.entry[5].resource.valueCodeableConcept" in warnings(reading)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("cT1mi", "T1mi"), ("pTis(DCIS)", None), ("cT2a", "T2a"), ("Tissue sample", None)],
+)
+def test_a_word_starting_like_a_category_is_not_read_as_one(text, value):
+    bundle = corrected_eom()
+    resource(bundle, 5)["valueCodeableConcept"] = {"text": text}
+    reading = read_bundle(bundle)
+    if value is None:
+        assert [e for e, _ in errors(reading)] == ["Bundle.entry[5].resource.valueCodeableConcept"]
+    else:
+        categories = next(e for e in reading.entries if e.target == "staging" and e.values["t"])
+        assert categories.values["t"] == value
+
+
+@pytest.mark.django_db
+def test_our_own_export_re_imports_its_categories_from_codes_without_warning():
+    import copy
+
+    from oncoparcours.interop.everything import patient_everything
+    from oncoparcours.interop.readers import Reader
+
+    doctor = ProfessionalFactory()
+    bundle_import(actor=doctor.user, bundle=corrected_eom(), source="ehr")
+    exported = patient_everything(
+        reader=Reader(user=doctor.user), patient_id=str(Patient.objects.get().pk), base="https://x"
+    )
+    reading = read_bundle(copy.deepcopy(exported))
+    assert errors(reading) == []
+    assert not [w for w in warnings(reading) if "component[" in w or w.endswith(".method")]
+    staged = [e.values for e in reading.entries if e.target == "staging"]
+    assert sorted((v["t"], v["n"], v["m"], v["edition"]) for v in staged) == [
+        ("", "", "", 8),
+        ("T3", "N3", "M0", 8),
+    ]
