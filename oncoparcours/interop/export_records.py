@@ -311,7 +311,15 @@ def staging(row: tuple[Any, ...], patient_id: Any, alias: Alias) -> dict[str, An
     components = [
         {
             "code": _loinc(categories[letter], f"{letter} category"),
-            "valueCodeableConcept": {"text": f"{prefix}{letter}{value.removeprefix(letter)}"},
+            "valueCodeableConcept": {
+                "coding": [
+                    {
+                        "system": systems.OWN_TNM_CATEGORY,
+                        "code": f"{prefix}{letter}{value.removeprefix(letter)}",
+                    }
+                ],
+                "text": f"{prefix}{letter}{value.removeprefix(letter)}",
+            },
         }
         for letter, value in (("T", t), ("N", n), ("M", m))
         if value

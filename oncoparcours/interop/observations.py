@@ -31,7 +31,15 @@ def staging_observation(staging: Staging) -> dict[str, Any]:
     components = [
         {
             "code": _loinc(categories[letter], f"{letter} category"),
-            "valueCodeableConcept": {"text": f"{prefix}{letter}{value.removeprefix(letter)}"},
+            "valueCodeableConcept": {
+                "coding": [
+                    {
+                        "system": systems.OWN_TNM_CATEGORY,
+                        "code": f"{prefix}{letter}{value.removeprefix(letter)}",
+                    }
+                ],
+                "text": f"{prefix}{letter}{value.removeprefix(letter)}",
+            },
         }
         for letter, value in (("T", staging.t), ("N", staging.n), ("M", staging.m))
         if value

@@ -39,6 +39,8 @@ OWN_RESULT_DETAIL = OWN + "CodeSystem/marker-detail"  # alteration, value
 OWN_TREATMENT_KIND = OWN + "CodeSystem/treatment-kind"
 OWN_END_REASON = OWN + "CodeSystem/treatment-end-reason"
 OWN_STAGE_GROUP = OWN + "CodeSystem/stage-group"  # the group as written (IIIA); see interop.md
+OWN_TNM_CATEGORY = OWN + "CodeSystem/tnm-category"  # the category with its prefix (cT3, pN1a)
+V3_INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 OWN_LATERALITY = OWN + "StructureDefinition/laterality"
 OWN_LINE = OWN + "StructureDefinition/line-of-treatment"
 

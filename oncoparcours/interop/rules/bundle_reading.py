@@ -20,6 +20,7 @@ BUNDLE_TYPES = ("collection", "transaction", "batch", "searchset", "document")
 HELD = ("Patient", "Condition", "Observation", "MedicationStatement")
 GENDERS = {"female": "F", "male": "M", "other": "X"}
 LOCAL = "urn:uuid:"
+ASSUMED_EDITION = 8  # TNM UICC/AJCC 8th edition, in force; the record's default
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,7 @@ class _Reader:
                 continue
             getattr(self, f"_read_{kind.lower()}")(index, resource)
         self._merge_tnm_categories()
+        self._assumed_editions()
         return Reading(entries=self.entries, issues=self.issues)
 
     def _entry(self, index: int, resource: dict[str, Any], target: str, **values: Any) -> EntryIn:
@@ -287,6 +289,7 @@ class _Reader:
                 stage = categories[0]
                 stage.target = "staging"
                 stage.values = {
+                    **({"edition": stage.values["edition"]} if "edition" in stage.values else {}),
                     "kind": kind,
                     "staged_on": day,
                     "stage_group": "",
@@ -295,6 +298,11 @@ class _Reader:
                     "m": "",
                 }
             for category, letter, value in read:
+                edition = category.values.get("edition")
+                if edition is not None:
+                    if stage.values.get("edition") not in (None, edition):
+                        self.error(category.index, "method", _("conflicting TNM edition"))
+                    stage.values["edition"] = edition
                 if letter:
                     if stage.values.get(letter.lower()) not in (None, "", value):
                         self.error(
@@ -306,6 +314,18 @@ class _Reader:
                     self.entries.remove(category)
             for key in ("letter", "value"):
                 stage.values.pop(key, None)
+
+    def _assumed_editions(self) -> None:
+        """A staging sent without its TNM edition keeps the record's 8th edition (the one in
+        force; the record cannot hold "not given"), with a warning naming the entry."""
+        for entry in self.entries:
+            if entry.target == "staging" and entry.values.get("edition") is None:
+                entry.values["edition"] = ASSUMED_EDITION
+                self.warning(
+                    entry.index,
+                    "method",
+                    _("no TNM edition given: the 8th edition is assumed, check it on the record"),
+                )
 
 
 def read_bundle(bundle: Any) -> Reading:

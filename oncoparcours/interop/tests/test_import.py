@@ -50,14 +50,24 @@ def corrected_eom():
     return bundle
 
 
+def _contradictory_stage(resource):
+    """patient_data.json's pathological stage group (LOINC 21902-2, pathological profile) is
+    valued "c3A" and displayed "Stage group.clinical": clinical or pathological cannot be told,
+    so the correction leaves it out (its clinical twin, same date and group, stays)."""
+    codes = [c.get("code") for c in resource.get("code", {}).get("coding", [])]
+    return "21902-2" in codes
+
+
 def corrected_patient_data():
     """patient_data.json minus what it refuses: observations about two patients the bundle does
-    not carry, and Synthea's digits in the names (RNIV names have no digits)."""
+    not carry, a stage group whose prefix contradicts its code, and Synthea's digits in the names
+    (RNIV names have no digits)."""
     bundle = sample("patient_data.json")
     bundle["entry"] = [
         e
         for e in bundle["entry"]
         if not e["resource"].get("subject", {}).get("reference", "").startswith("Patient/mCODE")
+        and not _contradictory_stage(e["resource"])
     ]
     for name in bundle["entry"][0]["resource"]["name"]:
         name["family"] = name["family"].rstrip("0123456789")
@@ -112,27 +122,33 @@ def test_patient_data_sample_is_refused_entry_by_entry_and_nothing_is_written(do
     with pytest.raises(ImportRefused) as refused:
         bundle_import(actor=doctor.user, bundle=sample("patient_data.json"), source="mitre")
     # Every refused entry in one answer: those refused on reading (observations about patients
-    # the bundle does not carry) and those refused by the record's rules (Synthea's digits in
-    # the patient's names), not one round at a time.
-    digits = (
+    # the bundle does not carry; a pathological stage group (LOINC 21902-2) valued "c3A", the
+    # clinical prefix contradicting the code) and those refused by the record's rules
+    # (Synthea's digits in the patient's names), not one round at a time.
+    refusals = errors(refused.value.outcome)
+    assert [e for e, _ in refusals] == [
+        "Bundle.entry[0].resource (birth_last_name)",
+        "Bundle.entry[0].resource (used_last_name)",
+        "Bundle.entry[0].resource (first_names)",
+        "Bundle.entry[7].resource.subject",
+        "Bundle.entry[22].resource.valueCodeableConcept",
+        "Bundle.entry[23].resource.subject",
+        "Bundle.entry[24].resource.subject",
+    ]
+    assert {m for e, m in refusals if e.startswith("Bundle.entry[0]")} == {
         "Un nom ne peut pas contenir de chiffres (RNIV : lettres, espace, trait d’union et "
         "apostrophe uniquement)."
-    )
-    assert errors(refused.value.outcome) == [
-        (f"Bundle.entry[0].resource ({name})", digits)
-        for name in ("birth_last_name", "used_last_name", "first_names")
-    ] + [
-        (
-            f"Bundle.entry[{index}].resource.subject",
-            f"Patient/{other} n'est pas une ressource Patient de ce bundle (chaque entrée doit "
-            "concerner un patient présent dans le bundle)",
-        )
-        for index, other in (
-            (7, "mCODEPatientExample01"),
-            (23, "mCODEMassiveBioPatientExample1004"),
-            (24, "mCODEMassiveBioPatientExample1004"),
+    }
+    assert [m for e, m in refusals if e.endswith("subject")] == [
+        f"Patient/{other} n'est pas une ressource Patient de ce bundle (chaque entrée doit "
+        "concerner un patient présent dans le bundle)"
+        for other in (
+            "mCODEPatientExample01",
+            "mCODEMassiveBioPatientExample1004",
+            "mCODEMassiveBioPatientExample1004",
         )
     ]
+    assert "c3A" in refusals[4][1] and "21902-2" in refusals[4][1]
     assert not Patient.objects.exists()
     assert not Diagnosis.objects.exists()
 
@@ -192,6 +208,7 @@ def test_eom_sample_imports_what_the_record_holds(doctor):
     assert {w["expression"][0] for w in warnings} == {
         "Bundle.entry[1].resource.extension",  # SNOMED morphology with no ICD-O-3 mapping
         "Bundle.entry[3].resource.code",  # disease status: not held
+        "Bundle.entry[4].resource.method",  # stage group without TNM edition: 8th assumed
     }
     assert patient.care_team.filter(professional=doctor, is_lead=True).exists()
     assert AuditEvent.objects.filter(action=AuditAction.IMPORT, patient_id=patient.pk).count() == 1
@@ -249,10 +266,7 @@ def test_patient_data_sample_corrected_imports_marker_values_and_treatments(doct
         ("C50.9", True, day, "8000/3"),
         ("C79.9", False, day, ""),
     ]
-    assert [(s[0], s[4]) for s in held["stagings"]] == [
-        ("clinical", "IIIA"),
-        ("pathological", "IIIA"),
-    ]
+    assert [(s[0], s[4], s[6]) for s in held["stagings"]] == [("clinical", "IIIA", 8)]
     assert ("ER", "positive", "≥ 10 %", "", day) in held["markers"]
     assert [t[:5] for t in held["treatments"]] == [
         ("chemotherapy", "Paclitaxel", start, start, "completed")
