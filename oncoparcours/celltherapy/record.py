@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
+from oncoparcours.patients.models import Patient
 from oncoparcours.patients.record import RecordSection
 
 from .models import CarTOrder
 
 
+def patient_orders(patient: Patient) -> list[CarTOrder]:
+    """The patient's CAR-T orders, latest first, read once per patient object (Django's prefetch
+    cache): the record's section and its timeline entries show the same orders."""
+    prefetch_related_objects([patient], "car_t_orders")  # no query when already read
+    return list(patient.car_t_orders.all())
+
+
 def orders_section(access: Any, request: Any) -> RecordSection | None:
-    orders = list(CarTOrder.objects.filter(patient=access.patient).order_by("-created_at")[:5])
+    orders = patient_orders(access.patient)[:5]
     can_order = request.user.role == "clinician"
     if not orders and not can_order:
         return None

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from oncoparcours.patients.models import Patient
 from oncoparcours.patients.timeline import TimelineEntry
 
-from .models import BenefitRiskCountersignature, CarTOrder, CustodyEvent, EpisodeTreatment
+from .models import BenefitRiskCountersignature, CustodyEvent, EpisodeTreatment
+from .record import patient_orders
 
 
 def car_t_events(patient: Patient) -> Iterable[TimelineEntry]:
     """One query for a patient without a CAR-T order, four otherwise."""
-    orders = {order.pk: order for order in CarTOrder.objects.filter(patient=patient)}
+    orders = {order.pk: order for order in patient_orders(patient)}
     if not orders:
         return
     for event in CustodyEvent.objects.filter(order__in=orders, kind="infused").order_by("-at")[:5]:

@@ -9,13 +9,13 @@ from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.navigation import HomePanel
 from oncoparcours.pathways.worklist_sections import WorklistSection
 
-from .selectors import RankedAlerts, inbox, open_alert_counts
+from .selectors import RankedAlerts, inbox, open_alerts_glance
 
 WORKLIST_ALERTS = 10
 
 
 def alerts_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
-    counts = open_alert_counts(request.user)
+    counts, alerts = open_alerts_glance(request.user, limit=6)
     if not counts:
         return None
     return HomePanel(
@@ -24,7 +24,7 @@ def alerts_panel(request: AuthenticatedHttpRequest) -> HomePanel | None:
         context={
             "counts": counts,
             "severe": counts.get("emergency", 0) + counts.get("immediate", 0),
-            "alerts": RankedAlerts(inbox(user=request.user, status="unacknowledged"))[:6],
+            "alerts": alerts,
         },
         order=1,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, TypedDict, overload
+from typing import TYPE_CHECKING, NamedTuple, TypedDict, overload
 
 from django.db.models import (
     Case,
@@ -20,6 +20,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -34,6 +35,7 @@ from .models import (
     AlertEvent,
     AlertEventKind,
     AlertRecipient,
+    Level,
     OpenAlert,
     Report,
 )
@@ -152,14 +154,19 @@ class RankedAlerts:
             if not found:
                 raise IndexError(index)
             return found[0]
-        ids = list(self._ranked.values_list("pk", flat=True)[index])
-        if not ids:
-            return []
-        rows = with_state(Alert.objects.filter(pk__in=ids)).select_related(
-            "patient", "organisation", "report"
-        )
-        by_id = {alert.pk: alert for alert in rows}
-        return [by_id[pk] for pk in ids if pk in by_id]
+        return alerts_in_order(list(self._ranked.values_list("pk", flat=True)[index]))
+
+
+def alerts_in_order(ids: list[uuid.UUID]) -> list[AlertWithState]:
+    """The alerts of these ids in this order, with their state, patient, organisation and
+    report (one query; none when there are no ids)."""
+    if not ids:
+        return []
+    rows = with_state(Alert.objects.filter(pk__in=ids)).select_related(
+        "patient", "organisation", "report"
+    )
+    by_id = {alert.pk: alert for alert in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def alert_for_patient(access: PatientAccess, alert_id: uuid.UUID) -> AlertWithState:
@@ -210,17 +217,30 @@ def last_report_at(patient_id: uuid.UUID) -> dt.datetime | None:
     return Report.objects.filter(patient_id=patient_id).aggregate(last=Max("submitted_at"))["last"]
 
 
-def open_alert_counts(user: User) -> dict[str, int]:
-    """Open alerts sent to me per level, plus those nobody has acknowledged (one grouped query)."""
-    counts: dict[str, int] = {}
-    grouped = (
+class OpenAlertsGlance(NamedTuple):
+    counts: dict[str, int]
+    first_unacknowledged: list[AlertWithState]
+
+
+def open_alerts_glance(user: User, limit: int) -> OpenAlertsGlance:
+    """What the home's alert panel shows: the open alerts sent to me counted per level, with
+    ``"unacknowledged"`` for those nobody has acknowledged (levels without alerts left out), and
+    the first ``limit`` unacknowledged ones in the inbox's rank.
+
+    The open alerts are ranked once: the counts come with the first ranked ids as window
+    aggregates of the same query, since the inbox's rank puts the unacknowledged alerts first.
+    Two queries whatever the number of alerts (one when there is none)."""
+    windows: dict[str, Window] = {
+        f"n_{level}": Window(Count("pk", filter=Q(level=level))) for level in Level.values
+    }
+    windows["n_unacknowledged"] = Window(Count("pk", filter=Q(acknowledged=False)))
+    rows = list(
         inbox(user=user, status="open")
-        .order_by()
-        .values("level", "acknowledged")
-        .annotate(number=Count("id"))
+        .annotate(**windows)
+        .values("pk", "acknowledged", *windows)[:limit]
     )
-    for row in grouped:
-        counts[row["level"]] = counts.get(row["level"], 0) + row["number"]
-        if not row["acknowledged"]:
-            counts["unacknowledged"] = counts.get("unacknowledged", 0) + row["number"]
-    return counts
+    if not rows:
+        return OpenAlertsGlance({}, [])
+    counts = {name.removeprefix("n_"): number for name in windows if (number := rows[0][name])}
+    ids = [row["pk"] for row in rows if not row["acknowledged"]]
+    return OpenAlertsGlance(counts, alerts_in_order(ids))

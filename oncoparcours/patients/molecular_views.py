@@ -25,13 +25,9 @@ from .views import _form_view
 
 
 def molecular_section(access: Any, request: Any) -> RecordSection:
-    rows = access.patient.molecular
-    findings = list(rows.current().order_by("-sampled_on", "kind", "gene")[:50])
-    history = list(
-        rows.filter(replaces__isnull=False)
-        .select_related("replaces", "replaced_by")
-        .order_by("-created_at")[:50]
-    )
+    molecular = selectors.molecular_record(access.patient)  # read once with the page
+    findings = molecular.current[:50]
+    history = molecular.history[:50]
     return RecordSection(
         title=_("Molecular results"),
         template="patients/record/molecular.html",

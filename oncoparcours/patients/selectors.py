@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from .models import (
     CareTeamMember,
     ConsentRecord,
     Diagnosis,
+    MolecularFinding,
     Patient,
     PrognosisStatus,
     TreatmentCourse,
@@ -112,7 +113,13 @@ class PatientAccess:
         return bool(self.membership and self.membership.is_lead)
 
 
-def patient_access_for_user(*, user: User, patient_id: uuid.UUID) -> PatientAccess | None:
+def patient_access_for_user(
+    *, user: User, patient_id: uuid.UUID, care_team: bool = False
+) -> PatientAccess | None:
+    """The user's access to the patient, None without one. With ``care_team``, the patient's
+    whole care team (with each professional) is read instead of the user's membership alone, and
+    left prefetched on the patient (``patient.care_team.all()``): one query for a page that shows
+    the team anyway."""
     professional = professional_for(user)
     if professional is None:
         return None
@@ -123,9 +130,31 @@ def patient_access_for_user(*, user: User, patient_id: uuid.UUID) -> PatientAcce
     )
     if patient is None:
         return None
-    membership = (
-        _current_membership(professional.pk).filter(patient=patient).order_by("-is_lead").first()
-    )
+    if care_team:
+        prefetch_related_objects(
+            [patient],
+            Prefetch("care_team", queryset=CareTeamMember.objects.select_related("professional")),
+        )
+        today = timezone.localdate()
+        # The team in its default order (lead first): the first current membership of the
+        # user's is the one the query below would pick.
+        membership = next(
+            (
+                member
+                for member in patient.care_team.all()
+                if member.professional_id == professional.pk
+                and member.start <= today
+                and (member.end is None or member.end >= today)
+            ),
+            None,
+        )
+    else:
+        membership = (
+            _current_membership(professional.pk)
+            .filter(patient=patient)
+            .order_by("-is_lead")
+            .first()
+        )
     grant = None
     if membership is None:
         grant = _active_break_glass(user).filter(patient=patient).order_by("-expires_at").first()
@@ -135,10 +164,16 @@ def patient_access_for_user(*, user: User, patient_id: uuid.UUID) -> PatientAcce
 
 
 def patient_get_for_user(
-    *, user: User, patient_id: uuid.UUID, action: str = AuditAction.VIEW, what: str = "record"
+    *,
+    user: User,
+    patient_id: uuid.UUID,
+    action: str = AuditAction.VIEW,
+    what: str = "record",
+    care_team: bool = False,
 ) -> PatientAccess:
-    """The patient if the user may see it (one audit event written), else Http404."""
-    access = patient_access_for_user(user=user, patient_id=patient_id)
+    """The patient if the user may see it (one audit event written), else Http404.
+    ``care_team``: see :func:`patient_access_for_user`."""
+    access = patient_access_for_user(user=user, patient_id=patient_id, care_team=care_team)
     if access is None:
         audit_record(
             actor=user, action=AuditAction.DENIED, patient_id=patient_id, details={"what": what}
@@ -206,14 +241,52 @@ def latest_consents(patient: Patient) -> list[ConsentRecord]:
     """The record in force for each (kind, scope): latest decision date, then latest entry."""
     seen: set[tuple[str, str]] = set()
     current = []
-    for record in patient.consents.select_related("recorded_by").order_by(
-        "-recorded_on", "-recorded_at", "-id"
-    ):
+    # The record page reads the consents once, with who recorded them, in this same (default)
+    # order: reused then.
+    records = (
+        patient.consents.all()
+        if "consents" in getattr(patient, "_prefetched_objects_cache", {})
+        else patient.consents.select_related("recorded_by").order_by(
+            "-recorded_on", "-recorded_at", "-id"
+        )
+    )
+    for record in records:
         key = (record.kind, record.scope)
         if key not in seen:
             seen.add(key)
             current.append(record)
     return current
+
+
+@dataclass(frozen=True)
+class MolecularRecord:
+    """The patient's molecular results as the record shows them."""
+
+    current: list[MolecularFinding]  # in force (``current()``), newest sampling first
+    history: list[MolecularFinding]  # the corrections and withdrawals, latest first
+
+
+def molecular_record(patient: Patient) -> MolecularRecord:
+    """The patient's molecular results read in one query, once per patient object: the record
+    page shows the results in force under its diagnoses and in its section, its prognosis
+    explanations read them, and the section lists the corrections."""
+    cached = patient.__dict__.get("_molecular_record")
+    if cached is not None:
+        return cached
+    rows = list(
+        MolecularFinding.objects.filter(patient=patient).select_related("replaces", "replaced_by")
+    )  # the model's order: newest sampling first, then kind and gene
+    record = MolecularRecord(
+        # current(): neither replaced by a correction (no "replaced_by") nor withdrawn
+        current=[f for f in rows if not f.withdrawn and not hasattr(f, "replaced_by")],
+        history=sorted(
+            (f for f in rows if f.replaces_id is not None),
+            key=lambda f: f.created_at,
+            reverse=True,
+        ),
+    )
+    patient.__dict__["_molecular_record"] = record
+    return record
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from .forms import (
     PerformanceStatusForm,
     StagingForm,
 )
-from .models import CareTeamMember, Diagnosis, Staging
+from .models import CareTeamMember, ConsentRecord, Diagnosis, Staging
 from .molecular_services import may_enter_molecular
 from .record import record_sections
 from .timeline import timeline_for
@@ -176,10 +176,14 @@ def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> HttpResponse:
-    access = selectors.patient_get_for_user(user=request.user, patient_id=patient_id)
+    # The care team (with its professionals) read with the access check, which finds the
+    # user's membership in it.
+    access = selectors.patient_get_for_user(
+        user=request.user, patient_id=patient_id, care_team=True
+    )
     patient = access.patient
-    # Read once, in each relation's default order: the page and the timeline providers use the
-    # same rows (issue 19: each was read twice).
+    # Read once, in each relation's default order: the page, its sections and the timeline
+    # providers use the same rows (issue 19: each was read twice or more).
     prefetch_related_objects(
         [patient],
         Prefetch(
@@ -188,10 +192,13 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
                 Prefetch("stagings", queryset=Staging.objects.order_by("-staged_on")),
             ),
         ),
-        Prefetch("care_team", queryset=CareTeamMember.objects.select_related("professional")),
-        "consents",
+        Prefetch("consents", queryset=ConsentRecord.objects.select_related("recorded_by")),
         "performance_statuses",
     )
+    # The molecular results in force: under each diagnosis, in the prognosis explanations
+    # (``survival.facts_for`` reads ``current_molecular``) and in the molecular section.
+    molecular = selectors.molecular_record(patient)
+    patient.current_molecular = molecular.current  # type: ignore[attr-defined]
     # Primary first, then newest (the default order): a stable sort keeps the rest.
     diagnoses = sorted(patient.diagnoses.all(), key=lambda d: not d.is_primary)
     care_team = patient.care_team.all()  # default order: lead first, by role, by start
@@ -214,9 +221,7 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
             "corrections": selectors.identity_corrections(patient),
             # The patient's molecular results in force, shown under each diagnosis (they are the
             # patient's: which tumour a result belongs to is for a clinician to confirm).
-            "molecular_current": list(
-                patient.molecular.current().order_by("-sampled_on", "kind", "gene")[:30]
-            ),
+            "molecular_current": molecular.current[:30],
             "may_enter_molecular": may_enter_molecular(
                 request.user, in_care_team=access.membership is not None
             ),

@@ -443,3 +443,74 @@ def test_a_plain_comment_is_not_flagged(client, link_token):
         {"submission_key": str(uuid.uuid4()), "comment": "Merci pour tout"},
     )
     assert Report.objects.get().comment_warning_signs == []
+
+
+def alerts_panel(response):
+    return next(p for p in response.context["panels"] if p.template.endswith("panels/alerts.html"))
+
+
+def test_the_home_alert_panel_counts_open_alerts_and_lists_the_first_unacknowledged(
+    clinician_client, clinician, submit, nurse
+):
+    """Counts per level and unacknowledged, and the first six unacknowledged alerts in the
+    inbox's rank, from one ranking of the open alerts."""
+    from oncoparcours.monitoring.selectors import RankedAlerts, inbox
+    from oncoparcours.monitoring.services import alert_acknowledge, alert_resolve
+
+    urgent = [submit({"stools_over_baseline_per_day": 5}).alert for _ in range(8)]
+    immediate = submit({"rash_bsa_percent": 40, "rash_symptoms": "moderate_or_severe"}).alert
+    emergency = submit({"dyspnea": "life_threatening"}).alert
+    for alert in urgent[:2]:
+        alert_acknowledge(alert=alert, actor=nurse.user)
+    alert_resolve(alert=urgent[7], actor=clinician.user, action="consultation", note="vu")
+    stranger = PatientFactory()  # not in the clinician's care team
+    submit({"stools_over_baseline_per_day": 5}, patient=stranger)
+
+    panel = alerts_panel(clinician_client.get(reverse("core:home")))
+    assert panel.context["counts"] == {
+        "urgent": 7,
+        "immediate": 1,
+        "emergency": 1,
+        "unacknowledged": 7,
+    }
+    assert panel.context["severe"] == 2
+    shown = [a.pk for a in panel.context["alerts"]]
+    assert shown[:2] == [emergency.pk, immediate.pk]
+    assert set(shown[2:]) <= {a.pk for a in urgent[2:7]} and len(shown) == 6
+    ranked = RankedAlerts(inbox(user=clinician.user, status="unacknowledged"))[:6]
+    assert shown == [a.pk for a in ranked]
+    assert all(a.patient.pk == emergency.patient_id for a in panel.context["alerts"])
+
+    # Fewer unacknowledged alerts than the panel shows: only those, the counts unchanged.
+    for alert in urgent[2:7]:
+        alert_acknowledge(alert=alert, actor=nurse.user)
+    panel = alerts_panel(clinician_client.get(reverse("core:home")))
+    assert [a.pk for a in panel.context["alerts"]] == [emergency.pk, immediate.pk]
+    assert panel.context["counts"] == {
+        "urgent": 7,
+        "immediate": 1,
+        "emergency": 1,
+        "unacknowledged": 2,
+    }
+
+
+def test_the_home_alert_panel_reads_the_alerts_in_two_queries(clinician_client, submit):
+    """The open alerts ranked once (counts and first ids together), then the rows shown; the
+    same two queries whatever the number of alerts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def home_queries() -> tuple[int, int]:
+        """The home's queries, and those reading the alerts."""
+        with CaptureQueriesContext(connection) as captured:
+            assert clinician_client.get(reverse("core:home")).status_code == 200
+        queries = [q["sql"] for q in captured.captured_queries]
+        return len(queries), sum('"monitoring_alert"' in sql for sql in queries)
+
+    assert home_queries()[1] == 1  # none open: no panel
+    submit({"stools_over_baseline_per_day": 5})
+    total, alerts = home_queries()
+    assert alerts == 2
+    for _ in range(12):
+        submit({"stools_over_baseline_per_day": 5})
+    assert home_queries() == (total, 2)
