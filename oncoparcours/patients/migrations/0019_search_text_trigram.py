@@ -33,6 +33,6 @@ def drop_index(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("patients", "0017_molecular_method")]
+    dependencies = [("patients", "0018_change_detection_indexes")]
 
     operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
