@@ -61,10 +61,10 @@ SolverParams = dict[str, dict[str, int | float | bool]]
 PLAIN_SOLVER: SolverParams = {}
 # Tuned on Solomon RC208 (issue 18: best-known 776.1 in 10 s). Measured at 20,000 iterations
 # (about 10 s of one free core of the 2026-12-05 machine; iteration budgets because that machine
-# was loaded), seeds 1-10: plain reaches 776.1 on 2 seeds, a late-acceptance history of 1,000 on
-# 4 (100: 1 of 6, 2,000 and 3,000: 0 of 10). Evidence from 10 seeds only, and not checked on the
-# Gehring-Homberger instances; docs/benchmarks.md, issue 18, "RC208 with tuned parameters
-# (2026-12-05, afternoon)".
+# was loaded), seeds 1-20: plain reaches 776.1 on 4 seeds, a late-acceptance history of 1,000 on
+# 7 (median 781.85 → 778.15; histories of 100, 2,000, 3,000 and other sets did worse on seeds
+# 1-10). Weak evidence, and not checked on the Gehring-Homberger instances; docs/benchmarks.md,
+# issue 18, "RC208 with tuned parameters (2026-12-05, afternoon)".
 TUNED_SOLVER: SolverParams = {"ils": {"history_length": 1000}}
 # What the planner's ``_solve`` uses: PyVRP's defaults until the tuned set is shown not to worsen
 # the Gehring-Homberger gaps (bench/vrptw_gh.py, plain against tuned) and the product's short
