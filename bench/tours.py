@@ -2,18 +2,22 @@
 
 1. Solomon RC208 (100 customers, VRPTW) with PyVRP at a fixed wall-clock budget (default 10 s),
    several seeds; cost with DIMACS rounding (distances truncated to one decimal), best-known
-   776.1. Gap % = 100 × (cost − BKS) / BKS.
+   776.1. Gap % = 100 × (cost − BKS) / BKS. ``--params`` runs plain PyVRP (its default
+   parameters), the tuned parameters of the planning rules (``TUNED_SOLVER``), or both (the
+   default) on the same seeds, so both are visible side by side.
 2. Re-planning one cancelled visit in a 200-visit day (20 nurses around Lyon, seeded): the time
    to re-plan as ``visit_cancel`` does (target ≤ 2 s: every tour re-checked, the affected one
    keeping its other visits in order and taking the day's unassigned ones that fit); and, as
    ``nurse_absent`` does, the time to insert the busiest nurse's visits into the 19 other tours.
 
-    .venv/bin/python bench/tours.py [--budget 10] [--seeds 1 2 3]
+    .venv/bin/python bench/tours.py [--budget 10 | --iterations 20000] [--seeds 1 2 3]
+        [--params plain tuned] [--skip-replan]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -25,7 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import common
 
 from oncoparcours.planning.rules.geo import TravelModel
-from oncoparcours.planning.rules.tours import Nurse, Visit, insert_visits, plan_tours
+from oncoparcours.planning.rules.tours import (
+    PLAIN_SOLVER,
+    TUNED_SOLVER,
+    Nurse,
+    Visit,
+    insert_visits,
+    plan_tours,
+    solve_params,
+)
 
 # ../shared/benchmarks from the main checkout (or from a worktree one level deeper).
 INSTANCE = next(
@@ -37,36 +49,60 @@ INSTANCE = next(
     common.ROOT.parent / "shared" / "benchmarks" / "vrptw" / "RC208.vrp",
 )
 BKS = 776.1
+PARAMS = {"plain": PLAIN_SOLVER, "tuned": TUNED_SOLVER}
 
 
-def solomon(path: Path, budget: float, seeds: list[int]) -> dict[str, object]:
+def solomon(
+    path: Path, budget: float, seeds: list[int], names: list[str], iterations: int | None = None
+) -> dict[str, object]:
+    """Each seed with each parameter set in turn (interleaved, so that a change of the machine's
+    load during the run falls on both alike). ``iterations``: stop after that many iterations
+    instead of ``budget`` seconds (deterministic for a seed, whatever the machine's load)."""
     from pyvrp import read, solve
-    from pyvrp.stop import MaxRuntime
+    from pyvrp.stop import MaxIterations, MaxRuntime
 
     data = read(path, round_func="dimacs")
-    costs = []
+    costs: dict[str, list[float]] = {name: [] for name in names}
     for seed in seeds:
-        started = time.monotonic()
-        result = solve(data, stop=MaxRuntime(budget), seed=seed, display=False)
-        elapsed = time.monotonic() - started
-        cost = result.best.distance() / 10
-        feasible = result.best.is_feasible()
-        costs.append(cost)
-        print(
-            f"RC208 seed {seed}: cost {cost:.1f} ({'feasible' if feasible else 'INFEASIBLE'}), "
-            f"{result.best.num_routes()} routes, gap {100 * (cost - BKS) / BKS:.2f} %, "
-            f"{elapsed:.1f} s"
-        )
-    median = statistics.median(costs)
+        for name in names:
+            started = time.monotonic()
+            result = solve(
+                data,
+                stop=MaxRuntime(budget) if iterations is None else MaxIterations(iterations),
+                seed=seed,
+                display=False,
+                params=solve_params(PARAMS[name]),
+            )
+            elapsed = time.monotonic() - started
+            cost = result.best.distance() / 10
+            feasible = result.best.is_feasible()
+            costs[name].append(cost)
+            print(
+                f"RC208 {name} seed {seed}: cost {cost:.1f} "
+                f"({'feasible' if feasible else 'INFEASIBLE'}), {result.best.num_routes()} "
+                f"routes, gap {100 * (cost - BKS) / BKS:.2f} %, {result.num_iterations} "
+                f"iterations, {elapsed:.1f} s, load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+    runs: dict[str, object] = {}
+    for name, values in costs.items():
+        median = statistics.median(values)
+        at_bks = sum(1 for c in values if c <= BKS + 1e-6)
+        print(f"RC208 {name}: {at_bks} / {len(seeds)} seeds at {BKS}, median {median:.1f}")
+        runs[name] = {
+            "solver": PARAMS[name],
+            "costs": values,
+            "median": median,
+            "best": min(values),
+            "gap_median_pct": round(100 * (median - BKS) / BKS, 2),
+            "at_bks": at_bks,
+        }
     return {
         "instance": "RC208",
-        "budget_s": budget,
+        "budget_s": None if iterations else budget,
+        "iterations": iterations,
         "seeds": seeds,
-        "costs": costs,
-        "median": median,
-        "best": min(costs),
-        "gap_median_pct": round(100 * (median - BKS) / BKS, 2),
-        "at_bks": sum(1 for c in costs if c <= BKS + 1e-6),
+        "runs": runs,
     }
 
 
@@ -132,11 +168,25 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=10.0)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     parser.add_argument("--instance", type=Path, default=INSTANCE)
+    parser.add_argument("--params", nargs="+", choices=sorted(PARAMS), default=["plain", "tuned"])
+    parser.add_argument(
+        "--iterations",
+        type=int,
+        help="RC208 stops after this many iterations instead of --budget seconds (about 20,000 "
+        "is 10 s of one free core of the 2026-12-05 machine)",
+    )
+    parser.add_argument("--skip-replan", action="store_true", help="RC208 only")
     args = parser.parse_args()
+    load = os.getloadavg()
+    solomon_runs = solomon(args.instance, args.budget, args.seeds, args.params, args.iterations)
     record = {
         "machine": common.machine(),
-        "solomon": solomon(args.instance, args.budget, args.seeds),
-        "replan": replan(args.seeds[0]),
+        "load_average": {
+            "before": [round(x, 2) for x in load],
+            "after": [round(x, 2) for x in os.getloadavg()],
+        },
+        "solomon": solomon_runs,
+        "replan": None if args.skip_replan else replan(args.seeds[0]),
     }
     print(common.save("tours", record))
 

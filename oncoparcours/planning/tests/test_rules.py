@@ -151,3 +151,21 @@ def test_a_morning_tour_leaves_lunch_at_home() -> None:
     nurse = Nurse("n", CENTRE, 420, 900, lunch_minutes=30, lunch_window=(690, 840))
     tour = schedule(nurse, [Visit("a", (CENTRE[0] + 0.01, CENTRE[1]), 15, (480, 540))], TRAVEL)
     assert tour is not None and tour.lunch_start is None and tour.back < 690
+
+
+def test_solver_parameters_are_passed_to_pyvrp() -> None:
+    """The tuned parameters (data in the rules) reach PyVRP's SolveParams; what they do not give
+    keeps PyVRP's default; an unknown section is refused rather than ignored."""
+    from pyvrp import SolveParams
+
+    from oncoparcours.planning.rules.tours import PLAIN_SOLVER, TUNED_SOLVER, solve_params
+
+    assert solve_params(PLAIN_SOLVER) == SolveParams()
+    tuned = solve_params(TUNED_SOLVER)
+    defaults = SolveParams()
+    for section, fields in TUNED_SOLVER.items():
+        for name, value in fields.items():
+            assert getattr(getattr(tuned, section), name) == value
+    assert tuned.operators == defaults.operators
+    with pytest.raises(ValueError, match="unknown solver parameter sections"):
+        solve_params({"genetic": {"repair_probability": 0.5}})
