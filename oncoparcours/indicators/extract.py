@@ -204,15 +204,22 @@ class Builder:
         self.centre: dict[int, Any] = {}
         self.overseas: set[int] = set()
         centres: dict[Any, Any] = {}
-        for pk, centre, departement in (
-            self.scoped(Patient.objects, "pk")
-            .values_list("pk", "expert_centre_id", "departement")
-            .iterator(chunk_size=20000)
+        for pk, centre, departement in self._read(
+            self.scoped(Patient.objects, "pk").values_list("pk", "expert_centre_id", "departement")
         ):
             number = _number(pk)
             self.centre[number] = centres.setdefault(centre, centre)
             if departement in OVERSEAS:
                 self.overseas.add(number)
+
+    def _read(self, query: Any) -> Iterator[Any]:
+        """The rows of ``query``: streamed through a server-side cursor for the whole extract;
+        for a batch of patients (incremental refresh), read in one go. A cursor makes
+        PostgreSQL favour fast-start plans: at 2,000,000 patients a batch of 5,000 ids scanned
+        whole tables (13 s for one kind) instead of walking the patient index."""
+        if self.patients is None:
+            return query.iterator(chunk_size=20000)
+        return iter(list(query))
 
     def scoped(self, query: Any, path: str) -> Any:
         """``query`` limited to the patients of an incremental refresh (``path`` leads to the
@@ -257,7 +264,7 @@ class Builder:
             .filter(is_primary=True)
             .values_list("patient_id", "diagnosed_on", "icd10", "poor_prognosis")
         )
-        for patient, day, icd10, poor in query.iterator(chunk_size=20000):
+        for patient, day, icd10, poor in self._read(query):
             yield self.row(
                 patient,
                 "diagnosis",
@@ -274,7 +281,7 @@ class Builder:
             .filter(template__code="fast-track-diagnosis")
             .values_list("patient_id", "start_date")
         )
-        for patient, start in query.iterator(chunk_size=20000):
+        for patient, start in self._read(query):
             yield self.row(patient, "suspicion", _day(start), template="fast-track-diagnosis")
         from oncoparcours.pathways.models import ActivityInstance
 
@@ -287,7 +294,7 @@ class Builder:
             )
             .values_list("patient_id", "done_on")
         )
-        for patient, day in confirmed.iterator(chunk_size=20000):
+        for patient, day in self._read(confirmed):
             yield self.row(
                 patient, "diagnosis_confirmed", _day(day), template="fast-track-diagnosis"
             )
@@ -303,7 +310,7 @@ class Builder:
             .values_list("patient_id", "first")
             .order_by()
         )
-        for patient, first in query.iterator(chunk_size=20000):
+        for patient, first in self._read(query):
             yield self.row(patient, "first_treatment", _day(first))
 
     def cases(self) -> Iterable[Row]:
@@ -314,7 +321,7 @@ class Builder:
             .exclude(status="withdrawn")
             .values_list("patient_id", "submitted_at", "board_id", "board__network__code")
         )
-        for patient, submitted, board, network in query.iterator(chunk_size=20000):
+        for patient, submitted, board, network in self._read(query):
             yield self.row(patient, "rcp_case", submitted, board=board, network=network)
 
     def decisions(self) -> Iterable[Row]:
@@ -334,9 +341,7 @@ class Builder:
                 "care_organisation__departement",
             )
         )
-        for patient, at, board, network, place, trial, identifier, departement in query.iterator(
-            chunk_size=20000
-        ):
+        for patient, at, board, network, place, trial, identifier, departement in self._read(query):
             mainland = in_mainland(departement)
             yield self.row(
                 patient,
@@ -360,9 +365,7 @@ class Builder:
             "network__code",
             "expert_centre_id",
         )
-        for patient, requested, answered, status, network, centre in query.iterator(
-            chunk_size=20000
-        ):
+        for patient, requested, answered, status, network, centre in self._read(query):
             delay = (answered - requested).total_seconds() / 86400 if answered else None
             yield self.row(
                 patient,
@@ -403,7 +406,7 @@ class Builder:
             acknowledged,
             escalations,
             organisation,
-        ) in query.iterator(chunk_size=20000):
+        ) in self._read(query):
             minutes = (acknowledged - created).total_seconds() / 60 if acknowledged else None
             yield self.row(
                 patient,
@@ -427,7 +430,7 @@ class Builder:
             .filter(kind="resolved", action__in=["er_referral", "admission"])
             .values_list("alert__patient_id", "at", "action")
         )
-        for patient, at, action in query.iterator(chunk_size=20000):
+        for patient, at, action in self._read(query):
             yield self.row(patient, "emergency", at, category=action)
 
     def followups(self) -> Iterable[Row]:
@@ -438,7 +441,7 @@ class Builder:
             .filter(template__code__in=HOME_TEMPLATES)
             .values_list("patient_id", "template__code", "start_date", "ended_on")
         )
-        for patient, template, start, ended in query.iterator(chunk_size=20000):
+        for patient, template, start, ended in self._read(query):
             until = _day(ended) if ended else self.now
             yield self.row(patient, "followup", _day(start), until=until, template=template)
             if template == ARTICLE51_TEMPLATE:
@@ -452,7 +455,7 @@ class Builder:
             .filter(template_code=ARTICLE51_TEMPLATE)
             .values_list("patient_id", "recorded_on", "reason")
         )
-        for patient, day, reason in query.iterator(chunk_size=20000):
+        for patient, day, reason in self._read(query):
             yield self.row(
                 patient, "refusal", _day(day), template=ARTICLE51_TEMPLATE, category=reason
             )
@@ -476,9 +479,7 @@ class Builder:
             )
         )
         today = timezone.localdate(self.now)
-        for patient, started, completed, ended, status, key, order in query.iterator(
-            chunk_size=20000
-        ):
+        for patient, started, completed, ended, status, key, order in self._read(query):
             if started is None:  # excluded by the query; for the type checker
                 continue
             end: dt.date = ended or today
@@ -507,7 +508,7 @@ class Builder:
                 "patient_id", "done_on", "place", "instance__template__code", "phase__order"
             )
         )
-        for patient, day, place, template, order in query.iterator(chunk_size=20000):
+        for patient, day, place, template, order in self._read(query):
             yield self.row(
                 patient,
                 "administration",
