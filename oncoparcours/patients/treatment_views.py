@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -22,7 +23,9 @@ from .views import _form_view
 
 
 def treatments_section(access: Any, request: Any) -> RecordSection:
-    courses = list(access.patient.treatments.order_by("ended_on", "-started_on")[:20])
+    # Treatments in course first, on every database (PostgreSQL sorts NULL last by default).
+    in_course_first = F("ended_on").asc(nulls_first=True)
+    courses = list(access.patient.treatments.order_by(in_course_first, "-started_on")[:20])
     return RecordSection(
         title=_("Anticancer treatments"),
         template="patients/record/treatments.html",
