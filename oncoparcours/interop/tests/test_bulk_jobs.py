@@ -44,6 +44,19 @@ def kick_off(bearer, django_capture_on_commit_callbacks, query="purpose=evaluati
     return response["Content-Location"].removeprefix("http://testserver")
 
 
+def after_first_chunk(monkeypatch, action):
+    """Chunks of one patient, and ``action`` done while the export runs (after the first)."""
+    real = bulk_jobs.export_lines
+
+    def interleaved(**arguments):
+        for block in real(**arguments):
+            action()
+            yield block
+
+    monkeypatch.setattr(bulk_jobs, "export_lines", interleaved)
+    monkeypatch.setattr("oncoparcours.interop.bulk_export.CHUNK", 1)
+
+
 def run_worker():
     call_command("worker", batch=True, no_scheduler=True, no_startup_delay=True, verbosity=0)
 
@@ -137,15 +150,7 @@ def test_an_export_cancelled_while_it_runs_stops_and_removes_its_files(
 ):
     kick_off(exporter, django_capture_on_commit_callbacks)
     job = BulkExportJob.objects.get()
-    real = bulk_jobs.export_lines
-
-    def deleted_after_first_chunk(**arguments):
-        for block in real(**arguments):
-            bulk_jobs.bulk_job_cancel(job=job)  # the client's DELETE meanwhile
-            yield block
-
-    monkeypatch.setattr(bulk_jobs, "export_lines", deleted_after_first_chunk)
-    monkeypatch.setattr("oncoparcours.interop.bulk_export.CHUNK", 1)
+    after_first_chunk(monkeypatch, lambda: bulk_jobs.bulk_job_cancel(job=job))  # client's DELETE
     assert bulk_jobs.bulk_job_run(str(job.pk)) == "cancelled"
     job.refresh_from_db()
     assert job.status == "cancelled" and job.patients_done == 1
@@ -285,15 +290,8 @@ def test_a_system_deactivated_while_its_export_runs_gets_no_file(
 ):
     kick_off(exporter, django_capture_on_commit_callbacks)
     job = BulkExportJob.objects.get()
-    real = bulk_jobs.export_lines
-
-    def deactivated_after_first_chunk(**arguments):
-        for block in real(**arguments):
-            ApiClient.objects.filter(pk=job.client_id).update(active=False)
-            yield block
-
-    monkeypatch.setattr(bulk_jobs, "export_lines", deactivated_after_first_chunk)
-    monkeypatch.setattr("oncoparcours.interop.bulk_export.CHUNK", 1)
+    deactivate = ApiClient.objects.filter(pk=job.client_id).update
+    after_first_chunk(monkeypatch, lambda: deactivate(active=False))
     assert bulk_jobs.bulk_job_run(str(job.pk)) == "failed"
     job.refresh_from_db()
     assert job.error == "client deactivated" and job.patients_done == 1
