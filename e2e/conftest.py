@@ -3,6 +3,7 @@ browser. Skipped when Chromium is absent (`.ci/run` installs it)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -55,11 +56,18 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     context = browser.new_context(
         base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}
     )
     page = context.new_page()
     yield page
+    # Let the requests the page still makes (lazy panels loading after the last assertion, each
+    # writing its audit row) finish before the test database is flushed: the live server answers
+    # from another thread, and a row written during the flush breaks it (seen on a loaded machine).
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_load_state("networkidle", timeout=10_000)
     context.close()
 
 
