@@ -13,11 +13,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import bulk_jobs, selectors
-from .callers import request_reader
+from .callers import check_scope, request_reader
 from .models import BulkExportJob
 from .outcomes import FhirError, fhir_response, not_found, operation_outcome
 from .readers import Reader
-from .rules import scopes
 from .rules.bulk_jobs import GONE, IN_PROGRESS
 
 Status = BulkExportJob.Status
@@ -63,18 +62,11 @@ def _job(
     reader = request_reader(request)
     if isinstance(reader, HttpResponse):
         return reader
-    if (
-        resource_type
-        and reader.client
-        and not scopes.grants(list(reader.scopes), resource_type, "search")
-    ):
-        refused = FhirError(
-            403,
-            "forbidden",
-            f"the token does not grant system/{resource_type}.s",
-            expression=resource_type,
-        )
-        return fhir_response(operation_outcome(refused), status=403)
+    if resource_type:
+        try:
+            check_scope(reader, resource_type, "search")
+        except FhirError as refused:
+            return fhir_response(operation_outcome(refused), status=refused.status)
     job = selectors.bulk_job_for(reader, job_id)
     if job is not None and bulk_jobs.bulk_job_withdrawn(job):
         withdrawn = FhirError(

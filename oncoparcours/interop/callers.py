@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from .oauth import bearer_client
 from .outcomes import FhirError, fhir_response, operation_outcome
 from .readers import Reader
+from .rules import scopes
 
 
 def unauthorised(diagnostics: str, bearer_error: str = "") -> HttpResponse:
@@ -30,3 +31,18 @@ def request_reader(request: HttpRequest) -> Reader | HttpResponse:
     if request.user.is_authenticated:
         return Reader(user=request.user)
     return unauthorised("authentication is required")
+
+
+def check_scope(reader: Reader, resource_type: str, interaction: str) -> None:
+    """Raise a 403 FhirError naming the scope a system's token lacks (professionals are limited
+    by their care teams, not by scopes)."""
+    if reader.client is not None and not scopes.grants(
+        list(reader.scopes), resource_type, interaction
+    ):
+        letter = scopes.INTERACTION_LETTER[interaction]
+        raise FhirError(
+            403,
+            "forbidden",
+            f"the token does not grant system/{resource_type}.{letter}",
+            expression=resource_type,
+        )

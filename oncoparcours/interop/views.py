@@ -24,7 +24,7 @@ from . import task_resources as tasks
 from . import trial_resources as trials
 from .bulk_export import EXPORT_PURPOSES, export_lines
 from .bulk_export import TYPES as EXPORT_TYPES
-from .callers import request_reader
+from .callers import check_scope, request_reader
 from .client_assertions import token_endpoint
 from .everything import patient_everything
 from .oauth import SmartScopes
@@ -168,19 +168,6 @@ READS: dict[str, tuple[Callable[..., Any], ToResource]] = {
 }
 
 
-def _check_scope(reader: Reader, resource_type: str, interaction: str) -> None:
-    if reader.client is not None and not scopes.grants(
-        list(reader.scopes), resource_type, interaction
-    ):
-        letter = scopes.INTERACTION_LETTER[interaction]
-        raise FhirError(
-            403,
-            "forbidden",
-            f"the token does not grant system/{resource_type}.{letter}",
-            expression=resource_type,
-        )
-
-
 def _answer(request: HttpRequest, build: Callable[[Reader], dict[str, Any]]) -> HttpResponse:
     reader = request_reader(request)
     if isinstance(reader, HttpResponse):
@@ -223,7 +210,7 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
     def build(reader: Reader) -> dict[str, Any]:
         if resource_type not in SEARCHES:
             raise FhirError(404, "not-supported", f"{resource_type} is not served here")
-        _check_scope(reader, resource_type, "search")
+        check_scope(reader, resource_type, "search")
         supported, run, to_resource = SEARCHES[resource_type]
         params = {key: request.GET.getlist(key) for key in request.GET}
         unknown = unknown_parameters(list(params), supported)
@@ -243,7 +230,7 @@ def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResp
     def build(reader: Reader) -> dict[str, Any]:
         if resource_type not in READS:
             raise FhirError(404, "not-supported", f"{resource_type} is not served here")
-        _check_scope(reader, resource_type, "read")
+        check_scope(reader, resource_type, "read")
         fetch, to_resource = READS[resource_type]
         row = fetch(reader, resource_id)
         if row is None:
@@ -293,7 +280,7 @@ def _bundle(
 @require_GET
 def everything(request: HttpRequest, patient_id: str) -> HttpResponse:
     def build(reader: Reader) -> dict[str, Any]:
-        _check_scope(reader, "Patient", "read")
+        check_scope(reader, "Patient", "read")
         if request.GET:  # none of $everything's optional parameters is supported
             name = sorted(request.GET)[0]
             raise FhirError(
@@ -374,7 +361,7 @@ def _export_request(request: HttpRequest, reader: Reader) -> tuple[str, set[str]
             name for name in EXPORT_TYPES if scopes.grants(list(reader.scopes), name, "search")
         ]
         if not granted:
-            _check_scope(reader, "Patient", "search")
+            check_scope(reader, "Patient", "search")
         return purpose, set(granted)
     # ``_type=A,B`` or ``_type=A&_type=B`` (both are FHIR Bulk Data's spelling).
     asked = ",".join(request.GET.getlist("_type")).split(",")
@@ -382,7 +369,7 @@ def _export_request(request: HttpRequest, reader: Reader) -> tuple[str, set[str]
     if wrong:
         raise SearchError("_type", f"{wrong[0]} is not exported (only {', '.join(EXPORT_TYPES)})")
     for name in asked:
-        _check_scope(reader, name, "search")
+        check_scope(reader, name, "search")
     return purpose, set(asked)
 
 
@@ -392,7 +379,7 @@ def decision_document(request: HttpRequest, decision_id: str) -> HttpResponse:
     """A board decision as a FHIR document bundle (Composition first)."""
 
     def build(reader: Reader) -> dict[str, Any]:
-        _check_scope(reader, "Composition", "read")
+        check_scope(reader, "Composition", "read")
         decision = documents.decision_for(reader=reader, decision_id=decision_id)
         if decision is None:
             raise not_found("Composition", decision_id)
