@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -384,7 +383,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         overdue=bool(data.get("overdue")),
         scope=data.get("scope") or "mine",
     )
-    page = Paginator(selectors.RankedAlerts(alerts), 50).get_page(request.GET.get("page"))
+    page = selectors.RankedAlerts(alerts).page(request.GET.get("page"), 50)
     audit_record(
         actor=request.user,
         action=AuditAction.LIST,

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page
 from django.db.models import (
     Count,
     Min,
@@ -21,6 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from oncoparcours.core.models import User
+from oncoparcours.core.paging import TOTAL, counted_page
 from oncoparcours.directory.selectors import organisations_of
 from oncoparcours.patients.models import Patient
 from oncoparcours.patients.selectors import (
@@ -150,7 +152,43 @@ def worklist(
     place: str = "",
     include_late: bool = True,
 ) -> QuerySet[Any]:
-    """Open activities of the user's patients between two dates (and the late ones before)."""
+    """Ids of the open activities of the user's patients between two dates (and the late ones
+    before), in the worklist's order."""
+    return _worklist_activities(
+        user=user,
+        scope=scope,
+        start=start,
+        end=end,
+        kind=kind,
+        place=place,
+        include_late=include_late,
+    ).values_list("pk", flat=True)
+
+
+def worklist_page(*, number: object, per_page: int, **filters: Any) -> Page:
+    """One page of the worklist's activity ids (``worklist``'s filters) and their total, in one
+    query (``core.paging.counted_page``)."""
+    page = counted_page(
+        _worklist_activities(**filters),
+        number,
+        per_page,
+        rows=lambda counted: counted.values_list("pk", TOTAL),
+        total_of=lambda row: row[1],
+    )
+    page.object_list = [pk for pk, _total in page.object_list]
+    return page
+
+
+def _worklist_activities(
+    *,
+    user: User,
+    scope: str,
+    start: dt.date,
+    end: dt.date,
+    kind: str = "",
+    place: str = "",
+    include_late: bool = True,
+) -> QuerySet[ActivityInstance]:
     activities = ActivityInstance.objects.filter(
         visible_patient_filter(user), status__in=OPEN, instance__status=InstanceStatus.ACTIVE
     )
@@ -178,7 +216,7 @@ def worklist(
     if place:
         activities = activities.filter(place=place)
     # Narrow and index-driven; the page's rows are then read by id (activities_in_order).
-    return activities.order_by("day", "patient_id", "key").values_list("pk", flat=True)
+    return activities.order_by("day", "patient_id", "key")
 
 
 def activities_in_order(ids: list[uuid.UUID]) -> list[dict[str, Any]]:

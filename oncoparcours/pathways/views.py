@@ -407,7 +407,9 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = WorklistFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     start, end = form.period_bounds()
-    activities = selectors.worklist(
+    page = selectors.worklist_page(
+        number=request.GET.get("page"),
+        per_page=WORKLIST_PAGE_SIZE,
         user=request.user,
         scope=data.get("scope") or "mine",
         start=start,
@@ -415,7 +417,6 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
         kind=data.get("kind", ""),
         place=data.get("place", ""),
     )
-    page = Paginator(activities, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = activity_rows(selectors.activities_in_order(list(page.object_list)))
     audit_record(
         actor=request.user,

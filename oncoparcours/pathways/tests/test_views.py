@@ -103,7 +103,8 @@ def test_worklist_and_timeline_query_counts_do_not_grow(
             actor=clinician.user,
         )
     for params in ({}, {"scope": "team", "period": "next30"}):
-        with django_assert_max_num_queries(13):  # 13: + the session guard's lock check
+        # 12: the page's ids and their total are one query; + the session guard's lock check
+        with django_assert_max_num_queries(12):
             response = clinician_client.get(reverse("pathways:worklist"), params)
         assert response.status_code == 200
     with django_assert_max_num_queries(30):
@@ -115,6 +116,41 @@ def test_worklist_and_timeline_query_counts_do_not_grow(
             ).status_code
             == 200
         )
+
+
+def test_worklist_pages_hold_every_activity_once_with_the_total(
+    clinician, clinician_client, template
+):
+    start = dt.date.today() - dt.timedelta(days=20)
+    for _ in range(8):
+        patient = PatientFactory()
+        CareTeamMemberFactory(patient=patient, professional=clinician)
+        services.pathway_apply(
+            template=template,
+            patient=patient,
+            start=start,
+            parameters={"interval_weeks": 2},
+            actor=clinician.user,
+        )
+    params = {"scope": "team", "period": "next30"}
+    first = clinician_client.get(reverse("pathways:worklist"), params).context["page_obj"]
+    total = first.paginator.count
+    assert total > 50, "the test needs more than one page"
+    shown = []
+    for number in range(1, first.paginator.num_pages + 1):
+        page = clinician_client.get(reverse("pathways:worklist"), {**params, "page": number})
+        assert page.context["page_obj"].paginator.count == total
+        shown += [row.id for row in page.context["rows"]]
+    assert len(shown) == len(set(shown)) == total
+    end = dt.date.today() + dt.timedelta(days=30)
+    expected = ActivityInstance.objects.filter(
+        status__in=["planned", "scheduled"], instance__status="active", day__lte=end
+    ).order_by("day", "patient_id", "key")
+    assert shown == [activity.pk for activity in expected]
+    beyond = clinician_client.get(reverse("pathways:worklist"), {**params, "page": 99})
+    assert beyond.context["page_obj"].number == first.paginator.num_pages
+    body = clinician_client.get(reverse("pathways:worklist"), params).content.decode()
+    assert f"{total} activit" in body
 
 
 def test_worklist_shows_late_activities_of_my_patients_only(
