@@ -51,11 +51,20 @@ def _add_form(request: AuthenticatedHttpRequest, session: Any, secretary: bool) 
 
 
 def _context(request: AuthenticatedHttpRequest, session: Any, **extra: Any) -> dict[str, Any]:
+    """The session page: the agenda and the attendance read once; the quorum is computed from
+    them (the agenda's diagnoses, the attendees) rather than read again."""
     secretary = sessions.is_board_secretary(request.user, session.board)
     rows = selectors.agenda(session, request.user, secretary=secretary)
-    quorum = sessions.session_quorum(session)
     attendance = selectors.attendance(session)
+    quorum = sessions.session_quorum(
+        session,
+        attendees=sessions.attendees_of(session, attendance),
+        agenda_codes=[
+            row.item.case.diagnosis.icd10 if row.item.case.diagnosis else None for row in rows
+        ],
+    )
     names = {str(a.professional_id): a.professional.full_name for a in attendance}
+    is_member = sessions.is_board_member(request.user, session.board)
     return {
         "session": session,
         "board": session.board,
@@ -64,8 +73,8 @@ def _context(request: AuthenticatedHttpRequest, session: Any, **extra: Any) -> d
         "shortfalls": [sessions.describe_shortfall(s) for s in quorum.shortfalls],
         "roles_filled": [(code, names.get(key, "")) for code, key in quorum.roles.items()],
         "attendance": attendance,
-        "is_member": sessions.is_board_member(request.user, session.board),
-        "can_organise": secretary or sessions.is_board_member(request.user, session.board),
+        "is_member": is_member,
+        "can_organise": secretary or is_member,
         "is_chair": sessions.is_chair(request.user, session),
         "site_times": _site_times(session),
         "attendance_form": extra.pop("attendance_form", None) or AttendanceForm(session=session),
