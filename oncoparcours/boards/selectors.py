@@ -95,10 +95,10 @@ def past_sessions(board: Board, limit: int = 12) -> QuerySet[Session]:
 
 
 def session_get(session_id: uuid.UUID) -> Session:
-    session = Session.objects.select_related("board", "chair").filter(pk=session_id).first()
-    if session is None:
-        raise Http404
-    return session
+    try:  # get(): one row by its pk, no ORDER BY to compile over the joined columns
+        return Session.objects.select_related("board", "chair").get(pk=session_id)
+    except Session.DoesNotExist:
+        raise Http404 from None
 
 
 @dataclass
