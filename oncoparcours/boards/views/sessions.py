@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -55,6 +56,7 @@ def _context(request: AuthenticatedHttpRequest, session: Any, **extra: Any) -> d
     them (the agenda's diagnoses, the attendees) rather than read again."""
     secretary = sessions.is_board_secretary(request.user, session.board)
     rows = selectors.agenda(session, request.user, secretary=secretary)
+    _row_urls(session, rows)
     attendance = selectors.attendance(session)
     quorum = sessions.session_quorum(
         session,
@@ -85,6 +87,22 @@ def _context(request: AuthenticatedHttpRequest, session: Any, **extra: Any) -> d
         ),
         **extra,
     }
+
+
+def _row_urls(session: Any, rows: list[selectors.AgendaRow]) -> None:
+    """Each agenda row's links (its case panel, up, down, remove): reversed once for the page
+    with a placeholder item, then filled in per row, instead of four ``{% url %}`` per row."""
+    marker = str(uuid.UUID(int=0))
+    patterns = {
+        "panel": reverse("boards:case_panel", args=[session.pk, marker]),
+        **{
+            action: reverse("boards:agenda_item", args=[session.pk, marker, action])
+            for action in ("up", "down", "remove")
+        },
+    }
+    for row in rows:
+        item = str(row.item.pk)
+        row.urls = {key: url.replace(marker, item) for key, url in patterns.items()}
 
 
 def _audit_agenda(request: AuthenticatedHttpRequest, rows: list, add_form: Any = None) -> None:
