@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
@@ -95,10 +95,10 @@ def past_sessions(board: Board, limit: int = 12) -> QuerySet[Session]:
 
 
 def session_get(session_id: uuid.UUID) -> Session:
-    session = Session.objects.select_related("board", "chair").filter(pk=session_id).first()
-    if session is None:
-        raise Http404
-    return session
+    try:  # get(): one row by its pk, no ORDER BY to compile over the joined columns
+        return Session.objects.select_related("board", "chair").get(pk=session_id)
+    except Session.DoesNotExist:
+        raise Http404 from None
 
 
 @dataclass
@@ -106,6 +106,7 @@ class AgendaRow:
     item: AgendaItem
     visible: bool  # the whole case (care team)
     identified: bool = False  # the patient's name and birth date only (the board's secretary)
+    urls: dict[str, str] = field(default_factory=dict)  # the row's links (the session page)
 
 
 def agenda(session: Session, user: User, *, secretary: bool = False) -> list[AgendaRow]:

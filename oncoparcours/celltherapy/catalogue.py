@@ -190,7 +190,14 @@ def _label(data: dict[str, Any]) -> ProductLabel:
 
 
 def products() -> list[Product]:
-    return [
+    return list(_products())
+
+
+@cache
+def _products() -> tuple[Product, ...]:
+    """The products of products.yaml, built once per process (the order page looks its product
+    up several times per request: the label, the gates, the template's filters)."""
+    return tuple(
         Product(
             p["code"],
             p["inn"],
@@ -210,7 +217,7 @@ def products() -> list[Product]:
             ),
         )
         for p in _load("products.yaml")["products"]
-    ]
+    )
 
 
 def indicated_products(codes: list[str], age: int) -> list[Product]:
@@ -219,7 +226,7 @@ def indicated_products(codes: list[str], age: int) -> list[Product]:
 
 
 def product(code: str) -> Product | None:
-    return next((p for p in products() if p.code == code), None)
+    return next((p for p in _products() if p.code == code), None)
 
 
 def tocilizumab_confirmation_hours() -> int:

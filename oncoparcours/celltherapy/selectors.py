@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from oncoparcours.boards.models import Decision
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.models import AuditAction, User
 from oncoparcours.directory.models import Organisation
@@ -77,24 +79,34 @@ def orders_for_user(
     ).order_by("-last_event_at", "-created_at")
 
 
-def order_for_patient(access: PatientAccess, order_id: uuid.UUID) -> CarTOrder:
-    order = (
-        CarTOrder.objects.select_related(
-            "patient",
-            "treating_centre",
-            "pharmacy",
-            "efs_centre",
-            "ordered_by",
-            "decision__case__board",
-            "decision__session",
-            "decision__validated_by",
-            "pathway_instance",
-        )
-        .filter(pk=order_id, patient=access.patient)
-        .first()
+def order_for_patient(
+    access: PatientAccess, order_id: uuid.UUID, *, with_amended: bool = False
+) -> CarTOrder:
+    """The order of the patient (404 otherwise), with the patient read by the access check.
+    ``with_amended``: annotate ``decision_amended`` (a later version of its board decision
+    exists), read in the same query for the order page."""
+    orders = CarTOrder.objects.select_related(
+        "treating_centre",
+        "pharmacy",
+        "efs_centre",
+        "ordered_by",
+        "decision__case__board",
+        "decision__session",
+        "decision__validated_by",
+        "pathway_instance",
     )
-    if order is None:
-        raise Http404
+    if with_amended:
+        later = Decision.objects.filter(
+            case_id=OuterRef("decision__case_id"), version__gt=OuterRef("decision__version")
+        )
+        orders = orders.annotate(decision_amended=Exists(later))
+    try:
+        # get(): no ORDER BY to compile over the ~150 columns of the joined rows (``first()``
+        # ordered by the model's ordering cost a millisecond for one row found by its pk).
+        order = orders.get(pk=order_id, patient=access.patient)
+    except CarTOrder.DoesNotExist:
+        raise Http404 from None
+    order.patient = access.patient
     return order
 
 
@@ -107,17 +119,35 @@ class ChainView:
     def intact(self) -> bool:
         return not self.breaks
 
+    @cached_property
     def broken_at(self) -> set[int]:
         return {b.sequence for b in self.breaks}
 
 
-def custody_chain(order: CarTOrder) -> ChainView:
-    events = list(CustodyEvent.objects.filter(order=order).select_related("actor").order_by("id"))
-    return ChainView(sorted(events, key=lambda e: (e.sequence, e.id)), custody_verify(order))
+def custody_events(order: CarTOrder) -> list[CustodyEvent]:
+    """The order's custody events as stored (insertion order), read once for the order page:
+    its chain, its verification and the custody times its safety panel shows."""
+    return list(CustodyEvent.objects.filter(order=order).order_by("id"))
+
+
+def custody_chain(order: CarTOrder, events: list[CustodyEvent] | None = None) -> ChainView:
+    """The chain by sequence and where its verification finds it broken (``events``: the
+    order's events from :func:`custody_events` when already read; verified all the same)."""
+    if events is None:
+        events = custody_events(order)
+    return ChainView(
+        sorted(events, key=lambda e: (e.sequence, e.id)), custody_verify(order, events=events)
+    )
+
+
+# The order page's lists are a few rows of one order, sorted here rather than by the database:
+# Django compiles an ORDER BY against every selected column of the joined rows (about a
+# millisecond per query on the order page), the sort of a handful of rows costs nothing.
 
 
 def transitions(order: CarTOrder) -> list:
-    return list(order.transitions.select_related("actor").order_by("at", "id"))
+    rows = order.transitions.select_related("actor").order_by()
+    return sorted(rows, key=lambda t: (t.at, t.id))
 
 
 def order_bookings(order: CarTOrder) -> list:
@@ -129,9 +159,9 @@ def order_bookings(order: CarTOrder) -> list:
 
 
 def current_storage(order: CarTOrder) -> Storage | None:
-    return (
-        Storage.objects.filter(order=order, released_at__isnull=True).select_related("tank").first()
-    )
+    # At most one (constraint storage_one_place_per_order): no ORDER BY needed.
+    rows = Storage.objects.filter(order=order, released_at__isnull=True).select_related("tank")
+    return next(iter(rows.order_by()[:1]), None)
 
 
 @dataclass(frozen=True)
@@ -142,10 +172,13 @@ class BedsideView:
 
 
 def bedside(order: CarTOrder) -> BedsideView:
-    checks = list(
+    """The order's bedside checks (newest attempt first) and the pending first confirmation."""
+    checks = sorted(  # attempts are unique per order (constraint bedside_check_attempt)
         BedsideCheck.objects.filter(order=order)
         .select_related("first__professional", "second__professional")
-        .order_by("-attempt")
+        .order_by(),
+        key=lambda c: c.attempt,
+        reverse=True,
     )
     last_attempt = checks[0].attempt if checks else 0
     pending = (
@@ -384,26 +417,40 @@ class OrderSafety:
     tocilizumab_expires_before_infusion: bool = False
 
 
-def _custody_time(order: CarTOrder, kind: str) -> dt.datetime | None:
-    event = order.custody.filter(kind=kind).order_by("-sequence").first()
-    return event.at if event else None
+def order_qualifications(order: CarTOrder, on: dt.date) -> list[gates.SiteQualification]:
+    """The treating centre's and the pharmacy's qualifications for the product (one query)."""
+    return gates.site_qualifications(
+        [("treating_centre", order.treating_centre), ("pharmacy", order.pharmacy)],
+        order.product,
+        on,
+    )
 
 
-def order_safety(order: CarTOrder) -> OrderSafety:
+def order_safety(
+    order: CarTOrder,
+    *,
+    now: dt.datetime | None = None,
+    events: list[CustodyEvent] | None = None,
+    decisions_read: list[BenefitRiskDecision] | None = None,
+    qualifications: list[gates.SiteQualification] | None = None,
+    tocilizumab: gates.TocilizumabStatus | None = None,
+) -> OrderSafety:
+    """The safety panel; the keyword arguments are what the order page already read at
+    ``now`` (the order's custody events, benefit–risk decisions newest first, the sites'
+    qualifications, the tocilizumab status), computed here when not given."""
     product = catalogue.product(order.product)
     label = product.label if product else None
-    today = timezone.localdate()
-    qualifications = [
-        gates.site_qualification("treating_centre", order.treating_centre, order.product, today),
-        gates.site_qualification("pharmacy", order.pharmacy, order.product, today),
-    ]
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if qualifications is None:
+        qualifications = order_qualifications(order, today)
     parameters = order.pathway_instance.parameters if order.pathway_instance else {}
     floors = label.periods() if label else {"near_centre_weeks": 4, "no_driving_weeks": 8}
     # The label is the floor: a shorter pathway parameter never shortens what the page shows.
     periods = safety.effective_periods(parameters, floors)
     near, driving = periods["near_centre_weeks"], periods["no_driving_weeks"]
     below = {name: parameters[name] for name in safety.periods_below_label(parameters, floors)}
-    infused = _custody_time(order, "infused")
+    infused = gates.custody_time(order, "infused", events)
     day = timezone.localdate(infused) if infused else order.planned_infusion_on
     plan = (
         safety.monitoring_plan(
@@ -416,23 +463,26 @@ def order_safety(order: CarTOrder) -> OrderSafety:
         else None
     )
     thaw = None
-    thawed = _custody_time(order, "thawed")
+    thawed = gates.custody_time(order, "thawed", events)
     if thawed is not None and label is not None:
-        until = infused or timezone.now()
+        until = infused or now
         thaw = ThawView(
             thawed_at=thawed,
             limit_minutes=label.thaw_limit_minutes,
             elapsed_minutes=safety.minutes_since_thaw(thawed, until),
             exceeded=safety.thaw_limit_exceeded(thawed, until, label.thaw_limit_minutes),
             deadline=thawed + dt.timedelta(minutes=label.thaw_limit_minutes),
-            covered=gates.effective_decision(order, since=thawed) is not None,
+            covered=gates.effective_decision(order, since=thawed, decisions_read=decisions_read)
+            is not None,
             infused_at=infused,
         )
-    amended = (
-        order.decision is not None
-        and order.decision.case.decisions.filter(version__gt=order.decision.version).exists()
+    amended = order.decision is not None and (
+        order.decision_amended
+        if hasattr(order, "decision_amended")
+        else order.decision.case.decisions.filter(version__gt=order.decision.version).exists()
     )
-    tocilizumab = gates.tocilizumab_status(order)
+    if tocilizumab is None:
+        tocilizumab = gates.tocilizumab_status(order, now)
     valid_until = tocilizumab.valid_until
     expires_first = bool(
         tocilizumab.ok
@@ -462,11 +512,10 @@ def tocilizumab_history(order: CarTOrder) -> list[TocilizumabConfirmation]:
 
 
 def benefit_risk_decisions(order: CarTOrder) -> list[BenefitRiskDecision]:
-    return list(
-        order.benefit_risk_decisions.select_related(
-            "physician", "countersignature__pharmacist"
-        ).order_by("-signed_at", "-id")
-    )
+    rows = order.benefit_risk_decisions.select_related(
+        "physician", "countersignature__pharmacist"
+    ).order_by()
+    return sorted(rows, key=lambda d: (d.signed_at, d.id), reverse=True)
 
 
 def pending_benefit_risk(order: CarTOrder) -> BenefitRiskDecision | None:
@@ -480,10 +529,10 @@ def pending_benefit_risk(order: CarTOrder) -> BenefitRiskDecision | None:
 
 def episode_treatments(order: CarTOrder) -> list[EpisodeTreatment]:
     """The administrations, newest first; a corrected one carries ``corrected_by``."""
-    rows = list(
-        EpisodeTreatment.objects.filter(order=order)
-        .select_related("corrects")
-        .order_by("-given_at", "-id")
+    rows = sorted(
+        EpisodeTreatment.objects.filter(order=order).select_related("corrects").order_by(),
+        key=lambda row: (row.given_at, row.id),
+        reverse=True,
     )
     corrected = {row.corrects_id: row for row in rows if row.corrects_id}
     for row in rows:

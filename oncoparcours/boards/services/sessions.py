@@ -5,6 +5,7 @@ to the next session with the reason (quorum not met, or not discussed)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -399,11 +400,19 @@ def _organiser_pharmacists(session: Session, professional_ids: list[Any]) -> set
 
 
 def _attendees(session: Session) -> list[quorum_rules.Attendee]:
-    rows = list(
-        session.attendance.select_related("professional").prefetch_related(
-            "professional__additional_specialties"
-        )
+    return attendees_of(
+        session,
+        list(
+            session.attendance.select_related("professional").prefetch_related(
+                "professional__additional_specialties"
+            )
+        ),
     )
+
+
+def attendees_of(session: Session, rows: list[Attendance]) -> list[quorum_rules.Attendee]:
+    """The quorum's attendees from the session's attendance ``rows`` already read (with their
+    professional and the professional's additional specialties)."""
     pharmacists = _organiser_pharmacists(
         session,
         [a.professional_id for a in rows if a.professional.profession == Profession.PHARMACIST],
@@ -420,16 +429,20 @@ def _attendees(session: Session) -> list[quorum_rules.Attendee]:
     ]
 
 
-def agenda_composition(session: Session) -> composition_rules.Composition:
+def agenda_composition(
+    session: Session, codes: Iterable[str | None] | None = None
+) -> composition_rules.Composition:
     """The composition the session needs for every case still on its agenda (each case's
-    diagnosis decides; solid and haematological cases together need both compositions)."""
+    diagnosis decides; solid and haematological cases together need both compositions).
+    ``codes``: the diagnosis codes of the cases on the agenda when already read."""
     board = session.board
     rules = composition_rules.shipped()
-    codes = (
-        session.items.exclude(outcome=ItemOutcome.REMOVED)
-        .values_list("case__diagnosis__icd10", flat=True)
-        .distinct()
-    )
+    if codes is None:
+        codes = (
+            session.items.exclude(outcome=ItemOutcome.REMOVED)
+            .values_list("case__diagnosis__icd10", flat=True)
+            .distinct()
+        )
     applies = {
         rules.composition_for_case(
             kind=board.kind, scope=board.scope_ranges, diagnosis=code
@@ -449,16 +462,18 @@ def session_quorum(
     case: Case | None = None,
     *,
     attendees: list[quorum_rules.Attendee] | None = None,
+    agenda_codes: Iterable[str | None] | None = None,
 ) -> quorum_rules.QuorumResult:
     """The quorum of the attendance as recorded, checked again against what each attendee holds
     in the directory today (a qualification removed since no longer counts). With a case: the
     composition that case needs (its diagnosis decides); without: the one every case on the
-    agenda needs. ``attendees``: already read (several cases of one session)."""
+    agenda needs. ``attendees``: already read (several cases of one session);
+    ``agenda_codes``: the diagnosis codes of the agenda's cases, already read."""
     board = session.board
     needed = (
         case_composition(board, case.diagnosis.icd10 if case.diagnosis else None)
         if case is not None
-        else agenda_composition(session)
+        else agenda_composition(session, agenda_codes)
     )
     return quorum_rules.evaluate(
         _attendees(session) if attendees is None else attendees,

@@ -124,13 +124,22 @@ def test_the_statistics_page_shows_the_computed_near_home_share(
 
 
 def test_the_session_page_query_count_does_not_grow_with_cases(
-    session, clinician, board, patient, diagnosis, django_assert_max_num_queries
+    session, clinician, specialists, board, patient, diagnosis, django_assert_max_num_queries
 ):
+    """The agenda, its cases' decisions and the attendance are each read once (issue 19): a
+    session with 14 cases and 4 attendees costs the queries of one with 2 cases and 1."""
     from oncoparcours.boards.services.cases import case_submit
 
     session.capacity, session.duration_minutes = 30, 600
     session.save()
     client = client_for(clinician)
+
+    def attend(professional):  # the member's specialties (the form's default)
+        response = client.post(
+            reverse("boards:attendance_add", args=[session.pk]),
+            {"professional": professional.pk, "mode": "remote"},
+        )
+        assert response.status_code in (200, 302)
 
     def add(count):
         for index in range(count):
@@ -146,11 +155,17 @@ def test_the_session_page_query_count_does_not_grow_with_cases(
             sessions.agenda_add(actor=clinician.user, session=session, case=case)
 
     add(2)
+    attend(clinician)
     with django_assert_max_num_queries(40) as few:
         assert client.get(session.get_absolute_url()).status_code == 200
+    few_count = len(few.captured_queries)  # read now: the next requests reset the query log
     add(12)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get(session.get_absolute_url())
+    for key in ("radiotherapist", "radiologist", "surgeon"):
+        attend(specialists[key])
+    with django_assert_max_num_queries(few_count) as many:
+        page = client.get(session.get_absolute_url()).content.decode()
+    assert page.count('class="agenda-item ') == 14
+    assert len(many.captured_queries) == few_count
 
 
 def test_board_pages_open(board, clinician, session):

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -51,11 +52,21 @@ def _add_form(request: AuthenticatedHttpRequest, session: Any, secretary: bool) 
 
 
 def _context(request: AuthenticatedHttpRequest, session: Any, **extra: Any) -> dict[str, Any]:
+    """The session page: the agenda and the attendance read once; the quorum is computed from
+    them (the agenda's diagnoses, the attendees) rather than read again."""
     secretary = sessions.is_board_secretary(request.user, session.board)
     rows = selectors.agenda(session, request.user, secretary=secretary)
-    quorum = sessions.session_quorum(session)
+    _row_urls(session, rows)
     attendance = selectors.attendance(session)
+    quorum = sessions.session_quorum(
+        session,
+        attendees=sessions.attendees_of(session, attendance),
+        agenda_codes=[
+            row.item.case.diagnosis.icd10 if row.item.case.diagnosis else None for row in rows
+        ],
+    )
     names = {str(a.professional_id): a.professional.full_name for a in attendance}
+    is_member = sessions.is_board_member(request.user, session.board)
     return {
         "session": session,
         "board": session.board,
@@ -64,8 +75,8 @@ def _context(request: AuthenticatedHttpRequest, session: Any, **extra: Any) -> d
         "shortfalls": [sessions.describe_shortfall(s) for s in quorum.shortfalls],
         "roles_filled": [(code, names.get(key, "")) for code, key in quorum.roles.items()],
         "attendance": attendance,
-        "is_member": sessions.is_board_member(request.user, session.board),
-        "can_organise": secretary or sessions.is_board_member(request.user, session.board),
+        "is_member": is_member,
+        "can_organise": secretary or is_member,
         "is_chair": sessions.is_chair(request.user, session),
         "site_times": _site_times(session),
         "attendance_form": extra.pop("attendance_form", None) or AttendanceForm(session=session),
@@ -76,6 +87,22 @@ def _context(request: AuthenticatedHttpRequest, session: Any, **extra: Any) -> d
         ),
         **extra,
     }
+
+
+def _row_urls(session: Any, rows: list[selectors.AgendaRow]) -> None:
+    """Each agenda row's links (its case panel, up, down, remove): reversed once for the page
+    with a placeholder item, then filled in per row, instead of four ``{% url %}`` per row."""
+    marker = str(uuid.UUID(int=0))
+    patterns = {
+        "panel": reverse("boards:case_panel", args=[session.pk, marker]),
+        **{
+            action: reverse("boards:agenda_item", args=[session.pk, marker, action])
+            for action in ("up", "down", "remove")
+        },
+    }
+    for row in rows:
+        item = str(row.item.pk)
+        row.urls = {key: url.replace(marker, item) for key, url in patterns.items()}
 
 
 def _audit_agenda(request: AuthenticatedHttpRequest, rows: list, add_form: Any = None) -> None:

@@ -204,14 +204,25 @@ def custody_record(
     )
 
 
-def custody_verify(order: CarTOrder, anchored: list | bool | None = True) -> list[ledger.Break]:
+def custody_verify(
+    order: CarTOrder,
+    anchored: list | bool | None = True,
+    *,
+    events: list[CustodyEvent] | None = None,
+) -> list[ledger.Break]:
     """Recompute the chain as stored (by insertion order) and list where it breaks, including
-    against its last anchored head (by default read from the anchor table)."""
-    events = [e.as_chain_dict() for e in CustodyEvent.objects.filter(order=order).order_by("id")]
+    against its last anchored head (by default read from the anchor table). ``events``: the
+    order's events already read from the database (the order page reads them once), in any
+    order; they are verified in insertion (id) order like a fresh read."""
+    if events is None:
+        rows = list(CustodyEvent.objects.filter(order=order).order_by("id"))
+    else:
+        rows = sorted(events, key=lambda e: e.pk)
+    events_ = [e.as_chain_dict() for e in rows]
     if anchored is True:
         anchored = latest_anchored_head(order.pk)
-    breaks = ledger.verify(events, ledger_keys().keys)
-    return breaks + ledger.against_anchor(events, anchored or None)
+    breaks = ledger.verify(events_, ledger_keys().keys)
+    return breaks + ledger.against_anchor(events_, anchored or None)
 
 
 def latest_anchored_head(order_id: uuid.UUID) -> list | None:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from oncoparcours.directory.models import Capability, CapabilityKind, Organisation
 
 from .. import catalogue
-from ..models import BenefitRiskDecision, CarTOrder, TocilizumabConfirmation
+from ..models import BenefitRiskDecision, CarTOrder, CustodyEvent, TocilizumabConfirmation
 from ..rules import safety
 
 ARS_NAME = re.compile(r"\bARS\b|agence r[ée]gionale de sant[ée]", re.IGNORECASE)
@@ -112,6 +113,37 @@ def site_qualification(
         .select_related("issuer")
         .order_by("-valid_from")
     )
+    return _qualification(site, organisation, capabilities, product, on)
+
+
+def site_qualifications(
+    sites: list[tuple[str, Organisation]], product: str, on: dt.date
+) -> list[SiteQualification]:
+    """:func:`site_qualification` of each ``(site, organisation)``, read in one query (the
+    order page shows the pharmacy's and the care unit's)."""
+    ids = {o.pk for _site, o in sites} | {o.parent_id for _site, o in sites if o.parent_id}
+    capabilities = list(
+        Capability.objects.filter(
+            kind__in={SITE_KINDS[site] for site, _o in sites}, organisation_id__in=ids
+        )
+        .select_related("issuer")
+        .order_by("-valid_from")
+    )
+    found = []
+    for site, organisation in sites:
+        own = [
+            c
+            for c in capabilities
+            if c.kind == SITE_KINDS[site]
+            and c.organisation_id in (organisation.pk, organisation.parent_id)
+        ]
+        found.append(_qualification(site, organisation, own, product, on))
+    return found
+
+
+def _qualification(
+    site: str, organisation: Organisation, capabilities: list[Capability], product: str, on: dt.date
+) -> SiteQualification:
     rows = {
         id(c): safety.Qualification(
             products=tuple(c.products or ()),
@@ -157,11 +189,18 @@ def qualification_message(qualification: SiteQualification, product: str, on: dt
 
 
 def qualification_errors(
-    *, product: str, pharmacy: Organisation, treating_centre: Organisation, on: dt.date
+    *,
+    product: str,
+    pharmacy: Organisation,
+    treating_centre: Organisation,
+    on: dt.date,
+    qualifications: list[SiteQualification] | None = None,
 ) -> dict[str, list[str]]:
+    """``qualifications``: the two sites' qualifications on ``on`` when already read."""
     errors: dict[str, list[str]] = {}
+    by_site = {q.site: q for q in qualifications or ()}
     for site, organisation in (("pharmacy", pharmacy), ("treating_centre", treating_centre)):
-        qualification = site_qualification(site, organisation, product, on)
+        qualification = by_site.get(site) or site_qualification(site, organisation, product, on)
         if not qualification.ok:
             errors[site] = [qualification_message(qualification, product, on)]
     return errors
@@ -255,35 +294,74 @@ def tocilizumab_message(status: TocilizumabStatus) -> str:
 
 
 def effective_decision(
-    order: CarTOrder, since: dt.datetime | None = None
+    order: CarTOrder,
+    since: dt.datetime | None = None,
+    *,
+    decisions_read: list[BenefitRiskDecision] | None = None,
 ) -> BenefitRiskDecision | None:
-    """The latest countersigned benefit–risk decision (signed after ``since`` when given)."""
+    """The latest countersigned benefit–risk decision (signed after ``since`` when given).
+    ``decisions_read``: all the order's decisions already read with their countersignature,
+    newest first (signed_at, id), as ``selectors.benefit_risk_decisions`` gives them."""
+    if decisions_read is not None:
+        for decision in decisions_read:
+            countersignature = _countersignature(decision)
+            if countersignature is not None and (
+                since is None or countersignature.signed_at >= since
+            ):
+                return decision
+        return None
     decisions = order.benefit_risk_decisions.filter(countersignature__isnull=False)
     if since is not None:
         decisions = decisions.filter(countersignature__signed_at__gte=since)
     return decisions.select_related("countersignature").order_by("-signed_at", "-id").first()
 
 
+def _countersignature(decision: BenefitRiskDecision) -> Any:
+    try:
+        return decision.countersignature
+    except ObjectDoesNotExist:
+        return None
+
+
 # --- thaw to infusion ----------------------------------------------------------------------------
 
 
-def thaw_time(order: CarTOrder) -> dt.datetime | None:
-    """When the product's thaw started (the time recorded at the "thawed" step)."""
-    event = order.custody.filter(kind="thawed").order_by("-sequence").first()
+def thaw_time(order: CarTOrder, events: list[CustodyEvent] | None = None) -> dt.datetime | None:
+    """When the product's thaw started (the time recorded at the "thawed" step).
+    ``events``: the order's custody events when already read."""
+    return custody_time(order, "thawed", events)
+
+
+def custody_time(
+    order: CarTOrder, kind: str, events: list[CustodyEvent] | None = None
+) -> dt.datetime | None:
+    """The time of the order's last custody event of ``kind`` (highest sequence), from
+    ``events`` when the order's events are already read."""
+    if events is not None:
+        matching = [e for e in events if e.kind == kind]
+        return max(matching, key=lambda e: e.sequence).at if matching else None
+    event = order.custody.filter(kind=kind).order_by("-sequence").first()
     return event.at if event else None
 
 
-def thaw_problem(order: CarTOrder, at: dt.datetime) -> str | None:
+def thaw_problem(
+    order: CarTOrder,
+    at: dt.datetime,
+    *,
+    events: list[CustodyEvent] | None = None,
+    decisions_read: list[BenefitRiskDecision] | None = None,
+) -> str | None:
     """A message when more than the label's thaw-to-infusion limit has passed at ``at`` and no
-    benefit–risk decision signed after the thaw covers it."""
-    thawed = thaw_time(order)
+    benefit–risk decision signed after the thaw covers it (``events``, ``decisions_read``: the
+    order's custody events and benefit–risk decisions when already read)."""
+    thawed = thaw_time(order, events)
     product = catalogue.product(order.product)
     if thawed is None or product is None:
         return None
     limit = product.label.thaw_limit_minutes
     if not safety.thaw_limit_exceeded(thawed, at, limit):
         return None
-    if effective_decision(order, since=thawed) is not None:
+    if effective_decision(order, since=thawed, decisions_read=decisions_read) is not None:
         return None
     return _(
         "Thaw-to-infusion limit exceeded: %(elapsed)s min since the thaw started at %(thawed)s, "

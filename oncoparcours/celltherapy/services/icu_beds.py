@@ -371,13 +371,28 @@ def _unfix_date(reservation: BedReservation, actor: User) -> None:
     )
 
 
-def bed_blocker(order: CarTOrder, day: dt.date) -> str:
-    """Why an infusion on ``day`` has no bed (empty: a confirmed reservation covers it)."""
-    if covering_reservation(order, day) is not None:
+def _with_status(
+    order: CarTOrder, status: str, reservations: list[BedReservation] | None
+) -> list[BedReservation]:
+    """The order's reservations in ``status``, in the model's order (first day, creation), from
+    ``reservations`` (all the order's reservations) when already read."""
+    if reservations is None:
+        return list(order.bed_reservations.filter(status=status))
+    return sorted(
+        (r for r in reservations if r.status == status), key=lambda r: (r.first_day, r.created_at)
+    )
+
+
+def bed_blocker(
+    order: CarTOrder, day: dt.date, *, reservations: list[BedReservation] | None = None
+) -> str:
+    """Why an infusion on ``day`` has no bed (empty: a confirmed reservation covers it).
+    ``reservations``: all the order's reservations when already read (the order page)."""
+    if covering_reservation(order, day, reservations=reservations) is not None:
         return ""
     held = days_held(order)
     last = icu_beds.last_day(day, held)
-    confirmed = order.bed_reservations.filter(status=ReservationStatus.CONFIRMED).first()
+    confirmed = next(iter(_with_status(order, ReservationStatus.CONFIRMED, reservations)), None)
     if confirmed is not None:
         return _(
             "The confirmed intensive-care bed (%(first)s–%(last)s) does not cover an infusion "
@@ -391,7 +406,7 @@ def bed_blocker(order: CarTOrder, day: dt.date) -> str:
             "days": held,
             "until": _day(last),
         }
-    pending = order.bed_reservations.filter(status=ReservationStatus.REQUESTED).first()
+    pending = next(iter(_with_status(order, ReservationStatus.REQUESTED, reservations)), None)
     if pending is not None:
         return _(
             "No confirmed intensive-care bed covers the infusion on %(day)s: the reservation "
@@ -405,9 +420,11 @@ def bed_blocker(order: CarTOrder, day: dt.date) -> str:
     ) % {"day": _day(day), "until": _day(last), "days": held}
 
 
-def covering_reservation(order: CarTOrder, day: dt.date) -> BedReservation | None:
+def covering_reservation(
+    order: CarTOrder, day: dt.date, *, reservations: list[BedReservation] | None = None
+) -> BedReservation | None:
     held = days_held(order)
-    for reservation in order.bed_reservations.filter(status=ReservationStatus.CONFIRMED):
+    for reservation in _with_status(order, ReservationStatus.CONFIRMED, reservations):
         if icu_beds.covers(reservation.first_day, reservation.last_day, day, held):
             return reservation
     return None

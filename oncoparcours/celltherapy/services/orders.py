@@ -19,7 +19,14 @@ from oncoparcours.directory.models import Organisation, OrganisationKind
 from oncoparcours.patients.models import Patient
 
 from .. import catalogue
-from ..models import CarTOrder, OrderState, OrderTransition
+from ..models import (
+    BedReservation,
+    BenefitRiskDecision,
+    CarTOrder,
+    CustodyEvent,
+    OrderState,
+    OrderTransition,
+)
 from ..rules import identifiers, lifecycle
 from . import bedside, care_team, gates, icu_beds, pathway_sync, storage
 from .custody import CustodyDetails, custody_append
@@ -346,11 +353,26 @@ def infusion_gates(order: CarTOrder, at: dt.datetime) -> None:
         raise ApplicationError(first, errors=errors, field=next(iter(errors)))
 
 
-def infusion_blockers(order: CarTOrder, at: dt.datetime) -> dict[str, list[str]]:
+@dataclass(frozen=True)
+class OrderReads:
+    """What the order page has already read about the order (each relation once), so the
+    gates below check the same rows instead of reading them again. Every gate still runs."""
+
+    tocilizumab: gates.TocilizumabStatus  # at the same ``at``
+    qualifications: list[gates.SiteQualification]  # on the same day
+    custody_events: list[CustodyEvent]
+    benefit_risk: list[BenefitRiskDecision]  # newest first, with their countersignature
+    reservations: list[BedReservation]
+
+
+def infusion_blockers(
+    order: CarTOrder, at: dt.datetime, *, reads: OrderReads | None = None
+) -> dict[str, list[str]]:
     """Why an infusion at ``at`` would be refused, by field (empty: the gates let it through).
-    The order page offers "Record: infused" only when this is empty."""
+    The order page offers "Record: infused" only when this is empty (``reads``: what the page
+    read at ``at``)."""
     errors: dict[str, list[str]] = {}
-    status = gates.tocilizumab_status(order, at)
+    status = reads.tocilizumab if reads else gates.tocilizumab_status(order, at)
     if not status.ok:
         errors["tocilizumab"] = [gates.tocilizumab_message(status)]
     errors.update(
@@ -359,12 +381,20 @@ def infusion_blockers(order: CarTOrder, at: dt.datetime) -> dict[str, list[str]]
             pharmacy=order.pharmacy,
             treating_centre=order.treating_centre,
             on=timezone.localdate(at),
+            qualifications=reads.qualifications if reads else None,
         )
     )
-    if message := gates.thaw_problem(order, at):
+    if message := gates.thaw_problem(
+        order,
+        at,
+        events=reads.custody_events if reads else None,
+        decisions_read=reads.benefit_risk if reads else None,
+    ):
         errors["at"] = [message]
     # No infusion without a confirmed intensive-care bed covering its day and the product's
     # days after it (a postponed infusion the reservation no longer covers is refused too).
-    if message := icu_beds.bed_blocker(order, timezone.localdate(at)):
+    if message := icu_beds.bed_blocker(
+        order, timezone.localdate(at), reservations=reads.reservations if reads else None
+    ):
         errors["bed"] = [message]
     return errors

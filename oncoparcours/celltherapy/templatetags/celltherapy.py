@@ -7,7 +7,13 @@ register = template.Library()
 @register.filter
 def holder_label(value: str) -> str:
     """The custody holder as people say it ("courier" and "patient" are stored as keys)."""
-    return {"courier": _("Courier"), "patient": _("Patient (infused)")}.get(value, value)
+    # Most values are organisation names: translate only the two keys (a dict of both
+    # translations per call cost two catalogue lookups per cell of the custody table).
+    if value == "courier":
+        return _("Courier")
+    if value == "patient":
+        return _("Patient (infused)")
+    return value
 
 
 @register.filter

@@ -246,6 +246,75 @@ def test_the_order_page_costs_the_same_queries_for_a_longer_custody_chain(
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
+def test_the_order_page_reads_each_relation_once_whatever_the_order_holds(
+    clinician_client, clinician, car_t_patient, setting, haematologist
+):
+    """Issue 19: the order page (at "thawed", where it also evaluates the infusion gates) costs
+    the same queries for an order with many custody events, status changes (by several people),
+    tocilizumab confirmations and intensive-care reservations (with their events) as for one
+    with few. A query per event, transition, reservation or actor coming back fails this."""
+    from oncoparcours.celltherapy.models import (
+        BedReservation,
+        BedReservationEvent,
+        BedUnit,
+        OrderTransition,
+    )
+    from oncoparcours.celltherapy.services.custody import CustodyDetails, custody_record
+    from oncoparcours.testing.celltherapy import reserve_tocilizumab
+
+    def order_with(patient, extra):
+        order = walk_to(place_order(patient, haematologist), "shipped_to_site")
+        for index in range(1 + extra):  # inspections while the courier holds the product
+            custody_record(
+                order=order,
+                kind="inspection",
+                actor=setting.pharmacist.user,
+                organisation=setting.pharmacy,
+                details=CustodyDetails(temperature_c=-150.0 - index, logger=f"LOG-{index}"),
+            )
+        order = walk_to(order, "thawed")
+        reserve_tocilizumab(order)
+        people = [setting.pharmacist.user, setting.nurse.user, setting.efs_staff.user]
+        unit = BedUnit.objects.filter(organisation=setting.hospital).order_by("name").first()
+        for index in range(extra):
+            actor = people[index % len(people)]
+            OrderTransition.objects.create(
+                order=order, from_state="thawed", to_state="thawed", actor=actor, reason="note"
+            )
+            reserve_tocilizumab(order)
+            reservation = BedReservation.objects.create(
+                order=order,
+                unit=unit,
+                patient_id=order.patient_id,
+                first_day=timezone.localdate() + dt.timedelta(days=10 + index),
+                last_day=timezone.localdate() + dt.timedelta(days=20 + index),
+                status="cancelled",
+                requested_by=actor,
+            )
+            for status in ("requested", "cancelled"):
+                BedReservationEvent.objects.create(
+                    reservation=reservation,
+                    from_status="",
+                    to_status=status,
+                    actor=actor,
+                    actor_label=actor.display_name,
+                )
+        return order
+
+    few = order_with(car_t_patient, 0)
+    other = PatientFactory()
+    CareTeamMemberFactory(patient=other, professional=clinician, is_lead=True)
+    many = order_with(other, 6)
+    assert many.custody.count() >= few.custody.count() + 6
+    clinician_client.get(few.get_absolute_url())  # warm-up (caches, session)
+    with CaptureQueriesContext(connection) as few_queries:
+        assert clinician_client.get(few.get_absolute_url()).status_code == 200
+    with CaptureQueriesContext(connection) as many_queries:
+        page = clinician_client.get(many.get_absolute_url()).content.decode()
+    assert page.count('id="reservation-') == many.bed_reservations.count() >= 7
+    assert len(many_queries.captured_queries) == len(few_queries.captured_queries)
+
+
 def test_the_label_is_a_pdf_with_the_coi(clinician_client, car_t_patient, haematologist):
     order = place_order(car_t_patient, haematologist)
     response = clinician_client.get(reverse("celltherapy:label", args=[car_t_patient.pk, order.pk]))

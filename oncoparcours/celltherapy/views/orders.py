@@ -32,8 +32,9 @@ from ..forms import (
     TransitionForm,
 )
 from ..labels import order_label_pdf
+from ..models import BedReservation
 from ..rules import lifecycle
-from ..services import bedside, custody, icu_beds, orders
+from ..services import bedside, custody, gates, icu_beds, orders
 
 PAGE_SIZE = 50
 
@@ -114,19 +115,52 @@ def order_create(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> Ht
 
 
 def _order_context(request: AuthenticatedHttpRequest, order: object) -> dict:
+    """The order page: each relation of the order read once (custody events, benefit–risk
+    decisions, bed reservations, bedside checks, the sites' qualifications, tocilizumab), and
+    every panel and gate derived from those rows. Every safety check still runs on each view:
+    the custody chain is verified (HMAC of each event, against its anchored head), the gates
+    the infusion would meet are evaluated as the service would."""
     assert isinstance(order, selectors.CarTOrder)
+    now = timezone.now()
+    events = selectors.custody_events(order)
+    benefit_risk = selectors.benefit_risk_decisions(order)
+    reservations = icu_selectors.order_reservations(order)
+    tocilizumab = gates.tocilizumab_status(order, now)
+    qualifications = selectors.order_qualifications(order, timezone.localdate(now))
+    bedside_view = (
+        selectors.bedside(order)
+        if order.state in bedside.CHECK_STATES or order.state == "infused"
+        else None
+    )
     options = lifecycle.allowed_next(order.state)
     forward = lifecycle.FORWARD.get(order.state)
     can_forward = forward is not None and request.user.role in forward.roles
     blockers: list[str] = []
     if forward is not None and forward.to == "infused":
         # Offer only what the service would accept now: a passed check and every gate open.
-        refused = orders.infusion_blockers(order, timezone.now())
+        refused = orders.infusion_blockers(
+            order,
+            now,
+            reads=orders.OrderReads(
+                tocilizumab=tocilizumab,
+                qualifications=qualifications,
+                custody_events=events,
+                benefit_risk=benefit_risk,
+                reservations=reservations,
+            ),
+        )
         blockers = [message for messages_ in refused.values() for message in messages_]
-        if blockers or not _check_passed(order):
+        if blockers or not _check_passed(order, bedside_view):
             can_forward = False
             options = [o for o in options if o != "infused"]
-    safety = selectors.order_safety(order)
+    safety = selectors.order_safety(
+        order,
+        now=now,
+        events=events,
+        decisions_read=benefit_risk,
+        qualifications=qualifications,
+        tocilizumab=tocilizumab,
+    )
     return {
         "order": order,
         "patient": order.patient,
@@ -141,18 +175,11 @@ def _order_context(request: AuthenticatedHttpRequest, order: object) -> dict:
         "forward": forward,
         "can_forward": can_forward,
         "infusion_blockers": blockers,
-        "chain": selectors.custody_chain(order),
+        "chain": selectors.custody_chain(order, events),
         "transitions": selectors.transitions(order),
         "storage": selectors.current_storage(order),
         "bookings": selectors.order_bookings(order),
-        "bedside": selectors.bedside(order)
-        if order.state in bedside.CHECK_STATES or order.state == "infused"
-        else None,
-        "transition_form": TransitionForm(
-            initial={"to": forward.to if forward else "", "version": order.version},
-            pharmacy_id=order.pharmacy_id,
-        ),
-        "bedside_form": BedsideForm(),
+        "bedside": bedside_view,
         "bed_warnings": efs_selectors.infusion_bed_warning(
             order.treating_centre_id,
             order.planned_infusion_on,
@@ -161,15 +188,18 @@ def _order_context(request: AuthenticatedHttpRequest, order: object) -> dict:
         if order.planned_infusion_on and order.state not in lifecycle.TERMINAL
         else [],
         "safety": safety,
-        "benefit_risk": selectors.benefit_risk_decisions(order),
-        "treatments": selectors.episode_treatments(order),
+        "benefit_risk": benefit_risk,
+        "treatments": selectors.episode_treatments(order) if order.state == "infused" else [],
         "role": request.user.role,
-        "icu": _icu_context(request, order),
+        "icu": _icu_context(request, order, reservations),
     }
 
 
-def _icu_context(request: AuthenticatedHttpRequest, order: selectors.CarTOrder) -> dict:
-    reservations = icu_selectors.order_reservations(order)
+def _icu_context(
+    request: AuthenticatedHttpRequest,
+    order: selectors.CarTOrder,
+    reservations: list[BedReservation],
+) -> dict:
     units = icu_beds.units_for_order(order)
     return {
         "reservations": reservations,
@@ -185,8 +215,14 @@ def _icu_context(request: AuthenticatedHttpRequest, order: selectors.CarTOrder) 
     }
 
 
-def _check_passed(order: selectors.CarTOrder) -> bool:
-    check = bedside.latest_check(order)
+def _check_passed(
+    order: selectors.CarTOrder, bedside_view: selectors.BedsideView | None = None
+) -> bool:
+    """The last bedside check passed (from the page's bedside view when it has one)."""
+    if bedside_view is not None:
+        check = bedside_view.checks[0] if bedside_view.checks else None
+    else:
+        check = bedside.latest_check(order)
     return check is not None and check.passed
 
 
@@ -195,7 +231,7 @@ def order_detail(
     request: AuthenticatedHttpRequest, patient_id: uuid.UUID, order_id: uuid.UUID
 ) -> HttpResponse:
     access = patient_get_for_user(user=request.user, patient_id=patient_id, what="car-t order")
-    order = selectors.order_for_patient(access, order_id)
+    order = selectors.order_for_patient(access, order_id, with_amended=True)
     return render(request, "celltherapy/order.html", _order_context(request, order))
 
 
