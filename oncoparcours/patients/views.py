@@ -36,7 +36,7 @@ from .forms import (
     PerformanceStatusForm,
     StagingForm,
 )
-from .models import CareTeamMember, ConsentRecord, Diagnosis, Staging
+from .models import CareTeamMember, Diagnosis, Staging
 from .molecular_services import may_enter_molecular
 from .record import record_sections
 from .timeline import timeline_for
@@ -192,7 +192,7 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
                 Prefetch("stagings", queryset=Staging.objects.order_by("-staged_on")),
             ),
         ),
-        Prefetch("consents", queryset=ConsentRecord.objects.select_related("recorded_by")),
+        "consents",  # who recorded them is not shown on the record
         "performance_statuses",
         "treatments",  # the treatments section and the timeline
     )
