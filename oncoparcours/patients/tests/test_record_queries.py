@@ -133,7 +133,7 @@ def test_the_record_reads_each_relation_once_whatever_the_record_holds(
         "patients_staging",
     ]
     assert len(queries) == len(plain) + 3
-    assert len(queries) <= 25
+    assert len(queries) <= 24
 
 
 def test_the_membership_read_from_the_care_team_is_the_users_current_one(
