@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from oncoparcours.core.choices import label
+from oncoparcours.core.url_templates import UrlTemplate
 from oncoparcours.patients.models import Patient
 from oncoparcours.patients.record import RecordSection
 from oncoparcours.patients.timeline import TimelineEntry
@@ -37,15 +39,25 @@ def boards_section(access: Any, request: Any) -> RecordSection:
 
 
 def timeline_events(patient: Patient) -> Iterable[TimelineEntry]:
-    for decision in (
+    # Plain values (issue 19): the decisions' cases and boards as model instances cost the
+    # record ~1 ms; the link (the case's page) from one ``UrlTemplate``.
+    case_url = UrlTemplate("boards:case", "patient_id", "case_id")
+    for validated_at, place_of_care, case_id, board_short_name, board_name in (
         Decision.objects.filter(case__patient=patient)
-        .select_related("case__board")
-        .order_by("-validated_at")[:20]
+        .order_by("-validated_at")
+        .values_list(
+            "validated_at",
+            "place_of_care",
+            "case_id",
+            "case__board__short_name",
+            "case__board__name",
+        )[:20]
     ):
         yield TimelineEntry(
-            decision.validated_at,
+            validated_at,
             "rcp_decision",
-            _("Tumour board decision (%(board)s)") % {"board": decision.case.board},
-            decision.get_place_of_care_display(),
-            decision.get_absolute_url(),
+            # ``str(board)``: its short name, else its name
+            _("Tumour board decision (%(board)s)") % {"board": board_short_name or board_name},
+            label(Decision, "place_of_care", place_of_care),
+            case_url(patient_id=patient.pk, case_id=case_id),
         )

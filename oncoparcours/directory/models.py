@@ -551,6 +551,12 @@ class Civility(models.TextChoices):
     MONSIEUR = "m", _("Mr")
 
 
+def full_name(first_name: str, last_name: str) -> str:
+    """A professional's name as pages print it (``Professional.full_name``, ``str()``), from the
+    two columns (rows read as plain values)."""
+    return f"{first_name} {last_name.upper()}"
+
+
 class Professional(BaseModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -607,7 +613,7 @@ class Professional(BaseModel):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name.upper()}"
+        return full_name(self.first_name, self.last_name)
 
     def clean(self) -> None:
         errors = {}

@@ -14,13 +14,13 @@ from oncoparcours.patients.record import RecordSection
 
 from .labels import term_label
 from .models import AdverseEvent, Attribution
-from .selectors import last_report_at, patient_alerts
+from .selectors import last_report_at, patient_open_alerts
 
 
 def follow_up_section(access: Any, request: Any) -> RecordSection:
     patient = access.patient
     last = last_report_at(patient.pk)
-    alerts = [a for a in patient_alerts(patient.pk, limit=10) if not a.resolved]
+    alerts = patient_open_alerts(patient.pk, among_latest=10)
     return RecordSection(
         title=_("Home follow-up"),
         template="monitoring/record_section.html",

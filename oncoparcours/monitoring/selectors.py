@@ -228,6 +228,23 @@ def patient_alerts(patient_id: uuid.UUID, limit: int = 20) -> list[AlertWithStat
     )
 
 
+def patient_open_alerts(patient_id: uuid.UUID, among_latest: int = 10) -> list[Alert]:
+    """The alerts not resolved among the patient's ``among_latest`` latest ones, newest first,
+    each with ``acknowledged`` (the record's follow-up section). The state of ``with_state``
+    without the escalation step and deadline the section does not show: two sub-queries less
+    to build (~0.7 ms of the record, issue 19)."""
+    events = AlertEvent.objects.filter(alert=OuterRef("pk"))
+    alerts = (
+        Alert.objects.filter(patient_id=patient_id)
+        .annotate(
+            acknowledged=Exists(events.filter(kind=AlertEventKind.ACKNOWLEDGED)),
+            resolved=Exists(events.filter(kind=AlertEventKind.RESOLVED)),
+        )
+        .order_by("-created_at")[:among_latest]
+    )
+    return [alert for alert in alerts if not alert.resolved]
+
+
 def last_report_at(patient_id: uuid.UUID) -> dt.datetime | None:
     return Report.objects.filter(patient_id=patient_id).aggregate(last=Max("submitted_at"))["last"]
 

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
+from oncoparcours.core.choices import label
+from oncoparcours.core.url_templates import UrlTemplate
 from oncoparcours.patients.models import Patient
 from oncoparcours.patients.timeline import TimelineEntry
 
@@ -14,23 +16,31 @@ from .models import AdverseEvent, Report
 
 
 def reports_and_alerts(patient: Patient) -> Iterable[TimelineEntry]:
-    for report in (
-        Report.objects.filter(patient=patient).exclude(level="none").order_by("-submitted_at")[:20]
+    # Plain values (issue 19): a report row holds the whole questionnaire and its grading (JSON),
+    # read for nothing as model instances; the link from one ``UrlTemplate``.
+    report_url = UrlTemplate("monitoring:report", "patient_id", "report_id")
+    for report_id, submitted_at, level, result, max_grade in (
+        Report.objects.filter(patient=patient)
+        .exclude(level="none")
+        .order_by("-submitted_at")
+        .values_list("id", "submitted_at", "level", "result", "max_grade")[:20]
     ):
-        flags = [flag_label(flag) for flag in report.result.get("flags", [])]
-        detail = _("highest grade %(grade)s") % {"grade": report.max_grade}
+        flags = [flag_label(flag) for flag in result.get("flags", [])]
+        detail = _("highest grade %(grade)s") % {"grade": max_grade}
         yield TimelineEntry(
-            report.submitted_at,
+            submitted_at,
             "report",
-            _("Report: %(level)s alert") % {"level": report.get_level_display().lower()},
+            _("Report: %(level)s alert") % {"level": label(Report, "level", level).lower()},
             " — ".join([detail, *flags]),
-            report.get_absolute_url(),
+            report_url(patient_id=patient.pk, report_id=report_id),
         )
-    for event in AdverseEvent.objects.filter(patient=patient, superseded_by__isnull=True)[:20]:
+    for onset, term, grade, attribution in AdverseEvent.objects.filter(
+        patient=patient, superseded_by__isnull=True
+    ).values_list("onset", "term", "grade", "attribution")[:20]:
         yield TimelineEntry(
-            event.onset,
+            onset,
             "adverse_event",
             _("Adverse event: %(term)s grade %(grade)s")
-            % {"term": term_label(event.term), "grade": event.grade},
-            event.get_attribution_display(),
+            % {"term": term_label(term), "grade": grade},
+            label(AdverseEvent, "attribution", attribution),
         )

@@ -15,7 +15,14 @@ from django.utils import timezone
 from oncoparcours.core.audit import audit_record
 from oncoparcours.core.models import AuditAction, AuditEvent, User
 from oncoparcours.core.request_context import request_memo
-from oncoparcours.directory.models import Network, NetworkMembership, NetworkRole, Professional
+from oncoparcours.directory.models import (
+    Network,
+    NetworkMembership,
+    NetworkRole,
+    Organisation,
+    Professional,
+)
+from oncoparcours.directory.referential import departements
 from oncoparcours.directory.rules import geo, icd10
 
 from .models import (
@@ -273,9 +280,20 @@ def molecular_record(patient: Patient) -> MolecularRecord:
     cached = patient.__dict__.get("_molecular_record")
     if cached is not None:
         return cached
-    rows = list(
-        MolecularFinding.objects.filter(patient=patient).select_related("replaces", "replaced_by")
-    )  # the model's order: newest sampling first, then kind and gene
+    # The model's order: newest sampling first, then kind and gene. A correction or a withdrawal
+    # is a finding of the same patient (``molecular_services``), so each finding's "replaces"
+    # and "replaced_by" are among these rows: linked here rather than joined twice in SQL (the
+    # joins cost ~1 ms of query compilation per record, issue 19).
+    rows = list(MolecularFinding.objects.filter(patient=patient))
+    by_id = {f.pk: f for f in rows}
+    replaced_by = {f.replaces_id: f for f in rows if f.replaces_id is not None}
+    replaces_field = MolecularFinding._meta.get_field("replaces")
+    for f in rows:
+        if f.replaces_id is None:
+            replaces_field.set_cached_value(f, None)
+        elif f.replaces_id in by_id:
+            replaces_field.set_cached_value(f, by_id[f.replaces_id])
+        replaces_field.remote_field.set_cached_value(f, replaced_by.get(f.pk))
     record = MolecularRecord(
         # current(): neither replaced by a correction (no "replaced_by") nor withdrawn
         current=[f for f in rows if not f.withdrawn and not hasattr(f, "replaced_by")],
@@ -317,16 +335,17 @@ def network_suggestions(
     wanted = {Proposal.PROPOSED, Proposal.TO_CHECK} if include_to_check else {Proposal.PROPOSED}
     if not any(d.prognosis_status != PrognosisStatus.NOT_POOR for d in diagnoses):
         return []
-    networks = list(
-        Network.objects.filter(kind="inca_excellence").prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=NetworkMembership.objects.filter(
-                    role__in=[NetworkRole.PILOT, NetworkRole.EXPERT]
-                ).select_related("organisation"),
-            )
-        )
-    )
+    networks = list(Network.objects.filter(kind="inca_excellence"))
+    # The pilot and expert centres of these networks as plain values, in the memberships' own
+    # order (issue 19: their model instances with every column of the organisation cost the
+    # record 3 ms); only the centres shown become model instances (``_membership``).
+    rows = NetworkMembership.objects.filter(
+        network_id__in=[network.pk for network in networks],
+        role__in=[NetworkRole.PILOT, NetworkRole.EXPERT],
+    ).values_list("network_id", *_MEMBERSHIP_FIELDS, *_ORGANISATION_FIELDS)
+    centres_of: dict[Any, list[tuple[Any, ...]]] = {network.pk: [] for network in networks}
+    for row in rows:
+        centres_of[row[0]].append(row[1:])
     suggestions = []
     for diagnosis in diagnoses:
         for network in networks:
@@ -336,16 +355,61 @@ def network_suggestions(
             )
             if proposal not in wanted:
                 continue
-            centres = []
-            for membership in network.memberships.all():
+            ranked = []
+            for row in centres_of[network.pk]:
                 distance = None
                 if patient.latitude is not None and patient.longitude is not None:
-                    lat, lon = membership.organisation.position
+                    lat, lon = _position(row)
                     distance = geo.distance_km(patient.latitude, patient.longitude, lat, lon)
-                centres.append(CentreSuggestion(membership, distance))
-            centres.sort(key=lambda c: (c.distance_km is None, c.distance_km or 0))
-            suggestions.append(NetworkSuggestion(network, diagnosis, centres[:limit], proposal))
+                ranked.append((distance, row))
+            ranked.sort(key=lambda c: (c[0] is None, c[0] or 0))
+            centres = [
+                CentreSuggestion(_membership(row, rows.db), distance)
+                for distance, row in ranked[:limit]
+            ]
+            suggestions.append(NetworkSuggestion(network, diagnosis, centres, proposal))
     return suggestions
+
+
+_MEMBERSHIP_FIELDS = ("id", "role", "organisation_id")
+_ORGANISATION_FIELDS = (
+    "organisation__name",
+    "organisation__short_name",
+    "organisation__latitude",
+    "organisation__longitude",
+    "organisation__departement",
+)
+
+
+def _position(row: tuple[Any, ...]) -> tuple[float, float]:
+    """``Organisation.position`` from a row of ``network_suggestions``."""
+    latitude, longitude, departement = row[-3:]
+    if latitude is not None and longitude is not None:
+        return latitude, longitude
+    dep = departements()[departement]
+    return dep.latitude, dep.longitude
+
+
+def _membership(row: tuple[Any, ...], db: str) -> NetworkMembership:
+    """A membership and its organisation from a row of ``network_suggestions``, as ``.only()``
+    would give them: the other columns are deferred (read from the database if ever used)."""
+    membership_id, role, organisation_id, *organisation = row
+    membership = _from_values(
+        NetworkMembership,
+        db,
+        {"id": membership_id, "role": role, "organisation_id": organisation_id},
+    )
+    names = (name.removeprefix("organisation__") for name in _ORGANISATION_FIELDS)
+    membership.organisation = _from_values(
+        Organisation, db, {"id": organisation_id, **dict(zip(names, organisation, strict=True))}
+    )
+    return membership
+
+
+def _from_values(model: Any, db: str, values: dict[str, Any]) -> Any:
+    """``model.from_db`` (what a query gives) for these columns, the others deferred."""
+    fields = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, fields, [values[name] for name in fields])
 
 
 def audit_events_for_patient(*, access: PatientAccess) -> QuerySet[AuditEvent]:
@@ -380,17 +444,29 @@ def identity_corrections(patient: Patient, limit: int = 50) -> list[CorrectionRo
     """The rectification trail of the patient's identity, latest first."""
     from .models import IdentityCorrection
 
-    rows = IdentityCorrection.objects.filter(patient=patient).select_related("corrected_by")
+    # Plain values (issue 19): the rows with their author (every column of the user) as model
+    # instances cost the record ~0.3 ms, for a list that is most often empty.
+    rows = IdentityCorrection.objects.filter(patient=patient).values_list(
+        "field",
+        "previous_value",
+        "new_value",
+        "reason",
+        "corrected_by__first_name",
+        "corrected_by__last_name",
+        "corrected_by__username",
+        "corrected_at",
+    )
     return [
         CorrectionRow(
-            field=Patient.field_label(row.field),
-            previous=row.previous_value,
-            new=row.new_value,
-            reason=row.reason,
-            by=row.corrected_by.get_full_name() or row.corrected_by.username,
-            at=row.corrected_at,
+            field=Patient.field_label(field),
+            previous=previous,
+            new=new,
+            reason=reason,
+            # ``User.get_full_name()``, else the login
+            by=f"{first_name} {last_name}".strip() or username,
+            at=at,
         )
-        for row in rows[:limit]
+        for field, previous, new, reason, first_name, last_name, username, at in rows[:limit]
     ]
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
+from oncoparcours.core.choices import display
 from oncoparcours.core.french import title_for
 
 from .models import Patient, Staging
@@ -51,7 +52,7 @@ def care_team(patient: Patient) -> Iterable[TimelineEntry]:
             # the role as the care-team card says it (gendered), after a dash: a role may carry
             # its own parentheses ("Infirmière de coordination (IDEC)")
             f"{member.professional.full_name} — "
-            f"{title_for(member.get_role_display(), member.professional)}",
+            f"{title_for(display(member, 'role'), member.professional)}",
         )
         if member.end:
             yield TimelineEntry(
@@ -67,8 +68,8 @@ def consents(patient: Patient) -> Iterable[TimelineEntry]:
         yield TimelineEntry(
             record.recorded_on,
             "consent",
-            record.get_decision_display(),
-            f"{record.get_kind_display()} — {record.get_scope_display()}",
+            display(record, "decision"),
+            f"{display(record, 'kind')} — {display(record, 'scope')}",
         )
 
 
@@ -82,13 +83,13 @@ def treatments(patient: Patient) -> Iterable[TimelineEntry]:
         yield TimelineEntry(
             course.started_on,
             "treatment",
-            _("Treatment started: %(kind)s") % {"kind": course.get_kind_display()},
+            _("Treatment started: %(kind)s") % {"kind": display(course, "kind")},
             course.regimen,
         )
         if course.ended_on:
             yield TimelineEntry(
                 course.ended_on,
                 "treatment",
-                _("Treatment ended: %(kind)s") % {"kind": course.get_kind_display()},
-                f"{course.regimen} — {course.get_end_reason_display()}",
+                _("Treatment ended: %(kind)s") % {"kind": display(course, "kind")},
+                f"{course.regimen} — {display(course, 'end_reason')}",
             )

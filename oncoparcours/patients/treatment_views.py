@@ -23,9 +23,17 @@ from .views import _form_view
 
 
 def treatments_section(access: Any, request: Any) -> RecordSection:
-    # Treatments in course first, on every database (PostgreSQL sorts NULL last by default).
-    in_course_first = F("ended_on").asc(nulls_first=True)
-    courses = list(access.patient.treatments.order_by(in_course_first, "-started_on")[:20])
+    patient = access.patient
+    if "treatments" in getattr(patient, "_prefetched_objects_cache", {}):
+        # Read by the record page for its timeline too (issue 19), latest started first: the
+        # same order as below once the treatments in course are put first (a stable sort).
+        courses = sorted(
+            patient.treatments.all(), key=lambda c: (c.ended_on is not None, c.ended_on)
+        )[:20]
+    else:
+        # Treatments in course first, on every database (PostgreSQL sorts NULL last by default).
+        in_course_first = F("ended_on").asc(nulls_first=True)
+        courses = list(patient.treatments.order_by(in_course_first, "-started_on")[:20])
     return RecordSection(
         title=_("Anticancer treatments"),
         template="patients/record/treatments.html",

@@ -22,7 +22,7 @@ from oncoparcours.core.french import contract
 from oncoparcours.core.http import AuthenticatedHttpRequest
 from oncoparcours.core.models import AuditAction, Role
 
-from . import permissions, selectors, services, survival
+from . import permissions, record_rows, selectors, services, survival
 from .consent import patient_exclusions
 from .forms import (
     BiomarkerForm,
@@ -36,7 +36,7 @@ from .forms import (
     PerformanceStatusForm,
     StagingForm,
 )
-from .models import CareTeamMember, ConsentRecord, Diagnosis, Staging
+from .models import CareTeamMember, Diagnosis, Staging
 from .molecular_services import may_enter_molecular
 from .record import record_sections
 from .timeline import timeline_for
@@ -192,8 +192,9 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
                 Prefetch("stagings", queryset=Staging.objects.order_by("-staged_on")),
             ),
         ),
-        Prefetch("consents", queryset=ConsentRecord.objects.select_related("recorded_by")),
+        "consents",  # who recorded them is not shown on the record
         "performance_statuses",
+        "treatments",  # the treatments section and the timeline
     )
     # The molecular results in force: under each diagnosis, in the prognosis explanations
     # (``survival.facts_for`` reads ``current_molecular``) and in the molecular section.
@@ -203,6 +204,7 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
     diagnoses = sorted(patient.diagnoses.all(), key=lambda d: not d.is_primary)
     care_team = patient.care_team.all()  # default order: lead first, by role, by start
     consents = selectors.latest_consents(patient)
+    record_permissions = permissions.record_permissions(request.user, access)
     return render(
         request,
         "patients/patient_detail.html",
@@ -211,12 +213,14 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
             "patient": patient,
             "diagnoses": diagnoses,
             "diagnosis_rows": [(d, survival.explain(d)) for d in diagnoses],
-            "care_team": care_team,
+            "care_team_rows": record_rows.care_team_rows(
+                patient.pk, care_team, may_manage=record_permissions["may_manage_care_team"]
+            ),
             "performance": patient.performance_statuses.all()[:5],
             "consents": consents,
             "export_exclusions": patient_exclusions(consents),
             "suggestions": selectors.network_suggestions(patient, diagnoses, include_to_check=True),
-            "timeline": timeline_for(patient),
+            "timeline_items": record_rows.timeline_items(timeline_for(patient)),
             "sections": record_sections(access, request),
             "corrections": selectors.identity_corrections(patient),
             # The patient's molecular results in force, shown under each diagnosis (they are the
@@ -225,7 +229,7 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: uuid.UUID) -> 
             "may_enter_molecular": may_enter_molecular(
                 request.user, in_care_team=access.membership is not None
             ),
-            **permissions.record_permissions(request.user, access),
+            **record_permissions,
         },
     )
 

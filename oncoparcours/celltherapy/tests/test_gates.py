@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from oncoparcours.boards.models import Decision
 from oncoparcours.celltherapy.models import (
@@ -368,6 +368,18 @@ def test_an_out_of_specification_product_is_infused_after_a_countersigned_decisi
     assert kinds[kinds.index("quarantined") + 1] == "oos_accepted"
     assert kinds[-1] == "infused" and custody_verify(order) == []
     assert BenefitRiskDecision.objects.get().countersignature.pharmacist == setting.pharmacist
+    # The record's timeline (read as plain values, issue 19): the decision and the infusion.
+    decision = BenefitRiskDecision.objects.select_related("physician").get()
+    infused_event = CustodyEvent.objects.get(order=order, kind="infused")
+    with translation.override("en"):
+        entries = {e.title: e for e in timeline_for(car_t_patient) if e.kind == "car_t"}
+    accepted_entry = entries["Out-of-specification product accepted (benefit–risk decision)"]
+    assert accepted_entry.detail == f"{order.coi} — {decision.physician} / {setting.pharmacist}"
+    assert accepted_entry.url == order.get_absolute_url() + "#benefit-risk"
+    assert accepted_entry.when == decision.countersignature.signed_at
+    infused_entry = entries["CAR-T cells infused"]
+    assert infused_entry.detail == f"{order.coi} — {infused_event.actor_label}"
+    assert (infused_entry.url, infused_entry.when) == (order.get_absolute_url(), infused_event.at)
 
 
 def test_a_thaw_past_the_limit_goes_through_the_benefit_risk_decision(
@@ -546,6 +558,17 @@ def test_tocilizumab_and_corticosteroids_are_recorded_against_the_episode(
     entries = timeline_for(infused.patient)
     titles = [e.title for e in entries if e.kind == "car_t_treatment"]
     assert len(titles) == 2 and any("Tocilizumab 8 mg/kg" in t for t in titles)
+    tocilizumab = next(e for e in entries if e.title.startswith("Tocilizumab"))
+    assert tocilizumab.title == (
+        f"{first.get_drug_display()} 8 {first.unit} ({first.get_route_display().lower()})"
+    )
+    assert tocilizumab.detail == (
+        f"{first.get_indication_display()} grade 2 — {first.given_by_label}"
+    )
+    assert (tocilizumab.url, tocilizumab.when) == (
+        infused.get_absolute_url() + "#episode",
+        first.given_at,
+    )
     # A wrong entry is not changed: a new row marks it, and the timeline leaves it out.
     infusion.treatment_entered_in_error(
         treatment=first, actor=haematologist, reason="Saisi sur le mauvais patient"

@@ -514,3 +514,25 @@ def test_the_home_alert_panel_reads_the_alerts_in_two_queries(clinician_client, 
     for _ in range(12):
         submit({"stools_over_baseline_per_day": 5})
     assert home_queries() == (total, 2)
+
+
+def test_the_record_section_s_open_alerts_are_those_of_the_alerts_with_their_state(
+    clinician, submit, nurse, patient
+):
+    """``patient_open_alerts`` (the record's follow-up section, issue 19) gives the unresolved
+    ones among the latest ten of ``patient_alerts``, with the same acknowledgement."""
+    from oncoparcours.monitoring.selectors import patient_alerts, patient_open_alerts
+    from oncoparcours.monitoring.services import alert_acknowledge, alert_resolve
+
+    alerts = [submit({"stools_over_baseline_per_day": 5}).alert for _ in range(12)]
+    for alert in alerts[9:11]:
+        alert_acknowledge(alert=alert, actor=nurse.user)
+    for alert in (alerts[11], alerts[3]):
+        alert_resolve(alert=alert, actor=clinician.user, action="consultation", note="vu")
+    submit({"stools_over_baseline_per_day": 5}, patient=PatientFactory())  # another patient
+    expected = [
+        (a.pk, a.acknowledged) for a in patient_alerts(patient.pk, limit=10) if not a.resolved
+    ]
+    shown = [(a.pk, a.acknowledged) for a in patient_open_alerts(patient.pk, among_latest=10)]
+    assert shown == expected
+    assert len(shown) == 8 and sum(acknowledged for _pk, acknowledged in shown) == 2

@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from oncoparcours.core.errors import ApplicationError
 from oncoparcours.core.models import AuditEvent
@@ -247,6 +247,16 @@ def test_phase_advance_checks_criteria_and_allows_a_physician_override(
     assert moved.current_phase.key == "sequence-2"
     event = PathwayEvent.objects.get(instance=instance, kind="phase_override")
     assert event.reason == "Imagerie réalisée hors parcours (CHU)" and event.details["unmet"]
+    # The record's timeline (read as plain values, issue 19): the pathway, the phase entered,
+    # the reason, a link to the pathway.
+    from oncoparcours.pathways.timeline_providers import pathway_events
+
+    for language in ("fr", "en"):
+        with translation.override(language):
+            entry = next(e for e in pathway_events(instance.patient) if e.when == event.at)
+            phase = PathwayEvent.objects.select_related("phase").get(pk=event.pk).phase
+            assert entry.detail == (f"{instance.template.title} — {phase.title} — {event.reason}")
+            assert entry.url == instance.get_absolute_url()
     # sequence 2 activities now count from today
     assert activity(instance, "gp-letter-sequence-2").due_date == TODAY()
 

@@ -89,7 +89,8 @@ def test_patient_pages_query_counts_do_not_grow_with_data(
     # 25: the care team read with the access check; the consents, the molecular results (the
     # page, its prognosis explanations, its section) and the CAR-T orders (section, timeline)
     # read once (issue 19; test_record_queries.py).
-    with django_assert_max_num_queries(25):
+    # 24: the treatments read once for their section and the timeline (issue 19).
+    with django_assert_max_num_queries(24):
         assert (
             clinician_client.get(reverse("patients:detail", args=[patients[0].pk])).status_code
             == 200
