@@ -10,6 +10,7 @@ best-known table's convention: total_cost = (distance + total tardiness + max ta
 Gap % = 100 × (cost − BKS) / BKS.
 
     .venv/bin/python bench/hhcrsp.py [--instances '*_10_*'] [--budget 60] [--seed 1]
+        [--ruin 0.03 (0: the solver before ruin and recreate)] [--incremental]
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import common
 
-from oncoparcours.planning.rules.sync_routing import load, solve, verify
+from oncoparcours.planning.rules.sync_routing import RUIN, load, solve, verify
 
 # ../shared/benchmarks/hhcrsp from the main checkout (or from a worktree one level deeper),
 # unpacked next to the archive or in /tmp/mk.
@@ -77,7 +78,7 @@ def run(
     seed: int,
     bks: dict[str, float],
     every: bool = False,
-    ruin: float = 0.0,
+    ruin: float = RUIN,
     incremental: bool = False,
 ) -> dict[str, object]:
     name = path.stem
@@ -148,8 +149,8 @@ def main() -> None:
     parser.add_argument(
         "--ruin",
         type=float,
-        default=0.0,
-        help="chance per iteration of a ruin-and-recreate move (0: none)",
+        default=RUIN,
+        help=f"chance per iteration of a ruin-and-recreate move (default {RUIN}; 0: none)",
     )
     parser.add_argument(
         "--incremental", action="store_true", help="re-time only what a move can change"

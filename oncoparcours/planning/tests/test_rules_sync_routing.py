@@ -297,3 +297,9 @@ def test_the_solver_with_the_incremental_schedule_returns_verified_plans() -> No
     check = verify(problem, result.routes)
     assert check.feasible, check.errors
     assert check.objective == pytest.approx(result.objective)
+
+
+def test_ruin_and_recreate_is_on_by_default_and_can_be_turned_off() -> None:
+    problem = load(_shared_instance("InstanzCPLEX_HCSRP_10_1"))
+    assert solve(problem, seconds=0.5, seed=1, ruin_share=1.0).ruins > 0
+    assert solve(problem, seconds=0.2, seed=1, ruin=0).ruins == 0
