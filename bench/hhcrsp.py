@@ -10,6 +10,7 @@ best-known table's convention: total_cost = (distance + total tardiness + max ta
 Gap % = 100 × (cost − BKS) / BKS.
 
     .venv/bin/python bench/hhcrsp.py [--instances '*_10_*'] [--budget 60] [--seed 1]
+        [--ruin 0.03 (0: the solver before ruin and recreate)] [--incremental]
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import common
 
-from oncoparcours.planning.rules.sync_routing import load, solve, verify
+from oncoparcours.planning.rules.sync_routing import RUIN, load, solve, verify
 
 # ../shared/benchmarks/hhcrsp from the main checkout (or from a worktree one level deeper),
 # unpacked next to the archive or in /tmp/mk.
@@ -72,13 +73,26 @@ def size(name: str) -> int:
 
 
 def run(
-    path: Path, budget: float | None, seed: int, bks: dict[str, float], every: bool = False
+    path: Path,
+    budget: float | None,
+    seed: int,
+    bks: dict[str, float],
+    every: bool = False,
+    ruin: float = RUIN,
+    incremental: bool = False,
 ) -> dict[str, object]:
     name = path.stem
     problem = load(json.loads(path.read_text()))
     seconds = budget if budget is not None else (60.0 if len(problem.patients) <= 50 else 300.0)
     started = time.monotonic()
-    result = solve(problem, seconds=seconds, seed=seed, every_caregiver=every)
+    result = solve(
+        problem,
+        seconds=seconds,
+        seed=seed,
+        every_caregiver=every,
+        ruin=ruin,
+        incremental=incremental,
+    )
     elapsed = time.monotonic() - started
     check = verify(problem, result.routes)
     cost = check.total_cost
@@ -88,7 +102,8 @@ def run(
         f"{name}: cost {cost:.3f} (distance {check.distance:.3f}, tardiness "
         f"{check.total_tardiness:.3f}, max {check.max_tardiness:.3f}), BKS {known}, gap {gap} %, "
         f"{'feasible' if check.feasible else 'INFEASIBLE: ' + '; '.join(check.errors[:3])}, "
-        f"{elapsed:.1f} s, {result.iterations} iterations",
+        f"{elapsed:.1f} s, {result.iterations} iterations, ruin-and-recreate "
+        f"{result.ruins_accepted}/{result.ruins} accepted, load {os.getloadavg()[0]:.2f}",
         flush=True,
     )
     return {
@@ -98,6 +113,9 @@ def run(
         "budget_s": seconds,
         "elapsed_s": round(elapsed, 2),
         "iterations": result.iterations,
+        "ruins": result.ruins,
+        "ruins_accepted": result.ruins_accepted,
+        "load_average_after": os.getloadavg(),
         "first_cost": round(result.first_objective / 3, 3),
         "cost": round(cost, 3),
         "distance": round(check.distance, 3),
@@ -128,6 +146,15 @@ def main() -> None:
     parser.add_argument(
         "--every-caregiver", action="store_true", help="an idle caregiver costs 10,000"
     )
+    parser.add_argument(
+        "--ruin",
+        type=float,
+        default=RUIN,
+        help=f"chance per iteration of a ruin-and-recreate move (default {RUIN}; 0: none)",
+    )
+    parser.add_argument(
+        "--incremental", action="store_true", help="re-time only what a move can change"
+    )
     args = parser.parse_args()
     args.data = args.data or unpacked()
     files = sorted(
@@ -138,7 +165,10 @@ def main() -> None:
         raise SystemExit(f"no instance matches {args.instances!r} under {args.data}")
     bks = best_known(args.data / "solutions" / "mankowska_best.md")
     load_before = os.getloadavg()
-    rows = [run(path, args.budget, args.seed, bks, args.every_caregiver) for path in files]
+    rows = [
+        run(path, args.budget, args.seed, bks, args.every_caregiver, args.ruin, args.incremental)
+        for path in files
+    ]
     by_size: dict[int, list[float]] = {}
     for row in rows:
         if row["gap_pct"] is not None:
@@ -149,6 +179,8 @@ def main() -> None:
     record = {
         "seed": args.seed,
         "every_caregiver": args.every_caregiver,
+        "ruin": args.ruin,
+        "incremental": args.incremental,
         "budget_s": args.budget,
         "load_average_before": load_before,
         "load_average_after": os.getloadavg(),

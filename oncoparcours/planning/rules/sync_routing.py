@@ -19,8 +19,11 @@ which two double visits wait for each other in opposite orders cannot be schedul
 and are rejected.
 
 Solver: a greedy first solution (patients by window opening, each service appended to the
-qualified route where it costs least), then simulated annealing on the exact objective with
-relocate, swap and 2-opt moves, cooled over time slices that restart from the best solution.
+qualified route where it costs least; or cheapest insertion when that is better), then
+simulated annealing on the exact objective with relocate, swap, 2-opt, moves of a visit to
+other caregivers at the same time of day, and ruin and recreate (related patients removed,
+both services of a double visit together, put back by regret insertion judged by the exact
+schedule), cooled over time slices that restart from the best solution.
 ``verify`` checks a plan on its own (it does not trust the scheduler) and recomputes the cost.
 """
 
@@ -37,6 +40,8 @@ SIMULTANEOUS = "simultaneous"
 SEQUENTIAL = "sequential"
 EMPTY_ROUTE = 10_000.0  # cost of an idle caregiver when every caregiver must work
 TOLERANCE = 1e-6  # minutes: float rounding allowed in the verifier's comparisons
+RUIN = 0.03  # chance per iteration of ruin and recreate (docs/benchmarks.md, Mankowska)
+SLACK = 5.0  # minutes: a visit this close to its window's end counts as late when pushed
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,8 @@ class Result:
     routes: list[list[Stop]]  # one per caregiver, in Problem.caregivers order
     objective: float
     iterations: int = 0
+    ruins: int = 0  # ruin-and-recreate moves tried
+    ruins_accepted: int = 0
     first_objective: float = 0.0
     history: list[tuple[float, float]] = field(default_factory=list)  # (seconds, best)
 
@@ -219,6 +226,33 @@ def schedule(
     return None if start is None else model.stops(tasks, start)
 
 
+def ruin_and_recreate(
+    problem: Problem,
+    routes: Sequence[Sequence[tuple[int, str]]],
+    rng: random.Random,
+    *,
+    every_caregiver: bool = False,
+) -> list[list[Stop]] | None:
+    """One ruin-and-recreate move on given routes ((patient index, service) per caregiver):
+    5–15 % of the patients, related by place or by window, are removed (both services of a
+    double visit together) and put back by regret insertion; the new plan with its schedule,
+    or None when a patient could not be put back without a deadlock. The solver's move."""
+    model = _Model(problem)
+    index = {(model.patient[t], model.service[t]): t for t in range(model.tasks)}
+    tasks = [[index[visit] for visit in route] for route in routes]
+    owner = [0] * model.tasks
+    for r, route in enumerate(tasks):
+        for t in route:
+            owner[t] = r
+    recreate = _Recreate(model, EMPTY_ROUTE if every_caregiver else 0.0)
+    removed = recreate.ruin(rng)
+    for i in removed:
+        for t in model.of_patient[i]:
+            tasks[owner[t]].remove(t)
+    start = recreate.recreate(removed, tasks, owner, rng)
+    return None if start is None else model.stops(tasks, start)
+
+
 class _Model:
     """Flat arrays of tasks (one per service of a patient) for fast evaluation."""
 
@@ -251,6 +285,9 @@ class _Model:
                 self.patient.append(index)
                 self.service.append(service)
         self.tasks = len(self.node)
+        self.of_patient: list[list[int]] = [[] for _ in problem.patients]
+        for t in range(self.tasks):
+            self.of_patient[self.patient[t]].append(t)
         self.passes = min(8, 2 + sum(1 for p in self.partner if p >= 0))
         self.able = [
             [r for r, c in enumerate(problem.caregivers) if self.service[t] in c.abilities]
@@ -270,14 +307,78 @@ class _Model:
 
     def schedule(self, routes: list[list[int]], owner: list[int]) -> list[float] | None:
         """Earliest start of every task, or None when the routes deadlock."""
+        count = len(routes)
+        remaining = sum(len(route) for route in routes)  # fewer while patients are removed
+        return self.walk(
+            routes, owner, [0.0] * self.tasks, [0] * count, [0.0] * count, [0] * count, remaining
+        )
+
+    def schedule_from(
+        self,
+        routes: list[list[int]],
+        owner: list[int],
+        before: list[float],
+        changed: list[tuple[int, int]],
+    ) -> list[float] | None:
+        """The schedule after a move, re-timing only what it can change (incremental).
+
+        ``before``: the starts of the routes before the move; ``changed``: (route, first
+        position that differs) of every route the move changed. A start depends only on the
+        visit before it in its route and on its partner's, so the visits that can move are the
+        changed routes from their first difference on, closed under "the partner of" and "the
+        visits after in the route"; every other start is kept. The rest is walked as in
+        ``schedule``; when the fronts block each other, the whole day is re-timed."""
+        affected = [False] * self.tasks
+        first = [len(route) for route in routes]
+        partner = self.partner
+        queue: list[int] = []
+        for r, k in changed:
+            route = routes[r]
+            if k < first[r]:
+                for t in route[k : first[r]]:
+                    affected[t] = True
+                    queue.append(t)
+                first[r] = k
+        while queue:
+            p = partner[queue.pop()]
+            if p < 0 or affected[p]:
+                continue
+            q = owner[p]
+            route = routes[q]
+            k = route.index(p)
+            for t in route[k : first[q]]:
+                affected[t] = True
+                queue.append(t)
+            first[q] = k
+        start = list(before)
+        duration, node = self.duration, self.node
+        free = [0.0] * len(routes)
+        here = [0] * len(routes)
+        remaining = 0
+        for r, route in enumerate(routes):
+            k = first[r]
+            remaining += len(route) - k
+            if k:
+                u = route[k - 1]
+                free[r], here[r] = start[u] + duration[u], node[u]
+        return self.walk(routes, owner, start, first, free, here, remaining)
+
+    def walk(
+        self,
+        routes: list[list[int]],
+        owner: list[int],
+        start: list[float],
+        pos: list[int],
+        free: list[float],
+        here: list[int],
+        remaining: int,
+    ) -> list[float] | None:
+        """Starts of the routes from ``pos`` on (each route's last visit before it ends at
+        ``free`` at node ``here``), fronts walked together; the full label-correcting passes
+        when they block each other."""
         dist, node, duration, opens = self.dist, self.node, self.duration, self.opens
         partner, second, sync = self.partner, self.second, self.sync
-        start = [0.0] * self.tasks
         count = len(routes)
-        pos = [0] * count
-        free = [0.0] * count
-        here = [0] * count
-        remaining = self.tasks
         progress = True
         while progress and remaining:
             progress = False
@@ -436,6 +537,237 @@ def _greedy(model: _Model) -> list[list[int]]:
     return routes
 
 
+class _Recreate:
+    """Ruin and recreate (large neighbourhood): remove related patients — both services of a
+    double visit together — and put them back one at a time, the patient with the largest
+    regret first (the difference between its best and second-best insertion), each at the best
+    of a few candidate places, judged by the exact schedule. Candidate places are ranked by an
+    estimate from the current starts (added travel, the visit's own lateness, the lateness it
+    pushes onto the next visit); for a double visit, pairs of places in two different routes of
+    qualified caregivers, with the synchronised start."""
+
+    def __init__(
+        self,
+        model: _Model,
+        penalty: float,
+        exact: int = 6,
+        widest: int = 8,
+        incremental: bool = False,
+    ) -> None:
+        self.model = model
+        self.incremental = incremental
+        self.penalty = penalty
+        self.exact = exact  # candidates evaluated with the exact schedule
+        self.widest = widest  # places per service combined into pairs for a double visit
+        dist, patients = model.dist, model.problem.patients
+        count = len(patients)
+        # Related patients: nearest by place, and nearest by window opening.
+        nodes = [p.node for p in patients]
+        opens = [p.window[0] for p in patients]
+        self.by_place = [
+            [j for _, j in sorted((dist[nodes[i]][nodes[j]], j) for j in range(count) if j != i)]
+            for i in range(count)
+        ]
+        self.by_time = [
+            [j for _, j in sorted((abs(opens[i] - opens[j]), j) for j in range(count) if j != i)]
+            for i in range(count)
+        ]
+
+    def places(
+        self, t: int, routes: list[list[int]], start: list[float]
+    ) -> list[tuple[float, int, int, float]]:
+        """(estimated cost, route, position, arrival) of every place for task t, best first."""
+        m = self.model
+        dist, node, duration, opens, closes = m.dist, m.node, m.duration, m.opens, m.closes
+        here_node, open_t, close_t, dur_t = node[t], opens[t], closes[t], duration[t]
+        row = dist[here_node]
+        out = []
+        for r in m.able[t]:
+            route = routes[r]
+            # weight[k]: the extra lateness of pushing route[k] by a minute, the late (or
+            # nearly late) visits that follow without a wait in between.
+            weight = [0.0] * (len(route) + 1)
+            for k in range(len(route) - 1, -1, -1):
+                u = route[k]
+                w = 1.0 if start[u] > closes[u] - SLACK else 0.0
+                if m.partner[u] >= 0:
+                    w += 1.0  # its partner's route is pushed too
+                if k + 1 < len(route):
+                    v = route[k + 1]
+                    ready = start[u] + duration[u] + dist[node[u]][node[v]]
+                    if start[v] <= ready + SLACK:
+                        w += weight[k + 1]
+                weight[k] = w
+            here, free = 0, 0.0
+            for k in range(len(route) + 1):
+                if k < len(route):
+                    nxt = route[k]
+                    nn = node[nxt]
+                else:
+                    nxt, nn = -1, 0
+                travel = dist[here][here_node]
+                a = free + travel
+                if a < open_t:
+                    a = open_t
+                cost = travel + row[nn] - dist[here][nn]
+                if a > close_t:
+                    cost += a - close_t
+                if nxt >= 0:
+                    old = start[nxt]
+                    pushed = a + dur_t + row[nn]
+                    if pushed > old:
+                        cost += (0.1 + weight[k]) * (pushed - old)
+                    here, free = nn, old + duration[nxt]
+                out.append((cost, r, k, a))
+        out.sort()
+        return out
+
+    def options(
+        self, i: int, routes: list[list[int]], start: list[float]
+    ) -> list[tuple[float, tuple[tuple[int, int, int], ...]]]:
+        """Estimated insertions of patient i, best first: (cost, ((task, route, position), ...))."""
+        m = self.model
+        tasks = m.of_patient[i]
+        if len(tasks) == 1:
+            t = tasks[0]
+            return [(c, ((t, r, k),)) for c, r, k, _ in self.places(t, routes, start)]
+        t, p = tasks
+        closes = m.closes
+        ranked_t = self.places(t, routes, start)[: self.widest]
+        ranked_p = self.places(p, routes, start)[: self.widest]
+        out: list[tuple[float, tuple[tuple[int, int, int], ...]]] = []
+        for ca, ra, ka, a in ranked_t:
+            for cb, rb, kb, b in ranked_p:
+                if ra == rb:
+                    continue
+                if m.sync[t] == 1:
+                    sa = sb = a if a > b else b
+                else:  # t is the first service (of_patient lists the first first)
+                    sa, sb = a, b
+                    if sb < sa + m.gap_min[t]:
+                        sb = sa + m.gap_min[t]
+                    if sb - sa > m.gap_max[t]:
+                        sa = sb - m.gap_max[t]
+                extra = (sa - a) * 0.2 + (sb - b) * 0.2
+                extra += max(0.0, sa - closes[t]) - max(0.0, a - closes[t])
+                extra += max(0.0, sb - closes[p]) - max(0.0, b - closes[p])
+                out.append((ca + cb + extra, ((t, ra, ka), (p, rb, kb))))
+        out.sort()
+        return out
+
+    def insert_best(
+        self,
+        i: int,
+        options: list[tuple[float, tuple[tuple[int, int, int], ...]]],
+        routes: list[list[int]],
+        owner: list[int],
+        before: list[float],
+    ) -> list[float] | None:
+        """Insert patient i at the best of its first candidates by the exact cost (routes and
+        owner changed in place); the new starts, or None when every candidate deadlocks.
+        ``before``: the starts of the routes as they are (re-timed from the insertions on
+        when ``incremental``)."""
+        m = self.model
+        best: tuple[float, tuple[tuple[int, int, int], ...], list[float]] | None = None
+        for tried, (_, places) in enumerate(options):
+            if tried >= self.exact and best is not None:
+                break
+            saved = [(r, routes[r]) for _, r, _ in places]
+            for task, r, k in places:
+                routes[r] = [*routes[r][:k], task, *routes[r][k:]]
+                owner[task] = r
+            if self.incremental:
+                start = m.schedule_from(routes, owner, before, [(r, k) for _, r, k in places])
+            else:
+                start = m.schedule(routes, owner)
+            if start is not None:
+                cost = self.cost(routes, start)
+                if best is None or cost < best[0]:
+                    best = (cost, places, start)
+            for r, route in saved:
+                routes[r] = route
+        if best is None:
+            return None
+        for task, r, k in best[1]:
+            routes[r] = [*routes[r][:k], task, *routes[r][k:]]
+            owner[task] = r
+        return best[2]
+
+    def cost(self, routes: list[list[int]], start: list[float]) -> float:
+        m = self.model
+        total, worst = m.tardiness(start)
+        distance = sum(m.route_distance(route) for route in routes)
+        empty = sum(1 for route in routes if not route) if self.penalty else 0
+        return distance + total + worst + self.penalty * empty
+
+    def ruin(self, rng: random.Random) -> list[int]:
+        """5–15 % of the patients (at least 2, at most 20), related to a random first one."""
+        count = len(self.model.problem.patients)
+        low = max(2, round(0.05 * count))
+        high = max(low, min(20, round(0.15 * count)))
+        size = min(count, rng.randint(low, high))
+        related = self.by_place if rng.random() < 0.5 else self.by_time
+        chosen = [rng.randrange(count)]
+        taken = set(chosen)
+        while len(chosen) < size:
+            around = related[chosen[rng.randrange(len(chosen))]]
+            free = [j for j in around if j not in taken]
+            j = free[int(len(free) * rng.random() ** 4)]  # mostly the nearest, sometimes not
+            chosen.append(j)
+            taken.add(j)
+        return chosen
+
+    def recreate(
+        self,
+        removed: list[int],
+        routes: list[list[int]],
+        owner: list[int],
+        rng: random.Random,
+        regret: bool = True,
+    ) -> list[float] | None:
+        """Put the removed patients back (routes and owner changed in place); the starts, or
+        None when a patient cannot be placed without a deadlock."""
+        m = self.model
+        start = m.schedule(routes, owner)
+        if start is None:
+            return None
+        waiting = list(removed)
+        while waiting:
+            if regret and len(waiting) > 1:
+                chosen, chosen_options, chosen_key = 0, None, -math.inf
+                for index, i in enumerate(waiting):
+                    options = self.options(i, routes, start)
+                    if not options:
+                        return None
+                    second = options[1][0] if len(options) > 1 else options[0][0] + 1e6
+                    key = (second - options[0][0]) * (1.0 + 0.2 * rng.random())
+                    if key > chosen_key:
+                        chosen, chosen_options, chosen_key = index, options, key
+                i = waiting.pop(chosen)
+                options = chosen_options or []
+            else:
+                i = waiting.pop(0)
+                options = self.options(i, routes, start)
+            placed = self.insert_best(i, options, routes, owner, start)
+            if placed is None:
+                return None
+            start = placed
+        return start
+
+
+def _insertion(model: _Model, penalty: float) -> list[list[int]] | None:
+    """A first solution by cheapest insertion (exact among the best estimated places) of the
+    patients in window order; None when a patient could not be placed."""
+    rec = _Recreate(model, penalty)
+    routes: list[list[int]] = [[] for _ in model.problem.caregivers]
+    owner = [0] * model.tasks
+    order = sorted(
+        range(len(model.problem.patients)), key=lambda i: model.problem.patients[i].window
+    )
+    start = rec.recreate(order, routes, owner, random.Random(0), regret=False)
+    return None if start is None else routes
+
+
 def solve(
     problem: Problem,
     *,
@@ -445,13 +777,21 @@ def solve(
     slices: int | None = None,
     heat: float = 8.0,
     every_caregiver: bool = False,
+    ruin: float = RUIN,
+    ruin_share: float = 0.5,
+    incremental: bool = False,
 ) -> Result:
     """Routes minimising distance + total tardiness + max tardiness within ``seconds``.
 
     ``every_caregiver``: a route left empty costs ``EMPTY_ROUTE`` (every caregiver works when
-    the data allow it), to compare with references that always use every caregiver."""
+    the data allow it), to compare with references that always use every caregiver.
+    ``ruin``: the chance per iteration of a ruin-and-recreate move (0: none, and the greedy
+    first solution alone), which takes at most ``ruin_share`` of the time. ``incremental``:
+    re-time only what a move can change (same schedules; more moves per second, not the
+    default: it did not give better plans in the one 200-patient run measured)."""
     model = _Model(problem)
     rng = random.Random(seed)
+    penalty = EMPTY_ROUTE if every_caregiver else 0.0
     routes = _greedy(model)
     owner = [0] * model.tasks
     for r, route in enumerate(routes):
@@ -460,10 +800,22 @@ def solve(
     start = model.schedule(routes, owner)
     if start is None:  # cannot happen: the greedy appends in one global order
         raise RuntimeError("the first solution deadlocks")
+    recreate = _Recreate(model, penalty, incremental=incremental) if ruin > 0 else None
+    if recreate is not None:  # cheapest insertion, kept when it is better than the greedy
+        inserted = _insertion(model, penalty)
+        if inserted is not None:
+            inserted_owner = [0] * model.tasks
+            for r, route in enumerate(inserted):
+                for t in route:
+                    inserted_owner[t] = r
+            inserted_start = model.schedule(inserted, inserted_owner)
+            if inserted_start is not None and recreate.cost(
+                inserted, inserted_start
+            ) < recreate.cost(routes, start):
+                routes, owner, start = inserted, inserted_owner, inserted_start
     lengths = [model.route_distance(route) for route in routes]
     distance = sum(lengths)
     total, worst = model.tardiness(start)
-    penalty = EMPTY_ROUTE if every_caregiver else 0.0
     empty = sum(1 for route in routes if not route)
     current = distance + total + worst + penalty * empty
     best, best_routes, best_start = current, [list(r) for r in routes], start
@@ -493,6 +845,7 @@ def solve(
     slice_start = began
     temperature = t_high
     iteration = 0
+    ruin_seconds = 0.0  # spent in ruin and recreate, kept under ruin_share of the time
     while True:
         if iteration % 64 == 0:
             now = time.monotonic()
@@ -511,6 +864,34 @@ def solve(
             temperature = t_high * (t_low / t_high) ** fraction
         iteration += 1
         threshold = current - temperature * math.log(1.0 - rng.random())
+        if (
+            recreate is not None
+            and rng.random() < ruin
+            and ruin_seconds <= ruin_share * (time.monotonic() - began)
+        ):  # ruin and recreate, within its share of the time
+            ruin_began = time.monotonic()
+            result.ruins += 1
+            trial = [list(route) for route in routes]
+            trial_owner = list(owner)
+            removed = recreate.ruin(rng)
+            for i in removed:
+                for x in model.of_patient[i]:
+                    trial[trial_owner[x]].remove(x)
+            trial_start = recreate.recreate(removed, trial, trial_owner, rng)
+            ruin_seconds += time.monotonic() - ruin_began
+            if trial_start is None:
+                continue
+            cost = recreate.cost(trial, trial_start)
+            if cost < threshold:
+                result.ruins_accepted += 1
+                routes, owner, start_cur, current = trial, trial_owner, trial_start, cost
+                lengths = [model.route_distance(route) for route in routes]
+                distance = sum(lengths)
+                empty = sum(1 for route in routes if not route)
+                if cost < best - 1e-9:
+                    best, best_routes, best_start = cost, [list(r) for r in routes], trial_start
+                    result.history.append((round(time.monotonic() - began, 3), cost))
+            continue
         t = rng.randrange(model.tasks)
         ra = owner[t]
         i = routes[ra].index(t)
@@ -613,7 +994,16 @@ def solve(
             routes[r] = route
         for task, r, _ in moved:
             owner[task] = r
-        start_new = model.schedule(routes, owner)
+        if incremental:
+            firsts = []
+            for r, old in saved:
+                new, k, n = routes[r], 0, min(len(old), len(routes[r]))
+                while k < n and old[k] == new[k]:
+                    k += 1
+                firsts.append((r, k))
+            start_new = model.schedule_from(routes, owner, start_cur, firsts)
+        else:
+            start_new = model.schedule(routes, owner)
         if start_new is not None:
             total, worst = model.tardiness(start_new)
             cost = new_distance + total + worst + penalty * new_empty

@@ -4,6 +4,7 @@ computed from routes, the independent verifier, the cost convention, and the sol
 from __future__ import annotations
 
 import json
+import random
 import tarfile
 from pathlib import Path
 
@@ -16,7 +17,10 @@ from oncoparcours.planning.rules.sync_routing import (
     Patient,
     Problem,
     Stop,
+    _greedy,
+    _Model,
     load,
+    ruin_and_recreate,
     schedule,
     solve,
     verify,
@@ -188,3 +192,114 @@ def test_the_solver_plans_the_first_mankowska_instance_feasibly() -> None:
     assert check.total_cost == pytest.approx(result.objective / 3)
     # Best known 218.199 (distance 654.596, no tardiness): never beaten, reached within 5 %.
     assert 218.199 - 1e-3 <= check.total_cost <= 218.199 * 1.05
+
+
+def _visits(plan: list[list[Stop]]) -> list[list[tuple[int, str]]]:
+    return [[(s.patient, s.service) for s in route] for route in plan]
+
+
+def test_a_ruined_and_recreated_plan_serves_every_visit_once_and_passes_the_verifier() -> None:
+    problem = load(_shared_instance("InstanzCPLEX_HCSRP_25_1"))
+    plan = solve(problem, seconds=0.2, seed=1).routes
+    required = sorted((i, s) for i, p in enumerate(problem.patients) for s, _ in p.services)
+    rng = random.Random(7)
+    changed = 0
+    for _ in range(20):
+        new = ruin_and_recreate(problem, _visits(plan), rng)
+        assert new is not None
+        check = verify(problem, new)
+        assert check.feasible, check.errors  # qualified, two caregivers, synchronised, once
+        assert sorted(v for route in _visits(new) for v in route) == required
+        changed += _visits(new) != _visits(plan)
+        plan = new
+    assert changed  # the move does change plans
+
+
+def test_ruin_and_recreate_is_the_same_for_the_same_seed() -> None:
+    problem = load(_shared_instance("InstanzCPLEX_HCSRP_25_1"))
+    routes = _visits(solve(problem, seconds=0.1, seed=1).routes)
+    first = ruin_and_recreate(problem, routes, random.Random(3))
+    again = ruin_and_recreate(problem, routes, random.Random(3))
+    assert first is not None and again is not None
+    assert [[(s.patient, s.service, s.start) for s in r] for r in first] == [
+        [(s.patient, s.service, s.start) for s in r] for r in again
+    ]
+
+
+def test_ruin_and_recreate_puts_a_double_visit_back_with_two_caregivers() -> None:
+    # Three patients, two of them double visits: whatever is removed comes back synchronised,
+    # each double visit by both caregivers (c1 can only do s1, c2 only s2).
+    problem = _problem()
+    plan = schedule(problem, ROUTES)
+    assert plan is not None
+    for seed in range(10):
+        new = ruin_and_recreate(problem, _visits(plan), random.Random(seed))
+        assert new is not None
+        assert verify(problem, new).feasible
+
+
+def test_the_solver_with_ruin_and_recreate_returns_verified_plans() -> None:
+    problem = load(_shared_instance("InstanzCPLEX_HCSRP_10_1"))
+    result = solve(problem, seconds=1, seed=1, ruin=0.2, ruin_share=1.0)
+    check = verify(problem, result.routes)
+    assert check.feasible, check.errors
+    assert result.ruins > 0
+    assert check.total_cost == pytest.approx(result.objective / 3)
+    assert 218.199 - 1e-3 <= check.total_cost <= 218.199 * 1.05
+
+
+def test_the_incremental_schedule_equals_the_full_one_after_any_move() -> None:
+    # Random relocations on a shared instance: re-timing only what a move can change gives
+    # the same starts (or the same deadlock) as re-timing the whole day.
+    problem = load(_shared_instance("InstanzCPLEX_HCSRP_25_3"))
+    model = _Model(problem)
+    routes = _greedy(model)
+    owner = [0] * model.tasks
+    for r, route in enumerate(routes):
+        for t in route:
+            owner[t] = r
+    start = model.schedule(routes, owner)
+    assert start is not None
+    rng = random.Random(5)
+    deadlocks = moves = 0
+    for _ in range(1500):
+        t = rng.randrange(model.tasks)
+        ra, rb = owner[t], rng.choice(model.able[t])
+        p = model.partner[t]
+        if p >= 0 and owner[p] == rb:
+            continue
+        old = {ra: routes[ra], rb: routes[rb]}
+        routes[ra] = [x for x in routes[ra] if x != t]
+        k = rng.randrange(len(routes[rb]) + 1)
+        routes[rb] = [*routes[rb][:k], t, *routes[rb][k:]]
+        owner[t] = rb
+        firsts = []
+        for r, before in old.items():
+            n = next(
+                (j for j, (a, b) in enumerate(zip(before, routes[r], strict=False)) if a != b), None
+            )
+            firsts.append((r, min(len(before), len(routes[r])) if n is None else n))
+        full = model.schedule(routes, owner)
+        assert model.schedule_from(routes, owner, start, firsts) == full
+        moves += 1
+        if full is None:
+            deadlocks += 1
+            routes[ra], routes[rb] = old[ra], old[rb]
+            owner[t] = ra
+        else:
+            start = full
+    assert moves > 1000 and 0 < deadlocks < moves
+
+
+def test_the_solver_with_the_incremental_schedule_returns_verified_plans() -> None:
+    problem = load(_shared_instance("InstanzCPLEX_HCSRP_25_1"))
+    result = solve(problem, seconds=1, seed=1, ruin=0.05, incremental=True)
+    check = verify(problem, result.routes)
+    assert check.feasible, check.errors
+    assert check.objective == pytest.approx(result.objective)
+
+
+def test_ruin_and_recreate_is_on_by_default_and_can_be_turned_off() -> None:
+    problem = load(_shared_instance("InstanzCPLEX_HCSRP_10_1"))
+    assert solve(problem, seconds=0.5, seed=1, ruin_share=1.0).ruins > 0
+    assert solve(problem, seconds=0.2, seed=1, ruin=0).ruins == 0
