@@ -23,6 +23,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
 TOTAL = "page_total_rows"
+LARGEST_OFFSET = 2**62
 
 
 def page_number(value: object) -> int:
@@ -44,7 +45,8 @@ def counted_page(
 ) -> Page:
     """Page ``number`` of the ordered ``queryset`` (``per_page`` rows) with the total.
 
-    ``queryset`` must be ordered (pages of an unordered query may repeat or skip rows). By
+    ``queryset`` must be in a total order (ending with a unique column: pages of a query whose
+    rows tie may repeat or skip rows). By
     default the page holds the queryset's own objects, each annotated with the total. ``rows``
     turns the annotated queryset into the page's rows when the caller wants other values (e.g.
     ``values_list("pk", TOTAL)``), and ``total_of`` reads the total off one of those rows."""
@@ -58,7 +60,10 @@ def counted_page(
     total_in = total_of or (lambda row: getattr(row, TOTAL))
     wanted = page_number(number)
     start = (wanted - 1) * per_page
-    found = list(read(annotated[start : start + per_page])) if wanted >= 1 else []
+    # Below 1, or so far past any list that the database could not take the offset (a 64-bit
+    # integer): out of range without asking.
+    in_range = wanted >= 1 and start < LARGEST_OFFSET
+    found = list(read(annotated[start : start + per_page])) if in_range else []
     if found:
         total = int(total_in(found[0]))
     elif wanted == 1:

@@ -216,7 +216,9 @@ def _worklist_activities(
     if place:
         activities = activities.filter(place=place)
     # Narrow and index-driven; the page's rows are then read by id (activities_in_order).
-    return activities.order_by("day", "patient_id", "key")
+    # The id last: keys are unique per pathway only, and a patient may follow several pathways,
+    # so without it two activities could tie and a page repeat or skip one.
+    return activities.order_by("day", "patient_id", "key", "pk")
 
 
 def activities_in_order(ids: list[uuid.UUID]) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -755,6 +756,16 @@ class MolecularFinding(BaseModel):
     )
 
     objects = MolecularFindingQuerySet.as_manager()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A correction or a withdrawal stays with the patient of the result it replaces: the
+        # record links the versions among the patient's own results (``selectors.
+        # molecular_record``), so a replacement filed under another patient would leave the
+        # replaced result shown as in force.
+        replaced = self.replaces if self.replaces_id is not None else None
+        if replaced is not None and replaced.patient_id != self.patient_id:
+            raise ValueError("A molecular result can only replace a result of the same patient.")
+        super().save(*args, **kwargs)
 
     class Meta:
         verbose_name = _("molecular result")

@@ -20,7 +20,9 @@ def _ordered():
 
 
 @pytest.mark.parametrize("count", [0, 1, PER_PAGE, PER_PAGE + 1, 2 * PER_PAGE + 3])
-@pytest.mark.parametrize("number", [None, "1", "2", "3", "4", "99", "abc", "0", "-1", ""])
+@pytest.mark.parametrize(
+    "number", [None, "1", "2", "3", "4", "99", "abc", "0", "-1", "", "99999999999999999999"]
+)
 def test_a_counted_page_is_the_page_django_gives(count, number):
     _users(count)
     expected = Paginator(_ordered(), PER_PAGE).get_page(number)

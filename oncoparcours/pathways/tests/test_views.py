@@ -145,7 +145,7 @@ def test_worklist_pages_hold_every_activity_once_with_the_total(
     end = dt.date.today() + dt.timedelta(days=30)
     expected = ActivityInstance.objects.filter(
         status__in=["planned", "scheduled"], instance__status="active", day__lte=end
-    ).order_by("day", "patient_id", "key")
+    ).order_by("day", "patient_id", "key", "pk")
     assert shown == [activity.pk for activity in expected]
     beyond = clinician_client.get(reverse("pathways:worklist"), {**params, "page": 99})
     assert beyond.context["page_obj"].number == first.paginator.num_pages

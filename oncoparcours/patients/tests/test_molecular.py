@@ -316,6 +316,20 @@ def test_a_correction_supersedes_the_result_and_both_stay_in_the_history(
 
 
 @pytest.mark.django_db
+def test_a_result_cannot_be_replaced_under_another_patient(clinician, patient):
+    from oncoparcours.testing.factories import PatientFactory
+
+    old = _braf(clinician, patient)
+    values = {name: getattr(old, name) for name in ("kind", "gene", "alteration_type")}
+    with pytest.raises(ValueError, match="same patient"):
+        MolecularFinding.objects.create(
+            patient=PatientFactory(), recorded_by=clinician.user, replaces=old, withdrawn=True,
+            sampled_on=old.sampled_on, source="NGS", **values,
+        )  # fmt: skip
+    assert list(patient.molecular.current()) == [old]
+
+
+@pytest.mark.django_db
 def test_a_withdrawn_result_is_no_longer_matched_and_needs_a_reason(
     clinician_client, clinician, patient
 ):
