@@ -3,15 +3,18 @@
 1. Solomon RC208 (100 customers, VRPTW) with PyVRP at a fixed wall-clock budget (default 10 s),
    several seeds; cost with DIMACS rounding (distances truncated to one decimal), best-known
    776.1. Gap % = 100 × (cost − BKS) / BKS. ``--params`` runs plain PyVRP (its default
-   parameters), the tuned parameters of the planning rules (``TUNED_SOLVER``), or both (the
-   default) on the same seeds, so both are visible side by side.
+   parameters), the tuned parameters of the planning rules (``TUNED_SOLVER``), the multi-start
+   set (``MULTISTART_SOLVER``: 2 worker processes × 3 searches from scratch, the best kept), or
+   several of them (default: plain and tuned) on the same seeds, side by side. The call is the
+   planner's (``solve_best``): the time budget is wall clock from the call (the workers'
+   start-up included), an iteration budget is per worker (split between its restarts).
 2. Re-planning one cancelled visit in a 200-visit day (20 nurses around Lyon, seeded): the time
    to re-plan as ``visit_cancel`` does (target ≤ 2 s: every tour re-checked, the affected one
    keeping its other visits in order and taking the day's unassigned ones that fit); and, as
    ``nurse_absent`` does, the time to insert the busiest nurse's visits into the 19 other tours.
 
     .venv/bin/python bench/tours.py [--budget 10 | --iterations 20000] [--seeds 1 2 3]
-        [--params plain tuned] [--skip-replan]
+        [--params plain tuned multistart] [--skip-replan]
 """
 
 from __future__ import annotations
@@ -30,13 +33,14 @@ import common
 
 from oncoparcours.planning.rules.geo import TravelModel
 from oncoparcours.planning.rules.tours import (
+    MULTISTART_SOLVER,
     PLAIN_SOLVER,
     TUNED_SOLVER,
     Nurse,
     Visit,
     insert_visits,
     plan_tours,
-    solve_params,
+    solve_best,
 )
 
 # ../shared/benchmarks from the main checkout (or from a worktree one level deeper).
@@ -49,7 +53,7 @@ INSTANCE = next(
     common.ROOT.parent / "shared" / "benchmarks" / "vrptw" / "RC208.vrp",
 )
 BKS = 776.1
-PARAMS = {"plain": PLAIN_SOLVER, "tuned": TUNED_SOLVER}
+PARAMS = {"plain": PLAIN_SOLVER, "tuned": TUNED_SOLVER, "multistart": MULTISTART_SOLVER}
 
 
 def solomon(
@@ -58,29 +62,28 @@ def solomon(
     """Each seed with each parameter set in turn (interleaved, so that a change of the machine's
     load during the run falls on both alike). ``iterations``: stop after that many iterations
     instead of ``budget`` seconds (deterministic for a seed, whatever the machine's load)."""
-    from pyvrp import read, solve
-    from pyvrp.stop import MaxIterations, MaxRuntime
+    from pyvrp import read
 
     data = read(path, round_func="dimacs")
     costs: dict[str, list[float]] = {name: [] for name in names}
     for seed in seeds:
         for name in names:
             started = time.monotonic()
-            result = solve(
+            searched = solve_best(
                 data,
-                stop=MaxRuntime(budget) if iterations is None else MaxIterations(iterations),
-                seed=seed,
-                display=False,
-                params=solve_params(PARAMS[name]),
+                seed,
+                PARAMS[name],
+                max_iterations=iterations,
+                max_seconds=budget if iterations is None else None,
             )
             elapsed = time.monotonic() - started
-            cost = result.best.distance() / 10
-            feasible = result.best.is_feasible()
+            cost = searched.solution.distance() / 10
+            feasible = searched.feasible
             costs[name].append(cost)
             print(
                 f"RC208 {name} seed {seed}: cost {cost:.1f} "
-                f"({'feasible' if feasible else 'INFEASIBLE'}), {result.best.num_routes()} "
-                f"routes, gap {100 * (cost - BKS) / BKS:.2f} %, {result.num_iterations} "
+                f"({'feasible' if feasible else 'INFEASIBLE'}), {searched.solution.num_routes()} "
+                f"routes, gap {100 * (cost - BKS) / BKS:.2f} %, {searched.iterations} "
                 f"iterations, {elapsed:.1f} s, load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
@@ -172,8 +175,8 @@ def main() -> None:
     parser.add_argument(
         "--iterations",
         type=int,
-        help="RC208 stops after this many iterations instead of --budget seconds (about 20,000 "
-        "is 10 s of one free core of the 2026-12-05 machine)",
+        help="RC208 stops after this many iterations (per worker) instead of --budget seconds "
+        "(about 20,000 is 10 s of one free core of the 2026-12-05 machine)",
     )
     parser.add_argument("--skip-replan", action="store_true", help="RC208 only")
     args = parser.parse_args()

@@ -66,9 +66,25 @@ PLAIN_SOLVER: SolverParams = {}
 # 1-10). Weak evidence, and not checked on the Gehring-Homberger instances; docs/benchmarks.md,
 # issue 18, "RC208 with tuned parameters (2026-12-05, afternoon)".
 TUNED_SOLVER: SolverParams = {"ils": {"history_length": 1000}}
-# What the planner's ``_solve`` uses: PyVRP's defaults until the tuned set is shown not to worsen
-# the Gehring-Homberger gaps (bench/vrptw_gh.py, plain against tuned) and the product's short
-# runs (1,000 iterations: a history of 1,000 is then all warm-up).
+# Independent searches, a strategy around PyVRP rather than one of its parameters: section
+# ``run`` with ``workers`` (searches in parallel processes, one per core) and ``restarts`` (each
+# worker's budget split into that many searches from scratch, run one after the other); every
+# search has its own seed derived from the plan's seed (``derived_seed``) and the best feasible
+# solution is kept (``solve_best``). Both 1 (PyVRP's single search) when not given.
+RUN = "run"
+# Two workers (one per core of a 2-core machine) of 3 plain PyVRP searches each: six searches of
+# a third of the budget (an iteration budget is per worker). Measured on Solomon RC208 at 20,000
+# iterations per worker (about 10 s of a core), seeds 1-40: 776.1 on 23 seeds (plain, one
+# search: 10; history 1,000: 14), median 776.1 (plain 782.8). A plain search that finds 776.1
+# mostly does so by iteration 6,000, so short restarts pay; history 1,000 converges too late for
+# them. Not checked on the Gehring-Homberger instances (1,000 customers: restarts from scratch
+# should hurt there); docs/benchmarks.md, issue 18, "RC208: two cores and restarts
+# (2026-12-05, evening)".
+MULTISTART_SOLVER: SolverParams = {RUN: {"workers": 2, "restarts": 3}}
+# What the planner's ``_solve`` uses: PyVRP's defaults (one search) until the tuned or the
+# multi-start set is shown not to worsen the Gehring-Homberger gaps (bench/vrptw_gh.py, plain
+# against it, at a fixed iteration budget) and the product's short runs (1,000 iterations: a
+# history of 1,000 is then all warm-up; two spawned workers cost about 0.35 s of start-up).
 SOLVER: SolverParams = PLAIN_SOLVER
 
 
@@ -606,7 +622,8 @@ def _drop_one(nurse: Nurse, ordered: list[Visit], travel: TravelModel) -> list[V
 
 
 def solve_params(params: SolverParams) -> Any:
-    """``pyvrp.SolveParams`` from the data above (PyVRP's defaults for what it does not give)."""
+    """``pyvrp.SolveParams`` from the data above (PyVRP's defaults for what it does not give);
+    the ``run`` section is not PyVRP's (see ``run_plan``)."""
     from pyvrp import IteratedLocalSearchParams, PenaltyParams, SolveParams
     from pyvrp.search import NeighbourhoodParams, PerturbationParams
 
@@ -616,10 +633,151 @@ def solve_params(params: SolverParams) -> Any:
         "neighbourhood": NeighbourhoodParams,
         "perturbation": PerturbationParams,
     }
-    unknown = set(params) - set(sections)
+    unknown = set(params) - set(sections) - {RUN}
     if unknown:
         raise ValueError(f"unknown solver parameter sections: {sorted(unknown)}")
+    run_plan(params)
     return SolveParams(**{name: kind(**params.get(name, {})) for name, kind in sections.items()})
+
+
+def run_plan(params: SolverParams) -> tuple[int, int]:
+    """(workers, restarts) of the ``run`` section, 1 each when not given."""
+    run = dict(params.get(RUN, {}))
+    unknown = set(run) - {"workers", "restarts"}
+    if unknown:
+        raise ValueError(f"unknown run fields: {sorted(unknown)}")
+    workers, restarts = run.get("workers", 1), run.get("restarts", 1)
+    if not (isinstance(workers, int) and isinstance(restarts, int)) or min(workers, restarts) < 1:
+        raise ValueError("run: workers and restarts must be whole numbers of at least 1")
+    return workers, restarts
+
+
+SEED_STRIDE = 1_000_003  # a prime: search ``index`` of a plan with seed s uses s + index × this
+
+
+def derived_seed(seed: int, index: int) -> int:
+    """The seed of the ``index``-th search (0: the plan's seed itself, so one search is PyVRP's
+    call with the plan's seed)."""
+    return seed + index * SEED_STRIDE
+
+
+@dataclass(frozen=True)
+class Searched:
+    """The best of several searches: its solution (``pyvrp.Solution``), whether it is feasible,
+    its cost (PyVRP's objective), the index of the search that found it, and the iterations of
+    all the searches."""
+
+    solution: Any
+    feasible: bool
+    cost: float
+    index: int
+    iterations: int
+
+
+class _Deadline:
+    """PyVRP stopping criterion: stop at a ``time.monotonic()`` instant."""
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def __call__(self, best_cost: float) -> bool:
+        import time
+
+        return time.monotonic() >= self.at
+
+
+def _searches(
+    data: Any,
+    seeds: Sequence[tuple[int, int]],
+    params: SolverParams,
+    max_iterations: int | None,
+    until: float | None,
+) -> Searched:
+    """One worker: the searches (index, seed) one after the other, each with its share of the
+    worker's budget (iterations; the time left until ``until``, a ``time.monotonic()`` instant,
+    the same clock in every process); the best kept."""
+    import time
+
+    from pyvrp import solve
+    from pyvrp.stop import MaxIterations, MultipleCriteria
+
+    started = time.monotonic()
+    pyvrp_params = solve_params(params)
+    best: Searched | None = None
+    iterations = 0
+    for number, (index, seed) in enumerate(seeds):
+        criteria: list[Any] = []
+        if max_iterations is not None:
+            criteria.append(MaxIterations(max(1, max_iterations // len(seeds))))
+        if until is not None:
+            criteria.append(_Deadline(started + (until - started) * (number + 1) / len(seeds)))
+        result = solve(
+            data,
+            MultipleCriteria(criteria),
+            seed=seed,
+            display=False,
+            collect_stats=False,
+            params=pyvrp_params,
+        )
+        iterations += result.num_iterations
+        found = Searched(result.best, result.is_feasible(), result.cost(), index, 0)
+        if best is None or _better(found, best):
+            best = found
+    assert best is not None
+    return replace(best, iterations=iterations)
+
+
+def _better(one: Searched, other: Searched) -> bool:
+    """Feasible first, then the lower cost, then the lower search index (deterministic)."""
+    return (not one.feasible, one.cost, one.index) < (not other.feasible, other.cost, other.index)
+
+
+def solve_best(
+    data: Any,
+    seed: int,
+    params: SolverParams,
+    *,
+    max_iterations: int | None = None,
+    max_seconds: float | None = None,
+) -> Searched:
+    """Solve ``data`` (``pyvrp.ProblemData``) with ``params``: ``workers`` × ``restarts``
+    independent searches (derived seeds), the workers in parallel processes, each worker's
+    budget (``max_iterations`` iterations and/or ``max_seconds`` seconds of wall clock) split
+    between its restarts; the best feasible solution is kept. Deterministic for a seed when the
+    iteration budget stops every search. One worker runs in this process (no pool); the time
+    budget counts from this call, the workers' start-up included."""
+    import time
+
+    if max_iterations is None and max_seconds is None:
+        raise ValueError("solve_best needs an iteration or a time budget")
+    until = None if max_seconds is None else time.monotonic() + max_seconds
+    workers, restarts = run_plan(params)
+    plans = [
+        [(w * restarts + k, derived_seed(seed, w * restarts + k)) for k in range(restarts)]
+        for w in range(workers)
+    ]
+    if workers == 1:
+        return _searches(data, plans[0], params, max_iterations, until)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn: no copy of the caller's state (database connections, threads) in the workers.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        found = list(
+            pool.map(
+                _searches,
+                [data] * workers,
+                plans,
+                [params] * workers,
+                [max_iterations] * workers,
+                [until] * workers,
+            )
+        )
+    best = found[0]
+    for other in found[1:]:
+        if _better(other, best):
+            best = other
+    return replace(best, iterations=sum(f.iterations for f in found))
 
 
 def _solve(
@@ -630,8 +788,7 @@ def _solve(
     max_iterations: int,
     max_seconds: float,
 ) -> dict[str, list[str]]:
-    from pyvrp import Model, solve
-    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+    from pyvrp import Model
 
     skills = sorted(set().union(*(visit.qualifications for visit in visits)))
     big = len(visits)
@@ -675,14 +832,13 @@ def _solve(
                 continue
             metres = round(travel.road_km(points[i], points[j]) * 1000)
             model.add_edge(frm, to, distance=metres, duration=travel.minutes(points[i], points[j]))
-    stop = MultipleCriteria([MaxIterations(max_iterations), MaxRuntime(max_seconds)])
     data = _with_preferences(model.data(), nurses, visits)
-    result = solve(
-        data, stop, seed=seed, display=False, collect_stats=False, params=solve_params(SOLVER)
+    searched = solve_best(
+        data, seed, SOLVER, max_iterations=max_iterations, max_seconds=max_seconds
     )
     routes: dict[str, list[str]] = {}
     clients = model.clients
-    for route in result.best.routes():
+    for route in searched.solution.routes():
         nurse = nurses[route.vehicle_type()]
         visited = [
             clients[activity.idx].name for activity in route.schedule() if activity.is_client()
