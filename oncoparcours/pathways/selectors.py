@@ -142,34 +142,17 @@ def instance_events(instance: PathwayInstance, limit: int = 30) -> list[PathwayE
     return list(instance.events.select_related("actor", "activity", "phase")[:limit])
 
 
-def worklist(
-    *,
-    user: User,
-    scope: str,
-    start: dt.date,
-    end: dt.date,
-    kind: str = "",
-    place: str = "",
-    include_late: bool = True,
-) -> QuerySet[Any]:
+def worklist(**filters: Any) -> QuerySet[Any]:
     """Ids of the open activities of the user's patients between two dates (and the late ones
-    before), in the worklist's order."""
-    return _worklist_activities(
-        user=user,
-        scope=scope,
-        start=start,
-        end=end,
-        kind=kind,
-        place=place,
-        include_late=include_late,
-    ).values_list("pk", flat=True)
+    before), in the worklist's order (``worklist_activities``'s filters)."""
+    return worklist_activities(**filters).values_list("pk", flat=True)
 
 
 def worklist_page(*, number: object, per_page: int, **filters: Any) -> Page:
     """One page of the worklist's activity ids (``worklist``'s filters) and their total, in one
     query (``core.paging.counted_page``)."""
     page = counted_page(
-        _worklist_activities(**filters),
+        worklist_activities(**filters),
         number,
         per_page,
         rows=lambda counted: counted.values_list("pk", TOTAL),
@@ -179,7 +162,7 @@ def worklist_page(*, number: object, per_page: int, **filters: Any) -> Page:
     return page
 
 
-def _worklist_activities(
+def worklist_activities(
     *,
     user: User,
     scope: str,
@@ -189,6 +172,8 @@ def _worklist_activities(
     place: str = "",
     include_late: bool = True,
 ) -> QuerySet[ActivityInstance]:
+    """Open activities of the user's patients between two dates (and the late ones before), in
+    the worklist's order."""
     activities = ActivityInstance.objects.filter(
         visible_patient_filter(user), status__in=OPEN, instance__status=InstanceStatus.ACTIVE
     )

@@ -218,28 +218,29 @@ def test_the_order_list_costs_the_same_queries_for_more_orders(
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
+def _inspections(order, setting, count):
+    """``count`` inspections by the pharmacy while the courier holds the product."""
+    from oncoparcours.celltherapy.services.custody import CustodyDetails, custody_record
+
+    for index in range(count):
+        custody_record(
+            order=order,
+            kind="inspection",
+            actor=setting.pharmacist.user,
+            organisation=setting.pharmacy,
+            details=CustodyDetails(temperature_c=-150.0 - index, logger=f"LOG-{index}"),
+        )
+
+
 def test_the_order_page_costs_the_same_queries_for_a_longer_custody_chain(
     clinician_client, car_t_patient, setting, haematologist
 ):
-    from oncoparcours.celltherapy.services.custody import CustodyDetails, custody_record
-
     order = walk_to(place_order(car_t_patient, haematologist), "shipped_to_site")
     url = order.get_absolute_url()
-
-    def inspections(count):  # by the pharmacy while the courier holds the product
-        for index in range(count):
-            custody_record(
-                order=order,
-                kind="inspection",
-                actor=setting.pharmacist.user,
-                organisation=setting.pharmacy,
-                details=CustodyDetails(temperature_c=-150.0 - index, logger=f"LOG-{index}"),
-            )
-
-    inspections(1)
+    _inspections(order, setting, 1)
     with CaptureQueriesContext(connection) as few:
         assert clinician_client.get(url).status_code == 200
-    inspections(8)
+    _inspections(order, setting, 8)
     with CaptureQueriesContext(connection) as many:
         assert clinician_client.get(url).status_code == 200
     assert order.custody.count() >= 9
@@ -259,19 +260,11 @@ def test_the_order_page_reads_each_relation_once_whatever_the_order_holds(
         BedUnit,
         OrderTransition,
     )
-    from oncoparcours.celltherapy.services.custody import CustodyDetails, custody_record
     from oncoparcours.testing.celltherapy import reserve_tocilizumab
 
     def order_with(patient, extra):
         order = walk_to(place_order(patient, haematologist), "shipped_to_site")
-        for index in range(1 + extra):  # inspections while the courier holds the product
-            custody_record(
-                order=order,
-                kind="inspection",
-                actor=setting.pharmacist.user,
-                organisation=setting.pharmacy,
-                details=CustodyDetails(temperature_c=-150.0 - index, logger=f"LOG-{index}"),
-            )
+        _inspections(order, setting, 1 + extra)
         order = walk_to(order, "thawed")
         reserve_tocilizumab(order)
         people = [setting.pharmacist.user, setting.nurse.user, setting.efs_staff.user]

@@ -206,6 +206,15 @@ def verify(problem: Problem, routes: Sequence[Sequence[Stop]]) -> Check:
     return Check(tuple(errors), distance, sum(tardiness), max(tardiness, default=0.0))
 
 
+def route_owners(routes: Sequence[Sequence[int]], tasks: int) -> list[int]:
+    """For each of the ``tasks`` task indices, the index of the route that holds it."""
+    owner = [0] * tasks
+    for r, route in enumerate(routes):
+        for t in route:
+            owner[t] = r
+    return owner
+
+
 def schedule(
     problem: Problem, routes: Sequence[Sequence[tuple[int, str]]]
 ) -> list[list[Stop]] | None:
@@ -218,10 +227,7 @@ def schedule(
     listed = [t for route in tasks for t in route]
     if -1 in listed or len(set(listed)) != len(listed) or len(listed) != model.tasks:
         raise ValueError("routes: every required (patient, service) must be listed once")
-    owner = [0] * model.tasks
-    for r, route in enumerate(tasks):
-        for t in route:
-            owner[t] = r
+    owner = route_owners(tasks, model.tasks)
     start = model.schedule(tasks, owner)
     return None if start is None else model.stops(tasks, start)
 
@@ -240,10 +246,7 @@ def ruin_and_recreate(
     model = _Model(problem)
     index = {(model.patient[t], model.service[t]): t for t in range(model.tasks)}
     tasks = [[index[visit] for visit in route] for route in routes]
-    owner = [0] * model.tasks
-    for r, route in enumerate(tasks):
-        for t in route:
-            owner[t] = r
+    owner = route_owners(tasks, model.tasks)
     recreate = _Recreate(model, EMPTY_ROUTE if every_caregiver else 0.0)
     removed = recreate.ruin(rng)
     for i in removed:
@@ -793,10 +796,7 @@ def solve(
     rng = random.Random(seed)
     penalty = EMPTY_ROUTE if every_caregiver else 0.0
     routes = _greedy(model)
-    owner = [0] * model.tasks
-    for r, route in enumerate(routes):
-        for t in route:
-            owner[t] = r
+    owner = route_owners(routes, model.tasks)
     start = model.schedule(routes, owner)
     if start is None:  # cannot happen: the greedy appends in one global order
         raise RuntimeError("the first solution deadlocks")
@@ -804,10 +804,7 @@ def solve(
     if recreate is not None:  # cheapest insertion, kept when it is better than the greedy
         inserted = _insertion(model, penalty)
         if inserted is not None:
-            inserted_owner = [0] * model.tasks
-            for r, route in enumerate(inserted):
-                for t in route:
-                    inserted_owner[t] = r
+            inserted_owner = route_owners(inserted, model.tasks)
             inserted_start = model.schedule(inserted, inserted_owner)
             if inserted_start is not None and recreate.cost(
                 inserted, inserted_start

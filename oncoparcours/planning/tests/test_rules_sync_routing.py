@@ -20,6 +20,7 @@ from oncoparcours.planning.rules.sync_routing import (
     _greedy,
     _Model,
     load,
+    route_owners,
     ruin_and_recreate,
     schedule,
     solve,
@@ -254,10 +255,7 @@ def test_the_incremental_schedule_equals_the_full_one_after_any_move() -> None:
     problem = load(_shared_instance("InstanzCPLEX_HCSRP_25_3"))
     model = _Model(problem)
     routes = _greedy(model)
-    owner = [0] * model.tasks
-    for r, route in enumerate(routes):
-        for t in route:
-            owner[t] = r
+    owner = route_owners(routes, model.tasks)
     start = model.schedule(routes, owner)
     assert start is not None
     rng = random.Random(5)
