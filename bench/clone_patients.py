@@ -7,9 +7,10 @@ decisions, referrals, CAR-T orders, …): one ``INSERT … SELECT`` per table an
 derived from the old ones (``md5(id || copy)::uuid``), so foreign keys between cloned rows are
 remapped without a mapping table. Dates are shifted by a few days per copy.
 
-The clones get no care-team memberships: they stand for patients of other regions, in the same
-tables but seen by none of the region's professionals (so the demo logins keep a realistic
-caseload while every table is --copies + 1 times larger).
+The board sessions are cloned with them (each copy's agenda items go to its own copy of the
+session, a few minutes later). The clones get no care-team memberships: they stand for patients
+of other regions, in the same tables but seen by none of the region's professionals (so the
+demo logins keep a realistic caseload while every table is --copies + 1 times larger).
 
     .venv/bin/python bench/clone_patients.py --database-url postgres://…/drills_load --copies 9
 """
@@ -83,6 +84,8 @@ def select_list(model, cloned: set, copy: int, shift_days: int = 0) -> tuple[str
             value = "NULL"
         elif remap or (isinstance(field, models.UUIDField) and field.unique):
             value = f"md5({column}::text || ':{copy}')::uuid"
+        elif field.column in unique_texts and isinstance(field, models.DateTimeField):
+            value = f"{column} + interval '{copy} minutes'"  # e.g. a board's session time
         elif field.column in unique_texts and isinstance(field, models.CharField):
             suffix = f"~{copy:03d}"
             value = (  # an empty value is outside the conditional unique constraints
@@ -105,7 +108,12 @@ def select_list(model, cloned: set, copy: int, shift_days: int = 0) -> tuple[str
 def clone(copies: int, first: int = 1) -> dict[str, float]:
     from django.db import connection, transaction
 
-    models = cloned_models()
+    from oncoparcours.boards.models import Session
+    from oncoparcours.patients.models import Patient
+
+    # The board sessions too: their agenda items are cloned with the patients, and a session
+    # that kept every copy's items would hold its cases --copies + 1 times over.
+    models = cloned_models((Patient, Session))
     cloned = set(models)
     tables = [m._meta.db_table for m in models]
     print(f"{len(models)} tables cloned: {', '.join(tables)}", flush=True)
