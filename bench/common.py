@@ -17,11 +17,41 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 RESULTS = Path(__file__).resolve().parent / "results"
 PASSWORD = "demo-oncoparcours"
+
+
+def shared_benchmarks(*parts: str) -> Path:
+    """``../shared/benchmarks/<parts>`` from the main checkout, or from a worktree one level
+    deeper (the first that exists; the main checkout's when neither does)."""
+    candidates = [
+        base / "shared" / "benchmarks" / Path(*parts) for base in (ROOT.parent, ROOT.parent.parent)
+    ]
+    return next((path for path in candidates if path.exists()), candidates[0])
+
+
+def solve_vrptw(
+    data: Any, seed: int, params: dict, budget: float, iterations: int | None
+) -> tuple[Any, float, float]:
+    """The tour planner's search (``planning.rules.tours.solve_best``) on a VRPLIB instance read
+    with DIMACS rounding: stopped after ``iterations`` when given (deterministic for a seed),
+    else after ``budget`` seconds. Returns the search's result, its cost in the instance's unit
+    (distance / 10) and the wall-clock seconds it took."""
+    from oncoparcours.planning.rules.tours import solve_best
+
+    started = time.monotonic()
+    searched = solve_best(
+        data,
+        seed,
+        params,
+        max_iterations=iterations,
+        max_seconds=budget if iterations is None else None,
+    )
+    return searched, searched.solution.distance() / 10, time.monotonic() - started
 
 
 def machine() -> dict[str, object]:

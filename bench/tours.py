@@ -33,27 +33,16 @@ import common
 
 from oncoparcours.planning.rules.geo import TravelModel
 from oncoparcours.planning.rules.tours import (
-    MULTISTART_SOLVER,
-    PLAIN_SOLVER,
-    TUNED_SOLVER,
+    NAMED_SOLVERS,
     Nurse,
     Visit,
     insert_visits,
     plan_tours,
-    solve_best,
 )
 
-# ../shared/benchmarks from the main checkout (or from a worktree one level deeper).
-INSTANCE = next(
-    (
-        base / "shared" / "benchmarks" / "vrptw" / "RC208.vrp"
-        for base in (common.ROOT.parent, common.ROOT.parent.parent)
-        if (base / "shared" / "benchmarks" / "vrptw" / "RC208.vrp").exists()
-    ),
-    common.ROOT.parent / "shared" / "benchmarks" / "vrptw" / "RC208.vrp",
-)
+INSTANCE = common.shared_benchmarks("vrptw", "RC208.vrp")
 BKS = 776.1
-PARAMS = {"plain": PLAIN_SOLVER, "tuned": TUNED_SOLVER, "multistart": MULTISTART_SOLVER}
+PARAMS = NAMED_SOLVERS
 
 
 def solomon(
@@ -68,16 +57,9 @@ def solomon(
     costs: dict[str, list[float]] = {name: [] for name in names}
     for seed in seeds:
         for name in names:
-            started = time.monotonic()
-            searched = solve_best(
-                data,
-                seed,
-                PARAMS[name],
-                max_iterations=iterations,
-                max_seconds=budget if iterations is None else None,
+            searched, cost, elapsed = common.solve_vrptw(
+                data, seed, PARAMS[name], budget, iterations
             )
-            elapsed = time.monotonic() - started
-            cost = searched.solution.distance() / 10
             feasible = searched.feasible
             costs[name].append(cost)
             print(

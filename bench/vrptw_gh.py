@@ -22,29 +22,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import common
 
-from oncoparcours.planning.rules.tours import (
-    MULTISTART_SOLVER,
-    PLAIN_SOLVER,
-    TUNED_SOLVER,
-    solve_best,
-)
+from oncoparcours.planning.rules.tours import NAMED_SOLVERS
 
-FOLDER = next(
-    (
-        base / "shared" / "benchmarks" / "vrptw"
-        for base in (common.ROOT.parent, common.ROOT.parent.parent)
-        if (base / "shared" / "benchmarks" / "vrptw").is_dir()
-    ),
-    common.ROOT.parent / "shared" / "benchmarks" / "vrptw",
-)
-PARAMS = {"plain": PLAIN_SOLVER, "tuned": TUNED_SOLVER, "multistart": MULTISTART_SOLVER}
+FOLDER = common.shared_benchmarks("vrptw")
+PARAMS = NAMED_SOLVERS
 INSTANCES = ("C1_10_1", "C2_10_1", "R1_10_1", "R2_10_1", "RC1_10_1", "RC2_10_1")
 
 
@@ -63,16 +50,7 @@ def run(
     data = read(FOLDER / f"{name}.vrp", round_func="dimacs")
     bks = best_known(FOLDER / f"{name}.sol")
     load = os.getloadavg()[0]
-    started = time.monotonic()
-    searched = solve_best(
-        data,
-        seed,
-        PARAMS[params],
-        max_iterations=iterations,
-        max_seconds=budget if iterations is None else None,
-    )
-    elapsed = time.monotonic() - started
-    cost = searched.solution.distance() / 10
+    searched, cost, elapsed = common.solve_vrptw(data, seed, PARAMS[params], budget, iterations)
     row = {
         "instance": name,
         "params": params,

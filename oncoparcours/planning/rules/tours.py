@@ -81,6 +81,12 @@ RUN = "run"
 # should hurt there); docs/benchmarks.md, issue 18, "RC208: two cores and restarts
 # (2026-12-05, evening)".
 MULTISTART_SOLVER: SolverParams = {RUN: {"workers": 2, "restarts": 3}}
+# The sets by name, as the benches (bench/tours.py, bench/vrptw_gh.py --params) choose them.
+NAMED_SOLVERS: dict[str, SolverParams] = {
+    "plain": PLAIN_SOLVER,
+    "tuned": TUNED_SOLVER,
+    "multistart": MULTISTART_SOLVER,
+}
 # What the planner's ``_solve`` uses: PyVRP's defaults (one search) until the tuned or the
 # multi-start set is shown not to worsen the Gehring-Homberger gaps (bench/vrptw_gh.py, plain
 # against it, at a fixed iteration budget) and the product's short runs (1,000 iterations: a
