@@ -77,3 +77,17 @@ def counted_page(
         start = (wanted - 1) * per_page
         found = list(read(annotated[start : start + per_page])) if total else []
     return Page(found, wanted, Paginator(range(total), per_page))
+
+
+def counted_ids_page(queryset: QuerySet[Any], number: object, per_page: int) -> Page:
+    """:func:`counted_page` of the queryset's primary keys only: the page holds the ids in
+    order (for lists that read their rows by id afterwards)."""
+    page = counted_page(
+        queryset,
+        number,
+        per_page,
+        rows=lambda counted: counted.values_list("pk", TOTAL),
+        total_of=lambda row: row[1],
+    )
+    page.object_list = [pk for pk, _total in page.object_list]
+    return page

@@ -28,7 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from oncoparcours.core.models import User
-from oncoparcours.core.paging import TOTAL, counted_page
+from oncoparcours.core.paging import counted_ids_page
 from oncoparcours.patients.selectors import PatientAccess, professional_for, visible_patient_filter
 
 from .models import (
@@ -140,15 +140,9 @@ class RankedAlerts:
     def page(self, number: object, per_page: int) -> Page:
         """Page ``number``: its alerts and the total, the ids and the total read in one query
         (``core.paging.counted_page``) instead of a count and a slice."""
-        ids = counted_page(
-            self._ranked,
-            number,
-            per_page,
-            rows=lambda counted: counted.values_list("pk", TOTAL),
-            total_of=lambda row: row[1],
-        )
-        ids.object_list = alerts_in_order([pk for pk, _total in ids.object_list])
-        return ids
+        page = counted_ids_page(self._ranked, number, per_page)
+        page.object_list = alerts_in_order(list(page.object_list))
+        return page
 
     def count(self) -> int:
         return self._ranked.order_by().count()

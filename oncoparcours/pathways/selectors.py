@@ -22,7 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from oncoparcours.core.models import User
-from oncoparcours.core.paging import TOTAL, counted_page
+from oncoparcours.core.paging import counted_ids_page
 from oncoparcours.directory.selectors import organisations_of
 from oncoparcours.patients.models import Patient
 from oncoparcours.patients.selectors import (
@@ -151,15 +151,7 @@ def worklist(**filters: Any) -> QuerySet[Any]:
 def worklist_page(*, number: object, per_page: int, **filters: Any) -> Page:
     """One page of the worklist's activity ids (``worklist``'s filters) and their total, in one
     query (``core.paging.counted_page``)."""
-    page = counted_page(
-        worklist_activities(**filters),
-        number,
-        per_page,
-        rows=lambda counted: counted.values_list("pk", TOTAL),
-        total_of=lambda row: row[1],
-    )
-    page.object_list = [pk for pk, _total in page.object_list]
-    return page
+    return counted_ids_page(worklist_activities(**filters), number, per_page)
 
 
 def worklist_activities(

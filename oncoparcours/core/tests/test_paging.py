@@ -4,7 +4,7 @@ import pytest
 from django.core.paginator import Paginator
 
 from oncoparcours.core.models import User
-from oncoparcours.core.paging import TOTAL, counted_page
+from oncoparcours.core.paging import TOTAL, counted_ids_page, counted_page
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +74,11 @@ def test_an_unordered_or_distinct_query_is_refused():
         counted_page(User.objects.all().order_by(), 1, PER_PAGE)
     with pytest.raises(ValueError, match="DISTINCT"):
         counted_page(_ordered().distinct(), 1, PER_PAGE)
+
+
+def test_a_page_of_ids_holds_the_ids_in_order_with_the_total(django_assert_num_queries):
+    _users(PER_PAGE + 2)
+    with django_assert_num_queries(1):
+        page = counted_ids_page(_ordered(), "2", PER_PAGE)
+    assert page.paginator.count == PER_PAGE + 2
+    assert page.object_list == list(_ordered().values_list("pk", flat=True)[PER_PAGE:])
